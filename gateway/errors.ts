@@ -1,0 +1,29 @@
+import type { GraphQLFormattedError } from 'graphql';
+
+/** The error codes the gateway itself produces, each carried in `extensions.code`. */
+export type GatewayErrorCode = 'REGION_UNAVAILABLE' | 'UNKNOWN_REGION' | 'BAD_USER_INPUT';
+
+export function gatewayError(
+  code: GatewayErrorCode,
+  message: string,
+  path: ReadonlyArray<string | number> | undefined,
+  extensions: Record<string, unknown> = {},
+): GraphQLFormattedError {
+  return { message, ...(path ? { path } : {}), extensions: { code, ...extensions } };
+}
+
+export class RegionUnavailableError extends Error {
+  constructor(readonly region: string, readonly reason: string) {
+    super(`Region ${region} is unavailable: ${reason}`);
+    this.name = 'RegionUnavailableError';
+  }
+}
+
+export function regionUnavailable(region: string, regionName: string, reason: string, path?: ReadonlyArray<string | number>) {
+  return gatewayError(
+    'REGION_UNAVAILABLE',
+    `Region ${region} (${regionName}) did not answer: ${reason}. Data from the other regions is complete; retry later for this one.`,
+    path,
+    { region },
+  );
+}

@@ -1,0 +1,30 @@
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { EndpointOptions, SubgraphEndpoint } from './subgraph-client';
+
+/**
+ * A subgraph with one endpoint, served exactly as Apollo's RemoteGraphQLDataSource would:
+ * the planner's operation posted as is. The difference is the transport: pooled keep-alive
+ * connections, a timeout, and a circuit breaker.
+ */
+export class PlainDataSource implements GraphQLDataSource {
+  private readonly endpoint: SubgraphEndpoint;
+
+  constructor(
+    readonly subgraph: string,
+    url: string,
+    options: EndpointOptions,
+    private readonly headersFor: (options: GraphQLDataSourceProcessOptions) => Record<string, string> = () => ({}),
+  ) {
+    this.endpoint = new SubgraphEndpoint(url, options);
+  }
+
+  async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
+    const { query, variables, operationName } = options.request;
+    return this.endpoint.post(JSON.stringify({ query, variables, operationName }), this.headersFor(options));
+  }
+
+  shutdown(): void {
+    this.endpoint.shutdown();
+  }
+}

@@ -1,0 +1,259 @@
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { GraphQLError, GraphQLFormattedError, parse } from 'graphql';
+import { regionOfRoutingValue } from '../auth/global-id';
+import { CompositeCursor, decodeCompositeCursor } from './composite-cursor';
+import { gatewayError, regionUnavailable } from './errors';
+import { emptyPage, mergeFanOut } from './fan-out-merge';
+import { AnalyzedOperation, analyzeOperation, argumentValue, RootSelection } from './operation-analysis';
+import { afterVariable, firstVariable, printRegionOperation } from './operation-rewrite';
+import type { RegionSettings } from './region-config';
+import type { RoutingRules } from './routing-rules';
+import { EndpointOptions, EndpointUnavailableError, SubgraphEndpoint, SubgraphResponse } from './subgraph-client';
+
+/**
+ * The data source behind one regional subgraph (petitions, enforcement, personnel). Apollo's
+ * query planner sees a single subgraph; this class knows that every region runs its own
+ * instance and routes each fetch the planner makes:
+ *
+ *  - `_entities`: representations are split by the region in their key, each group goes to
+ *    its owner in parallel, and the answers are put back in the original order;
+ *  - root fields declared `@routeBy`: to the one region their argument names;
+ *  - root fields declared `@fanOut`: to every region in scope, merged into one page;
+ *  - anything else at the root (`__typename`, `_service`): to whichever region is asked anyway.
+ *
+ * A region that fails or times out costs only its own part of the answer, reported as an
+ * error with code REGION_UNAVAILABLE.
+ */
+
+type Json = Record<string, unknown>;
+type RegionResult = SubgraphResponse | EndpointUnavailableError;
+
+interface FanOutState {
+  root: RootSelection;
+  targets: string[];
+  first: number;
+  start: CompositeCursor;
+  resumed: boolean;
+}
+
+const MAX_CACHED_OPERATIONS = 2000;
+const EMPTY_CURSOR: CompositeCursor = { positions: {}, exhausted: [] };
+
+export class RegionalDataSource implements GraphQLDataSource {
+  private readonly regions = new Map<string, { settings: RegionSettings; endpoint: SubgraphEndpoint }>();
+  private readonly regionCodes: string[];
+  private readonly operations = new Map<string, AnalyzedOperation>();
+
+  constructor(
+    readonly subgraph: string,
+    regions: RegionSettings[],
+    private readonly rules: RoutingRules,
+    breaker: EndpointOptions['breaker'],
+    private readonly headersFor: (options: GraphQLDataSourceProcessOptions) => Record<string, string> = () => ({}),
+  ) {
+    for (const settings of regions) {
+      const url = settings.endpoints[subgraph];
+      if (!url) throw new Error(`region ${settings.code} has no endpoint for the regional subgraph ${subgraph}`);
+      this.regions.set(settings.code, { settings, endpoint: new SubgraphEndpoint(url, { timeoutMs: settings.timeoutMs, breaker }) });
+    }
+    this.regionCodes = [...this.regions.keys()].sort();
+  }
+
+  async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
+    const query = options.request.query!;
+    let analyzed = this.operations.get(query);
+    if (!analyzed) {
+      analyzed = analyzeOperation(('document' in options && options.document) || parse(query), this.rules);
+      if (this.operations.size >= MAX_CACHED_OPERATIONS) this.operations.clear();
+      this.operations.set(query, analyzed);
+    }
+    const variables = (options.request.variables ?? {}) as Json;
+    const headers = this.headersFor(options);
+    if (analyzed.roots.some((root) => root.route.kind === 'entities')) return this.fetchEntities(query, variables, headers);
+    return this.fetchRootFields(query, analyzed, variables, headers);
+  }
+
+  shutdown(): void {
+    for (const { endpoint } of this.regions.values()) endpoint.shutdown();
+  }
+
+  private regionName(code: string): string {
+    return this.regions.get(code)?.settings.name ?? code;
+  }
+
+  private async send(region: string, query: string, variables: Json, headers: Record<string, string>): Promise<RegionResult> {
+    try {
+      return await this.regions.get(region)!.endpoint.post(JSON.stringify({ query, variables }), headers);
+    } catch (error) {
+      if (error instanceof EndpointUnavailableError) return error;
+      throw error;
+    }
+  }
+
+  /**
+   * `_entities` carries one representation per entity, in an order the planner relies on. Each
+   * region receives only its own representations; answers and error paths are mapped back to
+   * the original positions.
+   */
+  private async fetchEntities(query: string, variables: Json, headers: Record<string, string>): Promise<GatewayGraphQLResponse> {
+    const representations = (variables.representations ?? []) as Json[];
+    const entities: unknown[] = new Array(representations.length).fill(null);
+    const errors: GraphQLFormattedError[] = [];
+    const byRegion = new Map<string, number[]>();
+    representations.forEach((representation, index) => {
+      const region = regionOfRoutingValue(representation.region) ?? regionOfRoutingValue(representation.id);
+      if (!region || !this.regions.has(region)) {
+        errors.push(
+          gatewayError(
+            'UNKNOWN_REGION',
+            `${String(representation.__typename)} ${JSON.stringify(representation.id ?? representation)} names no region this hub serves (${this.regionCodes.join(', ')})`,
+            ['_entities', index],
+          ),
+        );
+        return;
+      }
+      byRegion.set(region, [...(byRegion.get(region) ?? []), index]);
+    });
+
+    await Promise.all(
+      [...byRegion].map(async ([region, indexes]) => {
+        const result = await this.send(region, query, { ...variables, representations: indexes.map((i) => representations[i]) }, headers);
+        if (result instanceof EndpointUnavailableError) {
+          errors.push(regionUnavailable(region, this.regionName(region), result.reason, ['_entities', indexes[0]]));
+          return;
+        }
+        const received = (result.data?._entities ?? []) as unknown[];
+        indexes.forEach((original, position) => (entities[original] = received[position] ?? null));
+        for (const error of result.errors ?? []) {
+          const path = error.path?.[0] === '_entities' && typeof error.path[1] === 'number' ? ['_entities', indexes[error.path[1]], ...error.path.slice(2)] : error.path;
+          errors.push({ ...error, path, extensions: { ...error.extensions, region } });
+        }
+      }),
+    );
+    return { data: { _entities: entities }, ...(errors.length ? { errors } : {}) };
+  }
+
+  private async fetchRootFields(query: string, analyzed: AnalyzedOperation, variables: Json, headers: Record<string, string>) {
+    const data: Json = {};
+    const errors: GraphQLFormattedError[] = [];
+    const assigned = new Map<string, RootSelection[]>();
+    const routed = new Map<number, string>();
+    const fanOuts = new Map<number, FanOutState>();
+    const assign = (region: string, root: RootSelection) => assigned.set(region, [...(assigned.get(region) ?? []), root]);
+    const refuse = (root: RootSelection, error: GraphQLFormattedError) => {
+      data[root.responseKey] = null;
+      errors.push(error);
+    };
+
+    for (const root of analyzed.roots) {
+      const route = root.route;
+      const path = [root.responseKey];
+      if (route.kind === 'routeBy') {
+        const [argument, ...rest] = route.argumentPath;
+        const value = rest.reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Json)[key] : undefined), argumentValue(root.field, argument, variables));
+        const region = regionOfRoutingValue(value);
+        if (!region) {
+          refuse(root, gatewayError('BAD_USER_INPUT', `${route.argumentPath.join('.')}: must be a region code or a global id such as "330400:17", but got ${JSON.stringify(value)}`, path, { field: route.argumentPath.join('.') }));
+        } else if (!this.regions.has(region)) {
+          refuse(root, gatewayError('UNKNOWN_REGION', `${route.argumentPath.join('.')}: region ${region} is not served by this hub; known regions: ${this.regionCodes.join(', ')}`, path, { region }));
+        } else {
+          routed.set(root.index, region);
+          assign(region, root);
+        }
+      } else if (route.kind === 'fanOut') {
+        const scope = argumentValue(root.field, 'regions', variables) as string[] | null | undefined;
+        const unknown = (scope ?? []).filter((code) => !this.regions.has(code));
+        if (unknown.length) {
+          refuse(root, gatewayError('BAD_USER_INPUT', `regions: ${unknown.join(', ')} not served by this hub; known regions: ${this.regionCodes.join(', ')}`, path, { field: 'regions' }));
+          continue;
+        }
+        const after = argumentValue(root.field, 'after', variables);
+        let start = EMPTY_CURSOR;
+        if (after !== null && after !== undefined) {
+          try {
+            start = decodeCompositeCursor(after);
+          } catch (error) {
+            refuse(root, { message: (error as GraphQLError).message, path, extensions: (error as GraphQLError).extensions });
+            continue;
+          }
+        }
+        const requested = argumentValue(root.field, 'first', variables);
+        const first = typeof requested === 'number' ? requested : route.defaultFirst ?? 20;
+        const targets = (scope ?? this.regionCodes).filter((code) => !start.exhausted.includes(code));
+        const state: FanOutState = { root, targets: [...new Set(targets)], first, start, resumed: after !== null && after !== undefined };
+        fanOuts.set(root.index, state);
+        state.targets.forEach((region) => assign(region, root));
+      }
+    }
+    // Fields any region answers alike ride along with a region already being asked.
+    const anyRoots = analyzed.roots.filter((root) => root.route.kind === 'any');
+    if (anyRoots.length) {
+      const region = assigned.keys().next().value ?? this.regionCodes[0];
+      anyRoots.forEach((root) => {
+        routed.set(root.index, region);
+        assign(region, root);
+      });
+    }
+
+    const results = new Map<string, RegionResult>();
+    await Promise.all(
+      [...assigned].map(async ([region, roots]) => {
+        const untouched = roots.length === analyzed.roots.length && !roots.some((root) => root.fanOut);
+        const text = untouched ? query : printRegionOperation(analyzed, roots);
+        const regionVariables: Json = { ...variables };
+        for (const root of roots) {
+          const state = fanOuts.get(root.index);
+          if (!state) continue;
+          regionVariables[firstVariable(root)] = state.first;
+          regionVariables[afterVariable(root)] = state.start.positions[region] ?? null;
+        }
+        results.set(region, await this.send(region, text, regionVariables, headers));
+      }),
+    );
+
+    const seenErrors = new Set<string>();
+    const passErrors = (region: string, result: SubgraphResponse, key: string, remap?: (path: ReadonlyArray<string | number>) => ReadonlyArray<string | number>) => {
+      for (const error of result.errors ?? []) {
+        if (error.path && error.path[0] !== key) continue;
+        if (!error.path && seenErrors.has(`${region}|${error.message}`)) continue;
+        seenErrors.add(`${region}|${error.message}`);
+        errors.push({ ...error, ...(error.path ? { path: remap ? remap(error.path) : error.path } : {}), extensions: { ...error.extensions, region } });
+      }
+    };
+
+    for (const root of analyzed.roots) {
+      const key = root.responseKey;
+      if (key in data) continue; // refused above
+      const state = fanOuts.get(root.index);
+      if (!state) {
+        const region = routed.get(root.index)!;
+        const result = results.get(region)!;
+        if (result instanceof EndpointUnavailableError) {
+          refuse(root, regionUnavailable(region, this.regionName(region), result.reason, [key]));
+        } else {
+          data[key] = result.data?.[key] ?? null;
+          passErrors(region, result, key);
+        }
+        continue;
+      }
+      if (state.targets.length === 0) {
+        data[key] = emptyPage(root.fanOut!, state.start, state.resumed);
+        continue;
+      }
+      const pages = state.targets.map((region) => {
+        const result = results.get(region)!;
+        if (result instanceof EndpointUnavailableError) {
+          errors.push(regionUnavailable(region, this.regionName(region), result.reason, [key]));
+          return { region, value: null };
+        }
+        passErrors(region, result, key, (path) => [key, ...path.slice(1, 2)]);
+        return { region, value: (result.data?.[key] as Json | null | undefined) ?? null };
+      });
+      data[key] = pages.every((page) => page.value === null)
+        ? null
+        : mergeFanOut({ shape: root.fanOut!, pages, first: state.first, start: state.start, resumed: state.resumed });
+    }
+    return { data, ...(errors.length ? { errors } : {}) };
+  }
+}

@@ -1,0 +1,104 @@
+import CircuitBreaker from 'opossum';
+import { Agent, request } from 'undici';
+import type { GraphQLFormattedError } from 'graphql';
+
+/**
+ * One subgraph endpoint as the gateway sees it: keep-alive connections from a shared pool, a
+ * hard timeout (a hanging region never holds a response past it), and a circuit breaker that
+ * stops calling an endpoint that keeps failing and tries it again after a pause.
+ */
+
+export interface SubgraphResponse {
+  data?: Record<string, unknown> | null;
+  errors?: GraphQLFormattedError[];
+  extensions?: Record<string, unknown>;
+}
+
+export interface EndpointOptions {
+  timeoutMs: number;
+  breaker: { failureThreshold: number; resetAfterMs: number };
+}
+
+export class EndpointUnavailableError extends Error {
+  constructor(readonly url: string, readonly reason: string) {
+    super(`${url}: ${reason}`);
+    this.name = 'EndpointUnavailableError';
+  }
+}
+
+/** One pool of keep-alive connections per origin, shared by every endpoint of the gateway. */
+export const sharedAgent = new Agent({ connections: 128, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 });
+
+export class SubgraphEndpoint {
+  private readonly breaker: CircuitBreaker<[string, Record<string, string>], SubgraphResponse>;
+
+  constructor(readonly url: string, private readonly options: EndpointOptions) {
+    this.breaker = new CircuitBreaker((body: string, headers: Record<string, string>) => this.send(body, headers), {
+      timeout: false, // the request's own abort signal enforces the timeout and frees the socket
+      volumeThreshold: options.breaker.failureThreshold,
+      errorThresholdPercentage: 50,
+      resetTimeout: options.breaker.resetAfterMs,
+      rollingCountTimeout: Math.max(10_000, options.breaker.resetAfterMs),
+    });
+  }
+
+  /** Posts a GraphQL request; throws EndpointUnavailableError when no GraphQL answer came back. */
+  async post(body: string, headers: Record<string, string> = {}): Promise<SubgraphResponse> {
+    try {
+      return await this.breaker.fire(body, headers);
+    } catch (error) {
+      if (error instanceof EndpointUnavailableError) throw error;
+      if ((error as { code?: string }).code === 'EOPENBREAKER') {
+        throw new EndpointUnavailableError(
+          this.url,
+          `it failed repeatedly, so the gateway stopped calling it for ${Math.round(this.options.breaker.resetAfterMs / 1000)} s`,
+        );
+      }
+      throw new EndpointUnavailableError(this.url, (error as Error).message);
+    }
+  }
+
+  get circuitOpen(): boolean {
+    return this.breaker.opened;
+  }
+
+  shutdown(): void {
+    this.breaker.shutdown();
+  }
+
+  private async send(body: string, headers: Record<string, string>): Promise<SubgraphResponse> {
+    let response;
+    try {
+      response = await request(this.url, {
+        method: 'POST',
+        dispatcher: sharedAgent,
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+        body,
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+    } catch (error) {
+      const name = (error as Error).name;
+      const reason =
+        name === 'TimeoutError' || name === 'AbortError'
+          ? `no answer within ${this.options.timeoutMs} ms`
+          : `connection failed (${(error as { code?: string }).code ?? (error as Error).message})`;
+      throw new EndpointUnavailableError(this.url, reason);
+    }
+    let text: string;
+    try {
+      text = await response.body.text();
+    } catch (error) {
+      throw new EndpointUnavailableError(this.url, `the answer broke off (${(error as Error).message})`);
+    }
+    let parsed: SubgraphResponse | undefined;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || typeof parsed !== 'object' || (!('data' in parsed) && !('errors' in parsed))) {
+      throw new EndpointUnavailableError(this.url, `HTTP ${response.statusCode} without a GraphQL answer`);
+    }
+    return parsed;
+  }
+}

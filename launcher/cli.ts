@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadRegionConfig } from '../gateway/region-config';
+import { startGateway } from '../gateway/server';
+import { repoPath } from '../subgraphs/shared/repo-path';
+import { composeFromCode } from './compose-command';
+import { DEFAULT_SCALE, startHub } from './hub';
+
+const USAGE = `yrd-hub — the Yangtze River Delta collaboration hub
+
+Usage:
+  yrd-hub start [--port N] [--host H] [--regions FILE] [--no-seed]
+      PostgreSQL (embedded in HUB_DATA_DIR, or DATABASE_URL), every region's subgraphs,
+      the directory and the gateway. Ctrl-C stops everything.
+  yrd-hub compose [--config supergraph.yaml] [--out schema/supergraph.graphql] [--check]
+      Print each built-in subgraph's SDL from its code and compose the supergraph.
+      --check writes nothing and fails when the committed files differ.
+  yrd-hub gateway --supergraph FILE [--port N] [--host H] [--regions FILE]
+      Serve any supergraph. Without --regions every subgraph is called at its routing URL.
+
+Environment: PORT (4000), HOST (127.0.0.1), HUB_DATA_DIR (.hub-data), DATABASE_URL,
+HUB_REGIONS (regions.yaml), HUB_SEED (demo data seed, 2026), HUB_DB_PREFIX (yrd).`;
+
+/** Problems a user can fix from the message alone: printed without a stack trace. */
+const USER_ERRORS = new Set(['ConfigError', 'CompositionError', 'PortInUseError', 'DatabaseUnreachableError', 'RoutingRulesError', 'UsageError']);
+
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+function portOf(value: string | undefined, fallback: number): number {
+  const port = value === undefined ? fallback : Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`port must be a number from 0 to 65535, but got ${JSON.stringify(value)}`);
+  return port;
+}
+
+function onShutdown(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: string) => {
+    if (stopping) {
+      console.error(`${signal} again: exiting without waiting`);
+      process.exit(130);
+    }
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    stop().then(
+      () => process.exit(0),
+      (error) => {
+        console.error(`while stopping: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => handler('SIGINT'));
+  process.on('SIGTERM', () => handler('SIGTERM'));
+}
+
+async function start(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { port: { type: 'string' }, host: { type: 'string' }, regions: { type: 'string' }, 'no-seed': { type: 'boolean' } },
+  });
+  const began = Date.now();
+  const hub = await startHub({
+    regionsFile: path.resolve(values.regions ?? process.env.HUB_REGIONS ?? repoPath('regions.yaml')),
+    supergraphFile: repoPath('schema', 'supergraph.graphql'),
+    dataDir: path.resolve(process.env.HUB_DATA_DIR ?? '.hub-data'),
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    databasePrefix: process.env.HUB_DB_PREFIX ?? 'yrd',
+    port: portOf(values.port ?? process.env.PORT, 4000),
+    host: values.host ?? process.env.HOST ?? '127.0.0.1',
+    seed: values['no-seed'] ? false : { seed: Number(process.env.HUB_SEED ?? 2026), scale: DEFAULT_SCALE },
+    log: (line) => console.log(`  ${line}`),
+  });
+  onShutdown(hub.stop);
+  const seconds = ((Date.now() - began) / 1000).toFixed(1);
+  console.log(`YRD Hub ready in ${seconds} s (${hub.postgres.embedded ? 'embedded PostgreSQL' : 'PostgreSQL at DATABASE_URL'})`);
+  for (const region of hub.regions.regions) console.log(`  region ${region.code} ${region.name}: ${Object.values(region.endpoints)[0]?.replace(/\/[^/]+\/graphql$/, '')}`);
+  console.log(`GraphQL: ${hub.gateway.graphqlUrl}`);
+}
+
+async function compose(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { config: { type: 'string' }, out: { type: 'string' }, check: { type: 'boolean' } },
+  });
+  const config = path.resolve(values.config ?? repoPath('supergraph.yaml'));
+  const out = path.resolve(values.out ?? repoPath('schema', 'supergraph.graphql'));
+  const result = await composeFromCode(config, { write: !values.check, out });
+  if (values.check) {
+    const stale = [...result.subgraphSdls, [out, result.supergraphSdl] as const].filter(([file, text]) => {
+      try {
+        return readFileSync(file, 'utf8') !== text;
+      } catch {
+        return true;
+      }
+    });
+    if (stale.length) throw new UsageError(`out of date (run \`npm run compose\`): ${stale.map(([file]) => path.relative(process.cwd(), file)).join(', ')}`);
+    console.log('supergraph is up to date');
+    return;
+  }
+  console.log(`composed ${path.relative(process.cwd(), config)} into ${path.relative(process.cwd(), out)}`);
+}
+
+async function gateway(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { supergraph: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, regions: { type: 'string' } },
+  });
+  if (!values.supergraph) throw new UsageError('gateway needs --supergraph FILE (a composed supergraph SDL)');
+  let supergraphSdl: string;
+  try {
+    supergraphSdl = readFileSync(values.supergraph, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${values.supergraph}: cannot be read (${(error as NodeJS.ErrnoException).code})`);
+  }
+  const running = await startGateway({
+    supergraphSdl,
+    regions: values.regions ? loadRegionConfig(path.resolve(values.regions)) : undefined,
+    port: portOf(values.port ?? process.env.PORT, 4000),
+    host: values.host ?? process.env.HOST ?? '127.0.0.1',
+  });
+  onShutdown(running.stop);
+  console.log(`gateway serving ${values.supergraph} at ${running.graphqlUrl}`);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...args] = argv;
+  try {
+    if (command === 'start') await start(args);
+    else if (command === 'compose') await compose(args);
+    else if (command === 'gateway') await gateway(args);
+    else if (!command || command === 'help' || command === '--help' || command === '-h') console.log(USAGE);
+    else throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+  } catch (error) {
+    const err = error as Error;
+    const userError = USER_ERRORS.has(err.name) || (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+    console.error(`yrd-hub ${command ?? ''}: ${err.message}`);
+    if (!userError && process.env.DEBUG) console.error(err.stack);
+    else if (!userError) console.error('(set DEBUG=1 to see where it failed)');
+    process.exit(1);
+  }
+}

@@ -1,0 +1,27 @@
+import { writeFileSync } from 'node:fs';
+import { composeSupergraph, readSupergraphConfig } from '../schema/compose';
+import { BUILTIN_SUBGRAPHS, printBuiltinSdl, subgraphSdlFile } from './builtin-subgraphs';
+
+export interface ComposeResult {
+  supergraphSdl: string;
+  subgraphSdls: Map<string, string>;
+}
+
+/**
+ * Regenerates each built-in subgraph's SDL file from its code, then composes every subgraph
+ * listed in the configuration (built-in or not) into one supergraph.
+ */
+export async function composeFromCode(configFile: string, options: { write: boolean; out?: string }): Promise<ComposeResult> {
+  const subgraphSdls = new Map<string, string>();
+  for (const module of BUILTIN_SUBGRAPHS) subgraphSdls.set(subgraphSdlFile(module), await printBuiltinSdl(module));
+  if (options.write) for (const [file, sdl] of subgraphSdls) writeFileSync(file, sdl);
+  const { subgraphs } = readSupergraphConfig(configFile);
+  // Read the freshly printed SDL even when nothing is written, so a check sees the code's truth.
+  for (const subgraph of subgraphs) {
+    const printed = [...subgraphSdls].find(([file]) => file.endsWith(`/subgraphs/${subgraph.name}/schema.graphql`));
+    if (printed) subgraph.typeDefs = printed[1];
+  }
+  const supergraphSdl = composeSupergraph(subgraphs);
+  if (options.write && options.out) writeFileSync(options.out, supergraphSdl);
+  return { supergraphSdl, subgraphSdls };
+}

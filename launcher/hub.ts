@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import type { Pool } from 'pg';
+import { loadRegionConfig, RegionConfig } from '../gateway/region-config';
+import { RunningGateway, startGateway } from '../gateway/server';
+import type { RunningHttpServer } from '../platform/apollo-http';
+import { createPool } from '../subgraphs/shared/db';
+import { SubgraphHost } from '../subgraphs/shared/host';
+import { migrate, readMigrations } from '../subgraphs/shared/migrations';
+import type { SeedScale, SubgraphModule } from '../subgraphs/shared/subgraph-module';
+import { BUILTIN_SUBGRAPHS } from './builtin-subgraphs';
+import { connectExternalPostgres, PostgresServer, startEmbeddedPostgres } from './postgres';
+
+/**
+ * `yrd-hub start`: everything on one machine. PostgreSQL (embedded unless DATABASE_URL is
+ * set), one database per region plus the hub's own, migrations, demo data once, every hosted
+ * region's subgraphs, the directory, and the gateway in front. This is the only module that
+ * knows every part.
+ */
+
+export interface HubOptions {
+  regionsFile: string;
+  supergraphFile: string;
+  dataDir: string;
+  databaseUrl?: string;
+  /** Database names are <prefix>_hub and <prefix>_<region code>, unless a region names its own. */
+  databasePrefix: string;
+  port: number;
+  host?: string;
+  /** Demo data, seeded once per database; false for none. */
+  seed: { seed: number; scale: SeedScale } | false;
+  log: (line: string) => void;
+}
+
+export const DEFAULT_SCALE: SeedScale = { persons: 2000, warnings: 500, inspections: 200 };
+
+export interface RunningHub {
+  gateway: RunningGateway;
+  regions: RegionConfig;
+  postgres: PostgresServer;
+  /** Connection URL of each hosted region's database, and of the hub's own ("hub"). */
+  databaseUrls: Map<string, string>;
+  /** HTTP server of each hosted region's subgraphs. */
+  regionServers: Map<string, RunningHttpServer>;
+  stop(): Promise<void>;
+}
+
+export async function startHub(options: HubOptions): Promise<RunningHub> {
+  const regions = loadRegionConfig(options.regionsFile);
+  const supergraphSdl = readFileSync(options.supergraphFile, 'utf8');
+  const regionalModules = BUILTIN_SUBGRAPHS.filter((module) => module.regional);
+  const hubModules = BUILTIN_SUBGRAPHS.filter((module) => !module.regional);
+  const unservable = regions.regionalSubgraphs.filter((name) => !regionalModules.some((m) => m.name === name));
+  regions.regions.forEach((region, index) => {
+    if (region.hosted && unservable.length) {
+      throw new Error(`${options.regionsFile}: regions.${index} (${region.code}) has no url, but this hub cannot host ${unservable.join(', ')}; give the region's url or endpoints`);
+    }
+  });
+
+  const cleanup: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    for (const step of cleanup.splice(0).reverse()) await step().catch((error) => options.log(`while stopping: ${(error as Error).message}`));
+  };
+  try {
+    const postgres = options.databaseUrl
+      ? await connectExternalPostgres(options.databaseUrl)
+      : await startEmbeddedPostgres(options.dataDir, options.log);
+    cleanup.push(() => postgres.stop());
+
+    const summaries = regions.regions.map(({ code, name }) => ({ code, name }));
+    const databaseUrls = new Map<string, string>();
+    const prepare = async (database: string, modules: readonly SubgraphModule[], region?: { code: string; name: string }) => {
+      await postgres.ensureDatabase(database);
+      const url = postgres.urlFor(database);
+      const pool = createPool(url);
+      cleanup.push(() => pool.end());
+      for (const module of modules) {
+        const applied = await migrate(pool, module.name, readMigrations(module.migrationsFolder));
+        if (applied.length) options.log(`${database}: applied ${module.name} migrations ${applied.join(', ')}`);
+        if (options.seed && module.seed) await module.seed(pool, region as never, { ...options.seed, regions: summaries });
+      }
+      return { pool, url };
+    };
+
+    const hubDb = await prepare(`${options.databasePrefix}_hub`, hubModules);
+    databaseUrls.set('hub', hubDb.url);
+    const hosted = regions.regions.filter((region) => region.hosted);
+    const regionPools = new Map<string, Pool>();
+    await Promise.all(
+      hosted.map(async (region) => {
+        const { pool, url } = await prepare(region.database ?? `${options.databasePrefix}_${region.code}`, regionalModules, region);
+        regionPools.set(region.code, pool);
+        databaseUrls.set(region.code, url);
+      }),
+    );
+
+    const host = await SubgraphHost.create(BUILTIN_SUBGRAPHS);
+    cleanup.push(() => host.stop());
+    const directory = await host.serve({ subgraphs: hubModules.map((m) => m.name), db: hubDb.pool, regions: summaries, port: 0 });
+    cleanup.push(() => directory.close());
+    const regionServers = new Map<string, RunningHttpServer>();
+    for (const region of hosted) {
+      const server = await host.serve({
+        subgraphs: regionalModules.map((m) => m.name),
+        db: regionPools.get(region.code)!,
+        regions: summaries,
+        region: { code: region.code, name: region.name },
+        port: 0,
+      });
+      cleanup.push(() => server.close());
+      regionServers.set(region.code, server);
+      region.endpoints = Object.fromEntries(regions.regionalSubgraphs.map((name) => [name, `${server.url}/${name}/graphql`]));
+    }
+
+    const gateway = await startGateway({
+      supergraphSdl,
+      regions,
+      urlOverrides: Object.fromEntries(hubModules.map((m) => [m.name, `${directory.url}/${m.name}/graphql`])),
+      port: options.port,
+      host: options.host,
+    });
+    cleanup.push(() => gateway.stop());
+    return { gateway, regions, postgres, databaseUrls, regionServers, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,132 @@
+import type { ApolloServer, BaseContext, HTTPGraphQLRequest } from '@apollo/server';
+import { HeaderMap } from '@apollo/server';
+import http, { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * Node's http server in front of Apollo Server instances: `GET /health`, GraphQL at the
+ * routes given, a cap on request bodies, and a clean stop that closes kept-alive sockets.
+ * Both the gateway and the subgraph hosts serve through it.
+ */
+
+export interface GraphQLRoute<TContext extends BaseContext> {
+  server: ApolloServer<TContext>;
+  context: (request: IncomingMessage) => Promise<TContext>;
+}
+
+export interface HttpServerOptions {
+  port: number;
+  host?: string;
+  /** Requests with a larger body get HTTP 413. */
+  maxBodyBytes?: number;
+  routes: Record<string, GraphQLRoute<any>>;
+}
+
+export interface RunningHttpServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export class PortInUseError extends Error {
+  constructor(readonly port: number, readonly host: string) {
+    super(`Port ${port} on ${host} is already in use: stop the program holding it, or choose another port (PORT=… or --port …)`);
+    this.name = 'PortInUseError';
+  }
+}
+
+const DEFAULT_MAX_BODY = 1024 * 1024;
+
+function readBody(request: IncomingMessage, limit: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        resolve(undefined);
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
+
+async function handleGraphQL(route: GraphQLRoute<any>, request: IncomingMessage, response: ServerResponse, maxBody: number) {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  let body: unknown;
+  if (request.method === 'POST') {
+    const text = await readBody(request, maxBody);
+    if (text === undefined) {
+      sendJson(response, 413, { errors: [{ message: `Request body larger than ${maxBody} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+      return;
+    }
+    try {
+      body = text.length ? JSON.parse(text) : undefined;
+    } catch {
+      sendJson(response, 400, { errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
+  }
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const httpGraphQLRequest: HTTPGraphQLRequest = { method: request.method ?? 'GET', headers, search: url.search, body };
+  const result = await route.server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => route.context(request) });
+  for (const [name, value] of result.headers) response.setHeader(name, value);
+  response.statusCode = result.status ?? 200;
+  if (result.body.kind === 'complete') {
+    response.end(result.body.string);
+  } else {
+    for await (const chunk of result.body.asyncIterator) response.write(chunk);
+    response.end();
+  }
+}
+
+export function listen(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const host = options.host ?? '127.0.0.1';
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const server = http.createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (path === '/health' && (request.method === 'GET' || request.method === 'HEAD')) {
+      sendJson(response, 200, { status: 'ok' });
+      return;
+    }
+    const route = options.routes[path];
+    if (!route) {
+      sendJson(response, 404, { errors: [{ message: `Nothing at ${path}; GraphQL is served at ${Object.keys(options.routes).join(', ')}` }] });
+      return;
+    }
+    handleGraphQL(route, request, response, maxBody).catch((error) => {
+      if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else response.destroy();
+      console.error(`[http] ${path}: ${(error as Error).stack ?? error}`);
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(options.port, host) : error));
+    server.listen(options.port, host, () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://${host}:${port}`,
+        port,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,23 @@
+import { buildFederatedSchema } from '../shared/federated-schema';
+import { repoPath } from '../shared/repo-path';
+import type { SubgraphModule } from '../shared/subgraph-module';
+import { createDirectoryContext, DirectoryContext } from './context';
+import { JurisdictionResolver, RegionResolver } from './directory-resolver';
+import { seedDirectory } from './seed';
+
+export const directorySubgraph: SubgraphModule = {
+  name: 'directory',
+  regional: false,
+  migrationsFolder: repoPath('subgraphs', 'directory', 'migrations'),
+  buildSchema: () =>
+    buildFederatedSchema(
+      { resolvers: [JurisdictionResolver, RegionResolver] },
+      {
+        Jurisdiction: {
+          __resolveReference: (reference: { code: string }, ctx: DirectoryContext) => ctx.jurisdictionByCode.load(reference.code),
+        },
+      },
+    ),
+  createContext: createDirectoryContext,
+  seed: seedDirectory,
+};

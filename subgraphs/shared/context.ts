@@ -1,0 +1,19 @@
+import type { Pool } from 'pg';
+
+export interface RegionSummary {
+  code: string;
+  name: string;
+}
+
+/** What every subgraph resolver knows: its database and the regions of the hub. */
+export interface HubContext {
+  db: Pool;
+  regions: readonly RegionSummary[];
+}
+
+/** A regional subgraph instance serves exactly one region's database. */
+export interface RegionContext extends HubContext {
+  /** The region code this instance serves, e.g. "330400". */
+  region: string;
+  regionName: string;
+}

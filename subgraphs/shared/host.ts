@@ -1,0 +1,56 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import type { Pool } from 'pg';
+import { listen, RunningHttpServer } from '../../platform/apollo-http';
+import type { HubContext, RegionSummary } from './context';
+import type { SubgraphModule } from './subgraph-module';
+
+/**
+ * Serves subgraphs over HTTP. Each subgraph's schema and Apollo Server are built once and
+ * shared by every region this process serves; what differs per region is only the context
+ * (which database, which region code), chosen by the HTTP server the request came in on.
+ * A region's subgraphs answer at http://host:port/<subgraph>/graphql.
+ */
+export class SubgraphHost {
+  private constructor(private readonly servers: Map<string, { module: SubgraphModule; server: ApolloServer<object> }>) {}
+
+  static async create(modules: readonly SubgraphModule[]): Promise<SubgraphHost> {
+    const servers = new Map<string, { module: SubgraphModule; server: ApolloServer<object> }>();
+    for (const module of modules) {
+      const server = new ApolloServer<object>({
+        schema: await module.buildSchema(),
+        includeStacktraceInErrorResponses: process.env.NODE_ENV === 'development',
+        // Traces are for Apollo's usage reporting, which the hub does not use; they cost time on every request.
+        plugins: [ApolloServerPluginInlineTraceDisabled()],
+      });
+      await server.start();
+      servers.set(module.name, { module, server });
+    }
+    return new SubgraphHost(servers);
+  }
+
+  /** Serves `subgraphs` (names) over `db`; `region` is omitted for hub-owned subgraphs. */
+  serve(options: {
+    subgraphs: readonly string[];
+    db: Pool;
+    regions: readonly RegionSummary[];
+    region?: RegionSummary;
+    port: number;
+    host?: string;
+  }): Promise<RunningHttpServer> {
+    const base: HubContext = { db: options.db, regions: options.regions };
+    const context = options.region ? { ...base, region: options.region.code, regionName: options.region.name } : base;
+    const routes = Object.fromEntries(
+      options.subgraphs.map((name) => {
+        const entry = this.servers.get(name);
+        if (!entry) throw new Error(`this host was not built with the subgraph ${name}`);
+        return [`/${name}/graphql`, { server: entry.server, context: async () => entry.module.createContext(context) }];
+      }),
+    );
+    return listen({ port: options.port, host: options.host, routes });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.servers.values()].map(({ server }) => server.stop()));
+  }
+}

@@ -1,0 +1,33 @@
+import type { GraphQLSchema } from 'graphql';
+import type { Pool } from 'pg';
+import type { HubContext, RegionSummary } from './context';
+
+export interface SeedOptions {
+  /** Seed of the random generator: the same seed gives the same data. */
+  seed: number;
+  /** Every region of the hub, so that records can point at persons of other regions. */
+  regions: readonly RegionSummary[];
+  /** Demo sizes per region. */
+  scale: SeedScale;
+}
+
+export interface SeedScale {
+  persons: number;
+  warnings: number;
+  inspections: number;
+}
+
+/**
+ * What the launcher needs to run a subgraph: its schema, its migrations, a per-request
+ * context, and demo data. A regional subgraph runs once per region over that region's database.
+ */
+export interface SubgraphModule {
+  name: string;
+  regional: boolean;
+  migrationsFolder: string;
+  buildSchema(): Promise<GraphQLSchema>;
+  /** Regional subgraphs receive a RegionContext (a HubContext plus the region served). */
+  createContext(base: HubContext): object;
+  /** Demo data; `region` is undefined for a hub-owned subgraph. */
+  seed?(db: Pool, region: RegionSummary | undefined, options: SeedOptions): Promise<void>;
+}
