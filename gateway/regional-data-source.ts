@@ -8,6 +8,7 @@ import { emptyPage, mergeFanOut } from './fan-out-merge';
 import { AnalyzedOperation, analyzeOperation, argumentValue, RootSelection } from './operation-analysis';
 import { afterVariable, firstVariable, printRegionOperation } from './operation-rewrite';
 import type { RegionSettings } from './region-config';
+import { GatewayContext, RequestRegionBudget } from './request-budget';
 import type { RoutingRules } from './routing-rules';
 import { EndpointOptions, EndpointUnavailableError, SubgraphEndpoint, SubgraphResponse } from './subgraph-client';
 
@@ -27,6 +28,10 @@ import { EndpointOptions, EndpointUnavailableError, SubgraphEndpoint, SubgraphRe
  */
 
 type Json = Record<string, unknown>;
+interface Call {
+  headers: Record<string, string>;
+  budget: RequestRegionBudget;
+}
 type RegionResult = SubgraphResponse | EndpointUnavailableError;
 
 interface FanOutState {
@@ -69,9 +74,12 @@ export class RegionalDataSource implements GraphQLDataSource {
       this.operations.set(query, analyzed);
     }
     const variables = (options.request.variables ?? {}) as Json;
-    const headers = this.headersFor(options);
-    if (analyzed.roots.some((root) => root.route.kind === 'entities')) return this.fetchEntities(query, variables, headers);
-    return this.fetchRootFields(query, analyzed, variables, headers);
+    const call: Call = {
+      headers: this.headersFor(options),
+      budget: (options.context as GatewayContext | undefined)?.regionBudget ?? new RequestRegionBudget(),
+    };
+    if (analyzed.roots.some((root) => root.route.kind === 'entities')) return this.fetchEntities(query, variables, call);
+    return this.fetchRootFields(query, analyzed, variables, call);
   }
 
   shutdown(): void {
@@ -82,12 +90,16 @@ export class RegionalDataSource implements GraphQLDataSource {
     return this.regions.get(code)?.settings.name ?? code;
   }
 
-  private async send(region: string, query: string, variables: Json, headers: Record<string, string>): Promise<RegionResult> {
+  private async send(region: string, query: string, variables: Json, call: Call): Promise<RegionResult> {
+    const { settings, endpoint } = this.regions.get(region)!;
+    const earlier = call.budget.failure(region);
+    if (earlier) return new EndpointUnavailableError(endpoint.url, earlier);
     try {
-      return await this.regions.get(region)!.endpoint.post(JSON.stringify({ query, variables }), headers);
+      return await endpoint.post(JSON.stringify({ query, variables }), call.headers, call.budget.remaining(settings.timeoutMs));
     } catch (error) {
-      if (error instanceof EndpointUnavailableError) return error;
-      throw error;
+      if (!(error instanceof EndpointUnavailableError)) throw error;
+      call.budget.recordFailure(region, error.reason);
+      return error;
     }
   }
 
@@ -96,7 +108,7 @@ export class RegionalDataSource implements GraphQLDataSource {
    * region receives only its own representations; answers and error paths are mapped back to
    * the original positions.
    */
-  private async fetchEntities(query: string, variables: Json, headers: Record<string, string>): Promise<GatewayGraphQLResponse> {
+  private async fetchEntities(query: string, variables: Json, call: Call): Promise<GatewayGraphQLResponse> {
     const representations = (variables.representations ?? []) as Json[];
     const entities: unknown[] = new Array(representations.length).fill(null);
     const errors: GraphQLFormattedError[] = [];
@@ -118,7 +130,7 @@ export class RegionalDataSource implements GraphQLDataSource {
 
     await Promise.all(
       [...byRegion].map(async ([region, indexes]) => {
-        const result = await this.send(region, query, { ...variables, representations: indexes.map((i) => representations[i]) }, headers);
+        const result = await this.send(region, query, { ...variables, representations: indexes.map((i) => representations[i]) }, call);
         if (result instanceof EndpointUnavailableError) {
           errors.push(regionUnavailable(region, this.regionName(region), result.reason, ['_entities', indexes[0]]));
           return;
@@ -134,7 +146,7 @@ export class RegionalDataSource implements GraphQLDataSource {
     return { data: { _entities: entities }, ...(errors.length ? { errors } : {}) };
   }
 
-  private async fetchRootFields(query: string, analyzed: AnalyzedOperation, variables: Json, headers: Record<string, string>) {
+  private async fetchRootFields(query: string, analyzed: AnalyzedOperation, variables: Json, call: Call) {
     const data: Json = {};
     const errors: GraphQLFormattedError[] = [];
     const assigned = new Map<string, RootSelection[]>();
@@ -208,7 +220,7 @@ export class RegionalDataSource implements GraphQLDataSource {
           regionVariables[firstVariable(root)] = state.first;
           regionVariables[afterVariable(root)] = state.start.positions[region] ?? null;
         }
-        results.set(region, await this.send(region, text, regionVariables, headers));
+        results.set(region, await this.send(region, text, regionVariables, call));
       }),
     );
 

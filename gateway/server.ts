@@ -5,6 +5,7 @@ import { listen, RunningHttpServer } from '../platform/apollo-http';
 import { PlainDataSource } from './plain-data-source';
 import type { RegionConfig } from './region-config';
 import { RegionalDataSource } from './regional-data-source';
+import { GatewayContext, RequestRegionBudget } from './request-budget';
 import { readRoutingRules } from './routing-rules';
 
 export interface GatewayOptions {
@@ -52,7 +53,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     http = await listen({
       port: options.port,
       host: options.host,
-      routes: { '/graphql': { server, context: async () => ({}) } },
+      routes: { '/graphql': { server, context: async (): Promise<GatewayContext> => ({ regionBudget: new RequestRegionBudget() }) } },
     });
   } catch (error) {
     await server.stop();

@@ -30,10 +30,10 @@ export class EndpointUnavailableError extends Error {
 export const sharedAgent = new Agent({ connections: 128, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 });
 
 export class SubgraphEndpoint {
-  private readonly breaker: CircuitBreaker<[string, Record<string, string>], SubgraphResponse>;
+  private readonly breaker: CircuitBreaker<[string, Record<string, string>, number], SubgraphResponse>;
 
   constructor(readonly url: string, private readonly options: EndpointOptions) {
-    this.breaker = new CircuitBreaker((body: string, headers: Record<string, string>) => this.send(body, headers), {
+    this.breaker = new CircuitBreaker((body: string, headers: Record<string, string>, timeoutMs: number) => this.send(body, headers, timeoutMs), {
       timeout: false, // the request's own abort signal enforces the timeout and frees the socket
       volumeThreshold: options.breaker.failureThreshold,
       errorThresholdPercentage: 50,
@@ -42,10 +42,14 @@ export class SubgraphEndpoint {
     });
   }
 
-  /** Posts a GraphQL request; throws EndpointUnavailableError when no GraphQL answer came back. */
-  async post(body: string, headers: Record<string, string> = {}): Promise<SubgraphResponse> {
+  /**
+   * Posts a GraphQL request; throws EndpointUnavailableError when no GraphQL answer came back
+   * within `timeoutMs` (default: the endpoint's timeout).
+   */
+  async post(body: string, headers: Record<string, string> = {}, timeoutMs = this.options.timeoutMs): Promise<SubgraphResponse> {
+    if (timeoutMs <= 0) throw new EndpointUnavailableError(this.url, `no answer within ${this.options.timeoutMs} ms`);
     try {
-      return await this.breaker.fire(body, headers);
+      return await this.breaker.fire(body, headers, timeoutMs);
     } catch (error) {
       if (error instanceof EndpointUnavailableError) throw error;
       if ((error as { code?: string }).code === 'EOPENBREAKER') {
@@ -66,7 +70,7 @@ export class SubgraphEndpoint {
     this.breaker.shutdown();
   }
 
-  private async send(body: string, headers: Record<string, string>): Promise<SubgraphResponse> {
+  private async send(body: string, headers: Record<string, string>, timeoutMs: number): Promise<SubgraphResponse> {
     let response;
     try {
       response = await request(this.url, {
@@ -74,7 +78,7 @@ export class SubgraphEndpoint {
         dispatcher: sharedAgent,
         headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
         body,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       const name = (error as Error).name;

@@ -67,7 +67,11 @@ export class PetitionWarning {
   @Field(() => Date)
   raisedAt!: Date;
 
-  @Field(() => Person, { description: 'The person the warning is about, read from their home region.' })
+  @Field(() => Person, {
+    nullable: true,
+    description:
+      'The person the warning is about, read from their home region; null (with a REGION_UNAVAILABLE error) while that region cannot be reached.',
+  })
   subject!: Person;
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../../launcher/postgres';
@@ -14,6 +14,7 @@ export default async function globalSetup(): Promise<void> {
     return;
   }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yrd-hub-test-pg-'));
+  chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as the user "postgres", who must reach the folder
   const server = await startEmbeddedPostgres(dataDir, () => undefined);
   process.env.TEST_DATABASE_URL = server.urlFor('postgres');
   (globalThis as Record<string, unknown>).__embeddedPostgres = server;

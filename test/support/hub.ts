@@ -1,0 +1,83 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { stringify } from 'yaml';
+import { RunningHub, startHub } from '../../launcher/hub';
+import { repoPath } from '../../subgraphs/shared/repo-path';
+import type { SeedScale } from '../../subgraphs/shared/subgraph-module';
+
+export const TEST_SCALE: SeedScale = { persons: 60, warnings: 40, inspections: 8 };
+export const DEMO_REGIONS = [
+  { code: '310000', name: '上海市' },
+  { code: '320500', name: '苏州市' },
+  { code: '330400', name: '嘉兴市' },
+  { code: '340100', name: '合肥市' },
+];
+
+export function testDatabaseUrl(): string {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('TEST_DATABASE_URL is not set: run the tests through jest (its global setup provides a server)');
+  return url;
+}
+
+/** Drops every database whose name starts with `${prefix}_`, so that a suite starts from nothing. */
+export async function dropDatabases(prefix: string): Promise<void> {
+  const client = new Client({ connectionString: testDatabaseUrl() });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE $1 || '\\_%'", [prefix]);
+    for (const { datname } of rows) await client.query(`DROP DATABASE "${datname}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Writes a regions.yaml for `regions` to a temporary folder and returns its path. */
+export function writeRegionsFile(regions: ReadonlyArray<{ code: string; name: string; url?: string; timeout_ms?: number }>, extra: object = {}): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'yrd-hub-regions-'));
+  const file = path.join(dir, 'regions.yaml');
+  writeFileSync(file, stringify({ regional_subgraphs: ['petitions', 'enforcement', 'personnel'], ...extra, regions }));
+  return file;
+}
+
+/** A whole hub on the test server, in databases of its own (`prefix`), with small demo data. */
+export async function startTestHub(prefix: string, options: { regionsFile?: string; scale?: SeedScale } = {}): Promise<RunningHub> {
+  await dropDatabases(prefix);
+  return startHub({
+    regionsFile: options.regionsFile ?? writeRegionsFile(DEMO_REGIONS),
+    supergraphFile: repoPath('schema', 'supergraph.graphql'),
+    dataDir: '(unused with a database URL)',
+    databaseUrl: testDatabaseUrl(),
+    databasePrefix: prefix,
+    port: 0,
+    seed: { seed: 7, scale: options.scale ?? TEST_SCALE },
+    log: () => undefined,
+  });
+}
+
+export interface GraphQLResult<T = any> {
+  status: number;
+  data?: T;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, any> }>;
+}
+
+export async function graphql<T = any>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, ...((await response.json()) as object) };
+}
+
+/** Runs `sql` against a hub database directly, bypassing every hub component. */
+export async function queryDatabase<R extends object = any>(url: string, sql: string, params: unknown[] = []): Promise<R[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<R>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
