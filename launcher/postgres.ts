@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -95,6 +95,12 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
   };
   const databaseDir = path.resolve(dataDir, 'postgres');
   mkdirSync(path.dirname(databaseDir), { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    // PostgreSQL refuses to run as root, so it runs as the system user "postgres", who must be
+    // able to pass through the data folder to reach its own files.
+    chmodSync(path.dirname(databaseDir), statSync(path.dirname(databaseDir)).mode | 0o711);
+  }
   const port = Number(process.env.HUB_PG_PORT) || (await freePort());
   const recent: string[] = [];
   const remember = (message: unknown) => {
@@ -107,8 +113,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
     user: 'postgres',
     password: 'postgres',
     persistent: true,
-    // PostgreSQL refuses to run as root; as root, run it as the system user "postgres".
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     onLog: remember,
     onError: remember,
   });
