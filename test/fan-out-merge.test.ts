@@ -1,0 +1,106 @@
+import { parse } from 'graphql';
+import { decodeCompositeCursor, encodeCompositeCursor } from '../gateway/composite-cursor';
+import { mergeFanOut } from '../gateway/fan-out-merge';
+import { analyzeOperation, MERGE_EDGES_KEY, MERGE_PAGE_KEY } from '../gateway/operation-analysis';
+import { printRegionOperation } from '../gateway/operation-rewrite';
+import type { RoutingRules } from '../gateway/routing-rules';
+
+const rule = {
+  kind: 'fanOut' as const,
+  subgraph: 'petitions',
+  sortKey: 'raisedAt',
+  descending: true,
+  defaultFirst: 20,
+  connectionType: 'PetitionWarningConnection',
+  pageInfoType: 'PageInfo',
+  firstType: 'Int',
+  afterType: 'String',
+};
+const rules: RoutingRules = { rootFields: new Map([['Query.petitionWarnings', rule]]) };
+const OPERATION = parse(`query Q($first: Int, $after: String, $unused: String) {
+  list: petitionWarnings(first: $first, after: $after) { edges { at: cursor node { id } } pageInfo { hasNextPage endCursor } total: __typename }
+}`);
+
+/** What one region would return for the rewritten operation: its edges after `position`, newest first. */
+function regionPage(region: string, times: number[], position: number, first: number) {
+  const remaining = times.slice(position);
+  const page = remaining.slice(0, first);
+  const edges = page.map((t, i) => ({ c: `${region}@${position + i + 1}`, n: { k: new Date(t).toISOString() } }));
+  return {
+    region,
+    value: {
+      edges: page.map((t, i) => ({ at: `${region}@${position + i + 1}`, node: { id: `${region}:${t}` } })),
+      [MERGE_EDGES_KEY]: edges,
+      [MERGE_PAGE_KEY]: { h: remaining.length > first },
+    },
+  };
+}
+
+describe('fan-out merging', () => {
+  const analyzed = analyzeOperation(OPERATION, rules);
+  const shape = analyzed.roots[0].fanOut!;
+
+  test('pages through regions with ties, in order, without duplicates or gaps', () => {
+    // Equal timestamps across regions are the hard case for a cursor.
+    const data: Record<string, number[]> = {
+      '310000': [90, 80, 80, 50, 10],
+      '330400': [95, 80, 60, 50, 50, 5],
+      '340100': [80],
+    };
+    const expected = Object.entries(data)
+      .flatMap(([region, times]) => times.map((t, i) => ({ region, t, i })))
+      .sort((a, b) => b.t - a.t || (a.region < b.region ? -1 : 1) || a.i - b.i)
+      .map(({ region, t }) => `${region}:${t}`);
+
+    const seen: string[] = [];
+    let cursor = { positions: {} as Record<string, string>, exhausted: [] as string[] };
+    for (let round = 0; round < 20; round++) {
+      const pages = Object.entries(data)
+        .filter(([region]) => !cursor.exhausted.includes(region))
+        .map(([region, times]) => regionPage(region, times, cursor.positions[region] ? Number(cursor.positions[region].split('@')[1]) : 0, 3));
+      const merged = mergeFanOut({ shape, pages, first: 3, start: cursor, resumed: round > 0 }) as any;
+      seen.push(...merged.edges.map((edge: any) => edge.node.id));
+      expect(merged.total).toBe('PetitionWarningConnection');
+      if (!merged.pageInfo.hasNextPage) break;
+      cursor = decodeCompositeCursor(merged.pageInfo.endCursor);
+    }
+    expect(seen).toEqual(expected);
+  });
+
+  test('edge cursors replace the region’s own and resume right after their edge', () => {
+    const pages = [regionPage('310000', [9, 7, 5], 0, 3), regionPage('320500', [8, 6, 4], 0, 3)];
+    const merged = mergeFanOut({ shape, pages, first: 3, start: { positions: {}, exhausted: [] }, resumed: false }) as any;
+    expect(merged.edges.map((e: any) => e.node.id)).toEqual(['310000:9', '320500:8', '310000:7']);
+    expect(decodeCompositeCursor(merged.edges[1].at).positions).toEqual({ '310000': '310000@1', '320500': '320500@1' });
+    expect(merged.pageInfo.endCursor).toBe(merged.edges[2].at);
+  });
+
+  test('a region that did not answer keeps its position', () => {
+    const start = { positions: { '320500': '320500@4' }, exhausted: [] };
+    const merged = mergeFanOut({
+      shape,
+      pages: [regionPage('310000', [3, 2, 1], 0, 2), { region: '320500', value: null }],
+      first: 2,
+      start,
+      resumed: true,
+    }) as any;
+    expect(decodeCompositeCursor(merged.pageInfo.endCursor).positions['320500']).toBe('320500@4');
+  });
+
+  test('composite cursors round-trip and forged ones are refused', () => {
+    const cursor = { positions: { '330400': 'abc' }, exhausted: ['310000'] };
+    expect(decodeCompositeCursor(encodeCompositeCursor(cursor))).toEqual(cursor);
+    for (const forged of ['', 'x', Buffer.from('{"v":2,"p":{}}').toString('base64url'), Buffer.from('{"v":1,"p":{"33":"a"}}').toString('base64url')]) {
+      expect(() => decodeCompositeCursor(forged)).toThrow(/^after: is not a cursor/);
+    }
+  });
+
+  test('the region operation substitutes first/after, adds the merge skeleton and drops unused variables', () => {
+    const text = printRegionOperation(analyzed, analyzed.roots);
+    expect(text).toContain('query Q($_yrdFirst0: Int, $_yrdAfter0: String)');
+    expect(text).toContain('petitionWarnings(first: $_yrdFirst0, after: $_yrdAfter0)');
+    expect(text).toContain(`${MERGE_EDGES_KEY}: edges {\n      c: cursor\n      n: node {\n        k: raisedAt`);
+    expect(text).not.toContain('$unused');
+    expect(printRegionOperation(analyzed, analyzed.roots)).toBe(text); // cached
+  });
+});
