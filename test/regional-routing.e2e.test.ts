@@ -166,6 +166,7 @@ describe('a region that is down or hangs', () => {
     const hefei = regions.regions.find((r) => r.code === '340100')!;
     hefei.timeoutMs = 800;
     hefei.endpoints = Object.fromEntries(regions.regionalSubgraphs.map((s) => [s, `http://127.0.0.1:${port}/${s}/graphql`]));
+    regions.breaker = { failureThreshold: 3, resetAfterMs: 60_000 };
     gateway = await startGateway({
       supergraphSdl: readFileSync(repoPath('schema', 'supergraph.graphql'), 'utf8'),
       regions,
@@ -192,6 +193,17 @@ describe('a region that is down or hangs', () => {
     expect(new Set(unavailable!.map((e) => e.extensions?.region))).toEqual(new Set(['340100']));
     expect(unavailable![0].path).toEqual(['petitionWarnings']);
     expect(unavailable![0].message).toMatch(/340100 \(合肥市\).*800 ms/);
+  });
+
+  test('after repeated failures the circuit opens and the region is skipped at once', async () => {
+    for (let i = 0; i < 3; i++) await graphql(gateway.graphqlUrl, WARNINGS, { first: 5 });
+    const began = Date.now();
+    const result = await graphql(gateway.graphqlUrl, WARNINGS, { first: 5 });
+    expect(Date.now() - began).toBeLessThan(400); // no 800 ms wait for the hanging region any more
+    const unavailable = result.errors!.find((e) => e.extensions?.code === 'REGION_UNAVAILABLE')!;
+    expect(unavailable.extensions?.region).toBe('340100');
+    expect(unavailable.message).toMatch(/stopped calling it for 60 s/);
+    expect(result.data.petitionWarnings.edges).toHaveLength(5);
   });
 
   test('a stopped region yields the other three regions and REGION_UNAVAILABLE naming it', async () => {
