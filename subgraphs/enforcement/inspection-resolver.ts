@@ -1,5 +1,5 @@
 import { Arg, Ctx, Directive, Int, Query, Resolver } from 'type-graphql';
-import { checkPageSize, decodeCursor, regionOutOfScope, toConnection } from '../shared/pagination';
+import { regionPage } from '../shared/pagination';
 import type { EnforcementContext } from './context';
 import { inspectionPosition, listInspections, toInspection } from './inspection-repository';
 import { Inspection, InspectionConnection } from './types';
@@ -15,10 +15,12 @@ export class InspectionResolver {
     @Arg('regions', () => [String], { nullable: true, description: 'Region codes to read; all when omitted.' })
     regions: string[] | null,
   ) {
-    const size = checkPageSize(first);
-    const position = decodeCursor(after);
-    if (regionOutOfScope(regions, ctx.region) || size === 0) return toConnection([], 0, inspectionPosition, (row) => row);
-    const rows = await listInspections(ctx.db, size + 1, position);
-    return toConnection(rows, size, inspectionPosition, (row) => toInspection(ctx.region, row));
+    return regionPage(
+      ctx.region,
+      { first, after, regions },
+      (limit, position) => listInspections(ctx.db, limit, position),
+      inspectionPosition,
+      (row) => toInspection(ctx.region, row),
+    );
   }
 }

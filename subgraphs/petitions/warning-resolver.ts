@@ -2,7 +2,7 @@ import { Arg, Ctx, Directive, Field, ID, InputType, Int, Mutation, Query, Resolv
 import { isJurisdictionCode } from '../../auth/jurisdiction';
 import { parseGlobalId } from '../../auth/global-id';
 import { badInput, hubError } from '../shared/errors';
-import { checkPageSize, decodeCursor, regionOutOfScope, toConnection } from '../shared/pagination';
+import { regionPage } from '../shared/pagination';
 import type { PetitionsContext } from './context';
 import { PetitionWarning, PetitionWarningConnection, WarningKind, WarningLevel } from './types';
 import { insertWarning, listWarnings, toWarning, warningPosition } from './warning-repository';
@@ -41,11 +41,13 @@ export class PetitionWarningResolver {
     @Arg('regions', () => [String], { nullable: true, description: 'Region codes to read; all when omitted.' })
     regions: string[] | null,
   ) {
-    const size = checkPageSize(first);
-    const position = decodeCursor(after);
-    if (regionOutOfScope(regions, ctx.region) || size === 0) return toConnection([], 0, warningPosition, (row) => row);
-    const rows = await listWarnings(ctx.db, size + 1, position);
-    return toConnection(rows, size, warningPosition, (row) => toWarning(ctx.region, row));
+    return regionPage(
+      ctx.region,
+      { first, after, regions },
+      (limit, position) => listWarnings(ctx.db, limit, position),
+      warningPosition,
+      (row) => toWarning(ctx.region, row),
+    );
   }
 
   @Query(() => PetitionWarning, { nullable: true, description: 'One warning by global id.' })

@@ -99,7 +99,27 @@ export function toConnection<Row, T>(
   };
 }
 
-/** True when a fan-out field's `regions` argument leaves this region out. */
-export function regionOutOfScope(regions: string[] | null | undefined, region: string): boolean {
-  return Array.isArray(regions) && !regions.includes(region);
+/** The arguments every `@fanOut` list field takes. */
+export interface FanOutArguments {
+  first: number | null | undefined;
+  after: string | null | undefined;
+  regions: string[] | null | undefined;
+}
+
+/**
+ * This region's page of a `@fanOut` list field: empty when the caller's `regions` leave this
+ * region out, else `size` rows after the cursor (fetching one more to learn whether more exist).
+ */
+export async function regionPage<Row, T>(
+  region: string,
+  args: FanOutArguments,
+  fetchRows: (limit: number, after: KeysetPosition | undefined) => Promise<Row[]>,
+  position: (row: Row) => KeysetPosition,
+  toNode: (row: Row) => T,
+): Promise<Connection<T>> {
+  const size = checkPageSize(args.first);
+  const after = decodeCursor(args.after);
+  const outOfScope = Array.isArray(args.regions) && !args.regions.includes(region);
+  if (outOfScope || size === 0) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+  return toConnection(await fetchRows(size + 1, after), size, position, toNode);
 }
