@@ -68,6 +68,3 @@ export function countiesOf(regionCode: string): string[] {
   return found.length ? found : [regionCode];
 }
 
-export function jurisdictionName(code: string): string | undefined {
-  return DELTA_JURISDICTIONS.find((j) => j.code === code)?.name;
-}

@@ -12,13 +12,6 @@ export function gatewayError(
   return { message, ...(path ? { path } : {}), extensions: { code, ...extensions } };
 }
 
-export class RegionUnavailableError extends Error {
-  constructor(readonly region: string, readonly reason: string) {
-    super(`Region ${region} is unavailable: ${reason}`);
-    this.name = 'RegionUnavailableError';
-  }
-}
-
 export function regionUnavailable(region: string, regionName: string, reason: string, path?: ReadonlyArray<string | number>) {
   return gatewayError(
     'REGION_UNAVAILABLE',

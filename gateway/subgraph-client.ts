@@ -62,10 +62,6 @@ export class SubgraphEndpoint {
     }
   }
 
-  get circuitOpen(): boolean {
-    return this.breaker.opened;
-  }
-
   shutdown(): void {
     this.breaker.shutdown();
   }
