@@ -25,4 +25,6 @@ export class RequestRegionBudget {
 
 export interface GatewayContext {
   regionBudget?: RequestRegionBudget;
+  /** Caller headers passed on to every subgraph fetch of the request. */
+  forwardHeaders?: Record<string, string>;
 }

@@ -5,6 +5,7 @@ import { RunningGateway, startGateway } from '../gateway/server';
 import type { RunningHttpServer } from '../platform/apollo-http';
 import { createPool } from '../subgraphs/shared/db';
 import { SubgraphHost } from '../subgraphs/shared/host';
+import { HubLink } from '../subgraphs/shared/hub-link';
 import { migrate, readMigrations } from '../subgraphs/shared/migrations';
 import type { SeedScale, SubgraphModule } from '../subgraphs/shared/subgraph-module';
 import { BUILTIN_SUBGRAPHS } from './builtin-subgraphs';
@@ -31,7 +32,7 @@ export interface HubOptions {
   log: (line: string) => void;
 }
 
-export const DEFAULT_SCALE: SeedScale = { persons: 2000, warnings: 500, inspections: 200 };
+export const DEFAULT_SCALE: SeedScale = { persons: 2000, petitions: 5000, warnings: 500, inspections: 200, officersPerAgency: 4 };
 
 export interface RunningHub {
   gateway: RunningGateway;
@@ -93,9 +94,11 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       }),
     );
 
+    // Subgraphs reach other regions through the gateway, which listens only once they do.
+    const hubLink = new HubLink();
     const host = await SubgraphHost.create(BUILTIN_SUBGRAPHS);
     cleanup.push(() => host.stop());
-    const directory = await host.serve({ subgraphs: hubModules.map((m) => m.name), db: hubDb.pool, regions: summaries, port: 0 });
+    const directory = await host.serve({ subgraphs: hubModules.map((m) => m.name), db: hubDb.pool, regions: summaries, hub: hubLink, port: 0 });
     cleanup.push(() => directory.close());
     const regionServers = new Map<string, RunningHttpServer>();
     for (const region of hosted) {
@@ -104,6 +107,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         db: regionPools.get(region.code)!,
         regions: summaries,
         region: { code: region.code, name: region.name },
+        hub: hubLink,
         port: 0,
       });
       cleanup.push(() => server.close());
@@ -119,6 +123,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       host: options.host,
     });
     cleanup.push(() => gateway.stop());
+    hubLink.setUrl(gateway.graphqlUrl);
     return { gateway, regions, postgres, databaseUrls, regionServers, stop };
   } catch (error) {
     await stop();

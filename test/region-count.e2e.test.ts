@@ -14,7 +14,7 @@ const regions = [
 
 let hub: RunningHub;
 beforeAll(async () => {
-  hub = await startTestHub('t_regions', { regionsFile: writeRegionsFile(regions), scale: { persons: 20, warnings: 12, inspections: 3 } });
+  hub = await startTestHub('t_regions', { regionsFile: writeRegionsFile(regions), scale: { persons: 20, petitions: 20, warnings: 12, inspections: 3, officersPerAgency: 1 } });
 });
 afterAll(async () => {
   await hub?.stop();

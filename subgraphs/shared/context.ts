@@ -1,4 +1,6 @@
 import type { Pool } from 'pg';
+import type { Actor } from './actor';
+import type { HubLink } from './hub-link';
 
 export interface RegionSummary {
   code: string;
@@ -9,6 +11,10 @@ export interface RegionSummary {
 export interface HubContext {
   db: Pool;
   regions: readonly RegionSummary[];
+  /** The gateway, for work that must reach another region. */
+  hub: HubLink;
+  /** The officer acting in this request, if one is named. */
+  actor: Actor | null;
 }
 
 /** A regional subgraph instance serves exactly one region's database. */

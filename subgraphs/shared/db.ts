@@ -2,8 +2,27 @@ import { Pool, PoolClient } from 'pg';
 
 export type Db = Pool;
 
+/**
+ * Statements sent through each pool, counted at the client so that a test (or the benchmark)
+ * can show how many a request costs: the count must not grow with the length of a list.
+ */
+const statementCounts = new WeakMap<Pool, { count: number }>();
+
+export function statementCount(pool: Pool): number {
+  return statementCounts.get(pool)?.count ?? 0;
+}
+
 export function createPool(connectionString: string, max = 10): Pool {
   const pool = new Pool({ connectionString, max, idleTimeoutMillis: 30_000 });
+  const counter = { count: 0 };
+  statementCounts.set(pool, counter);
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as { query: unknown }).query = (...args: unknown[]) => {
+      counter.count += 1;
+      return query(...args);
+    };
+  });
   // An idle client that loses its server (a restart, a killed backend) must not crash the process.
   pool.on('error', (error) => console.warn(`[db] idle client error: ${error.message}`));
   return pool;

@@ -4,7 +4,15 @@ import { GraphQLError } from 'graphql';
  * Every refusal a subgraph makes carries a stable code in `extensions.code` and a message a
  * person can act on. This is the one place that turns them into GraphQL errors.
  */
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'INVALID_TRANSITION' | 'FORBIDDEN';
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'INVALID_TRANSITION'
+  | 'DUPLICATE_INSPECTION'
+  | 'FORBIDDEN'
+  | 'UNAUTHENTICATED'
+  | 'REGION_UNAVAILABLE';
 
 export function hubError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extensions } });

@@ -1,8 +1,11 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import type { IncomingMessage } from 'node:http';
 import type { Pool } from 'pg';
 import { listen, RunningHttpServer } from '../../platform/apollo-http';
+import { actorFromHeaders } from './actor';
 import type { HubContext, RegionSummary } from './context';
+import type { HubLink } from './hub-link';
 import type { SubgraphModule } from './subgraph-module';
 
 /**
@@ -35,16 +38,17 @@ export class SubgraphHost {
     db: Pool;
     regions: readonly RegionSummary[];
     region?: RegionSummary;
+    hub: HubLink;
     port: number;
     host?: string;
   }): Promise<RunningHttpServer> {
-    const base: HubContext = { db: options.db, regions: options.regions };
-    const context = options.region ? { ...base, region: options.region.code, regionName: options.region.name } : base;
+    const base: Omit<HubContext, 'actor'> = { db: options.db, regions: options.regions, hub: options.hub };
+    const shared = options.region ? { ...base, region: options.region.code, regionName: options.region.name } : base;
     const routes = Object.fromEntries(
       options.subgraphs.map((name) => {
         const entry = this.servers.get(name);
         if (!entry) throw new Error(`this host was not built with the subgraph ${name}`);
-        return [`/${name}/graphql`, { server: entry.server, context: async () => entry.module.createContext(context) }];
+        return [`/${name}/graphql`, { server: entry.server, context: async (request: IncomingMessage) => entry.module.createContext({ ...shared, actor: actorFromHeaders(request.headers) }) }];
       }),
     );
     return listen({ port: options.port, host: options.host, routes });

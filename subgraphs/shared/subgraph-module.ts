@@ -13,8 +13,11 @@ export interface SeedOptions {
 
 export interface SeedScale {
   persons: number;
+  petitions: number;
   warnings: number;
   inspections: number;
+  /** Officers of each agency kind in each region. */
+  officersPerAgency: number;
 }
 
 /**

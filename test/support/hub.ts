@@ -7,7 +7,7 @@ import { RunningHub, startHub } from '../../launcher/hub';
 import { repoPath } from '../../subgraphs/shared/repo-path';
 import type { SeedScale } from '../../subgraphs/shared/subgraph-module';
 
-export const TEST_SCALE: SeedScale = { persons: 60, warnings: 40, inspections: 8 };
+export const TEST_SCALE: SeedScale = { persons: 60, petitions: 80, warnings: 40, inspections: 8, officersPerAgency: 2 };
 export const DEMO_REGIONS = [
   { code: '310000', name: '上海市' },
   { code: '320500', name: '苏州市' },
