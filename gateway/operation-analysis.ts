@@ -20,6 +20,15 @@ import type { RootFieldRule, RoutingRules } from './routing-rules';
 
 type FanOutRule = Extract<RootFieldRule, { kind: 'fanOut' }>;
 
+/** A fanned-out field inside an `_entities` fetch: `... on Person { petitions(first: 5) { … } }`. */
+export interface EntityFanOut {
+  index: number;
+  typeName: string;
+  responseKey: string;
+  field: FieldNode;
+  fanOut: FanOutShape;
+}
+
 export interface FanOutShape {
   rule: FanOutRule;
   /** Response keys of `edges` selections, each with the response keys of its `cursor` selections. */
@@ -45,6 +54,8 @@ export interface AnalyzedOperation {
   operation: OperationDefinitionNode;
   fragments: Map<string, FragmentDefinitionNode>;
   roots: RootSelection[];
+  /** Fanned-out entity fields, when the operation is an `_entities` fetch that selects any. */
+  entityFanOuts: EntityFanOut[];
 }
 
 /** Names that are ours inside rewritten operations; a user alias cannot start with "_yrd". */
@@ -111,7 +122,31 @@ export function analyzeOperation(document: DocumentNode, rules: RoutingRules): A
     if (rule.kind === 'fanOut') return { ...base, route: rule, fanOut: fanOutShape(field, rule, fragments) };
     return { ...base, route: rule };
   });
-  return { document, operation, fragments, roots };
+  const entities = roots.find((root) => root.route.kind === 'entities');
+  const entityFanOuts = entities && rules.entityFields.size ? findEntityFanOuts(entities.field, fragments, rules) : [];
+  return { document, operation, fragments, roots, entityFanOuts };
+}
+
+/** The fanned-out fields under `_entities`, by the type condition of the fragment they sit in. */
+function findEntityFanOuts(entities: FieldNode, fragments: Map<string, FragmentDefinitionNode>, rules: RoutingRules): EntityFanOut[] {
+  const found: EntityFanOut[] = [];
+  const visit = (selections: readonly SelectionNode[], typeName: string | undefined) => {
+    for (const selection of selections) {
+      if (selection.kind === Kind.FIELD) {
+        const rule = typeName ? rules.entityFields.get(`${typeName}.${selection.name.value}`) : undefined;
+        if (rule && typeName) {
+          found.push({ index: found.length, typeName, responseKey: responseKey(selection), field: selection, fanOut: fanOutShape(selection, rule, fragments) });
+        }
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        visit(selection.selectionSet.selections, selection.typeCondition?.name.value ?? typeName);
+      } else {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) visit(fragment.selectionSet.selections, fragment.typeCondition.name.value);
+      }
+    }
+  };
+  if (entities.selectionSet) visit(entities.selectionSet.selections, undefined);
+  return found;
 }
 
 /** The value of a field argument, with variables substituted. */

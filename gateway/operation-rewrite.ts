@@ -10,7 +10,7 @@ import {
   VariableDefinitionNode,
   visit,
 } from 'graphql';
-import { AnalyzedOperation, MERGE_EDGES_KEY, MERGE_PAGE_KEY, RootSelection } from './operation-analysis';
+import { AnalyzedOperation, EntityFanOut, FanOutShape, MERGE_EDGES_KEY, MERGE_PAGE_KEY, RootSelection } from './operation-analysis';
 
 /**
  * Prints the operation a region receives: only the root fields routed to it, and for each
@@ -44,18 +44,61 @@ const variableDefinition = (variableName: string, type: string): VariableDefinit
   type: parseType(type),
 });
 
-function rewriteFanOut(root: RootSelection): FieldNode {
-  const rule = root.fanOut!.rule;
-  const kept = (root.field.arguments ?? []).filter((a) => a.name.value !== 'first' && a.name.value !== 'after');
+function rewriteFanOutField(original: FieldNode, rule: FanOutShape['rule'], first: string, after: string): FieldNode {
+  const kept = (original.arguments ?? []).filter((a) => a.name.value !== 'first' && a.name.value !== 'after');
   const skeleton = [
     field('edges', MERGE_EDGES_KEY, [field('cursor', 'c'), field('node', 'n', [field(rule.sortKey, 'k')])]),
     field('pageInfo', MERGE_PAGE_KEY, [field('hasNextPage', 'h')]),
   ];
   return {
-    ...root.field,
-    arguments: [...kept, variableArgument('first', firstVariable(root)), variableArgument('after', afterVariable(root))],
-    selectionSet: { kind: Kind.SELECTION_SET, selections: [...(root.field.selectionSet?.selections ?? []), ...skeleton] },
+    ...original,
+    arguments: [...kept, variableArgument('first', first), variableArgument('after', after)],
+    selectionSet: { kind: Kind.SELECTION_SET, selections: [...(original.selectionSet?.selections ?? []), ...skeleton] },
   };
+}
+
+const rewriteFanOut = (root: RootSelection) => rewriteFanOutField(root.field, root.fanOut!.rule, firstVariable(root), afterVariable(root));
+
+export const entityFirstVariable = (fanOut: EntityFanOut) => `_yrdFirstE${fanOut.index}`;
+export const entityAfterVariable = (fanOut: EntityFanOut) => `_yrdAfterE${fanOut.index}`;
+
+/**
+ * The `_entities` operation every region receives when it selects fanned-out entity fields:
+ * the same text for all regions (only variables differ), printed once per operation.
+ */
+export function printEntitiesFanOutOperation(analyzed: AnalyzedOperation & { printedEntities?: string }): string {
+  if (analyzed.printedEntities !== undefined) return analyzed.printedEntities;
+  const targets = new Map(analyzed.entityFanOuts.map((fanOut) => [fanOut.field, fanOut]));
+  const rewritten = visit(analyzed.document, {
+    Field(node) {
+      const fanOut = targets.get(node);
+      return fanOut ? rewriteFanOutField(node, fanOut.fanOut.rule, entityFirstVariable(fanOut), entityAfterVariable(fanOut)) : undefined;
+    },
+    OperationDefinition: {
+      leave(node) {
+        const extra = analyzed.entityFanOuts.flatMap((fanOut) => [
+          variableDefinition(entityFirstVariable(fanOut), fanOut.fanOut.rule.firstType),
+          variableDefinition(entityAfterVariable(fanOut), fanOut.fanOut.rule.afterType),
+        ]);
+        return { ...node, variableDefinitions: [...(node.variableDefinitions ?? []), ...extra] };
+      },
+    },
+  });
+  // The caller's `first`/`after` variables may now be unused, which GraphQL refuses: drop those.
+  const used = new Set<string>();
+  visit(rewritten, {
+    VariableDefinition: () => false,
+    Variable(variable) {
+      used.add(variable.name.value);
+    },
+  });
+  const pruned = visit(rewritten, {
+    VariableDefinition(definition) {
+      return used.has(definition.variable.name.value) ? undefined : null;
+    },
+  });
+  analyzed.printedEntities = print(pruned);
+  return analyzed.printedEntities;
 }
 
 export function printRegionOperation(analyzed: AnalyzedOperation & { printed?: Map<string, string> }, roots: RootSelection[]): string {

@@ -6,7 +6,7 @@ import { CompositeCursor, decodeCompositeCursor } from './composite-cursor';
 import { gatewayError, regionUnavailable } from './errors';
 import { emptyPage, mergeFanOut } from './fan-out-merge';
 import { AnalyzedOperation, analyzeOperation, argumentValue, RootSelection } from './operation-analysis';
-import { afterVariable, firstVariable, printRegionOperation } from './operation-rewrite';
+import { afterVariable, entityAfterVariable, entityFirstVariable, firstVariable, printEntitiesFanOutOperation, printRegionOperation } from './operation-rewrite';
 import type { RegionSettings } from './region-config';
 import { GatewayContext, RequestRegionBudget } from './request-budget';
 import type { RoutingRules } from './routing-rules';
@@ -34,12 +34,16 @@ interface Call {
 }
 type RegionResult = SubgraphResponse | EndpointUnavailableError;
 
-interface FanOutState {
-  root: RootSelection;
+/** Where one fanned-out field starts and which regions it reads. */
+interface PageState {
   targets: string[];
   first: number;
   start: CompositeCursor;
   resumed: boolean;
+}
+
+interface FanOutState extends PageState {
+  root: RootSelection;
 }
 
 const MAX_CACHED_OPERATIONS = 2000;
@@ -78,6 +82,7 @@ export class RegionalDataSource implements GraphQLDataSource {
       headers: this.headersFor(options),
       budget: (options.context as GatewayContext | undefined)?.regionBudget ?? new RequestRegionBudget(),
     };
+    if (analyzed.entityFanOuts.length) return this.fetchEntitiesFanOut(analyzed, variables, call);
     if (analyzed.roots.some((root) => root.route.kind === 'entities')) return this.fetchEntities(query, variables, call);
     return this.fetchRootFields(query, analyzed, variables, call);
   }
@@ -143,6 +148,111 @@ export class RegionalDataSource implements GraphQLDataSource {
         }
       }),
     );
+    return { data: { _entities: entities }, ...(errors.length ? { errors } : {}) };
+  }
+
+  /**
+   * An `_entities` fetch that selects fanned-out fields (a person's petitions in every region).
+   * Every region in scope receives every representation, with the field's `first`/`after`
+   * replaced by that region's own page; each entity's fields are then merged across regions
+   * exactly as a fanned-out root list is. Fields that do not fan out come from the entity's
+   * owner, as in a plain entity fetch.
+   */
+  private async fetchEntitiesFanOut(analyzed: AnalyzedOperation, variables: Json, call: Call): Promise<GatewayGraphQLResponse> {
+    const representations = (variables.representations ?? []) as Json[];
+    const entities: unknown[] = new Array(representations.length).fill(null);
+    const errors: GraphQLFormattedError[] = [];
+    const homes = representations.map((representation) => regionOfRoutingValue(representation.region) ?? regionOfRoutingValue(representation.id));
+    const sent: number[] = [];
+    homes.forEach((home, index) => {
+      if (home && this.regions.has(home)) sent.push(index);
+      else errors.push(gatewayError('UNKNOWN_REGION', `${String(representations[index].__typename)} ${JSON.stringify(representations[index].id)} names no region this hub serves (${this.regionCodes.join(', ')})`, ['_entities', index]));
+    });
+
+    const states: PageState[] = [];
+    for (const fanOut of analyzed.entityFanOuts) {
+      const scope = argumentValue(fanOut.field, 'regions', variables) as string[] | null | undefined;
+      const unknown = (scope ?? []).filter((code) => !this.regions.has(code));
+      const after = argumentValue(fanOut.field, 'after', variables);
+      const refuse = (error: GraphQLFormattedError) => ({ data: { _entities: entities }, errors: [...errors, error] });
+      if (unknown.length) {
+        return refuse(gatewayError('BAD_USER_INPUT', `${fanOut.typeName}.${fanOut.field.name.value}: regions ${unknown.join(', ')} not served by this hub; known regions: ${this.regionCodes.join(', ')}`, ['_entities', sent[0] ?? 0], { field: 'regions' }));
+      }
+      let start = EMPTY_CURSOR;
+      if (after !== null && after !== undefined) {
+        try {
+          start = decodeCompositeCursor(after);
+        } catch (error) {
+          return refuse({ message: (error as GraphQLError).message, path: ['_entities', sent[0] ?? 0], extensions: (error as GraphQLError).extensions });
+        }
+      }
+      const requested = argumentValue(fanOut.field, 'first', variables);
+      const first = typeof requested === 'number' ? requested : fanOut.fanOut.rule.defaultFirst ?? 20;
+      const targets = [...new Set((scope ?? this.regionCodes).filter((code) => !start.exhausted.includes(code)))];
+      states.push({ targets, first, start, resumed: after !== null && after !== undefined });
+    }
+
+    const asked = [...new Set([...sent.map((index) => homes[index]!), ...states.flatMap((state) => state.targets)])].sort();
+    const text = printEntitiesFanOutOperation(analyzed);
+    const sentRepresentations = sent.map((index) => representations[index]);
+    const results = new Map<string, RegionResult>();
+    await Promise.all(
+      asked.map(async (region) => {
+        const regionVariables: Json = { ...variables, representations: sentRepresentations };
+        analyzed.entityFanOuts.forEach((fanOut, i) => {
+          const state = states[i];
+          // A region outside this field's scope still answers other fields: ask it for nothing.
+          regionVariables[entityFirstVariable(fanOut)] = state.targets.includes(region) ? state.first : 0;
+          regionVariables[entityAfterVariable(fanOut)] = state.targets.includes(region) ? state.start.positions[region] ?? null : null;
+        });
+        results.set(region, await this.send(region, text, regionVariables, call));
+      }),
+    );
+
+    const fanOutKeys = new Set(analyzed.entityFanOuts.map((fanOut) => fanOut.responseKey));
+    const entityAt = (region: string, position: number): Json | null => {
+      const result = results.get(region);
+      if (!result || result instanceof EndpointUnavailableError) return null;
+      return ((result.data?._entities as Json[] | undefined)?.[position] as Json | null) ?? null;
+    };
+    for (const region of asked) {
+      const result = results.get(region)!;
+      if (result instanceof EndpointUnavailableError) {
+        errors.push(regionUnavailable(region, this.regionName(region), result.reason, ['_entities', sent[0] ?? 0]));
+        continue;
+      }
+      for (const error of result.errors ?? []) {
+        const path = error.path;
+        const position = path?.[0] === '_entities' && typeof path[1] === 'number' ? path[1] : undefined;
+        if (position === undefined) {
+          errors.push({ ...error, extensions: { ...error.extensions, region } });
+          continue;
+        }
+        const index = sent[position];
+        const fromHome = homes[index] === region;
+        if (!fromHome && !fanOutKeys.has(String(path![2]))) continue; // the owner's answer counts for these
+        errors.push({ ...error, path: ['_entities', index, ...path!.slice(2)], extensions: { ...error.extensions, region } });
+      }
+    }
+
+    sent.forEach((index, position) => {
+      const home = homes[index]!;
+      const own = entityAt(home, position);
+      const any = own ?? asked.map((region) => entityAt(region, position)).find((entity) => entity !== null) ?? null;
+      if (!any) return;
+      const entity: Json = own ? { ...own } : { __typename: any.__typename };
+      analyzed.entityFanOuts.forEach((fanOut, i) => {
+        const state = states[i];
+        const pages = state.targets.map((region) => ({ region, value: (entityAt(region, position)?.[fanOut.responseKey] as Json | null | undefined) ?? null }));
+        entity[fanOut.responseKey] =
+          state.targets.length === 0
+            ? emptyPage(fanOut.fanOut, state.start, state.resumed)
+            : pages.every((page) => page.value === null)
+              ? null
+              : mergeFanOut({ shape: fanOut.fanOut, pages, first: state.first, start: state.start, resumed: state.resumed });
+      });
+      entities[index] = entity;
+    });
     return { data: { _entities: entities }, ...(errors.length ? { errors } : {}) };
   }
 

@@ -32,9 +32,13 @@ export type RootFieldRule =
     }
   | { kind: 'routeBy'; subgraph: string; argumentPath: string[] };
 
+export type FanOutRule = Extract<RootFieldRule, { kind: 'fanOut' }>;
+
 export interface RoutingRules {
   /** Keyed by "Query.field" / "Mutation.field". */
   rootFields: Map<string, RootFieldRule>;
+  /** Entity fields that fan out, keyed by "Type.field". */
+  entityFields: Map<string, FanOutRule>;
 }
 
 export class RoutingRulesError extends Error {
@@ -81,6 +85,39 @@ export function readRoutingRules(supergraph: DocumentNode, regionalSubgraphs: re
     return source.map((d) => graphNames.get(String(argumentValue(d, 'graph'))) ?? String(argumentValue(d, 'graph')));
   };
 
+  const fanOutRule = (where: string, subgraph: string, field: FieldDefinitionNode, fanOut: DirectiveNode): FanOutRule | undefined => {
+    const sortKey = String(argumentValue(fanOut, 'sortKey'));
+    const connectionType = named(field.type);
+    const connection = objects.get(connectionType);
+    const edgesField = connection?.fields?.find((f) => f.name.value === 'edges');
+    const pageInfoField = connection?.fields?.find((f) => f.name.value === 'pageInfo');
+    const edge = edgesField && objects.get(named(edgesField.type));
+    const nodeField = edge?.fields?.find((f) => f.name.value === 'node');
+    const node = nodeField && objects.get(named(nodeField.type));
+    const firstArgument = field.arguments?.find((a) => a.name.value === 'first');
+    if (!edgesField || !pageInfoField || !edge?.fields?.some((f) => f.name.value === 'cursor') || !node) {
+      problems.push(`${where} (subgraph ${subgraph}): @fanOut needs a connection type with edges { cursor node } and pageInfo, but ${connectionType} is not one`);
+    } else if (!node.fields?.some((f) => f.name.value === sortKey)) {
+      problems.push(`${where} (subgraph ${subgraph}): @fanOut sortKey "${sortKey}" is not a field of ${node.name.value}`);
+    } else if (!firstArgument || !field.arguments?.some((a) => a.name.value === 'after')) {
+      problems.push(`${where} (subgraph ${subgraph}): @fanOut needs the arguments first and after`);
+    } else {
+      const defaultFirst = firstArgument.defaultValue ? Number(valueFromASTUntyped(firstArgument.defaultValue)) : undefined;
+      return {
+        kind: 'fanOut',
+        subgraph,
+        sortKey,
+        descending: argumentValue(fanOut, 'descending') !== false,
+        defaultFirst,
+        connectionType,
+        pageInfoType: named(pageInfoField.type),
+        firstType: print(firstArgument.type),
+        afterType: print(field.arguments!.find((a) => a.name.value === 'after')!.type),
+      };
+    }
+    return undefined;
+  };
+
   for (const operation of ['query', 'mutation'] as const) {
     const typeName = rootTypes[operation];
     const type = objects.get(typeName);
@@ -107,35 +144,8 @@ export function readRoutingRules(supergraph: DocumentNode, regionalSubgraphs: re
           problems.push(`${where} (subgraph ${subgraph}): @fanOut is for queries; a mutation writes to one region (@routeBy)`);
           continue;
         }
-        const sortKey = String(argumentValue(fanOut, 'sortKey'));
-        const connectionType = named(field.type);
-        const connection = objects.get(connectionType);
-        const edgesField = connection?.fields?.find((f) => f.name.value === 'edges');
-        const pageInfoField = connection?.fields?.find((f) => f.name.value === 'pageInfo');
-        const edge = edgesField && objects.get(named(edgesField.type));
-        const nodeField = edge?.fields?.find((f) => f.name.value === 'node');
-        const node = nodeField && objects.get(named(nodeField.type));
-        const firstArgument = field.arguments?.find((a) => a.name.value === 'first');
-        if (!edgesField || !pageInfoField || !edge?.fields?.some((f) => f.name.value === 'cursor') || !node) {
-          problems.push(`${where} (subgraph ${subgraph}): @fanOut needs a connection type with edges { cursor node } and pageInfo, but ${connectionType} is not one`);
-        } else if (!node.fields?.some((f) => f.name.value === sortKey)) {
-          problems.push(`${where} (subgraph ${subgraph}): @fanOut sortKey "${sortKey}" is not a field of ${node.name.value}`);
-        } else if (!firstArgument || !field.arguments?.some((a) => a.name.value === 'after')) {
-          problems.push(`${where} (subgraph ${subgraph}): @fanOut needs the arguments first and after`);
-        } else {
-          const defaultFirst = firstArgument.defaultValue ? Number(valueFromASTUntyped(firstArgument.defaultValue)) : undefined;
-          rootFields.set(where, {
-            kind: 'fanOut',
-            subgraph,
-            sortKey,
-            descending: argumentValue(fanOut, 'descending') !== false,
-            defaultFirst,
-            connectionType,
-            pageInfoType: named(pageInfoField.type),
-            firstType: print(firstArgument.type),
-            afterType: print(field.arguments!.find((a) => a.name.value === 'after')!.type),
-          });
-        }
+        const rule = fanOutRule(where, subgraph, field, fanOut);
+        if (rule) rootFields.set(where, rule);
       } else {
         problems.push(
           `${where} (subgraph ${subgraph}) belongs to a regional subgraph but declares neither @fanOut (ask every region) nor @routeBy (ask one)`,
@@ -143,6 +153,25 @@ export function readRoutingRules(supergraph: DocumentNode, regionalSubgraphs: re
       }
     }
   }
+  // Fields of entity types may fan out too (a person's petitions in every region): the gateway
+  // then sends the entity fetch to every region and merges each entity's pages.
+  const entityFields = new Map<string, FanOutRule>();
+  const rootTypeNames = new Set(Object.values(rootTypes));
+  for (const type of objects.values()) {
+    if (rootTypeNames.has(type.name.value)) continue;
+    for (const field of type.fields ?? []) {
+      const fanOut = field.directives?.find((d) => d.name.value === 'fanOut');
+      if (!fanOut) continue;
+      const where = `${type.name.value}.${field.name.value}`;
+      const regional = graphsOf(type, field).filter((graph) => regionalSubgraphs.includes(graph));
+      if (regional.length !== 1) {
+        problems.push(`${where}: @fanOut on an entity field needs exactly one regional subgraph resolving it, but found ${regional.length ? regional.join(', ') : 'none'}`);
+        continue;
+      }
+      const rule = fanOutRule(where, regional[0], field, fanOut);
+      if (rule) entityFields.set(where, rule);
+    }
+  }
   if (problems.length) throw new RoutingRulesError(problems);
-  return { rootFields };
+  return { rootFields, entityFields };
 }

@@ -20,7 +20,8 @@ Usage:
       Serve any supergraph. Without --regions every subgraph is called at its routing URL.
 
 Environment: PORT (4000), HOST (127.0.0.1), HUB_DATA_DIR (.hub-data), DATABASE_URL,
-HUB_REGIONS (regions.yaml), HUB_SEED (demo data seed, 2026), HUB_DB_PREFIX (yrd).`;
+HUB_REGIONS (regions.yaml), HUB_SEED (demo data seed, 2026), HUB_DB_PREFIX (yrd),
+HUB_BACKGROUND_INTERVAL_MS (deadline sweeps and cross-region deliveries, 30000).`;
 
 /** Problems a user can fix from the message alone: printed without a stack trace. */
 const USER_ERRORS = new Set(['ConfigError', 'CompositionError', 'PortInUseError', 'DatabaseUnreachableError', 'RoutingRulesError', 'UsageError']);
@@ -70,6 +71,7 @@ async function start(args: string[]): Promise<void> {
     databasePrefix: process.env.HUB_DB_PREFIX ?? 'yrd',
     port: portOf(values.port ?? process.env.PORT, 4000),
     host: values.host ?? process.env.HOST ?? '127.0.0.1',
+    backgroundIntervalMs: Number(process.env.HUB_BACKGROUND_INTERVAL_MS ?? 30_000),
     seed: values['no-seed'] ? false : { seed: Number(process.env.HUB_SEED ?? 2026), scale: DEFAULT_SCALE },
     log: (line) => console.log(`  ${line}`),
   });

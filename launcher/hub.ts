@@ -27,6 +27,8 @@ export interface HubOptions {
   databasePrefix: string;
   port: number;
   host?: string;
+  /** How often subgraphs' background work (deadline sweeps, cross-region deliveries) runs; 0: never. */
+  backgroundIntervalMs?: number;
   /** Demo data, seeded once per database; false for none. */
   seed: { seed: number; scale: SeedScale } | false;
   log: (line: string) => void;
@@ -109,6 +111,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         region: { code: region.code, name: region.name },
         hub: hubLink,
         port: 0,
+        backgroundIntervalMs: options.backgroundIntervalMs,
       });
       cleanup.push(() => server.close());
       regionServers.set(region.code, server);

@@ -34,7 +34,7 @@ test('data written before a restart is there after it, and Ctrl-C stops everythi
     expect(health.status).toBe(200);
     const raised = await graphql(url, RAISE, {
       input: { region: '320500', raisedIn: '320509', level: 'RED', kind: 'CROSS_REGION', subjectId: '330400:12', summary: '重启前写入' },
-    });
+    }, { 'X-Officer': '320500:1' });
     expect(raised.errors).toBeUndefined();
     var id: string = raised.data.raisePetitionWarning.id;
   } finally {

@@ -130,6 +130,7 @@ describe('mutations go to the region named in their input', () => {
       hub.gateway.graphqlUrl,
       `mutation($input: RaiseWarningInput!) { raisePetitionWarning(input: $input) { id region level subject { id name } } }`,
       { input: { region: '340100', raisedIn: '340104', level: 'ORANGE', kind: 'GROUP_VISIT', subjectId: '330400:3', summary: '集体访预警' } },
+      { 'X-Officer': '340100:1' },
     );
     expect(result.errors).toBeUndefined();
     const { id, region, subject } = result.data.raisePetitionWarning;

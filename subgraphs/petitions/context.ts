@@ -1,18 +1,65 @@
 import DataLoader from 'dataloader';
 import type { RegionContext } from '../shared/context';
-import { findWarnings, toWarning } from './warning-repository';
-import type { PetitionWarning } from './types';
+import type { KeysetPosition } from '../shared/pagination';
+import { findPetitions, listPetitionEvents, listPetitionsOfPersons, PetitionRow, toPetition } from './petition-repository';
+import type { Petition, PetitionEvent, PetitionWarning, WarningEvent } from './types';
+import { findWarnings, listWarningEvents, listWarningsOfPersons, listWarningsOfPetitions, toWarning, WarningRow } from './warning-repository';
+
+/** A page of one person's records: which person, how many rows, after which position. */
+export interface PersonPageKey {
+  personId: string;
+  limit: number;
+  after: KeysetPosition | undefined;
+}
 
 export interface PetitionsContext extends RegionContext {
   warningById: DataLoader<string, PetitionWarning | undefined>;
+  petitionById: DataLoader<string, Petition | undefined>;
+  petitionHistory: DataLoader<string, PetitionEvent[]>;
+  warningTimeline: DataLoader<string, WarningEvent[]>;
+  warningsOfPetition: DataLoader<string, PetitionWarning[]>;
+  petitionsOfPerson: DataLoader<PersonPageKey, PetitionRow[], string>;
+  warningsOfPerson: DataLoader<PersonPageKey, WarningRow[], string>;
 }
 
-/** Per request: loaders batch every lookup by key into one statement. */
+const pageKey = (key: PersonPageKey) => `${key.personId}|${key.limit}|${key.after?.sortKey ?? ''}|${key.after?.id ?? ''}`;
+
+/**
+ * Loads pages for many persons with one statement per distinct (limit, position): in practice
+ * one, since every person in a list is asked the same page.
+ */
+function personPageLoader<Row>(load: (personIds: string[], limit: number, after: KeysetPosition | undefined) => Promise<Map<string, Row[]>>) {
+  return new DataLoader<PersonPageKey, Row[], string>(
+    async (keys) => {
+      const groups = new Map<string, PersonPageKey[]>();
+      for (const key of keys) {
+        const group = `${key.limit}|${key.after?.sortKey ?? ''}|${key.after?.id ?? ''}`;
+        groups.set(group, [...(groups.get(group) ?? []), key]);
+      }
+      const pages = new Map<string, Row[]>();
+      for (const group of groups.values()) {
+        const rows = await load([...new Set(group.map((key) => key.personId))], group[0].limit, group[0].after);
+        for (const key of group) pages.set(pageKey(key), rows.get(key.personId) ?? []);
+      }
+      return keys.map((key) => pages.get(pageKey(key)) ?? []);
+    },
+    { cacheKeyFn: pageKey },
+  );
+}
+
+/** Per request: every lookup by key and every one-to-many link is one statement per batch. */
 export function createPetitionsContext(base: RegionContext): PetitionsContext {
+  const { db, region } = base;
   return {
     ...base,
-    warningById: new DataLoader(async (localIds) =>
-      (await findWarnings(base.db, localIds)).map((row) => (row ? toWarning(base.region, row) : undefined)),
+    warningById: new DataLoader(async (localIds) => (await findWarnings(db, localIds)).map((row) => row && toWarning(region, row))),
+    petitionById: new DataLoader(async (localIds) => (await findPetitions(db, localIds)).map((row) => row && toPetition(region, row))),
+    petitionHistory: new DataLoader((localIds) => listPetitionEvents(db, localIds)),
+    warningTimeline: new DataLoader((localIds) => listWarningEvents(db, localIds)),
+    warningsOfPetition: new DataLoader(async (localIds) =>
+      (await listWarningsOfPetitions(db, localIds)).map((rows) => rows.map((row) => toWarning(region, row))),
     ),
+    petitionsOfPerson: personPageLoader((ids, limit, after) => listPetitionsOfPersons(db, ids, limit, after)),
+    warningsOfPerson: personPageLoader((ids, limit, after) => listWarningsOfPersons(db, ids, limit, after)),
   };
 }

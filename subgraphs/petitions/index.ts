@@ -1,11 +1,20 @@
+import { parseGlobalId } from '../../auth/global-id';
+import { buildFederatedSchema } from '../shared/federated-schema';
 import { repoPath } from '../shared/repo-path';
 import type { SubgraphModule } from '../shared/subgraph-module';
-import { buildFederatedSchema } from '../shared/federated-schema';
-import { createPetitionsContext } from './context';
+import { createPetitionsContext, PetitionsContext } from './context';
+import { PersonDossierResolver } from './person-resolver';
+import { PetitionMutations } from './petition-mutations';
+import { PetitionResolver } from './petition-resolver';
 import { seedPetitions } from './seed';
 import { PetitionWarningResolver } from './warning-resolver';
-import type { PetitionsContext } from './context';
-import { parseGlobalId } from '../../auth/global-id';
+import { startDeadlineSweeper } from './warning-rules';
+
+/** A reference resolves only in the region that owns it; any other region answers null. */
+const ownLocalId = (id: string, ctx: PetitionsContext) => {
+  const parts = parseGlobalId(id);
+  return parts && parts.region === ctx.region ? parts.localId : null;
+};
 
 export const petitionsSubgraph: SubgraphModule = {
   name: 'petitions',
@@ -13,16 +22,25 @@ export const petitionsSubgraph: SubgraphModule = {
   migrationsFolder: repoPath('subgraphs', 'petitions', 'migrations'),
   buildSchema: () =>
     buildFederatedSchema(
-      { resolvers: [PetitionWarningResolver] },
+      { resolvers: [PetitionResolver, PetitionMutations, PetitionWarningResolver, PersonDossierResolver] },
       {
         PetitionWarning: {
           __resolveReference: (reference: { id: string }, ctx: PetitionsContext) => {
-            const parts = parseGlobalId(reference.id);
-            return parts && parts.region === ctx.region ? ctx.warningById.load(parts.localId) : null;
+            const localId = ownLocalId(reference.id, ctx);
+            return localId ? ctx.warningById.load(localId) : null;
           },
         },
+        Petition: {
+          __resolveReference: (reference: { id: string }, ctx: PetitionsContext) => {
+            const localId = ownLocalId(reference.id, ctx);
+            return localId ? ctx.petitionById.load(localId) : null;
+          },
+        },
+        // Every region answers for any person: with the records it holds about them.
+        Person: { __resolveReference: (reference: { id: string }) => ({ id: reference.id }) },
       },
     ),
   createContext: createPetitionsContext,
+  startBackground: (context, { intervalMs }) => startDeadlineSweeper(context.db, intervalMs),
   seed: seedPetitions,
 };

@@ -1,5 +1,9 @@
-import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { AgencyKind } from '../shared/agency';
 import { connectionOf } from '../shared/pagination';
+import { DeadlineKind, PetitionStatus } from './lifecycle';
+
+export { DeadlineKind, PetitionStatus };
 
 export enum WarningLevel {
   RED = 'RED',
@@ -32,12 +36,193 @@ export enum WarningStatus {
 }
 registerEnumType(WarningStatus, { name: 'WarningStatus' });
 
-/** A person as this subgraph knows one: a reference resolved by the personnel subgraph of the person's home region. */
-@ObjectType()
-@Directive('@key(fields: "id", resolvable: false)')
+export enum WarningAction {
+  RAISED = 'RAISED',
+  ACKNOWLEDGED = 'ACKNOWLEDGED',
+  ESCALATED = 'ESCALATED',
+  RESOLVED = 'RESOLVED',
+}
+registerEnumType(WarningAction, { name: 'WarningAction', description: 'What happened to a warning, in its timeline.' });
+
+export enum PetitionChannel {
+  VISIT = 'VISIT',
+  LETTER = 'LETTER',
+  ONLINE = 'ONLINE',
+  PHONE = 'PHONE',
+}
+registerEnumType(PetitionChannel, { name: 'PetitionChannel', description: '来访, 来信, 网上, 电话.' });
+
+registerEnumType(PetitionStatus, {
+  name: 'PetitionStatus',
+  description:
+    '登记 REGISTERED → 转送/交办 ASSIGNED or 不予受理 NOT_ACCEPTED → 受理 ACCEPTED → 办理 HANDLING → 答复 REPLIED → 复查 REVIEW → 复核 RE_REVIEW → CLOSED.',
+});
+registerEnumType(DeadlineKind, {
+  name: 'DeadlineKind',
+  description:
+    'The statutory limit running now: acceptance (15 days), handling (60 days from acceptance, +30 once), the petitioner\'s 30-day windows to request a review or re-review, and the 30-day decisions on them.',
+});
+
+/** A person as this subgraph knows one: the id, plus the petitions and warnings about them (fields below). */
+@ObjectType({ description: 'A person, owned by their home region; this subgraph adds their petitions and warnings in every region.' })
+@Directive('@key(fields: "id")')
 export class Person {
   @Field(() => ID)
   id!: string;
+}
+
+/** An officer, owned by the personnel subgraph of the officer's region. */
+@ObjectType()
+@Directive('@key(fields: "id", resolvable: false)')
+export class Officer {
+  @Field(() => ID)
+  id!: string;
+}
+
+@ObjectType({ description: 'The deadline running in a petition\'s current state.' })
+export class PetitionDeadline {
+  @Field(() => DeadlineKind)
+  kind!: DeadlineKind;
+
+  @Field(() => Date)
+  dueAt!: Date;
+
+  @Field(() => Int, { description: 'Whole days left, rounded up; negative once past.' })
+  daysLeft!: number;
+
+  @Field(() => Boolean)
+  overdue!: boolean;
+
+  @Field(() => Boolean, { description: 'True when officers owe the next step; false for the petitioner\'s own windows.' })
+  officersOwe!: boolean;
+}
+
+@ObjectType({ description: 'The one extension of the handling limit the regulation allows.' })
+export class PetitionExtension {
+  @Field(() => Int)
+  days!: number;
+
+  @Field(() => String)
+  reason!: string;
+}
+
+@ObjectType({ description: 'One step in a petition\'s history: who moved it, from what to what, when.' })
+export class PetitionEvent {
+  @Field(() => String)
+  action!: string;
+
+  @Field(() => PetitionStatus, { nullable: true })
+  fromStatus!: PetitionStatus | null;
+
+  @Field(() => PetitionStatus)
+  toStatus!: PetitionStatus;
+
+  @Field(() => Officer, { nullable: true })
+  officer!: Officer | null;
+
+  @Field(() => String, { nullable: true })
+  note!: string | null;
+
+  @Field(() => Date)
+  at!: Date;
+}
+
+@ObjectType({ description: 'A petition (信访件), kept in the region where it was registered.' })
+@Directive('@key(fields: "id")')
+export class Petition {
+  @Field(() => ID, { description: 'Global id: owning region code, colon, local id.' })
+  id!: string;
+
+  @Field(() => String, { description: 'Code of the region that owns this record (where it was registered).' })
+  region!: string;
+
+  localId!: string;
+
+  @Field(() => PetitionChannel)
+  channel!: PetitionChannel;
+
+  @Field(() => String, { description: 'Matter category, e.g. 劳资纠纷.' })
+  category!: string;
+
+  @Field(() => String)
+  summary!: string;
+
+  @Field(() => String, { description: 'The full content of the petition.' })
+  content!: string;
+
+  petitionerIds!: string[];
+
+  @Field(() => Boolean, { description: '集体访: a group visit, represented by at most 5 petitioners.' })
+  groupVisit!: boolean;
+
+  @Field(() => Int, { description: 'How many people came or signed.' })
+  headcount!: number;
+
+  @Field(() => String, { description: 'Jurisdiction code where it was registered.' })
+  registeredIn!: string;
+
+  registeredById!: string;
+
+  @Field(() => Date)
+  registeredAt!: Date;
+
+  @Field(() => PetitionStatus)
+  status!: PetitionStatus;
+
+  @Field(() => AgencyKind, { nullable: true, description: 'Agency it was assigned to (转送/交办).' })
+  handlingAgency!: AgencyKind | null;
+
+  @Field(() => String, { nullable: true, description: 'Jurisdiction of the handling agency.' })
+  handlingJurisdiction!: string | null;
+
+  @Field(() => Date, { nullable: true })
+  acceptedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  repliedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  reviewRequestedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  reviewDecidedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  reReviewRequestedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  closedAt!: Date | null;
+
+  @Field(() => PetitionExtension, { nullable: true })
+  extension!: PetitionExtension | null;
+
+  @Field(() => String, { nullable: true, description: 'The latest reply, opinion or reason given (处理意见书, 复查/复核意见, 不予受理理由).' })
+  outcome!: string | null;
+
+  deadlineFacts!: { kind: DeadlineKind; dueAt: Date; officersOwe: boolean } | null;
+
+  @Field(() => Int, { description: 'Changes with every step; lets a client see it acted on the latest state.' })
+  version!: number;
+}
+
+export const PetitionConnection = connectionOf(Petition, 'Petition');
+
+@ObjectType({ description: 'One entry in a warning\'s timeline: who did what, from which region, when.' })
+export class WarningEvent {
+  @Field(() => WarningAction)
+  action!: WarningAction;
+
+  @Field(() => Officer, { nullable: true, description: 'Null when a rule acted (an automatic warning).' })
+  officer!: Officer | null;
+
+  @Field(() => String, { nullable: true, description: 'Region of the acting officer.' })
+  region!: string | null;
+
+  @Field(() => String, { nullable: true })
+  note!: string | null;
+
+  @Field(() => Date)
+  at!: Date;
 }
 
 @ObjectType({ description: 'A petition warning (信访预警), kept in the region where it was raised.' })
@@ -46,8 +231,10 @@ export class PetitionWarning {
   @Field(() => ID, { description: 'Global id: owning region code, colon, local id.' })
   id!: string;
 
-  @Field(() => String, { description: 'Code of the region that owns this record.' })
+  @Field(() => String, { description: 'Code of the region that owns this record (where it was raised).' })
   region!: string;
+
+  localId!: string;
 
   @Field(() => WarningLevel)
   level!: WarningLevel;
@@ -67,12 +254,23 @@ export class PetitionWarning {
   @Field(() => Date)
   raisedAt!: Date;
 
+  @Field(() => Boolean, { description: 'True when a rule raised it (cross-region petitioner, repeat petitions, group visit, deadline).' })
+  automatic!: boolean;
+
+  @Field(() => Officer, { nullable: true, description: 'The officer who raised it by hand.' })
+  raisedBy!: Officer | null;
+
   @Field(() => Person, {
     nullable: true,
     description:
       'The person the warning is about, read from their home region; null (with a REGION_UNAVAILABLE error) while that region cannot be reached.',
   })
   subject!: Person;
+
+  petitionLocalId!: string | null;
+
+  @Field(() => Int)
+  version!: number;
 }
 
 export const PetitionWarningConnection = connectionOf(PetitionWarning, 'PetitionWarning');

@@ -1,11 +1,14 @@
-import { Arg, Ctx, Directive, Field, ID, InputType, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { isJurisdictionCode } from '../../auth/jurisdiction';
+import { Arg, Ctx, Directive, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { contains, isJurisdictionCode } from '../../auth/jurisdiction';
 import { parseGlobalId } from '../../auth/global-id';
+import { requireActor } from '../shared/actor';
+import { inTransaction } from '../shared/db';
 import { badInput, hubError } from '../shared/errors';
 import { regionPage } from '../shared/pagination';
 import type { PetitionsContext } from './context';
-import { PetitionWarning, PetitionWarningConnection, WarningKind, WarningLevel } from './types';
-import { insertWarning, listWarnings, toWarning, warningPosition } from './warning-repository';
+import { parseLocalId } from './petition-resolver';
+import { Petition, PetitionWarning, PetitionWarningConnection, WarningAction, WarningEvent, WarningKind, WarningLevel, WarningStatus } from './types';
+import { findWarnings, insertWarning, insertWarningEvent, listWarnings, markAcknowledged, toWarning, updateWarning, warningPosition } from './warning-repository';
 
 @InputType({ description: 'A warning raised by hand.' })
 export class RaiseWarningInput {
@@ -24,9 +27,44 @@ export class RaiseWarningInput {
   @Field(() => ID, { description: 'Global id of the person the warning is about (any region).' })
   subjectId!: string;
 
+  @Field(() => ID, { nullable: true, description: 'Global id of the petition it concerns, in the same region.' })
+  petitionId?: string;
+
   @Field(() => String)
   summary!: string;
 }
+
+@InputType({ description: 'Narrows a list of warnings; every filter is optional and they combine with AND.' })
+export class PetitionWarningFilter {
+  @Field(() => [WarningLevel], { nullable: true })
+  levels?: WarningLevel[];
+
+  @Field(() => [WarningKind], { nullable: true })
+  kinds?: WarningKind[];
+
+  @Field(() => [WarningStatus], { nullable: true })
+  statuses?: WarningStatus[];
+
+  @Field(() => String, { nullable: true, description: 'Jurisdiction code prefix of where it was raised ("3304", "330421").' })
+  raisedIn?: string;
+
+  @Field(() => String, { nullable: true, description: 'Home region of the subject: warnings about that region\'s residents.' })
+  subjectRegion?: string;
+
+  @Field(() => Date, { nullable: true, description: 'Raised at or after this time.' })
+  raisedFrom?: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Raised before this time.' })
+  raisedUntil?: Date;
+}
+
+const ESCALATION: Record<WarningLevel, WarningLevel> = {
+  [WarningLevel.BLUE]: WarningLevel.YELLOW,
+  [WarningLevel.YELLOW]: WarningLevel.ORANGE,
+  [WarningLevel.ORANGE]: WarningLevel.RED,
+  [WarningLevel.RED]: WarningLevel.RED,
+};
+const LEVEL_RANK: Record<WarningLevel, number> = { BLUE: 1, YELLOW: 2, ORANGE: 3, RED: 4 };
 
 @Resolver(() => PetitionWarning)
 export class PetitionWarningResolver {
@@ -38,13 +76,16 @@ export class PetitionWarningResolver {
     @Ctx() ctx: PetitionsContext,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: 'Page size, at most 100.' }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Arg('regions', () => [String], { nullable: true, description: 'Region codes to read; all when omitted.' })
+    @Arg('regions', () => [String], { nullable: true, description: 'Region codes to read (where warnings were raised); all when omitted.' })
     regions: string[] | null,
+    @Arg('filter', () => PetitionWarningFilter, { nullable: true }) filter: PetitionWarningFilter | null,
   ) {
+    if (filter?.raisedIn && !/^\d{2,9}$/.test(filter.raisedIn)) throw badInput('filter.raisedIn', 'must be a jurisdiction code or its leading digits, such as "3304"');
+    if (filter?.subjectRegion && !/^\d{6}$/.test(filter.subjectRegion)) throw badInput('filter.subjectRegion', 'must be a 6-digit region code');
     return regionPage(
       ctx.region,
       { first, after, regions },
-      (limit, position) => listWarnings(ctx.db, limit, position),
+      (limit, position) => listWarnings(ctx.db, filter ?? {}, limit, position),
       warningPosition,
       (row) => toWarning(ctx.region, row),
     );
@@ -53,21 +94,113 @@ export class PetitionWarningResolver {
   @Query(() => PetitionWarning, { nullable: true, description: 'One warning by global id.' })
   @Directive('@routeBy(argument: "id")')
   async petitionWarning(@Ctx() ctx: PetitionsContext, @Arg('id', () => ID) id: string) {
-    const parts = parseGlobalId(id);
-    if (!parts || parts.region !== ctx.region) throw badInput('id', `${JSON.stringify(id)} is not a warning id of region ${ctx.region}`);
-    const warning = await ctx.warningById.load(parts.localId);
+    const warning = await ctx.warningById.load(parseLocalId(ctx, id));
     if (!warning) throw hubError('NOT_FOUND', `No petition warning ${id}`, { id });
     return warning;
+  }
+
+  @FieldResolver(() => Petition, { nullable: true, description: 'The petition it concerns, if any.' })
+  petition(@Root() warning: PetitionWarning, @Ctx() ctx: PetitionsContext) {
+    return warning.petitionLocalId ? ctx.petitionById.load(warning.petitionLocalId) : null;
+  }
+
+  @FieldResolver(() => [WarningEvent], { description: 'Who raised, acknowledged, escalated and resolved it, and when; oldest first.' })
+  timeline(@Root() warning: PetitionWarning, @Ctx() ctx: PetitionsContext) {
+    return ctx.warningTimeline.load(warning.localId);
   }
 
   @Mutation(() => PetitionWarning, { description: 'Raises a warning by hand in the region named in the input.' })
   @Directive('@routeBy(argument: "input.region")')
   async raisePetitionWarning(@Ctx() ctx: PetitionsContext, @Arg('input', () => RaiseWarningInput) input: RaiseWarningInput) {
+    const actor = requireActor(ctx.actor);
     if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
-    if (!isJurisdictionCode(input.raisedIn)) throw badInput('input.raisedIn', 'must be a 6-digit jurisdiction code');
+    if (!isJurisdictionCode(input.raisedIn)) throw badInput('input.raisedIn', `must be a 6-digit jurisdiction code, but got ${JSON.stringify(input.raisedIn)}`);
+    if (!contains(ctx.region, input.raisedIn)) throw badInput('input.raisedIn', `${input.raisedIn} is not inside region ${ctx.region}`);
     if (!parseGlobalId(input.subjectId)) throw badInput('input.subjectId', 'must be a global person id such as "320500:17"');
-    if (!input.summary.trim()) throw badInput('input.summary', 'must not be empty');
-    const row = await insertWarning(ctx.db, input);
+    const summary = input.summary.trim();
+    if (!summary) throw badInput('input.summary', 'must not be empty');
+    if (summary.length > 200) throw badInput('input.summary', 'must be at most 200 characters');
+    const petitionLocalId = input.petitionId ? parseLocalId(ctx, input.petitionId, 'input.petitionId') : null;
+    const row = await inTransaction(ctx.db, async (client) => {
+      if (petitionLocalId) {
+        const { rowCount } = await client.query('SELECT 1 FROM petitions.petitions WHERE id = $1', [petitionLocalId]);
+        if (!rowCount) throw badInput('input.petitionId', `no petition ${input.petitionId} in region ${ctx.region}`);
+      }
+      return insertWarning(client, { ...input, summary, petitionId: petitionLocalId, raisedBy: actor.officerId });
+    });
+    return toWarning(ctx.region, row!);
+  }
+
+  @Mutation(() => PetitionWarning, {
+    description:
+      'Acknowledges a shared warning for the acting officer\'s region (签收). Each region acknowledges once; the acknowledgement is recorded in the warning\'s own region.',
+  })
+  @Directive('@routeBy(argument: "id")')
+  acknowledgePetitionWarning(@Ctx() ctx: PetitionsContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note: string | null) {
+    return this.act(ctx, id, WarningAction.ACKNOWLEDGED, note, (status) =>
+      status === WarningStatus.RESOLVED ? 'it is already RESOLVED' : null,
+    );
+  }
+
+  @Mutation(() => PetitionWarning, { description: 'Escalates it: to the level given, or one level up (升级).' })
+  @Directive('@routeBy(argument: "id")')
+  escalatePetitionWarning(
+    @Ctx() ctx: PetitionsContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('level', () => WarningLevel, { nullable: true }) level: WarningLevel | null,
+    @Arg('note', () => String, { nullable: true }) note: string | null,
+  ) {
+    return this.act(ctx, id, WarningAction.ESCALATED, note, (status, current) => {
+      if (status === WarningStatus.RESOLVED) return 'it is already RESOLVED';
+      if (current === WarningLevel.RED && !level) return 'it is already RED, the highest level';
+      if (level && LEVEL_RANK[level] <= LEVEL_RANK[current]) return `${level} is not above its level ${current}`;
+      return null;
+    }, (current) => level ?? ESCALATION[current]);
+  }
+
+  @Mutation(() => PetitionWarning, { description: 'Resolves it (化解/办结); a resolved warning takes no further action.' })
+  @Directive('@routeBy(argument: "id")')
+  resolvePetitionWarning(@Ctx() ctx: PetitionsContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note: string | null) {
+    return this.act(ctx, id, WarningAction.RESOLVED, note, (status) => (status === WarningStatus.RESOLVED ? 'it is already RESOLVED' : null));
+  }
+
+  /**
+   * One action on a warning, all or nothing. Status moves with a compare-and-set on the
+   * version; an acknowledgement is also unique per (warning, region) in the timeline, so of
+   * two officers acknowledging at once exactly one succeeds and the other gets CONFLICT.
+   */
+  private async act(
+    ctx: PetitionsContext,
+    id: string,
+    action: WarningAction,
+    note: string | null,
+    refusal: (status: WarningStatus, level: WarningLevel) => string | null,
+    newLevel?: (current: WarningLevel) => WarningLevel,
+  ): Promise<PetitionWarning> {
+    const actor = requireActor(ctx.actor);
+    const localId = parseLocalId(ctx, id);
+    if (note && note.length > 2000) throw badInput('note', 'must be at most 2000 characters');
+    const row = await inTransaction(ctx.db, async (client) => {
+      const [current] = await findWarnings(client, [localId]);
+      if (!current) throw hubError('NOT_FOUND', `No petition warning ${id}`, { id });
+      const refused = refusal(current.status, current.level);
+      if (refused) throw hubError('INVALID_TRANSITION', `cannot ${action.toLowerCase().replace(/ed$/, 'e')} warning ${id}: ${refused}`, { id, status: current.status });
+      try {
+        await insertWarningEvent(client, { warningId: localId, action, officerId: actor.officerId, officerRegion: actor.region, note });
+      } catch (error) {
+        if ((error as { code?: string }).code !== '23505') throw error;
+        throw hubError('CONFLICT', `warning ${id} was already acknowledged for region ${actor.region}; each region acknowledges once`, { id, region: actor.region });
+      }
+      const updated =
+        action === WarningAction.ACKNOWLEDGED
+          ? await markAcknowledged(client, localId)
+          : await updateWarning(client, localId, current.version, {
+              status: action === WarningAction.ESCALATED ? WarningStatus.ESCALATED : WarningStatus.RESOLVED,
+              level: newLevel?.(current.level),
+            });
+      if (!updated) throw hubError('CONFLICT', `warning ${id} was changed by someone else while you acted; reload it and decide again`, { id });
+      return updated;
+    });
     return toWarning(ctx.region, row);
   }
 }

@@ -33,7 +33,7 @@ export class SubgraphHost {
   }
 
   /** Serves `subgraphs` (names) over `db`; `region` is omitted for hub-owned subgraphs. */
-  serve(options: {
+  async serve(options: {
     subgraphs: readonly string[];
     db: Pool;
     regions: readonly RegionSummary[];
@@ -41,6 +41,8 @@ export class SubgraphHost {
     hub: HubLink;
     port: number;
     host?: string;
+    /** How often background work runs; 0 or absent: none (tests that count rows want quiet). */
+    backgroundIntervalMs?: number;
   }): Promise<RunningHttpServer> {
     const base: Omit<HubContext, 'actor'> = { db: options.db, regions: options.regions, hub: options.hub };
     const shared = options.region ? { ...base, region: options.region.code, regionName: options.region.name } : base;
@@ -51,7 +53,21 @@ export class SubgraphHost {
         return [`/${name}/graphql`, { server: entry.server, context: async (request: IncomingMessage) => entry.module.createContext({ ...shared, actor: actorFromHeaders(request.headers) }) }];
       }),
     );
-    return listen({ port: options.port, host: options.host, routes });
+    const server = await listen({ port: options.port, host: options.host, routes });
+    const intervalMs = options.backgroundIntervalMs ?? 0;
+    const background = intervalMs > 0
+      ? options.subgraphs.flatMap((name) => {
+          const module = this.servers.get(name)!.module;
+          return module.startBackground ? [module.startBackground({ ...shared, actor: null }, { intervalMs })] : [];
+        })
+      : [];
+    return {
+      ...server,
+      close: async () => {
+        await Promise.all(background.map((job) => job.stop()));
+        await server.close();
+      },
+    };
   }
 
   async stop(): Promise<void> {

@@ -31,6 +31,11 @@ export interface SubgraphModule {
   buildSchema(): Promise<GraphQLSchema>;
   /** Regional subgraphs receive a RegionContext (a HubContext plus the region served). */
   createContext(base: HubContext): object;
+  /**
+   * Work an instance does on its own (deadline sweeps, deliveries to other regions), started
+   * with its HTTP server and stopped before it closes. `intervalMs` is how often to run.
+   */
+  startBackground?(context: HubContext, options: { intervalMs: number }): { stop(): Promise<void> };
   /** Demo data; `region` is undefined for a hub-owned subgraph. */
   seed?(db: Pool, region: RegionSummary | undefined, options: SeedOptions): Promise<void>;
 }

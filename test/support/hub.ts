@@ -42,7 +42,10 @@ export function writeRegionsFile(regions: ReadonlyArray<{ code: string; name: st
 }
 
 /** A whole hub on the test server, in databases of its own (`prefix`), with small demo data. */
-export async function startTestHub(prefix: string, options: { regionsFile?: string; scale?: SeedScale } = {}): Promise<RunningHub> {
+export async function startTestHub(
+  prefix: string,
+  options: { regionsFile?: string; scale?: SeedScale; backgroundIntervalMs?: number } = {},
+): Promise<RunningHub> {
   await dropDatabases(prefix);
   return startHub({
     regionsFile: options.regionsFile ?? writeRegionsFile(DEMO_REGIONS),
@@ -51,6 +54,7 @@ export async function startTestHub(prefix: string, options: { regionsFile?: stri
     databaseUrl: testDatabaseUrl(),
     databasePrefix: prefix,
     port: 0,
+    backgroundIntervalMs: options.backgroundIntervalMs ?? 0,
     seed: { seed: 7, scale: options.scale ?? TEST_SCALE },
     log: () => undefined,
   });
@@ -62,10 +66,15 @@ export interface GraphQLResult<T = any> {
   errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, any> }>;
 }
 
-export async function graphql<T = any>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>> {
+export async function graphql<T = any>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<GraphQLResult<T>> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
   return { status: response.status, ...((await response.json()) as object) };

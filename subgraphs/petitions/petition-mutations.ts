@@ -1,0 +1,256 @@
+import { Arg, Ctx, Directive, Field, ID, InputType, Int, Mutation, Resolver } from 'type-graphql';
+import { contains, isJurisdictionCode } from '../../auth/jurisdiction';
+import { parseGlobalId } from '../../auth/global-id';
+import { requireActor } from '../shared/actor';
+import { AgencyKind } from '../shared/agency';
+import { inTransaction } from '../shared/db';
+import { badInput, hubError } from '../shared/errors';
+import type { PetitionsContext } from './context';
+import { DAY_MS, MAX_EXTENSION_DAYS, PetitionAction, planTransition } from './lifecycle';
+import { parseLocalId } from './petition-resolver';
+import { factsOf, findPetitions, insertPetition, insertPetitionEvent, PetitionChange, toPetition, updatePetition } from './petition-repository';
+import { checkPetitionersExist } from './petitioner-check';
+import { Petition, PetitionChannel } from './types';
+import { GROUP_VISIT_HEADCOUNT, raiseRegistrationWarnings } from './warning-rules';
+
+const MAX_REPRESENTATIVES = 5;
+const LIMITS = { category: 50, summary: 200, content: 20_000, note: 2_000 };
+
+@InputType({ description: 'A petition as registered at the reception desk, by letter, online or by phone (登记).' })
+export class RegisterPetitionInput {
+  @Field(() => String, { description: 'Region where it is registered and kept.' })
+  region!: string;
+
+  @Field(() => PetitionChannel)
+  channel!: PetitionChannel;
+
+  @Field(() => String)
+  category!: string;
+
+  @Field(() => String)
+  summary!: string;
+
+  @Field(() => String)
+  content!: string;
+
+  @Field(() => [ID], { description: 'Global ids of the petitioners (persons of any region); at most 5.' })
+  petitionerIds!: string[];
+
+  @Field(() => Boolean, { nullable: true, defaultValue: false })
+  groupVisit!: boolean;
+
+  @Field(() => Int, { nullable: true, description: 'How many people came or signed; defaults to the number of petitioners.' })
+  headcount?: number;
+
+  @Field(() => String, { description: 'Jurisdiction code (inside the region) where it is registered.' })
+  registeredIn!: string;
+
+  @Field(() => Date, { nullable: true, description: 'When it was received, if earlier than now (a letter entered later); at most a year back.' })
+  registeredAt?: Date;
+}
+
+function validateRegistration(ctx: PetitionsContext, input: RegisterPetitionInput): { headcount: number; registeredAt: Date } {
+  if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
+  if (!isJurisdictionCode(input.registeredIn)) throw badInput('input.registeredIn', `must be a 6-digit jurisdiction code, but got ${JSON.stringify(input.registeredIn)}`);
+  if (!contains(ctx.region, input.registeredIn)) throw badInput('input.registeredIn', `${input.registeredIn} is not inside region ${ctx.region}`);
+  for (const [field, limit] of [['category', LIMITS.category], ['summary', LIMITS.summary], ['content', LIMITS.content]] as const) {
+    const value = input[field].trim();
+    if (!value) throw badInput(`input.${field}`, 'must not be empty');
+    if (value.length > limit) throw badInput(`input.${field}`, `must be at most ${limit} characters, but has ${value.length}`);
+  }
+  if (input.petitionerIds.length === 0) throw badInput('input.petitionerIds', 'name at least one petitioner');
+  if (input.petitionerIds.length > MAX_REPRESENTATIVES) throw badInput('input.petitionerIds', `at most ${MAX_REPRESENTATIVES} representatives, but got ${input.petitionerIds.length}`);
+  input.petitionerIds.forEach((id, index) => {
+    if (!parseGlobalId(id)) throw badInput(`input.petitionerIds[${index}]`, `${JSON.stringify(id)} is not a person id such as "320500:17"`);
+  });
+  if (new Set(input.petitionerIds).size !== input.petitionerIds.length) throw badInput('input.petitionerIds', 'names a person twice');
+  const headcount = input.headcount ?? input.petitionerIds.length;
+  if (!Number.isInteger(headcount) || headcount < input.petitionerIds.length || headcount > 100_000) {
+    throw badInput('input.headcount', `must be a whole number, at least the ${input.petitionerIds.length} petitioners named`);
+  }
+  if (input.groupVisit && headcount < GROUP_VISIT_HEADCOUNT) throw badInput('input.headcount', `a group visit (集体访) is ${GROUP_VISIT_HEADCOUNT} or more people, but headcount is ${headcount}`);
+  const now = Date.now();
+  const registeredAt = input.registeredAt ?? new Date(now);
+  if (Number.isNaN(registeredAt.getTime())) throw badInput('input.registeredAt', 'is not a valid date');
+  if (registeredAt.getTime() > now + 5 * 60_000) throw badInput('input.registeredAt', 'must not be in the future');
+  if (registeredAt.getTime() < now - 366 * DAY_MS) throw badInput('input.registeredAt', 'must be within the last year');
+  return { headcount, registeredAt };
+}
+
+/** What a step writes besides its status: the optional fields each step takes. */
+interface StepInput {
+  note?: string | null;
+  expectedVersion?: number | null;
+  change?: PetitionChange;
+}
+
+/**
+ * One lifecycle step, all or nothing: read the petition, ask the lifecycle whether the step
+ * may happen, write it only if nobody moved the petition meanwhile, and record it in the
+ * history. The loser of two simultaneous steps gets CONFLICT; a step the lifecycle forbids
+ * gets INVALID_TRANSITION; either way nothing changes.
+ */
+async function takeStep(ctx: PetitionsContext, id: string, action: PetitionAction, input: StepInput = {}): Promise<Petition> {
+  const actor = requireActor(ctx.actor);
+  const localId = parseLocalId(ctx, id);
+  if (input.note && input.note.length > LIMITS.note) throw badInput('note', `must be at most ${LIMITS.note} characters`);
+  const row = await inTransaction(ctx.db, async (client) => {
+    const [current] = await findPetitions(client, [localId]);
+    if (!current) throw hubError('NOT_FOUND', `No petition ${id}`, { id });
+    if (input.expectedVersion != null && input.expectedVersion !== current.version) {
+      throw hubError('CONFLICT', `petition ${id} is at version ${current.version}, not ${input.expectedVersion}: someone changed it; reload it and decide again`, { id, currentVersion: current.version, status: current.status });
+    }
+    const now = new Date();
+    const plan = planTransition(factsOf(current), action, now);
+    if ('refused' in plan) throw hubError('INVALID_TRANSITION', `petition ${id}: ${plan.refused}`, { id, status: current.status, action });
+    const change: PetitionChange = { ...input.change };
+    if (plan.stamp === 'acceptedAt') change.accepted_at = now;
+    if (plan.stamp === 'repliedAt') change.replied_at = now;
+    if (plan.stamp === 'reviewRequestedAt') change.review_requested_at = now;
+    if (plan.stamp === 'reviewDecidedAt') change.review_decided_at = now;
+    if (plan.stamp === 'reReviewRequestedAt') change.re_review_requested_at = now;
+    if (plan.to === 'CLOSED' || plan.to === 'NOT_ACCEPTED') change.closed_at = now;
+    const facts = {
+      ...factsOf(current),
+      status: plan.to,
+      acceptedAt: change.accepted_at ?? current.accepted_at,
+      repliedAt: change.replied_at ?? current.replied_at,
+      reviewRequestedAt: change.review_requested_at ?? current.review_requested_at,
+      reviewDecidedAt: change.review_decided_at ?? current.review_decided_at,
+      reReviewRequestedAt: change.re_review_requested_at ?? current.re_review_requested_at,
+      extensionDays: change.extension_days ?? current.extension_days,
+    };
+    const updated = await updatePetition(client, localId, current.version, plan.to, change, facts);
+    if (!updated) {
+      const [now2] = await findPetitions(client, [localId]);
+      throw hubError('CONFLICT', `petition ${id} was changed by someone else while you acted (it is now ${now2?.status}, version ${now2?.version}); reload it and decide again`, {
+        id,
+        status: now2?.status,
+        currentVersion: now2?.version,
+      });
+    }
+    await insertPetitionEvent(client, { petitionId: localId, action, from: current.status, to: plan.to, officerId: actor.officerId, note: input.note ?? input.change?.outcome ?? null });
+    return updated;
+  });
+  return toPetition(ctx.region, row);
+}
+
+const idArg = () => Arg('id', () => ID, { description: 'Global id of the petition.' });
+const noteArg = () => Arg('note', () => String, { nullable: true });
+const versionArg = () => Arg('expectedVersion', () => Int, { nullable: true, description: 'Refuse with CONFLICT unless the petition is still at this version.' });
+const required = (field: string, value: string, limit = LIMITS.note) => {
+  if (!value.trim()) throw badInput(field, 'must not be empty');
+  if (value.length > limit) throw badInput(field, `must be at most ${limit} characters`);
+  return value.trim();
+};
+
+@Resolver()
+export class PetitionMutations {
+  @Mutation(() => Petition, { description: 'Registers a petition (登记); raises cross-region, group-visit and repeat warnings as their rules say.' })
+  @Directive('@routeBy(argument: "input.region")')
+  async registerPetition(@Ctx() ctx: PetitionsContext, @Arg('input', () => RegisterPetitionInput) input: RegisterPetitionInput) {
+    const actor = requireActor(ctx.actor);
+    const { headcount, registeredAt } = validateRegistration(ctx, input);
+    await checkPetitionersExist(ctx.hub, input.petitionerIds, { 'x-officer': actor.officerId });
+    const row = await inTransaction(ctx.db, async (client) => {
+      const petition = await insertPetition(client, {
+        channel: input.channel,
+        category: input.category.trim(),
+        summary: input.summary.trim(),
+        content: input.content.trim(),
+        petitionerIds: input.petitionerIds,
+        groupVisit: input.groupVisit ?? false,
+        headcount,
+        registeredIn: input.registeredIn,
+        registeredBy: actor.officerId,
+        registeredAt,
+      });
+      await insertPetitionEvent(client, { petitionId: petition.id, action: 'register', from: null, to: petition.status, officerId: actor.officerId, note: null });
+      await raiseRegistrationWarnings(client, ctx.region, petition);
+      return petition;
+    });
+    return toPetition(ctx.region, row);
+  }
+
+  @Mutation(() => Petition, { description: 'Forwards or assigns it to a handling agency (转送/交办).' })
+  @Directive('@routeBy(argument: "id")')
+  assignPetition(
+    @Ctx() ctx: PetitionsContext,
+    @idArg() id: string,
+    @Arg('agency', () => AgencyKind) agency: AgencyKind,
+    @Arg('jurisdiction', () => String, { description: 'Jurisdiction of the agency.' }) jurisdiction: string,
+    @noteArg() note: string | null,
+    @versionArg() expectedVersion: number | null,
+  ) {
+    if (!isJurisdictionCode(jurisdiction)) throw badInput('jurisdiction', `must be a 6-digit jurisdiction code, but got ${JSON.stringify(jurisdiction)}`);
+    return takeStep(ctx, id, 'assign', { note, expectedVersion, change: { handling_agency: agency, handling_jurisdiction: jurisdiction } });
+  }
+
+  @Mutation(() => Petition, { description: 'Declines to accept it (不予受理), with the reason given to the petitioner.' })
+  @Directive('@routeBy(argument: "id")')
+  declinePetition(@Ctx() ctx: PetitionsContext, @idArg() id: string, @Arg('reason', () => String) reason: string, @versionArg() expectedVersion: number | null) {
+    return takeStep(ctx, id, 'decline', { expectedVersion, change: { outcome: required('reason', reason) } });
+  }
+
+  @Mutation(() => Petition, { description: 'Accepts it (受理): the 60-day handling limit starts.' })
+  @Directive('@routeBy(argument: "id")')
+  acceptPetition(@Ctx() ctx: PetitionsContext, @idArg() id: string, @noteArg() note: string | null, @versionArg() expectedVersion: number | null) {
+    return takeStep(ctx, id, 'accept', { note, expectedVersion });
+  }
+
+  @Mutation(() => Petition, { description: 'Starts handling it (办理).' })
+  @Directive('@routeBy(argument: "id")')
+  startHandlingPetition(@Ctx() ctx: PetitionsContext, @idArg() id: string, @noteArg() note: string | null, @versionArg() expectedVersion: number | null) {
+    return takeStep(ctx, id, 'startHandling', { note, expectedVersion });
+  }
+
+  @Mutation(() => Petition, { description: `Extends the handling limit once, by at most ${MAX_EXTENSION_DAYS} days, with a reason (延期).` })
+  @Directive('@routeBy(argument: "id")')
+  extendPetitionDeadline(
+    @Ctx() ctx: PetitionsContext,
+    @idArg() id: string,
+    @Arg('days', () => Int) days: number,
+    @Arg('reason', () => String) reason: string,
+    @versionArg() expectedVersion: number | null,
+  ) {
+    if (!Number.isInteger(days) || days < 1 || days > MAX_EXTENSION_DAYS) throw badInput('days', `must be from 1 to ${MAX_EXTENSION_DAYS}, but got ${days}`);
+    const why = required('reason', reason);
+    return takeStep(ctx, id, 'extend', { note: why, expectedVersion, change: { extension_days: days, extension_reason: why } });
+  }
+
+  @Mutation(() => Petition, { description: 'Replies with the handling opinion (答复/处理意见书); the petitioner has 30 days to request a review.' })
+  @Directive('@routeBy(argument: "id")')
+  replyToPetition(@Ctx() ctx: PetitionsContext, @idArg() id: string, @Arg('reply', () => String) reply: string, @versionArg() expectedVersion: number | null) {
+    return takeStep(ctx, id, 'reply', { expectedVersion, change: { outcome: required('reply', reply, LIMITS.content) } });
+  }
+
+  @Mutation(() => Petition, { description: 'Records the petitioner\'s request for a review (复查), within 30 days of the reply.' })
+  @Directive('@routeBy(argument: "id")')
+  requestPetitionReview(@Ctx() ctx: PetitionsContext, @idArg() id: string, @noteArg() note: string | null, @versionArg() expectedVersion: number | null) {
+    return takeStep(ctx, id, 'requestReview', { note, expectedVersion });
+  }
+
+  @Mutation(() => Petition, { description: 'Decides the review (复查意见), within 30 days of the request.' })
+  @Directive('@routeBy(argument: "id")')
+  decidePetitionReview(@Ctx() ctx: PetitionsContext, @idArg() id: string, @Arg('opinion', () => String) opinion: string, @versionArg() expectedVersion: number | null) {
+    return takeStep(ctx, id, 'decideReview', { expectedVersion, change: { outcome: required('opinion', opinion, LIMITS.content) } });
+  }
+
+  @Mutation(() => Petition, { description: 'Records the request for a re-review (复核), within 30 days of the review decision.' })
+  @Directive('@routeBy(argument: "id")')
+  requestPetitionReReview(@Ctx() ctx: PetitionsContext, @idArg() id: string, @noteArg() note: string | null, @versionArg() expectedVersion: number | null) {
+    return takeStep(ctx, id, 'requestReReview', { note, expectedVersion });
+  }
+
+  @Mutation(() => Petition, { description: 'Decides the re-review (复核意见) and closes the matter for good.' })
+  @Directive('@routeBy(argument: "id")')
+  decidePetitionReReview(@Ctx() ctx: PetitionsContext, @idArg() id: string, @Arg('opinion', () => String) opinion: string, @versionArg() expectedVersion: number | null) {
+    return takeStep(ctx, id, 'decideReReview', { expectedVersion, change: { outcome: required('opinion', opinion, LIMITS.content) } });
+  }
+
+  @Mutation(() => Petition, { description: 'Closes it after the reply or the review decision (办结).' })
+  @Directive('@routeBy(argument: "id")')
+  closePetition(@Ctx() ctx: PetitionsContext, @idArg() id: string, @noteArg() note: string | null, @versionArg() expectedVersion: number | null) {
+    return takeStep(ctx, id, 'close', { note, expectedVersion });
+  }
+}

@@ -1,0 +1,110 @@
+import { Arg, Ctx, Directive, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
+import { parseGlobalId } from '../../auth/global-id';
+import { badInput, hubError } from '../shared/errors';
+import { regionPage } from '../shared/pagination';
+import type { PetitionsContext } from './context';
+import { daysLeft, PetitionStatus } from './lifecycle';
+import { listPetitions, petitionPosition, toPetition } from './petition-repository';
+import { Officer, Person, Petition, PetitionChannel, PetitionConnection, PetitionDeadline, PetitionEvent, PetitionWarning } from './types';
+
+@InputType({ description: 'Narrows a list of petitions; every filter is optional.' })
+export class PetitionFilter {
+  @Field(() => PetitionStatus, { nullable: true })
+  status?: PetitionStatus;
+
+  @Field(() => PetitionChannel, { nullable: true })
+  channel?: PetitionChannel;
+
+  @Field(() => String, { nullable: true, description: 'Jurisdiction code prefix of where it was registered ("3304", "330421").' })
+  registeredIn?: string;
+
+  @Field(() => Date, { nullable: true, description: 'Registered at or after this time.' })
+  registeredFrom?: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Registered before this time.' })
+  registeredUntil?: Date;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only petitions whose officers\' deadline has passed (true), or none of them (false).' })
+  overdue?: boolean;
+}
+
+export function parseLocalId(ctx: PetitionsContext, id: string, field = 'id'): string {
+  const parts = parseGlobalId(id);
+  if (!parts || parts.region !== ctx.region) throw badInput(field, `${JSON.stringify(id)} is not a record id of region ${ctx.region} (expected "${ctx.region}:<number>")`);
+  return parts.localId;
+}
+
+@Resolver(() => Petition)
+export class PetitionResolver {
+  @Query(() => PetitionConnection, { description: 'Petitions of every region in scope, newest registration first (信访件).' })
+  @Directive('@fanOut(sortKey: "registeredAt", descending: true)')
+  async petitions(
+    @Ctx() ctx: PetitionsContext,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: 'Page size, at most 100.' }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('regions', () => [String], { nullable: true, description: 'Region codes to read; all when omitted.' }) regions: string[] | null,
+    @Arg('filter', () => PetitionFilter, { nullable: true }) filter: PetitionFilter | null,
+  ) {
+    if (filter?.registeredIn && !/^\d{2,9}$/.test(filter.registeredIn)) throw badInput('filter.registeredIn', 'must be a jurisdiction code or its leading digits, such as "3304"');
+    return regionPage(
+      ctx.region,
+      { first, after, regions },
+      (limit, position) => listPetitions(ctx.db, filter ?? {}, limit, position),
+      petitionPosition,
+      (row) => toPetition(ctx.region, row),
+    );
+  }
+
+  @Query(() => Petition, { nullable: true, description: 'One petition by global id.' })
+  @Directive('@routeBy(argument: "id")')
+  async petition(@Ctx() ctx: PetitionsContext, @Arg('id', () => ID) id: string) {
+    const petition = await ctx.petitionById.load(parseLocalId(ctx, id));
+    if (!petition) throw hubError('NOT_FOUND', `No petition ${id}`, { id });
+    return petition;
+  }
+
+  @FieldResolver(() => [Person], { description: 'The petitioners (at most 5 representatives for a group visit), from their home regions.' })
+  petitioners(@Root() petition: Petition): Person[] {
+    return petition.petitionerIds.map((id) => ({ id }));
+  }
+
+  @FieldResolver(() => Officer, { nullable: true, description: 'The officer who registered it.' })
+  registeredBy(@Root() petition: Petition): Officer {
+    return { id: petition.registeredById };
+  }
+
+  @FieldResolver(() => PetitionDeadline, { nullable: true, description: 'The deadline running now; null once closed or not accepted.' })
+  deadline(@Root() petition: Petition): PetitionDeadline | null {
+    const facts = petition.deadlineFacts;
+    if (!facts) return null;
+    const now = new Date();
+    const left = daysLeft(facts.dueAt, now);
+    return { kind: facts.kind, dueAt: facts.dueAt, daysLeft: left, overdue: facts.dueAt < now, officersOwe: facts.officersOwe };
+  }
+
+  @FieldResolver(() => Date, { nullable: true, description: 'When the running deadline falls due (same as deadline.dueAt).' })
+  dueAt(@Root() petition: Petition): Date | null {
+    return petition.deadlineFacts?.dueAt ?? null;
+  }
+
+  @FieldResolver(() => Boolean, { description: 'True when the officers\' running deadline has passed.' })
+  overdue(@Root() petition: Petition): boolean {
+    const facts = petition.deadlineFacts;
+    return Boolean(facts && facts.officersOwe && facts.dueAt < new Date());
+  }
+
+  @FieldResolver(() => Int, { nullable: true, description: 'Whole days left on the running deadline; negative once past.' })
+  daysLeft(@Root() petition: Petition): number | null {
+    return petition.deadlineFacts ? daysLeft(petition.deadlineFacts.dueAt, new Date()) : null;
+  }
+
+  @FieldResolver(() => [PetitionEvent], { description: 'Every step taken, oldest first.' })
+  history(@Root() petition: Petition, @Ctx() ctx: PetitionsContext) {
+    return ctx.petitionHistory.load(petition.localId);
+  }
+
+  @FieldResolver(() => [PetitionWarning], { description: 'Warnings raised about this petition.' })
+  warnings(@Root() petition: Petition, @Ctx() ctx: PetitionsContext) {
+    return ctx.warningsOfPetition.load(petition.localId);
+  }
+}

@@ -1,0 +1,122 @@
+import type { Pool, PoolClient } from 'pg';
+import { parseGlobalId } from '../../auth/global-id';
+import { DAY_MS } from './lifecycle';
+import { countRecentPetitions, PetitionRow } from './petition-repository';
+import { WarningKind, WarningLevel } from './types';
+import { insertWarning, NewWarning, WarningRow } from './warning-repository';
+
+/**
+ * Warnings the hub raises by itself. Each has a rule key, unique in the table, so that a rule
+ * never raises the same warning twice however often it runs or however many run at once.
+ */
+
+export const REPEAT_WINDOW_DAYS = 30;
+export const REPEAT_THRESHOLD = 3;
+/** 集体访: five or more people coming together about one matter. */
+export const GROUP_VISIT_HEADCOUNT = 5;
+export const DEADLINE_NEAR_DAYS = 3;
+
+/**
+ * Rules that fire when a petition is registered, in the registering transaction:
+ *  - a petitioner whose home region is another region → CROSS_REGION, about that person;
+ *  - a group visit of 5 or more → GROUP_VISIT;
+ *  - a petitioner with 3 or more petitions here in 30 days → REPEAT (once per 30 days).
+ */
+export async function raiseRegistrationWarnings(client: PoolClient, region: string, petition: PetitionRow): Promise<WarningRow[]> {
+  const raised: WarningRow[] = [];
+  const raise = async (warning: Omit<NewWarning, 'raisedIn' | 'petitionId'>) => {
+    const row = await insertWarning(client, { ...warning, raisedIn: petition.registered_in, petitionId: petition.id });
+    if (row) raised.push(row);
+  };
+
+  for (const personId of new Set(petition.petitioner_ids)) {
+    const home = parseGlobalId(personId)?.region;
+    if (home && home !== region) {
+      await raise({
+        level: petition.group_visit ? WarningLevel.YELLOW : WarningLevel.BLUE,
+        kind: WarningKind.CROSS_REGION,
+        subjectId: personId,
+        summary: `外地户籍人员来访（户籍地 ${home}）：${petition.category}`,
+        ruleKey: `cross-region:${petition.id}:${personId}`,
+      });
+    }
+  }
+
+  if (petition.group_visit && petition.headcount >= GROUP_VISIT_HEADCOUNT) {
+    await raise({
+      level: petition.headcount >= 50 ? WarningLevel.RED : WarningLevel.ORANGE,
+      kind: WarningKind.GROUP_VISIT,
+      subjectId: petition.petitioner_ids[0],
+      summary: `集体访 ${petition.headcount} 人：${petition.category}`,
+      ruleKey: `group-visit:${petition.id}`,
+    });
+  }
+
+  for (const personId of new Set(petition.petitioner_ids)) {
+    // Serialises registrations for the same person, so that two at once cannot both miss
+    // (or both raise) the warning the third petition calls for.
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('petitions.repeat'), hashtext($1))", [personId]);
+    const since = new Date(petition.registered_at.getTime() - REPEAT_WINDOW_DAYS * DAY_MS);
+    const count = await countRecentPetitions(client, personId, since);
+    if (count < REPEAT_THRESHOLD) continue;
+    const { rowCount } = await client.query(
+      `SELECT 1 FROM petitions.warnings
+        WHERE subject_id = $1 AND kind = 'REPEAT' AND status <> 'RESOLVED' AND raised_at >= $2 LIMIT 1`,
+      [personId, since],
+    );
+    if (rowCount) continue;
+    await raise({
+      level: count >= 5 ? WarningLevel.ORANGE : WarningLevel.YELLOW,
+      kind: WarningKind.REPEAT,
+      subjectId: personId,
+      summary: `重复访：${REPEAT_WINDOW_DAYS} 日内第 ${count} 次信访（${petition.category}）`,
+      ruleKey: `repeat:${petition.id}:${personId}`,
+    });
+  }
+  return raised;
+}
+
+/**
+ * The deadline rule: every petition whose officers' deadline has passed gets an ORANGE
+ * warning, and one within 3 days of it a BLUE one, once per deadline. One statement per kind,
+ * so a sweep over a million petitions reads only the partial index of running deadlines.
+ */
+export async function sweepDeadlines(db: Pool): Promise<number> {
+  const { rowCount } = await db.query(
+    `WITH due AS (
+       SELECT id, petitioner_ids[1] AS subject_id, registered_in, category, deadline_kind, due_at,
+              due_at < now() AS past
+         FROM petitions.petitions
+        WHERE officers_owe AND due_at < now() + make_interval(days => $1)
+     ), raised AS (
+       INSERT INTO petitions.warnings (level, kind, subject_id, raised_in, summary, petition_id, rule_key)
+       SELECT CASE WHEN past THEN 'ORANGE' ELSE 'BLUE' END, 'DEADLINE', subject_id, registered_in,
+              CASE WHEN past THEN '期限已过' ELSE '期限将至' END || '（' || deadline_kind || ' ' || to_char(due_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') || '）：' || category,
+              id, 'deadline:' || id || ':' || deadline_kind || ':' || CASE WHEN past THEN 'past' ELSE 'near' END
+         FROM due
+       ON CONFLICT (rule_key) DO NOTHING
+       RETURNING id
+     )
+     INSERT INTO petitions.warning_events (warning_id, action, note)
+     SELECT id, 'RAISED', 'raised by rule deadline' FROM raised`,
+    [DEADLINE_NEAR_DAYS],
+  );
+  return rowCount ?? 0;
+}
+
+/** Runs the deadline sweep now and every `intervalMs`, until stopped. */
+export function startDeadlineSweeper(db: Pool, intervalMs: number, log: (line: string) => void = console.warn): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  const run = () => {
+    running = sweepDeadlines(db).catch((error) => log(`[petitions] deadline sweep failed: ${(error as Error).message}`));
+  };
+  run();
+  const timer = setInterval(run, intervalMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,311 @@
+import 'reflect-metadata';
+import { Pool } from 'pg';
+import type { RunningHub } from '../launcher/hub';
+import { sweepDeadlines } from '../subgraphs/petitions/warning-rules';
+import { graphql, queryDatabase, startTestHub } from './support/hub';
+
+/**
+ * Petitions and warnings through the gateway, as petition officers of Jiaxing and Suzhou use
+ * them: registration and its automatic warnings, acknowledgement across regions, the
+ * lifecycle with its deadlines, a person's dossier across regions, and every refusal.
+ */
+
+let hub: RunningHub;
+const JIAXING_OFFICER = { 'X-Officer': '330400:1' };
+const SUZHOU_OFFICER = { 'X-Officer': '320500:1' };
+const SUZHOU_OFFICER_2 = { 'X-Officer': '320500:2' };
+
+const REGISTER = `mutation($input: RegisterPetitionInput!) {
+  registerPetition(input: $input) {
+    id region status version registeredAt dueAt daysLeft overdue
+    deadline { kind dueAt daysLeft overdue officersOwe }
+    petitioners { id name }
+    warnings { id kind level subject { id } }
+  }
+}`;
+
+const register = (input: Record<string, unknown>, headers = JIAXING_OFFICER) =>
+  graphql(hub.gateway.graphqlUrl, REGISTER, {
+    input: { region: '330400', channel: 'VISIT', category: '劳资纠纷欠薪', summary: '欠薪', content: '某公司拖欠工资三个月', registeredIn: '330421', petitionerIds: ['330400:5'], ...input },
+  }, headers);
+
+const db = (region: string) => hub.databaseUrls.get(region)!;
+
+beforeAll(async () => {
+  hub = await startTestHub('t_petitions');
+}, 120_000);
+
+afterAll(async () => {
+  await hub?.stop();
+});
+
+describe('a Jiaxing officer registers a petition for a Suzhou resident', () => {
+  let warningId: string;
+
+  test('the cross-region warning appears in the cross-region list, about the Suzhou person', async () => {
+    const result = await register({ petitionerIds: ['320500:7'] });
+    expect(result.errors).toBeUndefined();
+    const petition = result.data.registerPetition;
+    expect(petition.region).toBe('330400');
+    expect(petition.status).toBe('REGISTERED');
+    expect(petition.petitioners).toEqual([{ id: '320500:7', name: expect.any(String) }]);
+    const [person] = await queryDatabase(db('320500'), 'SELECT name FROM personnel.persons WHERE id = 7');
+    expect(petition.petitioners[0].name).toBe(person.name);
+    expect(petition.warnings).toEqual([{ id: expect.stringMatching(/^330400:\d+$/), kind: 'CROSS_REGION', level: 'BLUE', subject: { id: '320500:7' } }]);
+    warningId = petition.warnings[0].id;
+
+    const list = await graphql(
+      hub.gateway.graphqlUrl,
+      `{ petitionWarnings(first: 5, filter: { kinds: [CROSS_REGION] }) { edges { node { id kind automatic region subject { id name } petition { id } } } } }`,
+    );
+    expect(list.errors).toBeUndefined();
+    const first = list.data.petitionWarnings.edges[0].node;
+    expect(first).toEqual({ id: warningId, kind: 'CROSS_REGION', automatic: true, region: '330400', subject: { id: '320500:7', name: person.name }, petition: { id: petition.id } });
+  });
+
+  test('a Suzhou officer acknowledges it, and the acknowledgement shows in Jiaxing’s timeline', async () => {
+    const ack = await graphql(
+      hub.gateway.graphqlUrl,
+      `mutation($id: ID!) { acknowledgePetitionWarning(id: $id, note: "已签收，户籍地配合稳控") { id status } }`,
+      { id: warningId },
+      SUZHOU_OFFICER,
+    );
+    expect(ack.errors).toBeUndefined();
+    expect(ack.data.acknowledgePetitionWarning.status).toBe('ACKNOWLEDGED');
+
+    const read = await graphql(hub.gateway.graphqlUrl, `query($id: ID!) { petitionWarning(id: $id) { timeline { action region officer { id } note } } }`, { id: warningId });
+    expect(read.data.petitionWarning.timeline).toEqual([
+      { action: 'RAISED', region: null, officer: null, note: 'raised by rule cross-region' },
+      { action: 'ACKNOWLEDGED', region: '320500', officer: { id: '320500:1' }, note: '已签收，户籍地配合稳控' },
+    ]);
+    // Recorded in the warning's own region, and nowhere else.
+    const local = warningId.split(':')[1];
+    const rows = await queryDatabase(db('330400'), "SELECT officer_id FROM petitions.warning_events WHERE warning_id = $1 AND action = 'ACKNOWLEDGED'", [local]);
+    expect(rows).toEqual([{ officer_id: '320500:1' }]);
+    const suzhou = await queryDatabase(db('320500'), "SELECT count(*)::int AS n FROM petitions.warning_events WHERE note = '已签收，户籍地配合稳控'");
+    expect(suzhou[0].n).toBe(0);
+  });
+
+  test('the same region cannot acknowledge twice; two at once: one wins, one CONFLICT', async () => {
+    const raised = await register({ petitionerIds: ['320500:8'] });
+    const id = raised.data.registerPetition.warnings[0].id;
+    const ack = (headers: Record<string, string>) =>
+      graphql(hub.gateway.graphqlUrl, `mutation($id: ID!) { acknowledgePetitionWarning(id: $id) { id } }`, { id }, headers);
+    const results = await Promise.all([ack(SUZHOU_OFFICER), ack(SUZHOU_OFFICER_2)]);
+    const codes = results.map((r) => r.errors?.[0]?.extensions?.code ?? 'OK').sort();
+    expect(codes).toEqual(['CONFLICT', 'OK']);
+    const rows = await queryDatabase(db('330400'), "SELECT count(*)::int AS n FROM petitions.warning_events WHERE warning_id = $1 AND action = 'ACKNOWLEDGED'", [id.split(':')[1]]);
+    expect(rows[0].n).toBe(1);
+    // Another region's acknowledgement is its own, and is kept too.
+    const shanghai = await ack({ 'X-Officer': '310000:1' });
+    expect(shanghai.errors).toBeUndefined();
+  });
+});
+
+describe('automatic warnings', () => {
+  test('a third petition by the same person within 30 days raises one REPEAT warning', async () => {
+    const person = '330400:11';
+    const kinds: string[][] = [];
+    for (let i = 0; i < 4; i += 1) {
+      const result = await register({ petitionerIds: [person], category: `重复事项${i}` });
+      expect(result.errors).toBeUndefined();
+      kinds.push(result.data.registerPetition.warnings.map((w: { kind: string }) => w.kind));
+    }
+    expect(kinds).toEqual([[], [], ['REPEAT'], []]);
+  });
+
+  test('a group visit of 5 or more raises a GROUP_VISIT warning', async () => {
+    const result = await register({ petitionerIds: ['330400:12', '330400:13'], groupVisit: true, headcount: 30 });
+    expect(result.errors).toBeUndefined();
+    expect(result.data.registerPetition.warnings.map((w: { kind: string; level: string }) => [w.kind, w.level])).toEqual([['GROUP_VISIT', 'ORANGE']]);
+  });
+
+  test('a petition past its acceptance deadline gets a DEADLINE warning from the sweep, once', async () => {
+    const registeredAt = new Date(Date.now() - 20 * 86_400_000).toISOString();
+    const result = await register({ petitionerIds: ['330400:14'], registeredAt });
+    expect(result.errors).toBeUndefined();
+    const petition = result.data.registerPetition;
+    expect(petition.overdue).toBe(true);
+    expect(petition.daysLeft).toBe(-5);
+    expect(petition.deadline).toMatchObject({ kind: 'ACCEPTANCE', overdue: true, officersOwe: true });
+    expect(Date.parse(petition.dueAt) - Date.parse(registeredAt)).toBe(15 * 86_400_000);
+
+    const pool = new Pool({ connectionString: db('330400'), max: 2 });
+    try {
+      await Promise.all([sweepDeadlines(pool), sweepDeadlines(pool)]);
+      await sweepDeadlines(pool);
+    } finally {
+      await pool.end();
+    }
+    const read = await graphql(hub.gateway.graphqlUrl, `query($id: ID!) { petition(id: $id) { warnings { kind level automatic } } }`, { id: petition.id });
+    expect(read.data.petition.warnings).toEqual([{ kind: 'DEADLINE', level: 'ORANGE', automatic: true }]);
+  });
+});
+
+describe('the petition lifecycle', () => {
+  const step = (mutation: string, id: string, args = '', headers = JIAXING_OFFICER) =>
+    graphql(hub.gateway.graphqlUrl, `mutation($id: ID!) { r: ${mutation}(id: $id${args}) { status version deadline { kind daysLeft } extension { days reason } outcome } }`, { id }, headers);
+
+  test('runs from registration to closing after re-review, with its history', async () => {
+    const created = await register({ petitionerIds: ['330400:20'] });
+    const id = created.data.registerPetition.id;
+    expect(created.data.registerPetition.deadline).toMatchObject({ kind: 'ACCEPTANCE', daysLeft: 15 });
+
+    const assign = await step('assignPetition', id, ', agency: HUMAN_RESOURCES, jurisdiction: "330421"');
+    expect(assign.data.r.status).toBe('ASSIGNED');
+    const accept = await step('acceptPetition', id);
+    expect(accept.data.r).toMatchObject({ status: 'ACCEPTED', deadline: { kind: 'HANDLING', daysLeft: 60 } });
+    expect((await step('startHandlingPetition', id)).data.r.status).toBe('HANDLING');
+    const extended = await step('extendPetitionDeadline', id, ', days: 30, reason: "需调取银行流水"');
+    expect(extended.data.r).toMatchObject({ deadline: { kind: 'HANDLING', daysLeft: 90 }, extension: { days: 30, reason: '需调取银行流水' } });
+    const again = await step('extendPetitionDeadline', id, ', days: 5, reason: "再延"');
+    expect(again.errors?.[0].extensions?.code).toBe('INVALID_TRANSITION');
+    expect(again.errors?.[0].message).toMatch(/already extended by 30 days/);
+
+    expect((await step('replyToPetition', id, ', reply: "已督促企业支付欠薪"')).data.r).toMatchObject({ status: 'REPLIED', deadline: { kind: 'REVIEW_REQUEST' } });
+    expect((await step('requestPetitionReview', id)).data.r).toMatchObject({ status: 'REVIEW', deadline: { kind: 'REVIEW_DECISION', daysLeft: 30 } });
+    expect((await step('decidePetitionReview', id, ', opinion: "维持原处理意见"')).data.r).toMatchObject({ status: 'REVIEW', deadline: { kind: 'RE_REVIEW_REQUEST' } });
+    expect((await step('requestPetitionReReview', id)).data.r).toMatchObject({ status: 'RE_REVIEW', deadline: { kind: 'RE_REVIEW_DECISION' } });
+    const closed = await step('decidePetitionReReview', id, ', opinion: "复核维持"');
+    expect(closed.data.r).toMatchObject({ status: 'CLOSED', deadline: null, outcome: '复核维持' });
+
+    const history = await graphql(hub.gateway.graphqlUrl, `query($id: ID!) { petition(id: $id) { history { action fromStatus toStatus officer { id } } } }`, { id });
+    expect(history.data.petition.history.map((e: { action: string }) => e.action)).toEqual([
+      'register', 'assign', 'accept', 'startHandling', 'extend', 'reply', 'requestReview', 'decideReview', 'requestReReview', 'decideReReview',
+    ]);
+    expect(history.data.petition.history.every((e: { officer: { id: string } }) => e.officer.id === '330400:1')).toBe(true);
+  });
+
+  test('an illegal step is refused with INVALID_TRANSITION and changes nothing', async () => {
+    const created = await register({ petitionerIds: ['330400:21'] });
+    const id = created.data.registerPetition.id;
+    const reply = await step('replyToPetition', id, ', reply: "太早"');
+    expect(reply.errors?.[0].extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'REGISTERED' });
+    expect(reply.errors?.[0].message).toMatch(/cannot reply to a petition that is REGISTERED; it must be HANDLING/);
+    const [row] = await queryDatabase(db('330400'), 'SELECT status, version, outcome FROM petitions.petitions WHERE id = $1', [id.split(':')[1]]);
+    expect(row).toEqual({ status: 'REGISTERED', version: 1, outcome: null });
+    const events = await queryDatabase(db('330400'), 'SELECT count(*)::int AS n FROM petitions.petition_events WHERE petition_id = $1', [id.split(':')[1]]);
+    expect(events[0].n).toBe(1);
+  });
+
+  test('two officers accepting the same petition at once: one wins, the other gets CONFLICT', async () => {
+    const created = await register({ petitionerIds: ['330400:22'] });
+    const id = created.data.registerPetition.id;
+    const results = await Promise.all([step('acceptPetition', id), step('acceptPetition', id, '', { 'X-Officer': '330400:2' })]);
+    expect(results.map((r) => r.errors?.[0]?.extensions?.code ?? 'OK').sort()).toEqual(['CONFLICT', 'OK']);
+    const [row] = await queryDatabase(db('330400'), 'SELECT status, version FROM petitions.petitions WHERE id = $1', [id.split(':')[1]]);
+    expect(row).toEqual({ status: 'ACCEPTED', version: 2 });
+  });
+
+  test('a stale expectedVersion is refused with CONFLICT', async () => {
+    const created = await register({ petitionerIds: ['330400:23'] });
+    const id = created.data.registerPetition.id;
+    await step('acceptPetition', id);
+    const stale = await step('startHandlingPetition', id, ', expectedVersion: 1');
+    expect(stale.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 2 });
+  });
+});
+
+describe('a person’s dossier', () => {
+  test('lists petitions and warnings from every region, merged newest first, page after page', async () => {
+    const person = '320500:30';
+    await register({ petitionerIds: [person] });
+    await register({ region: '310000', registeredIn: '310118', petitionerIds: [person] }, { 'X-Officer': '310000:1' });
+    await register({ region: '320500', registeredIn: '320509', petitionerIds: [person] }, SUZHOU_OFFICER);
+
+    const expected: Array<{ id: string; at: number }> = [];
+    const expectedWarnings: string[] = [];
+    for (const region of ['310000', '320500', '330400', '340100']) {
+      const rows = await queryDatabase(db(region), 'SELECT petition_id::text AS id, registered_at FROM petitions.petitioners WHERE person_id = $1', [person]);
+      expected.push(...rows.map((row) => ({ id: `${region}:${row.id}`, at: row.registered_at.getTime() })));
+      const warnings = await queryDatabase(db(region), 'SELECT id::text FROM petitions.warnings WHERE subject_id = $1', [person]);
+      expectedWarnings.push(...warnings.map((row) => `${region}:${row.id}`));
+    }
+    expect(new Set(expected.map((e) => e.id.split(':')[0])).size).toBeGreaterThanOrEqual(3);
+
+    const seen: Array<{ id: string; registeredAt: string }> = [];
+    let after: string | null = null;
+    for (let page = 0; page < 20; page += 1) {
+      const result: any = await graphql(
+        hub.gateway.graphqlUrl,
+        `query($id: ID!, $after: String) { person(id: $id) { name petitions(first: 2, after: $after) { edges { node { id registeredAt } } pageInfo { hasNextPage endCursor } } } }`,
+        { id: person, after },
+      );
+      expect(result.errors).toBeUndefined();
+      const petitions = result.data.person.petitions;
+      seen.push(...petitions.edges.map((e: { node: { id: string; registeredAt: string } }) => e.node));
+      if (!petitions.pageInfo.hasNextPage) break;
+      after = petitions.pageInfo.endCursor;
+    }
+    expect(seen.map((p) => p.id).sort()).toEqual(expected.map((e) => e.id).sort());
+    const times = seen.map((p) => Date.parse(p.registeredAt));
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+
+    const warnings = await graphql(hub.gateway.graphqlUrl, `query($id: ID!) { person(id: $id) { petitionWarnings(first: 100) { edges { node { id kind region } } } } }`, { id: person });
+    expect(warnings.errors).toBeUndefined();
+    const ids = warnings.data.person.petitionWarnings.edges.map((e: { node: { id: string } }) => e.node.id);
+    expect(ids.sort()).toEqual(expectedWarnings.sort());
+    // The cross-region warnings raised by Shanghai's and Jiaxing's registrations are among them.
+    const regions = warnings.data.person.petitionWarnings.edges.map((e: { node: { region: string } }) => e.node.region);
+    expect(regions).toEqual(expect.arrayContaining(['310000', '330400']));
+  });
+});
+
+describe('filters on petitionWarnings', () => {
+  test('each filter narrows to matching warnings only', async () => {
+    const query = `query($filter: PetitionWarningFilter) { petitionWarnings(first: 100, filter: $filter) { edges { node { level kind status raisedIn raisedAt region subject { id } } } } }`;
+    const cases: Array<[Record<string, unknown>, (n: any) => boolean]> = [
+      [{ levels: ['RED'] }, (n) => n.level === 'RED'],
+      [{ kinds: ['REPEAT', 'GROUP_VISIT'] }, (n) => ['REPEAT', 'GROUP_VISIT'].includes(n.kind)],
+      [{ statuses: ['OPEN'] }, (n) => n.status === 'OPEN'],
+      [{ raisedIn: '3304' }, (n) => n.raisedIn.startsWith('3304')],
+      [{ subjectRegion: '320500' }, (n) => n.subject.id.startsWith('320500:')],
+      [{ raisedFrom: '2026-09-01T00:00:00Z', raisedUntil: '2026-10-01T00:00:00Z' }, (n) => n.raisedAt >= '2026-09-01' && n.raisedAt < '2026-10-01'],
+    ];
+    for (const [filter, matches] of cases) {
+      const result = await graphql(hub.gateway.graphqlUrl, query, { filter });
+      expect(result.errors).toBeUndefined();
+      const nodes = result.data.petitionWarnings.edges.map((e: { node: unknown }) => e.node);
+      expect(nodes.length).toBeGreaterThan(0);
+      expect(nodes.filter((n: unknown) => !matches(n))).toEqual([]);
+    }
+  });
+});
+
+describe('refusals', () => {
+  const countPetitions = async () => (await queryDatabase(db('330400'), 'SELECT count(*)::int AS n FROM petitions.petitions'))[0].n;
+
+  test('bad input is refused naming the field, and nothing is written', async () => {
+    const before = await countPetitions();
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ registeredIn: '33042' }, 'input.registeredIn'],
+      [{ registeredIn: '320509' }, 'input.registeredIn'],
+      [{ petitionerIds: ['not-an-id'] }, 'input.petitionerIds[0]'],
+      [{ petitionerIds: ['330400:5', '320500:99999'] }, 'input.petitionerIds[1]'],
+      [{ petitionerIds: ['330400:5', '330400:6', '330400:7', '330400:8', '330400:9', '330400:10'] }, 'input.petitionerIds'],
+      [{ groupVisit: true, headcount: 3 }, 'input.headcount'],
+      [{ summary: '   ' }, 'input.summary'],
+      [{ registeredAt: new Date(Date.now() + 86_400_000).toISOString() }, 'input.registeredAt'],
+    ];
+    for (const [input, field] of cases) {
+      const result = await register(input);
+      expect({ field, code: result.errors?.[0].extensions?.code, named: result.errors?.[0].extensions?.field }).toEqual({ field, code: 'BAD_USER_INPUT', named: field });
+    }
+    const wrongEnum = await register({ channel: 'FAX' });
+    expect(wrongEnum.errors?.[0].message).toMatch(/FAX/);
+    const badDate = await register({ registeredAt: 'yesterday' });
+    expect(badDate.errors?.[0].message).toMatch(/registeredAt|DateTime/);
+    expect(await countPetitions()).toBe(before);
+  });
+
+  test('a change without an acting officer is refused with UNAUTHENTICATED', async () => {
+    const result = await register({}, {} as never);
+    expect(result.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  test('unknown ids give null with NOT_FOUND', async () => {
+    const result = await graphql(hub.gateway.graphqlUrl, `{ petition(id: "330400:999999") { id } petitionWarning(id: "320500:999999") { id } }`);
+    expect(result.data).toEqual({ petition: null, petitionWarning: null });
+    expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND', 'NOT_FOUND']);
+  });
+});
