@@ -164,8 +164,9 @@ export function readRoutingRules(supergraph: DocumentNode, regionalSubgraphs: re
       if (!fanOut) continue;
       const where = `${type.name.value}.${field.name.value}`;
       const regional = graphsOf(type, field).filter((graph) => regionalSubgraphs.includes(graph));
-      if (regional.length !== 1) {
-        problems.push(`${where}: @fanOut on an entity field needs exactly one regional subgraph resolving it, but found ${regional.length ? regional.join(', ') : 'none'}`);
+      if (regional.length === 0) continue; // served as stock Apollo Gateway would: one endpoint, nothing to merge
+      if (regional.length > 1) {
+        problems.push(`${where} is resolved by several regional subgraphs (${regional.join(', ')}); a fanned-out field must have one owner`);
         continue;
       }
       const rule = fanOutRule(where, regional[0], field, fanOut);

@@ -5,7 +5,7 @@ import { loadRegionConfig } from '../gateway/region-config';
 import { startGateway } from '../gateway/server';
 import { repoPath } from '../subgraphs/shared/repo-path';
 import { composeFromCode } from './compose-command';
-import { DEFAULT_SCALE, startHub } from './hub';
+import { DEFAULT_SCALE, parseRegionScale, startHub } from './hub';
 
 const USAGE = `yrd-hub — the Yangtze River Delta collaboration hub
 
@@ -21,7 +21,8 @@ Usage:
 
 Environment: PORT (4000), HOST (127.0.0.1), HUB_DATA_DIR (.hub-data), DATABASE_URL,
 HUB_REGIONS (regions.yaml), HUB_SEED (demo data seed, 2026), HUB_DB_PREFIX (yrd),
-HUB_BACKGROUND_INTERVAL_MS (deadline sweeps and cross-region deliveries, 30000).`;
+HUB_BACKGROUND_INTERVAL_MS (deadline sweeps and cross-region deliveries, 30000),
+HUB_SCALE (demo sizes per region on first start, e.g. "330400:petitions=1000000").`;
 
 /** Problems a user can fix from the message alone: printed without a stack trace. */
 const USER_ERRORS = new Set(['ConfigError', 'CompositionError', 'PortInUseError', 'DatabaseUnreachableError', 'RoutingRulesError', 'UsageError']);
@@ -72,7 +73,7 @@ async function start(args: string[]): Promise<void> {
     port: portOf(values.port ?? process.env.PORT, 4000),
     host: values.host ?? process.env.HOST ?? '127.0.0.1',
     backgroundIntervalMs: Number(process.env.HUB_BACKGROUND_INTERVAL_MS ?? 30_000),
-    seed: values['no-seed'] ? false : { seed: Number(process.env.HUB_SEED ?? 2026), scale: DEFAULT_SCALE },
+    seed: values['no-seed'] ? false : { seed: Number(process.env.HUB_SEED ?? 2026), scale: DEFAULT_SCALE, regionScale: parseRegionScale(process.env.HUB_SCALE) },
     log: (line) => console.log(`  ${line}`),
   });
   onShutdown(hub.stop);

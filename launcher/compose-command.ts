@@ -13,13 +13,18 @@ export interface ComposeResult {
  */
 export async function composeFromCode(configFile: string, options: { write: boolean; out?: string }): Promise<ComposeResult> {
   const subgraphSdls = new Map<string, string>();
-  for (const module of BUILTIN_SUBGRAPHS) subgraphSdls.set(subgraphSdlFile(module), await printBuiltinSdl(module));
+  const printedByName = new Map<string, string>();
+  for (const module of BUILTIN_SUBGRAPHS) {
+    const sdl = await printBuiltinSdl(module);
+    subgraphSdls.set(subgraphSdlFile(module), sdl);
+    printedByName.set(module.name, sdl);
+  }
   if (options.write) for (const [file, sdl] of subgraphSdls) writeFileSync(file, sdl);
   const { subgraphs } = readSupergraphConfig(configFile);
   // Read the freshly printed SDL even when nothing is written, so a check sees the code's truth.
   for (const subgraph of subgraphs) {
-    const printed = [...subgraphSdls].find(([file]) => file.endsWith(`/subgraphs/${subgraph.name}/schema.graphql`));
-    if (printed) subgraph.typeDefs = printed[1];
+    const printed = printedByName.get(subgraph.name);
+    if (printed) subgraph.typeDefs = printed;
   }
   const supergraphSdl = composeSupergraph(subgraphs);
   if (options.write && options.out) writeFileSync(options.out, supergraphSdl);

@@ -3,7 +3,8 @@ import type { Pool } from 'pg';
 import { loadRegionConfig, RegionConfig } from '../gateway/region-config';
 import { RunningGateway, startGateway } from '../gateway/server';
 import type { RunningHttpServer } from '../platform/apollo-http';
-import { createPool } from '../subgraphs/shared/db';
+import { ConfigError } from '../platform/config-file';
+import { createPool, statementCount } from '../subgraphs/shared/db';
 import { SubgraphHost } from '../subgraphs/shared/host';
 import { HubLink } from '../subgraphs/shared/hub-link';
 import { migrate, readMigrations } from '../subgraphs/shared/migrations';
@@ -29,9 +30,28 @@ export interface HubOptions {
   host?: string;
   /** How often subgraphs' background work (deadline sweeps, cross-region deliveries) runs; 0: never. */
   backgroundIntervalMs?: number;
-  /** Demo data, seeded once per database; false for none. */
-  seed: { seed: number; scale: SeedScale } | false;
+  /** Demo data, seeded once per database; false for none. `regionScale` overrides sizes for some regions (a million petitions in one, for benchmarks). */
+  seed: { seed: number; scale: SeedScale; regionScale?: Record<string, Partial<SeedScale>> } | false;
   log: (line: string) => void;
+}
+
+/**
+ * Reads per-region demo sizes such as "330400:petitions=1000000;320500:persons=5000" (the
+ * HUB_SCALE variable): a benchmark's large region without touching the others.
+ */
+export function parseRegionScale(text: string | undefined): Record<string, Partial<SeedScale>> {
+  const scales: Record<string, Partial<SeedScale>> = {};
+  for (const part of (text ?? '').split(';').map((p) => p.trim()).filter(Boolean)) {
+    const match = /^(\d{6}):(.+)$/.exec(part);
+    if (!match) throw new ConfigError('HUB_SCALE', [`"${part}" should read REGION:size=N[,size=N], such as 330400:petitions=1000000`]);
+    for (const setting of match[2].split(',')) {
+      const [key, value] = setting.split('=').map((s) => s.trim());
+      if (!(key in DEFAULT_SCALE)) throw new ConfigError('HUB_SCALE', [`"${key}" is not a demo size; sizes are ${Object.keys(DEFAULT_SCALE).join(', ')}`]);
+      if (!/^\d+$/.test(value ?? '')) throw new ConfigError('HUB_SCALE', [`${key} must be a whole number, but got "${value}"`]);
+      scales[match[1]] = { ...scales[match[1]], [key]: Number(value) };
+    }
+  }
+  return scales;
 }
 
 export const DEFAULT_SCALE: SeedScale = { persons: 2000, petitions: 5000, warnings: 500, inspections: 200, officersPerAgency: 4 };
@@ -44,6 +64,8 @@ export interface RunningHub {
   databaseUrls: Map<string, string>;
   /** HTTP server of each hosted region's subgraphs. */
   regionServers: Map<string, RunningHttpServer>;
+  /** SQL statements sent so far by every subgraph of this hub, all databases together. */
+  statementCount(): number;
   stop(): Promise<void>;
 }
 
@@ -71,15 +93,20 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
 
     const summaries = regions.regions.map(({ code, name }) => ({ code, name }));
     const databaseUrls = new Map<string, string>();
+    const pools: Pool[] = [];
     const prepare = async (database: string, modules: readonly SubgraphModule[], region?: { code: string; name: string }) => {
       await postgres.ensureDatabase(database);
       const url = postgres.urlFor(database);
       const pool = createPool(url);
+      pools.push(pool);
       cleanup.push(() => pool.end());
       for (const module of modules) {
-        const applied = await migrate(pool, module.name, readMigrations(module.migrationsFolder));
+        const applied = module.migrationsFolder ? await migrate(pool, module.name, readMigrations(module.migrationsFolder)) : [];
         if (applied.length) options.log(`${database}: applied ${module.name} migrations ${applied.join(', ')}`);
-        if (options.seed && module.seed) await module.seed(pool, region as never, { ...options.seed, regions: summaries });
+        if (options.seed && module.seed) {
+          const scale = { ...options.seed.scale, ...(region ? options.seed.regionScale?.[region.code] : undefined) };
+          await module.seed(pool, region as never, { seed: options.seed.seed, scale, regions: summaries });
+        }
       }
       return { pool, url };
     };
@@ -127,7 +154,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     });
     cleanup.push(() => gateway.stop());
     hubLink.setUrl(gateway.graphqlUrl);
-    return { gateway, regions, postgres, databaseUrls, regionServers, stop };
+    const countStatements = () => pools.reduce((sum, pool) => sum + statementCount(pool), 0);
+    return { gateway, regions, postgres, databaseUrls, regionServers, statementCount: countStatements, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -5,6 +5,7 @@ import { parse } from 'graphql';
 import { loadRegionConfig } from '../gateway/region-config';
 import { readRoutingRules } from '../gateway/routing-rules';
 import { composeFromCode } from '../launcher/compose-command';
+import { parseRegionScale } from '../launcher/hub';
 import { repoPath } from '../subgraphs/shared/repo-path';
 import { runCli } from './support/cli';
 
@@ -23,10 +24,11 @@ describe('composition', () => {
 
   test('the routing directives survive composition and the gateway reads them', () => {
     const supergraph = parse(readFileSync(repoPath('schema', 'supergraph.graphql'), 'utf8'));
-    const rules = readRoutingRules(supergraph, ['petitions', 'enforcement', 'personnel']);
+    const rules = readRoutingRules(supergraph, ['petitions', 'dossier', 'enforcement', 'personnel']);
     expect(rules.rootFields.get('Query.petitionWarnings')).toMatchObject({ kind: 'fanOut', subgraph: 'petitions', sortKey: 'raisedAt', descending: true, defaultFirst: 20 });
     expect(rules.rootFields.get('Query.inspections')).toMatchObject({ kind: 'fanOut', subgraph: 'enforcement', sortKey: 'plannedAt' });
     expect(rules.rootFields.get('Mutation.raisePetitionWarning')).toEqual({ kind: 'routeBy', subgraph: 'petitions', argumentPath: ['input', 'region'] });
+    expect(rules.entityFields.get('Person.petitions')).toMatchObject({ kind: 'fanOut', subgraph: 'dossier', sortKey: 'registeredAt', descending: true });
     expect(rules.rootFields.get('Query.person')).toEqual({ kind: 'routeBy', subgraph: 'personnel', argumentPath: ['id'] });
     expect(rules.rootFields.has('Query.regions')).toBe(false); // directory is not regional
   });
@@ -70,7 +72,7 @@ describe('regions.yaml', () => {
   test('the shipped file lists the four demo regions', () => {
     const config = loadRegionConfig(repoPath('regions.yaml'));
     expect(config.regions.map((r) => r.code)).toEqual(['310000', '320500', '330400', '340100']);
-    expect(config.regionalSubgraphs).toEqual(['petitions', 'enforcement', 'personnel']);
+    expect(config.regionalSubgraphs).toEqual(['petitions', 'dossier', 'enforcement', 'personnel']);
   });
 
   test('every problem names the file and the field', () => {
@@ -99,5 +101,18 @@ describe('regions.yaml', () => {
     const result = await runCli(['start', '--regions', file], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${file}: regions: lists no region`);
+  });
+});
+
+describe('HUB_SCALE', () => {
+  test('reads per-region sizes and refuses what it cannot read', () => {
+    expect(parseRegionScale('330400:petitions=1000000; 320500:persons=10,warnings=3')).toEqual({
+      '330400': { petitions: 1_000_000 },
+      '320500': { persons: 10, warnings: 3 },
+    });
+    expect(parseRegionScale(undefined)).toEqual({});
+    expect(() => parseRegionScale('jiaxing:petitions=5')).toThrow(/HUB_SCALE: "jiaxing:petitions=5" should read REGION:size=N/);
+    expect(() => parseRegionScale('330400:cases=5')).toThrow(/"cases" is not a demo size/);
+    expect(() => parseRegionScale('330400:petitions=many')).toThrow(/petitions must be a whole number/);
   });
 });

@@ -1,6 +1,6 @@
 import { DELTA_CITIES } from '../auth/delta-jurisdictions';
 import type { RunningHub } from '../launcher/hub';
-import { graphql, startTestHub, writeRegionsFile } from './support/hub';
+import { graphql, queryDatabase, startTestHub, writeRegionsFile } from './support/hub';
 
 /**
  * Adding a city is configuration: a generated regions.yaml of N regions (here the four demo
@@ -14,7 +14,11 @@ const regions = [
 
 let hub: RunningHub;
 beforeAll(async () => {
-  hub = await startTestHub('t_regions', { regionsFile: writeRegionsFile(regions), scale: { persons: 20, petitions: 20, warnings: 12, inspections: 3, officersPerAgency: 1 } });
+  hub = await startTestHub('t_regions', {
+    regionsFile: writeRegionsFile(regions),
+    scale: { persons: 20, petitions: 20, warnings: 12, inspections: 3, officersPerAgency: 1 },
+    regionScale: { '330400': { petitions: 300 } },
+  });
 });
 afterAll(async () => {
   await hub?.stop();
@@ -34,4 +38,11 @@ test(`a hub of ${N} regions serves every region from its own database`, async ()
   expect(result.data.petitionWarnings.pageInfo.hasNextPage).toBe(false);
   // Cross-region subjects reach the new cities too.
   expect(edges.every((e: any) => e.node.subject && typeof e.node.subject.name === 'string')).toBe(true);
+});
+
+test('one region can be seeded larger than the others (the benchmark’s million petitions)', async () => {
+  const counts = await Promise.all(
+    ['330400', '320500'].map(async (code) => (await queryDatabase(hub.databaseUrls.get(code)!, 'SELECT count(*)::int AS n FROM petitions.petitions'))[0].n),
+  );
+  expect(counts).toEqual([300, 20]);
 });

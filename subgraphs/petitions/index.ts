@@ -3,7 +3,6 @@ import { buildFederatedSchema } from '../shared/federated-schema';
 import { repoPath } from '../shared/repo-path';
 import type { SubgraphModule } from '../shared/subgraph-module';
 import { createPetitionsContext, PetitionsContext } from './context';
-import { PersonDossierResolver } from './person-resolver';
 import { PetitionMutations } from './petition-mutations';
 import { PetitionResolver } from './petition-resolver';
 import { seedPetitions } from './seed';
@@ -22,7 +21,7 @@ export const petitionsSubgraph: SubgraphModule = {
   migrationsFolder: repoPath('subgraphs', 'petitions', 'migrations'),
   buildSchema: () =>
     buildFederatedSchema(
-      { resolvers: [PetitionResolver, PetitionMutations, PetitionWarningResolver, PersonDossierResolver] },
+      { resolvers: [PetitionResolver, PetitionMutations, PetitionWarningResolver] },
       {
         PetitionWarning: {
           __resolveReference: (reference: { id: string }, ctx: PetitionsContext) => {
@@ -36,8 +35,6 @@ export const petitionsSubgraph: SubgraphModule = {
             return localId ? ctx.petitionById.load(localId) : null;
           },
         },
-        // Every region answers for any person: with the records it holds about them.
-        Person: { __resolveReference: (reference: { id: string }) => ({ id: reference.id }) },
       },
     ),
   createContext: createPetitionsContext,

@@ -173,8 +173,11 @@ export async function seedPetitions(db: Pool, region: RegionSummary, options: Se
 
     // Warnings: a third cross-region (raised by the rule about a petition's out-of-region
     // petitioner, and mostly acknowledged by the home region), the rest raised by hand.
+    const linked = new Set<number>(); // a rule raises one warning per petitioner: never link a source twice
     const warnings = Array.from({ length: warningCount }, (_, index) => {
-      const source = crossRegionPetitions.length && random.chance(0.35) ? random.pick(crossRegionPetitions) : null;
+      const candidate = crossRegionPetitions.length && random.chance(0.35) ? random.int(crossRegionPetitions.length) : -1;
+      const source = candidate >= 0 && !linked.has(candidate) ? crossRegionPetitions[candidate] : null;
+      if (source) linked.add(candidate);
       const raisedAt = source ? new Date(source.at.getTime() + random.int(DAY_MS)) : new Date(DEMO_EPOCH - random.int(180 * DAY_MS));
       const ageDays = (DEMO_EPOCH - raisedAt.getTime()) / DAY_MS;
       const status = ageDays > 60 ? (random.chance(0.8) ? WarningStatus.RESOLVED : WarningStatus.ACKNOWLEDGED) : random.pick([WarningStatus.OPEN, WarningStatus.OPEN, WarningStatus.ACKNOWLEDGED, WarningStatus.ESCALATED]);
@@ -193,8 +196,7 @@ export async function seedPetitions(db: Pool, region: RegionSummary, options: Se
         status,
       };
     });
-    const unique = warnings.filter((w, i) => !w.ruleKey || warnings.findIndex((o) => o.ruleKey === w.ruleKey) === i);
-    for (const batch of chunk(unique, 1000)) {
+    for (const batch of chunk(warnings, 1000)) {
       await insertRows(
         client,
         `INSERT INTO petitions.warnings (id, level, kind, subject_id, raised_in, summary, raised_at, petition_id, raised_by, rule_key, status)

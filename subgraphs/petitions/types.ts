@@ -63,9 +63,9 @@ registerEnumType(DeadlineKind, {
     'The statutory limit running now: acceptance (15 days), handling (60 days from acceptance, +30 once), the petitioner\'s 30-day windows to request a review or re-review, and the 30-day decisions on them.',
 });
 
-/** A person as this subgraph knows one: the id, plus the petitions and warnings about them (fields below). */
-@ObjectType({ description: 'A person, owned by their home region; this subgraph adds their petitions and warnings in every region.' })
-@Directive('@key(fields: "id")')
+/** A person as this subgraph knows one: a reference resolved by the personnel subgraph of the person's home region. */
+@ObjectType()
+@Directive('@key(fields: "id", resolvable: false)')
 export class Person {
   @Field(() => ID)
   id!: string;
@@ -164,6 +164,7 @@ export class Petition {
   registeredById!: string;
 
   @Field(() => Date)
+  @Directive('@shareable')
   registeredAt!: Date;
 
   @Field(() => PetitionStatus)
@@ -252,6 +253,7 @@ export class PetitionWarning {
   summary!: string;
 
   @Field(() => Date)
+  @Directive('@shareable')
   raisedAt!: Date;
 
   @Field(() => Boolean, { description: 'True when a rule raised it (cross-region petitioner, repeat petitions, group visit, deadline).' })

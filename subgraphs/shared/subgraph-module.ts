@@ -27,7 +27,10 @@ export interface SeedScale {
 export interface SubgraphModule {
   name: string;
   regional: boolean;
-  migrationsFolder: string;
+  /** Versioned SQL migrations; absent for a subgraph that reads tables another module owns. */
+  migrationsFolder?: string;
+  /** Where its printed SDL lives; subgraphs/<name>/schema.graphql unless given. */
+  schemaFile?: string;
   buildSchema(): Promise<GraphQLSchema>;
   /** Regional subgraphs receive a RegionContext (a HubContext plus the region served). */
   createContext(base: HubContext): object;

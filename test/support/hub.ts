@@ -37,14 +37,14 @@ export async function dropDatabases(prefix: string): Promise<void> {
 export function writeRegionsFile(regions: ReadonlyArray<{ code: string; name: string; url?: string; timeout_ms?: number }>, extra: object = {}): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'yrd-hub-regions-'));
   const file = path.join(dir, 'regions.yaml');
-  writeFileSync(file, stringify({ regional_subgraphs: ['petitions', 'enforcement', 'personnel'], ...extra, regions }));
+  writeFileSync(file, stringify({ regional_subgraphs: ['petitions', 'dossier', 'enforcement', 'personnel'], ...extra, regions }));
   return file;
 }
 
 /** A whole hub on the test server, in databases of its own (`prefix`), with small demo data. */
 export async function startTestHub(
   prefix: string,
-  options: { regionsFile?: string; scale?: SeedScale; backgroundIntervalMs?: number } = {},
+  options: { regionsFile?: string; scale?: SeedScale; regionScale?: Record<string, Partial<SeedScale>>; backgroundIntervalMs?: number } = {},
 ): Promise<RunningHub> {
   await dropDatabases(prefix);
   return startHub({
@@ -55,7 +55,7 @@ export async function startTestHub(
     databasePrefix: prefix,
     port: 0,
     backgroundIntervalMs: options.backgroundIntervalMs ?? 0,
-    seed: { seed: 7, scale: options.scale ?? TEST_SCALE },
+    seed: { seed: 7, scale: options.scale ?? TEST_SCALE, regionScale: options.regionScale },
     log: () => undefined,
   });
 }

@@ -1,0 +1,40 @@
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { connectionOf } from '../../shared/pagination';
+
+/**
+ * The dossier's view of the types it lists: keys and sort keys only. Every other field of a
+ * petition or warning comes from the petitions subgraph of the record's own region, which the
+ * gateway reaches through the key.
+ */
+
+@ObjectType({ description: 'A person, owned by their home region; the dossier adds their petitions and warnings in every region.' })
+@Directive('@key(fields: "id")')
+export class Person {
+  @Field(() => ID)
+  id!: string;
+}
+
+@ObjectType()
+@Directive('@key(fields: "id")')
+export class Petition {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Date)
+  @Directive('@shareable')
+  registeredAt!: Date;
+}
+
+@ObjectType()
+@Directive('@key(fields: "id")')
+export class PetitionWarning {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Date)
+  @Directive('@shareable')
+  raisedAt!: Date;
+}
+
+export const PersonPetitionConnection = connectionOf(Petition, 'PersonPetition');
+export const PersonPetitionWarningConnection = connectionOf(PetitionWarning, 'PersonPetitionWarning');

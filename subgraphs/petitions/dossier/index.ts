@@ -1,0 +1,46 @@
+import { parseGlobalId } from '../../../auth/global-id';
+import { buildFederatedSchema } from '../../shared/federated-schema';
+import { repoPath } from '../../shared/repo-path';
+import type { SubgraphModule } from '../../shared/subgraph-module';
+import { createPetitionsContext, PetitionsContext } from '../context';
+import { PersonDossierResolver } from './dossier-resolver';
+import { Person, Petition, PetitionWarning } from './dossier-types';
+
+const ownLocalId = (id: string, ctx: PetitionsContext) => {
+  const parts = parseGlobalId(id);
+  return parts && parts.region === ctx.region ? parts.localId : null;
+};
+
+/**
+ * `dossier`: a person's petitions and warnings in every region. It reads the petitions tables
+ * of its region (the petitions subgraph owns and migrates them) and runs beside it.
+ */
+export const dossierSubgraph: SubgraphModule = {
+  name: 'dossier',
+  regional: true,
+  schemaFile: repoPath('subgraphs', 'petitions', 'dossier', 'schema.graphql'),
+  buildSchema: () =>
+    buildFederatedSchema(
+      // No root field here: the dossier is entered only through entities, so name its types.
+      { resolvers: [PersonDossierResolver], orphanedTypes: [Person, Petition, PetitionWarning] },
+      {
+        // Every region answers for any person: with the records it holds about them.
+        Person: { __resolveReference: (reference: { id: string }) => ({ id: reference.id }) },
+        Petition: {
+          __resolveReference: async (reference: { id: string }, ctx: PetitionsContext) => {
+            const localId = ownLocalId(reference.id, ctx);
+            const petition = localId ? await ctx.petitionById.load(localId) : undefined;
+            return petition ? { id: petition.id, registeredAt: petition.registeredAt } : null;
+          },
+        },
+        PetitionWarning: {
+          __resolveReference: async (reference: { id: string }, ctx: PetitionsContext) => {
+            const localId = ownLocalId(reference.id, ctx);
+            const warning = localId ? await ctx.warningById.load(localId) : undefined;
+            return warning ? { id: warning.id, raisedAt: warning.raisedAt } : null;
+          },
+        },
+      },
+    ),
+  createContext: createPetitionsContext,
+};

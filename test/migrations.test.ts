@@ -1,0 +1,55 @@
+import { Client } from 'pg';
+import { BUILTIN_SUBGRAPHS } from '../launcher/builtin-subgraphs';
+import { createPool } from '../subgraphs/shared/db';
+import { migrate, readMigrations } from '../subgraphs/shared/migrations';
+import { dropDatabases, testDatabaseUrl } from './support/hub';
+
+/** Every subgraph's migrations, on an empty database: applied in order, recorded, and a re-run does nothing. */
+
+const DATABASE = 't_migrate_empty';
+const withMigrations = BUILTIN_SUBGRAPHS.filter((module) => module.migrationsFolder);
+
+function urlOf(database: string): string {
+  const url = new URL(testDatabaseUrl());
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+beforeAll(async () => {
+  await dropDatabases('t_migrate');
+  const admin = new Client({ connectionString: testDatabaseUrl() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${DATABASE}`);
+  await admin.end();
+});
+
+afterAll(async () => {
+  await dropDatabases('t_migrate');
+});
+
+test('migrations apply in order on an empty database, are recorded, and re-running them is a no-op', async () => {
+  const pool = createPool(urlOf(DATABASE), 2);
+  try {
+    for (const module of withMigrations) {
+      const migrations = readMigrations(module.migrationsFolder!);
+      expect(migrations.map((m) => m.version)).toEqual([...migrations.map((m) => m.version)].sort((a, b) => a - b));
+      expect(await migrate(pool, module.name, migrations)).toEqual(migrations.map((m) => m.version));
+      expect(await migrate(pool, module.name, migrations)).toEqual([]);
+    }
+    const { rows } = await pool.query<{ subgraph: string; versions: number[] }>(
+      'SELECT subgraph, array_agg(version ORDER BY version) AS versions FROM public.schema_migrations GROUP BY subgraph ORDER BY subgraph',
+    );
+    expect(rows).toEqual(
+      [...withMigrations]
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((module) => ({ subgraph: module.name, versions: readMigrations(module.migrationsFolder!).map((m) => m.version) })),
+    );
+
+    // An applied migration edited afterwards is refused, not silently skipped.
+    const petitions = BUILTIN_SUBGRAPHS.find((m) => m.name === 'petitions')!;
+    const edited = readMigrations(petitions.migrationsFolder!).map((m, i) => (i === 0 ? { ...m, checksum: 'edited' } : m));
+    await expect(migrate(pool, 'petitions', edited)).rejects.toThrow(/was changed after it was applied/);
+  } finally {
+    await pool.end();
+  }
+});
