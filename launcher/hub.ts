@@ -104,8 +104,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         const applied = module.migrationsFolder ? await migrate(pool, module.name, readMigrations(module.migrationsFolder)) : [];
         if (applied.length) options.log(`${database}: applied ${module.name} migrations ${applied.join(', ')}`);
         if (options.seed && module.seed) {
-          const scale = { ...options.seed.scale, ...(region ? options.seed.regionScale?.[region.code] : undefined) };
-          await module.seed(pool, region as never, { seed: options.seed.seed, scale, regions: summaries });
+          const { seed, scale, regionScale } = options.seed;
+          const scaleOf = (code: string): SeedScale => ({ ...scale, ...regionScale?.[code] });
+          await module.seed(pool, region as never, { seed, scale: region ? scaleOf(region.code) : scale, scaleOf, regions: summaries });
         }
       }
       return { pool, url };

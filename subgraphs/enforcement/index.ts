@@ -3,25 +3,47 @@ import { buildFederatedSchema } from '../shared/federated-schema';
 import { repoPath } from '../shared/repo-path';
 import type { SubgraphModule } from '../shared/subgraph-module';
 import { createEnforcementContext, EnforcementContext } from './context';
+import { InspectionMutations } from './inspection-mutations';
 import { InspectionResolver } from './inspection-resolver';
+import { ParticipantResolver } from './participant-resolver';
+import { startRelay } from './relay';
+import { answerFromOwners } from './remote-entities';
 import { seedEnforcement } from './seed';
+import { TaskMutations } from './task-mutations';
+import { TaskResolver } from './task-resolver';
+
+const ownLocalId = (id: string, ctx: EnforcementContext) => {
+  const parts = parseGlobalId(id);
+  return parts && parts.region === ctx.region ? parts.localId : null;
+};
+
+/** Entities resolve only in the region that owns them; any other region answers null. */
+const referenceResolvers = {
+  Inspection: {
+    __resolveReference: async (reference: { id: string }, ctx: EnforcementContext) => {
+      const localId = ownLocalId(reference.id, ctx);
+      return localId ? (await ctx.inspectionById.load(localId)) ?? null : null;
+    },
+  },
+  InspectionTask: {
+    __resolveReference: async (reference: { id: string }, ctx: EnforcementContext) => {
+      const localId = ownLocalId(reference.id, ctx);
+      return localId ? (await ctx.taskById.load(localId)) ?? null : null;
+    },
+  },
+};
 
 export const enforcementSubgraph: SubgraphModule = {
   name: 'enforcement',
   regional: true,
   migrationsFolder: repoPath('subgraphs', 'enforcement', 'migrations'),
-  buildSchema: () =>
-    buildFederatedSchema(
-      { resolvers: [InspectionResolver] },
-      {
-        Inspection: {
-          __resolveReference: (reference: { id: string }, ctx: EnforcementContext) => {
-            const parts = parseGlobalId(reference.id);
-            return parts && parts.region === ctx.region ? ctx.inspectionById.load(parts.localId) : null;
-          },
-        },
-      },
-    ),
+  buildSchema: async () => {
+    const resolvers = [InspectionResolver, InspectionMutations, ParticipantResolver, TaskResolver, TaskMutations] as const;
+    // Records of this subgraph held by another region arrive already resolved (remote-entities.ts).
+    return answerFromOwners(await buildFederatedSchema({ resolvers }, referenceResolvers));
+  },
   createContext: createEnforcementContext,
+  // Deliveries and status reports that could not be sent when their change committed.
+  startBackground: (context, { intervalMs }) => startRelay(context, intervalMs),
   seed: seedEnforcement,
 };

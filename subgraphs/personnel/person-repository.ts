@@ -1,21 +1,119 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { toGlobalId } from '../../auth/global-id';
-import type { Person } from './types';
+import { residentIdFacts } from '../../auth/resident-id';
+import type { KeysetPosition } from '../shared/pagination';
+import { SqlFilter } from '../shared/sql-filter';
+import { jurisdictionName } from './jurisdictions';
+import { Gender, KeyPersonCategory, Person } from './person-types';
 
-interface PersonRow {
+type Queryable = Pool | PoolClient;
+
+export interface PersonRow {
   id: string;
   name: string;
+  id_number: string;
+  phone: string | null;
+  address: string | null;
   home_jurisdiction: string;
+  registered_at: Date;
+  registered_by: string | null;
 }
 
-export async function findPersons(db: Pool, region: string, localIds: readonly string[]): Promise<Array<Person | undefined>> {
-  const { rows } = await db.query<PersonRow>(
-    'SELECT id, name, home_jurisdiction FROM personnel.persons WHERE id = ANY($1::bigint[])',
-    [localIds],
-  );
+const COLUMNS = 'id, name, id_number, phone, address, home_jurisdiction, registered_at, registered_by';
+
+/** Gender and birth date come from the id number alone: one source, nothing to drift apart. */
+export function toPerson(region: string, row: PersonRow): Person {
+  const facts = residentIdFacts(row.id_number);
+  return {
+    id: toGlobalId(region, row.id),
+    region,
+    localId: row.id,
+    name: row.name,
+    idNumber: row.id_number,
+    gender: facts.gender === 'MALE' ? Gender.MALE : Gender.FEMALE,
+    birthDate: facts.birthDate,
+    phone: row.phone,
+    address: row.address,
+    homeJurisdiction: row.home_jurisdiction,
+    homeJurisdictionName: jurisdictionName(row.home_jurisdiction.slice(0, 6)) ?? null,
+    registeredAt: row.registered_at,
+    registeredByLocalId: row.registered_by,
+  };
+}
+
+export function personPosition(row: { registered_at: Date; id: string }): KeysetPosition {
+  return { sortKey: row.registered_at.toISOString(), id: row.id };
+}
+
+/** Rows for `ids` in the same order, undefined where none exists: a DataLoader batch. */
+export async function findPersons(db: Queryable, ids: readonly string[]): Promise<Array<PersonRow | undefined>> {
+  const { rows } = await db.query<PersonRow>(`SELECT ${COLUMNS} FROM personnel.persons WHERE id = ANY($1::bigint[])`, [ids]);
   const byId = new Map(rows.map((row) => [row.id, row]));
-  return localIds.map((id) => {
-    const row = byId.get(id);
-    return row && { id: toGlobalId(region, row.id), region, name: row.name, homeJurisdiction: row.home_jurisdiction };
-  });
+  return ids.map((id) => byId.get(id));
+}
+
+export async function findPersonsByIdNumber(db: Queryable, idNumbers: readonly string[]): Promise<Array<PersonRow | undefined>> {
+  const { rows } = await db.query<PersonRow>(`SELECT ${COLUMNS} FROM personnel.persons WHERE id_number = ANY($1::text[])`, [idNumbers]);
+  const byNumber = new Map(rows.map((row) => [row.id_number, row]));
+  return idNumbers.map((idNumber) => byNumber.get(idNumber));
+}
+
+export interface PersonFilter {
+  category?: KeyPersonCategory | null;
+  /** Jurisdiction code prefix of the home: "3304", "330421". */
+  homeJurisdiction?: string | null;
+}
+
+/**
+ * Newest first. Each filter pages along its own index: a category along person_tags (which
+ * copies the registration time for this), a home along persons_by_home. A full 6- or 9-digit
+ * home is compared with = rather than LIKE, so that the index also yields the order.
+ */
+export async function listPersons(db: Pool, filter: PersonFilter, limit: number, after: KeysetPosition | undefined): Promise<PersonRow[]> {
+  const home = filter.homeJurisdiction;
+  const exactHome = home && (home.length === 6 || home.length === 9);
+  if (filter.category) {
+    const where = new SqlFilter()
+      .add('t.category = ?', filter.category)
+      .add(exactHome ? 'p.home_jurisdiction = ?' : "p.home_jurisdiction LIKE ? || '%'", home)
+      .add('(t.person_registered_at, t.person_id) < (?::timestamptz, ?::bigint)', after?.sortKey, after?.id);
+    const { rows } = await db.query<PersonRow>(
+      `SELECT ${COLUMNS.split(', ').map((column) => `p.${column}`).join(', ')}
+         FROM personnel.person_tags t JOIN personnel.persons p ON p.id = t.person_id
+         ${where.where}
+        ORDER BY t.person_registered_at DESC, t.person_id DESC
+        LIMIT ${where.param(limit)}`,
+      where.params,
+    );
+    return rows;
+  }
+  const where = new SqlFilter()
+    .add(exactHome ? 'home_jurisdiction = ?' : "home_jurisdiction LIKE ? || '%'", home)
+    .add('(registered_at, id) < (?::timestamptz, ?::bigint)', after?.sortKey, after?.id);
+  const { rows } = await db.query<PersonRow>(
+    `SELECT ${COLUMNS} FROM personnel.persons ${where.where} ORDER BY registered_at DESC, id DESC LIMIT ${where.param(limit)}`,
+    where.params,
+  );
+  return rows;
+}
+
+export interface NewPerson {
+  name: string;
+  idNumber: string;
+  phone: string | null;
+  address: string | null;
+  homeJurisdiction: string;
+  registeredBy: string;
+}
+
+/** The new row, or undefined when the id number is already registered in this region. */
+export async function insertPerson(client: PoolClient, person: NewPerson): Promise<PersonRow | undefined> {
+  const { rows } = await client.query<PersonRow>(
+    `INSERT INTO personnel.persons (name, id_number, phone, address, home_jurisdiction, registered_by)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (id_number) DO NOTHING
+     RETURNING ${COLUMNS}`,
+    [person.name, person.idNumber, person.phone, person.address, person.homeJurisdiction, person.registeredBy],
+  );
+  return rows[0];
 }

@@ -1,18 +1,84 @@
-import { Arg, Ctx, Directive, ID, Query, Resolver } from 'type-graphql';
-import { parseGlobalId } from '../../auth/global-id';
+import { Arg, Ctx, Directive, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
 import { badInput, hubError } from '../shared/errors';
+import { regionPage } from '../shared/pagination';
+import { ownLocalId } from './local-id';
 import type { PersonnelContext } from './context';
-import { Person } from './types';
+import { Officer } from './officer-types';
+import { checkIdNumber } from './person-input';
+import { listPersons, personPosition, toPerson } from './person-repository';
+import { KeyPersonCategory, Person, PersonConnection, PersonTag, PersonTagEvent } from './person-types';
+
+@InputType({ description: 'Narrows a list of persons; the filters combine with AND.' })
+export class PersonFilter {
+  @Field(() => KeyPersonCategory, { nullable: true, description: 'Only persons holding this key-person category.' })
+  category?: KeyPersonCategory | null;
+
+  @Field(() => String, { nullable: true, description: 'Home jurisdiction code or its leading digits ("3304", "330421").' })
+  homeJurisdiction?: string | null;
+}
 
 @Resolver(() => Person)
 export class PersonResolver {
   @Query(() => Person, { nullable: true, description: 'One person by global id, read from their home region.' })
   @Directive('@routeBy(argument: "id")')
   async person(@Ctx() ctx: PersonnelContext, @Arg('id', () => ID) id: string) {
-    const parts = parseGlobalId(id);
-    if (!parts || parts.region !== ctx.region) throw badInput('id', `${JSON.stringify(id)} is not a person id of region ${ctx.region}`);
-    const person = await ctx.personById.load(parts.localId);
+    const person = await ctx.personById.load(ownLocalId(ctx, id));
     if (!person) throw hubError('NOT_FOUND', `No person ${id}`, { id });
     return person;
+  }
+
+  @Query(() => Person, {
+    nullable: true,
+    description:
+      'The person registered in `region` under a resident id number (按身份证号查询). The number alone does not say where a person is registered now (its area code is where it was issued), so the caller names the region.',
+  })
+  @Directive('@routeBy(argument: "region")')
+  async personByIdNumber(
+    @Ctx() ctx: PersonnelContext,
+    @Arg('region', () => String, { description: 'Home region to look in.' }) region: string,
+    @Arg('idNumber', () => String) idNumber: string,
+  ) {
+    if (region !== ctx.region) throw badInput('region', `this instance serves region ${ctx.region}, not ${JSON.stringify(region)}`);
+    const person = await ctx.personByIdNumber.load(checkIdNumber(idNumber, 'idNumber'));
+    if (!person) throw hubError('NOT_FOUND', `No person with this id number is registered in region ${region}`, { region });
+    return person;
+  }
+
+  @Query(() => PersonConnection, { description: 'Persons of every region in scope, most recently registered first (人员库).' })
+  @Directive('@fanOut(sortKey: "registeredAt", descending: true)')
+  async persons(
+    @Ctx() ctx: PersonnelContext,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: 'Page size, at most 100.' }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('regions', () => [String], { nullable: true, description: 'Home regions to read; all when omitted.' }) regions: string[] | null,
+    @Arg('filter', () => PersonFilter, { nullable: true }) filter: PersonFilter | null,
+  ) {
+    if (filter?.homeJurisdiction && !/^\d{2,9}$/.test(filter.homeJurisdiction)) {
+      throw badInput('filter.homeJurisdiction', 'must be a jurisdiction code or its leading digits, such as "3304"');
+    }
+    return regionPage(
+      ctx.region,
+      { first, after, regions },
+      (limit, position) => listPersons(ctx.db, filter ?? {}, limit, position),
+      personPosition,
+      (row) => toPerson(ctx.region, row),
+    );
+  }
+
+  @FieldResolver(() => [PersonTag], { description: 'Key-person categories held now (重点人员标签). Sensitive personal data.' })
+  async tags(@Root() person: Person, @Ctx() ctx: PersonnelContext): Promise<PersonTag[]> {
+    const tags = await ctx.tagsOfPerson.load(person.localId);
+    return Promise.all(tags.map(async (tag) => ({ ...tag, taggedBy: tag.taggedByLocalId ? (await ctx.officerById.load(tag.taggedByLocalId)) ?? null : null })));
+  }
+
+  @FieldResolver(() => [PersonTagEvent], { description: 'Every category given or taken, oldest first: who, when and why.' })
+  async tagHistory(@Root() person: Person, @Ctx() ctx: PersonnelContext): Promise<PersonTagEvent[]> {
+    const events = await ctx.tagHistoryOfPerson.load(person.localId);
+    return Promise.all(events.map(async (event) => ({ ...event, officer: event.officerLocalId ? (await ctx.officerById.load(event.officerLocalId)) ?? null : null })));
+  }
+
+  @FieldResolver(() => Officer, { nullable: true, description: 'The officer who registered the record; null for records loaded in bulk.' })
+  async registeredBy(@Root() person: Person, @Ctx() ctx: PersonnelContext) {
+    return person.registeredByLocalId ? ((await ctx.officerById.load(person.registeredByLocalId)) ?? null) : null;
   }
 }

@@ -97,7 +97,10 @@ export async function seedPetitions(db: Pool, region: RegionSummary, options: Se
     const counties = countiesOf(region.code);
     const { persons, petitions: petitionCount, warnings: warningCount, officersPerAgency } = options.scale;
     const officer = () => demoOfficerId(region.code, 'PETITION_BUREAU', random.int(officersPerAgency), officersPerAgency);
-    const person = (crossRegion: boolean) => toGlobalId(crossRegion && others.length ? random.pick(others).code : region.code, 1 + random.int(persons));
+    const person = (crossRegion: boolean) => {
+      const home = crossRegion && others.length ? random.pick(others).code : region.code;
+      return toGlobalId(home, 1 + random.int(home === region.code ? persons : options.scaleOf(home).persons));
+    };
 
     const crossRegionPetitions: Array<{ id: number; personId: string; registeredIn: string; category: string; at: Date }> = [];
     for (const ids of chunk(Array.from({ length: petitionCount }, (_, i) => i + 1), 2000)) {
@@ -221,7 +224,7 @@ export async function seedPetitions(db: Pool, region: RegionSummary, options: Se
         const timeline = [{ id: w.id, action: 'RAISED', officer: w.raisedBy, region: w.raisedBy ? region.code : null, at: w.raisedAt }];
         const later = (days: number) => new Date(Math.min(DEMO_EPOCH, w.raisedAt.getTime() + days * DAY_MS));
         if (w.status !== WarningStatus.OPEN) {
-          timeline.push({ id: w.id, action: 'ACKNOWLEDGED', officer: demoOfficerId(acknowledger, 'PETITION_BUREAU', 0, officersPerAgency), region: acknowledger, at: later(1) });
+          timeline.push({ id: w.id, action: 'ACKNOWLEDGED', officer: demoOfficerId(acknowledger, 'PETITION_BUREAU', 0, options.scaleOf(acknowledger).officersPerAgency), region: acknowledger, at: later(1) });
         }
         if (w.status === WarningStatus.ESCALATED) timeline.push({ id: w.id, action: 'ESCALATED', officer: officer(), region: region.code, at: later(3) });
         if (w.status === WarningStatus.RESOLVED) timeline.push({ id: w.id, action: 'RESOLVED', officer: officer(), region: region.code, at: later(20) });

@@ -7,8 +7,10 @@ export interface SeedOptions {
   seed: number;
   /** Every region of the hub, so that records can point at persons of other regions. */
   regions: readonly RegionSummary[];
-  /** Demo sizes per region. */
+  /** Demo sizes of the region being seeded. */
   scale: SeedScale;
+  /** Demo sizes of any region: records pointing into another region must stay within its sizes. */
+  scaleOf(region: string): SeedScale;
 }
 
 export interface SeedScale {

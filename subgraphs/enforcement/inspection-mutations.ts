@@ -1,0 +1,199 @@
+import type { PoolClient } from 'pg';
+import { Arg, Ctx, Directive, ID, Mutation, Resolver } from 'type-graphql';
+import { toGlobalId } from '../../auth/global-id';
+import { requireActor } from '../shared/actor';
+import { inTransaction } from '../shared/db';
+import { badInput, hubError } from '../shared/errors';
+import { agencyNameIn } from './agency-names';
+import type { EnforcementContext } from './context';
+import { ownLocalId, isUniqueViolation } from './ids';
+import { InspectionStep, isDispatched, stepRefusal, unfinishedParticipants } from './inspection-flow';
+import {
+  checkCreation,
+  checkEvaluation,
+  checkNote,
+  checkOfficerId,
+  checkParticipants,
+  CreateInspectionInput,
+  EvaluateInspectionInput,
+  JoinInspectionInput,
+  PlanInspectionInput,
+} from './inspection-input';
+import {
+  findOverlappingInspection,
+  InspectionChange,
+  InspectionRow,
+  insertInspection,
+  insertStepEntry,
+  lockInspection,
+  lockTarget,
+  moveInspection,
+  toInspection,
+  touchInspection,
+} from './inspection-repository';
+import { Inspection } from './inspection-types';
+import { enqueueDeliveries } from './outbox';
+import { insertParticipants, listParticipants, markDispatching, NewParticipant } from './participant-repository';
+import { relayOutbox } from './relay';
+import { findScenarios } from './scenario-repository';
+
+/** What a step does besides moving the inspection: columns it sets, and messages it owes other regions. */
+type StepWork = (client: PoolClient, current: InspectionRow, officerId: string) => Promise<{ change?: InspectionChange; messageIds?: string[] } | void>;
+
+/**
+ * The five steps of 综合查一次 as mutations, each all or nothing. Every change locks the
+ * inspection row first, so that two officers acting at once are served one after the other and
+ * the second sees what the first did (a CONFLICT when they did the same thing). Tasks for the
+ * participants' regions are written to the outbox in the same transaction and sent after it
+ * commits; a region that cannot be reached gets its task from the relay later.
+ */
+@Resolver(() => Inspection)
+export class InspectionMutations {
+  @Mutation(() => Inspection, { description: '智能预警: opens an inspection of a target. Refused with DUPLICATE_INSPECTION while another, not yet evaluated, covers the same target in an overlapping period.' })
+  @Directive('@routeBy(argument: "input.region")')
+  async createInspection(@Ctx() ctx: EnforcementContext, @Arg('input', () => CreateInspectionInput) input: CreateInspectionInput): Promise<Inspection> {
+    const actor = requireActor(ctx.actor);
+    const { inspection, participants } = checkCreation(ctx, input, actor.officerId);
+    const note = checkNote(input.note, 'input.note');
+    const [scenario] = await findScenarios(ctx.db, [inspection.scenarioCode]);
+    if (!scenario) throw badInput('input.scenarioCode', `${JSON.stringify(inspection.scenarioCode)} is not in the scenario catalogue of region ${ctx.region} (see inspectionScenarios)`);
+    const row = await inTransaction(ctx.db, async (client) => {
+      await lockTarget(client, inspection.target.creditCode);
+      const existing = await findOverlappingInspection(client, inspection.target.creditCode, inspection.plannedAt, inspection.plannedUntil);
+      if (existing) throw duplicateOf(ctx.region, existing);
+      const created = await insertInspection(client, inspection);
+      await insertParticipants(client, created.id, participants, actor.officerId, false);
+      await insertStepEntry(client, { inspectionId: created.id, step: InspectionStep.WARNING, officerId: actor.officerId, note });
+      return created;
+    });
+    return toInspection(ctx.region, row);
+  }
+
+  @Mutation(() => Inspection, { description: '计划生成: fixes the plan and who takes part.' })
+  @Directive('@routeBy(argument: "id")')
+  planInspection(
+    @Ctx() ctx: EnforcementContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => PlanInspectionInput, { nullable: true }) input: PlanInspectionInput | null,
+  ): Promise<Inspection> {
+    const leadOfficerId = checkOfficerId(input?.leadOfficerId, ctx.region, 'input.leadOfficerId');
+    return this.takeStep(ctx, id, InspectionStep.PLAN, checkNote(input?.note, 'input.note'), async (client, current, officerId) => {
+      const members = await listParticipants(client, [current.id]).then(([rows]) => rows);
+      const lead = { jurisdiction: current.lead_jurisdiction, agency: current.lead_agency };
+      let added: NewParticipant[] = checkParticipants(ctx, input?.participants ?? [], (i) => `input.participants[${i}]`, [lead, ...members]);
+      if (members.length + added.length === 0) added = await scenarioParticipants(client, ctx.region, current);
+      if (members.length + added.length === 0) throw badInput('input.participants', 'a joint inspection needs at least one agency besides the lead');
+      await insertParticipants(client, current.id, added, officerId, false);
+      return { change: leadOfficerId ? { lead_officer_id: leadOfficerId } : {} };
+    });
+  }
+
+  @Mutation(() => Inspection, { description: "任务派发: sends every participant its task, kept in the participant's region." })
+  @Directive('@routeBy(argument: "id")')
+  dispatchInspection(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note: string | null): Promise<Inspection> {
+    return this.takeStep(ctx, id, InspectionStep.DISPATCH, checkNote(note), async (client, current, officerId) => {
+      const participants = await markDispatching(client, current.id);
+      return { messageIds: await enqueueDeliveries(client, ctx.region, current, participants, officerId) };
+    });
+  }
+
+  @Mutation(() => Inspection, { description: '执法检查: the joint visit to the target begins; participants record findings on their tasks.' })
+  @Directive('@routeBy(argument: "id")')
+  startInspection(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note: string | null): Promise<Inspection> {
+    return this.takeStep(ctx, id, InspectionStep.INSPECT, checkNote(note));
+  }
+
+  @Mutation(() => Inspection, { description: "评价反馈: records the evaluation; only once every participant's task is complete." })
+  @Directive('@routeBy(argument: "id")')
+  evaluateInspection(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string, @Arg('input', () => EvaluateInspectionInput) input: EvaluateInspectionInput): Promise<Inspection> {
+    const evaluation = checkEvaluation(input);
+    return this.takeStep(ctx, id, InspectionStep.EVALUATE, null, async (client, current, officerId) => {
+      const [participants] = await listParticipants(client, [current.id]);
+      const unfinished = unfinishedParticipants(participants.map((row) => ({ id: toGlobalId(ctx.region, row.id), taskStatus: row.task_status, name: agencyNameIn(row.jurisdiction, row.agency) })));
+      if (unfinished.length) {
+        throw hubError(
+          'INVALID_TRANSITION',
+          `cannot evaluate inspection ${id} yet: ${unfinished.map((p) => `${p.name} is ${p.taskStatus}`).join('; ')}; every task must be COMPLETED`,
+          { id, currentStep: current.step, wantedStep: InspectionStep.EVALUATE, unfinishedParticipants: unfinished.map((p) => p.id) },
+        );
+      }
+      return { change: { evaluation_score: evaluation.score, evaluation_comment: evaluation.comment, evaluated_by: officerId, evaluated_at: new Date() } };
+    });
+  }
+
+  @Mutation(() => Inspection, { description: 'Joins an agency to an inspection of its target already under way ("enter the door once"); after dispatch its task is sent at once.' })
+  @Directive('@routeBy(argument: "input.inspectionId")')
+  async joinInspection(@Ctx() ctx: EnforcementContext, @Arg('input', () => JoinInspectionInput) input: JoinInspectionInput): Promise<Inspection> {
+    const actor = requireActor(ctx.actor);
+    const localId = ownLocalId(ctx.region, input.inspectionId, 'input.inspectionId');
+    const [participant] = checkParticipants(ctx, [input.participant], () => 'input.participant', []);
+    const { row, messageIds } = await inTransaction(ctx.db, async (client) => {
+      const current = await lockInspection(client, localId);
+      if (!current) throw hubError('NOT_FOUND', `No inspection ${input.inspectionId}`, { id: input.inspectionId });
+      if (current.step === InspectionStep.EVALUATE) {
+        throw hubError('INVALID_TRANSITION', `cannot join inspection ${input.inspectionId}: it is already evaluated; open a new inspection of the target instead`, { id: input.inspectionId, currentStep: current.step });
+      }
+      const [members] = await listParticipants(client, [localId]);
+      const lead = { jurisdiction: current.lead_jurisdiction, agency: current.lead_agency };
+      if ([lead, ...members].some((m) => m.jurisdiction === participant.jurisdiction && m.agency === participant.agency)) {
+        throw hubError('CONFLICT', `${agencyNameIn(participant.jurisdiction, participant.agency)} already takes part in inspection ${input.inspectionId}`, { id: input.inspectionId });
+      }
+      const dispatching = isDispatched(current.step);
+      let joined;
+      try {
+        joined = await insertParticipants(client, localId, [participant], actor.officerId, dispatching);
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        throw hubError('CONFLICT', `${agencyNameIn(participant.jurisdiction, participant.agency)} joined inspection ${input.inspectionId} at the same moment`, { id: input.inspectionId });
+      }
+      await touchInspection(client, localId);
+      const ids = dispatching ? await enqueueDeliveries(client, ctx.region, current, joined, actor.officerId) : [];
+      return { row: (await lockInspection(client, localId))!, messageIds: ids };
+    });
+    await this.deliver(ctx, messageIds);
+    return toInspection(ctx.region, row);
+  }
+
+  /** One step, all or nothing; messages it owes other regions are sent once it has committed. */
+  private async takeStep(ctx: EnforcementContext, id: string, wanted: InspectionStep, note: string | null, work?: StepWork): Promise<Inspection> {
+    const actor = requireActor(ctx.actor);
+    const localId = ownLocalId(ctx.region, id);
+    const { row, messageIds } = await inTransaction(ctx.db, async (client) => {
+      const current = await lockInspection(client, localId);
+      if (!current) throw hubError('NOT_FOUND', `No inspection ${id}`, { id });
+      const refusal = stepRefusal(current.step, wanted);
+      if (refusal) throw hubError(refusal.code, `cannot move inspection ${id} to ${wanted}: ${refusal.reason}`, { id, currentStep: current.step, wantedStep: wanted });
+      const done = (await work?.(client, current, actor.officerId)) || {};
+      const moved = await moveInspection(client, localId, current.step, wanted, done.change);
+      if (!moved) throw hubError('CONFLICT', `inspection ${id} was changed by someone else while you acted; reload it and decide again`, { id });
+      await insertStepEntry(client, { inspectionId: localId, step: wanted, officerId: actor.officerId, note });
+      return { row: moved, messageIds: done.messageIds ?? [] };
+    });
+    await this.deliver(ctx, messageIds);
+    return toInspection(ctx.region, row);
+  }
+
+  /** The change has committed: a delivery that fails now stays in the outbox for the relay. */
+  private async deliver(ctx: EnforcementContext, messageIds: string[]): Promise<void> {
+    await relayOutbox(ctx, messageIds).catch((error) => console.warn(`[enforcement] delivery after commit failed: ${(error as Error).message}`));
+  }
+}
+
+function duplicateOf(region: string, existing: InspectionRow) {
+  const existingId = toGlobalId(region, existing.id);
+  const period = `${existing.planned_at.toISOString()} – ${existing.planned_until.toISOString()}`;
+  return hubError(
+    'DUPLICATE_INSPECTION',
+    `${existing.target_name} (${existing.target_credit_code}) is already to be inspected by inspection ${existingId}, led by ${agencyNameIn(existing.lead_jurisdiction, existing.lead_agency)}, ` +
+      `${period}, now at ${existing.step}: enter the door once — join it with joinInspection instead of opening a second inspection`,
+    { existingInspectionId: existingId, field: 'input.target.creditCode' },
+  );
+}
+
+/** 计划生成 with nobody named: the scenario's other agencies, in the lead jurisdiction. */
+async function scenarioParticipants(client: PoolClient, region: string, inspection: InspectionRow): Promise<NewParticipant[]> {
+  const [scenario] = await findScenarios(client, [inspection.scenario_code]);
+  return (scenario?.agencies ?? [])
+    .filter((agency) => agency !== inspection.lead_agency)
+    .map((agency) => ({ region, jurisdiction: inspection.lead_jurisdiction, agency, officerId: null }));
+}

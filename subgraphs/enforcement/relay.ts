@@ -1,0 +1,102 @@
+import type { Pool } from 'pg';
+import { parseGlobalId } from '../../auth/global-id';
+import { inTransaction } from '../shared/db';
+import type { HubLink } from '../shared/hub-link';
+import { ParticipantTaskStatus } from './inspection-flow';
+import { claimMessages, markFailed, markSent, OutboxMessage, TaskDelivery } from './outbox';
+import { recordTaskReport } from './participant-repository';
+
+/**
+ * Sends this region's outbox through the gateway, which routes each message to the region it
+ * names. Run right after a change commits (for the messages it wrote) and periodically (for
+ * whatever a down region or a crash left behind).
+ */
+
+export interface RelayContext {
+  db: Pool;
+  hub: HubLink;
+}
+
+const DELIVER = `mutation DeliverInspectionTask($input: ReceiveInspectionTaskInput!) {
+  receiveInspectionTask(input: $input) { id status }
+}`;
+const REPORT = `mutation ReportInspectionTaskStatus($input: InspectionTaskReportInput!) {
+  reportInspectionTaskStatus(input: $input)
+}`;
+
+/** A region that answers within this time counts as reached; the caller of a mutation waits at most this long. */
+const SEND_TIMEOUT_MS = 1500;
+const BATCH = 50;
+/** Refusals that a retry cannot cure. */
+const PERMANENT = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'GRAPHQL_VALIDATION_FAILED', 'UNKNOWN_REGION']);
+
+class SendFailure extends Error {
+  constructor(message: string, readonly permanent: boolean) {
+    super(message);
+  }
+}
+
+/** Sends the due messages (only `ids`, when given); returns how many were delivered. */
+export async function relayOutbox(context: RelayContext, ids?: readonly string[]): Promise<number> {
+  if (ids && ids.length === 0) return 0;
+  const messages = await claimMessages(context.db, BATCH, ids);
+  const sent = await Promise.all(
+    messages.map(async (message) => {
+      try {
+        await send(context, message);
+        return 1;
+      } catch (error) {
+        const failure = error instanceof SendFailure ? error : new SendFailure((error as Error).message, false);
+        await markFailed(context.db, message, failure.message, failure.permanent);
+        return 0;
+      }
+    }),
+  );
+  return sent.reduce<number>((sum, one) => sum + one, 0);
+}
+
+async function send(context: RelayContext, message: OutboxMessage): Promise<void> {
+  const headers: Record<string, string> = message.acting_officer ? { 'x-officer': message.acting_officer } : {};
+  const operation = message.kind === 'DELIVER_TASK' ? DELIVER : REPORT;
+  const result = await context.hub.execute<Record<string, unknown>>(operation, { input: message.payload.input }, headers, SEND_TIMEOUT_MS);
+  const error = result.errors?.[0];
+  if (error) {
+    const code = String(error.extensions?.code ?? '');
+    throw new SendFailure(`${code || 'ERROR'}: ${error.message}`, PERMANENT.has(code));
+  }
+  if (message.kind === 'REPORT_TASK_STATUS') {
+    await markSent(context.db, message.id);
+    return;
+  }
+  // The answer names the task in the participant's region: the lead records it with the send.
+  const delivery = message.payload as TaskDelivery;
+  const task = (result.data?.receiveInspectionTask ?? null) as { id: string; status: ParticipantTaskStatus } | null;
+  if (!task || !parseGlobalId(task.id)) throw new SendFailure('the participant region answered without a task', false);
+  await inTransaction(context.db, async (client) => {
+    await recordTaskReport(client, delivery.participantId, delivery.inspectionLocalId, task.id, task.status, new Date());
+    await markSent(client, message.id);
+  });
+}
+
+/** Runs the relay now and every `intervalMs` until stopped. */
+export function startRelay(context: RelayContext, intervalMs: number, log: (line: string) => void = console.warn): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  let busy = false;
+  const run = () => {
+    if (busy) return; // a slow region must not pile up overlapping passes
+    busy = true;
+    running = relayOutbox(context)
+      .catch((error) => log(`[enforcement] outbox relay failed: ${(error as Error).message}`))
+      .finally(() => (busy = false));
+  };
+  run();
+  const timer = setInterval(run, intervalMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+

@@ -1,0 +1,176 @@
+import type { PoolClient } from 'pg';
+import { Arg, Ctx, Directive, Field, ID, InputType, Mutation, Resolver } from 'type-graphql';
+import { parseGlobalId } from '../../auth/global-id';
+import { contains, isJurisdictionCode } from '../../auth/jurisdiction';
+import { requireActor } from '../shared/actor';
+import { AgencyKind } from '../shared/agency';
+import { inTransaction } from '../shared/db';
+import { badInput, hubError } from '../shared/errors';
+import type { EnforcementContext } from './context';
+import { ownLocalId } from './ids';
+import { ParticipantTaskStatus, TaskAction, taskRefusal, TaskStatus } from './inspection-flow';
+import { checkNote } from './inspection-input';
+import { enqueueStatusReport } from './outbox';
+import { recordTaskReport } from './participant-repository';
+import { relayOutbox } from './relay';
+import { insertFinding, lockTask, receiveTask, TaskRow, toTask, updateTask } from './task-repository';
+import { FindingSeverity, InspectionTask } from './task-types';
+
+@InputType({ description: 'A finding recorded on site.' })
+export class RecordFindingInput {
+  @Field(() => ID)
+  taskId!: string;
+
+  @Field(() => FindingSeverity)
+  severity!: FindingSeverity;
+
+  @Field(() => String)
+  description!: string;
+}
+
+@InputType({ description: "Hub-internal: a task as the lead region delivers it to the participant's region (sent by the lead region's outbox relay)." })
+export class ReceiveInspectionTaskInput {
+  @Field(() => String, { description: 'The participant region, where the task is kept.' })
+  region!: string;
+
+  @Field(() => ID, { description: 'The inspection, in the lead region.' })
+  inspectionId!: string;
+
+  @Field(() => String, { description: "The participant's local id in the lead region; with the inspection, it makes delivery idempotent." })
+  participantRef!: string;
+
+  @Field(() => AgencyKind)
+  agency!: AgencyKind;
+
+  @Field(() => String)
+  jurisdiction!: string;
+
+  @Field(() => ID, { nullable: true })
+  assigneeId?: string | null;
+
+  @Field(() => String)
+  scenarioCode!: string;
+
+  @Field(() => String)
+  targetName!: string;
+
+  @Field(() => String)
+  targetCreditCode!: string;
+
+  @Field(() => String)
+  targetAddress!: string;
+
+  @Field(() => Date)
+  plannedAt!: Date;
+
+  @Field(() => Date)
+  plannedUntil!: Date;
+}
+
+@InputType({ description: "Hub-internal: a task's status, reported to the lead region's mirror (sent by the participant region's outbox relay)." })
+export class InspectionTaskReportInput {
+  @Field(() => ID)
+  inspectionId!: string;
+
+  @Field(() => String)
+  participantRef!: string;
+
+  @Field(() => ID)
+  taskId!: string;
+
+  @Field(() => ParticipantTaskStatus)
+  status!: ParticipantTaskStatus;
+
+  @Field(() => Date)
+  at!: Date;
+}
+
+/**
+ * A participant's work on its task, in its own region. Each change is reported to the lead
+ * region through the outbox, written in the same transaction and sent once it commits.
+ */
+@Resolver(() => InspectionTask)
+export class TaskMutations {
+  @Mutation(() => InspectionTask, { description: 'Accepts a task (接收任务); of two officers accepting at once, the second gets CONFLICT.' })
+  @Directive('@routeBy(argument: "id")')
+  acceptInspectionTask(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string): Promise<InspectionTask> {
+    return this.act(ctx, id, 'id', 'accept', (client, task, officerId) =>
+      updateTask(client, task.id, TaskStatus.PENDING, TaskStatus.ACCEPTED, { accepted_by: officerId, accepted_at: new Date() }),
+    );
+  }
+
+  @Mutation(() => InspectionTask, { description: 'Records a finding (检查发现) on an accepted task.' })
+  @Directive('@routeBy(argument: "input.taskId")')
+  recordInspectionFinding(@Ctx() ctx: EnforcementContext, @Arg('input', () => RecordFindingInput) input: RecordFindingInput): Promise<InspectionTask> {
+    const description = checkNote(input.description, 'input.description');
+    if (!description) throw badInput('input.description', 'must not be empty');
+    return this.act(ctx, input.taskId, 'input.taskId', 'recordFinding', async (client, task, officerId) => {
+      await insertFinding(client, { taskId: task.id, severity: input.severity, description, recordedBy: officerId });
+      return (await lockTask(client, task.id))!;
+    });
+  }
+
+  @Mutation(() => InspectionTask, { description: 'Completes an accepted task with its conclusion; the lead region can evaluate once every task is complete.' })
+  @Directive('@routeBy(argument: "id")')
+  completeInspectionTask(
+    @Ctx() ctx: EnforcementContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('conclusion', () => String, { nullable: true }) conclusion: string | null,
+  ): Promise<InspectionTask> {
+    const text = checkNote(conclusion, 'conclusion');
+    return this.act(ctx, id, 'id', 'complete', (client, task, officerId) =>
+      updateTask(client, task.id, TaskStatus.ACCEPTED, TaskStatus.COMPLETED, { completed_by: officerId, completed_at: new Date(), conclusion: text ?? undefined }),
+    );
+  }
+
+  @Mutation(() => InspectionTask, { description: 'Hub-internal: stores a task delivered by the lead region, once however often it is delivered.' })
+  @Directive('@routeBy(argument: "input.region")')
+  async receiveInspectionTask(@Ctx() ctx: EnforcementContext, @Arg('input', () => ReceiveInspectionTaskInput) input: ReceiveInspectionTaskInput): Promise<InspectionTask> {
+    const actor = requireActor(ctx.actor);
+    if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
+    if (!parseGlobalId(input.inspectionId)) throw badInput('input.inspectionId', `${JSON.stringify(input.inspectionId)} is not an inspection id`);
+    if (!/^[1-9]\d{0,17}$/.test(input.participantRef)) throw badInput('input.participantRef', 'must be a local id');
+    if (!isJurisdictionCode(input.jurisdiction) || !contains(ctx.region, input.jurisdiction)) throw badInput('input.jurisdiction', `must be a jurisdiction code inside region ${ctx.region}`);
+    if (input.assigneeId && !parseGlobalId(input.assigneeId)) throw badInput('input.assigneeId', 'must be an officer id');
+    const row = await inTransaction(ctx.db, (client) =>
+      receiveTask(client, { ...input, assigneeId: input.assigneeId ?? null, dispatchedBy: actor.officerId }),
+    );
+    return toTask(ctx.region, row);
+  }
+
+  @Mutation(() => Boolean, { description: "Hub-internal: updates the lead region's mirror of a participant's task; reports arriving late or twice never move it back." })
+  @Directive('@routeBy(argument: "input.inspectionId")')
+  async reportInspectionTaskStatus(@Ctx() ctx: EnforcementContext, @Arg('input', () => InspectionTaskReportInput) input: InspectionTaskReportInput): Promise<boolean> {
+    requireActor(ctx.actor);
+    const inspectionId = ownLocalId(ctx.region, input.inspectionId, 'input.inspectionId');
+    if (!/^[1-9]\d{0,17}$/.test(input.participantRef)) throw badInput('input.participantRef', 'must be a local id');
+    if (!parseGlobalId(input.taskId)) throw badInput('input.taskId', 'must be a task id');
+    const found = await recordTaskReport(ctx.db, input.participantRef, inspectionId, input.taskId, input.status, input.at);
+    if (!found) throw hubError('NOT_FOUND', `inspection ${input.inspectionId} has no participant ${input.participantRef} in the region of task ${input.taskId}`, { id: input.inspectionId });
+    return true;
+  }
+
+  /** One action on a task, all or nothing; the task row is locked so that simultaneous actions queue. */
+  private async act(
+    ctx: EnforcementContext,
+    id: string,
+    field: string,
+    action: TaskAction,
+    work: (client: PoolClient, task: TaskRow, officerId: string) => Promise<TaskRow | undefined>,
+  ): Promise<InspectionTask> {
+    const actor = requireActor(ctx.actor);
+    const localId = ownLocalId(ctx.region, id, field);
+    const { row, messageIds } = await inTransaction(ctx.db, async (client) => {
+      const task = await lockTask(client, localId);
+      if (!task) throw hubError('NOT_FOUND', `No inspection task ${id}`, { id });
+      const refusal = taskRefusal(task.status, action);
+      if (refusal) throw hubError(refusal.code, `cannot ${action === 'recordFinding' ? 'record a finding on' : action} task ${id}: ${refusal.reason}`, { id, status: task.status });
+      const changed = await work(client, task, actor.officerId);
+      if (!changed) throw hubError('CONFLICT', `task ${id} was changed by someone else while you acted; reload it and decide again`, { id });
+      const owed = changed.status === task.status ? [] : await enqueueStatusReport(client, ctx.region, changed, actor.officerId);
+      return { row: changed, messageIds: owed };
+    });
+    await relayOutbox(ctx, messageIds).catch((error) => console.warn(`[enforcement] report after commit failed: ${(error as Error).message}`));
+    return toTask(ctx.region, row);
+  }
+}

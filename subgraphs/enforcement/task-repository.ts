@@ -1,0 +1,185 @@
+import type { Pool, PoolClient } from 'pg';
+import type { AgencyKindName } from '../../auth/agencies';
+import { toGlobalId } from '../../auth/global-id';
+import type { KeysetPosition } from '../shared/pagination';
+import { SqlFilter } from '../shared/sql-filter';
+import { agencyNameIn } from './agency-names';
+import { TaskStatus } from './inspection-flow';
+import { officerRef } from './officer';
+import { FindingSeverity, InspectionTask, TaskFinding } from './task-types';
+
+type Queryable = Pool | PoolClient;
+
+export interface TaskRow {
+  id: string;
+  inspection_id: string;
+  lead_region: string;
+  participant_ref: string;
+  agency: AgencyKindName;
+  jurisdiction: string;
+  assignee_id: string | null;
+  scenario_code: string;
+  target_name: string;
+  target_credit_code: string;
+  target_address: string;
+  planned_at: Date;
+  planned_until: Date;
+  dispatched_by: string | null;
+  received_at: Date;
+  status: TaskStatus;
+  accepted_by: string | null;
+  accepted_at: Date | null;
+  completed_by: string | null;
+  completed_at: Date | null;
+  conclusion: string | null;
+  version: number;
+}
+
+const COLUMNS = `id, inspection_id, lead_region, participant_ref, agency, jurisdiction, assignee_id, scenario_code, target_name,
+  target_credit_code, target_address, planned_at, planned_until, dispatched_by, received_at, status, accepted_by, accepted_at,
+  completed_by, completed_at, conclusion, version`;
+
+export function toTask(region: string, row: TaskRow): InspectionTask {
+  return {
+    id: toGlobalId(region, row.id),
+    region,
+    localId: row.id,
+    inspectionId: row.inspection_id,
+    participantRef: row.participant_ref,
+    scenarioCode: row.scenario_code,
+    leadRegion: row.lead_region,
+    agency: row.agency,
+    agencyName: agencyNameIn(row.jurisdiction, row.agency),
+    jurisdiction: row.jurisdiction,
+    assignee: officerRef(row.assignee_id),
+    targetName: row.target_name,
+    targetCreditCode: row.target_credit_code,
+    targetAddress: row.target_address,
+    plannedAt: row.planned_at,
+    plannedUntil: row.planned_until,
+    dispatchedBy: officerRef(row.dispatched_by),
+    receivedAt: row.received_at,
+    status: row.status,
+    acceptedBy: officerRef(row.accepted_by),
+    acceptedAt: row.accepted_at,
+    completedBy: officerRef(row.completed_by),
+    completedAt: row.completed_at,
+    conclusion: row.conclusion,
+    version: row.version,
+  };
+}
+
+export function taskPosition(row: { planned_at: Date; id: string }): KeysetPosition {
+  return { sortKey: row.planned_at.toISOString(), id: row.id };
+}
+
+export interface TaskFilter {
+  status?: TaskStatus | null;
+  agency?: AgencyKindName | null;
+  leadRegion?: string | null;
+  assigneeId?: string | null;
+}
+
+/** Newest planned first, narrowed by `filter`; every filter has an index. */
+export async function listTasks(db: Queryable, filter: TaskFilter, limit: number, after: KeysetPosition | undefined): Promise<TaskRow[]> {
+  const where = new SqlFilter()
+    .add('status = ?', filter.status)
+    .add('agency = ?', filter.agency)
+    .add('lead_region = ?', filter.leadRegion)
+    .add('assignee_id = ?', filter.assigneeId)
+    .add('(planned_at, id) < (?::timestamptz, ?::bigint)', after?.sortKey, after?.id);
+  const { rows } = await db.query<TaskRow>(
+    `SELECT ${COLUMNS} FROM enforcement.tasks ${where.where} ORDER BY planned_at DESC, id DESC LIMIT ${where.param(limit)}`,
+    where.params,
+  );
+  return rows;
+}
+
+export async function findTasks(db: Queryable, ids: readonly string[]): Promise<Array<TaskRow | undefined>> {
+  const { rows } = await db.query<TaskRow>(`SELECT ${COLUMNS} FROM enforcement.tasks WHERE id = ANY($1::bigint[])`, [ids]);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id));
+}
+
+/** The task, locked until the transaction ends: every change to a task starts here. */
+export async function lockTask(client: PoolClient, id: string): Promise<TaskRow | undefined> {
+  const { rows } = await client.query<TaskRow>(`SELECT ${COLUMNS} FROM enforcement.tasks WHERE id = $1 FOR UPDATE`, [id]);
+  return rows[0];
+}
+
+export interface DeliveredTask {
+  inspectionId: string;
+  participantRef: string;
+  agency: AgencyKindName;
+  jurisdiction: string;
+  assigneeId: string | null;
+  scenarioCode: string;
+  targetName: string;
+  targetCreditCode: string;
+  targetAddress: string;
+  plannedAt: Date;
+  plannedUntil: Date;
+  dispatchedBy: string | null;
+}
+
+/**
+ * Stores a delivered task once: a second delivery of the same (inspection, participant) — a
+ * retry after a lost answer — finds the first and returns it unchanged.
+ */
+export async function receiveTask(client: PoolClient, task: DeliveredTask): Promise<TaskRow> {
+  const inserted = await client.query<TaskRow>(
+    `INSERT INTO enforcement.tasks (inspection_id, participant_ref, agency, jurisdiction, assignee_id, scenario_code, target_name,
+       target_credit_code, target_address, planned_at, planned_until, dispatched_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+     ON CONFLICT (inspection_id, participant_ref) DO NOTHING RETURNING ${COLUMNS}`,
+    [
+      task.inspectionId, task.participantRef, task.agency, task.jurisdiction, task.assigneeId, task.scenarioCode, task.targetName,
+      task.targetCreditCode, task.targetAddress, task.plannedAt, task.plannedUntil, task.dispatchedBy,
+    ],
+  );
+  if (inserted.rows[0]) return inserted.rows[0];
+  const { rows } = await client.query<TaskRow>(
+    `SELECT ${COLUMNS} FROM enforcement.tasks WHERE inspection_id = $1 AND participant_ref = $2`,
+    [task.inspectionId, task.participantRef],
+  );
+  return rows[0];
+}
+
+/** Columns a task action may change besides its status. */
+export interface TaskChange {
+  accepted_by?: string;
+  accepted_at?: Date;
+  completed_by?: string;
+  completed_at?: Date;
+  conclusion?: string;
+}
+
+export async function updateTask(client: PoolClient, id: string, from: TaskStatus, to: TaskStatus, change: TaskChange): Promise<TaskRow | undefined> {
+  const entries = Object.entries(change).filter(([, value]) => value !== undefined);
+  const assignments = entries.map(([column], index) => `, ${column} = $${index + 4}`).join('');
+  const { rows } = await client.query<TaskRow>(
+    `UPDATE enforcement.tasks SET status = $3, version = version + 1 ${assignments} WHERE id = $1 AND status = $2 RETURNING ${COLUMNS}`,
+    [id, from, to, ...entries.map(([, value]) => value)],
+  );
+  return rows[0];
+}
+
+export async function insertFinding(client: PoolClient, finding: { taskId: string; severity: FindingSeverity; description: string; recordedBy: string }): Promise<void> {
+  await client.query(
+    'INSERT INTO enforcement.task_findings (task_id, severity, description, recorded_by) VALUES ($1, $2, $3, $4)',
+    [finding.taskId, finding.severity, finding.description, finding.recordedBy],
+  );
+  await client.query('UPDATE enforcement.tasks SET version = version + 1 WHERE id = $1', [finding.taskId]);
+}
+
+/** Findings of several tasks in one statement, oldest first. */
+export async function listFindings(db: Queryable, taskIds: readonly string[]): Promise<TaskFinding[][]> {
+  const { rows } = await db.query<{ task_id: string; severity: FindingSeverity; description: string; recorded_by: string | null; recorded_at: Date }>(
+    `SELECT task_id, severity, description, recorded_by, recorded_at FROM enforcement.task_findings
+      WHERE task_id = ANY($1::bigint[]) ORDER BY task_id, recorded_at, id`,
+    [taskIds],
+  );
+  const byTask = new Map<string, TaskFinding[]>(taskIds.map((id) => [id, []]));
+  for (const row of rows) byTask.get(row.task_id)?.push({ severity: row.severity, description: row.description, recordedBy: officerRef(row.recorded_by), recordedAt: row.recorded_at });
+  return taskIds.map((id) => byTask.get(id) ?? []);
+}

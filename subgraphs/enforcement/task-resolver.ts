@@ -1,0 +1,83 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Directive, Field, FieldResolver, ID, Info, InputType, Int, Query, Resolver, Root } from 'type-graphql';
+import { parseGlobalId } from '../../auth/global-id';
+import { AgencyKind } from '../shared/agency';
+import { badInput, hubError } from '../shared/errors';
+import { regionPage } from '../shared/pagination';
+import type { EnforcementContext } from './context';
+import { ownLocalId } from './ids';
+import { Inspection } from './inspection-types';
+import { InspectionScenario } from './scenario-types';
+import { listTasks, taskPosition, toTask } from './task-repository';
+import { InspectionTask, InspectionTaskConnection, TaskFinding, TaskStatus } from './task-types';
+
+@InputType({ description: 'Narrows a list of tasks; the filters combine with AND. The participant region is chosen with `regions`.' })
+export class InspectionTaskFilter {
+  @Field(() => TaskStatus, { nullable: true })
+  status?: TaskStatus;
+
+  @Field(() => AgencyKind, { nullable: true })
+  agency?: AgencyKind;
+
+  @Field(() => String, { nullable: true, description: 'Only tasks of inspections led by this region.' })
+  leadRegion?: string;
+
+  @Field(() => ID, { nullable: true, description: 'Only tasks assigned to this officer.' })
+  assigneeId?: string;
+}
+
+@Resolver(() => InspectionTask)
+export class TaskResolver {
+  @Query(() => InspectionTaskConnection, { description: "Inspection tasks assigned to the agencies of the regions in scope (任务), newest planned first." })
+  @Directive('@fanOut(sortKey: "plannedAt", descending: true)')
+  inspectionTasks(
+    @Ctx() ctx: EnforcementContext,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: 'Page size, at most 100.' }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('regions', () => [String], { nullable: true, description: 'Participant region codes to read; all when omitted.' }) regions: string[] | null,
+    @Arg('filter', () => InspectionTaskFilter, { nullable: true }) filter: InspectionTaskFilter | null,
+  ) {
+    if (filter?.leadRegion && !/^\d{6}$/.test(filter.leadRegion)) throw badInput('filter.leadRegion', 'must be a 6-digit region code');
+    if (filter?.assigneeId && !parseGlobalId(filter.assigneeId)) throw badInput('filter.assigneeId', 'must be an officer id such as "330400:3"');
+    return regionPage(
+      ctx.region,
+      { first, after, regions },
+      (limit, position) => listTasks(ctx.db, filter ?? {}, limit, position),
+      taskPosition,
+      (row) => toTask(ctx.region, row),
+    );
+  }
+
+  @Query(() => InspectionTask, { nullable: true, description: 'One task by global id.' })
+  @Directive('@routeBy(argument: "id")')
+  async inspectionTask(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string): Promise<InspectionTask> {
+    const task = await ctx.taskById.load(ownLocalId(ctx.region, id));
+    if (!task) throw hubError('NOT_FOUND', `No inspection task ${id}`, { id });
+    return task;
+  }
+
+  @Query(() => [InspectionTask], { nullable: 'items', description: "Several tasks of one region by global id, in the order asked; null where there is none. Other regions' records reach each other through this field." })
+  @Directive('@routeBy(argument: "region")')
+  async inspectionTasksById(@Ctx() ctx: EnforcementContext, @Arg('region', () => String) _routedByRegion: string, @Arg('ids', () => [ID]) ids: string[]) {
+    const localIds = ids.map((id, index) => ownLocalId(ctx.region, id, `ids[${index}]`));
+    return (await ctx.taskById.loadMany(localIds)).map((found) => (found instanceof Error ? null : found ?? null));
+  }
+
+  @FieldResolver(() => Inspection, {
+    nullable: true,
+    description: 'The inspection, read from the lead region; null (with a REGION_UNAVAILABLE error) while that region cannot be reached.',
+  })
+  inspection(@Root() task: InspectionTask, @Ctx() ctx: EnforcementContext, @Info() info: GraphQLResolveInfo) {
+    return ctx.inspectionAnywhere(task.inspectionId, info);
+  }
+
+  @FieldResolver(() => InspectionScenario, { nullable: true })
+  async scenario(@Root() task: InspectionTask, @Ctx() ctx: EnforcementContext) {
+    return (await ctx.scenarioByCode.load(task.scenarioCode)) ?? null;
+  }
+
+  @FieldResolver(() => [TaskFinding], { description: 'Findings recorded on site (检查发现), oldest first.' })
+  findings(@Root() task: InspectionTask, @Ctx() ctx: EnforcementContext) {
+    return ctx.findingsOf.load(task.localId);
+  }
+}

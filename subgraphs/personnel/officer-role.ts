@@ -1,0 +1,12 @@
+/**
+ * What an officer does in the hub. Plain data, apart from its GraphQL registration in
+ * officer-types.ts, so that the demo roster and the authorization rules can read it without
+ * loading a schema.
+ */
+export enum OfficerRole {
+  PETITION_OFFICER = 'PETITION_OFFICER',
+  ENFORCEMENT_OFFICER = 'ENFORCEMENT_OFFICER',
+  SUPERVISOR = 'SUPERVISOR',
+  AUDITOR = 'AUDITOR',
+  AGREEMENT_ADMIN = 'AGREEMENT_ADMIN',
+}

@@ -1,0 +1,86 @@
+import { Arg, Ctx, Directive, ID, Mutation, Resolver } from 'type-graphql';
+import { toGlobalId } from '../../auth/global-id';
+import { inTransaction } from '../shared/db';
+import { hubError } from '../shared/errors';
+import { actingOfficerId } from './acting-officer';
+import { ownLocalId } from './local-id';
+import type { PersonnelContext } from './context';
+import { checkNote, checkRegistration, RegisterPersonInput } from './person-input';
+import { findPersons, findPersonsByIdNumber, insertPerson, toPerson } from './person-repository';
+import { KeyPersonCategory, Person } from './person-types';
+import { addTag, removeTag, TagChange } from './tag-repository';
+
+/** Every change is one transaction: a refused change leaves nothing behind. */
+@Resolver(() => Person)
+export class PersonMutations {
+  @Mutation(() => Person, { description: 'Registers a person in their home region (户籍登记); the id number must not be registered there yet.' })
+  @Directive('@routeBy(argument: "input.region")')
+  async registerPerson(@Ctx() ctx: PersonnelContext, @Arg('input', () => RegisterPersonInput) input: RegisterPersonInput) {
+    const officerId = await actingOfficerId(ctx);
+    const registration = checkRegistration(ctx.region, input);
+    const row = await inTransaction(ctx.db, async (client) => {
+      const inserted = await insertPerson(client, { ...registration, registeredBy: officerId });
+      if (!inserted) {
+        const [existing] = await findPersonsByIdNumber(client, [registration.idNumber]);
+        const existingId = toGlobalId(ctx.region, existing!.id);
+        throw hubError('CONFLICT', `input.idNumber: this id number is already registered in region ${ctx.region} as person ${existingId}`, {
+          field: 'input.idNumber',
+          existingId,
+        });
+      }
+      for (const category of registration.categories) {
+        await addTag(client, { personId: inserted.id, category, officerId, note: registration.note });
+      }
+      return inserted;
+    });
+    return toPerson(ctx.region, row);
+  }
+
+  @Mutation(() => Person, { description: 'Gives a person a key-person category (标记重点人员), recording who and when.' })
+  @Directive('@routeBy(argument: "id")')
+  tagPerson(
+    @Ctx() ctx: PersonnelContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('category', () => KeyPersonCategory) category: KeyPersonCategory,
+    @Arg('note', () => String, { nullable: true, description: 'Why.' }) note: string | null,
+  ) {
+    return this.changeTag(ctx, id, category, note, addTag, 'already holds');
+  }
+
+  @Mutation(() => Person, { description: 'Takes a key-person category away (撤销标记), recording who, when and why; the history keeps it.' })
+  @Directive('@routeBy(argument: "id")')
+  untagPerson(
+    @Ctx() ctx: PersonnelContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('category', () => KeyPersonCategory) category: KeyPersonCategory,
+    @Arg('note', () => String, { nullable: true, description: 'Why.' }) note: string | null,
+  ) {
+    return this.changeTag(ctx, id, category, note, removeTag, 'does not hold');
+  }
+
+  /**
+   * A category changes only if the person's current state allows it: of two officers making
+   * the same change at once, one succeeds and the other gets CONFLICT (see tag-repository.ts).
+   */
+  private async changeTag(
+    ctx: PersonnelContext,
+    id: string,
+    category: KeyPersonCategory,
+    rawNote: string | null,
+    change: (client: Parameters<typeof addTag>[0], change: TagChange) => Promise<boolean>,
+    refusal: string,
+  ): Promise<Person> {
+    const officerId = await actingOfficerId(ctx);
+    const personId = ownLocalId(ctx, id);
+    const note = checkNote(rawNote, 'note');
+    const row = await inTransaction(ctx.db, async (client) => {
+      const [person] = await findPersons(client, [personId]);
+      if (!person) throw hubError('NOT_FOUND', `No person ${id}`, { id });
+      if (!(await change(client, { personId, category, officerId, note }))) {
+        throw hubError('CONFLICT', `person ${id} ${refusal} the category ${category}`, { id, category });
+      }
+      return person;
+    });
+    return toPerson(ctx.region, row);
+  }
+}

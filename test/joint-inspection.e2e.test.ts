@@ -1,0 +1,383 @@
+import type { RunningHub } from '../launcher/hub';
+import { BUILTIN_SUBGRAPHS } from '../launcher/builtin-subgraphs';
+import { enforcementSubgraph } from '../subgraphs/enforcement';
+import { makeCreditCode } from '../subgraphs/enforcement/credit-code';
+import { createPool } from '../subgraphs/shared/db';
+import { demoOfficerId } from '../subgraphs/shared/demo-officers';
+import { SubgraphHost } from '../subgraphs/shared/host';
+import { HubLink } from '../subgraphs/shared/hub-link';
+import { DEMO_REGIONS, graphql, GraphQLResult, queryDatabase, startTestHub } from './support/hub';
+
+/**
+ * 综合查一次 end to end through the gateway: a joint inspection led by Jiaxing (330400) with a
+ * Shanghai (310000) participant, its five steps, the tasks kept in the participants' regions,
+ * and each refusal the flow makes.
+ */
+
+const JIAXING = '330400';
+const SHANGHAI = '310000';
+const PER_AGENCY = 2;
+const officer = (region: string, agency: string, n = 0) => demoOfficerId(region, agency as never, n, PER_AGENCY);
+const JIAXING_LEAD = officer(JIAXING, 'ECOLOGY_ENVIRONMENT');
+const SHANGHAI_OFFICER = officer(SHANGHAI, 'ECOLOGY_ENVIRONMENT');
+const SHANGHAI_COLLEAGUE = officer(SHANGHAI, 'ECOLOGY_ENVIRONMENT', 1);
+
+let hub: RunningHub;
+let nextTarget = 1;
+
+beforeAll(async () => {
+  hub = await startTestHub('t_inspect', { scale: { persons: 30, petitions: 30, warnings: 10, inspections: 60, officersPerAgency: PER_AGENCY } });
+});
+afterAll(async () => {
+  await hub?.stop();
+});
+
+const gql = (query: string, variables: Record<string, unknown> = {}, actor?: string): Promise<GraphQLResult> =>
+  graphql(hub.gateway.graphqlUrl, query, variables, actor ? { 'X-Officer': actor } : {});
+const db = (region: string, sql: string, params: unknown[] = []) => queryDatabase(hub.databaseUrls.get(region)!, sql, params);
+
+const INSPECTION_FIELDS = `id region step version targetName targetCreditCode plannedAt leadJurisdiction leadAgency
+  leadOfficer { id } scenario { code category }
+  participants { id region jurisdiction agency taskStatus task { id region status } }
+  timeline { step officer { id } }
+  evaluation { score comment evaluatedBy { id } }`;
+
+/** A new target each time, so that tests do not meet each other's inspections. */
+function newTarget() {
+  const n = 900_000 + nextTarget++;
+  return { kind: 'ENTERPRISE', name: `嘉善测试${n}化工有限公司`, creditCode: makeCreditCode('330421', n), address: '嘉善县罗星街道测试路1号', jurisdiction: '330421' };
+}
+
+function creation(overrides: Record<string, unknown> = {}) {
+  return {
+    region: JIAXING,
+    scenarioCode: 'WASTEWATER_DISCHARGE',
+    target: newTarget(),
+    leadJurisdiction: '330421',
+    leadAgency: 'ECOLOGY_ENVIRONMENT',
+    leadOfficerId: JIAXING_LEAD,
+    plannedAt: '2027-03-01T01:00:00.000Z',
+    plannedUntil: '2027-03-04T01:00:00.000Z',
+    participants: [{ region: SHANGHAI, jurisdiction: '310118', agency: 'ECOLOGY_ENVIRONMENT', officerId: SHANGHAI_OFFICER }],
+    note: '跨界水体监测异常预警',
+    ...overrides,
+  };
+}
+
+async function create(input: Record<string, unknown> = creation()) {
+  const result = await gql(`mutation($input: CreateInspectionInput!) { createInspection(input: $input) { ${INSPECTION_FIELDS} } }`, { input }, JIAXING_LEAD);
+  expect(result.errors).toBeUndefined();
+  return result.data.createInspection;
+}
+
+const step = (mutation: string, id: string, extra = '', variables: Record<string, unknown> = {}, actor = JIAXING_LEAD) =>
+  gql(`mutation($id: ID!${extra ? `, ${extra.split('|')[0]}` : ''}) { ${mutation}(id: $id${extra ? `, ${extra.split('|')[1]}` : ''}) { ${INSPECTION_FIELDS} } }`, { id, ...variables }, actor);
+const plan = (id: string, input: object | null = null) => step('planInspection', id, '$input: PlanInspectionInput|input: $input', { input });
+const dispatch = (id: string) => step('dispatchInspection', id);
+const start = (id: string) => step('startInspection', id);
+const evaluate = (id: string, score = 92) => step('evaluateInspection', id, '$input: EvaluateInspectionInput!|input: $input', { input: { score, comment: '一次进门，查清多项' } });
+
+const TASK_FIELDS = 'id region status version acceptedBy { id } completedBy { id } conclusion findings { severity description recordedBy { id } }';
+const taskAction = (mutation: string, id: string, actor: string) => gql(`mutation($id: ID!) { ${mutation}(id: $id) { ${TASK_FIELDS} } }`, { id }, actor);
+
+/** Rows of every enforcement table in every region: a refused mutation must leave them as they were. */
+async function rowCounts(): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const { code } of DEMO_REGIONS) {
+    const [row] = await db(
+      code,
+      `SELECT (SELECT count(*) FROM enforcement.inspections)::int AS inspections, (SELECT count(*) FROM enforcement.participants)::int AS participants,
+              (SELECT count(*) FROM enforcement.inspection_steps)::int AS steps, (SELECT count(*) FROM enforcement.tasks)::int AS tasks,
+              (SELECT count(*) FROM enforcement.task_findings)::int AS findings, (SELECT count(*) FROM enforcement.outbox)::int AS outbox,
+              (SELECT sum(version) FROM enforcement.inspections)::int AS versions`,
+    );
+    for (const [table, count] of Object.entries(row)) counts[`${code}.${table}`] = count as number;
+  }
+  return counts;
+}
+
+describe('the scenario catalogue', () => {
+  test('every region has at least 12 scenarios in 6 categories, each naming its agencies', async () => {
+    for (const { code } of DEMO_REGIONS) {
+      const result = await gql('query($region: String!) { inspectionScenarios(region: $region) { code name category agencies } }', { region: code });
+      expect(result.errors).toBeUndefined();
+      const scenarios = result.data.inspectionScenarios;
+      expect(scenarios.length).toBeGreaterThanOrEqual(12);
+      expect(new Set(scenarios.map((s: any) => s.category)).size).toBe(6);
+      expect(scenarios.every((s: any) => /[\u4e00-\u9fa5]/.test(s.name) && s.agencies.length > 0)).toBe(true);
+    }
+    const fire = await gql('{ inspectionScenarios(region: "320500", category: FIRE_SAFETY) { category } }');
+    expect(new Set(fire.data.inspectionScenarios.map((s: any) => s.category))).toEqual(new Set(['FIRE_SAFETY']));
+  });
+});
+
+describe('a joint inspection led by Jiaxing with a Shanghai participant', () => {
+  test('runs through all five steps, with the Shanghai task stored in Shanghai’s database only', async () => {
+    const created = await create();
+    const { id } = created;
+    expect(created).toMatchObject({ region: JIAXING, step: 'WARNING', leadOfficer: { id: JIAXING_LEAD }, scenario: { code: 'WASTEWATER_DISCHARGE', category: 'ECOLOGY_ENVIRONMENT' } });
+    expect(created.participants).toEqual([
+      expect.objectContaining({ region: SHANGHAI, jurisdiction: '310118', agency: 'ECOLOGY_ENVIRONMENT', taskStatus: 'NOT_DISPATCHED', task: null }),
+    ]);
+
+    // 计划生成: Jiashan's urban management joins the plan too, so one task stays in Jiaxing.
+    const planned = await plan(id, { participants: [{ region: JIAXING, jurisdiction: '330421', agency: 'URBAN_MANAGEMENT' }] });
+    expect(planned.errors).toBeUndefined();
+    expect(planned.data.planInspection.step).toBe('PLAN');
+    expect(planned.data.planInspection.participants).toHaveLength(2);
+
+    // 任务派发: each task is delivered to its participant's region and read back from there.
+    const dispatched = await dispatch(id);
+    expect(dispatched.errors).toBeUndefined();
+    const participants = dispatched.data.dispatchInspection.participants;
+    expect(participants.map((p: any) => [p.region, p.taskStatus, p.task?.region, p.task?.status])).toEqual([
+      [SHANGHAI, 'PENDING', SHANGHAI, 'PENDING'],
+      [JIAXING, 'PENDING', JIAXING, 'PENDING'],
+    ]);
+    const shanghaiTask = participants[0].task.id;
+    const jiaxingTask = participants[1].task.id;
+    expect(await db(SHANGHAI, 'SELECT id::text, agency, jurisdiction, assignee_id FROM enforcement.tasks WHERE inspection_id = $1', [id])).toEqual([
+      { id: shanghaiTask.split(':')[1], agency: 'ECOLOGY_ENVIRONMENT', jurisdiction: '310118', assignee_id: SHANGHAI_OFFICER },
+    ]);
+    expect(await db(JIAXING, 'SELECT agency FROM enforcement.tasks WHERE inspection_id = $1', [id])).toEqual([{ agency: 'URBAN_MANAGEMENT' }]);
+
+    expect((await start(id)).data.startInspection.step).toBe('INSPECT');
+
+    // 评价反馈 waits for every task.
+    const early = await evaluate(id);
+    expect(early.errors?.[0].extensions).toMatchObject({ code: 'INVALID_TRANSITION', currentStep: 'INSPECT', wantedStep: 'EVALUATE' });
+    expect(early.errors?.[0].message).toMatch(/every task must be COMPLETED/);
+    expect(early.errors?.[0].extensions?.unfinishedParticipants).toEqual(participants.map((p: any) => p.id));
+
+    // 执法检查 in Shanghai: the task is accepted, a finding recorded, the task completed.
+    expect((await taskAction('acceptInspectionTask', shanghaiTask, SHANGHAI_OFFICER)).data.acceptInspectionTask.status).toBe('ACCEPTED');
+    const finding = await gql(
+      `mutation($input: RecordFindingInput!) { recordInspectionFinding(input: $input) { ${TASK_FIELDS} } }`,
+      { input: { taskId: shanghaiTask, severity: 'MINOR', description: '排污口标识不清，责令整改' } },
+      SHANGHAI_OFFICER,
+    );
+    expect(finding.data.recordInspectionFinding.findings).toEqual([{ severity: 'MINOR', description: '排污口标识不清，责令整改', recordedBy: { id: SHANGHAI_OFFICER } }]);
+    const completed = await gql(`mutation($id: ID!) { completeInspectionTask(id: $id, conclusion: "已完成") { status conclusion inspection { id step targetName participants { region taskStatus } } } }`, { id: shanghaiTask }, SHANGHAI_OFFICER);
+    expect(completed.errors).toBeUndefined();
+    // The task's inspection comes from Jiaxing, whose mirror already shows Shanghai's report.
+    expect(completed.data.completeInspectionTask).toMatchObject({ status: 'COMPLETED', conclusion: '已完成', inspection: { id, step: 'INSPECT', targetName: created.targetName } });
+    expect(completed.data.completeInspectionTask.inspection.participants).toEqual([
+      { region: SHANGHAI, taskStatus: 'COMPLETED' },
+      { region: JIAXING, taskStatus: 'PENDING' },
+    ]);
+
+    const jiaxingOfficer = officer(JIAXING, 'URBAN_MANAGEMENT');
+    await taskAction('acceptInspectionTask', jiaxingTask, jiaxingOfficer);
+    await taskAction('completeInspectionTask', jiaxingTask, jiaxingOfficer);
+
+    const evaluated = await evaluate(id, 95);
+    expect(evaluated.errors).toBeUndefined();
+    const final = evaluated.data.evaluateInspection;
+    expect(final.step).toBe('EVALUATE');
+    expect(final.evaluation).toEqual({ score: 95, comment: '一次进门，查清多项', evaluatedBy: { id: JIAXING_LEAD } });
+    expect(final.timeline.map((entry: any) => entry.step)).toEqual(['WARNING', 'PLAN', 'DISPATCH', 'INSPECT', 'EVALUATE']);
+    expect(final.participants.map((p: any) => p.task.status)).toEqual(['COMPLETED', 'COMPLETED']);
+    // Shanghai's task, read through the gateway from Shanghai, names its inspection in Jiaxing.
+    const task = await gql('query($id: ID!) { inspectionTask(id: $id) { region leadRegion acceptedBy { id } inspection { id region step plannedAt evaluation { score } } } }', { id: shanghaiTask });
+    expect(task.data.inspectionTask).toEqual({
+      region: SHANGHAI,
+      leadRegion: JIAXING,
+      acceptedBy: { id: SHANGHAI_OFFICER },
+      inspection: { id, region: JIAXING, step: 'EVALUATE', plannedAt: created.plannedAt, evaluation: { score: 95 } },
+    });
+  });
+});
+
+describe('enter the door once', () => {
+  test('a second inspection of the same target in an overlapping period is refused with DUPLICATE_INSPECTION; the second agency joins instead', async () => {
+    const first = await create();
+    const before = await rowCounts();
+    const second = creation({ target: { ...newTarget(), creditCode: first.targetCreditCode }, leadAgency: 'MARKET_REGULATION', scenarioCode: 'CATERING_FOOD_SAFETY', plannedAt: '2027-03-03T00:00:00Z', plannedUntil: '2027-03-10T00:00:00Z', participants: [] });
+    const refused = await gql('mutation($input: CreateInspectionInput!) { createInspection(input: $input) { id } }', { input: second }, officer(JIAXING, 'MARKET_REGULATION'));
+    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'DUPLICATE_INSPECTION', existingInspectionId: first.id });
+    expect(refused.errors?.[0].message).toContain(first.id);
+    expect(refused.errors?.[0].message).toMatch(/joinInspection/);
+    expect(await rowCounts()).toEqual(before);
+
+    const joined = await gql(
+      `mutation($input: JoinInspectionInput!) { joinInspection(input: $input) { id participants { agency jurisdiction taskStatus joinedBy { id } } } }`,
+      { input: { inspectionId: first.id, participant: { region: JIAXING, jurisdiction: '330421', agency: 'MARKET_REGULATION' } } },
+      officer(JIAXING, 'MARKET_REGULATION'),
+    );
+    expect(joined.errors).toBeUndefined();
+    expect(joined.data.joinInspection.participants.map((p: any) => p.agency)).toEqual(['ECOLOGY_ENVIRONMENT', 'MARKET_REGULATION']);
+    const again = await gql(`mutation($input: JoinInspectionInput!) { joinInspection(input: $input) { id } }`, { input: { inspectionId: first.id, participant: { region: JIAXING, jurisdiction: '330421', agency: 'MARKET_REGULATION' } } }, JIAXING_LEAD);
+    expect(again.errors?.[0].extensions?.code).toBe('CONFLICT');
+
+    // A later period is another visit.
+    const later = await create({ ...second, plannedAt: '2027-06-01T00:00:00Z', plannedUntil: '2027-06-02T00:00:00Z' });
+    expect(later.targetCreditCode).toBe(first.targetCreditCode);
+  });
+
+  test('of two officers opening an inspection of one target at once, exactly one succeeds', async () => {
+    const input = creation({ participants: [] });
+    const results = await Promise.all([0, 1].map(() => gql('mutation($input: CreateInspectionInput!) { createInspection(input: $input) { id } }', { input }, JIAXING_LEAD)));
+    const winners = results.filter((r) => !r.errors);
+    expect(winners).toHaveLength(1);
+    const loser = results.find((r) => r.errors)!;
+    expect(loser.errors?.[0].extensions).toMatchObject({ code: 'DUPLICATE_INSPECTION', existingInspectionId: winners[0].data.createInspection.id });
+    expect(await db(JIAXING, 'SELECT count(*)::int AS n FROM enforcement.inspections WHERE target_credit_code = $1', [input.target.creditCode])).toEqual([{ n: 1 }]);
+  });
+});
+
+describe('refusals change nothing', () => {
+  test('an invalid credit code is refused naming the field', async () => {
+    const before = await rowCounts();
+    const target = newTarget();
+    const broken = target.creditCode.slice(0, 17) + (target.creditCode[17] === '0' ? '1' : '0');
+    const result = await gql('mutation($input: CreateInspectionInput!) { createInspection(input: $input) { id } }', { input: creation({ target: { ...target, creditCode: broken } }) }, JIAXING_LEAD);
+    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.target.creditCode' });
+    expect(result.errors?.[0].message).toMatch(/^input\.target\.creditCode: .*GB 32100/);
+    const participant = await gql('mutation($input: CreateInspectionInput!) { createInspection(input: $input) { id } }', { input: creation({ participants: [{ region: SHANGHAI, jurisdiction: '330421', agency: 'HEALTH' }] }) }, JIAXING_LEAD);
+    expect(participant.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.participants[0].jurisdiction' });
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  test('a step out of order is refused with INVALID_TRANSITION naming both steps, and nothing changes', async () => {
+    const { id } = await create();
+    const before = await rowCounts();
+    const skipped = await dispatch(id);
+    expect(skipped.errors?.[0].extensions).toMatchObject({ code: 'INVALID_TRANSITION', currentStep: 'WARNING', wantedStep: 'DISPATCH' });
+    expect(skipped.errors?.[0].message).toMatch(/it is at WARNING, but DISPATCH follows PLAN/);
+    expect(skipped.data).toBeNull();
+    const anonymous = await gql('mutation($id: ID!) { planInspection(id: $id) { id } }', { id });
+    expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(await rowCounts()).toEqual(before);
+    const unknown = await gql('{ inspection(id: "330400:999999") { id } }');
+    expect(unknown.data.inspection).toBeNull();
+    expect(unknown.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('two officers acting at once', () => {
+  test('moving the same inspection: one wins, the other gets CONFLICT', async () => {
+    const { id } = await create();
+    const results = await Promise.all([plan(id), plan(id)]);
+    expect(results.filter((r) => !r.errors)).toHaveLength(1);
+    expect(results.find((r) => r.errors)!.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', currentStep: 'PLAN' });
+    expect(await db(JIAXING, 'SELECT step FROM enforcement.inspection_steps WHERE inspection_id = $1 ORDER BY at', [id.split(':')[1]])).toEqual([{ step: 'WARNING' }, { step: 'PLAN' }]);
+  });
+
+  test('accepting the same task: one wins, the other gets CONFLICT', async () => {
+    const { id } = await create();
+    await plan(id);
+    const dispatched = await dispatch(id);
+    const taskId = dispatched.data.dispatchInspection.participants[0].task.id;
+    const results = await Promise.all([taskAction('acceptInspectionTask', taskId, SHANGHAI_OFFICER), taskAction('acceptInspectionTask', taskId, SHANGHAI_COLLEAGUE)]);
+    const winner = results.find((r) => !r.errors)!;
+    expect(results.filter((r) => r.errors).map((r) => r.errors![0].extensions?.code)).toEqual(['CONFLICT']);
+    const [row] = await db(SHANGHAI, 'SELECT status, accepted_by, version FROM enforcement.tasks WHERE id = $1', [taskId.split(':')[1]]);
+    expect(row).toEqual({ status: 'ACCEPTED', accepted_by: winner.data.acceptInspectionTask.acceptedBy.id, version: 2 });
+  });
+});
+
+describe('lists and the seed', () => {
+  test('inspections fan out newest planned first and filter by step, scenario and target', async () => {
+    const all = await gql('{ inspections(first: 40) { edges { node { region plannedAt } } } }');
+    expect(all.errors).toBeUndefined();
+    const nodes = all.data.inspections.edges.map((e: any) => e.node);
+    expect(new Set(nodes.map((n: any) => n.region)).size).toBeGreaterThan(1);
+    const times = nodes.map((n: any) => Date.parse(n.plannedAt));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+
+    const evaluated = await gql('{ inspections(first: 30, regions: ["320500"], filter: { step: EVALUATE, scenarioCode: "CATERING_FOOD_SAFETY" }) { edges { node { region step scenario { code } } } } }');
+    expect(evaluated.data.inspections.edges.length).toBeGreaterThan(0);
+    for (const { node } of evaluated.data.inspections.edges) expect(node).toEqual({ region: '320500', step: 'EVALUATE', scenario: { code: 'CATERING_FOOD_SAFETY' } });
+
+    const [seeded] = await db(JIAXING, 'SELECT id, target_credit_code FROM enforcement.inspections ORDER BY id LIMIT 1');
+    const byTarget = await gql('query($code: String!) { inspections(filter: { targetCreditCode: $code }) { edges { node { id } } } }', { code: seeded.target_credit_code });
+    expect(byTarget.data.inspections.edges.map((e: any) => e.node.id)).toEqual([`${JIAXING}:${seeded.id}`]);
+  });
+
+  test('every seeded participant task of a dispatched inspection is kept in its own region, as the lead mirrors it', async () => {
+    for (const lead of DEMO_REGIONS) {
+      const participants = await db(lead.code, "SELECT p.region, p.task_id, p.task_status, i.id AS inspection_id FROM enforcement.participants p JOIN enforcement.inspections i ON i.id = p.inspection_id WHERE p.task_id IS NOT NULL");
+      expect(participants.length).toBeGreaterThan(0);
+      const elsewhere = participants.filter((p) => p.region !== lead.code);
+      expect(elsewhere.length).toBeGreaterThan(0);
+      for (const region of new Set(participants.map((p) => p.region as string))) {
+        const mine = participants.filter((p) => p.region === region);
+        const tasks = await db(region, 'SELECT id::text, inspection_id, status FROM enforcement.tasks WHERE id = ANY($1::bigint[])', [mine.map((p) => p.task_id.split(':')[1])]);
+        expect(tasks.map((t) => [`${region}:${t.id}`, t.inspection_id, t.status]).sort()).toEqual(mine.map((p) => [p.task_id, `${lead.code}:${p.inspection_id}`, p.task_status]).sort());
+      }
+    }
+  });
+
+  test('tasks fan out over the participant regions', async () => {
+    const result = await gql(`{ inspectionTasks(first: 50, filter: { leadRegion: "${JIAXING}" }) { edges { node { region leadRegion plannedAt inspection { region targetCreditCode } } } } }`);
+    expect(result.errors).toBeUndefined();
+    const nodes = result.data.inspectionTasks.edges.map((e: any) => e.node);
+    expect(new Set(nodes.map((n: any) => n.region)).size).toBeGreaterThan(1);
+    expect(nodes.every((n: any) => n.leadRegion === JIAXING && n.inspection.region === JIAXING)).toBe(true);
+  });
+
+  test('a page of 1 and a page of 50 cost the same statements in every region they touch', async () => {
+    const query = `query($first: Int) { inspections(first: $first, regions: ["${JIAXING}"]) { edges { node {
+      id scenario { name } leadOfficer { id } timeline { step }
+      participants { region officer { id } task { id status assignee { id } findings { severity } } } } } } }`;
+    const measure = async (first: number) => {
+      const before = hub.statementCount();
+      const result = await gql(query, { first });
+      expect(result.errors).toBeUndefined();
+      const edges = result.data.inspections.edges;
+      const touched = new Set(edges.flatMap((e: any) => e.node.participants.filter((p: any) => p.task).map((p: any) => p.region)));
+      return { pageSize: edges.length, statements: hub.statementCount() - before, touched: touched.size };
+    };
+    await measure(1); // warm the gateway's query plans
+    const one = await measure(1);
+    const many = await measure(50);
+    expect(many.pageSize).toBe(50);
+    expect(many.touched).toBeGreaterThan(1); // tasks read from Jiaxing and from partner regions
+    // Jiaxing: the page, scenarios, timelines, participants; each region holding tasks: tasks and findings.
+    expect(one.statements - 2 * one.touched).toBe(4);
+    expect(many.statements - 2 * many.touched).toBe(4);
+  });
+});
+
+describe('a participant region that is down at dispatch', () => {
+  test('gets its task later, from the outbox relay', async () => {
+    const { id } = await create();
+    await plan(id);
+    const shanghai = hub.regionServers.get(SHANGHAI)!;
+    const port = shanghai.port;
+    await shanghai.close();
+
+    const dispatched = await dispatch(id);
+    expect(dispatched.errors).toBeUndefined();
+    expect(dispatched.data.dispatchInspection.step).toBe('DISPATCH');
+    expect(dispatched.data.dispatchInspection.participants.map((p: any) => p.taskStatus)).toEqual(['DISPATCHING']);
+    const [pending] = await db(JIAXING, "SELECT attempts, last_error, sent_at FROM enforcement.outbox WHERE payload->'input'->>'inspectionId' = $1", [id]);
+    expect(pending).toMatchObject({ attempts: 1, sent_at: null });
+    expect(pending.last_error).toMatch(/REGION_UNAVAILABLE/);
+
+    // Shanghai comes back on its old address; a relay of Jiaxing's region retries the delivery.
+    const host = await SubgraphHost.create(BUILTIN_SUBGRAPHS.filter((m) => m.regional));
+    const shanghaiPool = createPool(hub.databaseUrls.get(SHANGHAI)!, 2);
+    const jiaxingPool = createPool(hub.databaseUrls.get(JIAXING)!, 2);
+    const link = new HubLink(hub.gateway.graphqlUrl);
+    const revived = await host.serve({ subgraphs: BUILTIN_SUBGRAPHS.filter((m) => m.regional).map((m) => m.name), db: shanghaiPool, regions: DEMO_REGIONS, region: DEMO_REGIONS[0], hub: link, port });
+    const relayContext = { db: jiaxingPool, regions: DEMO_REGIONS, hub: link, actor: null, region: JIAXING, regionName: '嘉兴市' };
+    const relay = enforcementSubgraph.startBackground!(relayContext, { intervalMs: 100 });
+    try {
+      let delivered: any[] = [];
+      for (let i = 0; i < 60 && delivered.length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        delivered = await db(SHANGHAI, 'SELECT id FROM enforcement.tasks WHERE inspection_id = $1', [id]);
+      }
+      expect(delivered).toHaveLength(1);
+      const after = await gql('query($id: ID!) { inspection(id: $id) { participants { taskStatus task { id region } } } }', { id });
+      expect(after.errors).toBeUndefined();
+      expect(after.data.inspection.participants).toEqual([{ taskStatus: 'PENDING', task: { id: `${SHANGHAI}:${delivered[0].id}`, region: SHANGHAI } }]);
+    } finally {
+      await relay.stop();
+      await revived.close();
+      await host.stop();
+      await Promise.all([shanghaiPool.end(), jiaxingPool.end()]);
+    }
+  });
+});

@@ -1,0 +1,245 @@
+import type { RunningHub } from '../launcher/hub';
+import { makeResidentId } from '../auth/resident-id';
+import { DEMO_REGIONS, queryDatabase, startTestHub, TEST_SCALE } from './support/hub';
+
+/**
+ * Persons end to end: through the gateway, against the regions' own databases.
+ * Jiaxing (330400) is the home region of the persons registered here; its demo petition
+ * officer is 330400:1 (login demo-330400).
+ */
+
+let hub: RunningHub;
+const JIAXING_OFFICER = '330400:1';
+
+beforeAll(async () => {
+  hub = await startTestHub('t_persons');
+});
+afterAll(async () => {
+  await hub?.stop();
+});
+
+interface Result {
+  data?: any;
+  errors?: Array<{ message: string; extensions?: Record<string, any> }>;
+}
+
+/** A GraphQL request through the gateway, naming the acting officer when there is one. */
+async function send(query: string, variables: Record<string, unknown> = {}, officer?: string): Promise<Result> {
+  const response = await fetch(hub.gateway.graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(officer ? { 'x-officer': officer } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as Result;
+}
+
+const db = (region: string, sql: string, params: unknown[] = []) => queryDatabase(hub.databaseUrls.get(region)!, sql, params);
+
+const PERSON_FIELDS = 'id region name idNumber gender birthDate phone address homeJurisdiction homeJurisdictionName registeredAt';
+const REGISTER = `mutation($input: RegisterPersonInput!) {
+  registerPerson(input: $input) { ${PERSON_FIELDS} tags { category taggedBy { login } } registeredBy { id login } }
+}`;
+
+const validInput = (overrides: Record<string, unknown> = {}) => ({
+  region: '330400',
+  name: '欧阳明',
+  idNumber: makeResidentId('330421', '1988-02-29', 913),
+  phone: '138 1234 5678',
+  address: '嘉兴市嘉善县人民路1号',
+  homeJurisdiction: '330421',
+  categories: ['PETITION_KEY_PERSON'],
+  note: '多次越级访',
+  ...overrides,
+});
+
+describe('persons', () => {
+  test('gender and birth date are derived from the id number, as the database holds it', async () => {
+    const result = await send(`{ persons(first: 100, regions: ["330400"]) { edges { node { id idNumber gender birthDate } } } }`);
+    expect(result.errors).toBeUndefined();
+    const nodes = result.data.persons.edges.map((edge: any) => edge.node);
+    expect(nodes).toHaveLength(TEST_SCALE.persons);
+    const rows = await db(
+      '330400',
+      `SELECT id::text, id_number,
+              substr(id_number, 7, 4) || '-' || substr(id_number, 11, 2) || '-' || substr(id_number, 13, 2) AS birth,
+              CASE WHEN substr(id_number, 17, 1)::int % 2 = 1 THEN 'MALE' ELSE 'FEMALE' END AS gender
+         FROM personnel.persons`,
+    );
+    const byId = new Map(rows.map((row) => [`330400:${row.id}`, row]));
+    for (const node of nodes) {
+      const row = byId.get(node.id)!;
+      expect([node.idNumber, node.birthDate, node.gender]).toEqual([row.id_number, row.birth, row.gender]);
+    }
+    expect(new Set(nodes.map((n: any) => n.gender))).toEqual(new Set(['MALE', 'FEMALE']));
+  });
+
+  test('the fan-out list: newest first across regions, each person once, filters by category and home', async () => {
+    const seen: string[] = [];
+    let after: string | null = null;
+    let previous = Infinity;
+    for (let page = 0; page < 100; page++) {
+      const result: Result = await send(`query($after: String) { persons(first: 37, after: $after) { edges { node { id registeredAt } } pageInfo { hasNextPage endCursor } } }`, { after });
+      expect(result.errors).toBeUndefined();
+      for (const { node } of result.data.persons.edges) {
+        expect(Date.parse(node.registeredAt)).toBeLessThanOrEqual(previous);
+        previous = Date.parse(node.registeredAt);
+        seen.push(node.id);
+      }
+      if (!result.data.persons.pageInfo.hasNextPage) break;
+      after = result.data.persons.pageInfo.endCursor;
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.length).toBeGreaterThanOrEqual(TEST_SCALE.persons * DEMO_REGIONS.length);
+
+    const tagged = await send(`{ persons(first: 100, filter: { category: PETITION_KEY_PERSON }) { edges { node { id tags { category taggedBy { agency } } } } } }`);
+    expect(tagged.errors).toBeUndefined();
+    const counts = await Promise.all(
+      DEMO_REGIONS.map(async (r) => (await db(r.code, "SELECT count(*)::int AS n FROM personnel.person_tags WHERE category = 'PETITION_KEY_PERSON'"))[0].n as number),
+    );
+    expect(tagged.data.persons.edges.length).toBe(counts.reduce((a, b) => a + b, 0));
+    expect(tagged.data.persons.edges.length).toBeGreaterThan(0);
+    for (const { node } of tagged.data.persons.edges) {
+      expect(node.tags.map((t: any) => t.category)).toContain('PETITION_KEY_PERSON');
+    }
+
+    const jiashan = await send(`{ persons(first: 100, filter: { homeJurisdiction: "330421" }) { edges { node { region homeJurisdiction homeJurisdictionName } } } }`);
+    const [{ n }] = await db('330400', "SELECT count(*)::int AS n FROM personnel.persons WHERE home_jurisdiction = '330421'");
+    expect(jiashan.data.persons.edges).toHaveLength(n);
+    expect(jiashan.data.persons.edges.every((e: any) => e.node.homeJurisdictionName === '嘉善县' && e.node.region === '330400')).toBe(true);
+
+    const badFilter = await send(`{ persons(filter: { homeJurisdiction: "33-04" }) { edges { node { id } } } }`);
+    expect(badFilter.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.homeJurisdiction' });
+  });
+
+  test('registerPerson stores a normalised record with its categories, and who did it', async () => {
+    const result = await send(REGISTER, { input: validInput() }, JIAXING_OFFICER);
+    expect(result.errors).toBeUndefined();
+    const person = result.data.registerPerson;
+    expect(person).toMatchObject({
+      region: '330400',
+      name: '欧阳明',
+      gender: 'MALE',
+      birthDate: '1988-02-29',
+      phone: '13812345678',
+      homeJurisdiction: '330421',
+      homeJurisdictionName: '嘉善县',
+      tags: [{ category: 'PETITION_KEY_PERSON', taggedBy: { login: 'demo-330400' } }],
+      registeredBy: { id: JIAXING_OFFICER, login: 'demo-330400' },
+    });
+    const [row] = await db('330400', 'SELECT name, phone, registered_by::text FROM personnel.persons WHERE id = $1', [person.id.split(':')[1]]);
+    expect(row).toEqual({ name: '欧阳明', phone: '13812345678', registered_by: '1' });
+
+    const found = await send(`{ personByIdNumber(region: "330400", idNumber: "${person.idNumber}") { id } }`);
+    expect(found.data.personByIdNumber.id).toBe(person.id);
+  });
+
+  test('a duplicate id number is a CONFLICT naming the person who holds it', async () => {
+    const [seeded] = await db('330400', 'SELECT id::text, id_number FROM personnel.persons WHERE id = 7');
+    const before = await countRows('330400');
+    const result = await send(REGISTER, { input: validInput({ idNumber: seeded.id_number }) }, JIAXING_OFFICER);
+    expect(result.data).toBeNull();
+    expect(result.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.idNumber', existingId: '330400:7' });
+    expect(result.errors?.[0].message).toContain('330400:7');
+    expect(await countRows('330400')).toEqual(before);
+  });
+
+  const good = makeResidentId('330421', '1990-05-17', 924);
+  test.each([
+    ['input.idNumber', { idNumber: good.slice(0, 17) }, 'LENGTH'],
+    ['input.idNumber', { idNumber: `${good.slice(0, 16)}A${good[17]}` }, 'CHARACTERS'],
+    ['input.idNumber', { idNumber: makeResidentId('990421', '1990-05-17', 924) }, 'AREA_CODE'],
+    ['input.idNumber', { idNumber: makeResidentId('330421', '1990-02-30', 924) }, 'BIRTH_DATE'],
+    ['input.idNumber', { idNumber: makeResidentId('330421', '2999-01-01', 924) }, 'BIRTH_DATE'],
+    ['input.idNumber', { idNumber: good.slice(0, 17) + (good[17] === '0' ? '1' : '0') }, 'CHECK_CHARACTER'],
+    ['input.phone', { phone: '1381234567' }, undefined],
+    ['input.homeJurisdiction', { homeJurisdiction: '320509' }, undefined],
+    ['input.homeJurisdiction', { homeJurisdiction: '330400' }, undefined],
+    ['input.homeJurisdiction', { homeJurisdiction: '330499' }, undefined],
+    ['input.name', { name: '  ' }, undefined],
+    ['input.name', { name: '张3' }, undefined],
+    ['input.note', { note: '长'.repeat(501) }, undefined],
+  ])('%s refused (%j), nothing written', async (field, overrides, defect) => {
+    const before = await countRows('330400');
+    const result = await send(REGISTER, { input: validInput({ idNumber: good, ...overrides }) }, JIAXING_OFFICER);
+    expect(result.data).toBeNull();
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field, ...(defect ? { defect } : {}) });
+    expect(result.errors![0].message.startsWith(`${field}: `)).toBe(true);
+    expect(await countRows('330400')).toEqual(before);
+  });
+
+  test('changes are made by an active officer of the region, named in X-Officer', async () => {
+    const input = validInput({ idNumber: makeResidentId('330402', '1975-11-03', 931), categories: [] });
+    const none = await send(REGISTER, { input });
+    expect(none.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const partner = await send(REGISTER, { input }, '320500:1');
+    expect(partner.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const [inactive] = await db('330400', "SELECT id::text FROM personnel.officers WHERE login = 'demo-330400-inactive'");
+    const left = await send(REGISTER, { input }, `330400:${inactive.id}`);
+    expect(left.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const unknown = await send(REGISTER, { input }, '330400:9999');
+    expect(unknown.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await db('330400', 'SELECT 1 FROM personnel.persons WHERE id_number = $1', [input.idNumber])).length).toBe(0);
+  });
+
+  test('tagging: recorded with who and when, kept in the history, one winner when two officers race', async () => {
+    const [{ id }] = await db('330400', 'SELECT p.id::text FROM personnel.persons p WHERE NOT EXISTS (SELECT 1 FROM personnel.person_tags t WHERE t.person_id = p.id) ORDER BY id LIMIT 1');
+    const personId = `330400:${id}`;
+    const TAG = `mutation($id: ID!, $note: String) { tagPerson(id: $id, category: LOW_INCOME, note: $note) { tags { category note taggedBy { login } } } }`;
+    const UNTAG = `mutation($id: ID!) { untagPerson(id: $id, category: LOW_INCOME, note: "脱贫") { tags { category } tagHistory { category action note officer { login } } } }`;
+
+    const race = await Promise.all([send(TAG, { id: personId, note: '低保审批' }, '330400:1'), send(TAG, { id: personId, note: '低保审批' }, '330400:2')]);
+    const winners = race.filter((r) => !r.errors);
+    expect(winners).toHaveLength(1);
+    expect(race.find((r) => r.errors)!.errors![0].extensions?.code).toBe('CONFLICT');
+    expect(winners[0].data.tagPerson.tags).toEqual([{ category: 'LOW_INCOME', note: '低保审批', taggedBy: { login: expect.stringMatching(/^demo-330400/) } }]);
+
+    const untagged = await send(UNTAG, { id: personId }, JIAXING_OFFICER);
+    expect(untagged.errors).toBeUndefined();
+    expect(untagged.data.untagPerson.tags).toEqual([]);
+    expect(untagged.data.untagPerson.tagHistory.map((e: any) => [e.action, e.note, e.officer.login])).toEqual([
+      ['TAGGED', '低保审批', expect.stringMatching(/^demo-330400/)],
+      ['UNTAGGED', '脱贫', 'demo-330400'],
+    ]);
+    const again = await send(UNTAG, { id: personId }, JIAXING_OFFICER);
+    expect(again.errors?.[0].extensions?.code).toBe('CONFLICT');
+    const [{ n }] = await db('330400', 'SELECT count(*)::int AS n FROM personnel.person_tag_events WHERE person_id = $1', [id]);
+    expect(n).toBe(2);
+  });
+
+  test('unknown ids and numbers: null with NOT_FOUND', async () => {
+    const result = await send(`{
+      person(id: "330400:99999") { id }
+      officer(id: "320500:99999") { id }
+      personByIdNumber(region: "340100", idNumber: "${makeResidentId('340104', '1966-06-06', 998)}") { id }
+      officerByLogin(region: "310000", login: "nobody") { id }
+    }`);
+    expect(result.data).toEqual({ person: null, officer: null, personByIdNumber: null, officerByLogin: null });
+    expect(result.errors!.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
+    const tag = await send(`mutation { tagPerson(id: "330400:99999", category: LOW_INCOME) { id } }`, {}, JIAXING_OFFICER);
+    expect(tag.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  });
+
+  test('a person referenced from another region resolves in their home region', async () => {
+    const result = await send(`{ petitionWarnings(first: 100) { edges { node { region subject { id region name gender birthDate } } } } }`);
+    expect(result.errors).toBeUndefined();
+    const crossing = result.data.petitionWarnings.edges.map((e: any) => e.node).filter((n: any) => n.subject && n.subject.region !== n.region);
+    expect(crossing.length).toBeGreaterThan(0);
+    for (const { subject } of crossing.slice(0, 10)) {
+      const [row] = await db(subject.region, 'SELECT name FROM personnel.persons WHERE id = $1', [subject.id.split(':')[1]]);
+      expect(subject.name).toBe(row.name);
+      expect(['MALE', 'FEMALE']).toContain(subject.gender);
+    }
+  });
+});
+
+/** Rows a registration could leave behind. */
+async function countRows(region: string): Promise<number[]> {
+  const [row] = await db(
+    region,
+    `SELECT (SELECT count(*)::int FROM personnel.persons) AS persons,
+            (SELECT count(*)::int FROM personnel.person_tags) AS tags,
+            (SELECT count(*)::int FROM personnel.person_tag_events) AS events`,
+  );
+  return [row.persons, row.tags, row.events];
+}
