@@ -1,6 +1,8 @@
 import {
   ArgumentNode,
   DefinitionNode,
+  DocumentNode,
+  FragmentDefinitionNode,
   FieldNode,
   Kind,
   OperationDefinitionNode,
@@ -85,18 +87,7 @@ export function printEntitiesFanOutOperation(analyzed: AnalyzedOperation & { pri
     },
   });
   // The caller's `first`/`after` variables may now be unused, which GraphQL refuses: drop those.
-  const used = new Set<string>();
-  visit(rewritten, {
-    VariableDefinition: () => false,
-    Variable(variable) {
-      used.add(variable.name.value);
-    },
-  });
-  const pruned = visit(rewritten, {
-    VariableDefinition(definition) {
-      return used.has(definition.variable.name.value) ? undefined : null;
-    },
-  });
+  const pruned = pruneUnusedDefinitions(rewritten);
   analyzed.printedEntities = print(pruned);
   return analyzed.printedEntities;
 }
@@ -146,4 +137,40 @@ export function printRegionOperation(analyzed: AnalyzedOperation & { printed?: M
   const text = print({ kind: Kind.DOCUMENT, definitions });
   analyzed.printed.set(cacheKey, text);
   return text;
+}
+
+/**
+ * Drops variable definitions and fragments nothing uses any more (GraphQL refuses both), after
+ * a rewrite has removed the selections that used them.
+ */
+export function pruneUnusedDefinitions(document: DocumentNode): DocumentNode {
+  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  if (!operation) return document;
+  const usedFragments = new Set<string>();
+  const usedVariables = new Set<string>();
+  const collect = (node: object) =>
+    visit(node as never, {
+      VariableDefinition: () => false,
+      FragmentSpread(spread) {
+        if (usedFragments.has(spread.name.value)) return;
+        usedFragments.add(spread.name.value);
+        const fragment = fragments.get(spread.name.value);
+        if (fragment) collect(fragment);
+      },
+      Variable(variable) {
+        usedVariables.add(variable.name.value);
+      },
+    });
+  collect(operation.selectionSet);
+  return {
+    ...document,
+    definitions: document.definitions.flatMap((definition): DefinitionNode[] => {
+      if (definition === operation) {
+        return [{ ...operation, variableDefinitions: (operation.variableDefinitions ?? []).filter((d) => usedVariables.has(d.variable.name.value)) }];
+      }
+      if (definition.kind === Kind.FRAGMENT_DEFINITION) return usedFragments.has(definition.name.value) ? [definition] : [];
+      return [definition];
+    }),
+  };
 }

@@ -1,6 +1,7 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { GraphQLError, GraphQLFormattedError, parse } from 'graphql';
+import { DocumentNode, GraphQLError, GraphQLFormattedError, parse, print } from 'graphql';
+import { CrossRegionLink, findCrossRegionLinks, keysOnly, linkFetch, linkSlots } from './cross-region-links';
 import { regionOfRoutingValue } from '../auth/global-id';
 import { CompositeCursor, decodeCompositeCursor } from './composite-cursor';
 import { gatewayError, regionUnavailable } from './errors';
@@ -21,6 +22,10 @@ import { EndpointOptions, EndpointUnavailableError, SubgraphEndpoint, SubgraphRe
  *    its owner in parallel, and the answers are put back in the original order;
  *  - root fields declared `@routeBy`: to the one region their argument names;
  *  - root fields declared `@fanOut`: to every region in scope, merged into one page;
+ *  - entity fields declared `@fanOut` (a person's petitions): the entity fetch goes to every
+ *    region and each entity's pages are merged the same way;
+ *  - fields declared `@crossRegion` (an inspection's tasks): the answering region gives only
+ *    the keys, and the records are fetched from their owners (cross-region-links.ts);
  *  - anything else at the root (`__typename`, `_service`): to whichever region is asked anyway.
  *
  * A region that fails or times out costs only its own part of the answer, reported as an
@@ -46,13 +51,23 @@ interface FanOutState extends PageState {
   root: RootSelection;
 }
 
+/** What is worked out once per distinct operation text. */
+interface PreparedOperation {
+  /** The operation as the planner wrote it. */
+  document: DocumentNode;
+  /** Analysis of what regions receive (cross-region links reduced to keys). */
+  analyzed: AnalyzedOperation;
+  text: string;
+  links: CrossRegionLink[];
+}
+
 const MAX_CACHED_OPERATIONS = 2000;
 const EMPTY_CURSOR: CompositeCursor = { positions: {}, exhausted: [] };
 
 export class RegionalDataSource implements GraphQLDataSource {
   private readonly regions = new Map<string, { settings: RegionSettings; endpoint: SubgraphEndpoint }>();
   private readonly regionCodes: string[];
-  private readonly operations = new Map<string, AnalyzedOperation>();
+  private readonly operations = new Map<string, PreparedOperation>();
 
   constructor(
     readonly subgraph: string,
@@ -70,21 +85,63 @@ export class RegionalDataSource implements GraphQLDataSource {
   }
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
-    const query = options.request.query!;
-    let analyzed = this.operations.get(query);
-    if (!analyzed) {
-      analyzed = analyzeOperation(('document' in options && options.document) || parse(query), this.rules);
-      if (this.operations.size >= MAX_CACHED_OPERATIONS) this.operations.clear();
-      this.operations.set(query, analyzed);
-    }
-    const variables = (options.request.variables ?? {}) as Json;
     const call: Call = {
       headers: this.headersFor(options),
       budget: (options.context as GatewayContext | undefined)?.regionBudget ?? new RequestRegionBudget(),
     };
-    if (analyzed.entityFanOuts.length) return this.fetchEntitiesFanOut(analyzed, variables, call);
-    if (analyzed.roots.some((root) => root.route.kind === 'entities')) return this.fetchEntities(query, variables, call);
-    return this.fetchRootFields(query, analyzed, variables, call);
+    const document = ('document' in options && options.document) || undefined;
+    return this.execute(options.request.query!, document, (options.request.variables ?? {}) as Json, call);
+  }
+
+  /** Routes one subgraph operation (the planner's, or one of ours following a cross-region link). */
+  private async execute(query: string, document: DocumentNode | undefined, variables: Json, call: Call): Promise<GatewayGraphQLResponse> {
+    let prepared = this.operations.get(query);
+    if (!prepared) {
+      const parsed = document ?? parse(query);
+      const links = this.rules.crossRegionFields.size ? findCrossRegionLinks(parsed, this.rules) : [];
+      const routed = links.length ? keysOnly(parsed, links) : parsed;
+      prepared = { analyzed: analyzeOperation(routed, this.rules), text: links.length ? print(routed) : query, links, document: parsed };
+      if (this.operations.size >= MAX_CACHED_OPERATIONS) this.operations.clear();
+      this.operations.set(query, prepared);
+    }
+    const { analyzed, text, links } = prepared;
+    const response = analyzed.entityFanOuts.length
+      ? await this.fetchEntitiesFanOut(analyzed, variables, call)
+      : analyzed.roots.some((root) => root.route.kind === 'entities')
+        ? await this.fetchEntities(text, variables, call)
+        : await this.fetchRootFields(text, analyzed, variables, call);
+    return links.length ? this.followLinks(response, prepared, variables, call) : response;
+  }
+
+  /**
+   * Replaces each linked record's key in `response` by the record, fetched from its owner with
+   * the caller's selection (see cross-region-links.ts); errors keep the caller's paths.
+   */
+  private async followLinks(response: GatewayGraphQLResponse, prepared: PreparedOperation, variables: Json, call: Call): Promise<GatewayGraphQLResponse> {
+    if (!response.data) return response;
+    const errors = [...(response.errors ?? [])];
+    await Promise.all(
+      prepared.links.map(async (link) => {
+        const slots = linkSlots(response.data, link.steps);
+        if (slots.length === 0) return;
+        const fetch = linkFetch(prepared.document, link);
+        const representations = slots.map((slot) => ({
+          __typename: slot.value.__typename ?? link.rule.typeName,
+          ...Object.fromEntries(link.rule.keyFields.map((key) => [key, slot.value[key]])),
+        }));
+        const linkVariables: Json = { representations };
+        for (const name of fetch.variableNames) linkVariables[name] = variables[name];
+        const result = await this.execute(fetch.text, undefined, linkVariables, call);
+        const entities = ((result.data?._entities ?? []) as unknown[]);
+        slots.forEach((slot, index) => (slot.parent[slot.slot] = entities[index] ?? null));
+        for (const error of result.errors ?? []) {
+          const path = error.path;
+          const slot = path?.[0] === '_entities' && typeof path[1] === 'number' ? slots[path[1]] : undefined;
+          errors.push(slot ? { ...error, path: [...slot.path, ...path!.slice(2)] } : error);
+        }
+      }),
+    );
+    return { ...response, ...(errors.length ? { errors } : {}) };
   }
 
   shutdown(): void {

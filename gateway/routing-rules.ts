@@ -39,6 +39,17 @@ export interface RoutingRules {
   rootFields: Map<string, RootFieldRule>;
   /** Entity fields that fan out, keyed by "Type.field". */
   entityFields: Map<string, FanOutRule>;
+  /** Fields whose records may live in another region (`@crossRegion`), keyed by "Type.field". */
+  crossRegionFields: Map<string, CrossRegionRule>;
+  /** The named type every object field returns, keyed by "Type.field": for walking operations. */
+  fieldTypes: Map<string, string>;
+}
+
+export interface CrossRegionRule {
+  subgraph: string;
+  /** The entity type the field returns, and the fields of its key in that subgraph. */
+  typeName: string;
+  keyFields: string[];
 }
 
 export class RoutingRulesError extends Error {
@@ -156,10 +167,28 @@ export function readRoutingRules(supergraph: DocumentNode, regionalSubgraphs: re
   // Fields of entity types may fan out too (a person's petitions in every region): the gateway
   // then sends the entity fetch to every region and merges each entity's pages.
   const entityFields = new Map<string, FanOutRule>();
+  const crossRegionFields = new Map<string, CrossRegionRule>();
+  const fieldTypes = new Map<string, string>();
   const rootTypeNames = new Set(Object.values(rootTypes));
   for (const type of objects.values()) {
+    for (const field of type.fields ?? []) fieldTypes.set(`${type.name.value}.${field.name.value}`, named(field.type));
     if (rootTypeNames.has(type.name.value)) continue;
     for (const field of type.fields ?? []) {
+      if (field.directives?.some((d) => d.name.value === 'crossRegion')) {
+        const where = `${type.name.value}.${field.name.value}`;
+        const regional = graphsOf(type, field).filter((graph) => regionalSubgraphs.includes(graph));
+        if (regional.length === 0) continue;
+        const target = objects.get(named(field.type));
+        const graphEnum = [...graphNames].find(([, name]) => name === regional[0])?.[0];
+        const join = target?.directives?.find((d) => d.name.value === 'join__type' && String(argumentValue(d, 'graph')) === graphEnum && argumentValue(d, 'key'));
+        if (!target || !join) {
+          problems.push(`${where} (subgraph ${regional[0]}): @crossRegion needs an entity type with a key in that subgraph, but ${named(field.type)} has none`);
+        } else {
+          const keyFields = String(argumentValue(join, 'key')).split(/\s+/).filter(Boolean);
+          crossRegionFields.set(where, { subgraph: regional[0], typeName: target.name.value, keyFields });
+        }
+        continue;
+      }
       const fanOut = field.directives?.find((d) => d.name.value === 'fanOut');
       if (!fanOut) continue;
       const where = `${type.name.value}.${field.name.value}`;
@@ -174,5 +203,5 @@ export function readRoutingRules(supergraph: DocumentNode, regionalSubgraphs: re
     }
   }
   if (problems.length) throw new RoutingRulesError(problems);
-  return { rootFields, entityFields };
+  return { rootFields, entityFields, crossRegionFields, fieldTypes };
 }

@@ -1,6 +1,6 @@
 /**
  * The hub's own composed directives. Regional subgraphs declare with them how the gateway must
- * route each root field; `@composeDirective` keeps them in the supergraph, where the gateway
+ * route each root field (and fan out or follow a few entity fields); `@composeDirective` keeps them in the supergraph, where the gateway
  * reads them at start-up. They live under our own @link URL because Apollo Gateway refuses the
  * federation spec's access-control directives.
  */
@@ -21,12 +21,21 @@ at \`argument\` (a dotted path such as "input.region"), whose value is a region 
 id ("330400:17") whose prefix is the owning region.
 """
 directive @routeBy(argument: String!) on FIELD_DEFINITION
+
+"""
+A field of a regional subgraph that returns records of the same subgraph which may belong to
+another region (their key carries the owner, as in "310000:17"). The query planner would let
+the answering region resolve them; the gateway instead asks that region only for the keys and
+fetches the records from their owners. The subgraph's resolver need return only the key.
+"""
+directive @crossRegion on FIELD_DEFINITION
 `;
 
 export const SCHEMA_LINKS_SDL = `
 extend schema
   @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@composeDirective"])
-  @link(url: "${ROUTING_SPEC_URL}", import: ["@fanOut", "@routeBy"])
+  @link(url: "${ROUTING_SPEC_URL}", import: ["@fanOut", "@routeBy", "@crossRegion"])
   @composeDirective(name: "@fanOut")
   @composeDirective(name: "@routeBy")
+  @composeDirective(name: "@crossRegion")
 `;

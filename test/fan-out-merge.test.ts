@@ -16,7 +16,7 @@ const rule = {
   firstType: 'Int',
   afterType: 'String',
 };
-const rules: RoutingRules = { rootFields: new Map([['Query.petitionWarnings', rule]]), entityFields: new Map() };
+const rules: RoutingRules = { rootFields: new Map([['Query.petitionWarnings', rule]]), entityFields: new Map(), crossRegionFields: new Map(), fieldTypes: new Map() };
 const OPERATION = parse(`query Q($first: Int, $after: String, $unused: String) {
   list: petitionWarnings(first: $first, after: $after) { edges { at: cursor node { id } } pageInfo { hasNextPage endCursor } total: __typename }
 }`);

@@ -7,7 +7,6 @@ import { InspectionMutations } from './inspection-mutations';
 import { InspectionResolver } from './inspection-resolver';
 import { ParticipantResolver } from './participant-resolver';
 import { startRelay } from './relay';
-import { answerFromOwners } from './remote-entities';
 import { seedEnforcement } from './seed';
 import { TaskMutations } from './task-mutations';
 import { TaskResolver } from './task-resolver';
@@ -39,8 +38,7 @@ export const enforcementSubgraph: SubgraphModule = {
   migrationsFolder: repoPath('subgraphs', 'enforcement', 'migrations'),
   buildSchema: async () => {
     const resolvers = [InspectionResolver, InspectionMutations, ParticipantResolver, TaskResolver, TaskMutations] as const;
-    // Records of this subgraph held by another region arrive already resolved (remote-entities.ts).
-    return answerFromOwners(await buildFederatedSchema({ resolvers }, referenceResolvers));
+    return buildFederatedSchema({ resolvers }, referenceResolvers);
   },
   createContext: createEnforcementContext,
   // Deliveries and status reports that could not be sent when their change committed.

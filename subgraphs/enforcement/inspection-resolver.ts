@@ -64,13 +64,6 @@ export class InspectionResolver {
     return inspection;
   }
 
-  @Query(() => [Inspection], { nullable: 'items', description: "Several inspections of one region by global id, in the order asked; null where there is none. Other regions' records reach each other through this field." })
-  @Directive('@routeBy(argument: "region")')
-  async inspectionsById(@Ctx() ctx: EnforcementContext, @Arg('region', () => String) _routedByRegion: string, @Arg('ids', () => [ID]) ids: string[]) {
-    const localIds = ids.map((id, index) => ownLocalId(ctx.region, id, `ids[${index}]`));
-    return (await ctx.inspectionById.loadMany(localIds)).map((found) => (found instanceof Error ? null : found ?? null));
-  }
-
   @FieldResolver(() => InspectionScenario, { nullable: true, description: 'The scenario (检查场景) of the catalogue.' })
   async scenario(@Root() inspection: Inspection, @Ctx() ctx: EnforcementContext) {
     return (await ctx.scenarioByCode.load(inspection.scenarioCode)) ?? null;

@@ -1,5 +1,4 @@
-import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, Directive, Field, FieldResolver, ID, Info, InputType, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
 import { parseGlobalId } from '../../auth/global-id';
 import { AgencyKind } from '../shared/agency';
 import { badInput, hubError } from '../shared/errors';
@@ -56,19 +55,14 @@ export class TaskResolver {
     return task;
   }
 
-  @Query(() => [InspectionTask], { nullable: 'items', description: "Several tasks of one region by global id, in the order asked; null where there is none. Other regions' records reach each other through this field." })
-  @Directive('@routeBy(argument: "region")')
-  async inspectionTasksById(@Ctx() ctx: EnforcementContext, @Arg('region', () => String) _routedByRegion: string, @Arg('ids', () => [ID]) ids: string[]) {
-    const localIds = ids.map((id, index) => ownLocalId(ctx.region, id, `ids[${index}]`));
-    return (await ctx.taskById.loadMany(localIds)).map((found) => (found instanceof Error ? null : found ?? null));
-  }
-
   @FieldResolver(() => Inspection, {
     nullable: true,
     description: 'The inspection, read from the lead region; null (with a REGION_UNAVAILABLE error) while that region cannot be reached.',
   })
-  inspection(@Root() task: InspectionTask, @Ctx() ctx: EnforcementContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.inspectionAnywhere(task.inspectionId, info);
+  // The inspection lives in the lead region: this region gives its key, the gateway fetches it from there.
+  @Directive('@crossRegion')
+  inspection(@Root() task: InspectionTask): Pick<Inspection, 'id'> {
+    return { id: task.inspectionId };
   }
 
   @FieldResolver(() => InspectionScenario, { nullable: true })
