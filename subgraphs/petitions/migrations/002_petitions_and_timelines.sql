@@ -37,6 +37,7 @@ CREATE TABLE petitions.petitions (
 CREATE INDEX petitions_newest_first ON petitions.petitions (registered_at DESC, id DESC);
 CREATE INDEX petitions_by_status ON petitions.petitions (status, registered_at DESC, id DESC);
 CREATE INDEX petitions_by_channel ON petitions.petitions (channel, registered_at DESC, id DESC);
+CREATE INDEX petitions_by_registered_in ON petitions.petitions (registered_in text_pattern_ops, registered_at DESC);
 CREATE INDEX petitions_overdue ON petitions.petitions (due_at) WHERE officers_owe AND due_at IS NOT NULL;
 
 -- The reverse link, person → petitions, for a person's dossier and the repeat-petition rule.
