@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import { parseGlobalId } from '../../auth/global-id';
 import { inTransaction } from '../shared/db';
 import type { HubLink } from '../shared/hub-link';
+import { runPeriodically } from '../shared/periodic';
 import { ParticipantTaskStatus } from './inspection-flow';
 import { claimMessages, markFailed, markSent, OutboxMessage, TaskDelivery } from './outbox';
 import { recordTaskReport } from './participant-repository';
@@ -79,24 +80,6 @@ async function send(context: RelayContext, message: OutboxMessage): Promise<void
 }
 
 /** Runs the relay now and every `intervalMs` until stopped. */
-export function startRelay(context: RelayContext, intervalMs: number, log: (line: string) => void = console.warn): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  let busy = false;
-  const run = () => {
-    if (busy) return; // a slow region must not pile up overlapping passes
-    busy = true;
-    running = relayOutbox(context)
-      .catch((error) => log(`[enforcement] outbox relay failed: ${(error as Error).message}`))
-      .finally(() => (busy = false));
-  };
-  run();
-  const timer = setInterval(run, intervalMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
-    },
-  };
+export function startRelay(context: RelayContext, intervalMs: number): { stop(): Promise<void> } {
+  return runPeriodically('enforcement outbox relay', intervalMs, () => relayOutbox(context));
 }
-

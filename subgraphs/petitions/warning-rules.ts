@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { parseGlobalId } from '../../auth/global-id';
+import { runPeriodically } from '../shared/periodic';
 import { DAY_MS } from './lifecycle';
 import { countRecentPetitions, PetitionRow } from './petition-repository';
 import { WarningKind, WarningLevel } from './types';
@@ -105,18 +106,6 @@ export async function sweepDeadlines(db: Pool): Promise<number> {
 }
 
 /** Runs the deadline sweep now and every `intervalMs`, until stopped. */
-export function startDeadlineSweeper(db: Pool, intervalMs: number, log: (line: string) => void = console.warn): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  const run = () => {
-    running = sweepDeadlines(db).catch((error) => log(`[petitions] deadline sweep failed: ${(error as Error).message}`));
-  };
-  run();
-  const timer = setInterval(run, intervalMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
-    },
-  };
+export function startDeadlineSweeper(db: Pool, intervalMs: number): { stop(): Promise<void> } {
+  return runPeriodically('petitions deadline sweep', intervalMs, () => sweepDeadlines(db));
 }
