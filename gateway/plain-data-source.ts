@@ -14,14 +14,14 @@ export class PlainDataSource implements GraphQLDataSource {
     readonly subgraph: string,
     url: string,
     options: EndpointOptions,
-    private readonly headersFor: (options: GraphQLDataSourceProcessOptions) => Record<string, string> = () => ({}),
+    private readonly headersFor: (subgraph: string, options: GraphQLDataSourceProcessOptions) => Promise<Record<string, string>> = async () => ({}),
   ) {
     this.endpoint = new SubgraphEndpoint(url, options);
   }
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
     const { query, variables, operationName } = options.request;
-    return this.endpoint.post(JSON.stringify({ query, variables, operationName }), this.headersFor(options));
+    return this.endpoint.post(JSON.stringify({ query, variables, operationName }), await this.headersFor(this.subgraph, options));
   }
 
   shutdown(): void {

@@ -74,7 +74,7 @@ export class RegionalDataSource implements GraphQLDataSource {
     regions: RegionSettings[],
     private readonly rules: RoutingRules,
     breaker: EndpointOptions['breaker'],
-    private readonly headersFor: (options: GraphQLDataSourceProcessOptions) => Record<string, string> = () => ({}),
+    private readonly headersFor: (subgraph: string, options: GraphQLDataSourceProcessOptions) => Promise<Record<string, string>> = async () => ({}),
   ) {
     for (const settings of regions) {
       const url = settings.endpoints[subgraph];
@@ -86,7 +86,7 @@ export class RegionalDataSource implements GraphQLDataSource {
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
     const call: Call = {
-      headers: this.headersFor(options),
+      headers: await this.headersFor(this.subgraph, options),
       budget: (options.context as GatewayContext | undefined)?.regionBudget ?? new RequestRegionBudget(),
     };
     const document = ('document' in options && options.document) || undefined;

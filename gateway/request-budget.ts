@@ -1,3 +1,5 @@
+import type { AuthenticatedRequest } from './authentication';
+
 /**
  * Per request, what the gateway has learnt about regions: when the request began, and which
  * regions already failed. A query plan may call the same region several times in sequence
@@ -25,6 +27,6 @@ export class RequestRegionBudget {
 
 export interface GatewayContext {
   regionBudget?: RequestRegionBudget;
-  /** Caller headers passed on to every subgraph fetch of the request. */
-  forwardHeaders?: Record<string, string>;
+  /** The verified caller and the context tokens signed for them (absent with --insecure-no-auth). */
+  auth?: AuthenticatedRequest;
 }

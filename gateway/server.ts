@@ -1,8 +1,8 @@
 import { ApolloGateway, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { IncomingHttpHeaders } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { parse } from 'graphql';
 import { listen, RunningHttpServer } from '../platform/apollo-http';
+import { GatewayAuthSettings, RequestAuthenticator } from './authentication';
 import { PlainDataSource } from './plain-data-source';
 import type { RegionConfig } from './region-config';
 import { RegionalDataSource } from './regional-data-source';
@@ -20,6 +20,11 @@ export interface GatewayOptions {
   host?: string;
   /** Timeout for non-regional subgraphs. */
   timeoutMs?: number;
+  /**
+   * Who may call: trusted identity providers and the hub's context key, or, only for local
+   * work on plain supergraphs, 'insecure-no-auth' (anyone reaches every subgraph).
+   */
+  auth: GatewayAuthSettings | 'insecure-no-auth';
 }
 
 export interface RunningGateway extends RunningHttpServer {
@@ -27,27 +32,16 @@ export interface RunningGateway extends RunningHttpServer {
   stop(): Promise<void>;
 }
 
-/**
- * Caller headers that subgraphs read: who acts (until signed context replaces it), why, and the
- * request id that ties a subgraph's records to the caller's request.
- */
-const FORWARDED_HEADERS = ['x-officer', 'x-purpose', 'x-request-id'];
-
-function forwardedHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  const forwarded: Record<string, string> = {};
-  for (const name of FORWARDED_HEADERS) {
-    const value = headers[name];
-    if (typeof value === 'string' && value.length <= 200) forwarded[name] = value;
-  }
-  return forwarded;
-}
-
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const regionalSubgraphs = options.regions?.regionalSubgraphs ?? [];
   const rules = readRoutingRules(parse(options.supergraphSdl), regionalSubgraphs);
   const breaker = options.regions?.breaker ?? { failureThreshold: 5, resetAfterMs: 10_000 };
   const dataSources: Array<{ shutdown(): void }> = [];
-  const headersFor = (process: GraphQLDataSourceProcessOptions) => (process.context as GatewayContext | undefined)?.forwardHeaders ?? {};
+  const authenticator = options.auth === 'insecure-no-auth' ? undefined : new RequestAuthenticator(options.auth);
+  const headersFor = async (subgraph: string, process: GraphQLDataSourceProcessOptions): Promise<Record<string, string>> => {
+    const auth = (process.context as GatewayContext | undefined)?.auth;
+    return auth ? { authorization: `Bearer ${await auth.contextTokenFor(subgraph)}`, 'x-request-id': auth.context.requestId } : {};
+  };
 
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
@@ -70,7 +64,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     http = await listen({
       port: options.port,
       host: options.host,
-      routes: { '/graphql': { server, context: async (request): Promise<GatewayContext> => ({ regionBudget: new RequestRegionBudget(), forwardHeaders: forwardedHeaders(request.headers) }) } },
+      routes: {
+        '/graphql': {
+          server,
+          context: async (request): Promise<GatewayContext> => ({
+            regionBudget: new RequestRegionBudget(),
+            // Throws UNAUTHENTICATED (HTTP 401) before anything is planned or sent.
+            auth: authenticator ? await authenticator.authenticate(request.headers) : undefined,
+          }),
+        },
+      },
     });
   } catch (error) {
     await server.stop();

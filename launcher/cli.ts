@@ -5,7 +5,10 @@ import { loadRegionConfig } from '../gateway/region-config';
 import { startGateway } from '../gateway/server';
 import { repoPath } from '../subgraphs/shared/repo-path';
 import { composeFromCode } from './compose-command';
+import { loadIdentitySettings } from '../auth/caller-verifier';
+import { ensureSigningKey } from '../auth/keys';
 import { DEFAULT_SCALE, parseRegionScale, startHub } from './hub';
+import { HubIdentity } from './hub-identity';
 
 const USAGE = `yrd-hub — the Yangtze River Delta collaboration hub
 
@@ -16,13 +19,19 @@ Usage:
   yrd-hub compose [--config supergraph.yaml] [--out schema/supergraph.graphql] [--check]
       Print each built-in subgraph's SDL from its code and compose the supergraph.
       --check writes nothing and fails when the committed files differ.
-  yrd-hub gateway --supergraph FILE [--port N] [--host H] [--regions FILE]
+  yrd-hub gateway --supergraph FILE (--identity FILE | --insecure-no-auth) [--port N] [--host H] [--regions FILE]
       Serve any supergraph. Without --regions every subgraph is called at its routing URL.
+      --identity names the trusted identity providers (see identity.example.yaml); the context
+      key is HUB_DATA_DIR/keys/hub-context.json. --insecure-no-auth lets anyone in.
+  yrd-hub token LOGIN
+      Print a caller token (valid 12 hours) for a seeded demo officer, e.g. demo-330400,
+      signed by the demo identity provider of the officer's province in HUB_DATA_DIR/keys.
 
 Environment: PORT (4000), HOST (127.0.0.1), HUB_DATA_DIR (.hub-data), DATABASE_URL,
 HUB_REGIONS (regions.yaml), HUB_SEED (demo data seed, 2026), HUB_DB_PREFIX (yrd),
 HUB_BACKGROUND_INTERVAL_MS (deadline sweeps and cross-region deliveries, 30000),
-HUB_SCALE (demo sizes per region on first start, e.g. "330400:petitions=1000000").`;
+HUB_SCALE (demo sizes per region on first start, e.g. "330400:petitions=1000000"),
+HUB_IDENTITY (trusted identity providers; default: demo providers in HUB_DATA_DIR/keys).`;
 
 /** Problems a user can fix from the message alone: printed without a stack trace. */
 const USER_ERRORS = new Set(['ConfigError', 'CompositionError', 'PortInUseError', 'DatabaseUnreachableError', 'RoutingRulesError', 'UsageError']);
@@ -73,6 +82,7 @@ async function start(args: string[]): Promise<void> {
     port: portOf(values.port ?? process.env.PORT, 4000),
     host: values.host ?? process.env.HOST ?? '127.0.0.1',
     backgroundIntervalMs: Number(process.env.HUB_BACKGROUND_INTERVAL_MS ?? 30_000),
+    identityFile: process.env.HUB_IDENTITY ? path.resolve(process.env.HUB_IDENTITY) : undefined,
     seed: values['no-seed'] ? false : { seed: Number(process.env.HUB_SEED ?? 2026), scale: DEFAULT_SCALE, regionScale: parseRegionScale(process.env.HUB_SCALE) },
     log: (line) => console.log(`  ${line}`),
   });
@@ -81,6 +91,26 @@ async function start(args: string[]): Promise<void> {
   console.log(`YRD Hub ready in ${seconds} s (${hub.postgres.embedded ? 'embedded PostgreSQL' : 'PostgreSQL at DATABASE_URL'})`);
   for (const region of hub.regions.regions) console.log(`  region ${region.code} ${region.name}: ${Object.values(region.endpoints)[0]?.replace(/\/[^/]+\/graphql$/, '')}`);
   console.log(`GraphQL: ${hub.gateway.graphqlUrl}`);
+  if (!process.env.HUB_IDENTITY) {
+    const login = `demo-${hub.regions.regions[0].code}`;
+    console.log(`Every request needs a caller token. A demo token for ${login} (valid 12 hours; others: npm run --silent token -- LOGIN):`);
+    console.log(`  Authorization: Bearer ${await hub.identity.demoTokenForLogin(login)}`);
+  }
+}
+
+async function token(args: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { regions: { type: 'string' } } });
+  if (positionals.length !== 1) throw new UsageError('token needs one LOGIN, such as demo-330400');
+  if (process.env.HUB_IDENTITY) throw new UsageError('HUB_IDENTITY is set: tokens come from the identity providers it lists, not from the hub');
+  const regions = loadRegionConfig(path.resolve(values.regions ?? process.env.HUB_REGIONS ?? repoPath('regions.yaml')));
+  const regionScale = parseRegionScale(process.env.HUB_SCALE);
+  const identity = await HubIdentity.prepare({
+    dataDir: path.resolve(process.env.HUB_DATA_DIR ?? '.hub-data'),
+    regionCodes: regions.regions.map((region) => region.code),
+    hostedRegionCodes: [],
+    officersPerAgency: (code) => ({ ...DEFAULT_SCALE, ...regionScale[code] }).officersPerAgency,
+  });
+  console.log(await identity.demoTokenForLogin(positionals[0]));
 }
 
 async function compose(args: string[]): Promise<void> {
@@ -109,9 +139,19 @@ async function compose(args: string[]): Promise<void> {
 async function gateway(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { supergraph: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, regions: { type: 'string' } },
+    options: {
+      supergraph: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      regions: { type: 'string' },
+      identity: { type: 'string' },
+      'insecure-no-auth': { type: 'boolean' },
+    },
   });
   if (!values.supergraph) throw new UsageError('gateway needs --supergraph FILE (a composed supergraph SDL)');
+  if (Boolean(values.identity) === Boolean(values['insecure-no-auth'])) {
+    throw new UsageError('gateway needs either --identity FILE (the identity providers to trust) or --insecure-no-auth (anyone gets in)');
+  }
   let supergraphSdl: string;
   try {
     supergraphSdl = readFileSync(values.supergraph, 'utf8');
@@ -123,8 +163,18 @@ async function gateway(args: string[]): Promise<void> {
     regions: values.regions ? loadRegionConfig(path.resolve(values.regions)) : undefined,
     port: portOf(values.port ?? process.env.PORT, 4000),
     host: values.host ?? process.env.HOST ?? '127.0.0.1',
+    auth: values.identity
+      ? {
+          identity: loadIdentitySettings(path.resolve(values.identity)),
+          contextKey: await ensureSigningKey(path.join(path.resolve(process.env.HUB_DATA_DIR ?? '.hub-data'), 'keys', 'hub-context.json')),
+        }
+      : 'insecure-no-auth',
   });
   onShutdown(running.stop);
+  if (values['insecure-no-auth']) {
+    console.warn('!! INSECURE: --insecure-no-auth — no caller is verified and subgraphs receive no context token.');
+    console.warn('!! Anyone who can reach this port reads and changes everything the subgraphs serve. For local work only.');
+  }
   console.log(`gateway serving ${values.supergraph} at ${running.graphqlUrl}`);
 }
 
@@ -134,6 +184,7 @@ export async function main(argv: string[]): Promise<void> {
     if (command === 'start') await start(args);
     else if (command === 'compose') await compose(args);
     else if (command === 'gateway') await gateway(args);
+    else if (command === 'token') await token(args);
     else if (!command || command === 'help' || command === '--help' || command === '-h') console.log(USAGE);
     else throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
   } catch (error) {

@@ -7,6 +7,7 @@ import { ConfigError } from '../platform/config-file';
 import { createPool, statementCount } from '../subgraphs/shared/db';
 import { SubgraphHost } from '../subgraphs/shared/host';
 import { HubLink } from '../subgraphs/shared/hub-link';
+import { HubIdentity } from './hub-identity';
 import { migrate, readMigrations } from '../subgraphs/shared/migrations';
 import type { SeedScale, SubgraphModule } from '../subgraphs/shared/subgraph-module';
 import { BUILTIN_SUBGRAPHS } from './builtin-subgraphs';
@@ -28,6 +29,8 @@ export interface HubOptions {
   databasePrefix: string;
   port: number;
   host?: string;
+  /** Trusted identity providers (see identity.example.yaml); without it, demo providers are made in dataDir/keys. */
+  identityFile?: string;
   /** How often subgraphs' background work (deadline sweeps, cross-region deliveries) runs; 0: never. */
   backgroundIntervalMs?: number;
   /** Demo data, seeded once per database; false for none. `regionScale` overrides sizes for some regions (a million petitions in one, for benchmarks). */
@@ -64,8 +67,12 @@ export interface RunningHub {
   databaseUrls: Map<string, string>;
   /** HTTP server of each hosted region's subgraphs. */
   regionServers: Map<string, RunningHttpServer>;
+  /** HTTP server of the hub-owned subgraphs (the directory). */
+  directoryServer: RunningHttpServer;
   /** SQL statements sent so far by every subgraph of this hub, all databases together. */
   statementCount(): number;
+  /** Keys and trust: demo tokens, service identities. */
+  identity: HubIdentity;
   stop(): Promise<void>;
 }
 
@@ -124,11 +131,19 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       }),
     );
 
+    const identity = await HubIdentity.prepare({
+      dataDir: options.dataDir,
+      regionCodes: regions.regions.map((region) => region.code),
+      hostedRegionCodes: hosted.map((region) => region.code),
+      identityFile: options.identityFile,
+      officersPerAgency: (code) => (options.seed ? { ...options.seed.scale, ...options.seed.regionScale?.[code] } : DEFAULT_SCALE).officersPerAgency,
+    });
+    const verifier = identity.contextVerifier();
     // Subgraphs reach other regions through the gateway, which listens only once they do.
-    const hubLink = new HubLink();
+    const hubLinks: HubLink[] = [];
     const host = await SubgraphHost.create(BUILTIN_SUBGRAPHS);
     cleanup.push(() => host.stop());
-    const directory = await host.serve({ subgraphs: hubModules.map((m) => m.name), db: hubDb.pool, regions: summaries, hub: hubLink, port: 0 });
+    const directory = await host.serve({ subgraphs: hubModules.map((m) => m.name), db: hubDb.pool, regions: summaries, hub: new HubLink(), verifier, port: 0 });
     cleanup.push(() => directory.close());
     const regionServers = new Map<string, RunningHttpServer>();
     for (const region of hosted) {
@@ -137,7 +152,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         db: regionPools.get(region.code)!,
         regions: summaries,
         region: { code: region.code, name: region.name },
-        hub: hubLink,
+        hub: hubLinks[hubLinks.push(new HubLink(identity.serviceCredentials(region.code))) - 1],
+        verifier,
         port: 0,
         backgroundIntervalMs: options.backgroundIntervalMs,
       });
@@ -152,11 +168,12 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       urlOverrides: Object.fromEntries(hubModules.map((m) => [m.name, `${directory.url}/${m.name}/graphql`])),
       port: options.port,
       host: options.host,
+      auth: identity.gatewayAuth(),
     });
     cleanup.push(() => gateway.stop());
-    hubLink.setUrl(gateway.graphqlUrl);
+    for (const link of hubLinks) link.setUrl(gateway.graphqlUrl);
     const countStatements = () => pools.reduce((sum, pool) => sum + statementCount(pool), 0);
-    return { gateway, regions, postgres, databaseUrls, regionServers, statementCount: countStatements, stop };
+    return { gateway, regions, postgres, databaseUrls, regionServers, directoryServer: directory, statementCount: countStatements, identity, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -245,7 +245,8 @@ describe('refusals change nothing', () => {
     expect(skipped.errors?.[0].extensions).toMatchObject({ code: 'INVALID_TRANSITION', currentStep: 'WARNING', wantedStep: 'DISPATCH' });
     expect(skipped.errors?.[0].message).toMatch(/it is at WARNING, but DISPATCH follows PLAN/);
     expect(skipped.data).toBeNull();
-    const anonymous = await gql('mutation($id: ID!) { planInspection(id: $id) { id } }', { id });
+    const anonymous = await graphql(hub.gateway.graphqlUrl, 'mutation($id: ID!) { planInspection(id: $id) { id } }', { id }, { authorization: '' });
+    expect(anonymous.status).toBe(401);
     expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect(await rowCounts()).toEqual(before);
     const unknown = await gql('{ inspection(id: "330400:999999") { id } }');
@@ -359,9 +360,18 @@ describe('a participant region that is down at dispatch', () => {
     const host = await SubgraphHost.create(BUILTIN_SUBGRAPHS.filter((m) => m.regional));
     const shanghaiPool = createPool(hub.databaseUrls.get(SHANGHAI)!, 2);
     const jiaxingPool = createPool(hub.databaseUrls.get(JIAXING)!, 2);
-    const link = new HubLink(hub.gateway.graphqlUrl);
-    const revived = await host.serve({ subgraphs: BUILTIN_SUBGRAPHS.filter((m) => m.regional).map((m) => m.name), db: shanghaiPool, regions: DEMO_REGIONS, region: DEMO_REGIONS[0], hub: link, port });
-    const relayContext = { db: jiaxingPool, regions: DEMO_REGIONS, hub: link, actor: null, region: JIAXING, regionName: '嘉兴市' };
+    const shanghaiLink = new HubLink(hub.identity.serviceCredentials(SHANGHAI), hub.gateway.graphqlUrl);
+    const jiaxingLink = new HubLink(hub.identity.serviceCredentials(JIAXING), hub.gateway.graphqlUrl);
+    const revived = await host.serve({
+      subgraphs: BUILTIN_SUBGRAPHS.filter((m) => m.regional).map((m) => m.name),
+      db: shanghaiPool,
+      regions: DEMO_REGIONS,
+      region: DEMO_REGIONS[0],
+      hub: shanghaiLink,
+      verifier: hub.identity.contextVerifier(),
+      port,
+    });
+    const relayContext = { db: jiaxingPool, regions: DEMO_REGIONS, hub: jiaxingLink, actor: null, region: JIAXING, regionName: '嘉兴市' };
     const relay = enforcementSubgraph.startBackground!(relayContext, { intervalMs: 100 });
     try {
       let delivered: any[] = [];

@@ -26,15 +26,21 @@ test('data written before a restart is there after it, and Ctrl-C stops everythi
   const port = await freePort();
   const env = { HUB_DATA_DIR: dataDir, PORT: String(port), DATABASE_URL: '' };
 
+  let bearer = '';
   const first = startCli(['start'], env);
   try {
     const [, url] = await first.waitFor(/GraphQL: (http:\S+)/, 180_000);
     expect(first.output()).toMatch(/YRD Hub ready in [\d.]+ s \(embedded PostgreSQL\)/);
     const health = await fetch(url.replace('/graphql', '/health'));
     expect(health.status).toBe(200);
+    // The start prints a demo token; `yrd-hub token LOGIN` makes one for any demo officer.
+    expect(first.output()).toMatch(/Authorization: Bearer [\w-]+\.[\w-]+\.[\w-]+/);
+    const token = await runCli(['token', 'demo-320500'], env);
+    expect(token.code).toBe(0);
+    expect((await graphql(url, '{ regions { code } }', {}, { authorization: '' })).status).toBe(401);
     const raised = await graphql(url, RAISE, {
       input: { region: '320500', raisedIn: '320509', level: 'RED', kind: 'CROSS_REGION', subjectId: '330400:12', summary: '重启前写入' },
-    }, { 'X-Officer': '320500:1' });
+    }, { authorization: (bearer = `Bearer ${token.stdout.trim()}`) });
     expect(raised.errors).toBeUndefined();
     var id: string = raised.data.raisePetitionWarning.id;
   } finally {
@@ -48,7 +54,8 @@ test('data written before a restart is there after it, and Ctrl-C stops everythi
     // The demo data is seeded once: the restart applies no migration and seeds nothing new.
     expect(second.output()).not.toMatch(/applied .* migrations/);
     expect(second.output()).not.toMatch(/creating an embedded PostgreSQL/);
-    const found = await graphql(url, 'query($id: ID!) { petitionWarning(id: $id) { id region summary } }', { id });
+    // The keys live in the data folder: a token made before the restart is still good after it.
+    const found = await graphql(url, 'query($id: ID!) { petitionWarning(id: $id) { id region summary } }', { id }, { authorization: bearer });
     expect(found.data.petitionWarning).toEqual({ id, region: '320500', summary: '重启前写入' });
   } finally {
     expect(await second.interrupt()).toBe(0);

@@ -3,7 +3,7 @@ import type { RunningHub } from '../launcher/hub';
 import { makeCertificateNumber } from '../subgraphs/personnel/certificate-number';
 import { migrate, readMigrations } from '../subgraphs/shared/migrations';
 import { repoPath } from '../subgraphs/shared/repo-path';
-import { DEMO_REGIONS, queryDatabase, startTestHub, testDatabaseUrl, TEST_SCALE } from './support/hub';
+import { DEMO_REGIONS, queryDatabase, startTestHub, testDatabaseUrl, TEST_SCALE, authHeaders, contextTokenFor } from './support/hub';
 
 /**
  * Officers end to end through the gateway, and what the personnel data layer promises: no
@@ -25,11 +25,15 @@ interface Result {
   errors?: Array<{ message: string; extensions?: Record<string, any> }>;
 }
 
-/** A GraphQL request through the gateway, naming the acting officer when there is one. */
-async function send(query: string, variables: Record<string, unknown> = {}, officer?: string): Promise<Result> {
+/**
+ * A GraphQL request through the gateway, signed in as `officer` (a demo officer id), as the
+ * test hub's default officer when undefined, or with no credentials at all when null.
+ */
+async function send(query: string, variables: Record<string, unknown> = {}, officer?: string | null): Promise<Result> {
+  const credentials = officer === null ? { authorization: '' } : await authHeaders(hub.gateway.graphqlUrl, officer ? { 'X-Officer': officer } : {});
   const response = await fetch(hub.gateway.graphqlUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(officer ? { 'x-officer': officer } : {}) },
+    headers: { 'content-type': 'application/json', ...credentials },
     body: JSON.stringify({ query, variables }),
   });
   return (await response.json()) as Result;
@@ -146,7 +150,7 @@ describe('the data layer', () => {
       statementsFor(async () => {
         const response = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${await contextTokenFor(hub, 'personnel', '330400:1')}` },
           body: JSON.stringify({
             query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { name gender tags { taggedBy { login } } } ... on Officer { login agencyName } } }`,
             variables: { r: ids.map((id) => ({ __typename: typename, id: `330400:${id}` })) },

@@ -1,6 +1,6 @@
 import type { RunningHub } from '../launcher/hub';
 import { makeResidentId } from '../auth/resident-id';
-import { DEMO_REGIONS, queryDatabase, startTestHub, TEST_SCALE } from './support/hub';
+import { DEMO_REGIONS, queryDatabase, startTestHub, TEST_SCALE, authHeaders, tokenWithClaims } from './support/hub';
 
 /**
  * Persons end to end: through the gateway, against the regions' own databases.
@@ -23,11 +23,15 @@ interface Result {
   errors?: Array<{ message: string; extensions?: Record<string, any> }>;
 }
 
-/** A GraphQL request through the gateway, naming the acting officer when there is one. */
-async function send(query: string, variables: Record<string, unknown> = {}, officer?: string): Promise<Result> {
+/**
+ * A GraphQL request through the gateway, signed in as `officer` (a demo officer id), as the
+ * test hub's default officer when undefined, or with no credentials at all when null.
+ */
+async function send(query: string, variables: Record<string, unknown> = {}, officer?: string | null): Promise<Result> {
+  const credentials = officer === null ? { authorization: '' } : await authHeaders(hub.gateway.graphqlUrl, officer ? { 'X-Officer': officer } : {});
   const response = await fetch(hub.gateway.graphqlUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(officer ? { 'x-officer': officer } : {}) },
+    headers: { 'content-type': 'application/json', ...credentials },
     body: JSON.stringify({ query, variables }),
   });
   return (await response.json()) as Result;
@@ -168,16 +172,20 @@ describe('persons', () => {
     expect(await countRows('330400')).toEqual(before);
   });
 
-  test('changes are made by an active officer of the region, named in X-Officer', async () => {
+  test('changes are made by an active officer of the region, as the caller token says', async () => {
     const input = validInput({ idNumber: makeResidentId('330402', '1975-11-03', 931), categories: [] });
-    const none = await send(REGISTER, { input });
+    const none = await send(REGISTER, { input }, null);
     expect(none.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     const partner = await send(REGISTER, { input }, '320500:1');
     expect(partner.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const [inactive] = await db('330400', "SELECT id::text FROM personnel.officers WHERE login = 'demo-330400-inactive'");
     const left = await send(REGISTER, { input }, `330400:${inactive.id}`);
     expect(left.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    const unknown = await send(REGISTER, { input }, '330400:9999');
+    // A valid token from Zhejiang's provider for someone this region has no record of.
+    const stranger = await tokenWithClaims(hub, { id: '330400:9999', jurisdiction: '330400', roles: ['PETITION_OFFICER'] });
+    const unknown = (await (
+      await fetch(hub.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${stranger}` }, body: JSON.stringify({ query: REGISTER, variables: { input } }) })
+    ).json()) as Result;
     expect(unknown.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect((await db('330400', 'SELECT 1 FROM personnel.persons WHERE id_number = $1', [input.idNumber])).length).toBe(0);
   });

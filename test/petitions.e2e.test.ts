@@ -304,8 +304,9 @@ describe('refusals', () => {
     expect(await countPetitions()).toBe(before);
   });
 
-  test('a change without an acting officer is refused with UNAUTHENTICATED', async () => {
-    const result = await register({}, {} as never);
+  test('a change without credentials is refused with UNAUTHENTICATED (HTTP 401)', async () => {
+    const result = await register({}, { authorization: '' } as never);
+    expect(result.status).toBe(401);
     expect(result.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'graphql';
 import { composeSupergraph } from '../schema/compose';
-import { startCli, Running } from './support/cli';
+import { runCli, startCli, Running } from './support/cli';
 import { graphql } from './support/hub';
 
 /**
@@ -58,8 +58,11 @@ beforeAll(async () => {
   ]);
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'yrd-hub-plain-')), 'supergraph.graphql');
   writeFileSync(file, supergraph);
-  gateway = startCli(['gateway', '--supergraph', file, '--port', '0']);
+  supergraphFile = file;
+  gateway = startCli(['gateway', '--supergraph', file, '--port', '0', '--insecure-no-auth']);
 });
+
+let supergraphFile: string;
 
 afterAll(async () => {
   await gateway?.interrupt();
@@ -68,6 +71,7 @@ afterAll(async () => {
 
 test('serves a supergraph with no regional subgraph, joining entities across subgraphs', async () => {
   const [, url] = await gateway.waitFor(/at (http:\S+\/graphql)/);
+  expect(gateway.output()).toMatch(/INSECURE: --insecure-no-auth/);
   expect((await fetch(url.replace('/graphql', '/health'))).status).toBe(200);
   const result = await graphql(url, '{ books { isbn title author { id name } } }');
   expect(result.errors).toBeUndefined();
@@ -77,4 +81,10 @@ test('serves a supergraph with no regional subgraph, joining entities across sub
   ]);
   const author = await graphql(url, 'query($id: ID!) { author(id: $id) { name } }', { id: 'a2' });
   expect(author.data).toEqual({ author: { name: '茅盾' } });
+});
+
+test('the gateway will not start open by accident: it needs --identity or --insecure-no-auth', async () => {
+  const result = await runCli(['gateway', '--supergraph', supergraphFile, '--port', '0']);
+  expect(result.code).toBe(1);
+  expect(result.stderr).toMatch(/needs either --identity FILE .* or --insecure-no-auth/);
 });

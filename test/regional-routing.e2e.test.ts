@@ -3,7 +3,7 @@ import type { RunningHub } from '../launcher/hub';
 import { startGateway, RunningGateway } from '../gateway/server';
 import { readFileSync } from 'node:fs';
 import { repoPath } from '../subgraphs/shared/repo-path';
-import { DEMO_REGIONS, graphql, queryDatabase, startTestHub } from './support/hub';
+import { DEMO_REGIONS, graphql, queryDatabase, startTestHub, signInLike } from './support/hub';
 
 const WARNINGS = /* GraphQL */ `
   query CrossRegionWarnings($first: Int, $after: String, $regions: [String!]) {
@@ -173,7 +173,9 @@ describe('a region that is down or hangs', () => {
       regions,
       urlOverrides: { directory: hub.gateway.url.replace(/.*/, 'http://127.0.0.1:1/unused') },
       port: 0,
+      auth: hub.identity.gatewayAuth(),
     });
+    signInLike(gateway.graphqlUrl, hub);
   });
   afterAll(async () => {
     await gateway?.stop();

@@ -57,9 +57,10 @@ export async function relayOutbox(context: RelayContext, ids?: readonly string[]
 }
 
 async function send(context: RelayContext, message: OutboxMessage): Promise<void> {
-  const headers: Record<string, string> = message.acting_officer ? { 'x-officer': message.acting_officer } : {};
-  const operation = message.kind === 'DELIVER_TASK' ? DELIVER : REPORT;
-  const result = await context.hub.execute<Record<string, unknown>>(operation, { input: message.payload.input }, headers, SEND_TIMEOUT_MS);
+  // The hub service of this region sends it; the officer who dispatched travels in the input.
+  const delivering = message.kind === 'DELIVER_TASK';
+  const input = delivering && message.acting_officer ? { ...message.payload.input, dispatchedBy: message.acting_officer } : message.payload.input;
+  const result = await context.hub.execute<Record<string, unknown>>(delivering ? DELIVER : REPORT, { input }, {}, SEND_TIMEOUT_MS);
   const error = result.errors?.[0];
   if (error) {
     const code = String(error.extensions?.code ?? '');

@@ -48,6 +48,9 @@ export class ReceiveInspectionTaskInput {
   @Field(() => ID, { nullable: true })
   assigneeId?: string | null;
 
+  @Field(() => ID, { nullable: true, description: 'The lead officer who dispatched it (the relay sends on their behalf).' })
+  dispatchedBy?: string | null;
+
   @Field(() => String)
   scenarioCode!: string;
 
@@ -89,6 +92,15 @@ export class InspectionTaskReportInput {
  * A participant's work on its task, in its own region. Each change is reported to the lead
  * region through the outbox, written in the same transaction and sent once it commits.
  */
+/** Hub-internal mutations are sent by a region's hub service (the outbox relay), never by an officer. */
+function requireHubService(ctx: EnforcementContext) {
+  const actor = requireActor(ctx.actor);
+  if (!actor.roles.includes('SERVICE')) {
+    throw hubError('FORBIDDEN', 'this mutation is sent between regions by the hub itself (the outbox relay), not by officers', { officer: actor.officerId });
+  }
+  return actor;
+}
+
 @Resolver(() => InspectionTask)
 export class TaskMutations {
   @Mutation(() => InspectionTask, { description: 'Accepts a task (接收任务); of two officers accepting at once, the second gets CONFLICT.' })
@@ -126,14 +138,15 @@ export class TaskMutations {
   @Mutation(() => InspectionTask, { description: 'Hub-internal: stores a task delivered by the lead region, once however often it is delivered.' })
   @Directive('@routeBy(argument: "input.region")')
   async receiveInspectionTask(@Ctx() ctx: EnforcementContext, @Arg('input', () => ReceiveInspectionTaskInput) input: ReceiveInspectionTaskInput): Promise<InspectionTask> {
-    const actor = requireActor(ctx.actor);
+    const actor = requireHubService(ctx);
+    if (input.dispatchedBy && !parseGlobalId(input.dispatchedBy)) throw badInput('input.dispatchedBy', 'must be an officer id');
     if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
     if (!parseGlobalId(input.inspectionId)) throw badInput('input.inspectionId', `${JSON.stringify(input.inspectionId)} is not an inspection id`);
     if (!/^[1-9]\d{0,17}$/.test(input.participantRef)) throw badInput('input.participantRef', 'must be a local id');
     if (!isJurisdictionCode(input.jurisdiction) || !contains(ctx.region, input.jurisdiction)) throw badInput('input.jurisdiction', `must be a jurisdiction code inside region ${ctx.region}`);
     if (input.assigneeId && !parseGlobalId(input.assigneeId)) throw badInput('input.assigneeId', 'must be an officer id');
     const row = await inTransaction(ctx.db, (client) =>
-      receiveTask(client, { ...input, assigneeId: input.assigneeId ?? null, dispatchedBy: actor.officerId }),
+      receiveTask(client, { ...input, assigneeId: input.assigneeId ?? null, dispatchedBy: input.dispatchedBy ?? actor.officerId }),
     );
     return toTask(ctx.region, row);
   }
@@ -141,7 +154,7 @@ export class TaskMutations {
   @Mutation(() => Boolean, { description: "Hub-internal: updates the lead region's mirror of a participant's task; reports arriving late or twice never move it back." })
   @Directive('@routeBy(argument: "input.inspectionId")')
   async reportInspectionTaskStatus(@Ctx() ctx: EnforcementContext, @Arg('input', () => InspectionTaskReportInput) input: InspectionTaskReportInput): Promise<boolean> {
-    requireActor(ctx.actor);
+    requireHubService(ctx);
     const inspectionId = ownLocalId(ctx.region, input.inspectionId, 'input.inspectionId');
     if (!/^[1-9]\d{0,17}$/.test(input.participantRef)) throw badInput('input.participantRef', 'must be a local id');
     if (!parseGlobalId(input.taskId)) throw badInput('input.taskId', 'must be a task id');

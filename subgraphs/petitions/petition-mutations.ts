@@ -151,7 +151,7 @@ export class PetitionMutations {
   async registerPetition(@Ctx() ctx: PetitionsContext, @Arg('input', () => RegisterPetitionInput) input: RegisterPetitionInput) {
     const actor = requireActor(ctx.actor);
     const { headcount, registeredAt } = validateRegistration(ctx, input);
-    await checkPetitionersExist(ctx.hub, input.petitionerIds, { 'x-officer': actor.officerId });
+    await checkPetitionersExist(ctx.hub, input.petitionerIds);
     const row = await inTransaction(ctx.db, async (client) => {
       const petition = await insertPetition(client, {
         channel: input.channel,

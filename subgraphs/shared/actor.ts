@@ -1,36 +1,25 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import { GraphQLError } from 'graphql';
-import { parseGlobalId } from '../../auth/global-id';
+import type { RequestContext } from '../../auth/context-token';
 
 /**
- * Who acts in a request: the officer whose name goes into timelines and audit rows.
- *
- * Until verified callers exist, the officer is named by the `X-Officer` header (an officer's
- * global id, "330400:3"), which the gateway passes through. It is a declaration, not a proof:
- * the signed context token of the authorization work replaces it, and this module is the one
- * place that will read the token instead.
+ * Who acts in a request, as the gateway vouches for it in the signed context token (see
+ * auth/context-token.ts; the host verifies it before anything runs): the officer whose id goes
+ * into timelines and audit rows, their jurisdiction, agency, roles, purpose and grants.
  */
-export interface Actor {
-  officerId: string;
-  /** Region of the officer's own record (the prefix of their id). */
+export interface Actor extends RequestContext {
+  /** Region of the officer's own record (the prefix of their id), or the region a service acts for. */
   region: string;
 }
 
-export const ACTOR_HEADER = 'x-officer';
-
-export function actorFromHeaders(headers: IncomingHttpHeaders): Actor | null {
-  const value = headers[ACTOR_HEADER];
-  const text = Array.isArray(value) ? value[0] : value;
-  const parts = parseGlobalId(text);
-  return parts ? { officerId: text!, region: parts.region } : null;
+export function actorOf(context: RequestContext): Actor {
+  const region = context.officerId.startsWith('service:') ? context.officerId.slice('service:'.length) : context.officerId.split(':')[0];
+  return { ...context, region };
 }
 
-/** The acting officer, or an UNAUTHENTICATED error saying how to name one. */
+/** The acting officer, or UNAUTHENTICATED: a change must say who makes it. */
 export function requireActor(actor: Actor | null | undefined): Actor {
   if (!actor) {
-    throw new GraphQLError(`This change records who made it: send the header X-Officer with your officer id (for example "330400:1")`, {
-      extensions: { code: 'UNAUTHENTICATED' },
-    });
+    throw new GraphQLError('This change records who made it, and this request names nobody', { extensions: { code: 'UNAUTHENTICATED' } });
   }
   return actor;
 }

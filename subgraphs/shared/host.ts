@@ -3,10 +3,15 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import type { IncomingMessage } from 'node:http';
 import type { Pool } from 'pg';
 import { listen, RunningHttpServer } from '../../platform/apollo-http';
-import { actorFromHeaders } from './actor';
+import { GraphQLError } from 'graphql';
+import { ContextTokenError, ContextVerifier } from '../../auth/context-token';
+import { actorOf } from './actor';
 import type { HubContext, RegionSummary } from './context';
 import type { HubLink } from './hub-link';
 import type { SubgraphModule } from './subgraph-module';
+
+const refused = (reason: string) =>
+  new GraphQLError(`Unauthenticated: ${reason}`, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 
 /**
  * Serves subgraphs over HTTP. Each subgraph's schema and Apollo Server are built once and
@@ -43,6 +48,8 @@ export class SubgraphHost {
     host?: string;
     /** How often background work runs; 0 or absent: none (tests that count rows want quiet). */
     backgroundIntervalMs?: number;
+    /** Checks the gateway's context token on every request. */
+    verifier: ContextVerifier;
   }): Promise<RunningHttpServer> {
     const base: Omit<HubContext, 'actor'> = { db: options.db, regions: options.regions, hub: options.hub };
     const shared = options.region ? { ...base, region: options.region.code, regionName: options.region.name } : base;
@@ -50,7 +57,18 @@ export class SubgraphHost {
       options.subgraphs.map((name) => {
         const entry = this.servers.get(name);
         if (!entry) throw new Error(`this host was not built with the subgraph ${name}`);
-        return [`/${name}/graphql`, { server: entry.server, context: async (request: IncomingMessage) => entry.module.createContext({ ...shared, actor: actorFromHeaders(request.headers) }) }];
+        const context = async (request: IncomingMessage) => {
+          // Refused before anything executes — root fields, _entities and _service alike.
+          const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+          if (!token) throw refused('no context token: subgraphs answer the hub gateway only');
+          try {
+            return entry.module.createContext({ ...shared, actor: actorOf(await options.verifier.verify(token, name)) });
+          } catch (error) {
+            if (error instanceof ContextTokenError) throw refused(error.message);
+            throw error;
+          }
+        };
+        return [`/${name}/graphql`, { server: entry.server, context }];
       }),
     );
     const server = await listen({ port: options.port, host: options.host, routes });

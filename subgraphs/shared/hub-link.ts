@@ -9,7 +9,8 @@ import { request } from 'undici';
 export class HubLink {
   private gatewayUrl: string | undefined;
 
-  constructor(url?: string) {
+  /** `credentials` gives a caller token for this subgraph host itself (a service identity); without it, nothing is sent. */
+  constructor(private readonly credentials?: () => Promise<string>, url?: string) {
     this.gatewayUrl = url;
   }
 
@@ -29,9 +30,10 @@ export class HubLink {
     timeoutMs = 10_000,
   ): Promise<{ data?: T | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }> {
     if (!this.gatewayUrl) throw new Error('the hub gateway is not known yet');
+    if (!this.credentials) throw new Error('this subgraph host has no service identity to call the hub with');
     const response = await request(this.gatewayUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', ...headers, authorization: `Bearer ${await this.credentials()}` },
       body: JSON.stringify({ query, variables }),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,

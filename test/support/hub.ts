@@ -4,6 +4,8 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { stringify } from 'yaml';
 import { RunningHub, startHub } from '../../launcher/hub';
+import type { HubIdentity } from '../../launcher/hub-identity';
+import { signContextToken } from '../../auth/context-token';
 import { repoPath } from '../../subgraphs/shared/repo-path';
 import type { SeedScale } from '../../subgraphs/shared/subgraph-module';
 
@@ -47,10 +49,11 @@ export async function startTestHub(
   options: { regionsFile?: string; scale?: SeedScale; regionScale?: Record<string, Partial<SeedScale>>; backgroundIntervalMs?: number } = {},
 ): Promise<RunningHub> {
   await dropDatabases(prefix);
-  return startHub({
+  const hub = await startHub({
     regionsFile: options.regionsFile ?? writeRegionsFile(DEMO_REGIONS),
     supergraphFile: repoPath('schema', 'supergraph.graphql'),
-    dataDir: '(unused with a database URL)',
+    // PostgreSQL is the test server; the folder holds this hub's keys (identity providers, context key).
+    dataDir: mkdtempSync(path.join(os.tmpdir(), `yrd-hub-${prefix}-`)),
     databaseUrl: testDatabaseUrl(),
     databasePrefix: prefix,
     port: 0,
@@ -58,6 +61,63 @@ export async function startTestHub(
     seed: { seed: 7, scale: options.scale ?? TEST_SCALE, regionScale: options.regionScale },
     log: () => undefined,
   });
+  identities.set(hub.gateway.graphqlUrl, { identity: hub.identity, defaultOfficer: `${hub.regions.regions[0].code}:1`, tokens: new Map() });
+  return hub;
+}
+
+/** Requests to `gatewayUrl` (another gateway trusting the same providers) sign in as for `hub`. */
+export function signInLike(gatewayUrl: string, hub: RunningHub): void {
+  identities.set(gatewayUrl, identities.get(hub.gateway.graphqlUrl)!);
+}
+
+/** A caller token with any claims, from the demo provider of the jurisdiction's province (for officers the seed does not have). */
+export function tokenWithClaims(hub: RunningHub, claims: { id: string; jurisdiction: string; agency?: string | null; roles: string[] }): Promise<string> {
+  return hub.identity.demoToken(claims);
+}
+
+/** A context token as the gateway would sign it, for calling a subgraph directly. */
+export function contextTokenFor(hub: RunningHub, subgraph: string, officerId: string): Promise<string> {
+  const officer = hub.identity.demoOfficerById(officerId);
+  return signContextToken(hub.identity.contextKey, subgraph, {
+    officerId,
+    jurisdiction: officer.jurisdiction,
+    agency: officer.agency,
+    roles: officer.roles,
+    purpose: null,
+    grants: [],
+    requestId: 'test',
+  });
+}
+
+/** Per running test hub: how to sign its callers in. */
+const identities = new Map<string, { identity: HubIdentity; defaultOfficer: string; tokens: Map<string, Promise<string>> }>();
+
+/**
+ * A caller token for a seeded demo officer ("330400:1") of the hub serving `url`, from the
+ * demo identity provider of the officer's province, as a real caller would bring it.
+ */
+export function tokenFor(url: string, officerId: string): Promise<string> {
+  const entry = identities.get(url);
+  if (!entry) throw new Error(`no test hub serves ${url}`);
+  let token = entry.tokens.get(officerId);
+  if (!token) {
+    const officer = entry.identity.demoOfficerById(officerId);
+    entry.tokens.set(officerId, (token = entry.identity.demoToken({ ...officer, id: officerId })));
+  }
+  return token;
+}
+
+/**
+ * The headers a test request sends: `X-Officer: <id>` stands for "signed in as that demo
+ * officer" and becomes a bearer token; without it, the hub's first region's demo petition
+ * officer asks. An explicit `authorization` header (even empty) is sent as given.
+ */
+export async function authHeaders(url: string, headers: Record<string, string>): Promise<Record<string, string>> {
+  const { 'X-Officer': officer, 'x-officer': lower, ...rest } = headers;
+  if (Object.keys(rest).some((name) => name.toLowerCase() === 'authorization')) return rest;
+  const entry = identities.get(url);
+  if (!entry) return rest;
+  return { ...rest, authorization: `Bearer ${await tokenFor(url, officer ?? lower ?? entry.defaultOfficer)}` };
 }
 
 export interface GraphQLResult<T = any> {
@@ -74,7 +134,7 @@ export async function graphql<T = any>(
 ): Promise<GraphQLResult<T>> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...(await authHeaders(url, headers)) },
     body: JSON.stringify({ query, variables }),
   });
   return { status: response.status, ...((await response.json()) as object) };

@@ -1,0 +1,105 @@
+import { createLocalJWKSet, errors, JSONWebKeySet, jwtVerify, JWTVerifyGetKey, SignJWT } from 'jose';
+import type { Caller } from './caller-token';
+import type { SigningKey } from './keys';
+
+/**
+ * The context the gateway forwards to subgraphs: who asks (from the verified caller token),
+ * why (the stated purpose), and what sharing agreements grant the caller's jurisdiction. The
+ * gateway signs it with the hub's key for one subgraph (its audience) and at most 60 seconds;
+ * subgraphs hold only the public key. An officer's own token is useless at a subgraph, and a
+ * context token made for one subgraph is refused by another.
+ */
+
+export interface Grant {
+  /** Data category: PETITION_WARNINGS, PETITION_DETAILS, INSPECTIONS, PERSON_BASIC, PERSON_PERSONAL. */
+  category: string;
+  /** Jurisdiction (prefix) whose data the grant opens to the caller. */
+  owner: string;
+}
+
+export interface RequestContext {
+  officerId: string;
+  jurisdiction: string;
+  agency: string | null;
+  roles: string[];
+  purpose: string | null;
+  grants: Grant[];
+  requestId: string;
+}
+
+export const CONTEXT_ISSUER = 'yrd-hub-gateway';
+export const CONTEXT_LIFETIME_SECONDS = 60;
+export const contextAudience = (subgraph: string) => `yrd-hub:subgraph:${subgraph}`;
+
+export class ContextTokenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ContextTokenError';
+  }
+}
+
+export function requestContextOf(caller: Caller, purpose: string | null, grants: Grant[], requestId: string): RequestContext {
+  return { officerId: caller.id, jurisdiction: caller.jurisdiction, agency: caller.agency, roles: caller.roles, purpose, grants, requestId };
+}
+
+export async function signContextToken(key: SigningKey, subgraph: string, context: RequestContext): Promise<string> {
+  const { officerId, ...claims } = context;
+  return new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'yrd-context+jwt' })
+    .setIssuer(CONTEXT_ISSUER)
+    .setAudience(contextAudience(subgraph))
+    .setSubject(officerId)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + CONTEXT_LIFETIME_SECONDS)
+    .sign(key.privateKey);
+}
+
+const MAX_CACHED = 10_000;
+
+/** Checks context tokens at a subgraph: the hub's signature, this subgraph's audience, and age. */
+export class ContextVerifier {
+  private readonly keys: JWTVerifyGetKey;
+  private readonly verified = new Map<string, { context: RequestContext; expiresAt: number }>();
+
+  constructor(hubPublicKeys: JSONWebKeySet) {
+    this.keys = createLocalJWKSet(hubPublicKeys);
+  }
+
+  async verify(token: string, subgraph: string): Promise<RequestContext> {
+    const key = `${subgraph}\n${token}`;
+    const cached = this.verified.get(key);
+    if (cached && cached.expiresAt > Date.now()) return cached.context;
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(token, this.keys, {
+        issuer: CONTEXT_ISSUER,
+        audience: contextAudience(subgraph),
+        algorithms: ['ES256'],
+        typ: 'yrd-context+jwt',
+        maxTokenAge: `${CONTEXT_LIFETIME_SECONDS}s`,
+        requiredClaims: ['sub', 'exp', 'iat'],
+        clockTolerance: 5,
+      }));
+    } catch (error) {
+      throw new ContextTokenError(
+        error instanceof errors.JWTExpired
+          ? 'the context token has expired'
+          : error instanceof errors.JWTClaimValidationFailed
+            ? `the context token's ${error.claim} claim is not valid here`
+            : 'the context token does not verify',
+      );
+    }
+    const context: RequestContext = {
+      officerId: String(payload.sub),
+      jurisdiction: String(payload.jurisdiction),
+      agency: typeof payload.agency === 'string' ? payload.agency : null,
+      roles: Array.isArray(payload.roles) ? payload.roles.map(String) : [],
+      purpose: typeof payload.purpose === 'string' ? payload.purpose : null,
+      grants: Array.isArray(payload.grants) ? (payload.grants as Grant[]) : [],
+      requestId: String(payload.requestId ?? ''),
+    };
+    if (this.verified.size >= MAX_CACHED) this.verified.clear();
+    this.verified.set(key, { context, expiresAt: Number(payload.exp) * 1000 });
+    return context;
+  }
+}

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { GraphQLError } from 'graphql';
+import type { Caller } from '../auth/caller-token';
+import { AuthenticationError, CallerVerifier, IdentitySettings } from '../auth/caller-verifier';
+import { requestContextOf, RequestContext, signContextToken } from '../auth/context-token';
+import type { SigningKey } from '../auth/keys';
+
+/**
+ * The gateway's door: every GraphQL request must carry a caller token from a trusted identity
+ * provider (`Authorization: Bearer …`). It is verified before anything is planned or sent; a
+ * request without a valid one gets HTTP 401 and reaches no subgraph. What the gateway then
+ * forwards is not the caller's token but a context token it signs itself, per subgraph.
+ */
+
+export interface GatewayAuthSettings {
+  identity: IdentitySettings;
+  /** The hub's key for context tokens; subgraphs hold its public half. */
+  contextKey: SigningKey;
+}
+
+/** What a request carries through the gateway once its caller is known. */
+export interface AuthenticatedRequest {
+  caller: Caller;
+  context: RequestContext;
+  /** The context token for one subgraph, signed once per request and subgraph. */
+  contextTokenFor(subgraph: string): Promise<string>;
+}
+
+const PURPOSE = /^[A-Za-z][\w.-]{0,63}$/;
+const REQUEST_ID = /^[\w.-]{1,64}$/;
+
+function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(`${message}. Send "Authorization: Bearer <token>" with a token from your province's identity provider.`, {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: new Map([['www-authenticate', 'Bearer realm="yrd-hub"']]) } },
+  });
+}
+
+const header = (headers: IncomingHttpHeaders, name: string): string | undefined => {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+export class RequestAuthenticator {
+  private readonly verifier: CallerVerifier;
+
+  constructor(private readonly settings: GatewayAuthSettings) {
+    this.verifier = new CallerVerifier(settings.identity);
+  }
+
+  async authenticate(headers: IncomingHttpHeaders): Promise<AuthenticatedRequest> {
+    const authorization = header(headers, 'authorization');
+    if (!authorization) throw unauthenticated('No credentials');
+    const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i.exec(authorization.trim());
+    if (!match) throw unauthenticated('The Authorization header is not a bearer token');
+    let caller: Caller;
+    try {
+      caller = await this.verifier.verify(match[1]);
+    } catch (error) {
+      if (error instanceof AuthenticationError) throw unauthenticated(`Not accepted: ${error.message}`);
+      throw error;
+    }
+    const purpose = header(headers, 'x-purpose');
+    if (purpose !== undefined && !PURPOSE.test(purpose)) {
+      throw new GraphQLError('X-Purpose: must be a short name such as "petition-handling"', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+    }
+    const requestId = header(headers, 'x-request-id');
+    const context = requestContextOf(caller, purpose ?? null, [], requestId && REQUEST_ID.test(requestId) ? requestId : randomUUID());
+    const signed = new Map<string, Promise<string>>();
+    return {
+      caller,
+      context,
+      contextTokenFor: (subgraph) => {
+        let token = signed.get(subgraph);
+        if (!token) signed.set(subgraph, (token = signContextToken(this.settings.contextKey, subgraph, context)));
+        return token;
+      },
+    };
+  }
+}
