@@ -32,7 +32,7 @@ const REQUEST_ID = /^[\w.-]{1,64}$/;
 
 function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(`${message}. Send "Authorization: Bearer <token>" with a token from your province's identity provider.`, {
-    extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: new Map([['www-authenticate', 'Bearer realm="yrd-hub"']]) } },
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
   });
 }
 

@@ -41,6 +41,8 @@ type RegionResult = SubgraphResponse | EndpointUnavailableError;
 
 /** Where one fanned-out field starts and which regions it reads. */
 interface PageState {
+  /** The field's arguments were refused: it is null in every entity, the rest is served. */
+  refused?: boolean;
   targets: string[];
   first: number;
   start: CompositeCursor;
@@ -231,16 +233,22 @@ export class RegionalDataSource implements GraphQLDataSource {
       const scope = argumentValue(fanOut.field, 'regions', variables) as string[] | null | undefined;
       const unknown = (scope ?? []).filter((code) => !this.regions.has(code));
       const after = argumentValue(fanOut.field, 'after', variables);
-      const refuse = (error: GraphQLFormattedError) => ({ data: { _entities: entities }, errors: [...errors, error] });
+      const path = ['_entities', sent[0] ?? 0, fanOut.responseKey];
+      const refuse = (error: GraphQLFormattedError) => {
+        errors.push(error);
+        states.push({ refused: true, targets: [], first: 0, start: EMPTY_CURSOR, resumed: false });
+      };
       if (unknown.length) {
-        return refuse(gatewayError('BAD_USER_INPUT', `${fanOut.typeName}.${fanOut.field.name.value}: regions ${unknown.join(', ')} not served by this hub; known regions: ${this.regionCodes.join(', ')}`, ['_entities', sent[0] ?? 0], { field: 'regions' }));
+        refuse(gatewayError('BAD_USER_INPUT', `${fanOut.typeName}.${fanOut.field.name.value}: regions ${unknown.join(', ')} not served by this hub; known regions: ${this.regionCodes.join(', ')}`, path, { field: 'regions' }));
+        continue;
       }
       let start = EMPTY_CURSOR;
       if (after !== null && after !== undefined) {
         try {
           start = decodeCompositeCursor(after);
         } catch (error) {
-          return refuse({ message: (error as GraphQLError).message, path: ['_entities', sent[0] ?? 0], extensions: (error as GraphQLError).extensions });
+          refuse({ message: (error as GraphQLError).message, path, extensions: (error as GraphQLError).extensions });
+          continue;
         }
       }
       const requested = argumentValue(fanOut.field, 'first', variables);
@@ -301,8 +309,9 @@ export class RegionalDataSource implements GraphQLDataSource {
       analyzed.entityFanOuts.forEach((fanOut, i) => {
         const state = states[i];
         const pages = state.targets.map((region) => ({ region, value: (entityAt(region, position)?.[fanOut.responseKey] as Json | null | undefined) ?? null }));
-        entity[fanOut.responseKey] =
-          state.targets.length === 0
+        entity[fanOut.responseKey] = state.refused
+          ? null
+          : state.targets.length === 0
             ? emptyPage(fanOut.fanOut, state.start, state.resumed)
             : pages.every((page) => page.value === null)
               ? null

@@ -3,6 +3,7 @@ import { ApolloServer } from '@apollo/server';
 import { parse } from 'graphql';
 import { listen, RunningHttpServer } from '../platform/apollo-http';
 import { GatewayAuthSettings, RequestAuthenticator } from './authentication';
+import { OperationLimits, operationLimitsPlugin } from './operation-limits';
 import { PlainDataSource } from './plain-data-source';
 import type { RegionConfig } from './region-config';
 import { RegionalDataSource } from './regional-data-source';
@@ -25,6 +26,8 @@ export interface GatewayOptions {
    * work on plain supergraphs, 'insecure-no-auth' (anyone reaches every subgraph).
    */
   auth: GatewayAuthSettings | 'insecure-no-auth';
+  /** Depth, aliases, root fields and estimated cost a query may have (defaults in operation-limits.ts). */
+  limits?: Partial<OperationLimits>;
 }
 
 export interface RunningGateway extends RunningHttpServer {
@@ -54,9 +57,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       return source;
     },
   });
-  const server = new ApolloServer({
+  const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: process.env.NODE_ENV === 'development',
+    // The request pipeline, in order: authentication runs in the context function below, before
+    // any of these; then operation limits refuse what is too deep, wide or costly before planning.
+    plugins: [operationLimitsPlugin(options.limits)],
   });
   await server.start();
   let http: RunningHttpServer;

@@ -1,7 +1,7 @@
 import { diagnoseResidentId, makeResidentId, residentIdProblem } from '../auth/resident-id';
 import { certificateCheckCharacter, certificateNumberProblem, makeCertificateNumber } from '../subgraphs/personnel/certificate-number';
 import { demoRoster } from '../subgraphs/personnel/demo-roster';
-import { jurisdictionProblem } from '../subgraphs/personnel/jurisdictions';
+import { jurisdictionProblem } from '../subgraphs/shared/jurisdictions';
 import { normalisePhone } from '../subgraphs/personnel/phone';
 import { demoOfficers } from '../subgraphs/shared/demo-officers';
 

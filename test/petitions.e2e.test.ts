@@ -115,6 +115,29 @@ describe('automatic warnings', () => {
     expect(kinds).toEqual([[], [], ['REPEAT'], []]);
   });
 
+  test('registrations naming the same persons in opposite orders, all at once, neither deadlock nor fail', async () => {
+    const pairs = Array.from({ length: 16 }, (_, i) => (i % 2 ? ['330400:31', '330400:32'] : ['330400:32', '330400:31']));
+    const results = await Promise.all(pairs.map((petitionerIds) => register({ petitionerIds })));
+    expect(results.map((r) => r.errors?.[0]?.message ?? 'OK')).toEqual(pairs.map(() => 'OK'));
+    // Sixteen petitions each for two persons: one REPEAT warning each, however the race fell.
+    const rows = await queryDatabase(db('330400'), "SELECT subject_id, count(*)::int AS n FROM petitions.warnings WHERE kind = 'REPEAT' AND subject_id IN ('330400:31', '330400:32') GROUP BY subject_id ORDER BY subject_id");
+    expect(rows).toEqual([{ subject_id: '330400:31', n: 1 }, { subject_id: '330400:32', n: 1 }]);
+  });
+
+  test('warnings raised in one transaction page one by one, none skipped', async () => {
+    const created = await register({ petitionerIds: ['320500:41', '310000:42', '340100:43'] });
+    const raised = created.data.registerPetition.warnings.map((w: { id: string }) => w.id);
+    expect(raised).toHaveLength(3);
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 3; page += 1) {
+      const result: any = await graphql(hub.gateway.graphqlUrl, `query($after: String) { petitionWarnings(first: 1, after: $after, regions: ["330400"]) { edges { node { id } } pageInfo { endCursor } } }`, { after });
+      seen.push(result.data.petitionWarnings.edges[0].node.id);
+      after = result.data.petitionWarnings.pageInfo.endCursor;
+    }
+    expect([...seen].sort()).toEqual([...raised].sort());
+  });
+
   test('a group visit of 5 or more raises a GROUP_VISIT warning', async () => {
     const result = await register({ petitionerIds: ['330400:12', '330400:13'], groupVisit: true, headcount: 30 });
     expect(result.errors).toBeUndefined();
@@ -165,8 +188,8 @@ describe('the petition lifecycle', () => {
     const extended = await step('extendPetitionDeadline', id, ', days: 30, reason: "需调取银行流水"');
     expect(extended.data.r).toMatchObject({ deadline: { kind: 'HANDLING', daysLeft: 90 }, extension: { days: 30, reason: '需调取银行流水' } });
     const again = await step('extendPetitionDeadline', id, ', days: 5, reason: "再延"');
-    expect(again.errors?.[0].extensions?.code).toBe('INVALID_TRANSITION');
-    expect(again.errors?.[0].message).toMatch(/already extended by 30 days/);
+    expect(again.errors?.[0].extensions?.code).toBe('CONFLICT');
+    expect(again.errors?.[0].message).toMatch(/already extended by 330400:1/);
 
     expect((await step('replyToPetition', id, ', reply: "已督促企业支付欠薪"')).data.r).toMatchObject({ status: 'REPLIED', deadline: { kind: 'REVIEW_REQUEST' } });
     expect((await step('requestPetitionReview', id)).data.r).toMatchObject({ status: 'REVIEW', deadline: { kind: 'REVIEW_DECISION', daysLeft: 30 } });
@@ -201,6 +224,18 @@ describe('the petition lifecycle', () => {
     expect(results.map((r) => r.errors?.[0]?.extensions?.code ?? 'OK').sort()).toEqual(['CONFLICT', 'OK']);
     const [row] = await queryDatabase(db('330400'), 'SELECT status, version FROM petitions.petitions WHERE id = $1', [id.split(':')[1]]);
     expect(row).toEqual({ status: 'ACCEPTED', version: 2 });
+  });
+
+  test('closing before the petitioner’s 30-day window to ask for a review has passed is refused', async () => {
+    const created = await register({ petitionerIds: ['330400:24'] });
+    const id = created.data.registerPetition.id;
+    for (const [mutation, args] of [['acceptPetition', ''], ['startHandlingPetition', ''], ['replyToPetition', ', reply: "已答复"']]) {
+      expect((await step(mutation, id, args)).errors).toBeUndefined();
+    }
+    const early = await step('closePetition', id);
+    expect(early.errors?.[0].extensions?.code).toBe('INVALID_TRANSITION');
+    expect(early.errors?.[0].message).toMatch(/may ask for a review until/);
+    expect((await step('requestPetitionReview', id)).data.r.status).toBe('REVIEW');
   });
 
   test('a stale expectedVersion is refused with CONFLICT', async () => {
@@ -292,6 +327,8 @@ describe('refusals', () => {
       [{ groupVisit: true, headcount: 3 }, 'input.headcount'],
       [{ summary: '   ' }, 'input.summary'],
       [{ registeredAt: new Date(Date.now() + 86_400_000).toISOString() }, 'input.registeredAt'],
+      [{ registeredIn: '330421001' }, 'input.registeredIn'],
+      [{ registeredIn: '330499' }, 'input.registeredIn'],
     ];
     for (const [input, field] of cases) {
       const result = await register(input);
@@ -302,6 +339,27 @@ describe('refusals', () => {
     const badDate = await register({ registeredAt: 'yesterday' });
     expect(badDate.errors?.[0].message).toMatch(/registeredAt|DateTime/);
     expect(await countPetitions()).toBe(before);
+  });
+
+  test('a warning about a person who does not exist is refused naming input.subjectId', async () => {
+    const raise = (subjectId: string) =>
+      graphql(
+        hub.gateway.graphqlUrl,
+        `mutation($input: RaiseWarningInput!) { raisePetitionWarning(input: $input) { id } }`,
+        { input: { region: '330400', raisedIn: '330421', level: 'RED', kind: 'REPEAT', subjectId, summary: '测试' } },
+        JIAXING_OFFICER,
+      );
+    for (const subjectId of ['320500:99999', '999999:1']) {
+      const result = await raise(subjectId);
+      expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.subjectId' });
+    }
+  });
+
+  test('a bad cursor on a person’s petitions nulls that field only, not the person', async () => {
+    const result = await graphql(hub.gateway.graphqlUrl, `{ person(id: "320500:30") { name petitions(first: 2, after: "bogus") { edges { node { id } } } } }`);
+    expect(result.data.person.name).toEqual(expect.any(String));
+    expect(result.data.person.petitions).toBeNull();
+    expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   test('a change without credentials is refused with UNAUTHENTICATED (HTTP 401)', async () => {

@@ -4,6 +4,7 @@ import { parseGlobalId } from '../../auth/global-id';
 import { contains, isJurisdictionCode, owningRegion } from '../../auth/jurisdiction';
 import { AgencyKind } from '../shared/agency';
 import { badInput } from '../shared/errors';
+import { jurisdictionProblem } from '../shared/jurisdictions';
 import type { EnforcementContext } from './context';
 import { creditCodeProblem } from './credit-code';
 import type { NewInspection } from './inspection-repository';
@@ -148,6 +149,9 @@ interface Member {
  * Participants as given, checked one by one (the error names the index): a region of the hub, a
  * jurisdiction inside it, an inspecting agency, an officer of that region, and nobody already in.
  */
+/** One visit, a handful of agencies: more would be a campaign, not an inspection (and an easy flood). */
+export const MAX_PARTICIPANTS = 20;
+
 export function checkParticipants(
   ctx: EnforcementContext,
   participants: readonly ParticipantInput[],
@@ -155,7 +159,10 @@ export function checkParticipants(
   members: readonly Member[],
 ): NewParticipant[] {
   const regionCodes = ctx.regions.map((r) => r.code);
-  const seen = [...members];
+  if (members.length + participants.length > MAX_PARTICIPANTS) {
+    throw badInput(fieldOf(0).replace(/\[0\]$/, ''), `an inspection takes at most ${MAX_PARTICIPANTS} agencies, lead included; this would make ${members.length + participants.length}`);
+  }
+  const seen = new Set(members.map((m) => `${m.jurisdiction}|${m.agency}`));
   return participants.map((participant, index) => {
     const at = fieldOf(index);
     if (!regionCodes.includes(participant.region)) throw badInput(`${at}.region`, `${JSON.stringify(participant.region)} is not a region of this hub (${regionCodes.join(', ')})`);
@@ -164,10 +171,11 @@ export function checkParticipants(
       throw badInput(`${at}.jurisdiction`, `${participant.jurisdiction} is not inside region ${participant.region}`);
     }
     const agency = checkAgency(participant.agency, `${at}.agency`);
-    if (seen.some((m) => m.jurisdiction === participant.jurisdiction && m.agency === agency)) {
-      throw badInput(at, `${agency} of ${participant.jurisdiction} already takes part in this inspection`);
-    }
-    seen.push({ jurisdiction: participant.jurisdiction, agency });
+    const member = `${participant.jurisdiction}|${agency}`;
+    if (seen.has(member)) throw badInput(at, `${agency} of ${participant.jurisdiction} already takes part in this inspection`);
+    seen.add(member);
+    const problem = jurisdictionProblem(participant.region, participant.jurisdiction, { cityLevel: true });
+    if (problem) throw badInput(`${at}.jurisdiction`, problem);
     return { region: participant.region, jurisdiction: participant.jurisdiction, agency, officerId: checkOfficerId(participant.officerId, participant.region, `${at}.officerId`) };
   });
 }

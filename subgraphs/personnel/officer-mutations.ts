@@ -7,7 +7,7 @@ import { actingOfficerId } from './acting-officer';
 import { ownLocalId } from './local-id';
 import { certificateNumberProblem } from './certificate-number';
 import type { PersonnelContext } from './context';
-import { jurisdictionProblem } from './jurisdictions';
+import { jurisdictionProblem } from '../shared/jurisdictions';
 import { findOfficers, insertOfficer, NewOfficer, setOfficerActive, toOfficer } from './officer-repository';
 import { Officer, OfficerRole } from './officer-types';
 import { checkName, checkPhone } from './person-input';

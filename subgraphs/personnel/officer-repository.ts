@@ -4,7 +4,7 @@ import { toGlobalId } from '../../auth/global-id';
 import type { AgencyKind } from '../shared/agency';
 import type { KeysetPosition } from '../shared/pagination';
 import { SqlFilter } from '../shared/sql-filter';
-import { jurisdictionName } from './jurisdictions';
+import { jurisdictionName } from '../shared/jurisdictions';
 import { Officer, OfficerRole } from './officer-types';
 
 type Queryable = Pool | PoolClient;

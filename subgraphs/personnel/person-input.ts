@@ -1,7 +1,7 @@
 import { Field, InputType } from 'type-graphql';
 import { diagnoseResidentId } from '../../auth/resident-id';
 import { badInput, hubError } from '../shared/errors';
-import { jurisdictionProblem } from './jurisdictions';
+import { jurisdictionProblem } from '../shared/jurisdictions';
 import { KeyPersonCategory } from './person-types';
 import type { NewPerson } from './person-repository';
 import { normalisePhone } from './phone';

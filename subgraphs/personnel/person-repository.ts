@@ -3,7 +3,7 @@ import { toGlobalId } from '../../auth/global-id';
 import { residentIdFacts } from '../../auth/resident-id';
 import type { KeysetPosition } from '../shared/pagination';
 import { SqlFilter } from '../shared/sql-filter';
-import { jurisdictionName } from './jurisdictions';
+import { jurisdictionName } from '../shared/jurisdictions';
 import { Gender, KeyPersonCategory, Person } from './person-types';
 
 type Queryable = Pool | PoolClient;

@@ -8,7 +8,7 @@ import { seedOnce } from '../shared/seed-once';
 import type { SeedOptions } from '../shared/subgraph-module';
 import { makeCertificateNumber } from './certificate-number';
 import { demoRoster } from './demo-roster';
-import { jurisdictionName } from './jurisdictions';
+import { jurisdictionName } from '../shared/jurisdictions';
 import { OfficerRole } from './officer-role';
 import { KeyPersonCategory } from './key-person-category';
 

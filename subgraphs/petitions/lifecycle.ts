@@ -9,7 +9,8 @@
  *   ACCEPTED ── startHandling ──► HANDLING ── reply ──► REPLIED
  *   REPLIED ── requestReview (within 30 days) ──► REVIEW ── decideReview ──► REVIEW (decided)
  *   REVIEW (decided) ── requestReReview (within 30 days) ──► RE_REVIEW ── decideReReview ──► CLOSED
- *   REPLIED or REVIEW (decided) ── close ──► CLOSED; after re-review the matter is closed for good.
+ *   REPLIED or REVIEW (decided) ── close ──► CLOSED, once the petitioner's 30-day window to ask
+ *   for a review (or re-review) has passed unused; after re-review the matter is closed for good.
  */
 
 export enum PetitionStatus {
@@ -102,7 +103,7 @@ export function currentDeadline(facts: LifecycleFacts): Deadline | null {
 
 /** Whole days from `now` to `dueAt`, rounded up; negative once the deadline has passed. */
 export function daysLeft(dueAt: Date, now: Date): number {
-  return Math.ceil((dueAt.getTime() - now.getTime()) / DAY_MS);
+  return Math.ceil((dueAt.getTime() - now.getTime()) / DAY_MS) || 0; // never -0: JSON would print it as 0 anyway
 }
 
 /**
@@ -129,6 +130,10 @@ export function planTransition(
     case 'extend':
       if (!from(PetitionStatus.ACCEPTED, PetitionStatus.HANDLING)) return refuse('ACCEPTED or HANDLING');
       if (facts.extensionDays !== null) return { refused: `the handling deadline was already extended by ${facts.extensionDays} days; the regulation allows one extension` };
+      {
+        const due = currentDeadline(facts)!.dueAt;
+        if (now > due) return { refused: `the handling deadline passed on ${due.toISOString()}; an extension is decided before it expires` };
+      }
       return { to: status };
     case 'reply':
       return from(PetitionStatus.HANDLING) ? { to: PetitionStatus.REPLIED, stamp: 'repliedAt' } : refuse('HANDLING');
@@ -150,10 +155,32 @@ export function planTransition(
     }
     case 'decideReReview':
       return from(PetitionStatus.RE_REVIEW) ? { to: PetitionStatus.CLOSED } : refuse('RE_REVIEW');
-    case 'close':
-      if (from(PetitionStatus.REPLIED) || (from(PetitionStatus.REVIEW) && facts.reviewDecidedAt)) return { to: PetitionStatus.CLOSED };
-      return refuse('REPLIED, or REVIEW with the review decided');
+    case 'close': {
+      if (!from(PetitionStatus.REPLIED) && !(from(PetitionStatus.REVIEW) && facts.reviewDecidedAt)) return refuse('REPLIED, or REVIEW with the review decided');
+      // The petitioner's right to ask for a review (or re-review) runs 30 days; closing earlier would take it away.
+      const windowEnds = after(status === PetitionStatus.REPLIED ? facts.repliedAt! : facts.reviewDecidedAt!, REQUEST_WINDOW_DAYS);
+      if (now <= windowEnds) return { refused: `the petitioner may ask for a ${status === PetitionStatus.REPLIED ? 'review' : 're-review'} until ${windowEnds.toISOString()}; close it after that` };
+      return { to: PetitionStatus.CLOSED };
+    }
   }
+}
+
+/** "accepted", "extended", …: for messages about a step already taken. */
+export function describePast(action: PetitionAction): string {
+  const words: Record<PetitionAction, string> = {
+    assign: 'assigned',
+    decline: 'declined',
+    accept: 'accepted',
+    startHandling: 'taken into handling',
+    extend: 'extended',
+    reply: 'replied to',
+    requestReview: 'sent to review',
+    decideReview: 'decided on review',
+    requestReReview: 'sent to re-review',
+    decideReReview: 'decided on re-review',
+    close: 'closed',
+  };
+  return words[action];
 }
 
 function describe(action: PetitionAction): string {

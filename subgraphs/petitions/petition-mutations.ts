@@ -1,15 +1,15 @@
 import { Arg, Ctx, Directive, Field, ID, InputType, Int, Mutation, Resolver } from 'type-graphql';
-import { contains, isJurisdictionCode } from '../../auth/jurisdiction';
 import { parseGlobalId } from '../../auth/global-id';
 import { requireActor } from '../shared/actor';
 import { AgencyKind } from '../shared/agency';
 import { inTransaction } from '../shared/db';
 import { badInput, hubError } from '../shared/errors';
 import type { PetitionsContext } from './context';
-import { DAY_MS, MAX_EXTENSION_DAYS, PetitionAction, planTransition } from './lifecycle';
+import { DAY_MS, describePast, MAX_EXTENSION_DAYS, PetitionAction, planTransition } from './lifecycle';
+import { checkAgencyJurisdiction, checkLocalJurisdiction } from './jurisdiction-check';
 import { parseLocalId } from './petition-resolver';
-import { factsOf, findPetitions, insertPetition, insertPetitionEvent, PetitionChange, toPetition, updatePetition } from './petition-repository';
-import { checkPetitionersExist } from './petitioner-check';
+import { factsOf, findPetitions, insertPetition, insertPetitionEvent, lastPetitionEvent, PetitionChange, toPetition, updatePetition } from './petition-repository';
+import { checkPersonsExist } from './petitioner-check';
 import { Petition, PetitionChannel } from './types';
 import { GROUP_VISIT_HEADCOUNT, raiseRegistrationWarnings } from './warning-rules';
 
@@ -51,8 +51,7 @@ export class RegisterPetitionInput {
 
 function validateRegistration(ctx: PetitionsContext, input: RegisterPetitionInput): { headcount: number; registeredAt: Date } {
   if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
-  if (!isJurisdictionCode(input.registeredIn)) throw badInput('input.registeredIn', `must be a 6-digit jurisdiction code, but got ${JSON.stringify(input.registeredIn)}`);
-  if (!contains(ctx.region, input.registeredIn)) throw badInput('input.registeredIn', `${input.registeredIn} is not inside region ${ctx.region}`);
+  checkLocalJurisdiction(ctx.region, 'input.registeredIn', input.registeredIn);
   for (const [field, limit] of [['category', LIMITS.category], ['summary', LIMITS.summary], ['content', LIMITS.content]] as const) {
     const value = input[field].trim();
     if (!value) throw badInput(`input.${field}`, 'must not be empty');
@@ -102,7 +101,19 @@ async function takeStep(ctx: PetitionsContext, id: string, action: PetitionActio
     }
     const now = new Date();
     const plan = planTransition(factsOf(current), action, now);
-    if ('refused' in plan) throw hubError('INVALID_TRANSITION', `petition ${id}: ${plan.refused}`, { id, status: current.status, action });
+    if ('refused' in plan) {
+      // Doing what someone has just done (two officers accepting at once) is a conflict, not a
+      // wrong step: however the race falls, the loser hears who got there first.
+      const last = await lastPetitionEvent(client, localId);
+      if (last?.action === action) {
+        throw hubError('CONFLICT', `petition ${id} was already ${describePast(action)} by ${last.officer_id ?? 'a rule'} at ${last.at.toISOString()}; reload it`, {
+          id,
+          status: current.status,
+          currentVersion: current.version,
+        });
+      }
+      throw hubError('INVALID_TRANSITION', `petition ${id}: ${plan.refused}`, { id, status: current.status, action });
+    }
     const change: PetitionChange = { ...input.change };
     if (plan.stamp === 'acceptedAt') change.accepted_at = now;
     if (plan.stamp === 'repliedAt') change.replied_at = now;
@@ -151,7 +162,7 @@ export class PetitionMutations {
   async registerPetition(@Ctx() ctx: PetitionsContext, @Arg('input', () => RegisterPetitionInput) input: RegisterPetitionInput) {
     const actor = requireActor(ctx.actor);
     const { headcount, registeredAt } = validateRegistration(ctx, input);
-    await checkPetitionersExist(ctx.hub, input.petitionerIds);
+    await checkPersonsExist(ctx.hub, input.petitionerIds, (index) => `input.petitionerIds[${index}]`);
     const row = await inTransaction(ctx.db, async (client) => {
       const petition = await insertPetition(client, {
         channel: input.channel,
@@ -182,7 +193,7 @@ export class PetitionMutations {
     @noteArg() note: string | null,
     @versionArg() expectedVersion: number | null,
   ) {
-    if (!isJurisdictionCode(jurisdiction)) throw badInput('jurisdiction', `must be a 6-digit jurisdiction code, but got ${JSON.stringify(jurisdiction)}`);
+    checkAgencyJurisdiction(ctx.region, 'jurisdiction', jurisdiction);
     return takeStep(ctx, id, 'assign', { note, expectedVersion, change: { handling_agency: agency, handling_jurisdiction: jurisdiction } });
   }
 

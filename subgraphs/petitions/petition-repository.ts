@@ -261,6 +261,15 @@ export async function insertPetitionEvent(
   );
 }
 
+/** The latest step taken on a petition, if any. */
+export async function lastPetitionEvent(client: PoolClient, petitionId: string): Promise<{ action: string; officer_id: string | null; at: Date } | undefined> {
+  const { rows } = await client.query<{ action: string; officer_id: string | null; at: Date }>(
+    'SELECT action, officer_id, at FROM petitions.petition_events WHERE petition_id = $1 ORDER BY at DESC, id DESC LIMIT 1',
+    [petitionId],
+  );
+  return rows[0];
+}
+
 /** Histories of several petitions in one statement, oldest step first. */
 export async function listPetitionEvents(db: Pool, petitionIds: readonly string[]): Promise<PetitionEvent[][]> {
   const { rows } = await db.query<{ petition_id: string; action: string; from_status: PetitionStatus | null; to_status: PetitionStatus; officer_id: string | null; note: string | null; at: Date }>(
@@ -282,11 +291,11 @@ export async function listPetitionEvents(db: Pool, petitionIds: readonly string[
   return petitionIds.map((id) => byPetition.get(id) ?? []);
 }
 
-/** How many petitions `personId` brought in this region since `since` (the repeat-petition rule). */
-export async function countRecentPetitions(client: PoolClient, personId: string, since: Date): Promise<number> {
+/** How many petitions `personId` brought in this region from `since` up to `until` (the repeat-petition rule). */
+export async function countRecentPetitions(client: PoolClient, personId: string, since: Date, until: Date): Promise<number> {
   const { rows } = await client.query<{ count: string }>(
-    'SELECT count(*) FROM petitions.petitioners WHERE person_id = $1 AND registered_at >= $2',
-    [personId, since],
+    'SELECT count(*) FROM petitions.petitioners WHERE person_id = $1 AND registered_at >= $2 AND registered_at <= $3',
+    [personId, since, until],
   );
   return Number(rows[0].count);
 }

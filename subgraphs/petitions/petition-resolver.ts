@@ -79,7 +79,8 @@ export class PetitionResolver {
     if (!facts) return null;
     const now = new Date();
     const left = daysLeft(facts.dueAt, now);
-    return { kind: facts.kind, dueAt: facts.dueAt, daysLeft: left, overdue: facts.dueAt < now, officersOwe: facts.officersOwe };
+    // Overdue means officers are late; a petitioner's unused window simply lapses.
+    return { kind: facts.kind, dueAt: facts.dueAt, daysLeft: left, overdue: facts.officersOwe && facts.dueAt < now, officersOwe: facts.officersOwe };
   }
 
   @FieldResolver(() => Date, { nullable: true, description: 'When the running deadline falls due (same as deadline.dueAt).' })

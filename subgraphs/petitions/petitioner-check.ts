@@ -2,12 +2,12 @@ import type { HubLink } from '../shared/hub-link';
 import { badInput } from '../shared/errors';
 
 /**
- * Before a petition names its petitioners, ask their home regions (through the hub) whether
+ * Before a petition or warning names persons, ask their home regions (through the hub) whether
  * they exist. Only a definite "no such person" refuses the registration: when a home region
  * cannot be reached, an officer at the reception desk must still be able to register the
  * visit, and the reference resolves once the region is back.
  */
-export async function checkPetitionersExist(hub: HubLink, personIds: readonly string[]): Promise<void> {
+export async function checkPersonsExist(hub: HubLink, personIds: readonly string[], fieldOf: (index: number) => string): Promise<void> {
   if (!hub.url || personIds.length === 0) return;
   const query = `query PetitionerCheck(${personIds.map((_, i) => `$p${i}: ID!`).join(', ')}) {
     ${personIds.map((_, i) => `p${i}: person(id: $p${i}) { id }`).join('\n    ')}
@@ -24,10 +24,10 @@ export async function checkPetitionersExist(hub: HubLink, personIds: readonly st
     const index = typeof path?.[0] === 'string' && /^p\d+$/.test(path[0]) ? Number(path[0].slice(1)) : -1;
     if (index < 0) continue;
     if (error.extensions?.code === 'NOT_FOUND') {
-      throw badInput(`input.petitionerIds[${index}]`, `no person ${personIds[index]} exists in that region's records`);
+      throw badInput(fieldOf(index), `no person ${personIds[index]} exists in that region's records`);
     }
     if (error.extensions?.code === 'UNKNOWN_REGION') {
-      throw badInput(`input.petitionerIds[${index}]`, `${personIds[index]} names a region this hub does not serve`);
+      throw badInput(fieldOf(index), `${personIds[index]} names a region this hub does not serve`);
     }
   }
 }

@@ -90,7 +90,7 @@ export class PetitionDeadline {
   @Field(() => Int, { description: 'Whole days left, rounded up; negative once past.' })
   daysLeft!: number;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: "True when officers owe the next step and its deadline has passed." })
   overdue!: boolean;
 
   @Field(() => Boolean, { description: 'True when officers owe the next step; false for the petitioner\'s own windows.' })

@@ -1,12 +1,13 @@
 import { Arg, Ctx, Directive, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { contains, isJurisdictionCode } from '../../auth/jurisdiction';
 import { parseGlobalId } from '../../auth/global-id';
 import { requireActor } from '../shared/actor';
 import { inTransaction } from '../shared/db';
 import { badInput, hubError } from '../shared/errors';
 import { regionPage } from '../shared/pagination';
 import type { PetitionsContext } from './context';
+import { checkLocalJurisdiction } from './jurisdiction-check';
 import { parseLocalId } from './petition-resolver';
+import { checkPersonsExist } from './petitioner-check';
 import { Petition, PetitionWarning, PetitionWarningConnection, WarningAction, WarningEvent, WarningKind, WarningLevel, WarningStatus } from './types';
 import { findWarnings, insertWarning, insertWarningEvent, listWarnings, markAcknowledged, toWarning, updateWarning, warningPosition } from './warning-repository';
 
@@ -114,9 +115,9 @@ export class PetitionWarningResolver {
   async raisePetitionWarning(@Ctx() ctx: PetitionsContext, @Arg('input', () => RaiseWarningInput) input: RaiseWarningInput) {
     const actor = requireActor(ctx.actor);
     if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
-    if (!isJurisdictionCode(input.raisedIn)) throw badInput('input.raisedIn', `must be a 6-digit jurisdiction code, but got ${JSON.stringify(input.raisedIn)}`);
-    if (!contains(ctx.region, input.raisedIn)) throw badInput('input.raisedIn', `${input.raisedIn} is not inside region ${ctx.region}`);
+    checkLocalJurisdiction(ctx.region, 'input.raisedIn', input.raisedIn);
     if (!parseGlobalId(input.subjectId)) throw badInput('input.subjectId', 'must be a global person id such as "320500:17"');
+    await checkPersonsExist(ctx.hub, [input.subjectId], () => 'input.subjectId');
     const summary = input.summary.trim();
     if (!summary) throw badInput('input.summary', 'must not be empty');
     if (summary.length > 200) throw badInput('input.summary', 'must be at most 200 characters');
@@ -184,6 +185,16 @@ export class PetitionWarningResolver {
       const [current] = await findWarnings(client, [localId]);
       if (!current) throw hubError('NOT_FOUND', `No petition warning ${id}`, { id });
       const refused = refusal(current.status, current.level);
+      if (refused) {
+        // Two officers resolving (or escalating) at once: the loser hears it was just done.
+        const { rows } = await client.query<{ action: string; officer_id: string | null }>(
+          'SELECT action, officer_id FROM petitions.warning_events WHERE warning_id = $1 ORDER BY at DESC, id DESC LIMIT 1',
+          [localId],
+        );
+        if (rows[0]?.action === action) {
+          throw hubError('CONFLICT', `warning ${id} was just ${action.toLowerCase()} by ${rows[0].officer_id ?? 'a rule'}; reload it`, { id, status: current.status });
+        }
+      }
       if (refused) throw hubError('INVALID_TRANSITION', `cannot ${action.toLowerCase().replace(/ed$/, 'e')} warning ${id}: ${refused}`, { id, status: current.status });
       try {
         await insertWarningEvent(client, { warningId: localId, action, officerId: actor.officerId, officerRegion: actor.region, note });

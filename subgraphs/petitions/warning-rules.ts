@@ -53,12 +53,17 @@ export async function raiseRegistrationWarnings(client: PoolClient, region: stri
     });
   }
 
-  for (const personId of new Set(petition.petitioner_ids)) {
-    // Serialises registrations for the same person, so that two at once cannot both miss
-    // (or both raise) the warning the third petition calls for.
-    await client.query("SELECT pg_advisory_xact_lock(hashtext('petitions.repeat'), hashtext($1))", [personId]);
+  // Serialises registrations for the same persons, so that two at once cannot both miss (or
+  // both raise) the warning a third petition calls for. All locks in one statement and in one
+  // order: two registrations naming [A, B] and [B, A] must queue, not deadlock.
+  const persons = [...new Set(petition.petitioner_ids)].sort();
+  await client.query(
+    "SELECT pg_advisory_xact_lock(hashtext('petitions.repeat'), hashtext(person_id)) FROM unnest($1::text[]) AS person_id ORDER BY person_id",
+    [persons],
+  );
+  for (const personId of persons) {
     const since = new Date(petition.registered_at.getTime() - REPEAT_WINDOW_DAYS * DAY_MS);
-    const count = await countRecentPetitions(client, personId, since);
+    const count = await countRecentPetitions(client, personId, since, petition.registered_at);
     if (count < REPEAT_THRESHOLD) continue;
     const { rowCount } = await client.query(
       `SELECT 1 FROM petitions.warnings

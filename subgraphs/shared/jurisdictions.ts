@@ -2,7 +2,8 @@ import { countiesOf, DELTA_JURISDICTIONS } from '../../auth/delta-jurisdictions'
 import { contains, isJurisdictionCode, levelOf } from '../../auth/jurisdiction';
 
 /**
- * Which jurisdiction codes a region's personnel records may carry. The hub's catalogue
+ * Which jurisdiction codes a region's records may carry (a household registration, where a
+ * petition or warning was registered, an agency). The hub's catalogue
  * (auth/delta-jurisdictions.ts) lists the counties of the demo cities only; for a city whose
  * counties it does not list, any well-formed county or street code inside the city is accepted.
  */
