@@ -1,0 +1,58 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { startHub } from '../../launcher/hub';
+import { repoPath } from '../../subgraphs/shared/repo-path';
+import type { SeedScale } from '../../subgraphs/shared/subgraph-module';
+import { childArgs, reportFailure, reportReady, serveIpc } from '../lib/ipc';
+
+export interface HubChildArgs {
+  regions: ReadonlyArray<{ code: string; name: string }>;
+  databaseUrl: string;
+  databasePrefix: string;
+  /** Keys and the regions file live here (kept, so a reused database meets the same keys). */
+  dataDir: string;
+  scale: SeedScale;
+  regionScale?: Record<string, Partial<SeedScale>>;
+  /** The demo officer whose caller token the benchmark sends ("330400:1"). */
+  officer: string;
+}
+
+/**
+ * Child process: a whole hub (startHub: migrations, seed once, every region's subgraphs and
+ * the regional gateway) on the benchmark's PostgreSQL, with background work off.
+ */
+async function main(): Promise<void> {
+  const args = childArgs<HubChildArgs>();
+  mkdirSync(args.dataDir, { recursive: true });
+  const regionsFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'yrd-bench-regions-')), 'regions.yaml');
+  writeFileSync(regionsFile, stringify({ regional_subgraphs: ['petitions', 'dossier', 'enforcement', 'personnel'], regions: args.regions }));
+  const started = Date.now();
+  const hub = await startHub({
+    regionsFile,
+    supergraphFile: repoPath('schema', 'supergraph.graphql'),
+    dataDir: args.dataDir,
+    databaseUrl: args.databaseUrl,
+    databasePrefix: args.databasePrefix,
+    port: 0,
+    host: '127.0.0.1',
+    backgroundIntervalMs: 0,
+    seed: { seed: 2026, scale: args.scale, regionScale: args.regionScale },
+    log: () => undefined,
+  });
+  const officer = hub.identity.demoOfficerById(args.officer);
+  // Long enough for a 5-minute soak and the volume workload.
+  const token = await hub.identity.demoToken({ ...officer, id: args.officer }, 4 * 3600);
+  serveIpc({
+    statements: () => hub.statementCount(),
+    memory: () => process.memoryUsage(),
+    stop: async () => {
+      await Promise.race([hub.stop(), new Promise((resolve) => setTimeout(resolve, 10_000))]).catch(() => undefined);
+      setImmediate(() => process.exit(0));
+    },
+  });
+  reportReady({ url: hub.gateway.graphqlUrl, token, startMs: Date.now() - started });
+}
+
+main().catch(reportFailure);

@@ -1,0 +1,474 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { DELTA_CITIES } from '../auth/delta-jurisdictions';
+import { connectExternalPostgres, PostgresServer, startEmbeddedPostgres } from '../launcher/postgres';
+import { repoPath } from '../subgraphs/shared/repo-path';
+import type { SeedScale } from '../subgraphs/shared/subgraph-module';
+import { composeClassic } from './classic/compose';
+import { expectedSmallResult, expectedStandardResult, generateData, SMALL_QUERY, STANDARD_QUERY } from './classic/data';
+import type { SubgraphName } from './classic/subgraphs';
+import { summariseProfile } from './cpuprofile-top';
+import { Child, rssOf, startChild } from './lib/ipc';
+import { Checked, checkTarget, equalsJson, post, Round, runLoad, runSequential, summarise, Summary, Target } from './lib/load';
+import type { GatewayKind } from './proc/gateway';
+import type { HubChildArgs } from './proc/hub';
+
+/**
+ * `npm run bench`: builds, then starts everything itself on loopback and prints one table.
+ *
+ *   node dist/bench/run.js [--volume] [--profile] [--only standard,overhead,fanout,memory]
+ *
+ * Settings (environment): BENCH_ROUNDS (5), BENCH_SECONDS (5, per round of the standard
+ * workload), BENCH_LATENCY_SECONDS (3, per round of the latency workloads), BENCH_CONNECTIONS
+ * (32), BENCH_SOAK_SECONDS (30; the issue's 5-minute run is 300), BENCH_VOLUME=1 (= --volume),
+ * BENCH_PROFILE=1 (= --profile), BENCH_WRITE=0 (do not touch BENCHMARKS.md), DATABASE_URL
+ * (a PostgreSQL server for the hub workloads; else an embedded one in $TMPDIR/yrd-hub-bench).
+ */
+
+const argv = process.argv.slice(2);
+const flag = (name: string, env: string) => argv.includes(`--${name}`) || process.env[env] === '1';
+const num = (env: string, fallback: number) => (process.env[env] ? Number(process.env[env]) : fallback);
+const onlyArg = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? (argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined);
+const only = onlyArg ? new Set(onlyArg.split(',')) : undefined;
+
+const config = {
+  rounds: num('BENCH_ROUNDS', 5),
+  seconds: num('BENCH_SECONDS', 5),
+  latencySeconds: num('BENCH_LATENCY_SECONDS', 3),
+  warmupSeconds: num('BENCH_WARMUP_SECONDS', 3),
+  connections: num('BENCH_CONNECTIONS', 32),
+  soakSeconds: num('BENCH_SOAK_SECONDS', 30),
+  volume: flag('volume', 'BENCH_VOLUME'),
+  profile: flag('profile', 'BENCH_PROFILE'),
+  write: process.env.BENCH_WRITE !== '0',
+  subgraphCache: process.env.BENCH_SUBGRAPH_CACHE !== '0',
+};
+const wants = (section: string) => !only || only.has(section);
+
+/** Sizes of the classic data: about 85 KB per answer of the standard query. */
+const DATA_OPTIONS = { users: 10, products: 10, reviewsPerUser: 3, topProducts: 5, seed: 2026 };
+const DEMO_CODES = ['310000', '320500', '330400', '340100'];
+const FAN_OUT_SCALE: SeedScale = { persons: 200, petitions: 200, warnings: 100, inspections: 20, officersPerAgency: 1 };
+const VOLUME_PETITIONS = 1_000_000;
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const ms = (v: number) => (Number.isFinite(v) ? (v < 10 ? v.toFixed(2) : v.toFixed(1)) : '–');
+const mb = (bytes: number | undefined) => (bytes === undefined ? '?' : `${(bytes / 1048576).toFixed(0)} MB`);
+
+interface Row {
+  workload: string;
+  target: string;
+  rps?: string;
+  p50?: string;
+  p99?: string;
+  note: string;
+}
+
+function rowOf(workload: string, target: string, s: Summary | undefined, note: string, withRps = true): Row {
+  if (!s) return { workload, target, note };
+  if (s.failed) return { workload, target, rps: 'FAILED', note: s.failed };
+  return { workload, target, rps: withRps ? s.rps.toFixed(0) : undefined, p50: ms(s.p50), p99: ms(s.p99), note };
+}
+
+function table(rows: Row[]): string {
+  const lines = ['| workload | target | req/s | p50 ms | p99 ms | ratio / notes |', '| --- | --- | ---: | ---: | ---: | --- |'];
+  for (const r of rows) lines.push(`| ${r.workload} | ${r.target} | ${r.rps ?? ''} | ${r.p50 ?? ''} | ${r.p99 ?? ''} | ${r.note} |`);
+  return lines.join('\n');
+}
+
+/** Rounds interleaved across targets (order rotated each round), so that drift in the machine's load spreads evenly. */
+async function interleaved(targets: Checked[], rounds: number, run: (t: Checked) => Promise<Round>): Promise<Map<string, Summary>> {
+  const results = new Map<string, Round[]>(targets.map((t) => [t.name, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < targets.length; i++) {
+      const target = targets[(i + r) % targets.length];
+      const round = await run(target);
+      results.get(target.name)!.push(round);
+      log(`  round ${r + 1}/${rounds} ${target.name}: ${round.rps.toFixed(0)} req/s, p50 ${ms(round.p50)} ms, p99 ${ms(round.p99)} ms${round.failed ? ` FAILED: ${round.failed}` : ''}`);
+    }
+  }
+  return new Map([...results].map(([name, rs]) => [name, summarise(rs)]));
+}
+
+const GATEWAY_LABEL: Record<GatewayKind, string> = {
+  hub: 'YRD Hub gateway (plain mode)',
+  apollo: 'stock @apollo/gateway 2.14.4',
+  hive: '@graphql-hive/gateway 2.15.1',
+};
+
+interface Classic {
+  subgraphs: Child;
+  urls: Record<SubgraphName, string>;
+  supergraphFile: string;
+  gateways: Map<GatewayKind, { child?: Child; url?: string; startRss?: number; error?: string }>;
+}
+
+async function startClassic(): Promise<Classic> {
+  const data = generateData(DATA_OPTIONS);
+  const { child: subgraphs, ready } = await startChild<{ urls: Record<SubgraphName, string> }>('subgraphs', { dataOptions: DATA_OPTIONS, cache: config.subgraphCache });
+  const supergraphFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'yrd-bench-')), 'supergraph.graphql');
+  writeFileSync(supergraphFile, composeClassic(data, ready.urls));
+  const gateways: Classic['gateways'] = new Map();
+  for (const kind of ['hub', 'apollo', 'hive'] as GatewayKind[]) {
+    try {
+      const { child, ready: g } = await startChild<{ url: string }>('gateway', { kind, supergraphFile }, { execArgv: ['--expose-gc'] });
+      gateways.set(kind, { child, url: g.url, startRss: rssOf(child.pid) });
+    } catch (error) {
+      gateways.set(kind, { error: (error as Error).message.split('\n')[0] });
+      log(`${kind} gateway did not start: ${(error as Error).message}`);
+    }
+  }
+  return { subgraphs, urls: ready.urls, supergraphFile, gateways };
+}
+
+async function standardWorkload(classic: Classic, rows: Row[]): Promise<Checked | undefined> {
+  const data = generateData(DATA_OPTIONS);
+  const expected = expectedStandardResult(data);
+  const body = JSON.stringify({ query: STANDARD_QUERY, operationName: 'TestQuery' });
+  const targets: Checked[] = [];
+  const failures = new Map<string, string>();
+  for (const [kind, g] of classic.gateways) {
+    if (!g.url) {
+      failures.set(kind, `did not start: ${g.error}`);
+      continue;
+    }
+    try {
+      targets.push(await checkTarget({ name: kind, url: g.url, body }, equalsJson(expected)));
+    } catch (error) {
+      failures.set(kind, (error as Error).message);
+      log((error as Error).message);
+    }
+  }
+  // The ceiling: the most expensive single subgraph request of the query plan, sent straight to its subgraph.
+  let ceilingLabel = 'subgraph ceiling';
+  const reference = targets.find((t) => t.name === 'apollo') ?? targets[0];
+  if (reference) {
+    await classic.subgraphs.call('record', true);
+    await post(reference.url, body);
+    const fetches = await classic.subgraphs.call<Array<{ subgraph: SubgraphName; query: string; variables?: unknown; operationName?: string | null; responseBytes: number }>>('record', false);
+    // The hottest fetch: the slowest one when the subgraphs execute every request, the largest
+    // answer when they serve from their cache (then transfer is all that is left). Both are
+    // the reviews subgraph's big _entities fetch with this data.
+    let hottest: { target: Target; cost: number; label: string } | undefined;
+    for (const [i, f] of fetches.entries()) {
+      const target = { name: `fetch${i}`, url: classic.urls[f.subgraph], body: JSON.stringify({ query: f.query, variables: f.variables, operationName: f.operationName }) };
+      let cost = f.responseBytes;
+      if (!config.subgraphCache) {
+        const times: number[] = [];
+        for (let k = 0; k < 15; k++) {
+          const t0 = performance.now();
+          await post(target.url, target.body);
+          times.push(performance.now() - t0);
+        }
+        cost = times.sort((a, b) => a - b)[times.length >> 1];
+      }
+      const kind = /_entities/.test(f.query) ? '_entities' : f.query.match(/\{\s*(\w+)/)?.[1] ?? 'query';
+      log(`  subgraph fetch ${i}: ${f.subgraph} ${kind}, ${f.responseBytes} B`);
+      if (!hottest || cost > hottest.cost) hottest = { target, cost, label: `${f.subgraph} ${kind} (${(f.responseBytes / 1024).toFixed(0)} KB)` };
+    }
+    if (hottest) {
+      ceilingLabel = `subgraph ceiling: ${hottest.label}, direct, of ${fetches.length} fetches per query`;
+      targets.push(
+        await checkTarget({ ...hottest.target, name: 'ceiling' }, (json) => (json.data && !json.errors ? true : `errors: ${JSON.stringify(json.errors)?.slice(0, 200)}`)),
+      );
+    }
+  }
+  log(`standard workload: ${targets.map((t) => `${t.name} ${t.bytes} B`).join(', ')}; warming up`);
+  for (const t of targets) await runLoad(t, { connections: config.connections, seconds: config.warmupSeconds });
+  const results = await interleaved(targets, config.rounds, (t) => runLoad(t, { connections: config.connections, seconds: config.seconds }));
+  const apollo = results.get('apollo');
+  const bytes = targets.find((t) => t.name !== 'ceiling')?.bytes ?? 0;
+  const workload = `1 standard (${(bytes / 1024).toFixed(0)} KB, ${config.connections} conn)`;
+  for (const kind of ['hub', 'apollo', 'hive'] as GatewayKind[]) {
+    const s = results.get(kind);
+    const ratio = s && apollo && !s.failed && !apollo.failed ? `×${(s.rps / apollo.rps).toFixed(2)} stock Apollo's req/s` : '';
+    rows.push(s ? rowOf(workload, GATEWAY_LABEL[kind], s, kind === 'apollo' ? 'baseline (×1.00)' : ratio) : { workload, target: GATEWAY_LABEL[kind], rps: 'n/a', note: failures.get(kind) ?? 'not run' });
+  }
+  const ceiling = results.get('ceiling');
+  if (ceiling) rows.push(rowOf(workload, ceilingLabel, ceiling, 'an upper bound: one of the subgraph requests each gateway request needs'));
+  return targets.find((t) => t.name === 'hub');
+}
+
+async function overheadWorkload(classic: Classic, rows: Row[]): Promise<void> {
+  const data = generateData(DATA_OPTIONS);
+  const body = JSON.stringify({ query: SMALL_QUERY, operationName: 'Small' });
+  const check = equalsJson(expectedSmallResult(data));
+  const targets: Checked[] = [await checkTarget({ name: 'direct', url: classic.urls.accounts, body }, check)];
+  for (const [kind, g] of classic.gateways) {
+    if (g.url) targets.push(await checkTarget({ name: kind, url: g.url, body }, check).catch((e) => (log(e.message), undefined as never)));
+  }
+  const ready = targets.filter(Boolean);
+  for (const t of ready) await runSequential(t, { seconds: 1 });
+  const results = await interleaved(ready, config.rounds, (t) => runSequential(t, { seconds: config.latencySeconds }));
+  const direct = results.get('direct')!;
+  const workload = '2 overhead (small query, 1 conn)';
+  rows.push(rowOf(workload, 'accounts subgraph, direct', direct, 'baseline', true));
+  for (const kind of ['hub', 'apollo', 'hive'] as GatewayKind[]) {
+    const s = results.get(kind);
+    if (!s) continue;
+    const added = s.failed || direct.failed ? '' : `adds ${((s.p50 - direct.p50) * 1000).toFixed(0)} µs at p50, ${((s.p99 - direct.p99) * 1000).toFixed(0)} µs at p99`;
+    rows.push(rowOf(workload, GATEWAY_LABEL[kind], s, added, true));
+  }
+}
+
+async function memoryWorkload(classic: Classic, hubTarget: Checked, rows: Row[]): Promise<void> {
+  const hub = classic.gateways.get('hub')!;
+  const before = rssOf(hub.child!.pid);
+  log(`memory: sustained standard load on the hub gateway for ${config.soakSeconds} s`);
+  const soak = await runLoad(hubTarget, { connections: config.connections, seconds: config.soakSeconds });
+  const after = rssOf(hub.child!.pid);
+  const gc = await hub.child!.call<NodeJS.MemoryUsage>('gc');
+  const afterGcRss = rssOf(hub.child!.pid);
+  rows.push({
+    workload: `memory (${config.soakSeconds} s at ${config.connections} conn)`,
+    target: GATEWAY_LABEL.hub,
+    rps: soak.failed ? 'FAILED' : soak.rps.toFixed(0),
+    p50: soak.failed ? undefined : ms(soak.p50),
+    p99: soak.failed ? undefined : ms(soak.p99),
+    note: soak.failed
+      ? soak.failed
+      : `RSS ${mb(hub.startRss)} at start, ${mb(before)} after workloads 1–2, ${mb(after)} after the run (${mb(afterGcRss)} after GC; heap ${mb(gc.heapUsed)} used)`,
+  });
+}
+
+async function profileRun(classic: Classic, hubTarget: Checked): Promise<string> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'yrd-bench-profile-'));
+  const { child, ready } = await startChild<{ url: string }>('gateway', { kind: 'hub', supergraphFile: classic.supergraphFile }, { execArgv: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+  const target: Checked = { ...hubTarget, name: 'hub (profiled)', url: ready.url };
+  await runLoad(target, { connections: config.connections, seconds: config.warmupSeconds });
+  const round = await runLoad(target, { connections: config.connections, seconds: 10 });
+  await child.stop();
+  const file = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+  if (!file) return 'no profile was written';
+  log(`profile: ${file}`);
+  return `Hub gateway under \`node --cpu-prof\`, standard workload, ${config.connections} connections, ${config.warmupSeconds} s warm-up + 10 s (${round.failed ? `FAILED: ${round.failed}` : `${round.rps.toFixed(0)} req/s while profiled`}); profile: \`${file}\`\n\n${summariseProfile(file, 15)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hub workloads (PostgreSQL)
+
+async function benchPostgres(): Promise<PostgresServer> {
+  if (process.env.DATABASE_URL) return connectExternalPostgres(process.env.DATABASE_URL);
+  const dir = path.join(os.tmpdir(), 'yrd-hub-bench');
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  return startEmbeddedPostgres(dir, log);
+}
+
+async function dropDatabases(adminUrl: string, prefix: string): Promise<void> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE $1 || '\\_%'", [prefix]);
+    for (const { datname } of rows) await client.query(`DROP DATABASE "${datname}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+const cityOf = (code: string) => DELTA_CITIES.find((c) => c.code === code)!;
+
+async function startBenchHub(pg: PostgresServer, args: Omit<HubChildArgs, 'databaseUrl' | 'dataDir' | 'officer'>, fresh: boolean) {
+  if (fresh) await dropDatabases(pg.urlFor('postgres'), args.databasePrefix);
+  const t0 = Date.now();
+  const started = await startChild<{ url: string; token: string; startMs: number }>(
+    'hub',
+    { ...args, databaseUrl: pg.urlFor('postgres'), dataDir: path.join(os.tmpdir(), 'yrd-hub-bench', args.databasePrefix), officer: '330400:1' } satisfies HubChildArgs,
+    { startTimeoutMs: 60 * 60_000 },
+  );
+  log(`hub ${args.databasePrefix} (${args.regions.length} regions) ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return started;
+}
+
+async function statementsPerRequest(hub: Child, target: Checked, n = 20): Promise<number> {
+  const before = await hub.call<number>('statements');
+  const round = await runSequential(target, { seconds: 60, maxRequests: n });
+  if (round.failed) throw new Error(`${target.name}: ${round.failed}`);
+  const after = await hub.call<number>('statements');
+  return (after - before) / n;
+}
+
+const WARNINGS = (regions?: string[]) =>
+  JSON.stringify({
+    query: `query Warnings { petitionWarnings(first: 20${regions ? `, regions: ${JSON.stringify(regions)}` : ''}) { edges { node { id level raisedAt subject { name } } } } }`,
+    operationName: 'Warnings',
+  });
+
+const warningsCheck = (regions?: string[]) => (json: any): true | string => {
+  if (json.errors) return `errors: ${JSON.stringify(json.errors).slice(0, 300)}`;
+  const edges = json.data?.petitionWarnings?.edges;
+  if (!Array.isArray(edges) || edges.length !== 20) return `expected 20 warnings, got ${edges?.length}`;
+  if (!edges.every((e: any) => typeof e.node.subject?.name === 'string')) return 'a warning without its subject';
+  const times = edges.map((e: any) => Date.parse(e.node.raisedAt));
+  if (times.some((t: number, i: number) => i > 0 && t > times[i - 1])) return 'not newest first';
+  if (regions && !edges.every((e: any) => regions.includes(String(e.node.id).split(':')[0]))) return `a warning from outside ${regions.join(', ')}`;
+  return true;
+};
+
+async function fanOutWorkload(pg: PostgresServer, rows: Row[]): Promise<void> {
+  const results: Array<{ label: string; s: Summary; statements: number }> = [];
+  const measure = async (hub: Child, label: string, target: Target, regions?: string[]) => {
+    const checked = await checkTarget(target, warningsCheck(regions));
+    await runSequential(checked, { seconds: 1 });
+    const rounds: Round[] = [];
+    for (let r = 0; r < Math.max(3, Math.ceil(config.rounds / 2)); r++) rounds.push(await runSequential(checked, { seconds: config.latencySeconds }));
+    const statements = await statementsPerRequest(hub, checked);
+    const s = summarise(rounds);
+    log(`  ${label}: p50 ${ms(s.p50)} ms, p99 ${ms(s.p99)} ms, ${statements} SQL statements per request${s.failed ? ` FAILED ${s.failed}` : ''}`);
+    results.push({ label, s, statements });
+  };
+  {
+    const { child, ready } = await startBenchHub(pg, { regions: DEMO_CODES.map(cityOf), databasePrefix: 'yrdbench_fan4', scale: FAN_OUT_SCALE }, true);
+    try {
+      await measure(child, '4-region hub', { name: 'fan4', url: ready.url, body: WARNINGS(), headers: { authorization: `Bearer ${ready.token}` } });
+    } finally {
+      await child.stop();
+    }
+  }
+  {
+    const { child, ready } = await startBenchHub(pg, { regions: DELTA_CITIES, databasePrefix: 'yrdbench_fan41', scale: FAN_OUT_SCALE }, true);
+    try {
+      const headers = { authorization: `Bearer ${ready.token}` };
+      await measure(child, '41-region hub, `regions: ["330400"]` (1 region)', { name: 'fan41-1', url: ready.url, body: WARNINGS(['330400']), headers }, ['330400']);
+      await measure(child, '41-region hub (every Delta city)', { name: 'fan41', url: ready.url, body: WARNINGS(), headers });
+    } finally {
+      await child.stop();
+    }
+  }
+  const one = results.find((r) => r.label.includes('1 region'))?.s;
+  const workload = '3 fan-out: petitionWarnings(first: 20) with subjects, 1 conn';
+  for (const { label, s, statements } of results) {
+    const ratio = one && !one.failed && !s.failed && s !== one ? `; p99 ×${(s.p99 / one.p99).toFixed(2)} the 1-region p99 (target ≤ 2)` : '';
+    rows.push(rowOf(workload, label, s, `${statements.toFixed(1)} SQL statements per request${ratio}`, false));
+  }
+}
+
+async function volumeWorkload(pg: PostgresServer): Promise<string> {
+  const { child, ready } = await startBenchHub(
+    pg,
+    { regions: DEMO_CODES.map(cityOf), databasePrefix: 'yrdbench_vol', scale: FAN_OUT_SCALE, regionScale: { '330400': { petitions: VOLUME_PETITIONS } } },
+    false, // seeded once, reused on later runs (seed_runs)
+  );
+  const rows: Row[] = [];
+  const client = new Client({ connectionString: pg.urlFor('yrdbench_vol_330400') });
+  await client.connect();
+  const petitionCount = (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM petitions.petitions')).rows[0].n;
+  await client.end();
+  if (petitionCount < VOLUME_PETITIONS) throw new Error(`yrdbench_vol_330400 holds ${petitionCount} petitions, not ${VOLUME_PETITIONS}: drop the yrdbench_vol_* databases and run again`);
+  try {
+    const headers = { authorization: `Bearer ${ready.token}` };
+    const queries: Array<{ label: string; query: string; check: (json: any) => true | string }> = [
+      {
+        label: 'petitions(first: 20, regions: ["330400"])',
+        query: '{ petitions(first: 20, regions: ["330400"]) { edges { node { id status registeredAt } } pageInfo { hasNextPage endCursor } } }',
+        check: (j) => (j.errors ? JSON.stringify(j.errors).slice(0, 300) : j.data.petitions.edges.length === 20 || 'not 20 petitions'),
+      },
+      {
+        label: 'petitions(first: 20, regions: ["330400"], filter: { status: HANDLING })',
+        query: '{ petitions(first: 20, regions: ["330400"], filter: { status: HANDLING }) { edges { node { id status registeredAt } } pageInfo { hasNextPage endCursor } } }',
+        check: (j) =>
+          j.errors ? JSON.stringify(j.errors).slice(0, 300) : j.data.petitions.edges.every((e: any) => e.node.status === 'HANDLING') && j.data.petitions.edges.length === 20 ? true : 'wrong statuses or count',
+      },
+      {
+        label: 'person("330400:17") { petitions(first: 10) }',
+        query: '{ person(id: "330400:17") { name petitions(first: 10) { edges { node { id region status registeredAt } } } } }',
+        check: (j) => (j.errors ? JSON.stringify(j.errors).slice(0, 300) : j.data.person?.petitions.edges.length === 10 || 'not 10 petitions'),
+      },
+      {
+        label: 'petition(id: "330400:500000")',
+        query: '{ petition(id: "330400:500000") { id status registeredAt summary } }',
+        check: (j) => (j.errors ? JSON.stringify(j.errors).slice(0, 300) : j.data.petition?.id === '330400:500000' || 'not found'),
+      },
+    ];
+    for (const q of queries) {
+      const target = await checkTarget({ name: q.label, url: ready.url, body: JSON.stringify({ query: q.query }), headers }, q.check);
+      await runSequential(target, { seconds: 1 });
+      const rounds: Round[] = [];
+      for (let r = 0; r < 3; r++) rounds.push(await runSequential(target, { seconds: config.latencySeconds }));
+      const s = summarise(rounds);
+      const statements = await statementsPerRequest(child, target);
+      log(`  ${q.label}: p50 ${ms(s.p50)} ms, p99 ${ms(s.p99)} ms`);
+      rows.push(rowOf(`4 volume: 330400 with ${petitionCount.toLocaleString('en')} petitions, 1 conn`, q.label, s, `${s.p99 < 50 ? 'meets' : 'MISSES'} p99 < 50 ms; ${statements.toFixed(1)} SQL statements per request`, false));
+    }
+  } finally {
+    await child.stop();
+  }
+  return table(rows);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function writeBlock(name: string, content: string): void {
+  const file = repoPath('BENCHMARKS.md');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    log('BENCHMARKS.md not found; not written');
+    return;
+  }
+  const start = `<!-- bench:${name} -->`;
+  const end = `<!-- /bench:${name} -->`;
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  if (i < 0 || j < i) {
+    log(`BENCHMARKS.md has no ${start} … ${end} block; not written`);
+    return;
+  }
+  writeFileSync(file, `${text.slice(0, i + start.length)}\n${content}\n${text.slice(j)}`);
+}
+
+function machine(): string {
+  const cpus = os.cpus();
+  return `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · Node ${process.version} · ${cpus.length} × ${cpus[0]?.model.trim()} · ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB · load average before the run ${os.loadavg()[0].toFixed(2)}`;
+}
+
+async function main(): Promise<void> {
+  const header = machine();
+  log(`${header}; ${JSON.stringify(config)}`);
+  const rows: Row[] = [];
+  let profile: string | undefined;
+  if (wants('standard') || wants('overhead') || wants('memory') || config.profile) {
+    const classic = await startClassic();
+    try {
+      const hubTarget = wants('standard') || wants('memory') || config.profile ? await standardWorkload(classic, rows) : undefined;
+      if (wants('overhead')) await overheadWorkload(classic, rows);
+      if (wants('memory') && hubTarget) await memoryWorkload(classic, hubTarget, rows);
+      // Stop the other gateways before profiling: the profiled one runs alone with the subgraphs.
+      for (const g of classic.gateways.values()) await g.child?.stop();
+      if (config.profile && hubTarget) profile = await profileRun(classic, hubTarget);
+    } finally {
+      for (const g of classic.gateways.values()) await g.child?.stop();
+      await classic.subgraphs.stop();
+    }
+  }
+  let volume: string | undefined;
+  if (wants('fanout') || config.volume) {
+    const pg = await benchPostgres();
+    try {
+      if (wants('fanout')) await fanOutWorkload(pg, rows);
+      if (config.volume) volume = await volumeWorkload(pg);
+    } finally {
+      await pg.stop();
+    }
+  }
+  const settings = `rounds ${config.rounds} × ${config.seconds} s (standard), ${config.latencySeconds} s (latency); medians over rounds`;
+  const main = `${header}\n${settings}\n\n${table(rows)}`;
+  if (rows.length) process.stdout.write(`\n${main}\n`);
+  if (volume) process.stdout.write(`\n${volume}\n`);
+  if (profile) process.stdout.write(`\n${profile}\n`);
+  if (config.write) {
+    if (rows.length && !only) writeBlock('results', main);
+    if (volume) writeBlock('volume', `${header}\n\n${volume}`);
+    if (profile) writeBlock('profile', profile);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
