@@ -42,9 +42,23 @@ export function requestContextOf(caller: Caller, purpose: string | null, grants:
   return { officerId: caller.id, jurisdiction: caller.jurisdiction, agency: caller.agency, roles: caller.roles, purpose, grants, requestId };
 }
 
+/** Grants travel grouped by category ({ PERSON_BASIC: ["320500", …] }): a 41-city hub's list stays a short header. */
+function packGrants(grants: readonly Grant[]): Record<string, string[]> {
+  const packed: Record<string, string[]> = {};
+  for (const { category, owner } of grants) (packed[category] ??= []).push(owner);
+  return packed;
+}
+
+function unpackGrants(packed: unknown): Grant[] {
+  if (!packed || typeof packed !== 'object') return [];
+  return Object.entries(packed as Record<string, unknown>).flatMap(([category, owners]) =>
+    Array.isArray(owners) ? owners.filter((owner): owner is string => typeof owner === 'string').map((owner) => ({ category, owner })) : [],
+  );
+}
+
 export async function signContextToken(key: SigningKey, subgraph: string, context: RequestContext): Promise<string> {
-  const { officerId, ...claims } = context;
-  return new SignJWT({ ...claims })
+  const { officerId, grants, ...claims } = context;
+  return new SignJWT({ ...claims, grants: packGrants(grants) })
     .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'yrd-context+jwt' })
     .setIssuer(CONTEXT_ISSUER)
     .setAudience(contextAudience(subgraph))
@@ -95,7 +109,7 @@ export class ContextVerifier {
       agency: typeof payload.agency === 'string' ? payload.agency : null,
       roles: Array.isArray(payload.roles) ? payload.roles.map(String) : [],
       purpose: typeof payload.purpose === 'string' ? payload.purpose : null,
-      grants: Array.isArray(payload.grants) ? (payload.grants as Grant[]) : [],
+      grants: unpackGrants(payload.grants),
       requestId: String(payload.requestId ?? ''),
     };
     if (this.verified.size >= MAX_CACHED) this.verified.clear();

@@ -5,6 +5,7 @@ import type { Caller } from '../auth/caller-token';
 import { AuthenticationError, CallerVerifier, IdentitySettings } from '../auth/caller-verifier';
 import { requestContextOf, RequestContext, signContextToken } from '../auth/context-token';
 import type { SigningKey } from '../auth/keys';
+import type { GrantsSource } from './grants';
 
 /**
  * The gateway's door: every GraphQL request must carry a caller token from a trusted identity
@@ -17,6 +18,8 @@ export interface GatewayAuthSettings {
   identity: IdentitySettings;
   /** The hub's key for context tokens; subgraphs hold its public half. */
   contextKey: SigningKey;
+  /** The subgraph that knows sharing agreements (the hub's directory); without it, callers hold no grants. */
+  grantsFrom?: string;
 }
 
 /** What a request carries through the gateway once its caller is known. */
@@ -44,7 +47,10 @@ const header = (headers: IncomingHttpHeaders, name: string): string | undefined 
 export class RequestAuthenticator {
   private readonly verifier: CallerVerifier;
 
-  constructor(private readonly settings: GatewayAuthSettings) {
+  constructor(
+    private readonly settings: GatewayAuthSettings,
+    private readonly grants?: GrantsSource,
+  ) {
     this.verifier = new CallerVerifier(settings.identity);
   }
 
@@ -65,7 +71,8 @@ export class RequestAuthenticator {
       throw new GraphQLError('X-Purpose: must be a short name such as "petition-handling"', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
     }
     const requestId = header(headers, 'x-request-id');
-    const context = requestContextOf(caller, purpose ?? null, [], requestId && REQUEST_ID.test(requestId) ? requestId : randomUUID());
+    const grants = this.grants ? await this.grants.grantsFor(caller.jurisdiction) : [];
+    const context = requestContextOf(caller, purpose ?? null, grants, requestId && REQUEST_ID.test(requestId) ? requestId : randomUUID());
     const signed = new Map<string, Promise<string>>();
     return {
       caller,

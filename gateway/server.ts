@@ -3,6 +3,7 @@ import { ApolloServer } from '@apollo/server';
 import { parse } from 'graphql';
 import { listen, RunningHttpServer } from '../platform/apollo-http';
 import { GatewayAuthSettings, RequestAuthenticator } from './authentication';
+import { directoryGrants, GrantsSource } from './grants';
 import { OperationLimits, operationLimitsPlugin } from './operation-limits';
 import { PlainDataSource } from './plain-data-source';
 import type { RegionConfig } from './region-config';
@@ -35,12 +36,22 @@ export interface RunningGateway extends RunningHttpServer {
   stop(): Promise<void>;
 }
 
+/** Where callers' grants come from: the subgraph named by `auth.grantsFrom`, at its (overridden) routing URL. */
+function grantsSource(options: GatewayOptions, auth: GatewayAuthSettings): GrantsSource | undefined {
+  if (!auth.grantsFrom) return undefined;
+  const url =
+    options.urlOverrides?.[auth.grantsFrom] ??
+    new RegExp(`@join__graph\\(name: "${auth.grantsFrom}", url: "([^"]+)"\\)`).exec(options.supergraphSdl)?.[1];
+  if (!url) throw new Error(`auth.grantsFrom names ${auth.grantsFrom}, which is no subgraph of the supergraph`);
+  return new GrantsSource(directoryGrants(url, auth.contextKey));
+}
+
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const regionalSubgraphs = options.regions?.regionalSubgraphs ?? [];
   const rules = readRoutingRules(parse(options.supergraphSdl), regionalSubgraphs);
   const breaker = options.regions?.breaker ?? { failureThreshold: 5, resetAfterMs: 10_000 };
   const dataSources: Array<{ shutdown(): void }> = [];
-  const authenticator = options.auth === 'insecure-no-auth' ? undefined : new RequestAuthenticator(options.auth);
+  const authenticator = options.auth === 'insecure-no-auth' ? undefined : new RequestAuthenticator(options.auth, grantsSource(options, options.auth));
   const headersFor = async (subgraph: string, process: GraphQLDataSourceProcessOptions): Promise<Record<string, string>> => {
     const auth = (process.context as GatewayContext | undefined)?.auth;
     return auth ? { authorization: `Bearer ${await auth.contextTokenFor(subgraph)}`, 'x-request-id': auth.context.requestId } : {};

@@ -77,8 +77,9 @@ export class HubIdentity {
     return this.demoProviders.get(province);
   }
 
+  /** The gateway's trust; callers' grants come from the hub's directory. */
   gatewayAuth(): GatewayAuthSettings {
-    return { identity: this.identity, contextKey: this.contextKey };
+    return { identity: this.identity, contextKey: this.contextKey, grantsFrom: 'directory' };
   }
 
   contextVerifier(): ContextVerifier {

@@ -69,8 +69,12 @@ export interface RunningHub {
   regionServers: Map<string, RunningHttpServer>;
   /** HTTP server of the hub-owned subgraphs (the directory). */
   directoryServer: RunningHttpServer;
-  /** SQL statements sent so far by every subgraph of this hub, all databases together. */
-  statementCount(): number;
+  /**
+   * SQL statements sent so far by the subgraphs of this hub: all databases together, or only
+   * the regions' (leaving out the hub's own directory, which the gateway asks for callers'
+   * grants once per jurisdiction every few seconds).
+   */
+  statementCount(scope?: 'all' | 'regions'): number;
   /** Keys and trust: demo tokens, service identities. */
   identity: HubIdentity;
   stop(): Promise<void>;
@@ -100,12 +104,12 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
 
     const summaries = regions.regions.map(({ code, name }) => ({ code, name }));
     const databaseUrls = new Map<string, string>();
-    const pools: Pool[] = [];
+    const pools: Array<{ pool: Pool; hub: boolean }> = [];
     const prepare = async (database: string, modules: readonly SubgraphModule[], region?: { code: string; name: string }) => {
       await postgres.ensureDatabase(database);
       const url = postgres.urlFor(database);
       const pool = createPool(url);
-      pools.push(pool);
+      pools.push({ pool, hub: !region });
       cleanup.push(() => pool.end());
       for (const module of modules) {
         const applied = module.migrationsFolder ? await migrate(pool, module.name, readMigrations(module.migrationsFolder)) : [];
@@ -172,7 +176,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     });
     cleanup.push(() => gateway.stop());
     for (const link of hubLinks) link.setUrl(gateway.graphqlUrl);
-    const countStatements = () => pools.reduce((sum, pool) => sum + statementCount(pool), 0);
+    const countStatements = (scope: 'all' | 'regions' = 'all') =>
+      pools.filter((entry) => scope === 'all' || !entry.hub).reduce((sum, entry) => sum + statementCount(entry.pool), 0);
     return { gateway, regions, postgres, databaseUrls, regionServers, directoryServer: directory, statementCount: countStatements, identity, stop };
   } catch (error) {
     await stop();

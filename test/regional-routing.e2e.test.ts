@@ -173,7 +173,8 @@ describe('a region that is down or hangs', () => {
       regions,
       urlOverrides: { directory: hub.gateway.url.replace(/.*/, 'http://127.0.0.1:1/unused') },
       port: 0,
-      auth: hub.identity.gatewayAuth(),
+      // No directory behind this gateway: callers hold no grants (nothing here needs them).
+      auth: { ...hub.identity.gatewayAuth(), grantsFrom: undefined },
     });
     signInLike(gateway.graphqlUrl, hub);
   });

@@ -38,10 +38,10 @@ afterAll(async () => {
 });
 
 async function statementsFor(query: string, first: number): Promise<{ statements: number; data: any }> {
-  const before = hub.statementCount();
+  const before = hub.statementCount('regions');
   const result = await graphql(hub.gateway.graphqlUrl, query, { first });
   expect(result.errors).toBeUndefined();
-  return { statements: hub.statementCount() - before, data: result.data };
+  return { statements: hub.statementCount('regions') - before, data: result.data };
 }
 
 test('cross-region warnings with subjects, petitions, petitioners, officers and timelines', async () => {

@@ -2,6 +2,7 @@ import { buildFederatedSchema } from '../shared/federated-schema';
 import { repoPath } from '../shared/repo-path';
 import type { SubgraphModule } from '../shared/subgraph-module';
 import { createDirectoryContext, DirectoryContext } from './context';
+import { SharingAgreementResolver } from './agreement-resolver';
 import { JurisdictionResolver, RegionResolver } from './directory-resolver';
 import { seedDirectory } from './seed';
 
@@ -11,7 +12,7 @@ export const directorySubgraph: SubgraphModule = {
   migrationsFolder: repoPath('subgraphs', 'directory', 'migrations'),
   buildSchema: () =>
     buildFederatedSchema(
-      { resolvers: [JurisdictionResolver, RegionResolver] },
+      { resolvers: [JurisdictionResolver, RegionResolver, SharingAgreementResolver] },
       {
         Jurisdiction: {
           __resolveReference: (reference: { code: string }, ctx: DirectoryContext) => ctx.jurisdictionByCode.load(reference.code),
