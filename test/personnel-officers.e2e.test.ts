@@ -26,11 +26,12 @@ interface Result {
 }
 
 /**
- * A GraphQL request through the gateway, signed in as `officer` (a demo officer id), as the
- * test hub's default officer when undefined, or with no credentials at all when null.
+ * A GraphQL request through the gateway, signed in as `officer` (a demo officer id; Jiaxing's
+ * demo petition officer when undefined, whose jurisdiction holds the records these tests read)
+ * with a stated purpose, or with no credentials at all when null.
  */
 async function send(query: string, variables: Record<string, unknown> = {}, officer?: string | null): Promise<Result> {
-  const credentials = officer === null ? { authorization: '' } : await authHeaders(hub.gateway.graphqlUrl, officer ? { 'X-Officer': officer } : {});
+  const credentials = officer === null ? { authorization: '' } : await authHeaders(hub.gateway.graphqlUrl, { 'X-Officer': officer ?? '330400:1', 'X-Purpose': 'record-keeping' });
   const response = await fetch(hub.gateway.graphqlUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...credentials },
@@ -132,7 +133,7 @@ describe('the data layer', () => {
       statementsFor(() =>
         send(`{ persons(first: ${first}, regions: ["320500"], filter: { category: LEFT_BEHIND_CHILD }) {
           edges { node { name registeredBy { login } tags { category taggedBy { login agencyName } } tagHistory { officer { login } } } }
-        } }`),
+        } }`, {}, '320500:1'),
       );
     const [one, fifty] = [await page(1), await page(50)];
     expect(fifty.data.persons.edges).toHaveLength(50);

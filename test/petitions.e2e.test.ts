@@ -24,7 +24,7 @@ const REGISTER = `mutation($input: RegisterPetitionInput!) {
   }
 }`;
 
-const register = (input: Record<string, unknown>, headers = JIAXING_OFFICER) =>
+const register = (input: Record<string, unknown>, headers: Record<string, string> = { ...JIAXING_OFFICER, 'X-Purpose': 'petition-handling' }) =>
   graphql(hub.gateway.graphqlUrl, REGISTER, {
     input: { region: '330400', channel: 'VISIT', category: '劳资纠纷欠薪', summary: '欠薪', content: '某公司拖欠工资三个月', registeredIn: '330421', petitionerIds: ['330400:5'], ...input },
   }, headers);
@@ -58,6 +58,8 @@ describe('a Jiaxing officer registers a petition for a Suzhou resident', () => {
     const list = await graphql(
       hub.gateway.graphqlUrl,
       `{ petitionWarnings(first: 5, filter: { kinds: [CROSS_REGION] }) { edges { node { id kind automatic region subject { id name } petition { id } } } } }`,
+      {},
+      { ...JIAXING_OFFICER, 'X-Purpose': 'petition-handling' },
     );
     expect(list.errors).toBeUndefined();
     const first = list.data.petitionWarnings.edges[0].node;

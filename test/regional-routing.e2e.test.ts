@@ -103,6 +103,8 @@ describe('entities route by the region in their key', () => {
       hub.gateway.graphqlUrl,
       'query($id: ID!) { petitionWarning(id: $id) { id region subject { id region name } } }',
       { id: `330400:${warning.id}` },
+      // A Jiaxing officer, whom the Jiaxing–Suzhou agreement shows Suzhou residents' names, with a purpose.
+      { 'X-Officer': '330400:1', 'X-Purpose': 'petition-handling' },
     );
     expect(result.errors).toBeUndefined();
     expect(result.data.petitionWarning).toEqual({

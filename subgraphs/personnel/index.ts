@@ -7,14 +7,17 @@ import { OfficerMutations } from './officer-mutations';
 import { OfficerResolver } from './officer-resolver';
 import { PersonMutations } from './person-mutations';
 import { PersonResolver } from './person-resolver';
+import { PERSONNEL_RULES, personMasking } from './person-permissions';
 import { seedPersonnel } from './seed';
+import { withPermissions } from '../shared/permissions';
 
 export const personnelSubgraph: SubgraphModule = {
   name: 'personnel',
   regional: true,
   migrationsFolder: repoPath('subgraphs', 'personnel', 'migrations'),
-  buildSchema: () =>
-    buildFederatedSchema(
+  buildSchema: async () =>
+    withPermissions(
+      await buildFederatedSchema(
       { resolvers: [PersonResolver, PersonMutations, OfficerResolver, OfficerMutations] },
       {
         // Through loaders: an `_entities` request for 1 or 50 references costs one statement.
@@ -31,6 +34,9 @@ export const personnelSubgraph: SubgraphModule = {
           },
         },
       },
+      ),
+      PERSONNEL_RULES,
+      personMasking,
     ),
   createContext: createPersonnelContext,
   seed: seedPersonnel,

@@ -3,10 +3,11 @@ import { badInput, hubError } from '../shared/errors';
 import { regionPage } from '../shared/pagination';
 import { ownLocalId } from './local-id';
 import type { PersonnelContext } from './context';
+import { accessTo } from './person-permissions';
 import { Officer } from './officer-types';
 import { checkIdNumber } from './person-input';
 import { listPersons, personPosition, toPerson } from './person-repository';
-import { KeyPersonCategory, Person, PersonConnection, PersonTag, PersonTagEvent } from './person-types';
+import { KeyPersonCategory, Person, PersonConnection, PersonTag, PersonTagEvent, PersonalDataAccess, PersonDataAccess } from './person-types';
 
 @InputType({ description: 'Narrows a list of persons; the filters combine with AND.' })
 export class PersonFilter {
@@ -65,19 +66,25 @@ export class PersonResolver {
     );
   }
 
-  @FieldResolver(() => [PersonTag], { description: 'Key-person categories held now (重点人员标签). Sensitive personal data.' })
+  @FieldResolver(() => [PersonTag], { nullable: true, description: 'Key-person categories held now (重点人员标签). Sensitive personal data.' })
   async tags(@Root() person: Person, @Ctx() ctx: PersonnelContext): Promise<PersonTag[]> {
     const tags = await ctx.tagsOfPerson.load(person.localId);
     return Promise.all(tags.map(async (tag) => ({ ...tag, taggedBy: tag.taggedByLocalId ? (await ctx.officerById.load(tag.taggedByLocalId)) ?? null : null })));
   }
 
-  @FieldResolver(() => [PersonTagEvent], { description: 'Every category given or taken, oldest first: who, when and why.' })
+  @FieldResolver(() => [PersonTagEvent], { nullable: true, description: 'Every category given or taken, oldest first: who, when and why.' })
   async tagHistory(@Root() person: Person, @Ctx() ctx: PersonnelContext): Promise<PersonTagEvent[]> {
     const events = await ctx.tagHistoryOfPerson.load(person.localId);
     return Promise.all(events.map(async (event) => ({ ...event, officer: event.officerLocalId ? (await ctx.officerById.load(event.officerLocalId)) ?? null : null })));
   }
 
-  @FieldResolver(() => Officer, { nullable: true, description: 'The officer who registered the record; null for records loaded in bulk.' })
+  @FieldResolver(() => PersonDataAccess, { description: 'What you may see of this record and why: personal data FULL, MASKED or NONE. Open to every caller.' })
+  dataAccess(@Root() person: Person, @Ctx() ctx: PersonnelContext): PersonDataAccess {
+    const access = accessTo(person, ctx);
+    return { personal: access.personal as PersonalDataAccess, owner: access.insider, reason: access.reason };
+  }
+
+  @FieldResolver(() => Officer, { nullable: true, description: 'The officer who registered the record; null for records loaded in bulk. Owner-only.' })
   async registeredBy(@Root() person: Person, @Ctx() ctx: PersonnelContext) {
     return person.registeredByLocalId ? ((await ctx.officerById.load(person.registeredByLocalId)) ?? null) : null;
   }

@@ -32,6 +32,25 @@ registerEnumType(KeyPersonCategory, {
   },
 });
 
+export enum PersonalDataAccess {
+  FULL = 'FULL',
+  MASKED = 'MASKED',
+  NONE = 'NONE',
+}
+registerEnumType(PersonalDataAccess, { name: 'PersonalDataAccess', description: 'How this record\'s personal data is shown to you.' });
+
+@ObjectType({ description: 'What you may see of this person\'s record, and why.' })
+export class PersonDataAccess {
+  @Field(() => PersonalDataAccess, { description: 'FULL, MASKED (张*, 330421********1234, 138****5678), or NONE (FORBIDDEN beyond id and region).' })
+  personal!: PersonalDataAccess;
+
+  @Field(() => Boolean, { description: 'True when your jurisdiction holds the record (owner-only fields are open to you).' })
+  owner!: boolean;
+
+  @Field(() => String, { description: 'The reason, for you to act on (state a purpose, ask for an agreement).' })
+  reason!: string;
+}
+
 export enum TagAction {
   TAGGED = 'TAGGED',
   UNTAGGED = 'UNTAGGED',
@@ -85,34 +104,34 @@ export class Person {
   @Field(() => String, { description: 'Code of the region that owns this record (the home region).' })
   region!: string;
 
-  @Field(() => String, { description: 'Full name (姓名). Personal data.' })
+  @Field(() => String, { nullable: true, description: 'Full name (姓名). Personal data: masked (张*) without full access, FORBIDDEN without an agreement.' })
   name!: string;
 
-  @Field(() => String, { description: 'Resident identity number (公民身份号码, GB 11643), 18 characters. Personal data.' })
+  @Field(() => String, { nullable: true, description: 'Resident identity number (公民身份号码, GB 11643), 18 characters. Personal data: masked (330421********1234) without full access.' })
   idNumber!: string;
 
-  @Field(() => Gender, { description: 'Derived from the resident id number (17th digit).' })
+  @Field(() => Gender, { nullable: true, description: 'Derived from the resident id number (17th digit). Basic data: partners with an agreement see it.' })
   gender!: Gender;
 
-  @Field(() => String, { description: 'Birth date (出生日期), YYYY-MM-DD, derived from the resident id number. Personal data.' })
+  @Field(() => String, { nullable: true, description: 'Birth date (出生日期), YYYY-MM-DD, derived from the resident id number. Personal data: masked to the year (1990-**-**).' })
   birthDate!: string;
 
   @Field(() => String, {
     nullable: true,
-    description: 'Telephone (联系电话): a mobile number such as 13812345678 or a landline such as 0573-82345678. Personal data.',
+    description: 'Telephone (联系电话): a mobile number such as 13812345678 or a landline such as 0573-82345678. Personal data: masked (138****5678).',
   })
   phone!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Residential address (住址). Personal data.' })
+  @Field(() => String, { nullable: true, description: 'Residential address (住址). Personal data: masked down to the county.' })
   address!: string | null;
 
-  @Field(() => String, { description: 'County-level (or street-level) jurisdiction of household registration (户籍所在地).' })
+  @Field(() => String, { nullable: true, description: 'County-level (or street-level) jurisdiction of household registration (户籍所在地). Basic data.' })
   homeJurisdiction!: string;
 
   @Field(() => String, { nullable: true, description: 'Name of the home jurisdiction\'s county, such as 嘉善县.' })
   homeJurisdictionName!: string | null;
 
-  @Field(() => Date, { description: 'When the record was registered in the hub; the order of `persons`.' })
+  @Field(() => Date, { description: 'When the record was registered in the hub; the order of `persons`. Open to every caller.' })
   registeredAt!: Date;
 
   /** Local ids, for the loaders behind `tags`, `tagHistory` and `registeredBy`. */

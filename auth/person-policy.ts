@@ -1,0 +1,46 @@
+import type { RequestContext } from './context-token';
+import { contains } from './jurisdiction';
+import { grants } from './sharing';
+
+/**
+ * Who may see what of a person's record, decided per record from the person's home
+ * jurisdiction and the caller's (ARCHITECTURE.md §4):
+ *  - insiders (the caller's jurisdiction contains the person's home: a city officer and the
+ *    city's counties) and partners whose jurisdiction holds PERSON_PERSONAL for it may see
+ *    personal data in full — with a stated purpose of use; without one it stays masked;
+ *  - partners holding PERSON_BASIC, and officers of another county of the same city, see the
+ *    record with personal data masked;
+ *  - anyone else sees the id and region only: every other field is FORBIDDEN.
+ * Owner-only fields (key-person tags, who registered the record) are for insiders alone.
+ */
+
+export type PersonalAccess = 'FULL' | 'MASKED' | 'NONE';
+
+export interface PersonAccess {
+  insider: boolean;
+  /** May see the record beyond its id (basic fields, personal ones at least masked). */
+  basic: boolean;
+  personal: PersonalAccess;
+  /** Why personal data is shown as it is, for the caller to act on. */
+  reason: string;
+}
+
+/** The city part of a code ("3304" for 330421); Shanghai's districts all share "3101". */
+const cityOf = (code: string) => code.slice(0, 4);
+
+export function personAccess(caller: Pick<RequestContext, 'jurisdiction' | 'purpose' | 'grants'>, homeJurisdiction: string): PersonAccess {
+  const insider = contains(caller.jurisdiction, homeJurisdiction);
+  const personalGrant = grants(caller.grants, 'PERSON_PERSONAL', homeJurisdiction);
+  const sameCity = cityOf(caller.jurisdiction) === cityOf(homeJurisdiction);
+  const basic = insider || sameCity || personalGrant || grants(caller.grants, 'PERSON_BASIC', homeJurisdiction);
+  if (!basic) {
+    return { insider, basic, personal: 'NONE', reason: `no sharing agreement opens persons registered in ${homeJurisdiction} to ${caller.jurisdiction}` };
+  }
+  if (!insider && !personalGrant) {
+    return { insider, basic, personal: 'MASKED', reason: `no sharing agreement opens the personal data of ${homeJurisdiction} to ${caller.jurisdiction}` };
+  }
+  if (!caller.purpose) {
+    return { insider, basic, personal: 'MASKED', reason: 'personal data is shown in full only with a stated purpose of use: send the header X-Purpose (for example "petition-handling")' };
+  }
+  return { insider, basic, personal: 'FULL', reason: insider ? `your jurisdiction ${caller.jurisdiction} holds the record` : `a sharing agreement opens the personal data of ${homeJurisdiction} to ${caller.jurisdiction}` };
+}

@@ -1,0 +1,39 @@
+import type { Grant } from '../auth/context-token';
+import { personAccess } from '../auth/person-policy';
+
+/**
+ * The person policy against a table written out by hand, independently of the code: for
+ * callers of the same county, same city, same province, another province with agreements
+ * and another without, with and without a stated purpose.
+ */
+
+const JIAXING_GRANTS: Grant[] = [
+  ...['310000', '320500', '340100'].flatMap((owner) => ['PETITION_WARNINGS', 'PERSON_BASIC', 'INSPECTIONS'].map((category) => ({ category, owner }))),
+  { category: 'PERSON_PERSONAL', owner: '320500' },
+  { category: 'PETITION_DETAILS', owner: '320500' },
+];
+const SUZHOU_GRANTS: Grant[] = [
+  ...['310000', '330400', '340100'].flatMap((owner) => ['PETITION_WARNINGS', 'PERSON_BASIC'].map((category) => ({ category, owner }))),
+  { category: 'PERSON_PERSONAL', owner: '330400' },
+];
+const HEFEI_GRANTS: Grant[] = ['310000', '320500', '330400'].map((owner) => ({ category: 'PERSON_BASIC', owner }));
+
+// caller, home of the record, purpose? → expected [basic, personal, owner]
+const TABLE: Array<[string, { jurisdiction: string; grants: Grant[] }, string, boolean, [boolean, string, boolean]]> = [
+  ['same county, purpose', { jurisdiction: '330421', grants: JIAXING_GRANTS }, '330421', true, [true, 'FULL', true]],
+  ['same county, no purpose', { jurisdiction: '330421', grants: JIAXING_GRANTS }, '330421', false, [true, 'MASKED', true]],
+  ['city officer, county record', { jurisdiction: '330400', grants: JIAXING_GRANTS }, '330402', true, [true, 'FULL', true]],
+  ['another county of the same city', { jurisdiction: '330421', grants: JIAXING_GRANTS }, '330402', true, [true, 'MASKED', false]],
+  ['same province, another city, no agreement', { jurisdiction: '330100', grants: [] }, '330421', true, [false, 'NONE', false]],
+  ['another province, personal-data agreement', { jurisdiction: '320500', grants: SUZHOU_GRANTS }, '330421', true, [true, 'FULL', false]],
+  ['another province, personal-data agreement, no purpose', { jurisdiction: '320500', grants: SUZHOU_GRANTS }, '330421', false, [true, 'MASKED', false]],
+  ['another province, basic agreement only', { jurisdiction: '340100', grants: HEFEI_GRANTS }, '330421', true, [true, 'MASKED', false]],
+  ['another province, no agreement', { jurisdiction: '110000', grants: [] }, '330421', true, [false, 'NONE', false]],
+  ['a county of a partner city inherits the city’s agreement', { jurisdiction: '320509', grants: SUZHOU_GRANTS }, '330402', true, [true, 'FULL', false]],
+];
+
+test.each(TABLE)('%s', (_case, caller, home, purpose, [basic, personal, owner]) => {
+  const access = personAccess({ ...caller, purpose: purpose ? 'petition-handling' : null }, home);
+  expect({ basic: access.basic, personal: access.personal, owner: access.insider }).toEqual({ basic, personal, owner });
+  expect(access.reason.length).toBeGreaterThan(10);
+});
