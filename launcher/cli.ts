@@ -23,6 +23,9 @@ Usage:
       Serve any supergraph. Without --regions every subgraph is called at its routing URL.
       --identity names the trusted identity providers (see identity.example.yaml); the context
       key is HUB_DATA_DIR/keys/hub-context.json. --insecure-no-auth lets anyone in.
+  yrd-hub audit verify [--region CODE] [--url URL]
+      Ask the running hub (URL, default http://HOST:PORT/graphql) to check each region's audit
+      hash chain, as that region's demo auditor; names the first bad row. Exit 1 if any is broken.
   yrd-hub token LOGIN
       Print a caller token (valid 12 hours) for a seeded demo officer, e.g. demo-330400,
       signed by the demo identity provider of the officer's province in HUB_DATA_DIR/keys.
@@ -96,6 +99,49 @@ async function start(args: string[]): Promise<void> {
     console.log(`Every request needs a caller token. A demo token for ${login} (valid 12 hours; others: npm run --silent token -- LOGIN):`);
     console.log(`  Authorization: Bearer ${await hub.identity.demoTokenForLogin(login)}`);
   }
+}
+
+async function audit(args: string[]): Promise<void> {
+  const [action, ...rest] = args;
+  if (action !== 'verify') throw new UsageError('audit needs the action "verify": yrd-hub audit verify [--region CODE] [--url URL]');
+  const { values } = parseArgs({ args: rest, options: { region: { type: 'string' }, url: { type: 'string' }, regions: { type: 'string' } } });
+  const regions = loadRegionConfig(path.resolve(values.regions ?? process.env.HUB_REGIONS ?? repoPath('regions.yaml')));
+  const codes = values.region ? [values.region] : regions.regions.map((region) => region.code);
+  if (values.region && !regions.regions.some((region) => region.code === values.region)) throw new UsageError(`--region ${values.region} is not in the region configuration`);
+  const url = values.url ?? `http://${process.env.HOST ?? '127.0.0.1'}:${process.env.PORT ?? 4000}/graphql`;
+  const regionScale = parseRegionScale(process.env.HUB_SCALE);
+  const identity = await HubIdentity.prepare({
+    dataDir: path.resolve(process.env.HUB_DATA_DIR ?? '.hub-data'),
+    regionCodes: regions.regions.map((region) => region.code),
+    hostedRegionCodes: [],
+    officersPerAgency: (code) => ({ ...DEFAULT_SCALE, ...regionScale[code] }).officersPerAgency,
+  });
+  let broken = 0;
+  for (const code of codes) {
+    const token = await identity.demoTokenForLogin(`demo-${code}-auditor`, 300);
+    let answer: { data?: { auditVerification?: { intact: boolean; rows: number; firstBadSeq: number | null; reason: string | null } }; errors?: Array<{ message: string }> };
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: 'query($r: String!) { auditVerification(region: $r) { intact rows firstBadSeq reason } }', variables: { r: code } }),
+      });
+      answer = (await response.json()) as typeof answer;
+    } catch (error) {
+      throw new UsageError(`cannot reach the hub at ${url} (${(error as Error).message}); start it with npm start, or give --url`);
+    }
+    const verdict = answer.data?.auditVerification;
+    if (!verdict) {
+      broken += 1;
+      console.log(`${code}: not checked: ${answer.errors?.[0]?.message ?? 'no answer'}`);
+    } else if (verdict.intact) {
+      console.log(`${code}: intact (${verdict.rows} rows)`);
+    } else {
+      broken += 1;
+      console.log(`${code}: BROKEN at row ${verdict.firstBadSeq}: ${verdict.reason} (${verdict.rows} rows)`);
+    }
+  }
+  if (broken) process.exitCode = 1;
 }
 
 async function token(args: string[]): Promise<void> {
@@ -185,6 +231,7 @@ export async function main(argv: string[]): Promise<void> {
     else if (command === 'compose') await compose(args);
     else if (command === 'gateway') await gateway(args);
     else if (command === 'token') await token(args);
+    else if (command === 'audit') await audit(args);
     else if (!command || command === 'help' || command === '--help' || command === '-h') console.log(USAGE);
     else throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
   } catch (error) {

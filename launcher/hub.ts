@@ -7,6 +7,7 @@ import { ConfigError } from '../platform/config-file';
 import { createPool, statementCount } from '../subgraphs/shared/db';
 import { SubgraphHost } from '../subgraphs/shared/host';
 import { HubLink } from '../subgraphs/shared/hub-link';
+import { AUDIT_MIGRATIONS } from '../subgraphs/shared/audit-log';
 import { HubIdentity } from './hub-identity';
 import { migrate, readMigrations } from '../subgraphs/shared/migrations';
 import type { SeedScale, SubgraphModule } from '../subgraphs/shared/subgraph-module';
@@ -77,6 +78,8 @@ export interface RunningHub {
   statementCount(scope?: 'all' | 'regions'): number;
   /** Keys and trust: demo tokens, service identities. */
   identity: HubIdentity;
+  /** The data folder (embedded PostgreSQL, keys). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -111,6 +114,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       const pool = createPool(url);
       pools.push({ pool, hub: !region });
       cleanup.push(() => pool.end());
+      const audit = await migrate(pool, 'audit', readMigrations(AUDIT_MIGRATIONS));
+      if (audit.length) options.log(`${database}: applied audit migrations ${audit.join(', ')}`);
       for (const module of modules) {
         const applied = module.migrationsFolder ? await migrate(pool, module.name, readMigrations(module.migrationsFolder)) : [];
         if (applied.length) options.log(`${database}: applied ${module.name} migrations ${applied.join(', ')}`);
@@ -178,7 +183,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     for (const link of hubLinks) link.setUrl(gateway.graphqlUrl);
     const countStatements = (scope: 'all' | 'regions' = 'all') =>
       pools.filter((entry) => scope === 'all' || !entry.hub).reduce((sum, entry) => sum + statementCount(entry.pool), 0);
-    return { gateway, regions, postgres, databaseUrls, regionServers, directoryServer: directory, statementCount: countStatements, identity, stop };
+    return { gateway, regions, postgres, databaseUrls, regionServers, directoryServer: directory, statementCount: countStatements, identity, dataDir: options.dataDir, stop };
   } catch (error) {
     await stop();
     throw error;

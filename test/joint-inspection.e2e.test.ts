@@ -1,3 +1,4 @@
+import { RequestAudit } from '../subgraphs/shared/audit-log';
 import type { RunningHub } from '../launcher/hub';
 import { BUILTIN_SUBGRAPHS } from '../launcher/builtin-subgraphs';
 import { enforcementSubgraph } from '../subgraphs/enforcement';
@@ -371,7 +372,7 @@ describe('a participant region that is down at dispatch', () => {
       verifier: hub.identity.contextVerifier(),
       port,
     });
-    const relayContext = { db: jiaxingPool, regions: DEMO_REGIONS, hub: jiaxingLink, actor: null, region: JIAXING, regionName: '嘉兴市' };
+    const relayContext = { db: jiaxingPool, regions: DEMO_REGIONS, hub: jiaxingLink, actor: null, audit: new RequestAudit(), region: JIAXING, regionName: '嘉兴市' };
     const relay = enforcementSubgraph.startBackground!(relayContext, { intervalMs: 100 });
     try {
       let delivered: any[] = [];

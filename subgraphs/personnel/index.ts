@@ -1,6 +1,7 @@
 import { buildFederatedSchema } from '../shared/federated-schema';
 import { repoPath } from '../shared/repo-path';
 import type { SubgraphModule } from '../shared/subgraph-module';
+import { AuditResolver } from './audit-resolver';
 import { createPersonnelContext, PersonnelContext } from './context';
 import { localIdIfOwn } from './local-id';
 import { OfficerMutations } from './officer-mutations';
@@ -18,7 +19,7 @@ export const personnelSubgraph: SubgraphModule = {
   buildSchema: async () =>
     withPermissions(
       await buildFederatedSchema(
-      { resolvers: [PersonResolver, PersonMutations, OfficerResolver, OfficerMutations] },
+      { resolvers: [PersonResolver, PersonMutations, OfficerResolver, OfficerMutations, AuditResolver] },
       {
         // Through loaders: an `_entities` request for 1 or 50 references costs one statement.
         Person: {

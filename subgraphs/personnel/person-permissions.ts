@@ -59,6 +59,8 @@ export const PERSONNEL_RULES = {
   OfficerConnection: authenticated,
   OfficerEdge: authenticated,
   PageInfo: authenticated,
+  AuditEntry: authenticated,
+  AuditVerification: authenticated,
 };
 
 const MASKS: Record<string, (value: string) => string> = {
@@ -77,7 +79,9 @@ export const personMasking: IMiddleware = {
       async (resolve: (...args: unknown[]) => unknown, person: Person, args: unknown, ctx: PersonnelContext, info: GraphQLResolveInfo) => {
         const value = await resolve(person, args, ctx, info);
         if (typeof value !== 'string' || !ctx.actor) return value;
-        return accessTo(person, ctx).personal === 'FULL' ? value : mask(value);
+        if (accessTo(person, ctx).personal !== 'FULL') return mask(value);
+        ctx.audit.add('READ', person.id, [field]); // shown in full: it goes into the region's audit log
+        return value;
       },
     ]),
   ),

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { Actor } from './actor';
 import type { HubLink } from './hub-link';
+import type { RequestAudit } from './audit-log';
 
 export interface RegionSummary {
   code: string;
@@ -15,6 +16,8 @@ export interface HubContext {
   hub: HubLink;
   /** The officer acting in this request, if one is named. */
   actor: Actor | null;
+  /** What this request must leave in the region's audit log. */
+  audit: RequestAudit;
 }
 
 /** A regional subgraph instance serves exactly one region's database. */

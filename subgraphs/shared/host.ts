@@ -6,6 +6,8 @@ import { listen, RunningHttpServer } from '../../platform/apollo-http';
 import { GraphQLError } from 'graphql';
 import { ContextTokenError, ContextVerifier } from '../../auth/context-token';
 import { actorOf } from './actor';
+import { RequestAudit } from './audit-log';
+import { auditPlugin } from './audit-plugin';
 import type { HubContext, RegionSummary } from './context';
 import type { HubLink } from './hub-link';
 import type { SubgraphModule } from './subgraph-module';
@@ -29,7 +31,7 @@ export class SubgraphHost {
         schema: await module.buildSchema(),
         includeStacktraceInErrorResponses: process.env.NODE_ENV === 'development',
         // Traces are for Apollo's usage reporting, which the hub does not use; they cost time on every request.
-        plugins: [ApolloServerPluginInlineTraceDisabled()],
+        plugins: [ApolloServerPluginInlineTraceDisabled(), auditPlugin() as never],
       });
       await server.start();
       servers.set(module.name, { module, server });
@@ -51,7 +53,7 @@ export class SubgraphHost {
     /** Checks the gateway's context token on every request. */
     verifier: ContextVerifier;
   }): Promise<RunningHttpServer> {
-    const base: Omit<HubContext, 'actor'> = { db: options.db, regions: options.regions, hub: options.hub };
+    const base: Omit<HubContext, 'actor' | 'audit'> = { db: options.db, regions: options.regions, hub: options.hub };
     const shared = options.region ? { ...base, region: options.region.code, regionName: options.region.name } : base;
     const routes = Object.fromEntries(
       options.subgraphs.map((name) => {
@@ -62,7 +64,7 @@ export class SubgraphHost {
           const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
           if (!token) throw refused('no context token: subgraphs answer the hub gateway only');
           try {
-            return entry.module.createContext({ ...shared, actor: actorOf(await options.verifier.verify(token, name)) });
+            return entry.module.createContext({ ...shared, actor: actorOf(await options.verifier.verify(token, name)), audit: new RequestAudit() });
           } catch (error) {
             if (error instanceof ContextTokenError) throw refused(error.message);
             throw error;
@@ -76,7 +78,7 @@ export class SubgraphHost {
     const background = intervalMs > 0
       ? options.subgraphs.flatMap((name) => {
           const module = this.servers.get(name)!.module;
-          return module.startBackground ? [module.startBackground({ ...shared, actor: null }, { intervalMs })] : [];
+          return module.startBackground ? [module.startBackground({ ...shared, actor: null, audit: new RequestAudit() }, { intervalMs })] : [];
         })
       : [];
     return {

@@ -1,0 +1,98 @@
+import { Arg, Ctx, Directive, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { verifyChain } from '../../auth/audit-chain';
+import { parseGlobalId } from '../../auth/global-id';
+import { requireActor } from '../shared/actor';
+import { entriesAbout, readChain } from '../shared/audit-log';
+import { badInput, hubError } from '../shared/errors';
+import type { PersonnelContext } from './context';
+import { accessTo } from './person-permissions';
+import { Officer } from './officer-types';
+
+@ObjectType({ description: 'One row of a region\'s audit log (审计日志): who read or changed what, why, when.' })
+export class AuditEntry {
+  @Field(() => Int)
+  seq!: number;
+
+  @Field(() => Date)
+  at!: Date;
+
+  @Field(() => Officer, { nullable: true, description: 'The officer (null for a hub service).' })
+  officer!: { id: string } | null;
+
+  @Field(() => String, { description: 'Officer id as recorded (also services).' })
+  officerId!: string;
+
+  @Field(() => String)
+  jurisdiction!: string;
+
+  @Field(() => String, { description: 'READ (personal data shown in full) or CHANGE:<mutation>.' })
+  action!: string;
+
+  @Field(() => String)
+  record!: string;
+
+  @Field(() => [String])
+  fields!: string[];
+
+  @Field(() => String, { nullable: true })
+  purpose!: string | null;
+
+  @Field(() => String)
+  requestId!: string;
+}
+
+@ObjectType({ description: 'Whether a region\'s audit chain is intact, and where it breaks.' })
+export class AuditVerification {
+  @Field(() => String)
+  region!: string;
+
+  @Field(() => Boolean)
+  intact!: boolean;
+
+  @Field(() => Int, { description: 'Rows checked.' })
+  rows!: number;
+
+  @Field(() => Int, { nullable: true, description: 'The first row that does not fit (edited, or after a deletion or insertion).' })
+  firstBadSeq!: number | null;
+
+  @Field(() => String, { nullable: true })
+  reason!: string | null;
+}
+
+const isAuditor = (roles: string[]) => roles.includes('AUDITOR');
+
+@Resolver()
+export class AuditResolver {
+  @Query(() => [AuditEntry], { description: 'Who read or changed a person\'s record, newest first. For auditors of the region and officers of the person\'s home jurisdiction.' })
+  @Directive('@routeBy(argument: "personId")')
+  async auditTrail(@Ctx() ctx: PersonnelContext, @Arg('personId', () => ID) personId: string, @Arg('last', () => Int, { defaultValue: 50 }) last: number) {
+    const actor = requireActor(ctx.actor);
+    const parts = parseGlobalId(personId);
+    if (!parts || parts.region !== ctx.region) throw badInput('personId', `${JSON.stringify(personId)} is not a person id of region ${ctx.region}`);
+    if (!Number.isInteger(last) || last < 1 || last > 500) throw badInput('last', 'must be from 1 to 500');
+    const person = await ctx.personById.load(parts.localId);
+    if (!person) throw hubError('NOT_FOUND', `No person ${personId}`, { id: personId });
+    const auditorHere = isAuditor(actor.roles) && actor.region === ctx.region;
+    if (!auditorHere && !accessTo(person, ctx).insider) {
+      throw hubError('FORBIDDEN', `who read ${personId} is for auditors of ${ctx.region} and officers of ${person.homeJurisdiction}`);
+    }
+    return (await entriesAbout(ctx.db, personId, last)).map((row) => ({
+      ...row,
+      at: new Date(row.at),
+      officerId: row.officer,
+      officer: parseGlobalId(row.officer) ? { id: row.officer } : null,
+    }));
+  }
+
+  @Query(() => AuditVerification, { description: 'Checks the region\'s audit hash chain (auditors of the region).' })
+  @Directive('@routeBy(argument: "region")')
+  async auditVerification(@Ctx() ctx: PersonnelContext, @Arg('region', () => String) region: string): Promise<AuditVerification> {
+    const actor = requireActor(ctx.actor);
+    if (region !== ctx.region) throw badInput('region', `this instance serves region ${ctx.region}, not ${region}`);
+    if (!isAuditor(actor.roles) || actor.region !== ctx.region) throw hubError('FORBIDDEN', `the audit chain of ${ctx.region} is checked by its auditors (role AUDITOR)`);
+    const verdict = verifyChain(await readChain(ctx.db));
+    return verdict.ok
+      ? { region, intact: true, rows: verdict.rows, firstBadSeq: null, reason: null }
+      : { region, intact: false, rows: verdict.rows, firstBadSeq: verdict.firstBadSeq, reason: verdict.reason };
+  }
+}
