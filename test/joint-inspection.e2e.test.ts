@@ -65,8 +65,8 @@ function creation(overrides: Record<string, unknown> = {}) {
   };
 }
 
-async function create(input: Record<string, unknown> = creation()) {
-  const result = await gql(`mutation($input: CreateInspectionInput!) { createInspection(input: $input) { ${INSPECTION_FIELDS} } }`, { input }, JIAXING_LEAD);
+async function create(input: Record<string, unknown> = creation(), actor = JIAXING_LEAD) {
+  const result = await gql(`mutation($input: CreateInspectionInput!) { createInspection(input: $input) { ${INSPECTION_FIELDS} } }`, { input }, actor);
   expect(result.errors).toBeUndefined();
   return result.data.createInspection;
 }
@@ -207,11 +207,14 @@ describe('enter the door once', () => {
     );
     expect(joined.errors).toBeUndefined();
     expect(joined.data.joinInspection.participants.map((p: any) => p.agency)).toEqual(['ECOLOGY_ENVIRONMENT', 'MARKET_REGULATION']);
-    const again = await gql(`mutation($input: JoinInspectionInput!) { joinInspection(input: $input) { id } }`, { input: { inspectionId: first.id, participant: { region: JIAXING, jurisdiction: '330421', agency: 'MARKET_REGULATION' } } }, JIAXING_LEAD);
-    expect(again.errors?.[0].extensions?.code).toBe('CONFLICT');
+    const join = (by: string) =>
+      gql(`mutation($input: JoinInspectionInput!) { joinInspection(input: $input) { id } }`, { input: { inspectionId: first.id, participant: { region: JIAXING, jurisdiction: '330421', agency: 'MARKET_REGULATION' } } }, by);
+    // An agency joins for itself: another agency's officer may not, and joining twice conflicts.
+    expect((await join(JIAXING_LEAD)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await join(officer(JIAXING, 'MARKET_REGULATION'))).errors?.[0].extensions?.code).toBe('CONFLICT');
 
     // A later period is another visit.
-    const later = await create({ ...second, plannedAt: '2027-06-01T00:00:00Z', plannedUntil: '2027-06-02T00:00:00Z' });
+    const later = await create({ ...second, plannedAt: '2027-06-01T00:00:00Z', plannedUntil: '2027-06-02T00:00:00Z' }, officer(JIAXING, 'MARKET_REGULATION'));
     expect(later.targetCreditCode).toBe(first.targetCreditCode);
   });
 

@@ -1,4 +1,5 @@
 import type { Grant } from '../auth/context-token';
+import { agencyDutyProblem, petitionDutyProblem } from '../auth/duties';
 import { personAccess } from '../auth/person-policy';
 
 /**
@@ -36,4 +37,29 @@ test.each(TABLE)('%s', (_case, caller, home, purpose, [basic, personal, owner]) 
   const access = personAccess({ ...caller, purpose: purpose ? 'petition-handling' : null }, home);
   expect({ basic: access.basic, personal: access.personal, owner: access.insider }).toEqual({ basic, personal, owner });
   expect(access.reason.length).toBeGreaterThan(10);
+});
+
+describe('who may make which change (auth/duties.ts)', () => {
+  const officer = (jurisdiction: string, roles: string[], agency: string | null = null) => ({ officerId: 'x', jurisdiction, roles, agency });
+
+  test.each([
+    ['a Jiaxing county petition officer, in Jiaxing', officer('330421', ['PETITION_OFFICER']), '330400', undefined],
+    ['a Suzhou petition officer, in Jiaxing', officer('320500', ['PETITION_OFFICER']), '330400', /kept by its own officers/],
+    ['a Jiaxing auditor, in Jiaxing', officer('330400', ['AUDITOR']), '330400', /needs the role/],
+  ] as const)('petition work: %s', (_case, caller, region, problem) => {
+    const found = petitionDutyProblem(caller, region);
+    if (problem) expect(found).toMatch(problem);
+    else expect(found).toBeUndefined();
+  });
+
+  test.each([
+    ['the lead agency, in the lead region', officer('330400', ['ENFORCEMENT_OFFICER'], 'MARKET_REGULATION'), '330400', 'MARKET_REGULATION', undefined],
+    ['another agency of the lead region', officer('330400', ['ENFORCEMENT_OFFICER'], 'HEALTH'), '330400', 'MARKET_REGULATION', /officers of MARKET_REGULATION/],
+    ['the same agency of another region', officer('310000', ['ENFORCEMENT_OFFICER'], 'MARKET_REGULATION'), '330400', 'MARKET_REGULATION', /officers of region 330400/],
+    ['a petition officer', officer('330400', ['PETITION_OFFICER'], 'MARKET_REGULATION'), '330400', 'MARKET_REGULATION', /ENFORCEMENT_OFFICER/],
+  ] as const)('inspection work: %s', (_case, caller, region, agency, problem) => {
+    const found = agencyDutyProblem(caller, region, agency, 'this');
+    if (problem) expect(found).toMatch(problem);
+    else expect(found).toBeUndefined();
+  });
 });

@@ -364,6 +364,21 @@ describe('refusals', () => {
     expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  test('petition work in a region is its own petition officers’: others get FORBIDDEN and nothing changes', async () => {
+    const created = await register({ petitionerIds: ['330400:25'] });
+    const id = created.data.registerPetition.id;
+    const accept = (officer: string) => graphql(hub.gateway.graphqlUrl, `mutation($id: ID!) { acceptPetition(id: $id) { status } }`, { id }, { 'X-Officer': officer });
+    const suzhou = await accept('320500:1');
+    expect(suzhou.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(suzhou.errors?.[0].message).toMatch(/kept by its own officers/);
+    const auditor = await accept(hub.identity.demoOfficer('demo-330400-auditor').id);
+    expect(auditor.errors?.[0].message).toMatch(/needs the role PETITION_OFFICER/);
+    const registerElsewhere = await register({}, { 'X-Officer': '340100:1' });
+    expect(registerElsewhere.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const [row] = await queryDatabase(db('330400'), 'SELECT status, version FROM petitions.petitions WHERE id = $1', [id.split(':')[1]]);
+    expect(row).toEqual({ status: 'REGISTERED', version: 1 });
+  });
+
   test('a change without credentials is refused with UNAUTHENTICATED (HTTP 401)', async () => {
     const result = await register({}, { authorization: '' } as never);
     expect(result.status).toBe(401);

@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import { Arg, Ctx, Directive, ID, Mutation, Resolver } from 'type-graphql';
 import { toGlobalId } from '../../auth/global-id';
+import { agencyDutyProblem } from '../../auth/duties';
 import { requireActor } from '../shared/actor';
 import { inTransaction } from '../shared/db';
 import { badInput, hubError } from '../shared/errors';
@@ -47,12 +48,18 @@ type StepWork = (client: PoolClient, current: InspectionRow, officerId: string) 
  * participants' regions are written to the outbox in the same transaction and sent after it
  * commits; a region that cannot be reached gets its task from the relay later.
  */
+/** Refuses with FORBIDDEN when the caller's duties do not cover this change. */
+function duty(problem: string | undefined, officer: string): void {
+  if (problem) throw hubError('FORBIDDEN', problem, { officer });
+}
+
 @Resolver(() => Inspection)
 export class InspectionMutations {
   @Mutation(() => Inspection, { description: '智能预警: opens an inspection of a target. Refused with DUPLICATE_INSPECTION while another, not yet evaluated, covers the same target in an overlapping period.' })
   @Directive('@routeBy(argument: "input.region")')
   async createInspection(@Ctx() ctx: EnforcementContext, @Arg('input', () => CreateInspectionInput) input: CreateInspectionInput): Promise<Inspection> {
     const actor = requireActor(ctx.actor);
+    duty(agencyDutyProblem(actor, ctx.region, input.leadAgency, 'opening an inspection'), actor.officerId);
     const { inspection, participants } = checkCreation(ctx, input, actor.officerId);
     const note = checkNote(input.note, 'input.note');
     const [scenario] = await findScenarios(ctx.db, [inspection.scenarioCode]);
@@ -127,6 +134,8 @@ export class InspectionMutations {
     const actor = requireActor(ctx.actor);
     const localId = ownLocalId(ctx.region, input.inspectionId, 'input.inspectionId');
     const [participant] = checkParticipants(ctx, [input.participant], () => 'input.participant', []);
+    // An agency joins for itself: its own officer, of the participant's region.
+    duty(agencyDutyProblem(actor, participant.region, participant.agency, 'joining an inspection'), actor.officerId);
     const { row, messageIds } = await inTransaction(ctx.db, async (client) => {
       const current = await lockInspection(client, localId);
       if (!current) throw hubError('NOT_FOUND', `No inspection ${input.inspectionId}`, { id: input.inspectionId });
@@ -161,6 +170,7 @@ export class InspectionMutations {
     const { row, messageIds } = await inTransaction(ctx.db, async (client) => {
       const current = await lockInspection(client, localId);
       if (!current) throw hubError('NOT_FOUND', `No inspection ${id}`, { id });
+      duty(agencyDutyProblem(actor, ctx.region, current.lead_agency, `moving inspection ${id} to ${wanted}`), actor.officerId);
       const refusal = stepRefusal(current.step, wanted);
       if (refusal) throw hubError(refusal.code, `cannot move inspection ${id} to ${wanted}: ${refusal.reason}`, { id, currentStep: current.step, wantedStep: wanted });
       const done = (await work?.(client, current, actor.officerId)) || {};

@@ -2,6 +2,7 @@ import type { PoolClient } from 'pg';
 import { Arg, Ctx, Directive, Field, ID, InputType, Mutation, Resolver } from 'type-graphql';
 import { parseGlobalId } from '../../auth/global-id';
 import { contains, isJurisdictionCode } from '../../auth/jurisdiction';
+import { agencyDutyProblem } from '../../auth/duties';
 import { requireActor } from '../shared/actor';
 import { AgencyKind } from '../shared/agency';
 import { inTransaction } from '../shared/db';
@@ -176,6 +177,8 @@ export class TaskMutations {
     const { row, messageIds } = await inTransaction(ctx.db, async (client) => {
       const task = await lockTask(client, localId);
       if (!task) throw hubError('NOT_FOUND', `No inspection task ${id}`, { id });
+      const problem = agencyDutyProblem(actor, ctx.region, task.agency, `working task ${id}`);
+      if (problem) throw hubError('FORBIDDEN', problem, { officer: actor.officerId });
       const refusal = taskRefusal(task.status, action);
       if (refusal) throw hubError(refusal.code, `cannot ${action === 'recordFinding' ? 'record a finding on' : action} task ${id}: ${refusal.reason}`, { id, status: task.status });
       const changed = await work(client, task, actor.officerId);

@@ -1,5 +1,6 @@
 import { Arg, Ctx, Directive, Field, ID, InputType, Int, Mutation, Resolver } from 'type-graphql';
 import { parseGlobalId } from '../../auth/global-id';
+import { petitionDutyProblem } from '../../auth/duties';
 import { requireActor } from '../shared/actor';
 import { AgencyKind } from '../shared/agency';
 import { inTransaction } from '../shared/db';
@@ -89,8 +90,16 @@ interface StepInput {
  * history. The loser of two simultaneous steps gets CONFLICT; a step the lifecycle forbids
  * gets INVALID_TRANSITION; either way nothing changes.
  */
-async function takeStep(ctx: PetitionsContext, id: string, action: PetitionAction, input: StepInput = {}): Promise<Petition> {
+/** The acting officer, if petition work in this region is theirs to do (FORBIDDEN otherwise). */
+function petitionOfficer(ctx: PetitionsContext) {
   const actor = requireActor(ctx.actor);
+  const problem = petitionDutyProblem(actor, ctx.region);
+  if (problem) throw hubError('FORBIDDEN', problem, { officer: actor.officerId });
+  return actor;
+}
+
+async function takeStep(ctx: PetitionsContext, id: string, action: PetitionAction, input: StepInput = {}): Promise<Petition> {
+  const actor = petitionOfficer(ctx);
   const localId = parseLocalId(ctx, id);
   if (input.note && input.note.length > LIMITS.note) throw badInput('note', `must be at most ${LIMITS.note} characters`);
   const row = await inTransaction(ctx.db, async (client) => {
@@ -160,7 +169,8 @@ export class PetitionMutations {
   @Mutation(() => Petition, { description: 'Registers a petition (登记); raises cross-region, group-visit and repeat warnings as their rules say.' })
   @Directive('@routeBy(argument: "input.region")')
   async registerPetition(@Ctx() ctx: PetitionsContext, @Arg('input', () => RegisterPetitionInput) input: RegisterPetitionInput) {
-    const actor = requireActor(ctx.actor);
+    if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
+    const actor = petitionOfficer(ctx);
     const { headcount, registeredAt } = validateRegistration(ctx, input);
     await checkPersonsExist(ctx.hub, input.petitionerIds, (index) => `input.petitionerIds[${index}]`);
     const row = await inTransaction(ctx.db, async (client) => {

@@ -1,5 +1,6 @@
 import { Arg, Ctx, Directive, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { parseGlobalId } from '../../auth/global-id';
+import { acknowledgeDutyProblem, petitionDutyProblem } from '../../auth/duties';
 import { requireActor } from '../shared/actor';
 import { inTransaction } from '../shared/db';
 import { badInput, hubError } from '../shared/errors';
@@ -113,8 +114,10 @@ export class PetitionWarningResolver {
   @Mutation(() => PetitionWarning, { description: 'Raises a warning by hand in the region named in the input.' })
   @Directive('@routeBy(argument: "input.region")')
   async raisePetitionWarning(@Ctx() ctx: PetitionsContext, @Arg('input', () => RaiseWarningInput) input: RaiseWarningInput) {
-    const actor = requireActor(ctx.actor);
     if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
+    const actor = requireActor(ctx.actor);
+    const problem = petitionDutyProblem(actor, ctx.region);
+    if (problem) throw hubError('FORBIDDEN', problem, { officer: actor.officerId });
     checkLocalJurisdiction(ctx.region, 'input.raisedIn', input.raisedIn);
     if (!parseGlobalId(input.subjectId)) throw badInput('input.subjectId', 'must be a global person id such as "320500:17"');
     await checkPersonsExist(ctx.hub, [input.subjectId], () => 'input.subjectId');
@@ -179,6 +182,9 @@ export class PetitionWarningResolver {
     newLevel?: (current: WarningLevel) => WarningLevel,
   ): Promise<PetitionWarning> {
     const actor = requireActor(ctx.actor);
+    // Partners acknowledge; escalating and resolving are the warning's own region's work.
+    const problem = action === WarningAction.ACKNOWLEDGED ? acknowledgeDutyProblem(actor) : petitionDutyProblem(actor, ctx.region);
+    if (problem) throw hubError('FORBIDDEN', problem, { officer: actor.officerId });
     const localId = parseLocalId(ctx, id);
     if (note && note.length > 2000) throw badInput('note', 'must be at most 2000 characters');
     const row = await inTransaction(ctx.db, async (client) => {
