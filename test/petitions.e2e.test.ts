@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Pool } from 'pg';
 import type { RunningHub } from '../launcher/hub';
 import { sweepDeadlines } from '../subgraphs/petitions/warning-rules';
-import { graphql, queryDatabase, startTestHub } from './support/hub';
+import { graphql, queryDatabase, startTestHub, tokenWithClaims } from './support/hub';
 
 /**
  * Petitions and warnings through the gateway, as petition officers of Jiaxing and Suzhou use
@@ -200,7 +200,7 @@ describe('the petition lifecycle', () => {
     const closed = await step('decidePetitionReReview', id, ', opinion: "复核维持"');
     expect(closed.data.r).toMatchObject({ status: 'CLOSED', deadline: null, outcome: '复核维持' });
 
-    const history = await graphql(hub.gateway.graphqlUrl, `query($id: ID!) { petition(id: $id) { history { action fromStatus toStatus officer { id } } } }`, { id });
+    const history = await graphql(hub.gateway.graphqlUrl, `query($id: ID!) { petition(id: $id) { history { action fromStatus toStatus officer { id } } } }`, { id }, JIAXING_OFFICER);
     expect(history.data.petition.history.map((e: { action: string }) => e.action)).toEqual([
       'register', 'assign', 'accept', 'startHandling', 'extend', 'reply', 'requestReview', 'decideReview', 'requestReReview', 'decideReReview',
     ]);
@@ -312,6 +312,39 @@ describe('filters on petitionWarnings', () => {
       expect(nodes.length).toBeGreaterThan(0);
       expect(nodes.filter((n: unknown) => !matches(n))).toEqual([]);
     }
+  });
+});
+
+describe('who sees which petitions and warnings', () => {
+  test('partners see warnings; petition details only with PETITION_DETAILS; no agreement, nothing', async () => {
+    const created = await register({ petitionerIds: ['330400:26'] });
+    const id = created.data.registerPetition.id;
+    const read = (headers: Record<string, string>) =>
+      graphql(hub.gateway.graphqlUrl, `query($id: ID!) { petition(id: $id) { id status category summary content petitioners { id } } }`, { id }, headers);
+
+    const suzhou = await read(SUZHOU_OFFICER); // Jiaxing–Suzhou agreement includes petition details
+    expect(suzhou.errors).toBeUndefined();
+    expect(suzhou.data.petition).toMatchObject({ status: 'REGISTERED', summary: '欠薪', content: '某公司拖欠工资三个月' });
+
+    const hefei = await read({ 'X-Officer': '340100:1' }); // warnings and basic data only
+    expect(hefei.data.petition).toMatchObject({ id, status: 'REGISTERED', category: '劳资纠纷欠薪', summary: null, content: null, petitioners: null });
+    expect((hefei.errors ?? []).map((e) => `${e.path?.join('.')}:${e.extensions?.code}`).sort()).toEqual([
+      'petition.content:FORBIDDEN',
+      'petition.petitioners:FORBIDDEN',
+      'petition.summary:FORBIDDEN',
+    ]);
+
+    const hangzhou = await tokenWithClaims(hub, { id: '330400:9003', jurisdiction: '330100', roles: ['PETITION_OFFICER'] });
+    const stranger = { authorization: `Bearer ${hangzhou}` };
+    const single = await read(stranger);
+    expect(single.data.petition).toBeNull();
+    expect(single.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const list = await graphql(hub.gateway.graphqlUrl, `{ petitionWarnings(first: 100, regions: ["330400"]) { edges { node { id } } } petitions(first: 5, regions: ["330400"]) { edges { node { id } } } }`, {}, stranger);
+    expect(list.errors).toBeUndefined();
+    expect(list.data.petitionWarnings.edges).toEqual([]);
+    expect(list.data.petitions.edges).toEqual([]);
+    const seen = await graphql(hub.gateway.graphqlUrl, `{ petitionWarnings(first: 5, regions: ["330400"]) { edges { node { id } } } }`, {}, { 'X-Officer': '340100:1' });
+    expect(seen.data.petitionWarnings.edges).toHaveLength(5);
   });
 });
 

@@ -173,10 +173,9 @@ describe('a region that is down or hangs', () => {
     gateway = await startGateway({
       supergraphSdl: readFileSync(repoPath('schema', 'supergraph.graphql'), 'utf8'),
       regions,
-      urlOverrides: { directory: hub.gateway.url.replace(/.*/, 'http://127.0.0.1:1/unused') },
+      urlOverrides: { directory: `${hub.directoryServer.url}/directory/graphql` },
       port: 0,
-      // No directory behind this gateway: callers hold no grants (nothing here needs them).
-      auth: { ...hub.identity.gatewayAuth(), grantsFrom: undefined },
+      auth: hub.identity.gatewayAuth(),
     });
     signInLike(gateway.graphqlUrl, hub);
   });

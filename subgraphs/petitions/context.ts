@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { visiblePrefixes } from '../../auth/record-policy';
 import type { RegionContext } from '../shared/context';
 import type { KeysetPosition } from '../shared/pagination';
 import { findPetitions, listPetitionEvents, listPetitionsOfPersons, PetitionRow, toPetition } from './petition-repository';
@@ -20,7 +21,13 @@ export interface PetitionsContext extends RegionContext {
   warningsOfPetition: DataLoader<string, PetitionWarning[]>;
   petitionsOfPerson: DataLoader<PersonPageKey, PetitionRow[], string>;
   warningsOfPerson: DataLoader<PersonPageKey, WarningRow[], string>;
+  /** Jurisdiction prefixes whose warnings / petitions the caller may see. */
+  visible: { warnings: string[]; petitions: string[] };
 }
+
+/** Agreements that open warnings, and petitions (their outline; details need PETITION_DETAILS). */
+export const WARNING_CATEGORIES = ['PETITION_WARNINGS'] as const;
+export const PETITION_CATEGORIES = ['PETITION_WARNINGS', 'PETITION_DETAILS'] as const;
 
 const pageKey = (key: PersonPageKey) => `${key.personId}|${key.limit}|${key.after?.sortKey ?? ''}|${key.after?.id ?? ''}`;
 
@@ -50,6 +57,10 @@ function personPageLoader<Row>(load: (personIds: string[], limit: number, after:
 /** Per request: every lookup by key and every one-to-many link is one statement per batch. */
 export function createPetitionsContext(base: RegionContext): PetitionsContext {
   const { db, region } = base;
+  // What this caller may see, as jurisdiction prefixes (nothing without a verified caller).
+  const visible = base.actor
+    ? { warnings: visiblePrefixes(base.actor, WARNING_CATEGORIES), petitions: visiblePrefixes(base.actor, PETITION_CATEGORIES) }
+    : { warnings: [], petitions: [] };
   return {
     ...base,
     warningById: new DataLoader(async (localIds) => (await findWarnings(db, localIds)).map((row) => row && toWarning(region, row))),
@@ -59,7 +70,8 @@ export function createPetitionsContext(base: RegionContext): PetitionsContext {
     warningsOfPetition: new DataLoader(async (localIds) =>
       (await listWarningsOfPetitions(db, localIds)).map((rows) => rows.map((row) => toWarning(region, row))),
     ),
-    petitionsOfPerson: personPageLoader((ids, limit, after) => listPetitionsOfPersons(db, ids, limit, after)),
-    warningsOfPerson: personPageLoader((ids, limit, after) => listWarningsOfPersons(db, ids, limit, after)),
+    petitionsOfPerson: personPageLoader((ids, limit, after) => listPetitionsOfPersons(db, ids, limit, after, visible.petitions)),
+    warningsOfPerson: personPageLoader((ids, limit, after) => listWarningsOfPersons(db, ids, limit, after, visible.warnings)),
+    visible,
   };
 }

@@ -8,6 +8,8 @@ import { PetitionResolver } from './petition-resolver';
 import { seedPetitions } from './seed';
 import { PetitionWarningResolver } from './warning-resolver';
 import { startDeadlineSweeper } from './warning-rules';
+import { PETITIONS_RULES } from './petition-permissions';
+import { withPermissions } from '../shared/permissions';
 
 /** A reference resolves only in the region that owns it; any other region answers null. */
 const ownLocalId = (id: string, ctx: PetitionsContext) => {
@@ -19,8 +21,9 @@ export const petitionsSubgraph: SubgraphModule = {
   name: 'petitions',
   regional: true,
   migrationsFolder: repoPath('subgraphs', 'petitions', 'migrations'),
-  buildSchema: () =>
-    buildFederatedSchema(
+  buildSchema: async () =>
+    withPermissions(
+      await buildFederatedSchema(
       { resolvers: [PetitionResolver, PetitionMutations, PetitionWarningResolver] },
       {
         PetitionWarning: {
@@ -36,6 +39,8 @@ export const petitionsSubgraph: SubgraphModule = {
           },
         },
       },
+      ),
+      PETITIONS_RULES,
     ),
   createContext: createPetitionsContext,
   startBackground: (context, { intervalMs }) => startDeadlineSweeper(context.db, intervalMs),

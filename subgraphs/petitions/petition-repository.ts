@@ -100,6 +100,8 @@ export interface PetitionFilter {
   registeredUntil?: Date | null;
   /** Only petitions whose officers' deadline has passed (true) or not (false). */
   overdue?: boolean | null;
+  /** Jurisdiction prefixes the caller may see (agreements); rows elsewhere are left out. */
+  visibleIn?: string[] | null;
 }
 
 /** Newest first, `limit` rows after `after`, narrowed by `filter`; every filter has an index. */
@@ -110,6 +112,7 @@ export async function listPetitions(db: Pool, filter: PetitionFilter, limit: num
     .add("registered_in LIKE ? || '%'", filter.registeredIn)
     .add('registered_at >= ?', filter.registeredFrom)
     .add('registered_at < ?', filter.registeredUntil)
+    .add("registered_in LIKE ANY(?::text[])", filter.visibleIn?.map((prefix) => `${prefix}%`))
     .add('(registered_at, id) < (?::timestamptz, ?::bigint)', after?.sortKey, after?.id);
   if (filter.overdue === true) where.add('officers_owe AND due_at < now()');
   if (filter.overdue === false) where.add('NOT (officers_owe AND due_at IS NOT NULL AND due_at < now())');
@@ -135,6 +138,7 @@ export async function listPetitionsOfPersons(
   personIds: readonly string[],
   limit: number,
   after: KeysetPosition | undefined,
+  visibleIn: string[],
 ): Promise<Map<string, PetitionRow[]>> {
   const { rows } = await db.query<PetitionRow & { person_id: string }>(
     `SELECT person.id AS person_id, p.*
@@ -144,11 +148,12 @@ export async function listPetitionsOfPersons(
            FROM petitions.petitioners link
            JOIN petitions.petitions petition ON petition.id = link.petition_id
           WHERE link.person_id = person.id
+            AND petition.registered_in LIKE ANY($5::text[])
             AND ($3::timestamptz IS NULL OR (link.registered_at, link.petition_id) < ($3::timestamptz, $4::bigint))
           ORDER BY link.registered_at DESC, link.petition_id DESC
           LIMIT $2
        ) p`,
-    [personIds, limit, after?.sortKey ?? null, after?.id ?? null],
+    [personIds, limit, after?.sortKey ?? null, after?.id ?? null, visibleIn.map((prefix) => `${prefix}%`)],
   );
   const byPerson = new Map<string, PetitionRow[]>(personIds.map((id) => [id, []]));
   for (const row of rows) byPerson.get(row.person_id)!.push(row);

@@ -2,7 +2,8 @@ import { Arg, Ctx, Directive, Field, FieldResolver, ID, InputType, Int, Query, R
 import { parseGlobalId } from '../../auth/global-id';
 import { badInput, hubError } from '../shared/errors';
 import { regionPage } from '../shared/pagination';
-import type { PetitionsContext } from './context';
+import { maysee } from '../../auth/record-policy';
+import { PETITION_CATEGORIES, PetitionsContext } from './context';
 import { daysLeft, PetitionStatus } from './lifecycle';
 import { listPetitions, petitionPosition, toPetition } from './petition-repository';
 import { Officer, Person, Petition, PetitionChannel, PetitionConnection, PetitionDeadline, PetitionEvent, PetitionWarning } from './types';
@@ -49,7 +50,7 @@ export class PetitionResolver {
     return regionPage(
       ctx.region,
       { first, after, regions },
-      (limit, position) => listPetitions(ctx.db, filter ?? {}, limit, position),
+      (limit, position) => listPetitions(ctx.db, { ...filter, visibleIn: ctx.visible.petitions }, limit, position),
       petitionPosition,
       (row) => toPetition(ctx.region, row),
     );
@@ -60,10 +61,13 @@ export class PetitionResolver {
   async petition(@Ctx() ctx: PetitionsContext, @Arg('id', () => ID) id: string) {
     const petition = await ctx.petitionById.load(parseLocalId(ctx, id));
     if (!petition) throw hubError('NOT_FOUND', `No petition ${id}`, { id });
+    if (!maysee(ctx.actor!, petition.registeredIn, PETITION_CATEGORIES)) {
+      throw hubError('FORBIDDEN', `no sharing agreement opens the petitions of ${petition.registeredIn} to ${ctx.actor!.jurisdiction}`, { id });
+    }
     return petition;
   }
 
-  @FieldResolver(() => [Person], { description: 'The petitioners (at most 5 representatives for a group visit), from their home regions.' })
+  @FieldResolver(() => [Person], { nullable: true, description: 'The petitioners (at most 5 representatives for a group visit), from their home regions. A detail.' })
   petitioners(@Root() petition: Petition): Person[] {
     return petition.petitionerIds.map((id) => ({ id }));
   }
@@ -99,7 +103,7 @@ export class PetitionResolver {
     return petition.deadlineFacts ? daysLeft(petition.deadlineFacts.dueAt, new Date()) : null;
   }
 
-  @FieldResolver(() => [PetitionEvent], { description: 'Every step taken, oldest first.' })
+  @FieldResolver(() => [PetitionEvent], { nullable: true, description: 'Every step taken, oldest first. A detail.' })
   history(@Root() petition: Petition, @Ctx() ctx: PetitionsContext) {
     return ctx.petitionHistory.load(petition.localId);
   }

@@ -144,10 +144,10 @@ export class Petition {
   @Field(() => String, { description: 'Matter category, e.g. 劳资纠纷.' })
   category!: string;
 
-  @Field(() => String)
+  @Field(() => String, { nullable: true, description: 'A detail: for the petition\'s jurisdiction, its city, and partners holding PETITION_DETAILS.' })
   summary!: string;
 
-  @Field(() => String, { description: 'The full content of the petition.' })
+  @Field(() => String, { nullable: true, description: 'The full content of the petition. A detail, as summary.' })
   content!: string;
 
   petitionerIds!: string[];

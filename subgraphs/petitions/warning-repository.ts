@@ -57,6 +57,8 @@ export interface WarningFilter {
   subjectId?: string | null;
   raisedFrom?: Date | null;
   raisedUntil?: Date | null;
+  /** Jurisdiction prefixes the caller may see (agreements); rows elsewhere are left out. */
+  visibleIn?: string[] | null;
 }
 
 /** Newest first, narrowed by `filter`; each filter is served by an index on (filter, raised_at, id). */
@@ -70,6 +72,7 @@ export async function listWarnings(db: Pool, filter: WarningFilter, limit: numbe
     .add('subject_id = ?', filter.subjectId)
     .add('raised_at >= ?', filter.raisedFrom)
     .add('raised_at < ?', filter.raisedUntil)
+    .add("raised_in LIKE ANY(?::text[])", filter.visibleIn?.map((prefix) => `${prefix}%`))
     .add('(raised_at, id) < (?::timestamptz, ?::bigint)', after?.sortKey, after?.id);
   const { rows } = await db.query<WarningRow>(
     `SELECT ${COLUMNS} FROM petitions.warnings ${where.where} ORDER BY raised_at DESC, id DESC LIMIT ${where.param(limit)}`,
@@ -90,6 +93,7 @@ export async function listWarningsOfPersons(
   personIds: readonly string[],
   limit: number,
   after: KeysetPosition | undefined,
+  visibleIn: string[],
 ): Promise<Map<string, WarningRow[]>> {
   const { rows } = await db.query<WarningRow & { person_id: string }>(
     `SELECT person.id AS person_id, w.*
@@ -97,11 +101,12 @@ export async function listWarningsOfPersons(
        CROSS JOIN LATERAL (
          SELECT ${COLUMNS} FROM petitions.warnings
           WHERE subject_id = person.id
+            AND raised_in LIKE ANY($5::text[])
             AND ($3::timestamptz IS NULL OR (raised_at, id) < ($3::timestamptz, $4::bigint))
           ORDER BY raised_at DESC, id DESC
           LIMIT $2
        ) w`,
-    [personIds, limit, after?.sortKey ?? null, after?.id ?? null],
+    [personIds, limit, after?.sortKey ?? null, after?.id ?? null, visibleIn.map((prefix) => `${prefix}%`)],
   );
   const byPerson = new Map<string, WarningRow[]>(personIds.map((id) => [id, []]));
   for (const row of rows) byPerson.get(row.person_id)!.push(row);

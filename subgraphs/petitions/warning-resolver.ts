@@ -5,7 +5,8 @@ import { requireActor } from '../shared/actor';
 import { inTransaction } from '../shared/db';
 import { badInput, hubError } from '../shared/errors';
 import { regionPage } from '../shared/pagination';
-import type { PetitionsContext } from './context';
+import { maysee } from '../../auth/record-policy';
+import { PetitionsContext, WARNING_CATEGORIES } from './context';
 import { checkLocalJurisdiction } from './jurisdiction-check';
 import { parseLocalId } from './petition-resolver';
 import { checkPersonsExist } from './petitioner-check';
@@ -87,7 +88,7 @@ export class PetitionWarningResolver {
     return regionPage(
       ctx.region,
       { first, after, regions },
-      (limit, position) => listWarnings(ctx.db, filter ?? {}, limit, position),
+      (limit, position) => listWarnings(ctx.db, { ...filter, visibleIn: ctx.visible.warnings }, limit, position),
       warningPosition,
       (row) => toWarning(ctx.region, row),
     );
@@ -98,6 +99,9 @@ export class PetitionWarningResolver {
   async petitionWarning(@Ctx() ctx: PetitionsContext, @Arg('id', () => ID) id: string) {
     const warning = await ctx.warningById.load(parseLocalId(ctx, id));
     if (!warning) throw hubError('NOT_FOUND', `No petition warning ${id}`, { id });
+    if (!maysee(ctx.actor!, warning.raisedIn, WARNING_CATEGORIES)) {
+      throw hubError('FORBIDDEN', `no sharing agreement opens the warnings of ${warning.raisedIn} to ${ctx.actor!.jurisdiction}`, { id });
+    }
     return warning;
   }
 

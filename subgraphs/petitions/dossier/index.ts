@@ -4,6 +4,8 @@ import { repoPath } from '../../shared/repo-path';
 import type { SubgraphModule } from '../../shared/subgraph-module';
 import { createPetitionsContext, PetitionsContext } from '../context';
 import { PersonDossierResolver } from './dossier-resolver';
+import { DOSSIER_RULES } from '../petition-permissions';
+import { withPermissions } from '../../shared/permissions';
 import { Person, Petition, PetitionWarning } from './dossier-types';
 
 const ownLocalId = (id: string, ctx: PetitionsContext) => {
@@ -19,8 +21,9 @@ export const dossierSubgraph: SubgraphModule = {
   name: 'dossier',
   regional: true,
   schemaFile: repoPath('subgraphs', 'petitions', 'dossier', 'schema.graphql'),
-  buildSchema: () =>
-    buildFederatedSchema(
+  buildSchema: async () =>
+    withPermissions(
+      await buildFederatedSchema(
       // No root field here: the dossier is entered only through entities, so name its types.
       { resolvers: [PersonDossierResolver], orphanedTypes: [Person, Petition, PetitionWarning] },
       {
@@ -41,6 +44,8 @@ export const dossierSubgraph: SubgraphModule = {
           },
         },
       },
+      ),
+      DOSSIER_RULES,
     ),
   createContext: createPetitionsContext,
 };

@@ -1,0 +1,30 @@
+import type { RequestContext } from './context-token';
+import { contains, significantPrefix } from './jurisdiction';
+import { SharingCategory } from './sharing';
+
+/**
+ * Whether a caller may see a record (a warning, a petition, an inspection) that belongs to a
+ * jurisdiction: officers of that jurisdiction or above it (a city officer sees the city's
+ * counties), officers of the same city, and partners whose jurisdiction an agreement grants
+ * one of `categories` of it. The same rule, as SQL prefixes, narrows lists.
+ */
+
+type Viewer = Pick<RequestContext, 'jurisdiction' | 'grants'>;
+
+const cityPrefix = (code: string) => code.slice(0, 4);
+
+export function maysee(viewer: Viewer, recordJurisdiction: string, categories: readonly SharingCategory[]): boolean {
+  return (
+    contains(viewer.jurisdiction, recordJurisdiction) ||
+    cityPrefix(viewer.jurisdiction) === cityPrefix(recordJurisdiction) ||
+    viewer.grants.some((grant) => categories.includes(grant.category as SharingCategory) && contains(grant.owner, recordJurisdiction))
+  );
+}
+
+/** The jurisdiction prefixes whose records `viewer` may see, for `LIKE ANY` in a list query. */
+export function visiblePrefixes(viewer: Viewer, categories: readonly SharingCategory[]): string[] {
+  const own = significantPrefix(viewer.jurisdiction);
+  const city = own.length >= 4 ? cityPrefix(viewer.jurisdiction) : own;
+  const granted = viewer.grants.filter((grant) => categories.includes(grant.category as SharingCategory)).map((grant) => significantPrefix(grant.owner));
+  return [...new Set([own, city, ...granted])];
+}

@@ -1,0 +1,81 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { allow, rule } from 'graphql-shield';
+import { maysee } from '../../auth/record-policy';
+import { authenticated, FEDERATION_RULES, forbidden } from '../shared/permissions';
+import { PETITION_CATEGORIES, PetitionsContext, WARNING_CATEGORIES } from './context';
+import type { Petition, PetitionWarning } from './types';
+
+/**
+ * The petitions subgraph's field rules. Lists already leave out records the caller may not see
+ * (the same rule as SQL prefixes); these rules guard each record however it is reached (by id,
+ * through a link, as an entity), per record, never cached across records.
+ *
+ *   PetitionWarning   seen by officers of its jurisdiction or city, and partners holding PETITION_WARNINGS
+ *   Petition          outline as a warning (and PETITION_DETAILS); its details — summary, content,
+ *                     petitioners, history, outcome, handling agency — for its jurisdiction, its
+ *                     city, and partners holding PETITION_DETAILS; FORBIDDEN for others
+ */
+
+const warningVisible = rule({ cache: 'no_cache' })((warning: PetitionWarning, _args, ctx: PetitionsContext) => {
+  if (!ctx.actor) return forbidden('this needs a verified caller');
+  return maysee(ctx.actor, warning.raisedIn, WARNING_CATEGORIES) ? true : forbidden(`no sharing agreement opens the warnings of ${warning.raisedIn} to ${ctx.actor.jurisdiction}`);
+});
+
+const petitionVisible = rule({ cache: 'no_cache' })((petition: Petition, _args, ctx: PetitionsContext) => {
+  if (!ctx.actor) return forbidden('this needs a verified caller');
+  return maysee(ctx.actor, petition.registeredIn, PETITION_CATEGORIES) ? true : forbidden(`no sharing agreement opens the petitions of ${petition.registeredIn} to ${ctx.actor.jurisdiction}`);
+});
+
+const petitionDetails = rule({ cache: 'no_cache' })((petition: Petition, _args, ctx: PetitionsContext, info: GraphQLResolveInfo) => {
+  if (!ctx.actor) return forbidden('this needs a verified caller');
+  return maysee(ctx.actor, petition.registeredIn, ['PETITION_DETAILS'])
+    ? true
+    : forbidden(`Petition.${info.fieldName} is a detail: open to ${petition.registeredIn}, its city, and partners holding PETITION_DETAILS`, { reason: 'NO_DETAILS_AGREEMENT' });
+});
+
+const open = { id: authenticated, region: authenticated };
+
+export const PETITIONS_RULES = {
+  ...FEDERATION_RULES,
+  Query: { ...FEDERATION_RULES.Query, '*': authenticated },
+  Mutation: { '*': authenticated },
+  PetitionWarning: { '*': warningVisible, ...open, raisedAt: authenticated },
+  Petition: {
+    '*': petitionVisible,
+    ...open,
+    registeredAt: authenticated,
+    summary: petitionDetails,
+    content: petitionDetails,
+    petitioners: petitionDetails,
+    history: petitionDetails,
+    outcome: petitionDetails,
+    handlingAgency: petitionDetails,
+    handlingJurisdiction: petitionDetails,
+    extension: petitionDetails,
+  },
+  PetitionConnection: authenticated,
+  PetitionEdge: authenticated,
+  PetitionWarningConnection: authenticated,
+  PetitionWarningEdge: authenticated,
+  PageInfo: authenticated,
+  PetitionDeadline: authenticated,
+  PetitionExtension: authenticated,
+  PetitionEvent: authenticated,
+  WarningEvent: authenticated,
+  Officer: authenticated,
+  Person: authenticated,
+};
+
+/** The dossier lists keys of records the caller may see (filtered in SQL); the records' fields are the petitions subgraph's to guard. */
+export const DOSSIER_RULES = {
+  ...FEDERATION_RULES,
+  Person: authenticated,
+  Petition: authenticated,
+  PetitionWarning: authenticated,
+  PersonPetitionConnection: authenticated,
+  PersonPetitionEdge: authenticated,
+  PersonPetitionWarningConnection: authenticated,
+  PersonPetitionWarningEdge: authenticated,
+  PageInfo: authenticated,
+  _Service: allow,
+};
