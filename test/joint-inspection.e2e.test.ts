@@ -7,7 +7,7 @@ import { createPool } from '../subgraphs/shared/db';
 import { demoOfficerId } from '../subgraphs/shared/demo-officers';
 import { SubgraphHost } from '../subgraphs/shared/host';
 import { HubLink } from '../subgraphs/shared/hub-link';
-import { DEMO_REGIONS, graphql, GraphQLResult, queryDatabase, startTestHub } from './support/hub';
+import { DEMO_REGIONS, graphql, GraphQLResult, queryDatabase, startTestHub, tokenWithClaims } from './support/hub';
 
 /**
  * 综合查一次 end to end through the gateway: a joint inspection led by Jiaxing (330400) with a
@@ -393,5 +393,23 @@ describe('a participant region that is down at dispatch', () => {
       await host.stop();
       await Promise.all([shanghaiPool.end(), jiaxingPool.end()]);
     }
+  });
+});
+
+describe('who sees which inspections', () => {
+  test('partners holding INSPECTIONS see them; a jurisdiction no agreement covers sees none, and one by id is FORBIDDEN', async () => {
+    const { id } = await create(creation({ participants: [] }));
+    const hefei = await gql(`{ inspections(first: 5, regions: ["${JIAXING}"]) { edges { node { id leadJurisdiction } } } }`, {}, '340100:1');
+    expect(hefei.errors).toBeUndefined();
+    expect(hefei.data.inspections.edges.length).toBeGreaterThan(0);
+
+    const hangzhou = await tokenWithClaims(hub, { id: '330400:9004', jurisdiction: '330100', roles: ['ENFORCEMENT_OFFICER'] });
+    const stranger = { authorization: `Bearer ${hangzhou}` };
+    const list = await graphql(hub.gateway.graphqlUrl, `{ inspections(first: 5, regions: ["${JIAXING}"]) { edges { node { id } } } }`, {}, stranger);
+    expect(list.errors).toBeUndefined();
+    expect(list.data.inspections.edges).toEqual([]);
+    const single = await graphql(hub.gateway.graphqlUrl, 'query($id: ID!) { inspection(id: $id) { id targetName } }', { id }, stranger);
+    expect(single.data.inspection).toBeNull();
+    expect(single.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 });

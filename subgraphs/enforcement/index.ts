@@ -10,6 +10,8 @@ import { startRelay } from './relay';
 import { seedEnforcement } from './seed';
 import { TaskMutations } from './task-mutations';
 import { TaskResolver } from './task-resolver';
+import { ENFORCEMENT_RULES } from './enforcement-permissions';
+import { withPermissions } from '../shared/permissions';
 
 const ownLocalId = (id: string, ctx: EnforcementContext) => {
   const parts = parseGlobalId(id);
@@ -38,7 +40,7 @@ export const enforcementSubgraph: SubgraphModule = {
   migrationsFolder: repoPath('subgraphs', 'enforcement', 'migrations'),
   buildSchema: async () => {
     const resolvers = [InspectionResolver, InspectionMutations, ParticipantResolver, TaskResolver, TaskMutations] as const;
-    return buildFederatedSchema({ resolvers }, referenceResolvers);
+    return withPermissions(await buildFederatedSchema({ resolvers }, referenceResolvers), ENFORCEMENT_RULES);
   },
   createContext: createEnforcementContext,
   // Deliveries and status reports that could not be sent when their change committed.

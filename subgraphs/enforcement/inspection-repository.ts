@@ -73,6 +73,8 @@ export interface InspectionFilter {
   targetCreditCode?: string | null;
   /** Jurisdiction code prefix of the lead agency: "3304" for all of Jiaxing, "330421" for Jiashan. */
   leadJurisdiction?: string | null;
+  /** Lead-jurisdiction prefixes the caller may see (agreements); rows elsewhere are left out. */
+  visibleIn?: string[] | null;
 }
 
 /** Newest planned first, `limit` rows after `after`, narrowed by `filter`; every filter has an index. */
@@ -82,6 +84,7 @@ export async function listInspections(db: Queryable, filter: InspectionFilter, l
     .add('scenario_code = ?', filter.scenarioCode)
     .add('target_credit_code = ?', filter.targetCreditCode)
     .add("lead_jurisdiction LIKE ? || '%'", filter.leadJurisdiction)
+    .add('lead_jurisdiction LIKE ANY(?::text[])', filter.visibleIn?.map((prefix) => `${prefix}%`))
     .add('(planned_at, id) < (?::timestamptz, ?::bigint)', after?.sortKey, after?.id);
   const { rows } = await db.query<InspectionRow>(
     `SELECT ${COLUMNS} FROM enforcement.inspections ${where.where} ORDER BY planned_at DESC, id DESC LIMIT ${where.param(limit)}`,

@@ -1,7 +1,9 @@
 import { Arg, Ctx, Directive, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
 import { badInput, hubError } from '../shared/errors';
 import { regionPage } from '../shared/pagination';
+import { maysee, visiblePrefixes } from '../../auth/record-policy';
 import type { EnforcementContext } from './context';
+import { INSPECTION_CATEGORIES } from './enforcement-permissions';
 import { ownLocalId } from './ids';
 import { inspectionPosition, listInspections, toInspection } from './inspection-repository';
 import { Inspection, InspectionConnection, InspectionParticipant, InspectionStep, InspectionStepEntry } from './inspection-types';
@@ -50,7 +52,7 @@ export class InspectionResolver {
     return regionPage(
       ctx.region,
       { first, after, regions },
-      (limit, position) => listInspections(ctx.db, normalised, limit, position),
+      (limit, position) => listInspections(ctx.db, { ...normalised, visibleIn: visiblePrefixes(ctx.actor!, INSPECTION_CATEGORIES) }, limit, position),
       inspectionPosition,
       (row) => toInspection(ctx.region, row),
     );
@@ -61,6 +63,9 @@ export class InspectionResolver {
   async inspection(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string): Promise<Inspection> {
     const inspection = await ctx.inspectionById.load(ownLocalId(ctx.region, id));
     if (!inspection) throw hubError('NOT_FOUND', `No inspection ${id}`, { id });
+    if (!maysee(ctx.actor!, inspection.leadJurisdiction, INSPECTION_CATEGORIES)) {
+      throw hubError('FORBIDDEN', `no sharing agreement opens the inspections of ${inspection.leadJurisdiction} to ${ctx.actor!.jurisdiction}`, { id });
+    }
     return inspection;
   }
 

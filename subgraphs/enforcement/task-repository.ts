@@ -78,6 +78,8 @@ export interface TaskFilter {
   agency?: AgencyKindName | null;
   leadRegion?: string | null;
   assigneeId?: string | null;
+  /** Task-jurisdiction prefixes the caller may see, or (as lead) tasks of the caller's region's inspections. */
+  visibleIn?: { prefixes: string[]; leadRegion: string } | null;
 }
 
 /** Newest planned first, narrowed by `filter`; every filter has an index. */
@@ -87,6 +89,7 @@ export async function listTasks(db: Queryable, filter: TaskFilter, limit: number
     .add('agency = ?', filter.agency)
     .add('lead_region = ?', filter.leadRegion)
     .add('assignee_id = ?', filter.assigneeId)
+    .add('(jurisdiction LIKE ANY(?::text[]) OR lead_region = ?)', filter.visibleIn?.prefixes.map((prefix) => `${prefix}%`), filter.visibleIn?.leadRegion)
     .add('(planned_at, id) < (?::timestamptz, ?::bigint)', after?.sortKey, after?.id);
   const { rows } = await db.query<TaskRow>(
     `SELECT ${COLUMNS} FROM enforcement.tasks ${where.where} ORDER BY planned_at DESC, id DESC LIMIT ${where.param(limit)}`,

@@ -3,7 +3,9 @@ import { parseGlobalId } from '../../auth/global-id';
 import { AgencyKind } from '../shared/agency';
 import { badInput, hubError } from '../shared/errors';
 import { regionPage } from '../shared/pagination';
+import { visiblePrefixes } from '../../auth/record-policy';
 import type { EnforcementContext } from './context';
+import { INSPECTION_CATEGORIES } from './enforcement-permissions';
 import { ownLocalId } from './ids';
 import { Inspection } from './inspection-types';
 import { InspectionScenario } from './scenario-types';
@@ -41,7 +43,8 @@ export class TaskResolver {
     return regionPage(
       ctx.region,
       { first, after, regions },
-      (limit, position) => listTasks(ctx.db, filter ?? {}, limit, position),
+      (limit, position) =>
+        listTasks(ctx.db, { ...filter, visibleIn: { prefixes: visiblePrefixes(ctx.actor!, INSPECTION_CATEGORIES), leadRegion: ctx.actor!.region } }, limit, position),
       taskPosition,
       (row) => toTask(ctx.region, row),
     );

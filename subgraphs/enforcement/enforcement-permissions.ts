@@ -1,0 +1,50 @@
+import { allow, rule } from 'graphql-shield';
+import { maysee } from '../../auth/record-policy';
+import { contains } from '../../auth/jurisdiction';
+import { authenticated, FEDERATION_RULES, forbidden } from '../shared/permissions';
+import type { EnforcementContext } from './context';
+import type { Inspection } from './inspection-types';
+import type { InspectionTask } from './task-types';
+
+/**
+ * The enforcement subgraph's field rules, per record. An inspection is seen by officers of its
+ * lead jurisdiction or city and by partners holding INSPECTIONS; a task by officers of its
+ * jurisdiction or city, partners holding INSPECTIONS for it, and the lead region's officers.
+ * Lists leave out the rest (the same rule as SQL prefixes).
+ */
+export const INSPECTION_CATEGORIES = ['INSPECTIONS'] as const;
+
+const inspectionVisible = rule({ cache: 'no_cache' })((inspection: Inspection, _args, ctx: EnforcementContext) => {
+  if (!ctx.actor) return forbidden('this needs a verified caller');
+  return maysee(ctx.actor, inspection.leadJurisdiction, INSPECTION_CATEGORIES)
+    ? true
+    : forbidden(`no sharing agreement opens the inspections of ${inspection.leadJurisdiction} to ${ctx.actor.jurisdiction}`);
+});
+
+const taskVisible = rule({ cache: 'no_cache' })((task: InspectionTask, _args, ctx: EnforcementContext) => {
+  if (!ctx.actor) return forbidden('this needs a verified caller');
+  return maysee(ctx.actor, task.jurisdiction, INSPECTION_CATEGORIES) || contains(task.leadRegion, ctx.actor.jurisdiction)
+    ? true
+    : forbidden(`no sharing agreement opens the inspection tasks of ${task.jurisdiction} to ${ctx.actor.jurisdiction}`);
+});
+
+export const ENFORCEMENT_RULES = {
+  ...FEDERATION_RULES,
+  Query: { ...FEDERATION_RULES.Query, '*': authenticated },
+  Mutation: { '*': authenticated },
+  Inspection: { '*': inspectionVisible, id: authenticated, region: authenticated, plannedAt: authenticated },
+  InspectionTask: { '*': taskVisible, id: authenticated, region: authenticated, plannedAt: authenticated },
+  InspectionScenario: authenticated,
+  InspectionConnection: authenticated,
+  InspectionEdge: authenticated,
+  InspectionTaskConnection: authenticated,
+  InspectionTaskEdge: authenticated,
+  InspectionTarget: authenticated,
+  InspectionEvaluation: authenticated,
+  InspectionParticipant: authenticated,
+  InspectionStepEntry: authenticated,
+  TaskFinding: authenticated,
+  Officer: authenticated,
+  PageInfo: authenticated,
+  _Service: allow,
+};
