@@ -4,6 +4,7 @@ import { parse } from 'graphql';
 import { listen, RunningHttpServer } from '../platform/apollo-http';
 import { GatewayAuthSettings, RequestAuthenticator } from './authentication';
 import { directoryGrants, GrantsSource } from './grants';
+import { earlyAccessPlugin, readRoleRules } from './early-access';
 import { OperationLimits, operationLimitsPlugin } from './operation-limits';
 import { PlainDataSource } from './plain-data-source';
 import type { RegionConfig } from './region-config';
@@ -72,8 +73,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     gateway,
     includeStacktraceInErrorResponses: process.env.NODE_ENV === 'development',
     // The request pipeline, in order: authentication runs in the context function below, before
-    // any of these; then operation limits refuse what is too deep, wide or costly before planning.
-    plugins: [operationLimitsPlugin(options.limits)],
+    // any of these; then operation limits refuse what is too deep, wide or costly, and fields the
+    // caller's roles can never read are refused, both before planning.
+    plugins: [operationLimitsPlugin(options.limits), earlyAccessPlugin(readRoleRules(parse(options.supergraphSdl)))],
   });
   await server.start();
   let http: RunningHttpServer;

@@ -29,13 +29,21 @@ the answering region resolve them; the gateway instead asks that region only for
 fetches the records from their owners. The subgraph's resolver need return only the key.
 """
 directive @crossRegion on FIELD_DEFINITION
+
+"""
+Who may read or call this field: \`rule\` in words, decided by the owning subgraph per record;
+\`roles\`, when given, the roles of which a caller needs one — the gateway refuses, before
+planning, an operation selecting the field for a caller holding none of them.
+"""
+directive @access(rule: String!, roles: [String!]) on FIELD_DEFINITION
 `;
 
 export const SCHEMA_LINKS_SDL = `
 extend schema
   @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@composeDirective"])
-  @link(url: "${ROUTING_SPEC_URL}", import: ["@fanOut", "@routeBy", "@crossRegion"])
+  @link(url: "${ROUTING_SPEC_URL}", import: ["@fanOut", "@routeBy", "@crossRegion", "@access"])
   @composeDirective(name: "@fanOut")
   @composeDirective(name: "@routeBy")
   @composeDirective(name: "@crossRegion")
+  @composeDirective(name: "@access")
 `;

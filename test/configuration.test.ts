@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'graphql';
 import { loadRegionConfig } from '../gateway/region-config';
+import { readRoleRules } from '../gateway/early-access';
 import { readRoutingRules } from '../gateway/routing-rules';
 import { composeFromCode } from '../launcher/compose-command';
 import { parseRegionScale } from '../launcher/hub';
@@ -29,6 +30,12 @@ describe('composition', () => {
     expect(rules.rootFields.get('Query.inspections')).toMatchObject({ kind: 'fanOut', subgraph: 'enforcement', sortKey: 'plannedAt' });
     expect(rules.rootFields.get('Mutation.raisePetitionWarning')).toEqual({ kind: 'routeBy', subgraph: 'petitions', argumentPath: ['input', 'region'] });
     expect(rules.entityFields.get('Person.petitions')).toMatchObject({ kind: 'fanOut', subgraph: 'dossier', sortKey: 'registeredAt', descending: true });
+    // Access rules travel with the fields: the gateway refuses early what roles can never read.
+    const roles = readRoleRules(supergraph);
+    expect(roles.get('Query.auditVerification')).toEqual(['AUDITOR']);
+    expect(roles.get('Mutation.createSharingAgreement')).toEqual(['AGREEMENT_ADMIN']);
+    expect(roles.get('Mutation.acceptPetition')).toEqual(['PETITION_OFFICER', 'SUPERVISOR']);
+    expect(roles.has('Person.name')).toBe(false); // decided per record by the subgraph, not by role
     expect(rules.rootFields.get('Query.person')).toEqual({ kind: 'routeBy', subgraph: 'personnel', argumentPath: ['id'] });
     expect(rules.rootFields.has('Query.regions')).toBe(false); // directory is not regional
   });

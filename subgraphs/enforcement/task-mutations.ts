@@ -3,6 +3,7 @@ import { Arg, Ctx, Directive, Field, ID, InputType, Mutation, Resolver } from 't
 import { parseGlobalId } from '../../auth/global-id';
 import { contains, isJurisdictionCode } from '../../auth/jurisdiction';
 import { agencyDutyProblem } from '../../auth/duties';
+import { Access, ENFORCEMENT_WORK_ROLES } from '../shared/access';
 import { requireActor } from '../shared/actor';
 import { AgencyKind } from '../shared/agency';
 import { inTransaction } from '../shared/db';
@@ -106,6 +107,7 @@ function requireHubService(ctx: EnforcementContext) {
 export class TaskMutations {
   @Mutation(() => InspectionTask, { description: 'Accepts a task (接收任务); of two officers accepting at once, the second gets CONFLICT.' })
   @Directive('@routeBy(argument: "id")')
+  @Access('For officers of the task\'s agency in its region.', ENFORCEMENT_WORK_ROLES)
   acceptInspectionTask(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string): Promise<InspectionTask> {
     return this.act(ctx, id, 'id', 'accept', (client, task, officerId) =>
       updateTask(client, task.id, TaskStatus.PENDING, TaskStatus.ACCEPTED, { accepted_by: officerId, accepted_at: new Date() }),
@@ -114,6 +116,7 @@ export class TaskMutations {
 
   @Mutation(() => InspectionTask, { description: 'Records a finding (检查发现) on an accepted task.' })
   @Directive('@routeBy(argument: "input.taskId")')
+  @Access('For officers of the task\'s agency in its region.', ENFORCEMENT_WORK_ROLES)
   recordInspectionFinding(@Ctx() ctx: EnforcementContext, @Arg('input', () => RecordFindingInput) input: RecordFindingInput): Promise<InspectionTask> {
     const description = checkNote(input.description, 'input.description');
     if (!description) throw badInput('input.description', 'must not be empty');
@@ -125,6 +128,7 @@ export class TaskMutations {
 
   @Mutation(() => InspectionTask, { description: 'Completes an accepted task with its conclusion; the lead region can evaluate once every task is complete.' })
   @Directive('@routeBy(argument: "id")')
+  @Access('For officers of the task\'s agency in its region.', ENFORCEMENT_WORK_ROLES)
   completeInspectionTask(
     @Ctx() ctx: EnforcementContext,
     @Arg('id', () => ID) id: string,
@@ -138,6 +142,7 @@ export class TaskMutations {
 
   @Mutation(() => InspectionTask, { description: 'Hub-internal: stores a task delivered by the lead region, once however often it is delivered.' })
   @Directive('@routeBy(argument: "input.region")')
+  @Access('Hub-internal: sent between regions by the outbox relay.', ['SERVICE'])
   async receiveInspectionTask(@Ctx() ctx: EnforcementContext, @Arg('input', () => ReceiveInspectionTaskInput) input: ReceiveInspectionTaskInput): Promise<InspectionTask> {
     const actor = requireHubService(ctx);
     if (input.dispatchedBy && !parseGlobalId(input.dispatchedBy)) throw badInput('input.dispatchedBy', 'must be an officer id');
@@ -154,6 +159,7 @@ export class TaskMutations {
 
   @Mutation(() => Boolean, { description: "Hub-internal: updates the lead region's mirror of a participant's task; reports arriving late or twice never move it back." })
   @Directive('@routeBy(argument: "input.inspectionId")')
+  @Access('Hub-internal: sent between regions by the outbox relay.', ['SERVICE'])
   async reportInspectionTaskStatus(@Ctx() ctx: EnforcementContext, @Arg('input', () => InspectionTaskReportInput) input: InspectionTaskReportInput): Promise<boolean> {
     requireHubService(ctx);
     const inspectionId = ownLocalId(ctx.region, input.inspectionId, 'input.inspectionId');

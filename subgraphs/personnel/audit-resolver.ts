@@ -1,6 +1,7 @@
 import { Arg, Ctx, Directive, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import { verifyChain } from '../../auth/audit-chain';
 import { parseGlobalId } from '../../auth/global-id';
+import { Access } from '../shared/access';
 import { requireActor } from '../shared/actor';
 import { entriesAbout, readChain } from '../shared/audit-log';
 import { badInput, hubError } from '../shared/errors';
@@ -65,6 +66,7 @@ const isAuditor = (roles: string[]) => roles.includes('AUDITOR');
 export class AuditResolver {
   @Query(() => [AuditEntry], { description: 'Who read or changed a person\'s record, newest first. For auditors of the region and officers of the person\'s home jurisdiction.' })
   @Directive('@routeBy(argument: "personId")')
+  @Access('For auditors of the person\'s region and officers of the person\'s home jurisdiction.')
   async auditTrail(@Ctx() ctx: PersonnelContext, @Arg('personId', () => ID) personId: string, @Arg('last', () => Int, { defaultValue: 50 }) last: number) {
     const actor = requireActor(ctx.actor);
     const parts = parseGlobalId(personId);
@@ -86,6 +88,7 @@ export class AuditResolver {
 
   @Query(() => AuditVerification, { description: 'Checks the region\'s audit hash chain (auditors of the region).' })
   @Directive('@routeBy(argument: "region")')
+  @Access('For auditors of the region.', ['AUDITOR'])
   async auditVerification(@Ctx() ctx: PersonnelContext, @Arg('region', () => String) region: string): Promise<AuditVerification> {
     const actor = requireActor(ctx.actor);
     if (region !== ctx.region) throw badInput('region', `this instance serves region ${ctx.region}, not ${region}`);

@@ -2,6 +2,7 @@ import { Arg, Ctx, Directive, Field, FieldResolver, ID, InputType, Int, Query, R
 import { badInput, hubError } from '../shared/errors';
 import { regionPage } from '../shared/pagination';
 import { ownLocalId } from './local-id';
+import { Access, OWNER_RULE } from '../shared/access';
 import type { PersonnelContext } from './context';
 import { accessTo } from './person-permissions';
 import { Officer } from './officer-types';
@@ -67,12 +68,14 @@ export class PersonResolver {
   }
 
   @FieldResolver(() => [PersonTag], { nullable: true, description: 'Key-person categories held now (重点人员标签). Sensitive personal data.' })
+  @Access(OWNER_RULE)
   async tags(@Root() person: Person, @Ctx() ctx: PersonnelContext): Promise<PersonTag[]> {
     const tags = await ctx.tagsOfPerson.load(person.localId);
     return Promise.all(tags.map(async (tag) => ({ ...tag, taggedBy: tag.taggedByLocalId ? (await ctx.officerById.load(tag.taggedByLocalId)) ?? null : null })));
   }
 
   @FieldResolver(() => [PersonTagEvent], { nullable: true, description: 'Every category given or taken, oldest first: who, when and why.' })
+  @Access(OWNER_RULE)
   async tagHistory(@Root() person: Person, @Ctx() ctx: PersonnelContext): Promise<PersonTagEvent[]> {
     const events = await ctx.tagHistoryOfPerson.load(person.localId);
     return Promise.all(events.map(async (event) => ({ ...event, officer: event.officerLocalId ? (await ctx.officerById.load(event.officerLocalId)) ?? null : null })));
@@ -85,6 +88,7 @@ export class PersonResolver {
   }
 
   @FieldResolver(() => Officer, { nullable: true, description: 'The officer who registered the record; null for records loaded in bulk. Owner-only.' })
+  @Access(OWNER_RULE)
   async registeredBy(@Root() person: Person, @Ctx() ctx: PersonnelContext) {
     return person.registeredByLocalId ? ((await ctx.officerById.load(person.registeredByLocalId)) ?? null) : null;
   }

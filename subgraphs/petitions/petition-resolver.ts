@@ -3,6 +3,7 @@ import { parseGlobalId } from '../../auth/global-id';
 import { badInput, hubError } from '../shared/errors';
 import { regionPage } from '../shared/pagination';
 import { maysee } from '../../auth/record-policy';
+import { Access, PETITION_DETAILS_RULE } from '../shared/access';
 import { PETITION_CATEGORIES, PetitionsContext } from './context';
 import { daysLeft, PetitionStatus } from './lifecycle';
 import { listPetitions, petitionPosition, toPetition } from './petition-repository';
@@ -68,6 +69,7 @@ export class PetitionResolver {
   }
 
   @FieldResolver(() => [Person], { nullable: true, description: 'The petitioners (at most 5 representatives for a group visit), from their home regions. A detail.' })
+  @Access(PETITION_DETAILS_RULE)
   petitioners(@Root() petition: Petition): Person[] {
     return petition.petitionerIds.map((id) => ({ id }));
   }
@@ -104,6 +106,7 @@ export class PetitionResolver {
   }
 
   @FieldResolver(() => [PetitionEvent], { nullable: true, description: 'Every step taken, oldest first. A detail.' })
+  @Access(PETITION_DETAILS_RULE)
   history(@Root() petition: Petition, @Ctx() ctx: PetitionsContext) {
     return ctx.petitionHistory.load(petition.localId);
   }

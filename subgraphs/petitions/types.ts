@@ -1,5 +1,6 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { AgencyKind } from '../shared/agency';
+import { Access, PETITION_DETAILS_RULE } from '../shared/access';
 import { connectionOf } from '../shared/pagination';
 import { DeadlineKind, PetitionStatus } from './lifecycle';
 
@@ -145,9 +146,11 @@ export class Petition {
   category!: string;
 
   @Field(() => String, { nullable: true, description: 'A detail: for the petition\'s jurisdiction, its city, and partners holding PETITION_DETAILS.' })
+  @Access(PETITION_DETAILS_RULE)
   summary!: string;
 
   @Field(() => String, { nullable: true, description: 'The full content of the petition. A detail, as summary.' })
+  @Access(PETITION_DETAILS_RULE)
   content!: string;
 
   petitionerIds!: string[];
