@@ -4,20 +4,25 @@ import type { SubgraphModule } from '../shared/subgraph-module';
 import { createDirectoryContext, DirectoryContext } from './context';
 import { SharingAgreementResolver } from './agreement-resolver';
 import { JurisdictionResolver, RegionResolver } from './directory-resolver';
+import { DIRECTORY_RULES } from './directory-permissions';
 import { seedDirectory } from './seed';
+import { withPermissions } from '../shared/permissions';
 
 export const directorySubgraph: SubgraphModule = {
   name: 'directory',
   regional: false,
   migrationsFolder: repoPath('subgraphs', 'directory', 'migrations'),
-  buildSchema: () =>
-    buildFederatedSchema(
-      { resolvers: [JurisdictionResolver, RegionResolver, SharingAgreementResolver] },
-      {
-        Jurisdiction: {
-          __resolveReference: (reference: { code: string }, ctx: DirectoryContext) => ctx.jurisdictionByCode.load(reference.code),
+  buildSchema: async () =>
+    withPermissions(
+      await buildFederatedSchema(
+        { resolvers: [JurisdictionResolver, RegionResolver, SharingAgreementResolver] },
+        {
+          Jurisdiction: {
+            __resolveReference: (reference: { code: string }, ctx: DirectoryContext) => ctx.jurisdictionByCode.load(reference.code),
+          },
         },
-      },
+      ),
+      DIRECTORY_RULES,
     ),
   createContext: createDirectoryContext,
   seed: seedDirectory,

@@ -1,0 +1,55 @@
+import { buildSchema, graphql } from 'graphql';
+import { rule } from 'graphql-shield';
+import { authenticated, forbidden, withPermissions } from '../subgraphs/shared/permissions';
+
+/**
+ * The shield set-up every subgraph uses: a field no rule names is FORBIDDEN (deny by default),
+ * resolver errors pass through with their own code, and a per-record rule is asked for every
+ * record (no answer cached across records).
+ */
+
+const sdl = `
+  type Query { records: [Record!]! secret: String broken: String }
+  type Record { id: ID! owner: String note: String }
+`;
+
+function schemaWith(rules: object) {
+  const schema = buildSchema(sdl);
+  const query = schema.getQueryType()!;
+  query.getFields().records.resolve = () => [{ id: '1', owner: 'a', note: 'x' }, { id: '2', owner: 'b', note: 'y' }];
+  query.getFields().secret.resolve = () => 'leaked';
+  query.getFields().broken.resolve = () => {
+    throw forbidden('the resolver said no', { reason: 'OWN' });
+  };
+  return withPermissions(schema, rules as never);
+}
+
+const ctx = { actor: { officerId: '330400:1' } };
+
+test('a field no rule names is FORBIDDEN; a named one answers', async () => {
+  const schema = schemaWith({ Query: { records: authenticated, broken: authenticated }, Record: authenticated });
+  const result = await graphql({ schema, source: '{ records { id } secret }', contextValue: ctx });
+  expect(result.data).toEqual({ records: [{ id: '1' }, { id: '2' }], secret: null });
+  expect(result.errors?.map((e) => [e.path?.join('.'), e.extensions?.code])).toEqual([['secret', 'FORBIDDEN']]);
+});
+
+test('without a verified caller even named fields are refused', async () => {
+  const schema = schemaWith({ Query: { records: authenticated }, Record: authenticated });
+  const result = await graphql({ schema, source: '{ records { id } }', contextValue: { actor: null } });
+  expect(result.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+});
+
+test('resolver errors keep their own code and message (not "Not Authorised!")', async () => {
+  const schema = schemaWith({ Query: { broken: authenticated } });
+  const result = await graphql({ schema, source: '{ broken }', contextValue: ctx });
+  expect(result.errors?.[0].message).toBe('the resolver said no');
+  expect(result.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'OWN' });
+});
+
+test('a per-record rule decides for each record', async () => {
+  const ownerOnly = rule({ cache: 'no_cache' })((record: { owner: string }) => (record.owner === 'a' ? true : forbidden('not yours')));
+  const schema = schemaWith({ Query: { records: authenticated }, Record: { id: authenticated, note: ownerOnly } });
+  const result = await graphql({ schema, source: '{ records { id note } }', contextValue: ctx });
+  expect(result.data).toEqual({ records: [{ id: '1', note: 'x' }, { id: '2', note: null }] });
+  expect(result.errors?.map((e) => e.path?.join('.'))).toEqual(['records.1.note']);
+});
