@@ -156,6 +156,10 @@ async function token(args: string[]): Promise<void> {
     hostedRegionCodes: [],
     officersPerAgency: (code) => ({ ...DEFAULT_SCALE, ...regionScale[code] }).officersPerAgency,
   });
+  const region = /^demo-(\d{6})/.exec(positionals[0])?.[1];
+  if (region && !regions.regions.some((r) => r.code === region)) {
+    throw new UsageError(`the login ${positionals[0]} names region ${region}, which is not in the region configuration (${regions.regions.map((r) => r.code).join(', ')})`);
+  }
   console.log(await identity.demoTokenForLogin(positionals[0]));
 }
 

@@ -123,3 +123,17 @@ describe('HUB_SCALE', () => {
     expect(() => parseRegionScale('330400:petitions=many')).toThrow(/petitions must be a whole number/);
   });
 });
+
+describe('yrd-hub token', () => {
+  test('prints a token for a demo login, and refuses unknown logins and regions with a clear message', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yrd-hub-token-'));
+    const ok = await runCli(['token', 'demo-330400-market-1'], { HUB_DATA_DIR: dataDir });
+    expect(ok.code).toBe(0);
+    const [, payload] = ok.stdout.trim().split('.');
+    expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).toMatchObject({ sub: '330400:9', jurisdiction: '330400', agency: 'MARKET_REGULATION', roles: ['ENFORCEMENT_OFFICER', 'SUPERVISOR'], aud: 'yrd-hub' });
+    const unknown = await runCli(['token', 'nobody'], { HUB_DATA_DIR: dataDir });
+    expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringMatching(/no demo officer has the login "nobody"/)]);
+    const elsewhere = await runCli(['token', 'demo-999999'], { HUB_DATA_DIR: dataDir });
+    expect([elsewhere.code, elsewhere.stderr]).toEqual([1, expect.stringMatching(/names region 999999, which is not in the region configuration/)]);
+  });
+});
