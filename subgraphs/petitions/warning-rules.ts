@@ -84,7 +84,8 @@ export async function raiseRegistrationWarnings(client: PoolClient, region: stri
 
 /**
  * The deadline rule: every petition whose officers' deadline has passed gets an ORANGE
- * warning, and one within 3 days of it a BLUE one, once per deadline. One statement per kind,
+ * warning, and one within 3 days of it a BLUE one, once per deadline (an extended deadline is a
+ * new one: the due date is part of the rule key). One statement per kind,
  * so a sweep over a million petitions reads only the partial index of running deadlines.
  */
 export async function sweepDeadlines(db: Pool): Promise<number> {
@@ -98,7 +99,7 @@ export async function sweepDeadlines(db: Pool): Promise<number> {
        INSERT INTO petitions.warnings (level, kind, subject_id, raised_in, summary, petition_id, rule_key)
        SELECT CASE WHEN past THEN 'ORANGE' ELSE 'BLUE' END, 'DEADLINE', subject_id, registered_in,
               CASE WHEN past THEN '期限已过' ELSE '期限将至' END || '（' || deadline_kind || ' ' || to_char(due_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') || '）：' || category,
-              id, 'deadline:' || id || ':' || deadline_kind || ':' || CASE WHEN past THEN 'past' ELSE 'near' END
+              id, 'deadline:' || id || ':' || deadline_kind || ':' || floor(extract(epoch FROM due_at))::bigint || ':' || CASE WHEN past THEN 'past' ELSE 'near' END
          FROM due
        ON CONFLICT (rule_key) DO NOTHING
        RETURNING id
