@@ -1,5 +1,6 @@
 import type { RequestContext } from './context-token';
 import { contains } from './jurisdiction';
+import { maySee } from './record-policy';
 import { grants } from './sharing';
 
 /**
@@ -25,14 +26,11 @@ export interface PersonAccess {
   reason: string;
 }
 
-/** The city part of a code ("3304" for 330421); Shanghai's districts all share "3101". */
-const cityOf = (code: string) => code.slice(0, 4);
-
 export function personAccess(caller: Pick<RequestContext, 'jurisdiction' | 'purpose' | 'grants'>, homeJurisdiction: string): PersonAccess {
   const insider = contains(caller.jurisdiction, homeJurisdiction);
   const personalGrant = grants(caller.grants, 'PERSON_PERSONAL', homeJurisdiction);
-  const sameCity = cityOf(caller.jurisdiction) === cityOf(homeJurisdiction);
-  const basic = insider || sameCity || personalGrant || grants(caller.grants, 'PERSON_BASIC', homeJurisdiction);
+  // The record rule every record kind shares: its jurisdiction, its city, or an agreement.
+  const basic = maySee(caller, homeJurisdiction, ['PERSON_BASIC', 'PERSON_PERSONAL']);
   if (!basic) {
     return { insider, basic, personal: 'NONE', reason: `no sharing agreement opens persons registered in ${homeJurisdiction} to ${caller.jurisdiction}` };
   }

@@ -11,9 +11,10 @@ import { SharingCategory } from './sharing';
 
 type Viewer = Pick<RequestContext, 'jurisdiction' | 'grants'>;
 
+/** The city part of a code ("3304" for 330421); Shanghai's districts all share "3101". */
 const cityPrefix = (code: string) => code.slice(0, 4);
 
-export function maysee(viewer: Viewer, recordJurisdiction: string, categories: readonly SharingCategory[]): boolean {
+export function maySee(viewer: Viewer, recordJurisdiction: string, categories: readonly SharingCategory[]): boolean {
   return (
     contains(viewer.jurisdiction, recordJurisdiction) ||
     cityPrefix(viewer.jurisdiction) === cityPrefix(recordJurisdiction) ||

@@ -49,7 +49,8 @@ function grantsSource(options: GatewayOptions, auth: GatewayAuthSettings): Grant
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const regionalSubgraphs = options.regions?.regionalSubgraphs ?? [];
-  const rules = readRoutingRules(parse(options.supergraphSdl), regionalSubgraphs);
+  const supergraph = parse(options.supergraphSdl);
+  const rules = readRoutingRules(supergraph, regionalSubgraphs);
   const breaker = options.regions?.breaker ?? { failureThreshold: 5, resetAfterMs: 10_000 };
   const dataSources: Array<{ shutdown(): void }> = [];
   const authenticator = options.auth === 'insecure-no-auth' ? undefined : new RequestAuthenticator(options.auth, grantsSource(options, options.auth));
@@ -75,7 +76,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // The request pipeline, in order: authentication runs in the context function below, before
     // any of these; then operation limits refuse what is too deep, wide or costly, and fields the
     // caller's roles can never read are refused, both before planning.
-    plugins: [operationLimitsPlugin(options.limits), earlyAccessPlugin(readRoleRules(parse(options.supergraphSdl)))],
+    plugins: [operationLimitsPlugin(options.limits), earlyAccessPlugin(readRoleRules(supergraph))],
   });
   await server.start();
   let http: RunningHttpServer;

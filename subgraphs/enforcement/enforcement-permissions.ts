@@ -1,5 +1,5 @@
 import { allow, rule } from 'graphql-shield';
-import { maysee } from '../../auth/record-policy';
+import { maySee } from '../../auth/record-policy';
 import { contains } from '../../auth/jurisdiction';
 import { authenticated, FEDERATION_RULES, forbidden } from '../shared/permissions';
 import type { EnforcementContext } from './context';
@@ -16,14 +16,14 @@ export const INSPECTION_CATEGORIES = ['INSPECTIONS'] as const;
 
 const inspectionVisible = rule({ cache: 'no_cache' })((inspection: Inspection, _args, ctx: EnforcementContext) => {
   if (!ctx.actor) return forbidden('this needs a verified caller');
-  return maysee(ctx.actor, inspection.leadJurisdiction, INSPECTION_CATEGORIES)
+  return maySee(ctx.actor, inspection.leadJurisdiction, INSPECTION_CATEGORIES)
     ? true
     : forbidden(`no sharing agreement opens the inspections of ${inspection.leadJurisdiction} to ${ctx.actor.jurisdiction}`);
 });
 
 const taskVisible = rule({ cache: 'no_cache' })((task: InspectionTask, _args, ctx: EnforcementContext) => {
   if (!ctx.actor) return forbidden('this needs a verified caller');
-  return maysee(ctx.actor, task.jurisdiction, INSPECTION_CATEGORIES) || contains(task.leadRegion, ctx.actor.jurisdiction)
+  return maySee(ctx.actor, task.jurisdiction, INSPECTION_CATEGORIES) || contains(task.leadRegion, ctx.actor.jurisdiction)
     ? true
     : forbidden(`no sharing agreement opens the inspection tasks of ${task.jurisdiction} to ${ctx.actor.jurisdiction}`);
 });

@@ -1,4 +1,4 @@
-import { parseGlobalId } from '../../auth/global-id';
+import { localIdIfOwn } from '../shared/local-id';
 import { buildFederatedSchema } from '../shared/federated-schema';
 import { repoPath } from '../shared/repo-path';
 import type { SubgraphModule } from '../shared/subgraph-module';
@@ -13,22 +13,18 @@ import { TaskResolver } from './task-resolver';
 import { ENFORCEMENT_RULES } from './enforcement-permissions';
 import { withPermissions } from '../shared/permissions';
 
-const ownLocalId = (id: string, ctx: EnforcementContext) => {
-  const parts = parseGlobalId(id);
-  return parts && parts.region === ctx.region ? parts.localId : null;
-};
 
 /** Entities resolve only in the region that owns them; any other region answers null. */
 const referenceResolvers = {
   Inspection: {
     __resolveReference: async (reference: { id: string }, ctx: EnforcementContext) => {
-      const localId = ownLocalId(reference.id, ctx);
+      const localId = localIdIfOwn(ctx.region, reference.id);
       return localId ? (await ctx.inspectionById.load(localId)) ?? null : null;
     },
   },
   InspectionTask: {
     __resolveReference: async (reference: { id: string }, ctx: EnforcementContext) => {
-      const localId = ownLocalId(reference.id, ctx);
+      const localId = localIdIfOwn(ctx.region, reference.id);
       return localId ? (await ctx.taskById.load(localId)) ?? null : null;
     },
   },

@@ -4,11 +4,11 @@ import { toGlobalId } from '../../auth/global-id';
 import { agencyDutyProblem } from '../../auth/duties';
 import { Access, ENFORCEMENT_WORK_ROLES } from '../shared/access';
 import { requireActor } from '../shared/actor';
-import { inTransaction } from '../shared/db';
+import { inTransaction, isUniqueViolation } from '../shared/db';
 import { badInput, hubError } from '../shared/errors';
 import { agencyNameIn } from './agency-names';
 import type { EnforcementContext } from './context';
-import { ownLocalId, isUniqueViolation } from './ids';
+import { ownLocalId } from '../shared/local-id';
 import { InspectionStep, isDispatched, stepRefusal, unfinishedParticipants } from './inspection-flow';
 import {
   checkCreation,

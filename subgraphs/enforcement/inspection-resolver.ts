@@ -1,10 +1,10 @@
 import { Arg, Ctx, Directive, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
 import { badInput, hubError } from '../shared/errors';
 import { regionPage } from '../shared/pagination';
-import { maysee, visiblePrefixes } from '../../auth/record-policy';
+import { maySee, visiblePrefixes } from '../../auth/record-policy';
 import type { EnforcementContext } from './context';
 import { INSPECTION_CATEGORIES } from './enforcement-permissions';
-import { ownLocalId } from './ids';
+import { ownLocalId } from '../shared/local-id';
 import { inspectionPosition, listInspections, toInspection } from './inspection-repository';
 import { Inspection, InspectionConnection, InspectionParticipant, InspectionStep, InspectionStepEntry } from './inspection-types';
 import { toParticipant } from './participant-repository';
@@ -63,7 +63,7 @@ export class InspectionResolver {
   async inspection(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string): Promise<Inspection> {
     const inspection = await ctx.inspectionById.load(ownLocalId(ctx.region, id));
     if (!inspection) throw hubError('NOT_FOUND', `No inspection ${id}`, { id });
-    if (!maysee(ctx.actor!, inspection.leadJurisdiction, INSPECTION_CATEGORIES)) {
+    if (!maySee(ctx.actor!, inspection.leadJurisdiction, INSPECTION_CATEGORIES)) {
       throw hubError('FORBIDDEN', `no sharing agreement opens the inspections of ${inspection.leadJurisdiction} to ${ctx.actor!.jurisdiction}`, { id });
     }
     return inspection;

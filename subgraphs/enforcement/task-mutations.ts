@@ -9,7 +9,7 @@ import { AgencyKind } from '../shared/agency';
 import { inTransaction } from '../shared/db';
 import { badInput, hubError } from '../shared/errors';
 import type { EnforcementContext } from './context';
-import { ownLocalId } from './ids';
+import { ownLocalId } from '../shared/local-id';
 import { ParticipantTaskStatus, TaskAction, taskRefusal, TaskStatus } from './inspection-flow';
 import { checkNote } from './inspection-input';
 import { enqueueStatusReport } from './outbox';

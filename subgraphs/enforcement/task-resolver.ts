@@ -6,7 +6,7 @@ import { regionPage } from '../shared/pagination';
 import { visiblePrefixes } from '../../auth/record-policy';
 import type { EnforcementContext } from './context';
 import { INSPECTION_CATEGORIES } from './enforcement-permissions';
-import { ownLocalId } from './ids';
+import { ownLocalId } from '../shared/local-id';
 import { Inspection } from './inspection-types';
 import { InspectionScenario } from './scenario-types';
 import { listTasks, taskPosition, toTask } from './task-repository';

@@ -3,7 +3,7 @@ import { repoPath } from '../shared/repo-path';
 import type { SubgraphModule } from '../shared/subgraph-module';
 import { AuditResolver } from './audit-resolver';
 import { createPersonnelContext, PersonnelContext } from './context';
-import { localIdIfOwn } from './local-id';
+import { localIdIfOwn } from '../shared/local-id';
 import { OfficerMutations } from './officer-mutations';
 import { OfficerResolver } from './officer-resolver';
 import { PersonMutations } from './person-mutations';
@@ -24,13 +24,13 @@ export const personnelSubgraph: SubgraphModule = {
         // Through loaders: an `_entities` request for 1 or 50 references costs one statement.
         Person: {
           __resolveReference: (reference: { id: string }, ctx: PersonnelContext) => {
-            const localId = localIdIfOwn(ctx, reference.id);
+            const localId = localIdIfOwn(ctx.region, reference.id);
             return localId ? ctx.personById.load(localId) : null;
           },
         },
         Officer: {
           __resolveReference: (reference: { id: string }, ctx: PersonnelContext) => {
-            const localId = localIdIfOwn(ctx, reference.id);
+            const localId = localIdIfOwn(ctx.region, reference.id);
             return localId ? ctx.officerById.load(localId) : null;
           },
         },

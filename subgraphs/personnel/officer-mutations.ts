@@ -1,10 +1,10 @@
 import { Arg, Ctx, Directive, Field, ID, InputType, Mutation, Resolver } from 'type-graphql';
 import { toGlobalId } from '../../auth/global-id';
 import { AgencyKind } from '../shared/agency';
-import { inTransaction } from '../shared/db';
+import { inTransaction, isUniqueViolation } from '../shared/db';
 import { badInput, hubError } from '../shared/errors';
 import { actingOfficerId } from './acting-officer';
-import { ownLocalId } from './local-id';
+import { ownLocalId } from '../shared/local-id';
 import { certificateNumberProblem } from './certificate-number';
 import type { PersonnelContext } from './context';
 import { jurisdictionProblem } from '../shared/jurisdictions';
@@ -71,7 +71,7 @@ export class OfficerMutations {
     const row = await inTransaction(ctx.db, async (client) => {
       const inserted = await insertOfficer(client, officer).catch((error) => {
         // Two registrations of the same login at once: the pre-check of the loser saw nothing.
-        if ((error as { code?: string }).code === '23505') throw hubError('CONFLICT', 'input.login: this login or certificate number was registered at the same moment', { field: 'input.login' });
+        if (isUniqueViolation(error)) throw hubError('CONFLICT', 'input.login: this login or certificate number was registered at the same moment', { field: 'input.login' });
         throw error;
       });
       if ('taken' in inserted) {
@@ -88,7 +88,7 @@ export class OfficerMutations {
   @Directive('@routeBy(argument: "id")')
   async setOfficerActive(@Ctx() ctx: PersonnelContext, @Arg('id', () => ID) id: string, @Arg('active', () => Boolean) active: boolean) {
     await actingOfficerId(ctx);
-    const localId = ownLocalId(ctx, id, 'id', 'officer');
+    const localId = ownLocalId(ctx.region, id, 'id', 'officer');
     const row = await inTransaction(ctx.db, async (client) => {
       const updated = await setOfficerActive(client, localId, active);
       if (updated) return updated;

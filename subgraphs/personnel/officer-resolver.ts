@@ -2,7 +2,7 @@ import { Arg, Ctx, Directive, Field, ID, InputType, Int, Query, Resolver } from 
 import { AgencyKind } from '../shared/agency';
 import { badInput, hubError } from '../shared/errors';
 import { regionPage } from '../shared/pagination';
-import { ownLocalId } from './local-id';
+import { ownLocalId } from '../shared/local-id';
 import type { PersonnelContext } from './context';
 import { listOfficers, officerPosition, toOfficer } from './officer-repository';
 import { Officer, OfficerConnection, OfficerRole } from './officer-types';
@@ -27,7 +27,7 @@ export class OfficerResolver {
   @Query(() => Officer, { nullable: true, description: 'One officer by global id.' })
   @Directive('@routeBy(argument: "id")')
   async officer(@Ctx() ctx: PersonnelContext, @Arg('id', () => ID) id: string) {
-    const officer = await ctx.officerById.load(ownLocalId(ctx, id, 'id', 'officer'));
+    const officer = await ctx.officerById.load(ownLocalId(ctx.region, id, 'id', 'officer'));
     if (!officer) throw hubError('NOT_FOUND', `No officer ${id}`, { id });
     return officer;
   }

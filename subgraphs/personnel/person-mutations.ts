@@ -3,7 +3,7 @@ import { toGlobalId } from '../../auth/global-id';
 import { inTransaction } from '../shared/db';
 import { hubError } from '../shared/errors';
 import { actingOfficerId } from './acting-officer';
-import { ownLocalId } from './local-id';
+import { ownLocalId } from '../shared/local-id';
 import type { PersonnelContext } from './context';
 import { checkNote, checkRegistration, RegisterPersonInput } from './person-input';
 import { findPersons, findPersonsByIdNumber, insertPerson, toPerson } from './person-repository';
@@ -71,7 +71,7 @@ export class PersonMutations {
     refusal: string,
   ): Promise<Person> {
     const officerId = await actingOfficerId(ctx);
-    const personId = ownLocalId(ctx, id);
+    const personId = ownLocalId(ctx.region, id);
     const note = checkNote(rawNote, 'note');
     const row = await inTransaction(ctx.db, async (client) => {
       const [person] = await findPersons(client, [personId]);

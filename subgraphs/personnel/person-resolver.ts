@@ -1,7 +1,7 @@
 import { Arg, Ctx, Directive, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
 import { badInput, hubError } from '../shared/errors';
 import { regionPage } from '../shared/pagination';
-import { ownLocalId } from './local-id';
+import { ownLocalId } from '../shared/local-id';
 import { Access, OWNER_RULE } from '../shared/access';
 import type { PersonnelContext } from './context';
 import { accessTo } from './person-permissions';
@@ -24,7 +24,7 @@ export class PersonResolver {
   @Query(() => Person, { nullable: true, description: 'One person by global id, read from their home region.' })
   @Directive('@routeBy(argument: "id")')
   async person(@Ctx() ctx: PersonnelContext, @Arg('id', () => ID) id: string) {
-    const person = await ctx.personById.load(ownLocalId(ctx, id));
+    const person = await ctx.personById.load(ownLocalId(ctx.region, id));
     if (!person) throw hubError('NOT_FOUND', `No person ${id}`, { id });
     return person;
   }

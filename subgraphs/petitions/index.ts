@@ -1,4 +1,4 @@
-import { parseGlobalId } from '../../auth/global-id';
+import { localIdIfOwn } from '../shared/local-id';
 import { buildFederatedSchema } from '../shared/federated-schema';
 import { repoPath } from '../shared/repo-path';
 import type { SubgraphModule } from '../shared/subgraph-module';
@@ -11,11 +11,6 @@ import { startDeadlineSweeper } from './warning-rules';
 import { PETITIONS_RULES } from './petition-permissions';
 import { withPermissions } from '../shared/permissions';
 
-/** A reference resolves only in the region that owns it; any other region answers null. */
-const ownLocalId = (id: string, ctx: PetitionsContext) => {
-  const parts = parseGlobalId(id);
-  return parts && parts.region === ctx.region ? parts.localId : null;
-};
 
 export const petitionsSubgraph: SubgraphModule = {
   name: 'petitions',
@@ -28,13 +23,13 @@ export const petitionsSubgraph: SubgraphModule = {
       {
         PetitionWarning: {
           __resolveReference: (reference: { id: string }, ctx: PetitionsContext) => {
-            const localId = ownLocalId(reference.id, ctx);
+            const localId = localIdIfOwn(ctx.region, reference.id);
             return localId ? ctx.warningById.load(localId) : null;
           },
         },
         Petition: {
           __resolveReference: (reference: { id: string }, ctx: PetitionsContext) => {
-            const localId = ownLocalId(reference.id, ctx);
+            const localId = localIdIfOwn(ctx.region, reference.id);
             return localId ? ctx.petitionById.load(localId) : null;
           },
         },

@@ -9,7 +9,7 @@ import { badInput, hubError } from '../shared/errors';
 import type { PetitionsContext } from './context';
 import { DAY_MS, describePast, MAX_EXTENSION_DAYS, PetitionAction, planTransition } from './lifecycle';
 import { checkAgencyJurisdiction, checkLocalJurisdiction } from './jurisdiction-check';
-import { parseLocalId } from './petition-resolver';
+import { ownLocalId } from '../shared/local-id';
 import { factsOf, findPetitions, insertPetition, insertPetitionEvent, lastPetitionEvent, PetitionChange, toPetition, updatePetition } from './petition-repository';
 import { checkPersonsExist } from './petitioner-check';
 import { Petition, PetitionChannel } from './types';
@@ -101,7 +101,7 @@ function petitionOfficer(ctx: PetitionsContext) {
 
 async function takeStep(ctx: PetitionsContext, id: string, action: PetitionAction, input: StepInput = {}): Promise<Petition> {
   const actor = petitionOfficer(ctx);
-  const localId = parseLocalId(ctx, id);
+  const localId = ownLocalId(ctx.region, id);
   if (input.note && input.note.length > LIMITS.note) throw badInput('note', `must be at most ${LIMITS.note} characters`);
   const row = await inTransaction(ctx.db, async (client) => {
     const [current] = await findPetitions(client, [localId]);

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { allow, rule } from 'graphql-shield';
-import { maysee } from '../../auth/record-policy';
+import { maySee } from '../../auth/record-policy';
 import { authenticated, FEDERATION_RULES, forbidden } from '../shared/permissions';
 import { PETITION_CATEGORIES, PetitionsContext, WARNING_CATEGORIES } from './context';
 import type { Petition, PetitionWarning } from './types';
@@ -18,17 +18,17 @@ import type { Petition, PetitionWarning } from './types';
 
 const warningVisible = rule({ cache: 'no_cache' })((warning: PetitionWarning, _args, ctx: PetitionsContext) => {
   if (!ctx.actor) return forbidden('this needs a verified caller');
-  return maysee(ctx.actor, warning.raisedIn, WARNING_CATEGORIES) ? true : forbidden(`no sharing agreement opens the warnings of ${warning.raisedIn} to ${ctx.actor.jurisdiction}`);
+  return maySee(ctx.actor, warning.raisedIn, WARNING_CATEGORIES) ? true : forbidden(`no sharing agreement opens the warnings of ${warning.raisedIn} to ${ctx.actor.jurisdiction}`);
 });
 
 const petitionVisible = rule({ cache: 'no_cache' })((petition: Petition, _args, ctx: PetitionsContext) => {
   if (!ctx.actor) return forbidden('this needs a verified caller');
-  return maysee(ctx.actor, petition.registeredIn, PETITION_CATEGORIES) ? true : forbidden(`no sharing agreement opens the petitions of ${petition.registeredIn} to ${ctx.actor.jurisdiction}`);
+  return maySee(ctx.actor, petition.registeredIn, PETITION_CATEGORIES) ? true : forbidden(`no sharing agreement opens the petitions of ${petition.registeredIn} to ${ctx.actor.jurisdiction}`);
 });
 
 const petitionDetails = rule({ cache: 'no_cache' })((petition: Petition, _args, ctx: PetitionsContext, info: GraphQLResolveInfo) => {
   if (!ctx.actor) return forbidden('this needs a verified caller');
-  return maysee(ctx.actor, petition.registeredIn, ['PETITION_DETAILS'])
+  return maySee(ctx.actor, petition.registeredIn, ['PETITION_DETAILS'])
     ? true
     : forbidden(`Petition.${info.fieldName} is a detail: open to ${petition.registeredIn}, its city, and partners holding PETITION_DETAILS`, { reason: 'NO_DETAILS_AGREEMENT' });
 });

@@ -1,8 +1,8 @@
 import { Arg, Ctx, Directive, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
-import { parseGlobalId } from '../../auth/global-id';
 import { badInput, hubError } from '../shared/errors';
+import { ownLocalId } from '../shared/local-id';
 import { regionPage } from '../shared/pagination';
-import { maysee } from '../../auth/record-policy';
+import { maySee } from '../../auth/record-policy';
 import { Access, PETITION_DETAILS_RULE } from '../shared/access';
 import { PETITION_CATEGORIES, PetitionsContext } from './context';
 import { daysLeft, PetitionStatus } from './lifecycle';
@@ -30,12 +30,6 @@ export class PetitionFilter {
   overdue?: boolean;
 }
 
-export function parseLocalId(ctx: PetitionsContext, id: string, field = 'id'): string {
-  const parts = parseGlobalId(id);
-  if (!parts || parts.region !== ctx.region) throw badInput(field, `${JSON.stringify(id)} is not a record id of region ${ctx.region} (expected "${ctx.region}:<number>")`);
-  return parts.localId;
-}
-
 @Resolver(() => Petition)
 export class PetitionResolver {
   @Query(() => PetitionConnection, { description: 'Petitions of every region in scope, newest registration first (信访件).' })
@@ -60,9 +54,9 @@ export class PetitionResolver {
   @Query(() => Petition, { nullable: true, description: 'One petition by global id.' })
   @Directive('@routeBy(argument: "id")')
   async petition(@Ctx() ctx: PetitionsContext, @Arg('id', () => ID) id: string) {
-    const petition = await ctx.petitionById.load(parseLocalId(ctx, id));
+    const petition = await ctx.petitionById.load(ownLocalId(ctx.region, id));
     if (!petition) throw hubError('NOT_FOUND', `No petition ${id}`, { id });
-    if (!maysee(ctx.actor!, petition.registeredIn, PETITION_CATEGORIES)) {
+    if (!maySee(ctx.actor!, petition.registeredIn, PETITION_CATEGORIES)) {
       throw hubError('FORBIDDEN', `no sharing agreement opens the petitions of ${petition.registeredIn} to ${ctx.actor!.jurisdiction}`, { id });
     }
     return petition;

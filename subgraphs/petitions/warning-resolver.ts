@@ -3,13 +3,13 @@ import { parseGlobalId } from '../../auth/global-id';
 import { acknowledgeDutyProblem, petitionDutyProblem } from '../../auth/duties';
 import { Access, PETITION_WORK_ROLES } from '../shared/access';
 import { requireActor } from '../shared/actor';
-import { inTransaction } from '../shared/db';
+import { inTransaction, isUniqueViolation } from '../shared/db';
 import { badInput, hubError } from '../shared/errors';
 import { regionPage } from '../shared/pagination';
-import { maysee } from '../../auth/record-policy';
+import { maySee } from '../../auth/record-policy';
 import { PetitionsContext, WARNING_CATEGORIES } from './context';
 import { checkLocalJurisdiction } from './jurisdiction-check';
-import { parseLocalId } from './petition-resolver';
+import { ownLocalId } from '../shared/local-id';
 import { checkPersonsExist } from './petitioner-check';
 import { Petition, PetitionWarning, PetitionWarningConnection, WarningAction, WarningEvent, WarningKind, WarningLevel, WarningStatus } from './types';
 import { findWarnings, insertWarning, insertWarningEvent, listWarnings, markAcknowledged, toWarning, updateWarning, warningPosition } from './warning-repository';
@@ -98,9 +98,9 @@ export class PetitionWarningResolver {
   @Query(() => PetitionWarning, { nullable: true, description: 'One warning by global id.' })
   @Directive('@routeBy(argument: "id")')
   async petitionWarning(@Ctx() ctx: PetitionsContext, @Arg('id', () => ID) id: string) {
-    const warning = await ctx.warningById.load(parseLocalId(ctx, id));
+    const warning = await ctx.warningById.load(ownLocalId(ctx.region, id));
     if (!warning) throw hubError('NOT_FOUND', `No petition warning ${id}`, { id });
-    if (!maysee(ctx.actor!, warning.raisedIn, WARNING_CATEGORIES)) {
+    if (!maySee(ctx.actor!, warning.raisedIn, WARNING_CATEGORIES)) {
       throw hubError('FORBIDDEN', `no sharing agreement opens the warnings of ${warning.raisedIn} to ${ctx.actor!.jurisdiction}`, { id });
     }
     return warning;
@@ -130,7 +130,7 @@ export class PetitionWarningResolver {
     const summary = input.summary.trim();
     if (!summary) throw badInput('input.summary', 'must not be empty');
     if (summary.length > 200) throw badInput('input.summary', 'must be at most 200 characters');
-    const petitionLocalId = input.petitionId ? parseLocalId(ctx, input.petitionId, 'input.petitionId') : null;
+    const petitionLocalId = input.petitionId ? ownLocalId(ctx.region, input.petitionId, 'input.petitionId') : null;
     const row = await inTransaction(ctx.db, async (client) => {
       if (petitionLocalId) {
         const { rowCount } = await client.query('SELECT 1 FROM petitions.petitions WHERE id = $1', [petitionLocalId]);
@@ -194,7 +194,7 @@ export class PetitionWarningResolver {
     // Partners acknowledge; escalating and resolving are the warning's own region's work.
     const problem = action === WarningAction.ACKNOWLEDGED ? acknowledgeDutyProblem(actor) : petitionDutyProblem(actor, ctx.region);
     if (problem) throw hubError('FORBIDDEN', problem, { officer: actor.officerId });
-    const localId = parseLocalId(ctx, id);
+    const localId = ownLocalId(ctx.region, id);
     if (note && note.length > 2000) throw badInput('note', 'must be at most 2000 characters');
     const row = await inTransaction(ctx.db, async (client) => {
       const [current] = await findWarnings(client, [localId]);
@@ -214,7 +214,7 @@ export class PetitionWarningResolver {
       try {
         await insertWarningEvent(client, { warningId: localId, action, officerId: actor.officerId, officerRegion: actor.region, note });
       } catch (error) {
-        if ((error as { code?: string }).code !== '23505') throw error;
+        if (!isUniqueViolation(error)) throw error;
         throw hubError('CONFLICT', `warning ${id} was already acknowledged for region ${actor.region}; each region acknowledges once`, { id, region: actor.region });
       }
       const updated =

@@ -43,3 +43,6 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
     client.release();
   }
 }
+
+/** True for a PostgreSQL unique violation: the second of two simultaneous writes of one key. */
+export const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';

@@ -1,4 +1,4 @@
-import { parseGlobalId } from '../../../auth/global-id';
+import { localIdIfOwn } from '../../shared/local-id';
 import { buildFederatedSchema } from '../../shared/federated-schema';
 import { repoPath } from '../../shared/repo-path';
 import type { SubgraphModule } from '../../shared/subgraph-module';
@@ -8,10 +8,6 @@ import { DOSSIER_RULES } from '../petition-permissions';
 import { withPermissions } from '../../shared/permissions';
 import { Person, Petition, PetitionWarning } from './dossier-types';
 
-const ownLocalId = (id: string, ctx: PetitionsContext) => {
-  const parts = parseGlobalId(id);
-  return parts && parts.region === ctx.region ? parts.localId : null;
-};
 
 /**
  * `dossier`: a person's petitions and warnings in every region. It reads the petitions tables
@@ -31,14 +27,14 @@ export const dossierSubgraph: SubgraphModule = {
         Person: { __resolveReference: (reference: { id: string }) => ({ id: reference.id }) },
         Petition: {
           __resolveReference: async (reference: { id: string }, ctx: PetitionsContext) => {
-            const localId = ownLocalId(reference.id, ctx);
+            const localId = localIdIfOwn(ctx.region, reference.id);
             const petition = localId ? await ctx.petitionById.load(localId) : undefined;
             return petition ? { id: petition.id, registeredAt: petition.registeredAt } : null;
           },
         },
         PetitionWarning: {
           __resolveReference: async (reference: { id: string }, ctx: PetitionsContext) => {
-            const localId = ownLocalId(reference.id, ctx);
+            const localId = localIdIfOwn(ctx.region, reference.id);
             const warning = localId ? await ctx.warningById.load(localId) : undefined;
             return warning ? { id: warning.id, raisedAt: warning.raisedAt } : null;
           },
