@@ -1,5 +1,6 @@
-import { ApolloGateway, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloGateway, GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import type { GatewayExecutor } from '@apollo/server-gateway-interface';
 import { parse } from 'graphql';
 import { listen, RunningHttpServer } from '../platform/apollo-http';
 import { GatewayAuthSettings, RequestAuthenticator } from './authentication';
@@ -7,6 +8,7 @@ import { directoryGrants, GrantsSource } from './grants';
 import { earlyAccessPlugin, readRoleRules } from './early-access';
 import { OperationLimits, operationLimitsPlugin } from './operation-limits';
 import { PlainDataSource } from './plain-data-source';
+import { PlanExecutor } from './plan-executor';
 import type { RegionConfig } from './region-config';
 import { RegionalDataSource } from './regional-data-source';
 import { GatewayContext, RequestRegionBudget } from './request-budget';
@@ -34,6 +36,8 @@ export interface GatewayOptions {
 
 export interface RunningGateway extends RunningHttpServer {
   graphqlUrl: string;
+  /** Operations the hub's executor ran and operations it handed to stock Apollo Gateway's. */
+  executorCounts(): { executed: number; delegated: number };
   stop(): Promise<void>;
 }
 
@@ -52,24 +56,26 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const supergraph = parse(options.supergraphSdl);
   const rules = readRoutingRules(supergraph, regionalSubgraphs);
   const breaker = options.regions?.breaker ?? { failureThreshold: 5, resetAfterMs: 10_000 };
-  const dataSources: Array<{ shutdown(): void }> = [];
+  const dataSources = new Map<string, GraphQLDataSource & { shutdown(): void }>();
   const authenticator = options.auth === 'insecure-no-auth' ? undefined : new RequestAuthenticator(options.auth, grantsSource(options, options.auth));
   const headersFor = async (subgraph: string, process: GraphQLDataSourceProcessOptions): Promise<Record<string, string>> => {
     const auth = (process.context as GatewayContext | undefined)?.auth;
     return auth ? { authorization: `Bearer ${await auth.contextTokenFor(subgraph)}`, 'x-request-id': auth.context.requestId } : {};
   };
 
-  const gateway = new ApolloGateway({
+  const gateway = new HubGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) => {
       const source =
         options.regions && regionalSubgraphs.includes(name)
           ? new RegionalDataSource(name, options.regions.regions, rules, breaker, headersFor)
           : new PlainDataSource(name, options.urlOverrides?.[name] ?? url!, { timeoutMs: options.timeoutMs ?? 10_000, breaker }, headersFor);
-      dataSources.push(source);
+      dataSources.set(name, source);
       return source;
     },
   });
+  let planExecutor: PlanExecutor | undefined;
+  gateway.planExecutor = (fallback) => (planExecutor = new PlanExecutor(options.supergraphSdl, dataSources, fallback)).executor;
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: process.env.NODE_ENV === 'development',
@@ -102,10 +108,25 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   return {
     ...http,
     graphqlUrl: `${http.url}/graphql`,
+    executorCounts: () => ({ ...(planExecutor?.counts ?? { executed: 0, delegated: 0 }) }),
     stop: async () => {
       await http.close();
       await server.stop();
       dataSources.forEach((source) => source.shutdown());
     },
   };
+}
+
+/**
+ * Apollo Gateway for loading the supergraph and building data sources, with the hub's own
+ * query-plan executor (plan-executor.ts) in place of Apollo's; Apollo's stays as the fallback
+ * for what ours does not take on.
+ */
+class HubGateway extends ApolloGateway {
+  planExecutor?: (fallback: GatewayExecutor) => GatewayExecutor;
+
+  override async load(options?: Parameters<ApolloGateway['load']>[0]): ReturnType<ApolloGateway['load']> {
+    const loaded = await super.load(options);
+    return this.planExecutor ? { ...loaded, executor: this.planExecutor(loaded.executor) } : loaded;
+  }
 }
