@@ -233,6 +233,11 @@ async function memoryWorkload(classic: Classic, hubTarget: Checked, rows: Row[])
   });
 }
 
+/** The newest .cpuprofile in `dir`. */
+function newestProfile(dir: string): string | undefined {
+  return readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+}
+
 async function profileRun(classic: Classic, hubTarget: Checked): Promise<string> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'yrd-bench-profile-'));
   const { child, ready } = await startChild<{ url: string }>('gateway', { kind: 'hub', supergraphFile: classic.supergraphFile }, { execArgv: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
@@ -240,7 +245,7 @@ async function profileRun(classic: Classic, hubTarget: Checked): Promise<string>
   await runLoad(target, { connections: config.connections, seconds: config.warmupSeconds });
   const round = await runLoad(target, { connections: config.connections, seconds: 10 });
   await child.stop();
-  const file = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+  const file = newestProfile(dir);
   if (!file) return 'no profile was written';
   log(`profile: ${file}`);
   return `Hub gateway under \`node --cpu-prof\`, standard workload, ${config.connections} connections, ${config.warmupSeconds} s warm-up + 10 s (${round.failed ? `FAILED: ${round.failed}` : `${round.rps.toFixed(0)} req/s while profiled`}); profile: \`${file}\`\n\n${summariseProfile(file, 15)}`;
@@ -269,13 +274,13 @@ async function dropDatabases(adminUrl: string, prefix: string): Promise<void> {
 
 const cityOf = (code: string) => DELTA_CITIES.find((c) => c.code === code)!;
 
-async function startBenchHub(pg: PostgresServer, args: Omit<HubChildArgs, 'databaseUrl' | 'dataDir' | 'officer'>, fresh: boolean) {
+async function startBenchHub(pg: PostgresServer, args: Omit<HubChildArgs, 'databaseUrl' | 'dataDir' | 'officer'>, fresh: boolean, execArgv?: string[]) {
   if (fresh) await dropDatabases(pg.urlFor('postgres'), args.databasePrefix);
   const t0 = Date.now();
   const started = await startChild<{ url: string; token: string; startMs: number }>(
     'hub',
     { ...args, databaseUrl: pg.urlFor('postgres'), dataDir: path.join(os.tmpdir(), 'yrd-hub-bench', args.databasePrefix), officer: '330400:1' } satisfies HubChildArgs,
-    { startTimeoutMs: 60 * 60_000 },
+    { startTimeoutMs: 60 * 60_000, execArgv },
   );
   log(`hub ${args.databasePrefix} (${args.regions.length} regions) ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return started;
@@ -305,6 +310,24 @@ const warningsCheck = (regions?: string[]) => (json: any): true | string => {
   if (regions && !edges.every((e: any) => regions.includes(String(e.node.id).split(':')[0]))) return `a warning from outside ${regions.join(', ')}`;
   return true;
 };
+
+/** The 41-region hub (gateway and every region's subgraphs: one process) under `--cpu-prof`, the fan-out query alone. */
+async function fanOutProfile(pg: PostgresServer): Promise<string> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'yrd-bench-profile-fanout-'));
+  const { child, ready } = await startBenchHub(pg, { regions: DELTA_CITIES, databasePrefix: 'yrdbench_fan41', scale: FAN_OUT_SCALE }, false, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  let round: Round;
+  try {
+    const target = await checkTarget({ name: 'fan41 (profiled)', url: ready.url, body: WARNINGS(), headers: { authorization: `Bearer ${ready.token}` } }, warningsCheck());
+    await runSequential(target, { seconds: config.warmupSeconds });
+    round = await runSequential(target, { seconds: 10 });
+  } finally {
+    await child.stop();
+  }
+  const file = newestProfile(dir);
+  if (!file) return 'no profile was written';
+  log(`fan-out profile: ${file}`);
+  return `41-region hub (its gateway and all 164 regional subgraph servers share one process) under \`node --cpu-prof\`, the fan-out query, 1 connection, ${config.warmupSeconds} s warm-up + 10 s (${round.failed ? `FAILED: ${round.failed}` : `p50 ${ms(round.p50)} ms while profiled`}); profile: \`${file}\`\n\n${summariseProfile(file, 15)}`;
+}
 
 async function fanOutWorkload(pg: PostgresServer, rows: Row[]): Promise<void> {
   const results: Array<{ label: string; s: Summary; statements: number }> = [];
@@ -429,25 +452,28 @@ async function main(): Promise<void> {
   log(`${header}; ${JSON.stringify(config)}`);
   const rows: Row[] = [];
   let profile: string | undefined;
-  if (wants('standard') || wants('overhead') || wants('memory') || config.profile) {
+  const profileStandard = config.profile && (wants('standard') || wants('profile'));
+  if (wants('standard') || wants('overhead') || wants('memory') || profileStandard) {
     const classic = await startClassic();
     try {
-      const hubTarget = wants('standard') || wants('memory') || config.profile ? await standardWorkload(classic, rows) : undefined;
+      const hubTarget = wants('standard') || wants('memory') || profileStandard ? await standardWorkload(classic, rows) : undefined;
       if (wants('overhead')) await overheadWorkload(classic, rows);
       if (wants('memory') && hubTarget) await memoryWorkload(classic, hubTarget, rows);
       // Stop the other gateways before profiling: the profiled one runs alone with the subgraphs.
       for (const g of classic.gateways.values()) await g.child?.stop();
-      if (config.profile && hubTarget) profile = await profileRun(classic, hubTarget);
+      if (profileStandard && hubTarget) profile = await profileRun(classic, hubTarget);
     } finally {
       for (const g of classic.gateways.values()) await g.child?.stop();
       await classic.subgraphs.stop();
     }
   }
   let volume: string | undefined;
+  let fanOutProfiled: string | undefined;
   if (wants('fanout') || config.volume) {
     const pg = await benchPostgres();
     try {
       if (wants('fanout')) await fanOutWorkload(pg, rows);
+      if (wants('fanout') && config.profile) fanOutProfiled = await fanOutProfile(pg);
       if (config.volume) volume = await volumeWorkload(pg);
     } finally {
       await pg.stop();
@@ -458,10 +484,12 @@ async function main(): Promise<void> {
   if (rows.length) process.stdout.write(`\n${main}\n`);
   if (volume) process.stdout.write(`\n${volume}\n`);
   if (profile) process.stdout.write(`\n${profile}\n`);
+  if (fanOutProfiled) process.stdout.write(`\n${fanOutProfiled}\n`);
   if (config.write) {
     if (rows.length && !only) writeBlock('results', main);
     if (volume) writeBlock('volume', `${header}\n\n${volume}`);
     if (profile) writeBlock('profile', profile);
+    if (fanOutProfiled) writeBlock('profile-fanout', fanOutProfiled);
   }
 }
 

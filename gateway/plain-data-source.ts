@@ -1,6 +1,6 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { EndpointOptions, SubgraphEndpoint } from './subgraph-client';
+import { EndpointOptions, requestBody, SubgraphEndpoint } from './subgraph-client';
 
 /**
  * A subgraph with one endpoint, served exactly as Apollo's RemoteGraphQLDataSource would:
@@ -21,7 +21,7 @@ export class PlainDataSource implements GraphQLDataSource {
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
     const { query, variables, operationName } = options.request;
-    return this.endpoint.post(JSON.stringify({ query, variables, operationName }), await this.headersFor(this.subgraph, options));
+    return this.endpoint.post(requestBody(query ?? '', variables, operationName), await this.headersFor(this.subgraph, options));
   }
 
   shutdown(): void {

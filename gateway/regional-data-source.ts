@@ -11,7 +11,7 @@ import { afterVariable, entityAfterVariable, entityFirstVariable, firstVariable,
 import type { RegionSettings } from './region-config';
 import { GatewayContext, RequestRegionBudget } from './request-budget';
 import type { RoutingRules } from './routing-rules';
-import { EndpointOptions, EndpointUnavailableError, SubgraphEndpoint, SubgraphResponse } from './subgraph-client';
+import { EndpointOptions, EndpointUnavailableError, requestBody, SubgraphEndpoint, SubgraphResponse } from './subgraph-client';
 
 /**
  * The data source behind one regional subgraph (petitions, enforcement, personnel). Apollo's
@@ -159,7 +159,7 @@ export class RegionalDataSource implements GraphQLDataSource {
     const earlier = call.budget.failure(region);
     if (earlier) return new EndpointUnavailableError(endpoint.url, earlier);
     try {
-      return await endpoint.post(JSON.stringify({ query, variables }), call.headers, call.budget.remaining(settings.timeoutMs));
+      return await endpoint.post(requestBody(query, variables), call.headers, call.budget.remaining(settings.timeoutMs));
     } catch (error) {
       if (!(error instanceof EndpointUnavailableError)) throw error;
       call.budget.recordFailure(region, error.reason);

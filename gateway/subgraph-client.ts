@@ -26,6 +26,24 @@ export class EndpointUnavailableError extends Error {
   }
 }
 
+const MAX_ENCODED_OPERATIONS = 2000;
+const encodedOperations = new Map<string, string>();
+
+/**
+ * A subgraph request body. The planner's operation texts are fixed, so each is JSON-encoded once
+ * (with its name) and only the variables are encoded per request.
+ */
+export function requestBody(query: string, variables: Record<string, unknown> | undefined, operationName?: string | null): string {
+  const key = operationName ? `${operationName}\n${query}` : query;
+  let head = encodedOperations.get(key);
+  if (head === undefined) {
+    head = `{"query":${JSON.stringify(query)}${operationName ? `,"operationName":${JSON.stringify(operationName)}` : ''},"variables":`;
+    if (encodedOperations.size >= MAX_ENCODED_OPERATIONS) encodedOperations.clear();
+    encodedOperations.set(key, head);
+  }
+  return `${head}${JSON.stringify(variables ?? {})}}`;
+}
+
 /** One pool of keep-alive connections per origin, shared by every endpoint of the gateway. */
 export const sharedAgent = new Agent({ connections: 128, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 });
 
