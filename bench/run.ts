@@ -18,7 +18,7 @@ import type { HubChildArgs } from './proc/hub';
 /**
  * `npm run bench`: builds, then starts everything itself on loopback and prints one table.
  *
- *   node dist/bench/run.js [--volume] [--profile] [--only standard,overhead,fanout,memory]
+ *   node dist/bench/run.js [--volume] [--profile] [--only standard,overhead,fanout,memory,fanout-scan]
  *
  * Settings (environment): BENCH_ROUNDS (5), BENCH_SECONDS (5, per round of the standard
  * workload), BENCH_LATENCY_SECONDS (3, per round of the latency workloads), BENCH_CONNECTIONS
@@ -217,7 +217,10 @@ async function memoryWorkload(classic: Classic, hubTarget: Checked, rows: Row[])
   const hub = classic.gateways.get('hub')!;
   const before = rssOf(hub.child!.pid);
   log(`memory: sustained standard load on the hub gateway for ${config.soakSeconds} s`);
-  const soak = await runLoad(hubTarget, { connections: config.connections, seconds: config.soakSeconds });
+  // RSS once a minute (or five times in a shorter run) while the load runs: a plateau, or a climb.
+  const samples: Array<number | undefined> = [];
+  const sampler = setInterval(() => samples.push(rssOf(hub.child!.pid)), Math.min(60, config.soakSeconds / 5) * 1000);
+  const soak = await runLoad(hubTarget, { connections: config.connections, seconds: config.soakSeconds }).finally(() => clearInterval(sampler));
   const after = rssOf(hub.child!.pid);
   const gc = await hub.child!.call<NodeJS.MemoryUsage>('gc');
   const afterGcRss = rssOf(hub.child!.pid);
@@ -229,7 +232,7 @@ async function memoryWorkload(classic: Classic, hubTarget: Checked, rows: Row[])
     p99: soak.failed ? undefined : ms(soak.p99),
     note: soak.failed
       ? soak.failed
-      : `RSS ${mb(hub.startRss)} at start, ${mb(before)} after workloads 1–2, ${mb(after)} after the run (${mb(afterGcRss)} after GC; heap ${mb(gc.heapUsed)} used)`,
+      : `RSS ${mb(hub.startRss)} at start, ${mb(before)} after workloads 1–2, during the run ${samples.map(mb).join(' → ')}, ${mb(after)} at its end (${mb(afterGcRss)} after GC: V8 heap ${mb(gc.heapUsed)} used of ${mb(gc.heapTotal)}, buffers ${mb(gc.arrayBuffers)})`,
   });
 }
 
@@ -327,6 +330,38 @@ async function fanOutProfile(pg: PostgresServer): Promise<string> {
   if (!file) return 'no profile was written';
   log(`fan-out profile: ${file}`);
   return `41-region hub (its gateway and all 164 regional subgraph servers share one process) under \`node --cpu-prof\`, the fan-out query, 1 connection, ${config.warmupSeconds} s warm-up + 10 s (${round.failed ? `FAILED: ${round.failed}` : `p50 ${ms(round.p50)} ms while profiled`}); profile: \`${file}\`\n\n${summariseProfile(file, 15)}`;
+}
+
+/**
+ * `--only fanout-scan`: what each region adds. The 41-region hub, asked for the warnings of the
+ * first 1, 5, 10, 20 and 41 regions (Jiaxing first), with and without their subjects.
+ */
+async function fanOutScan(pg: PostgresServer): Promise<string> {
+  const { child, ready } = await startBenchHub(pg, { regions: DELTA_CITIES, databasePrefix: 'yrdbench_fan41', scale: FAN_OUT_SCALE }, false);
+  const lines = ['| regions asked | with subjects p50 / p99 ms | without subjects p50 / p99 ms |', '| ---: | ---: | ---: |'];
+  try {
+    const codes = ['330400', ...DELTA_CITIES.map((c) => c.code).filter((code) => code !== '330400')];
+    for (const n of [1, 5, 10, 20, codes.length]) {
+      const cells: string[] = [];
+      for (const withSubjects of [true, false]) {
+        const regions = codes.slice(0, n);
+        const body = JSON.stringify({
+          query: `query Warnings { petitionWarnings(first: 20, regions: ${JSON.stringify(regions)}) { edges { node { id level raisedAt${withSubjects ? ' subject { name }' : ''} } } } }`,
+        });
+        const target = await checkTarget({ name: `scan-${n}`, url: ready.url, body, headers: { authorization: `Bearer ${ready.token}` } }, (json) =>
+          json.errors ? `errors: ${JSON.stringify(json.errors).slice(0, 300)}` : json.data?.petitionWarnings?.edges?.length === 20 || `expected 20 warnings`,
+        );
+        await runSequential(target, { seconds: 1 });
+        const round = await runSequential(target, { seconds: config.latencySeconds });
+        cells.push(round.failed ? `FAILED ${round.failed}` : `${ms(round.p50)} / ${ms(round.p99)}`);
+        log(`  scan ${n} regions, subjects ${withSubjects}: ${cells[cells.length - 1]}`);
+      }
+      lines.push(`| ${n} | ${cells.join(' | ')} |`);
+    }
+  } finally {
+    await child.stop();
+  }
+  return `Fan-out scan on the 41-region hub, 1 connection, ${config.latencySeconds} s per cell\n\n${lines.join('\n')}`;
 }
 
 async function fanOutWorkload(pg: PostgresServer, rows: Row[]): Promise<void> {
@@ -469,11 +504,13 @@ async function main(): Promise<void> {
   }
   let volume: string | undefined;
   let fanOutProfiled: string | undefined;
-  if (wants('fanout') || config.volume) {
+  let scan: string | undefined;
+  if (wants('fanout') || config.volume || only?.has('fanout-scan')) {
     const pg = await benchPostgres();
     try {
       if (wants('fanout')) await fanOutWorkload(pg, rows);
       if (wants('fanout') && config.profile) fanOutProfiled = await fanOutProfile(pg);
+      if (only?.has('fanout-scan')) scan = await fanOutScan(pg);
       if (config.volume) volume = await volumeWorkload(pg);
     } finally {
       await pg.stop();
@@ -485,6 +522,7 @@ async function main(): Promise<void> {
   if (volume) process.stdout.write(`\n${volume}\n`);
   if (profile) process.stdout.write(`\n${profile}\n`);
   if (fanOutProfiled) process.stdout.write(`\n${fanOutProfiled}\n`);
+  if (scan) process.stdout.write(`\n${scan}\n`);
   if (config.write) {
     if (rows.length && !only) writeBlock('results', main);
     if (volume) writeBlock('volume', `${header}\n\n${volume}`);

@@ -6,6 +6,7 @@ import { QueryPlanner } from '@apollo/query-planner';
 import type { GatewayExecutor, GatewayExecutionResult, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { DocumentNode, GraphQLError, GraphQLFormattedError, GraphQLSchema, isAbstractType, Kind, OperationDefinitionNode, SelectionNode } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
+import { fragmentsOf } from './operation-analysis';
 import { ResponseShape } from './response-shape';
 
 /**
@@ -395,7 +396,7 @@ function executable(node: PlanNode): boolean {
 
 /** Whether the operation reads `__schema` or `__type` (answered by Apollo's introspection path). */
 function selectsIntrospection(document: DocumentNode, operation: OperationDefinitionNode): boolean {
-  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  const fragments = fragmentsOf(document);
   const seen = new Set<string>();
   const walk = (selections: readonly SelectionNode[]): boolean =>
     selections.some((selection) => {

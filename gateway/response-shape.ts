@@ -28,6 +28,7 @@ import {
   ValueNode,
   visit,
 } from 'graphql';
+import { fragmentsOf } from './operation-analysis';
 
 /**
  * The last step of executing a query plan: from the data the subgraph fetches merged together
@@ -190,9 +191,7 @@ export class ResponseShape {
     document: DocumentNode,
     private readonly operation: OperationDefinitionNode,
   ) {
-    this.fragments = new Map(
-      document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
-    );
+    this.fragments = fragmentsOf(document);
     const names = new Set<string>();
     const collectConditions = { Directive: (directive: DirectiveNode) => {
       if (directive.name.value !== 'skip' && directive.name.value !== 'include') return;
