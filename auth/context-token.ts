@@ -73,16 +73,40 @@ const MAX_CACHED = 10_000;
 /** Checks context tokens at a subgraph: the hub's signature, this subgraph's audience, and age. */
 export class ContextVerifier {
   private readonly keys: JWTVerifyGetKey;
-  private readonly verified = new Map<string, { context: RequestContext; expiresAt: number }>();
+  /**
+   * Verified tokens until they expire, and tokens being verified: the regions of one hub
+   * process receive the same token at the same moment (one per subgraph and request), and
+   * should share one verification rather than start one each.
+   */
+  private readonly verified = new Map<string, { result: Promise<RequestContext>; expiresAt: number }>();
 
   constructor(hubPublicKeys: JSONWebKeySet) {
     this.keys = createLocalJWKSet(hubPublicKeys);
   }
 
-  async verify(token: string, subgraph: string): Promise<RequestContext> {
+  verify(token: string, subgraph: string): Promise<RequestContext> {
     const key = `${subgraph}\n${token}`;
     const cached = this.verified.get(key);
-    if (cached && cached.expiresAt > Date.now()) return cached.context;
+    if (cached && cached.expiresAt > Date.now()) return cached.result;
+    if (this.verified.size >= MAX_CACHED) this.verified.clear();
+    // The callbacks run after `entry` is set (a promise never settles synchronously).
+    const result: Promise<RequestContext> = this.verifyNow(token, subgraph).then(
+      ({ context, expiresAt }) => {
+        entry.expiresAt = expiresAt;
+        return context;
+      },
+      (error: unknown) => {
+        // A refused token is not remembered: the error is the caller's to see, every time.
+        if (this.verified.get(key) === entry) this.verified.delete(key);
+        throw error;
+      },
+    );
+    const entry = { result, expiresAt: Infinity };
+    this.verified.set(key, entry);
+    return result;
+  }
+
+  private async verifyNow(token: string, subgraph: string): Promise<{ context: RequestContext; expiresAt: number }> {
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(token, this.keys, {
@@ -112,8 +136,6 @@ export class ContextVerifier {
       grants: unpackGrants(payload.grants),
       requestId: String(payload.requestId ?? ''),
     };
-    if (this.verified.size >= MAX_CACHED) this.verified.clear();
-    this.verified.set(key, { context, expiresAt: Number(payload.exp) * 1000 });
-    return context;
+    return { context, expiresAt: Number(payload.exp) * 1000 };
   }
 }
