@@ -241,3 +241,16 @@ test('an entity error is reported at the entity’s place in the answer, with th
   expect(body.errors).toEqual([expect.objectContaining({ message: 'no rating for film f2', path: ['things', 0, 'rating'], extensions: expect.objectContaining({ serviceName: 'reviews' }) })]);
   expect(body.data.things[0]).toEqual({ id: 'f2', rating: null });
 });
+
+test('the query-plan debug header is answered by stock Apollo’s executor, with the plan', async () => {
+  const before = hub.executorCounts();
+  const response = await fetch(hub.graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'apollo-query-plan-experimental': '1' },
+    body: JSON.stringify({ query: '{ items { id } }' }),
+  });
+  const body = await response.json();
+  expect(body.data.items.map((item: { id: string }) => item.id)).toEqual(['b1', 'f1', 'b2', 'f2']);
+  expect(body.extensions.__queryPlanExperimental).toMatch(/Fetch\(service: "catalog"\)/);
+  expect(hub.executorCounts().delegated - before.delegated).toBe(1);
+});
