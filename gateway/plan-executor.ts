@@ -1,6 +1,7 @@
 import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
 import type { GraphQLDataSource } from '@apollo/gateway';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
+import { generateHydratedPaths } from '@apollo/gateway/dist/executeQueryPlan';
 import type { FetchNode, PlanNode, QueryPlan, QueryPlanSelectionNode, ResponsePath } from '@apollo/query-planner';
 import { QueryPlanner } from '@apollo/query-planner';
 import type { GatewayExecutor, GatewayExecutionResult, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
@@ -105,33 +106,6 @@ function flattenAt(value: unknown, path: ResponsePath, from: number): unknown {
     value = own(value as Json, step as string);
   }
   return value;
-}
-
-/** Response paths of every non-null value at `path` in the result (Apollo's generateHydratedPaths). */
-function hydratedPaths(path: ResponsePath, data: unknown): Array<Array<string | number>> {
-  const result: Array<Array<string | number>> = [];
-  const walk = (parent: Array<string | number>, index: number, value: unknown) => {
-    if (value === null || value === undefined) return;
-    if (index === path.length) {
-      result.push(parent.slice());
-      return;
-    }
-    const head = path[index];
-    if (head === '@' || Array.isArray(value)) {
-      if (!Array.isArray(value)) return;
-      value.forEach((element, i) => {
-        parent.push(i);
-        walk(parent, head === '@' ? index + 1 : index, element);
-        parent.pop();
-      });
-    } else if (hasOwn.call(value, head)) {
-      parent.push(head);
-      walk(parent, index + 1, (value as Json)[head as string]);
-      parent.pop();
-    }
-  };
-  walk([], 0, data);
-  return result;
 }
 
 /** Builds an entity's representation from a fetch's `requires` selection; null when a required field is missing. */
@@ -300,7 +274,7 @@ export class PlanExecutor {
         const path = error.path;
         let mapped: ReadonlyArray<string | number> | undefined;
         if (fetch.requires && typeof path?.[1] === 'number') {
-          hydrated ??= hydratedPaths(cursor.path, execution.fullResult);
+          if (!hydrated) generateHydratedPaths([], cursor.path, execution.fullResult, (hydrated = []));
           mapped = [...(hydrated[path[1]] ?? []), ...path.slice(2)];
         } else mapped = path ? [...cursor.path, ...path] : undefined;
         execution.errors.push(downstreamError(error, fetch.serviceName, mapped));
