@@ -13,8 +13,22 @@ export function isJurisdictionCode(value: unknown): value is string {
   return typeof value === 'string' && CODE_PATTERN.test(value);
 }
 
+const prefixes = new Map<string, string>();
+const MAX_REMEMBERED_PREFIXES = 20_000;
+
 /** The digits that identify a jurisdiction: 330000 → "33", 330400 → "3304", 330421 → "330421". */
 export function significantPrefix(code: string): string {
+  // Asked for every field of every record a rule guards; the codes in use are few.
+  let prefix = prefixes.get(code);
+  if (prefix === undefined) {
+    prefix = prefixOf(code);
+    if (prefixes.size >= MAX_REMEMBERED_PREFIXES) prefixes.clear();
+    prefixes.set(code, prefix);
+  }
+  return prefix;
+}
+
+function prefixOf(code: string): string {
   if (!isJurisdictionCode(code)) {
     throw new TypeError(`A jurisdiction code has 6 or 9 digits (GB/T 2260), but got: ${JSON.stringify(code)}`);
   }

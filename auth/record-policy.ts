@@ -14,7 +14,22 @@ type Viewer = Pick<RequestContext, 'jurisdiction' | 'grants'>;
 /** The city part of a code ("3304" for 330421); Shanghai's districts all share "3101". */
 const cityPrefix = (code: string) => code.slice(0, 4);
 
+/**
+ * Decisions already made for a viewer (one verified context: a request's caller): the records
+ * of a list come from a handful of jurisdictions, and each field of each record asks again.
+ */
+const decided = new WeakMap<Viewer, Map<string, boolean>>();
+
 export function maySee(viewer: Viewer, recordJurisdiction: string, categories: readonly SharingCategory[]): boolean {
+  let known = decided.get(viewer);
+  if (!known) decided.set(viewer, (known = new Map()));
+  const key = `${categories.length === 1 ? categories[0] : categories.join(',')} ${recordJurisdiction}`;
+  let decision = known.get(key);
+  if (decision === undefined) known.set(key, (decision = decide(viewer, recordJurisdiction, categories)));
+  return decision;
+}
+
+function decide(viewer: Viewer, recordJurisdiction: string, categories: readonly SharingCategory[]): boolean {
   return (
     contains(viewer.jurisdiction, recordJurisdiction) ||
     cityPrefix(viewer.jurisdiction) === cityPrefix(recordJurisdiction) ||

@@ -1,6 +1,7 @@
-import { buildSchema, graphql } from 'graphql';
+import { buildSchema, graphql, GraphQLSchema } from 'graphql';
+import type { IMiddleware } from 'graphql-middleware';
 import { rule } from 'graphql-shield';
-import { authenticated, forbidden, withPermissions } from '../subgraphs/shared/permissions';
+import { authenticated, forbidden, recordRule, withPermissions } from '../subgraphs/shared/permissions';
 
 /**
  * The shield set-up every subgraph uses: a field no rule names is FORBIDDEN (deny by default),
@@ -13,7 +14,7 @@ const sdl = `
   type Record { id: ID! owner: String note: String }
 `;
 
-function schemaWith(rules: object) {
+function schemaWith(rules: object, ...middlewares: IMiddleware[]): GraphQLSchema {
   const schema = buildSchema(sdl);
   const query = schema.getQueryType()!;
   query.getFields().records.resolve = () => [{ id: '1', owner: 'a', note: 'x' }, { id: '2', owner: 'b', note: 'y' }];
@@ -21,7 +22,7 @@ function schemaWith(rules: object) {
   query.getFields().broken.resolve = () => {
     throw forbidden('the resolver said no', { reason: 'OWN' });
   };
-  return withPermissions(schema, rules as never);
+  return withPermissions(schema, rules as never, ...middlewares);
 }
 
 const ctx = { actor: { officerId: '330400:1' } };
@@ -52,4 +53,33 @@ test('a per-record rule decides for each record', async () => {
   const result = await graphql({ schema, source: '{ records { id note } }', contextValue: ctx });
   expect(result.data).toEqual({ records: [{ id: '1', note: 'x' }, { id: '2', note: null }] });
   expect(result.errors?.map((e) => e.path?.join('.'))).toEqual(['records.1.note']);
+});
+
+describe('recordRule: a per-record rule guarded without a promise per field', () => {
+  const owners: string[] = [];
+  const ownerOnly = recordRule((record: { owner: string }) => {
+    owners.push(record.owner);
+    return record.owner === 'a' ? true : forbidden('not yours', { reason: 'OWNER_ONLY' });
+  });
+  // Synchronous like the personnel subgraph's masking middleware (graphql-middleware's type says async).
+  const upperCase = { Record: { note: (resolve: (...args: unknown[]) => unknown, ...rest: unknown[]) => String(resolve(...rest)).toUpperCase() } } as never as IMiddleware;
+
+  test('decides for each record, with the error of the rule, and synchronously', async () => {
+    owners.length = 0;
+    const schema = schemaWith({ Query: { records: authenticated }, Record: { id: authenticated, note: ownerOnly } });
+    const result = await graphql({ schema, source: '{ records { id note } }', contextValue: ctx });
+    expect(result.data).toEqual({ records: [{ id: '1', note: 'x' }, { id: '2', note: null }] });
+    expect(result.errors?.map((e) => [e.path?.join('.'), e.message, e.extensions?.reason])).toEqual([['records.1.note', 'not yours', 'OWNER_ONLY']]);
+    expect(owners).toEqual(['a', 'b']);
+    // The field's resolver answers without a promise: the rule was not left to shield's async wrapper.
+    const note = schema.getType('Record') as never as { getFields(): Record<string, { resolve: Function }> };
+    expect(note.getFields().note.resolve({ owner: 'a', note: 'x' }, {}, ctx, { fieldName: 'note' })).toBe('x');
+  });
+
+  test('as a type-wide rule, and with other middlewares still applied inside it', async () => {
+    const schema = schemaWith({ Query: { records: authenticated }, Record: { '*': ownerOnly, id: authenticated } }, upperCase);
+    const result = await graphql({ schema, source: '{ records { id owner note } }', contextValue: ctx });
+    expect(result.data).toEqual({ records: [{ id: '1', owner: 'a', note: 'X' }, { id: '2', owner: null, note: null }] });
+    expect(result.errors?.map((e) => e.path?.join('.')).sort()).toEqual(['records.1.note', 'records.1.owner']);
+  });
 });

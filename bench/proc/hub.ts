@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -44,8 +45,25 @@ async function main(): Promise<void> {
   const officer = hub.identity.demoOfficerById(args.officer);
   // Long enough for a 5-minute soak and the volume workload.
   const token = await hub.identity.demoToken({ ...officer, id: args.officer }, 4 * 3600);
+  let profiler: Session | undefined;
+  const post = (method: string, params?: object) =>
+    new Promise<any>((resolve, reject) => profiler!.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
   serveIpc({
     statements: () => hub.statementCount(),
+    // CPU profile of a measurement window only (not start-up): `profileStart`, load, `profileStop`.
+    profileStart: async () => {
+      profiler = new Session();
+      profiler.connect();
+      await post('Profiler.enable');
+      await post('Profiler.start');
+    },
+    profileStop: async (file: string) => {
+      const { profile } = await post('Profiler.stop');
+      profiler!.disconnect();
+      profiler = undefined;
+      writeFileSync(file, JSON.stringify(profile));
+      return file;
+    },
     memory: () => process.memoryUsage(),
     stop: async () => {
       await Promise.race([hub.stop(), new Promise((resolve) => setTimeout(resolve, 10_000))]).catch(() => undefined);

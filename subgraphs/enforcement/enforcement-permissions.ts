@@ -1,7 +1,7 @@
-import { allow, rule } from 'graphql-shield';
+import { allow } from 'graphql-shield';
 import { maySee } from '../../auth/record-policy';
 import { contains } from '../../auth/jurisdiction';
-import { authenticated, FEDERATION_RULES, forbidden } from '../shared/permissions';
+import { authenticated, FEDERATION_RULES, forbidden, recordRule } from '../shared/permissions';
 import type { EnforcementContext } from './context';
 import type { Inspection } from './inspection-types';
 import type { InspectionTask } from './task-types';
@@ -14,14 +14,14 @@ import type { InspectionTask } from './task-types';
  */
 export const INSPECTION_CATEGORIES = ['INSPECTIONS'] as const;
 
-const inspectionVisible = rule({ cache: 'no_cache' })((inspection: Inspection, _args, ctx: EnforcementContext) => {
+const inspectionVisible = recordRule((inspection: Inspection, _args, ctx: EnforcementContext) => {
   if (!ctx.actor) return forbidden('this needs a verified caller');
   return maySee(ctx.actor, inspection.leadJurisdiction, INSPECTION_CATEGORIES)
     ? true
     : forbidden(`no sharing agreement opens the inspections of ${inspection.leadJurisdiction} to ${ctx.actor.jurisdiction}`);
 });
 
-const taskVisible = rule({ cache: 'no_cache' })((task: InspectionTask, _args, ctx: EnforcementContext) => {
+const taskVisible = recordRule((task: InspectionTask, _args, ctx: EnforcementContext) => {
   if (!ctx.actor) return forbidden('this needs a verified caller');
   return maySee(ctx.actor, task.jurisdiction, INSPECTION_CATEGORIES) || contains(task.leadRegion, ctx.actor.jurisdiction)
     ? true

@@ -1,9 +1,9 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { IMiddleware } from 'graphql-middleware';
-import { allow, rule } from 'graphql-shield';
+import { allow } from 'graphql-shield';
 import { maskAddress, maskIdNumber, maskName, maskPhone } from '../../auth/masking';
 import { personAccess, PersonAccess } from '../../auth/person-policy';
-import { authenticated, FEDERATION_RULES, forbidden } from '../shared/permissions';
+import { authenticated, FEDERATION_RULES, forbidden, recordRule } from '../shared/permissions';
 import type { PersonnelContext } from './context';
 import type { Person } from './person-types';
 
@@ -32,13 +32,13 @@ export function accessTo(person: Person, ctx: PersonnelContext): PersonAccess {
   return access;
 }
 
-const seesRecord = rule({ cache: 'no_cache' })((person: Person, _args, ctx: PersonnelContext) => {
+const seesRecord = recordRule((person: Person, _args, ctx: PersonnelContext) => {
   if (!ctx.actor) return forbidden('this needs a verified caller');
   const access = accessTo(person, ctx);
   return access.basic ? true : forbidden(`Person ${person.id}: ${access.reason}`, { reason: 'NO_AGREEMENT' });
 });
 
-const ownerOnly = rule({ cache: 'no_cache' })((person: Person, _args, ctx: PersonnelContext, info: GraphQLResolveInfo) => {
+const ownerOnly = recordRule((person: Person, _args, ctx: PersonnelContext, info: GraphQLResolveInfo) => {
   if (!ctx.actor) return forbidden('this needs a verified caller');
   return accessTo(person, ctx).insider
     ? true
@@ -76,12 +76,16 @@ export const personMasking: IMiddleware = {
   Person: Object.fromEntries(
     Object.entries(MASKS).map(([field, mask]) => [
       field,
-      async (resolve: (...args: unknown[]) => unknown, person: Person, args: unknown, ctx: PersonnelContext, info: GraphQLResolveInfo) => {
-        const value = await resolve(person, args, ctx, info);
-        if (typeof value !== 'string' || !ctx.actor) return value;
-        if (accessTo(person, ctx).personal !== 'FULL') return mask(value);
-        ctx.audit.add('READ', person.id, [field]); // shown in full: it goes into the region's audit log
-        return value;
+      (resolve: (...args: unknown[]) => unknown, person: Person, args: unknown, ctx: PersonnelContext, info: GraphQLResolveInfo) => {
+        const shown = (value: unknown) => {
+          if (typeof value !== 'string' || !ctx.actor) return value;
+          if (accessTo(person, ctx).personal !== 'FULL') return mask(value);
+          ctx.audit.add('READ', person.id, [field]); // shown in full: it goes into the region's audit log
+          return value;
+        };
+        // Synchronous when the resolver is (these are plain properties): no promise per field and record.
+        const value = resolve(person, args, ctx, info);
+        return typeof (value as PromiseLike<unknown> | null)?.then === 'function' ? (value as PromiseLike<unknown>).then(shown) : shown(value);
       },
     ]),
   ),

@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { allow, rule } from 'graphql-shield';
+import { allow } from 'graphql-shield';
 import { maySee } from '../../auth/record-policy';
-import { authenticated, FEDERATION_RULES, forbidden } from '../shared/permissions';
+import { authenticated, FEDERATION_RULES, forbidden, recordRule } from '../shared/permissions';
 import { PETITION_CATEGORIES, PetitionsContext, WARNING_CATEGORIES } from './context';
 import type { Petition, PetitionWarning } from './types';
 
@@ -16,17 +16,17 @@ import type { Petition, PetitionWarning } from './types';
  *                     city, and partners holding PETITION_DETAILS; FORBIDDEN for others
  */
 
-const warningVisible = rule({ cache: 'no_cache' })((warning: PetitionWarning, _args, ctx: PetitionsContext) => {
+const warningVisible = recordRule((warning: PetitionWarning, _args, ctx: PetitionsContext) => {
   if (!ctx.actor) return forbidden('this needs a verified caller');
   return maySee(ctx.actor, warning.raisedIn, WARNING_CATEGORIES) ? true : forbidden(`no sharing agreement opens the warnings of ${warning.raisedIn} to ${ctx.actor.jurisdiction}`);
 });
 
-const petitionVisible = rule({ cache: 'no_cache' })((petition: Petition, _args, ctx: PetitionsContext) => {
+const petitionVisible = recordRule((petition: Petition, _args, ctx: PetitionsContext) => {
   if (!ctx.actor) return forbidden('this needs a verified caller');
   return maySee(ctx.actor, petition.registeredIn, PETITION_CATEGORIES) ? true : forbidden(`no sharing agreement opens the petitions of ${petition.registeredIn} to ${ctx.actor.jurisdiction}`);
 });
 
-const petitionDetails = rule({ cache: 'no_cache' })((petition: Petition, _args, ctx: PetitionsContext, info: GraphQLResolveInfo) => {
+const petitionDetails = recordRule((petition: Petition, _args, ctx: PetitionsContext, info: GraphQLResolveInfo) => {
   if (!ctx.actor) return forbidden('this needs a verified caller');
   return maySee(ctx.actor, petition.registeredIn, ['PETITION_DETAILS'])
     ? true

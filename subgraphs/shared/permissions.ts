@@ -1,4 +1,4 @@
-import { defaultFieldResolver, GraphQLError, GraphQLFieldResolver, GraphQLSchema, isObjectType } from 'graphql';
+import { defaultFieldResolver, GraphQLError, GraphQLFieldResolver, GraphQLResolveInfo, GraphQLSchema, isObjectType } from 'graphql';
 import { applyMiddleware, IMiddleware } from 'graphql-middleware';
 import { allow, deny, IRules, rule, shield } from 'graphql-shield';
 import type { HubContext } from './context';
@@ -19,6 +19,21 @@ export const forbidden = (message: string, extensions: Record<string, unknown> =
 /** The caller is known: the gateway's signed context was verified (every request has one). */
 export const authenticated = rule({ cache: 'contextual' })((_parent, _args, ctx: HubContext) => (ctx.actor ? true : forbidden('this needs a verified caller')));
 
+/** A decision about one record that needs no I/O: true, or the error to show at the field. */
+export type RecordPredicate<TParent = any, TContext = any> = (parent: TParent, args: any, ctx: TContext, info: GraphQLResolveInfo) => true | GraphQLError;
+
+const recordPredicates = new WeakMap<object, RecordPredicate>();
+
+/**
+ * A per-record rule: shield's `no_cache` rule (never reused for another record), whose
+ * predicate is also kept so that the field can be guarded synchronously (see below).
+ */
+export function recordRule<TParent, TContext>(predicate: RecordPredicate<TParent, TContext>) {
+  const shieldRule = rule({ cache: 'no_cache' })(predicate as never);
+  recordPredicates.set(shieldRule, predicate);
+  return shieldRule;
+}
+
 export const FEDERATION_RULES = { Query: { _service: allow, _entities: allow }, _Service: allow };
 
 export function withPermissions(schema: GraphQLSchema, rules: IRules, ...middlewares: IMiddleware[]): GraphQLSchema {
@@ -28,17 +43,20 @@ export function withPermissions(schema: GraphQLSchema, rules: IRules, ...middlew
     fallbackError: (_thrown, _parent, _args, _ctx, info) =>
       forbidden(`${info.parentType.name}.${info.fieldName} is not open to you`, { field: `${info.parentType.name}.${info.fieldName}` }),
   });
-  const guarded = applyMiddleware(schema, permissions, ...middlewares);
-  if (middlewares.length === 0) withoutAsyncWrappers(schema, guarded, rules);
+  // The other middlewares first, shield outermost: as applyMiddleware(schema, permissions, ...middlewares) does.
+  const inner = middlewares.length ? applyMiddleware(schema, ...middlewares) : schema;
+  const guarded = applyMiddleware(inner, permissions);
+  withoutAsyncWrappers(inner, guarded, rules);
   return guarded;
 }
 
 /**
- * graphql-shield makes every field asynchronous, even where the rule needs no record: a list
- * of 20 warnings then costs a few hundred promise round trips per request, in every region.
- * Fields whose rule is `allow` get their own resolver back, and fields whose rule is
- * `authenticated` a synchronous check of the same condition with the same error; the rule of
- * each field is found exactly as shield finds it (field, then the type's `*`, then deny).
+ * graphql-shield makes every field asynchronous, even where the rule is a synchronous test: a
+ * list of 20 warnings then costs a few hundred promise round trips per request, in every
+ * region. Fields whose rule is `allow` get their own resolver back; fields whose rule is
+ * `authenticated` or a `recordRule` get a synchronous check of the same condition with the
+ * same error, still per record. The rule of each field is found exactly as shield finds it
+ * (field, then the type's `*`, then deny); any other rule stays with shield.
  */
 function withoutAsyncWrappers(original: GraphQLSchema, guarded: GraphQLSchema, rules: IRules): void {
   const isRule = (value: unknown) => typeof (value as { resolve?: unknown } | undefined)?.resolve === 'function';
@@ -53,6 +71,15 @@ function withoutAsyncWrappers(original: GraphQLSchema, guarded: GraphQLSchema, r
       const resolve: GraphQLFieldResolver<unknown, HubContext> = originalType.getFields()[name]?.resolve ?? defaultFieldResolver;
       if (effective === allow) field.resolve = resolve;
       else if (effective === authenticated) field.resolve = (parent, args, ctx, info) => (ctx?.actor ? resolve(parent, args, ctx, info) : forbidden('this needs a verified caller'));
+      else {
+        const predicate = recordPredicates.get(effective as object);
+        if (predicate) {
+          field.resolve = (parent, args, ctx, info) => {
+            const decision = predicate(parent, args, ctx, info);
+            return decision === true ? resolve(parent, args, ctx, info) : decision;
+          };
+        }
+      }
     }
   }
 }
