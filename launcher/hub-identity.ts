@@ -23,13 +23,25 @@ export const demoIssuer = (province: string) => `urn:yrd-hub:demo-idp:${province
 export const SERVICE_ISSUER = 'urn:yrd-hub:services';
 const SERVICE_TOKEN_SECONDS = 3600;
 
+/**
+ * Caller tokens of the service identity `service:<region>`, signed with the hub's service key,
+ * for a region's subgraph host calling the gateway (cross-region work); renewed before they expire.
+ */
+export function serviceCredentials(serviceKey: SigningKey, region: string): () => Promise<string> {
+  let cached: { token: string; renewAt: number } | undefined;
+  return async () => {
+    if (cached && cached.renewAt > Date.now()) return cached.token;
+    const token = await signCallerToken(serviceKey, SERVICE_ISSUER, { sub: `service:${region}`, jurisdiction: region, roles: ['SERVICE'] }, SERVICE_TOKEN_SECONDS);
+    cached = { token, renewAt: Date.now() + (SERVICE_TOKEN_SECONDS - 300) * 1000 };
+    return token;
+  };
+}
+
 export class UnknownLoginError extends Error {
   override name = 'UsageError';
 }
 
 export class HubIdentity {
-  private readonly serviceTokens = new Map<string, { token: string; renewAt: number }>();
-
   private constructor(
     readonly contextKey: SigningKey,
     readonly serviceKey: SigningKey,
@@ -88,13 +100,7 @@ export class HubIdentity {
 
   /** Caller tokens for the subgraph host of `region` when it calls the gateway; renewed before they expire. */
   serviceCredentials(region: string): () => Promise<string> {
-    return async () => {
-      const cached = this.serviceTokens.get(region);
-      if (cached && cached.renewAt > Date.now()) return cached.token;
-      const token = await signCallerToken(this.serviceKey, SERVICE_ISSUER, { sub: `service:${region}`, jurisdiction: region, roles: ['SERVICE'] }, SERVICE_TOKEN_SECONDS);
-      this.serviceTokens.set(region, { token, renewAt: Date.now() + (SERVICE_TOKEN_SECONDS - 300) * 1000 });
-      return token;
-    };
+    return serviceCredentials(this.serviceKey, region);
   }
 
   /** The seeded demo officer with this login ("demo-330400", "demo-330400-market-2", …). */

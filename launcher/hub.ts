@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import type { Pool } from 'pg';
 import { loadRegionConfig, RegionConfig } from '../gateway/region-config';
 import { RunningGateway, startGateway } from '../gateway/server';
@@ -9,6 +10,7 @@ import { SubgraphHost } from '../subgraphs/shared/host';
 import { HubLink } from '../subgraphs/shared/hub-link';
 import { AUDIT_MIGRATIONS } from '../subgraphs/shared/audit-log';
 import { HubIdentity } from './hub-identity';
+import { RunningRegionWorkers, startRegionWorkers } from './region-workers';
 import { migrate, readMigrations } from '../subgraphs/shared/migrations';
 import type { SeedScale, SubgraphModule } from '../subgraphs/shared/subgraph-module';
 import { BUILTIN_SUBGRAPHS } from './builtin-subgraphs';
@@ -34,6 +36,11 @@ export interface HubOptions {
   identityFile?: string;
   /** How often subgraphs' background work (deadline sweeps, cross-region deliveries) runs; 0: never. */
   backgroundIntervalMs?: number;
+  /**
+   * Worker threads serving the hosted regions (region-workers.ts); 0 serves them in this
+   * thread, beside the gateway. Default: one per CPU core.
+   */
+  regionThreads?: number;
   /** Demo data, seeded once per database; false for none. `regionScale` overrides sizes for some regions (a million petitions in one, for benchmarks). */
   seed: { seed: number; scale: SeedScale; regionScale?: Record<string, Partial<SeedScale>> } | false;
   log: (line: string) => void;
@@ -68,6 +75,8 @@ export interface RunningHub {
   databaseUrls: Map<string, string>;
   /** HTTP server of each hosted region's subgraphs. */
   regionServers: Map<string, RunningHttpServer>;
+  /** The worker threads serving the hosted regions; absent when they are served in the gateway's thread. */
+  regionThreads?: RunningRegionWorkers['threads'];
   /** HTTP server of the hub-owned subgraphs (the directory). */
   directoryServer: RunningHttpServer;
   /**
@@ -150,24 +159,44 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const verifier = identity.contextVerifier();
     // Subgraphs reach other regions through the gateway, which listens only once they do.
     const hubLinks: HubLink[] = [];
-    const host = await SubgraphHost.create(BUILTIN_SUBGRAPHS);
+    const threads = Math.min(options.regionThreads ?? os.availableParallelism(), hosted.length);
+    const host = await SubgraphHost.create(threads > 0 ? hubModules : BUILTIN_SUBGRAPHS);
     cleanup.push(() => host.stop());
     const directory = await host.serve({ subgraphs: hubModules.map((m) => m.name), db: hubDb.pool, regions: summaries, hub: new HubLink(), verifier, port: 0 });
     cleanup.push(() => directory.close());
     const regionServers = new Map<string, RunningHttpServer>();
-    for (const region of hosted) {
-      const server = await host.serve({
+    let workers: RunningRegionWorkers | undefined;
+    if (threads > 0) {
+      workers = await startRegionWorkers({
+        regions: hosted.map((region) => ({ code: region.code, name: region.name, databaseUrl: databaseUrls.get(region.code)! })),
+        threads,
+        summaries,
         subgraphs: regionalModules.map((m) => m.name),
-        db: regionPools.get(region.code)!,
-        regions: summaries,
-        region: { code: region.code, name: region.name },
-        hub: hubLinks[hubLinks.push(new HubLink(identity.serviceCredentials(region.code))) - 1],
-        verifier,
-        port: 0,
+        contextKeys: { keys: [identity.contextKey.publicJwk] },
+        serviceKey: identity.serviceKey,
         backgroundIntervalMs: options.backgroundIntervalMs,
+        log: options.log,
       });
-      cleanup.push(() => server.close());
-      regionServers.set(region.code, server);
+      cleanup.push(() => workers!.stop());
+      for (const [code, server] of workers.servers) regionServers.set(code, server);
+    } else {
+      for (const region of hosted) {
+        const server = await host.serve({
+          subgraphs: regionalModules.map((m) => m.name),
+          db: regionPools.get(region.code)!,
+          regions: summaries,
+          region: { code: region.code, name: region.name },
+          hub: hubLinks[hubLinks.push(new HubLink(identity.serviceCredentials(region.code))) - 1],
+          verifier,
+          port: 0,
+          backgroundIntervalMs: options.backgroundIntervalMs,
+        });
+        cleanup.push(() => server.close());
+        regionServers.set(region.code, server);
+      }
+    }
+    for (const region of hosted) {
+      const server = regionServers.get(region.code)!;
       region.endpoints = Object.fromEntries(regions.regionalSubgraphs.map((name) => [name, `${server.url}/${name}/graphql`]));
     }
 
@@ -181,9 +210,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     });
     cleanup.push(() => gateway.stop());
     for (const link of hubLinks) link.setUrl(gateway.graphqlUrl);
+    await workers?.setGatewayUrl(gateway.graphqlUrl);
     const countStatements = (scope: 'all' | 'regions' = 'all') =>
-      pools.filter((entry) => scope === 'all' || !entry.hub).reduce((sum, entry) => sum + statementCount(entry.pool), 0);
-    return { gateway, regions, postgres, databaseUrls, regionServers, directoryServer: directory, statementCount: countStatements, identity, dataDir: options.dataDir, stop };
+      pools.filter((entry) => scope === 'all' || !entry.hub).reduce((sum, entry) => sum + statementCount(entry.pool), workers?.statementCount() ?? 0);
+    return { gateway, regions, postgres, databaseUrls, regionServers, regionThreads: workers?.threads, directoryServer: directory, statementCount: countStatements, identity, dataDir: options.dataDir, stop };
   } catch (error) {
     await stop();
     throw error;

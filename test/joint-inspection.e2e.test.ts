@@ -27,7 +27,7 @@ let hub: RunningHub;
 let nextTarget = 1;
 
 beforeAll(async () => {
-  hub = await startTestHub('t_inspect', { scale: { persons: 30, petitions: 30, warnings: 10, inspections: 60, officersPerAgency: PER_AGENCY } });
+  hub = await startTestHub('t_inspect', { regionThreads: 2, scale: { persons: 30, petitions: 30, warnings: 10, inspections: 60, officersPerAgency: PER_AGENCY } });
 });
 afterAll(async () => {
   await hub?.stop();

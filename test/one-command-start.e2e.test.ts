@@ -30,7 +30,7 @@ test('data written before a restart is there after it, and Ctrl-C stops everythi
   const first = startCli(['start'], env);
   try {
     const [, url] = await first.waitFor(/GraphQL: (http:\S+)/, 180_000);
-    expect(first.output()).toMatch(/YRD Hub ready in [\d.]+ s \(embedded PostgreSQL\)/);
+    expect(first.output()).toMatch(/YRD Hub ready in [\d.]+ s \(embedded PostgreSQL(, regions on \d+ worker threads?)?\)/);
     const health = await fetch(url.replace('/graphql', '/health'));
     expect(health.status).toBe(200);
     // The start prints a demo token; `yrd-hub token LOGIN` makes one for any demo officer.

@@ -16,7 +16,7 @@ const WARNINGS = /* GraphQL */ `
 let hub: RunningHub;
 
 beforeAll(async () => {
-  hub = await startTestHub('t_routing');
+  hub = await startTestHub('t_routing', { regionThreads: 2 });
 });
 afterAll(async () => {
   await hub?.stop();

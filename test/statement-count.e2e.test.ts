@@ -14,7 +14,7 @@ let hub: RunningHub;
 const JIAXING = { 'X-Officer': '330400:1' };
 
 beforeAll(async () => {
-  hub = await startTestHub('t_statements');
+  hub = await startTestHub('t_statements', { regionThreads: 2 });
   // Fifty cross-region warnings in Jiaxing about Suzhou residents, each acknowledged by a
   // Suzhou officer: every link of every row leads somewhere, whatever the page size.
   for (let person = 1; person <= 50; person += 10) {

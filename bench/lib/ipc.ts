@@ -38,6 +38,9 @@ export interface Child {
 export async function startChild<R>(script: string, args: unknown, options: { execArgv?: string[]; startTimeoutMs?: number } = {}): Promise<{ child: Child; ready: R }> {
   const proc = fork(path.join(__dirname, '..', 'proc', `${script}.js`), [JSON.stringify(args)], {
     execArgv: options.execArgv ?? [],
+    // Every server, ours and the others, runs as it would be deployed (graphql-js and Apollo
+    // Server skip development-only checks); the benchmark's own process is not measured.
+    env: { ...process.env, NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let nextId = 1;

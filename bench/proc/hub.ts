@@ -18,6 +18,8 @@ export interface HubChildArgs {
   regionScale?: Record<string, Partial<SeedScale>>;
   /** The demo officer whose caller token the benchmark sends ("330400:1"). */
   officer: string;
+  /** Worker threads for the regions (startHub's default when absent: one per core). */
+  regionThreads?: number;
 }
 
 /**
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
     port: 0,
     host: '127.0.0.1',
     backgroundIntervalMs: 0,
+    regionThreads: args.regionThreads,
     seed: { seed: 2026, scale: args.scale, regionScale: args.regionScale },
     log: () => undefined,
   });

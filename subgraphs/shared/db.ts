@@ -12,7 +12,8 @@ export function statementCount(pool: Pool): number {
   return statementCounts.get(pool)?.count ?? 0;
 }
 
-export function createPool(connectionString: string, max = 10): Pool {
+/** `onStatement` also hears of each statement (a region served from a worker thread counts into shared memory). */
+export function createPool(connectionString: string, max = 10, onStatement?: () => void): Pool {
   const pool = new Pool({ connectionString, max, idleTimeoutMillis: 30_000 });
   const counter = { count: 0 };
   statementCounts.set(pool, counter);
@@ -20,6 +21,7 @@ export function createPool(connectionString: string, max = 10): Pool {
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as { query: unknown }).query = (...args: unknown[]) => {
       counter.count += 1;
+      onStatement?.();
       return query(...args);
     };
   });

@@ -30,6 +30,8 @@ export class SubgraphHost {
       const server = new ApolloServer<object>({
         schema: await module.buildSchema(),
         includeStacktraceInErrorResponses: process.env.NODE_ENV === 'development',
+        // The launcher stops every part in order; Apollo's own signal handlers would race it.
+        stopOnTerminationSignals: false,
         // Traces are for Apollo's usage reporting and cache hints for Apollo's response cache, neither
         // of which the hub uses; both cost time on every request (cache control wraps every field
         // resolver of the schema).

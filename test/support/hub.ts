@@ -46,7 +46,14 @@ export function writeRegionsFile(regions: ReadonlyArray<{ code: string; name: st
 /** A whole hub on the test server, in databases of its own (`prefix`), with small demo data. */
 export async function startTestHub(
   prefix: string,
-  options: { regionsFile?: string; scale?: SeedScale; regionScale?: Record<string, Partial<SeedScale>>; backgroundIntervalMs?: number } = {},
+  options: {
+    regionsFile?: string;
+    scale?: SeedScale;
+    regionScale?: Record<string, Partial<SeedScale>>;
+    backgroundIntervalMs?: number;
+    /** Worker threads for the regions (as `yrd-hub start` serves them); 0, the default here: the test's own thread. */
+    regionThreads?: number;
+  } = {},
 ): Promise<RunningHub> {
   await dropDatabases(prefix);
   const hub = await startHub({
@@ -58,6 +65,7 @@ export async function startTestHub(
     databasePrefix: prefix,
     port: 0,
     backgroundIntervalMs: options.backgroundIntervalMs ?? 0,
+    regionThreads: options.regionThreads ?? 0,
     seed: { seed: 7, scale: options.scale ?? TEST_SCALE, regionScale: options.regionScale },
     log: () => undefined,
   });

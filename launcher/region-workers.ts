@@ -1,0 +1,242 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { JSONWebKeySet } from 'jose';
+import type { SigningKey } from '../auth/keys';
+import type { RunningHttpServer } from '../platform/apollo-http';
+import type { RegionSummary } from '../subgraphs/shared/context';
+import { repoPath } from '../subgraphs/shared/repo-path';
+
+/**
+ * The hub's hosted regions, served from worker threads (region-worker.ts) instead of the
+ * gateway's own thread. Every city runs its own subgraphs in production; on one machine the
+ * launcher hosts them all, and in one thread 41 regions queue behind each other and behind the
+ * gateway on one core. Spread over threads they use every core, and a region's garbage
+ * collection no longer pauses the gateway.
+ *
+ * Regions are dealt round-robin to the threads. Each region keeps its own HTTP server (the
+ * gateway still reaches it over HTTP, as it would a remote city) and its own connection pool.
+ * A thread that dies is started again on the same ports after a second; until then its
+ * regions answer REGION_UNAVAILABLE through the gateway's per-region breakers.
+ */
+
+export interface RegionWorkerData {
+  regions: Array<{ code: string; name: string; databaseUrl: string; port: number; counter: number }>;
+  summaries: RegionSummary[];
+  subgraphs: string[];
+  contextKeys: JSONWebKeySet;
+  serviceKey: SigningKey;
+  host?: string;
+  backgroundIntervalMs?: number;
+  gatewayUrl?: string;
+  /** One BigInt64 per region: SQL statements sent, read by `statementCount` without a message. */
+  statements: SharedArrayBuffer;
+}
+
+type WorkerCommand = { type: 'gateway'; url: string } | { type: 'close'; region: string } | { type: 'stop' };
+export type WorkerRequest = { id: number } & WorkerCommand;
+export interface WorkerReply {
+  id: number;
+  ok: boolean;
+  error?: string;
+}
+type WorkerEvent = { type: 'ready'; servers: Record<string, { url: string; port: number }> } | { type: 'failed'; error: string };
+
+export interface RegionWorkersOptions {
+  regions: ReadonlyArray<{ code: string; name: string; databaseUrl: string }>;
+  /** Threads to start (at most one per region). */
+  threads: number;
+  summaries: RegionSummary[];
+  subgraphs: string[];
+  contextKeys: JSONWebKeySet;
+  serviceKey: SigningKey;
+  host?: string;
+  backgroundIntervalMs?: number;
+  log: (line: string) => void;
+}
+
+/** The compiled worker script: next to this file when running from dist/, else dist/ (tests run the TypeScript sources; `npm test` builds first). */
+function workerScript(): string {
+  const script = __filename.endsWith('.ts') ? repoPath('dist', 'launcher', 'region-worker.js') : path.join(__dirname, 'region-worker.js');
+  if (!existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` first`);
+  return script;
+}
+
+const RESTART_DELAY_MS = 1000;
+
+class RegionThread {
+  private worker!: Worker;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve(): void; reject(error: Error): void }>();
+  private stopping = false;
+  private alive = false;
+  private gatewayUrl: string | undefined;
+
+  constructor(
+    private readonly data: RegionWorkerData,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  get regionCodes(): string[] {
+    return this.data.regions.map((region) => region.code);
+  }
+
+  /** Ends the thread at once, as a crash would; it is started again like after a crash. */
+  async crash(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private get names(): string {
+    return this.data.regions.map((region) => region.code).join(', ');
+  }
+
+  /** Starts the thread; resolves with each region's address once all of them listen. */
+  start(): Promise<Record<string, { url: string; port: number }>> {
+    const worker = new Worker(workerScript(), { workerData: { ...this.data, gatewayUrl: this.gatewayUrl } });
+    this.worker = worker;
+    this.alive = true;
+    return new Promise((resolve, reject) => {
+      let started = false;
+      worker.on('message', (message: WorkerEvent | WorkerReply) => {
+        if ('id' in message) {
+          const waiting = this.pending.get(message.id);
+          this.pending.delete(message.id);
+          if (message.ok) waiting?.resolve();
+          else waiting?.reject(new Error(message.error));
+        } else if (message.type === 'ready') {
+          started = true;
+          // Later starts keep the ports the first one was given: the gateway knows those.
+          for (const region of this.data.regions) region.port = message.servers[region.code].port;
+          resolve(message.servers);
+        } else {
+          reject(new Error(`the thread serving regions ${this.names} could not start: ${message.error}`));
+        }
+      });
+      worker.on('error', (error) => {
+        if (!started) reject(error);
+        else this.log(`region thread (${this.names}) failed: ${error.stack ?? error.message}`);
+      });
+      worker.on('exit', (code) => {
+        this.alive = false;
+        for (const waiting of this.pending.values()) waiting.reject(new Error(`the thread serving regions ${this.names} exited (${code})`));
+        this.pending.clear();
+        if (!started) reject(new Error(`the thread serving regions ${this.names} exited (${code}) before it listened`));
+        else if (!this.stopping) this.restartLater(code);
+      });
+    });
+  }
+
+  private restartLater(code: number): void {
+    this.log(`region thread (${this.names}) exited (${code}); starting it again in ${RESTART_DELAY_MS} ms`);
+    setTimeout(() => {
+      if (this.stopping) return;
+      this.start().then(
+        () => this.log(`region thread (${this.names}) serves again`),
+        (error: Error) => {
+          this.log(`region thread (${this.names}) did not come back: ${error.message}`);
+          if (!this.stopping) this.restartLater(1);
+        },
+      );
+    }, RESTART_DELAY_MS).unref();
+  }
+
+  private send(request: WorkerCommand, timeoutMs = 15_000): Promise<void> {
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`the thread serving regions ${this.names} did not answer ${request.type} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(id, {
+        resolve: () => (clearTimeout(timer), resolve()),
+        reject: (error) => (clearTimeout(timer), reject(error)),
+      });
+      this.worker.postMessage({ ...request, id });
+    });
+  }
+
+  setGatewayUrl(url: string): Promise<void> {
+    this.gatewayUrl = url;
+    return this.send({ type: 'gateway', url });
+  }
+
+  close(region: string): Promise<void> {
+    return this.send({ type: 'close', region });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (!this.alive) return;
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    await this.send({ type: 'stop' }).catch((error: Error) => this.log(`while stopping: ${error.message}`));
+    // A thread that does not end by itself (a handle left open) is ended.
+    const timer = setTimeout(() => void this.worker.terminate(), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+export interface RunningRegionWorkers {
+  /** Each hosted region's HTTP server; `close()` stops that region only (its thread serves the others). */
+  servers: Map<string, RunningHttpServer>;
+  /** SQL statements the hosted regions have sent. */
+  statementCount(): number;
+  /** The threads and the regions each serves; `crash()` ends one as a failure would (operations drills, tests). */
+  threads: ReadonlyArray<{ regions: string[]; crash(): Promise<void> }>;
+  setGatewayUrl(url: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startRegionWorkers(options: RegionWorkersOptions): Promise<RunningRegionWorkers> {
+  const count = Math.max(1, Math.min(options.threads, options.regions.length));
+  const statements = new SharedArrayBuffer(BigInt64Array.BYTES_PER_ELEMENT * options.regions.length);
+  const counters = new BigInt64Array(statements);
+  const threads: RegionThread[] = [];
+  const threadOf = new Map<string, RegionThread>();
+  for (let t = 0; t < count; t++) {
+    const regions = options.regions
+      .map((region, counter) => ({ ...region, port: 0, counter }))
+      .filter((_region, index) => index % count === t);
+    const thread = new RegionThread(
+      {
+        regions,
+        summaries: options.summaries,
+        subgraphs: options.subgraphs,
+        contextKeys: options.contextKeys,
+        serviceKey: options.serviceKey,
+        host: options.host,
+        backgroundIntervalMs: options.backgroundIntervalMs,
+        statements,
+      },
+      options.log,
+    );
+    threads.push(thread);
+    for (const region of regions) threadOf.set(region.code, thread);
+  }
+  const stop = async () => {
+    await Promise.all(threads.map((thread) => thread.stop()));
+  };
+  const servers = new Map<string, RunningHttpServer>();
+  try {
+    const started = await Promise.allSettled(threads.map((thread) => thread.start()));
+    const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    for (const result of started) {
+      for (const [code, { url, port }] of Object.entries((result as PromiseFulfilledResult<Record<string, { url: string; port: number }>>).value)) {
+        servers.set(code, { url, port, close: () => threadOf.get(code)!.close(code) });
+      }
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    servers,
+    statementCount: () => Number(counters.reduce((sum, count) => sum + count, 0n)),
+    threads: threads.map((thread) => ({ regions: thread.regionCodes, crash: () => thread.crash() })),
+    setGatewayUrl: async (url) => {
+      await Promise.all(threads.map((thread) => thread.setGatewayUrl(url)));
+    },
+    stop,
+  };
+}

@@ -1,0 +1,57 @@
+import type { RunningHub } from '../launcher/hub';
+import { DEMO_REGIONS, graphql, startTestHub } from './support/hub';
+
+/**
+ * Regions served from worker threads (as `yrd-hub start` serves them): spread over the
+ * threads, reached over HTTP like any region, counted, and back on their old addresses after a
+ * thread dies. (joint-inspection, regional-routing and statement-count run on threads too.)
+ */
+
+let hub: RunningHub;
+const ALL_WARNINGS = '{ petitionWarnings(first: 100) { edges { node { id region } } } }';
+const regionsIn = (result: any): string[] => [...new Set<string>(result.data.petitionWarnings.edges.map((edge: any) => edge.node.region))].sort();
+
+beforeAll(async () => {
+  hub = await startTestHub('t_threads', { regionThreads: 3 });
+}, 120_000);
+
+afterAll(async () => {
+  await hub?.stop();
+});
+
+test('the regions are dealt to the threads, each region to one', () => {
+  const threads = hub.regionThreads!;
+  expect(threads).toHaveLength(3);
+  expect(threads.flatMap((thread) => thread.regions).sort()).toEqual(DEMO_REGIONS.map((region) => region.code).sort());
+  expect(threads.every((thread) => thread.regions.length >= 1)).toBe(true);
+});
+
+test('a fan-out reaches every region, and its statements are counted in the threads', async () => {
+  const before = hub.statementCount('regions');
+  const result = await graphql(hub.gateway.graphqlUrl, ALL_WARNINGS, {}, { 'X-Officer': '330400:1' });
+  expect(result.errors).toBeUndefined();
+  expect(regionsIn(result)).toEqual(DEMO_REGIONS.map((region) => region.code).sort());
+  expect(hub.statementCount('regions') - before).toBeGreaterThanOrEqual(DEMO_REGIONS.length);
+});
+
+test('a thread that dies costs its regions until it is back, on the same addresses', async () => {
+  const victim = hub.regionThreads!.find((thread) => thread.regions.length === 1) ?? hub.regionThreads![0];
+  const addresses = victim.regions.map((code) => hub.regionServers.get(code)!.url);
+  await victim.crash();
+
+  const during = await graphql(hub.gateway.graphqlUrl, ALL_WARNINGS, {}, { 'X-Officer': '330400:1' });
+  const unavailable = (during.errors ?? []).filter((error: any) => error.extensions?.code === 'REGION_UNAVAILABLE').map((error: any) => error.extensions.region);
+  expect(unavailable.sort()).toEqual([...victim.regions].sort());
+  expect(regionsIn(during)).toEqual(DEMO_REGIONS.map((region) => region.code).filter((code) => !victim.regions.includes(code)).sort());
+
+  // Restarted after a second; the gateway's breaker for the region may hold a little longer.
+  let after: any;
+  for (let attempt = 0; attempt < 60; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    after = await graphql(hub.gateway.graphqlUrl, ALL_WARNINGS, {}, { 'X-Officer': '330400:1' });
+    if (!after.errors) break;
+  }
+  expect(after.errors).toBeUndefined();
+  expect(regionsIn(after)).toEqual(DEMO_REGIONS.map((region) => region.code).sort());
+  expect(victim.regions.map((code) => hub.regionServers.get(code)!.url)).toEqual(addresses);
+}, 60_000);
