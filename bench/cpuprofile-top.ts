@@ -6,7 +6,7 @@ import path from 'node:path';
  * functions by self time, and self time by package (node_modules/<package>, node: internals,
  * the project's own files, GC and idle).
  *
- *   node dist/bench/cpuprofile-top.js FILE.cpuprofile [N]
+ *   node dist/bench/cpuprofile-top.js FILE.cpuprofile [FILE…] [N]   (several files: threads of one process, added up)
  */
 
 interface ProfileNode {
@@ -42,28 +42,38 @@ function where(frame: ProfileNode['callFrame']): string {
   return `${short}:${frame.lineNumber + 1}`;
 }
 
-export function summariseProfile(file: string, top = 15): string {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map<number, number>();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-  const total = [...self.values()].reduce((a, b) => a + b, 0);
-  const idle = [...self].filter(([id]) => byId.get(id)!.callFrame.functionName === '(idle)').reduce((a, [, t]) => a + t, 0);
-  const busy = total - idle;
+/**
+ * The summary of one profile, or of several profiled together (the threads of one process:
+ * `--cpu-prof` writes one file per thread), their self times added up.
+ */
+export function summariseProfile(files: string | string[], top = 15): string {
+  let total = 0;
+  let idle = 0;
   const functions = new Map<string, { name: string; where: string; pkg: string; time: number }>();
   const packages = new Map<string, number>();
-  for (const [id, time] of self) {
-    const { callFrame } = byId.get(id)!;
-    if (callFrame.functionName === '(idle)') continue;
-    const key = `${callFrame.functionName}@${callFrame.url}:${callFrame.lineNumber}`;
-    const entry = functions.get(key) ?? { name: callFrame.functionName || '(anonymous)', where: where(callFrame), pkg: packageOf(callFrame.url, callFrame.functionName), time: 0 };
-    entry.time += time;
-    functions.set(key, entry);
-    packages.set(entry.pkg, (packages.get(entry.pkg) ?? 0) + time);
+  for (const file of typeof files === 'string' ? [files] : files) {
+    const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const self = new Map<number, number>();
+    profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+    for (const [id, time] of self) {
+      total += time;
+      const { callFrame } = byId.get(id)!;
+      if (callFrame.functionName === '(idle)') {
+        idle += time;
+        continue;
+      }
+      const key = `${callFrame.functionName}@${callFrame.url}:${callFrame.lineNumber}`;
+      const entry = functions.get(key) ?? { name: callFrame.functionName || '(anonymous)', where: where(callFrame), pkg: packageOf(callFrame.url, callFrame.functionName), time: 0 };
+      entry.time += time;
+      functions.set(key, entry);
+      packages.set(entry.pkg, (packages.get(entry.pkg) ?? 0) + time);
+    }
   }
+  const busy = total - idle;
   const pct = (t: number) => `${((100 * t) / busy).toFixed(1)}%`;
   const lines = [
-    `Busy ${(busy / 1e6).toFixed(1)} s of ${(total / 1e6).toFixed(1)} s sampled (idle ${pct(idle)} of busy time excluded). Self time, share of busy time:`,
+    `Busy ${(busy / 1e6).toFixed(1)} s of ${(total / 1e6).toFixed(1)} s sampled${typeof files === 'string' || files.length === 1 ? '' : ` in ${files.length} threads`} (idle ${pct(idle)} of busy time excluded). Self time, share of busy time:`,
     '',
     '| # | function | where | package | self |',
     '| ---: | --- | --- | --- | ---: |',
@@ -80,10 +90,11 @@ export function summariseProfile(file: string, top = 15): string {
 }
 
 if (require.main === module) {
-  const [file, n] = process.argv.slice(2);
-  if (!file) {
-    console.error('usage: node dist/bench/cpuprofile-top.js FILE.cpuprofile [N]');
+  const args = process.argv.slice(2);
+  const n = args.length > 1 && /^\d+$/.test(args[args.length - 1]) ? Number(args.pop()) : 15;
+  if (args.length === 0) {
+    console.error('usage: node dist/bench/cpuprofile-top.js FILE.cpuprofile [FILE…] [N]');
     process.exit(2);
   }
-  console.log(summariseProfile(file, n ? Number(n) : 15));
+  console.log(summariseProfile(args, n));
 }
