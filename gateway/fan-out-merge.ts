@@ -46,9 +46,17 @@ export function compareSortValues(a: unknown, b: unknown): number {
   return left < right ? -1 : left > right ? 1 : 0;
 }
 
-export function mergeFanOut({ shape, pages, first, start, resumed }: MergeInput): Json {
-  const sign = shape.rule.descending ? 1 : -1; // +1: a larger key comes first
-  const answered = pages
+interface Answered {
+  region: string;
+  value: Json;
+  edges: SkeletonEdge[];
+  more: boolean;
+  /** Edges taken so far. */
+  next: number;
+}
+
+function answeredPages(pages: RegionPage[]): Answered[] {
+  return pages
     .filter((page) => page.value !== null)
     .sort((a, b) => (a.region < b.region ? -1 : 1))
     .map((page) => ({
@@ -58,24 +66,82 @@ export function mergeFanOut({ shape, pages, first, start, resumed }: MergeInput)
       more: Boolean((page.value![MERGE_PAGE_KEY] as { h?: boolean } | null)?.h),
       next: 0,
     }));
+}
 
-  const positions = { ...start.positions };
-  const exhausted = new Set(start.exhausted);
-  const wantsEdgeCursors = shape.edges.some((e) => e.cursorKeys.length > 0) || shape.pageInfos.some((p) => p.fields.some((f) => f.name === 'startCursor'));
-  const picks: Array<{ source: (typeof answered)[number]; index: number; cursor?: string }> = [];
-
-  while (picks.length < first) {
-    let best: (typeof answered)[number] | undefined;
+/** The k-way merge: takes the best head `first` times (or until every page is used up), calling `take` for each. */
+function takeBest(shape: FanOutShape, answered: Answered[], first: number, take: (source: Answered, index: number) => void): void {
+  const sign = shape.rule.descending ? 1 : -1; // +1: a larger key comes first
+  for (let taken = 0; taken < first; taken++) {
+    let best: Answered | undefined;
     for (const candidate of answered) {
       if (candidate.next >= candidate.edges.length) continue;
       // Strictly better only: on equal keys the earlier (lower-coded) region keeps the place.
       if (!best || sign * compareSortValues(candidate.edges[candidate.next].n?.k, best.edges[best.next].n?.k) > 0) best = candidate;
     }
     if (!best) break;
-    const index = best.next++;
-    positions[best.region] = best.edges[index].c;
-    picks.push({ source: best, index, cursor: wantsEdgeCursors ? encodeCompositeCursor({ positions, exhausted: [...exhausted] }) : undefined });
+    take(best, best.next++);
   }
+}
+
+/** Below this many regions every region is asked for the whole page at once. */
+const PROBE_MIN_REGIONS = 8;
+/** Edges asked of each region beyond its even share of the page. */
+const PROBE_MARGIN = 3;
+
+/**
+ * How many edges to ask each of `regions` regions for, for a page of `first`. A page of 20 over
+ * 41 regions takes about one edge from each, so asking every region for 20 (and discarding
+ * 800 of 820) costs each region a page of rows it reads, checks, serialises and sends for
+ * nothing. Regions are asked for their even share plus a margin; those that may hold more of
+ * the page are asked again (`refillsNeeded`), so the page is exactly what full pages give.
+ */
+export function probeSize(first: number, regions: number): number {
+  if (regions < PROBE_MIN_REGIONS) return first;
+  const probe = Math.ceil(first / regions) + PROBE_MARGIN;
+  return probe * 2 <= first ? probe : first;
+}
+
+export interface Refill {
+  region: string;
+  /** The region's cursor after its last edge fetched so far. */
+  after: string;
+  first: number;
+}
+
+/**
+ * After every region answered a probe: the regions that may hold more of the page. A region
+ * all of whose fetched edges made the page, and which has more, may have its next edge in the
+ * page too; any other region's unfetched edges all sort after the page's last. Asking each
+ * such region for `first` minus what it already placed makes one more round always enough:
+ * it then holds at least `first` fetched edges and can never run short in the merge.
+ */
+export function refillsNeeded(shape: FanOutShape, pages: RegionPage[], first: number): Refill[] {
+  const answered = answeredPages(pages);
+  takeBest(shape, answered, first, () => undefined);
+  return answered
+    .filter((page) => page.more && page.next === page.edges.length && page.edges.length > 0 && page.next < first)
+    .map((page) => ({ region: page.region, after: page.edges[page.edges.length - 1].c, first: first - page.next }));
+}
+
+/** Appends a refill's edges to the region's page (`value`, changed in place). */
+export function appendPage(shape: FanOutShape, value: Json, refill: Json): void {
+  for (const key of [...shape.edges.map((edges) => edges.key), MERGE_EDGES_KEY]) {
+    value[key] = [...((value[key] as unknown[] | null) ?? []), ...((refill[key] as unknown[] | null) ?? [])];
+  }
+  value[MERGE_PAGE_KEY] = refill[MERGE_PAGE_KEY];
+}
+
+export function mergeFanOut({ shape, pages, first, start, resumed }: MergeInput): Json {
+  const answered = answeredPages(pages);
+  const positions = { ...start.positions };
+  const exhausted = new Set(start.exhausted);
+  const wantsEdgeCursors = shape.edges.some((e) => e.cursorKeys.length > 0) || shape.pageInfos.some((p) => p.fields.some((f) => f.name === 'startCursor'));
+  const picks: Array<{ source: Answered; index: number; cursor?: string }> = [];
+
+  takeBest(shape, answered, first, (source, index) => {
+    positions[source.region] = source.edges[index].c;
+    picks.push({ source, index, cursor: wantsEdgeCursors ? encodeCompositeCursor({ positions, exhausted: [...exhausted] }) : undefined });
+  });
 
   for (const region of answered) {
     if (region.next >= region.edges.length && !region.more) {

@@ -5,7 +5,7 @@ import { CrossRegionLink, findCrossRegionLinks, keysOnly, linkFetch, linkSlots }
 import { regionOfRoutingValue } from '../auth/global-id';
 import { CompositeCursor, decodeCompositeCursor } from './composite-cursor';
 import { gatewayError, regionUnavailable } from './errors';
-import { emptyPage, mergeFanOut } from './fan-out-merge';
+import { appendPage, emptyPage, mergeFanOut, probeSize, refillsNeeded } from './fan-out-merge';
 import { AnalyzedOperation, analyzeOperation, argumentValue, RootSelection } from './operation-analysis';
 import { afterVariable, entityAfterVariable, entityFirstVariable, firstVariable, printEntitiesFanOutOperation, printRegionOperation } from './operation-rewrite';
 import type { RegionSettings } from './region-config';
@@ -51,6 +51,8 @@ interface PageState {
 
 interface FanOutState extends PageState {
   root: RootSelection;
+  /** Edges asked of each region in the first round (see probeSize). */
+  probe: number;
 }
 
 /** What is worked out once per distinct operation text. */
@@ -369,7 +371,8 @@ export class RegionalDataSource implements GraphQLDataSource {
         const requested = argumentValue(root.field, 'first', variables);
         const first = typeof requested === 'number' ? requested : route.defaultFirst ?? 20;
         const targets = (scope ?? this.regionCodes).filter((code) => !start.exhausted.includes(code));
-        const state: FanOutState = { root, targets: [...new Set(targets)], first, start, resumed: after !== null && after !== undefined };
+        const unique = [...new Set(targets)];
+        const state: FanOutState = { root, targets: unique, first, probe: probeSize(first, unique.length), start, resumed: after !== null && after !== undefined };
         fanOuts.set(root.index, state);
         state.targets.forEach((region) => assign(region, root));
       }
@@ -393,7 +396,7 @@ export class RegionalDataSource implements GraphQLDataSource {
         for (const root of roots) {
           const state = fanOuts.get(root.index);
           if (!state) continue;
-          regionVariables[firstVariable(root)] = state.first;
+          regionVariables[firstVariable(root)] = state.probe;
           regionVariables[afterVariable(root)] = state.start.positions[region] ?? null;
         }
         results.set(region, await this.send(region, text, regionVariables, call));
@@ -429,15 +432,33 @@ export class RegionalDataSource implements GraphQLDataSource {
         data[key] = emptyPage(root.fanOut!, state.start, state.resumed);
         continue;
       }
+      const remap = (path: ReadonlyArray<string | number>) => [key, ...path.slice(1, 2)];
       const pages = state.targets.map((region) => {
         const result = results.get(region)!;
         if (result instanceof EndpointUnavailableError) {
           errors.push(regionUnavailable(region, this.regionName(region), result.reason, [key]));
           return { region, value: null };
         }
-        passErrors(region, result, key, (path) => [key, ...path.slice(1, 2)]);
+        passErrors(region, result, key, remap);
         return { region, value: (result.data?.[key] as Json | null | undefined) ?? null };
       });
+      if (state.probe < state.first) {
+        // Second (and last) round: the regions that may hold more of the page than the probe gave.
+        const text = printRegionOperation(analyzed, [root]);
+        await Promise.all(
+          refillsNeeded(root.fanOut!, pages, state.first).map(async ({ region, after, first }) => {
+            const result = await this.send(region, text, { ...variables, [firstVariable(root)]: first, [afterVariable(root)]: after }, call);
+            const page = pages.find((candidate) => candidate.region === region)!;
+            if (result instanceof EndpointUnavailableError) {
+              errors.push(regionUnavailable(region, this.regionName(region), result.reason, [key]));
+              return;
+            }
+            passErrors(region, result, key, remap);
+            const more = result.data?.[key] as Json | null | undefined;
+            if (more && page.value) appendPage(root.fanOut!, page.value, more);
+          }),
+        );
+      }
       data[key] = pages.every((page) => page.value === null)
         ? null
         : mergeFanOut({ shape: root.fanOut!, pages, first: state.first, start: state.start, resumed: state.resumed });

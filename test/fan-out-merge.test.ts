@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
 import { decodeCompositeCursor, encodeCompositeCursor } from '../gateway/composite-cursor';
-import { mergeFanOut } from '../gateway/fan-out-merge';
+import { appendPage, mergeFanOut, probeSize, refillsNeeded } from '../gateway/fan-out-merge';
 import { analyzeOperation, MERGE_EDGES_KEY, MERGE_PAGE_KEY } from '../gateway/operation-analysis';
 import { printRegionOperation } from '../gateway/operation-rewrite';
 import type { RoutingRules } from '../gateway/routing-rules';
@@ -103,4 +103,76 @@ describe('fan-out merging', () => {
     expect(text).not.toContain('$unused');
     expect(printRegionOperation(analyzed, analyzed.roots)).toBe(text); // cached
   });
+
+  describe('asking many regions for a probe first, then refilling', () => {
+    /** A deterministic pseudo-random sequence (the same data on every run). */
+    const random = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+
+    /** `regions` regions of newest-first times: uniform, ties frequent, or one region holding the newest. */
+    function dataset(regions: number, kind: 'uniform' | 'ties' | 'skewed', seed: number): Record<string, number[]> {
+      const next = random(seed);
+      const data: Record<string, number[]> = {};
+      for (let r = 0; r < regions; r++) {
+        const count = Math.floor(next() * 30);
+        const times = Array.from({ length: count }, () => (kind === 'ties' ? Math.floor(next() * 8) : Math.floor(next() * 10_000)) + (kind === 'skewed' && r === 3 ? 20_000 : 0));
+        data[String(310000 + r * 100)] = times.sort((a, b) => b - a);
+      }
+      return data;
+    }
+
+    /** Pages through `data` with pages of `first`, each region asked `ask(regions)` edges, refilled as the data source does. */
+    function pageThrough(data: Record<string, number[]>, first: number, probe: boolean): unknown[] {
+      const results: unknown[] = [];
+      let cursor = { positions: {} as Record<string, string>, exhausted: [] as string[] };
+      const positionOf = (code: string) => (cursor.positions[code] ? Number(cursor.positions[code].split('@')[1]) : 0);
+      for (let round = 0; round < 200; round++) {
+        const targets = Object.keys(data).filter((code) => !cursor.exhausted.includes(code));
+        const size = probe ? probeSize(first, targets.length) : first;
+        const pages = targets.map((code) => regionPage(code, data[code], positionOf(code), size));
+        if (size < first) {
+          for (const refill of refillsNeeded(shape, pages, first)) {
+            const page = pages.find((p) => p.region === refill.region)!;
+            appendPage(shape, page.value, regionPage(refill.region, data[refill.region], Number(refill.after.split('@')[1]), refill.first).value);
+          }
+        }
+        const merged = mergeFanOut({ shape, pages, first, start: cursor, resumed: round > 0 }) as any;
+        results.push(merged);
+        if (!merged.pageInfo.hasNextPage) return results;
+        cursor = decodeCompositeCursor(merged.pageInfo.endCursor);
+      }
+      throw new Error('did not finish');
+    }
+
+    test('probe sizes: the whole page below 8 regions, an even share and a margin above', () => {
+      expect(probeSize(20, 4)).toBe(20);
+      expect(probeSize(20, 41)).toBe(4);
+      expect(probeSize(100, 41)).toBe(6);
+      expect(probeSize(20, 10)).toBe(5);
+      expect(probeSize(1, 41)).toBe(1);
+    });
+
+    test.each([
+      [41, 'uniform', 20],
+      [41, 'ties', 20],
+      [41, 'skewed', 20],
+      [12, 'uniform', 7],
+      [12, 'skewed', 50],
+      [9, 'ties', 3],
+    ] as const)('%i regions, %s data, pages of %i: every page equals the page full answers give', (regions, kind, first) => {
+      for (const seed of [1, 2, 3]) {
+        const data = dataset(regions, kind, seed);
+        const full = pageThrough(data, first, false);
+        const probed = pageThrough(data, first, true);
+        expect(JSON.stringify(probed)).toBe(JSON.stringify(full));
+        expect(full.length).toBeGreaterThan(1);
+      }
+    });
+
+    test('only regions whose every fetched edge made the page, and that have more, are asked again', () => {
+      const pages = [regionPage('310000', [9, 8, 7, 6], 0, 2), regionPage('320500', [5, 4], 0, 2), regionPage('330400', [3, 2, 1], 0, 2)];
+      // The page of 3: 9, 8 (Shanghai, both taken, more left) and 5 (Suzhou, one of two).
+      expect(refillsNeeded(shape, pages, 3)).toEqual([{ region: '310000', after: '310000@2', first: 1 }]);
+    });
+  });
 });
+
