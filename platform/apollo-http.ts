@@ -12,6 +12,11 @@ import type { AddressInfo } from 'node:net';
 export interface GraphQLRoute<TContext extends BaseContext> {
   server: ApolloServer<TContext>;
   context: (request: IncomingMessage) => Promise<TContext>;
+  /**
+   * Tried first for a POST: an answer given without Apollo Server's pipeline (see
+   * subgraphs/shared/direct-execution.ts), or undefined to let Apollo Server answer.
+   */
+  direct?: (body: unknown, request: IncomingMessage) => Promise<{ status: number; headers: Record<string, string>; body: string } | undefined>;
 }
 
 export interface HttpServerOptions {
@@ -62,10 +67,6 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 }
 
 async function handleGraphQL(route: GraphQLRoute<any>, request: IncomingMessage, response: ServerResponse, maxBody: number) {
-  const headers = new HeaderMap();
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-  }
   let body: unknown;
   if (request.method === 'POST') {
     const text = await readBody(request, maxBody);
@@ -79,6 +80,18 @@ async function handleGraphQL(route: GraphQLRoute<any>, request: IncomingMessage,
       sendJson(response, 400, { errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
       return;
     }
+  }
+  if (route.direct && request.method === 'POST') {
+    const answer = await route.direct(body, request);
+    if (answer) {
+      response.writeHead(answer.status, answer.headers);
+      response.end(answer.body);
+      return;
+    }
+  }
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
   const url = new URL(request.url ?? '/', 'http://localhost');
   const httpGraphQLRequest: HTTPGraphQLRequest = { method: request.method ?? 'GET', headers, search: url.search, body };

@@ -7,10 +7,17 @@ import { GraphQLError } from 'graphql';
 import { ContextTokenError, ContextVerifier } from '../../auth/context-token';
 import { actorOf } from './actor';
 import { RequestAudit } from './audit-log';
-import { auditPlugin } from './audit-plugin';
+import { auditPlugin, settleAudit } from './audit-plugin';
+import { DirectExecution } from './direct-execution';
 import type { HubContext, RegionSummary } from './context';
 import type { HubLink } from './hub-link';
 import type { SubgraphModule } from './subgraph-module';
+
+interface Served {
+  module: SubgraphModule;
+  server: ApolloServer<object>;
+  direct?: DirectExecution<HubContext>;
+}
 
 const refused = (reason: string) =>
   new GraphQLError(`Unauthenticated: ${reason}`, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
@@ -22,14 +29,20 @@ const refused = (reason: string) =>
  * A region's subgraphs answer at http://host:port/<subgraph>/graphql.
  */
 export class SubgraphHost {
-  private constructor(private readonly servers: Map<string, { module: SubgraphModule; server: ApolloServer<object> }>) {}
+  /** Requests answered without Apollo Server's pipeline (direct-execution.ts). */
+  directAnswers = 0;
 
-  static async create(modules: readonly SubgraphModule[]): Promise<SubgraphHost> {
-    const servers = new Map<string, { module: SubgraphModule; server: ApolloServer<object> }>();
+  private constructor(private readonly servers: Map<string, Served>) {}
+
+  /** `direct: false` leaves every request to Apollo Server (the comparison in test/direct-execution.e2e.test.ts). */
+  static async create(modules: readonly SubgraphModule[], options: { direct?: boolean } = {}): Promise<SubgraphHost> {
+    const servers = new Map<string, Served>();
+    const includeStacktraceInErrorResponses = process.env.NODE_ENV === 'development';
     for (const module of modules) {
+      const schema = await module.buildSchema();
       const server = new ApolloServer<object>({
-        schema: await module.buildSchema(),
-        includeStacktraceInErrorResponses: process.env.NODE_ENV === 'development',
+        schema,
+        includeStacktraceInErrorResponses,
         // The launcher stops every part in order; Apollo's own signal handlers would race it.
         stopOnTerminationSignals: false,
         // Traces are for Apollo's usage reporting and cache hints for Apollo's response cache, neither
@@ -38,7 +51,8 @@ export class SubgraphHost {
         plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), auditPlugin() as never],
       });
       await server.start();
-      servers.set(module.name, { module, server });
+      const direct = options.direct === false ? undefined : new DirectExecution<HubContext>(schema, { includeStacktraceInErrorResponses, settle: (context, result) => settleAudit(context, result, false) });
+      servers.set(module.name, { module, server, direct });
     }
     return new SubgraphHost(servers);
   }
@@ -74,7 +88,21 @@ export class SubgraphHost {
             throw error;
           }
         };
-        return [`/${name}/graphql`, { server: entry.server, context }];
+        const direct = entry.direct;
+        return [
+          `/${name}/graphql`,
+          {
+            server: entry.server,
+            context,
+            direct:
+              direct &&
+              (async (body: unknown, request: IncomingMessage) => {
+                const answer = await direct.answer(body, request.headers, () => context(request) as Promise<HubContext>);
+                if (answer) this.directAnswers += 1;
+                return answer;
+              }),
+          },
+        ];
       }),
     );
     const server = await listen({ port: options.port, host: options.host, routes });
