@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { BUILTIN_SUBGRAPHS } from '../launcher/builtin-subgraphs';
-import { createPool } from '../subgraphs/shared/db';
+import { createPool, statementCount } from '../subgraphs/shared/db';
 import { migrate, readMigrations } from '../subgraphs/shared/migrations';
 import { dropDatabases, testDatabaseUrl } from './support/hub';
 
@@ -49,6 +49,21 @@ test('migrations apply in order on an empty database, are recorded, and re-runni
     const petitions = BUILTIN_SUBGRAPHS.find((m) => m.name === 'petitions')!;
     const edited = readMigrations(petitions.migrationsFolder!).map((m, i) => (i === 0 ? { ...m, checksum: 'edited' } : m));
     await expect(migrate(pool, 'petitions', edited)).rejects.toThrow(/was changed after it was applied/);
+  } finally {
+    await pool.end();
+  }
+});
+
+test('parameterised SELECTs are prepared once per connection and counted; other statements are not prepared', async () => {
+  const pool = createPool(urlOf(DATABASE), 1); // one connection: the statements below share it
+  try {
+    for (let i = 0; i < 3; i++) expect((await pool.query('SELECT $1::int + 1 AS n', [i])).rows[0].n).toBe(i + 1);
+    await pool.query('CREATE TEMP TABLE IF NOT EXISTS prepared_probe (n int)');
+    await pool.query('INSERT INTO prepared_probe VALUES ($1)', [1]);
+    const { rows } = await pool.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements WHERE name LIKE $1 ORDER BY statement', ['yrd\\_%']);
+    // The probe itself is a parameterised SELECT, prepared before it ran.
+    expect(rows.map((row) => row.statement)).toEqual(['SELECT $1::int + 1 AS n', 'SELECT statement FROM pg_prepared_statements WHERE name LIKE $1 ORDER BY statement']);
+    expect(statementCount(pool)).toBe(6);
   } finally {
     await pool.end();
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 
 export type Db = Pool;
@@ -12,6 +13,26 @@ export function statementCount(pool: Pool): number {
   return statementCounts.get(pool)?.count ?? 0;
 }
 
+/**
+ * Parameterised SELECTs run as named prepared statements, one name per statement text: each
+ * connection parses and plans a statement once and then only binds it. A fan-out sends the
+ * same few statements to every region on every request, and parsing and planning were a third
+ * of PostgreSQL's time for them. HUB_PG_PREPARE=0 turns this off (for a pooler in transaction
+ * mode without prepared-statement support).
+ */
+const PREPARE = process.env.HUB_PG_PREPARE !== '0';
+const statementNames = new Map<string, string>();
+const MAX_NAMED_STATEMENTS = 5000;
+
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS && /^\s*select\b/i.test(text)) {
+    name = `yrd_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 /** `onStatement` also hears of each statement (a region served from a worker thread counts into shared memory). */
 export function createPool(connectionString: string, max = 10, onStatement?: () => void): Pool {
   const pool = new Pool({ connectionString, max, idleTimeoutMillis: 30_000 });
@@ -22,6 +43,11 @@ export function createPool(connectionString: string, max = 10, onStatement?: () 
     (client as { query: unknown }).query = (...args: unknown[]) => {
       counter.count += 1;
       onStatement?.();
+      // (text, values) or, from Pool.query, (text, values, callback).
+      if (PREPARE && typeof args[0] === 'string' && Array.isArray(args[1]) && (args.length === 2 || (args.length === 3 && typeof args[2] === 'function'))) {
+        const name = statementName(args[0]);
+        if (name) return query({ name, text: args[0], values: args[1] }, ...args.slice(2));
+      }
       return query(...args);
     };
   });
