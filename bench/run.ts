@@ -10,7 +10,7 @@ import { composeClassic } from './classic/compose';
 import { expectedSmallResult, expectedStandardResult, generateData, SMALL_QUERY, STANDARD_QUERY } from './classic/data';
 import type { SubgraphName } from './classic/subgraphs';
 import { summariseProfile } from './cpuprofile-top';
-import { Child, rssOf, startChild } from './lib/ipc';
+import { Child, cpuSecondsOf, postgresCpuSeconds, rssOf, startChild } from './lib/ipc';
 import { Checked, checkTarget, equalsJson, post, Round, runLoad, runSequential, summarise, Summary, Target } from './lib/load';
 import type { GatewayKind } from './proc/gateway';
 import type { HubChildArgs } from './proc/hub';
@@ -368,16 +368,20 @@ async function fanOutScan(pg: PostgresServer): Promise<string> {
 }
 
 async function fanOutWorkload(pg: PostgresServer, rows: Row[]): Promise<void> {
-  const results: Array<{ label: string; s: Summary; statements: number }> = [];
+  const results: Array<{ label: string; s: Summary; statements: number; cpu: { hub: number; postgres: number } }> = [];
   const measure = async (hub: Child, label: string, target: Target, regions?: string[]) => {
     const checked = await checkTarget(target, warningsCheck(regions));
     await runSequential(checked, { seconds: 1 });
     const rounds: Round[] = [];
+    // CPU per request, all of it: the hub's process (gateway and region threads) and PostgreSQL.
+    const before = { hub: cpuSecondsOf(hub.pid), postgres: postgresCpuSeconds() };
     for (let r = 0; r < Math.max(3, Math.ceil(config.rounds / 2)); r++) rounds.push(await runSequential(checked, { seconds: 120, maxRequests: config.fanOutSamples }));
+    const requests = rounds.reduce((sum, round) => sum + round.requests, 0);
+    const cpu = { hub: ((cpuSecondsOf(hub.pid) - before.hub) * 1000) / requests, postgres: ((postgresCpuSeconds() - before.postgres) * 1000) / requests };
     const statements = await statementsPerRequest(hub, checked);
     const s = summarise(rounds);
-    log(`  ${label}: p50 ${ms(s.p50)} ms, p99 ${ms(s.p99)} ms, ${statements} SQL statements per request${s.failed ? ` FAILED ${s.failed}` : ''}`);
-    results.push({ label, s, statements });
+    log(`  ${label}: p50 ${ms(s.p50)} ms, p99 ${ms(s.p99)} ms, ${statements} SQL statements, CPU ${ms(cpu.hub + cpu.postgres)} ms per request${s.failed ? ` FAILED ${s.failed}` : ''}`);
+    results.push({ label, s, statements, cpu });
   };
   {
     const { child, ready } = await startBenchHub(pg, { regions: DEMO_CODES.map(cityOf), databasePrefix: 'yrdbench_fan4', scale: FAN_OUT_SCALE }, true);
@@ -399,9 +403,10 @@ async function fanOutWorkload(pg: PostgresServer, rows: Row[]): Promise<void> {
   }
   const one = results.find((r) => r.label.includes('1 region'))?.s;
   const workload = '3 fan-out: petitionWarnings(first: 20) with subjects, 1 conn';
-  for (const { label, s, statements } of results) {
+  for (const { label, s, statements, cpu } of results) {
     const ratio = one && !one.failed && !s.failed && s !== one ? `; p99 ×${(s.p99 / one.p99).toFixed(2)} the 1-region p99 (target ≤ 2)` : '';
-    rows.push(rowOf(workload, label, s, `${statements.toFixed(1)} SQL statements per request${ratio}`, false));
+    const work = `${statements.toFixed(1)} SQL statements and ${ms(cpu.hub + cpu.postgres)} ms of CPU (hub ${ms(cpu.hub)}, PostgreSQL ${ms(cpu.postgres)}) per request`;
+    rows.push(rowOf(workload, label, s, `${work}${ratio}`, false));
   }
 }
 
