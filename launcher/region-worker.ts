@@ -46,7 +46,6 @@ async function main(): Promise<void> {
         hub: link,
         verifier,
         port: region.port,
-        host: data.host,
         backgroundIntervalMs: data.backgroundIntervalMs,
       });
       servers.set(region.code, server);

@@ -26,7 +26,6 @@ export interface RegionWorkerData {
   subgraphs: string[];
   contextKeys: JSONWebKeySet;
   serviceKey: SigningKey;
-  host?: string;
   backgroundIntervalMs?: number;
   gatewayUrl?: string;
   /** One BigInt64 per region: SQL statements sent, read by `statementCount` without a message. */
@@ -42,16 +41,11 @@ export interface WorkerReply {
 }
 type WorkerEvent = { type: 'ready'; servers: Record<string, { url: string; port: number }> } | { type: 'failed'; error: string };
 
-export interface RegionWorkersOptions {
+/** What every thread is given alike, plus the regions to deal out. */
+export interface RegionWorkersOptions extends Omit<RegionWorkerData, 'regions' | 'gatewayUrl' | 'statements'> {
   regions: ReadonlyArray<{ code: string; name: string; databaseUrl: string }>;
   /** Threads to start (at most one per region). */
   threads: number;
-  summaries: RegionSummary[];
-  subgraphs: string[];
-  contextKeys: JSONWebKeySet;
-  serviceKey: SigningKey;
-  host?: string;
-  backgroundIntervalMs?: number;
   log: (line: string) => void;
 }
 
@@ -197,19 +191,8 @@ export async function startRegionWorkers(options: RegionWorkersOptions): Promise
     const regions = options.regions
       .map((region, counter) => ({ ...region, port: 0, counter }))
       .filter((_region, index) => index % count === t);
-    const thread = new RegionThread(
-      {
-        regions,
-        summaries: options.summaries,
-        subgraphs: options.subgraphs,
-        contextKeys: options.contextKeys,
-        serviceKey: options.serviceKey,
-        host: options.host,
-        backgroundIntervalMs: options.backgroundIntervalMs,
-        statements,
-      },
-      options.log,
-    );
+    const { regions: _all, threads: _count, log, ...shared } = options;
+    const thread = new RegionThread({ ...shared, regions, statements }, log);
     threads.push(thread);
     for (const region of regions) threadOf.set(region.code, thread);
   }

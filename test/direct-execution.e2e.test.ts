@@ -1,11 +1,10 @@
-import { signContextToken } from '../auth/context-token';
 import type { RunningHub } from '../launcher/hub';
 import { BUILTIN_SUBGRAPHS } from '../launcher/builtin-subgraphs';
 import type { RunningHttpServer } from '../platform/apollo-http';
 import { createPool } from '../subgraphs/shared/db';
 import { SubgraphHost } from '../subgraphs/shared/host';
 import { HubLink } from '../subgraphs/shared/hub-link';
-import { DEMO_REGIONS, startTestHub } from './support/hub';
+import { contextTokenFor, DEMO_REGIONS, startTestHub } from './support/hub';
 
 /**
  * Subgraphs answer plain queries without Apollo Server's pipeline (direct-execution.ts). The
@@ -47,20 +46,6 @@ afterAll(async () => {
   await Promise.all(hosts.map((host) => host.stop()));
   await hub?.stop();
 });
-
-/** A context token as the gateway signs it: an officer, a purpose or none, grants. */
-function token(subgraph: string, officerId: string, options: { purpose?: string; grants?: Array<{ category: string; owner: string }> } = {}) {
-  const officer = hub.identity.demoOfficerById(officerId);
-  return signContextToken(hub.identity.contextKey, subgraph, {
-    officerId,
-    jurisdiction: officer.jurisdiction,
-    agency: officer.agency,
-    roles: officer.roles,
-    purpose: options.purpose ?? null,
-    grants: options.grants ?? [],
-    requestId: 'direct-test',
-  });
-}
 
 async function post(server: RunningHttpServer, subgraph: string, body: string, headers: Record<string, string>) {
   const response = await fetch(`${server.url}/${subgraph}/graphql`, { method: 'POST', headers, body });
@@ -106,7 +91,7 @@ test.each(CASES)('%s: the same answer as Apollo Server', async (_name, testCase)
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: 'application/json',
-    authorization: `Bearer ${await token(testCase.subgraph, testCase.officer ?? '330400:1', { purpose: testCase.purpose })}`,
+    authorization: `Bearer ${await contextTokenFor(hub, testCase.subgraph, testCase.officer ?? '330400:1', { purpose: testCase.purpose })}`,
     ...testCase.headers,
   };
   if (headers.authorization === '') delete headers.authorization;

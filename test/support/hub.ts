@@ -83,16 +83,21 @@ export function tokenWithClaims(hub: RunningHub, claims: { id: string; jurisdict
   return hub.identity.demoToken(claims);
 }
 
-/** A context token as the gateway would sign it, for calling a subgraph directly. */
-export function contextTokenFor(hub: RunningHub, subgraph: string, officerId: string): Promise<string> {
+/** A context token as the gateway would sign it, for calling a subgraph directly (no purpose and no grants unless given). */
+export function contextTokenFor(
+  hub: RunningHub,
+  subgraph: string,
+  officerId: string,
+  options: { purpose?: string; grants?: Array<{ category: string; owner: string }> } = {},
+): Promise<string> {
   const officer = hub.identity.demoOfficerById(officerId);
   return signContextToken(hub.identity.contextKey, subgraph, {
     officerId,
     jurisdiction: officer.jurisdiction,
     agency: officer.agency,
     roles: officer.roles,
-    purpose: null,
-    grants: [],
+    purpose: options.purpose ?? null,
+    grants: options.grants ?? [],
     requestId: 'test',
   });
 }
