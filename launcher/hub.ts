@@ -122,7 +122,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       const url = postgres.urlFor(database);
       const pool = createPool(url);
       pools.push({ pool, hub: !region });
-      cleanup.push(() => pool.end());
+      cleanup.push(async () => {
+        if (!pool.ended) await pool.end();
+      });
       const audit = await migrate(pool, 'audit', readMigrations(AUDIT_MIGRATIONS));
       if (audit.length) options.log(`${database}: applied audit migrations ${audit.join(', ')}`);
       for (const module of modules) {
@@ -167,6 +169,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const regionServers = new Map<string, RunningHttpServer>();
     let workers: RunningRegionWorkers | undefined;
     if (threads > 0) {
+      // The threads open pools of their own; this thread's, used to migrate and seed, would
+      // only hold connections (41 regions × idle clients) against the server's limit.
+      await Promise.all(hosted.map((region) => regionPools.get(region.code)!.end()));
       workers = await startRegionWorkers({
         regions: hosted.map((region) => ({ code: region.code, name: region.name, databaseUrl: databaseUrls.get(region.code)! })),
         threads,
