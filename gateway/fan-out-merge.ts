@@ -85,6 +85,12 @@ function takeBest(shape: FanOutShape, answered: Answered[], first: number, take:
 
 /** Below this many regions every region is asked for the whole page at once. */
 const PROBE_MIN_REGIONS = 8;
+/**
+ * Larger pages are asked in full: the subgraphs refuse `first` over 100 (MAX_PAGE_SIZE in
+ * subgraphs/shared/pagination.ts), and a small probe must not turn a refused page into an
+ * accepted one.
+ */
+const PROBE_MAX_PAGE = 100;
 /** Edges asked of each region beyond its even share of the page. */
 const PROBE_MARGIN = 3;
 
@@ -96,7 +102,7 @@ const PROBE_MARGIN = 3;
  * the page are asked again (`refillsNeeded`), so the page is exactly what full pages give.
  */
 export function probeSize(first: number, regions: number): number {
-  if (regions < PROBE_MIN_REGIONS) return first;
+  if (regions < PROBE_MIN_REGIONS || first > PROBE_MAX_PAGE) return first;
   const probe = Math.ceil(first / regions) + PROBE_MARGIN;
   return probe * 2 <= first ? probe : first;
 }

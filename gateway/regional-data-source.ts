@@ -451,11 +451,14 @@ export class RegionalDataSource implements GraphQLDataSource {
             const page = pages.find((candidate) => candidate.region === region)!;
             if (result instanceof EndpointUnavailableError) {
               errors.push(regionUnavailable(region, this.regionName(region), result.reason, [key]));
-              return;
+            } else {
+              passErrors(region, result, key, remap);
             }
-            passErrors(region, result, key, remap);
-            const more = result.data?.[key] as Json | null | undefined;
+            const more = result instanceof EndpointUnavailableError ? undefined : (result.data?.[key] as Json | null | undefined);
+            // Half a region would put its later rows on a later page, out of order: without the
+            // refill the region counts as not answering (its position is kept for the next page).
             if (more && page.value) appendPage(root.fanOut!, page.value, more);
+            else page.value = null;
           }),
         );
       }

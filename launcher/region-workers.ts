@@ -64,6 +64,8 @@ class RegionThread {
   private readonly pending = new Map<number, { resolve(): void; reject(error: Error): void }>();
   private stopping = false;
   private alive = false;
+  /** Regions closed on purpose (`close`): a restarted thread does not serve them again. */
+  private readonly closed = new Set<string>();
   private gatewayUrl: string | undefined;
 
   constructor(
@@ -86,7 +88,8 @@ class RegionThread {
 
   /** Starts the thread; resolves with each region's address once all of them listen. */
   start(): Promise<Record<string, { url: string; port: number }>> {
-    const worker = new Worker(workerScript(), { workerData: { ...this.data, gatewayUrl: this.gatewayUrl } });
+    const regions = this.data.regions.filter((region) => !this.closed.has(region.code));
+    const worker = new Worker(workerScript(), { workerData: { ...this.data, regions, gatewayUrl: this.gatewayUrl } });
     this.worker = worker;
     this.alive = true;
     return new Promise((resolve, reject) => {
@@ -100,7 +103,7 @@ class RegionThread {
         } else if (message.type === 'ready') {
           started = true;
           // Later starts keep the ports the first one was given: the gateway knows those.
-          for (const region of this.data.regions) region.port = message.servers[region.code].port;
+          for (const region of regions) region.port = message.servers[region.code].port;
           resolve(message.servers);
         } else {
           reject(new Error(`the thread serving regions ${this.names} could not start: ${message.error}`));
@@ -155,6 +158,7 @@ class RegionThread {
   }
 
   close(region: string): Promise<void> {
+    this.closed.add(region);
     return this.send({ type: 'close', region });
   }
 
@@ -215,7 +219,7 @@ export async function startRegionWorkers(options: RegionWorkersOptions): Promise
   }
   return {
     servers,
-    statementCount: () => Number(counters.reduce((sum, count) => sum + count, 0n)),
+    statementCount: () => counters.reduce((sum, _count, index) => sum + Number(Atomics.load(counters, index)), 0),
     threads: threads.map((thread) => ({ regions: thread.regionCodes, crash: () => thread.crash() })),
     setGatewayUrl: async (url) => {
       await Promise.all(threads.map((thread) => thread.setGatewayUrl(url)));

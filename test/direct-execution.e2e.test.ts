@@ -49,7 +49,7 @@ afterAll(async () => {
 
 async function post(server: RunningHttpServer, subgraph: string, body: string, headers: Record<string, string>) {
   const response = await fetch(`${server.url}/${subgraph}/graphql`, { method: 'POST', headers, body });
-  return { status: response.status, type: response.headers.get('content-type'), body: await response.text() };
+  return { status: response.status, type: response.headers.get('content-type'), length: response.headers.get('content-length'), body: await response.text() };
 }
 
 interface Case {
@@ -76,6 +76,7 @@ const CASES: Array<[string, Case]> = [
   ['variables that do not coerce', { subgraph: 'petitions', body: { query: WARNINGS, variables: { first: 'many' } }, answeredDirectly: false }],
   ['a syntax error', { subgraph: 'petitions', body: { query: '{ petitionWarnings(first: 1) { edges { node { id }' }, answeredDirectly: false }],
   ['an unknown field', { subgraph: 'petitions', body: { query: '{ petitionWarnings(first: 1) { nope } }' }, answeredDirectly: false }],
+  ['an empty operation name', { subgraph: 'petitions', body: { query: '{ __typename }', operationName: '' }, answeredDirectly: false }],
   ['an unknown operation name', { subgraph: 'petitions', body: { query: 'query A { __typename }', operationName: 'B' }, answeredDirectly: false }],
   ['a mutation', { subgraph: 'petitions', body: { query: 'mutation { acknowledgePetitionWarning(id: "330400:999999") { id } }' }, answeredDirectly: false }],
   ['introspection', { subgraph: 'petitions', body: { query: '{ __schema { queryType { name } } }' }, answeredDirectly: false }],

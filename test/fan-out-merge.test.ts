@@ -143,12 +143,15 @@ describe('fan-out merging', () => {
       throw new Error('did not finish');
     }
 
-    test('probe sizes: the whole page below 8 regions, an even share and a margin above', () => {
+    test('probe sizes: the whole page below 8 regions or over 100 rows, else an even share and a margin', () => {
       expect(probeSize(20, 4)).toBe(20);
       expect(probeSize(20, 41)).toBe(4);
       expect(probeSize(100, 41)).toBe(6);
       expect(probeSize(20, 10)).toBe(5);
       expect(probeSize(1, 41)).toBe(1);
+      // Over the subgraphs' cap of 100 the page is asked in full, so regions refuse it as before.
+      expect(probeSize(101, 41)).toBe(101);
+      expect(probeSize(100, 41)).toBe(6);
     });
 
     test.each([

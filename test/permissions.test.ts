@@ -76,6 +76,19 @@ describe('recordRule: a per-record rule guarded without a promise per field', ()
     expect(note.getFields().note.resolve({ owner: 'a', note: 'x' }, {}, ctx, { fieldName: 'note' })).toBe('x');
   });
 
+  test('a rule that throws denies the field as shield does, without its internal message', async () => {
+    const broken = recordRule(() => {
+      throw new TypeError('internal detail');
+    });
+    const schema = schemaWith({ Query: { records: authenticated }, Record: { id: authenticated, note: broken } });
+    const result = await graphql({ schema, source: '{ records { id note } }', contextValue: ctx });
+    expect(result.data).toEqual({ records: [{ id: '1', note: null }, { id: '2', note: null }] });
+    expect(result.errors?.map((e) => [e.message, e.extensions?.code])).toEqual([
+      ['Record.note is not open to you', 'FORBIDDEN'],
+      ['Record.note is not open to you', 'FORBIDDEN'],
+    ]);
+  });
+
   test('as a type-wide rule, and with other middlewares still applied inside it', async () => {
     const schema = schemaWith({ Query: { records: authenticated }, Record: { '*': ownerOnly, id: authenticated } }, upperCase);
     const result = await graphql({ schema, source: '{ records { id owner note } }', contextValue: ctx });

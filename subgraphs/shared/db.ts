@@ -26,7 +26,9 @@ const MAX_NAMED_STATEMENTS = 5000;
 
 function statementName(text: string): string | undefined {
   let name = statementNames.get(text);
-  if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS && /^\s*select\b/i.test(text)) {
+  // Not `*` selections: a column added while connections hold the statement would change its
+  // result type, which PostgreSQL refuses for a prepared statement.
+  if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS && /^\s*select\b/i.test(text) && !text.replace(/count\(\*\)/gi, '').includes('*')) {
     name = `yrd_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
     statementNames.set(text, name);
   }

@@ -25,7 +25,7 @@ import { getVariableValues } from 'graphql/execution/values';
  * Only the common case is taken: a POST of JSON with a string `query`, optional object
  * `variables` and string `operationName`, nothing else; a query operation that parses,
  * validates, needs no introspection, `@defer` or `@stream`, and whose variables coerce; a
- * caller that accepts application/json; a context that builds. Everything else — mutations,
+ * caller that accepts application/json; a context that builds (checked first). Everything else — mutations,
  * GET, batches, errors of the request itself, refused tokens — returns `undefined` and goes to
  * Apollo Server, which answers it as it always has.
  */
@@ -68,16 +68,17 @@ export class DirectExecution<TContext> {
     if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) return undefined;
     if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return undefined;
 
-    const prepared = this.prepare(query, operationName ?? undefined);
-    if (!prepared) return undefined;
-    const variableValues = (variables ?? {}) as Record<string, unknown>;
-    if ('errors' in getVariableValues(this.schema, prepared.operation.variableDefinitions ?? [], variableValues, { maxErrors: 1 })) return undefined;
+    // The caller first, as Apollo Server does: nothing is parsed or cached for a refused token.
     let contextValue: TContext;
     try {
       contextValue = await context();
     } catch {
       return undefined; // Apollo Server reports it (a refused context token: 401)
     }
+    const prepared = this.prepare(query, operationName);
+    if (!prepared) return undefined;
+    const variableValues = (variables ?? {}) as Record<string, unknown>;
+    if ('errors' in getVariableValues(this.schema, prepared.operation.variableDefinitions ?? [], variableValues, { maxErrors: 1 })) return undefined;
 
     const executed = await execute({ schema: this.schema, document: prepared.document, contextValue, variableValues, operationName: operationName ?? undefined });
     let status = 200;
@@ -90,10 +91,14 @@ export class DirectExecution<TContext> {
     });
     const result = await this.options.settle(contextValue, { ...executed, errors });
     // Apollo Server's field order: errors, data, extensions.
-    return { status, headers: responseHeaders, body: `${JSON.stringify({ errors: result.errors, data: result.data, extensions: result.extensions })}\n` };
+    const text = `${JSON.stringify({ errors: result.errors, data: result.data, extensions: result.extensions })}\n`;
+    responseHeaders['content-length'] = String(Buffer.byteLength(text));
+    return { status, headers: responseHeaders, body: text };
   }
 
-  private prepare(query: string, operationName: string | undefined): Prepared | null {
+  private prepare(query: string, operationName: string | null | undefined): Prepared | null {
+    // An empty name is a name (Apollo Server refuses it), not the absence of one.
+    if (operationName === '') return null;
     const key = `${operationName ?? ''}\n${query}`;
     let prepared = this.prepared.get(key);
     if (prepared !== undefined) return prepared;
@@ -102,7 +107,7 @@ export class DirectExecution<TContext> {
     if (!/__schema|__type\b|@defer|@stream/.test(query)) {
       try {
         const document = parse(query);
-        const operation = validate(this.schema, document).length === 0 ? getOperationAST(document, operationName) : null;
+        const operation = validate(this.schema, document).length === 0 ? getOperationAST(document, operationName ?? undefined) : null;
         if (operation?.operation === 'query') prepared = { document, operation };
       } catch {
         prepared = null; // a syntax error: Apollo Server's 400

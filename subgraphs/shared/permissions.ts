@@ -36,12 +36,14 @@ export function recordRule<TParent, TContext>(predicate: RecordPredicate<TParent
 
 export const FEDERATION_RULES = { Query: { _service: allow, _entities: allow }, _Service: allow };
 
+/** Shield's answer when a rule says no without a reason, or fails. */
+const notOpen = (info: GraphQLResolveInfo) => forbidden(`${info.parentType.name}.${info.fieldName} is not open to you`, { field: `${info.parentType.name}.${info.fieldName}` });
+
 export function withPermissions(schema: GraphQLSchema, rules: IRules, ...middlewares: IMiddleware[]): GraphQLSchema {
   const permissions = shield(rules, {
     fallbackRule: deny,
     allowExternalErrors: true,
-    fallbackError: (_thrown, _parent, _args, _ctx, info) =>
-      forbidden(`${info.parentType.name}.${info.fieldName} is not open to you`, { field: `${info.parentType.name}.${info.fieldName}` }),
+    fallbackError: (_thrown, _parent, _args, _ctx, info) => notOpen(info),
   });
   // The other middlewares first, shield outermost: as applyMiddleware(schema, permissions, ...middlewares) does.
   const inner = middlewares.length ? applyMiddleware(schema, ...middlewares) : schema;
@@ -75,7 +77,12 @@ function withoutAsyncWrappers(original: GraphQLSchema, guarded: GraphQLSchema, r
         const predicate = recordPredicates.get(effective as object);
         if (predicate) {
           field.resolve = (parent, args, ctx, info) => {
-            const decision = predicate(parent, args, ctx, info);
+            let decision: true | GraphQLError;
+            try {
+              decision = predicate(parent, args, ctx, info);
+            } catch {
+              return notOpen(info); // as shield treats a rule that throws
+            }
             return decision === true ? resolve(parent, args, ctx, info) : decision;
           };
         }
