@@ -1,3 +1,4 @@
+import type { Pool } from 'pg';
 import type { RunningHub } from '../launcher/hub';
 import { BUILTIN_SUBGRAPHS } from '../launcher/builtin-subgraphs';
 import type { RunningHttpServer } from '../platform/apollo-http';
@@ -16,9 +17,10 @@ import { contextTokenFor, DEMO_REGIONS, startTestHub } from './support/hub';
 let hub: RunningHub;
 const hosts: SubgraphHost[] = [];
 const servers: RunningHttpServer[] = [];
+const pools: Pool[] = [];
 let direct: RunningHttpServer;
 let apollo: RunningHttpServer;
-const pool = () => createPool(hub.databaseUrls.get('330400')!, 4);
+const pool = () => pools[pools.push(createPool(hub.databaseUrls.get('330400')!, 4)) - 1];
 
 beforeAll(async () => {
   hub = await startTestHub('t_direct');
@@ -44,6 +46,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(servers.map((server) => server.close()));
   await Promise.all(hosts.map((host) => host.stop()));
+  await Promise.all(pools.map((p) => p.end()));
   await hub?.stop();
 });
 
@@ -107,11 +110,6 @@ test.each(CASES)('%s: the same answer as Apollo Server', async (_name, testCase)
 });
 
 test('the audited read leaves one audit entry per host, as through Apollo Server', async () => {
-  const db = pool();
-  try {
-    const { rows } = await db.query("SELECT count(*)::int AS n FROM audit.entries WHERE record = '330400:3' AND purpose = 'petition-handling'");
-    expect(rows[0].n).toBe(2);
-  } finally {
-    await db.end();
-  }
+  const { rows } = await pool().query("SELECT count(*)::int AS n FROM audit.entries WHERE record = '330400:3' AND purpose = 'petition-handling'");
+  expect(rows[0].n).toBe(2);
 });
