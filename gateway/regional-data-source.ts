@@ -413,6 +413,8 @@ export class RegionalDataSource implements GraphQLDataSource {
       }
     };
 
+    const refills: Array<Promise<void>> = [];
+    const merges: Array<() => void> = [];
     for (const root of analyzed.roots) {
       const key = root.responseKey;
       if (key in data) continue; // refused above
@@ -442,30 +444,34 @@ export class RegionalDataSource implements GraphQLDataSource {
         passErrors(region, result, key, remap);
         return { region, value: (result.data?.[key] as Json | null | undefined) ?? null };
       });
-      if (state.probe < state.first) {
-        // Second (and last) round: the regions that may hold more of the page than the probe gave.
-        const text = printRegionOperation(analyzed, [root]);
-        await Promise.all(
-          refillsNeeded(root.fanOut!, pages, state.first).map(async ({ region, after, first }) => {
-            const result = await this.send(region, text, { ...variables, [firstVariable(root)]: first, [afterVariable(root)]: after }, call);
-            const page = pages.find((candidate) => candidate.region === region)!;
-            if (result instanceof EndpointUnavailableError) {
-              errors.push(regionUnavailable(region, this.regionName(region), result.reason, [key]));
-            } else {
-              passErrors(region, result, key, remap);
-            }
-            const more = result instanceof EndpointUnavailableError ? undefined : (result.data?.[key] as Json | null | undefined);
-            // Half a region would put its later rows on a later page, out of order: without the
-            // refill the region counts as not answering (its position is kept for the next page).
-            if (more && page.value) appendPage(root.fanOut!, page.value, more);
-            else page.value = null;
-          }),
-        );
-      }
-      data[key] = pages.every((page) => page.value === null)
-        ? null
-        : mergeFanOut({ shape: root.fanOut!, pages, first: state.first, start: state.start, resumed: state.resumed });
+      // Second (and last) round: the regions that may hold more of the page than the probe
+      // gave; every fanned-out field's refills go out together, then each field is merged.
+      const text = state.probe < state.first ? printRegionOperation(analyzed, [root]) : '';
+      refills.push(
+        ...(state.probe < state.first ? refillsNeeded(root.fanOut!, pages, state.first) : []).map(async ({ region, after, first }) => {
+          const result = await this.send(region, text, { ...variables, [firstVariable(root)]: first, [afterVariable(root)]: after }, call);
+          const page = pages.find((candidate) => candidate.region === region)!;
+          if (result instanceof EndpointUnavailableError) {
+            errors.push(regionUnavailable(region, this.regionName(region), result.reason, [key]));
+          } else {
+            passErrors(region, result, key, remap);
+          }
+          const more = result instanceof EndpointUnavailableError ? undefined : (result.data?.[key] as Json | null | undefined);
+          // Half a region would put its later rows on a later page, out of order: without the
+          // refill the region counts as not answering (its position is kept for the next page).
+          if (more && page.value) appendPage(root.fanOut!, page.value, more);
+          else page.value = null;
+        }),
+      );
+      data[key] = null; // keeps the fields in the operation's order until merged
+      merges.push(() => {
+        data[key] = pages.every((page) => page.value === null)
+          ? null
+          : mergeFanOut({ shape: root.fanOut!, pages, first: state.first, start: state.start, resumed: state.resumed });
+      });
     }
+    await Promise.all(refills);
+    for (const merge of merges) merge();
     return { data, ...(errors.length ? { errors } : {}) };
   }
 }

@@ -25,6 +25,8 @@ const rule = {
 };
 const rules: RoutingRules = { rootFields: new Map([['Query.petitionWarnings', rule]]), entityFields: new Map(), crossRegionFields: new Map(), fieldTypes: new Map() };
 const QUERY = 'query Q($first: Int, $after: String) { list: petitionWarnings(first: $first, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }';
+/** Two fanned-out fields in one operation: variables _yrdFirst0/_yrdAfter0 for `list`, _yrdFirst1/_yrdAfter1 for `other`. */
+const TWO_FIELDS = 'query Q($first: Int) { list: petitionWarnings(first: $first) { edges { node { id } } } other: petitionWarnings(first: $first) { edges { node { id } } } }';
 
 const CODES = ['310000', '320100', '320200', '320500', '330100', '330400', '340100', '340200'];
 const HOT = '330400';
@@ -35,41 +37,49 @@ interface FakeRegion {
   code: string;
   requests: Array<{ first: number; after: string | null }>;
   failFrom?: number;
+  /** Hold second-round answers until this many have arrived (502 after 2 s): they must come together. */
+  holdRefillsUntil?: number;
   server: http.Server;
   url: string;
 }
 
+/** One fanned-out field's page of this region's list. */
+function connection(code: string, first: number, after: string | null) {
+  const all = times(code);
+  const start = after ? Number(after.split('@')[1]) : 0;
+  const edges = all.slice(start, start + first).map((t, i) => ({ c: `${code}@${start + i + 1}`, t }));
+  return {
+    edges: edges.map(({ t }) => ({ node: { id: `${code}:${t}` } })),
+    pageInfo: { hasNextPage: all.length > start + first, endCursor: edges.at(-1)?.c ?? null },
+    [MERGE_EDGES_KEY]: edges.map(({ c, t }) => ({ c, n: { k: new Date(t * 1000).toISOString() } })),
+    [MERGE_PAGE_KEY]: { h: all.length > start + first },
+  };
+}
+
 async function startRegion(code: string): Promise<FakeRegion> {
   const region = { code, requests: [] as FakeRegion['requests'] } as FakeRegion;
+  const held: Array<() => void> = [];
   region.server = http.createServer((request, response) => {
     let body = '';
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
       const { variables } = JSON.parse(body);
-      const first = variables._yrdFirst0 as number;
-      const after = (variables._yrdAfter0 as string | null) ?? null;
-      region.requests.push({ first, after });
-      if (region.failFrom !== undefined && region.requests.length >= region.failFrom) {
-        response.writeHead(502).end('bad gateway');
-        return;
-      }
-      const all = times(code);
-      const start = after ? Number(after.split('@')[1]) : 0;
-      const page = all.slice(start, start + first);
-      const edges = page.map((t, i) => ({ c: `${code}@${start + i + 1}`, t }));
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(
-        JSON.stringify({
-          data: {
-            list: {
-              edges: edges.map(({ t }) => ({ node: { id: `${code}:${t}` } })),
-              pageInfo: { hasNextPage: all.length > start + first, endCursor: edges.at(-1)?.c ?? null },
-              [MERGE_EDGES_KEY]: edges.map(({ c, t }) => ({ c, n: { k: new Date(t * 1000).toISOString() } })),
-              [MERGE_PAGE_KEY]: { h: all.length > start + first },
-            },
-          },
-        }),
-      );
+      const fields = ([['list', '0'], ['other', '1']] as const).filter(([, i]) => `_yrdFirst${i}` in variables);
+      for (const [, i] of fields) region.requests.push({ first: variables[`_yrdFirst${i}`], after: variables[`_yrdAfter${i}`] ?? null });
+      const answer = () => {
+        if (region.failFrom !== undefined && region.requests.length >= region.failFrom) {
+          response.writeHead(502).end('bad gateway');
+          return;
+        }
+        const data = Object.fromEntries(fields.map(([key, i]) => [key, connection(code, variables[`_yrdFirst${i}`], variables[`_yrdAfter${i}`] ?? null)]));
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ data }));
+      };
+      const refill = fields.some(([, i]) => variables[`_yrdAfter${i}`]);
+      if (!refill || region.holdRefillsUntil === undefined) return answer();
+      const timer = setTimeout(() => response.writeHead(502).end('refills did not come together'), 2000);
+      held.push(() => (clearTimeout(timer), answer()));
+      if (held.length >= region.holdRefillsUntil) held.splice(0).forEach((release) => release());
     });
   });
   await new Promise<void>((resolve) => region.server.listen(0, '127.0.0.1', resolve));
@@ -95,10 +105,11 @@ beforeEach(() => {
   for (const region of regions) {
     region.requests = [];
     region.failFrom = undefined;
+    region.holdRefillsUntil = undefined;
   }
 });
 
-const run = (first: number) => source.process({ request: { query: QUERY, variables: { first } }, context: {} } as never);
+const run = (first: number, query = QUERY) => source.process({ request: { query, variables: { first } }, context: {} } as never);
 
 /** The page every region's full list gives: newest first, ties to the lower region code. */
 const expected = (first: number, without?: string) =>
@@ -128,4 +139,15 @@ test('a region whose refill fails counts as not answering: none of its rows, its
 test('pages over 100 are asked of every region in full, as before the probe', async () => {
   await run(101);
   for (const region of regions) expect(region.requests).toEqual([{ first: 101, after: null }]);
+});
+
+test('two fanned-out fields in one operation send their second rounds together', async () => {
+  const hot = regions.find((region) => region.code === HOT)!;
+  hot.holdRefillsUntil = 2; // one after the other, the first would wait 2 s and fail
+  const result: any = await run(20, TWO_FIELDS);
+  expect(result.errors).toBeUndefined();
+  expect(result.data.list.edges.map((edge: any) => edge.node.id)).toEqual(expected(20));
+  expect(result.data.other.edges.map((edge: any) => edge.node.id)).toEqual(expected(20));
+  expect(Object.keys(result.data)).toEqual(['list', 'other']);
+  expect(hot.requests.filter((request) => request.after)).toEqual([{ first: 14, after: `${HOT}@6` }, { first: 14, after: `${HOT}@6` }]);
 });
