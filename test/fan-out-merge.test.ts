@@ -3,20 +3,9 @@ import { decodeCompositeCursor, encodeCompositeCursor } from '../gateway/composi
 import { appendPage, mergeFanOut, probeSize, refillsNeeded } from '../gateway/fan-out-merge';
 import { analyzeOperation, MERGE_EDGES_KEY, MERGE_PAGE_KEY } from '../gateway/operation-analysis';
 import { printRegionOperation } from '../gateway/operation-rewrite';
-import type { RoutingRules } from '../gateway/routing-rules';
+import { WARNINGS_FAN_OUT_RULES } from './support/fan-out-rules';
 
-const rule = {
-  kind: 'fanOut' as const,
-  subgraph: 'petitions',
-  sortKey: 'raisedAt',
-  descending: true,
-  defaultFirst: 20,
-  connectionType: 'PetitionWarningConnection',
-  pageInfoType: 'PageInfo',
-  firstType: 'Int',
-  afterType: 'String',
-};
-const rules: RoutingRules = { rootFields: new Map([['Query.petitionWarnings', rule]]), entityFields: new Map(), crossRegionFields: new Map(), fieldTypes: new Map() };
+const rules = WARNINGS_FAN_OUT_RULES;
 const OPERATION = parse(`query Q($first: Int, $after: String, $unused: String) {
   list: petitionWarnings(first: $first, after: $after) { edges { at: cursor node { id } } pageInfo { hasNextPage endCursor } total: __typename }
 }`);

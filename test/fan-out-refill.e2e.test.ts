@@ -4,7 +4,7 @@ import { decodeCompositeCursor } from '../gateway/composite-cursor';
 import { MERGE_EDGES_KEY, MERGE_PAGE_KEY } from '../gateway/operation-analysis';
 import type { RegionSettings } from '../gateway/region-config';
 import { RegionalDataSource } from '../gateway/regional-data-source';
-import type { RoutingRules } from '../gateway/routing-rules';
+import { WARNINGS_FAN_OUT_RULES } from './support/fan-out-rules';
 
 /**
  * The regional data source's probe and refill over real HTTP: eight bare HTTP "regions" answer
@@ -12,18 +12,7 @@ import type { RoutingRules } from '../gateway/routing-rules';
  * counted and a region can fail between them.
  */
 
-const rule = {
-  kind: 'fanOut' as const,
-  subgraph: 'petitions',
-  sortKey: 'raisedAt',
-  descending: true,
-  defaultFirst: 20,
-  connectionType: 'PetitionWarningConnection',
-  pageInfoType: 'PageInfo',
-  firstType: 'Int',
-  afterType: 'String',
-};
-const rules: RoutingRules = { rootFields: new Map([['Query.petitionWarnings', rule]]), entityFields: new Map(), crossRegionFields: new Map(), fieldTypes: new Map() };
+const rules = WARNINGS_FAN_OUT_RULES;
 const QUERY = 'query Q($first: Int, $after: String) { list: petitionWarnings(first: $first, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }';
 /** Two fanned-out fields in one operation: variables _yrdFirst0/_yrdAfter0 for `list`, _yrdFirst1/_yrdAfter1 for `other`. */
 const TWO_FIELDS = 'query Q($first: Int) { list: petitionWarnings(first: $first) { edges { node { id } } } other: petitionWarnings(first: $first) { edges { node { id } } } }';
