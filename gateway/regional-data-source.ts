@@ -161,7 +161,7 @@ export class RegionalDataSource implements GraphQLDataSource {
     const earlier = call.budget.failure(region);
     if (earlier) return new EndpointUnavailableError(endpoint.url, earlier);
     try {
-      return await endpoint.post(requestBody(query, variables), call.headers, call.budget.remaining(settings.timeoutMs));
+      return await endpoint.post(requestBody(query, variables), call.headers, call.budget.remaining(settings.timeoutMs), call.budget.deadline(settings.timeoutMs));
     } catch (error) {
       if (!(error instanceof EndpointUnavailableError)) throw error;
       call.budget.recordFailure(region, error.reason);

@@ -100,6 +100,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
             // Throws UNAUTHENTICATED (HTTP 401) before anything is planned or sent.
             auth: authenticator ? await authenticator.authenticate(request.headers) : undefined,
           }),
+          finished: (context: GatewayContext) => context.regionBudget?.finish(),
         },
       },
     });

@@ -17,6 +17,8 @@ export interface GraphQLRoute<TContext extends BaseContext> {
    * subgraphs/shared/direct-execution.ts), or undefined to let Apollo Server answer.
    */
   direct?: (body: unknown, request: IncomingMessage) => Promise<{ status: number; headers: Record<string, string>; body: string } | undefined>;
+  /** Called with the request's context once Apollo Server has answered (if a context was made). */
+  finished?: (context: TContext) => void;
 }
 
 export interface HttpServerOptions {
@@ -95,7 +97,14 @@ async function handleGraphQL(route: GraphQLRoute<any>, request: IncomingMessage,
   }
   const url = new URL(request.url ?? '/', 'http://localhost');
   const httpGraphQLRequest: HTTPGraphQLRequest = { method: request.method ?? 'GET', headers, search: url.search, body };
-  const result = await route.server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => route.context(request) });
+  let context: Promise<unknown> | undefined;
+  let result;
+  try {
+    result = await route.server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => (context = route.context(request)) });
+  } finally {
+    const finished = route.finished;
+    if (finished && context) context.then(finished, () => undefined);
+  }
   for (const [name, value] of result.headers) response.setHeader(name, value);
   response.statusCode = result.status ?? 200;
   if (result.body.kind === 'complete') {
