@@ -1,11 +1,12 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { GatewayContext } from './request-budget';
 import { EndpointOptions, requestBody, SubgraphEndpoint } from './subgraph-client';
 
 /**
  * A subgraph with one endpoint, served exactly as Apollo's RemoteGraphQLDataSource would:
  * the planner's operation posted as is. The difference is the transport: pooled keep-alive
- * connections, a timeout, and a circuit breaker.
+ * connections, a timeout (like a region's, a budget for the whole request), and a circuit breaker.
  */
 export class PlainDataSource implements GraphQLDataSource {
   private readonly endpoint: SubgraphEndpoint;
@@ -13,7 +14,7 @@ export class PlainDataSource implements GraphQLDataSource {
   constructor(
     readonly subgraph: string,
     url: string,
-    options: EndpointOptions,
+    private readonly options: EndpointOptions,
     private readonly headersFor: (subgraph: string, options: GraphQLDataSourceProcessOptions) => Promise<Record<string, string>> = async () => ({}),
   ) {
     this.endpoint = new SubgraphEndpoint(url, options);
@@ -21,7 +22,9 @@ export class PlainDataSource implements GraphQLDataSource {
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
     const { query, variables, operationName } = options.request;
-    return this.endpoint.post(requestBody(query ?? '', variables, operationName), await this.headersFor(this.subgraph, options));
+    const budget = (options.context as GatewayContext | undefined)?.regionBudget;
+    const { timeoutMs } = this.options;
+    return this.endpoint.post(requestBody(query ?? '', variables, operationName), await this.headersFor(this.subgraph, options), budget?.remaining(timeoutMs) ?? timeoutMs, budget?.deadline(timeoutMs));
   }
 
   shutdown(): void {
