@@ -37,10 +37,20 @@ function decide(viewer: Viewer, recordJurisdiction: string, categories: readonly
   );
 }
 
-/** The jurisdiction prefixes whose records `viewer` may see, for `LIKE ANY` in a list query. */
-export function visiblePrefixes(viewer: Viewer, categories: readonly SharingCategory[]): string[] {
-  const own = significantPrefix(viewer.jurisdiction);
-  const city = own.length >= 4 ? cityPrefix(viewer.jurisdiction) : own;
-  const granted = viewer.grants.filter((grant) => categories.includes(grant.category as SharingCategory)).map((grant) => significantPrefix(grant.owner));
-  return [...new Set([own, city, ...granted])];
+const prefixesOf = new WeakMap<Viewer, Map<string, readonly string[]>>();
+
+/** The jurisdiction prefixes whose records `viewer` may see, for `LIKE ANY` in a list query (memoised per viewer, like maySee). */
+export function visiblePrefixes(viewer: Viewer, categories: readonly SharingCategory[]): readonly string[] {
+  let known = prefixesOf.get(viewer);
+  if (!known) prefixesOf.set(viewer, (known = new Map()));
+  const key = categories.join(',');
+  let prefixes = known.get(key);
+  if (!prefixes) {
+    const own = significantPrefix(viewer.jurisdiction);
+    const city = own.length >= 4 ? cityPrefix(viewer.jurisdiction) : own;
+    const granted = viewer.grants.filter((grant) => categories.includes(grant.category as SharingCategory)).map((grant) => significantPrefix(grant.owner));
+    prefixes = Object.freeze([...new Set([own, city, ...granted])]);
+    known.set(key, prefixes);
+  }
+  return prefixes;
 }

@@ -6,7 +6,7 @@ import type { AuthenticatedRequest } from './authentication';
  * regions already failed. A query plan may call the same region several times in sequence
  * (warnings, then their subjects); a region's timeout is a budget for the whole request, and
  * a region that failed once is not waited for again, so one hanging region never holds the
- * response past its own timeout.
+ * response past its own timeout. Non-regional subgraphs' fetches use its deadlines too.
  */
 export class RequestRegionBudget {
   readonly startedAt = Date.now();

@@ -74,7 +74,7 @@ export interface InspectionFilter {
   /** Jurisdiction code prefix of the lead agency: "3304" for all of Jiaxing, "330421" for Jiashan. */
   leadJurisdiction?: string | null;
   /** Lead-jurisdiction prefixes the caller may see (agreements); rows elsewhere are left out. */
-  visibleIn?: string[] | null;
+  visibleIn?: readonly string[] | null;
 }
 
 /** Newest planned first, `limit` rows after `after`, narrowed by `filter`; every filter has an index. */

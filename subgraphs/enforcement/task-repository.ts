@@ -79,7 +79,7 @@ export interface TaskFilter {
   leadRegion?: string | null;
   assigneeId?: string | null;
   /** Task-jurisdiction prefixes the caller may see, or (as lead) tasks of the caller's region's inspections. */
-  visibleIn?: { prefixes: string[]; leadRegion: string } | null;
+  visibleIn?: { prefixes: readonly string[]; leadRegion: string } | null;
 }
 
 /** Newest planned first, narrowed by `filter`; every filter has an index. */

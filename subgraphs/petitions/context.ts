@@ -22,7 +22,7 @@ export interface PetitionsContext extends RegionContext {
   petitionsOfPerson: DataLoader<PersonPageKey, PetitionRow[], string>;
   warningsOfPerson: DataLoader<PersonPageKey, WarningRow[], string>;
   /** Jurisdiction prefixes whose warnings / petitions the caller may see. */
-  visible: { warnings: string[]; petitions: string[] };
+  visible: { warnings: readonly string[]; petitions: readonly string[] };
 }
 
 /** Agreements that open warnings, and petitions (their outline; details need PETITION_DETAILS). */

@@ -101,7 +101,7 @@ export interface PetitionFilter {
   /** Only petitions whose officers' deadline has passed (true) or not (false). */
   overdue?: boolean | null;
   /** Jurisdiction prefixes the caller may see (agreements); rows elsewhere are left out. */
-  visibleIn?: string[] | null;
+  visibleIn?: readonly string[] | null;
 }
 
 /** Newest first, `limit` rows after `after`, narrowed by `filter`; every filter has an index. */
@@ -138,7 +138,7 @@ export async function listPetitionsOfPersons(
   personIds: readonly string[],
   limit: number,
   after: KeysetPosition | undefined,
-  visibleIn: string[],
+  visibleIn: readonly string[],
 ): Promise<Map<string, PetitionRow[]>> {
   const { rows } = await db.query<PetitionRow & { person_id: string }>(
     `SELECT person.id AS person_id, p.*

@@ -58,7 +58,7 @@ export interface WarningFilter {
   raisedFrom?: Date | null;
   raisedUntil?: Date | null;
   /** Jurisdiction prefixes the caller may see (agreements); rows elsewhere are left out. */
-  visibleIn?: string[] | null;
+  visibleIn?: readonly string[] | null;
 }
 
 /** Newest first, narrowed by `filter`; each filter is served by an index on (filter, raised_at, id). */
@@ -93,7 +93,7 @@ export async function listWarningsOfPersons(
   personIds: readonly string[],
   limit: number,
   after: KeysetPosition | undefined,
-  visibleIn: string[],
+  visibleIn: readonly string[],
 ): Promise<Map<string, WarningRow[]>> {
   const { rows } = await db.query<WarningRow & { person_id: string }>(
     `SELECT person.id AS person_id, w.*

@@ -11,9 +11,21 @@ export interface Actor extends RequestContext {
   region: string;
 }
 
-export function actorOf(context: RequestContext): Actor {
-  const region = context.officerId.startsWith('service:') ? context.officerId.slice('service:'.length) : context.officerId.split(':')[0];
-  return { ...context, region };
+/**
+ * One actor per verified context. The regions a thread serves receive the same context token in
+ * a fan-out (and the verifier hands back the same context for it), so they share one actor and
+ * with it the access decisions memoised per viewer (auth/record-policy.ts). Hence frozen.
+ */
+const actors = new WeakMap<RequestContext, Readonly<Actor>>();
+
+export function actorOf(context: RequestContext): Readonly<Actor> {
+  let actor = actors.get(context);
+  if (!actor) {
+    const region = context.officerId.startsWith('service:') ? context.officerId.slice('service:'.length) : context.officerId.split(':')[0];
+    actor = Object.freeze({ ...context, region });
+    actors.set(context, actor);
+  }
+  return actor;
 }
 
 /** The acting officer, or UNAUTHENTICATED: a change must say who makes it. */
