@@ -63,12 +63,15 @@ function isObject(value: unknown): value is Json {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** Apollo's deepMerge (utilities/deepMerge.ts), without its per-key prototype checks on ordinary keys. */
+/**
+ * Apollo's deepMerge (utilities/deepMerge.ts), without its per-key prototype checks on ordinary
+ * keys. `for…in` with an own-property check visits what Object.keys lists, in the same order,
+ * without allocating the list (Object.keys here was a tenth of the gateway's allocations).
+ */
 export function deepMerge(target: Json, source: unknown): void {
   if (source === undefined || source === null) return;
-  const keys = Object.keys(source as Json);
-  for (let k = 0; k < keys.length; k++) {
-    const key = keys[k];
+  for (const key in source as Json) {
+    if (!hasOwn.call(source, key)) continue;
     const incoming = (source as Json)[key];
     if (incoming === undefined) continue;
     const existing = own(target, key);
@@ -88,24 +91,41 @@ export function deepMerge(target: Json, source: unknown): void {
 }
 
 /** Apollo's flattenResultsAtPath: the values at `path` (`@` = every element of a list), lists flattened. */
-function flattenAt(value: unknown, path: ResponsePath, from: number): unknown {
+export function flattenAt(value: unknown, path: ResponsePath, from = 0): unknown {
   for (let i = from; i < path.length; i++) {
     if (value === undefined || value === null) return value;
     const step = path[i];
     if (step === '@') {
       if (!Array.isArray(value)) throw new Error(`Expected a list at ${path.slice(0, i).join('.')} in the merged result`);
       const flattened: unknown[] = [];
-      for (const element of value) {
-        const inner = flattenAt(element, path, i + 1);
-        if (Array.isArray(inner)) for (const item of inner) flattened.push(item);
-        else flattened.push(inner);
-      }
+      for (const element of value) flattenInto(element, path, i + 1, flattened);
       return flattened;
     }
     if (Array.isArray(value)) throw new Error(`Unexpected list at ${path.slice(0, i).join('.')} in the merged result`);
     value = own(value as Json, step as string);
   }
   return value;
+}
+
+/**
+ * Appends to `out` what Apollo's `flatMap` step appends for one element: the element's
+ * flattened value spread one level (a null met on the way as itself). Nested `@`s append
+ * straight into the one list instead of building a list per element and copying it.
+ */
+function flattenInto(value: unknown, path: ResponsePath, from: number, out: unknown[]): void {
+  for (let i = from; i < path.length; i++) {
+    if (value === undefined || value === null) break;
+    const step = path[i];
+    if (step === '@') {
+      if (!Array.isArray(value)) throw new Error(`Expected a list at ${path.slice(0, i).join('.')} in the merged result`);
+      for (const element of value) flattenInto(element, path, i + 1, out);
+      return;
+    }
+    if (Array.isArray(value)) throw new Error(`Unexpected list at ${path.slice(0, i).join('.')} in the merged result`);
+    value = own(value as Json, step as string);
+  }
+  if (Array.isArray(value)) for (const item of value) out.push(item);
+  else out.push(value);
 }
 
 /** Builds an entity's representation from a fetch's `requires` selection; null when a required field is missing. */
