@@ -17,7 +17,7 @@ export interface GraphQLRoute<TContext extends BaseContext> {
    * subgraphs/shared/direct-execution.ts), or undefined to let Apollo Server answer.
    */
   direct?: (body: unknown, request: IncomingMessage) => Promise<{ status: number; headers: Record<string, string>; body: string } | undefined>;
-  /** Called with the request's context once Apollo Server has answered (if a context was made). */
+  /** Called with the request's context once its answer is written (if a context was made). */
   finished?: (context: TContext) => void;
 }
 
@@ -98,20 +98,20 @@ async function handleGraphQL(route: GraphQLRoute<any>, request: IncomingMessage,
   const url = new URL(request.url ?? '/', 'http://localhost');
   const httpGraphQLRequest: HTTPGraphQLRequest = { method: request.method ?? 'GET', headers, search: url.search, body };
   let context: Promise<unknown> | undefined;
-  let result;
   try {
-    result = await route.server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => (context = route.context(request)) });
+    const result = await route.server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => (context = route.context(request)) });
+    for (const [name, value] of result.headers) response.setHeader(name, value);
+    response.statusCode = result.status ?? 200;
+    if (result.body.kind === 'complete') {
+      response.end(result.body.string);
+    } else {
+      for await (const chunk of result.body.asyncIterator) response.write(chunk);
+      response.end();
+    }
   } finally {
+    // After the last chunk: an incremental answer is still being computed until then.
     const finished = route.finished;
     if (finished && context) context.then(finished, () => undefined);
-  }
-  for (const [name, value] of result.headers) response.setHeader(name, value);
-  response.statusCode = result.status ?? 200;
-  if (result.body.kind === 'complete') {
-    response.end(result.body.string);
-  } else {
-    for await (const chunk of result.body.asyncIterator) response.write(chunk);
-    response.end();
   }
 }
 
