@@ -136,3 +136,19 @@ export async function markFailed(db: Pool, message: OutboxMessage, error: string
     [message.id, error.slice(0, 2000), delaySeconds, permanent],
   );
 }
+
+/** Delivered messages are kept this long (to trace a delivery), then removed by the relay. */
+export const SENT_RETENTION_DAYS = 30;
+
+/**
+ * Removes up to `limit` messages delivered more than `days` ago; undelivered ones, including
+ * those refused for good, stay. Bounded so that one pass never holds a long delete.
+ */
+export async function pruneSent(db: Pool, days = SENT_RETENTION_DAYS, limit = 1000): Promise<number> {
+  const { rowCount } = await db.query(
+    `DELETE FROM enforcement.outbox
+      WHERE id IN (SELECT id FROM enforcement.outbox WHERE sent_at < now() - make_interval(days => $1) ORDER BY sent_at LIMIT $2)`,
+    [days, limit],
+  );
+  return rowCount ?? 0;
+}

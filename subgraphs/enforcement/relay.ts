@@ -4,7 +4,7 @@ import { inTransaction } from '../shared/db';
 import type { HubLink } from '../shared/hub-link';
 import { runPeriodically } from '../shared/periodic';
 import { ParticipantTaskStatus } from './inspection-flow';
-import { claimMessages, markFailed, markSent, OutboxMessage, TaskDelivery } from './outbox';
+import { claimMessages, markFailed, markSent, OutboxMessage, pruneSent, TaskDelivery } from './outbox';
 import { recordTaskReport } from './participant-repository';
 
 /**
@@ -80,7 +80,10 @@ async function send(context: RelayContext, message: OutboxMessage): Promise<void
   });
 }
 
-/** Runs the relay now and every `intervalMs` until stopped. */
+/** Runs the relay now and every `intervalMs` until stopped; each pass also removes messages delivered long ago. */
 export function startRelay(context: RelayContext, intervalMs: number): { stop(): Promise<void> } {
-  return runPeriodically('enforcement outbox relay', intervalMs, () => relayOutbox(context));
+  return runPeriodically('enforcement outbox relay', intervalMs, async () => {
+    await relayOutbox(context);
+    await pruneSent(context.db);
+  });
 }
