@@ -7,11 +7,13 @@ import { dropDatabases, testDatabaseUrl } from './support/hub';
 
 /** The relay's retention: messages delivered long ago go; pending and refused ones stay. */
 
-const DATABASE = 't_outbox_retention';
+// dropDatabases removes `${prefix}_…`: the database's name must carry the prefix and more.
+const PREFIX = 't_outbox';
+const DATABASE = `${PREFIX}_retention`;
 let pool: Pool;
 
 beforeAll(async () => {
-  await dropDatabases(DATABASE);
+  await dropDatabases(PREFIX);
   const admin = new Client({ connectionString: testDatabaseUrl() });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${DATABASE}`);
@@ -25,7 +27,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await pool?.end();
-  await dropDatabases(DATABASE);
+  await dropDatabases(PREFIX);
 });
 
 /** One message; ages in days (null: not sent). */
