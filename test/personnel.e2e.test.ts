@@ -223,7 +223,7 @@ describe('persons', () => {
     const result = await send(`{
       person(id: "330400:99999") { id }
       officer(id: "320500:99999") { id }
-      personByIdNumber(region: "340100", idNumber: "${makeResidentId('340104', '1966-06-06', 998)}") { id }
+      personByIdNumber(region: "330400", idNumber: "${makeResidentId('330402', '1966-06-06', 998)}") { id }
       officerByLogin(region: "310000", login: "nobody") { id }
     }`);
     expect(result.data).toEqual({ person: null, officer: null, personByIdNumber: null, officerByLogin: null });

@@ -1,7 +1,7 @@
 import { allow } from 'graphql-shield';
 import { maySee } from '../../auth/record-policy';
 import { contains } from '../../auth/jurisdiction';
-import { authenticated, FEDERATION_RULES, forbidden, recordRule } from '../shared/permissions';
+import { authenticated, FEDERATION_RULES, forbidden, notShared, recordRule } from '../shared/permissions';
 import type { EnforcementContext } from './context';
 import type { Inspection } from './inspection-types';
 import type { InspectionTask } from './task-types';
@@ -18,14 +18,14 @@ const inspectionVisible = recordRule((inspection: Inspection, _args, ctx: Enforc
   if (!ctx.actor) return forbidden('this needs a verified caller');
   return maySee(ctx.actor, inspection.leadJurisdiction, INSPECTION_CATEGORIES)
     ? true
-    : forbidden(`no sharing agreement opens the inspections of ${inspection.leadJurisdiction} to ${ctx.actor.jurisdiction}`);
+    : notShared('Inspection', inspection.id, ctx.actor.jurisdiction);
 });
 
 const taskVisible = recordRule((task: InspectionTask, _args, ctx: EnforcementContext) => {
   if (!ctx.actor) return forbidden('this needs a verified caller');
   return maySee(ctx.actor, task.jurisdiction, INSPECTION_CATEGORIES) || contains(task.leadRegion, ctx.actor.jurisdiction)
     ? true
-    : forbidden(`no sharing agreement opens the inspection tasks of ${task.jurisdiction} to ${ctx.actor.jurisdiction}`);
+    : notShared('Inspection task', task.id, ctx.actor.jurisdiction);
 });
 
 export const ENFORCEMENT_RULES = {

@@ -1,5 +1,6 @@
 import { Arg, Ctx, Directive, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
 import { badInput, hubError } from '../shared/errors';
+import { notShared } from '../shared/permissions';
 import { regionPage } from '../shared/pagination';
 import { maySee, visiblePrefixes } from '../../auth/record-policy';
 import type { EnforcementContext } from './context';
@@ -64,7 +65,7 @@ export class InspectionResolver {
     const inspection = await ctx.inspectionById.load(ownLocalId(ctx.region, id));
     if (!inspection) throw hubError('NOT_FOUND', `No inspection ${id}`, { id });
     if (!maySee(ctx.actor!, inspection.leadJurisdiction, INSPECTION_CATEGORIES)) {
-      throw hubError('FORBIDDEN', `no sharing agreement opens the inspections of ${inspection.leadJurisdiction} to ${ctx.actor!.jurisdiction}`, { id });
+      throw notShared('Inspection', id, ctx.actor!.jurisdiction);
     }
     return inspection;
   }

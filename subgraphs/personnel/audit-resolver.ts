@@ -76,7 +76,7 @@ export class AuditResolver {
     if (!person) throw hubError('NOT_FOUND', `No person ${personId}`, { id: personId });
     const auditorHere = isAuditor(actor.roles) && actor.region === ctx.region;
     if (!auditorHere && !accessTo(person, ctx).insider) {
-      throw hubError('FORBIDDEN', `who read ${personId} is for auditors of ${ctx.region} and officers of ${person.homeJurisdiction}`);
+      throw hubError('FORBIDDEN', `who read ${personId} is for auditors of ${ctx.region} and officers of the person's home jurisdiction`);
     }
     return (await entriesAbout(ctx.db, personId, last)).map((row) => ({
       ...row,

@@ -3,7 +3,7 @@ import { IMiddleware } from 'graphql-middleware';
 import { allow } from 'graphql-shield';
 import { maskAddress, maskIdNumber, maskName, maskPhone } from '../../auth/masking';
 import { personAccess, PersonAccess } from '../../auth/person-policy';
-import { authenticated, FEDERATION_RULES, forbidden, recordRule } from '../shared/permissions';
+import { authenticated, FEDERATION_RULES, forbidden, notShared, recordRule } from '../shared/permissions';
 import type { PersonnelContext } from './context';
 import type { Person } from './person-types';
 
@@ -35,14 +35,14 @@ export function accessTo(person: Person, ctx: PersonnelContext): PersonAccess {
 const seesRecord = recordRule((person: Person, _args, ctx: PersonnelContext) => {
   if (!ctx.actor) return forbidden('this needs a verified caller');
   const access = accessTo(person, ctx);
-  return access.basic ? true : forbidden(`Person ${person.id}: ${access.reason}`, { reason: 'NO_AGREEMENT' });
+  return access.basic ? true : notShared('Person', person.id, ctx.actor.jurisdiction);
 });
 
 const ownerOnly = recordRule((person: Person, _args, ctx: PersonnelContext, info: GraphQLResolveInfo) => {
   if (!ctx.actor) return forbidden('this needs a verified caller');
   return accessTo(person, ctx).insider
     ? true
-    : forbidden(`Person.${info.fieldName} is kept for officers of ${person.homeJurisdiction} only`, { reason: 'OWNER_ONLY' });
+    : forbidden(`Person.${info.fieldName} is kept for officers of the person's home jurisdiction only`, { reason: 'OWNER_ONLY' });
 });
 
 export const PERSONNEL_RULES = {

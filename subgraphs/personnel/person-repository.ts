@@ -62,6 +62,8 @@ export interface PersonFilter {
   category?: KeyPersonCategory | null;
   /** Jurisdiction code prefix of the home: "3304", "330421". */
   homeJurisdiction?: string | null;
+  /** Only homes under one of these prefixes: where the caller may read the values the filters test. */
+  homeWithin?: readonly string[] | null;
 }
 
 /**
@@ -76,6 +78,7 @@ export async function listPersons(db: Pool, filter: PersonFilter, limit: number,
     const where = new SqlFilter()
       .add('t.category = ?', filter.category)
       .add(exactHome ? 'p.home_jurisdiction = ?' : "p.home_jurisdiction LIKE ? || '%'", home)
+      .add('p.home_jurisdiction LIKE ANY(?::text[])', filter.homeWithin?.map((prefix) => `${prefix}%`))
       .add('(t.person_registered_at, t.person_id) < (?::timestamptz, ?::bigint)', after?.sortKey, after?.id);
     const { rows } = await db.query<PersonRow>(
       `SELECT ${COLUMNS.split(', ').map((column) => `p.${column}`).join(', ')}
@@ -89,6 +92,7 @@ export async function listPersons(db: Pool, filter: PersonFilter, limit: number,
   }
   const where = new SqlFilter()
     .add(exactHome ? 'home_jurisdiction = ?' : "home_jurisdiction LIKE ? || '%'", home)
+    .add('home_jurisdiction LIKE ANY(?::text[])', filter.homeWithin?.map((prefix) => `${prefix}%`))
     .add('(registered_at, id) < (?::timestamptz, ?::bigint)', after?.sortKey, after?.id);
   const { rows } = await db.query<PersonRow>(
     `SELECT ${COLUMNS} FROM personnel.persons ${where.where} ORDER BY registered_at DESC, id DESC LIMIT ${where.param(limit)}`,

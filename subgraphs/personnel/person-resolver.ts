@@ -3,6 +3,12 @@ import { badInput, hubError } from '../shared/errors';
 import { regionPage } from '../shared/pagination';
 import { ownLocalId } from '../shared/local-id';
 import { Access, OWNER_RULE } from '../shared/access';
+import { maskIdNumber } from '../../auth/masking';
+import { overlapsAny, personPrefixes } from '../../auth/person-policy';
+import { significantPrefix } from '../../auth/jurisdiction';
+import { requireActor } from '../shared/actor';
+import { forbidden } from '../shared/permissions';
+import { countIdNumberLookup } from './lookup-rate';
 import type { PersonnelContext } from './context';
 import { accessTo } from './person-permissions';
 import { Officer } from './officer-types';
@@ -12,10 +18,10 @@ import { KeyPersonCategory, Person, PersonConnection, PersonTag, PersonTagEvent,
 
 @InputType({ description: 'Narrows a list of persons; the filters combine with AND.' })
 export class PersonFilter {
-  @Field(() => KeyPersonCategory, { nullable: true, description: 'Only persons holding this key-person category.' })
+  @Field(() => KeyPersonCategory, { nullable: true, description: 'Only persons holding this key-person category. Owner-only like `Person.tags`: matches persons of your own jurisdiction only.' })
   category?: KeyPersonCategory | null;
 
-  @Field(() => String, { nullable: true, description: 'Home jurisdiction code or its leading digits ("3304", "330421").' })
+  @Field(() => String, { nullable: true, description: 'Home jurisdiction code or its leading digits ("3304", "330421"). Basic data like `Person.homeJurisdiction`: matches only persons whose home you may see; FORBIDDEN where you may see none.' })
   homeJurisdiction?: string | null;
 }
 
@@ -38,11 +44,24 @@ export class PersonResolver {
   async personByIdNumber(
     @Ctx() ctx: PersonnelContext,
     @Arg('region', () => String, { description: 'Home region to look in.' }) region: string,
-    @Arg('idNumber', () => String) idNumber: string,
+    @Arg('idNumber', () => String, { description: 'The full number. A lookup by it is a full read of it: the same right as seeing it unmasked.' }) idNumber: string,
   ) {
+    const actor = requireActor(ctx.actor);
     if (region !== ctx.region) throw badInput('region', `this instance serves region ${ctx.region}, not ${JSON.stringify(region)}`);
-    const person = await ctx.personByIdNumber.load(checkIdNumber(idNumber, 'idNumber'));
-    if (!person) throw hubError('NOT_FOUND', `No person with this id number is registered in region ${region}`, { region });
+    const number = checkIdNumber(idNumber, 'idNumber');
+    // Decided from the caller and the region alone, before anything is looked up: these say nothing of any record.
+    if (!actor.purpose) {
+      throw forbidden('personByIdNumber reads an ID number in full: state the purpose of use (header X-Purpose, for example "petition-handling")', { field: 'idNumber', reason: 'PURPOSE_REQUIRED' });
+    }
+    if (!overlapsAny(personPrefixes.personal(actor), significantPrefix(ctx.region))) {
+      throw forbidden(`idNumber: no sharing agreement opens the personal data of region ${ctx.region}'s residents to ${actor.jurisdiction}`, { field: 'idNumber', reason: 'NO_AGREEMENT' });
+    }
+    await countIdNumberLookup(ctx.region, actor.officerId);
+    const person = await ctx.personByIdNumber.load(number);
+    // Every lookup leaves a row, found or not: trying numbers shows in the owner's audit log.
+    ctx.audit.add('LOOKUP_BY_ID_NUMBER', person?.id ?? `idNumber:${maskIdNumber(number)}`, ['idNumber']);
+    // Not there and not yours to see answer alike, so the answer confirms no number.
+    if (!person || accessTo(person, ctx).personal !== 'FULL') throw hubError('NOT_FOUND', `No person with this id number is registered in region ${region}`, { region });
     return person;
   }
 
@@ -55,13 +74,23 @@ export class PersonResolver {
     @Arg('regions', () => [String], { nullable: true, description: 'Home regions to read; all when omitted.' }) regions: string[] | null,
     @Arg('filter', () => PersonFilter, { nullable: true }) filter: PersonFilter | null,
   ) {
+    const actor = requireActor(ctx.actor);
     if (filter?.homeJurisdiction && !/^\d{2,9}$/.test(filter.homeJurisdiction)) {
       throw badInput('filter.homeJurisdiction', 'must be a jurisdiction code or its leading digits, such as "3304"');
     }
+    // A filter tests a value, so it obeys that value's rule: it matches only records whose value the caller may read.
+    let homeWithin: readonly string[] | null = null;
+    if (filter?.homeJurisdiction) {
+      homeWithin = personPrefixes.basic(actor);
+      if (!overlapsAny(homeWithin, filter.homeJurisdiction)) {
+        throw forbidden(`filter.homeJurisdiction: no sharing agreement opens the persons of ${filter.homeJurisdiction} to ${actor.jurisdiction}`, { field: 'filter.homeJurisdiction' });
+      }
+    }
+    if (filter?.category) homeWithin = personPrefixes.owner(actor); // owner-only; within the basic prefixes too
     return regionPage(
       ctx.region,
       { first, after, regions },
-      (limit, position) => listPersons(ctx.db, filter ?? {}, limit, position),
+      (limit, position) => listPersons(ctx.db, { ...filter, homeWithin }, limit, position),
       personPosition,
       (row) => toPerson(ctx.region, row),
     );

@@ -21,13 +21,14 @@ export interface PetitionsContext extends RegionContext {
   warningsOfPetition: DataLoader<string, PetitionWarning[]>;
   petitionsOfPerson: DataLoader<PersonPageKey, PetitionRow[], string>;
   warningsOfPerson: DataLoader<PersonPageKey, WarningRow[], string>;
-  /** Jurisdiction prefixes whose warnings / petitions the caller may see. */
-  visible: { warnings: readonly string[]; petitions: readonly string[] };
+  /** Jurisdiction prefixes whose warnings / petitions (outline) / petitions' details the caller may see. */
+  visible: { warnings: readonly string[]; petitions: readonly string[]; petitionDetails: readonly string[] };
 }
 
 /** Agreements that open warnings, and petitions (their outline; details need PETITION_DETAILS). */
 export const WARNING_CATEGORIES = ['PETITION_WARNINGS'] as const;
 export const PETITION_CATEGORIES = ['PETITION_WARNINGS', 'PETITION_DETAILS'] as const;
+export const PETITION_DETAIL_CATEGORIES = ['PETITION_DETAILS'] as const;
 
 const pageKey = (key: PersonPageKey) => `${key.personId}|${key.limit}|${key.after?.sortKey ?? ''}|${key.after?.id ?? ''}`;
 
@@ -59,8 +60,12 @@ export function createPetitionsContext(base: RegionContext): PetitionsContext {
   const { db, region } = base;
   // What this caller may see, as jurisdiction prefixes (nothing without a verified caller).
   const visible = base.actor
-    ? { warnings: visiblePrefixes(base.actor, WARNING_CATEGORIES), petitions: visiblePrefixes(base.actor, PETITION_CATEGORIES) }
-    : { warnings: [], petitions: [] };
+    ? {
+        warnings: visiblePrefixes(base.actor, WARNING_CATEGORIES),
+        petitions: visiblePrefixes(base.actor, PETITION_CATEGORIES),
+        petitionDetails: visiblePrefixes(base.actor, PETITION_DETAIL_CATEGORIES),
+      }
+    : { warnings: [], petitions: [], petitionDetails: [] };
   return {
     ...base,
     warningById: new DataLoader(async (localIds) => (await findWarnings(db, localIds)).map((row) => row && toWarning(region, row))),
@@ -70,7 +75,8 @@ export function createPetitionsContext(base: RegionContext): PetitionsContext {
     warningsOfPetition: new DataLoader(async (localIds) =>
       (await listWarningsOfPetitions(db, localIds)).map((rows) => rows.map((row) => toWarning(region, row))),
     ),
-    petitionsOfPerson: personPageLoader((ids, limit, after) => listPetitionsOfPersons(db, ids, limit, after, visible.petitions)),
+    // Who brought a petition is one of its details (Petition.petitioners): the person's side of the link obeys the same rule.
+    petitionsOfPerson: personPageLoader((ids, limit, after) => listPetitionsOfPersons(db, ids, limit, after, visible.petitionDetails)),
     warningsOfPerson: personPageLoader((ids, limit, after) => listWarningsOfPersons(db, ids, limit, after, visible.warnings)),
     visible,
   };

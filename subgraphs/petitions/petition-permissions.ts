@@ -1,8 +1,8 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { allow } from 'graphql-shield';
 import { maySee } from '../../auth/record-policy';
-import { authenticated, FEDERATION_RULES, forbidden, recordRule } from '../shared/permissions';
-import { PETITION_CATEGORIES, PetitionsContext, WARNING_CATEGORIES } from './context';
+import { authenticated, FEDERATION_RULES, forbidden, notShared, recordRule } from '../shared/permissions';
+import { PETITION_CATEGORIES, PETITION_DETAIL_CATEGORIES, PetitionsContext, WARNING_CATEGORIES } from './context';
 import type { Petition, PetitionWarning } from './types';
 
 /**
@@ -18,19 +18,19 @@ import type { Petition, PetitionWarning } from './types';
 
 const warningVisible = recordRule((warning: PetitionWarning, _args, ctx: PetitionsContext) => {
   if (!ctx.actor) return forbidden('this needs a verified caller');
-  return maySee(ctx.actor, warning.raisedIn, WARNING_CATEGORIES) ? true : forbidden(`no sharing agreement opens the warnings of ${warning.raisedIn} to ${ctx.actor.jurisdiction}`);
+  return maySee(ctx.actor, warning.raisedIn, WARNING_CATEGORIES) ? true : notShared('Warning', warning.id, ctx.actor.jurisdiction);
 });
 
 const petitionVisible = recordRule((petition: Petition, _args, ctx: PetitionsContext) => {
   if (!ctx.actor) return forbidden('this needs a verified caller');
-  return maySee(ctx.actor, petition.registeredIn, PETITION_CATEGORIES) ? true : forbidden(`no sharing agreement opens the petitions of ${petition.registeredIn} to ${ctx.actor.jurisdiction}`);
+  return maySee(ctx.actor, petition.registeredIn, PETITION_CATEGORIES) ? true : notShared('Petition', petition.id, ctx.actor.jurisdiction);
 });
 
 const petitionDetails = recordRule((petition: Petition, _args, ctx: PetitionsContext, info: GraphQLResolveInfo) => {
   if (!ctx.actor) return forbidden('this needs a verified caller');
-  return maySee(ctx.actor, petition.registeredIn, ['PETITION_DETAILS'])
+  return maySee(ctx.actor, petition.registeredIn, PETITION_DETAIL_CATEGORIES)
     ? true
-    : forbidden(`Petition.${info.fieldName} is a detail: open to ${petition.registeredIn}, its city, and partners holding PETITION_DETAILS`, { reason: 'NO_DETAILS_AGREEMENT' });
+    : forbidden(`Petition.${info.fieldName} is a detail: open to the petition's jurisdiction, its city, and partners holding PETITION_DETAILS`, { reason: 'NO_DETAILS_AGREEMENT' });
 });
 
 const open = { id: authenticated, region: authenticated };

@@ -1,10 +1,11 @@
 import { Arg, Ctx, Directive, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
 import { badInput, hubError } from '../shared/errors';
+import { notShared } from '../shared/permissions';
 import { ownLocalId } from '../shared/local-id';
 import { regionPage } from '../shared/pagination';
 import { maySee } from '../../auth/record-policy';
 import { Access, PETITION_DETAILS_RULE } from '../shared/access';
-import { PETITION_CATEGORIES, PetitionsContext } from './context';
+import { PETITION_CATEGORIES, PetitionsContext, WARNING_CATEGORIES } from './context';
 import { daysLeft, PetitionStatus } from './lifecycle';
 import { listPetitions, petitionPosition, toPetition } from './petition-repository';
 import { Officer, Person, Petition, PetitionChannel, PetitionConnection, PetitionDeadline, PetitionEvent, PetitionWarning } from './types';
@@ -57,7 +58,7 @@ export class PetitionResolver {
     const petition = await ctx.petitionById.load(ownLocalId(ctx.region, id));
     if (!petition) throw hubError('NOT_FOUND', `No petition ${id}`, { id });
     if (!maySee(ctx.actor!, petition.registeredIn, PETITION_CATEGORIES)) {
-      throw hubError('FORBIDDEN', `no sharing agreement opens the petitions of ${petition.registeredIn} to ${ctx.actor!.jurisdiction}`, { id });
+      throw notShared('Petition', id, ctx.actor!.jurisdiction);
     }
     return petition;
   }
@@ -105,8 +106,9 @@ export class PetitionResolver {
     return ctx.petitionHistory.load(petition.localId);
   }
 
-  @FieldResolver(() => [PetitionWarning], { description: 'Warnings raised about this petition.' })
-  warnings(@Root() petition: Petition, @Ctx() ctx: PetitionsContext) {
-    return ctx.warningsOfPetition.load(petition.localId);
+  @FieldResolver(() => [PetitionWarning], { description: 'Warnings raised about this petition: those you may see (their jurisdiction, its city, or PETITION_WARNINGS).' })
+  async warnings(@Root() petition: Petition, @Ctx() ctx: PetitionsContext) {
+    // The link from the petition's end obeys the warning's rule, as `PetitionWarning.petition` does from the other.
+    return (await ctx.warningsOfPetition.load(petition.localId)).filter((warning) => maySee(ctx.actor!, warning.raisedIn, WARNING_CATEGORIES));
   }
 }

@@ -5,6 +5,7 @@ import { Access, PETITION_WORK_ROLES } from '../shared/access';
 import { requireActor } from '../shared/actor';
 import { inTransaction, isUniqueViolation } from '../shared/db';
 import { badInput, hubError } from '../shared/errors';
+import { notShared } from '../shared/permissions';
 import { regionPage } from '../shared/pagination';
 import { maySee } from '../../auth/record-policy';
 import { PetitionsContext, WARNING_CATEGORIES } from './context';
@@ -101,7 +102,7 @@ export class PetitionWarningResolver {
     const warning = await ctx.warningById.load(ownLocalId(ctx.region, id));
     if (!warning) throw hubError('NOT_FOUND', `No petition warning ${id}`, { id });
     if (!maySee(ctx.actor!, warning.raisedIn, WARNING_CATEGORIES)) {
-      throw hubError('FORBIDDEN', `no sharing agreement opens the warnings of ${warning.raisedIn} to ${ctx.actor!.jurisdiction}`, { id });
+      throw notShared('Warning', id, ctx.actor!.jurisdiction);
     }
     return warning;
   }
@@ -199,6 +200,8 @@ export class PetitionWarningResolver {
     const row = await inTransaction(ctx.db, async (client) => {
       const [current] = await findWarnings(client, [localId]);
       if (!current) throw hubError('NOT_FOUND', `No petition warning ${id}`, { id });
+      // A change answers with the record's state: it is for those who may see the record.
+      if (!maySee(actor, current.raised_in, WARNING_CATEGORIES)) throw notShared('Warning', id, actor.jurisdiction);
       const refused = refusal(current.status, current.level);
       if (refused) {
         // Two officers resolving (or escalating) at once: the loser hears it was just done.

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'DUPLICATE_INSPECTION'
   | 'FORBIDDEN'
   | 'UNAUTHENTICATED'
+  | 'RATE_LIMITED'
   | 'REGION_UNAVAILABLE';
 
 export function hubError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {

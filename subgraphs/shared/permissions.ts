@@ -16,6 +16,13 @@ import type { HubContext } from './context';
 export const forbidden = (message: string, extensions: Record<string, unknown> = {}) =>
   new GraphQLError(message, { extensions: { code: 'FORBIDDEN', ...extensions } });
 
+/**
+ * A record the caller may not see: the message names only what the caller already sent (the
+ * id, which carries its region) and their own jurisdiction, never a field of the record.
+ */
+export const notShared = (what: string, id: string, callerJurisdiction: string) =>
+  forbidden(`${what} ${id}: no sharing agreement opens it to ${callerJurisdiction}`, { reason: 'NO_AGREEMENT' });
+
 /** The caller is known: the gateway's signed context was verified (every request has one). */
 export const authenticated = rule({ cache: 'contextual' })((_parent, _args, ctx: HubContext) => (ctx.actor ? true : forbidden('this needs a verified caller')));
 

@@ -18,7 +18,7 @@ const toWarningKey = (region: string) => (row: WarningRow): PetitionWarning => (
  */
 @Resolver(() => Person)
 export class PersonDossierResolver {
-  @FieldResolver(() => PersonPetitionConnection, { nullable: true, description: 'Petitions the person brought, in every region in scope, newest first; null when the arguments are refused or no region answers.' })
+  @FieldResolver(() => PersonPetitionConnection, { nullable: true, description: 'Petitions the person brought, in every region in scope, newest first; only those whose petitioners you may see (a petition detail: its jurisdiction, its city, or PETITION_DETAILS). Null when the arguments are refused or no region answers.' })
   @Directive('@fanOut(sortKey: "registeredAt", descending: true)')
   async petitions(
     @Root() person: Person,
@@ -32,7 +32,7 @@ export class PersonDossierResolver {
     return toConnection(rows, size, petitionPosition, toPetitionKey(ctx.region));
   }
 
-  @FieldResolver(() => PersonPetitionWarningConnection, { nullable: true, description: 'Warnings about the person, raised in every region in scope, newest first; null when the arguments are refused or no region answers.' })
+  @FieldResolver(() => PersonPetitionWarningConnection, { nullable: true, description: 'Warnings about the person, raised in every region in scope, newest first; only those you may see (their jurisdiction, its city, or PETITION_WARNINGS). Null when the arguments are refused or no region answers.' })
   @Directive('@fanOut(sortKey: "raisedAt", descending: true)')
   async petitionWarnings(
     @Root() person: Person,
