@@ -31,11 +31,14 @@ fetches the records from their owners. The subgraph's resolver need return only 
 directive @crossRegion on FIELD_DEFINITION
 
 """
-Who may read or call this field: \`rule\` in words, decided by the owning subgraph per record;
-\`roles\`, when given, the roles of which a caller needs one — the gateway refuses, before
-planning, an operation selecting the field for a caller holding none of them.
+Who may read or call this field, or test the value of this argument or input field: \`rule\`
+names the owning subgraph's rule (its words end the description), decided there per record and
+on every filter and lookup of the value; \`roles\`, when given, the roles of which a caller needs
+one — the gateway refuses, before planning, an operation selecting the field for a caller holding
+none of them. On an object type (in a subgraph's own schema) it is the rule of each of the type's
+fields that names none.
 """
-directive @access(rule: String!, roles: [String!]) on FIELD_DEFINITION
+directive @access(rule: String!, roles: [String!]) on FIELD_DEFINITION | OBJECT | ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION
 `;
 
 export const SCHEMA_LINKS_SDL = `

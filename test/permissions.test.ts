@@ -1,10 +1,11 @@
 import { buildSchema, graphql, GraphQLSchema } from 'graphql';
 import type { IMiddleware } from 'graphql-middleware';
 import { rule } from 'graphql-shield';
-import { authenticated, forbidden, recordRule, withPermissions } from '../subgraphs/shared/permissions';
+import { authenticated, forbidden, recordRule, withShield } from '../subgraphs/shared/permissions';
 
 /**
- * The shield set-up every subgraph uses: a field no rule names is FORBIDDEN (deny by default),
+ * The shield set-up every subgraph uses (with a rule tree given here; test/access-schema.test.ts
+ * derives one from `@access`): a field no rule names is FORBIDDEN (deny by default),
  * resolver errors pass through with their own code, and a per-record rule is asked for every
  * record (no answer cached across records).
  */
@@ -22,7 +23,7 @@ function schemaWith(rules: object, ...middlewares: IMiddleware[]): GraphQLSchema
   query.getFields().broken.resolve = () => {
     throw forbidden('the resolver said no', { reason: 'OWN' });
   };
-  return withPermissions(schema, rules as never, ...middlewares);
+  return withShield(schema, rules as never, ...middlewares);
 }
 
 const ctx = { actor: { officerId: '330400:1' } };

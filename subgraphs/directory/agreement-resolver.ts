@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { contains } from '../../auth/jurisdiction';
 import { Access } from '../shared/access';
+import { AGREEMENT_ADMINISTRATION } from './directory-access-rules';
 import { requireActor } from '../shared/actor';
 import { badInput, hubError } from '../shared/errors';
 import { checkPageSize, decodeCursor, toConnection } from '../shared/pagination';
@@ -68,7 +69,7 @@ export class SharingAgreementResolver {
   }
 
   @Mutation(() => SharingAgreement, { description: 'Signs a sharing agreement (agreements administrators). In force for new requests within seconds.' })
-  @Access('For agreements administrators of one of the parties.', ['AGREEMENT_ADMIN'])
+  @Access(AGREEMENT_ADMINISTRATION)
   async createSharingAgreement(@Ctx() ctx: DirectoryContext, @Arg('input', () => CreateSharingAgreementInput) input: CreateSharingAgreementInput) {
     const actor = requireAdminFor(ctx, [input.provider, input.recipient]);
     const title = input.title.trim();
@@ -90,7 +91,7 @@ export class SharingAgreementResolver {
   }
 
   @Mutation(() => SharingAgreement, { description: 'Revokes an agreement (agreements administrators). New requests stop seeing what it opened within seconds.' })
-  @Access('For agreements administrators of one of the parties.', ['AGREEMENT_ADMIN'])
+  @Access(AGREEMENT_ADMINISTRATION)
   async revokeSharingAgreement(@Ctx() ctx: DirectoryContext, @Arg('id', () => ID) id: string, @Arg('reason', () => String) reason: string) {
     if (!/^[1-9]\d{0,17}$/.test(id)) throw badInput('id', 'is not an agreement id');
     const existing = await findAgreement(ctx.db, id);

@@ -4,7 +4,7 @@ import type { SubgraphModule } from '../shared/subgraph-module';
 import { createDirectoryContext, DirectoryContext } from './context';
 import { SharingAgreementResolver } from './agreement-resolver';
 import { JurisdictionResolver, RegionResolver } from './directory-resolver';
-import { DIRECTORY_RULES } from './directory-permissions';
+import { DIRECTORY_ACCESS } from './directory-access-rules';
 import { seedDirectory } from './seed';
 import { withPermissions } from '../shared/permissions';
 
@@ -21,8 +21,9 @@ export const directorySubgraph: SubgraphModule = {
             __resolveReference: (reference: { code: string }, ctx: DirectoryContext) => ctx.jurisdictionByCode.load(reference.code),
           },
         },
+        DIRECTORY_ACCESS,
       ),
-      DIRECTORY_RULES,
+      DIRECTORY_ACCESS,
     ),
   createContext: createDirectoryContext,
   seed: seedDirectory,

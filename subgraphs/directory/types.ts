@@ -1,4 +1,5 @@
 import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Access, OPEN } from '../shared/access';
 
 export enum JurisdictionLevel {
   PROVINCE = 'PROVINCE',
@@ -10,6 +11,7 @@ registerEnumType(JurisdictionLevel, { name: 'JurisdictionLevel' });
 
 @ObjectType({ description: 'An administrative division (GB/T 2260 code). Codes nest by prefix: 33 ⊃ 3304 ⊃ 330421.' })
 @Directive('@key(fields: "code")')
+@Access(OPEN) // reference data
 export class Jurisdiction {
   @Field(() => String)
   code!: string;

@@ -10,7 +10,7 @@ import { startRelay } from './relay';
 import { seedEnforcement } from './seed';
 import { TaskMutations } from './task-mutations';
 import { TaskResolver } from './task-resolver';
-import { ENFORCEMENT_RULES } from './enforcement-permissions';
+import { ENFORCEMENT_ACCESS } from './enforcement-access-rules';
 import { withPermissions } from '../shared/permissions';
 
 
@@ -36,7 +36,7 @@ export const enforcementSubgraph: SubgraphModule = {
   migrationsFolder: repoPath('subgraphs', 'enforcement', 'migrations'),
   buildSchema: async () => {
     const resolvers = [InspectionResolver, InspectionMutations, ParticipantResolver, TaskResolver, TaskMutations] as const;
-    return withPermissions(await buildFederatedSchema({ resolvers }, referenceResolvers), ENFORCEMENT_RULES);
+    return withPermissions(await buildFederatedSchema({ resolvers }, referenceResolvers, ENFORCEMENT_ACCESS), ENFORCEMENT_ACCESS);
   },
   createContext: createEnforcementContext,
   // Deliveries and status reports that could not be sent when their change committed.

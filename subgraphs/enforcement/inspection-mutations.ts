@@ -2,7 +2,8 @@ import type { PoolClient } from 'pg';
 import { Arg, Ctx, Directive, ID, Mutation, Resolver } from 'type-graphql';
 import { toGlobalId } from '../../auth/global-id';
 import { agencyDutyProblem } from '../../auth/duties';
-import { Access, ENFORCEMENT_WORK_ROLES } from '../shared/access';
+import { Access } from '../shared/access';
+import { JOINING_AGENCY_WORK, LEAD_AGENCY_WORK } from './enforcement-access-rules';
 import { requireActor } from '../shared/actor';
 import { inTransaction, isUniqueViolation } from '../shared/db';
 import { badInput, hubError } from '../shared/errors';
@@ -58,7 +59,7 @@ function duty(problem: string | undefined, officer: string): void {
 export class InspectionMutations {
   @Mutation(() => Inspection, { description: '智能预警: opens an inspection of a target. Refused with DUPLICATE_INSPECTION while another, not yet evaluated, covers the same target in an overlapping period.' })
   @Directive('@routeBy(argument: "input.region")')
-  @Access('For officers of the lead agency in the lead region.', ENFORCEMENT_WORK_ROLES)
+  @Access(LEAD_AGENCY_WORK)
   async createInspection(@Ctx() ctx: EnforcementContext, @Arg('input', () => CreateInspectionInput) input: CreateInspectionInput): Promise<Inspection> {
     const actor = requireActor(ctx.actor);
     duty(agencyDutyProblem(actor, ctx.region, input.leadAgency, 'opening an inspection'), actor.officerId);
@@ -80,7 +81,7 @@ export class InspectionMutations {
 
   @Mutation(() => Inspection, { description: '计划生成: fixes the plan and who takes part.' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For officers of the lead agency in the lead region.', ENFORCEMENT_WORK_ROLES)
+  @Access(LEAD_AGENCY_WORK)
   planInspection(
     @Ctx() ctx: EnforcementContext,
     @Arg('id', () => ID) id: string,
@@ -100,7 +101,7 @@ export class InspectionMutations {
 
   @Mutation(() => Inspection, { description: "任务派发: sends every participant its task, kept in the participant's region." })
   @Directive('@routeBy(argument: "id")')
-  @Access('For officers of the lead agency in the lead region.', ENFORCEMENT_WORK_ROLES)
+  @Access(LEAD_AGENCY_WORK)
   dispatchInspection(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note: string | null): Promise<Inspection> {
     return this.takeStep(ctx, id, InspectionStep.DISPATCH, checkNote(note), async (client, current, officerId) => {
       const participants = await markDispatching(client, current.id);
@@ -110,14 +111,14 @@ export class InspectionMutations {
 
   @Mutation(() => Inspection, { description: '执法检查: the joint visit to the target begins; participants record findings on their tasks.' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For officers of the lead agency in the lead region.', ENFORCEMENT_WORK_ROLES)
+  @Access(LEAD_AGENCY_WORK)
   startInspection(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note: string | null): Promise<Inspection> {
     return this.takeStep(ctx, id, InspectionStep.INSPECT, checkNote(note));
   }
 
   @Mutation(() => Inspection, { description: "评价反馈: records the evaluation; only once every participant's task is complete." })
   @Directive('@routeBy(argument: "id")')
-  @Access('For officers of the lead agency in the lead region.', ENFORCEMENT_WORK_ROLES)
+  @Access(LEAD_AGENCY_WORK)
   evaluateInspection(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string, @Arg('input', () => EvaluateInspectionInput) input: EvaluateInspectionInput): Promise<Inspection> {
     const evaluation = checkEvaluation(input);
     return this.takeStep(ctx, id, InspectionStep.EVALUATE, null, async (client, current, officerId) => {
@@ -136,7 +137,7 @@ export class InspectionMutations {
 
   @Mutation(() => Inspection, { description: 'Joins an agency to an inspection of its target already under way ("enter the door once"); after dispatch its task is sent at once.' })
   @Directive('@routeBy(argument: "input.inspectionId")')
-  @Access('For officers of the joining agency, in its own region.', ENFORCEMENT_WORK_ROLES)
+  @Access(JOINING_AGENCY_WORK)
   async joinInspection(@Ctx() ctx: EnforcementContext, @Arg('input', () => JoinInspectionInput) input: JoinInspectionInput): Promise<Inspection> {
     const actor = requireActor(ctx.actor);
     const localId = ownLocalId(ctx.region, input.inspectionId, 'input.inspectionId');

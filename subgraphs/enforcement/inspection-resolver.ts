@@ -4,7 +4,7 @@ import { notShared } from '../shared/permissions';
 import { regionPage } from '../shared/pagination';
 import { maySee, visiblePrefixes } from '../../auth/record-policy';
 import type { EnforcementContext } from './context';
-import { INSPECTION_CATEGORIES } from './enforcement-permissions';
+import { INSPECTION_CATEGORIES } from './enforcement-access-rules';
 import { ownLocalId } from '../shared/local-id';
 import { inspectionPosition, listInspections, toInspection } from './inspection-repository';
 import { Inspection, InspectionConnection, InspectionParticipant, InspectionStep, InspectionStepEntry } from './inspection-types';

@@ -1,4 +1,6 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Access, OPEN } from '../shared/access';
+import { INSPECTION } from './enforcement-access-rules';
 import { AgencyKind } from '../shared/agency';
 import { connectionOf } from '../shared/pagination';
 import { InspectionStep, ParticipantTaskStatus } from './inspection-flow';
@@ -106,11 +108,13 @@ export class InspectionEvaluation {
 
 @ObjectType({ description: 'A joint inspection (综合查一次): one visit to a target by several agencies, possibly of several regions; kept in the lead region.' })
 @Directive('@key(fields: "id")')
+@Access(INSPECTION) // every field that names no rule of its own
 export class Inspection {
   @Field(() => ID, { description: 'Global id: lead region code, colon, local id.' })
   id!: string;
 
   @Field(() => String, { description: 'Code of the region that owns this record (the lead region).' })
+  @Access(OPEN)
   region!: string;
 
   localId!: string;
@@ -138,6 +142,7 @@ export class Inspection {
   leadOfficer!: Officer | null;
 
   @Field(() => Date, { description: 'Start of the planned period: the order of `inspections`.' })
+  @Access(OPEN)
   plannedAt!: Date;
 
   @Field(() => Date, { description: 'End of the planned period (exclusive).' })

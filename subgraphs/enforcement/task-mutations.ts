@@ -3,7 +3,8 @@ import { Arg, Ctx, Directive, Field, ID, InputType, Mutation, Resolver } from 't
 import { parseGlobalId } from '../../auth/global-id';
 import { contains, isJurisdictionCode } from '../../auth/jurisdiction';
 import { agencyDutyProblem } from '../../auth/duties';
-import { Access, ENFORCEMENT_WORK_ROLES } from '../shared/access';
+import { Access } from '../shared/access';
+import { HUB_DELIVERY, TASK_AGENCY_WORK } from './enforcement-access-rules';
 import { requireActor } from '../shared/actor';
 import { AgencyKind } from '../shared/agency';
 import { inTransaction } from '../shared/db';
@@ -107,7 +108,7 @@ function requireHubService(ctx: EnforcementContext) {
 export class TaskMutations {
   @Mutation(() => InspectionTask, { description: 'Accepts a task (接收任务); of two officers accepting at once, the second gets CONFLICT.' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For officers of the task\'s agency in its region.', ENFORCEMENT_WORK_ROLES)
+  @Access(TASK_AGENCY_WORK)
   acceptInspectionTask(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string): Promise<InspectionTask> {
     return this.act(ctx, id, 'id', 'accept', (client, task, officerId) =>
       updateTask(client, task.id, TaskStatus.PENDING, TaskStatus.ACCEPTED, { accepted_by: officerId, accepted_at: new Date() }),
@@ -116,7 +117,7 @@ export class TaskMutations {
 
   @Mutation(() => InspectionTask, { description: 'Records a finding (检查发现) on an accepted task.' })
   @Directive('@routeBy(argument: "input.taskId")')
-  @Access('For officers of the task\'s agency in its region.', ENFORCEMENT_WORK_ROLES)
+  @Access(TASK_AGENCY_WORK)
   recordInspectionFinding(@Ctx() ctx: EnforcementContext, @Arg('input', () => RecordFindingInput) input: RecordFindingInput): Promise<InspectionTask> {
     const description = checkNote(input.description, 'input.description');
     if (!description) throw badInput('input.description', 'must not be empty');
@@ -128,7 +129,7 @@ export class TaskMutations {
 
   @Mutation(() => InspectionTask, { description: 'Completes an accepted task with its conclusion; the lead region can evaluate once every task is complete.' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For officers of the task\'s agency in its region.', ENFORCEMENT_WORK_ROLES)
+  @Access(TASK_AGENCY_WORK)
   completeInspectionTask(
     @Ctx() ctx: EnforcementContext,
     @Arg('id', () => ID) id: string,
@@ -142,7 +143,7 @@ export class TaskMutations {
 
   @Mutation(() => InspectionTask, { description: 'Hub-internal: stores a task delivered by the lead region, once however often it is delivered.' })
   @Directive('@routeBy(argument: "input.region")')
-  @Access('Hub-internal: sent between regions by the outbox relay.', ['SERVICE'])
+  @Access(HUB_DELIVERY)
   async receiveInspectionTask(@Ctx() ctx: EnforcementContext, @Arg('input', () => ReceiveInspectionTaskInput) input: ReceiveInspectionTaskInput): Promise<InspectionTask> {
     const actor = requireHubService(ctx);
     if (input.dispatchedBy && !parseGlobalId(input.dispatchedBy)) throw badInput('input.dispatchedBy', 'must be an officer id');
@@ -159,7 +160,7 @@ export class TaskMutations {
 
   @Mutation(() => Boolean, { description: "Hub-internal: updates the lead region's mirror of a participant's task; reports arriving late or twice never move it back." })
   @Directive('@routeBy(argument: "input.inspectionId")')
-  @Access('Hub-internal: sent between regions by the outbox relay.', ['SERVICE'])
+  @Access(HUB_DELIVERY)
   async reportInspectionTaskStatus(@Ctx() ctx: EnforcementContext, @Arg('input', () => InspectionTaskReportInput) input: InspectionTaskReportInput): Promise<boolean> {
     requireHubService(ctx);
     const inspectionId = ownLocalId(ctx.region, input.inspectionId, 'input.inspectionId');

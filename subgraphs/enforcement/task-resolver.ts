@@ -5,7 +5,7 @@ import { badInput, hubError } from '../shared/errors';
 import { regionPage } from '../shared/pagination';
 import { visiblePrefixes } from '../../auth/record-policy';
 import type { EnforcementContext } from './context';
-import { INSPECTION_CATEGORIES } from './enforcement-permissions';
+import { INSPECTION_CATEGORIES } from './enforcement-access-rules';
 import { ownLocalId } from '../shared/local-id';
 import { Inspection } from './inspection-types';
 import { InspectionScenario } from './scenario-types';

@@ -1,4 +1,6 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Access, OPEN } from '../shared/access';
+import { INSPECTION_TASK } from './enforcement-access-rules';
 import { AgencyKind } from '../shared/agency';
 import { connectionOf } from '../shared/pagination';
 import { TaskStatus } from './inspection-flow';
@@ -32,11 +34,13 @@ export class TaskFinding {
 
 @ObjectType({ description: "A participant's task in a joint inspection (检查任务), kept in the participant's own region." })
 @Directive('@key(fields: "id")')
+@Access(INSPECTION_TASK) // every field that names no rule of its own
 export class InspectionTask {
   @Field(() => ID, { description: "Global id: the participant's region code, colon, local id." })
   id!: string;
 
   @Field(() => String, { description: 'Code of the region that owns this record (the participant region).' })
+  @Access(OPEN)
   region!: string;
 
   localId!: string;
@@ -69,6 +73,7 @@ export class InspectionTask {
   targetAddress!: string;
 
   @Field(() => Date, { description: 'Start of the planned period: the order of `inspectionTasks`.' })
+  @Access(OPEN)
   plannedAt!: Date;
 
   @Field(() => Date)

@@ -7,6 +7,7 @@ import { entriesAbout, readChain } from '../shared/audit-log';
 import { badInput, hubError } from '../shared/errors';
 import type { PersonnelContext } from './context';
 import { accessTo } from './person-permissions';
+import { AUDIT_TRAIL, AUDITORS } from './person-access-rules';
 import { Officer } from './officer-types';
 
 @ObjectType({ description: 'One row of a region\'s audit log (审计日志): who read or changed what, why, when.' })
@@ -66,7 +67,7 @@ const isAuditor = (roles: string[]) => roles.includes('AUDITOR');
 export class AuditResolver {
   @Query(() => [AuditEntry], { description: 'Who read or changed a person\'s record, newest first. For auditors of the region and officers of the person\'s home jurisdiction.' })
   @Directive('@routeBy(argument: "personId")')
-  @Access('For auditors of the person\'s region and officers of the person\'s home jurisdiction.')
+  @Access(AUDIT_TRAIL)
   async auditTrail(@Ctx() ctx: PersonnelContext, @Arg('personId', () => ID) personId: string, @Arg('last', () => Int, { defaultValue: 50 }) last: number) {
     const actor = requireActor(ctx.actor);
     const parts = parseGlobalId(personId);
@@ -88,7 +89,7 @@ export class AuditResolver {
 
   @Query(() => AuditVerification, { description: 'Checks the region\'s audit hash chain (auditors of the region).' })
   @Directive('@routeBy(argument: "region")')
-  @Access('For auditors of the region.', ['AUDITOR'])
+  @Access(AUDITORS)
   async auditVerification(@Ctx() ctx: PersonnelContext, @Arg('region', () => String) region: string): Promise<AuditVerification> {
     const actor = requireActor(ctx.actor);
     if (region !== ctx.region) throw badInput('region', `this instance serves region ${ctx.region}, not ${region}`);

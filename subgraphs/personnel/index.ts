@@ -8,7 +8,8 @@ import { OfficerMutations } from './officer-mutations';
 import { OfficerResolver } from './officer-resolver';
 import { PersonMutations } from './person-mutations';
 import { PersonResolver } from './person-resolver';
-import { PERSONNEL_RULES, personMasking } from './person-permissions';
+import { personMasking } from './person-permissions';
+import { PERSON_PERSONAL, PERSONNEL_ACCESS } from './person-access-rules';
 import { seedPersonnel } from './seed';
 import { withPermissions } from '../shared/permissions';
 
@@ -16,9 +17,8 @@ export const personnelSubgraph: SubgraphModule = {
   name: 'personnel',
   regional: true,
   migrationsFolder: repoPath('subgraphs', 'personnel', 'migrations'),
-  buildSchema: async () =>
-    withPermissions(
-      await buildFederatedSchema(
+  buildSchema: async () => {
+    const schema = await buildFederatedSchema(
       { resolvers: [PersonResolver, PersonMutations, OfficerResolver, OfficerMutations, AuditResolver] },
       {
         // Through loaders: an `_entities` request for 1 or 50 references costs one statement.
@@ -35,10 +35,10 @@ export const personnelSubgraph: SubgraphModule = {
           },
         },
       },
-      ),
-      PERSONNEL_RULES,
-      personMasking,
-    ),
+      PERSONNEL_ACCESS,
+    );
+    return withPermissions(schema, PERSONNEL_ACCESS, personMasking(schema, PERSON_PERSONAL.name));
+  },
   createContext: createPersonnelContext,
   seed: seedPersonnel,
 };

@@ -1,4 +1,5 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Access, OPEN } from '../shared/access';
 import { AgencyKind } from '../shared/agency';
 import { connectionOf } from '../shared/pagination';
 import { OfficerRole } from './officer-role';
@@ -19,6 +20,7 @@ registerEnumType(OfficerRole, {
 
 @ObjectType({ description: 'An officer (工作人员) of a government agency, owned by the region of the agency.' })
 @Directive('@key(fields: "id")')
+@Access(OPEN) // officers act in the open
 export class Officer {
   @Field(() => ID, { description: 'Global id: region code, colon, local id.' })
   id!: string;

@@ -1,23 +1,17 @@
-import type { GraphQLResolveInfo } from 'graphql';
+import { GraphQLResolveInfo, GraphQLSchema, isObjectType } from 'graphql';
 import { IMiddleware } from 'graphql-middleware';
-import { allow } from 'graphql-shield';
 import { maskAddress, maskIdNumber, maskName, maskPhone } from '../../auth/masking';
 import { personAccess, PersonAccess } from '../../auth/person-policy';
-import { authenticated, FEDERATION_RULES, forbidden, notShared, recordRule } from '../shared/permissions';
+import { accessRuleNameAt } from '../shared/access-schema';
 import type { PersonnelContext } from './context';
 import type { Person } from './person-types';
 
 /**
- * The personnel subgraph's field rules (see auth/person-policy.ts for the policy itself).
- *
- *   open to every caller     Person.id, region, registeredAt (the list's sort key), dataAccess
- *   basic (partners too)     gender, homeJurisdiction, homeJurisdictionName
- *   personal (masked unless  name 张*, idNumber 330421********1234, birthDate 1990-**-**,
- *     full access)           phone 138****5678, address down to the county
- *   owner-only               tags, tagHistory, registeredBy
- *
- * A field the caller may not see at all is null with FORBIDDEN at its path; masking is not an
- * error. Officers' records are open to every verified caller (they act in the open).
+ * A caller's access to a person's record (auth/person-policy.ts), decided once per request and
+ * record, and the masking of personal data. Which fields are personal is said by their
+ * `@access(rule: "PERSON_PERSONAL")` (person-access-rules.ts); here is only how each is masked:
+ * name 张*, idNumber 330421********1234, birthDate 1990-**-**, phone 138****5678, address down to
+ * the county.
  */
 
 const accessCache = new WeakMap<object, WeakMap<object, PersonAccess>>();
@@ -32,37 +26,6 @@ export function accessTo(person: Person, ctx: PersonnelContext): PersonAccess {
   return access;
 }
 
-const seesRecord = recordRule((person: Person, _args, ctx: PersonnelContext) => {
-  if (!ctx.actor) return forbidden('this needs a verified caller');
-  const access = accessTo(person, ctx);
-  return access.basic ? true : notShared('Person', person.id, ctx.actor.jurisdiction);
-});
-
-const ownerOnly = recordRule((person: Person, _args, ctx: PersonnelContext, info: GraphQLResolveInfo) => {
-  if (!ctx.actor) return forbidden('this needs a verified caller');
-  return accessTo(person, ctx).insider
-    ? true
-    : forbidden(`Person.${info.fieldName} is kept for officers of the person's home jurisdiction only`, { reason: 'OWNER_ONLY' });
-});
-
-export const PERSONNEL_RULES = {
-  ...FEDERATION_RULES,
-  Query: { ...FEDERATION_RULES.Query, '*': authenticated },
-  Mutation: { '*': authenticated },
-  Person: { '*': seesRecord, id: authenticated, region: authenticated, registeredAt: authenticated, dataAccess: authenticated, tags: ownerOnly, tagHistory: ownerOnly, registeredBy: ownerOnly },
-  PersonDataAccess: allow,
-  PersonTag: authenticated,
-  PersonTagEvent: authenticated,
-  PersonConnection: authenticated,
-  PersonEdge: authenticated,
-  Officer: authenticated,
-  OfficerConnection: authenticated,
-  OfficerEdge: authenticated,
-  PageInfo: authenticated,
-  AuditEntry: authenticated,
-  AuditVerification: authenticated,
-};
-
 const MASKS: Record<string, (value: string) => string> = {
   name: maskName,
   idNumber: maskIdNumber,
@@ -71,22 +34,32 @@ const MASKS: Record<string, (value: string) => string> = {
   birthDate: (value) => `${value.slice(0, 4)}-**-**`,
 };
 
-/** Personal fields come back masked unless this caller has full access to this record. */
-export const personMasking: IMiddleware = {
-  Person: Object.fromEntries(
-    Object.entries(MASKS).map(([field, mask]) => [
-      field,
-      (resolve: (...args: unknown[]) => unknown, person: Person, args: unknown, ctx: PersonnelContext, info: GraphQLResolveInfo) => {
-        const shown = (value: unknown) => {
-          if (typeof value !== 'string' || !ctx.actor) return value;
-          if (accessTo(person, ctx).personal !== 'FULL') return mask(value);
-          ctx.audit.add('READ', person.id, [field]); // shown in full: it goes into the region's audit log
-          return value;
-        };
-        // Synchronous when the resolver is (these are plain properties): no promise per field and record.
-        const value = resolve(person, args, ctx, info);
-        return typeof (value as PromiseLike<unknown> | null)?.then === 'function' ? (value as PromiseLike<unknown>).then(shown) : shown(value);
-      },
-    ]),
-  ),
-};
+/** Personal fields (those `@access` gives PERSON_PERSONAL) come back masked unless this caller has full access to this record. */
+export function personMasking(schema: GraphQLSchema, personalRule: string): IMiddleware {
+  const person = schema.getType('Person');
+  if (!isObjectType(person)) throw new Error('the personnel schema has no Person type');
+  const personal = Object.keys(person.getFields()).filter((field) => accessRuleNameAt(schema, `Person.${field}`) === personalRule);
+  const missing = personal.filter((field) => !MASKS[field]);
+  if (missing.length) throw new Error(`Person.${missing.join(', Person.')}: personal data without a mask; add one to MASKS`);
+  return {
+    Person: Object.fromEntries(
+      personal.map((field) => {
+        const mask = MASKS[field];
+        return [
+          field,
+          (resolve: (...args: unknown[]) => unknown, record: Person, args: unknown, ctx: PersonnelContext, info: GraphQLResolveInfo) => {
+            const shown = (value: unknown) => {
+              if (typeof value !== 'string' || !ctx.actor) return value;
+              if (accessTo(record, ctx).personal !== 'FULL') return mask(value);
+              ctx.audit.add('READ', record.id, [field]); // shown in full: it goes into the region's audit log
+              return value;
+            };
+            // Synchronous when the resolver is (these are plain properties): no promise per field and record.
+            const value = resolve(record, args, ctx, info);
+            return typeof (value as PromiseLike<unknown> | null)?.then === 'function' ? (value as PromiseLike<unknown>).then(shown) : shown(value);
+          },
+        ];
+      }),
+    ),
+  };
+}

@@ -1,5 +1,6 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { Access, BASIC_RULE, PERSONAL_RULE } from '../shared/access';
+import { Access, OPEN } from '../shared/access';
+import { PERSON_BASIC, PERSON_PERSONAL } from './person-access-rules';
 import { connectionOf } from '../shared/pagination';
 import { KeyPersonCategory } from './key-person-category';
 import { Officer } from './officer-types';
@@ -98,48 +99,51 @@ export class PersonTagEvent {
 
 @ObjectType({ description: 'A person, owned by the region of their household registration (户籍地).' })
 @Directive('@key(fields: "id")')
+@Access(PERSON_BASIC) // every field that names no rule of its own
 export class Person {
   @Field(() => ID, { description: 'Global id: home region code, colon, local id.' })
   id!: string;
 
   @Field(() => String, { description: 'Code of the region that owns this record (the home region).' })
+  @Access(OPEN)
   region!: string;
 
   @Field(() => String, { nullable: true, description: 'Full name (姓名). Personal data: masked (张*) without full access, FORBIDDEN without an agreement.' })
-  @Access(PERSONAL_RULE)
+  @Access(PERSON_PERSONAL)
   name!: string;
 
   @Field(() => String, { nullable: true, description: 'Resident identity number (公民身份号码, GB 11643), 18 characters. Personal data: masked (330421********1234) without full access.' })
-  @Access(PERSONAL_RULE)
+  @Access(PERSON_PERSONAL)
   idNumber!: string;
 
   @Field(() => Gender, { nullable: true, description: 'Derived from the resident id number (17th digit). Basic data: partners with an agreement see it.' })
-  @Access(BASIC_RULE)
+  @Access(PERSON_BASIC)
   gender!: Gender;
 
   @Field(() => String, { nullable: true, description: 'Birth date (出生日期), YYYY-MM-DD, derived from the resident id number. Personal data: masked to the year (1990-**-**).' })
-  @Access(PERSONAL_RULE)
+  @Access(PERSON_PERSONAL)
   birthDate!: string;
 
   @Field(() => String, {
     nullable: true,
     description: 'Telephone (联系电话): a mobile number such as 13812345678 or a landline such as 0573-82345678. Personal data: masked (138****5678).',
   })
-  @Access(PERSONAL_RULE)
+  @Access(PERSON_PERSONAL)
   phone!: string | null;
 
   @Field(() => String, { nullable: true, description: 'Residential address (住址). Personal data: masked down to the county.' })
-  @Access(PERSONAL_RULE)
+  @Access(PERSON_PERSONAL)
   address!: string | null;
 
   @Field(() => String, { nullable: true, description: 'County-level (or street-level) jurisdiction of household registration (户籍所在地). Basic data.' })
-  @Access(BASIC_RULE)
+  @Access(PERSON_BASIC)
   homeJurisdiction!: string;
 
   @Field(() => String, { nullable: true, description: 'Name of the home jurisdiction\'s county, such as 嘉善县.' })
   homeJurisdictionName!: string | null;
 
-  @Field(() => Date, { description: 'When the record was registered in the hub; the order of `persons`. Open to every caller.' })
+  @Field(() => Date, { description: 'When the record was registered in the hub; the order of `persons`.' })
+  @Access(OPEN)
   registeredAt!: Date;
 
   /** Local ids, for the loaders behind `tags`, `tagHistory` and `registeredBy`. */

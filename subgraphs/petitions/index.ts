@@ -8,7 +8,7 @@ import { PetitionResolver } from './petition-resolver';
 import { seedPetitions } from './seed';
 import { PetitionWarningResolver } from './warning-resolver';
 import { startDeadlineSweeper } from './warning-rules';
-import { PETITIONS_RULES } from './petition-permissions';
+import { PETITIONS_ACCESS } from './petition-access-rules';
 import { withPermissions } from '../shared/permissions';
 
 
@@ -34,8 +34,9 @@ export const petitionsSubgraph: SubgraphModule = {
           },
         },
       },
+      PETITIONS_ACCESS,
       ),
-      PETITIONS_RULES,
+      PETITIONS_ACCESS,
     ),
   createContext: createPetitionsContext,
   startBackground: (context, { intervalMs }) => startDeadlineSweeper(context.db, intervalMs),

@@ -1,7 +1,8 @@
 import { Arg, Ctx, Directive, Field, ID, InputType, Int, Mutation, Resolver } from 'type-graphql';
 import { parseGlobalId } from '../../auth/global-id';
 import { petitionDutyProblem } from '../../auth/duties';
-import { Access, PETITION_WORK_ROLES } from '../shared/access';
+import { Access } from '../shared/access';
+import { PETITION_WORK } from './petition-access-rules';
 import { requireActor } from '../shared/actor';
 import { AgencyKind } from '../shared/agency';
 import { inTransaction } from '../shared/db';
@@ -169,7 +170,7 @@ const required = (field: string, value: string, limit = LIMITS.note) => {
 export class PetitionMutations {
   @Mutation(() => Petition, { description: 'Registers a petition (登记); raises cross-region, group-visit and repeat warnings as their rules say.' })
   @Directive('@routeBy(argument: "input.region")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access(PETITION_WORK)
   async registerPetition(@Ctx() ctx: PetitionsContext, @Arg('input', () => RegisterPetitionInput) input: RegisterPetitionInput) {
     if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
     const actor = petitionOfficer(ctx);
@@ -197,7 +198,7 @@ export class PetitionMutations {
 
   @Mutation(() => Petition, { description: 'Forwards or assigns it to a handling agency (转送/交办).' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access(PETITION_WORK)
   assignPetition(
     @Ctx() ctx: PetitionsContext,
     @idArg() id: string,
@@ -212,28 +213,28 @@ export class PetitionMutations {
 
   @Mutation(() => Petition, { description: 'Declines to accept it (不予受理), with the reason given to the petitioner.' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access(PETITION_WORK)
   declinePetition(@Ctx() ctx: PetitionsContext, @idArg() id: string, @Arg('reason', () => String) reason: string, @versionArg() expectedVersion: number | null) {
     return takeStep(ctx, id, 'decline', { expectedVersion, change: { outcome: required('reason', reason) } });
   }
 
   @Mutation(() => Petition, { description: 'Accepts it (受理): the 60-day handling limit starts.' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access(PETITION_WORK)
   acceptPetition(@Ctx() ctx: PetitionsContext, @idArg() id: string, @noteArg() note: string | null, @versionArg() expectedVersion: number | null) {
     return takeStep(ctx, id, 'accept', { note, expectedVersion });
   }
 
   @Mutation(() => Petition, { description: 'Starts handling it (办理).' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access(PETITION_WORK)
   startHandlingPetition(@Ctx() ctx: PetitionsContext, @idArg() id: string, @noteArg() note: string | null, @versionArg() expectedVersion: number | null) {
     return takeStep(ctx, id, 'startHandling', { note, expectedVersion });
   }
 
   @Mutation(() => Petition, { description: `Extends the handling limit once, by at most ${MAX_EXTENSION_DAYS} days, with a reason (延期).` })
   @Directive('@routeBy(argument: "id")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access(PETITION_WORK)
   extendPetitionDeadline(
     @Ctx() ctx: PetitionsContext,
     @idArg() id: string,
@@ -248,42 +249,42 @@ export class PetitionMutations {
 
   @Mutation(() => Petition, { description: 'Replies with the handling opinion (答复/处理意见书); the petitioner has 30 days to request a review.' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access(PETITION_WORK)
   replyToPetition(@Ctx() ctx: PetitionsContext, @idArg() id: string, @Arg('reply', () => String) reply: string, @versionArg() expectedVersion: number | null) {
     return takeStep(ctx, id, 'reply', { expectedVersion, change: { outcome: required('reply', reply, LIMITS.content) } });
   }
 
   @Mutation(() => Petition, { description: 'Records the petitioner\'s request for a review (复查), within 30 days of the reply.' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access(PETITION_WORK)
   requestPetitionReview(@Ctx() ctx: PetitionsContext, @idArg() id: string, @noteArg() note: string | null, @versionArg() expectedVersion: number | null) {
     return takeStep(ctx, id, 'requestReview', { note, expectedVersion });
   }
 
   @Mutation(() => Petition, { description: 'Decides the review (复查意见), within 30 days of the request.' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access(PETITION_WORK)
   decidePetitionReview(@Ctx() ctx: PetitionsContext, @idArg() id: string, @Arg('opinion', () => String) opinion: string, @versionArg() expectedVersion: number | null) {
     return takeStep(ctx, id, 'decideReview', { expectedVersion, change: { outcome: required('opinion', opinion, LIMITS.content) } });
   }
 
   @Mutation(() => Petition, { description: 'Records the request for a re-review (复核), within 30 days of the review decision.' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access(PETITION_WORK)
   requestPetitionReReview(@Ctx() ctx: PetitionsContext, @idArg() id: string, @noteArg() note: string | null, @versionArg() expectedVersion: number | null) {
     return takeStep(ctx, id, 'requestReReview', { note, expectedVersion });
   }
 
   @Mutation(() => Petition, { description: 'Decides the re-review (复核意见) and closes the matter for good.' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access(PETITION_WORK)
   decidePetitionReReview(@Ctx() ctx: PetitionsContext, @idArg() id: string, @Arg('opinion', () => String) opinion: string, @versionArg() expectedVersion: number | null) {
     return takeStep(ctx, id, 'decideReReview', { expectedVersion, change: { outcome: required('opinion', opinion, LIMITS.content) } });
   }
 
   @Mutation(() => Petition, { description: 'Closes it after the reply or the review decision (办结).' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access(PETITION_WORK)
   closePetition(@Ctx() ctx: PetitionsContext, @idArg() id: string, @noteArg() note: string | null, @versionArg() expectedVersion: number | null) {
     return takeStep(ctx, id, 'close', { note, expectedVersion });
   }

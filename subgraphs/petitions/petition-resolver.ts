@@ -4,7 +4,8 @@ import { notShared } from '../shared/permissions';
 import { ownLocalId } from '../shared/local-id';
 import { regionPage } from '../shared/pagination';
 import { maySee } from '../../auth/record-policy';
-import { Access, PETITION_DETAILS_RULE } from '../shared/access';
+import { Access } from '../shared/access';
+import { PETITION_DETAILS } from './petition-access-rules';
 import { PETITION_CATEGORIES, PetitionsContext, WARNING_CATEGORIES } from './context';
 import { daysLeft, PetitionStatus } from './lifecycle';
 import { listPetitions, petitionPosition, toPetition } from './petition-repository';
@@ -64,7 +65,7 @@ export class PetitionResolver {
   }
 
   @FieldResolver(() => [Person], { nullable: true, description: 'The petitioners (at most 5 representatives for a group visit), from their home regions. A detail.' })
-  @Access(PETITION_DETAILS_RULE)
+  @Access(PETITION_DETAILS)
   petitioners(@Root() petition: Petition): Person[] {
     return petition.petitionerIds.map((id) => ({ id }));
   }
@@ -101,7 +102,7 @@ export class PetitionResolver {
   }
 
   @FieldResolver(() => [PetitionEvent], { nullable: true, description: 'Every step taken, oldest first. A detail.' })
-  @Access(PETITION_DETAILS_RULE)
+  @Access(PETITION_DETAILS)
   history(@Root() petition: Petition, @Ctx() ctx: PetitionsContext) {
     return ctx.petitionHistory.load(petition.localId);
   }

@@ -1,6 +1,7 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { AgencyKind } from '../shared/agency';
-import { Access, PETITION_DETAILS_RULE } from '../shared/access';
+import { Access, OPEN } from '../shared/access';
+import { PETITION_DETAILS, PETITION_OUTLINE, PETITION_WARNING } from './petition-access-rules';
 import { connectionOf } from '../shared/pagination';
 import { DeadlineKind, PetitionStatus } from './lifecycle';
 
@@ -130,11 +131,13 @@ export class PetitionEvent {
 
 @ObjectType({ description: 'A petition (信访件), kept in the region where it was registered.' })
 @Directive('@key(fields: "id")')
+@Access(PETITION_OUTLINE) // every field that names no rule of its own
 export class Petition {
   @Field(() => ID, { description: 'Global id: owning region code, colon, local id.' })
   id!: string;
 
   @Field(() => String, { description: 'Code of the region that owns this record (where it was registered).' })
+  @Access(OPEN)
   region!: string;
 
   localId!: string;
@@ -145,12 +148,12 @@ export class Petition {
   @Field(() => String, { description: 'Matter category, e.g. 劳资纠纷.' })
   category!: string;
 
-  @Field(() => String, { nullable: true, description: 'A detail: for the petition\'s jurisdiction, its city, and partners holding PETITION_DETAILS.' })
-  @Access(PETITION_DETAILS_RULE)
+  @Field(() => String, { nullable: true, description: 'A short summary.' })
+  @Access(PETITION_DETAILS)
   summary!: string;
 
-  @Field(() => String, { nullable: true, description: 'The full content of the petition. A detail, as summary.' })
-  @Access(PETITION_DETAILS_RULE)
+  @Field(() => String, { nullable: true, description: 'The full content of the petition.' })
+  @Access(PETITION_DETAILS)
   content!: string;
 
   petitionerIds!: string[];
@@ -166,17 +169,20 @@ export class Petition {
 
   registeredById!: string;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When it was registered: the order of `petitions`.' })
   @Directive('@shareable')
+  @Access(OPEN)
   registeredAt!: Date;
 
   @Field(() => PetitionStatus)
   status!: PetitionStatus;
 
   @Field(() => AgencyKind, { nullable: true, description: 'Agency it was assigned to (转送/交办).' })
+  @Access(PETITION_DETAILS)
   handlingAgency!: AgencyKind | null;
 
   @Field(() => String, { nullable: true, description: 'Jurisdiction of the handling agency.' })
+  @Access(PETITION_DETAILS)
   handlingJurisdiction!: string | null;
 
   @Field(() => Date, { nullable: true })
@@ -198,9 +204,11 @@ export class Petition {
   closedAt!: Date | null;
 
   @Field(() => PetitionExtension, { nullable: true })
+  @Access(PETITION_DETAILS)
   extension!: PetitionExtension | null;
 
   @Field(() => String, { nullable: true, description: 'The latest reply, opinion or reason given (处理意见书, 复查/复核意见, 不予受理理由).' })
+  @Access(PETITION_DETAILS)
   outcome!: string | null;
 
   deadlineFacts!: { kind: DeadlineKind; dueAt: Date; officersOwe: boolean } | null;
@@ -231,11 +239,13 @@ export class WarningEvent {
 
 @ObjectType({ description: 'A petition warning (信访预警), kept in the region where it was raised.' })
 @Directive('@key(fields: "id")')
+@Access(PETITION_WARNING) // every field that names no rule of its own
 export class PetitionWarning {
   @Field(() => ID, { description: 'Global id: owning region code, colon, local id.' })
   id!: string;
 
   @Field(() => String, { description: 'Code of the region that owns this record (where it was raised).' })
+  @Access(OPEN)
   region!: string;
 
   localId!: string;
@@ -255,8 +265,9 @@ export class PetitionWarning {
   @Field(() => String)
   summary!: string;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When it was raised: the order of `petitionWarnings`.' })
   @Directive('@shareable')
+  @Access(OPEN)
   raisedAt!: Date;
 
   @Field(() => Boolean, { description: 'True when a rule raised it (cross-region petitioner, repeat petitions, group visit, deadline).' })

@@ -1,7 +1,8 @@
 import { Arg, Ctx, Directive, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { parseGlobalId } from '../../auth/global-id';
 import { acknowledgeDutyProblem, petitionDutyProblem } from '../../auth/duties';
-import { Access, PETITION_WORK_ROLES } from '../shared/access';
+import { Access, OPEN } from '../shared/access';
+import { PETITION_WORK, WARNING_ACKNOWLEDGEMENT } from './petition-access-rules';
 import { requireActor } from '../shared/actor';
 import { inTransaction, isUniqueViolation } from '../shared/db';
 import { badInput, hubError } from '../shared/errors';
@@ -119,7 +120,7 @@ export class PetitionWarningResolver {
 
   @Mutation(() => PetitionWarning, { description: 'Raises a warning by hand in the region named in the input.' })
   @Directive('@routeBy(argument: "input.region")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access(PETITION_WORK)
   async raisePetitionWarning(@Ctx() ctx: PetitionsContext, @Arg('input', () => RaiseWarningInput) input: RaiseWarningInput) {
     if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
     const actor = requireActor(ctx.actor);
@@ -147,7 +148,7 @@ export class PetitionWarningResolver {
       'Acknowledges a shared warning for the acting officer\'s region (签收). Each region acknowledges once; the acknowledgement is recorded in the warning\'s own region.',
   })
   @Directive('@routeBy(argument: "id")')
-  @Access('For petition officers of any region that sees the warning.', PETITION_WORK_ROLES)
+  @Access(WARNING_ACKNOWLEDGEMENT)
   acknowledgePetitionWarning(@Ctx() ctx: PetitionsContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note: string | null) {
     return this.act(ctx, id, WarningAction.ACKNOWLEDGED, note, (status) =>
       status === WarningStatus.RESOLVED ? 'it is already RESOLVED' : null,
@@ -156,7 +157,7 @@ export class PetitionWarningResolver {
 
   @Mutation(() => PetitionWarning, { description: 'Escalates it: to the level given, or one level up (升级).' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access(PETITION_WORK)
   escalatePetitionWarning(
     @Ctx() ctx: PetitionsContext,
     @Arg('id', () => ID) id: string,
@@ -173,7 +174,7 @@ export class PetitionWarningResolver {
 
   @Mutation(() => PetitionWarning, { description: 'Resolves it (化解/办结); a resolved warning takes no further action.' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access(PETITION_WORK)
   resolvePetitionWarning(@Ctx() ctx: PetitionsContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note: string | null) {
     return this.act(ctx, id, WarningAction.RESOLVED, note, (status) => (status === WarningStatus.RESOLVED ? 'it is already RESOLVED' : null));
   }

@@ -1,18 +1,54 @@
+import type { IRule } from 'graphql-shield';
 import { Directive } from 'type-graphql';
+import type { RequestContext } from '../../auth/context-token';
+import { authenticated } from './permissions';
 
 /**
- * `@access` on a field: the rule in words, for app developers reading the schema, and the roles
- * of which a caller needs one, for the gateway to refuse early (schema/routing-directives.ts).
- * The owning subgraph's field rules still decide every request.
+ * A rule of who may read or call something, declared once: its name (what `@access(rule: …)`
+ * says in the schema), its words (added to the description of everything it guards), the roles
+ * the gateway checks before planning, and the guard the subgraph applies per record. The shield
+ * rule tree is derived from the `@access` directives of the schema (./access-schema.ts), so the
+ * schema and the enforcement cannot drift apart.
  */
-export function Access(rule: string, roles?: readonly string[]): MethodDecorator & PropertyDecorator {
-  return Directive(`@access(rule: ${JSON.stringify(rule)}${roles?.length ? `, roles: ${JSON.stringify(roles)}` : ''})`) as MethodDecorator & PropertyDecorator;
+export interface AccessRule {
+  /** As written in the schema: `@access(rule: "PERSON_PERSONAL")`; upper case. */
+  readonly name: string;
+  /** The rule in words, for app developers reading the schema. */
+  readonly words: string;
+  /** Roles of which a caller needs one; the gateway refuses an operation selecting the field without them. */
+  readonly roles?: readonly string[];
+  /** The field guard for fields of records, per record. Root fields are decided by their resolvers. */
+  readonly guard: IRule;
+  /**
+   * The same rule for a filter or lookup that tests such a value: the jurisdiction prefixes of
+   * records whose value the caller may read (the guard's decision, as SQL can apply it).
+   */
+  readonly within?: (caller: Pick<RequestContext, 'jurisdiction' | 'grants'>) => readonly string[];
 }
 
-export const PERSONAL_RULE =
-  'Personal data: in full for officers of the home jurisdiction and partners holding PERSON_PERSONAL, with a stated purpose (X-Purpose); masked for the same city and partners holding PERSON_BASIC; FORBIDDEN otherwise. Full reads are audited.';
-export const BASIC_RULE = 'Basic data: for officers of the home jurisdiction or city and partners holding PERSON_BASIC; FORBIDDEN otherwise.';
-export const OWNER_RULE = 'Owner-only: for officers of the home jurisdiction; FORBIDDEN otherwise.';
-export const PETITION_DETAILS_RULE = 'Petition detail: for officers of the petition\'s jurisdiction or city and partners holding PETITION_DETAILS; FORBIDDEN otherwise.';
+/** The rules one subgraph's schema may name, by name. */
+export type AccessCatalogue = ReadonlyMap<string, AccessRule>;
+
+export function accessCatalogue(...rules: AccessRule[]): AccessCatalogue {
+  const catalogue = new Map<string, AccessRule>();
+  for (const rule of [OPEN, ...rules]) {
+    if (!/^[A-Z][A-Z0-9_]*$/.test(rule.name)) throw new Error(`access rule ${JSON.stringify(rule.name)}: a name is upper case, digits and _`);
+    if (catalogue.has(rule.name) && catalogue.get(rule.name) !== rule) throw new Error(`access rule ${rule.name} is declared twice`);
+    catalogue.set(rule.name, rule);
+  }
+  return catalogue;
+}
+
+/**
+ * `@access` on a field (or on an object type: the rule of each of its fields that names none).
+ * On a root field the rule is said in the schema and checked by the field's resolver.
+ */
+export function Access(rule: AccessRule): MethodDecorator & PropertyDecorator & ClassDecorator {
+  return Directive(`@access(rule: ${JSON.stringify(rule.name)}${rule.roles?.length ? `, roles: ${JSON.stringify(rule.roles)}` : ''})`) as never;
+}
+
+/** Open to every verified caller: ids, regions, the sort keys of lists. */
+export const OPEN: AccessRule = { name: 'OPEN', words: 'Open to every verified caller.', guard: authenticated };
+
 export const PETITION_WORK_ROLES = ['PETITION_OFFICER', 'SUPERVISOR'] as const;
 export const ENFORCEMENT_WORK_ROLES = ['ENFORCEMENT_OFFICER', 'SUPERVISOR'] as const;

@@ -1,11 +1,14 @@
 import { defaultFieldResolver, GraphQLError, GraphQLFieldResolver, GraphQLResolveInfo, GraphQLSchema, isObjectType } from 'graphql';
 import { applyMiddleware, IMiddleware } from 'graphql-middleware';
 import { allow, deny, IRules, rule, shield } from 'graphql-shield';
+import type { AccessCatalogue } from './access';
+import { shieldRulesFrom } from './access-schema';
 import type { HubContext } from './context';
 
 /**
  * Field rules with graphql-shield, set up the way this hub needs them:
- *  - deny by default: a field no rule names is FORBIDDEN;
+ *  - the rule tree is derived from the schema's `@access` directives (access-schema.ts): one
+ *    declaration per rule; shield's fallback still denies anything the tree does not name;
  *  - federation's own entry points (`_service`, `_entities`) allowed explicitly — the fields
  *    of what `_entities` returns are still guarded by their types' rules;
  *  - resolver errors pass through unchanged (not "Not Authorised!");
@@ -41,12 +44,16 @@ export function recordRule<TParent, TContext>(predicate: RecordPredicate<TParent
   return shieldRule;
 }
 
-export const FEDERATION_RULES = { Query: { _service: allow, _entities: allow }, _Service: allow };
-
 /** Shield's answer when a rule says no without a reason, or fails. */
 const notOpen = (info: GraphQLResolveInfo) => forbidden(`${info.parentType.name}.${info.fieldName} is not open to you`, { field: `${info.parentType.name}.${info.fieldName}` });
 
-export function withPermissions(schema: GraphQLSchema, rules: IRules, ...middlewares: IMiddleware[]): GraphQLSchema {
+/** A subgraph's schema guarded by the rules its `@access` directives name. */
+export function withPermissions(schema: GraphQLSchema, access: AccessCatalogue, ...middlewares: IMiddleware[]): GraphQLSchema {
+  return withShield(schema, shieldRulesFrom(schema, access), ...middlewares);
+}
+
+/** The schema guarded by a shield rule tree (withPermissions derives it; tests give one). */
+export function withShield(schema: GraphQLSchema, rules: IRules, ...middlewares: IMiddleware[]): GraphQLSchema {
   const permissions = shield(rules, {
     fallbackRule: deny,
     allowExternalErrors: true,

@@ -1,4 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { Access, OPEN } from '../../shared/access';
 import { connectionOf } from '../../shared/pagination';
 
 /**
@@ -9,6 +10,7 @@ import { connectionOf } from '../../shared/pagination';
 
 @ObjectType({ description: 'A person, owned by their home region; the dossier adds their petitions and warnings in every region.' })
 @Directive('@key(fields: "id")')
+@Access(OPEN) // its lists are narrowed in SQL to what the caller may see (context.ts)
 export class Person {
   @Field(() => ID)
   id!: string;
@@ -16,6 +18,7 @@ export class Person {
 
 @ObjectType()
 @Directive('@key(fields: "id")')
+@Access(OPEN)
 export class Petition {
   @Field(() => ID)
   id!: string;
@@ -27,6 +30,7 @@ export class Petition {
 
 @ObjectType()
 @Directive('@key(fields: "id")')
+@Access(OPEN)
 export class PetitionWarning {
   @Field(() => ID)
   id!: string;

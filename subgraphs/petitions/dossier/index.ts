@@ -4,7 +4,7 @@ import { repoPath } from '../../shared/repo-path';
 import type { SubgraphModule } from '../../shared/subgraph-module';
 import { createPetitionsContext, PetitionsContext } from '../context';
 import { PersonDossierResolver } from './dossier-resolver';
-import { DOSSIER_RULES } from '../petition-permissions';
+import { DOSSIER_ACCESS } from '../petition-access-rules';
 import { withPermissions } from '../../shared/permissions';
 import { Person, Petition, PetitionWarning } from './dossier-types';
 
@@ -40,8 +40,9 @@ export const dossierSubgraph: SubgraphModule = {
           },
         },
       },
+      DOSSIER_ACCESS,
       ),
-      DOSSIER_RULES,
+      DOSSIER_ACCESS,
     ),
   createContext: createPetitionsContext,
 };

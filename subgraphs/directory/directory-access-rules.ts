@@ -1,0 +1,16 @@
+import { accessCatalogue, AccessRule } from '../shared/access';
+import { authenticated } from '../shared/permissions';
+
+/**
+ * The directory's rules: reference data (jurisdictions, regions) and the agreements themselves
+ * are open to every verified caller; who may sign, revoke or list another jurisdiction's grants
+ * is decided in the resolvers from the caller's roles and jurisdiction.
+ */
+export const AGREEMENT_ADMINISTRATION: AccessRule = {
+  name: 'AGREEMENT_ADMINISTRATION',
+  words: 'For agreements administrators of one of the parties.',
+  roles: ['AGREEMENT_ADMIN'],
+  guard: authenticated,
+};
+
+export const DIRECTORY_ACCESS = accessCatalogue(AGREEMENT_ADMINISTRATION);

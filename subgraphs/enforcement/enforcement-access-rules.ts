@@ -1,0 +1,47 @@
+import { contains } from '../../auth/jurisdiction';
+import { maySee, visiblePrefixes } from '../../auth/record-policy';
+import { accessCatalogue, AccessRule, ENFORCEMENT_WORK_ROLES } from '../shared/access';
+import { authenticated, forbidden, notShared, recordRule } from '../shared/permissions';
+import type { EnforcementContext } from './context';
+import type { Inspection } from './inspection-types';
+import type { InspectionTask } from './task-types';
+
+/**
+ * The enforcement subgraph's rules, each named by `@access` on what it guards. An inspection is
+ * seen by officers of its lead jurisdiction or city and by partners holding INSPECTIONS; a task
+ * by officers of its jurisdiction or city, partners holding INSPECTIONS for it, and the lead
+ * region's officers. Lists leave out the rest (the same rule as SQL prefixes).
+ */
+export const INSPECTION_CATEGORIES = ['INSPECTIONS'] as const;
+
+const inspectionVisible = recordRule((inspection: Inspection, _args, ctx: EnforcementContext) => {
+  if (!ctx.actor) return forbidden('this needs a verified caller');
+  return maySee(ctx.actor, inspection.leadJurisdiction, INSPECTION_CATEGORIES) ? true : notShared('Inspection', inspection.id, ctx.actor.jurisdiction);
+});
+
+const taskVisible = recordRule((task: InspectionTask, _args, ctx: EnforcementContext) => {
+  if (!ctx.actor) return forbidden('this needs a verified caller');
+  return maySee(ctx.actor, task.jurisdiction, INSPECTION_CATEGORIES) || contains(task.leadRegion, ctx.actor.jurisdiction)
+    ? true
+    : notShared('Inspection task', task.id, ctx.actor.jurisdiction);
+});
+
+export const INSPECTION: AccessRule = {
+  name: 'INSPECTION',
+  words: "For officers of the lead jurisdiction or its city and partners holding INSPECTIONS; FORBIDDEN otherwise.",
+  guard: inspectionVisible,
+  within: (caller) => visiblePrefixes(caller, INSPECTION_CATEGORIES),
+};
+
+export const INSPECTION_TASK: AccessRule = {
+  name: 'INSPECTION_TASK',
+  words: "For officers of the task's jurisdiction or its city, partners holding INSPECTIONS, and the lead region's officers; FORBIDDEN otherwise.",
+  guard: taskVisible,
+};
+
+export const LEAD_AGENCY_WORK: AccessRule = { name: 'LEAD_AGENCY_WORK', words: 'For officers of the lead agency in the lead region.', roles: ENFORCEMENT_WORK_ROLES, guard: authenticated };
+export const JOINING_AGENCY_WORK: AccessRule = { name: 'JOINING_AGENCY_WORK', words: 'For officers of the joining agency, in its own region.', roles: ENFORCEMENT_WORK_ROLES, guard: authenticated };
+export const TASK_AGENCY_WORK: AccessRule = { name: 'TASK_AGENCY_WORK', words: "For officers of the task's agency in its region.", roles: ENFORCEMENT_WORK_ROLES, guard: authenticated };
+export const HUB_DELIVERY: AccessRule = { name: 'HUB_DELIVERY', words: 'Hub-internal: sent between regions by the outbox relay.', roles: ['SERVICE'], guard: authenticated };
+
+export const ENFORCEMENT_ACCESS = accessCatalogue(INSPECTION, INSPECTION_TASK, LEAD_AGENCY_WORK, JOINING_AGENCY_WORK, TASK_AGENCY_WORK, HUB_DELIVERY);

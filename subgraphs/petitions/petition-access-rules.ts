@@ -1,0 +1,64 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { maySee, visiblePrefixes } from '../../auth/record-policy';
+import { accessCatalogue, AccessRule, PETITION_WORK_ROLES } from '../shared/access';
+import { authenticated, forbidden, notShared, recordRule } from '../shared/permissions';
+import { PETITION_CATEGORIES, PETITION_DETAIL_CATEGORIES, PetitionsContext, WARNING_CATEGORIES } from './context';
+import type { Petition, PetitionWarning } from './types';
+
+/**
+ * The petitions subgraph's rules, each named by `@access` on what it guards. Lists leave out
+ * records the caller may not see (the same rule as SQL prefixes, `within`); the guards decide
+ * each record however it is reached (by id, through a link, as an entity), never cached across
+ * records.
+ */
+
+const warningVisible = recordRule((warning: PetitionWarning, _args, ctx: PetitionsContext) => {
+  if (!ctx.actor) return forbidden('this needs a verified caller');
+  return maySee(ctx.actor, warning.raisedIn, WARNING_CATEGORIES) ? true : notShared('Warning', warning.id, ctx.actor.jurisdiction);
+});
+
+const petitionVisible = recordRule((petition: Petition, _args, ctx: PetitionsContext) => {
+  if (!ctx.actor) return forbidden('this needs a verified caller');
+  return maySee(ctx.actor, petition.registeredIn, PETITION_CATEGORIES) ? true : notShared('Petition', petition.id, ctx.actor.jurisdiction);
+});
+
+const petitionDetails = recordRule((petition: Petition, _args, ctx: PetitionsContext, info: GraphQLResolveInfo) => {
+  if (!ctx.actor) return forbidden('this needs a verified caller');
+  return maySee(ctx.actor, petition.registeredIn, PETITION_DETAIL_CATEGORIES)
+    ? true
+    : forbidden(`Petition.${info.fieldName} is a detail: open to the petition's jurisdiction, its city, and partners holding PETITION_DETAILS`, { reason: 'NO_DETAILS_AGREEMENT' });
+});
+
+export const PETITION_WARNING: AccessRule = {
+  name: 'PETITION_WARNING',
+  words: "For officers of the warning's jurisdiction or city and partners holding PETITION_WARNINGS; FORBIDDEN otherwise.",
+  guard: warningVisible,
+  within: (caller) => visiblePrefixes(caller, WARNING_CATEGORIES),
+};
+
+export const PETITION_OUTLINE: AccessRule = {
+  name: 'PETITION_OUTLINE',
+  words: "Petition outline: for officers of the petition's jurisdiction or city and partners holding PETITION_WARNINGS or PETITION_DETAILS; FORBIDDEN otherwise.",
+  guard: petitionVisible,
+  within: (caller) => visiblePrefixes(caller, PETITION_CATEGORIES),
+};
+
+export const PETITION_DETAILS: AccessRule = {
+  name: 'PETITION_DETAILS',
+  words: "Petition detail: for officers of the petition's jurisdiction or city and partners holding PETITION_DETAILS; FORBIDDEN otherwise.",
+  guard: petitionDetails,
+  within: (caller) => visiblePrefixes(caller, PETITION_DETAIL_CATEGORIES),
+};
+
+export const PETITION_WORK: AccessRule = { name: 'PETITION_WORK', words: 'For petition officers of the region.', roles: PETITION_WORK_ROLES, guard: authenticated };
+export const WARNING_ACKNOWLEDGEMENT: AccessRule = {
+  name: 'WARNING_ACKNOWLEDGEMENT',
+  words: 'For petition officers of any region that sees the warning.',
+  roles: PETITION_WORK_ROLES,
+  guard: authenticated,
+};
+
+export const PETITIONS_ACCESS = accessCatalogue(PETITION_WARNING, PETITION_OUTLINE, PETITION_DETAILS, PETITION_WORK, WARNING_ACKNOWLEDGEMENT);
+
+/** The dossier lists keys of records the caller may see (filtered in SQL); the records' fields are the petitions subgraph's to guard. */
+export const DOSSIER_ACCESS = accessCatalogue();
