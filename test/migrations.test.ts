@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Client } from 'pg';
 import { BUILTIN_SUBGRAPHS } from '../launcher/builtin-subgraphs';
 import { createPool, statementCount } from '../subgraphs/shared/db';
@@ -32,7 +35,10 @@ test('migrations apply in order on an empty database, are recorded, and re-runni
   try {
     for (const module of withMigrations) {
       const migrations = readMigrations(module.migrationsFolder!);
-      expect(migrations.map((m) => m.version)).toEqual([...migrations.map((m) => m.version)].sort((a, b) => a - b));
+      // The folder's files, numbered by their names, in numeric order: what readMigrations must give.
+      const fromNames = readdirSync(module.migrationsFolder!).filter((file) => file.endsWith('.sql')).map((file) => Number(file.slice(0, 3))).sort((a, b) => a - b);
+      expect(fromNames.length).toBeGreaterThan(0);
+      expect(migrations.map((m) => m.version)).toEqual(fromNames);
       expect(await migrate(pool, module.name, migrations)).toEqual(migrations.map((m) => m.version));
       expect(await migrate(pool, module.name, migrations)).toEqual([]);
     }
@@ -52,6 +58,14 @@ test('migrations apply in order on an empty database, are recorded, and re-runni
   } finally {
     await pool.end();
   }
+});
+
+test('readMigrations orders by version whatever order the files were written in, and refuses two of one version', () => {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'yrd-hub-migrations-'));
+  for (const name of ['010_later.sql', '002_second.sql', '001_first.sql']) writeFileSync(path.join(folder, name), 'SELECT 1;');
+  expect(readMigrations(folder).map((m) => [m.version, m.name])).toEqual([[1, 'first'], [2, 'second'], [10, 'later']]);
+  writeFileSync(path.join(folder, '002_again.sql'), 'SELECT 2;');
+  expect(() => readMigrations(folder)).toThrow(/two migrations share version 2/);
 });
 
 test('parameterised SELECTs are prepared once per connection and counted; other statements are not prepared', async () => {

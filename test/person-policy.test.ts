@@ -36,7 +36,12 @@ const TABLE: Array<[string, { jurisdiction: string; grants: Grant[] }, string, b
 test.each(TABLE)('%s', (_case, caller, home, purpose, [basic, personal, owner]) => {
   const access = personAccess({ ...caller, purpose: purpose ? 'petition-handling' : null }, home);
   expect({ basic: access.basic, personal: access.personal, owner: access.insider }).toEqual({ basic, personal, owner });
-  expect(access.reason.length).toBeGreaterThan(10);
+  // The reason says what the caller can do about it: state a purpose, or ask for an agreement.
+  if (personal === 'MASKED' && (owner || caller.grants.some((g) => g.category === 'PERSON_PERSONAL' && home.startsWith(g.owner.replace(/0+$/, ''))))) expect(access.reason).toMatch(/X-Purpose/);
+  else if (personal !== 'FULL') expect(access.reason).toMatch(/no sharing agreement opens .* to /);
+  else expect(access.reason).toMatch(owner ? /your jurisdiction .* holds the record/ : /a sharing agreement opens the personal data of/);
+  // A caller who may not see the record is not told where it belongs.
+  if (!basic) expect(access.reason).not.toContain(home);
 });
 
 describe('who may make which change (auth/duties.ts)', () => {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { deepMerge as apolloDeepMerge } from '@apollo/gateway/dist/utilities/deepMerge';
 import { deepMerge, flattenAt } from '../gateway/plan-executor';
 
@@ -39,15 +41,19 @@ function randomObject(random: ReturnType<typeof generator>, depth: number): Reco
   return JSON.parse(`{${entries.join(',')}}`);
 }
 
-/** Apollo's flattenResultsAtPath (not exported by @apollo/gateway), as it is written there. */
-function apolloFlatten(value: any, path: ReadonlyArray<string | number>): unknown {
-  if (path.length === 0) return value;
-  if (value === undefined || value === null) return value;
-  const [current, ...rest] = path;
-  if (current === '@') return value.flatMap((element: unknown) => apolloFlatten(element, rest));
-  if (Array.isArray(value)) throw new Error('unexpected array');
-  return apolloFlatten(Object.prototype.hasOwnProperty.call(value, current) ? value[current] : undefined, rest);
-}
+/**
+ * Apollo's own flattenResultsAtPath: @apollo/gateway does not export it, so its text is taken
+ * from the installed executeQueryPlan.js and run with that module's own helpers — the real
+ * function, not a copy that could drift from it.
+ */
+const apolloFlatten: (value: unknown, path: ReadonlyArray<string | number>) => unknown = (() => {
+  const file = require.resolve('@apollo/gateway/dist/executeQueryPlan.js');
+  const source = readFileSync(file, 'utf8');
+  const text = /function flattenResultsAtPath\(value, path\) \{[\s\S]*?\n\}\n/.exec(source)?.[0];
+  if (!text) throw new Error(`flattenResultsAtPath is no longer in ${file}: update this test`);
+  const helpers = { federation_internals_1: require('@apollo/federation-internals'), own_1: require(path.join(path.dirname(file), 'utilities', 'own')) };
+  return new Function('federation_internals_1', 'own_1', `${text}; return flattenResultsAtPath;`)(helpers.federation_internals_1, helpers.own_1);
+})();
 
 const outcome = (run: () => unknown) => {
   try {
