@@ -2,6 +2,7 @@ import { ApolloGateway, GraphQLDataSource, GraphQLDataSourceProcessOptions } fro
 import { ApolloServer } from '@apollo/server';
 import type { GatewayExecutor } from '@apollo/server-gateway-interface';
 import { parse } from 'graphql';
+import { operationSelectionPlugin } from '../platform/operation-selection';
 import { listen, RunningHttpServer } from '../platform/apollo-http';
 import { GatewayAuthSettings, RequestAuthenticator } from './authentication';
 import { directoryGrants, GrantsSource } from './grants';
@@ -84,7 +85,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // The request pipeline, in order: authentication runs in the context function below, before
     // any of these; then operation limits refuse what is too deep, wide or costly, and fields the
     // caller's roles can never read are refused, both before planning.
-    plugins: [operationLimitsPlugin(options.limits), earlyAccessPlugin(readRoleRules(supergraph))],
+    plugins: [operationSelectionPlugin(), operationLimitsPlugin(options.limits), earlyAccessPlugin(readRoleRules(supergraph))],
   });
   await server.start();
   let http: RunningHttpServer;

@@ -44,21 +44,38 @@ export class PortInUseError extends Error {
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
 
+/** How long an over-large body may keep arriving (discarded) before the connection is cut. */
+const DRAIN_LIMIT_MS = 10_000;
+
+/**
+ * The body as text, or undefined when it is larger than `limit`. Nothing past the limit is kept:
+ * the rest is read and thrown away until the client has sent it, so that the 413 answer reaches a
+ * client still writing (closing on unread data would reset the connection and lose the answer).
+ */
 function readBody(request: IncomingMessage, limit: number): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    let size = 0;
+    let size = Number(request.headers['content-length']) > limit ? limit + 1 : 0;
+    let drainTimer: NodeJS.Timeout | undefined;
     request.on('data', (chunk: Buffer) => {
+      if (size > limit) return; // discarding
       size += chunk.length;
       if (size > limit) {
-        resolve(undefined);
-        request.destroy();
+        chunks.length = 0;
+        drainTimer = setTimeout(() => request.destroy(), DRAIN_LIMIT_MS);
         return;
       }
       chunks.push(chunk);
     });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
+    if (size > limit) drainTimer = setTimeout(() => request.destroy(), DRAIN_LIMIT_MS);
+    request.on('end', () => {
+      clearTimeout(drainTimer);
+      resolve(size > limit ? undefined : Buffer.concat(chunks).toString('utf8'));
+    });
+    request.on('error', (error) => {
+      clearTimeout(drainTimer);
+      reject(error);
+    });
   });
 }
 
@@ -73,7 +90,8 @@ async function handleGraphQL(route: GraphQLRoute<any>, request: IncomingMessage,
   if (request.method === 'POST') {
     const text = await readBody(request, maxBody);
     if (text === undefined) {
-      sendJson(response, 413, { errors: [{ message: `Request body larger than ${maxBody} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+      response.setHeader('connection', 'close');
+      sendJson(response, 413, { errors: [{ message: `Request body larger than ${maxBody} bytes: send a smaller request`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
       return;
     }
     try {

@@ -2,6 +2,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { IncomingMessage } from 'node:http';
 import type { Pool } from 'pg';
+import { operationSelectionPlugin } from '../../platform/operation-selection';
 import { listen, RunningHttpServer } from '../../platform/apollo-http';
 import { GraphQLError } from 'graphql';
 import { ContextTokenError, ContextVerifier } from '../../auth/context-token';
@@ -48,7 +49,7 @@ export class SubgraphHost {
         // Traces are for Apollo's usage reporting and cache hints for Apollo's response cache, neither
         // of which the hub uses; both cost time on every request (cache control wraps every field
         // resolver of the schema).
-        plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), auditPlugin() as never],
+        plugins: [operationSelectionPlugin(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), auditPlugin() as never],
       });
       await server.start();
       const direct = options.direct === false ? undefined : new DirectExecution<HubContext>(schema, { includeStacktraceInErrorResponses, settle: (context, result) => settleAudit(context, result, false) });
