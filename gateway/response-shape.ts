@@ -22,6 +22,7 @@ import {
   isListType,
   isNonNullType,
   isObjectType,
+  isUnionType,
   Kind,
   OperationDefinitionNode,
   SelectionSetNode,
@@ -75,7 +76,8 @@ class CompositeShape {
     private readonly selectionSets: readonly SelectionSetNode[],
   ) {}
 
-  fieldsFor(runtimeType: GraphQLObjectType): FieldShape[] {
+  /** `runtimeType` is abstract when the answer names no concrete type (see `completeNullable`). */
+  fieldsFor(runtimeType: GraphQLCompositeType): FieldShape[] {
     let fields = this.byType.get(runtimeType.name);
     if (!fields) {
       fields = this.compiler.collect(runtimeType, this.selectionSets);
@@ -123,14 +125,15 @@ class ShapeCompiler {
     return true;
   }
 
-  private applies(typeCondition: string | undefined, runtimeType: GraphQLObjectType): boolean {
+  private applies(typeCondition: string | undefined, runtimeType: GraphQLCompositeType): boolean {
     if (!typeCondition || typeCondition === runtimeType.name) return true;
     const condition = this.schema.getType(typeCondition);
-    return !!condition && isAbstractType(condition) && this.schema.isSubType(condition, runtimeType);
+    // A union is no subtype of anything: only its own name (above) applies to it.
+    return !!condition && isAbstractType(condition) && !isUnionType(runtimeType) && this.schema.isSubType(condition, runtimeType);
   }
 
   /** graphql-js' CollectFields for one concrete type, then one shape per response key. */
-  collect(runtimeType: GraphQLObjectType, selectionSets: readonly SelectionSetNode[]): FieldShape[] {
+  collect(runtimeType: GraphQLCompositeType, selectionSets: readonly SelectionSetNode[]): FieldShape[] {
     const grouped = new Map<string, FieldNode[]>();
     const visitedFragments = new Set<string>();
     const walk = (selectionSet: SelectionSetNode) => {
@@ -162,7 +165,7 @@ class ShapeCompiler {
         fields.push({ key, typename: true, protoKey });
         continue;
       }
-      const definition = runtimeType.getFields()[name];
+      const definition = isUnionType(runtimeType) ? undefined : runtimeType.getFields()[name];
       if (!definition) continue; // validated away before planning; nothing to answer
       const subSelections = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
       fields.push({ key, typename: false, protoKey, value: this.valueShape(definition.type, subSelections) });
@@ -241,12 +244,14 @@ function describe(path: Array<string | number>, type: GraphQLOutputType, parentT
   return typeof element === 'string' ? `field ${parentType}.${element}` : `array element of type ${String(type)} at index ${element}`;
 }
 
-function shapeObject(input: Json, shape: CompositeShape, runtimeType: GraphQLObjectType, path: Array<string | number>, errors: GraphQLError[], schema: GraphQLSchema): Json | typeof NULL_WITH_ERRORS {
+function shapeObject(input: Json, shape: CompositeShape, runtimeType: GraphQLCompositeType, path: Array<string | number>, errors: GraphQLError[], schema: GraphQLSchema): Json | typeof NULL_WITH_ERRORS {
   const fields = shape.fieldsFor(runtimeType);
   const output: Json = {};
   for (let i = 0; i < fields.length; i++) {
     const field = fields[i];
     if (field.typename) {
+      // An abstract type cannot be a __typename: the object becomes null, with no error of its own (as Apollo's shaping).
+      if (!isObjectType(runtimeType)) return NULL_WITH_ERRORS;
       assign(output, field, runtimeType.name);
       continue;
     }
@@ -298,13 +303,15 @@ function completeNullable(value: unknown, shape: ValueShape, path: Array<string 
   }
   if (shape.composite) {
     if (typeof value !== 'object' || Array.isArray(value)) return invalidValue('value', shape, path, parentType, errors);
+    // Without a __typename (the plan asks none when the query tests no type, and an
+    // @interfaceObject subgraph names the interface) the declared type stands, abstract or not,
+    // as in Apollo's shaping: fragments then apply by the declared type.
     const typename = (value as Json).__typename;
-    let runtimeType: GraphQLObjectType | undefined;
-    if (typename === undefined) {
-      if (isObjectType(shape.named)) runtimeType = shape.named;
-    } else if (typeof typename === 'string') {
+    let runtimeType: GraphQLCompositeType | undefined;
+    if (typename === undefined) runtimeType = shape.named as GraphQLCompositeType;
+    else if (typeof typename === 'string') {
       const type = schema.getType(typename);
-      if (type && isObjectType(type)) runtimeType = type;
+      if (type && isCompositeType(type)) runtimeType = type;
     }
     if (!runtimeType) return invalidValue('__typename', shape, path, parentType, errors);
     return shapeObject(value as Json, shape.composite, runtimeType, path, errors, schema);

@@ -52,6 +52,21 @@ const REVIEWS = `${LINK}
 const READERS = `${LINK}
   type Reader @key(fields: "id") { id: ID! name: String @shareable city: String }`;
 
+/** An interface entity, and a subgraph that sees it only as an @interfaceObject (no __typename of its own). */
+const ACCOUNTS = `${LINK}
+  interface Account @key(fields: "id") { id: ID! name: String }
+  type User implements Account @key(fields: "id") { id: ID! name: String email: String }
+  type Team implements Account @key(fields: "id") { id: ID! name: String size: Int }
+  type Query { accounts: [Account!]! }`;
+const RATINGS = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@interfaceObject"])
+  type Account @key(fields: "id") @interfaceObject { id: ID! rating: Int }
+  type Query { topAccounts: [Account!]! }`;
+const accounts = [
+  { __typename: 'User', id: 'u1', name: '王五', email: 'w@example.cn' },
+  { __typename: 'Team', id: 't1', name: '综合执法队', size: 6 },
+  { __typename: 'User', id: 'u2', name: '赵六', email: null },
+];
+
 /** Served by a bare HTTP handler, not graphql-js: it answers what a faulty subgraph might, and only the gateway can catch it. */
 const LEGACY = `${LINK}
   enum LegacyStatus { ACTIVE RETIRED }
@@ -142,6 +157,22 @@ beforeAll(async () => {
   const readersUrl = await serve(READERS, {
     Reader: { __resolveReference: ({ id }: { id: string }) => readers[id] ?? null },
   });
+  const accountsUrl = await serve(ACCOUNTS, {
+    Query: { accounts: () => accounts },
+    Account: {
+      __resolveType: (account: { __typename: string }) => account.__typename,
+      __resolveReference: ({ id }: { id: string }) => accounts.find((a) => a.id === id) ?? null,
+    },
+    User: { __resolveReference: ({ id }: { id: string }) => accounts.find((a) => a.id === id) ?? null },
+    Team: { __resolveReference: ({ id }: { id: string }) => accounts.find((a) => a.id === id) ?? null },
+  });
+  const ratingsUrl = await serve(RATINGS, {
+    Query: { topAccounts: () => [{ id: 't1' }, { id: 'u2' }, { id: 'u1' }] },
+    Account: {
+      __resolveReference: ({ id }: { id: string }) => ({ id }),
+      rating: ({ id }: { id: string }) => id.length + (id.startsWith('t') ? 3 : 0),
+    },
+  });
   const legacy = createServer((request, response) => {
     request.resume();
     request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(LEGACY_ANSWER)));
@@ -154,6 +185,8 @@ beforeAll(async () => {
     { name: 'catalog', url: catalogUrl, typeDefs: CATALOG },
     { name: 'reviews', url: reviewsUrl, typeDefs: REVIEWS },
     { name: 'readers', url: readersUrl, typeDefs: READERS },
+    { name: 'accounts', url: accountsUrl, typeDefs: ACCOUNTS },
+    { name: 'ratings', url: ratingsUrl, typeDefs: RATINGS },
   ]);
   hub = await startGateway({ supergraphSdl, port: 0, host: '127.0.0.1', auth: 'insecure-no-auth' });
   const stock = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }), includeStacktraceInErrorResponses: false });
@@ -198,6 +231,13 @@ const CASES: Array<[string, string, Record<string, unknown>?]> = [
   ['value completion is not reported when a fetch failed', '{ legacy { id title } failing }'],
   ['lists of lists with nulls', '{ shelf { id title readingHours } }'],
   ['root __typename', '{ __typename items { __typename } }'],
+  ['an interface list the query asks no __typename of (the plan asks none either)', '{ items { id title } }'],
+  ['an interface list with a fragment on the interface itself and no __typename', '{ items { ... on Item { id } title } }'],
+  ['a union asked only for __typename', '{ things { __typename } }'],
+  ['an @interfaceObject list, fields of its own subgraph only', '{ topAccounts { id rating } }'],
+  ['an @interfaceObject list with a field of the interface’s own subgraph', '{ topAccounts { id name rating } }'],
+  ['an @interfaceObject list with __typename and a type condition', '{ topAccounts { __typename rating ... on Team { size } } }'],
+  ['an interface entity list with a field from the @interfaceObject subgraph', '{ accounts { name rating } }'],
   ['variables reach the right fetch', 'query($id: ID!) { book(id: $id) { title reviews { stars } } }', { id: 'b1' }],
   [
     '@skip/@include with variables, both ways',
@@ -222,8 +262,10 @@ test('the hub’s executor ran every operation but introspection, and did the wo
   const before = hub.executorCounts();
   const interfaces = await compare(CASES[0][1]);
   const introspection = await compare('{ __schema { queryType { name } } }');
+  const interfaceObjects = await compare('{ topAccounts { id name rating } }');
   const after = hub.executorCounts();
-  expect(after.executed - before.executed).toBe(1);
+  expect(after.executed - before.executed).toBe(2);
+  expect(interfaceObjects.body.data.topAccounts[0]).toEqual({ id: 't1', name: '综合执法队', rating: 5 });
   expect(after.delegated - before.delegated).toBe(1);
   // The data really came through the plan: entity fields from reviews merged into catalog's items.
   expect(interfaces.body.data.items[0]).toEqual({ __typename: 'Book', id: 'b1', title: '长江三角洲', pages: 320, readingHours: 8, reviews: [{ stars: 5, text: '好' }, { stars: 3, text: null }] });
