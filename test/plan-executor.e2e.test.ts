@@ -262,10 +262,11 @@ test('the hub’s executor ran every operation but introspection, and did the wo
   const before = hub.executorCounts();
   const interfaces = await compare(CASES[0][1]);
   const introspection = await compare('{ __schema { queryType { name } } }');
-  const interfaceObjects = await compare('{ topAccounts { id name rating } }');
+  // An @interfaceObject answer without a __typename of a concrete type: shaped by the hub itself.
+  const interfaceObjects = await compare('{ topAccounts { id rating } }');
   const after = hub.executorCounts();
   expect(after.executed - before.executed).toBe(2);
-  expect(interfaceObjects.body.data.topAccounts[0]).toEqual({ id: 't1', name: '综合执法队', rating: 5 });
+  expect(interfaceObjects.body.data.topAccounts[0]).toEqual({ id: 't1', rating: 5 });
   expect(after.delegated - before.delegated).toBe(1);
   // The data really came through the plan: entity fields from reviews merged into catalog's items.
   expect(interfaces.body.data.items[0]).toEqual({ __typename: 'Book', id: 'b1', title: '长江三角洲', pages: 320, readingHours: 8, reviews: [{ stars: 5, text: '好' }, { stars: 3, text: null }] });
