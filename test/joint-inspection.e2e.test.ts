@@ -7,7 +7,7 @@ import { createPool } from '../subgraphs/shared/db';
 import { demoOfficerId } from '../subgraphs/shared/demo-officers';
 import { SubgraphHost } from '../subgraphs/shared/host';
 import { HubLink } from '../subgraphs/shared/hub-link';
-import { DEMO_REGIONS, graphql, GraphQLResult, queryDatabase, startTestHub, tokenWithClaims } from './support/hub';
+import { DEMO_REGIONS, graphql, GraphQLResult, queryDatabase, rosterOfficer, startTestHub, tokenWithClaims } from './support/hub';
 
 /**
  * 综合查一次 end to end through the gateway: a joint inspection led by Jiaxing (330400) with a
@@ -21,7 +21,6 @@ const PER_AGENCY = 2;
 const officer = (region: string, agency: string, n = 0) => demoOfficerId(region, agency as never, n, PER_AGENCY);
 const JIAXING_LEAD = officer(JIAXING, 'ECOLOGY_ENVIRONMENT');
 const SHANGHAI_OFFICER = officer(SHANGHAI, 'ECOLOGY_ENVIRONMENT');
-const SHANGHAI_COLLEAGUE = officer(SHANGHAI, 'ECOLOGY_ENVIRONMENT', 1);
 
 let hub: RunningHub;
 let nextTarget = 1;
@@ -273,7 +272,10 @@ describe('two officers acting at once', () => {
     await plan(id);
     const dispatched = await dispatch(id);
     const taskId = dispatched.data.dispatchInspection.participants[0].task.id;
-    const results = await Promise.all([taskAction('acceptInspectionTask', taskId, SHANGHAI_OFFICER), taskAction('acceptInspectionTask', taskId, SHANGHAI_COLLEAGUE)]);
+    // Two officers who may both work a task of 青浦区's ecology bureau: the city's, and 青浦区's own.
+    const qingpu = await rosterOfficer(hub, { region: SHANGHAI, jurisdiction: '310118', agency: 'ECOLOGY_ENVIRONMENT', roles: ['ENFORCEMENT_OFFICER'] });
+    const asQingpu = graphql(hub.gateway.graphqlUrl, `mutation($id: ID!) { acceptInspectionTask(id: $id) { ${TASK_FIELDS} } }`, { id: taskId }, { authorization: `Bearer ${qingpu.token}` });
+    const results = await Promise.all([taskAction('acceptInspectionTask', taskId, SHANGHAI_OFFICER), asQingpu]);
     const winner = results.find((r) => !r.errors)!;
     expect(results.filter((r) => r.errors).map((r) => r.errors![0].extensions?.code)).toEqual(['CONFLICT']);
     const [row] = await db(SHANGHAI, 'SELECT status, accepted_by, version FROM enforcement.tasks WHERE id = $1', [taskId.split(':')[1]]);

@@ -220,7 +220,8 @@ describe('the petition lifecycle', () => {
   });
 
   test('two officers accepting the same petition at once: one wins, the other gets CONFLICT', async () => {
-    const created = await register({ petitionerIds: ['330400:22'] });
+    // Registered in 南湖区, whose petition officer (330400:2) may work it as the city's may.
+    const created = await register({ petitionerIds: ['330400:22'], registeredIn: '330402' });
     const id = created.data.registerPetition.id;
     const results = await Promise.all([step('acceptPetition', id), step('acceptPetition', id, '', { 'X-Officer': '330400:2' })]);
     expect(results.map((r) => r.errors?.[0]?.extensions?.code ?? 'OK').sort()).toEqual(['CONFLICT', 'OK']);

@@ -58,11 +58,13 @@ function duty(problem: string | undefined, officer: string): void {
 export class InspectionMutations {
   @Mutation(() => Inspection, { description: '智能预警: opens an inspection of a target. Refused with DUPLICATE_INSPECTION while another, not yet evaluated, covers the same target in an overlapping period.' })
   @Directive('@routeBy(argument: "input.region")')
-  @Access('For officers of the lead agency in the lead region.', ENFORCEMENT_WORK_ROLES)
+  @Access('For officers of the lead agency in the lead jurisdiction or its city.', ENFORCEMENT_WORK_ROLES)
   async createInspection(@Ctx() ctx: EnforcementContext, @Arg('input', () => CreateInspectionInput) input: CreateInspectionInput): Promise<Inspection> {
     const actor = requireActor(ctx.actor);
     duty(agencyDutyProblem(actor, ctx.region, input.leadAgency, 'opening an inspection'), actor.officerId);
     const { inspection, participants } = checkCreation(ctx, input, actor.officerId);
+    // The place is checked once the lead jurisdiction is known to be a code of this region.
+    duty(agencyDutyProblem(actor, ctx.region, inspection.leadAgency, 'opening an inspection', inspection.leadJurisdiction), actor.officerId);
     const note = checkNote(input.note, 'input.note');
     const [scenario] = await findScenarios(ctx.db, [inspection.scenarioCode]);
     if (!scenario) throw badInput('input.scenarioCode', `${JSON.stringify(inspection.scenarioCode)} is not in the scenario catalogue of region ${ctx.region} (see inspectionScenarios)`);
@@ -80,7 +82,7 @@ export class InspectionMutations {
 
   @Mutation(() => Inspection, { description: '计划生成: fixes the plan and who takes part.' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For officers of the lead agency in the lead region.', ENFORCEMENT_WORK_ROLES)
+  @Access('For officers of the lead agency in the lead jurisdiction or its city.', ENFORCEMENT_WORK_ROLES)
   planInspection(
     @Ctx() ctx: EnforcementContext,
     @Arg('id', () => ID) id: string,
@@ -100,7 +102,7 @@ export class InspectionMutations {
 
   @Mutation(() => Inspection, { description: "任务派发: sends every participant its task, kept in the participant's region." })
   @Directive('@routeBy(argument: "id")')
-  @Access('For officers of the lead agency in the lead region.', ENFORCEMENT_WORK_ROLES)
+  @Access('For officers of the lead agency in the lead jurisdiction or its city.', ENFORCEMENT_WORK_ROLES)
   dispatchInspection(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note: string | null): Promise<Inspection> {
     return this.takeStep(ctx, id, InspectionStep.DISPATCH, checkNote(note), async (client, current, officerId) => {
       const participants = await markDispatching(client, current.id);
@@ -110,14 +112,14 @@ export class InspectionMutations {
 
   @Mutation(() => Inspection, { description: '执法检查: the joint visit to the target begins; participants record findings on their tasks.' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For officers of the lead agency in the lead region.', ENFORCEMENT_WORK_ROLES)
+  @Access('For officers of the lead agency in the lead jurisdiction or its city.', ENFORCEMENT_WORK_ROLES)
   startInspection(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note: string | null): Promise<Inspection> {
     return this.takeStep(ctx, id, InspectionStep.INSPECT, checkNote(note));
   }
 
   @Mutation(() => Inspection, { description: "评价反馈: records the evaluation; only once every participant's task is complete." })
   @Directive('@routeBy(argument: "id")')
-  @Access('For officers of the lead agency in the lead region.', ENFORCEMENT_WORK_ROLES)
+  @Access('For officers of the lead agency in the lead jurisdiction or its city.', ENFORCEMENT_WORK_ROLES)
   evaluateInspection(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string, @Arg('input', () => EvaluateInspectionInput) input: EvaluateInspectionInput): Promise<Inspection> {
     const evaluation = checkEvaluation(input);
     return this.takeStep(ctx, id, InspectionStep.EVALUATE, null, async (client, current, officerId) => {
@@ -136,13 +138,13 @@ export class InspectionMutations {
 
   @Mutation(() => Inspection, { description: 'Joins an agency to an inspection of its target already under way ("enter the door once"); after dispatch its task is sent at once.' })
   @Directive('@routeBy(argument: "input.inspectionId")')
-  @Access('For officers of the joining agency, in its own region.', ENFORCEMENT_WORK_ROLES)
+  @Access('For officers of the joining agency in its jurisdiction or its city.', ENFORCEMENT_WORK_ROLES)
   async joinInspection(@Ctx() ctx: EnforcementContext, @Arg('input', () => JoinInspectionInput) input: JoinInspectionInput): Promise<Inspection> {
     const actor = requireActor(ctx.actor);
     const localId = ownLocalId(ctx.region, input.inspectionId, 'input.inspectionId');
     const [participant] = checkParticipants(ctx, [input.participant], () => 'input.participant', []);
-    // An agency joins for itself: its own officer, of the participant's region.
-    duty(agencyDutyProblem(actor, participant.region, participant.agency, 'joining an inspection'), actor.officerId);
+    // An agency joins for itself: its own officer, of the participant's jurisdiction or its city.
+    duty(agencyDutyProblem(actor, participant.region, participant.agency, 'joining an inspection', participant.jurisdiction), actor.officerId);
     const { row, messageIds } = await inTransaction(ctx.db, async (client) => {
       const current = await lockInspection(client, localId);
       if (!current) throw hubError('NOT_FOUND', `No inspection ${input.inspectionId}`, { id: input.inspectionId });
@@ -177,7 +179,7 @@ export class InspectionMutations {
     const { row, messageIds } = await inTransaction(ctx.db, async (client) => {
       const current = await lockInspection(client, localId);
       if (!current) throw hubError('NOT_FOUND', `No inspection ${id}`, { id });
-      duty(agencyDutyProblem(actor, ctx.region, current.lead_agency, `moving inspection ${id} to ${wanted}`), actor.officerId);
+      duty(agencyDutyProblem(actor, ctx.region, current.lead_agency, `moving inspection ${id} to ${wanted}`, current.lead_jurisdiction), actor.officerId);
       const refusal = stepRefusal(current.step, wanted);
       if (refusal) throw hubError(refusal.code, `cannot move inspection ${id} to ${wanted}: ${refusal.reason}`, { id, currentStep: current.step, wantedStep: wanted });
       const done = (await work?.(client, current, actor.officerId)) || {};

@@ -107,7 +107,7 @@ function requireHubService(ctx: EnforcementContext) {
 export class TaskMutations {
   @Mutation(() => InspectionTask, { description: 'Accepts a task (接收任务); of two officers accepting at once, the second gets CONFLICT.' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For officers of the task\'s agency in its region.', ENFORCEMENT_WORK_ROLES)
+  @Access('For officers of the task\'s agency in its jurisdiction or its city.', ENFORCEMENT_WORK_ROLES)
   acceptInspectionTask(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string): Promise<InspectionTask> {
     return this.act(ctx, id, 'id', 'accept', (client, task, officerId) =>
       updateTask(client, task.id, TaskStatus.PENDING, TaskStatus.ACCEPTED, { accepted_by: officerId, accepted_at: new Date() }),
@@ -116,7 +116,7 @@ export class TaskMutations {
 
   @Mutation(() => InspectionTask, { description: 'Records a finding (检查发现) on an accepted task.' })
   @Directive('@routeBy(argument: "input.taskId")')
-  @Access('For officers of the task\'s agency in its region.', ENFORCEMENT_WORK_ROLES)
+  @Access('For officers of the task\'s agency in its jurisdiction or its city.', ENFORCEMENT_WORK_ROLES)
   recordInspectionFinding(@Ctx() ctx: EnforcementContext, @Arg('input', () => RecordFindingInput) input: RecordFindingInput): Promise<InspectionTask> {
     const description = checkNote(input.description, 'input.description');
     if (!description) throw badInput('input.description', 'must not be empty');
@@ -128,7 +128,7 @@ export class TaskMutations {
 
   @Mutation(() => InspectionTask, { description: 'Completes an accepted task with its conclusion; the lead region can evaluate once every task is complete.' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For officers of the task\'s agency in its region.', ENFORCEMENT_WORK_ROLES)
+  @Access('For officers of the task\'s agency in its jurisdiction or its city.', ENFORCEMENT_WORK_ROLES)
   completeInspectionTask(
     @Ctx() ctx: EnforcementContext,
     @Arg('id', () => ID) id: string,
@@ -183,7 +183,7 @@ export class TaskMutations {
     const { row, messageIds } = await inTransaction(ctx.db, async (client) => {
       const task = await lockTask(client, localId);
       if (!task) throw hubError('NOT_FOUND', `No inspection task ${id}`, { id });
-      const problem = agencyDutyProblem(actor, ctx.region, task.agency, `working task ${id}`);
+      const problem = agencyDutyProblem(actor, ctx.region, task.agency, `working task ${id}`, task.jurisdiction);
       if (problem) throw hubError('FORBIDDEN', problem, { officer: actor.officerId });
       const refusal = taskRefusal(task.status, action);
       if (refusal) throw hubError(refusal.code, `cannot ${action === 'recordFinding' ? 'record a finding on' : action} task ${id}: ${refusal.reason}`, { id, status: task.status });

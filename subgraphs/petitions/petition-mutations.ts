@@ -91,10 +91,13 @@ interface StepInput {
  * history. The loser of two simultaneous steps gets CONFLICT; a step the lifecycle forbids
  * gets INVALID_TRANSITION; either way nothing changes.
  */
-/** The acting officer, if petition work in this region is theirs to do (FORBIDDEN otherwise). */
-function petitionOfficer(ctx: PetitionsContext) {
+/**
+ * The acting officer, if petition work in this region is theirs to do, and on a petition
+ * registered in `registeredIn` when it is known (FORBIDDEN otherwise).
+ */
+function petitionOfficer(ctx: PetitionsContext, matter?: { jurisdiction: string; what: string }) {
   const actor = requireActor(ctx.actor);
-  const problem = petitionDutyProblem(actor, ctx.region);
+  const problem = petitionDutyProblem(actor, ctx.region, matter);
   if (problem) throw hubError('FORBIDDEN', problem, { officer: actor.officerId });
   return actor;
 }
@@ -106,6 +109,7 @@ async function takeStep(ctx: PetitionsContext, id: string, action: PetitionActio
   const row = await inTransaction(ctx.db, async (client) => {
     const [current] = await findPetitions(client, [localId]);
     if (!current) throw hubError('NOT_FOUND', `No petition ${id}`, { id });
+    petitionOfficer(ctx, { jurisdiction: current.registered_in, what: `petition ${id}` });
     if (input.expectedVersion != null && input.expectedVersion !== current.version) {
       throw hubError('CONFLICT', `petition ${id} is at version ${current.version}, not ${input.expectedVersion}: someone changed it; reload it and decide again`, { id, currentVersion: current.version, status: current.status });
     }
@@ -169,11 +173,12 @@ const required = (field: string, value: string, limit = LIMITS.note) => {
 export class PetitionMutations {
   @Mutation(() => Petition, { description: 'Registers a petition (登记); raises cross-region, group-visit and repeat warnings as their rules say.' })
   @Directive('@routeBy(argument: "input.region")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access('For officers of the region\'s petition bureau whose jurisdiction holds the matter\'s (a county\'s its own, a city\'s the whole city).', PETITION_WORK_ROLES)
   async registerPetition(@Ctx() ctx: PetitionsContext, @Arg('input', () => RegisterPetitionInput) input: RegisterPetitionInput) {
     if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
-    const actor = petitionOfficer(ctx);
+    petitionOfficer(ctx);
     const { headcount, registeredAt } = validateRegistration(ctx, input);
+    const actor = petitionOfficer(ctx, { jurisdiction: input.registeredIn, what: `a petition registered in ${input.registeredIn}` });
     await checkPersonsExist(ctx.hub, input.petitionerIds, (index) => `input.petitionerIds[${index}]`);
     const row = await inTransaction(ctx.db, async (client) => {
       const petition = await insertPetition(client, {
@@ -197,7 +202,7 @@ export class PetitionMutations {
 
   @Mutation(() => Petition, { description: 'Forwards or assigns it to a handling agency (转送/交办).' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access('For officers of the region\'s petition bureau whose jurisdiction holds the matter\'s (a county\'s its own, a city\'s the whole city).', PETITION_WORK_ROLES)
   assignPetition(
     @Ctx() ctx: PetitionsContext,
     @idArg() id: string,
@@ -212,28 +217,28 @@ export class PetitionMutations {
 
   @Mutation(() => Petition, { description: 'Declines to accept it (不予受理), with the reason given to the petitioner.' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access('For officers of the region\'s petition bureau whose jurisdiction holds the matter\'s (a county\'s its own, a city\'s the whole city).', PETITION_WORK_ROLES)
   declinePetition(@Ctx() ctx: PetitionsContext, @idArg() id: string, @Arg('reason', () => String) reason: string, @versionArg() expectedVersion: number | null) {
     return takeStep(ctx, id, 'decline', { expectedVersion, change: { outcome: required('reason', reason) } });
   }
 
   @Mutation(() => Petition, { description: 'Accepts it (受理): the 60-day handling limit starts.' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access('For officers of the region\'s petition bureau whose jurisdiction holds the matter\'s (a county\'s its own, a city\'s the whole city).', PETITION_WORK_ROLES)
   acceptPetition(@Ctx() ctx: PetitionsContext, @idArg() id: string, @noteArg() note: string | null, @versionArg() expectedVersion: number | null) {
     return takeStep(ctx, id, 'accept', { note, expectedVersion });
   }
 
   @Mutation(() => Petition, { description: 'Starts handling it (办理).' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access('For officers of the region\'s petition bureau whose jurisdiction holds the matter\'s (a county\'s its own, a city\'s the whole city).', PETITION_WORK_ROLES)
   startHandlingPetition(@Ctx() ctx: PetitionsContext, @idArg() id: string, @noteArg() note: string | null, @versionArg() expectedVersion: number | null) {
     return takeStep(ctx, id, 'startHandling', { note, expectedVersion });
   }
 
   @Mutation(() => Petition, { description: `Extends the handling limit once, by at most ${MAX_EXTENSION_DAYS} days, with a reason (延期).` })
   @Directive('@routeBy(argument: "id")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access('For officers of the region\'s petition bureau whose jurisdiction holds the matter\'s (a county\'s its own, a city\'s the whole city).', PETITION_WORK_ROLES)
   extendPetitionDeadline(
     @Ctx() ctx: PetitionsContext,
     @idArg() id: string,
@@ -248,42 +253,42 @@ export class PetitionMutations {
 
   @Mutation(() => Petition, { description: 'Replies with the handling opinion (答复/处理意见书); the petitioner has 30 days to request a review.' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access('For officers of the region\'s petition bureau whose jurisdiction holds the matter\'s (a county\'s its own, a city\'s the whole city).', PETITION_WORK_ROLES)
   replyToPetition(@Ctx() ctx: PetitionsContext, @idArg() id: string, @Arg('reply', () => String) reply: string, @versionArg() expectedVersion: number | null) {
     return takeStep(ctx, id, 'reply', { expectedVersion, change: { outcome: required('reply', reply, LIMITS.content) } });
   }
 
   @Mutation(() => Petition, { description: 'Records the petitioner\'s request for a review (复查), within 30 days of the reply.' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access('For officers of the region\'s petition bureau whose jurisdiction holds the matter\'s (a county\'s its own, a city\'s the whole city).', PETITION_WORK_ROLES)
   requestPetitionReview(@Ctx() ctx: PetitionsContext, @idArg() id: string, @noteArg() note: string | null, @versionArg() expectedVersion: number | null) {
     return takeStep(ctx, id, 'requestReview', { note, expectedVersion });
   }
 
   @Mutation(() => Petition, { description: 'Decides the review (复查意见), within 30 days of the request.' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access('For officers of the region\'s petition bureau whose jurisdiction holds the matter\'s (a county\'s its own, a city\'s the whole city).', PETITION_WORK_ROLES)
   decidePetitionReview(@Ctx() ctx: PetitionsContext, @idArg() id: string, @Arg('opinion', () => String) opinion: string, @versionArg() expectedVersion: number | null) {
     return takeStep(ctx, id, 'decideReview', { expectedVersion, change: { outcome: required('opinion', opinion, LIMITS.content) } });
   }
 
   @Mutation(() => Petition, { description: 'Records the request for a re-review (复核), within 30 days of the review decision.' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access('For officers of the region\'s petition bureau whose jurisdiction holds the matter\'s (a county\'s its own, a city\'s the whole city).', PETITION_WORK_ROLES)
   requestPetitionReReview(@Ctx() ctx: PetitionsContext, @idArg() id: string, @noteArg() note: string | null, @versionArg() expectedVersion: number | null) {
     return takeStep(ctx, id, 'requestReReview', { note, expectedVersion });
   }
 
   @Mutation(() => Petition, { description: 'Decides the re-review (复核意见) and closes the matter for good.' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access('For officers of the region\'s petition bureau whose jurisdiction holds the matter\'s (a county\'s its own, a city\'s the whole city).', PETITION_WORK_ROLES)
   decidePetitionReReview(@Ctx() ctx: PetitionsContext, @idArg() id: string, @Arg('opinion', () => String) opinion: string, @versionArg() expectedVersion: number | null) {
     return takeStep(ctx, id, 'decideReReview', { expectedVersion, change: { outcome: required('opinion', opinion, LIMITS.content) } });
   }
 
   @Mutation(() => Petition, { description: 'Closes it after the reply or the review decision (办结).' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access('For officers of the region\'s petition bureau whose jurisdiction holds the matter\'s (a county\'s its own, a city\'s the whole city).', PETITION_WORK_ROLES)
   closePetition(@Ctx() ctx: PetitionsContext, @idArg() id: string, @noteArg() note: string | null, @versionArg() expectedVersion: number | null) {
     return takeStep(ctx, id, 'close', { note, expectedVersion });
   }

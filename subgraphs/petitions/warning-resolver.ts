@@ -118,13 +118,15 @@ export class PetitionWarningResolver {
 
   @Mutation(() => PetitionWarning, { description: 'Raises a warning by hand in the region named in the input.' })
   @Directive('@routeBy(argument: "input.region")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access('For officers of the region\'s petition bureau whose jurisdiction holds the matter\'s (a county\'s its own, a city\'s the whole city).', PETITION_WORK_ROLES)
   async raisePetitionWarning(@Ctx() ctx: PetitionsContext, @Arg('input', () => RaiseWarningInput) input: RaiseWarningInput) {
     if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
     const actor = requireActor(ctx.actor);
     const problem = petitionDutyProblem(actor, ctx.region);
     if (problem) throw hubError('FORBIDDEN', problem, { officer: actor.officerId });
     checkLocalJurisdiction(ctx.region, 'input.raisedIn', input.raisedIn);
+    const placeProblem = petitionDutyProblem(actor, ctx.region, { jurisdiction: input.raisedIn, what: `a warning raised in ${input.raisedIn}` });
+    if (placeProblem) throw hubError('FORBIDDEN', placeProblem, { officer: actor.officerId });
     if (!parseGlobalId(input.subjectId)) throw badInput('input.subjectId', 'must be a global person id such as "320500:17"');
     await checkPersonsExist(ctx.hub, [input.subjectId], () => 'input.subjectId');
     const summary = input.summary.trim();
@@ -146,7 +148,7 @@ export class PetitionWarningResolver {
       'Acknowledges a shared warning for the acting officer\'s region (签收). Each region acknowledges once; the acknowledgement is recorded in the warning\'s own region.',
   })
   @Directive('@routeBy(argument: "id")')
-  @Access('For petition officers of any region that sees the warning.', PETITION_WORK_ROLES)
+  @Access('For officers of the petition bureau of a partner region that sees the warning (not the warning\'s own region).', PETITION_WORK_ROLES)
   acknowledgePetitionWarning(@Ctx() ctx: PetitionsContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note: string | null) {
     return this.act(ctx, id, WarningAction.ACKNOWLEDGED, note, (status) =>
       status === WarningStatus.RESOLVED ? 'it is already RESOLVED' : null,
@@ -155,7 +157,7 @@ export class PetitionWarningResolver {
 
   @Mutation(() => PetitionWarning, { description: 'Escalates it: to the level given, or one level up (升级).' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access('For officers of the region\'s petition bureau whose jurisdiction holds the matter\'s (a county\'s its own, a city\'s the whole city).', PETITION_WORK_ROLES)
   escalatePetitionWarning(
     @Ctx() ctx: PetitionsContext,
     @Arg('id', () => ID) id: string,
@@ -172,7 +174,7 @@ export class PetitionWarningResolver {
 
   @Mutation(() => PetitionWarning, { description: 'Resolves it (化解/办结); a resolved warning takes no further action.' })
   @Directive('@routeBy(argument: "id")')
-  @Access('For petition officers of the region.', PETITION_WORK_ROLES)
+  @Access('For officers of the region\'s petition bureau whose jurisdiction holds the matter\'s (a county\'s its own, a city\'s the whole city).', PETITION_WORK_ROLES)
   resolvePetitionWarning(@Ctx() ctx: PetitionsContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note: string | null) {
     return this.act(ctx, id, WarningAction.RESOLVED, note, (status) => (status === WarningStatus.RESOLVED ? 'it is already RESOLVED' : null));
   }
@@ -192,13 +194,17 @@ export class PetitionWarningResolver {
   ): Promise<PetitionWarning> {
     const actor = requireActor(ctx.actor);
     // Partners acknowledge; escalating and resolving are the warning's own region's work.
-    const problem = action === WarningAction.ACKNOWLEDGED ? acknowledgeDutyProblem(actor) : petitionDutyProblem(actor, ctx.region);
+    const problem = action === WarningAction.ACKNOWLEDGED ? acknowledgeDutyProblem(actor, ctx.region) : petitionDutyProblem(actor, ctx.region);
     if (problem) throw hubError('FORBIDDEN', problem, { officer: actor.officerId });
     const localId = ownLocalId(ctx.region, id);
     if (note && note.length > 2000) throw badInput('note', 'must be at most 2000 characters');
     const row = await inTransaction(ctx.db, async (client) => {
       const [current] = await findWarnings(client, [localId]);
       if (!current) throw hubError('NOT_FOUND', `No petition warning ${id}`, { id });
+      if (action !== WarningAction.ACKNOWLEDGED) {
+        const placeProblem = petitionDutyProblem(actor, ctx.region, { jurisdiction: current.raised_in, what: `warning ${id}` });
+        if (placeProblem) throw hubError('FORBIDDEN', placeProblem, { officer: actor.officerId });
+      }
       const refused = refusal(current.status, current.level);
       if (refused) {
         // Two officers resolving (or escalating) at once: the loser hears it was just done.
