@@ -6,12 +6,15 @@ import { AuthenticationError, CallerVerifier, IdentitySettings } from '../auth/c
 import { requestContextOf, RequestContext, signContextToken } from '../auth/context-token';
 import type { SigningKey } from '../auth/keys';
 import type { GrantsSource } from './grants';
+import { RosterCheck, RosterUnavailableError } from './roster';
 
 /**
  * The gateway's door: every GraphQL request must carry a caller token from a trusted identity
  * provider (`Authorization: Bearer …`). It is verified before anything is planned or sent; a
  * request without a valid one gets HTTP 401 and reaches no subgraph. What the gateway then
- * forwards is not the caller's token but a context token it signs itself, per subgraph.
+ * forwards is not the caller's token but a context token it signs itself, per subgraph. With
+ * a roster (the hub's personnel records), an officer's token is accepted only for an active
+ * officer of the roster, with the jurisdiction and roles the roster gives (gateway/roster.ts).
  */
 
 export interface GatewayAuthSettings {
@@ -20,6 +23,11 @@ export interface GatewayAuthSettings {
   contextKey: SigningKey;
   /** The subgraph that knows sharing agreements (the hub's directory); without it, callers hold no grants. */
   grantsFrom?: string;
+  /**
+   * The regional subgraph that keeps each region's officers (the hub's personnel); without it,
+   * a token's claims are taken on the provider's word alone (a plain supergraph has no roster).
+   */
+  rosterFrom?: string;
 }
 
 /** What a request carries through the gateway once its caller is known. */
@@ -32,6 +40,12 @@ export interface AuthenticatedRequest {
 
 const PURPOSE = /^[A-Za-z][\w.-]{0,63}$/;
 const REQUEST_ID = /^[\w.-]{1,64}$/;
+
+function rosterUnavailable(region: string): GraphQLError {
+  return new GraphQLError(`The roster of region ${region} could not be checked, so the caller is not let in; try again shortly`, {
+    extensions: { code: 'ROSTER_UNAVAILABLE', region, http: { status: 503 } },
+  });
+}
 
 function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(`${message}. Send "Authorization: Bearer <token>" with a token from your province's identity provider.`, {
@@ -50,6 +64,7 @@ export class RequestAuthenticator {
   constructor(
     private readonly settings: GatewayAuthSettings,
     private readonly grants?: GrantsSource,
+    private readonly roster?: RosterCheck,
   ) {
     this.verifier = new CallerVerifier(settings.identity);
   }
@@ -66,6 +81,7 @@ export class RequestAuthenticator {
       if (error instanceof AuthenticationError) throw unauthenticated(`Not accepted: ${error.message}`);
       throw error;
     }
+    if (this.roster && !caller.id.startsWith('service:')) caller = await this.confirmOnRoster(caller);
     const purpose = header(headers, 'x-purpose');
     if (purpose !== undefined && !PURPOSE.test(purpose)) {
       throw new GraphQLError('X-Purpose: must be a short name such as "petition-handling"', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
@@ -83,5 +99,21 @@ export class RequestAuthenticator {
         return token;
       },
     };
+  }
+
+  /** Service identities come from the hub's own issuer for its own regions and are no officers: they skip this. */
+  private async confirmOnRoster(caller: Caller): Promise<Caller> {
+    let confirmed;
+    try {
+      confirmed = await this.roster!.confirm(caller);
+    } catch (error) {
+      if (error instanceof RosterUnavailableError) {
+        console.warn(`[gateway] roster of ${error.region} unavailable, caller ${caller.id} refused: ${error.message}`);
+        throw rosterUnavailable(error.region);
+      }
+      throw error;
+    }
+    if ('refused' in confirmed) throw unauthenticated(`Not accepted: ${confirmed.refused}`);
+    return confirmed;
   }
 }

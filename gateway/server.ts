@@ -12,6 +12,7 @@ import { PlainDataSource } from './plain-data-source';
 import { PlanExecutor } from './plan-executor';
 import type { RegionConfig } from './region-config';
 import { RegionalDataSource } from './regional-data-source';
+import { personnelRoster, RosterCheck } from './roster';
 import { GatewayContext, RequestRegionBudget } from './request-budget';
 import { readRoutingRules } from './routing-rules';
 
@@ -52,13 +53,28 @@ function grantsSource(options: GatewayOptions, auth: GatewayAuthSettings): Grant
   return new GrantsSource(directoryGrants(url, auth.contextKey));
 }
 
+/**
+ * Where callers are checked against the roster: the regional subgraph named by
+ * `auth.rosterFrom`, at each region's endpoint (read per lookup: the launcher fills in the
+ * endpoints of the regions it hosts).
+ */
+function rosterCheck(options: GatewayOptions, auth: GatewayAuthSettings): RosterCheck | undefined {
+  const subgraph = auth.rosterFrom;
+  if (!subgraph) return undefined;
+  if (!options.regions?.regionalSubgraphs.includes(subgraph)) {
+    throw new Error(`auth.rosterFrom names ${subgraph}, which is no regional subgraph of the region configuration`);
+  }
+  const regions = options.regions.regions;
+  return new RosterCheck(personnelRoster((code) => regions.find((region) => region.code === code)?.endpoints[subgraph], auth.contextKey, subgraph));
+}
+
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const regionalSubgraphs = options.regions?.regionalSubgraphs ?? [];
   const supergraph = parse(options.supergraphSdl);
   const rules = readRoutingRules(supergraph, regionalSubgraphs);
   const breaker = options.regions?.breaker ?? { failureThreshold: 5, resetAfterMs: 10_000 };
   const dataSources = new Map<string, GraphQLDataSource & { shutdown(): void }>();
-  const authenticator = options.auth === 'insecure-no-auth' ? undefined : new RequestAuthenticator(options.auth, grantsSource(options, options.auth));
+  const authenticator = options.auth === 'insecure-no-auth' ? undefined : new RequestAuthenticator(options.auth, grantsSource(options, options.auth), rosterCheck(options, options.auth));
   const headersFor = async (subgraph: string, process: GraphQLDataSourceProcessOptions): Promise<Record<string, string>> => {
     const auth = (process.context as GatewayContext | undefined)?.auth;
     return auth ? { authorization: `Bearer ${await auth.contextTokenFor(subgraph)}`, 'x-request-id': auth.context.requestId } : {};

@@ -22,7 +22,9 @@ Usage:
   yrd-hub gateway --supergraph FILE (--identity FILE | --insecure-no-auth) [--port N] [--host H] [--regions FILE]
       Serve any supergraph. Without --regions every subgraph is called at its routing URL.
       --identity names the trusted identity providers (see identity.example.yaml); the context
-      key is HUB_DATA_DIR/keys/hub-context.json. --insecure-no-auth lets anyone in.
+      key is HUB_DATA_DIR/keys/hub-context.json. With --regions serving the personnel subgraph,
+      officers are checked against each region's roster; otherwise there is no roster (it warns).
+      --insecure-no-auth lets anyone in.
   yrd-hub audit verify [--region CODE] [--url URL]
       Ask the running hub (URL, default http://HOST:PORT/graphql) to check each region's audit
       hash chain, as that region's demo auditor; names the first bad row. Exit 1 if any is broken.
@@ -224,15 +226,19 @@ async function gateway(args: string[]): Promise<void> {
   } catch (error) {
     throw new UsageError(`${values.supergraph}: cannot be read (${(error as NodeJS.ErrnoException).code})`);
   }
+  const regions = values.regions ? loadRegionConfig(path.resolve(values.regions)) : undefined;
+  // The roster is the hub's personnel subgraph in every region; a plain supergraph has none.
+  const roster = regions?.regionalSubgraphs.includes('personnel') ? 'personnel' : undefined;
   const running = await startGateway({
     supergraphSdl,
-    regions: values.regions ? loadRegionConfig(path.resolve(values.regions)) : undefined,
+    regions,
     port: portOf(values.port ?? process.env.PORT, 4000),
     host: values.host ?? process.env.HOST ?? '127.0.0.1',
     auth: values.identity
       ? {
           identity: loadIdentitySettings(path.resolve(values.identity)),
           contextKey: await ensureSigningKey(path.join(path.resolve(process.env.HUB_DATA_DIR ?? '.hub-data'), 'keys', 'hub-context.json')),
+          rosterFrom: roster,
         }
       : 'insecure-no-auth',
   });
@@ -240,6 +246,10 @@ async function gateway(args: string[]): Promise<void> {
   if (values['insecure-no-auth']) {
     console.warn('!! INSECURE: --insecure-no-auth — no caller is verified and subgraphs receive no context token.');
     console.warn('!! Anyone who can reach this port reads and changes everything the subgraphs serve. For local work only.');
+  }
+  if (values.identity && !roster) {
+    console.warn('!! NO ROSTER: no regional personnel subgraph (--regions with personnel), so a token is trusted on its provider\'s word alone;');
+    console.warn('!! its officer is not checked against any roster (active, jurisdiction, roles). The hub\'s own gateway (yrd-hub start) checks them.');
   }
   console.log(`gateway serving ${values.supergraph} at ${running.graphqlUrl}`);
 }

@@ -89,9 +89,9 @@ export class HubIdentity {
     return this.demoProviders.get(province);
   }
 
-  /** The gateway's trust; callers' grants come from the hub's directory. */
+  /** The gateway's trust; callers' grants come from the hub's directory, the roster from each region's personnel records. */
   gatewayAuth(): GatewayAuthSettings {
-    return { identity: this.identity, contextKey: this.contextKey, grantsFrom: 'directory' };
+    return { identity: this.identity, contextKey: this.contextKey, grantsFrom: 'directory', rosterFrom: 'personnel' };
   }
 
   contextVerifier(): ContextVerifier {

@@ -1,6 +1,6 @@
 import type { RunningHub } from '../launcher/hub';
 import { runCli } from './support/cli';
-import { DEMO_REGIONS, graphql, queryDatabase, startTestHub, writeRegionsFile } from './support/hub';
+import { DEMO_REGIONS, graphql, queryDatabase, startTestHub, TEST_SCALE, writeRegionsFile } from './support/hub';
 
 /**
  * Every unmasked read of personal data and every change is written to the owning region's
@@ -69,7 +69,10 @@ test('who read a person: for the region’s auditors and the home jurisdiction, 
 test('an edited, a deleted and an inserted row are each found and located, by the auditors’ query and by yrd-hub audit verify', async () => {
   expect(await verify()).toMatchObject({ intact: true, firstBadSeq: null });
   const [{ seq }] = await JIAXING("SELECT min(seq)::int AS seq FROM audit.entries WHERE record = '330400:3'");
-  const cli = () => runCli(['audit', 'verify', '--region', '330400', '--url', hub.gateway.graphqlUrl, '--regions', regionsFile], { HUB_DATA_DIR: hub.dataDir });
+  // The command signs in as the region's demo auditor; HUB_SCALE tells it this hub's roster size,
+  // which places the auditor's id (the gateway lets in officers on the roster only).
+  const scale = `330400:officersPerAgency=${TEST_SCALE.officersPerAgency}`;
+  const cli = () => runCli(['audit', 'verify', '--region', '330400', '--url', hub.gateway.graphqlUrl, '--regions', regionsFile], { HUB_DATA_DIR: hub.dataDir, HUB_SCALE: scale });
 
   const intact = await cli();
   expect(intact.code).toBe(0);

@@ -13,7 +13,8 @@ import { Running, startCli } from './support/cli';
 /**
  * `yrd-hub gateway --identity FILE`: a gateway in front of any supergraph that trusts only the
  * identity providers the file lists, each for its own jurisdictions, and forwards to subgraphs
- * a context token signed with the hub's key — never the caller's token.
+ * a context token signed with the hub's key — never the caller's token. Without the hub's
+ * regional personnel subgraph there is no roster to check officers against, and it says so.
  */
 
 const TYPE_DEFS = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
@@ -109,4 +110,8 @@ test('a trusted caller is answered, and the subgraph receives the hub-signed con
   const { payload } = await jwtVerify(forwarded!, hubKeys, { audience: contextAudience('notices') });
   expect(payload).toMatchObject({ sub: '330421:17', jurisdiction: '330421', roles: ['PETITION_OFFICER'] });
   expect(decodeJwt(forwarded!).iss).not.toBe(ISSUER);
+});
+
+test('a plain supergraph has no roster: the gateway says loudly at start that callers are not checked against one', () => {
+  expect(gateway.output()).toMatch(/NO ROSTER: no regional personnel subgraph/);
 });

@@ -1,5 +1,5 @@
 import type { Grant } from '../auth/context-token';
-import { agencyDutyProblem, petitionDutyProblem } from '../auth/duties';
+import { acknowledgeDutyProblem, agencyDutyProblem, petitionDutyProblem } from '../auth/duties';
 import { personAccess } from '../auth/person-policy';
 
 /**
@@ -47,23 +47,43 @@ test.each(TABLE)('%s', (_case, caller, home, purpose, [basic, personal, owner]) 
 describe('who may make which change (auth/duties.ts)', () => {
   const officer = (jurisdiction: string, roles: string[], agency: string | null = null) => ({ officerId: 'x', jurisdiction, roles, agency });
 
+  const PB = 'PETITION_BUREAU';
   test.each([
-    ['a Jiaxing county petition officer, in Jiaxing', officer('330421', ['PETITION_OFFICER']), '330400', undefined],
-    ['a Suzhou petition officer, in Jiaxing', officer('320500', ['PETITION_OFFICER']), '330400', /kept by its own officers/],
-    ['a Jiaxing auditor, in Jiaxing', officer('330400', ['AUDITOR']), '330400', /needs the role/],
-  ] as const)('petition work: %s', (_case, caller, region, problem) => {
-    const found = petitionDutyProblem(caller, region);
+    ['a Jiaxing county petition officer, in Jiaxing', officer('330421', ['PETITION_OFFICER'], PB), '330400', undefined, undefined],
+    ['a Suzhou petition officer, in Jiaxing', officer('320500', ['PETITION_OFFICER'], PB), '330400', undefined, /kept by its own officers/],
+    ['a Jiaxing auditor, in Jiaxing', officer('330400', ['AUDITOR'], PB), '330400', undefined, /needs the role/],
+    ['a Jiaxing market SUPERVISOR, in Jiaxing', officer('330400', ['ENFORCEMENT_OFFICER', 'SUPERVISOR'], 'MARKET_REGULATION'), '330400', undefined, /petition bureau/],
+    ['the city’s petition officer, on a 嘉善 matter', officer('330400', ['PETITION_OFFICER'], PB), '330400', '330421', undefined],
+    ['嘉善’s petition officer, on a matter of one of its streets', officer('330421', ['PETITION_OFFICER'], PB), '330400', '330421001', undefined],
+    ['南湖区’s petition officer, on a 嘉善 matter', officer('330402', ['PETITION_OFFICER'], PB), '330400', '330421', /lies outside 330402/],
+    ['a street’s petition officer, on his county’s own matter', officer('330421001', ['PETITION_OFFICER'], PB), '330400', '330421', /lies outside 330421001/],
+  ] as const)('petition work: %s', (_case, caller, region, matter, problem) => {
+    const found = petitionDutyProblem(caller, region, matter ? { jurisdiction: matter, what: 'the matter' } : undefined);
     if (problem) expect(found).toMatch(problem);
     else expect(found).toBeUndefined();
   });
 
   test.each([
-    ['the lead agency, in the lead region', officer('330400', ['ENFORCEMENT_OFFICER'], 'MARKET_REGULATION'), '330400', 'MARKET_REGULATION', undefined],
-    ['another agency of the lead region', officer('330400', ['ENFORCEMENT_OFFICER'], 'HEALTH'), '330400', 'MARKET_REGULATION', /officers of MARKET_REGULATION/],
-    ['the same agency of another region', officer('310000', ['ENFORCEMENT_OFFICER'], 'MARKET_REGULATION'), '330400', 'MARKET_REGULATION', /officers of region 330400/],
-    ['a petition officer', officer('330400', ['PETITION_OFFICER'], 'MARKET_REGULATION'), '330400', 'MARKET_REGULATION', /ENFORCEMENT_OFFICER/],
-  ] as const)('inspection work: %s', (_case, caller, region, agency, problem) => {
-    const found = agencyDutyProblem(caller, region, agency, 'this');
+    ['a partner’s petition officer', officer('320505', ['PETITION_OFFICER'], PB), undefined],
+    ['the warning’s own region’s petition officer', officer('330400', ['PETITION_OFFICER', 'SUPERVISOR'], PB), /partner regions/],
+    ['a partner’s market SUPERVISOR', officer('320500', ['ENFORCEMENT_OFFICER', 'SUPERVISOR'], 'MARKET_REGULATION'), /petition bureau/],
+  ] as const)('acknowledging a Jiaxing warning: %s', (_case, caller, problem) => {
+    const found = acknowledgeDutyProblem(caller, '330400');
+    if (problem) expect(found).toMatch(problem);
+    else expect(found).toBeUndefined();
+  });
+
+  test.each([
+    ['the lead agency, in the lead region', officer('330400', ['ENFORCEMENT_OFFICER'], 'MARKET_REGULATION'), '330400', 'MARKET_REGULATION', undefined, undefined],
+    ['another agency of the lead region', officer('330400', ['ENFORCEMENT_OFFICER'], 'HEALTH'), '330400', 'MARKET_REGULATION', /officers of MARKET_REGULATION/, undefined],
+    ['the same agency of another region', officer('310000', ['ENFORCEMENT_OFFICER'], 'MARKET_REGULATION'), '330400', 'MARKET_REGULATION', /officers of region 330400/, undefined],
+    ['a petition officer', officer('330400', ['PETITION_OFFICER'], 'MARKET_REGULATION'), '330400', 'MARKET_REGULATION', /ENFORCEMENT_OFFICER/, undefined],
+    ['the city’s officer, for the agency of 嘉善', officer('330400', ['ENFORCEMENT_OFFICER'], 'MARKET_REGULATION'), '330400', 'MARKET_REGULATION', undefined, '330421'],
+    ['南湖区’s officer, for the agency of 嘉善', officer('330402', ['ENFORCEMENT_OFFICER'], 'MARKET_REGULATION'), '330400', 'MARKET_REGULATION', /in 330421 or its city/, '330421'],
+    ['嘉善’s officer, for 嘉善’s agency', officer('330421', ['ENFORCEMENT_OFFICER'], 'MARKET_REGULATION'), '330400', 'MARKET_REGULATION', undefined, '330421'],
+    ['嘉善’s officer, for the city’s agency', officer('330421', ['ENFORCEMENT_OFFICER'], 'MARKET_REGULATION'), '330400', 'MARKET_REGULATION', /in 330400 or its city/, '330400'],
+  ] as const)('inspection work: %s', (_case, caller, region, agency, problem, jurisdiction) => {
+    const found = agencyDutyProblem(caller, region, agency, 'this', jurisdiction);
     if (problem) expect(found).toMatch(problem);
     else expect(found).toBeUndefined();
   });

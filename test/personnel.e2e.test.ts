@@ -182,8 +182,9 @@ describe('persons', () => {
     const partner = await send(REGISTER, { input }, '320500:1');
     expect(partner.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const [inactive] = await db('330400', "SELECT id::text FROM personnel.officers WHERE login = 'demo-330400-inactive'");
+    // An officer who has left is no longer on the roster: the gateway lets them in no more.
     const left = await send(REGISTER, { input }, `330400:${inactive.id}`);
-    expect(left.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(left.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     // A valid token from Zhejiang's provider for someone this region has no record of.
     const stranger = await tokenWithClaims(hub, { id: '330400:9999', jurisdiction: '330400', roles: ['PETITION_OFFICER'] });
     const unknown = (await (

@@ -220,7 +220,8 @@ describe('the petition lifecycle', () => {
   });
 
   test('two officers accepting the same petition at once: one wins, the other gets CONFLICT', async () => {
-    const created = await register({ petitionerIds: ['330400:22'] });
+    // Registered in 南湖区, whose petition officer (330400:2) may work it as the city's may.
+    const created = await register({ petitionerIds: ['330400:22'], registeredIn: '330402' });
     const id = created.data.registerPetition.id;
     const results = await Promise.all([step('acceptPetition', id), step('acceptPetition', id, '', { 'X-Officer': '330400:2' })]);
     expect(results.map((r) => r.errors?.[0]?.extensions?.code ?? 'OK').sort()).toEqual(['CONFLICT', 'OK']);
@@ -323,7 +324,7 @@ describe('filters on petitionWarnings', () => {
 });
 
 describe('who sees which petitions and warnings', () => {
-  test('partners see warnings; petition details only with PETITION_DETAILS; no agreement, nothing', async () => {
+  test('partners see warnings; petition details only with PETITION_DETAILS; a city no agreement covers has no officer here and is refused', async () => {
     const created = await register({ petitionerIds: ['330400:26'] });
     const id = created.data.registerPetition.id;
     const read = (headers: Record<string, string>) =>
@@ -341,15 +342,15 @@ describe('who sees which petitions and warnings', () => {
       'petition.summary:FORBIDDEN',
     ]);
 
-    const hangzhou = await tokenWithClaims(hub, { id: '330400:9003', jurisdiction: '330100', roles: ['PETITION_OFFICER'] });
+    // A city with no agreement has no officer on this hub's rosters (every two demo cities
+    // share): its caller gets nothing at all, refused at the gateway. The field rules for a
+    // rostered caller no agreement covers: person-field-rules and policy-matrix tests.
+    const hangzhou = await tokenWithClaims(hub, { id: '330100:1', jurisdiction: '330100', roles: ['PETITION_OFFICER'] });
     const stranger = { authorization: `Bearer ${hangzhou}` };
     const single = await read(stranger);
-    expect(single.data.petition).toBeNull();
-    expect(single.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    const list = await graphql(hub.gateway.graphqlUrl, `{ petitionWarnings(first: 100, regions: ["330400"]) { edges { node { id } } } petitions(first: 5, regions: ["330400"]) { edges { node { id } } } }`, {}, stranger);
-    expect(list.errors).toBeUndefined();
-    expect(list.data.petitionWarnings.edges).toEqual([]);
-    expect(list.data.petitions.edges).toEqual([]);
+    expect(single.status).toBe(401);
+    expect(single.data).toBeUndefined();
+    expect(single.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     const seen = await graphql(hub.gateway.graphqlUrl, `{ petitionWarnings(first: 5, regions: ["330400"]) { edges { node { id } } } }`, {}, { 'X-Officer': '340100:1' });
     expect(seen.data.petitionWarnings.edges).toHaveLength(5);
   });

@@ -1,12 +1,12 @@
 import { residentIdFacts } from '../auth/resident-id';
 import { maskAddress, maskIdNumber, maskName, maskPhone } from '../auth/masking';
 import type { RunningHub } from '../launcher/hub';
-import { graphql, queryDatabase, startTestHub, tokenFor, tokenWithClaims } from './support/hub';
+import { DEMO_REGIONS, graphql, queryDatabase, rosterOfficer, startTestHub, tokenFor, writeRegionsFile } from './support/hub';
 
 /**
  * The policy matrix: callers of every kind (city and county petition officers, enforcement
  * officers, auditors of each region; county officers of the demonstration zone; an officer of
- * the same province without agreements) × persons of every region × every protected field ×
+ * the same province without agreements; every one on a roster, as callers must be) × persons of every region × every protected field ×
  * with and without a stated purpose. Each value must equal what the table below — written from
  * the issue and the demo agreements, not from the code — says: full, masked, or null with
  * FORBIDDEN.
@@ -73,7 +73,10 @@ let persons: PersonRow[] = [];
 let callers: Array<{ label: string; jurisdiction: string; authorization: string }> = [];
 
 beforeAll(async () => {
-  hub = await startTestHub('t_matrix');
+  // Hangzhou is served too, with every agreement it would have removed: an officer on a
+  // roster here (callers must be) whom no agreement covers.
+  hub = await startTestHub('t_matrix', { regionsFile: writeRegionsFile([...DEMO_REGIONS, { code: '330100', name: '杭州市' }]) });
+  await queryDatabase(hub.databaseUrls.get('hub')!, "DELETE FROM directory.sharing_agreements WHERE provider LIKE '3301%' OR recipient LIKE '3301%'");
   for (const region of REGIONS) {
     // Two persons per region in different counties, the demonstration zone's county among them where the region has one.
     const rows = await queryDatabase<PersonRow>(
@@ -89,18 +92,18 @@ beforeAll(async () => {
     const officer = hub.identity.demoOfficer(login);
     return { label: login, jurisdiction: officer.jurisdiction, authorization: `Bearer ${await tokenFor(hub.gateway.graphqlUrl, officer.id)}` };
   };
-  const custom = async (label: string, jurisdiction: string) => ({
-    label,
-    jurisdiction,
-    // An officer the seed does not have, of the region holding `jurisdiction`, from their province's provider.
-    authorization: `Bearer ${await tokenWithClaims(hub, { id: `${jurisdiction.startsWith('31') ? '310000' : `${jurisdiction.slice(0, 4)}00`}:9500`, jurisdiction, roles: ['PETITION_OFFICER'] })}`,
-  });
+  const custom = async (label: string, jurisdiction: string) => {
+    // An officer the seed does not have, added to the roster of the region holding `jurisdiction`.
+    const region = jurisdiction.startsWith('31') ? '310000' : `${jurisdiction.slice(0, 4)}00`;
+    const officer = await rosterOfficer(hub, { region, jurisdiction, agency: 'PETITION_BUREAU', roles: ['PETITION_OFFICER'] });
+    return { label, jurisdiction, authorization: `Bearer ${officer.token}` };
+  };
   callers = [
     ...(await Promise.all(REGIONS.flatMap((region) => [`demo-${region}`, `demo-${region}-petition-2`, `demo-${region}-market-1`, `demo-${region}-auditor`].map(demo)))),
     await custom('Qingpu county officer', '310118'),
     await custom('Wujiang county officer', '320509'),
     await custom('Jiashan county officer', '330421'),
-    await custom('Hangzhou officer (same province, no agreement)', '330100'),
+    { ...(await demo('demo-330100')), label: 'Hangzhou officer (same province, no agreement)' },
   ];
 }, 120_000);
 

@@ -1,5 +1,5 @@
 import type { RunningHub } from '../launcher/hub';
-import { graphql, queryDatabase, startTestHub, tokenWithClaims } from './support/hub';
+import { graphql, queryDatabase, rosterOfficer, startTestHub } from './support/hub';
 
 /**
  * Sharing agreements decide what a caller's jurisdiction is granted; the gateway puts the
@@ -43,8 +43,8 @@ test('the demo agreements: warnings, basic data and inspections among all four c
   expect(jiaxing.some((grant) => grant.endsWith(':330400'))).toBe(false);
 
   // A Jiashan (330421) officer holds Jiaxing's grants and the demonstration zone's own.
-  const jiashan = await tokenWithClaims(hub, { id: '330400:9001', jurisdiction: '330421', roles: ['PETITION_OFFICER'] });
-  const zone = await grantsOf({ authorization: `Bearer ${jiashan}` });
+  const jiashan = await rosterOfficer(hub, { region: '330400', jurisdiction: '330421', agency: 'PETITION_BUREAU', roles: ['PETITION_OFFICER'] });
+  const zone = await grantsOf({ authorization: `Bearer ${jiashan.token}` });
   expect(zone).toEqual(expect.arrayContaining(['PERSON_PERSONAL:310118', 'PERSON_PERSONAL:320509', 'PERSON_PERSONAL:320500', 'PETITION_WARNINGS:340100']));
   const hefei = await grantsOf(as('demo-340100'));
   expect(hefei.filter((grant) => grant.startsWith('PERSON_PERSONAL'))).toEqual([]);

@@ -64,6 +64,8 @@ export class InspectionMutations {
     const actor = requireActor(ctx.actor);
     duty(agencyDutyProblem(actor, ctx.region, input.leadAgency, 'opening an inspection'), actor.officerId);
     const { inspection, participants } = checkCreation(ctx, input, actor.officerId);
+    // The place is checked once the lead jurisdiction is known to be a code of this region.
+    duty(agencyDutyProblem(actor, ctx.region, inspection.leadAgency, 'opening an inspection', inspection.leadJurisdiction), actor.officerId);
     const note = checkNote(input.note, 'input.note');
     const [scenario] = await findScenarios(ctx.db, [inspection.scenarioCode]);
     if (!scenario) throw badInput('input.scenarioCode', `${JSON.stringify(inspection.scenarioCode)} is not in the scenario catalogue of region ${ctx.region} (see inspectionScenarios)`);
@@ -142,8 +144,8 @@ export class InspectionMutations {
     const actor = requireActor(ctx.actor);
     const localId = ownLocalId(ctx.region, input.inspectionId, 'input.inspectionId');
     const [participant] = checkParticipants(ctx, [input.participant], () => 'input.participant', []);
-    // An agency joins for itself: its own officer, of the participant's region.
-    duty(agencyDutyProblem(actor, participant.region, participant.agency, 'joining an inspection'), actor.officerId);
+    // An agency joins for itself: its own officer, of the participant's jurisdiction or its city.
+    duty(agencyDutyProblem(actor, participant.region, participant.agency, 'joining an inspection', participant.jurisdiction), actor.officerId);
     const { row, messageIds } = await inTransaction(ctx.db, async (client) => {
       const current = await lockInspection(client, localId);
       if (!current) throw hubError('NOT_FOUND', `No inspection ${input.inspectionId}`, { id: input.inspectionId });
@@ -178,7 +180,7 @@ export class InspectionMutations {
     const { row, messageIds } = await inTransaction(ctx.db, async (client) => {
       const current = await lockInspection(client, localId);
       if (!current) throw hubError('NOT_FOUND', `No inspection ${id}`, { id });
-      duty(agencyDutyProblem(actor, ctx.region, current.lead_agency, `moving inspection ${id} to ${wanted}`), actor.officerId);
+      duty(agencyDutyProblem(actor, ctx.region, current.lead_agency, `moving inspection ${id} to ${wanted}`, current.lead_jurisdiction), actor.officerId);
       const refusal = stepRefusal(current.step, wanted);
       if (refusal) throw hubError(refusal.code, `cannot move inspection ${id} to ${wanted}: ${refusal.reason}`, { id, currentStep: current.step, wantedStep: wanted });
       const done = (await work?.(client, current, actor.officerId)) || {};

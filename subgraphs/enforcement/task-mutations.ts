@@ -184,7 +184,7 @@ export class TaskMutations {
     const { row, messageIds } = await inTransaction(ctx.db, async (client) => {
       const task = await lockTask(client, localId);
       if (!task) throw hubError('NOT_FOUND', `No inspection task ${id}`, { id });
-      const problem = agencyDutyProblem(actor, ctx.region, task.agency, `working task ${id}`);
+      const problem = agencyDutyProblem(actor, ctx.region, task.agency, `working task ${id}`, task.jurisdiction);
       if (problem) throw hubError('FORBIDDEN', problem, { officer: actor.officerId });
       const refusal = taskRefusal(task.status, action);
       if (refusal) throw hubError(refusal.code, `cannot ${action === 'recordFinding' ? 'record a finding on' : action} task ${id}: ${refusal.reason}`, { id, status: task.status });

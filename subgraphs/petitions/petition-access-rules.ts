@@ -50,10 +50,10 @@ export const PETITION_DETAILS: AccessRule = {
   within: (caller) => visiblePrefixes(caller, PETITION_DETAIL_CATEGORIES),
 };
 
-export const PETITION_WORK: AccessRule = { name: 'PETITION_WORK', words: 'For petition officers of the region.', roles: PETITION_WORK_ROLES, guard: authenticated };
+export const PETITION_WORK: AccessRule = { name: 'PETITION_WORK', words: "For officers of the region's petition bureau whose jurisdiction holds the matter's (a county's its own, a city's the whole city).", roles: PETITION_WORK_ROLES, guard: authenticated };
 export const WARNING_ACKNOWLEDGEMENT: AccessRule = {
   name: 'WARNING_ACKNOWLEDGEMENT',
-  words: 'For petition officers of any region that sees the warning.',
+  words: "For officers of the petition bureau of a partner region that sees the warning (not the warning's own region).",
   roles: PETITION_WORK_ROLES,
   guard: authenticated,
 };

@@ -92,10 +92,13 @@ interface StepInput {
  * history. The loser of two simultaneous steps gets CONFLICT; a step the lifecycle forbids
  * gets INVALID_TRANSITION; either way nothing changes.
  */
-/** The acting officer, if petition work in this region is theirs to do (FORBIDDEN otherwise). */
-function petitionOfficer(ctx: PetitionsContext) {
+/**
+ * The acting officer, if petition work in this region is theirs to do, and on a petition
+ * registered in `registeredIn` when it is known (FORBIDDEN otherwise).
+ */
+function petitionOfficer(ctx: PetitionsContext, matter?: { jurisdiction: string; what: string }) {
   const actor = requireActor(ctx.actor);
-  const problem = petitionDutyProblem(actor, ctx.region);
+  const problem = petitionDutyProblem(actor, ctx.region, matter);
   if (problem) throw hubError('FORBIDDEN', problem, { officer: actor.officerId });
   return actor;
 }
@@ -107,6 +110,7 @@ async function takeStep(ctx: PetitionsContext, id: string, action: PetitionActio
   const row = await inTransaction(ctx.db, async (client) => {
     const [current] = await findPetitions(client, [localId]);
     if (!current) throw hubError('NOT_FOUND', `No petition ${id}`, { id });
+    petitionOfficer(ctx, { jurisdiction: current.registered_in, what: `petition ${id}` });
     if (input.expectedVersion != null && input.expectedVersion !== current.version) {
       throw hubError('CONFLICT', `petition ${id} is at version ${current.version}, not ${input.expectedVersion}: someone changed it; reload it and decide again`, { id, currentVersion: current.version, status: current.status });
     }
@@ -173,8 +177,9 @@ export class PetitionMutations {
   @Access(PETITION_WORK)
   async registerPetition(@Ctx() ctx: PetitionsContext, @Arg('input', () => RegisterPetitionInput) input: RegisterPetitionInput) {
     if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
-    const actor = petitionOfficer(ctx);
+    petitionOfficer(ctx);
     const { headcount, registeredAt } = validateRegistration(ctx, input);
+    const actor = petitionOfficer(ctx, { jurisdiction: input.registeredIn, what: `a petition registered in ${input.registeredIn}` });
     await checkPersonsExist(ctx.hub, input.petitionerIds, (index) => `input.petitionerIds[${index}]`);
     const row = await inTransaction(ctx.db, async (client) => {
       const petition = await insertPetition(client, {

@@ -127,6 +127,8 @@ export class PetitionWarningResolver {
     const problem = petitionDutyProblem(actor, ctx.region);
     if (problem) throw hubError('FORBIDDEN', problem, { officer: actor.officerId });
     checkLocalJurisdiction(ctx.region, 'input.raisedIn', input.raisedIn);
+    const placeProblem = petitionDutyProblem(actor, ctx.region, { jurisdiction: input.raisedIn, what: `a warning raised in ${input.raisedIn}` });
+    if (placeProblem) throw hubError('FORBIDDEN', placeProblem, { officer: actor.officerId });
     if (!parseGlobalId(input.subjectId)) throw badInput('input.subjectId', 'must be a global person id such as "320500:17"');
     await checkPersonsExist(ctx.hub, [input.subjectId], () => 'input.subjectId');
     const summary = input.summary.trim();
@@ -194,7 +196,7 @@ export class PetitionWarningResolver {
   ): Promise<PetitionWarning> {
     const actor = requireActor(ctx.actor);
     // Partners acknowledge; escalating and resolving are the warning's own region's work.
-    const problem = action === WarningAction.ACKNOWLEDGED ? acknowledgeDutyProblem(actor) : petitionDutyProblem(actor, ctx.region);
+    const problem = action === WarningAction.ACKNOWLEDGED ? acknowledgeDutyProblem(actor, ctx.region) : petitionDutyProblem(actor, ctx.region);
     if (problem) throw hubError('FORBIDDEN', problem, { officer: actor.officerId });
     const localId = ownLocalId(ctx.region, id);
     if (note && note.length > 2000) throw badInput('note', 'must be at most 2000 characters');
@@ -203,6 +205,10 @@ export class PetitionWarningResolver {
       if (!current) throw hubError('NOT_FOUND', `No petition warning ${id}`, { id });
       // A change answers with the record's state: it is for those who may see the record.
       if (!maySee(actor, current.raised_in, WARNING_CATEGORIES)) throw notShared('Warning', id, actor.jurisdiction);
+      if (action !== WarningAction.ACKNOWLEDGED) {
+        const placeProblem = petitionDutyProblem(actor, ctx.region, { jurisdiction: current.raised_in, what: `warning ${id}` });
+        if (placeProblem) throw hubError('FORBIDDEN', placeProblem, { officer: actor.officerId });
+      }
       const refused = refusal(current.status, current.level);
       if (refused) {
         // Two officers resolving (or escalating) at once: the loser hears it was just done.

@@ -83,6 +83,24 @@ export function tokenWithClaims(hub: RunningHub, claims: { id: string; jurisdict
   return hub.identity.demoToken(claims);
 }
 
+/**
+ * An officer added to a region's roster (its personnel records) for a test, and a caller token
+ * for them from their province's provider: the gateway lets in only officers on the roster.
+ */
+export async function rosterOfficer(
+  hub: RunningHub,
+  officer: { region: string; jurisdiction: string; agency: string; roles: string[]; active?: boolean },
+): Promise<{ id: string; token: string }> {
+  const [{ id }] = await queryDatabase<{ id: string }>(
+    hub.databaseUrls.get(officer.region)!,
+    `INSERT INTO personnel.officers (login, name, agency, jurisdiction, roles, active)
+     VALUES ('test-' || md5(random()::text), '测试', $1, $2, $3, $4) RETURNING id::text`,
+    [officer.agency, officer.jurisdiction, officer.roles, officer.active ?? true],
+  );
+  const globalId = `${officer.region}:${id}`;
+  return { id: globalId, token: await hub.identity.demoToken({ id: globalId, jurisdiction: officer.jurisdiction, agency: officer.agency, roles: officer.roles }) };
+}
+
 /** A context token as the gateway would sign it, for calling a subgraph directly (no purpose and no grants unless given). */
 export function contextTokenFor(
   hub: RunningHub,
