@@ -1,6 +1,6 @@
 import { contains } from '../../auth/jurisdiction';
-import { maySee, visiblePrefixes } from '../../auth/record-policy';
-import { accessCatalogue, AccessRule, ENFORCEMENT_WORK_ROLES } from '../shared/access';
+import { maySee } from '../../auth/record-policy';
+import { accessCatalogue, AccessRule, ENFORCEMENT_WORK_ROLES, sharedRecordRule } from '../shared/access';
 import { authenticated, forbidden, notShared, recordRule } from '../shared/permissions';
 import type { EnforcementContext } from './context';
 import type { Inspection } from './inspection-types';
@@ -14,11 +14,6 @@ import type { InspectionTask } from './task-types';
  */
 export const INSPECTION_CATEGORIES = ['INSPECTIONS'] as const;
 
-const inspectionVisible = recordRule((inspection: Inspection, _args, ctx: EnforcementContext) => {
-  if (!ctx.actor) return forbidden('this needs a verified caller');
-  return maySee(ctx.actor, inspection.leadJurisdiction, INSPECTION_CATEGORIES) ? true : notShared('Inspection', inspection.id, ctx.actor.jurisdiction);
-});
-
 const taskVisible = recordRule((task: InspectionTask, _args, ctx: EnforcementContext) => {
   if (!ctx.actor) return forbidden('this needs a verified caller');
   return maySee(ctx.actor, task.jurisdiction, INSPECTION_CATEGORIES) || contains(task.leadRegion, ctx.actor.jurisdiction)
@@ -26,12 +21,13 @@ const taskVisible = recordRule((task: InspectionTask, _args, ctx: EnforcementCon
     : notShared('Inspection task', task.id, ctx.actor.jurisdiction);
 });
 
-export const INSPECTION: AccessRule = {
+export const INSPECTION = sharedRecordRule({
   name: 'INSPECTION',
-  words: "For officers of the lead jurisdiction or its city and partners holding INSPECTIONS; FORBIDDEN otherwise.",
-  guard: inspectionVisible,
-  within: (caller) => visiblePrefixes(caller, INSPECTION_CATEGORIES),
-};
+  words: 'For officers of the lead jurisdiction or its city and partners holding INSPECTIONS; FORBIDDEN otherwise.',
+  kind: 'Inspection',
+  jurisdictionOf: (inspection: Inspection) => inspection.leadJurisdiction,
+  categories: INSPECTION_CATEGORIES,
+});
 
 export const INSPECTION_TASK: AccessRule = {
   name: 'INSPECTION_TASK',

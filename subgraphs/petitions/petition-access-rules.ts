@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { maySee, visiblePrefixes } from '../../auth/record-policy';
-import { accessCatalogue, AccessRule, PETITION_WORK_ROLES } from '../shared/access';
-import { authenticated, forbidden, notShared, recordRule } from '../shared/permissions';
+import { accessCatalogue, AccessRule, PETITION_WORK_ROLES, sharedRecordRule } from '../shared/access';
+import { authenticated, forbidden, recordRule } from '../shared/permissions';
 import { PETITION_CATEGORIES, PETITION_DETAIL_CATEGORIES, PetitionsContext, WARNING_CATEGORIES } from './context';
 import type { Petition, PetitionWarning } from './types';
 
@@ -12,16 +12,6 @@ import type { Petition, PetitionWarning } from './types';
  * records.
  */
 
-const warningVisible = recordRule((warning: PetitionWarning, _args, ctx: PetitionsContext) => {
-  if (!ctx.actor) return forbidden('this needs a verified caller');
-  return maySee(ctx.actor, warning.raisedIn, WARNING_CATEGORIES) ? true : notShared('Warning', warning.id, ctx.actor.jurisdiction);
-});
-
-const petitionVisible = recordRule((petition: Petition, _args, ctx: PetitionsContext) => {
-  if (!ctx.actor) return forbidden('this needs a verified caller');
-  return maySee(ctx.actor, petition.registeredIn, PETITION_CATEGORIES) ? true : notShared('Petition', petition.id, ctx.actor.jurisdiction);
-});
-
 const petitionDetails = recordRule((petition: Petition, _args, ctx: PetitionsContext, info: GraphQLResolveInfo) => {
   if (!ctx.actor) return forbidden('this needs a verified caller');
   return maySee(ctx.actor, petition.registeredIn, PETITION_DETAIL_CATEGORIES)
@@ -29,19 +19,21 @@ const petitionDetails = recordRule((petition: Petition, _args, ctx: PetitionsCon
     : forbidden(`Petition.${info.fieldName} is a detail: open to the petition's jurisdiction, its city, and partners holding PETITION_DETAILS`, { reason: 'NO_DETAILS_AGREEMENT' });
 });
 
-export const PETITION_WARNING: AccessRule = {
+export const PETITION_WARNING = sharedRecordRule({
   name: 'PETITION_WARNING',
   words: "For officers of the warning's jurisdiction or city and partners holding PETITION_WARNINGS; FORBIDDEN otherwise.",
-  guard: warningVisible,
-  within: (caller) => visiblePrefixes(caller, WARNING_CATEGORIES),
-};
+  kind: 'Warning',
+  jurisdictionOf: (warning: PetitionWarning) => warning.raisedIn,
+  categories: WARNING_CATEGORIES,
+});
 
-export const PETITION_OUTLINE: AccessRule = {
+export const PETITION_OUTLINE = sharedRecordRule({
   name: 'PETITION_OUTLINE',
   words: "Petition outline: for officers of the petition's jurisdiction or city and partners holding PETITION_WARNINGS or PETITION_DETAILS; FORBIDDEN otherwise.",
-  guard: petitionVisible,
-  within: (caller) => visiblePrefixes(caller, PETITION_CATEGORIES),
-};
+  kind: 'Petition',
+  jurisdictionOf: (petition: Petition) => petition.registeredIn,
+  categories: PETITION_CATEGORIES,
+});
 
 export const PETITION_DETAILS: AccessRule = {
   name: 'PETITION_DETAILS',

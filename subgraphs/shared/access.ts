@@ -1,7 +1,10 @@
 import type { IRule } from 'graphql-shield';
 import { Directive } from 'type-graphql';
 import type { RequestContext } from '../../auth/context-token';
-import { authenticated } from './permissions';
+import { maySee, visiblePrefixes } from '../../auth/record-policy';
+import type { SharingCategory } from '../../auth/sharing';
+import type { HubContext } from './context';
+import { authenticated, forbidden, notShared, recordRule } from './permissions';
 
 /**
  * A rule of who may read or call something, declared once: its name (what `@access(rule: …)`
@@ -45,6 +48,29 @@ export function accessCatalogue(...rules: AccessRule[]): AccessCatalogue {
  */
 export function Access(rule: AccessRule): MethodDecorator & PropertyDecorator & ClassDecorator {
   return Directive(`@access(rule: ${JSON.stringify(rule.name)}${rule.roles?.length ? `, roles: ${JSON.stringify(rule.roles)}` : ''})`) as never;
+}
+
+/**
+ * The rule of a kind of record shared by jurisdiction (auth/record-policy.ts): seen by officers
+ * of the record's jurisdiction or city and by partners holding one of `categories` for it.
+ */
+export function sharedRecordRule<TRecord extends { id: string }>(rule: {
+  name: string;
+  words: string;
+  /** As refusals name it: "Warning 330400:7: no sharing agreement opens it to 340100". */
+  kind: string;
+  jurisdictionOf: (record: TRecord) => string;
+  categories: readonly SharingCategory[];
+}): AccessRule {
+  return {
+    name: rule.name,
+    words: rule.words,
+    guard: recordRule((record: TRecord, _args, ctx: HubContext) => {
+      if (!ctx.actor) return forbidden('this needs a verified caller');
+      return maySee(ctx.actor, rule.jurisdictionOf(record), rule.categories) ? true : notShared(rule.kind, record.id, ctx.actor.jurisdiction);
+    }),
+    within: (caller) => visiblePrefixes(caller, rule.categories),
+  };
 }
 
 /** Open to every verified caller: ids, regions, the sort keys of lists. */
