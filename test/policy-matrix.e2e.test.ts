@@ -2,47 +2,19 @@ import { residentIdFacts } from '../auth/resident-id';
 import { maskAddress, maskIdNumber, maskName, maskPhone } from '../auth/masking';
 import type { RunningHub } from '../launcher/hub';
 import { DEMO_REGIONS, graphql, queryDatabase, rosterOfficer, startTestHub, tokenFor, writeRegionsFile } from './support/hub';
+import { personPolicy as policy, seesPetitionDetails, seesPetitionOutline, seesWarning, Shown } from './support/readme-policy';
 
 /**
  * The policy matrix: callers of every kind (city and county petition officers, enforcement
  * officers, auditors of each region; county officers of the demonstration zone; an officer of
  * the same province without agreements; every one on a roster, as callers must be) × persons of every region × every protected field ×
- * with and without a stated purpose. Each value must equal what the table below — written from
- * the issue and the demo agreements, not from the code — says: full, masked, or null with
- * FORBIDDEN.
+ * with and without a stated purpose. Each value must equal what the README's rules over the demo
+ * agreements (test/support/readme-policy.ts, written from the README, not from the code) say: full,
+ * masked, or null with FORBIDDEN.
  */
 
 let hub: RunningHub;
 const REGIONS = ['310000', '320500', '330400', '340100'];
-
-/** The demo agreements, as the README states them. */
-const BASIC_AMONG = ['31', '3205', '3304', '3401'];
-const PERSONAL_BETWEEN: Array<[string, string]> = [
-  ['3304', '3205'],
-  ['310118', '320509'],
-  ['310118', '330421'],
-  ['320509', '330421'],
-];
-
-/** "330400" → "3304", "310000" → "31", "330421" → "330421": a code's own prefix. */
-const own = (code: string) => (code.endsWith('0000') ? code.slice(0, 2) : code.endsWith('00') ? code.slice(0, 4) : code);
-const within = (code: string, prefix: string) => code.startsWith(prefix);
-
-type Shown = 'FULL' | 'MASKED' | 'FORBIDDEN';
-
-/** What the caller of `jurisdiction` sees of a person registered in `home`, field class by field class. */
-function policy(jurisdiction: string, home: string, purpose: boolean): { personal: Shown; basic: Shown; owner: Shown } {
-  const insider = within(home, own(jurisdiction));
-  const sameCity = jurisdiction.slice(0, 4) === home.slice(0, 4);
-  const personalAgreement = PERSONAL_BETWEEN.some(([a, b]) => (within(jurisdiction, a) && within(home, b)) || (within(jurisdiction, b) && within(home, a)));
-  const callerCity = BASIC_AMONG.find((prefix) => within(jurisdiction, prefix));
-  const homeCity = BASIC_AMONG.find((prefix) => within(home, prefix));
-  const basicAgreement = Boolean(callerCity && homeCity && callerCity !== homeCity);
-  if (insider) return { personal: purpose ? 'FULL' : 'MASKED', basic: 'FULL', owner: 'FULL' };
-  if (personalAgreement) return { personal: purpose ? 'FULL' : 'MASKED', basic: 'FULL', owner: 'FORBIDDEN' };
-  if (sameCity || basicAgreement) return { personal: 'MASKED', basic: 'FULL', owner: 'FORBIDDEN' };
-  return { personal: 'FORBIDDEN', basic: 'FORBIDDEN', owner: 'FORBIDDEN' };
-}
 
 const PERSONAL_FIELDS: Record<string, (row: PersonRow) => string> = {
   name: (row) => row.name,
@@ -152,13 +124,6 @@ test('every caller kind × a petition and a warning of every region: outline, de
     const [warning] = await queryDatabase(hub.databaseUrls.get(region)!, 'SELECT id::text, raised_in, summary FROM petitions.warnings ORDER BY id LIMIT 1');
     records.push({ region, petition: { ...petition, id: `${region}:${petition.id}` }, warning: { ...warning, id: `${region}:${warning.id}` } });
   }
-  // Warnings and a petition's outline: jurisdiction, city, or the warnings agreement among the four cities;
-  // details: jurisdiction, city, or the details agreements (the same pairs as personal data in the demo).
-  const sees = (jurisdiction: string, record: string) => policy(jurisdiction, record, true).basic === 'FULL';
-  const detail = (jurisdiction: string, record: string) => {
-    const rule = policy(jurisdiction, record, true);
-    return rule.personal === 'FULL' || jurisdiction.slice(0, 4) === record.slice(0, 4);
-  };
   const query = `{ ${records
     .map((r, i) => `pe${i}: petition(id: "${r.petition.id}") { id status summary content } w${i}: petitionWarning(id: "${r.warning.id}") { id summary }`)
     .join(' ')} }`;
@@ -170,9 +135,9 @@ test('every caller kind × a petition and a warning of every region: outline, de
     records.forEach((record, i) => {
       const petition = result.data[`pe${i}`];
       const warning = result.data[`w${i}`];
-      const expectOutline = sees(caller.jurisdiction, record.petition.registered_in);
-      const expectDetails = detail(caller.jurisdiction, record.petition.registered_in);
-      const expectWarning = sees(caller.jurisdiction, record.warning.raised_in);
+      const expectOutline = seesPetitionOutline(caller.jurisdiction, record.petition.registered_in);
+      const expectDetails = seesPetitionDetails(caller.jurisdiction, record.petition.registered_in);
+      const expectWarning = seesWarning(caller.jurisdiction, record.warning.raised_in);
       const outcomes: Array<[string, boolean]> = [
         ['petition', expectOutline ? petition?.id === record.petition.id : petition === null && forbiddenAt.has(`pe${i}`)],
         [

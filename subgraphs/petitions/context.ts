@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { visiblePrefixes } from '../../auth/record-policy';
+import { PETITION_CATEGORIES, PETITION_DETAIL_CATEGORIES, WARNING_CATEGORIES } from './petition-categories';
 import type { RegionContext } from '../shared/context';
 import type { KeysetPosition } from '../shared/pagination';
 import { findPetitions, listPetitionEvents, listPetitionsOfPersons, PetitionRow, toPetition } from './petition-repository';
@@ -25,10 +26,7 @@ export interface PetitionsContext extends RegionContext {
   visible: { warnings: readonly string[]; petitions: readonly string[]; petitionDetails: readonly string[] };
 }
 
-/** Agreements that open warnings, and petitions (their outline; details need PETITION_DETAILS). */
-export const WARNING_CATEGORIES = ['PETITION_WARNINGS'] as const;
-export const PETITION_CATEGORIES = ['PETITION_WARNINGS', 'PETITION_DETAILS'] as const;
-export const PETITION_DETAIL_CATEGORIES = ['PETITION_DETAILS'] as const;
+export { PETITION_CATEGORIES, PETITION_DETAIL_CATEGORIES, WARNING_CATEGORIES } from './petition-categories';
 
 const pageKey = (key: PersonPageKey) => `${key.personId}|${key.limit}|${key.after?.sortKey ?? ''}|${key.after?.id ?? ''}`;
 

@@ -2,7 +2,8 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { maySee, visiblePrefixes } from '../../auth/record-policy';
 import { accessCatalogue, AccessRule, PETITION_WORK_ROLES, sharedRecordRule } from '../shared/access';
 import { authenticated, forbidden, recordRule } from '../shared/permissions';
-import { PETITION_CATEGORIES, PETITION_DETAIL_CATEGORIES, PetitionsContext, WARNING_CATEGORIES } from './context';
+import type { PetitionsContext } from './context';
+import { PETITION_CATEGORIES, PETITION_DETAIL_CATEGORIES, WARNING_CATEGORIES } from './petition-categories';
 import type { Petition, PetitionWarning } from './types';
 
 /**

@@ -62,6 +62,8 @@ export function sharedRecordRule<TRecord extends { id: string }>(rule: {
   jurisdictionOf: (record: TRecord) => string;
   categories: readonly SharingCategory[];
 }): AccessRule {
+  // Read now, not per record: a module cycle that leaves them undefined must stop the start, not deny every record.
+  if (!rule.categories?.length) throw new Error(`access rule ${rule.name}: names no sharing category (a module import cycle?)`);
   return {
     name: rule.name,
     words: rule.words,
