@@ -18,4 +18,5 @@ export default async function globalSetup(): Promise<void> {
   const server = await startEmbeddedPostgres(dataDir, () => undefined);
   process.env.TEST_DATABASE_URL = server.urlFor('postgres');
   (globalThis as Record<string, unknown>).__embeddedPostgres = server;
+  (globalThis as Record<string, unknown>).__embeddedPostgresDir = dataDir;
 }
