@@ -25,7 +25,8 @@ Usage:
       key is HUB_DATA_DIR/keys/hub-context.json. --insecure-no-auth lets anyone in.
   yrd-hub audit verify [--region CODE] [--url URL]
       Ask the running hub (URL, default http://HOST:PORT/graphql) to check each region's audit
-      hash chain, as that region's demo auditor; names the first bad row. Exit 1 if any is broken.
+      chain against its key, as that region's demo auditor; names the first bad row. Exit 1 if
+      any is broken.
   yrd-hub token LOGIN
       Print a caller token (valid 12 hours) for a seeded demo officer, e.g. demo-330400,
       signed by the demo identity provider of the officer's province in HUB_DATA_DIR/keys.

@@ -159,12 +159,21 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       officersPerAgency: (code) => (options.seed ? { ...options.seed.scale, ...options.seed.regionScale?.[code] } : DEFAULT_SCALE).officersPerAgency,
     });
     const verifier = identity.contextVerifier();
+    const auditChainOf = (code: string) => ({ key: identity.auditChainKey(code) });
     // Subgraphs reach other regions through the gateway, which listens only once they do.
     const hubLinks: HubLink[] = [];
     const threads = Math.min(options.regionThreads ?? os.availableParallelism(), hosted.length);
     const host = await SubgraphHost.create(threads > 0 ? hubModules : BUILTIN_SUBGRAPHS);
     cleanup.push(() => host.stop());
-    const directory = await host.serve({ subgraphs: hubModules.map((m) => m.name), db: hubDb.pool, regions: summaries, hub: new HubLink(), verifier, port: 0 });
+    const directory = await host.serve({
+      subgraphs: hubModules.map((m) => m.name),
+      db: hubDb.pool,
+      regions: summaries,
+      hub: new HubLink(),
+      verifier,
+      port: 0,
+      auditChain: auditChainOf('hub'),
+    });
     cleanup.push(() => directory.close());
     const regionServers = new Map<string, RunningHttpServer>();
     let workers: RunningRegionWorkers | undefined;
@@ -173,7 +182,12 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       // only hold connections (41 regions × idle clients) against the server's limit.
       await Promise.all(hosted.map((region) => regionPools.get(region.code)!.end()));
       workers = await startRegionWorkers({
-        regions: hosted.map((region) => ({ code: region.code, name: region.name, databaseUrl: databaseUrls.get(region.code)! })),
+        regions: hosted.map((region) => ({
+          code: region.code,
+          name: region.name,
+          databaseUrl: databaseUrls.get(region.code)!,
+          auditChainKey: identity.auditChainKey(region.code).toString('hex'),
+        })),
         threads,
         summaries,
         subgraphs: regionalModules.map((m) => m.name),
@@ -189,6 +203,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         const server = await host.serve({
           subgraphs: regionalModules.map((m) => m.name),
           db: regionPools.get(region.code)!,
+          auditChain: auditChainOf(region.code),
           regions: summaries,
           region: { code: region.code, name: region.name },
           hub: hubLinks[hubLinks.push(new HubLink(identity.serviceCredentials(region.code))) - 1],

@@ -45,6 +45,7 @@ async function main(): Promise<void> {
         region: { code: region.code, name: region.name },
         hub: link,
         verifier,
+        auditChain: { key: Buffer.from(region.auditChainKey, 'hex') },
         port: region.port,
         backgroundIntervalMs: data.backgroundIntervalMs,
       });

@@ -21,7 +21,7 @@ import { repoPath } from '../subgraphs/shared/repo-path';
  */
 
 export interface RegionWorkerData {
-  regions: Array<{ code: string; name: string; databaseUrl: string; port: number; counter: number }>;
+  regions: Array<{ code: string; name: string; databaseUrl: string; port: number; counter: number; auditChainKey: string }>;
   summaries: RegionSummary[];
   subgraphs: string[];
   contextKeys: JSONWebKeySet;
@@ -43,7 +43,7 @@ type WorkerEvent = { type: 'ready'; servers: Record<string, { url: string; port:
 
 /** What every thread is given alike, plus the regions to deal out. */
 export interface RegionWorkersOptions extends Omit<RegionWorkerData, 'regions' | 'gatewayUrl' | 'statements'> {
-  regions: ReadonlyArray<{ code: string; name: string; databaseUrl: string }>;
+  regions: ReadonlyArray<{ code: string; name: string; databaseUrl: string; auditChainKey: string }>;
   /** Threads to start (at most one per region). */
   threads: number;
   log: (line: string) => void;

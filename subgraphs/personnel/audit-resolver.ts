@@ -93,7 +93,7 @@ export class AuditResolver {
     const actor = requireActor(ctx.actor);
     if (region !== ctx.region) throw badInput('region', `this instance serves region ${ctx.region}, not ${region}`);
     if (!isAuditor(actor.roles) || actor.region !== ctx.region) throw hubError('FORBIDDEN', `the audit chain of ${ctx.region} is checked by its auditors (role AUDITOR)`);
-    const verdict = verifyChain(await readChain(ctx.db));
+    const verdict = verifyChain(await readChain(ctx.db), ctx.auditChain.key);
     return verdict.ok
       ? { region, intact: true, rows: verdict.rows, firstBadSeq: null, reason: null }
       : { region, intact: false, rows: verdict.rows, firstBadSeq: verdict.firstBadSeq, reason: verdict.reason };

@@ -12,7 +12,8 @@ export type ErrorCode =
   | 'DUPLICATE_INSPECTION'
   | 'FORBIDDEN'
   | 'UNAUTHENTICATED'
-  | 'REGION_UNAVAILABLE';
+  | 'REGION_UNAVAILABLE'
+  | 'AUDIT_UNAVAILABLE';
 
 export function hubError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extensions } });
