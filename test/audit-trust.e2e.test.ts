@@ -1,15 +1,17 @@
+import { Client } from 'pg';
 import type { RunningHub } from '../launcher/hub';
 import { DEMO_REGIONS, graphql, queryDatabase, startTestHub, writeRegionsFile } from './support/hub';
 
 /**
  * The audit trail against someone who can write the region's database (issue 12, finding 7):
- * each change is audited in its own transaction, with the record's id.
+ * changes are audited in their own transaction, and the subgraphs' connection can only append.
  */
 
 const JIAXING = '330400';
 let hub: RunningHub;
 let regionsFile: string;
 const admin = (sql: string, params: unknown[] = []) => queryDatabase(hub.databaseUrls.get(JIAXING)!, sql, params);
+const READ = 'query($id: ID!) { person(id: $id) { name idNumber } }';
 const RAISE = 'mutation($input: RaiseWarningInput!) { raisePetitionWarning(input: $input) { id } }';
 const warning = (summary: string, extra: object = {}) => ({ region: JIAXING, raisedIn: '330421', level: 'RED', kind: 'REPEAT', subjectId: '330400:4', summary, ...extra });
 
@@ -66,5 +68,35 @@ describe('a change is audited in its own transaction', () => {
     const result = await graphql(hub.gateway.graphqlUrl, RAISE, { input: warning('不存在的信访', { petitionId: '330400:999999' }) }, { 'X-Officer': '330400:1' });
     expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(await admin('SELECT count(*)::int AS n FROM audit.entries')).toEqual([{ n: before }]);
+  });
+});
+
+describe('the subgraphs’ database role', () => {
+  const asSubgraphs = async (key: string, sql: string) => {
+    const client = new Client({ connectionString: hub.subgraphDatabaseUrls.get(key)! });
+    await client.connect();
+    try {
+      return await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  const refused = (key: string, sql: string) => expect(asSubgraphs(key, sql)).rejects.toMatchObject({ code: '42501' });
+
+  test('is the prefix’s own, and is what the subgraphs connect as', async () => {
+    expect(new URL(hub.subgraphDatabaseUrls.get(JIAXING)!).username).toBe('t_audit_trust_subgraphs');
+    await graphql(hub.gateway.graphqlUrl, READ, { id: '330400:3' }, { 'X-Officer': '330400:1' });
+    const sessions = await admin("SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = current_database() AND usename LIKE 't\\_audit\\_trust\\_%'");
+    expect(sessions.map((row) => row.usename)).toContain('t_audit_trust_subgraphs');
+  });
+
+  test('may read and append audit rows, but not change, remove or empty them', async () => {
+    await expect(asSubgraphs(JIAXING, 'SELECT count(*) FROM audit.entries')).resolves.toBeDefined();
+    await expect(asSubgraphs(JIAXING, "BEGIN; INSERT INTO audit.entries (seq, at, officer, jurisdiction, action, record, fields, request_id, prev_hash, hash) VALUES (999999999, now(), 'x', 'x', 'x', 'x', '{}', 'x', 'x', 'x'); ROLLBACK")).resolves.toBeDefined();
+    await refused(JIAXING, "UPDATE audit.entries SET officer = '330400:2'");
+    await refused(JIAXING, 'DELETE FROM audit.entries');
+    await refused(JIAXING, 'TRUNCATE audit.entries');
+    await refused(JIAXING, 'ALTER TABLE audit.entries DROP CONSTRAINT entries_pkey');
+    await refused(JIAXING, 'DROP TABLE audit.entries');
   });
 });
