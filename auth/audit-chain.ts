@@ -5,7 +5,7 @@ import { createHmac } from 'node:crypto';
  * key) covers its own content and the previous row's MAC. The key is not in the region's
  * database, so someone who can write that database can neither fix up the MACs after an edit,
  * a deletion or an insertion, nor append a row of their own. What a key cannot show — rows
- * cut off the end — the signed checkpoints kept outside the database show (checkpoint.ts):
+ * cut off the end — the signed checkpoints kept outside the database show (audit-checkpoint.ts):
  * a chain that ends before, or disagrees with, its newest checkpoint was shortened.
  */
 

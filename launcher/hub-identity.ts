@@ -16,6 +16,8 @@ import { demoRoster, DemoRosterEntry } from '../subgraphs/personnel/demo-roster'
  *    runs (they call the gateway for cross-region work), trusted for `service:<region>` only;
  *  - `audit-chain.json`: the secret each database's audit chain key is derived from (a region's
  *    subgraph host is given its region's key only; no database holds one);
+ *  - `audit-checkpoints.json`: the key that signs checkpoints of the regions' chain heads, used
+ *    by the launcher only (subgraphs get its public half to check them);
  *  - `idp-<province>.json`: without an identity file, one demo identity provider per province
  *    of the configured regions, trusted for that province's jurisdictions. With an identity
  *    file (HUB_IDENTITY), the real providers listed there are trusted instead, and no demo
@@ -48,6 +50,7 @@ export class HubIdentity {
   private constructor(
     readonly contextKey: SigningKey,
     readonly serviceKey: SigningKey,
+    readonly checkpointKey: SigningKey,
     private readonly auditChainSecret: Buffer,
     private readonly identity: IdentitySettings,
     private readonly demoProviders: Map<string, SigningKey>,
@@ -64,6 +67,7 @@ export class HubIdentity {
     const keys = path.join(options.dataDir, 'keys');
     const contextKey = await ensureSigningKey(path.join(keys, 'hub-context.json'));
     const serviceKey = await ensureSigningKey(path.join(keys, 'hub-services.json'));
+    const checkpointKey = await ensureSigningKey(path.join(keys, 'audit-checkpoints.json'));
     const auditChainSecret = ensureAuditChainSecret(keys);
     const demoProviders = new Map<string, SigningKey>();
     let issuers: TrustedIssuer[];
@@ -86,7 +90,7 @@ export class HubIdentity {
         keys: createLocalJWKSet({ keys: [serviceKey.publicJwk] }),
       });
     }
-    return new HubIdentity(contextKey, serviceKey, auditChainSecret, { audience, issuers }, demoProviders, options.officersPerAgency);
+    return new HubIdentity(contextKey, serviceKey, checkpointKey, auditChainSecret, { audience, issuers }, demoProviders, options.officersPerAgency);
   }
 
   /** The key the audit chain of `region`'s database (or "hub", the hub's own) is kept under. */

@@ -8,7 +8,8 @@ import { ConfigError } from '../platform/config-file';
 import { createPool, statementCount } from '../subgraphs/shared/db';
 import { SubgraphHost } from '../subgraphs/shared/host';
 import { HubLink } from '../subgraphs/shared/hub-link';
-import { AUDIT_MIGRATIONS } from '../subgraphs/shared/audit-log';
+import { AUDIT_MIGRATIONS, AUDIT_WITNESS_MIGRATIONS } from '../subgraphs/shared/audit-log';
+import { AuditCheckpointer, CheckpointSchedule, DEFAULT_CHECKPOINT_SCHEDULE } from './audit-checkpointer';
 import { ensureRoles, grantSubgraphs, handOver, urlAs } from './database-roles';
 import { HubIdentity } from './hub-identity';
 import { RunningRegionWorkers, startRegionWorkers } from './region-workers';
@@ -16,6 +17,7 @@ import { migrate, readMigrations } from '../subgraphs/shared/migrations';
 import type { SeedScale, SubgraphModule } from '../subgraphs/shared/subgraph-module';
 import { BUILTIN_SUBGRAPHS } from './builtin-subgraphs';
 import { connectExternalPostgres, PostgresServer, startEmbeddedPostgres } from './postgres';
+import { CheckpointVerifier } from '../auth/audit-checkpoint';
 
 /**
  * `yrd-hub start`: everything on one machine. PostgreSQL (embedded unless DATABASE_URL is
@@ -42,6 +44,8 @@ export interface HubOptions {
    * thread, beside the gateway. Default: one per CPU core.
    */
   regionThreads?: number;
+  /** How often each region's audit chain head is checkpointed (default: every 1,000 rows or 60 seconds). */
+  auditCheckpoints?: CheckpointSchedule;
   /** Demo data, seeded once per database; false for none. `regionScale` overrides sizes for some regions (a million petitions in one, for benchmarks). */
   seed: { seed: number; scale: SeedScale; regionScale?: Record<string, Partial<SeedScale>> } | false;
   log: (line: string) => void;
@@ -76,7 +80,8 @@ export interface RunningHub {
   databaseUrls: Map<string, string>;
   /** The same databases as the subgraphs reach them: as the prefix's subgraphs role (database-roles.ts). */
   subgraphDatabaseUrls: Map<string, string>;
-
+  /** Checkpoints the audit chain head of `region` (every hosted region without it) now, as the schedule would. */
+  checkpointAudit(region?: string): Promise<void>;
   /** HTTP server of each hosted region's subgraphs. */
   regionServers: Map<string, RunningHttpServer>;
   /** The worker threads serving the hosted regions; absent when they are served in the gateway's thread. */
@@ -141,6 +146,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       try {
         const audit = await migrate(pool, 'audit', readMigrations(AUDIT_MIGRATIONS));
         if (audit.length) options.log(`${database}: applied audit migrations ${audit.join(', ')}`);
+        if (!region) await migrate(pool, 'audit-witness', readMigrations(AUDIT_WITNESS_MIGRATIONS));
         for (const module of modules) {
           const applied = module.migrationsFolder ? await migrate(pool, module.name, readMigrations(module.migrationsFolder)) : [];
           if (applied.length) options.log(`${database}: applied ${module.name} migrations ${applied.join(', ')}`);
@@ -173,7 +179,19 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       officersPerAgency: (code) => (options.seed ? { ...options.seed.scale, ...options.seed.regionScale?.[code] } : DEFAULT_SCALE).officersPerAgency,
     });
     const verifier = identity.contextVerifier();
-    const auditChainOf = (code: string) => ({ key: identity.auditChainKey(code) });
+    // The checkpointer reads the regions' rows and writes the hub's checkpoints as the owner, one connection each.
+    const checkpointer = new AuditCheckpointer({
+      hub: openPool(ownerUrls.get('hub')!, 1),
+      regions: new Map(hosted.map((region) => [region.code, openPool(ownerUrls.get(region.code)!, 1)])),
+      chainKey: (code) => identity.auditChainKey(code),
+      signingKey: identity.checkpointKey,
+      schedule: options.auditCheckpoints ?? DEFAULT_CHECKPOINT_SCHEDULE,
+      log: options.log,
+    });
+    checkpointer.start();
+    cleanup.push(async () => checkpointer.stop());
+    const checkpointVerifier = new CheckpointVerifier(identity.checkpointKey.publicJwk);
+    const auditChainOf = (code: string) => ({ key: identity.auditChainKey(code), checkpoints: checkpointVerifier, appended: (seq: number) => checkpointer.appended(code, seq) });
     // Subgraphs reach other regions through the gateway, which listens only once they do.
     const hubLinks: HubLink[] = [];
     const threads = Math.min(options.regionThreads ?? os.availableParallelism(), hosted.length);
@@ -199,6 +217,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           databaseUrl: subgraphDatabaseUrls.get(region.code)!,
           auditChainKey: identity.auditChainKey(region.code).toString('hex'),
         })),
+        checkpointKey: identity.checkpointKey.publicJwk,
+        onAudited: (code, seq) => checkpointer.appended(code, seq),
         threads,
         summaries,
         subgraphs: regionalModules.map((m) => m.name),
@@ -246,7 +266,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     await workers?.setGatewayUrl(gateway.graphqlUrl);
     const countStatements = (scope: 'all' | 'regions' = 'all') =>
       pools.filter((entry) => scope === 'all' || !entry.hub).reduce((sum, entry) => sum + statementCount(entry.pool), workers?.statementCount() ?? 0);
-    return { gateway, regions, postgres, databaseUrls, subgraphDatabaseUrls, regionServers, regionThreads: workers?.threads, directoryServer: directory, statementCount: countStatements, identity, dataDir: options.dataDir, stop };
+    const checkpointAudit = async (region?: string) => {
+      await (region ? checkpointer.checkpoint(region) : checkpointer.checkpointAll());
+    };
+    return { gateway, regions, postgres, databaseUrls, subgraphDatabaseUrls, checkpointAudit, regionServers, regionThreads: workers?.threads, directoryServer: directory, statementCount: countStatements, identity, dataDir: options.dataDir, stop };
   } catch (error) {
     await stop();
     throw error;

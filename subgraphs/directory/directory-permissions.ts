@@ -17,6 +17,7 @@ export const DIRECTORY_RULES = {
   SharingAgreementEdge: authenticated,
   SharingGrant: authenticated,
   Caller: authenticated,
+  AuditCheckpoint: authenticated,
   Officer: authenticated,
   PageInfo: authenticated,
 };

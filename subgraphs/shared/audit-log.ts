@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { AuditContent, chainHash, ChainedRow, GENESIS_HASH } from '../../auth/audit-chain';
+import type { CheckpointVerifier } from '../../auth/audit-checkpoint';
 import type { Actor } from './actor';
 import { inTransaction } from './db';
 import { repoPath } from './repo-path';
@@ -13,10 +14,16 @@ import { repoPath } from './repo-path';
  */
 
 export const AUDIT_MIGRATIONS = repoPath('subgraphs', 'shared', 'audit-migrations');
+/** The hub database's store of the regions' signed checkpoints. */
+export const AUDIT_WITNESS_MIGRATIONS = repoPath('subgraphs', 'shared', 'audit-witness-migrations');
 
-/** How this database's chain is kept: its key (from the hub's keys folder, never in a database). */
+/** How this database's chain is kept: its key (from the hub's keys folder), and who hears of new rows. */
 export interface AuditChain {
   key: Uint8Array;
+  /** Checks the signature of the region's checkpoints (their public key); absent for the hub's own database. */
+  checkpoints?: CheckpointVerifier;
+  /** Told the newest row's seq once it has committed (the launcher checkpoints every N rows). */
+  appended?(seq: number): void;
 }
 
 export interface AuditEntryInput {
@@ -46,9 +53,10 @@ export class RequestAudit {
     if (this.entries.size === 0) return;
     const entries = [...this.entries.values()];
     this.entries.clear();
-    await inTransaction(db, (client) =>
+    const seq = await inTransaction(db, (client) =>
       appendAudit(client, chain, actor, entries.map((entry) => ({ action: entry.action, record: entry.record, fields: [...entry.fields].sort() }))),
     );
+    chain.appended?.(seq);
   }
 }
 

@@ -20,14 +20,15 @@ export async function auditedChange<T>(
   recordOf: (result: T) => string,
 ): Promise<T> {
   const actor = requireActor(ctx.actor);
-  const result = await inTransaction(ctx.db, async (client) => {
+  const { result, seq } = await inTransaction(ctx.db, async (client) => {
     const result = await work(client);
-    await appendAudit(client, ctx.auditChain, actor, [{ action: `CHANGE:${mutation}`, record: recordOf(result), fields: [mutation] }]).catch((error: Error) => {
+    const seq = await appendAudit(client, ctx.auditChain, actor, [{ action: `CHANGE:${mutation}`, record: recordOf(result), fields: [mutation] }]).catch((error: Error) => {
       console.warn(`[audit] ${mutation} rolled back, its audit row could not be written: ${error.message}`);
       throw hubError('AUDIT_UNAVAILABLE', `${mutation} was not made: its audit row could not be written; retry shortly`);
     });
-    return result;
+    return { result, seq };
   });
   ctx.audit.changed.add(mutation);
+  ctx.auditChain.appended?.(seq);
   return result;
 }

@@ -18,7 +18,7 @@ export interface HubContext {
   actor: Actor | null;
   /** What this request must leave in the region's audit log. */
   audit: RequestAudit;
-  /** The key this database's audit chain is kept under. */
+  /** The key this database's audit chain is kept under, and who hears of new rows. */
   auditChain: AuditChain;
 }
 

@@ -58,6 +58,8 @@ export async function startTestHub(
     backgroundIntervalMs?: number;
     /** Worker threads for the regions (as `yrd-hub start` serves them); 0, the default here: the test's own thread. */
     regionThreads?: number;
+    /** How often audit chain heads are checkpointed (the hub's default unless given). */
+    auditCheckpoints?: { everyRows: number; everyMs: number };
   } = {},
 ): Promise<RunningHub> {
   await dropDatabases(prefix);
@@ -71,6 +73,7 @@ export async function startTestHub(
     port: 0,
     backgroundIntervalMs: options.backgroundIntervalMs ?? 0,
     regionThreads: options.regionThreads ?? 0,
+    auditCheckpoints: options.auditCheckpoints,
     seed: { seed: 7, scale: options.scale ?? TEST_SCALE, regionScale: options.regionScale },
     log: () => undefined,
   });
