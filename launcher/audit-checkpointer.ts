@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
-import { ChainAnchor, GENESIS_HASH, verifyChain } from '../auth/audit-chain';
+import { ChainAnchor, chainHash, GENESIS_HASH, verifyChain } from '../auth/audit-chain';
+import { isLegacyChain } from '../auth/legacy-audit-chain';
 import { signCheckpoint } from '../auth/audit-checkpoint';
 import type { SigningKey } from '../auth/keys';
 import { readChain } from '../subgraphs/shared/audit-log';
@@ -70,6 +71,50 @@ export class AuditCheckpointer {
 
   stop(): void {
     clearInterval(this.timer);
+  }
+
+  /**
+   * A region whose log an earlier version wrote (unkeyed sha256, never checkpointed) has it
+   * keyed once, here, before anything is served, and checkpointed: from then on it is held to
+   * the key like any other. Those rows are as trustworthy as they were before (no more); a
+   * region with a checkpoint is never rewritten. Returns the rows keyed.
+   */
+  async keyLegacyLog(region: string): Promise<number> {
+    const pool = this.options.regions.get(region);
+    if (!pool || (await this.newestStored(region))) return 0;
+    const client = await pool.connect();
+    let keyed: number;
+    try {
+      await client.query('BEGIN');
+      await client.query("SELECT pg_advisory_xact_lock(hashtext('audit.entries'))");
+      const rows = await readChain(client);
+      if (!rows.length || verifyChain(rows, this.options.chainKey(region)).ok || !isLegacyChain(rows)) {
+        await client.query('ROLLBACK');
+        return 0;
+      }
+      let prevHash = GENESIS_HASH;
+      const links = rows.map((row) => {
+        const hash = chainHash(this.options.chainKey(region), prevHash, row);
+        const link = { seq: row.seq, prevHash, hash };
+        prevHash = hash;
+        return link;
+      });
+      await client.query(
+        `UPDATE audit.entries AS e SET prev_hash = k.prev_hash, hash = k.hash
+           FROM unnest($1::bigint[], $2::text[], $3::text[]) AS k(seq, prev_hash, hash) WHERE e.seq = k.seq`,
+        [links.map((k) => k.seq), links.map((k) => k.prevHash), links.map((k) => k.hash)],
+      );
+      await client.query('COMMIT');
+      keyed = rows.length;
+      this.options.log(`audit log of ${region}: ${rows.length} rows written before the chain was keyed are keyed now`);
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+    await this.checkpoint(region);
+    return keyed;
   }
 
   private async checkpointOnce(region: string): Promise<void> {

@@ -188,6 +188,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       schedule: options.auditCheckpoints ?? DEFAULT_CHECKPOINT_SCHEDULE,
       log: options.log,
     });
+    for (const region of hosted) await checkpointer.keyLegacyLog(region.code);
     checkpointer.start();
     cleanup.push(async () => checkpointer.stop());
     const checkpointVerifier = new CheckpointVerifier(identity.checkpointKey.publicJwk);

@@ -140,7 +140,7 @@ const toChained = (row: EntryRow): ChainedRow => ({
 });
 
 /** The chain in order from row `afterSeq + 1` (all of it by default), for verification. */
-export async function readChain(db: Pool, afterSeq = 0): Promise<ChainedRow[]> {
+export async function readChain(db: Pool | PoolClient, afterSeq = 0): Promise<ChainedRow[]> {
   const { rows } = await db.query<EntryRow>('SELECT * FROM audit.entries WHERE seq > $1 ORDER BY seq', [afterSeq]);
   return rows.map(toChained);
 }
