@@ -10,15 +10,17 @@ import path from 'node:path';
  */
 export const AUDIT_CHAIN_SECRET_FILE = 'audit-chain.json';
 
-export function ensureAuditChainSecret(keysFolder: string): Buffer {
+/** The secret, and whether it was made just now (a hub that has never keyed a chain before). */
+export function ensureAuditChainSecret(keysFolder: string): { secret: Buffer; created: boolean } {
   const file = path.join(keysFolder, AUDIT_CHAIN_SECRET_FILE);
-  if (!existsSync(file)) {
+  const created = !existsSync(file);
+  if (created) {
     mkdirSync(keysFolder, { recursive: true });
     writeFileSync(file, JSON.stringify({ secret: randomBytes(32).toString('base64') }, null, 2), { mode: 0o600, flag: 'wx' });
   }
   chmodSync(file, 0o600);
   const { secret } = JSON.parse(readFileSync(file, 'utf8')) as { secret: string };
-  return Buffer.from(secret, 'base64');
+  return { secret: Buffer.from(secret, 'base64'), created };
 }
 
 /** The chain key of `region` (a region code, or "hub"). */

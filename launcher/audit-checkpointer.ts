@@ -75,9 +75,10 @@ export class AuditCheckpointer {
 
   /**
    * A region whose log an earlier version wrote (unkeyed sha256, never checkpointed) has it
-   * keyed once, here, before anything is served, and checkpointed: from then on it is held to
-   * the key like any other. Those rows are as trustworthy as they were before (no more); a
-   * region with a checkpoint is never rewritten. Returns the rows keyed.
+   * keyed once, before anything is served, and checkpointed: from then on it is held to the key
+   * like any other. Those rows are as trustworthy as they were before (no more); a region with
+   * a checkpoint is never rewritten, and the launcher asks only on the start that made the
+   * chain keys (an unkeyed log found later is a forgery). Returns the rows keyed.
    */
   async keyLegacyLog(region: string): Promise<number> {
     const pool = this.options.regions.get(region);

@@ -52,6 +52,8 @@ export class HubIdentity {
     readonly serviceKey: SigningKey,
     readonly checkpointKey: SigningKey,
     private readonly auditChainSecret: Buffer,
+    /** The chain keys were made in this start: logs found unkeyed were written before the hub keyed any. */
+    readonly auditChainKeysNew: boolean,
     private readonly identity: IdentitySettings,
     private readonly demoProviders: Map<string, SigningKey>,
     private readonly officersPerAgency: (region: string) => number,
@@ -68,7 +70,7 @@ export class HubIdentity {
     const contextKey = await ensureSigningKey(path.join(keys, 'hub-context.json'));
     const serviceKey = await ensureSigningKey(path.join(keys, 'hub-services.json'));
     const checkpointKey = await ensureSigningKey(path.join(keys, 'audit-checkpoints.json'));
-    const auditChainSecret = ensureAuditChainSecret(keys);
+    const { secret: auditChainSecret, created: auditChainKeysNew } = ensureAuditChainSecret(keys);
     const demoProviders = new Map<string, SigningKey>();
     let issuers: TrustedIssuer[];
     let audience = HUB_AUDIENCE;
@@ -90,7 +92,7 @@ export class HubIdentity {
         keys: createLocalJWKSet({ keys: [serviceKey.publicJwk] }),
       });
     }
-    return new HubIdentity(contextKey, serviceKey, checkpointKey, auditChainSecret, { audience, issuers }, demoProviders, options.officersPerAgency);
+    return new HubIdentity(contextKey, serviceKey, checkpointKey, auditChainSecret, auditChainKeysNew, { audience, issuers }, demoProviders, options.officersPerAgency);
   }
 
   /** The key the audit chain of `region`'s database (or "hub", the hub's own) is kept under. */

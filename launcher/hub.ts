@@ -188,7 +188,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       schedule: options.auditCheckpoints ?? DEFAULT_CHECKPOINT_SCHEDULE,
       log: options.log,
     });
-    for (const region of hosted) await checkpointer.keyLegacyLog(region.code);
+    // Only by a hub whose chain keys are new: later, an unkeyed log is a forgery, not history.
+    if (identity.auditChainKeysNew) for (const region of hosted) await checkpointer.keyLegacyLog(region.code);
     checkpointer.start();
     cleanup.push(async () => checkpointer.stop());
     const checkpointVerifier = new CheckpointVerifier(identity.checkpointKey.publicJwk);

@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { importJWK, KeyLike } from 'jose';
+import { AUDIT_CHAIN_SECRET_FILE, chainKeyFor, ensureAuditChainSecret } from '../auth/audit-keys';
 import { Pool } from 'pg';
 import { GENESIS_HASH, verifyChain } from '../auth/audit-chain';
 import { createKeyPair, SIGNING_ALGORITHM } from '../auth/keys';
@@ -88,4 +92,18 @@ test('a chain with a row that does not verify is not checkpointed, and the launc
   await launcher.checkpoint(REGION);
   expect((await pool.query('SELECT seq::int FROM audit_witness.checkpoints ORDER BY seq')).rows).toEqual([{ seq: 2 }]);
   expect(log.join('\n')).toMatch(/audit chain of 330400 does not verify at row 3 .*not checkpointed/);
+});
+
+test('the chain secret is made once per keys folder (mode 600): only the start that makes it keys old logs', () => {
+  const keys = mkdtempSync(path.join(os.tmpdir(), 'yrd-hub-keys-'));
+  try {
+    const first = ensureAuditChainSecret(keys);
+    const again = ensureAuditChainSecret(keys);
+    expect([first.created, again.created]).toEqual([true, false]);
+    expect(again.secret.equals(first.secret)).toBe(true);
+    expect(statSync(path.join(keys, AUDIT_CHAIN_SECRET_FILE)).mode & 0o777).toBe(0o600);
+    expect(chainKeyFor(first.secret, '330400').equals(chainKeyFor(first.secret, '320500'))).toBe(false);
+  } finally {
+    rmSync(keys, { recursive: true, force: true });
+  }
 });
