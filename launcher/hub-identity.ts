@@ -50,8 +50,8 @@ export class HubIdentity {
   private constructor(
     readonly contextKey: SigningKey,
     readonly serviceKey: SigningKey,
-    readonly checkpointKey: SigningKey,
-    private readonly auditChainSecret: Buffer,
+    private readonly auditCheckpointKey: SigningKey | undefined,
+    private readonly auditChainSecret: Buffer | undefined,
     /** The chain keys were made in this start: logs found unkeyed were written before the hub keyed any. */
     readonly auditChainKeysNew: boolean,
     private readonly identity: IdentitySettings,
@@ -65,12 +65,15 @@ export class HubIdentity {
     hostedRegionCodes: readonly string[];
     identityFile?: string;
     officersPerAgency: (region: string) => number;
+    /** The running hub's keys for its audit logs; not made by commands that only sign tokens in. */
+    auditKeys?: boolean;
   }): Promise<HubIdentity> {
     const keys = path.join(options.dataDir, 'keys');
     const contextKey = await ensureSigningKey(path.join(keys, 'hub-context.json'));
     const serviceKey = await ensureSigningKey(path.join(keys, 'hub-services.json'));
-    const checkpointKey = await ensureSigningKey(path.join(keys, 'audit-checkpoints.json'));
-    const { secret: auditChainSecret, created: auditChainKeysNew } = ensureAuditChainSecret(keys);
+    // Made by the first start only: that start alone may key a log an earlier version wrote.
+    const checkpointKey = options.auditKeys ? await ensureSigningKey(path.join(keys, 'audit-checkpoints.json')) : undefined;
+    const { secret: auditChainSecret, created: auditChainKeysNew } = options.auditKeys ? ensureAuditChainSecret(keys) : { secret: undefined, created: false };
     const demoProviders = new Map<string, SigningKey>();
     let issuers: TrustedIssuer[];
     let audience = HUB_AUDIENCE;
@@ -97,7 +100,14 @@ export class HubIdentity {
 
   /** The key the audit chain of `region`'s database (or "hub", the hub's own) is kept under. */
   auditChainKey(region: string): Buffer {
+    if (!this.auditChainSecret) throw new Error('this identity was prepared without the audit keys (auditKeys: true)');
     return chainKeyFor(this.auditChainSecret, region);
+  }
+
+  /** The key that signs checkpoints of the regions' audit chain heads (the launcher's only). */
+  get checkpointKey(): SigningKey {
+    if (!this.auditCheckpointKey) throw new Error('this identity was prepared without the audit keys (auditKeys: true)');
+    return this.auditCheckpointKey;
   }
 
   /** The signing key of a province's demo identity provider (for the token command, and tests that play the provider). */

@@ -176,6 +176,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       regionCodes: regions.regions.map((region) => region.code),
       hostedRegionCodes: hosted.map((region) => region.code),
       identityFile: options.identityFile,
+      auditKeys: true,
       officersPerAgency: (code) => (options.seed ? { ...options.seed.scale, ...options.seed.regionScale?.[code] } : DEFAULT_SCALE).officersPerAgency,
     });
     const verifier = identity.contextVerifier();
