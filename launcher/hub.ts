@@ -192,7 +192,11 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     // Only by a hub whose chain keys are new: later, an unkeyed log is a forgery, not history.
     if (identity.auditChainKeysNew) for (const region of hosted) await checkpointer.keyLegacyLog(region.code);
     checkpointer.start();
-    cleanup.push(async () => checkpointer.stop());
+    // Runs after the servers have stopped (cleanup goes in reverse): a clean stop leaves no window.
+    cleanup.push(async () => {
+      checkpointer.stop();
+      await checkpointer.checkpointAll();
+    });
     const checkpointVerifier = new CheckpointVerifier(identity.checkpointKey.publicJwk);
     const auditChainOf = (code: string) => ({ key: identity.auditChainKey(code), checkpoints: checkpointVerifier, appended: (seq: number) => checkpointer.appended(code, seq) });
     // Subgraphs reach other regions through the gateway, which listens only once they do.

@@ -227,3 +227,10 @@ describe('all seven ways of rewriting the chain are found, by the query and by y
     expect(printed.stdout).toMatch(new RegExp(`${JIAXING}: BROKEN at row ${firstBadSeq}: `));
   });
 });
+
+test('a clean stop checkpoints every region’s head: no window is left', async () => {
+  await graphql(hub.gateway.graphqlUrl, READ, { id: '330400:21' }, { 'X-Officer': '330400:1', 'X-Purpose': 'petition-handling' });
+  const [{ seq: head }] = await admin('SELECT max(seq)::int AS seq FROM audit.entries');
+  await hub.stop();
+  expect(await hubAdmin("SELECT max(seq)::int AS seq FROM audit_witness.checkpoints WHERE region = '330400'")).toEqual([{ seq: head }]);
+});
