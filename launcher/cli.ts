@@ -27,7 +27,8 @@ Usage:
       --insecure-no-auth lets anyone in.
   yrd-hub audit verify [--region CODE] [--url URL]
       Ask the running hub (URL, default http://HOST:PORT/graphql) to check each region's audit
-      hash chain, as that region's demo auditor; names the first bad row. Exit 1 if any is broken.
+      chain against its key and its newest signed checkpoint, as that region's demo auditor;
+      names the first bad row. Exit 1 if any is broken.
   yrd-hub token LOGIN
       Print a caller token (valid 12 hours) for a seeded demo officer, e.g. demo-330400,
       signed by the demo identity provider of the officer's province in HUB_DATA_DIR/keys.
@@ -37,7 +38,9 @@ HUB_REGIONS (regions.yaml), HUB_SEED (demo data seed, 2026), HUB_DB_PREFIX (yrd)
 HUB_BACKGROUND_INTERVAL_MS (deadline sweeps and cross-region deliveries, 30000),
 HUB_SCALE (demo sizes per region on first start, e.g. "330400:petitions=1000000"),
 HUB_IDENTITY (trusted identity providers; default: demo providers in HUB_DATA_DIR/keys),
-HUB_REGION_THREADS (worker threads serving the hosted regions; default one per CPU core, 0: none).`;
+HUB_REGION_THREADS (worker threads serving the hosted regions; default one per CPU core, 0: none),
+HUB_AUDIT_CHECKPOINT_ROWS (1000) and HUB_AUDIT_CHECKPOINT_SECONDS (60): audit chain heads are
+checkpointed after that many rows or seconds, whichever comes first.`;
 
 /** Problems a user can fix from the message alone: printed without a stack trace. */
 const USER_ERRORS = new Set(['ConfigError', 'CompositionError', 'PortInUseError', 'DatabaseUnreachableError', 'RoutingRulesError', 'UsageError']);
@@ -57,6 +60,18 @@ function regionThreadsOf(value: string | undefined): number | undefined {
   const threads = Number(value);
   if (!Number.isInteger(threads) || threads < 0) throw new UsageError(`HUB_REGION_THREADS must be a whole number (0: regions in the gateway's thread), but got ${JSON.stringify(value)}`);
   return threads;
+}
+
+/** HUB_AUDIT_CHECKPOINT_ROWS and HUB_AUDIT_CHECKPOINT_SECONDS: the most an audit chain may grow before its head is checkpointed. */
+export function checkpointScheduleOf(env: NodeJS.ProcessEnv): { everyRows: number; everyMs: number } {
+  const whole = (name: string, fallback: number) => {
+    const value = env[name];
+    if (value === undefined || value === '') return fallback;
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 1) throw new UsageError(`${name} must be a whole number of at least 1, but got ${JSON.stringify(value)}`);
+    return number;
+  };
+  return { everyRows: whole('HUB_AUDIT_CHECKPOINT_ROWS', 1000), everyMs: whole('HUB_AUDIT_CHECKPOINT_SECONDS', 60) * 1000 };
 }
 
 function onShutdown(stop: () => Promise<void>): void {
@@ -102,6 +117,7 @@ async function start(args: string[]): Promise<void> {
     host: values.host ?? process.env.HOST ?? '127.0.0.1',
     backgroundIntervalMs: Number(process.env.HUB_BACKGROUND_INTERVAL_MS ?? 30_000),
     regionThreads: regionThreadsOf(process.env.HUB_REGION_THREADS),
+    auditCheckpoints: checkpointScheduleOf(process.env),
     identityFile: process.env.HUB_IDENTITY ? path.resolve(process.env.HUB_IDENTITY) : undefined,
     seed: values['no-seed'] ? false : { seed: Number(process.env.HUB_SEED ?? 2026), scale: DEFAULT_SCALE, regionScale: parseRegionScale(process.env.HUB_SCALE) },
     log: (line) => console.log(`  ${line}`),
@@ -137,12 +153,12 @@ async function audit(args: string[]): Promise<void> {
   let broken = 0;
   for (const code of codes) {
     const token = await identity.demoTokenForLogin(`demo-${code}-auditor`, 300);
-    let answer: { data?: { auditVerification?: { intact: boolean; rows: number; firstBadSeq: number | null; reason: string | null } }; errors?: Array<{ message: string }> };
+    let answer: { data?: { auditVerification?: { intact: boolean; rows: number; firstBadSeq: number | null; reason: string | null; lastCheckpointSeq: number | null } }; errors?: Array<{ message: string }> };
     try {
       const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: 'query($r: String!) { auditVerification(region: $r) { intact rows firstBadSeq reason } }', variables: { r: code } }),
+        body: JSON.stringify({ query: 'query($r: String!) { auditVerification(region: $r) { intact rows firstBadSeq reason lastCheckpointSeq } }', variables: { r: code } }),
       });
       answer = (await response.json()) as typeof answer;
     } catch (error) {
@@ -153,7 +169,8 @@ async function audit(args: string[]): Promise<void> {
       broken += 1;
       console.log(`${code}: not checked: ${answer.errors?.[0]?.message ?? 'no answer'}`);
     } else if (verdict.intact) {
-      console.log(`${code}: intact (${verdict.rows} rows)`);
+      const anchored = verdict.lastCheckpointSeq === null ? 'no checkpoint yet' : `checkpointed to row ${verdict.lastCheckpointSeq}`;
+      console.log(`${code}: intact (${verdict.rows} rows, ${anchored})`);
     } else {
       broken += 1;
       console.log(`${code}: BROKEN at row ${verdict.firstBadSeq}: ${verdict.reason} (${verdict.rows} rows)`);

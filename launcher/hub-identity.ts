@@ -4,6 +4,7 @@ import { HUB_AUDIENCE, signCallerToken } from '../auth/caller-token';
 import { IdentitySettings, loadIdentitySettings, TrustedIssuer } from '../auth/caller-verifier';
 import { ContextVerifier } from '../auth/context-token';
 import { provinceOf } from '../auth/jurisdiction';
+import { chainKeyFor, ensureAuditChainSecret } from '../auth/audit-keys';
 import { ensureSigningKey, SigningKey } from '../auth/keys';
 import type { GatewayAuthSettings } from '../gateway/authentication';
 import { demoRoster, DemoRosterEntry } from '../subgraphs/personnel/demo-roster';
@@ -13,6 +14,10 @@ import { demoRoster, DemoRosterEntry } from '../subgraphs/personnel/demo-roster'
  *  - `hub-context.json`: the hub's key for context tokens (subgraphs get its public half);
  *  - `hub-services.json`: the issuer of the service identities of the subgraph hosts this hub
  *    runs (they call the gateway for cross-region work), trusted for `service:<region>` only;
+ *  - `audit-chain.json`: the secret each database's audit chain key is derived from (a region's
+ *    subgraph host is given its region's key only; no database holds one);
+ *  - `audit-checkpoints.json`: the key that signs checkpoints of the regions' chain heads, used
+ *    by the launcher only (subgraphs get its public half to check them);
  *  - `idp-<province>.json`: without an identity file, one demo identity provider per province
  *    of the configured regions, trusted for that province's jurisdictions. With an identity
  *    file (HUB_IDENTITY), the real providers listed there are trusted instead, and no demo
@@ -45,6 +50,10 @@ export class HubIdentity {
   private constructor(
     readonly contextKey: SigningKey,
     readonly serviceKey: SigningKey,
+    private readonly auditCheckpointKey: SigningKey | undefined,
+    private readonly auditChainSecret: Buffer | undefined,
+    /** The chain keys were made in this start: logs found unkeyed were written before the hub keyed any. */
+    readonly auditChainKeysNew: boolean,
     private readonly identity: IdentitySettings,
     private readonly demoProviders: Map<string, SigningKey>,
     private readonly officersPerAgency: (region: string) => number,
@@ -56,10 +65,15 @@ export class HubIdentity {
     hostedRegionCodes: readonly string[];
     identityFile?: string;
     officersPerAgency: (region: string) => number;
+    /** The running hub's keys for its audit logs; not made by commands that only sign tokens in. */
+    auditKeys?: boolean;
   }): Promise<HubIdentity> {
     const keys = path.join(options.dataDir, 'keys');
     const contextKey = await ensureSigningKey(path.join(keys, 'hub-context.json'));
     const serviceKey = await ensureSigningKey(path.join(keys, 'hub-services.json'));
+    // Made by the first start only: that start alone may key a log an earlier version wrote.
+    const checkpointKey = options.auditKeys ? await ensureSigningKey(path.join(keys, 'audit-checkpoints.json')) : undefined;
+    const { secret: auditChainSecret, created: auditChainKeysNew } = options.auditKeys ? ensureAuditChainSecret(keys) : { secret: undefined, created: false };
     const demoProviders = new Map<string, SigningKey>();
     let issuers: TrustedIssuer[];
     let audience = HUB_AUDIENCE;
@@ -81,7 +95,19 @@ export class HubIdentity {
         keys: createLocalJWKSet({ keys: [serviceKey.publicJwk] }),
       });
     }
-    return new HubIdentity(contextKey, serviceKey, { audience, issuers }, demoProviders, options.officersPerAgency);
+    return new HubIdentity(contextKey, serviceKey, checkpointKey, auditChainSecret, auditChainKeysNew, { audience, issuers }, demoProviders, options.officersPerAgency);
+  }
+
+  /** The key the audit chain of `region`'s database (or "hub", the hub's own) is kept under. */
+  auditChainKey(region: string): Buffer {
+    if (!this.auditChainSecret) throw new Error('this identity was prepared without the audit keys (auditKeys: true)');
+    return chainKeyFor(this.auditChainSecret, region);
+  }
+
+  /** The key that signs checkpoints of the regions' audit chain heads (the launcher's only). */
+  get checkpointKey(): SigningKey {
+    if (!this.auditCheckpointKey) throw new Error('this identity was prepared without the audit keys (auditKeys: true)');
+    return this.auditCheckpointKey;
   }
 
   /** The signing key of a province's demo identity provider (for the token command, and tests that play the provider). */

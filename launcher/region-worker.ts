@@ -7,7 +7,8 @@ import { SubgraphHost } from '../subgraphs/shared/host';
 import { HubLink } from '../subgraphs/shared/hub-link';
 import { BUILTIN_SUBGRAPHS } from './builtin-subgraphs';
 import { serviceCredentials } from './hub-identity';
-import type { RegionWorkerData, WorkerReply, WorkerRequest } from './region-workers';
+import type { AuditedEvent, RegionWorkerData, WorkerReply, WorkerRequest } from './region-workers';
+import { CheckpointVerifier } from '../auth/audit-checkpoint';
 
 /**
  * A worker thread serving some of the hub's regions: each region's subgraphs on an HTTP server
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   const modules = BUILTIN_SUBGRAPHS.filter((module) => data.subgraphs.includes(module.name));
   const host = await SubgraphHost.create(modules);
   const verifier = new ContextVerifier(data.contextKeys);
+  const checkpoints = new CheckpointVerifier(data.checkpointKey);
   const pools: Pool[] = [];
   const links: HubLink[] = [];
   const servers = new Map<string, RunningHttpServer>();
@@ -45,6 +47,11 @@ async function main(): Promise<void> {
         region: { code: region.code, name: region.name },
         hub: link,
         verifier,
+        auditChain: {
+          key: Buffer.from(region.auditChainKey, 'hex'),
+          checkpoints,
+          appended: (seq) => port.postMessage({ type: 'audited', region: region.code, seq } satisfies AuditedEvent),
+        },
         port: region.port,
         backgroundIntervalMs: data.backgroundIntervalMs,
       });

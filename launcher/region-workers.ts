@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { JSONWebKeySet } from 'jose';
+import type { JSONWebKeySet, JWK } from 'jose';
 import type { SigningKey } from '../auth/keys';
 import type { RunningHttpServer } from '../platform/apollo-http';
 import type { RegionSummary } from '../subgraphs/shared/context';
@@ -21,11 +21,13 @@ import { repoPath } from '../subgraphs/shared/repo-path';
  */
 
 export interface RegionWorkerData {
-  regions: Array<{ code: string; name: string; databaseUrl: string; port: number; counter: number }>;
+  regions: Array<{ code: string; name: string; databaseUrl: string; port: number; counter: number; auditChainKey: string }>;
   summaries: RegionSummary[];
   subgraphs: string[];
   contextKeys: JSONWebKeySet;
   serviceKey: SigningKey;
+  /** The public half of the audit checkpoint key (the private half stays with the launcher). */
+  checkpointKey: JWK;
   backgroundIntervalMs?: number;
   gatewayUrl?: string;
   /** One BigInt64 per region: SQL statements sent, read by `statementCount` without a message. */
@@ -39,13 +41,19 @@ export interface WorkerReply {
   ok: boolean;
   error?: string;
 }
-type WorkerEvent = { type: 'ready'; servers: Record<string, { url: string; port: number }> } | { type: 'failed'; error: string };
+type WorkerEvent =
+  | { type: 'ready'; servers: Record<string, { url: string; port: number }> }
+  | { type: 'failed'; error: string }
+  | { type: 'audited'; region: string; seq: number };
+export type AuditedEvent = Extract<WorkerEvent, { type: 'audited' }>;
 
 /** What every thread is given alike, plus the regions to deal out. */
 export interface RegionWorkersOptions extends Omit<RegionWorkerData, 'regions' | 'gatewayUrl' | 'statements'> {
-  regions: ReadonlyArray<{ code: string; name: string; databaseUrl: string }>;
+  regions: ReadonlyArray<{ code: string; name: string; databaseUrl: string; auditChainKey: string }>;
   /** Threads to start (at most one per region). */
   threads: number;
+  /** A region's audit chain reached row `seq` (for the checkpointer). */
+  onAudited?(region: string, seq: number): void;
   log: (line: string) => void;
 }
 
@@ -71,6 +79,7 @@ class RegionThread {
   constructor(
     private readonly data: RegionWorkerData,
     private readonly log: (line: string) => void,
+    private readonly onAudited?: (region: string, seq: number) => void,
   ) {}
 
   get regionCodes(): string[] {
@@ -95,7 +104,9 @@ class RegionThread {
     return new Promise((resolve, reject) => {
       let started = false;
       worker.on('message', (message: WorkerEvent | WorkerReply) => {
-        if ('id' in message) {
+        if ('type' in message && message.type === 'audited') {
+          this.onAudited?.(message.region, message.seq);
+        } else if ('id' in message) {
           const waiting = this.pending.get(message.id);
           this.pending.delete(message.id);
           if (message.ok) waiting?.resolve();
@@ -195,8 +206,8 @@ export async function startRegionWorkers(options: RegionWorkersOptions): Promise
     const regions = options.regions
       .map((region, counter) => ({ ...region, port: 0, counter }))
       .filter((_region, index) => index % count === t);
-    const { regions: _all, threads: _count, log, ...shared } = options;
-    const thread = new RegionThread({ ...shared, regions, statements }, log);
+    const { regions: _all, threads: _count, log, onAudited, ...shared } = options;
+    const thread = new RegionThread({ ...shared, regions, statements }, log, onAudited);
     threads.push(thread);
     for (const region of regions) threadOf.set(region.code, thread);
   }

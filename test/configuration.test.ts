@@ -6,6 +6,7 @@ import { loadRegionConfig } from '../gateway/region-config';
 import { readRoleRules } from '../gateway/early-access';
 import { readRoutingRules } from '../gateway/routing-rules';
 import { composeFromCode } from '../launcher/compose-command';
+import { checkpointScheduleOf } from '../launcher/cli';
 import { parseRegionScale } from '../launcher/hub';
 import { repoPath } from '../subgraphs/shared/repo-path';
 import { runCli } from './support/cli';
@@ -121,6 +122,15 @@ describe('HUB_SCALE', () => {
     expect(() => parseRegionScale('jiaxing:petitions=5')).toThrow(/HUB_SCALE: "jiaxing:petitions=5" should read REGION:size=N/);
     expect(() => parseRegionScale('330400:cases=5')).toThrow(/"cases" is not a demo size/);
     expect(() => parseRegionScale('330400:petitions=many')).toThrow(/petitions must be a whole number/);
+  });
+});
+
+describe('HUB_AUDIT_CHECKPOINT_ROWS and HUB_AUDIT_CHECKPOINT_SECONDS', () => {
+  test('default to 1,000 rows or 60 seconds and refuse what is not a whole number of at least 1', () => {
+    expect(checkpointScheduleOf({})).toEqual({ everyRows: 1000, everyMs: 60_000 });
+    expect(checkpointScheduleOf({ HUB_AUDIT_CHECKPOINT_ROWS: '50', HUB_AUDIT_CHECKPOINT_SECONDS: '5' })).toEqual({ everyRows: 50, everyMs: 5000 });
+    expect(() => checkpointScheduleOf({ HUB_AUDIT_CHECKPOINT_ROWS: '0' })).toThrow(/HUB_AUDIT_CHECKPOINT_ROWS must be a whole number of at least 1, but got "0"/);
+    expect(() => checkpointScheduleOf({ HUB_AUDIT_CHECKPOINT_SECONDS: 'soon' })).toThrow(/HUB_AUDIT_CHECKPOINT_SECONDS must be a whole number/);
   });
 });
 

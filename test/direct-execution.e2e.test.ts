@@ -35,6 +35,7 @@ beforeAll(async () => {
       region: { code: '330400', name: '嘉兴市' },
       hub: new HubLink(),
       verifier: hub.identity.contextVerifier(),
+      auditChain: { key: hub.identity.auditChainKey('330400') },
       port: 0,
     });
     servers.push(server);

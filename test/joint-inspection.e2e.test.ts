@@ -375,9 +375,10 @@ describe('a participant region that is down at dispatch', () => {
       region: DEMO_REGIONS[0],
       hub: shanghaiLink,
       verifier: hub.identity.contextVerifier(),
+      auditChain: { key: hub.identity.auditChainKey(SHANGHAI) },
       port,
     });
-    const relayContext = { db: jiaxingPool, regions: DEMO_REGIONS, hub: jiaxingLink, actor: null, audit: new RequestAudit(), region: JIAXING, regionName: '嘉兴市' };
+    const relayContext = { db: jiaxingPool, regions: DEMO_REGIONS, hub: jiaxingLink, actor: null, audit: new RequestAudit(), auditChain: { key: hub.identity.auditChainKey(JIAXING) }, region: JIAXING, regionName: '嘉兴市' };
     const relay = enforcementSubgraph.startBackground!(relayContext, { intervalMs: 100 });
     try {
       let delivered: any[] = [];

@@ -74,7 +74,7 @@ export async function findAgreement(db: Pool | PoolClient, id: string): Promise<
 }
 
 /** Revokes if not revoked yet; undefined when someone else revoked it first. */
-export async function revokeAgreement(db: Pool, id: string, by: string, reason: string): Promise<AgreementRow | undefined> {
+export async function revokeAgreement(db: Pool | PoolClient, id: string, by: string, reason: string): Promise<AgreementRow | undefined> {
   const { rows } = await db.query<AgreementRow>(
     `UPDATE directory.sharing_agreements SET revoked_at = now(), revoked_by = $2, revocation_reason = $3
       WHERE id = $1 AND revoked_at IS NULL RETURNING ${COLUMNS}`,

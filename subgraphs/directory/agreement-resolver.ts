@@ -2,6 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import { contains } from '../../auth/jurisdiction';
 import { Access } from '../shared/access';
 import { AGREEMENT_ADMINISTRATION } from './directory-access-rules';
+import { auditedChange } from '../shared/audited-change';
 import { requireActor } from '../shared/actor';
 import { badInput, hubError } from '../shared/errors';
 import { checkPageSize, decodeCursor, toConnection } from '../shared/pagination';
@@ -86,7 +87,7 @@ export class SharingAgreementResolver {
     const validFrom = input.validFrom ?? new Date();
     if (input.validUntil <= validFrom) throw badInput('input.validUntil', 'must be after validFrom');
     if (input.validUntil.getTime() - validFrom.getTime() > 10 * YEAR_MS) throw badInput('input.validUntil', 'an agreement runs at most 10 years; renew it then');
-    const row = await insertAgreement(ctx.db, { title, provider: input.provider, recipient: input.recipient, mutual: input.mutual ?? true, categories, validFrom, validUntil: input.validUntil, createdBy: actor.officerId });
+    const row = await auditedChange(ctx, 'createSharingAgreement', (client) => insertAgreement(client, { title, provider: input.provider, recipient: input.recipient, mutual: input.mutual ?? true, categories, validFrom, validUntil: input.validUntil, createdBy: actor.officerId }), (inserted) => String(inserted.id));
     return toAgreement(row);
   }
 
@@ -98,8 +99,16 @@ export class SharingAgreementResolver {
     if (!existing) throw hubError('NOT_FOUND', `No sharing agreement ${id}`, { id });
     const actor = requireAdminFor(ctx, [existing.provider, existing.recipient]);
     if (!reason.trim() || reason.length > 500) throw badInput('reason', 'must be 1 to 500 characters');
-    const revoked = await revokeAgreement(ctx.db, id, actor.officerId, reason.trim());
-    if (!revoked) throw hubError('CONFLICT', `sharing agreement ${id} was already revoked`, { id });
+    const revoked = await auditedChange(
+      ctx,
+      'revokeSharingAgreement',
+      async (client) => {
+        const row = await revokeAgreement(client, id, actor.officerId, reason.trim());
+        if (!row) throw hubError('CONFLICT', `sharing agreement ${id} was already revoked`, { id });
+        return row;
+      },
+      () => id,
+    );
     return toAgreement(revoked);
   }
 }

@@ -13,4 +13,11 @@ export const AGREEMENT_ADMINISTRATION: AccessRule = {
   guard: authenticated,
 };
 
-export const DIRECTORY_ACCESS = accessCatalogue(AGREEMENT_ADMINISTRATION);
+export const AUDIT_CHECKPOINT_READERS: AccessRule = {
+  name: 'AUDIT_CHECKPOINT_READERS',
+  words: "For the region's hub service and auditors.",
+  roles: ['SERVICE', 'AUDITOR'],
+  guard: authenticated,
+};
+
+export const DIRECTORY_ACCESS = accessCatalogue(AGREEMENT_ADMINISTRATION, AUDIT_CHECKPOINT_READERS);

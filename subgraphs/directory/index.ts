@@ -3,6 +3,7 @@ import { repoPath } from '../shared/repo-path';
 import type { SubgraphModule } from '../shared/subgraph-module';
 import { createDirectoryContext, DirectoryContext } from './context';
 import { SharingAgreementResolver } from './agreement-resolver';
+import { AuditCheckpointResolver } from './audit-checkpoint-resolver';
 import { JurisdictionResolver, RegionResolver } from './directory-resolver';
 import { DIRECTORY_ACCESS } from './directory-access-rules';
 import { seedDirectory } from './seed';
@@ -15,7 +16,7 @@ export const directorySubgraph: SubgraphModule = {
   buildSchema: async () =>
     withPermissions(
       await buildFederatedSchema(
-        { resolvers: [JurisdictionResolver, RegionResolver, SharingAgreementResolver] },
+        { resolvers: [JurisdictionResolver, RegionResolver, SharingAgreementResolver, AuditCheckpointResolver] },
         {
           Jurisdiction: {
             __resolveReference: (reference: { code: string }, ctx: DirectoryContext) => ctx.jurisdictionByCode.load(reference.code),

@@ -5,7 +5,8 @@ import { agencyDutyProblem } from '../../auth/duties';
 import { Access } from '../shared/access';
 import { JOINING_AGENCY_WORK, LEAD_AGENCY_WORK } from './enforcement-access-rules';
 import { requireActor } from '../shared/actor';
-import { inTransaction, isUniqueViolation } from '../shared/db';
+import { isUniqueViolation } from '../shared/db';
+import { auditedChange } from '../shared/audited-change';
 import { badInput, hubError } from '../shared/errors';
 import { agencyNameIn } from './agency-names';
 import type { EnforcementContext } from './context';
@@ -69,7 +70,7 @@ export class InspectionMutations {
     const note = checkNote(input.note, 'input.note');
     const [scenario] = await findScenarios(ctx.db, [inspection.scenarioCode]);
     if (!scenario) throw badInput('input.scenarioCode', `${JSON.stringify(inspection.scenarioCode)} is not in the scenario catalogue of region ${ctx.region} (see inspectionScenarios)`);
-    const row = await inTransaction(ctx.db, async (client) => {
+    const row = await auditedChange(ctx, 'createInspection', async (client) => {
       await lockTarget(client, inspection.target.creditCode);
       const existing = await findOverlappingInspection(client, inspection.target.creditCode, inspection.plannedAt, inspection.plannedUntil);
       if (existing) throw duplicateOf(ctx.region, existing);
@@ -77,7 +78,7 @@ export class InspectionMutations {
       await insertParticipants(client, created.id, participants, actor.officerId, false);
       await insertStepEntry(client, { inspectionId: created.id, step: InspectionStep.WARNING, officerId: actor.officerId, note });
       return created;
-    });
+    }, (created) => toGlobalId(ctx.region, created.id));
     return toInspection(ctx.region, row);
   }
 
@@ -90,7 +91,7 @@ export class InspectionMutations {
     @Arg('input', () => PlanInspectionInput, { nullable: true }) input: PlanInspectionInput | null,
   ): Promise<Inspection> {
     const leadOfficerId = checkOfficerId(input?.leadOfficerId, ctx.region, 'input.leadOfficerId');
-    return this.takeStep(ctx, id, InspectionStep.PLAN, checkNote(input?.note, 'input.note'), async (client, current, officerId) => {
+    return this.takeStep(ctx, 'planInspection', id, InspectionStep.PLAN, checkNote(input?.note, 'input.note'), async (client, current, officerId) => {
       const members = await listParticipants(client, [current.id]).then(([rows]) => rows);
       const lead = { jurisdiction: current.lead_jurisdiction, agency: current.lead_agency };
       let added: NewParticipant[] = checkParticipants(ctx, input?.participants ?? [], (i) => `input.participants[${i}]`, [lead, ...members]);
@@ -105,7 +106,7 @@ export class InspectionMutations {
   @Directive('@routeBy(argument: "id")')
   @Access(LEAD_AGENCY_WORK)
   dispatchInspection(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note: string | null): Promise<Inspection> {
-    return this.takeStep(ctx, id, InspectionStep.DISPATCH, checkNote(note), async (client, current, officerId) => {
+    return this.takeStep(ctx, 'dispatchInspection', id, InspectionStep.DISPATCH, checkNote(note), async (client, current, officerId) => {
       const participants = await markDispatching(client, current.id);
       return { messageIds: await enqueueDeliveries(client, ctx.region, current, participants, officerId) };
     });
@@ -115,7 +116,7 @@ export class InspectionMutations {
   @Directive('@routeBy(argument: "id")')
   @Access(LEAD_AGENCY_WORK)
   startInspection(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note: string | null): Promise<Inspection> {
-    return this.takeStep(ctx, id, InspectionStep.INSPECT, checkNote(note));
+    return this.takeStep(ctx, 'startInspection', id, InspectionStep.INSPECT, checkNote(note));
   }
 
   @Mutation(() => Inspection, { description: "评价反馈: records the evaluation; only once every participant's task is complete." })
@@ -123,7 +124,7 @@ export class InspectionMutations {
   @Access(LEAD_AGENCY_WORK)
   evaluateInspection(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string, @Arg('input', () => EvaluateInspectionInput) input: EvaluateInspectionInput): Promise<Inspection> {
     const evaluation = checkEvaluation(input);
-    return this.takeStep(ctx, id, InspectionStep.EVALUATE, null, async (client, current, officerId) => {
+    return this.takeStep(ctx, 'evaluateInspection', id, InspectionStep.EVALUATE, null, async (client, current, officerId) => {
       const [participants] = await listParticipants(client, [current.id]);
       const unfinished = unfinishedParticipants(participants.map((row) => ({ id: toGlobalId(ctx.region, row.id), taskStatus: row.task_status, name: agencyNameIn(row.jurisdiction, row.agency) })));
       if (unfinished.length) {
@@ -146,7 +147,7 @@ export class InspectionMutations {
     const [participant] = checkParticipants(ctx, [input.participant], () => 'input.participant', []);
     // An agency joins for itself: its own officer, of the participant's jurisdiction or its city.
     duty(agencyDutyProblem(actor, participant.region, participant.agency, 'joining an inspection', participant.jurisdiction), actor.officerId);
-    const { row, messageIds } = await inTransaction(ctx.db, async (client) => {
+    const { row, messageIds } = await auditedChange(ctx, 'joinInspection', async (client) => {
       const current = await lockInspection(client, localId);
       if (!current) throw hubError('NOT_FOUND', `No inspection ${input.inspectionId}`, { id: input.inspectionId });
       if (current.step === InspectionStep.EVALUATE) {
@@ -168,16 +169,16 @@ export class InspectionMutations {
       await touchInspection(client, localId);
       const ids = dispatching ? await enqueueDeliveries(client, ctx.region, current, joined, actor.officerId) : [];
       return { row: (await lockInspection(client, localId))!, messageIds: ids };
-    });
+    }, () => toGlobalId(ctx.region, localId));
     await this.deliver(ctx, messageIds);
     return toInspection(ctx.region, row);
   }
 
   /** One step, all or nothing; messages it owes other regions are sent once it has committed. */
-  private async takeStep(ctx: EnforcementContext, id: string, wanted: InspectionStep, note: string | null, work?: StepWork): Promise<Inspection> {
+  private async takeStep(ctx: EnforcementContext, mutation: string, id: string, wanted: InspectionStep, note: string | null, work?: StepWork): Promise<Inspection> {
     const actor = requireActor(ctx.actor);
     const localId = ownLocalId(ctx.region, id);
-    const { row, messageIds } = await inTransaction(ctx.db, async (client) => {
+    const { row, messageIds } = await auditedChange(ctx, mutation, async (client) => {
       const current = await lockInspection(client, localId);
       if (!current) throw hubError('NOT_FOUND', `No inspection ${id}`, { id });
       duty(agencyDutyProblem(actor, ctx.region, current.lead_agency, `moving inspection ${id} to ${wanted}`, current.lead_jurisdiction), actor.officerId);
@@ -188,7 +189,7 @@ export class InspectionMutations {
       if (!moved) throw hubError('CONFLICT', `inspection ${id} was changed by someone else while you acted; reload it and decide again`, { id });
       await insertStepEntry(client, { inspectionId: localId, step: wanted, officerId: actor.officerId, note });
       return { row: moved, messageIds: done.messageIds ?? [] };
-    });
+    }, () => toGlobalId(ctx.region, localId));
     await this.deliver(ctx, messageIds);
     return toInspection(ctx.region, row);
   }

@@ -1,13 +1,13 @@
 import type { PoolClient } from 'pg';
 import { Arg, Ctx, Directive, Field, ID, InputType, Mutation, Resolver } from 'type-graphql';
-import { parseGlobalId } from '../../auth/global-id';
+import { parseGlobalId, toGlobalId } from '../../auth/global-id';
 import { contains, isJurisdictionCode } from '../../auth/jurisdiction';
 import { agencyDutyProblem } from '../../auth/duties';
 import { Access } from '../shared/access';
 import { HUB_DELIVERY, TASK_AGENCY_WORK } from './enforcement-access-rules';
 import { requireActor } from '../shared/actor';
 import { AgencyKind } from '../shared/agency';
-import { inTransaction } from '../shared/db';
+import { auditedChange } from '../shared/audited-change';
 import { badInput, hubError } from '../shared/errors';
 import type { EnforcementContext } from './context';
 import { ownLocalId } from '../shared/local-id';
@@ -110,7 +110,7 @@ export class TaskMutations {
   @Directive('@routeBy(argument: "id")')
   @Access(TASK_AGENCY_WORK)
   acceptInspectionTask(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string): Promise<InspectionTask> {
-    return this.act(ctx, id, 'id', 'accept', (client, task, officerId) =>
+    return this.act(ctx, 'acceptInspectionTask', id, 'id', 'accept', (client, task, officerId) =>
       updateTask(client, task.id, TaskStatus.PENDING, TaskStatus.ACCEPTED, { accepted_by: officerId, accepted_at: new Date() }),
     );
   }
@@ -121,7 +121,7 @@ export class TaskMutations {
   recordInspectionFinding(@Ctx() ctx: EnforcementContext, @Arg('input', () => RecordFindingInput) input: RecordFindingInput): Promise<InspectionTask> {
     const description = checkNote(input.description, 'input.description');
     if (!description) throw badInput('input.description', 'must not be empty');
-    return this.act(ctx, input.taskId, 'input.taskId', 'recordFinding', async (client, task, officerId) => {
+    return this.act(ctx, 'recordInspectionFinding', input.taskId, 'input.taskId', 'recordFinding', async (client, task, officerId) => {
       await insertFinding(client, { taskId: task.id, severity: input.severity, description, recordedBy: officerId });
       return (await lockTask(client, task.id))!;
     });
@@ -136,7 +136,7 @@ export class TaskMutations {
     @Arg('conclusion', () => String, { nullable: true }) conclusion: string | null,
   ): Promise<InspectionTask> {
     const text = checkNote(conclusion, 'conclusion');
-    return this.act(ctx, id, 'id', 'complete', (client, task, officerId) =>
+    return this.act(ctx, 'completeInspectionTask', id, 'id', 'complete', (client, task, officerId) =>
       updateTask(client, task.id, TaskStatus.ACCEPTED, TaskStatus.COMPLETED, { completed_by: officerId, completed_at: new Date(), conclusion: text ?? undefined }),
     );
   }
@@ -152,8 +152,11 @@ export class TaskMutations {
     if (!/^[1-9]\d{0,17}$/.test(input.participantRef)) throw badInput('input.participantRef', 'must be a local id');
     if (!isJurisdictionCode(input.jurisdiction) || !contains(ctx.region, input.jurisdiction)) throw badInput('input.jurisdiction', `must be a jurisdiction code inside region ${ctx.region}`);
     if (input.assigneeId && !parseGlobalId(input.assigneeId)) throw badInput('input.assigneeId', 'must be an officer id');
-    const row = await inTransaction(ctx.db, (client) =>
-      receiveTask(client, { ...input, assigneeId: input.assigneeId ?? null, dispatchedBy: input.dispatchedBy ?? actor.officerId }),
+    const row = await auditedChange(
+      ctx,
+      'receiveInspectionTask',
+      (client) => receiveTask(client, { ...input, assigneeId: input.assigneeId ?? null, dispatchedBy: input.dispatchedBy ?? actor.officerId }),
+      (task) => toGlobalId(ctx.region, task.id),
     );
     return toTask(ctx.region, row);
   }
@@ -166,14 +169,24 @@ export class TaskMutations {
     const inspectionId = ownLocalId(ctx.region, input.inspectionId, 'input.inspectionId');
     if (!/^[1-9]\d{0,17}$/.test(input.participantRef)) throw badInput('input.participantRef', 'must be a local id');
     if (!parseGlobalId(input.taskId)) throw badInput('input.taskId', 'must be a task id');
-    const found = await recordTaskReport(ctx.db, input.participantRef, inspectionId, input.taskId, input.status, input.at);
-    if (!found) throw hubError('NOT_FOUND', `inspection ${input.inspectionId} has no participant ${input.participantRef} in the region of task ${input.taskId}`, { id: input.inspectionId });
-    return true;
+    // A report of a participant this region does not have changes nothing: refused inside the transaction, so no audit row stays.
+    return auditedChange(
+      ctx,
+      'reportInspectionTaskStatus',
+      async (client) => {
+        if (!(await recordTaskReport(client, input.participantRef, inspectionId, input.taskId, input.status, input.at))) {
+          throw hubError('NOT_FOUND', `inspection ${input.inspectionId} has no participant ${input.participantRef} in the region of task ${input.taskId}`, { id: input.inspectionId });
+        }
+        return true;
+      },
+      () => toGlobalId(ctx.region, inspectionId),
+    );
   }
 
   /** One action on a task, all or nothing; the task row is locked so that simultaneous actions queue. */
   private async act(
     ctx: EnforcementContext,
+    mutation: string,
     id: string,
     field: string,
     action: TaskAction,
@@ -181,7 +194,7 @@ export class TaskMutations {
   ): Promise<InspectionTask> {
     const actor = requireActor(ctx.actor);
     const localId = ownLocalId(ctx.region, id, field);
-    const { row, messageIds } = await inTransaction(ctx.db, async (client) => {
+    const { row, messageIds } = await auditedChange(ctx, mutation, async (client) => {
       const task = await lockTask(client, localId);
       if (!task) throw hubError('NOT_FOUND', `No inspection task ${id}`, { id });
       const problem = agencyDutyProblem(actor, ctx.region, task.agency, `working task ${id}`, task.jurisdiction);
@@ -192,7 +205,7 @@ export class TaskMutations {
       if (!changed) throw hubError('CONFLICT', `task ${id} was changed by someone else while you acted; reload it and decide again`, { id });
       const owed = changed.status === task.status ? [] : await enqueueStatusReport(client, ctx.region, changed, actor.officerId);
       return { row: changed, messageIds: owed };
-    });
+    }, () => toGlobalId(ctx.region, localId));
     await relayOutbox(ctx, messageIds).catch((error) => console.warn(`[enforcement] report after commit failed: ${(error as Error).message}`));
     return toTask(ctx.region, row);
   }

@@ -1,5 +1,5 @@
 import { Arg, Ctx, Directive, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
-import { verifyChain } from '../../auth/audit-chain';
+import { ChainAnchor, verifyChain } from '../../auth/audit-chain';
 import { parseGlobalId } from '../../auth/global-id';
 import { Access } from '../shared/access';
 import { requireActor } from '../shared/actor';
@@ -59,9 +59,29 @@ export class AuditVerification {
 
   @Field(() => String, { nullable: true })
   reason!: string | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'The newest signed checkpoint the chain was checked against (kept outside the region\'s database); rows after it could be cut off unseen. Null before the first.',
+  })
+  lastCheckpointSeq!: number | null;
 }
 
+const CHECKPOINT = 'query($region: String!) { auditCheckpoint(region: $region) { token } }';
+
 const isAuditor = (roles: string[]) => roles.includes('AUDITOR');
+
+/** The region's newest checkpoint, from the hub's directory over the gateway (it cannot be in this database). */
+async function newestCheckpointToken(ctx: PersonnelContext): Promise<string | null> {
+  const unavailable = () => hubError('AUDIT_UNAVAILABLE', `the audit checkpoints of ${ctx.region}, kept by the hub, could not be read; retry shortly`);
+  if (!ctx.auditChain.checkpoints) throw unavailable();
+  const answer = await ctx.hub.execute<{ auditCheckpoint: { token: string } | null }>(CHECKPOINT, { region: ctx.region }).catch(() => undefined);
+  if (!answer || answer.errors?.length || !answer.data) {
+    console.warn(`[audit] checkpoints of ${ctx.region} unreadable: ${answer?.errors?.[0]?.message ?? 'no answer from the hub'}`);
+    throw unavailable();
+  }
+  return answer.data.auditCheckpoint?.token ?? null;
+}
 
 @Resolver()
 export class AuditResolver {
@@ -94,9 +114,18 @@ export class AuditResolver {
     const actor = requireActor(ctx.actor);
     if (region !== ctx.region) throw badInput('region', `this instance serves region ${ctx.region}, not ${region}`);
     if (!isAuditor(actor.roles) || actor.region !== ctx.region) throw hubError('FORBIDDEN', `the audit chain of ${ctx.region} is checked by its auditors (role AUDITOR)`);
-    const verdict = verifyChain(await readChain(ctx.db));
+    const [rows, token] = await Promise.all([readChain(ctx.db), newestCheckpointToken(ctx)]);
+    let checkpoint: ChainAnchor | null = null;
+    if (token) {
+      try {
+        checkpoint = await ctx.auditChain.checkpoints!.verify(token, region);
+      } catch {
+        return { region, intact: false, rows: rows.length, firstBadSeq: null, reason: 'its newest checkpoint does not carry the hub\'s checkpoint signature', lastCheckpointSeq: null };
+      }
+    }
+    const verdict = verifyChain(rows, ctx.auditChain.key, checkpoint);
     return verdict.ok
-      ? { region, intact: true, rows: verdict.rows, firstBadSeq: null, reason: null }
-      : { region, intact: false, rows: verdict.rows, firstBadSeq: verdict.firstBadSeq, reason: verdict.reason };
+      ? { region, intact: true, rows: verdict.rows, firstBadSeq: null, reason: null, lastCheckpointSeq: verdict.lastCheckpointSeq }
+      : { region, intact: false, rows: verdict.rows, firstBadSeq: verdict.firstBadSeq, reason: verdict.reason, lastCheckpointSeq: verdict.lastCheckpointSeq };
   }
 }

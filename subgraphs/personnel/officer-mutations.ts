@@ -1,7 +1,8 @@
 import { Arg, Ctx, Directive, Field, ID, InputType, Mutation, Resolver } from 'type-graphql';
 import { toGlobalId } from '../../auth/global-id';
 import { AgencyKind } from '../shared/agency';
-import { inTransaction, isUniqueViolation } from '../shared/db';
+import { isUniqueViolation } from '../shared/db';
+import { auditedChange } from '../shared/audited-change';
 import { badInput, hubError } from '../shared/errors';
 import { actingOfficerId } from './acting-officer';
 import { ownLocalId } from '../shared/local-id';
@@ -68,7 +69,7 @@ export class OfficerMutations {
   async registerOfficer(@Ctx() ctx: PersonnelContext, @Arg('input', () => RegisterOfficerInput) input: RegisterOfficerInput) {
     await actingOfficerId(ctx);
     const officer = checkOfficer(ctx.region, input);
-    const row = await inTransaction(ctx.db, async (client) => {
+    const row = await auditedChange(ctx, 'registerOfficer', async (client) => {
       const inserted = await insertOfficer(client, officer).catch((error) => {
         // Two registrations of the same login at once: the pre-check of the loser saw nothing.
         if (isUniqueViolation(error)) throw hubError('CONFLICT', 'input.login: this login or certificate number was registered at the same moment', { field: 'input.login' });
@@ -80,7 +81,7 @@ export class OfficerMutations {
         throw hubError('CONFLICT', `${field}: already held by officer ${existingId}`, { field, existingId });
       }
       return inserted;
-    });
+    }, (inserted) => toGlobalId(ctx.region, inserted.id));
     return toOfficer(ctx.region, row);
   }
 
@@ -89,13 +90,13 @@ export class OfficerMutations {
   async setOfficerActive(@Ctx() ctx: PersonnelContext, @Arg('id', () => ID) id: string, @Arg('active', () => Boolean) active: boolean) {
     await actingOfficerId(ctx);
     const localId = ownLocalId(ctx.region, id, 'id', 'officer');
-    const row = await inTransaction(ctx.db, async (client) => {
+    const row = await auditedChange(ctx, 'setOfficerActive', async (client) => {
       const updated = await setOfficerActive(client, localId, active);
       if (updated) return updated;
       const [existing] = await findOfficers(client, [localId]);
       if (!existing) throw hubError('NOT_FOUND', `No officer ${id}`, { id });
       throw hubError('CONFLICT', `officer ${id} is already ${active ? 'active' : 'inactive'}`, { id, active });
-    });
+    }, () => toGlobalId(ctx.region, localId));
     return toOfficer(ctx.region, row);
   }
 }

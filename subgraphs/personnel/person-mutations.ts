@@ -1,6 +1,6 @@
 import { Arg, Ctx, Directive, ID, Mutation, Resolver } from 'type-graphql';
 import { toGlobalId } from '../../auth/global-id';
-import { inTransaction } from '../shared/db';
+import { auditedChange } from '../shared/audited-change';
 import { hubError } from '../shared/errors';
 import { actingOfficerId } from './acting-officer';
 import { ownLocalId } from '../shared/local-id';
@@ -18,7 +18,7 @@ export class PersonMutations {
   async registerPerson(@Ctx() ctx: PersonnelContext, @Arg('input', () => RegisterPersonInput) input: RegisterPersonInput) {
     const officerId = await actingOfficerId(ctx);
     const registration = checkRegistration(ctx.region, input);
-    const row = await inTransaction(ctx.db, async (client) => {
+    const row = await auditedChange(ctx, 'registerPerson', async (client) => {
       const inserted = await insertPerson(client, { ...registration, registeredBy: officerId });
       if (!inserted) {
         const [existing] = await findPersonsByIdNumber(client, [registration.idNumber]);
@@ -32,7 +32,7 @@ export class PersonMutations {
         await addTag(client, { personId: inserted.id, category, officerId, note: registration.note });
       }
       return inserted;
-    });
+    }, (inserted) => toGlobalId(ctx.region, inserted.id));
     return toPerson(ctx.region, row);
   }
 
@@ -44,7 +44,7 @@ export class PersonMutations {
     @Arg('category', () => KeyPersonCategory) category: KeyPersonCategory,
     @Arg('note', () => String, { nullable: true, description: 'Why.' }) note: string | null,
   ) {
-    return this.changeTag(ctx, id, category, note, addTag, 'already holds');
+    return this.changeTag(ctx, 'tagPerson', id, category, note, addTag, 'already holds');
   }
 
   @Mutation(() => Person, { description: 'Takes a key-person category away (撤销标记), recording who, when and why; the history keeps it.' })
@@ -55,7 +55,7 @@ export class PersonMutations {
     @Arg('category', () => KeyPersonCategory) category: KeyPersonCategory,
     @Arg('note', () => String, { nullable: true, description: 'Why.' }) note: string | null,
   ) {
-    return this.changeTag(ctx, id, category, note, removeTag, 'does not hold');
+    return this.changeTag(ctx, 'untagPerson', id, category, note, removeTag, 'does not hold');
   }
 
   /**
@@ -64,6 +64,7 @@ export class PersonMutations {
    */
   private async changeTag(
     ctx: PersonnelContext,
+    mutation: string,
     id: string,
     category: KeyPersonCategory,
     rawNote: string | null,
@@ -73,14 +74,14 @@ export class PersonMutations {
     const officerId = await actingOfficerId(ctx);
     const personId = ownLocalId(ctx.region, id);
     const note = checkNote(rawNote, 'note');
-    const row = await inTransaction(ctx.db, async (client) => {
+    const row = await auditedChange(ctx, mutation, async (client) => {
       const [person] = await findPersons(client, [personId]);
       if (!person) throw hubError('NOT_FOUND', `No person ${id}`, { id });
       if (!(await change(client, { personId, category, officerId, note }))) {
         throw hubError('CONFLICT', `person ${id} ${refusal} the category ${category}`, { id, category });
       }
       return person;
-    });
+    }, () => toGlobalId(ctx.region, personId));
     return toPerson(ctx.region, row);
   }
 }

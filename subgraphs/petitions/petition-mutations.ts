@@ -1,11 +1,11 @@
 import { Arg, Ctx, Directive, Field, ID, InputType, Int, Mutation, Resolver } from 'type-graphql';
-import { parseGlobalId } from '../../auth/global-id';
+import { parseGlobalId, toGlobalId } from '../../auth/global-id';
 import { petitionDutyProblem } from '../../auth/duties';
 import { Access } from '../shared/access';
 import { PETITION_WORK } from './petition-access-rules';
 import { requireActor } from '../shared/actor';
 import { AgencyKind } from '../shared/agency';
-import { inTransaction } from '../shared/db';
+import { auditedChange } from '../shared/audited-change';
 import { badInput, hubError } from '../shared/errors';
 import type { PetitionsContext } from './context';
 import { DAY_MS, describePast, MAX_EXTENSION_DAYS, PetitionAction, planTransition } from './lifecycle';
@@ -103,11 +103,11 @@ function petitionOfficer(ctx: PetitionsContext, matter?: { jurisdiction: string;
   return actor;
 }
 
-async function takeStep(ctx: PetitionsContext, id: string, action: PetitionAction, input: StepInput = {}): Promise<Petition> {
+async function takeStep(ctx: PetitionsContext, mutation: string, id: string, action: PetitionAction, input: StepInput = {}): Promise<Petition> {
   const actor = petitionOfficer(ctx);
   const localId = ownLocalId(ctx.region, id);
   if (input.note && input.note.length > LIMITS.note) throw badInput('note', `must be at most ${LIMITS.note} characters`);
-  const row = await inTransaction(ctx.db, async (client) => {
+  const row = await auditedChange(ctx, mutation, async (client) => {
     const [current] = await findPetitions(client, [localId]);
     if (!current) throw hubError('NOT_FOUND', `No petition ${id}`, { id });
     petitionOfficer(ctx, { jurisdiction: current.registered_in, what: `petition ${id}` });
@@ -157,7 +157,7 @@ async function takeStep(ctx: PetitionsContext, id: string, action: PetitionActio
     }
     await insertPetitionEvent(client, { petitionId: localId, action, from: current.status, to: plan.to, officerId: actor.officerId, note: input.note ?? input.change?.outcome ?? null });
     return updated;
-  });
+  }, () => toGlobalId(ctx.region, localId));
   return toPetition(ctx.region, row);
 }
 
@@ -181,7 +181,7 @@ export class PetitionMutations {
     const { headcount, registeredAt } = validateRegistration(ctx, input);
     const actor = petitionOfficer(ctx, { jurisdiction: input.registeredIn, what: `a petition registered in ${input.registeredIn}` });
     await checkPersonsExist(ctx.hub, input.petitionerIds, (index) => `input.petitionerIds[${index}]`);
-    const row = await inTransaction(ctx.db, async (client) => {
+    const row = await auditedChange(ctx, 'registerPetition', async (client) => {
       const petition = await insertPetition(client, {
         channel: input.channel,
         category: input.category.trim(),
@@ -197,7 +197,7 @@ export class PetitionMutations {
       await insertPetitionEvent(client, { petitionId: petition.id, action: 'register', from: null, to: petition.status, officerId: actor.officerId, note: null });
       await raiseRegistrationWarnings(client, ctx.region, petition);
       return petition;
-    });
+    }, (petition) => toGlobalId(ctx.region, petition.id));
     return toPetition(ctx.region, row);
   }
 
@@ -213,28 +213,28 @@ export class PetitionMutations {
     @versionArg() expectedVersion: number | null,
   ) {
     checkAgencyJurisdiction(ctx.region, 'jurisdiction', jurisdiction);
-    return takeStep(ctx, id, 'assign', { note, expectedVersion, change: { handling_agency: agency, handling_jurisdiction: jurisdiction } });
+    return takeStep(ctx, 'assignPetition', id, 'assign', { note, expectedVersion, change: { handling_agency: agency, handling_jurisdiction: jurisdiction } });
   }
 
   @Mutation(() => Petition, { description: 'Declines to accept it (不予受理), with the reason given to the petitioner.' })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
   declinePetition(@Ctx() ctx: PetitionsContext, @idArg() id: string, @Arg('reason', () => String) reason: string, @versionArg() expectedVersion: number | null) {
-    return takeStep(ctx, id, 'decline', { expectedVersion, change: { outcome: required('reason', reason) } });
+    return takeStep(ctx, 'declinePetition', id, 'decline', { expectedVersion, change: { outcome: required('reason', reason) } });
   }
 
   @Mutation(() => Petition, { description: 'Accepts it (受理): the 60-day handling limit starts.' })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
   acceptPetition(@Ctx() ctx: PetitionsContext, @idArg() id: string, @noteArg() note: string | null, @versionArg() expectedVersion: number | null) {
-    return takeStep(ctx, id, 'accept', { note, expectedVersion });
+    return takeStep(ctx, 'acceptPetition', id, 'accept', { note, expectedVersion });
   }
 
   @Mutation(() => Petition, { description: 'Starts handling it (办理).' })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
   startHandlingPetition(@Ctx() ctx: PetitionsContext, @idArg() id: string, @noteArg() note: string | null, @versionArg() expectedVersion: number | null) {
-    return takeStep(ctx, id, 'startHandling', { note, expectedVersion });
+    return takeStep(ctx, 'startHandlingPetition', id, 'startHandling', { note, expectedVersion });
   }
 
   @Mutation(() => Petition, { description: `Extends the handling limit once, by at most ${MAX_EXTENSION_DAYS} days, with a reason (延期).` })
@@ -249,48 +249,48 @@ export class PetitionMutations {
   ) {
     if (!Number.isInteger(days) || days < 1 || days > MAX_EXTENSION_DAYS) throw badInput('days', `must be from 1 to ${MAX_EXTENSION_DAYS}, but got ${days}`);
     const why = required('reason', reason);
-    return takeStep(ctx, id, 'extend', { note: why, expectedVersion, change: { extension_days: days, extension_reason: why } });
+    return takeStep(ctx, 'extendPetitionDeadline', id, 'extend', { note: why, expectedVersion, change: { extension_days: days, extension_reason: why } });
   }
 
   @Mutation(() => Petition, { description: 'Replies with the handling opinion (答复/处理意见书); the petitioner has 30 days to request a review.' })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
   replyToPetition(@Ctx() ctx: PetitionsContext, @idArg() id: string, @Arg('reply', () => String) reply: string, @versionArg() expectedVersion: number | null) {
-    return takeStep(ctx, id, 'reply', { expectedVersion, change: { outcome: required('reply', reply, LIMITS.content) } });
+    return takeStep(ctx, 'replyToPetition', id, 'reply', { expectedVersion, change: { outcome: required('reply', reply, LIMITS.content) } });
   }
 
   @Mutation(() => Petition, { description: 'Records the petitioner\'s request for a review (复查), within 30 days of the reply.' })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
   requestPetitionReview(@Ctx() ctx: PetitionsContext, @idArg() id: string, @noteArg() note: string | null, @versionArg() expectedVersion: number | null) {
-    return takeStep(ctx, id, 'requestReview', { note, expectedVersion });
+    return takeStep(ctx, 'requestPetitionReview', id, 'requestReview', { note, expectedVersion });
   }
 
   @Mutation(() => Petition, { description: 'Decides the review (复查意见), within 30 days of the request.' })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
   decidePetitionReview(@Ctx() ctx: PetitionsContext, @idArg() id: string, @Arg('opinion', () => String) opinion: string, @versionArg() expectedVersion: number | null) {
-    return takeStep(ctx, id, 'decideReview', { expectedVersion, change: { outcome: required('opinion', opinion, LIMITS.content) } });
+    return takeStep(ctx, 'decidePetitionReview', id, 'decideReview', { expectedVersion, change: { outcome: required('opinion', opinion, LIMITS.content) } });
   }
 
   @Mutation(() => Petition, { description: 'Records the request for a re-review (复核), within 30 days of the review decision.' })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
   requestPetitionReReview(@Ctx() ctx: PetitionsContext, @idArg() id: string, @noteArg() note: string | null, @versionArg() expectedVersion: number | null) {
-    return takeStep(ctx, id, 'requestReReview', { note, expectedVersion });
+    return takeStep(ctx, 'requestPetitionReReview', id, 'requestReReview', { note, expectedVersion });
   }
 
   @Mutation(() => Petition, { description: 'Decides the re-review (复核意见) and closes the matter for good.' })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
   decidePetitionReReview(@Ctx() ctx: PetitionsContext, @idArg() id: string, @Arg('opinion', () => String) opinion: string, @versionArg() expectedVersion: number | null) {
-    return takeStep(ctx, id, 'decideReReview', { expectedVersion, change: { outcome: required('opinion', opinion, LIMITS.content) } });
+    return takeStep(ctx, 'decidePetitionReReview', id, 'decideReReview', { expectedVersion, change: { outcome: required('opinion', opinion, LIMITS.content) } });
   }
 
   @Mutation(() => Petition, { description: 'Closes it after the reply or the review decision (办结).' })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
   closePetition(@Ctx() ctx: PetitionsContext, @idArg() id: string, @noteArg() note: string | null, @versionArg() expectedVersion: number | null) {
-    return takeStep(ctx, id, 'close', { note, expectedVersion });
+    return takeStep(ctx, 'closePetition', id, 'close', { note, expectedVersion });
   }
 }

@@ -1,10 +1,11 @@
 import { Arg, Ctx, Directive, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { parseGlobalId } from '../../auth/global-id';
+import { parseGlobalId, toGlobalId } from '../../auth/global-id';
 import { acknowledgeDutyProblem, petitionDutyProblem } from '../../auth/duties';
 import { Access, OPEN } from '../shared/access';
 import { PETITION_WORK, WARNING_ACKNOWLEDGEMENT } from './petition-access-rules';
 import { requireActor } from '../shared/actor';
-import { inTransaction, isUniqueViolation } from '../shared/db';
+import { isUniqueViolation } from '../shared/db';
+import { auditedChange } from '../shared/audited-change';
 import { badInput, hubError } from '../shared/errors';
 import { notShared } from '../shared/permissions';
 import { regionPage } from '../shared/pagination';
@@ -135,13 +136,13 @@ export class PetitionWarningResolver {
     if (!summary) throw badInput('input.summary', 'must not be empty');
     if (summary.length > 200) throw badInput('input.summary', 'must be at most 200 characters');
     const petitionLocalId = input.petitionId ? ownLocalId(ctx.region, input.petitionId, 'input.petitionId') : null;
-    const row = await inTransaction(ctx.db, async (client) => {
+    const row = await auditedChange(ctx, 'raisePetitionWarning', async (client) => {
       if (petitionLocalId) {
         const { rowCount } = await client.query('SELECT 1 FROM petitions.petitions WHERE id = $1', [petitionLocalId]);
         if (!rowCount) throw badInput('input.petitionId', `no petition ${input.petitionId} in region ${ctx.region}`);
       }
       return insertWarning(client, { ...input, summary, petitionId: petitionLocalId, raisedBy: actor.officerId });
-    });
+    }, (inserted) => toGlobalId(ctx.region, inserted!.id));
     return toWarning(ctx.region, row!);
   }
 
@@ -152,7 +153,7 @@ export class PetitionWarningResolver {
   @Directive('@routeBy(argument: "id")')
   @Access(WARNING_ACKNOWLEDGEMENT)
   acknowledgePetitionWarning(@Ctx() ctx: PetitionsContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note: string | null) {
-    return this.act(ctx, id, WarningAction.ACKNOWLEDGED, note, (status) =>
+    return this.act(ctx, 'acknowledgePetitionWarning', id, WarningAction.ACKNOWLEDGED, note, (status) =>
       status === WarningStatus.RESOLVED ? 'it is already RESOLVED' : null,
     );
   }
@@ -166,7 +167,7 @@ export class PetitionWarningResolver {
     @Arg('level', () => WarningLevel, { nullable: true }) level: WarningLevel | null,
     @Arg('note', () => String, { nullable: true }) note: string | null,
   ) {
-    return this.act(ctx, id, WarningAction.ESCALATED, note, (status, current) => {
+    return this.act(ctx, 'escalatePetitionWarning', id, WarningAction.ESCALATED, note, (status, current) => {
       if (status === WarningStatus.RESOLVED) return 'it is already RESOLVED';
       if (current === WarningLevel.RED && !level) return 'it is already RED, the highest level';
       if (level && LEVEL_RANK[level] <= LEVEL_RANK[current]) return `${level} is not above its level ${current}`;
@@ -178,7 +179,7 @@ export class PetitionWarningResolver {
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
   resolvePetitionWarning(@Ctx() ctx: PetitionsContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note: string | null) {
-    return this.act(ctx, id, WarningAction.RESOLVED, note, (status) => (status === WarningStatus.RESOLVED ? 'it is already RESOLVED' : null));
+    return this.act(ctx, 'resolvePetitionWarning', id, WarningAction.RESOLVED, note, (status) => (status === WarningStatus.RESOLVED ? 'it is already RESOLVED' : null));
   }
 
   /**
@@ -188,6 +189,7 @@ export class PetitionWarningResolver {
    */
   private async act(
     ctx: PetitionsContext,
+    mutation: string,
     id: string,
     action: WarningAction,
     note: string | null,
@@ -200,7 +202,7 @@ export class PetitionWarningResolver {
     if (problem) throw hubError('FORBIDDEN', problem, { officer: actor.officerId });
     const localId = ownLocalId(ctx.region, id);
     if (note && note.length > 2000) throw badInput('note', 'must be at most 2000 characters');
-    const row = await inTransaction(ctx.db, async (client) => {
+    const row = await auditedChange(ctx, mutation, async (client) => {
       const [current] = await findWarnings(client, [localId]);
       if (!current) throw hubError('NOT_FOUND', `No petition warning ${id}`, { id });
       // A change answers with the record's state: it is for those who may see the record.
@@ -236,7 +238,7 @@ export class PetitionWarningResolver {
             });
       if (!updated) throw hubError('CONFLICT', `warning ${id} was changed by someone else while you acted; reload it and decide again`, { id });
       return updated;
-    });
+    }, () => toGlobalId(ctx.region, localId));
     return toWarning(ctx.region, row);
   }
 }

@@ -1,23 +1,43 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { AuditContent, chainHash, ChainedRow, GENESIS_HASH } from '../../auth/audit-chain';
+import type { CheckpointVerifier } from '../../auth/audit-checkpoint';
 import type { Actor } from './actor';
 import { inTransaction } from './db';
 import { repoPath } from './repo-path';
 
 /**
  * Writing to the region's audit log (migrations in ./audit-migrations, applied to every
- * region's database). A request collects what it must record — the personal fields it showed
- * unmasked, per record, and the changes it made — and writes them in one transaction when its
- * response is ready: the chain is extended under a lock, so concurrent requests queue and
- * the sequence has no gaps.
+ * region's database). A change writes its row in its own transaction (audited-change.ts); the
+ * personal fields a request showed unmasked, per record, are written in one transaction when
+ * its response is ready. Either way the chain is extended under a transaction-scoped lock, so
+ * concurrent writers queue and the sequence has no gaps.
  */
 
 export const AUDIT_MIGRATIONS = repoPath('subgraphs', 'shared', 'audit-migrations');
+/** The hub database's store of the regions' signed checkpoints. */
+export const AUDIT_WITNESS_MIGRATIONS = repoPath('subgraphs', 'shared', 'audit-witness-migrations');
+
+/** How this database's chain is kept: its key (from the hub's keys folder), and who hears of new rows. */
+export interface AuditChain {
+  key: Uint8Array;
+  /** Checks the signature of the region's checkpoints (their public key); absent for the hub's own database. */
+  checkpoints?: CheckpointVerifier;
+  /** Told the newest row's seq once it has committed (the launcher checkpoints every N rows). */
+  appended?(seq: number): void;
+}
+
+export interface AuditEntryInput {
+  action: string;
+  record: string;
+  fields: string[];
+}
 
 export class RequestAudit {
   private readonly entries = new Map<string, { action: string; record: string; fields: Set<string> }>();
+  /** Mutation fields whose change was audited in its transaction (checked when the response is ready). */
+  readonly changed = new Set<string>();
 
-  /** Records that `fields` of `record` were shown (READ) or changed (a mutation's name). */
+  /** Records that `fields` of `record` were shown in full (READ). */
   add(action: string, record: string, fields: string[]): void {
     const key = `${action}\n${record}`;
     const entry = this.entries.get(key) ?? { action, record, fields: new Set<string>() };
@@ -29,59 +49,66 @@ export class RequestAudit {
     return this.entries.size;
   }
 
-  async flush(db: Pool, actor: Actor): Promise<void> {
+  async flush(db: Pool, chain: AuditChain, actor: Actor): Promise<void> {
     if (this.entries.size === 0) return;
     const entries = [...this.entries.values()];
     this.entries.clear();
-    await appendAudit(db, actor, entries.map((entry) => ({ action: entry.action, record: entry.record, fields: [...entry.fields].sort() })));
+    const seq = await inTransaction(db, (client) =>
+      appendAudit(client, chain, actor, entries.map((entry) => ({ action: entry.action, record: entry.record, fields: [...entry.fields].sort() }))),
+    );
+    chain.appended?.(seq);
   }
 }
 
-export async function appendAudit(db: Pool, actor: Actor, entries: Array<{ action: string; record: string; fields: string[] }>): Promise<void> {
-  await inTransaction(db, async (client) => {
-    await client.query("SELECT pg_advisory_xact_lock(hashtext('audit.entries'))");
-    const { rows } = await client.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit.entries ORDER BY seq DESC LIMIT 1');
-    let seq = rows.length ? Number(rows[0].seq) : 0;
-    let prevHash = rows[0]?.hash ?? GENESIS_HASH;
-    const at = new Date().toISOString();
-    const chained: ChainedRow[] = entries.map((entry) => {
-      seq += 1;
-      const content: AuditContent = {
-        seq,
-        at,
-        officer: actor.officerId,
-        jurisdiction: actor.jurisdiction,
-        action: entry.action,
-        record: entry.record,
-        fields: entry.fields,
-        purpose: actor.purpose,
-        requestId: actor.requestId,
-      };
-      const hash = chainHash(prevHash, content);
-      const row = { ...content, prevHash, hash };
-      prevHash = hash;
-      return row;
-    });
-    await client.query(
-      `INSERT INTO audit.entries (seq, at, officer, jurisdiction, action, record, fields, purpose, request_id, prev_hash, hash)
-       SELECT seq, at, officer, jurisdiction, action, record, string_to_array(fields, ','), purpose, request_id, prev_hash, hash
-         FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
-           AS e(seq, at, officer, jurisdiction, action, record, fields, purpose, request_id, prev_hash, hash)`,
-      [
-        chained.map((r) => r.seq),
-        chained.map((r) => r.at),
-        chained.map((r) => r.officer),
-        chained.map((r) => r.jurisdiction),
-        chained.map((r) => r.action),
-        chained.map((r) => r.record),
-        chained.map((r) => r.fields.join(',')),
-        chained.map((r) => r.purpose),
-        chained.map((r) => r.requestId),
-        chained.map((r) => r.prevHash),
-        chained.map((r) => r.hash),
-      ],
-    );
+/**
+ * Appends `entries` to the chain inside the caller's transaction; returns the last seq written.
+ * The lock is held until that transaction ends, so call it last, just before COMMIT.
+ */
+export async function appendAudit(client: PoolClient, chain: AuditChain, actor: Actor, entries: readonly AuditEntryInput[]): Promise<number> {
+  // Two statements, not one: the head must be read with a snapshot taken after the lock is held.
+  await client.query("SELECT pg_advisory_xact_lock(hashtext('audit.entries'))");
+  const { rows } = await client.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit.entries ORDER BY seq DESC LIMIT 1');
+  let seq = rows.length ? Number(rows[0].seq) : 0;
+  let prevHash = rows[0]?.hash ?? GENESIS_HASH;
+  const at = new Date().toISOString();
+  const chained: ChainedRow[] = entries.map((entry) => {
+    seq += 1;
+    const content: AuditContent = {
+      seq,
+      at,
+      officer: actor.officerId,
+      jurisdiction: actor.jurisdiction,
+      action: entry.action,
+      record: entry.record,
+      fields: entry.fields,
+      purpose: actor.purpose,
+      requestId: actor.requestId,
+    };
+    const hash = chainHash(chain.key, prevHash, content);
+    const row = { ...content, prevHash, hash };
+    prevHash = hash;
+    return row;
   });
+  await client.query(
+    `INSERT INTO audit.entries (seq, at, officer, jurisdiction, action, record, fields, purpose, request_id, prev_hash, hash)
+     SELECT seq, at, officer, jurisdiction, action, record, string_to_array(fields, ','), purpose, request_id, prev_hash, hash
+       FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+         AS e(seq, at, officer, jurisdiction, action, record, fields, purpose, request_id, prev_hash, hash)`,
+    [
+      chained.map((r) => r.seq),
+      chained.map((r) => r.at),
+      chained.map((r) => r.officer),
+      chained.map((r) => r.jurisdiction),
+      chained.map((r) => r.action),
+      chained.map((r) => r.record),
+      chained.map((r) => r.fields.join(',')),
+      chained.map((r) => r.purpose),
+      chained.map((r) => r.requestId),
+      chained.map((r) => r.prevHash),
+      chained.map((r) => r.hash),
+    ],
+  );
+  return seq;
 }
 
 interface EntryRow {
@@ -112,9 +139,9 @@ const toChained = (row: EntryRow): ChainedRow => ({
   hash: row.hash,
 });
 
-/** The whole chain in order, for verification. */
-export async function readChain(db: Pool): Promise<ChainedRow[]> {
-  const { rows } = await db.query<EntryRow>('SELECT * FROM audit.entries ORDER BY seq');
+/** The chain in order from row `afterSeq + 1` (all of it by default), for verification. */
+export async function readChain(db: Pool | PoolClient, afterSeq = 0): Promise<ChainedRow[]> {
+  const { rows } = await db.query<EntryRow>('SELECT * FROM audit.entries WHERE seq > $1 ORDER BY seq', [afterSeq]);
   return rows.map(toChained);
 }
 

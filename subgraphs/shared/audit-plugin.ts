@@ -1,42 +1,56 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { FormattedExecutionResult } from 'graphql';
+import { FormattedExecutionResult, Kind, OperationDefinitionNode } from 'graphql';
 import type { HubContext } from './context';
 
 /**
- * Writes a request's audit entries when its response is ready: what it showed unmasked (added
- * by the field rules) and, for a mutation that succeeded, one entry per changed record. If the
- * log cannot be written, the response is withheld: a read of personal data that leaves no
- * trace must not happen.
+ * Writes a request's reads of personal data in full (added by the field rules) when its
+ * response is ready; if the log cannot be written, the response is withheld: a read of
+ * personal data that leaves no trace must not happen. Changes are not written here: each
+ * mutation writes its row in its own transaction (audited-change.ts), and this checks that
+ * every mutation field that succeeded did.
  */
 export function auditPlugin(): ApolloServerPlugin<HubContext> {
   return {
     async requestDidStart() {
-      let mutation = false;
+      let mutation: OperationDefinitionNode | undefined;
       return {
         async didResolveOperation({ operation }) {
-          mutation = operation?.operation === 'mutation';
+          mutation = operation?.operation === 'mutation' ? operation : undefined;
         },
         async willSendResponse({ contextValue, response }) {
           if (response.body.kind !== 'single') return;
-          response.body.singleResult = await settleAudit(contextValue, response.body.singleResult, mutation);
+          const result = mutation ? withUnauditedChanges(contextValue, mutation, response.body.singleResult) : response.body.singleResult;
+          response.body.singleResult = await settleAudit(contextValue, result);
         },
       };
     },
   };
 }
 
-/** The audit entries of a request, written before its answer goes out; the answer if that fails. */
-export async function settleAudit(context: HubContext, result: FormattedExecutionResult, mutation: boolean): Promise<FormattedExecutionResult> {
-  const { actor, audit, db } = context;
+/**
+ * A mutation field that answered but wrote no audit row is a defect in its resolver (it did not
+ * use auditedChange): said loudly, in the log and in the response, so that its tests fail.
+ */
+function withUnauditedChanges(context: HubContext, operation: OperationDefinitionNode, result: FormattedExecutionResult): FormattedExecutionResult {
+  const failed = new Set((result.errors ?? []).map((error) => error.path?.[0]));
+  const unaudited = operation.selectionSet.selections.flatMap((selection) => {
+    if (selection.kind !== Kind.FIELD || selection.name.value.startsWith('__')) return [];
+    const key = selection.alias?.value ?? selection.name.value;
+    const answered = result.data?.[key] !== undefined && result.data?.[key] !== null && !failed.has(key);
+    return answered && !context.audit.changed.has(selection.name.value) ? [{ key, field: selection.name.value }] : [];
+  });
+  if (!unaudited.length) return result;
+  console.error(`[audit] mutation ${unaudited.map(({ field }) => field).join(', ')} answered without writing its audit row in its transaction (use auditedChange)`);
+  const errors = unaudited.map(({ key, field }) => ({ message: `${field} was not audited`, path: [key], extensions: { code: 'AUDIT_MISSING' } }));
+  return { ...result, errors: [...(result.errors ?? []), ...errors] };
+}
+
+/** The request's reads in full, written before its answer goes out; the answer if that fails. */
+export async function settleAudit(context: HubContext, result: FormattedExecutionResult): Promise<FormattedExecutionResult> {
+  const { actor, audit, db, auditChain } = context;
   if (!actor) return result;
-  if (mutation && result.data && !result.errors?.length) {
-    for (const [field, value] of Object.entries(result.data)) {
-      const id = value && typeof value === 'object' && 'id' in value ? String((value as { id: unknown }).id) : field;
-      audit.add(`CHANGE:${field}`, id, [field]);
-    }
-  }
   try {
-    await audit.flush(db, actor);
+    await audit.flush(db, auditChain, actor);
     return result;
   } catch (error) {
     console.warn(`[audit] could not be written: ${(error as Error).message}`);

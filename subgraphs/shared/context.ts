@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { Actor } from './actor';
 import type { HubLink } from './hub-link';
-import type { RequestAudit } from './audit-log';
+import type { AuditChain, RequestAudit } from './audit-log';
 
 export interface RegionSummary {
   code: string;
@@ -18,6 +18,8 @@ export interface HubContext {
   actor: Actor | null;
   /** What this request must leave in the region's audit log. */
   audit: RequestAudit;
+  /** The key this database's audit chain is kept under, and who hears of new rows. */
+  auditChain: AuditChain;
 }
 
 /** A regional subgraph instance serves exactly one region's database. */

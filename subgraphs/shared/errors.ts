@@ -13,7 +13,8 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'UNAUTHENTICATED'
   | 'RATE_LIMITED'
-  | 'REGION_UNAVAILABLE';
+  | 'REGION_UNAVAILABLE'
+  | 'AUDIT_UNAVAILABLE';
 
 export function hubError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extensions } });

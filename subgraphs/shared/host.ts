@@ -7,7 +7,7 @@ import { listen, RunningHttpServer } from '../../platform/apollo-http';
 import { GraphQLError } from 'graphql';
 import { ContextTokenError, ContextVerifier } from '../../auth/context-token';
 import { actorOf } from './actor';
-import { RequestAudit } from './audit-log';
+import { AuditChain, RequestAudit } from './audit-log';
 import { auditPlugin, settleAudit } from './audit-plugin';
 import { DirectExecution } from './direct-execution';
 import type { HubContext, RegionSummary } from './context';
@@ -52,7 +52,7 @@ export class SubgraphHost {
         plugins: [operationSelectionPlugin(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), auditPlugin() as never],
       });
       await server.start();
-      const direct = options.direct === false ? undefined : new DirectExecution<HubContext>(schema, { includeStacktraceInErrorResponses, settle: (context, result) => settleAudit(context, result, false) });
+      const direct = options.direct === false ? undefined : new DirectExecution<HubContext>(schema, { includeStacktraceInErrorResponses, settle: (context, result) => settleAudit(context, result) });
       servers.set(module.name, { module, server, direct });
     }
     return new SubgraphHost(servers);
@@ -71,8 +71,10 @@ export class SubgraphHost {
     backgroundIntervalMs?: number;
     /** Checks the gateway's context token on every request. */
     verifier: ContextVerifier;
+    /** The key of this database's audit chain (from the hub's keys folder, never from the database). */
+    auditChain: AuditChain;
   }): Promise<RunningHttpServer> {
-    const base: Omit<HubContext, 'actor' | 'audit'> = { db: options.db, regions: options.regions, hub: options.hub };
+    const base: Omit<HubContext, 'actor' | 'audit'> = { db: options.db, regions: options.regions, hub: options.hub, auditChain: options.auditChain };
     const shared = options.region ? { ...base, region: options.region.code, regionName: options.region.name } : base;
     const routes = Object.fromEntries(
       options.subgraphs.map((name) => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -35,9 +35,14 @@ export async function dropDatabases(prefix: string): Promise<void> {
   }
 }
 
+/** Temporary folders this test file made, removed once its tests are done (hubs hold no files open in them). */
+const temporary: string[] = [];
+afterAll(() => temporary.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+const temporaryDir = (prefix: string) => temporary[temporary.push(mkdtempSync(path.join(os.tmpdir(), prefix))) - 1];
+
 /** Writes a regions.yaml for `regions` to a temporary folder and returns its path. */
 export function writeRegionsFile(regions: ReadonlyArray<{ code: string; name: string; url?: string; timeout_ms?: number }>, extra: object = {}): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'yrd-hub-regions-'));
+  const dir = temporaryDir('yrd-hub-regions-');
   const file = path.join(dir, 'regions.yaml');
   writeFileSync(file, stringify({ regional_subgraphs: ['petitions', 'dossier', 'enforcement', 'personnel'], ...extra, regions }));
   return file;
@@ -53,6 +58,8 @@ export async function startTestHub(
     backgroundIntervalMs?: number;
     /** Worker threads for the regions (as `yrd-hub start` serves them); 0, the default here: the test's own thread. */
     regionThreads?: number;
+    /** How often audit chain heads are checkpointed (the hub's default unless given). */
+    auditCheckpoints?: { everyRows: number; everyMs: number };
   } = {},
 ): Promise<RunningHub> {
   await dropDatabases(prefix);
@@ -60,12 +67,13 @@ export async function startTestHub(
     regionsFile: options.regionsFile ?? writeRegionsFile(DEMO_REGIONS),
     supergraphFile: repoPath('schema', 'supergraph.graphql'),
     // PostgreSQL is the test server; the folder holds this hub's keys (identity providers, context key).
-    dataDir: mkdtempSync(path.join(os.tmpdir(), `yrd-hub-${prefix}-`)),
+    dataDir: temporaryDir(`yrd-hub-${prefix}-`),
     databaseUrl: testDatabaseUrl(),
     databasePrefix: prefix,
     port: 0,
     backgroundIntervalMs: options.backgroundIntervalMs ?? 0,
     regionThreads: options.regionThreads ?? 0,
+    auditCheckpoints: options.auditCheckpoints,
     seed: { seed: 7, scale: options.scale ?? TEST_SCALE, regionScale: options.regionScale },
     log: () => undefined,
   });

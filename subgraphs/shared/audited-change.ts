@@ -1,0 +1,34 @@
+import type { PoolClient } from 'pg';
+import { requireActor } from './actor';
+import { appendAudit } from './audit-log';
+import type { HubContext } from './context';
+import { inTransaction } from './db';
+import { hubError } from './errors';
+
+/**
+ * How a mutation changes its database: `work` runs in one transaction and the change's audit
+ * row (`CHANGE:<mutation>`, about the record `recordOf` names, whatever the client selected)
+ * is appended in that same transaction, last, so that the chain's lock is held only for the
+ * commit. The change and its row commit together or not at all: a refused or failed change
+ * leaves no row, and no committed change lacks one. The audit plugin checks that every
+ * mutation field that succeeded went through here.
+ */
+export async function auditedChange<T>(
+  ctx: HubContext,
+  mutation: string,
+  work: (client: PoolClient) => Promise<T>,
+  recordOf: (result: T) => string,
+): Promise<T> {
+  const actor = requireActor(ctx.actor);
+  const { result, seq } = await inTransaction(ctx.db, async (client) => {
+    const result = await work(client);
+    const seq = await appendAudit(client, ctx.auditChain, actor, [{ action: `CHANGE:${mutation}`, record: recordOf(result), fields: [mutation] }]).catch((error: Error) => {
+      console.warn(`[audit] ${mutation} rolled back, its audit row could not be written: ${error.message}`);
+      throw hubError('AUDIT_UNAVAILABLE', `${mutation} was not made: its audit row could not be written; retry shortly`);
+    });
+    return { result, seq };
+  });
+  ctx.audit.changed.add(mutation);
+  ctx.auditChain.appended?.(seq);
+  return result;
+}
