@@ -6,7 +6,7 @@ import { createKeyPair, SIGNING_ALGORITHM } from '../auth/keys';
 import { importJWK, KeyLike } from 'jose';
 import type { RunningHub } from '../launcher/hub';
 import { runCli } from './support/cli';
-import { DEMO_REGIONS, graphql, queryDatabase, startTestHub, writeRegionsFile } from './support/hub';
+import { DEMO_REGIONS, graphql, queryDatabase, startTestHub, TEST_SCALE, writeRegionsFile } from './support/hub';
 
 /**
  * The audit trail against someone who can write the region's database (issue 12, finding 7):
@@ -27,7 +27,9 @@ const warning = (summary: string, extra: object = {}) => ({ region: JIAXING, rai
 
 const verify = async () =>
   (await graphql(hub.gateway.graphqlUrl, `query { auditVerification(region: "${JIAXING}") { intact rows firstBadSeq reason lastCheckpointSeq } }`, {}, auditor())).data.auditVerification;
-const cli = () => runCli(['audit', 'verify', '--region', JIAXING, '--url', hub.gateway.graphqlUrl, '--regions', regionsFile], { HUB_DATA_DIR: hub.dataDir });
+// The command signs in as the region's demo auditor; HUB_SCALE tells it this hub's roster size (the gateway lets in rostered officers only).
+const cli = () =>
+  runCli(['audit', 'verify', '--region', JIAXING, '--url', hub.gateway.graphqlUrl, '--regions', regionsFile], { HUB_DATA_DIR: hub.dataDir, HUB_SCALE: `${JIAXING}:officersPerAgency=${TEST_SCALE.officersPerAgency}` });
 const auditRows = (record: string) => admin('SELECT action, record, officer FROM audit.entries WHERE record = $1 ORDER BY seq', [record]);
 
 beforeAll(async () => {
