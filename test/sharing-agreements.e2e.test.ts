@@ -92,18 +92,31 @@ test("an administrator cannot open another jurisdiction's data alone: Hefei's pr
   };
   expect(await readIdNumber()).toBe(maskIdNumber(row.id_number));
 
+  // The attack as the issue tells it: Hefei's administrator signs an agreement opening Jiaxing's personal data to Hefei.
   const hefeiAdmin = as('demo-340100-agreements');
-  const proposal = await propose('demo-340100-agreements', { provider: '330400', recipient: '340100', mutual: false, categories: ['PERSON_PERSONAL'] });
+  const exploit = await graphql(
+    hub.gateway.graphqlUrl,
+    `mutation($input: CreateSharingAgreementInput!) { createSharingAgreement(input: $input) { id active } }`,
+    { input: { title: '嘉兴—合肥个人信息共享', provider: '330400', recipient: '340100', mutual: false, categories: ['PERSON_PERSONAL'], validUntil: '2030-01-01T00:00:00Z' } },
+    hefeiAdmin,
+  );
+  expect(exploit.errors).toBeUndefined();
+  const { id } = exploit.data.createSharingAgreement;
+  expect(await directoryGrantsOf('340100')).not.toContain('PERSON_PERSONAL:330400');
+  await outlastGrantsCache();
+  expect(await grantsOf(as('demo-340100'))).not.toContain('PERSON_PERSONAL:330400');
+  expect(await readIdNumber()).toBe(maskIdNumber(row.id_number));
+  expect(exploit.data.createSharingAgreement.active).toBe(false);
+
+  // It is a proposal, signed by Hefei, awaiting Jiaxing.
+  const listed = await graphql(hub.gateway.graphqlUrl, `{ sharingAgreements(first: 5) { edges { node { ${AGREEMENT} } } } }`, {}, hefeiAdmin);
+  const proposal = listed.data.sharingAgreements.edges.map((e: any) => e.node).find((node: any) => node.id === id);
   expect(proposal).toMatchObject({
     status: 'PROPOSED',
     active: false,
     awaitingSignatureOf: ['330400'],
     signatures: [{ party: '340100', signedBy: { id: hefeiAdmin['X-Officer'] }, signedAt: expect.any(String) }],
   });
-  expect(await directoryGrantsOf('340100')).not.toContain('PERSON_PERSONAL:330400');
-  await outlastGrantsCache();
-  expect(await grantsOf(as('demo-340100'))).not.toContain('PERSON_PERSONAL:330400');
-  expect(await readIdNumber()).toBe(maskIdNumber(row.id_number));
 
   // Signing again does not make it two parties.
   const twice = await sign(proposal.id, hefeiAdmin);
