@@ -1,4 +1,5 @@
 import type { RunningHub } from '../launcher/hub';
+import { Client } from 'pg';
 import { maskIdNumber } from '../auth/masking';
 import { graphql, queryDatabase, rosterOfficer, startTestHub } from './support/hub';
 
@@ -200,21 +201,73 @@ test('who may propose, sign and revoke: administrators of a party, each for thei
   expect(await directoryGrantsOf('330400')).not.toContain('PERSON_PERSONAL:340100');
 });
 
-test('two administrators of the party countersigning at once: one signature is recorded, the other is told', async () => {
+/**
+ * Runs `requests` while another transaction holds the agreement's row: each reads the row
+ * unsigned, then its UPDATE waits on the lock; the lock goes only when all of them wait, so they
+ * race exactly as two administrators signing at the same moment would.
+ */
+async function racing<T>(id: string, requests: Array<() => Promise<T>>): Promise<T[]> {
+  const holder = new Client({ connectionString: hub.databaseUrls.get('hub')! });
+  await holder.connect();
+  try {
+    await holder.query('BEGIN');
+    await holder.query('SELECT id FROM directory.sharing_agreements WHERE id = $1 FOR UPDATE', [id]);
+    const answers = Promise.all(requests.map((request) => request()));
+    const waiting = async () => {
+      // Inside a transaction the activity view is a snapshot taken once: take a new one per look.
+      await holder.query('SELECT pg_stat_clear_snapshot()');
+      const { rows } = await holder.query(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE directory.sharing_agreements%'",
+      );
+      return rows[0].n === requests.length;
+    };
+    expect(await eventually(waiting, 20)).toBe(true);
+    await holder.query('COMMIT');
+    return await answers;
+  } finally {
+    await holder.end();
+  }
+}
+
+test('two administrators of the party countersigning at once: one signature is recorded, the other gets CONFLICT', async () => {
   const proposal = await propose('demo-340100-agreements', { provider: '340100', recipient: '330400', categories: ['PETITION_DETAILS'] });
   const second = await rosterOfficer(hub, { region: '330400', jurisdiction: '330400', agency: 'PETITION_BUREAU', roles: ['AGREEMENT_ADMIN'] });
   const signers = [as('demo-330400-agreements'), { authorization: `Bearer ${second.token}` }];
-  const answers = await Promise.all(signers.map((headers) => sign(proposal.id, headers)));
+  const answers = await racing(proposal.id, signers.map((headers) => () => sign(proposal.id, headers)));
   const won = answers.filter((answer) => !answer.errors);
   const lost = answers.filter((answer) => answer.errors);
   expect(won).toHaveLength(1);
   expect(lost).toHaveLength(1);
-  expect(['CONFLICT', 'FORBIDDEN']).toContain(lost[0].errors![0].extensions?.code);
+  expect(lost[0].errors![0].extensions?.code).toBe('CONFLICT');
+  expect(lost[0].errors![0].message).toMatch(/another administrator signed .* for 330400/);
   const winner = won[0].data.signSharingAgreement.signatures.find((s: any) => s.party === '330400').signedBy.id;
   const [row] = await queryDatabase(hub.databaseUrls.get('hub')!, 'SELECT provider_signed_by, recipient_signed_by FROM directory.sharing_agreements WHERE id = $1', [proposal.id]);
   expect(row).toEqual({ provider_signed_by: as('demo-340100-agreements')['X-Officer'], recipient_signed_by: winner });
   expect(won[0].data.signSharingAgreement.status).toBe('ACTIVE');
   await revoke(proposal.id, as('demo-330400-agreements'));
+});
+
+test('a countersignature and a revocation at once: whichever comes second sees the other, and nothing opens after the revocation', async () => {
+  const proposal = await propose('demo-340100-agreements', { provider: '340100', recipient: '330400', categories: ['PETITION_DETAILS'] });
+  const [signed, revoked] = await racing(proposal.id, [() => sign(proposal.id, as('demo-330400-agreements')), () => revoke(proposal.id, as('demo-340100-agreements'))]);
+  expect(revoked.errors).toBeUndefined();
+  expect(revoked.data.revokeSharingAgreement.status).toBe('REVOKED');
+  // Signed first (then revoked), or refused as revoked: either way the agreement ends revoked.
+  if (signed.errors) expect(signed.errors[0].extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'REVOKED' });
+  else expect(signed.data.signSharingAgreement.status).toBe('ACTIVE');
+  expect(await directoryGrantsOf('330400')).not.toContain('PETITION_DETAILS:340100');
+});
+
+test('an agreement signed by both that begins later is SCHEDULED and opens nothing yet; an expired one takes no signature', async () => {
+  const later = await propose('demo-340100-agreements', { provider: '340100', recipient: '330400', categories: ['PETITION_WARNINGS'], mutual: false, validFrom: '2029-01-01T00:00:00Z' });
+  // Proposed by the provider for one way: its own signature is all it needs.
+  expect(later).toMatchObject({ status: 'SCHEDULED', active: false, awaitingSignatureOf: [] });
+  await revoke(later.id, as('demo-340100-agreements'));
+
+  const past = await propose('demo-340100-agreements', { provider: '340100', recipient: '330400', categories: ['PERSON_PERSONAL'], validFrom: '2020-01-01T00:00:00Z', validUntil: '2021-01-01T00:00:00Z' });
+  expect(past).toMatchObject({ status: 'EXPIRED', active: false });
+  const late = await sign(past.id, as('demo-330400-agreements'));
+  expect(late.errors?.[0].extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'EXPIRED' });
 });
 
 test('grants of another jurisdiction are for administrators and the hub only', async () => {

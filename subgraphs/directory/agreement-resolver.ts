@@ -68,8 +68,8 @@ export class SharingAgreementResolver {
   ) {
     const actor = requireActor(ctx.actor);
     // An omitted argument arrives as undefined, not null.
+    if (jurisdiction != null && !/^\d{6}$/.test(jurisdiction)) throw badInput('jurisdiction', `must be a 6-digit jurisdiction code, but got ${JSON.stringify(jurisdiction)}`);
     const party = jurisdiction ?? actor.jurisdiction;
-    if (!/^\d{6}$/.test(party)) throw badInput('jurisdiction', `must be a 6-digit jurisdiction code, but got ${JSON.stringify(party)}`);
     if (!mayListFor(actor, party)) throw hubError('FORBIDDEN', `officers of ${actor.jurisdiction} may list the agreements of their own jurisdiction only; omit jurisdiction for yours`);
     const size = checkPageSize(first);
     const rows = await listAgreements(ctx.db, { jurisdiction: party, activeOnly }, size + 1, decodeCursor(after));
