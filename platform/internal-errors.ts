@@ -56,8 +56,11 @@ export function withRequestId(errors: GraphQLFormattedError[] | undefined, reque
 export function logInternalErrors(where: string, errors: readonly GraphQLError[], requestId: string | undefined): void {
   for (const error of errors) {
     if (!isInternal(error.extensions?.code)) continue;
-    const cause = error.originalError ?? error;
-    console.error(`[${where}] request ${requestId ?? '(none)'}${error.path ? ` at ${error.path.join('.')}` : ''}: ${cause.stack ?? cause.message}`);
+    // An exception's stack says where it arose; an error a subgraph reported has only its words and origin.
+    const cause = error.originalError;
+    const origin = ['serviceName', 'region'].flatMap((name) => (error.extensions?.[name] ? [`${name} ${String(error.extensions[name])}`] : [])).join(', ');
+    const text = cause ? (cause.stack ?? cause.message) : `${error.message}${origin ? ` (${origin})` : ''}`;
+    console.error(`[${where}] request ${requestId ?? '(none)'}${error.path ? ` at ${error.path.join('.')}` : ''}: ${text}`);
   }
 }
 
