@@ -1,7 +1,12 @@
 import type { RunningHub } from '../launcher/hub';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { maskIdNumber } from '../auth/masking';
-import { graphql, queryDatabase, rosterOfficer, startTestHub } from './support/hub';
+import { repoPath } from '../subgraphs/shared/repo-path';
+import { YRD_HUB } from './support/cli';
+import { DEMO_REGIONS, graphql, queryDatabase, rosterOfficer, startTestHub, TEST_SCALE } from './support/hub';
 
 /**
  * Sharing agreements decide what a caller's jurisdiction is granted; the gateway puts the
@@ -299,3 +304,30 @@ test("an officer lists their own jurisdiction's agreements without naming it; an
   expect(byAdmin.errors).toBeUndefined();
   expect(partiesOf(byAdmin).every((pair: string[]) => pair.some((code) => nests(code, '320500')))).toBe(true);
 });
+
+test('the README examples run as written: Hefei proposes, Jiaxing countersigns, Jiaxing revokes', async () => {
+  const readme = readFileSync(repoPath('README.md'), 'utf8');
+  const start = readme.indexOf('### Sharing agreements');
+  const section = readme.slice(start, readme.indexOf('\n## ', start));
+  const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1]);
+  expect(blocks).toHaveLength(3);
+  // Only where it runs differs: this hub's URL, and the token command without npm's rebuild.
+  const script = blocks
+    .map((block) => block.replaceAll('npm run --silent token --', `"${process.execPath}" "${YRD_HUB}" token`).replaceAll('http://127.0.0.1:4000/graphql', hub.gateway.graphqlUrl))
+    .join("\nprintf '\\n----\\n'\n");
+  const { stdout } = await promisify(execFile)('bash', ['-e', '-c', script], {
+    env: { ...process.env, HUB_DATA_DIR: hub.dataDir, HUB_SCALE: DEMO_REGIONS.map((r) => `${r.code}:officersPerAgency=${TEST_SCALE.officersPerAgency}`).join(';') },
+    timeout: 60_000,
+  });
+  const [created, signed, revoked] = stdout.split('\n----\n').map((answer) => JSON.parse(answer.trim()));
+  expect(created.data.createSharingAgreement).toMatchObject({ id: expect.any(String), status: 'PROPOSED', awaitingSignatureOf: ['330400'] });
+  expect(signed.data.signSharingAgreement).toMatchObject({
+    status: 'ACTIVE',
+    active: true,
+    signatures: [
+      { party: '340100', signedBy: { id: hub.identity.demoOfficer('demo-340100-agreements').id } },
+      { party: '330400', signedBy: { id: hub.identity.demoOfficer('demo-330400-agreements').id } },
+    ],
+  });
+  expect(revoked.data.revokeSharingAgreement).toMatchObject({ status: 'REVOKED', revokedAt: expect.any(String) });
+}, 90_000);
