@@ -8,7 +8,7 @@ import { dropDatabases, testDatabaseUrl } from './support/hub';
 /**
  * Migration 003 (agreements need both parties): agreements a deployment already holds were in
  * force under the old rules and stay in force, recorded as signed by both parties; one added
- * afterwards with a single signature opens nothing.
+ * afterwards with a single signature, mutual or one way, opens nothing.
  */
 
 const DATABASE = 't_migsign_directory';
@@ -56,6 +56,13 @@ test('agreements made before migration 003 are signed by both parties and keep t
     );
     expect(await grantsFor(pool, '320500')).toEqual([{ category: 'PERSON_PERSONAL', owner: '330400' }]);
     expect(await grantsFor(pool, '340100')).toEqual([]);
+
+    // Nor does a one-way one its provider alone signed: the recipient signs too.
+    await pool.query(
+      `INSERT INTO directory.sharing_agreements (title, provider, recipient, provider_prefix, recipient_prefix, mutual, categories, valid_from, valid_until, created_by, provider_signed_by, provider_signed_at)
+       VALUES ('单向提议', '340100', '320500', '3401', '3205', false, '{PETITION_WARNINGS}', now() - interval '1 day', now() + interval '1 year', '340100:46', '340100:46', now())`,
+    );
+    expect(await grantsFor(pool, '320500')).toEqual([{ category: 'PERSON_PERSONAL', owner: '330400' }]);
   } finally {
     await pool.end();
   }

@@ -263,10 +263,16 @@ test('a countersignature and a revocation at once: whichever comes second sees t
   expect(await directoryGrantsOf('330400')).not.toContain('PETITION_DETAILS:340100');
 });
 
-test('an agreement signed by both that begins later is SCHEDULED and opens nothing yet; an expired one takes no signature', async () => {
-  const later = await propose('demo-340100-agreements', { provider: '340100', recipient: '330400', categories: ['PETITION_WARNINGS'], mutual: false, validFrom: '2029-01-01T00:00:00Z' });
-  // Proposed by the provider for one way: its own signature is all it needs.
-  expect(later).toMatchObject({ status: 'SCHEDULED', active: false, awaitingSignatureOf: [] });
+test('one way, proposed by the provider, it still awaits the recipient; signed by both but beginning later it is SCHEDULED; an expired one takes no signature', async () => {
+  const oneWay = await propose('demo-340100-agreements', { provider: '340100', recipient: '330400', categories: ['PERSON_PERSONAL'], mutual: false });
+  expect(oneWay).toMatchObject({ status: 'PROPOSED', active: false, awaitingSignatureOf: ['330400'] });
+  expect(await directoryGrantsOf('330400')).not.toContain('PERSON_PERSONAL:340100');
+  await revoke(oneWay.id, as('demo-340100-agreements'));
+
+  const later = await propose('demo-340100-agreements', { provider: '340100', recipient: '330400', categories: ['PETITION_DETAILS'], mutual: false, validFrom: '2029-01-01T00:00:00Z' });
+  const signed = await sign(later.id, as('demo-330400-agreements'));
+  expect(signed.data.signSharingAgreement).toMatchObject({ status: 'SCHEDULED', active: false, awaitingSignatureOf: [] });
+  expect(await directoryGrantsOf('330400')).not.toContain('PETITION_DETAILS:340100');
   await revoke(later.id, as('demo-340100-agreements'));
 
   const past = await propose('demo-340100-agreements', { provider: '340100', recipient: '330400', categories: ['PERSON_PERSONAL'], validFrom: '2020-01-01T00:00:00Z', validUntil: '2021-01-01T00:00:00Z' });

@@ -33,17 +33,16 @@ const COLUMNS =
   'id, title, provider, recipient, mutual, categories, valid_from, valid_until, created_by, created_at, revoked_at, revoked_by, revocation_reason, provider_signed_by, provider_signed_at, recipient_signed_by, recipient_signed_at';
 
 /**
- * In force now: every party whose data it opens has signed (the provider; for a mutual
- * agreement the recipient too), begun, not expired, not revoked. The one statement of the rule
- * in SQL; `statusOf` below is the same rule for one row.
+ * In force now: signed by both parties, begun, not expired, not revoked. Both, even one way:
+ * the provider opens its data, and the recipient takes on keeping it. The one statement of the
+ * rule in SQL; `statusOf` below is the same rule for one row.
  */
 const IN_FORCE =
-  'revoked_at IS NULL AND valid_from <= now() AND valid_until > now() AND provider_signed_at IS NOT NULL AND (NOT mutual OR recipient_signed_at IS NOT NULL)';
+  'revoked_at IS NULL AND valid_from <= now() AND valid_until > now() AND provider_signed_at IS NOT NULL AND recipient_signed_at IS NOT NULL';
 
 /** The parties whose signature the agreement still needs before it takes effect. */
 export function awaitingSignature(row: AgreementRow): Party[] {
-  const needed: Party[] = row.mutual ? ['provider', 'recipient'] : ['provider'];
-  return needed.filter((party) => !row[`${party}_signed_at`]);
+  return (['provider', 'recipient'] as const).filter((party) => !row[`${party}_signed_at`]);
 }
 
 export function statusOf(row: AgreementRow, now = new Date()): SharingAgreementStatus {
@@ -155,7 +154,7 @@ export async function listAgreements(
 }
 
 /**
- * What agreements in force (signed by every party they open) give officers of `jurisdiction`
+ * What agreements in force (signed by both parties) give officers of `jurisdiction`
  * now: for each agreement whose
  * recipient contains the jurisdiction, its categories of the provider's data; and the other
  * way round for mutual ones.

@@ -102,7 +102,7 @@ export class SharingAgreementResolver {
 
   @Mutation(() => SharingAgreement, {
     description:
-      'Proposes a sharing agreement, signed for your party (agreements administrators of one of the parties). It takes effect once every party whose data it opens has signed (`signSharingAgreement`): the provider, and for a mutual agreement the recipient too; then new requests see it within seconds.',
+      'Proposes a sharing agreement, signed for your party (agreements administrators of one of the parties). It takes effect once the other party has countersigned (`signSharingAgreement`); then new requests see it within seconds.',
   })
   @Access(AGREEMENT_ADMINISTRATION)
   async createSharingAgreement(@Ctx() ctx: DirectoryContext, @Arg('input', () => CreateSharingAgreementInput) input: CreateSharingAgreementInput) {

@@ -17,9 +17,9 @@ registerEnumType(SharingAgreementStatus, {
   name: 'SharingAgreementStatus',
   description: 'Where an agreement stands.',
   valuesConfig: {
-    PROPOSED: { description: 'Awaiting the signature of a party whose data it opens (`awaitingSignatureOf`); opens nothing yet.' },
-    SCHEDULED: { description: 'Signed by every party it needs; takes effect at `validFrom`.' },
-    ACTIVE: { description: 'In force: signed by every party it needs, begun, not expired, not revoked.' },
+    PROPOSED: { description: 'Awaiting the other party\'s signature (`awaitingSignatureOf`); opens nothing yet.' },
+    SCHEDULED: { description: 'Signed by both parties; takes effect at `validFrom`.' },
+    ACTIVE: { description: 'In force: signed by both parties, begun, not expired, not revoked.' },
     REVOKED: { description: 'Revoked by one of the parties (as a proposal or in force); opens nothing.' },
     EXPIRED: { description: 'Past `validUntil`; opens nothing.' },
   },
@@ -54,7 +54,7 @@ export class SharingSignature {
   signedAt!: Date;
 }
 
-@ObjectType({ description: 'A data sharing agreement (数据共享协议) between two jurisdictions. It takes effect only when every party whose data it opens has signed: the provider, and for a mutual agreement the recipient too.' })
+@ObjectType({ description: 'A data sharing agreement (数据共享协议) between two jurisdictions. It takes effect only when both parties have signed, each by an agreements administrator of its own.' })
 export class SharingAgreement {
   @Field(() => ID)
   id!: string;
@@ -98,7 +98,7 @@ export class SharingAgreement {
   @Field(() => SharingAgreementStatus)
   status!: SharingAgreementStatus;
 
-  @Field(() => Boolean, { description: 'In force now (status ACTIVE): signed by every party it needs, begun, not expired, not revoked.' })
+  @Field(() => Boolean, { description: 'In force now (status ACTIVE): signed by both parties, begun, not expired, not revoked.' })
   active!: boolean;
 
   @Field(() => [SharingSignature], { description: 'Who signed for each party and when, provider first.' })

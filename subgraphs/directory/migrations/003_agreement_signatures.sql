@@ -1,8 +1,8 @@
--- An agreement takes effect only when every party whose data it opens has signed: the provider,
--- and for a mutual agreement the recipient too. Each party's signature (who, when) is its own
--- pair of columns, written by one UPDATE guarded by "not signed yet", so that two
--- administrators signing at once cannot overwrite each other. The status (PROPOSED, ACTIVE…)
--- is derived from these columns, never stored.
+-- An agreement takes effect only when both parties have signed, each by an administrator of its
+-- own (no administrator opens another jurisdiction's data alone). Each party's signature (who,
+-- when) is its own pair of columns, written by one UPDATE guarded by "not signed yet", so that
+-- two administrators signing at once cannot overwrite each other. The status (PROPOSED,
+-- ACTIVE…) is derived from these columns, never stored.
 --
 -- Agreements already in the table were in force under the old rules, signed by one side for
 -- both: they are recorded as signed by both parties (by their creator, when created), so that
