@@ -337,3 +337,53 @@ test('the README examples run as written: Hefei proposes, Jiaxing countersigns, 
   });
   expect(revoked.data.revokeSharingAgreement).toMatchObject({ status: 'REVOKED', revokedAt: expect.any(String) });
 }, 90_000);
+
+/**
+ * The agreement rules of the README as a matrix: every kind of demo caller of every city ×
+ * proposing, countersigning, revoking, listing and reading grants, each outcome from the rules
+ * below, not from the code.
+ */
+describe('the agreement matrix', () => {
+  const CITIES = ['310000', '320500', '330400', '340100'];
+  const LOGINS = CITIES.flatMap((city) => [`demo-${city}`, `demo-${city}-agreements`, `demo-${city}-auditor`]);
+  const PROVIDER = '340100';
+  const RECIPIENT = '330400';
+  const cityOf = (login: string) => login.slice(5, 11);
+  const isAdmin = (login: string) => login.endsWith('-agreements');
+  /** README: administrators of a party propose, countersign (for the party that has not signed) and revoke. */
+  const rules = (login: string) => ({
+    propose: isAdmin(login) && [PROVIDER, RECIPIENT].includes(cityOf(login)),
+    countersign: isAdmin(login) && cityOf(login) === RECIPIENT,
+    revoke: isAdmin(login) && [PROVIDER, RECIPIENT].includes(cityOf(login)),
+    listOwn: true,
+    listSuzhou: isAdmin(login) || cityOf(login) === '320500',
+    grantsOfSuzhou: isAdmin(login) || cityOf(login) === '320500',
+  });
+  const outcome = (answer: { errors?: Array<{ extensions?: Record<string, any> }> }) => (answer.errors ? answer.errors[0].extensions?.code : 'OK');
+
+  test.each(LOGINS)('%s', async (login) => {
+    const expected = rules(login);
+    const caller = as(login);
+    const input = { title: '矩阵', provider: PROVIDER, recipient: RECIPIENT, categories: ['PETITION_DETAILS'], validUntil: '2030-01-01T00:00:00Z' };
+    const proposed = await graphql(hub.gateway.graphqlUrl, CREATE, { input }, caller);
+    expect(outcome(proposed)).toBe(expected.propose ? 'OK' : 'FORBIDDEN');
+    if (proposed.data?.createSharingAgreement) await revoke(proposed.data.createSharingAgreement.id, caller);
+
+    const proposal = await propose(`demo-${PROVIDER}-agreements`, input);
+    const signed = await sign(proposal.id, caller);
+    expect(outcome(signed)).toBe(expected.countersign ? 'OK' : 'FORBIDDEN');
+    if (expected.countersign) expect(signed.data.signSharingAgreement.status).toBe('ACTIVE');
+    const revoked = await revoke(proposal.id, caller);
+    expect(outcome(revoked)).toBe(expected.revoke ? 'OK' : 'FORBIDDEN');
+    if (!expected.revoke) expect(outcome(await revoke(proposal.id, as(`demo-${PROVIDER}-agreements`)))).toBe('OK');
+    // Whoever tried what, nothing of it is left open.
+    expect(await directoryGrantsOf(RECIPIENT)).not.toContain(`PETITION_DETAILS:${PROVIDER}`);
+
+    const own = await graphql(hub.gateway.graphqlUrl, `{ sharingAgreements(first: 5) { edges { node { id } } } }`, {}, caller);
+    expect(outcome(own)).toBe(expected.listOwn ? 'OK' : 'FORBIDDEN');
+    const suzhou = await graphql(hub.gateway.graphqlUrl, `{ sharingAgreements(first: 5, jurisdiction: "320500") { edges { node { id } } } }`, {}, caller);
+    expect(outcome(suzhou)).toBe(expected.listSuzhou ? 'OK' : 'FORBIDDEN');
+    const grants = await graphql(hub.gateway.graphqlUrl, `{ sharingGrants(jurisdiction: "320500") { category } }`, {}, caller);
+    expect(outcome(grants)).toBe(expected.grantsOfSuzhou ? 'OK' : 'FORBIDDEN');
+  });
+});
