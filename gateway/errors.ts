@@ -1,7 +1,7 @@
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
 
 /** The error codes the gateway itself produces, each carried in `extensions.code`. */
-export type GatewayErrorCode = 'REGION_UNAVAILABLE' | 'UNKNOWN_REGION' | 'BAD_USER_INPUT';
+export type GatewayErrorCode = 'REGION_UNAVAILABLE' | 'SERVICE_UNAVAILABLE' | 'UNKNOWN_REGION' | 'BAD_USER_INPUT';
 
 export function gatewayError(
   code: GatewayErrorCode,
@@ -19,4 +19,9 @@ export function regionUnavailable(region: string, regionName: string, reason: st
     path,
     { region },
   );
+}
+
+/** A hub-wide subgraph (the directory) that did not answer: thrown, so that the fields it serves are null. */
+export function serviceUnavailable(subgraph: string, reason: string): GraphQLError {
+  return new GraphQLError(`The ${subgraph} service did not answer: ${reason}. Retry later.`, { extensions: { code: 'SERVICE_UNAVAILABLE', service: subgraph } });
 }

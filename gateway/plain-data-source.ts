@@ -1,7 +1,8 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GatewayContext } from './request-budget';
-import { EndpointOptions, requestBody, SubgraphEndpoint } from './subgraph-client';
+import { serviceUnavailable } from './errors';
+import { EndpointOptions, EndpointUnavailableError, requestBody, SubgraphEndpoint } from './subgraph-client';
 
 /**
  * A subgraph with one endpoint, served exactly as Apollo's RemoteGraphQLDataSource would:
@@ -24,7 +25,14 @@ export class PlainDataSource implements GraphQLDataSource {
     const { query, variables, operationName } = options.request;
     const budget = (options.context as GatewayContext | undefined)?.regionBudget;
     const { timeoutMs } = this.options;
-    return this.endpoint.post(requestBody(query ?? '', variables, operationName), await this.headersFor(this.subgraph, options), budget?.remaining(timeoutMs) ?? timeoutMs, budget?.deadline(timeoutMs));
+    try {
+      return await this.endpoint.post(requestBody(query ?? '', variables, operationName), await this.headersFor(this.subgraph, options), budget?.remaining(timeoutMs) ?? timeoutMs, budget?.deadline(timeoutMs));
+    } catch (error) {
+      if (!(error instanceof EndpointUnavailableError)) throw error;
+      // The caller learns which service and why, not where it runs; the log has the address.
+      console.warn(`[gateway] ${this.subgraph}: ${error.message}`);
+      throw serviceUnavailable(this.subgraph, error.reason);
+    }
   }
 
   shutdown(): void {

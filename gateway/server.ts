@@ -4,6 +4,7 @@ import type { GatewayExecutor } from '@apollo/server-gateway-interface';
 import { parse } from 'graphql';
 import { operationSelectionPlugin } from '../platform/operation-selection';
 import { listen, RunningHttpServer } from '../platform/apollo-http';
+import { hideInternalError, internalErrorsPlugin } from '../platform/internal-errors';
 import { GatewayAuthSettings, RequestAuthenticator } from './authentication';
 import { directoryGrants, GrantsSource } from './grants';
 import { earlyAccessPlugin, readRoleRules } from './early-access';
@@ -101,7 +102,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // The request pipeline, in order: authentication runs in the context function below, before
     // any of these; then operation limits refuse what is too deep, wide or costly, and fields the
     // caller's roles can never read are refused, both before planning.
-    plugins: [operationSelectionPlugin(), operationLimitsPlugin(options.limits), earlyAccessPlugin(readRoleRules(supergraph))],
+    // What no code meant to say (a subgraph's unhidden database error, an unreachable subgraph's
+    // address) reaches the client as INTERNAL_SERVER_ERROR with the request id; the log keeps it.
+    formatError: hideInternalError,
+    plugins: [
+      operationSelectionPlugin(),
+      operationLimitsPlugin(options.limits),
+      earlyAccessPlugin(readRoleRules(supergraph)),
+      internalErrorsPlugin<GatewayContext>('gateway', (context) => context.auth?.context.requestId),
+    ],
   });
   await server.start();
   let http: RunningHttpServer;

@@ -19,12 +19,22 @@ export interface EndpointOptions {
   breaker: { failureThreshold: number; resetAfterMs: number };
 }
 
+/**
+ * No GraphQL answer from an endpoint. `reason` is shown to callers (in REGION_UNAVAILABLE), so
+ * it names no host, port or URL; `detail`, for the log only, may.
+ */
 export class EndpointUnavailableError extends Error {
-  constructor(readonly url: string, readonly reason: string) {
-    super(`${url}: ${reason}`);
+  constructor(readonly url: string, readonly reason: string, readonly detail?: string) {
+    super(`${url}: ${reason}${detail ? ` (${detail})` : ''}`);
     this.name = 'EndpointUnavailableError';
   }
 }
+
+/** An error code such as ECONNREFUSED or UND_ERR_SOCKET says what happened without saying where. */
+const errorCode = (error: unknown): string | undefined => {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code) ? code : undefined;
+};
 
 const MAX_ENCODED_OPERATIONS = 2000;
 const encodedOperations = new Map<string, string>();
@@ -81,7 +91,7 @@ export class SubgraphEndpoint {
           `it failed repeatedly, so the gateway stopped calling it for ${Math.round(this.options.breaker.resetAfterMs / 1000)} s`,
         );
       }
-      throw new EndpointUnavailableError(this.url, (error as Error).message);
+      throw new EndpointUnavailableError(this.url, 'the request failed', (error as Error).message);
     }
   }
 
@@ -101,17 +111,15 @@ export class SubgraphEndpoint {
       });
     } catch (error) {
       const name = (error as Error).name;
-      const reason =
-        name === 'TimeoutError' || name === 'AbortError'
-          ? `no answer within ${this.options.timeoutMs} ms`
-          : `connection failed (${(error as { code?: string }).code ?? (error as Error).message})`;
-      throw new EndpointUnavailableError(this.url, reason);
+      if (name === 'TimeoutError' || name === 'AbortError') throw new EndpointUnavailableError(this.url, `no answer within ${this.options.timeoutMs} ms`);
+      const code = errorCode(error);
+      throw new EndpointUnavailableError(this.url, code ? `connection failed (${code})` : 'connection failed', (error as Error).message);
     }
     let text: string;
     try {
       text = await response.body.text();
     } catch (error) {
-      throw new EndpointUnavailableError(this.url, `the answer broke off (${(error as Error).message})`);
+      throw new EndpointUnavailableError(this.url, 'the answer broke off', (error as Error).message);
     }
     let parsed: SubgraphResponse | undefined;
     try {

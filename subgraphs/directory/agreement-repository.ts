@@ -4,7 +4,7 @@ import { parseGlobalId } from '../../auth/global-id';
 import { significantPrefix } from '../../auth/jurisdiction';
 import type { KeysetPosition } from '../shared/pagination';
 import { SqlFilter } from '../shared/sql-filter';
-import type { SharingAgreement, SharingCategory } from './agreement-types';
+import type { SharingAgreement, SharingAgreementStatus, SharingCategory } from './agreement-types';
 
 export interface AgreementRow {
   id: string;
@@ -20,9 +20,39 @@ export interface AgreementRow {
   revoked_at: Date | null;
   revoked_by: string | null;
   revocation_reason: string | null;
+  provider_signed_by: string | null;
+  provider_signed_at: Date | null;
+  recipient_signed_by: string | null;
+  recipient_signed_at: Date | null;
 }
 
-const COLUMNS = 'id, title, provider, recipient, mutual, categories, valid_from, valid_until, created_by, created_at, revoked_at, revoked_by, revocation_reason';
+/** The two parties of an agreement, as the columns name them. */
+export type Party = 'provider' | 'recipient';
+
+const COLUMNS =
+  'id, title, provider, recipient, mutual, categories, valid_from, valid_until, created_by, created_at, revoked_at, revoked_by, revocation_reason, provider_signed_by, provider_signed_at, recipient_signed_by, recipient_signed_at';
+
+/**
+ * In force now: signed by both parties, begun, not expired, not revoked. Both, even one way:
+ * the provider opens its data, and the recipient takes on keeping it. The one statement of the
+ * rule in SQL; `statusOf` below is the same rule for one row.
+ */
+const IN_FORCE =
+  'revoked_at IS NULL AND valid_from <= now() AND valid_until > now() AND provider_signed_at IS NOT NULL AND recipient_signed_at IS NOT NULL';
+
+/** The parties whose signature the agreement still needs before it takes effect. */
+export function awaitingSignature(row: AgreementRow): Party[] {
+  return (['provider', 'recipient'] as const).filter((party) => !row[`${party}_signed_at`]);
+}
+
+export function statusOf(row: AgreementRow, now = new Date()): SharingAgreementStatus {
+  if (row.revoked_at) return 'REVOKED';
+  if (row.valid_until <= now) return 'EXPIRED';
+  if (awaitingSignature(row).length > 0) return 'PROPOSED';
+  return row.valid_from <= now ? 'ACTIVE' : 'SCHEDULED';
+}
+
+const officerRef = (id: string | null) => (id && parseGlobalId(id) ? { id } : null);
 
 export function toAgreement(row: AgreementRow, now = new Date()): SharingAgreement {
   return {
@@ -34,24 +64,32 @@ export function toAgreement(row: AgreementRow, now = new Date()): SharingAgreeme
     categories: row.categories,
     validFrom: row.valid_from,
     validUntil: row.valid_until,
-    createdBy: parseGlobalId(row.created_by) ? { id: row.created_by } : null,
+    createdBy: officerRef(row.created_by),
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
     revokedBy: row.revoked_by ? { id: row.revoked_by } : null,
     revocationReason: row.revocation_reason,
-    active: !row.revoked_at && row.valid_from <= now && now < row.valid_until,
+    status: statusOf(row, now),
+    active: statusOf(row, now) === 'ACTIVE',
+    signatures: (['provider', 'recipient'] as const).flatMap((party) => {
+      const signedAt = row[`${party}_signed_at`];
+      return signedAt ? [{ party: row[party], signedBy: officerRef(row[`${party}_signed_by`]), signedAt }] : [];
+    }),
+    awaitingSignatureOf: awaitingSignature(row).map((party) => row[party]),
   };
 }
 
 export const agreementPosition = (row: AgreementRow): KeysetPosition => ({ sortKey: row.created_at.toISOString(), id: row.id });
 
+/** A proposal, signed by its creator for `signedFor`, the party the creator administers. */
 export async function insertAgreement(
   client: PoolClient | Pool,
-  agreement: { title: string; provider: string; recipient: string; mutual: boolean; categories: SharingCategory[]; validFrom: Date; validUntil: Date; createdBy: string },
+  agreement: { title: string; provider: string; recipient: string; mutual: boolean; categories: SharingCategory[]; validFrom: Date; validUntil: Date; createdBy: string; signedFor: Party },
 ): Promise<AgreementRow> {
+  const signer = agreement.signedFor === 'provider' ? 'provider_signed_by, provider_signed_at' : 'recipient_signed_by, recipient_signed_at';
   const { rows } = await client.query<AgreementRow>(
-    `INSERT INTO directory.sharing_agreements (title, provider, recipient, provider_prefix, recipient_prefix, mutual, categories, valid_from, valid_until, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
+    `INSERT INTO directory.sharing_agreements (title, provider, recipient, provider_prefix, recipient_prefix, mutual, categories, valid_from, valid_until, created_by, ${signer})
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, now()) RETURNING ${COLUMNS}`,
     [
       agreement.title,
       agreement.provider,
@@ -83,6 +121,20 @@ export async function revokeAgreement(db: Pool | PoolClient, id: string, by: str
   return rows[0];
 }
 
+/**
+ * Signs for `party` if nobody has yet and the agreement is neither revoked nor expired;
+ * undefined otherwise (someone else signed or revoked it first). Only that party's columns are
+ * written, so a signature for the other party at the same moment is kept.
+ */
+export async function signAgreement(db: Pool | PoolClient, id: string, party: Party, by: string): Promise<AgreementRow | undefined> {
+  const { rows } = await db.query<AgreementRow>(
+    `UPDATE directory.sharing_agreements SET ${party}_signed_by = $2, ${party}_signed_at = now()
+      WHERE id = $1 AND ${party}_signed_at IS NULL AND revoked_at IS NULL AND valid_until > now() RETURNING ${COLUMNS}`,
+    [id, by],
+  );
+  return rows[0];
+}
+
 /** Newest first; `jurisdiction` keeps agreements it is a party of (either side, by prefix nesting). */
 export async function listAgreements(
   db: Pool,
@@ -93,7 +145,7 @@ export async function listAgreements(
   const where = new SqlFilter()
     .add("(? LIKE provider_prefix || '%' OR ? LIKE recipient_prefix || '%' OR provider LIKE ? || '%' OR recipient LIKE ? || '%')", filter.jurisdiction, filter.jurisdiction, filter.jurisdiction && significantPrefix(filter.jurisdiction), filter.jurisdiction && significantPrefix(filter.jurisdiction))
     .add('(created_at, id) < (?::timestamptz, ?::bigint)', after?.sortKey, after?.id);
-  if (filter.activeOnly) where.add('revoked_at IS NULL AND valid_from <= now() AND valid_until > now()');
+  if (filter.activeOnly) where.add(IN_FORCE);
   const { rows } = await db.query<AgreementRow>(
     `SELECT ${COLUMNS} FROM directory.sharing_agreements ${where.where} ORDER BY created_at DESC, id DESC LIMIT ${where.param(limit)}`,
     where.params,
@@ -102,7 +154,8 @@ export async function listAgreements(
 }
 
 /**
- * What agreements in force open to officers of `jurisdiction` now: for each agreement whose
+ * What agreements in force (signed by both parties) give officers of `jurisdiction`
+ * now: for each agreement whose
  * recipient contains the jurisdiction, its categories of the provider's data; and the other
  * way round for mutual ones.
  */
@@ -110,10 +163,10 @@ export async function grantsFor(db: Pool, jurisdiction: string): Promise<Grant[]
   const { rows } = await db.query<Grant>(
     `SELECT DISTINCT category, owner FROM (
        SELECT unnest(categories) AS category, provider AS owner FROM directory.sharing_agreements
-        WHERE revoked_at IS NULL AND valid_from <= now() AND valid_until > now() AND $1 LIKE recipient_prefix || '%'
+        WHERE ${IN_FORCE} AND $1 LIKE recipient_prefix || '%'
        UNION ALL
        SELECT unnest(categories), recipient FROM directory.sharing_agreements
-        WHERE revoked_at IS NULL AND valid_from <= now() AND valid_until > now() AND mutual AND $1 LIKE provider_prefix || '%'
+        WHERE ${IN_FORCE} AND mutual AND $1 LIKE provider_prefix || '%'
      ) opened ORDER BY owner, category`,
     [jurisdiction],
   );

@@ -11,6 +11,20 @@ registerEnumType(SharingCategory, {
     'Data a sharing agreement opens: PETITION_WARNINGS (信访预警), PETITION_DETAILS (信访件内容), INSPECTIONS (联合执法), PERSON_BASIC (人员基本信息), PERSON_PERSONAL (个人敏感信息: ID number, phone, address).',
 });
 
+export const SharingAgreementStatus = { PROPOSED: 'PROPOSED', SCHEDULED: 'SCHEDULED', ACTIVE: 'ACTIVE', REVOKED: 'REVOKED', EXPIRED: 'EXPIRED' } as const;
+export type SharingAgreementStatus = keyof typeof SharingAgreementStatus;
+registerEnumType(SharingAgreementStatus, {
+  name: 'SharingAgreementStatus',
+  description: 'Where an agreement stands.',
+  valuesConfig: {
+    PROPOSED: { description: 'Awaiting the other party\'s signature (`awaitingSignatureOf`); opens nothing yet.' },
+    SCHEDULED: { description: 'Signed by both parties; takes effect at `validFrom`.' },
+    ACTIVE: { description: 'In force: signed by both parties, begun, not expired, not revoked.' },
+    REVOKED: { description: 'Revoked by one of the parties (as a proposal or in force); opens nothing.' },
+    EXPIRED: { description: 'Past `validUntil`; opens nothing.' },
+  },
+});
+
 /** An officer, owned by the personnel subgraph of the officer's region. */
 @ObjectType()
 @Directive('@key(fields: "id", resolvable: false)')
@@ -28,7 +42,19 @@ export class SharingGrant {
   owner!: string;
 }
 
-@ObjectType({ description: 'A data sharing agreement (数据共享协议) between two jurisdictions.' })
+@ObjectType({ description: 'One party\'s signature of an agreement.' })
+export class SharingSignature {
+  @Field(() => String, { description: 'The party (jurisdiction code) signed for.' })
+  party!: string;
+
+  @Field(() => Officer, { nullable: true, description: 'The agreements administrator who signed (null for the demo seed\'s agreements).' })
+  signedBy!: Officer | null;
+
+  @Field(() => Date)
+  signedAt!: Date;
+}
+
+@ObjectType({ description: 'A data sharing agreement (数据共享协议) between two jurisdictions. It takes effect only when both parties have signed, each by an agreements administrator of its own.' })
 export class SharingAgreement {
   @Field(() => ID)
   id!: string;
@@ -69,8 +95,17 @@ export class SharingAgreement {
   @Field(() => String, { nullable: true })
   revocationReason!: string | null;
 
-  @Field(() => Boolean, { description: 'In force now: begun, not expired, not revoked.' })
+  @Field(() => SharingAgreementStatus)
+  status!: SharingAgreementStatus;
+
+  @Field(() => Boolean, { description: 'In force now (status ACTIVE): signed by both parties, begun, not expired, not revoked.' })
   active!: boolean;
+
+  @Field(() => [SharingSignature], { description: 'Who signed for each party and when, provider first.' })
+  signatures!: SharingSignature[];
+
+  @Field(() => [String], { description: 'Parties (jurisdiction codes) whose signature it still needs before it takes effect; empty once signed.' })
+  awaitingSignatureOf!: string[];
 
   provider?: Jurisdiction;
 }

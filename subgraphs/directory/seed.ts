@@ -9,7 +9,8 @@ import type { SeedOptions } from '../shared/subgraph-module';
  * What the Delta's collaboration needs, signed for the demo: petition warnings, basic person
  * data and inspections shared among all configured cities; petition details and personal data
  * only between Jiaxing and Suzhou and among the demonstration zone's three counties (青浦, 吴江,
- * 嘉善), so that masking shows everywhere else.
+ * 嘉善), so that masking shows everywhere else. Each is signed by both parties, as an agreement
+ * must be to take effect.
  */
 function demoAgreements(regionCodes: string[], known: Set<string>) {
   const everyone = regionCodes.flatMap((a, i) =>
@@ -45,8 +46,10 @@ export async function seedDirectory(db: Pool, _region: unknown, options: SeedOpt
     const known = new Set(ordered.map((j) => j.code));
     const agreements = demoAgreements(options.regions.map((r) => r.code).filter((code) => known.has(code)), known);
     await client.query(
-      `INSERT INTO directory.sharing_agreements (title, provider, recipient, provider_prefix, recipient_prefix, mutual, categories, valid_from, valid_until, created_by)
-       SELECT title, provider, recipient, provider_prefix, recipient_prefix, true, string_to_array(categories, ','), $7::timestamptz, $8::timestamptz, 'demo seed'
+      `INSERT INTO directory.sharing_agreements (title, provider, recipient, provider_prefix, recipient_prefix, mutual, categories, valid_from, valid_until, created_by,
+                                                provider_signed_by, provider_signed_at, recipient_signed_by, recipient_signed_at)
+       SELECT title, provider, recipient, provider_prefix, recipient_prefix, true, string_to_array(categories, ','), $7::timestamptz, $8::timestamptz, 'demo seed',
+              'demo seed', $7::timestamptz, 'demo seed', $7::timestamptz
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS a(title, provider, recipient, provider_prefix, recipient_prefix, categories)`,
       [
         agreements.map((a) => a.title),

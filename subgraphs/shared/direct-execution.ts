@@ -52,6 +52,10 @@ export class DirectExecution<TContext> {
     private readonly schema: GraphQLSchema,
     private readonly options: {
       includeStacktraceInErrorResponses: boolean;
+      /** As Apollo Server's option of that name: applied to every formatted error. */
+      formatError?: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+      /** As a plugin's didEncounterErrors: the errors as raised, before formatting. */
+      didEncounterErrors?(context: TContext, errors: readonly GraphQLError[]): void;
       /** Last word on the formatted result before it is sent (the audit log), as Apollo's willSendResponse: may replace it. */
       settle(context: TContext, result: FormattedExecutionResult): Promise<FormattedExecutionResult>;
     },
@@ -81,6 +85,7 @@ export class DirectExecution<TContext> {
     if ('errors' in getVariableValues(this.schema, prepared.operation.variableDefinitions ?? [], variableValues, { maxErrors: 1 })) return undefined;
 
     const executed = await execute({ schema: this.schema, document: prepared.document, contextValue, variableValues, operationName: operationName ?? undefined });
+    if (executed.errors?.length) this.options.didEncounterErrors?.(contextValue, executed.errors);
     let status = 200;
     const responseHeaders: Record<string, string> = { 'content-type': CONTENT_TYPE };
     const errors = executed.errors?.map((error) => {
@@ -118,7 +123,7 @@ export class DirectExecution<TContext> {
     return prepared;
   }
 
-  /** As Apollo Server formats an execution error (its errorNormalize, without a formatError hook). */
+  /** As Apollo Server formats an execution error (its errorNormalize, then the formatError hook). */
   private format(error: GraphQLError): { formatted: GraphQLFormattedError; http?: { status?: number; headers?: Map<string, string> } } {
     const extensions: Record<string, unknown> = { ...error.extensions, code: error.extensions.code ?? 'INTERNAL_SERVER_ERROR' };
     let http: { status?: number; headers?: Map<string, string> } | undefined;
@@ -128,6 +133,7 @@ export class DirectExecution<TContext> {
       delete extensions.http;
     }
     if (this.options.includeStacktraceInErrorResponses) extensions.stacktrace = error.stack?.split('\n');
-    return { formatted: { ...error.toJSON(), extensions }, http };
+    const formatted = { ...error.toJSON(), extensions };
+    return { formatted: this.options.formatError ? this.options.formatError(formatted, error) : formatted, http };
   }
 }

@@ -4,7 +4,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Pool } from 'pg';
 import { operationSelectionPlugin } from '../../platform/operation-selection';
 import { listen, RunningHttpServer } from '../../platform/apollo-http';
-import { GraphQLError } from 'graphql';
+import { hideInternalError, internalErrorsPlugin, logInternalErrors, withRequestId } from '../../platform/internal-errors';
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ContextTokenError, ContextVerifier } from '../../auth/context-token';
 import { actorOf } from './actor';
 import { AuditChain, RequestAudit } from './audit-log';
@@ -19,6 +20,8 @@ interface Served {
   server: ApolloServer<object>;
   direct?: DirectExecution<HubContext>;
 }
+
+const requestIdOf = (context: HubContext): string | undefined => context.actor?.requestId || undefined;
 
 const refused = (reason: string) =>
   new GraphQLError(`Unauthenticated: ${reason}`, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
@@ -49,10 +52,30 @@ export class SubgraphHost {
         // Traces are for Apollo's usage reporting and cache hints for Apollo's response cache, neither
         // of which the hub uses; both cost time on every request (cache control wraps every field
         // resolver of the schema).
-        plugins: [operationSelectionPlugin(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), auditPlugin() as never],
+        // Failures the code did not mean (a database error, say) reach the gateway as INTERNAL_SERVER_ERROR with the request id, nothing of what they said (platform/internal-errors.ts).
+        formatError: hideInternalError,
+        plugins: [
+          operationSelectionPlugin(),
+          ApolloServerPluginInlineTraceDisabled(),
+          ApolloServerPluginCacheControlDisabled(),
+          auditPlugin() as never,
+          internalErrorsPlugin<HubContext>(`subgraph ${module.name}`, requestIdOf) as never,
+        ],
       });
       await server.start();
-      const direct = options.direct === false ? undefined : new DirectExecution<HubContext>(schema, { includeStacktraceInErrorResponses, settle: (context, result) => settleAudit(context, result) });
+      const direct =
+        options.direct === false
+          ? undefined
+          : new DirectExecution<HubContext>(schema, {
+              includeStacktraceInErrorResponses,
+              formatError: hideInternalError,
+              didEncounterErrors: (context, errors) => logInternalErrors(`subgraph ${module.name}`, errors, requestIdOf(context)),
+              settle: async (context, result) => {
+                const settled = await settleAudit(context, result);
+                withRequestId(settled.errors as GraphQLFormattedError[] | undefined, requestIdOf(context));
+                return settled;
+              },
+            });
       servers.set(module.name, { module, server, direct });
     }
     return new SubgraphHost(servers);
