@@ -2,12 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadRegionConfig } from '../gateway/region-config';
-import { startGateway } from '../gateway/server';
 import { repoPath } from '../subgraphs/shared/repo-path';
-import { composeFromCode } from './compose-command';
 import { loadIdentitySettings } from '../auth/caller-verifier';
 import { ensureSigningKey } from '../auth/keys';
-import { DEFAULT_SCALE, parseRegionScale, startHub } from './hub';
+import { DEFAULT_SCALE, parseRegionScale } from './demo-scale';
 import { HubIdentity } from './hub-identity';
 
 const USAGE = `yrd-hub — the Yangtze River Delta collaboration hub
@@ -107,6 +105,7 @@ async function start(args: string[]): Promise<void> {
     options: { port: { type: 'string' }, host: { type: 'string' }, regions: { type: 'string' }, 'no-seed': { type: 'boolean' } },
   });
   const began = Date.now();
+  const { startHub } = await import('./hub'); // loaded when needed: `yrd-hub token` answers without it
   const hub = await startHub({
     regionsFile: path.resolve(values.regions ?? process.env.HUB_REGIONS ?? repoPath('regions.yaml')),
     supergraphFile: repoPath('schema', 'supergraph.graphql'),
@@ -205,6 +204,7 @@ async function compose(args: string[]): Promise<void> {
   });
   const config = path.resolve(values.config ?? repoPath('supergraph.yaml'));
   const out = path.resolve(values.out ?? repoPath('schema', 'supergraph.graphql'));
+  const { composeFromCode } = await import('./compose-command');
   const result = await composeFromCode(config, { write: !values.check, out });
   if (values.check) {
     const stale = [...result.subgraphSdls, [out, result.supergraphSdl] as const].filter(([file, text]) => {
@@ -246,6 +246,7 @@ async function gateway(args: string[]): Promise<void> {
   const regions = values.regions ? loadRegionConfig(path.resolve(values.regions)) : undefined;
   // The roster is the hub's personnel subgraph in every region; a plain supergraph has none.
   const roster = regions?.regionalSubgraphs.includes('personnel') ? 'personnel' : undefined;
+  const { startGateway } = await import('../gateway/server');
   const running = await startGateway({
     supergraphSdl,
     regions,
