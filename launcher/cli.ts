@@ -14,9 +14,12 @@ Usage:
   yrd-hub start [--port N] [--host H] [--regions FILE] [--no-seed]
       PostgreSQL (embedded in HUB_DATA_DIR, or DATABASE_URL), every region's subgraphs,
       the directory and the gateway. Ctrl-C stops everything.
-  yrd-hub compose [--config supergraph.yaml] [--out schema/supergraph.graphql] [--check]
-      Print each built-in subgraph's SDL from its code and compose the supergraph.
-      --check writes nothing and fails when the committed files differ.
+  yrd-hub compose [--config supergraph.yaml] [--out schema/supergraph.graphql] [--api schema/api.graphql] [--check]
+      Print each built-in subgraph's SDL from its code, compose the supergraph and the
+      client-facing API schema. --check writes nothing and fails when the committed files differ.
+  yrd-hub check [--base REF] [--allow-breaking] [--config supergraph.yaml]
+      Compare the API schema of the working tree with the committed one (or REF's): breaking,
+      dangerous and safe changes for apps. Exits 1 on a breaking change unless --allow-breaking.
   yrd-hub gateway --supergraph FILE (--identity FILE | --insecure-no-auth) [--port N] [--host H] [--regions FILE]
       Serve any supergraph. Without --regions every subgraph is called at its routing URL.
       --identity names the trusted identity providers (see identity.example.yaml); the context
@@ -200,14 +203,15 @@ async function token(args: string[]): Promise<void> {
 async function compose(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { config: { type: 'string' }, out: { type: 'string' }, check: { type: 'boolean' } },
+    options: { config: { type: 'string' }, out: { type: 'string' }, api: { type: 'string' }, check: { type: 'boolean' } },
   });
   const config = path.resolve(values.config ?? repoPath('supergraph.yaml'));
   const out = path.resolve(values.out ?? repoPath('schema', 'supergraph.graphql'));
+  const apiOut = path.resolve(values.api ?? path.join(path.dirname(out), 'api.graphql'));
   const { composeFromCode } = await import('./compose-command');
-  const result = await composeFromCode(config, { write: !values.check, out });
+  const result = await composeFromCode(config, { write: !values.check, out, apiOut });
   if (values.check) {
-    const stale = [...result.subgraphSdls, [out, result.supergraphSdl] as const].filter(([file, text]) => {
+    const stale = [...result.subgraphSdls, [out, result.supergraphSdl] as const, [apiOut, result.apiSdl] as const].filter(([file, text]) => {
       try {
         return readFileSync(file, 'utf8') !== text;
       } catch {
@@ -219,6 +223,25 @@ async function compose(args: string[]): Promise<void> {
     return;
   }
   console.log(`composed ${path.relative(process.cwd(), config)} into ${path.relative(process.cwd(), out)}`);
+}
+
+async function check(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { base: { type: 'string' }, config: { type: 'string' }, 'allow-breaking': { type: 'boolean' } } });
+  const base = values.base ?? 'HEAD';
+  const { composeFromCode } = await import('./compose-command');
+  const { apiSchemaAt, checkApiSchema, describeCheck } = await import('./schema-check');
+  const { apiSdl } = await composeFromCode(path.resolve(values.config ?? repoPath('supergraph.yaml')), { write: false });
+  let committed: string;
+  try {
+    committed = apiSchemaAt(base, repoPath('schema', 'api.graphql'));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const result = await checkApiSchema(committed, base, apiSdl);
+  console.log(describeCheck(result));
+  if (result.breaking.length && !values['allow-breaking']) {
+    throw new UsageError(`${result.breaking.length} breaking change(s) for apps built on ${base}'s schema: keep the old fields (deprecate them), or pass --allow-breaking once the apps have moved`);
+  }
 }
 
 async function gateway(args: string[]): Promise<void> {
@@ -277,6 +300,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     if (command === 'start') await start(args);
     else if (command === 'compose') await compose(args);
+    else if (command === 'check') await check(args);
     else if (command === 'gateway') await gateway(args);
     else if (command === 'token') await token(args);
     else if (command === 'audit') await audit(args);

@@ -1,9 +1,12 @@
 import { writeFileSync } from 'node:fs';
+import { apiSchemaSdl } from '../schema/api-schema';
 import { composeSupergraph, readSupergraphConfig } from '../schema/compose';
 import { BUILTIN_SUBGRAPHS, printBuiltinSdl, subgraphSdlFile } from './builtin-subgraphs';
 
 export interface ComposeResult {
   supergraphSdl: string;
+  /** The client-facing schema (schema/api.graphql). */
+  apiSdl: string;
   subgraphSdls: Map<string, string>;
 }
 
@@ -11,7 +14,7 @@ export interface ComposeResult {
  * Regenerates each built-in subgraph's SDL file from its code, then composes every subgraph
  * listed in the configuration (built-in or not) into one supergraph.
  */
-export async function composeFromCode(configFile: string, options: { write: boolean; out?: string }): Promise<ComposeResult> {
+export async function composeFromCode(configFile: string, options: { write: boolean; out?: string; apiOut?: string }): Promise<ComposeResult> {
   const subgraphSdls = new Map<string, string>();
   const printedByName = new Map<string, string>();
   for (const module of BUILTIN_SUBGRAPHS) {
@@ -27,6 +30,8 @@ export async function composeFromCode(configFile: string, options: { write: bool
     if (printed) subgraph.typeDefs = printed;
   }
   const supergraphSdl = composeSupergraph(subgraphs);
+  const apiSdl = apiSchemaSdl(supergraphSdl);
   if (options.write && options.out) writeFileSync(options.out, supergraphSdl);
-  return { supergraphSdl, subgraphSdls };
+  if (options.write && options.apiOut) writeFileSync(options.apiOut, apiSdl);
+  return { supergraphSdl, apiSdl, subgraphSdls };
 }

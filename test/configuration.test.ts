@@ -18,9 +18,10 @@ function tempFile(name: string, text: string): string {
 }
 
 describe('composition', () => {
-  test('the committed supergraph and subgraph SDL files equal a fresh composition of the code', async () => {
+  test('the committed supergraph, API schema and subgraph SDL files equal a fresh composition of the code', async () => {
     const fresh = await composeFromCode(repoPath('supergraph.yaml'), { write: false });
     expect(readFileSync(repoPath('schema', 'supergraph.graphql'), 'utf8')).toBe(fresh.supergraphSdl);
+    expect(readFileSync(repoPath('schema', 'api.graphql'), 'utf8')).toBe(fresh.apiSdl);
     for (const [file, sdl] of fresh.subgraphSdls) expect(readFileSync(file, 'utf8')).toBe(sdl);
   });
 
