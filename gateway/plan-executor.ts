@@ -9,6 +9,7 @@ import { DocumentNode, GraphQLError, GraphQLFormattedError, GraphQLSchema, isAbs
 import { getVariableValues } from 'graphql/execution/values';
 import { fragmentsOf } from './operation-analysis';
 import { ResponseShape } from './response-shape';
+import { callerPath, PlannerFieldNames, withWireAliases } from './wire-aliases';
 
 /**
  * The hub's query-plan executor. Planning is Apollo's (`@apollo/query-planner`, the same
@@ -31,6 +32,8 @@ interface Prepared {
   plan?: QueryPlan;
   shape?: ResponseShape;
   hasVariables: boolean;
+  /** Wire aliases of the planned operation → the caller's response keys (wire-aliases.ts). */
+  callerKeys?: ReadonlyMap<string, string>;
 }
 
 interface Cursor {
@@ -43,6 +46,7 @@ interface Execution {
   variables: Json;
   errors: Array<GraphQLError | Error>;
   fullResult: Json;
+  callerKeys: ReadonlyMap<string, string>;
 }
 
 const MAX_PREPARED = 1000;
@@ -138,6 +142,7 @@ export class PlanExecutor {
   private readonly representationBuilders = new WeakMap<FetchNode, RepresentationBuilder>();
   private readonly typeConditionCache = new Map<string, boolean>();
   private readonly supergraphSchema: GraphQLSchema;
+  private readonly plannerFieldNames: PlannerFieldNames;
   /** Operations executed here and operations handed to stock Apollo (for operators, and for tests to know which ran). */
   readonly counts = { executed: 0, delegated: 0 };
 
@@ -150,6 +155,7 @@ export class PlanExecutor {
     this.apiSchema = supergraph.apiSchema();
     this.planner = new QueryPlanner(supergraph);
     this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
+    this.plannerFieldNames = new PlannerFieldNames(this.supergraphSchema, supergraphSdl);
   }
 
   readonly executor: GatewayExecutor = async (requestContext) => {
@@ -164,7 +170,7 @@ export class PlanExecutor {
       const { errors } = getVariableValues(requestContext.schema, requestContext.operation.variableDefinitions!, variables);
       if (errors?.length) return { errors };
     }
-    const execution: Execution = { requestContext, variables, errors: [], fullResult: {} };
+    const execution: Execution = { requestContext, variables, errors: [], fullResult: {}, callerKeys: prepared.callerKeys! };
     const { plan, shape } = prepared;
     if (plan!.node) await this.executeNode(execution, plan!.node as PlanNode, { path: [], data: execution.fullResult });
     const shapingErrors: GraphQLError[] = [];
@@ -191,13 +197,15 @@ export class PlanExecutor {
     const hasVariables = !!operation.variableDefinitions?.length;
     if (operation.operation === 'subscription' || selectsIntrospection(document, operation)) return { fallback: true, hasVariables };
     let plan: QueryPlan;
+    const { wireKeyOf } = this.plannerFieldNames;
+    const wire = withWireAliases(schema, document, wireKeyOf);
     try {
-      plan = this.planner.buildQueryPlan(operationFromDocument(this.apiSchema, document, { operationName }));
+      plan = this.planner.buildQueryPlan(operationFromDocument(this.apiSchema, wire.document, { operationName }));
     } catch {
       return { fallback: true, hasVariables }; // stock Apollo reports it exactly as it always has
     }
     if (plan.node && !executable(plan.node as PlanNode)) return { fallback: true, hasVariables };
-    return { fallback: false, plan, shape: new ResponseShape(schema, document, operation), hasVariables };
+    return { fallback: false, plan, shape: new ResponseShape(schema, document, operation, wireKeyOf), hasVariables, callerKeys: wire.callerKeys };
   }
 
   private async executeNode(execution: Execution, node: PlanNode, cursor: Cursor): Promise<void> {
@@ -297,6 +305,7 @@ export class PlanExecutor {
           if (!hydrated) generateHydratedPaths([], cursor.path, execution.fullResult, (hydrated = []));
           mapped = [...(hydrated[path[1]] ?? []), ...path.slice(2)];
         } else mapped = path ? [...cursor.path, ...path] : undefined;
+        if (mapped && execution.callerKeys.size) mapped = callerPath(mapped, execution.callerKeys);
         execution.errors.push(downstreamError(error, fetch.serviceName, mapped));
       }
     }

@@ -28,10 +28,9 @@ const APOLLO_DIFFERS: Record<string, string> = {
 
 /** Queries where the hub's answer is not yet the truth's, each with the reason. Kept short, never silent. */
 const HUB_KNOWN_FAILURES: Record<string, string> = {
-  'requires: a field with arguments, beside the caller’s own › the caller selects the same field with another argument': 'inherited from Apollo (see APOLLO_DIFFERS)',
-  'requires: one field required twice, with different arguments › both in one query': 'inherited from Apollo (see APOLLO_DIFFERS)',
-  'requires: one field required twice, with different arguments › both, and the caller’s own price': 'inherited from Apollo (see APOLLO_DIFFERS)',
-  'requires: the caller aliases the key and the required field › the key’s name used as an alias of another field': 'inherited from Apollo (see APOLLO_DIFFERS)',
+  'requires: one field required twice, with different arguments › both in one query':
+    'the planner asks one price for both requiring fields in one _entities fetch; each needs its own representation (not done yet)',
+  'requires: one field required twice, with different arguments › both, and the caller’s own price': 'the same',
 };
 
 /**
