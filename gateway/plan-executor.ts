@@ -8,6 +8,7 @@ import type { GatewayExecutor, GatewayExecutionResult, GatewayGraphQLRequestCont
 import { DocumentNode, GraphQLError, GraphQLFormattedError, GraphQLSchema, isAbstractType, Kind, OperationDefinitionNode, SelectionNode } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import { fragmentsOf } from './operation-analysis';
+import { RequiresConflicts } from './requires-conflicts';
 import { ResponseShape } from './response-shape';
 import { callerPath, PlannerFieldNames, withWireAliases } from './wire-aliases';
 
@@ -29,7 +30,8 @@ type Json = Record<string, unknown>;
 interface Prepared {
   /** Stock Apollo executes this operation (see above). */
   fallback: boolean;
-  plan?: QueryPlan;
+  /** One plan, or one per group of disagreeing `@requires` (requires-conflicts.ts), run in order into the same data. */
+  plans?: QueryPlan[];
   shape?: ResponseShape;
   hasVariables: boolean;
   /** Wire aliases of the planned operation → the caller's response keys (wire-aliases.ts). */
@@ -143,6 +145,7 @@ export class PlanExecutor {
   private readonly typeConditionCache = new Map<string, boolean>();
   private readonly supergraphSchema: GraphQLSchema;
   private readonly plannerFieldNames: PlannerFieldNames;
+  private readonly requiresConflicts: RequiresConflicts;
   /** Operations executed here and operations handed to stock Apollo (for operators, and for tests to know which ran). */
   readonly counts = { executed: 0, delegated: 0 };
 
@@ -156,6 +159,7 @@ export class PlanExecutor {
     this.planner = new QueryPlanner(supergraph);
     this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
     this.plannerFieldNames = new PlannerFieldNames(this.supergraphSchema, supergraphSdl);
+    this.requiresConflicts = new RequiresConflicts(supergraphSdl);
   }
 
   readonly executor: GatewayExecutor = async (requestContext) => {
@@ -171,8 +175,10 @@ export class PlanExecutor {
       if (errors?.length) return { errors };
     }
     const execution: Execution = { requestContext, variables, errors: [], fullResult: {}, callerKeys: prepared.callerKeys! };
-    const { plan, shape } = prepared;
-    if (plan!.node) await this.executeNode(execution, plan!.node as PlanNode, { path: [], data: execution.fullResult });
+    const { plans, shape } = prepared;
+    for (const plan of plans!) if (plan.node) await this.executeNode(execution, plan.node as PlanNode, { path: [], data: execution.fullResult });
+    // Split plans fetch what the groups share once per plan: the same failure is reported once.
+    if (plans!.length > 1 && execution.errors.length > 1) execution.errors = distinctErrors(execution.errors);
     const shapingErrors: GraphQLError[] = [];
     const data = shape!.apply(execution.fullResult, variables, shapingErrors);
     const result: GatewayExecutionResult = { data };
@@ -196,16 +202,17 @@ export class PlanExecutor {
   private plan(document: DocumentNode, operation: OperationDefinitionNode, schema: GraphQLSchema, operationName: string | undefined): Prepared {
     const hasVariables = !!operation.variableDefinitions?.length;
     if (operation.operation === 'subscription' || selectsIntrospection(document, operation)) return { fallback: true, hasVariables };
-    let plan: QueryPlan;
+    let plans: QueryPlan[];
     const { wireKeyOf } = this.plannerFieldNames;
     const wire = withWireAliases(schema, document, wireKeyOf);
+    const documents = this.requiresConflicts.split(schema, wire.document) ?? [wire.document];
     try {
-      plan = this.planner.buildQueryPlan(operationFromDocument(this.apiSchema, wire.document, { operationName }));
+      plans = documents.map((planned) => this.planner.buildQueryPlan(operationFromDocument(this.apiSchema, planned, { operationName })));
     } catch {
       return { fallback: true, hasVariables }; // stock Apollo reports it exactly as it always has
     }
-    if (plan.node && !executable(plan.node as PlanNode)) return { fallback: true, hasVariables };
-    return { fallback: false, plan, shape: new ResponseShape(schema, document, operation, wireKeyOf), hasVariables, callerKeys: wire.callerKeys };
+    if (plans.some((plan) => plan.node && !executable(plan.node as PlanNode))) return { fallback: true, hasVariables };
+    return { fallback: false, plans, shape: new ResponseShape(schema, document, operation, wireKeyOf), hasVariables, callerKeys: wire.callerKeys };
   }
 
   private async executeNode(execution: Execution, node: PlanNode, cursor: Cursor): Promise<void> {
@@ -372,6 +379,16 @@ function downstreamError(error: GraphQLFormattedError, serviceName: string, path
   return new GraphQLError(error.message || `Error while fetching subquery from service "${serviceName}"`, {
     path,
     extensions: { ...error.extensions, serviceName, code },
+  });
+}
+
+function distinctErrors(errors: Array<GraphQLError | Error>): Array<GraphQLError | Error> {
+  const seen = new Set<string>();
+  return errors.filter((error) => {
+    const key = `${error.message}\u0000${JSON.stringify((error as GraphQLError).path ?? null)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
 }
 

@@ -22,15 +22,15 @@ const APOLLO_DIFFERS: Record<string, string> = {
     'the required comments(limit: 3) and the caller’s comments(limit: 1) merge under one response key: the caller gets 3',
   'requires: one field required twice, with different arguments › both in one query': 'price(currency: "USD") and price(currency: "EUR") share the key "price": one overwrites the other',
   'requires: one field required twice, with different arguments › both, and the caller’s own price': 'the same, beside the caller’s own price(currency: "USD")',
+  'requires: one field required twice, with different arguments › both on a mutation’s result': 'the same, on a mutation’s result',
   'requires: the caller aliases the key and the required field › the key’s name used as an alias of another field':
     'the caller’s alias "serial" hides the key field the plan reads under that name: data null, no error',
 };
 
 /** Queries where the hub's answer is not yet the truth's, each with the reason. Kept short, never silent. */
 const HUB_KNOWN_FAILURES: Record<string, string> = {
-  'requires: one field required twice, with different arguments › both in one query':
-    'the planner asks one price for both requiring fields in one _entities fetch; each needs its own representation (not done yet)',
-  'requires: one field required twice, with different arguments › both, and the caller’s own price': 'the same',
+  'requires: one field required twice, with different arguments › both on a mutation’s result':
+    'a mutation is not split into one plan per requirement (it would run twice): Apollo’s answer, one currency for both',
 };
 
 /**

@@ -83,9 +83,10 @@ const requiresArgumentConflict: ConformanceCase = {
   name: 'requires: one field required twice, with different arguments',
   subgraphs: {
     prices: {
-      typeDefs: `${FED} type Good @key(fields: "upc") { upc: String! weight: Int! price(currency: String!): Int! } type Query { goods: [Good!]! }`,
+      typeDefs: `${FED} type Good @key(fields: "upc") { upc: String! weight: Int! price(currency: String!): Int! } type Query { goods: [Good!]! } type Mutation { touch(upc: String!): Good }`,
       resolvers: {
         Query: { goods: () => goods },
+        Mutation: { touch: (_: unknown, { upc }: { upc: string }) => goods.find((g) => g.upc === upc) ?? null },
         Good: { __resolveReference: byKey(goods, 'upc'), price: (good: { prices: Record<string, number> }, { currency }: { currency: string }) => good.prices[currency] },
       },
     },
@@ -103,15 +104,17 @@ const requiresArgumentConflict: ConformanceCase = {
     },
   },
   truth: {
-    typeDefs: `type Good { upc: String! weight: Int! price(currency: String!): Int! shippingEstimate: Int! shippingEstimateEUR: Int! } type Query { goods: [Good!]! }`,
-    root: () => ({
-      goods: goods.map((g) => ({ upc: g.upc, weight: g.weight, price: ({ currency }: { currency: 'USD' | 'EUR' }) => g.prices[currency], shippingEstimate: g.prices.USD * g.weight * 10, shippingEstimateEUR: g.prices.EUR * g.weight * 10 })),
-    }),
+    typeDefs: `type Good { upc: String! weight: Int! price(currency: String!): Int! shippingEstimate: Int! shippingEstimateEUR: Int! } type Query { goods: [Good!]! } type Mutation { touch(upc: String!): Good }`,
+    root: () => {
+      const all = goods.map((g) => ({ upc: g.upc, weight: g.weight, price: ({ currency }: { currency: 'USD' | 'EUR' }) => g.prices[currency], shippingEstimate: g.prices.USD * g.weight * 10, shippingEstimateEUR: g.prices.EUR * g.weight * 10 }));
+      return { goods: all, touch: ({ upc }: { upc: string }) => all.find((g) => g.upc === upc) ?? null };
+    },
   },
   queries: [
     { label: 'one of them', query: '{ goods { upc shippingEstimate } }' },
     { label: 'both in one query', query: '{ goods { upc shippingEstimate shippingEstimateEUR } }' },
     { label: 'both, and the caller’s own price', query: '{ goods { shippingEstimateEUR price(currency: "USD") shippingEstimate } }' },
+    { label: 'both on a mutation’s result', query: 'mutation { touch(upc: "g1") { shippingEstimate shippingEstimateEUR } }' },
   ],
 };
 
