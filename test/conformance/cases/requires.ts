@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { byKey, ConformanceCase, FED } from '../case';
 
 /** `@requires` and `@provides`: simple, nested, chained, with arguments, and beside the caller's own selection. */
@@ -74,6 +75,9 @@ const requiresWithArgument: ConformanceCase = {
   ],
 };
 
+const fragile = (upc: string) => {
+  throw new GraphQLError(`no label for ${upc}`, { extensions: { code: 'NO_LABEL' } });
+};
 const goods = [
   { upc: 'g1', weight: 1, prices: { USD: 11, EUR: 44 } },
   { upc: 'g2', weight: 2, prices: { USD: 5, EUR: 20 } },
@@ -83,11 +87,15 @@ const requiresArgumentConflict: ConformanceCase = {
   name: 'requires: one field required twice, with different arguments',
   subgraphs: {
     prices: {
-      typeDefs: `${FED} type Good @key(fields: "upc") { upc: String! weight: Int! price(currency: String!): Int! } type Query { goods: [Good!]! } type Mutation { touch(upc: String!): Good }`,
+      typeDefs: `${FED} type Good @key(fields: "upc") { upc: String! weight: Int! price(currency: String!): Int! fragile: String } type Query { goods: [Good!]! } type Mutation { touch(upc: String!): Good }`,
       resolvers: {
         Query: { goods: () => goods },
         Mutation: { touch: (_: unknown, { upc }: { upc: string }) => goods.find((g) => g.upc === upc) ?? null },
-        Good: { __resolveReference: byKey(goods, 'upc'), price: (good: { prices: Record<string, number> }, { currency }: { currency: string }) => good.prices[currency] },
+        Good: {
+          __resolveReference: byKey(goods, 'upc'),
+          price: (good: { prices: Record<string, number> }, { currency }: { currency: string }) => good.prices[currency],
+          fragile: (good: { upc: string }) => fragile(good.upc),
+        },
       },
     },
     shipping: {
@@ -104,9 +112,9 @@ const requiresArgumentConflict: ConformanceCase = {
     },
   },
   truth: {
-    typeDefs: `type Good { upc: String! weight: Int! price(currency: String!): Int! shippingEstimate: Int! shippingEstimateEUR: Int! } type Query { goods: [Good!]! } type Mutation { touch(upc: String!): Good }`,
+    typeDefs: `type Good { upc: String! weight: Int! price(currency: String!): Int! fragile: String shippingEstimate: Int! shippingEstimateEUR: Int! } type Query { goods: [Good!]! } type Mutation { touch(upc: String!): Good }`,
     root: () => {
-      const all = goods.map((g) => ({ upc: g.upc, weight: g.weight, price: ({ currency }: { currency: 'USD' | 'EUR' }) => g.prices[currency], shippingEstimate: g.prices.USD * g.weight * 10, shippingEstimateEUR: g.prices.EUR * g.weight * 10 }));
+      const all = goods.map((g) => ({ upc: g.upc, weight: g.weight, fragile: () => fragile(g.upc), price: ({ currency }: { currency: 'USD' | 'EUR' }) => g.prices[currency], shippingEstimate: g.prices.USD * g.weight * 10, shippingEstimateEUR: g.prices.EUR * g.weight * 10 }));
       return { goods: all, touch: ({ upc }: { upc: string }) => all.find((g) => g.upc === upc) ?? null };
     },
   },
@@ -114,6 +122,7 @@ const requiresArgumentConflict: ConformanceCase = {
     { label: 'one of them', query: '{ goods { upc shippingEstimate } }' },
     { label: 'both in one query', query: '{ goods { upc shippingEstimate shippingEstimateEUR } }' },
     { label: 'both, and the caller’s own price', query: '{ goods { shippingEstimateEUR price(currency: "USD") shippingEstimate } }' },
+    { label: 'both, beside a failing field (planned twice, reported once)', query: '{ goods { fragile shippingEstimate shippingEstimateEUR } }' },
     { label: 'both on a mutation’s result', query: 'mutation { touch(upc: "g1") { shippingEstimate shippingEstimateEUR } }' },
   ],
 };
@@ -177,12 +186,16 @@ const meters = [
   { serial: 'm1', reading: 7 },
   { serial: 'm2', reading: 12 },
 ];
+const note = (lang: string) => {
+  if (lang === 'xx') throw new GraphQLError(`no notes in ${lang}`, { extensions: { code: 'NO_NOTES' } });
+  return `note (${lang})`;
+};
 const aliasedKeys: ConformanceCase = {
   name: 'requires: the caller aliases the key and the required field',
   subgraphs: {
     meters: {
-      typeDefs: `${FED} type Meter @key(fields: "serial") { serial: String! reading: Int! } type Query { meters: [Meter!]! }`,
-      resolvers: { Query: { meters: () => meters }, Meter: { __resolveReference: byKey(meters, 'serial') } },
+      typeDefs: `${FED} type Meter @key(fields: "serial") { serial: String! reading: Int! note(lang: String!): String } type Query { meters: [Meter!]! }`,
+      resolvers: { Query: { meters: () => meters }, Meter: { __resolveReference: byKey(meters, 'serial'), note: (_: unknown, { lang }: { lang: string }) => note(lang) } },
     },
     bills: {
       typeDefs: `${FED} type Meter @key(fields: "serial") { serial: String! reading: Int! @external bill: Int! @requires(fields: "reading") }`,
@@ -190,12 +203,13 @@ const aliasedKeys: ConformanceCase = {
     },
   },
   truth: {
-    typeDefs: `type Meter { serial: String! reading: Int! bill: Int! } type Query { meters: [Meter!]! }`,
-    root: () => ({ meters: meters.map((m) => ({ ...m, bill: m.reading * 3 })) }),
+    typeDefs: `type Meter { serial: String! reading: Int! bill: Int! note(lang: String!): String } type Query { meters: [Meter!]! }`,
+    root: () => ({ meters: meters.map((m) => ({ ...m, bill: m.reading * 3, note: ({ lang }: { lang: string }) => note(lang) })) }),
   },
   queries: [
     { label: 'key and required field under other names', query: '{ meters { s: serial r: reading bill } }' },
     { label: 'the key’s name used as an alias of another field', query: '{ meters { serial: bill reading: serial } }' },
+    { label: 'an error in a field under the key’s name keeps the caller’s path', query: '{ meters { serial: note(lang: "xx") bill } }' },
   ],
 };
 
