@@ -48,6 +48,8 @@ const NOT_ON_HUB_EXECUTOR: Record<string, string> = {
     'fallback: the plan rewrites __typename for the @interfaceObject fetch',
   'interfaces: an @interfaceObject subgraph adds a field to every implementation › from the interface object, __typename and a type condition':
     'fallback: the plan rewrites __typename for the @interfaceObject fetch',
+  'interfaces: an @interfaceObject that its subgraph cannot resolve › a field of the interface, from its own subgraph': 'fallback: the plan rewrites __typename for the @interfaceObject fetch',
+  'interfaces: an @interfaceObject that its subgraph cannot resolve › __typename and a type condition': 'fallback: the plan rewrites __typename for the @interfaceObject fetch',
   'inaccessible: a field and an argument hidden from callers but used in the plan › the inaccessible field itself is refused': 'none: refused by validation',
   'inaccessible: a field and an argument hidden from callers but used in the plan › the inaccessible argument is refused': 'none: refused by validation',
   'enums: as arguments, variables, and results across subgraphs › an unknown enum value is refused': 'none: refused by validation',

@@ -175,4 +175,35 @@ const unionInInterfaceField: ConformanceCase = {
   ],
 };
 
-export const abstractTypeCases: ConformanceCase[] = [interfaceAcross, unionAcross, interfaceObject, partialInterface, sharedInterface, unionInInterfaceField];
+const nodeUsers = [typed('User', { id: 'u1', name: '钱' }), typed('Bot', { id: 'b7', name: '小助手' })];
+/** The interface object cannot be resolved in `pointers` (resolvable: false): it only hands out ids, which the interface's own subgraph resolves. */
+const unresolvableInterfaceObject: ConformanceCase = {
+  name: 'interfaces: an @interfaceObject that its subgraph cannot resolve',
+  subgraphs: {
+    nodes: {
+      typeDefs: `${FED} interface Node @key(fields: "id") { id: ID! name: String! } type User implements Node @key(fields: "id") { id: ID! name: String! }
+        type Bot implements Node @key(fields: "id") { id: ID! name: String! } type Query { nodes: [Node!]! }`,
+      resolvers: {
+        Query: { nodes: () => nodeUsers },
+        Node: { __resolveType: (n: { __typename: string }) => n.__typename, __resolveReference: byKey(nodeUsers, 'id') },
+        User: { __resolveReference: byKey(nodeUsers, 'id') },
+        Bot: { __resolveReference: byKey(nodeUsers, 'id') },
+      },
+    },
+    pointers: {
+      typeDefs: `${FED} type Node @key(fields: "id", resolvable: false) @interfaceObject { id: ID! } type Query { pinned: Node! maybe: Node }`,
+      resolvers: { Query: { pinned: () => ({ id: 'b7' }), maybe: () => ({ id: 'u1' }) } },
+    },
+  },
+  truth: {
+    typeDefs: `interface Node { id: ID! name: String! } type User implements Node { id: ID! name: String! } type Bot implements Node { id: ID! name: String! } type Query { nodes: [Node!]! pinned: Node! maybe: Node }`,
+    root: () => ({ nodes: nodeUsers, pinned: nodeUsers[1], maybe: nodeUsers[0] }),
+  },
+  queries: [
+    { label: 'its own field only, no __typename (a non-null root field)', query: '{ pinned { id } maybe { id } }' },
+    { label: 'a field of the interface, from its own subgraph', query: '{ pinned { id name } }' },
+    { label: '__typename and a type condition', query: '{ maybe { __typename ... on User { name } } }' },
+  ],
+};
+
+export const abstractTypeCases: ConformanceCase[] = [interfaceAcross, unionAcross, interfaceObject, partialInterface, sharedInterface, unionInInterfaceField, unresolvableInterfaceObject];
