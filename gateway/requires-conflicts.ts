@@ -1,4 +1,4 @@
-import { ASTNode, DocumentNode, FieldNode, GraphQLSchema, Kind, parse, print, SelectionSetNode, TypeInfo, visit, visitWithTypeInfo } from 'graphql';
+import { ASTNode, DocumentNode, FieldNode, GraphQLSchema, InlineFragmentNode, Kind, parse, print, SelectionSetNode, TypeInfo, visit, visitWithTypeInfo } from 'graphql';
 
 /**
  * Two fields that `@requires` the same field with different arguments — `shippingEstimate`
@@ -10,7 +10,8 @@ import { ASTNode, DocumentNode, FieldNode, GraphQLSchema, Kind, parse, print, Se
  * The hub splits such an operation once, when it is planned: the requiring fields of each type
  * are put into groups whose requirements agree (computed once from the supergraph), and an
  * operation that selects fields of several groups of one type is planned once per group, each
- * copy without the other groups' fields. The executor runs the plans one after another into the
+ * copy without the other groups' fields (and the copies after the first with nothing but the way
+ * to their own group's fields). The executor runs the plans one after another into the
  * same merged data, so each group's fetches read the required values of its own plan. An
  * operation without such a conflict is planned once, as before; a mutation is never split
  * (running it twice would do it twice).
@@ -73,29 +74,42 @@ export class RequiresConflicts {
     if (conflicting.length === 0 || mutation) return undefined;
     const splitTypes = new Set(conflicting.map(([type]) => type));
     const groups = [...new Set(conflicting.flatMap(([, g]) => [...g]))].sort((a, b) => a - b);
-    return groups.map((keep) => this.withoutOtherGroups(schema, document, splitTypes, keep));
+    return groups.map((keep, index) => this.withoutOtherGroups(schema, document, splitTypes, keep, index === 0));
   }
 
-  private withoutOtherGroups(schema: GraphQLSchema, document: DocumentNode, splitTypes: Set<string>, keep: number): DocumentNode {
+  /**
+   * The copy for group `keep`: without the other groups' fields. The first copy keeps all else;
+   * later copies keep only the way to their own group's fields (the first fetched the rest).
+   */
+  private withoutOtherGroups(schema: GraphQLSchema, document: DocumentNode, splitTypes: Set<string>, keep: number, first: boolean): DocumentNode {
     const typeInfo = new TypeInfo(schema);
+    const ownGroup = (field: FieldNode) => {
+      const type = typeInfo.getParentType()?.name;
+      return type !== undefined && splitTypes.has(type) ? this.groupOf.get(`${type}.${field.name.value}`) : undefined;
+    };
     return visit(
       document,
       visitWithTypeInfo(typeInfo, {
-        Field: (field: FieldNode) => {
-          const type = typeInfo.getParentType()?.name;
-          if (!type || !splitTypes.has(type)) return undefined;
-          const group = this.groupOf.get(`${type}.${field.name.value}`);
-          return group === undefined || group === keep ? undefined : null;
+        Field: {
+          enter: (field: FieldNode) => {
+            const group = ownGroup(field);
+            if (group !== undefined) return group === keep ? false : null; // false: keep it whole, as selected
+            return first || field.selectionSet ? undefined : null;
+          },
+          leave: (field: FieldNode) => (!first && onlyPlaceholder(field.selectionSet) ? null : undefined),
         },
+        InlineFragment: { leave: (fragment: InlineFragmentNode) => (!first && onlyPlaceholder(fragment.selectionSet) ? null : undefined) },
         SelectionSet: {
           // A selection left empty asks for __typename instead (a selection set cannot be empty).
-          leave: (selectionSet: SelectionSetNode): SelectionSetNode | undefined =>
-            selectionSet.selections.length ? undefined : { ...selectionSet, selections: [{ kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } }] },
+          leave: (selectionSet: SelectionSetNode): SelectionSetNode | undefined => (selectionSet.selections.length ? undefined : { ...selectionSet, selections: [PLACEHOLDER] }),
         },
       }),
     );
   }
 }
+
+const PLACEHOLDER: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } };
+const onlyPlaceholder = (selectionSet: SelectionSetNode | undefined) => selectionSet?.selections.length === 1 && selectionSet.selections[0] === PLACEHOLDER;
 
 function requirementOf(fieldSet: string): Requirement {
   const requirement: Requirement = new Map();

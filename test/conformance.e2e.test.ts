@@ -23,6 +23,7 @@ const APOLLO_DIFFERS: Record<string, string> = {
   'requires: one field required twice, with different arguments › both in one query': 'price(currency: "USD") and price(currency: "EUR") share the key "price": one overwrites the other',
   'requires: one field required twice, with different arguments › both, and the caller’s own price': 'the same, beside the caller’s own price(currency: "USD")',
   'requires: one field required twice, with different arguments › both on a mutation’s result': 'the same, on a mutation’s result',
+  'requires: one field required twice, with different arguments › both in a fragment, beside a field by variable only the first plan keeps': 'the same, in a fragment',
   'requires: one field required twice, with different arguments › both, beside a failing field (planned twice, reported once)': 'the same, beside a failing field',
   'requires: the caller aliases the key and the required field › the key’s name used as an alias of another field':
     'the caller’s alias "serial" hides the key field the plan reads under that name: data null, no error',

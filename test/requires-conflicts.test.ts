@@ -21,8 +21,12 @@ const schema = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
 const conflicts = new RequiresConflicts(supergraphSdl);
 const split = (query: string) => conflicts.split(schema, parse(query))?.map((document) => print(document).replace(/\s+/g, ' '));
 
-test('fields whose requirements disagree are planned apart; those that agree stay together', () => {
-  expect(split('{ goods { upc usd usdLight eur } }')).toEqual(['{ goods { upc usd usdLight } }', '{ goods { upc eur } }']);
+test('fields whose requirements disagree are planned apart, those that agree together; a later copy keeps only the way to its own', () => {
+  expect(split('{ goods { upc usd usdLight eur } }')).toEqual(['{ goods { upc usd usdLight } }', '{ goods { eur } }']);
+  expect(split('{ goods { ...F weight } } fragment F on Good { upc ... on Good { usd } eur }')).toEqual([
+    '{ goods { ...F weight } } fragment F on Good { upc ... on Good { usd } }',
+    '{ goods { ...F } } fragment F on Good { eur }',
+  ]);
 });
 
 test('an operation selecting one group only, or a mutation, is planned once', () => {

@@ -122,6 +122,11 @@ const requiresArgumentConflict: ConformanceCase = {
     { label: 'one of them', query: '{ goods { upc shippingEstimate } }' },
     { label: 'both in one query', query: '{ goods { upc shippingEstimate shippingEstimateEUR } }' },
     { label: 'both, and the caller’s own price', query: '{ goods { shippingEstimateEUR price(currency: "USD") shippingEstimate } }' },
+    {
+      label: 'both in a fragment, beside a field by variable only the first plan keeps',
+      query: 'query($c: String!) { goods { ...G price(currency: $c) } } fragment G on Good { shippingEstimateEUR upc shippingEstimate }',
+      variables: { c: 'EUR' },
+    },
     { label: 'both, beside a failing field (planned twice, reported once)', query: '{ goods { fragile shippingEstimate shippingEstimateEUR } }' },
     { label: 'both on a mutation’s result', query: 'mutation { touch(upc: "g1") { shippingEstimate shippingEstimateEUR } }' },
   ],
