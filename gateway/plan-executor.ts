@@ -19,6 +19,11 @@ import { callerPath, PlannerFieldNames, withWireAliases } from './wire-aliases';
  * there), their answers are merged in place, representations for entity fetches come from
  * selections compiled once per plan, and the answer is shaped by a compiled ResponseShape.
  *
+ * Where Apollo's plans answer wrongly, the operation handed to the planner is adjusted first,
+ * once per operation: caller fields that would share a response key with the planner's own
+ * fields get wire aliases (wire-aliases.ts), and fields whose `@requires` disagree are planned
+ * apart (requires-conflicts.ts).
+ *
  * What this executor does not take on — introspection (`__schema`, `__type`), `@defer`,
  * subscriptions, the data rewrites of `@interfaceObject`/`@context`, and the
  * `Apollo-Query-Plan-Experimental` debug header — goes to stock Apollo Gateway's executor,
