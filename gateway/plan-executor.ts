@@ -41,6 +41,8 @@ interface Prepared {
   hasVariables: boolean;
   /** Wire aliases of the planned operation → the caller's response keys (wire-aliases.ts). */
   callerKeys?: ReadonlyMap<string, string>;
+  /** Root fields the plan fetches nothing for: answered with an error each (see `unplannedRootKeys`). */
+  unreachable?: string[];
 }
 
 interface Cursor {
@@ -182,6 +184,9 @@ export class PlanExecutor {
     const execution: Execution = { requestContext, variables, errors: [], fullResult: {}, callerKeys: prepared.callerKeys! };
     const { plans, shape } = prepared;
     for (const plan of plans!) if (plan.node) await this.executeNode(execution, plan.node as PlanNode, { path: [], data: execution.fullResult });
+    for (const key of prepared.unreachable ?? []) {
+      execution.errors.push(new GraphQLError(`No subgraph can answer "${key}": the query planner found no way to resolve its selection`, { path: [key], extensions: { code: 'UNREACHABLE_FIELD' } }));
+    }
     // Split plans fetch what the groups share once per plan: the same failure is reported once.
     if (plans!.length > 1 && execution.errors.length > 1) execution.errors = distinctErrors(execution.errors);
     const shapingErrors: GraphQLError[] = [];
@@ -217,7 +222,15 @@ export class PlanExecutor {
       return { fallback: true, hasVariables }; // stock Apollo reports it exactly as it always has
     }
     if (plans.some((plan) => plan.node && !executable(plan.node as PlanNode))) return { fallback: true, hasVariables };
-    return { fallback: false, plans, shape: new ResponseShape(schema, document, operation, wireKeyOf), hasVariables, callerKeys: wire.callerKeys };
+    const unreachable = plans.every((plan) => !plan.node) ? unplannedRootKeys(document, operation) : [];
+    return {
+      fallback: false,
+      plans,
+      shape: new ResponseShape(schema, document, operation, wireKeyOf),
+      hasVariables,
+      callerKeys: wire.callerKeys,
+      ...(unreachable.length ? { unreachable } : {}),
+    };
   }
 
   private async executeNode(execution: Execution, node: PlanNode, cursor: Cursor): Promise<void> {
@@ -385,6 +398,40 @@ function downstreamError(error: GraphQLFormattedError, serviceName: string, path
     path,
     extensions: { ...error.extensions, serviceName, code },
   });
+}
+
+/**
+ * The root fields of an operation whose plan is empty, other than `__typename` and fields the
+ * operation leaves out with a literal `@skip`/`@include`: the planner found no subgraph that can
+ * answer them (an interface none of whose implementations the field's subgraph knows, for one)
+ * and plans nothing; Apollo then answers null without an error, where the query must fail. A
+ * field with a variable condition would have a Condition node in the plan, so it is never here.
+ */
+function unplannedRootKeys(document: DocumentNode, operation: OperationDefinitionNode): string[] {
+  const fragments = fragmentsOf(document);
+  const keys = new Set<string>();
+  const literallyIncluded = (selection: SelectionNode) =>
+    (selection.directives ?? []).every((directive) => {
+      const name = directive.name.value;
+      if (name !== 'skip' && name !== 'include') return true;
+      const value = directive.arguments?.find((argument) => argument.name.value === 'if')?.value;
+      return value?.kind === Kind.BOOLEAN && value.value === (name === 'include');
+    });
+  const walk = (selections: readonly SelectionNode[], seen: Set<string>) => {
+    for (const selection of selections) {
+      if (!literallyIncluded(selection)) continue;
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value !== '__typename') keys.add(selection.alias?.value ?? selection.name.value);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet.selections, seen);
+      else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) walk(fragment.selectionSet.selections, seen);
+      }
+    }
+  };
+  walk(operation.selectionSet.selections, new Set());
+  return [...keys];
 }
 
 function distinctErrors(errors: Array<GraphQLError | Error>): Array<GraphQLError | Error> {

@@ -18,6 +18,10 @@ const CASES: ConformanceCase[] = [...keyCases, ...requiresCases, ...abstractType
 
 /** Queries (case › label) where stock Apollo Gateway's answer is not the truth's, and why. */
 const APOLLO_DIFFERS: Record<string, string> = {
+  'interfaces: a root field whose subgraph knows no implementation › a field of the interface object only: nothing can answer it':
+    'the plan is empty and the answer is data: null with no error',
+  'keys: four keys, a different one resolvable in each subgraph › a field requiring the owner’s, back in the first subgraph':
+    'the plan returns to depots through a key depots marks resolvable: false: units not found, depot: null ("Cannot return null for non-nullable field", in extensions only)',
   'requires: a field with arguments, beside the caller’s own › the caller selects the same field with another argument':
     'the required comments(limit: 3) and the caller’s comments(limit: 1) merge under one response key: the caller gets 3',
   'requires: one field required twice, with different arguments › both in one query': 'price(currency: "USD") and price(currency: "EUR") share the key "price": one overwrites the other',
@@ -33,6 +37,8 @@ const APOLLO_DIFFERS: Record<string, string> = {
 
 /** Queries where the hub's answer is not yet the truth's, each with the reason. Kept short, never silent. */
 const HUB_KNOWN_FAILURES: Record<string, string> = {
+  'keys: four keys, a different one resolvable in each subgraph › a field requiring the owner’s, back in the first subgraph':
+    'inherited from Apollo’s plan: the fix needs the representation re-keyed by a resolvable key, with its fields added to an earlier fetch',
   'requires: one field required twice, with different arguments › both on a mutation’s result':
     'a mutation is not split into one plan per requirement (it would run twice): Apollo’s answer, one currency for both',
 };

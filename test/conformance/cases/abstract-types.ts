@@ -206,4 +206,42 @@ const unresolvableInterfaceObject: ConformanceCase = {
   ],
 };
 
-export const abstractTypeCases: ConformanceCase[] = [interfaceAcross, unionAcross, interfaceObject, partialInterface, sharedInterface, unionInInterfaceField, unresolvableInterfaceObject];
+/**
+ * `Query.a` returns an interface none of whose implementations its subgraph knows: nothing can
+ * answer `a`'s fields, and the query must fail, as the monolith (whose resolver has nothing to
+ * return) does. After graphql-hive/federation-gateway-audit "non-resolvable-interface-object".
+ */
+const unreachableInterface: ConformanceCase = {
+  name: 'interfaces: a root field whose subgraph knows no implementation',
+  subgraphs: {
+    roots: {
+      typeDefs: `${FED} interface Node { id: ID! } type Query { a: Node! }`,
+      resolvers: { Query: { a: () => ({ id: 'n1' }) } },
+    },
+    extras: {
+      typeDefs: `${FED} type Node @key(fields: "id", resolvable: false) @interfaceObject { id: ID! field: String! } type Query { b: Node! }`,
+      resolvers: { Query: { b: () => ({ id: 'n1', field: 'foo' }) } },
+    },
+    items: {
+      typeDefs: `${FED} interface Node @key(fields: "id") { id: ID! } type Item implements Node @key(fields: "id") { id: ID! }`,
+      resolvers: { Node: { __resolveType: () => 'Item', __resolveReference: ({ id }: { id: string }) => ({ id }) }, Item: { __resolveReference: ({ id }: { id: string }) => ({ id }) } },
+    },
+  },
+  truth: {
+    typeDefs: `interface Node { id: ID! field: String! } type Item implements Node { id: ID! field: String! } type Query { a: Node! b: Node! }`,
+    root: () => ({
+      a: () => {
+        throw new Error('no implementation of Node is known where Query.a is resolved');
+      },
+      b: typed('Item', { id: 'n1', field: 'foo' }),
+    }),
+  },
+  queries: [
+    { label: 'a field of the interface object only: nothing can answer it', query: '{ a { field } }' },
+    { label: 'the same field left out by a literal @skip: no error', query: '{ __typename a @skip(if: true) { field } }' },
+    { label: 'the interface’s own field: its subgraph fails to answer', query: '{ a { id } }' },
+    { label: 'from the interface object, no type condition', query: '{ b { id field } }' },
+  ],
+};
+
+export const abstractTypeCases: ConformanceCase[] = [unreachableInterface, interfaceAcross, unionAcross, interfaceObject, partialInterface, sharedInterface, unionInInterfaceField, unresolvableInterfaceObject];

@@ -186,4 +186,49 @@ const unresolvableJump: ConformanceCase = {
   ],
 };
 
-export const keyCases: ConformanceCase[] = [simpleKey, compositeKey, nestedKey, multipleKeys, unresolvableReference, unresolvableJump];
+const units = [
+  { id: 'k1', code: 'c-1', ref: { zone: 'z1', seq: 's1', batch: 'b1' }, label: '一号' },
+  { id: 'k2', code: 'c-2', ref: { zone: 'z2', seq: 's2', batch: 'b2' }, label: '二号' },
+];
+const unitById = (id: string) => units.find((u) => u.id === id);
+/**
+ * Four keys, each subgraph resolving by one of them only. The planner goes back to `depots` for
+ * `tag` through `ref { zone seq }`, a key `depots` marks resolvable: false, so depots cannot find
+ * the unit. After graphql-hive/federation-gateway-audit "keys-mashup".
+ */
+const keysMashup: ConformanceCase = {
+  name: 'keys: four keys, a different one resolvable in each subgraph',
+  subgraphs: {
+    units: {
+      typeDefs: `${FED} type Unit @key(fields: "id") @key(fields: "code", resolvable: false) @key(fields: "ref { zone seq }", resolvable: false) @key(fields: "id ref { seq batch }", resolvable: false)
+        { id: ID! code: ID! ref: Ref! label: String! } type Ref { zone: ID! seq: ID! batch: ID! }`,
+      resolvers: { Unit: { __resolveReference: ({ id }: { id: string }) => unitById(id) ?? null } },
+    },
+    depots: {
+      typeDefs: `${FED} type Query { depot: Depot } type Depot @key(fields: "id") { id: ID! units: [Unit!]! }
+        type Unit @key(fields: "ref { zone seq }", resolvable: false) @key(fields: "id ref { seq batch }") @key(fields: "code", resolvable: false) @key(fields: "id", resolvable: false)
+          { id: ID! code: ID! ref: Ref! label: String! @external tag: String! @requires(fields: "label") } type Ref { zone: ID! seq: ID! batch: ID! }`,
+      resolvers: {
+        Query: { depot: () => ({ id: 'd1', units: units.map(({ id, code, ref }) => ({ id, code, ref })) }) },
+        // Found only by its resolvable key, `id ref { seq batch }`.
+        Unit: {
+          __resolveReference: (ref: { id?: string; ref?: { batch?: string }; label?: string }) => {
+            const unit = ref.id && ref.ref?.batch ? unitById(ref.id) : undefined;
+            return unit ? { ...unit, label: ref.label } : null;
+          },
+          tag: ({ label }: { label: string }) => `tag ${label}`,
+        },
+      },
+    },
+  },
+  truth: {
+    typeDefs: `type Query { depot: Depot } type Depot { id: ID! units: [Unit!]! } type Unit { id: ID! code: ID! ref: Ref! label: String! tag: String! } type Ref { zone: ID! seq: ID! batch: ID! }`,
+    root: () => ({ depot: { id: 'd1', units: units.map((u) => ({ ...u, tag: `tag ${u.label}` })) } }),
+  },
+  queries: [
+    { label: 'a field of the owner only', query: '{ depot { units { id label } } }' },
+    { label: 'a field requiring the owner’s, back in the first subgraph', query: '{ depot { id units { id label tag } } }' },
+  ],
+};
+
+export const keyCases: ConformanceCase[] = [keysMashup, simpleKey, compositeKey, nestedKey, multipleKeys, unresolvableReference, unresolvableJump];
