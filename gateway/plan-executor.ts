@@ -8,6 +8,7 @@ import type { GatewayExecutor, GatewayExecutionResult, GatewayGraphQLRequestCont
 import { DocumentNode, GraphQLError, GraphQLFormattedError, GraphQLSchema, isAbstractType, Kind, OperationDefinitionNode, SelectionNode } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import { fragmentsOf } from './operation-analysis';
+import { plannerSupergraphSdl } from './planner-supergraph';
 import { RequiresConflicts } from './requires-conflicts';
 import { ResponseShape } from './response-shape';
 import { callerPath, PlannerFieldNames, withWireAliases } from './wire-aliases';
@@ -22,7 +23,8 @@ import { callerPath, PlannerFieldNames, withWireAliases } from './wire-aliases';
  * Where Apollo's plans answer wrongly, the operation handed to the planner is adjusted first,
  * once per operation: caller fields that would share a response key with the planner's own
  * fields get wire aliases (wire-aliases.ts), and fields whose `@requires` disagree are planned
- * apart (requires-conflicts.ts).
+ * apart (requires-conflicts.ts); the planner's supergraph leaves out keys no plan should go by
+ * (planner-supergraph.ts).
  *
  * What this executor does not take on — introspection (`__schema`, `__type`), `@defer`,
  * subscriptions, the data rewrites of `@interfaceObject`/`@context`, and the
@@ -161,12 +163,13 @@ export class PlanExecutor {
     private readonly dataSources: ReadonlyMap<string, GraphQLDataSource>,
     private readonly fallback: GatewayExecutor,
   ) {
-    const supergraph = Supergraph.build(supergraphSdl);
+    const plannerSdl = plannerSupergraphSdl(supergraphSdl);
+    const supergraph = Supergraph.build(plannerSdl);
     this.apiSchema = supergraph.apiSchema();
     this.planner = new QueryPlanner(supergraph);
     this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
-    this.plannerFieldNames = new PlannerFieldNames(this.supergraphSchema, supergraphSdl);
-    this.requiresConflicts = new RequiresConflicts(supergraphSdl);
+    this.plannerFieldNames = new PlannerFieldNames(this.supergraphSchema, plannerSdl);
+    this.requiresConflicts = new RequiresConflicts(plannerSdl);
   }
 
   readonly executor: GatewayExecutor = async (requestContext) => {

@@ -37,8 +37,6 @@ const APOLLO_DIFFERS: Record<string, string> = {
 
 /** Queries where the hub's answer is not yet the truth's, each with the reason. Kept short, never silent. */
 const HUB_KNOWN_FAILURES: Record<string, string> = {
-  'keys: four keys, a different one resolvable in each subgraph › a field requiring the owner’s, back in the first subgraph':
-    'inherited from Apollo’s plan: the fix needs the representation re-keyed by a resolvable key, with its fields added to an earlier fetch',
   'requires: one field required twice, with different arguments › both on a mutation’s result':
     'a mutation is not split into one plan per requirement (it would run twice): Apollo’s answer, one currency for both',
 };
