@@ -79,6 +79,7 @@ beforeAll(async () => {
       `fallback ${outcomes.filter((o) => o.executor === 'fallback').length}`,
   );
   console.table(outcomes.map(row));
+  // CONFORMANCE_DETAIL=1 prints the three answers of every query where one differs from the truth.
   if (process.env.CONFORMANCE_DETAIL) for (const o of outcomes.filter((x) => !x.hubMatches || !x.apolloMatches)) console.log(id(o), JSON.stringify({ truth: o.truth, hub: o.hub, apollo: o.apollo }, null, 1));
 }, 60_000);
 
