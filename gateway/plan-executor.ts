@@ -8,7 +8,10 @@ import type { GatewayExecutor, GatewayExecutionResult, GatewayGraphQLRequestCont
 import { DocumentNode, GraphQLError, GraphQLFormattedError, GraphQLSchema, isAbstractType, Kind, OperationDefinitionNode, SelectionNode } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import { fragmentsOf } from './operation-analysis';
+import { plannerSupergraphSdl } from './planner-supergraph';
+import { RequiresConflicts } from './requires-conflicts';
 import { ResponseShape } from './response-shape';
+import { callerPath, PlannerFieldNames, withWireAliases } from './wire-aliases';
 
 /**
  * The hub's query-plan executor. Planning is Apollo's (`@apollo/query-planner`, the same
@@ -16,6 +19,12 @@ import { ResponseShape } from './response-shape';
  * fetches go to the same data sources (regional routing, fan-out and cross-region links live
  * there), their answers are merged in place, representations for entity fetches come from
  * selections compiled once per plan, and the answer is shaped by a compiled ResponseShape.
+ *
+ * Where Apollo's plans answer wrongly, the operation handed to the planner is adjusted first,
+ * once per operation: caller fields that would share a response key with the planner's own
+ * fields get wire aliases (wire-aliases.ts), and fields whose `@requires` disagree are planned
+ * apart (requires-conflicts.ts); the planner's supergraph leaves out keys no plan should go by
+ * (planner-supergraph.ts).
  *
  * What this executor does not take on — introspection (`__schema`, `__type`), `@defer`,
  * subscriptions, the data rewrites of `@interfaceObject`/`@context`, and the
@@ -28,9 +37,14 @@ type Json = Record<string, unknown>;
 interface Prepared {
   /** Stock Apollo executes this operation (see above). */
   fallback: boolean;
-  plan?: QueryPlan;
+  /** One plan, or one per group of disagreeing `@requires` (requires-conflicts.ts), run in order into the same data. */
+  plans?: QueryPlan[];
   shape?: ResponseShape;
   hasVariables: boolean;
+  /** Wire aliases of the planned operation → the caller's response keys (wire-aliases.ts). */
+  callerKeys?: ReadonlyMap<string, string>;
+  /** Root fields the plan fetches nothing for: answered with an error each (see `unplannedRootKeys`). */
+  unreachable?: string[];
 }
 
 interface Cursor {
@@ -43,6 +57,7 @@ interface Execution {
   variables: Json;
   errors: Array<GraphQLError | Error>;
   fullResult: Json;
+  callerKeys: ReadonlyMap<string, string>;
 }
 
 const MAX_PREPARED = 1000;
@@ -138,6 +153,8 @@ export class PlanExecutor {
   private readonly representationBuilders = new WeakMap<FetchNode, RepresentationBuilder>();
   private readonly typeConditionCache = new Map<string, boolean>();
   private readonly supergraphSchema: GraphQLSchema;
+  private readonly plannerFieldNames: PlannerFieldNames;
+  private readonly requiresConflicts: RequiresConflicts;
   /** Operations executed here and operations handed to stock Apollo (for operators, and for tests to know which ran). */
   readonly counts = { executed: 0, delegated: 0 };
 
@@ -146,10 +163,13 @@ export class PlanExecutor {
     private readonly dataSources: ReadonlyMap<string, GraphQLDataSource>,
     private readonly fallback: GatewayExecutor,
   ) {
-    const supergraph = Supergraph.build(supergraphSdl);
+    const plannerSdl = plannerSupergraphSdl(supergraphSdl);
+    const supergraph = Supergraph.build(plannerSdl);
     this.apiSchema = supergraph.apiSchema();
     this.planner = new QueryPlanner(supergraph);
     this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
+    this.plannerFieldNames = new PlannerFieldNames(this.supergraphSchema, plannerSdl);
+    this.requiresConflicts = new RequiresConflicts(plannerSdl);
   }
 
   readonly executor: GatewayExecutor = async (requestContext) => {
@@ -164,9 +184,14 @@ export class PlanExecutor {
       const { errors } = getVariableValues(requestContext.schema, requestContext.operation.variableDefinitions!, variables);
       if (errors?.length) return { errors };
     }
-    const execution: Execution = { requestContext, variables, errors: [], fullResult: {} };
-    const { plan, shape } = prepared;
-    if (plan!.node) await this.executeNode(execution, plan!.node as PlanNode, { path: [], data: execution.fullResult });
+    const execution: Execution = { requestContext, variables, errors: [], fullResult: {}, callerKeys: prepared.callerKeys! };
+    const { plans, shape } = prepared;
+    for (const plan of plans!) if (plan.node) await this.executeNode(execution, plan.node as PlanNode, { path: [], data: execution.fullResult });
+    for (const key of prepared.unreachable ?? []) {
+      execution.errors.push(new GraphQLError(`No subgraph can answer "${key}": the query planner found no way to resolve its selection`, { path: [key], extensions: { code: 'UNREACHABLE_FIELD' } }));
+    }
+    // Split plans fetch what the groups share once per plan: the same failure is reported once.
+    if (plans!.length > 1 && execution.errors.length > 1) execution.errors = distinctErrors(execution.errors);
     const shapingErrors: GraphQLError[] = [];
     const data = shape!.apply(execution.fullResult, variables, shapingErrors);
     const result: GatewayExecutionResult = { data };
@@ -190,14 +215,25 @@ export class PlanExecutor {
   private plan(document: DocumentNode, operation: OperationDefinitionNode, schema: GraphQLSchema, operationName: string | undefined): Prepared {
     const hasVariables = !!operation.variableDefinitions?.length;
     if (operation.operation === 'subscription' || selectsIntrospection(document, operation)) return { fallback: true, hasVariables };
-    let plan: QueryPlan;
+    let plans: QueryPlan[];
+    const { wireKeyOf } = this.plannerFieldNames;
+    const wire = withWireAliases(schema, document, wireKeyOf);
+    const documents = this.requiresConflicts.split(schema, wire.document) ?? [wire.document];
     try {
-      plan = this.planner.buildQueryPlan(operationFromDocument(this.apiSchema, document, { operationName }));
+      plans = documents.map((planned) => this.planner.buildQueryPlan(operationFromDocument(this.apiSchema, planned, { operationName })));
     } catch {
       return { fallback: true, hasVariables }; // stock Apollo reports it exactly as it always has
     }
-    if (plan.node && !executable(plan.node as PlanNode)) return { fallback: true, hasVariables };
-    return { fallback: false, plan, shape: new ResponseShape(schema, document, operation), hasVariables };
+    if (plans.some((plan) => plan.node && !executable(plan.node as PlanNode))) return { fallback: true, hasVariables };
+    const unreachable = plans.every((plan) => !plan.node) ? unplannedRootKeys(document, operation) : [];
+    return {
+      fallback: false,
+      plans,
+      shape: new ResponseShape(schema, document, operation, wireKeyOf),
+      hasVariables,
+      callerKeys: wire.callerKeys,
+      ...(unreachable.length ? { unreachable } : {}),
+    };
   }
 
   private async executeNode(execution: Execution, node: PlanNode, cursor: Cursor): Promise<void> {
@@ -297,6 +333,7 @@ export class PlanExecutor {
           if (!hydrated) generateHydratedPaths([], cursor.path, execution.fullResult, (hydrated = []));
           mapped = [...(hydrated[path[1]] ?? []), ...path.slice(2)];
         } else mapped = path ? [...cursor.path, ...path] : undefined;
+        if (mapped && execution.callerKeys.size) mapped = callerPath(mapped, execution.callerKeys);
         execution.errors.push(downstreamError(error, fetch.serviceName, mapped));
       }
     }
@@ -363,6 +400,50 @@ function downstreamError(error: GraphQLFormattedError, serviceName: string, path
   return new GraphQLError(error.message || `Error while fetching subquery from service "${serviceName}"`, {
     path,
     extensions: { ...error.extensions, serviceName, code },
+  });
+}
+
+/**
+ * The root fields of an operation whose plan is empty, other than `__typename` and fields the
+ * operation leaves out with a literal `@skip`/`@include`: the planner found no subgraph that can
+ * answer them (an interface none of whose implementations the field's subgraph knows, for one)
+ * and plans nothing; Apollo then answers null without an error, where the query must fail. A
+ * field with a variable condition would have a Condition node in the plan, so it is never here.
+ */
+function unplannedRootKeys(document: DocumentNode, operation: OperationDefinitionNode): string[] {
+  const fragments = fragmentsOf(document);
+  const keys = new Set<string>();
+  const literallyIncluded = (selection: SelectionNode) =>
+    (selection.directives ?? []).every((directive) => {
+      const name = directive.name.value;
+      if (name !== 'skip' && name !== 'include') return true;
+      const value = directive.arguments?.find((argument) => argument.name.value === 'if')?.value;
+      return value?.kind === Kind.BOOLEAN && value.value === (name === 'include');
+    });
+  const walk = (selections: readonly SelectionNode[], seen: Set<string>) => {
+    for (const selection of selections) {
+      if (!literallyIncluded(selection)) continue;
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value !== '__typename') keys.add(selection.alias?.value ?? selection.name.value);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet.selections, seen);
+      else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) walk(fragment.selectionSet.selections, seen);
+      }
+    }
+  };
+  walk(operation.selectionSet.selections, new Set());
+  return [...keys];
+}
+
+function distinctErrors(errors: Array<GraphQLError | Error>): Array<GraphQLError | Error> {
+  const seen = new Set<string>();
+  return errors.filter((error) => {
+    const key = `${error.message}\u0000${JSON.stringify((error as GraphQLError).path ?? null)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
 }
 

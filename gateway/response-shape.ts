@@ -30,6 +30,7 @@ import {
   visit,
 } from 'graphql';
 import { fragmentsOf } from './operation-analysis';
+import type { WireKeyOf } from './wire-aliases';
 
 /**
  * The last step of executing a query plan: from the data the subgraph fetches merged together
@@ -58,11 +59,16 @@ interface ValueShape {
 }
 
 interface FieldShape {
+  /** The caller's response key. */
   key: string;
+  /** Where the merged data holds the value: the key, or its wire alias (wire-aliases.ts). */
+  wireKey: string;
   /** `__typename` (aliased or not): answered from the object's runtime type. */
   typename: boolean;
-  /** The key is also a property of Object.prototype (`constructor`, `__proto__`…): read and write it as an own property only. */
+  /** The key is also a property of Object.prototype (`constructor`, `__proto__`…): write it as an own property only. */
   protoKey: boolean;
+  /** The same for the wire key: read it as an own property only. */
+  wireProtoKey: boolean;
   value?: ValueShape;
 }
 
@@ -80,7 +86,7 @@ class CompositeShape {
   fieldsFor(runtimeType: GraphQLCompositeType): FieldShape[] {
     let fields = this.byType.get(runtimeType.name);
     if (!fields) {
-      fields = this.compiler.collect(runtimeType, this.selectionSets);
+      fields = this.compiler.collect(runtimeType, this.type, this.selectionSets);
       this.byType.set(runtimeType.name, fields);
     }
     return fields;
@@ -111,6 +117,7 @@ class ShapeCompiler {
     readonly schema: GraphQLSchema,
     private readonly fragments: Map<string, FragmentDefinitionNode>,
     private readonly variables: Json,
+    private readonly wireKeyOf: WireKeyOf,
   ) {}
 
   private included(node: { directives?: readonly { name: { value: string }; arguments?: readonly { name: { value: string }; value: ValueNode }[] }[] }): boolean {
@@ -132,43 +139,55 @@ class ShapeCompiler {
     return !!condition && isAbstractType(condition) && !isUnionType(runtimeType) && this.schema.isSubType(condition, runtimeType);
   }
 
-  /** graphql-js' CollectFields for one concrete type, then one shape per response key. */
-  collect(runtimeType: GraphQLCompositeType, selectionSets: readonly SelectionSetNode[]): FieldShape[] {
-    const grouped = new Map<string, FieldNode[]>();
+  /** The type a selection set's fields are written on: a fragment's type condition, else the enclosing one. */
+  private conditionType(typeCondition: string | undefined, enclosing: GraphQLCompositeType): GraphQLCompositeType {
+    const type = typeCondition ? this.schema.getType(typeCondition) : undefined;
+    return type && isCompositeType(type) ? type : enclosing;
+  }
+
+  /**
+   * graphql-js' CollectFields for one concrete type, then one shape per response key.
+   * `declaredType` is the type the selection sets are written on (wire keys depend on it).
+   */
+  collect(runtimeType: GraphQLCompositeType, declaredType: GraphQLCompositeType, selectionSets: readonly SelectionSetNode[]): FieldShape[] {
+    const grouped = new Map<string, { wireKey: string; nodes: FieldNode[] }>();
     const visitedFragments = new Set<string>();
-    const walk = (selectionSet: SelectionSetNode) => {
+    const walk = (selectionSet: SelectionSetNode, parentType: GraphQLCompositeType) => {
       for (const selection of selectionSet.selections) {
         if (!this.included(selection)) continue;
         if (selection.kind === Kind.FIELD) {
           const key = selection.alias?.value ?? selection.name.value;
           const group = grouped.get(key);
-          if (group) group.push(selection);
-          else grouped.set(key, [selection]);
+          if (group) group.nodes.push(selection);
+          else grouped.set(key, { wireKey: this.wireKeyOf(selection, parentType), nodes: [selection] });
         } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          if (this.applies(selection.typeCondition?.name.value, runtimeType)) walk(selection.selectionSet);
+          const condition = selection.typeCondition?.name.value;
+          if (this.applies(condition, runtimeType)) walk(selection.selectionSet, this.conditionType(condition, parentType));
         } else {
           const name = selection.name.value;
           if (visitedFragments.has(name)) continue;
           visitedFragments.add(name);
           const fragment = this.fragments.get(name);
-          if (fragment && this.applies(fragment.typeCondition.name.value, runtimeType)) walk(fragment.selectionSet);
+          const condition = fragment?.typeCondition.name.value;
+          if (fragment && this.applies(condition, runtimeType)) walk(fragment.selectionSet, this.conditionType(condition, parentType));
         }
       }
     };
-    for (const selectionSet of selectionSets) walk(selectionSet);
+    for (const selectionSet of selectionSets) walk(selectionSet, declaredType);
 
     const fields: FieldShape[] = [];
-    for (const [key, nodes] of grouped) {
+    for (const [key, { wireKey, nodes }] of grouped) {
       const name = nodes[0].name.value;
       const protoKey = key in Object.prototype;
+      const wireProtoKey = wireKey in Object.prototype;
       if (name === '__typename') {
-        fields.push({ key, typename: true, protoKey });
+        fields.push({ key, wireKey, typename: true, protoKey, wireProtoKey });
         continue;
       }
       const definition = isUnionType(runtimeType) ? undefined : runtimeType.getFields()[name];
       if (!definition) continue; // validated away before planning; nothing to answer
       const subSelections = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
-      fields.push({ key, typename: false, protoKey, value: this.valueShape(definition.type, subSelections) });
+      fields.push({ key, wireKey, typename: false, protoKey, wireProtoKey, value: this.valueShape(definition.type, subSelections) });
     }
     return fields;
   }
@@ -193,6 +212,8 @@ export class ResponseShape {
     private readonly schema: GraphQLSchema,
     document: DocumentNode,
     private readonly operation: OperationDefinitionNode,
+    /** Where the plan put each caller field (wire-aliases.ts); by default its own response key. */
+    private readonly wireKeyOf: WireKeyOf = (field) => field.alias?.value ?? field.name.value,
   ) {
     this.fragments = fragmentsOf(document);
     const names = new Set<string>();
@@ -220,7 +241,7 @@ export class ResponseShape {
     let shape = this.compiled.get(signature);
     if (!shape) {
       const rootType = this.schema.getRootType(this.operation.operation)!;
-      shape = new CompositeShape(new ShapeCompiler(this.schema, this.fragments, values), rootType, [this.operation.selectionSet]);
+      shape = new CompositeShape(new ShapeCompiler(this.schema, this.fragments, values, this.wireKeyOf), rootType, [this.operation.selectionSet]);
       this.compiled.set(signature, shape);
     }
     return shape;
@@ -255,7 +276,7 @@ function shapeObject(input: Json, shape: CompositeShape, runtimeType: GraphQLCom
       assign(output, field, runtimeType.name);
       continue;
     }
-    let value = field.protoKey ? (Object.prototype.hasOwnProperty.call(input, field.key) ? input[field.key] : undefined) : input[field.key];
+    let value = field.wireProtoKey ? (Object.prototype.hasOwnProperty.call(input, field.wireKey) ? input[field.wireKey] : undefined) : input[field.wireKey];
     if (value === undefined) value = null;
     path.push(field.key);
     const completed = complete(value, field.value!, path, runtimeType.name, errors, schema);
