@@ -10,6 +10,10 @@ import { PetitionWarningResolver } from './warning-resolver';
 import { startDeadlineSweeper } from './warning-rules';
 import { PETITIONS_ACCESS } from './petition-access-rules';
 import { withPermissions } from '../shared/permissions';
+import type { RegionContext } from '../shared/context';
+import { runPeriodically } from '../shared/periodic';
+import { pruneFeed, retentionDays } from './warning-feed';
+import { WarningFeedStreams } from './warning-feed-stream';
 
 
 export const petitionsSubgraph: SubgraphModule = {
@@ -39,6 +43,16 @@ export const petitionsSubgraph: SubgraphModule = {
       PETITIONS_ACCESS,
     ),
   createContext: createPetitionsContext,
-  startBackground: (context, { intervalMs }) => startDeadlineSweeper(context.db, intervalMs),
+  startBackground: (context, { intervalMs }) => {
+    const sweeper = startDeadlineSweeper(context.db, intervalMs);
+    const retention = retentionDays();
+    const pruner = runPeriodically('petitions warning feed retention', intervalMs, () => pruneFeed(context.db, retention));
+    return { stop: async () => void (await Promise.all([sweeper.stop(), pruner.stop()])) };
+  },
+  // The gateway relays each region's warning feed to subscribers; it reads it here, over HTTP.
+  httpRoutes: (context, verifier) => {
+    const streams = new WarningFeedStreams(context.db, (context as RegionContext).region, verifier);
+    return { handlers: { '/petitions/warning-feed': streams.handle }, stop: () => streams.stop() };
+  },
   seed: seedPetitions,
 };
