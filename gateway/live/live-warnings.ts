@@ -9,6 +9,9 @@ import type { RegionConfig } from '../region-config';
 import { GatewayContext, RequestRegionBudget } from '../request-budget';
 import { decodeEventCursor, FeedPositions } from './event-cursor';
 import { buildEventQuery, EventQuery } from './event-query';
+import { connect, NatsConnection } from 'nats';
+import { natsPrefix } from '../../platform/nats-subjects';
+import { NatsRegionFeed } from './nats-region-feed';
 import { RegionFeed } from './region-feed';
 import { cursorExpired, EventPayload, LIVE_CLOSE, LiveCloseCode, PetitionWarningFilterArgs, QueryAnswer, WarningEventStream } from './warning-event-stream';
 
@@ -81,11 +84,13 @@ export class LiveWarnings {
     private readonly server: ApolloServer<GatewayContext>,
     private readonly authenticator: RequestAuthenticator,
     readonly limits: LiveLimits,
+    /** With a NATS server, each region's new events are heard through JetStream (nats-region-feed.ts). */
+    natsUrl?: string,
   ) {
     this.schema = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
     for (const region of regions.regions) {
       const feedUrl = () => region.endpoints.petitions?.replace(/\/graphql$/, '/warning-feed');
-      const feed = new RegionFeed(region.code, feedUrl, contextKey);
+      const feed = natsUrl ? new NatsRegionFeed(region.code, feedUrl, contextKey, () => this.natsConnection(natsUrl), natsPrefix()) : new RegionFeed(region.code, feedUrl, contextKey);
       let troubled = false;
       feed.on('trouble', (error: Error) => {
         if (!troubled) console.warn(`[gateway] live warnings: ${error.message}; retrying`);
@@ -240,8 +245,16 @@ export class LiveWarnings {
     this.feeds.get(region)!.start();
   }
 
+  private nats: Promise<NatsConnection> | undefined;
+  /** One NATS connection for every region's feed, opened with the first subscription. */
+  private natsConnection(url: string): Promise<NatsConnection> {
+    this.nats ??= connect({ servers: url, name: 'yrd-gateway', maxReconnectAttempts: -1, waitOnFirstConnect: true });
+    return this.nats;
+  }
+
   stop(): void {
     this.feeds.forEach((feed) => feed.stop());
+    void this.nats?.then((connection) => connection.close()).catch(() => undefined);
   }
 }
 

@@ -40,7 +40,7 @@ export class RegionFeed extends EventEmitter {
   /** The last position relayed; undefined until the stream first answered. */
   position: number | undefined;
   private controller: AbortController | undefined;
-  private stopped = false;
+  protected stopped = false;
 
   constructor(
     readonly region: string,
@@ -85,7 +85,7 @@ export class RegionFeed extends EventEmitter {
     void this.follow();
   }
 
-  private async follow(): Promise<void> {
+  protected async follow(): Promise<void> {
     while (!this.stopped) {
       try {
         await this.streamOnce();
@@ -123,7 +123,7 @@ export class RegionFeed extends EventEmitter {
     }
   }
 
-  private take(line: Partial<FeedEvent> & { head?: number }): void {
+  protected take(line: Partial<FeedEvent> & { head?: number }): void {
     if (line.head !== undefined) {
       // The first line: where the region stands (the stream starts there when we had no position).
       if (this.position === undefined) this.position = line.head;

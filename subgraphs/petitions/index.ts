@@ -14,6 +14,8 @@ import type { RegionContext } from '../shared/context';
 import { runPeriodically } from '../shared/periodic';
 import { pruneFeed, retentionDays } from './warning-feed';
 import { WarningFeedStreams } from './warning-feed-stream';
+import { NatsFeedPublisher } from './warning-feed-nats';
+import { natsPrefix } from '../../platform/nats-subjects';
 
 
 export const petitionsSubgraph: SubgraphModule = {
@@ -49,10 +51,14 @@ export const petitionsSubgraph: SubgraphModule = {
     const pruner = runPeriodically('petitions warning feed retention', intervalMs, () => pruneFeed(context.db, retention));
     return { stop: async () => void (await Promise.all([sweeper.stop(), pruner.stop()])) };
   },
-  // The gateway relays each region's warning feed to subscribers; it reads it here, over HTTP.
+  // The gateway relays each region's warning feed to subscribers: it reads it here, over
+  // HTTP, and with NATS_URL set hears of new events through NATS JetStream.
   httpRoutes: (context, verifier) => {
-    const streams = new WarningFeedStreams(context.db, (context as RegionContext).region, verifier);
-    return { handlers: { '/petitions/warning-feed': streams.handle }, stop: () => streams.stop() };
+    const region = (context as RegionContext).region;
+    const streams = new WarningFeedStreams(context.db, region, verifier);
+    const publisher = process.env.NATS_URL ? new NatsFeedPublisher(context.db, region, process.env.NATS_URL, natsPrefix()) : undefined;
+    publisher?.start();
+    return { handlers: { '/petitions/warning-feed': streams.handle }, stop: async () => void (await Promise.all([streams.stop(), publisher?.stop()])) };
   },
   seed: seedPetitions,
 };

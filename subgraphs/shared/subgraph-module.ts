@@ -45,7 +45,8 @@ export interface SubgraphModule {
   startBackground?(context: HubContext, options: { intervalMs: number }): { stop(): Promise<void> };
   /**
    * Plain HTTP routes beside the GraphQL one (the petitions feed the gateway relays to
-   * subscribers), by path; `stop` runs before the server closes.
+   * subscribers), by path, with whatever serves them (its NATS publisher); `stop` runs before
+   * the server closes.
    */
   httpRoutes?(context: HubContext, verifier: ContextVerifier): { handlers: Record<string, HttpHandler>; stop(): Promise<void> };
   /** Demo data; `region` is undefined for a hub-owned subgraph. */
