@@ -1,9 +1,11 @@
+import 'reflect-metadata';
 import type { RunningHub } from '../launcher/hub';
 import { readFileSync } from 'node:fs';
 import { startGateway } from '../gateway/server';
 import { createPool } from '../subgraphs/shared/db';
 import { repoPath } from '../subgraphs/shared/repo-path';
 import { pruneFeed } from '../subgraphs/petitions/warning-feed';
+import { sweepDeadlines } from '../subgraphs/petitions/warning-rules';
 import { contextTokenFor, graphql, queryDatabase, signInLike, startTestHub, tokenFor } from './support/hub';
 import { eventually, subscribeSse, subscribeWs, Received } from './support/live-clients';
 
@@ -271,6 +273,31 @@ test('events past the retention are removed in bounded passes, and a cursor from
   const expired = track(subscribeWs(url, await tokenFor(url, '320500:1'), SUBSCRIPTION, { regions: ['320500'], after: old }));
   expect(await eventually(() => expired.errors.length > 0)).toBe(true);
   expect(expired.errors[0].extensions).toMatchObject({ code: 'CURSOR_EXPIRED', field: 'after' });
+});
+
+test('every change of a warning records its event with it, the deadline sweep too, and nothing else does', async () => {
+  const db = hub.databaseUrls.get('340100')!;
+  const [petition] = await queryDatabase(
+    db,
+    `UPDATE petitions.petitions SET due_at = now() - interval '1 day'
+      WHERE id = (SELECT id FROM petitions.petitions WHERE officers_owe AND due_at IS NOT NULL ORDER BY id LIMIT 1) RETURNING id`,
+  );
+  const pool = createPool(db, 1);
+  try {
+    expect(await sweepDeadlines(pool)).toBeGreaterThan(0);
+  } finally {
+    await pool.end();
+  }
+  const raised = await queryDatabase(
+    db,
+    `SELECT f.kind FROM petitions.warnings w JOIN petitions.warning_feed f ON f.warning_id = w.id WHERE w.kind = 'DEADLINE' AND w.petition_id = $1`,
+    [petition.id],
+  );
+  expect(raised.map((row) => row.kind)).toContain('RAISED');
+  // One event per timeline entry (seeded ones included), numbered without a hole.
+  const [counts] = await queryDatabase(db, `SELECT (SELECT count(*) FROM petitions.warning_events) AS timeline, count(*) AS feed, max(seq) - min(seq) + 1 AS span FROM petitions.warning_feed`);
+  expect(Number(counts.feed)).toBe(Number(counts.timeline));
+  expect(Number(counts.span)).toBe(Number(counts.feed));
 });
 
 /**
