@@ -118,7 +118,7 @@ export class LiveWarnings {
       const args = this.argumentsOf(query, variableValues);
       if (this.active >= this.limits.perGateway) throw limitError(`this gateway serves at most ${this.limits.perGateway} subscriptions at once; try again later or another gateway`);
       if ((this.perCaller.get(callerId) ?? 0) >= this.limits.perCaller) throw limitError(`you hold ${this.limits.perCaller} subscriptions already, the most one caller may; end one first`);
-      const positions = await this.startPositions(args.regions, args.after ?? subscriber.lastEventId);
+      // The place is taken before anything is awaited, so that concurrent subscribes cannot pass the limits together.
       this.active += 1;
       this.perCaller.set(callerId, (this.perCaller.get(callerId) ?? 0) + 1);
       let released = false;
@@ -130,6 +130,13 @@ export class LiveWarnings {
         if (held > 0) this.perCaller.set(callerId, held);
         else this.perCaller.delete(callerId);
       };
+      let positions: FeedPositions;
+      try {
+        positions = await this.startPositions(args.regions, args.after ?? subscriber.lastEventId);
+      } catch (error) {
+        release();
+        throw error;
+      }
       let failure: { code: LiveCloseCode; message: string } | undefined;
       const fail = (code: LiveCloseCode, message: string) => {
         if (failure) return;

@@ -58,8 +58,10 @@ export function liveTransports(live: LiveWarnings, path = '/graphql'): LiveTrans
           return true;
         } catch (error) {
           const code = error instanceof GraphQLError ? String(error.extensions?.code) : 'INTERNAL_SERVER_ERROR';
-          // 4401 for a caller not let in, as graphql-ws itself uses it; the roster's 503 likewise, with its reason.
-          ctx.extra.socket.close(code === 'UNAUTHENTICATED' || code === 'ROSTER_UNAVAILABLE' || code === 'BAD_USER_INPUT' ? LIVE_CLOSE.UNAUTHENTICATED.code : 4500, closeReason(`${code}: ${(error as Error).message}`));
+          // 4401 for a caller not let in, as graphql-ws itself uses it; 4400 for a bad header
+          // (X-Purpose); 4503 when the roster could not be read (try again shortly).
+          const closeCode = code === 'UNAUTHENTICATED' ? LIVE_CLOSE.UNAUTHENTICATED.code : code === 'BAD_USER_INPUT' ? 4400 : code === 'ROSTER_UNAVAILABLE' ? LIVE_CLOSE.EVENTS_UNAVAILABLE.code : 4500;
+          ctx.extra.socket.close(closeCode, closeReason(`${code}: ${(error as Error).message}`));
           return false;
         }
       },

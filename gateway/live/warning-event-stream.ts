@@ -178,7 +178,14 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
     const query = this.options.query;
     const variables = { ...query.variables, [WARNING_ID_VARIABLE]: event.warningId, ...(event.officerId ? { [OFFICER_ID_VARIABLE]: event.officerId } : {}) };
     for (let attempt = 1; ; attempt++) {
-      const answer = await this.options.runQuery(event.officerId ? query.withOfficer : query.withoutOfficer, variables);
+      let answer: QueryAnswer;
+      try {
+        answer = await this.options.runQuery(event.officerId ? query.withOfficer : query.withoutOfficer, variables);
+      } catch (error) {
+        // The subscriber could not be checked just now (the roster did not answer): as a failed answer.
+        if (!(error instanceof GraphQLError) || !TRANSIENT.has(String(error.extensions?.code))) throw error;
+        answer = { errors: [{ message: error.message, extensions: error.extensions }] };
+      }
       const transient = !answer.data?.[PROBE_KEY] && (answer.errors ?? []).some((error) => TRANSIENT.has(String(error.extensions?.code)));
       if (!transient) return answer;
       if (attempt >= ATTEMPTS) throw new Error(`event ${event.seq} of warning ${event.warningId} could not be resolved (${answer.errors?.[0]?.message})`);
