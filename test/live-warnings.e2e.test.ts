@@ -6,7 +6,7 @@ import { createPool } from '../subgraphs/shared/db';
 import { repoPath } from '../subgraphs/shared/repo-path';
 import { pruneFeed } from '../subgraphs/petitions/warning-feed';
 import { sweepDeadlines } from '../subgraphs/petitions/warning-rules';
-import { contextTokenFor, graphql, queryDatabase, signInLike, startTestHub, tokenFor } from './support/hub';
+import { contextTokenFor, graphql, queryDatabase, rosterOfficer, signInLike, startTestHub, tokenFor } from './support/hub';
 import { eventually, subscribeSse, subscribeWs, Received } from './support/live-clients';
 
 /**
@@ -214,6 +214,17 @@ test('a token that expires closes the subscription with 4401 and says why', asyn
   expect(await eventually(() => subscription.ended !== undefined, 20)).toBe(true);
   expect(subscription.ended).toMatchObject({ code: 4401 });
   expect(subscription.ended!.reason).toMatch(/expired/);
+});
+
+test('an officer who leaves the roster loses the subscription at the next event (4401)', async () => {
+  const officer = await rosterOfficer(hub, { region: '320500', jurisdiction: '320500', agency: 'PETITION_BUREAU', roles: ['PETITION_OFFICER'] });
+  const subscription = track(subscribeWs(url, officer.token, SUBSCRIPTION, { regions: ['330400'] }));
+  expect(await repeatUntil(() => raiseByHand('330400', '330400:1', '330421', '330400:5', '在职'), () => subscription.events.length > 0)).toBe(true);
+  await queryDatabase(hub.databaseUrls.get('320500')!, 'UPDATE personnel.officers SET active = false WHERE id = $1', [officer.id.split(':')[1]]);
+  // Within the roster cache's 2 seconds an event may still reach him; then it closes.
+  expect(await repeatUntil(() => raiseByHand('330400', '330400:1', '330421', '330400:5', '离职'), () => subscription.ended !== undefined)).toBe(true);
+  expect(subscription.ended).toMatchObject({ code: 4401 });
+  expect(subscription.ended!.reason).toMatch(/not an active officer/);
 });
 
 test('a caller holds at most HUB_LIVE_SUBSCRIPTIONS_PER_CALLER subscriptions; one ended frees its place', async () => {
