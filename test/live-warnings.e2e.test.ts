@@ -187,7 +187,7 @@ test('a second gateway instance serves subscribers the changes made through the 
   }
 });
 
-test('subscriptions are refused as queries are: no token, an unknown region, a foreign cursor', async () => {
+test('subscriptions are refused as queries are: no token, an unknown region, a selection past the operation limits, a foreign cursor', async () => {
   const anonymous = track(subscribeWs(url, undefined, SUBSCRIPTION));
   expect(await eventually(() => anonymous.ended !== undefined)).toBe(true);
   expect(anonymous.ended).toMatchObject({ code: 4401 });
@@ -201,6 +201,12 @@ test('subscriptions are refused as queries are: no token, an unknown region, a f
   const unknown = track(subscribeWs(url, token, SUBSCRIPTION, { regions: ['999999'] }));
   expect(await eventually(() => unknown.errors.length > 0)).toBe(true);
   expect(unknown.errors[0].extensions).toMatchObject({ code: 'UNKNOWN_REGION', field: 'regions[0]' });
+
+  // What the gateway refuses of a query it refuses of each event's: the subscription's error, not a silence.
+  const deep = 'petition { warnings { '.repeat(6) + 'id' + ' } }'.repeat(6);
+  const tooDeep = track(subscribeWs(url, token, `subscription { petitionWarningEvents { cursor warning { ${deep} } } }`));
+  expect(await eventually(() => tooDeep.errors.length > 0)).toBe(true);
+  expect(tooDeep.errors[0].extensions.code).toBe('DEPTH_LIMIT_EXCEEDED');
 
   const foreign = track(subscribeWs(url, token, SUBSCRIPTION, { after: 'bm90LWEtY3Vyc29y' }));
   expect(await eventually(() => foreign.errors.length > 0)).toBe(true);

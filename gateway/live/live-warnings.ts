@@ -8,7 +8,7 @@ import type { AuthenticatedRequest, RequestAuthenticator } from '../authenticati
 import type { RegionConfig } from '../region-config';
 import { GatewayContext, RequestRegionBudget } from '../request-budget';
 import { decodeEventCursor, FeedPositions } from './event-cursor';
-import { buildEventQuery, EventQuery } from './event-query';
+import { buildEventQuery, EventQuery, OFFICER_ID_VARIABLE, WARNING_ID_VARIABLE } from './event-query';
 import { connect, NatsConnection } from 'nats';
 import { natsPrefix } from '../../platform/nats-subjects';
 import { NatsRegionFeed } from './nats-region-feed';
@@ -132,6 +132,7 @@ export class LiveWarnings {
       };
       let positions: FeedPositions;
       try {
+        await this.checkSelection(query, args.regions[0], subscriber);
         positions = await this.startPositions(args.regions, args.after ?? subscriber.lastEventId);
       } catch (error) {
         release();
@@ -182,6 +183,17 @@ export class LiveWarnings {
       stream.close();
       release();
     }
+  }
+
+  /**
+   * Runs the per-event query once for no warning: what the gateway refuses before planning
+   * (operation limits, fields the caller's roles can never read) would refuse every event, and
+   * is the subscription's error instead of a silence.
+   */
+  private async checkSelection(query: EventQuery, region: string, subscriber: Subscriber): Promise<void> {
+    const trial = await this.runAs(subscriber, query.withOfficer, { ...query.variables, [WARNING_ID_VARIABLE]: `${region}:0`, [OFFICER_ID_VARIABLE]: `${region}:0` });
+    const refusal = trial.errors?.find((error) => !error.path);
+    if (refusal) throw new GraphQLError(refusal.message, { extensions: refusal.extensions });
   }
 
   /** The per-event query through the gateway's own pipeline, as the subscriber, with a context made now. */
