@@ -28,6 +28,8 @@ export interface RequestContext {
 }
 
 export const CONTEXT_ISSUER = 'yrd-hub-gateway';
+/** The subject of a context token the gateway signs for itself (reading a region's warning feed), never an officer's id. */
+export const GATEWAY_IDENTITY = 'hub:gateway';
 export const CONTEXT_LIFETIME_SECONDS = 60;
 export const contextAudience = (subgraph: string) => `yrd-hub:subgraph:${subgraph}`;
 

@@ -16,6 +16,9 @@ import { RegionalDataSource } from './regional-data-source';
 import { personnelRoster, RosterCheck } from './roster';
 import { GatewayContext, RequestRegionBudget } from './request-budget';
 import { readRoutingRules } from './routing-rules';
+import { LiveLimits, liveLimitsFromEnvironment, LiveWarnings } from './live/live-warnings';
+import { liveTransports } from './live/transports';
+import { subscriptionsOverHttpPlugin } from './live/subscriptions-over-http';
 
 export interface GatewayOptions {
   /** The composed supergraph SDL, loaded once: the gateway never introspects subgraphs. */
@@ -35,6 +38,8 @@ export interface GatewayOptions {
   auth: GatewayAuthSettings | 'insecure-no-auth';
   /** Depth, aliases, root fields and estimated cost a query may have (defaults in operation-limits.ts). */
   limits?: Partial<OperationLimits>;
+  /** Limits of live subscriptions (defaults from the environment, gateway/live/live-warnings.ts). */
+  live?: Partial<LiveLimits>;
 }
 
 export interface RunningGateway extends RunningHttpServer {
@@ -101,26 +106,36 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     stopOnTerminationSignals: false,
     // The request pipeline, in order: authentication runs in the context function below, before
     // any of these; then operation limits refuse what is too deep, wide or costly, and fields the
-    // caller's roles can never read are refused, both before planning.
+    // caller's roles can never read are refused, both before planning; subscriptions are not
+    // HTTP requests (they are served over WebSocket and SSE, gateway/live/).
     // What no code meant to say (a subgraph's unhidden database error, an unreachable subgraph's
     // address) reaches the client as INTERNAL_SERVER_ERROR with the request id; the log keeps it.
     formatError: hideInternalError,
     plugins: [
       operationSelectionPlugin(),
+      subscriptionsOverHttpPlugin(),
       operationLimitsPlugin(options.limits),
       earlyAccessPlugin(readRoleRules(supergraph)),
       internalErrorsPlugin<GatewayContext>('gateway', (context) => context.auth?.context.requestId),
     ],
   });
   await server.start();
+  // Live warnings need the regions' petitions feeds and a caller to authorize each event for.
+  const live =
+    authenticator && options.auth !== 'insecure-no-auth' && options.regions?.regionalSubgraphs.includes('petitions')
+      ? new LiveWarnings(options.supergraphSdl, options.regions, options.auth.contextKey, server, authenticator, { ...liveLimitsFromEnvironment(), ...options.live }, process.env.NATS_URL || undefined)
+      : undefined;
+  const transports = live && liveTransports(live);
   let http: RunningHttpServer;
   try {
     http = await listen({
       port: options.port,
       host: options.host,
+      upgrade: transports?.upgrade,
       routes: {
         '/graphql': {
           server,
+          eventStream: transports?.eventStream,
           context: async (request): Promise<GatewayContext> => ({
             regionBudget: new RequestRegionBudget(),
             // Throws UNAUTHENTICATED (HTTP 401) before anything is planned or sent.
@@ -139,6 +154,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     graphqlUrl: `${http.url}/graphql`,
     executorCounts: () => ({ ...(planExecutor?.counts ?? { executed: 0, delegated: 0 }) }),
     stop: async () => {
+      live?.stop();
+      await transports?.close();
       await http.close();
       await server.stop();
       dataSources.forEach((source) => source.shutdown());

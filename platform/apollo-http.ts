@@ -2,6 +2,7 @@ import type { ApolloServer, BaseContext, HTTPGraphQLRequest } from '@apollo/serv
 import { HeaderMap } from '@apollo/server';
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 /**
  * Node's http server in front of Apollo Server instances: `GET /health`, GraphQL at the
@@ -17,9 +18,17 @@ export interface GraphQLRoute<TContext extends BaseContext> {
    * subgraphs/shared/direct-execution.ts), or undefined to let Apollo Server answer.
    */
   direct?: (body: unknown, request: IncomingMessage) => Promise<{ status: number; headers: Record<string, string>; body: string } | undefined>;
+  /**
+   * Takes the request when it asks for Server-Sent Events (`Accept: text/event-stream`):
+   * subscriptions over SSE at the same path.
+   */
+  eventStream?: HttpHandler;
   /** Called with the request's context once its answer is written (if a context was made). */
   finished?: (context: TContext) => void;
 }
+
+/** A plain route: answers the request itself. */
+export type HttpHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
 export interface HttpServerOptions {
   port: number;
@@ -27,6 +36,10 @@ export interface HttpServerOptions {
   /** Requests with a larger body get HTTP 413. */
   maxBodyBytes?: number;
   routes: Record<string, GraphQLRoute<any>>;
+  /** Plain routes by path, tried before the GraphQL ones. */
+  handlers?: Record<string, HttpHandler>;
+  /** WebSocket upgrades (GraphQL subscriptions at the gateway); without it, upgrades are refused. */
+  upgrade?: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
 
 export interface RunningHttpServer {
@@ -142,7 +155,16 @@ export function listen(options: HttpServerOptions): Promise<RunningHttpServer> {
       sendJson(response, 200, { status: 'ok' });
       return;
     }
+    const handler = options.handlers?.[path];
+    if (handler) {
+      handler(request, response);
+      return;
+    }
     const route = options.routes[path];
+    if (route?.eventStream && /text\/event-stream/i.test(request.headers.accept ?? '')) {
+      route.eventStream(request, response);
+      return;
+    }
     if (!route) {
       sendJson(response, 404, { errors: [{ message: `Nothing at ${path}; GraphQL is served at ${Object.keys(options.routes).join(', ')}` }] });
       return;
@@ -154,6 +176,10 @@ export function listen(options: HttpServerOptions): Promise<RunningHttpServer> {
     });
   });
   server.keepAliveTimeout = 65_000;
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (options.upgrade) options.upgrade(request, socket, head);
+    else socket.destroy();
+  });
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(options.port, host) : error));
     server.listen(options.port, host, () => {

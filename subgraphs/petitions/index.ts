@@ -10,6 +10,12 @@ import { PetitionWarningResolver } from './warning-resolver';
 import { startDeadlineSweeper } from './warning-rules';
 import { PETITIONS_ACCESS } from './petition-access-rules';
 import { withPermissions } from '../shared/permissions';
+import type { RegionContext } from '../shared/context';
+import { runPeriodically } from '../shared/periodic';
+import { pruneFeed, retentionDays } from './warning-feed';
+import { WarningFeedStreams } from './warning-feed-stream';
+import { NatsFeedPublisher } from './warning-feed-nats';
+import { natsPrefix } from '../../platform/nats-subjects';
 
 
 export const petitionsSubgraph: SubgraphModule = {
@@ -39,6 +45,20 @@ export const petitionsSubgraph: SubgraphModule = {
       PETITIONS_ACCESS,
     ),
   createContext: createPetitionsContext,
-  startBackground: (context, { intervalMs }) => startDeadlineSweeper(context.db, intervalMs),
+  startBackground: (context, { intervalMs }) => {
+    const sweeper = startDeadlineSweeper(context.db, intervalMs);
+    const retention = retentionDays();
+    const pruner = runPeriodically('petitions warning feed retention', intervalMs, () => pruneFeed(context.db, retention));
+    return { stop: async () => void (await Promise.all([sweeper.stop(), pruner.stop()])) };
+  },
+  // The gateway relays each region's warning feed to subscribers: it reads it here, over
+  // HTTP, and with NATS_URL set hears of new events through NATS JetStream.
+  httpRoutes: (context, verifier) => {
+    const region = (context as RegionContext).region;
+    const streams = new WarningFeedStreams(context.db, region, verifier);
+    const publisher = process.env.NATS_URL ? new NatsFeedPublisher(context.db, region, process.env.NATS_URL, natsPrefix()) : undefined;
+    publisher?.start();
+    return { handlers: { '/petitions/warning-feed': streams.handle }, stop: async () => void (await Promise.all([streams.stop(), publisher?.stop()])) };
+  },
   seed: seedPetitions,
 };

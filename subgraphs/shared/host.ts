@@ -131,7 +131,12 @@ export class SubgraphHost {
         ];
       }),
     );
-    const server = await listen({ port: options.port, host: options.host, routes });
+    const extraRoutes = options.subgraphs.flatMap((name) => {
+      const module = this.servers.get(name)!.module;
+      return module.httpRoutes ? [module.httpRoutes({ ...shared, actor: null, audit: new RequestAudit() }, options.verifier)] : [];
+    });
+    const handlers = Object.assign({}, ...extraRoutes.map((extra) => extra.handlers));
+    const server = await listen({ port: options.port, host: options.host, routes, handlers });
     const intervalMs = options.backgroundIntervalMs ?? 0;
     const background = intervalMs > 0
       ? options.subgraphs.flatMap((name) => {
@@ -143,6 +148,7 @@ export class SubgraphHost {
       ...server,
       close: async () => {
         await Promise.all(background.map((job) => job.stop()));
+        await Promise.all(extraRoutes.map((extra) => extra.stop()));
         await server.close();
       },
     };

@@ -1,5 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import type { Pool } from 'pg';
+import type { ContextVerifier } from '../../auth/context-token';
+import type { HttpHandler } from '../../platform/apollo-http';
 import type { HubContext, RegionSummary } from './context';
 
 export interface SeedOptions {
@@ -41,6 +43,12 @@ export interface SubgraphModule {
    * with its HTTP server and stopped before it closes. `intervalMs` is how often to run.
    */
   startBackground?(context: HubContext, options: { intervalMs: number }): { stop(): Promise<void> };
+  /**
+   * Plain HTTP routes beside the GraphQL one (the petitions feed the gateway relays to
+   * subscribers), by path, with whatever serves them (its NATS publisher); `stop` runs before
+   * the server closes.
+   */
+  httpRoutes?(context: HubContext, verifier: ContextVerifier): { handlers: Record<string, HttpHandler>; stop(): Promise<void> };
   /** Demo data; `region` is undefined for a hub-owned subgraph. */
   seed?(db: Pool, region: RegionSummary | undefined, options: SeedOptions): Promise<void>;
 }

@@ -1,0 +1,109 @@
+import { DocumentNode, FieldNode, FragmentDefinitionNode, GraphQLError, Kind, OperationDefinitionNode, print, SelectionNode, SelectionSetNode, visit } from 'graphql';
+
+/**
+ * Turns a `petitionWarningEvents` subscription into the query the gateway runs for each event
+ * under the subscriber's context: each selection of `warning` becomes a root
+ * `petitionWarning(id:)` and each of `officer` a root `officer(id:)`, with the fragments and
+ * variables they use. The answer is then exactly a query's: agreements, masking, FORBIDDEN,
+ * operation limits and audit all apply as they would to the same query over HTTP.
+ */
+
+export const WARNING_ID_VARIABLE = 'yrdLiveWarningId';
+export const OFFICER_ID_VARIABLE = 'yrdLiveOfficerId';
+/** Always asked: whether the subscriber may see the warning at all, and what the filter tests. */
+export const PROBE_KEY = 'yrdLiveProbe';
+const PROBE = `${PROBE_KEY}: petitionWarning(id: $${WARNING_ID_VARIABLE}) { level kind status raisedIn raisedAt subject { id } }`;
+
+/** One field of the event as the client selected it: where its value goes, and what it is. */
+export interface EventField {
+  responseKey: string;
+  name: string;
+  /** For `warning` and `officer`: the root field's key in the per-event query. */
+  queryKey?: string;
+}
+
+export interface EventQuery {
+  /** The root field's response key in the subscription, and the field itself. */
+  rootKey: string;
+  rootField: FieldNode;
+  operation: OperationDefinitionNode;
+  fields: EventField[];
+  /** The per-event query text, for an event with an officer and for one without. */
+  withOfficer: string;
+  withoutOfficer: string;
+  /** The subscription's variables the query uses. */
+  variables: Record<string, unknown>;
+}
+
+/** The event's fields, through inline fragments and fragment spreads (all on PetitionWarningEvent). */
+function eventFields(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): FieldNode[] {
+  return selectionSet.selections.flatMap((selection: SelectionNode): FieldNode[] => {
+    if (selection.kind === Kind.FIELD) return [selection];
+    if (selection.kind === Kind.INLINE_FRAGMENT) return eventFields(selection.selectionSet, fragments, seen);
+    const name = selection.name.value;
+    const fragment = fragments.get(name);
+    if (!fragment || seen.has(name)) return [];
+    seen.add(name);
+    return eventFields(fragment.selectionSet, fragments, seen);
+  });
+}
+
+/** Fragment names and variable names used inside `node`, following fragments. */
+function usage(nodes: readonly SelectionSetNode[], fragments: Map<string, FragmentDefinitionNode>): { fragments: Set<string>; variables: Set<string> } {
+  const used = { fragments: new Set<string>(), variables: new Set<string>() };
+  const pending = [...nodes];
+  while (pending.length) {
+    visit(pending.pop()!, {
+      FragmentSpread(node) {
+        if (used.fragments.has(node.name.value)) return;
+        used.fragments.add(node.name.value);
+        const fragment = fragments.get(node.name.value);
+        if (fragment) pending.push(fragment.selectionSet);
+      },
+      Variable(node) {
+        used.variables.add(node.name.value);
+      },
+    });
+  }
+  return used;
+}
+
+export function buildEventQuery(document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): EventQuery {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  if (!operation) throw new GraphQLError('operationName: name the subscription to run', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } });
+  const fragments = new Map(
+    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+  );
+  const root = eventFields(operation.selectionSet, fragments).find((field) => field.name.value === 'petitionWarningEvents');
+  if (!root?.selectionSet) throw new GraphQLError('the subscription must select petitionWarningEvents { … }', { extensions: { code: 'BAD_USER_INPUT' } });
+
+  const fields: EventField[] = [];
+  const warningRoots: string[] = [];
+  const officerRoots: string[] = [];
+  const nested: SelectionSetNode[] = [];
+  for (const field of eventFields(root.selectionSet, fragments)) {
+    const responseKey = field.alias?.value ?? field.name.value;
+    const name = field.name.value;
+    if ((name === 'warning' || name === 'officer') && field.selectionSet) {
+      const list = name === 'warning' ? warningRoots : officerRoots;
+      const queryKey = `${name}${list.length}`;
+      const argument = name === 'warning' ? `petitionWarning(id: $${WARNING_ID_VARIABLE})` : `officer(id: $${OFFICER_ID_VARIABLE})`;
+      list.push(`${queryKey}: ${argument} ${print(field.selectionSet)}`);
+      nested.push(field.selectionSet);
+      fields.push({ responseKey, name, queryKey });
+    } else {
+      fields.push({ responseKey, name });
+    }
+  }
+  const used = usage(nested, fragments);
+  const definitions = (operation.variableDefinitions ?? []).filter((definition) => used.variables.has(definition.variable.name.value)).map((definition) => print(definition));
+  const fragmentText = [...used.fragments].map((name) => fragments.get(name)).filter(Boolean).map((fragment) => print(fragment!)).join('\n');
+  const text = (withOfficer: boolean) => {
+    const declared = [`$${WARNING_ID_VARIABLE}: ID!`, ...(withOfficer && officerRoots.length ? [`$${OFFICER_ID_VARIABLE}: ID!`] : []), ...definitions];
+    const roots = [PROBE, ...warningRoots, ...(withOfficer ? officerRoots : [])];
+    return `query PetitionWarningEvent(${declared.join(', ')}) {\n  ${roots.join('\n  ')}\n}\n${fragmentText}`;
+  };
+  const passed = Object.fromEntries(Object.entries(variables ?? {}).filter(([name]) => used.variables.has(name)));
+  return { rootKey: root.alias?.value ?? root.name.value, rootField: root, operation, fields, withOfficer: text(true), withoutOfficer: text(false), variables: passed };
+}

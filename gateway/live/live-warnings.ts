@@ -1,0 +1,290 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ApolloServer } from '@apollo/server';
+import { Supergraph } from '@apollo/federation-internals';
+import { DocumentNode, execute, ExecutionResult, GraphQLError, GraphQLFieldResolver, GraphQLSchema } from 'graphql';
+import { getArgumentValues, getVariableValues } from 'graphql/execution/values';
+import type { SigningKey } from '../../auth/keys';
+import type { AuthenticatedRequest, RequestAuthenticator } from '../authentication';
+import type { RegionConfig } from '../region-config';
+import { GatewayContext, RequestRegionBudget } from '../request-budget';
+import { decodeEventCursor, FeedPositions } from './event-cursor';
+import { buildEventQuery, EventQuery, OFFICER_ID_VARIABLE, WARNING_ID_VARIABLE } from './event-query';
+import { connect, NatsConnection } from 'nats';
+import { natsPrefix } from '../../platform/nats-subjects';
+import { NatsRegionFeed } from './nats-region-feed';
+import { RegionFeed } from './region-feed';
+import { cursorExpired, EventPayload, LIVE_CLOSE, LiveCloseCode, PetitionWarningFilterArgs, QueryAnswer, WarningEventStream } from './warning-event-stream';
+
+/**
+ * Live warnings at the gateway: the subscription schema (the supergraph's API schema, whose
+ * Subscription type comes from schema/live-events.graphql), each region's feed, the limits, and
+ * the execution of `petitionWarningEvents` for one subscriber. The transports
+ * (transports.ts: graphql-ws and graphql-sse) hand subscriptions here.
+ */
+
+export interface LiveLimits {
+  /** Subscriptions one caller (officer id) may hold at once on this gateway. */
+  perCaller: number;
+  /** Subscriptions this gateway serves at once. */
+  perGateway: number;
+  /** Events waiting for one subscriber before it is disconnected as too slow. */
+  bufferSize: number;
+  /** WebSocket ping / SSE comment interval. */
+  keepAliveMs: number;
+}
+
+export const DEFAULT_LIVE_LIMITS: LiveLimits = { perCaller: 20, perGateway: 10_000, bufferSize: 1000, keepAliveMs: 12_000 };
+
+const LIMIT_VARIABLES: Record<keyof LiveLimits, string> = {
+  perCaller: 'HUB_LIVE_SUBSCRIPTIONS_PER_CALLER',
+  perGateway: 'HUB_LIVE_SUBSCRIPTIONS',
+  bufferSize: 'HUB_LIVE_BUFFER',
+  keepAliveMs: 'HUB_LIVE_KEEPALIVE_MS',
+};
+
+/** The limits, from the environment where set (README "Configuration"). */
+export function liveLimitsFromEnvironment(env: NodeJS.ProcessEnv = process.env): LiveLimits {
+  const limits = { ...DEFAULT_LIVE_LIMITS };
+  for (const [key, variable] of Object.entries(LIMIT_VARIABLES) as Array<[keyof LiveLimits, string]>) {
+    const value = env[variable];
+    if (value === undefined || value === '') continue;
+    if (!/^[1-9]\d*$/.test(value)) throw new Error(`${variable} must be a whole number above 0, but got "${value}"`);
+    limits[key] = Number(value);
+  }
+  return limits;
+}
+
+/** What a transport knows of one subscriber: who, and how to end its subscription. */
+export interface Subscriber {
+  headers: IncomingHttpHeaders;
+  /** Verified when the subscriber connected (undefined without authentication). */
+  auth?: AuthenticatedRequest;
+  /** Position to resume from when the operation has no `after` (SSE Last-Event-ID). */
+  lastEventId?: string;
+  /**
+   * Ends the subscription from the gateway's side (a WebSocket closes with the code); with
+   * `inBand`, the transport instead receives a last result carrying the error (SSE).
+   */
+  fail(code: LiveCloseCode, message: string): void;
+  inBand?: boolean;
+}
+
+const MAX_PAGE_AHEAD = '999999999999999';
+
+export class LiveWarnings {
+  readonly schema: GraphQLSchema;
+  private readonly feeds = new Map<string, RegionFeed>();
+  private readonly perCaller = new Map<string, number>();
+  private active = 0;
+
+  constructor(
+    supergraphSdl: string,
+    private readonly regions: RegionConfig,
+    contextKey: SigningKey,
+    private readonly server: ApolloServer<GatewayContext>,
+    private readonly authenticator: RequestAuthenticator,
+    readonly limits: LiveLimits,
+    /** With a NATS server, each region's new events are heard through JetStream (nats-region-feed.ts). */
+    natsUrl?: string,
+  ) {
+    this.schema = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
+    for (const region of regions.regions) {
+      const feedUrl = () => region.endpoints.petitions?.replace(/\/graphql$/, '/warning-feed');
+      const feed = natsUrl ? new NatsRegionFeed(region.code, feedUrl, contextKey, () => this.natsConnection(natsUrl), natsPrefix()) : new RegionFeed(region.code, feedUrl, contextKey);
+      let troubled = false;
+      feed.on('trouble', (error: Error) => {
+        if (!troubled) console.warn(`[gateway] live warnings: ${error.message}; retrying`);
+        troubled = true;
+      });
+      feed.on('ready', () => (troubled = false));
+      this.feeds.set(region.code, feed);
+    }
+  }
+
+  /** Authenticates a subscriber as a query's caller is (throws UNAUTHENTICATED and the like). */
+  authenticate(headers: IncomingHttpHeaders): Promise<AuthenticatedRequest> {
+    return this.authenticator.authenticate(headers);
+  }
+
+  /**
+   * Runs a `petitionWarningEvents` subscription: an async iterable of results, or one result
+   * with the errors that refused it (bad arguments, limits).
+   */
+  async subscribe(document: DocumentNode, operationName: string | null | undefined, variableValues: Record<string, unknown> | undefined, subscriber: Subscriber): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
+    let stream: WarningEventStream;
+    const callerId = subscriber.auth?.caller.id ?? 'anonymous';
+    try {
+      const query = buildEventQuery(document, operationName, variableValues);
+      const args = this.argumentsOf(query, variableValues);
+      if (this.active >= this.limits.perGateway) throw limitError(`this gateway serves at most ${this.limits.perGateway} subscriptions at once; try again later or another gateway`);
+      if ((this.perCaller.get(callerId) ?? 0) >= this.limits.perCaller) throw limitError(`you hold ${this.limits.perCaller} subscriptions already, the most one caller may; end one first`);
+      // The place is taken before anything is awaited, so that concurrent subscribes cannot pass the limits together.
+      this.active += 1;
+      this.perCaller.set(callerId, (this.perCaller.get(callerId) ?? 0) + 1);
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        this.active -= 1;
+        const held = (this.perCaller.get(callerId) ?? 1) - 1;
+        if (held > 0) this.perCaller.set(callerId, held);
+        else this.perCaller.delete(callerId);
+      };
+      let positions: FeedPositions;
+      try {
+        await this.checkSelection(query, args.regions[0], subscriber);
+        positions = await this.startPositions(args.regions, args.after ?? subscriber.lastEventId);
+      } catch (error) {
+        release();
+        throw error;
+      }
+      let failure: { code: LiveCloseCode; message: string } | undefined;
+      const fail = (code: LiveCloseCode, message: string) => {
+        if (failure) return;
+        failure = { code, message };
+        clearTimeout(expiry);
+        if (!subscriber.inBand) subscriber.fail(code, message);
+        stream.close();
+      };
+      // An expired token ends the subscription when it expires, whether or not events come.
+      const expiresInMs = subscriber.auth ? subscriber.auth.caller.expiresAt * 1000 - Date.now() : Infinity;
+      const expiry = setTimeout(() => fail(LIVE_CLOSE.UNAUTHENTICATED, 'Unauthenticated: the token has expired; subscribe again with a new one'), Math.min(Math.max(expiresInMs, 0), 2 ** 31 - 1));
+      expiry.unref();
+      stream = new WarningEventStream({
+        feeds: this.feeds,
+        positions,
+        filter: args.filter,
+        query,
+        bufferSize: this.limits.bufferSize,
+        runQuery: (text, variables) => this.runAs(subscriber, text, variables),
+        fail,
+      });
+      return this.results(stream, document, operationName, variableValues, () => {
+        clearTimeout(expiry);
+        release();
+      }, () => failure);
+    } catch (error) {
+      if (error instanceof GraphQLError) return { errors: [error] };
+      throw error;
+    }
+  }
+
+  /** Each payload executed against the subscription's own selection (aliases, __typename, fragments). */
+  private async *results(stream: WarningEventStream, document: DocumentNode, operationName: string | null | undefined, variableValues: Record<string, unknown> | undefined, release: () => void, failure: () => { code: LiveCloseCode; message: string } | undefined): AsyncGenerator<ExecutionResult> {
+    try {
+      for await (const payload of stream) {
+        const { errors, ...rootValue } = payload as EventPayload;
+        const result = (await execute({ schema: this.schema, document, operationName, variableValues, rootValue, fieldResolver: byResponseKey })) as ExecutionResult;
+        yield errors?.length ? { ...result, errors: [...(result.errors ?? []), ...(errors as never[])] } : result;
+      }
+      const failed = failure();
+      if (failed) yield { errors: [new GraphQLError(failed.message, { extensions: { code: failed.code.name, closeCode: failed.code.code } })] };
+    } finally {
+      stream.close();
+      release();
+    }
+  }
+
+  /**
+   * Runs the per-event query once for no warning: what the gateway refuses before planning
+   * (operation limits, fields the caller's roles can never read) would refuse every event, and
+   * is the subscription's error instead of a silence.
+   */
+  private async checkSelection(query: EventQuery, region: string, subscriber: Subscriber): Promise<void> {
+    const trial = await this.runAs(subscriber, query.withOfficer, { ...query.variables, [WARNING_ID_VARIABLE]: `${region}:0`, [OFFICER_ID_VARIABLE]: `${region}:0` });
+    const refusal = trial.errors?.find((error) => !error.path);
+    if (refusal) throw new GraphQLError(refusal.message, { extensions: refusal.extensions });
+  }
+
+  /** The per-event query through the gateway's own pipeline, as the subscriber, with a context made now. */
+  private async runAs(subscriber: Subscriber, query: string, variables: Record<string, unknown>): Promise<QueryAnswer> {
+    // Token, roster and grants as they are at this event, not as they were at subscribe time.
+    const auth = subscriber.auth ? await this.authenticate(subscriber.headers) : undefined;
+    const regionBudget = new RequestRegionBudget();
+    try {
+      const response = await this.server.executeOperation({ query, variables }, { contextValue: { regionBudget, auth } });
+      if (response.body.kind !== 'single') throw new Error('the per-event query answered incrementally');
+      return response.body.singleResult as QueryAnswer;
+    } finally {
+      regionBudget.finish();
+    }
+  }
+
+  private argumentsOf(query: EventQuery, variableValues: Record<string, unknown> | undefined) {
+    // Coerced as graphql-js coerces them for any field: defaults, enums, lists, input objects.
+    const variables = getVariableValues(this.schema, query.operation.variableDefinitions ?? [], variableValues ?? {});
+    if (variables.errors) throw variables.errors[0];
+    const field = this.schema.getSubscriptionType()!.getFields().petitionWarningEvents;
+    const args = getArgumentValues(field, query.rootField, variables.coerced) as { regions?: string[] | null; filter?: PetitionWarningFilterArgs | null; after?: string | null };
+    const known = this.regions.regions.map((region) => region.code);
+    for (const [index, code] of (args.regions ?? []).entries()) {
+      if (!known.includes(code)) throw new GraphQLError(`regions[${index}]: this hub serves no region ${code}; it serves ${known.join(', ')}`, { extensions: { code: 'UNKNOWN_REGION', field: `regions[${index}]` } });
+    }
+    const filter = args.filter ?? null;
+    if (filter?.raisedIn && !/^\d{2,9}$/.test(filter.raisedIn)) throw badInput('filter.raisedIn', 'must be a jurisdiction code or its leading digits, such as "3304"');
+    if (filter?.subjectRegion && !/^\d{6}$/.test(filter.subjectRegion)) throw badInput('filter.subjectRegion', 'must be a 6-digit region code');
+    return { regions: args.regions?.length ? [...new Set(args.regions)] : known, filter, after: args.after ?? null };
+  }
+
+  /** Each region's position to start after: the cursor's, else where the region's feed stands now. */
+  private async startPositions(regions: string[], after: string | null | undefined): Promise<FeedPositions> {
+    const resumed = after ? decodeEventCursor(after) : undefined;
+    const positions: FeedPositions = new Map();
+    await Promise.all(
+      regions.map(async (region) => {
+        const feed = this.feeds.get(region)!;
+        const position = resumed?.get(region);
+        // A cursor older than what the region keeps is refused now, as the subscription's error.
+        if (position !== undefined && (await this.readPage(feed, position)).pruned > position) throw cursorExpired(region);
+        positions.set(region, position ?? (await this.headOf(feed)));
+      }),
+    );
+    for (const region of regions) this.startFeed(region);
+    // In the order asked, so that catching up goes region by region as listed.
+    return new Map(regions.map((region) => [region, positions.get(region)!]));
+  }
+
+  private async headOf(feed: RegionFeed): Promise<number> {
+    return feed.position ?? (await this.readPage(feed, Number(MAX_PAGE_AHEAD))).head;
+  }
+
+  private async readPage(feed: RegionFeed, after: number) {
+    try {
+      return await feed.page(after);
+    } catch {
+      throw new GraphQLError(`Region ${feed.region} did not answer for its warning events; try again shortly`, { extensions: { code: 'REGION_UNAVAILABLE', region: feed.region } });
+    }
+  }
+
+  private readonly started = new Set<string>();
+  /** A region's feed is followed from its first subscriber on, and then kept. */
+  private startFeed(region: string): void {
+    if (this.started.has(region)) return;
+    this.started.add(region);
+    this.feeds.get(region)!.start();
+  }
+
+  private nats: Promise<NatsConnection> | undefined;
+  /** One NATS connection for every region's feed, opened with the first subscription. */
+  private natsConnection(url: string): Promise<NatsConnection> {
+    this.nats ??= connect({ servers: url, name: 'yrd-gateway', maxReconnectAttempts: -1, waitOnFirstConnect: true });
+    return this.nats;
+  }
+
+  stop(): void {
+    this.feeds.forEach((feed) => feed.stop());
+    void this.nats?.then((connection) => connection.close()).catch(() => undefined);
+  }
+}
+
+/** Values of a payload are stored under the client's response keys (aliases), at every depth. */
+const byResponseKey: GraphQLFieldResolver<unknown, unknown> = (source, _args, _context, info) =>
+  source && typeof source === 'object' ? (source as Record<string, unknown>)[info.path.key as string] : undefined;
+
+function limitError(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } });
+}
+
+function badInput(field: string, message: string): GraphQLError {
+  return new GraphQLError(`${field}: ${message}`, { extensions: { code: 'BAD_USER_INPUT', field } });
+}

@@ -1,0 +1,143 @@
+import { EventEmitter } from 'node:events';
+import { GATEWAY_IDENTITY, signContextToken } from '../../auth/context-token';
+import type { SigningKey } from '../../auth/keys';
+
+/**
+ * The gateway's end of one region's warning feed: one long-lived HTTP stream from the region's
+ * petitions host (`/petitions/warning-feed`, newline-delimited JSON), relayed to this gateway's
+ * subscribers as `event`s, in the region's order. After a drop it reconnects from the last
+ * position it relayed, so the events it emits have no gaps and no repeats. `page` reads a
+ * stretch of the feed once, for a subscriber catching up from its cursor.
+ */
+
+export interface FeedEvent {
+  seq: number;
+  warningId: string;
+  kind: 'RAISED' | 'ACKNOWLEDGED' | 'ESCALATED' | 'RESOLVED';
+  officerId: string | null;
+  officerRegion: string | null;
+  at: string;
+}
+
+export interface FeedPage {
+  head: number;
+  /** The highest position retention has removed: reading after a lower one would miss events. */
+  pruned: number;
+  events: FeedEvent[];
+}
+
+export class FeedUnavailableError extends Error {
+  constructor(readonly region: string, reason: string) {
+    super(`the warning feed of region ${region} could not be read: ${reason}`);
+  }
+}
+
+const RECONNECT_MS = 1000;
+/** The region writes a keep-alive every 15 s; a stream silent for longer is dead. */
+const SILENCE_MS = 40_000;
+
+export class RegionFeed extends EventEmitter {
+  /** The last position relayed; undefined until the stream first answered. */
+  position: number | undefined;
+  private controller: AbortController | undefined;
+  protected stopped = false;
+
+  constructor(
+    readonly region: string,
+    private readonly feedUrl: () => string | undefined,
+    private readonly contextKey: SigningKey,
+  ) {
+    super();
+    this.setMaxListeners(0);
+  }
+
+  private async headers(): Promise<Record<string, string>> {
+    const token = await signContextToken(this.contextKey, 'petitions', {
+      officerId: GATEWAY_IDENTITY,
+      jurisdiction: this.region,
+      agency: null,
+      roles: [],
+      purpose: null,
+      grants: [],
+      requestId: `feed-${this.region}`,
+    });
+    return { authorization: `Bearer ${token}` };
+  }
+
+  /** The feed after `after`, at most one page, read once. */
+  async page(after: number): Promise<FeedPage> {
+    const url = this.feedUrl();
+    if (!url) throw new FeedUnavailableError(this.region, 'the region has no petitions endpoint');
+    let response: Response;
+    try {
+      response = await fetch(`${url}?after=${after}&follow=0`, { headers: await this.headers(), signal: AbortSignal.timeout(10_000) });
+    } catch (error) {
+      throw new FeedUnavailableError(this.region, (error as Error).message);
+    }
+    if (!response.ok) throw new FeedUnavailableError(this.region, `HTTP ${response.status}`);
+    const lines = (await response.text()).split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    const { head, pruned } = lines[0] as { head: number; pruned: number };
+    return { head, pruned, events: lines.slice(1).filter((line) => 'seq' in line) as FeedEvent[] };
+  }
+
+  /** Follows the feed until `stop`, reconnecting after failures. */
+  start(): void {
+    void this.follow();
+  }
+
+  protected async follow(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.streamOnce();
+      } catch (error) {
+        if (!this.stopped) this.emit('trouble', error);
+      }
+      if (!this.stopped) await new Promise((resolve) => setTimeout(resolve, RECONNECT_MS).unref());
+    }
+  }
+
+  private async streamOnce(): Promise<void> {
+    const url = this.feedUrl();
+    if (!url) throw new FeedUnavailableError(this.region, 'the region has no petitions endpoint');
+    const controller = (this.controller = new AbortController());
+    let silence = setTimeout(() => controller.abort(), SILENCE_MS);
+    try {
+      const after = this.position === undefined ? '' : String(this.position);
+      const response = await fetch(`${url}?after=${after}`, { headers: await this.headers(), signal: controller.signal });
+      if (!response.ok || !response.body) throw new FeedUnavailableError(this.region, `HTTP ${response.status}`);
+      const decoder = new TextDecoder();
+      let rest = '';
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        clearTimeout(silence);
+        silence = setTimeout(() => controller.abort(), SILENCE_MS);
+        rest += decoder.decode(chunk as Uint8Array, { stream: true });
+        let newline: number;
+        while ((newline = rest.indexOf('\n')) >= 0) {
+          const line = rest.slice(0, newline);
+          rest = rest.slice(newline + 1);
+          if (line) this.take(JSON.parse(line));
+        }
+      }
+    } finally {
+      clearTimeout(silence);
+    }
+  }
+
+  protected take(line: Partial<FeedEvent> & { head?: number }): void {
+    if (line.head !== undefined) {
+      // The first line: where the region stands (the stream starts there when we had no position).
+      if (this.position === undefined) this.position = line.head;
+      this.emit('ready', this.position);
+      return;
+    }
+    if (line.seq === undefined) return; // keep-alive
+    if (this.position !== undefined && line.seq <= this.position) return;
+    this.position = line.seq;
+    this.emit('event', line as FeedEvent);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.controller?.abort();
+  }
+}

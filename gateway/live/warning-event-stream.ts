@@ -1,0 +1,233 @@
+import { GraphQLError } from 'graphql';
+import { BoundedQueue } from './bounded-queue';
+import { encodeEventCursor, FeedPositions } from './event-cursor';
+import { EventQuery, OFFICER_ID_VARIABLE, PROBE_KEY, WARNING_ID_VARIABLE } from './event-query';
+import type { FeedEvent, RegionFeed } from './region-feed';
+
+/**
+ * One subscriber's stream of warning events: first what it missed (each region's feed read
+ * from the subscriber's position), then what arrives live, each region in its own order. Every
+ * event is resolved by running the per-event query as the subscriber, with a context made
+ * afresh (token, roster and grants as they are now): what the subscriber may not see is
+ * skipped without a trace, and what the filter does not match likewise. The cursor of each
+ * delivered event holds every region's position, skipped events included, so a resumed stream
+ * repeats nothing and misses nothing.
+ */
+
+export interface PetitionWarningFilterArgs {
+  levels?: string[] | null;
+  kinds?: string[] | null;
+  statuses?: string[] | null;
+  raisedIn?: string | null;
+  subjectRegion?: string | null;
+  raisedFrom?: string | null;
+  raisedUntil?: string | null;
+}
+
+/** What the per-event query answers, as a query over HTTP would. */
+export interface QueryAnswer {
+  data?: Record<string, any> | null;
+  errors?: ReadonlyArray<{ message: string; path?: ReadonlyArray<string | number>; extensions?: Record<string, unknown> }>;
+}
+
+/** The event as the subscription's selection reads it: values by the client's response keys. */
+export type EventPayload = Record<string, Record<string, unknown>> & { errors?: QueryAnswer['errors'] };
+
+export interface StreamOptions {
+  feeds: Map<string, RegionFeed>;
+  positions: FeedPositions;
+  filter: PetitionWarningFilterArgs | null;
+  query: EventQuery;
+  /** Runs the per-event query as the subscriber; throws a GraphQLError when the subscriber is no longer let in. */
+  runQuery(query: string, variables: Record<string, unknown>): Promise<QueryAnswer>;
+  /** Most events waiting for a subscriber before it counts as too slow. */
+  bufferSize: number;
+  /** Ends the subscription for good (too slow, no longer authenticated, events unreadable). */
+  fail(code: LiveCloseCode, message: string): void;
+}
+
+/** Why a live subscription was ended by the gateway: WebSocket close codes (SSE: the error's extensions.code). */
+export const LIVE_CLOSE = {
+  UNAUTHENTICATED: { code: 4401, name: 'UNAUTHENTICATED' },
+  SLOW_SUBSCRIBER: { code: 4413, name: 'SLOW_SUBSCRIBER' },
+  CURSOR_EXPIRED: { code: 4410, name: 'CURSOR_EXPIRED' },
+  EVENTS_UNAVAILABLE: { code: 4503, name: 'EVENTS_UNAVAILABLE' },
+} as const;
+export type LiveCloseCode = (typeof LIVE_CLOSE)[keyof typeof LIVE_CLOSE];
+
+/** Transient answers: the event is tried again, never skipped on their account. */
+const TRANSIENT = new Set(['REGION_UNAVAILABLE', 'ROSTER_UNAVAILABLE', 'INTERNAL_SERVER_ERROR', 'AUDIT_UNAVAILABLE']);
+const ATTEMPTS = 5;
+const RETRY_MS = 1000;
+
+export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
+  private readonly live: BoundedQueue<{ region: string; event: FeedEvent }>;
+  private readonly out: BoundedQueue<EventPayload>;
+  private readonly listeners: Array<() => void> = [];
+  private closed = false;
+
+  constructor(private readonly options: StreamOptions) {
+    this.live = new BoundedQueue(options.bufferSize);
+    this.out = new BoundedQueue(options.bufferSize);
+    // Listen before catching up, so that nothing committed meanwhile falls between the two.
+    for (const region of options.positions.keys()) {
+      const feed = options.feeds.get(region)!;
+      const listener = (event: FeedEvent) => {
+        if (!this.live.push({ region, event })) this.tooSlow();
+      };
+      feed.on('event', listener);
+      this.listeners.push(() => feed.off('event', listener));
+    }
+    void this.run();
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<EventPayload>> {
+    return this.out.next();
+  }
+
+  async return(): Promise<IteratorResult<EventPayload>> {
+    this.close();
+    return { value: undefined, done: true };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.listeners.forEach((off) => off());
+    this.live.clear();
+    this.out.end();
+  }
+
+  private tooSlow(): void {
+    this.options.fail(LIVE_CLOSE.SLOW_SUBSCRIBER, `slow subscriber: more than ${this.options.bufferSize} events waited; resume with the last cursor`);
+    this.close();
+  }
+
+  private async run(): Promise<void> {
+    try {
+      for (const region of this.options.positions.keys()) await this.catchUp(region);
+      for (;;) {
+        const item = await this.live.next();
+        if (item.done || this.closed) return;
+        const { region, event } = item.value;
+        const position = this.options.positions.get(region)!;
+        if (event.seq <= position) continue;
+        // A jump means events this gateway's feed did not relay to us (it started later than
+        // our position): read them from the region first; this event comes with them.
+        if (event.seq > position + 1) await this.catchUp(region);
+        else await this.deliver(region, event);
+      }
+    } catch (error) {
+      if (this.closed) return;
+      const code = error instanceof GraphQLError ? error.extensions?.code : undefined;
+      if (code === 'UNAUTHENTICATED') {
+        this.options.fail(LIVE_CLOSE.UNAUTHENTICATED, (error as Error).message);
+      } else if (code === 'CURSOR_EXPIRED') {
+        this.options.fail(LIVE_CLOSE.CURSOR_EXPIRED, (error as Error).message);
+      } else {
+        this.options.fail(LIVE_CLOSE.EVENTS_UNAVAILABLE, `${(error as Error).message}; resume with the last cursor`);
+      }
+      this.close();
+    }
+  }
+
+  /** Reads a region's feed from the subscriber's position until it is current. */
+  private async catchUp(region: string): Promise<void> {
+    const feed = this.options.feeds.get(region)!;
+    for (;;) {
+      if (this.closed) return;
+      const page = await feed.page(this.options.positions.get(region)!);
+      if (page.pruned > this.options.positions.get(region)!) {
+        throw cursorExpired(region);
+      }
+      if (!page.events.length) return;
+      for (const event of page.events) {
+        if (event.seq > this.options.positions.get(region)!) await this.deliver(region, event);
+      }
+    }
+  }
+
+  private async deliver(region: string, event: FeedEvent): Promise<void> {
+    const answer = await this.resolve(event);
+    this.options.positions.set(region, event.seq);
+    if (this.closed || !answer) return;
+    const probe = answer.data?.[PROBE_KEY];
+    if (!probe || !matches(this.options.filter, probe)) return;
+    const query = this.options.query;
+    const value: Record<string, unknown> = {};
+    const errors: NonNullable<QueryAnswer['errors']>[number][] = [];
+    for (const field of query.fields) {
+      if (field.queryKey) {
+        value[field.responseKey] = answer.data?.[field.queryKey] ?? null;
+        for (const error of answer.errors ?? []) {
+          if (error.path?.[0] === field.queryKey) errors.push({ ...error, path: [query.rootKey, field.responseKey, ...error.path.slice(1)] });
+        }
+      } else {
+        value[field.responseKey] = eventValue(field.name, region, event, this.options.positions);
+      }
+    }
+    if (!this.out.push({ [query.rootKey]: value, ...(errors.length ? { errors } : {}) } as EventPayload)) this.tooSlow();
+  }
+
+  /** The per-event query's answer; undefined when the warning is gone. Transient failures are tried again. */
+  private async resolve(event: FeedEvent): Promise<QueryAnswer | undefined> {
+    const query = this.options.query;
+    const variables = { ...query.variables, [WARNING_ID_VARIABLE]: event.warningId, ...(event.officerId ? { [OFFICER_ID_VARIABLE]: event.officerId } : {}) };
+    for (let attempt = 1; ; attempt++) {
+      let answer: QueryAnswer;
+      try {
+        answer = await this.options.runQuery(event.officerId ? query.withOfficer : query.withoutOfficer, variables);
+      } catch (error) {
+        // The subscriber could not be checked just now (the roster did not answer): as a failed answer.
+        if (!(error instanceof GraphQLError) || !TRANSIENT.has(String(error.extensions?.code))) throw error;
+        answer = { errors: [{ message: error.message, extensions: error.extensions }] };
+      }
+      const transient = !answer.data?.[PROBE_KEY] && (answer.errors ?? []).some((error) => TRANSIENT.has(String(error.extensions?.code)));
+      if (!transient) return answer;
+      if (attempt >= ATTEMPTS) throw new Error(`event ${event.seq} of warning ${event.warningId} could not be resolved (${answer.errors?.[0]?.message})`);
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      if (this.closed) return undefined;
+    }
+  }
+}
+
+export function cursorExpired(region: string): GraphQLError {
+  return new GraphQLError(`after: the cursor is older than the events region ${region} keeps; subscribe without after and read petitionWarnings for what came before`, {
+    extensions: { code: 'CURSOR_EXPIRED', field: 'after' },
+  });
+}
+
+function eventValue(name: string, region: string, event: FeedEvent, positions: FeedPositions): unknown {
+  switch (name) {
+    case 'cursor':
+      return encodeEventCursor(positions);
+    case 'kind':
+      return event.kind;
+    case 'at':
+      return event.at;
+    case 'region':
+      return region;
+    case '__typename':
+      return 'PetitionWarningEvent';
+    default:
+      return null;
+  }
+}
+
+/** The filter, tested on what the subscriber may see of the warning. */
+function matches(filter: PetitionWarningFilterArgs | null, probe: Record<string, any>): boolean {
+  if (!filter) return true;
+  if (filter.levels && !filter.levels.includes(probe.level)) return false;
+  if (filter.kinds && !filter.kinds.includes(probe.kind)) return false;
+  if (filter.statuses && !filter.statuses.includes(probe.status)) return false;
+  if (filter.raisedIn && !String(probe.raisedIn).startsWith(filter.raisedIn)) return false;
+  if (filter.subjectRegion && String(probe.subject?.id ?? '').split(':')[0] !== filter.subjectRegion) return false;
+  const raisedAt = Date.parse(probe.raisedAt);
+  if (filter.raisedFrom && raisedAt < Date.parse(filter.raisedFrom)) return false;
+  if (filter.raisedUntil && raisedAt >= Date.parse(filter.raisedUntil)) return false;
+  return true;
+}

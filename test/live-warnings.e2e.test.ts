@@ -1,0 +1,336 @@
+import 'reflect-metadata';
+import type { RunningHub } from '../launcher/hub';
+import { readFileSync } from 'node:fs';
+import { startGateway } from '../gateway/server';
+import { createPool } from '../subgraphs/shared/db';
+import { repoPath } from '../subgraphs/shared/repo-path';
+import { pruneFeed } from '../subgraphs/petitions/warning-feed';
+import { sweepDeadlines } from '../subgraphs/petitions/warning-rules';
+import { contextTokenFor, graphql, queryDatabase, rosterOfficer, signInLike, startTestHub, tokenFor } from './support/hub';
+import { eventually, subscribeSse, subscribeWs, Received } from './support/live-clients';
+
+/**
+ * Live warnings through a real gateway: graphql-ws and graphql-sse subscribers with real
+ * signed tokens, events written by real mutations in the regions' PostgreSQL databases and
+ * relayed from each region's feed (LISTEN/NOTIFY plus reading the table).
+ */
+
+let hub: RunningHub;
+let url: string;
+const open: Received[] = [];
+
+const LIMIT_PER_CALLER = 4;
+
+beforeAll(async () => {
+  process.env.HUB_LIVE_SUBSCRIPTIONS_PER_CALLER = String(LIMIT_PER_CALLER);
+  hub = await startTestHub('live');
+  delete process.env.HUB_LIVE_SUBSCRIPTIONS_PER_CALLER;
+  url = hub.gateway.graphqlUrl;
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(open.map((subscription) => subscription.stop()));
+  await hub?.stop();
+});
+
+const SUBSCRIPTION = `subscription Warnings($regions: [String!], $after: String, $filter: PetitionWarningFilter) {
+  petitionWarningEvents(regions: $regions, after: $after, filter: $filter) {
+    cursor kind at region
+    officer { id }
+    warning { id kind level status subject { id name } petition { id summary } }
+  }
+}`;
+
+const track = <T extends Received>(subscription: T): T => (open.push(subscription), subscription);
+
+const as = (id: string) => ({ 'X-Officer': id, 'X-Purpose': 'petition-handling' });
+
+async function registerForSuzhouResident(): Promise<string> {
+  const result = await graphql(
+    url,
+    `mutation($input: RegisterPetitionInput!) { registerPetition(input: $input) { id warnings { id kind } } }`,
+    { input: { region: '330400', channel: 'VISIT', category: '劳资纠纷欠薪', summary: '欠薪', content: '某公司拖欠工资三个月', registeredIn: '330421', petitionerIds: ['320500:7'] } },
+    as('330400:1'),
+  );
+  expect(result.errors).toBeUndefined();
+  const warning = result.data.registerPetition.warnings.find((w: any) => w.kind === 'CROSS_REGION');
+  return warning.id;
+}
+
+async function raiseByHand(region: string, officer: string, raisedIn: string, subjectId: string, summary: string): Promise<string> {
+  const result = await graphql(
+    url,
+    `mutation($input: RaiseWarningInput!) { raisePetitionWarning(input: $input) { id } }`,
+    { input: { region, raisedIn, level: 'YELLOW', kind: 'LEVEL_SKIPPING', subjectId, summary } },
+    as(officer),
+  );
+  expect(result.errors).toBeUndefined();
+  return result.data.raisePetitionWarning.id;
+}
+
+const positionsOf = (cursor: string): Record<string, string> => JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')).p;
+
+test('a Suzhou officer receives the cross-region warning a Jiaxing officer raises for a Suzhou resident, then its acknowledgement', async () => {
+  const suzhou = track(subscribeWs(url, await tokenFor(url, '320500:1'), SUBSCRIPTION, { filter: { kinds: ['CROSS_REGION'] } }, { purpose: 'petition-handling' }));
+  // Subscribed once an event made afterwards is seen: raise until the first one arrives.
+  let warningId = '';
+  expect(await repeatUntil(async () => void (warningId = await registerForSuzhouResident()), () => suzhou.events.some((event) => event.warning.id === warningId))).toBe(true);
+  const raised = suzhou.events.find((event) => event.warning.id === warningId);
+  expect(raised).toMatchObject({ kind: 'RAISED', region: '330400', officer: null, warning: { kind: 'CROSS_REGION', subject: { id: '320500:7' } } });
+  expect(typeof raised.warning.subject.name).toBe('string');
+  expect(raised.warning.subject.name).not.toMatch(/\*/); // Suzhou's own resident, in full with a stated purpose
+
+  const ack = await graphql(url, `mutation($id: ID!) { acknowledgePetitionWarning(id: $id, note: "已签收") { status } }`, { id: warningId }, as('320500:1'));
+  expect(ack.errors).toBeUndefined();
+  expect(await eventually(() => suzhou.events.some((event) => event.warning.id === warningId && event.kind === 'ACKNOWLEDGED'))).toBe(true);
+  const acknowledged = suzhou.events.find((event) => event.warning.id === warningId && event.kind === 'ACKNOWLEDGED');
+  expect(acknowledged).toMatchObject({ officer: { id: '320500:1' }, warning: { status: 'ACKNOWLEDGED' } });
+  expect(suzhou.events.filter((event) => event.warning.id === warningId).map((event) => event.kind)).toEqual(['RAISED', 'ACKNOWLEDGED']);
+  expect(suzhou.errors).toEqual([]);
+});
+
+test('a Hefei subscriber over SSE sees a warning only as its agreements allow, and nothing of a region whose agreement is revoked', async () => {
+  const hefeiToken = await tokenFor(url, '340100:1');
+  const hefei = track(subscribeSse(url, hefeiToken, SUBSCRIPTION, { regions: ['330400', '320500'] }, { 'x-purpose': 'petition-handling' }));
+  expect(await hefei.status).toBe(200);
+  let warningId = '';
+  expect(await repeatUntil(async () => void (warningId = await registerForSuzhouResident()), () => hefei.events.some((event) => event.warning.id === warningId))).toBe(true);
+  const event = hefei.events.find((e) => e.warning.id === warningId);
+  // PETITION_WARNINGS and PERSON_BASIC only: the name masked even with a purpose, the petition's details FORBIDDEN.
+  expect(event.warning.subject.name).toMatch(/\*/);
+  expect(event.warning.petition.summary).toBeNull();
+  expect(hefei.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: ['petitionWarningEvents', 'warning', 'petition', 'summary'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]));
+  // Each event carries its cursor as its SSE id, for Last-Event-ID.
+  expect(hefei.ids[hefei.events.indexOf(event)]).toBe(event.cursor);
+
+  // Revoke the Hefei–Suzhou agreement: Suzhou's warnings are no longer Hefei's to see.
+  const admin = as(hub.identity.demoOfficer('demo-340100-agreements').id);
+  const list = await graphql(url, `{ sharingAgreements(first: 50, jurisdiction: "340100", activeOnly: true) { edges { node { id providerCode recipientCode categories } } } }`, {}, admin);
+  const agreement = list.data.sharingAgreements.edges
+    .map((edge: any) => edge.node)
+    .find((node: any) => [node.providerCode, node.recipientCode].sort().join() === '320500,340100' && node.categories.includes('PETITION_WARNINGS'));
+  const revoked = await graphql(url, `mutation($id: ID!) { revokeSharingAgreement(id: $id, reason: "测试") { active } }`, { id: agreement.id }, admin);
+  expect(revoked.errors).toBeUndefined();
+  const grants = async () => (await graphql(url, `{ caller { grants { category owner } } }`, {}, as('340100:1'))).data.caller.grants.map((g: any) => `${g.category}:${g.owner}`);
+  expect(await eventually(async () => !(await grants()).includes('PETITION_WARNINGS:320500'))).toBe(true);
+
+  const suzhouWarning = await raiseByHand('320500', '320500:1', '320500', '320500:8', '越级访（测试）');
+  const [, suzhouSeq] = await feedPosition('320500', suzhouWarning);
+  // Jiaxing events Hefei may see, until one arrives whose cursor shows Suzhou's event already
+  // passed: then it was judged, and it was not delivered.
+  expect(
+    await repeatUntil(
+      () => raiseByHand('330400', '330400:1', '330421', '330400:5', '标记（测试）'),
+      () => Number(positionsOf(hefei.events[hefei.events.length - 1].cursor)['320500']) >= suzhouSeq,
+    ),
+  ).toBe(true);
+  expect(hefei.events.some((e) => e.warning.id === suzhouWarning)).toBe(false);
+  expect(hefei.events.every((e) => e.region === '330400')).toBe(true);
+});
+
+test('a subscriber that reconnects with its last cursor receives exactly the 20 events it missed, once each', async () => {
+  const token = await tokenFor(url, '330400:1');
+  const first = track(subscribeWs(url, token, SUBSCRIPTION, { regions: ['330400'], filter: { kinds: ['LEVEL_SKIPPING'] } }));
+  expect(await repeatUntil(() => raiseByHand('330400', '330400:1', '330421', '330400:5', '断线前'), () => first.events.length > 0)).toBe(true);
+  await first.stop();
+  const cursor = first.events[first.events.length - 1].cursor;
+
+  const missed: string[] = [];
+  for (let i = 0; i < 20; i++) missed.push(await raiseByHand('330400', '330400:1', '330421', '330400:5', `断线中 ${i}`));
+  const marker = await raiseByHand('330400', '330400:1', '330421', '330400:5', '重连后');
+
+  const again = track(subscribeWs(url, token, SUBSCRIPTION, { regions: ['330400'], filter: { kinds: ['LEVEL_SKIPPING'] }, after: cursor }));
+  expect(await eventually(() => again.events.some((event) => event.warning.id === marker))).toBe(true);
+  const received = again.events.map((event) => event.warning.id);
+  // The 20 missed (any earlier warnings of the first session are behind the cursor), then the marker.
+  expect(received.slice(0, received.indexOf(marker) + 1)).toEqual([...missed, marker]);
+  expect(again.errors).toEqual([]);
+
+  // Over SSE the cursor goes back as Last-Event-ID, as an EventSource sends the last event's id.
+  const resumed = track(subscribeSse(url, token, SUBSCRIPTION, { regions: ['330400'], filter: { kinds: ['LEVEL_SKIPPING'] } }, { 'last-event-id': cursor }));
+  expect(await eventually(() => resumed.events.some((event) => event.warning.id === marker))).toBe(true);
+  const overSse = resumed.events.map((event) => event.warning.id);
+  expect(overSse.slice(0, overSse.indexOf(marker) + 1)).toEqual([...missed, marker]);
+});
+
+test('a second gateway instance serves subscribers the changes made through the first, and a restarted one loses nothing', async () => {
+  const startSecond = async () => {
+    const gateway = await startGateway({
+      supergraphSdl: readFileSync(repoPath('schema', 'supergraph.graphql'), 'utf8'),
+      regions: hub.regions,
+      urlOverrides: { directory: `${hub.directoryServer.url}/directory/graphql` },
+      port: 0,
+      auth: hub.identity.gatewayAuth(),
+    });
+    signInLike(gateway.graphqlUrl, hub);
+    return gateway;
+  };
+  const token = await tokenFor(url, '320500:1');
+  let second = await startSecond();
+  try {
+    const onSecond = track(subscribeWs(second.graphqlUrl, token, SUBSCRIPTION, { filter: { kinds: ['CROSS_REGION'] } }));
+    let warningId = '';
+    // The change goes through the first gateway (`url`), the subscriber listens on the second.
+    expect(await repeatUntil(async () => void (warningId = await registerForSuzhouResident()), () => onSecond.events.some((event) => event.warning.id === warningId))).toBe(true);
+    const cursor = onSecond.events[onSecond.events.length - 1].cursor;
+    await onSecond.stop();
+    await second.stop();
+
+    const whileDown: string[] = [];
+    for (let i = 0; i < 3; i++) whileDown.push(await registerForSuzhouResident());
+    second = await startSecond();
+    const resumed = track(subscribeWs(second.graphqlUrl, token, SUBSCRIPTION, { filter: { kinds: ['CROSS_REGION'] }, after: cursor }));
+    expect(await eventually(() => whileDown.every((id) => resumed.events.some((event) => event.warning.id === id)))).toBe(true);
+    expect(resumed.events.filter((event) => event.kind === 'RAISED').map((event) => event.warning.id).slice(0, 3)).toEqual(whileDown);
+  } finally {
+    await second.stop();
+  }
+});
+
+test('subscriptions are refused as queries are: no token, an unknown region, a selection past the operation limits, a foreign cursor', async () => {
+  const anonymous = track(subscribeWs(url, undefined, SUBSCRIPTION));
+  expect(await eventually(() => anonymous.ended !== undefined)).toBe(true);
+  expect(anonymous.ended).toMatchObject({ code: 4401 });
+  expect(anonymous.ended!.reason).toMatch(/UNAUTHENTICATED/);
+
+  const sse = track(subscribeSse(url, undefined, SUBSCRIPTION));
+  expect(await sse.status).toBe(401);
+  expect(sse.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+
+  const token = await tokenFor(url, '330400:1');
+  const unknown = track(subscribeWs(url, token, SUBSCRIPTION, { regions: ['999999'] }));
+  expect(await eventually(() => unknown.errors.length > 0)).toBe(true);
+  expect(unknown.errors[0].extensions).toMatchObject({ code: 'UNKNOWN_REGION', field: 'regions[0]' });
+
+  // What the gateway refuses of a query it refuses of each event's: the subscription's error, not a silence.
+  const deep = 'petition { warnings { '.repeat(6) + 'id' + ' } }'.repeat(6);
+  const tooDeep = track(subscribeWs(url, token, `subscription { petitionWarningEvents { cursor warning { ${deep} } } }`));
+  expect(await eventually(() => tooDeep.errors.length > 0)).toBe(true);
+  expect(tooDeep.errors[0].extensions.code).toBe('DEPTH_LIMIT_EXCEEDED');
+
+  const foreign = track(subscribeWs(url, token, SUBSCRIPTION, { after: 'bm90LWEtY3Vyc29y' }));
+  expect(await eventually(() => foreign.errors.length > 0)).toBe(true);
+  expect(foreign.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+});
+
+test('a token that expires closes the subscription with 4401 and says why', async () => {
+  const officer = hub.identity.demoOfficerById('330400:1');
+  const shortLived = await hub.identity.demoToken({ ...officer, id: '330400:1' }, 2);
+  const subscription = track(subscribeWs(url, shortLived, SUBSCRIPTION));
+  expect(await eventually(() => subscription.ended !== undefined, 20)).toBe(true);
+  expect(subscription.ended).toMatchObject({ code: 4401 });
+  expect(subscription.ended!.reason).toMatch(/expired/);
+});
+
+test('an officer who leaves the roster loses the subscription at the next event (4401)', async () => {
+  const officer = await rosterOfficer(hub, { region: '320500', jurisdiction: '320500', agency: 'PETITION_BUREAU', roles: ['PETITION_OFFICER'] });
+  const subscription = track(subscribeWs(url, officer.token, SUBSCRIPTION, { regions: ['330400'] }));
+  expect(await repeatUntil(() => raiseByHand('330400', '330400:1', '330421', '330400:5', '在职'), () => subscription.events.length > 0)).toBe(true);
+  await queryDatabase(hub.databaseUrls.get('320500')!, 'UPDATE personnel.officers SET active = false WHERE id = $1', [officer.id.split(':')[1]]);
+  // Within the roster cache's 2 seconds an event may still reach him; then it closes.
+  expect(await repeatUntil(() => raiseByHand('330400', '330400:1', '330421', '330400:5', '离职'), () => subscription.ended !== undefined)).toBe(true);
+  expect(subscription.ended).toMatchObject({ code: 4401 });
+  expect(subscription.ended!.reason).toMatch(/not an active officer/);
+});
+
+test('a caller holds at most HUB_LIVE_SUBSCRIPTIONS_PER_CALLER subscriptions; one ended frees its place', async () => {
+  const token = await tokenFor(url, '310000:1');
+  const held = Array.from({ length: LIMIT_PER_CALLER }, () => track(subscribeWs(url, token, SUBSCRIPTION)));
+  // The places are taken once each subscription answered (the cursor of an event proves it).
+  expect(await repeatUntil(() => raiseByHand('310000', '310000:1', '310118', '310000:5', '占位'), () => held.every((s) => s.events.length > 0))).toBe(true);
+  const refused = track(subscribeWs(url, token, SUBSCRIPTION));
+  expect(await eventually(() => refused.errors.length > 0)).toBe(true);
+  expect(refused.errors[0].extensions.code).toBe('TOO_MANY_SUBSCRIPTIONS');
+  expect(refused.errors[0].message).toMatch(new RegExp(`${LIMIT_PER_CALLER} subscriptions`));
+  await held[0].stop();
+  // The place is freed once the gateway has seen the socket close: try until it has.
+  let admitted = false;
+  for (let attempt = 0; attempt < 20 && !admitted; attempt++) {
+    const next = track(subscribeWs(url, token, SUBSCRIPTION));
+    await raiseByHand('310000', '310000:1', '310118', '310000:5', '腾位');
+    expect(await eventually(() => next.events.length > 0 || next.errors.length > 0)).toBe(true);
+    admitted = next.events.length > 0;
+    if (!admitted) {
+      expect(next.errors[0].extensions.code).toBe('TOO_MANY_SUBSCRIPTIONS');
+      await next.stop();
+    }
+  }
+  expect(admitted).toBe(true);
+});
+
+test('a subscription sent as a query over HTTP is refused with a pointer to WebSocket and SSE', async () => {
+  const result = await graphql(url, 'subscription { petitionWarningEvents { cursor } }', {}, as('330400:1'));
+  expect(result.status).toBe(400);
+  expect(result.errors?.[0].extensions?.code).toBe('BAD_REQUEST');
+  expect(result.errors?.[0].message).toMatch(/WebSocket.*Server-Sent Events/);
+});
+
+test('the region serves its feed to the gateway only', async () => {
+  const feedUrl = `${hub.regionServers.get('330400')!.url}/petitions/warning-feed?after=0&follow=0`;
+  const anonymous = await fetch(feedUrl);
+  expect(anonymous.status).toBe(401);
+  const officer = await fetch(feedUrl, { headers: { authorization: `Bearer ${await contextTokenFor(hub, 'petitions', '330400:1')}` } });
+  expect(officer.status).toBe(403);
+  expect((await officer.json()).errors[0].extensions.code).toBe('FORBIDDEN');
+});
+
+test('events past the retention are removed in bounded passes, and a cursor from before them is refused with CURSOR_EXPIRED', async () => {
+  const db = hub.databaseUrls.get('320500')!;
+  await queryDatabase(db, `UPDATE petitions.warning_feed SET recorded_at = now() - interval '8 days' WHERE seq <= 10`);
+  const pool = createPool(db, 1);
+  try {
+    expect(await pruneFeed(pool, 7)).toBe(10);
+    expect(await pruneFeed(pool, 7)).toBe(0);
+  } finally {
+    await pool.end();
+  }
+  const [{ through }] = await queryDatabase(db, 'SELECT through FROM petitions.warning_feed_pruned');
+  expect(Number(through)).toBe(10);
+  const old = Buffer.from(JSON.stringify({ v: 1, p: { '320500': '5' } })).toString('base64url');
+  const expired = track(subscribeWs(url, await tokenFor(url, '320500:1'), SUBSCRIPTION, { regions: ['320500'], after: old }));
+  expect(await eventually(() => expired.errors.length > 0)).toBe(true);
+  expect(expired.errors[0].extensions).toMatchObject({ code: 'CURSOR_EXPIRED', field: 'after' });
+});
+
+test('every change of a warning records its event with it, the deadline sweep too, and nothing else does', async () => {
+  const db = hub.databaseUrls.get('340100')!;
+  const [petition] = await queryDatabase(
+    db,
+    `UPDATE petitions.petitions SET due_at = now() - interval '1 day'
+      WHERE id = (SELECT id FROM petitions.petitions WHERE officers_owe AND due_at IS NOT NULL ORDER BY id LIMIT 1) RETURNING id`,
+  );
+  const pool = createPool(db, 1);
+  try {
+    expect(await sweepDeadlines(pool)).toBeGreaterThan(0);
+  } finally {
+    await pool.end();
+  }
+  const raised = await queryDatabase(
+    db,
+    `SELECT f.kind FROM petitions.warnings w JOIN petitions.warning_feed f ON f.warning_id = w.id WHERE w.kind = 'DEADLINE' AND w.petition_id = $1`,
+    [petition.id],
+  );
+  expect(raised.map((row) => row.kind)).toContain('RAISED');
+  // One event per timeline entry (seeded ones included), numbered without a hole.
+  const [counts] = await queryDatabase(db, `SELECT (SELECT count(*) FROM petitions.warning_events) AS timeline, count(*) AS feed, max(seq) - min(seq) + 1 AS span FROM petitions.warning_feed`);
+  expect(Number(counts.feed)).toBe(Number(counts.timeline));
+  expect(Number(counts.span)).toBe(Number(counts.feed));
+});
+
+/**
+ * A subscription listens from the moment the gateway has set it up, which the client is not
+ * told: make a change, look for its event for a second, and make another if none came.
+ */
+async function repeatUntil(action: () => Promise<unknown>, check: () => boolean, attempts = 20): Promise<boolean> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    await action();
+    if (await eventually(check, 1)) return true;
+  }
+  return false;
+}
+
+/** The feed position of a warning's RAISED event, read from the region's database. */
+async function feedPosition(region: string, warningId: string): Promise<[string, number]> {
+  const rows = await queryDatabase<{ seq: string }>(hub.databaseUrls.get(region)!, `SELECT seq FROM petitions.warning_feed WHERE warning_id = $1 AND kind = 'RAISED'`, [warningId.split(':')[1]]);
+  return [region, Number(rows[0].seq)];
+}

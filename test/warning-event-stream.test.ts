@@ -1,0 +1,80 @@
+import { EventEmitter } from 'node:events';
+import { buildEventQuery, PROBE_KEY } from '../gateway/live/event-query';
+import type { FeedEvent, FeedPage, RegionFeed } from '../gateway/live/region-feed';
+import { LIVE_CLOSE, LiveCloseCode, WarningEventStream } from '../gateway/live/warning-event-stream';
+import { parse } from 'graphql';
+
+/**
+ * The subscriber's stream on its own (the end-to-end suites run it through real gateways): the
+ * order in which it reads what was missed and what arrives, and its bound. The region's feed
+ * and the per-event query are stand-ins here: a list of events, and an answer that sees all.
+ */
+
+class ListFeed extends EventEmitter {
+  readonly events: FeedEvent[] = [];
+  constructor(readonly region: string) {
+    super();
+  }
+  add(seq: number): FeedEvent {
+    const event: FeedEvent = { seq, warningId: `${this.region}:${seq}`, kind: 'RAISED', officerId: null, officerRegion: null, at: new Date(0).toISOString() };
+    this.events.push(event);
+    return event;
+  }
+  async page(after: number): Promise<FeedPage> {
+    return { head: this.events.length, pruned: 0, events: this.events.filter((event) => event.seq > after).slice(0, 3) };
+  }
+}
+
+const query = buildEventQuery(parse('subscription { petitionWarningEvents { cursor warning { id } } }'), undefined, {});
+
+function streamOver(feed: ListFeed, after: number, bufferSize = 100) {
+  const failures: Array<{ code: LiveCloseCode; message: string }> = [];
+  const stream = new WarningEventStream({
+    feeds: new Map([[feed.region, feed as unknown as RegionFeed]]),
+    positions: new Map([[feed.region, after]]),
+    filter: null,
+    query,
+    bufferSize,
+    runQuery: async (_text, variables) => ({ data: { [PROBE_KEY]: { level: 'BLUE' }, warning0: { id: variables.yrdLiveWarningId } } }),
+    fail: (code, message) => failures.push({ code, message }),
+  });
+  return { stream, failures };
+}
+
+const take = async (stream: WarningEventStream, count: number) => {
+  const ids: string[] = [];
+  while (ids.length < count) ids.push(((await stream.next()).value as any).petitionWarningEvents.warning.id);
+  return ids;
+};
+
+test('what was missed comes first, page by page, then what arrives, each once', async () => {
+  const feed = new ListFeed('330400');
+  for (let seq = 1; seq <= 7; seq++) feed.add(seq);
+  const { stream } = streamOver(feed, 2);
+  // Arrives while the stream is still catching up: already among the pages, not repeated.
+  feed.emit('event', feed.add(8));
+  expect(await take(stream, 6)).toEqual(['330400:3', '330400:4', '330400:5', '330400:6', '330400:7', '330400:8']);
+  feed.emit('event', feed.add(9));
+  expect(await take(stream, 1)).toEqual(['330400:9']);
+  stream.close();
+});
+
+test('a jump in the positions is filled from the region before going on', async () => {
+  const feed = new ListFeed('330400');
+  const { stream } = streamOver(feed, 0);
+  feed.add(1);
+  feed.add(2);
+  // The gateway's relay started after 1 and 2: the stream reads them from the region.
+  feed.emit('event', feed.add(3));
+  expect(await take(stream, 3)).toEqual(['330400:1', '330400:2', '330400:3']);
+  stream.close();
+});
+
+test('a subscriber that does not take its events is disconnected as too slow, not buffered without end', async () => {
+  const feed = new ListFeed('330400');
+  const { stream, failures } = streamOver(feed, 0, 5);
+  for (let seq = 1; seq <= 20; seq++) feed.emit('event', feed.add(seq));
+  for (let i = 0; i < 100 && !failures.length; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(failures).toEqual([{ code: LIVE_CLOSE.SLOW_SUBSCRIBER, message: expect.stringMatching(/more than 5 events/) }]);
+  stream.close();
+});
