@@ -160,12 +160,15 @@ export class RegionalDataSource implements GraphQLDataSource {
     const { settings, endpoint } = this.regions.get(region)!;
     const earlier = call.budget.failure(region);
     if (earlier) return new EndpointUnavailableError(endpoint.url, earlier);
+    const wait = call.budget.waitFor(region, settings.timeoutMs);
     try {
-      return await endpoint.post(requestBody(query, variables), call.headers, call.budget.remaining(settings.timeoutMs), call.budget.deadline(settings.timeoutMs));
+      return await endpoint.post(requestBody(query, variables), call.headers, wait.remainingMs, wait.signal);
     } catch (error) {
       if (!(error instanceof EndpointUnavailableError)) throw error;
       call.budget.recordFailure(region, error.reason);
       return error;
+    } finally {
+      wait.done();
     }
   }
 
