@@ -156,6 +156,16 @@ export class RegionalDataSource implements GraphQLDataSource {
     return this.regions.get(code)?.settings.name ?? code;
   }
 
+  /**
+   * An error `region` reported, as the caller gets it: tagged with the region; a subgraph whose
+   * database is unreachable or dropped the connection (DATABASE_UNAVAILABLE, see
+   * subgraphs/shared/host.ts) is the region being unavailable, reported as such.
+   */
+  private regionError(region: string, error: GraphQLFormattedError, path: ReadonlyArray<string | number> | undefined = error.path): GraphQLFormattedError {
+    if (error.extensions?.code === 'DATABASE_UNAVAILABLE') return regionUnavailable(region, this.regionName(region), 'its database is unavailable', path);
+    return { ...error, ...(path ? { path } : {}), extensions: { ...error.extensions, region } };
+  }
+
   private async send(region: string, query: string, variables: Json, call: Call): Promise<RegionResult> {
     const { settings, endpoint } = this.regions.get(region)!;
     const earlier = call.budget.failure(region);
@@ -208,7 +218,7 @@ export class RegionalDataSource implements GraphQLDataSource {
         indexes.forEach((original, position) => (entities[original] = received[position] ?? null));
         for (const error of result.errors ?? []) {
           const path = error.path?.[0] === '_entities' && typeof error.path[1] === 'number' ? ['_entities', indexes[error.path[1]], ...error.path.slice(2)] : error.path;
-          errors.push({ ...error, path, extensions: { ...error.extensions, region } });
+          errors.push(this.regionError(region, error, path));
         }
       }),
     );
@@ -295,13 +305,13 @@ export class RegionalDataSource implements GraphQLDataSource {
         const path = error.path;
         const position = path?.[0] === '_entities' && typeof path[1] === 'number' ? path[1] : undefined;
         if (position === undefined) {
-          errors.push({ ...error, extensions: { ...error.extensions, region } });
+          errors.push(this.regionError(region, error));
           continue;
         }
         const index = sent[position];
         const fromHome = homes[index] === region;
         if (!fromHome && !fanOutKeys.has(String(path![2]))) continue; // the owner's answer counts for these
-        errors.push({ ...error, path: ['_entities', index, ...path!.slice(2)], extensions: { ...error.extensions, region } });
+        errors.push(this.regionError(region, error, ['_entities', index, ...path!.slice(2)]));
       }
     }
 
@@ -412,7 +422,7 @@ export class RegionalDataSource implements GraphQLDataSource {
         if (error.path && error.path[0] !== key) continue;
         if (!error.path && seenErrors.has(`${region}|${error.message}`)) continue;
         seenErrors.add(`${region}|${error.message}`);
-        errors.push({ ...error, ...(error.path ? { path: remap ? remap(error.path) : error.path } : {}), extensions: { ...error.extensions, region } });
+        errors.push(this.regionError(region, error, error.path ? (remap ? remap(error.path) : error.path) : undefined));
       }
     };
 
