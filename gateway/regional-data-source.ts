@@ -5,8 +5,8 @@ import { CrossRegionLink, findCrossRegionLinks, keysOnly, linkFetch, linkSlots }
 import { regionOfRoutingValue } from '../auth/global-id';
 import { CompositeCursor, decodeCompositeCursor } from './composite-cursor';
 import { gatewayError, regionUnavailable } from './errors';
-import { appendPage, emptyPage, mergeFanOut, probeSize, refillsNeeded } from './fan-out-merge';
-import { AnalyzedOperation, analyzeOperation, argumentValue, RootSelection } from './operation-analysis';
+import { appendPage, emptyPage, MergeInput, RegionPage, mergedErrorPath, mergeFanOutPlaced, PlacedMerge, probeSize, refillsNeeded } from './fan-out-merge';
+import { AnalyzedOperation, analyzeOperation, argumentValue, MERGE_EDGES_KEY, RootSelection } from './operation-analysis';
 import { afterVariable, entityAfterVariable, entityFirstVariable, firstVariable, printEntitiesFanOutOperation, printRegionOperation } from './operation-rewrite';
 import type { RegionSettings } from './region-config';
 import { GatewayContext, RequestRegionBudget } from './request-budget';
@@ -289,7 +289,9 @@ export class RegionalDataSource implements GraphQLDataSource {
       }),
     );
 
-    const fanOutKeys = new Set(analyzed.entityFanOuts.map((fanOut) => fanOut.responseKey));
+    /** Errors inside a fanned-out field's page, and each entity's merged pages to place them in. */
+    const pageErrors: Array<{ region: string; position: number; fanOut: number; error: GraphQLFormattedError }> = [];
+    const merges = new Map<string, PlacedMerge>();
     const entityAt = (region: string, position: number): Json | null => {
       const result = results.get(region);
       if (!result || result instanceof EndpointUnavailableError) return null;
@@ -310,7 +312,12 @@ export class RegionalDataSource implements GraphQLDataSource {
         }
         const index = sent[position];
         const fromHome = homes[index] === region;
-        if (!fromHome && !fanOutKeys.has(String(path![2]))) continue; // the owner's answer counts for these
+        const fanOut = analyzed.entityFanOuts.findIndex((candidate) => candidate.responseKey === path![2]);
+        if (fanOut >= 0 && path!.length > 3) {
+          pageErrors.push({ region, position, fanOut, error }); // placed once the pages are merged
+          continue;
+        }
+        if (!fromHome && fanOut < 0) continue; // the owner's answer counts for these
         errors.push(this.regionError(region, error, ['_entities', index, ...path!.slice(2)]));
       }
     }
@@ -330,11 +337,25 @@ export class RegionalDataSource implements GraphQLDataSource {
             ? emptyPage(fanOut.fanOut, state.start, state.resumed)
             : pages.every((page) => page.value === null)
               ? null
-              : mergeFanOut({ shape: fanOut.fanOut, pages, first: state.first, start: state.start, resumed: state.resumed });
+              : this.mergePage(merges, `${position}\n${i}`, { shape: fanOut.fanOut, pages, first: state.first, start: state.start, resumed: state.resumed });
       });
       entities[index] = entity;
     });
+    for (const { region, position, fanOut, error } of pageErrors) {
+      const merge = merges.get(`${position}\n${fanOut}`);
+      const key = analyzed.entityFanOuts[fanOut].responseKey;
+      // A region whose page came back null (an error bubbled up to it) is missing from the list as a whole.
+      const within = merge && entityAt(region, position)?.[key] ? mergedErrorPath(analyzed.entityFanOuts[fanOut].fanOut, merge, region, error.path!.slice(3)) : [];
+      if (within) errors.push(this.regionError(region, error, ['_entities', sent[position], key, ...within]));
+    }
     return { data: { _entities: entities }, ...(errors.length ? { errors } : {}) };
+  }
+
+  /** Merges one fanned-out field's pages, keeping where each region's edges went (for its errors) under `key`. */
+  private mergePage(merges: Map<string, PlacedMerge>, key: string, input: MergeInput): Json {
+    const merge = mergeFanOutPlaced(input);
+    merges.set(key, merge);
+    return merge.value;
   }
 
   private async fetchRootFields(query: string, analyzed: AnalyzedOperation, variables: Json, call: Call) {
@@ -417,14 +438,26 @@ export class RegionalDataSource implements GraphQLDataSource {
     );
 
     const seenErrors = new Set<string>();
-    const passErrors = (region: string, result: SubgraphResponse, key: string, remap?: (path: ReadonlyArray<string | number>) => ReadonlyArray<string | number>) => {
+    /** Errors inside a fanned-out field's page (`offset`: edges of the region's page before a refill's), placed once it is merged. */
+    const pageErrors: Array<{ root: RootSelection; region: string; error: GraphQLFormattedError; offset: number }> = [];
+    const merged = new Map<string, PlacedMerge>();
+    const pagesOf = new Map<string, RegionPage[]>();
+    /** Regions whose page the gateway left out (its refill failed): none of their rows' errors apply. */
+    const withdrawn = new Set<string>();
+    const passErrors = (region: string, result: SubgraphResponse, root: RootSelection, offset?: number) => {
+      const key = root.responseKey;
       for (const error of result.errors ?? []) {
         if (error.path && error.path[0] !== key) continue;
+        if (offset !== undefined && error.path && error.path.length > 1) {
+          pageErrors.push({ root, region, error, offset });
+          continue;
+        }
         if (!error.path && seenErrors.has(`${region}|${error.message}`)) continue;
         seenErrors.add(`${region}|${error.message}`);
-        errors.push(this.regionError(region, error, error.path ? (remap ? remap(error.path) : error.path) : undefined));
+        errors.push(this.regionError(region, error));
       }
     };
+    const edgeCount = (page: Json | null) => ((page?.[MERGE_EDGES_KEY] as unknown[] | null | undefined) ?? []).length;
 
     const refills: Array<Promise<void>> = [];
     const merges: Array<() => void> = [];
@@ -439,7 +472,7 @@ export class RegionalDataSource implements GraphQLDataSource {
           refuse(root, regionUnavailable(region, this.regionName(region), result.reason, [key]));
         } else {
           data[key] = result.data?.[key] ?? null;
-          passErrors(region, result, key);
+          passErrors(region, result, root);
         }
         continue;
       }
@@ -447,14 +480,13 @@ export class RegionalDataSource implements GraphQLDataSource {
         data[key] = emptyPage(root.fanOut!, state.start, state.resumed);
         continue;
       }
-      const remap = (path: ReadonlyArray<string | number>) => [key, ...path.slice(1, 2)];
       const pages = state.targets.map((region) => {
         const result = results.get(region)!;
         if (result instanceof EndpointUnavailableError) {
           errors.push(regionUnavailable(region, this.regionName(region), result.reason, [key]));
           return { region, value: null };
         }
-        passErrors(region, result, key, remap);
+        passErrors(region, result, root, 0);
         return { region, value: (result.data?.[key] as Json | null | undefined) ?? null };
       });
       // Second (and last) round: the regions that may hold more of the page than the probe
@@ -467,24 +499,40 @@ export class RegionalDataSource implements GraphQLDataSource {
           if (result instanceof EndpointUnavailableError) {
             errors.push(regionUnavailable(region, this.regionName(region), result.reason, [key]));
           } else {
-            passErrors(region, result, key, remap);
+            passErrors(region, result, root, edgeCount(page.value));
           }
           const more = result instanceof EndpointUnavailableError ? undefined : (result.data?.[key] as Json | null | undefined);
           // Half a region would put its later rows on a later page, out of order: without the
           // refill the region counts as not answering (its position is kept for the next page).
           if (more && page.value) appendPage(root.fanOut!, page.value, more);
-          else page.value = null;
+          else {
+            page.value = null;
+            withdrawn.add(`${key}\n${region}`);
+          }
         }),
       );
+      pagesOf.set(key, pages);
       data[key] = null; // keeps the fields in the operation's order until merged
       merges.push(() => {
         data[key] = pages.every((page) => page.value === null)
           ? null
-          : mergeFanOut({ shape: root.fanOut!, pages, first: state.first, start: state.start, resumed: state.resumed });
+          : this.mergePage(merged, key, { shape: root.fanOut!, pages, first: state.first, start: state.start, resumed: state.resumed });
       });
     }
     await Promise.all(refills);
     for (const merge of merges) merge();
+    // A region's error inside its page points at the row's place in the merged page, or goes
+    // with the row when the page dropped it.
+    for (const { root, region, error, offset } of pageErrors) {
+      const merge = merged.get(root.responseKey);
+      const [key, edges, index, ...rest] = error.path!;
+      const shifted = typeof index === 'number' ? [edges, index + offset, ...rest] : [edges, ...(index === undefined ? [] : [index]), ...rest];
+      // A region whose page came back null (a non-null field's error bubbled up to it) is missing from the list as a whole.
+      if (withdrawn.has(`${root.responseKey}\n${region}`)) continue;
+      const page = pagesOf.get(root.responseKey)?.find((candidate) => candidate.region === region);
+      const within = merge && page?.value ? mergedErrorPath(root.fanOut!, merge, region, shifted) : [];
+      if (within) errors.push(this.regionError(region, error, [key, ...within]));
+    }
     return { data, ...(errors.length ? { errors } : {}) };
   }
 }
