@@ -11,6 +11,9 @@ import type { AuthenticatedRequest } from './authentication';
  * not waited for again, so one hanging region holds the response for at most its own timeout.
  * Non-regional subgraphs' fetches use the request's wall-clock deadlines (`deadline`).
  */
+/** Deadlines of regional fetches are rounded up to this (see waitFor). */
+const DEADLINE_TICK_MS = 25;
+
 export class RequestRegionBudget {
   readonly startedAt = Date.now();
   private readonly failures = new Map<string, string>();
@@ -59,7 +62,10 @@ export class RequestRegionBudget {
       ended = true;
       if (--wait!.inFlight === 0) wait!.spentMs += Date.now() - wait!.since;
     };
-    return { remainingMs, signal: this.signalAt(now + remainingMs, timeoutMs), done };
+    // Regions that spent a little of their budgets in an earlier stage differ by milliseconds:
+    // rounding their deadlines up to a common tick lets a stage's fetches share a timer.
+    const at = Math.ceil((now + remainingMs) / DEADLINE_TICK_MS) * DEADLINE_TICK_MS;
+    return { remainingMs, signal: this.signalAt(at, timeoutMs), done };
   }
 
   private signalAt(at: number, timeoutMs: number): AbortSignal {
