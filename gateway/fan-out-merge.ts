@@ -205,16 +205,16 @@ export function mergeFanOutPlaced({ shape, pages, first, start, resumed }: Merge
 /**
  * Where an error a region reported inside its page of a fanned-out connection belongs in the
  * merged page. `path` starts at the connection (`[edges, 3, node, name]`, the region's own edge
- * index); the answer is the same path at the edge's merged index, or null when the merged page
+ * index, counted from `offset` when it came with a refill of the region's page); the answer is the same path at the edge's merged index, or null when the merged page
  * dropped that edge (its error belongs to no row the caller sees). Paths outside the edges
  * (pageInfo, totalCount, the connection itself) stay as they are; the merge skeleton's own keys
  * are the gateway's, so an error there is reported at the connection.
  */
-export function mergedErrorPath(shape: FanOutShape, merge: PlacedMerge, region: string, path: ReadonlyArray<string | number>): Array<string | number> | null {
+export function mergedErrorPath(shape: FanOutShape, merge: PlacedMerge, region: string, path: ReadonlyArray<string | number>, offset = 0): Array<string | number> | null {
   const [head, index, ...rest] = path;
   if (head === MERGE_EDGES_KEY || head === MERGE_PAGE_KEY) return [];
   if (!shape.edges.some((edges) => edges.key === head) || typeof index !== 'number') return [...path];
-  const merged = merge.placed(region, index);
+  const merged = merge.placed(region, index + offset);
   return merged === undefined ? null : [head, merged, ...rest];
 }
 

@@ -524,13 +524,12 @@ export class RegionalDataSource implements GraphQLDataSource {
     // A region's error inside its page points at the row's place in the merged page, or goes
     // with the row when the page dropped it.
     for (const { root, region, error, offset } of pageErrors) {
-      const merge = merged.get(root.responseKey);
-      const [key, edges, index, ...rest] = error.path!;
-      const shifted = typeof index === 'number' ? [edges, index + offset, ...rest] : [edges, ...(index === undefined ? [] : [index]), ...rest];
+      const key = root.responseKey;
+      if (withdrawn.has(`${key}\n${region}`)) continue;
+      const merge = merged.get(key);
       // A region whose page came back null (a non-null field's error bubbled up to it) is missing from the list as a whole.
-      if (withdrawn.has(`${root.responseKey}\n${region}`)) continue;
-      const page = pagesOf.get(root.responseKey)?.find((candidate) => candidate.region === region);
-      const within = merge && page?.value ? mergedErrorPath(root.fanOut!, merge, region, shifted) : [];
+      const page = pagesOf.get(key)?.find((candidate) => candidate.region === region);
+      const within = merge && page?.value ? mergedErrorPath(root.fanOut!, merge, region, error.path!.slice(1), offset) : [];
       if (within) errors.push(this.regionError(region, error, [key, ...within]));
     }
     return { data, ...(errors.length ? { errors } : {}) };

@@ -181,5 +181,7 @@ describe('fan-out merging', () => {
     expect(mergedErrorPath(shape, merge, '310000', ['edges', 2, 'node', 'id'])).toBeNull(); // 310000:5 is not on the page
     expect(mergedErrorPath(shape, merge, '320500', ['pageInfo', 'endCursor'])).toEqual(['pageInfo', 'endCursor']);
     expect(mergedErrorPath(shape, merge, '320500', [MERGE_EDGES_KEY, 0, 'n'])).toEqual([]);
+    // An error from a refill counts its edges after those the region's page already had.
+    expect(mergedErrorPath(shape, merge, '310000', ['edges', 0, 'node'], 1)).toEqual(['edges', 2, 'node']);
   });
 });
