@@ -185,6 +185,23 @@ describe('a region whose database fails', () => {
   });
 });
 
+test('the directory’s database refusing connections: DATABASE_UNAVAILABLE naming the service, nothing of PostgreSQL’s words; then it recovers', async () => {
+  const directory = hub.databaseUrls.get('hub')!;
+  const AGREEMENTS = `{ sharingAgreements { edges { node { id } } } }`;
+  await queryDatabase(directory, `ALTER DATABASE ${PREFIX}_hub CONNECTION LIMIT 0`);
+  try {
+    const backends = await queryDatabase<{ pid: number }>(directory, 'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND usename = $2', [`${PREFIX}_hub`, `${PREFIX}_subgraphs`]);
+    await terminate(backends.map((row) => row.pid));
+    const result = await graphql(hub.gateway.graphqlUrl, AGREEMENTS);
+    expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['DATABASE_UNAVAILABLE']);
+    expect(result.errors![0].extensions?.serviceName).toBe('directory');
+    expect(JSON.stringify(result.errors)).not.toMatch(/too many connections|t_faults|127\.0\.0\.1|:\d{4,5}\b/);
+  } finally {
+    await queryDatabase(directory, `ALTER DATABASE ${PREFIX}_hub CONNECTION LIMIT -1`);
+  }
+  expect((await graphql(hub.gateway.graphqlUrl, AGREEMENTS)).errors).toBeUndefined();
+});
+
 describe('errors inside a merged list', () => {
   const PERSONS = `query($first: Int) { persons(first: $first, regions: ["320500", "330400"]) { edges { node { id tags { category } } } } }`;
 

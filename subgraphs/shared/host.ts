@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Pool } from 'pg';
 import { operationSelectionPlugin } from '../../platform/operation-selection';
 import { listen, RunningHttpServer } from '../../platform/apollo-http';
-import { hideInternalError, internalErrorsPlugin, logInternalErrors, withRequestId } from '../../platform/internal-errors';
+import { hideInternalError, internalErrorsPlugin, logInternalErrors, revealsInternalErrors, withRequestId } from '../../platform/internal-errors';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { isDatabaseUnavailable } from './db';
 import { DATABASE_UNAVAILABLE_MESSAGE } from './errors';
@@ -27,11 +27,13 @@ const requestIdOf = (context: HubContext): string | undefined => context.actor?.
 
 /**
  * formatError: a lost or unreachable database is DATABASE_UNAVAILABLE (nothing of what
- * PostgreSQL or the socket said); any other failure no code meant is hidden as internal.
+ * PostgreSQL or the socket said, outside NODE_ENV=development); any other failure no code meant
+ * is hidden as internal.
  */
 function formatSubgraphError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   if (isDatabaseUnavailable(error)) {
-    return { message: DATABASE_UNAVAILABLE_MESSAGE, ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'DATABASE_UNAVAILABLE' } };
+    const message = revealsInternalErrors() ? `${DATABASE_UNAVAILABLE_MESSAGE} (${formatted.message})` : DATABASE_UNAVAILABLE_MESSAGE;
+    return { message, ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'DATABASE_UNAVAILABLE' } };
   }
   return hideInternalError(formatted);
 }
