@@ -137,7 +137,18 @@ export function appendPage(shape: FanOutShape, value: Json, refill: Json): void 
   value[MERGE_PAGE_KEY] = refill[MERGE_PAGE_KEY];
 }
 
-export function mergeFanOut({ shape, pages, first, start, resumed }: MergeInput): Json {
+export function mergeFanOut(input: MergeInput): Json {
+  return mergeFanOutPlaced(input).value;
+}
+
+/** A merged page, and where each region's edges went in it. */
+export interface PlacedMerge {
+  value: Json;
+  /** The merged index of `region`'s edge `index` (as that region returned it), or undefined when the page dropped it. */
+  placed(region: string, index: number): number | undefined;
+}
+
+export function mergeFanOutPlaced({ shape, pages, first, start, resumed }: MergeInput): PlacedMerge {
   const answered = answeredPages(pages);
   const positions = { ...start.positions };
   const exhausted = new Set(start.exhausted);
@@ -187,7 +198,24 @@ export function mergeFanOut({ shape, pages, first, start, resumed }: MergeInput)
     // Counts add up across regions; anything else is the same in every region by contract.
     result[key] = values.length && values.every((v) => typeof v === 'number') ? (values as number[]).reduce((a, b) => a + b, 0) : values[0] ?? null;
   }
-  return result;
+  const mergedIndex = new Map(picks.map(({ source, index }, merged) => [`${source.region}\n${index}`, merged]));
+  return { value: result, placed: (region, index) => mergedIndex.get(`${region}\n${index}`) };
+}
+
+/**
+ * Where an error a region reported inside its page of a fanned-out connection belongs in the
+ * merged page. `path` starts at the connection (`[edges, 3, node, name]`, the region's own edge
+ * index, counted from `offset` when it came with a refill of the region's page); the answer is the same path at the edge's merged index, or null when the merged page
+ * dropped that edge (its error belongs to no row the caller sees). Paths outside the edges
+ * (pageInfo, totalCount, the connection itself) stay as they are; the merge skeleton's own keys
+ * are the gateway's, so an error there is reported at the connection.
+ */
+export function mergedErrorPath(shape: FanOutShape, merge: PlacedMerge, region: string, path: ReadonlyArray<string | number>, offset = 0): Array<string | number> | null {
+  const [head, index, ...rest] = path;
+  if (head === MERGE_EDGES_KEY || head === MERGE_PAGE_KEY) return [];
+  if (!shape.edges.some((edges) => edges.key === head) || typeof index !== 'number') return [...path];
+  const merged = merge.placed(region, index + offset);
+  return merged === undefined ? null : [head, merged, ...rest];
 }
 
 /** The field's value when no region needs asking (all exhausted): an empty page. */

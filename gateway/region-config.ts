@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError, readConfigFile } from '../platform/config-file';
+import { BreakerSettings, DEFAULT_BREAKER } from './subgraph-client';
 
 /**
  * regions.yaml: the cities the hub federates. Adding a city is one entry here and a restart.
@@ -22,6 +23,14 @@ const regionSchema = z
   })
   .strict();
 
+const BREAKER_DEFAULTS = {
+  failure_threshold: DEFAULT_BREAKER.failureThreshold,
+  failure_rate_percent: DEFAULT_BREAKER.failureRatePercent,
+  minimum_requests: DEFAULT_BREAKER.minimumRequests,
+  window_ms: DEFAULT_BREAKER.windowMs,
+  reset_after_ms: DEFAULT_BREAKER.resetAfterMs,
+};
+
 const configSchema = z
   .object({
     regional_subgraphs: z.array(z.string().min(1)).min(1),
@@ -29,12 +38,18 @@ const configSchema = z
       .object({
         timeout_ms: positiveMs.default(3000),
         circuit_breaker: z
-          .object({ failure_threshold: z.number().int().min(1).default(5), reset_after_ms: positiveMs.default(10_000) })
+          .object({
+            failure_threshold: z.number().int().min(1).default(DEFAULT_BREAKER.failureThreshold),
+            failure_rate_percent: z.number().int().min(1).max(99).default(DEFAULT_BREAKER.failureRatePercent),
+            minimum_requests: z.number().int().min(1).default(DEFAULT_BREAKER.minimumRequests),
+            window_ms: positiveMs.default(DEFAULT_BREAKER.windowMs),
+            reset_after_ms: positiveMs.default(DEFAULT_BREAKER.resetAfterMs),
+          })
           .strict()
-          .default({ failure_threshold: 5, reset_after_ms: 10_000 }),
+          .default(BREAKER_DEFAULTS),
       })
       .strict()
-      .default({ timeout_ms: 3000, circuit_breaker: { failure_threshold: 5, reset_after_ms: 10_000 } }),
+      .default({ timeout_ms: 3000, circuit_breaker: BREAKER_DEFAULTS }),
     regions: z.array(regionSchema).min(1, 'lists no region'),
   })
   .strict();
@@ -54,7 +69,7 @@ export interface RegionSettings {
 export interface RegionConfig {
   file: string;
   regionalSubgraphs: string[];
-  breaker: { failureThreshold: number; resetAfterMs: number };
+  breaker: BreakerSettings;
   regions: RegionSettings[];
 }
 
@@ -82,7 +97,13 @@ export function loadRegionConfig(file: string): RegionConfig {
   return {
     file,
     regionalSubgraphs: raw.regional_subgraphs,
-    breaker: { failureThreshold: raw.defaults.circuit_breaker.failure_threshold, resetAfterMs: raw.defaults.circuit_breaker.reset_after_ms },
+    breaker: {
+      failureThreshold: raw.defaults.circuit_breaker.failure_threshold,
+      failureRatePercent: raw.defaults.circuit_breaker.failure_rate_percent,
+      minimumRequests: raw.defaults.circuit_breaker.minimum_requests,
+      windowMs: raw.defaults.circuit_breaker.window_ms,
+      resetAfterMs: raw.defaults.circuit_breaker.reset_after_ms,
+    },
     regions: raw.regions.map((region) => ({
       code: region.code,
       name: region.name,

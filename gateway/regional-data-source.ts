@@ -5,8 +5,8 @@ import { CrossRegionLink, findCrossRegionLinks, keysOnly, linkFetch, linkSlots }
 import { regionOfRoutingValue } from '../auth/global-id';
 import { CompositeCursor, decodeCompositeCursor } from './composite-cursor';
 import { gatewayError, regionUnavailable } from './errors';
-import { appendPage, emptyPage, mergeFanOut, probeSize, refillsNeeded } from './fan-out-merge';
-import { AnalyzedOperation, analyzeOperation, argumentValue, RootSelection } from './operation-analysis';
+import { appendPage, emptyPage, MergeInput, RegionPage, mergedErrorPath, mergeFanOutPlaced, PlacedMerge, probeSize, refillsNeeded } from './fan-out-merge';
+import { AnalyzedOperation, analyzeOperation, argumentValue, MERGE_EDGES_KEY, RootSelection } from './operation-analysis';
 import { afterVariable, entityAfterVariable, entityFirstVariable, firstVariable, printEntitiesFanOutOperation, printRegionOperation } from './operation-rewrite';
 import type { RegionSettings } from './region-config';
 import { GatewayContext, RequestRegionBudget } from './request-budget';
@@ -156,16 +156,29 @@ export class RegionalDataSource implements GraphQLDataSource {
     return this.regions.get(code)?.settings.name ?? code;
   }
 
+  /**
+   * An error `region` reported, as the caller gets it: tagged with the region; a subgraph whose
+   * database is unreachable or dropped the connection (DATABASE_UNAVAILABLE, see
+   * subgraphs/shared/host.ts) is the region being unavailable, reported as such.
+   */
+  private regionError(region: string, error: GraphQLFormattedError, path: ReadonlyArray<string | number> | undefined = error.path): GraphQLFormattedError {
+    if (error.extensions?.code === 'DATABASE_UNAVAILABLE') return regionUnavailable(region, this.regionName(region), 'its database is unavailable', path);
+    return { ...error, ...(path ? { path } : {}), extensions: { ...error.extensions, region } };
+  }
+
   private async send(region: string, query: string, variables: Json, call: Call): Promise<RegionResult> {
     const { settings, endpoint } = this.regions.get(region)!;
     const earlier = call.budget.failure(region);
     if (earlier) return new EndpointUnavailableError(endpoint.url, earlier);
+    const wait = call.budget.waitFor(region, settings.timeoutMs);
     try {
-      return await endpoint.post(requestBody(query, variables), call.headers, call.budget.remaining(settings.timeoutMs), call.budget.deadline(settings.timeoutMs));
+      return await endpoint.post(requestBody(query, variables), call.headers, wait.remainingMs, wait.signal);
     } catch (error) {
       if (!(error instanceof EndpointUnavailableError)) throw error;
       call.budget.recordFailure(region, error.reason);
       return error;
+    } finally {
+      wait.done();
     }
   }
 
@@ -205,7 +218,7 @@ export class RegionalDataSource implements GraphQLDataSource {
         indexes.forEach((original, position) => (entities[original] = received[position] ?? null));
         for (const error of result.errors ?? []) {
           const path = error.path?.[0] === '_entities' && typeof error.path[1] === 'number' ? ['_entities', indexes[error.path[1]], ...error.path.slice(2)] : error.path;
-          errors.push({ ...error, path, extensions: { ...error.extensions, region } });
+          errors.push(this.regionError(region, error, path));
         }
       }),
     );
@@ -276,7 +289,9 @@ export class RegionalDataSource implements GraphQLDataSource {
       }),
     );
 
-    const fanOutKeys = new Set(analyzed.entityFanOuts.map((fanOut) => fanOut.responseKey));
+    /** Errors inside a fanned-out field's page, and each entity's merged pages to place them in. */
+    const pageErrors: Array<{ region: string; position: number; fanOut: number; error: GraphQLFormattedError }> = [];
+    const merges = new Map<string, PlacedMerge>();
     const entityAt = (region: string, position: number): Json | null => {
       const result = results.get(region);
       if (!result || result instanceof EndpointUnavailableError) return null;
@@ -292,13 +307,18 @@ export class RegionalDataSource implements GraphQLDataSource {
         const path = error.path;
         const position = path?.[0] === '_entities' && typeof path[1] === 'number' ? path[1] : undefined;
         if (position === undefined) {
-          errors.push({ ...error, extensions: { ...error.extensions, region } });
+          errors.push(this.regionError(region, error));
           continue;
         }
         const index = sent[position];
         const fromHome = homes[index] === region;
-        if (!fromHome && !fanOutKeys.has(String(path![2]))) continue; // the owner's answer counts for these
-        errors.push({ ...error, path: ['_entities', index, ...path!.slice(2)], extensions: { ...error.extensions, region } });
+        const fanOut = analyzed.entityFanOuts.findIndex((candidate) => candidate.responseKey === path![2]);
+        if (fanOut >= 0 && path!.length > 3) {
+          pageErrors.push({ region, position, fanOut, error }); // placed once the pages are merged
+          continue;
+        }
+        if (!fromHome && fanOut < 0) continue; // the owner's answer counts for these
+        errors.push(this.regionError(region, error, ['_entities', index, ...path!.slice(2)]));
       }
     }
 
@@ -317,11 +337,25 @@ export class RegionalDataSource implements GraphQLDataSource {
             ? emptyPage(fanOut.fanOut, state.start, state.resumed)
             : pages.every((page) => page.value === null)
               ? null
-              : mergeFanOut({ shape: fanOut.fanOut, pages, first: state.first, start: state.start, resumed: state.resumed });
+              : this.mergePage(merges, `${position}\n${i}`, { shape: fanOut.fanOut, pages, first: state.first, start: state.start, resumed: state.resumed });
       });
       entities[index] = entity;
     });
+    for (const { region, position, fanOut, error } of pageErrors) {
+      const merge = merges.get(`${position}\n${fanOut}`);
+      const key = analyzed.entityFanOuts[fanOut].responseKey;
+      // A region whose page came back null (an error bubbled up to it) is missing from the list as a whole.
+      const within = merge && entityAt(region, position)?.[key] ? mergedErrorPath(analyzed.entityFanOuts[fanOut].fanOut, merge, region, error.path!.slice(3)) : [];
+      if (within) errors.push(this.regionError(region, error, ['_entities', sent[position], key, ...within]));
+    }
     return { data: { _entities: entities }, ...(errors.length ? { errors } : {}) };
+  }
+
+  /** Merges one fanned-out field's pages, keeping where each region's edges went (for its errors) under `key`. */
+  private mergePage(merges: Map<string, PlacedMerge>, key: string, input: MergeInput): Json {
+    const merge = mergeFanOutPlaced(input);
+    merges.set(key, merge);
+    return merge.value;
   }
 
   private async fetchRootFields(query: string, analyzed: AnalyzedOperation, variables: Json, call: Call) {
@@ -404,14 +438,26 @@ export class RegionalDataSource implements GraphQLDataSource {
     );
 
     const seenErrors = new Set<string>();
-    const passErrors = (region: string, result: SubgraphResponse, key: string, remap?: (path: ReadonlyArray<string | number>) => ReadonlyArray<string | number>) => {
+    /** Errors inside a fanned-out field's page (`offset`: edges of the region's page before a refill's), placed once it is merged. */
+    const pageErrors: Array<{ root: RootSelection; region: string; error: GraphQLFormattedError; offset: number }> = [];
+    const merged = new Map<string, PlacedMerge>();
+    const pagesOf = new Map<string, RegionPage[]>();
+    /** Regions whose page the gateway left out (its refill failed): none of their rows' errors apply. */
+    const withdrawn = new Set<string>();
+    const passErrors = (region: string, result: SubgraphResponse, root: RootSelection, offset?: number) => {
+      const key = root.responseKey;
       for (const error of result.errors ?? []) {
         if (error.path && error.path[0] !== key) continue;
+        if (offset !== undefined && error.path && error.path.length > 1) {
+          pageErrors.push({ root, region, error, offset });
+          continue;
+        }
         if (!error.path && seenErrors.has(`${region}|${error.message}`)) continue;
         seenErrors.add(`${region}|${error.message}`);
-        errors.push({ ...error, ...(error.path ? { path: remap ? remap(error.path) : error.path } : {}), extensions: { ...error.extensions, region } });
+        errors.push(this.regionError(region, error));
       }
     };
+    const edgeCount = (page: Json | null) => ((page?.[MERGE_EDGES_KEY] as unknown[] | null | undefined) ?? []).length;
 
     const refills: Array<Promise<void>> = [];
     const merges: Array<() => void> = [];
@@ -426,7 +472,7 @@ export class RegionalDataSource implements GraphQLDataSource {
           refuse(root, regionUnavailable(region, this.regionName(region), result.reason, [key]));
         } else {
           data[key] = result.data?.[key] ?? null;
-          passErrors(region, result, key);
+          passErrors(region, result, root);
         }
         continue;
       }
@@ -434,14 +480,13 @@ export class RegionalDataSource implements GraphQLDataSource {
         data[key] = emptyPage(root.fanOut!, state.start, state.resumed);
         continue;
       }
-      const remap = (path: ReadonlyArray<string | number>) => [key, ...path.slice(1, 2)];
       const pages = state.targets.map((region) => {
         const result = results.get(region)!;
         if (result instanceof EndpointUnavailableError) {
           errors.push(regionUnavailable(region, this.regionName(region), result.reason, [key]));
           return { region, value: null };
         }
-        passErrors(region, result, key, remap);
+        passErrors(region, result, root, 0);
         return { region, value: (result.data?.[key] as Json | null | undefined) ?? null };
       });
       // Second (and last) round: the regions that may hold more of the page than the probe
@@ -454,24 +499,39 @@ export class RegionalDataSource implements GraphQLDataSource {
           if (result instanceof EndpointUnavailableError) {
             errors.push(regionUnavailable(region, this.regionName(region), result.reason, [key]));
           } else {
-            passErrors(region, result, key, remap);
+            passErrors(region, result, root, edgeCount(page.value));
           }
           const more = result instanceof EndpointUnavailableError ? undefined : (result.data?.[key] as Json | null | undefined);
           // Half a region would put its later rows on a later page, out of order: without the
           // refill the region counts as not answering (its position is kept for the next page).
           if (more && page.value) appendPage(root.fanOut!, page.value, more);
-          else page.value = null;
+          else {
+            page.value = null;
+            withdrawn.add(`${key}\n${region}`);
+          }
         }),
       );
+      pagesOf.set(key, pages);
       data[key] = null; // keeps the fields in the operation's order until merged
       merges.push(() => {
         data[key] = pages.every((page) => page.value === null)
           ? null
-          : mergeFanOut({ shape: root.fanOut!, pages, first: state.first, start: state.start, resumed: state.resumed });
+          : this.mergePage(merged, key, { shape: root.fanOut!, pages, first: state.first, start: state.start, resumed: state.resumed });
       });
     }
     await Promise.all(refills);
     for (const merge of merges) merge();
+    // A region's error inside its page points at the row's place in the merged page, or goes
+    // with the row when the page dropped it.
+    for (const { root, region, error, offset } of pageErrors) {
+      const key = root.responseKey;
+      if (withdrawn.has(`${key}\n${region}`)) continue;
+      const merge = merged.get(key);
+      // A region whose page came back null (a non-null field's error bubbled up to it) is missing from the list as a whole.
+      const page = pagesOf.get(key)?.find((candidate) => candidate.region === region);
+      const within = merge && page?.value ? mergedErrorPath(root.fanOut!, merge, region, error.path!.slice(1), offset) : [];
+      if (within) errors.push(this.regionError(region, error, [key, ...within]));
+    }
     return { data, ...(errors.length ? { errors } : {}) };
   }
 }

@@ -6,6 +6,14 @@ import type { GraphQLFormattedError } from 'graphql';
  * One subgraph endpoint as the gateway sees it: keep-alive connections from a shared pool, a
  * hard timeout (a hanging region never holds a response past it), and a circuit breaker that
  * stops calling an endpoint that keeps failing and tries it again after a pause.
+ *
+ * The breaker opens on whichever comes first: `failureThreshold` failures in a row, or, once
+ * `minimumRequests` calls were made within the last `windowMs`, more than `failureRatePercent`
+ * of them failing (a region that fails every other call). Open, it fails calls at once for
+ * `resetAfterMs`; then one trial call goes through (half-open): an answer closes it, a failure
+ * opens it again. Consecutive failures are what a dead or hung region shows under load at
+ * once, whereas a rate over opossum's 10 s window alone counted the calls still waiting on the
+ * hung region as if they had succeeded, and opened only after ~12 s.
  */
 
 export interface SubgraphResponse {
@@ -14,9 +22,24 @@ export interface SubgraphResponse {
   extensions?: Record<string, unknown>;
 }
 
+export interface BreakerSettings {
+  /** Failures in a row that open the circuit. */
+  failureThreshold: number;
+  /** How long an open circuit fails calls at once before one trial call. */
+  resetAfterMs: number;
+  /** Failure rate (percent of the calls in the window) above which the circuit opens… */
+  failureRatePercent?: number;
+  /** …once at least this many calls were made in the window… */
+  minimumRequests?: number;
+  /** …which is this long. */
+  windowMs?: number;
+}
+
+export const DEFAULT_BREAKER: Required<BreakerSettings> = { failureThreshold: 5, resetAfterMs: 10_000, failureRatePercent: 50, minimumRequests: 20, windowMs: 5_000 };
+
 export interface EndpointOptions {
   timeoutMs: number;
-  breaker: { failureThreshold: number; resetAfterMs: number };
+  breaker: BreakerSettings;
 }
 
 /**
@@ -24,6 +47,9 @@ export interface EndpointOptions {
  * it names no host, port or URL; `detail`, for the log only, may.
  */
 export class EndpointUnavailableError extends Error {
+  /** True when the gateway itself gave up (the request was answered without it): not the endpoint's failure. */
+  cancelled = false;
+
   constructor(readonly url: string, readonly reason: string, readonly detail?: string) {
     super(`${url}: ${reason}${detail ? ` (${detail})` : ''}`);
     this.name = 'EndpointUnavailableError';
@@ -60,18 +86,37 @@ export const sharedAgent = new Agent({ connections: 128, keepAliveTimeout: 30_00
 export class SubgraphEndpoint {
   private readonly breaker: CircuitBreaker<[string, Record<string, string>, number, AbortSignal | undefined], SubgraphResponse>;
 
+  /** Failures since the last answer. */
+  private consecutiveFailures = 0;
+
   constructor(readonly url: string, private readonly options: EndpointOptions) {
+    const settings = { ...DEFAULT_BREAKER, ...options.breaker };
     this.breaker = new CircuitBreaker((body: string, headers: Record<string, string>, timeoutMs: number, deadline: AbortSignal | undefined) => this.send(body, headers, timeoutMs, deadline), {
       timeout: false, // the request's own abort signal enforces the timeout and frees the socket
-      volumeThreshold: options.breaker.failureThreshold,
-      errorThresholdPercentage: 50,
-      resetTimeout: options.breaker.resetAfterMs,
-      rollingCountTimeout: Math.max(10_000, options.breaker.resetAfterMs),
+      volumeThreshold: settings.minimumRequests,
+      errorThresholdPercentage: settings.failureRatePercent,
+      resetTimeout: settings.resetAfterMs,
+      rollingCountTimeout: settings.windowMs,
+      rollingCountBuckets: 5,
+      // A call the gateway abandoned (its request was answered) says nothing about the endpoint.
+      errorFilter: (error: unknown) => error instanceof EndpointUnavailableError && error.cancelled,
       // Only the failure rate decides; latency percentiles (sorted on every read) and a snapshot
       // event per second per endpoint cost time that nobody reads.
       rollingPercentilesEnabled: false,
       enableSnapshots: false,
     });
+    this.breaker.on('success', (result: unknown) => {
+      if (!(result instanceof EndpointUnavailableError)) this.consecutiveFailures = 0;
+    });
+    this.breaker.on('close', () => (this.consecutiveFailures = 0));
+    this.breaker.on('failure', () => {
+      if (++this.consecutiveFailures >= settings.failureThreshold && this.breaker.closed) this.breaker.open();
+    });
+  }
+
+  /** closed, open or halfOpen (for tests and logs). */
+  get circuit(): 'closed' | 'open' | 'halfOpen' {
+    return this.breaker.halfOpen ? 'halfOpen' : this.breaker.opened ? 'open' : 'closed';
   }
 
   /**
@@ -111,7 +156,12 @@ export class SubgraphEndpoint {
       });
     } catch (error) {
       const name = (error as Error).name;
-      if (name === 'TimeoutError' || name === 'AbortError') throw new EndpointUnavailableError(this.url, `no answer within ${this.options.timeoutMs} ms`);
+      if (name === 'TimeoutError' || name === 'AbortError') {
+        const unavailable = new EndpointUnavailableError(this.url, `no answer within ${this.options.timeoutMs} ms`);
+        // Aborted by the request's end rather than its deadline: the gateway stopped waiting.
+        unavailable.cancelled = (deadline?.reason as Error | undefined)?.name === 'AbortError';
+        throw unavailable;
+      }
       const code = errorCode(error);
       throw new EndpointUnavailableError(this.url, code ? `connection failed (${code})` : 'connection failed', (error as Error).message);
     }

@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
 import { decodeCompositeCursor, encodeCompositeCursor } from '../gateway/composite-cursor';
-import { appendPage, mergeFanOut, probeSize, refillsNeeded } from '../gateway/fan-out-merge';
+import { appendPage, mergedErrorPath, mergeFanOut, mergeFanOutPlaced, probeSize, refillsNeeded } from '../gateway/fan-out-merge';
 import { analyzeOperation, MERGE_EDGES_KEY, MERGE_PAGE_KEY } from '../gateway/operation-analysis';
 import { printRegionOperation } from '../gateway/operation-rewrite';
 import { WARNINGS_FAN_OUT_RULES } from './support/fan-out-rules';
@@ -171,5 +171,17 @@ describe('fan-out merging', () => {
       expect(refillsNeeded(shape, pages, 3)).toEqual([{ region: '310000', after: '310000@2', first: 1 }]);
     });
   });
-});
 
+  test('a region’s error inside its page moves to its edge’s merged index, and goes with an edge the page drops', () => {
+    const pages = [regionPage('310000', [9, 7, 5], 0, 3), regionPage('320500', [8, 6, 4], 0, 3)];
+    const merge = mergeFanOutPlaced({ shape, pages, first: 4, start: { positions: {}, exhausted: [] }, resumed: false });
+    expect((merge.value as any).edges.map((edge: any) => edge.node.id)).toEqual(['310000:9', '320500:8', '310000:7', '320500:6']);
+    expect(mergedErrorPath(shape, merge, '320500', ['edges', 1, 'node', 'id'])).toEqual(['edges', 3, 'node', 'id']);
+    expect(mergedErrorPath(shape, merge, '310000', ['edges', 0, 'node'])).toEqual(['edges', 0, 'node']);
+    expect(mergedErrorPath(shape, merge, '310000', ['edges', 2, 'node', 'id'])).toBeNull(); // 310000:5 is not on the page
+    expect(mergedErrorPath(shape, merge, '320500', ['pageInfo', 'endCursor'])).toEqual(['pageInfo', 'endCursor']);
+    expect(mergedErrorPath(shape, merge, '320500', [MERGE_EDGES_KEY, 0, 'n'])).toEqual([]);
+    // An error from a refill counts its edges after those the region's page already had.
+    expect(mergedErrorPath(shape, merge, '310000', ['edges', 0, 'node'], 1)).toEqual(['edges', 2, 'node']);
+  });
+});

@@ -53,6 +53,39 @@ describe('RequestRegionBudget.deadline', () => {
   });
 });
 
+describe('RequestRegionBudget.waitFor: each region spends its own timeout', () => {
+  test('time spent waiting for one region leaves every other region its whole budget', async () => {
+    const budget = new RequestRegionBudget();
+    const hung = budget.waitFor('340100', 60);
+    const reason = (await abortedWith(hung.signal)) as DOMException;
+    hung.done();
+    expect(reason.name).toBe('TimeoutError');
+    expect(budget.regionRemaining('340100', 60)).toBe(0);
+    // Asked after the hung region used up its time, as the next stage of a plan is.
+    const healthy = budget.waitFor('320500', 60_000);
+    expect(healthy.remainingMs).toBe(60_000);
+    expect(healthy.signal.aborted).toBe(false);
+    healthy.done();
+    budget.finish();
+  });
+
+  test('concurrent fetches to one region spend its budget once, and a later fetch gets what is left', async () => {
+    const budget = new RequestRegionBudget();
+    const first = budget.waitFor('330400', 60_000);
+    const second = budget.waitFor('330400', 60_000);
+    expect(second.signal).toBe(first.signal);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    first.done();
+    second.done();
+    first.done(); // twice is once
+    const left = budget.regionRemaining('330400', 60_000);
+    expect(left).toBeLessThan(60_000);
+    expect(left).toBeGreaterThan(60_000 - 20_000);
+    expect(budget.waitFor('330400', 60_000).remainingMs).toBe(left);
+    budget.finish();
+  });
+});
+
 describe('listen(): a route is told when its request was answered', () => {
   test('finished() receives the context the request was answered with; a refused context is not passed on', async () => {
     const server = new ApolloServer<{ n: number }>({ typeDefs: 'type Query { n: Int }', resolvers: { Query: { n: (_: unknown, __: unknown, context: { n: number }) => context.n } } });

@@ -41,6 +41,9 @@ export function createPool(connectionString: string, max = 10, onStatement?: () 
   const counter = { count: 0 };
   statementCounts.set(pool, counter);
   pool.on('connect', (client) => {
+    // A connection lost while checked out (a terminated backend mid-query) fails its query; the
+    // client's own 'error' event would otherwise crash the process.
+    client.on('error', () => undefined);
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as { query: unknown }).query = (...args: unknown[]) => {
       counter.count += 1;
@@ -61,18 +64,49 @@ export function createPool(connectionString: string, max = 10, onStatement?: () 
 /** Runs `work` in one transaction: all of it commits, or none of it does. */
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let lost: Error | undefined;
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    // PostgreSQL rolls back a transaction whose connection is gone; one that lives is rolled back here.
+    if (isDatabaseUnavailable(error)) lost = error as Error;
+    else await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    client.release(lost); // a lost connection is discarded, not handed to the next caller
   }
 }
 
 /** True for a PostgreSQL unique violation: the second of two simultaneous writes of one key. */
 export const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
+
+/**
+ * SQLSTATEs that say the database could not be used, not that a statement was wrong: class 08
+ * (connection exception), administrator or crash shutdown and "cannot connect now" (57P01–03,
+ * what pg_terminate_backend and a stopping server send), too many connections (53300).
+ */
+const UNAVAILABLE_SQLSTATES = /^(08...|57P0[1-3]|53300)$/;
+/** What a connection that could not be made or was lost raises (Node's socket codes). */
+const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENOTFOUND', 'EAI_AGAIN']);
+/** node-postgres' own words for a lost or unobtainable connection (it gives them no code). */
+const UNAVAILABLE_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended)/;
+
+/**
+ * True when `error` (or what it wraps: a GraphQL error's originalError, an Error's cause) is the
+ * database being unreachable or gone rather than a fault of the statement: the region is
+ * unavailable, which its caller may retry, not an internal error.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.test(code) || UNAVAILABLE_SOCKET_CODES.has(code))) return true;
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message)) return true;
+    const errors = (current as { errors?: unknown }).errors; // AggregateError: every address refused
+    if (Array.isArray(errors) && errors.some(isDatabaseUnavailable)) return true;
+    current = (current as { originalError?: unknown }).originalError ?? (current as { cause?: unknown }).cause;
+  }
+  return false;
+}

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'RATE_LIMITED'
   | 'REGION_UNAVAILABLE'
+  | 'DATABASE_UNAVAILABLE'
   | 'AUDIT_UNAVAILABLE';
 
 export function hubError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
@@ -23,3 +24,10 @@ export function hubError(code: ErrorCode, message: string, extensions: Record<st
 export function badInput(field: string, message: string): GraphQLError {
   return hubError('BAD_USER_INPUT', `${field}: ${message}`, { field });
 }
+
+/**
+ * What a client learns when this subgraph's database could not be reached or dropped the
+ * connection (db.ts, isDatabaseUnavailable): a failure to retry, not an internal one. The
+ * gateway, which knows the region, reports it as REGION_UNAVAILABLE naming it.
+ */
+export const DATABASE_UNAVAILABLE_MESSAGE = 'The database of this subgraph did not answer; retry later.';

@@ -4,8 +4,10 @@ import type { IncomingMessage } from 'node:http';
 import type { Pool } from 'pg';
 import { operationSelectionPlugin } from '../../platform/operation-selection';
 import { listen, RunningHttpServer } from '../../platform/apollo-http';
-import { hideInternalError, internalErrorsPlugin, logInternalErrors, withRequestId } from '../../platform/internal-errors';
+import { hideInternalError, internalErrorsPlugin, logInternalErrors, revealsInternalErrors, withRequestId } from '../../platform/internal-errors';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { isDatabaseUnavailable } from './db';
+import { DATABASE_UNAVAILABLE_MESSAGE } from './errors';
 import { ContextTokenError, ContextVerifier } from '../../auth/context-token';
 import { actorOf } from './actor';
 import { AuditChain, RequestAudit } from './audit-log';
@@ -22,6 +24,19 @@ interface Served {
 }
 
 const requestIdOf = (context: HubContext): string | undefined => context.actor?.requestId || undefined;
+
+/**
+ * formatError: a lost or unreachable database is DATABASE_UNAVAILABLE (nothing of what
+ * PostgreSQL or the socket said, outside NODE_ENV=development); any other failure no code meant
+ * is hidden as internal.
+ */
+function formatSubgraphError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  if (isDatabaseUnavailable(error)) {
+    const message = revealsInternalErrors() ? `${DATABASE_UNAVAILABLE_MESSAGE} (${formatted.message})` : DATABASE_UNAVAILABLE_MESSAGE;
+    return { message, ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'DATABASE_UNAVAILABLE' } };
+  }
+  return hideInternalError(formatted);
+}
 
 const refused = (reason: string) =>
   new GraphQLError(`Unauthenticated: ${reason}`, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
@@ -53,7 +68,7 @@ export class SubgraphHost {
         // of which the hub uses; both cost time on every request (cache control wraps every field
         // resolver of the schema).
         // Failures the code did not mean (a database error, say) reach the gateway as INTERNAL_SERVER_ERROR with the request id, nothing of what they said (platform/internal-errors.ts).
-        formatError: hideInternalError,
+        formatError: formatSubgraphError,
         plugins: [
           operationSelectionPlugin(),
           ApolloServerPluginInlineTraceDisabled(),
@@ -68,7 +83,7 @@ export class SubgraphHost {
           ? undefined
           : new DirectExecution<HubContext>(schema, {
               includeStacktraceInErrorResponses,
-              formatError: hideInternalError,
+              formatError: formatSubgraphError,
               didEncounterErrors: (context, errors) => logInternalErrors(`subgraph ${module.name}`, errors, requestIdOf(context)),
               settle: async (context, result) => {
                 const settled = await settleAudit(context, result);
