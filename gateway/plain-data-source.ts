@@ -2,6 +2,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GatewayContext } from './request-budget';
 import { serviceUnavailable } from './errors';
+import { watchCircuit } from './region-metrics';
 import { EndpointOptions, EndpointUnavailableError, requestBody, SubgraphEndpoint } from './subgraph-client';
 
 /**
@@ -19,6 +20,7 @@ export class PlainDataSource implements GraphQLDataSource {
     private readonly headersFor: (subgraph: string, options: GraphQLDataSourceProcessOptions) => Promise<Record<string, string>> = async () => ({}),
   ) {
     this.endpoint = new SubgraphEndpoint(url, options);
+    watchCircuit(this.endpoint, 'hub', subgraph);
   }
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {

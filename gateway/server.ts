@@ -16,6 +16,9 @@ import { RegionalDataSource } from './regional-data-source';
 import { personnelRoster, RosterCheck } from './roster';
 import { GatewayContext, RequestRegionBudget } from './request-budget';
 import { readRoutingRules } from './routing-rules';
+import { Readiness } from './readiness';
+import { logRefusedRequest, requestTelemetryPlugin } from './request-telemetry';
+import { announceGoingAway } from '../platform/drain';
 
 export interface GatewayOptions {
   /** The composed supergraph SDL, loaded once: the gateway never introspects subgraphs. */
@@ -41,6 +44,12 @@ export interface RunningGateway extends RunningHttpServer {
   graphqlUrl: string;
   /** Operations the hub's executor ran and operations it handed to stock Apollo Gateway's. */
   executorCounts(): { executed: number; delegated: number };
+  /**
+   * Graceful drain (SIGTERM): long-lived connections are told the gateway is going away, no new
+   * connection is accepted, and the requests in flight are awaited for at most `timeoutMs`.
+   * Resolves false if some had to be cut. stop() follows.
+   */
+  drain(timeoutMs: number): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -75,6 +84,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const rules = readRoutingRules(supergraph, regionalSubgraphs);
   const breaker = options.regions?.breaker ?? { failureThreshold: 5, resetAfterMs: 10_000 };
   const dataSources = new Map<string, GraphQLDataSource & { shutdown(): void }>();
+  const hubSubgraphUrls = new Map<string, string>();
+  let supergraphLoaded = false;
+  const readiness = new Readiness({
+    supergraphLoaded: () => supergraphLoaded,
+    directory: () => hubSubgraphUrls,
+    // Read when probed: the launcher fills in the endpoints of the regions it hosts.
+    regions: () => new Map((options.regions?.regions ?? []).flatMap((region) => Object.values(region.endpoints).slice(0, 1).map((url) => [region.code, url] as [string, string]))),
+  });
   const authenticator = options.auth === 'insecure-no-auth' ? undefined : new RequestAuthenticator(options.auth, grantsSource(options, options.auth), rosterCheck(options, options.auth));
   const headersFor = async (subgraph: string, process: GraphQLDataSourceProcessOptions): Promise<Record<string, string>> => {
     const auth = (process.context as GatewayContext | undefined)?.auth;
@@ -87,7 +104,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       const source =
         options.regions && regionalSubgraphs.includes(name)
           ? new RegionalDataSource(name, options.regions.regions, rules, breaker, headersFor)
-          : new PlainDataSource(name, options.urlOverrides?.[name] ?? url!, { timeoutMs: options.timeoutMs ?? 10_000, breaker }, headersFor);
+          : new PlainDataSource(name, hubSubgraphUrls.set(name, options.urlOverrides?.[name] ?? url!).get(name)!, { timeoutMs: options.timeoutMs ?? 10_000, breaker }, headersFor);
       dataSources.set(name, source);
       return source;
     },
@@ -106,6 +123,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // address) reaches the client as INTERNAL_SERVER_ERROR with the request id; the log keeps it.
     formatError: hideInternalError,
     plugins: [
+      requestTelemetryPlugin(),
       operationSelectionPlugin(),
       operationLimitsPlugin(options.limits),
       earlyAccessPlugin(readRoleRules(supergraph)),
@@ -113,6 +131,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     ],
   });
   await server.start();
+  supergraphLoaded = true;
   let http: RunningHttpServer;
   try {
     http = await listen({
@@ -121,14 +140,23 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       routes: {
         '/graphql': {
           server,
-          context: async (request): Promise<GatewayContext> => ({
-            regionBudget: new RequestRegionBudget(),
-            // Throws UNAUTHENTICATED (HTTP 401) before anything is planned or sent.
-            auth: authenticator ? await authenticator.authenticate(request.headers) : undefined,
-          }),
+          context: async (request): Promise<GatewayContext> => {
+            const startedAt = performance.now();
+            try {
+              return {
+                regionBudget: new RequestRegionBudget(),
+                // Throws UNAUTHENTICATED (HTTP 401) before anything is planned or sent.
+                auth: authenticator ? await authenticator.authenticate(request.headers) : undefined,
+              };
+            } catch (error) {
+              logRefusedRequest(startedAt, error);
+              throw error;
+            }
+          },
           finished: (context: GatewayContext) => context.regionBudget?.finish(),
         },
       },
+      endpoints: { '/ready': readiness.serve },
     });
   } catch (error) {
     await server.stop();
@@ -137,6 +165,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   return {
     ...http,
     graphqlUrl: `${http.url}/graphql`,
+    drain: async (timeoutMs) => {
+      await announceGoingAway();
+      return http.drain!(timeoutMs);
+    },
     executorCounts: () => ({ ...(planExecutor?.counts ?? { executed: 0, delegated: 0 }) }),
     stop: async () => {
       await http.close();

@@ -2,6 +2,8 @@ import type { ApolloServer, BaseContext, HTTPGraphQLRequest } from '@apollo/serv
 import { HeaderMap } from '@apollo/server';
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { InFlightRequests } from './drain';
+import { serveMetrics } from './metrics-endpoint';
 
 /**
  * Node's http server in front of Apollo Server instances: `GET /health`, GraphQL at the
@@ -27,12 +29,20 @@ export interface HttpServerOptions {
   /** Requests with a larger body get HTTP 413. */
   maxBodyBytes?: number;
   routes: Record<string, GraphQLRoute<any>>;
+  /** Other GET endpoints (the gateway's /ready). `/health` and `/metrics` every server has. */
+  endpoints?: Record<string, (request: IncomingMessage, response: ServerResponse) => void>;
 }
 
 export interface RunningHttpServer {
   url: string;
   port: number;
   close(): Promise<void>;
+  /**
+   * Stops accepting and resolves once the requests in flight are answered (true) or `timeoutMs`
+   * cut them (false). Absent for a server in another thread (its requests come from the gateway,
+   * whose drain awaits them).
+   */
+  drain?(timeoutMs: number): Promise<boolean>;
 }
 
 export class PortInUseError extends Error {
@@ -142,6 +152,11 @@ export function listen(options: HttpServerOptions): Promise<RunningHttpServer> {
       sendJson(response, 200, { status: 'ok' });
       return;
     }
+    const endpoint = path === '/metrics' ? serveMetrics : options.endpoints?.[path];
+    if (endpoint && (request.method === 'GET' || request.method === 'HEAD')) {
+      endpoint(request, response);
+      return;
+    }
     const route = options.routes[path];
     if (!route) {
       sendJson(response, 404, { errors: [{ message: `Nothing at ${path}; GraphQL is served at ${Object.keys(options.routes).join(', ')}` }] });
@@ -154,6 +169,7 @@ export function listen(options: HttpServerOptions): Promise<RunningHttpServer> {
     });
   });
   server.keepAliveTimeout = 65_000;
+  const inFlight = new InFlightRequests(server);
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(options.port, host) : error));
     server.listen(options.port, host, () => {
@@ -166,6 +182,7 @@ export function listen(options: HttpServerOptions): Promise<RunningHttpServer> {
             server.close(() => done());
             server.closeAllConnections();
           }),
+        drain: (timeoutMs) => inFlight.drain(timeoutMs),
       });
     });
   });
