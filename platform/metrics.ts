@@ -31,6 +31,19 @@ export const requestDuration = new Histogram({
   buckets: LATENCY_BUCKETS,
 });
 
+export const subgraphRequests = new Counter({
+  name: 'yrd_subgraph_requests_total',
+  help: 'Requests a subgraph host answered, by region, subgraph and outcome (ok, partial, or the first error code)',
+  labelNames: ['region', 'subgraph', 'outcome'] as const,
+});
+
+export const subgraphRequestDuration = new Histogram({
+  name: 'yrd_subgraph_request_duration_seconds',
+  help: 'Time a subgraph host took from accepting a request\'s context token to its answer (audit rows written)',
+  labelNames: ['region', 'subgraph'] as const,
+  buckets: LATENCY_BUCKETS,
+});
+
 export const regionFetches = new Counter({
   name: 'yrd_region_fetches_total',
   help: 'Fetches the gateway sent to a region\'s subgraph, by outcome (ok, graphql_errors, unavailable, timeout, circuit_open, skipped)',

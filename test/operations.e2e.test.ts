@@ -95,9 +95,16 @@ describe('GET /metrics', () => {
     }
   });
 
-  test('every subgraph host serves its own /metrics', async () => {
+  test('every subgraph host serves its own /metrics, with the requests it answered', async () => {
+    const before = await scrape(hub.regionServers.get(HEFEI)!.url);
+    const answered = await graphql(hub.gateway.graphqlUrl, ONE_WARNING, { id: `${HEFEI}:1` });
+    expect(answered.errors).toBeUndefined();
     const text = await scrape(hub.regionServers.get(HEFEI)!.url);
     expect(text).toMatch(/yrd_pg_query_duration_seconds_count\{region="340100"\}/);
+    const served = (t: string) => sample(t, 'yrd_subgraph_requests_total', { region: HEFEI, subgraph: 'petitions', outcome: 'ok' });
+    expect(served(text) - served(before)).toBe(1);
+    const timed = (t: string) => sample(t, 'yrd_subgraph_request_duration_seconds_count', { region: HEFEI, subgraph: 'petitions' });
+    expect(timed(text) - timed(before)).toBe(1);
   });
 });
 

@@ -10,7 +10,7 @@ import { auditFailures } from '../../platform/metrics';
  * mutation writes its row in its own transaction (audited-change.ts), and this checks that
  * every mutation field that succeeded did.
  */
-export function auditPlugin(): ApolloServerPlugin<HubContext> {
+export function auditPlugin(settled?: (context: HubContext, result: FormattedExecutionResult) => void): ApolloServerPlugin<HubContext> {
   return {
     async requestDidStart() {
       let mutation: OperationDefinitionNode | undefined;
@@ -22,6 +22,7 @@ export function auditPlugin(): ApolloServerPlugin<HubContext> {
           if (response.body.kind !== 'single') return;
           const result = mutation ? withUnauditedChanges(contextValue, mutation, response.body.singleResult) : response.body.singleResult;
           response.body.singleResult = await settleAudit(contextValue, result);
+          settled?.(contextValue, response.body.singleResult);
         },
       };
     },
