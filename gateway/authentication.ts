@@ -8,6 +8,7 @@ import type { SigningKey } from '../auth/keys';
 import type { GrantsSource } from './grants';
 import { RosterCheck, RosterUnavailableError } from './roster';
 import { AuthRefusalReason, authRefusals } from '../platform/metrics';
+import { logger } from '../platform/logger';
 
 /**
  * The gateway's door: every GraphQL request must carry a caller token from a trusted identity
@@ -115,7 +116,7 @@ export class RequestAuthenticator {
       confirmed = await this.roster!.confirm(caller);
     } catch (error) {
       if (error instanceof RosterUnavailableError) {
-        console.warn(`[gateway] roster of ${error.region} unavailable, caller ${caller.id} refused: ${error.message}`);
+        logger.warn(`[gateway] roster of ${error.region} unavailable, caller ${caller.id} refused: ${error.message}`);
         throw refuse('roster_unavailable', rosterUnavailable(error.region));
       }
       throw error;

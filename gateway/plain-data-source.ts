@@ -4,6 +4,7 @@ import type { GatewayContext } from './request-budget';
 import { serviceUnavailable } from './errors';
 import { watchCircuit } from './region-metrics';
 import { EndpointOptions, EndpointUnavailableError, requestBody, SubgraphEndpoint } from './subgraph-client';
+import { logger } from '../platform/logger';
 
 /**
  * A subgraph with one endpoint, served exactly as Apollo's RemoteGraphQLDataSource would:
@@ -32,7 +33,7 @@ export class PlainDataSource implements GraphQLDataSource {
     } catch (error) {
       if (!(error instanceof EndpointUnavailableError)) throw error;
       // The caller learns which service and why, not where it runs; the log has the address.
-      console.warn(`[gateway] ${this.subgraph}: ${error.message}`);
+      logger.warn(`[gateway] ${this.subgraph}: ${error.message}`);
       throw serviceUnavailable(this.subgraph, error.reason);
     }
   }

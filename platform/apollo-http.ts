@@ -4,6 +4,7 @@ import http, { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InFlightRequests } from './drain';
 import { serveMetrics } from './metrics-endpoint';
+import { logger } from './logger';
 
 /**
  * Node's http server in front of Apollo Server instances: `GET /health`, GraphQL at the
@@ -165,7 +166,7 @@ export function listen(options: HttpServerOptions): Promise<RunningHttpServer> {
     handleGraphQL(route, request, response, maxBody).catch((error) => {
       if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else response.destroy();
-      console.error(`[http] ${path}: ${(error as Error).stack ?? error}`);
+      logger.error(`[http] ${path}: ${(error as Error).stack ?? error}`);
     });
   });
   server.keepAliveTimeout = 65_000;
