@@ -278,6 +278,7 @@ async function gateway(args: string[]): Promise<void> {
     },
   });
   if (!values.supergraph) throw new UsageError('gateway needs --supergraph FILE (a composed supergraph SDL)');
+  const drainMs = drainTimeoutOf(process.env);
   if (Boolean(values.identity) === Boolean(values['insecure-no-auth'])) {
     throw new UsageError('gateway needs either --identity FILE (the identity providers to trust) or --insecure-no-auth (anyone gets in)');
   }
@@ -304,7 +305,7 @@ async function gateway(args: string[]): Promise<void> {
         }
       : 'insecure-no-auth',
   });
-  onShutdown(running.stop, running.drain, drainTimeoutOf(process.env));
+  onShutdown(running.stop, running.drain, drainMs);
   if (values['insecure-no-auth']) {
     console.warn('!! INSECURE: --insecure-no-auth — no caller is verified and subgraphs receive no context token.');
     console.warn('!! Anyone who can reach this port reads and changes everything the subgraphs serve. For local work only.');
