@@ -44,10 +44,19 @@ function count(operation: string, outcome: string, seconds: number): void {
   series.duration.observe(seconds);
 }
 
+/** When each request's context began to be made (authentication included), by its budget (one per request). */
+const startedAt = new WeakMap<object, number>();
+
+/** Marks `context` as begun at `at` (performance.now()); Apollo's plugins only start after authentication. */
+export function requestBegun(context: GatewayContext, at: number): GatewayContext {
+  if (context.regionBudget) startedAt.set(context.regionBudget, at);
+  return context;
+}
+
 export function requestTelemetryPlugin(): ApolloServerPlugin<GatewayContext> {
   return {
-    async requestDidStart() {
-      const startedAt = performance.now();
+    async requestDidStart({ contextValue }) {
+      const began = (contextValue.regionBudget && startedAt.get(contextValue.regionBudget)) ?? performance.now();
       return {
         async willSendResponse(requestContext: GraphQLRequestContext<GatewayContext>) {
           const body = requestContext.response.body;
@@ -55,7 +64,7 @@ export function requestTelemetryPlugin(): ApolloServerPlugin<GatewayContext> {
           const errors = result.errors as readonly GraphQLFormattedError[] | undefined;
           const operation = operationLabel(requestContext.operationName);
           const outcome = outcomeOf(result.data, errors);
-          const seconds = (performance.now() - startedAt) / 1000;
+          const seconds = (performance.now() - began) / 1000;
           count(operation, outcome, seconds);
           if (errors?.some((error) => error.extensions?.code === 'REGION_UNAVAILABLE') && result.data) partialAnswers.labels(operation).inc();
           if (errors?.length && !result.data) {
@@ -79,9 +88,9 @@ export function requestTelemetryPlugin(): ApolloServerPlugin<GatewayContext> {
 }
 
 /** The log line and request series of a request refused before Apollo Server saw it (authentication). */
-export function logRefusedRequest(startedAt: number, error: unknown): void {
+export function logRefusedRequest(began: number, error: unknown): void {
   const outcome = codeOf({ message: '', extensions: (error as { extensions?: Record<string, unknown> }).extensions });
-  const seconds = (performance.now() - startedAt) / 1000;
+  const seconds = (performance.now() - began) / 1000;
   count('unknown', outcome, seconds);
   logger.info({ msg: 'request', operation: null, caller: null, requestId: null, regions: [], durationMs: Math.round(seconds * 10_000) / 10, outcome });
 }

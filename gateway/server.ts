@@ -17,7 +17,7 @@ import { personnelRoster, RosterCheck } from './roster';
 import { GatewayContext, RequestRegionBudget } from './request-budget';
 import { readRoutingRules } from './routing-rules';
 import { Readiness } from './readiness';
-import { logRefusedRequest, requestTelemetryPlugin } from './request-telemetry';
+import { logRefusedRequest, requestBegun, requestTelemetryPlugin } from './request-telemetry';
 import { announceGoingAway } from '../platform/drain';
 
 export interface GatewayOptions {
@@ -45,9 +45,9 @@ export interface RunningGateway extends RunningHttpServer {
   /** Operations the hub's executor ran and operations it handed to stock Apollo Gateway's. */
   executorCounts(): { executed: number; delegated: number };
   /**
-   * Graceful drain (SIGTERM): long-lived connections are told the gateway is going away, no new
-   * connection is accepted, and the requests in flight are awaited for at most `timeoutMs`.
-   * Resolves false if some had to be cut. stop() follows.
+   * Graceful drain (SIGTERM): no new connection is accepted from the moment of the call,
+   * long-lived connections are told the gateway is going away, and the requests in flight are
+   * awaited for at most `timeoutMs`. Resolves false if some had to be cut. stop() follows.
    */
   drain(timeoutMs: number): Promise<boolean>;
   stop(): Promise<void>;
@@ -143,11 +143,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           context: async (request): Promise<GatewayContext> => {
             const startedAt = performance.now();
             try {
-              return {
-                regionBudget: new RequestRegionBudget(),
-                // Throws UNAUTHENTICATED (HTTP 401) before anything is planned or sent.
-                auth: authenticator ? await authenticator.authenticate(request.headers) : undefined,
-              };
+              return requestBegun(
+                {
+                  regionBudget: new RequestRegionBudget(),
+                  // Throws UNAUTHENTICATED (HTTP 401) before anything is planned or sent.
+                  auth: authenticator ? await authenticator.authenticate(request.headers) : undefined,
+                },
+                startedAt,
+              );
             } catch (error) {
               logRefusedRequest(startedAt, error);
               throw error;
@@ -166,8 +169,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     ...http,
     graphqlUrl: `${http.url}/graphql`,
     drain: async (timeoutMs) => {
+      // The listener closes now, in this call: nothing new is accepted from here on.
+      const answered = http.drain!(timeoutMs);
       await announceGoingAway();
-      return http.drain!(timeoutMs);
+      return answered;
     },
     executorCounts: () => ({ ...(planExecutor?.counts ?? { executed: 0, delegated: 0 }) }),
     stop: async () => {

@@ -101,11 +101,15 @@ function onShutdown(stop: () => Promise<void>, drain: (timeoutMs: number) => Pro
       process.exit(130);
     }
     stoppingSince = Date.now();
-    const drained =
-      signal === 'SIGTERM'
-        ? (console.log(`\n${signal}: draining (up to ${drainMs / 1000} s for requests in flight)…`),
-          drain(drainMs).then((all) => console.log(all ? 'drained: every request in flight was answered; stopping…' : `drain cut after ${drainMs / 1000} s; stopping…`)))
-        : Promise.resolve(console.log(`\n${signal}: stopping…`));
+    let drained = Promise.resolve();
+    if (signal === 'SIGTERM') {
+      // drain() stops accepting within the call: once this line is out, new connections are refused.
+      const answered = drain(drainMs);
+      console.log(`\n${signal}: draining (up to ${drainMs / 1000} s for requests in flight)…`);
+      drained = answered.then((all) => console.log(all ? 'drained: every request in flight was answered; stopping…' : `drain cut after ${drainMs / 1000} s; stopping…`));
+    } else {
+      console.log(`\n${signal}: stopping…`);
+    }
     drained.then(stop).then(
       () => process.exit(0),
       (error) => {

@@ -26,7 +26,7 @@ export const requests = new Counter({
 
 export const requestDuration = new Histogram({
   name: 'yrd_request_duration_seconds',
-  help: 'Time from receiving a GraphQL request to its answer being ready',
+  help: 'Time from a GraphQL request\'s arrival (its body read; authentication included) to its answer being ready',
   labelNames: ['service', 'operation'] as const,
   buckets: LATENCY_BUCKETS,
 });
