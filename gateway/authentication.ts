@@ -7,6 +7,8 @@ import { requestContextOf, RequestContext, signContextToken } from '../auth/cont
 import type { SigningKey } from '../auth/keys';
 import type { GrantsSource } from './grants';
 import { RosterCheck, RosterUnavailableError } from './roster';
+import { AuthRefusalReason, authRefusals } from '../platform/metrics';
+import { logger } from '../platform/logger';
 
 /**
  * The gateway's door: every GraphQL request must carry a caller token from a trusted identity
@@ -58,6 +60,12 @@ const header = (headers: IncomingHttpHeaders, name: string): string | undefined 
   return Array.isArray(value) ? value[0] : value;
 };
 
+/** Counts the refusal under its reason (a fixed set: platform/metrics.ts) and gives back the error to throw. */
+function refuse(reason: AuthRefusalReason, error: GraphQLError): GraphQLError {
+  authRefusals.labels(reason).inc();
+  return error;
+}
+
 export class RequestAuthenticator {
   private readonly verifier: CallerVerifier;
 
@@ -71,20 +79,20 @@ export class RequestAuthenticator {
 
   async authenticate(headers: IncomingHttpHeaders): Promise<AuthenticatedRequest> {
     const authorization = header(headers, 'authorization');
-    if (!authorization) throw unauthenticated('No credentials');
+    if (!authorization) throw refuse('no_credentials', unauthenticated('No credentials'));
     const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i.exec(authorization.trim());
-    if (!match) throw unauthenticated('The Authorization header is not a bearer token');
+    if (!match) throw refuse('not_bearer', unauthenticated('The Authorization header is not a bearer token'));
     let caller: Caller;
     try {
       caller = await this.verifier.verify(match[1]);
     } catch (error) {
-      if (error instanceof AuthenticationError) throw unauthenticated(`Not accepted: ${error.message}`);
+      if (error instanceof AuthenticationError) throw refuse('token_rejected', unauthenticated(`Not accepted: ${error.message}`));
       throw error;
     }
     if (this.roster && !caller.id.startsWith('service:')) caller = await this.confirmOnRoster(caller);
     const purpose = header(headers, 'x-purpose');
     if (purpose !== undefined && !PURPOSE.test(purpose)) {
-      throw new GraphQLError('X-Purpose: must be a short name such as "petition-handling"', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+      throw refuse('bad_purpose', new GraphQLError('X-Purpose: must be a short name such as "petition-handling"', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } }));
     }
     const requestId = header(headers, 'x-request-id');
     const grants = this.grants ? await this.grants.grantsFor(caller.jurisdiction) : [];
@@ -108,12 +116,12 @@ export class RequestAuthenticator {
       confirmed = await this.roster!.confirm(caller);
     } catch (error) {
       if (error instanceof RosterUnavailableError) {
-        console.warn(`[gateway] roster of ${error.region} unavailable, caller ${caller.id} refused: ${error.message}`);
-        throw rosterUnavailable(error.region);
+        logger.warn(`[gateway] roster of ${error.region} unavailable, caller ${caller.id} refused: ${error.message}`);
+        throw refuse('roster_unavailable', rosterUnavailable(error.region));
       }
       throw error;
     }
-    if ('refused' in confirmed) throw unauthenticated(`Not accepted: ${confirmed.refused}`);
+    if ('refused' in confirmed) throw refuse('roster_refused', unauthenticated(`Not accepted: ${confirmed.refused}`));
     return confirmed;
   }
 }

@@ -2,6 +2,7 @@ import type { Grant } from '../auth/context-token';
 import { signContextToken } from '../auth/context-token';
 import type { SigningKey } from '../auth/keys';
 import { SubgraphEndpoint } from './subgraph-client';
+import { logger } from '../platform/logger';
 
 /**
  * The grants that sharing agreements give a caller's jurisdiction, as the directory says, kept
@@ -21,7 +22,7 @@ export class GrantsSource {
     const cached = this.cache.get(jurisdiction);
     if (cached && cached.until > Date.now()) return cached.grants;
     const grants = this.fetchGrants(jurisdiction).catch((error) => {
-      console.warn(`[gateway] grants of ${jurisdiction} unavailable, none given: ${(error as Error).message}`);
+      logger.warn(`[gateway] grants of ${jurisdiction} unavailable, none given: ${(error as Error).message}`);
       this.cache.delete(jurisdiction); // try again on the next request
       return [] as Grant[];
     });

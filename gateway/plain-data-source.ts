@@ -2,7 +2,9 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GatewayContext } from './request-budget';
 import { serviceUnavailable } from './errors';
+import { watchCircuit } from './region-metrics';
 import { EndpointOptions, EndpointUnavailableError, requestBody, SubgraphEndpoint } from './subgraph-client';
+import { logger } from '../platform/logger';
 
 /**
  * A subgraph with one endpoint, served exactly as Apollo's RemoteGraphQLDataSource would:
@@ -19,6 +21,7 @@ export class PlainDataSource implements GraphQLDataSource {
     private readonly headersFor: (subgraph: string, options: GraphQLDataSourceProcessOptions) => Promise<Record<string, string>> = async () => ({}),
   ) {
     this.endpoint = new SubgraphEndpoint(url, options);
+    watchCircuit(this.endpoint, 'hub', subgraph);
   }
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
@@ -30,7 +33,7 @@ export class PlainDataSource implements GraphQLDataSource {
     } catch (error) {
       if (!(error instanceof EndpointUnavailableError)) throw error;
       // The caller learns which service and why, not where it runs; the log has the address.
-      console.warn(`[gateway] ${this.subgraph}: ${error.message}`);
+      logger.warn(`[gateway] ${this.subgraph}: ${error.message}`);
       throw serviceUnavailable(this.subgraph, error.reason);
     }
   }

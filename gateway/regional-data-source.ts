@@ -10,6 +10,7 @@ import { AnalyzedOperation, analyzeOperation, argumentValue, MERGE_EDGES_KEY, Ro
 import { afterVariable, entityAfterVariable, entityFirstVariable, firstVariable, printEntitiesFanOutOperation, printRegionOperation } from './operation-rewrite';
 import type { RegionSettings } from './region-config';
 import { GatewayContext, RequestRegionBudget } from './request-budget';
+import { RegionFetchMetrics, watchCircuit } from './region-metrics';
 import type { RoutingRules } from './routing-rules';
 import { EndpointOptions, EndpointUnavailableError, requestBody, SubgraphEndpoint, SubgraphResponse } from './subgraph-client';
 
@@ -72,6 +73,7 @@ export class RegionalDataSource implements GraphQLDataSource {
   private readonly regions = new Map<string, { settings: RegionSettings; endpoint: SubgraphEndpoint }>();
   private readonly regionCodes: string[];
   private readonly operations = new Map<string, PreparedOperation>();
+  private readonly metrics: RegionFetchMetrics;
 
   constructor(
     readonly subgraph: string,
@@ -84,7 +86,9 @@ export class RegionalDataSource implements GraphQLDataSource {
       const url = settings.endpoints[subgraph];
       if (!url) throw new Error(`region ${settings.code} has no endpoint for the regional subgraph ${subgraph}`);
       this.regions.set(settings.code, { settings, endpoint: new SubgraphEndpoint(url, { timeoutMs: settings.timeoutMs, breaker }) });
+      watchCircuit(this.regions.get(settings.code)!.endpoint, settings.code, subgraph);
     }
+    this.metrics = new RegionFetchMetrics(subgraph);
     this.regionCodes = [...this.regions.keys()].sort();
   }
 
@@ -169,13 +173,21 @@ export class RegionalDataSource implements GraphQLDataSource {
   private async send(region: string, query: string, variables: Json, call: Call): Promise<RegionResult> {
     const { settings, endpoint } = this.regions.get(region)!;
     const earlier = call.budget.failure(region);
-    if (earlier) return new EndpointUnavailableError(endpoint.url, earlier);
+    const startedAt = performance.now();
+    if (earlier) {
+      const skipped = new EndpointUnavailableError(endpoint.url, earlier);
+      this.metrics.observe(region, call.budget, startedAt, skipped, false);
+      return skipped;
+    }
     const wait = call.budget.waitFor(region, settings.timeoutMs);
     try {
-      return await endpoint.post(requestBody(query, variables), call.headers, wait.remainingMs, wait.signal);
+      const answer = await endpoint.post(requestBody(query, variables), call.headers, wait.remainingMs, wait.signal);
+      this.metrics.observe(region, call.budget, startedAt, answer);
+      return answer;
     } catch (error) {
       if (!(error instanceof EndpointUnavailableError)) throw error;
       call.budget.recordFailure(region, error.reason);
+      this.metrics.observe(region, call.budget, startedAt, error);
       return error;
     } finally {
       wait.done();

@@ -19,6 +19,9 @@ import { readRoutingRules } from './routing-rules';
 import { LiveLimits, liveLimitsFromEnvironment, LiveWarnings } from './live/live-warnings';
 import { liveTransports } from './live/transports';
 import { subscriptionsOverHttpPlugin } from './live/subscriptions-over-http';
+import { Readiness } from './readiness';
+import { logRefusedRequest, requestBegun, requestTelemetryPlugin } from './request-telemetry';
+import { announceGoingAway, onGoingAway } from '../platform/drain';
 
 export interface GatewayOptions {
   /** The composed supergraph SDL, loaded once: the gateway never introspects subgraphs. */
@@ -46,6 +49,12 @@ export interface RunningGateway extends RunningHttpServer {
   graphqlUrl: string;
   /** Operations the hub's executor ran and operations it handed to stock Apollo Gateway's. */
   executorCounts(): { executed: number; delegated: number };
+  /**
+   * Graceful drain (SIGTERM): no new connection is accepted from the moment of the call,
+   * long-lived connections are told the gateway is going away, and the requests in flight are
+   * awaited for at most `timeoutMs`. Resolves false if some had to be cut. stop() follows.
+   */
+  drain(timeoutMs: number): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -80,6 +89,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const rules = readRoutingRules(supergraph, regionalSubgraphs);
   const breaker = options.regions?.breaker ?? { failureThreshold: 5, resetAfterMs: 10_000 };
   const dataSources = new Map<string, GraphQLDataSource & { shutdown(): void }>();
+  const hubSubgraphUrls = new Map<string, string>();
+  let supergraphLoaded = false;
+  const readiness = new Readiness({
+    supergraphLoaded: () => supergraphLoaded,
+    directory: () => hubSubgraphUrls,
+    // Read when probed: the launcher fills in the endpoints of the regions it hosts.
+    regions: () => new Map((options.regions?.regions ?? []).flatMap((region) => Object.values(region.endpoints).slice(0, 1).map((url) => [region.code, url] as [string, string]))),
+  });
   const authenticator = options.auth === 'insecure-no-auth' ? undefined : new RequestAuthenticator(options.auth, grantsSource(options, options.auth), rosterCheck(options, options.auth));
   const headersFor = async (subgraph: string, process: GraphQLDataSourceProcessOptions): Promise<Record<string, string>> => {
     const auth = (process.context as GatewayContext | undefined)?.auth;
@@ -92,7 +109,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       const source =
         options.regions && regionalSubgraphs.includes(name)
           ? new RegionalDataSource(name, options.regions.regions, rules, breaker, headersFor)
-          : new PlainDataSource(name, options.urlOverrides?.[name] ?? url!, { timeoutMs: options.timeoutMs ?? 10_000, breaker }, headersFor);
+          : new PlainDataSource(name, hubSubgraphUrls.set(name, options.urlOverrides?.[name] ?? url!).get(name)!, { timeoutMs: options.timeoutMs ?? 10_000, breaker }, headersFor);
       dataSources.set(name, source);
       return source;
     },
@@ -112,6 +129,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // address) reaches the client as INTERNAL_SERVER_ERROR with the request id; the log keeps it.
     formatError: hideInternalError,
     plugins: [
+      requestTelemetryPlugin(),
       operationSelectionPlugin(),
       subscriptionsOverHttpPlugin(),
       operationLimitsPlugin(options.limits),
@@ -126,6 +144,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ? new LiveWarnings(options.supergraphSdl, options.regions, options.auth.contextKey, server, authenticator, { ...liveLimitsFromEnvironment(), ...options.live }, process.env.NATS_URL || undefined)
       : undefined;
   const transports = live && liveTransports(live);
+  const forgetGoingAway = transports ? onGoingAway(() => transports.goAway()) : undefined;
+  supergraphLoaded = true;
   let http: RunningHttpServer;
   try {
     http = await listen({
@@ -136,14 +156,26 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         '/graphql': {
           server,
           eventStream: transports?.eventStream,
-          context: async (request): Promise<GatewayContext> => ({
-            regionBudget: new RequestRegionBudget(),
-            // Throws UNAUTHENTICATED (HTTP 401) before anything is planned or sent.
-            auth: authenticator ? await authenticator.authenticate(request.headers) : undefined,
-          }),
+          context: async (request): Promise<GatewayContext> => {
+            const startedAt = performance.now();
+            try {
+              return requestBegun(
+                {
+                  regionBudget: new RequestRegionBudget(),
+                  // Throws UNAUTHENTICATED (HTTP 401) before anything is planned or sent.
+                  auth: authenticator ? await authenticator.authenticate(request.headers) : undefined,
+                },
+                startedAt,
+              );
+            } catch (error) {
+              logRefusedRequest(startedAt, error);
+              throw error;
+            }
+          },
           finished: (context: GatewayContext) => context.regionBudget?.finish(),
         },
       },
+      endpoints: { '/ready': readiness.serve },
     });
   } catch (error) {
     await server.stop();
@@ -152,8 +184,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   return {
     ...http,
     graphqlUrl: `${http.url}/graphql`,
+    drain: async (timeoutMs) => {
+      // The listener closes now, in this call: nothing new is accepted from here on.
+      const answered = http.drain!(timeoutMs);
+      await announceGoingAway();
+      return answered;
+    },
     executorCounts: () => ({ ...(planExecutor?.counts ?? { executed: 0, delegated: 0 }) }),
     stop: async () => {
+      forgetGoingAway?.();
       live?.stop();
       await transports?.close();
       await http.close();

@@ -144,6 +144,13 @@ export class SubgraphEndpoint {
     this.breaker.shutdown();
   }
 
+  /** Hears each change of the circuit breaker (the metrics and /ready follow it). */
+  onCircuitChange(listener: (state: 'open' | 'half_open' | 'closed') => void): void {
+    this.breaker.on('open', () => listener('open'));
+    this.breaker.on('halfOpen', () => listener('half_open'));
+    this.breaker.on('close', () => listener('closed'));
+  }
+
   private async send(body: string, headers: Record<string, string>, timeoutMs: number, deadline: AbortSignal | undefined): Promise<SubgraphResponse> {
     let response;
     try {

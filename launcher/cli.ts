@@ -41,7 +41,9 @@ HUB_SCALE (demo sizes per region on first start, e.g. "330400:petitions=1000000"
 HUB_IDENTITY (trusted identity providers; default: demo providers in HUB_DATA_DIR/keys),
 HUB_REGION_THREADS (worker threads serving the hosted regions; default one per CPU core, 0: none),
 HUB_AUDIT_CHECKPOINT_ROWS (1000) and HUB_AUDIT_CHECKPOINT_SECONDS (60): audit chain heads are
-checkpointed after that many rows or seconds, whichever comes first.`;
+checkpointed after that many rows or seconds, whichever comes first.
+Operations: HUB_METRICS_TOKEN (bearer token for GET /metrics; without it, this machine only),
+HUB_LOG_LEVEL (info), HUB_DRAIN_SECONDS (SIGTERM waits this long for requests in flight, 10).`;
 
 /** Problems a user can fix from the message alone: printed without a stack trace. */
 const USER_ERRORS = new Set(['ConfigError', 'CompositionError', 'PortInUseError', 'DatabaseUnreachableError', 'RoutingRulesError', 'UsageError']);
@@ -75,7 +77,21 @@ export function checkpointScheduleOf(env: NodeJS.ProcessEnv): { everyRows: numbe
   return { everyRows: whole('HUB_AUDIT_CHECKPOINT_ROWS', 1000), everyMs: whole('HUB_AUDIT_CHECKPOINT_SECONDS', 60) * 1000 };
 }
 
-function onShutdown(stop: () => Promise<void>): void {
+/** HUB_DRAIN_SECONDS: how long SIGTERM waits for the requests in flight before stopping (default 10). */
+export function drainTimeoutOf(env: NodeJS.ProcessEnv): number {
+  const value = env.HUB_DRAIN_SECONDS;
+  if (value === undefined || value === '') return 10_000;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new UsageError(`HUB_DRAIN_SECONDS must be a number of seconds, 0 or more, but got ${JSON.stringify(value)}`);
+  return seconds * 1000;
+}
+
+/**
+ * SIGINT (Ctrl-C) stops at once, cutting requests in flight; SIGTERM (an orchestrator taking
+ * the instance out) first drains: no new connection, the requests in flight finish, at most
+ * `drainMs`; then the same ordered stop. Both exit 0 once stopped.
+ */
+function onShutdown(stop: () => Promise<void>, drain: (timeoutMs: number) => Promise<boolean>, drainMs: number): void {
   let stoppingSince: number | undefined;
   const handler = (signal: string) => {
     if (stoppingSince !== undefined) {
@@ -85,8 +101,16 @@ function onShutdown(stop: () => Promise<void>): void {
       process.exit(130);
     }
     stoppingSince = Date.now();
-    console.log(`\n${signal}: stopping…`);
-    stop().then(
+    let drained = Promise.resolve();
+    if (signal === 'SIGTERM') {
+      // drain() stops accepting within the call: once this line is out, new connections are refused.
+      const answered = drain(drainMs);
+      console.log(`\n${signal}: draining (up to ${drainMs / 1000} s for requests in flight)…`);
+      drained = answered.then((all) => console.log(all ? 'drained: every request in flight was answered; stopping…' : `drain cut after ${drainMs / 1000} s; stopping…`));
+    } else {
+      console.log(`\n${signal}: stopping…`);
+    }
+    drained.then(stop).then(
       () => process.exit(0),
       (error) => {
         console.error(`while stopping: ${(error as Error).message}`);
@@ -107,6 +131,7 @@ async function start(args: string[]): Promise<void> {
     args,
     options: { port: { type: 'string' }, host: { type: 'string' }, regions: { type: 'string' }, 'no-seed': { type: 'boolean' } },
   });
+  const drainMs = drainTimeoutOf(process.env);
   const began = Date.now();
   const { startHub } = await import('./hub'); // loaded when needed: `yrd-hub token` answers without it
   const hub = await startHub({
@@ -124,7 +149,7 @@ async function start(args: string[]): Promise<void> {
     seed: values['no-seed'] ? false : { seed: Number(process.env.HUB_SEED ?? 2026), scale: DEFAULT_SCALE, regionScale: parseRegionScale(process.env.HUB_SCALE) },
     log: (line) => console.log(`  ${line}`),
   });
-  onShutdown(hub.stop);
+  onShutdown(hub.stop, hub.gateway.drain, drainMs);
   const seconds = ((Date.now() - began) / 1000).toFixed(1);
   const threads = hub.regionThreads ? `, regions on ${hub.regionThreads.length} worker thread${hub.regionThreads.length === 1 ? '' : 's'}` : '';
   console.log(`YRD Hub ready in ${seconds} s (${hub.postgres.embedded ? 'embedded PostgreSQL' : 'PostgreSQL at DATABASE_URL'}${threads})`);
@@ -257,6 +282,7 @@ async function gateway(args: string[]): Promise<void> {
     },
   });
   if (!values.supergraph) throw new UsageError('gateway needs --supergraph FILE (a composed supergraph SDL)');
+  const drainMs = drainTimeoutOf(process.env);
   if (Boolean(values.identity) === Boolean(values['insecure-no-auth'])) {
     throw new UsageError('gateway needs either --identity FILE (the identity providers to trust) or --insecure-no-auth (anyone gets in)');
   }
@@ -283,7 +309,7 @@ async function gateway(args: string[]): Promise<void> {
         }
       : 'insecure-no-auth',
   });
-  onShutdown(running.stop);
+  onShutdown(running.stop, running.drain, drainMs);
   if (values['insecure-no-auth']) {
     console.warn('!! INSECURE: --insecure-no-auth — no caller is verified and subgraphs receive no context token.');
     console.warn('!! Anyone who can reach this port reads and changes everything the subgraphs serve. For local work only.');

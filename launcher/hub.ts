@@ -52,6 +52,7 @@ export interface HubOptions {
 }
 
 import { DEFAULT_SCALE } from './demo-scale';
+import { observePool } from '../subgraphs/shared/pool-metrics';
 export { DEFAULT_SCALE, parseRegionScale } from './demo-scale';
 
 export interface RunningHub {
@@ -150,6 +151,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     await prepare('hub', `${options.databasePrefix}_hub`, hubModules);
     const hubPool = openPool(subgraphDatabaseUrls.get('hub')!);
     pools.push({ pool: hubPool, hub: true });
+    observePool(hubPool, 'hub');
     const hosted = regions.regions.filter((region) => region.hosted);
     await Promise.all(hosted.map((region) => prepare(region.code, region.database ?? `${options.databasePrefix}_${region.code}`, regionalModules, region)));
 
@@ -222,6 +224,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       for (const region of hosted) {
         const pool = openPool(subgraphDatabaseUrls.get(region.code)!);
         pools.push({ pool, hub: false });
+        observePool(pool, region.code);
         const server = await host.serve({
           subgraphs: regionalModules.map((m) => m.name),
           db: pool,

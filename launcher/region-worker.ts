@@ -9,6 +9,7 @@ import { BUILTIN_SUBGRAPHS } from './builtin-subgraphs';
 import { serviceCredentials } from './hub-identity';
 import type { AuditedEvent, RegionWorkerData, WorkerReply, WorkerRequest } from './region-workers';
 import { CheckpointVerifier } from '../auth/audit-checkpoint';
+import { observePool } from '../subgraphs/shared/pool-metrics';
 
 /**
  * A worker thread serving some of the hub's regions: each region's subgraphs on an HTTP server
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     for (const region of data.regions) {
       const pool = createPool(region.databaseUrl, 10, () => Atomics.add(counters, region.counter, 1n));
       pools.push(pool);
+      observePool(pool, region.code);
       const link = new HubLink(serviceCredentials(data.serviceKey, region.code), data.gatewayUrl);
       links.push(link);
       const server = await host.serve({

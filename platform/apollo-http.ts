@@ -3,6 +3,9 @@ import { HeaderMap } from '@apollo/server';
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { InFlightRequests } from './drain';
+import { serveMetrics } from './metrics-endpoint';
+import { logger } from './logger';
 
 /**
  * Node's http server in front of Apollo Server instances: `GET /health`, GraphQL at the
@@ -40,12 +43,20 @@ export interface HttpServerOptions {
   handlers?: Record<string, HttpHandler>;
   /** WebSocket upgrades (GraphQL subscriptions at the gateway); without it, upgrades are refused. */
   upgrade?: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /** Other GET endpoints (the gateway's /ready). `/health` and `/metrics` every server has. */
+  endpoints?: Record<string, (request: IncomingMessage, response: ServerResponse) => void>;
 }
 
 export interface RunningHttpServer {
   url: string;
   port: number;
   close(): Promise<void>;
+  /**
+   * Stops accepting and resolves once the requests in flight are answered (true) or `timeoutMs`
+   * cut them (false). Absent for a server in another thread (its requests come from the gateway,
+   * whose drain awaits them).
+   */
+  drain?(timeoutMs: number): Promise<boolean>;
 }
 
 export class PortInUseError extends Error {
@@ -160,6 +171,11 @@ export function listen(options: HttpServerOptions): Promise<RunningHttpServer> {
       handler(request, response);
       return;
     }
+    const endpoint = path === '/metrics' ? serveMetrics : options.endpoints?.[path];
+    if (endpoint && (request.method === 'GET' || request.method === 'HEAD')) {
+      endpoint(request, response);
+      return;
+    }
     const route = options.routes[path];
     if (route?.eventStream && /text\/event-stream/i.test(request.headers.accept ?? '')) {
       route.eventStream(request, response);
@@ -172,7 +188,7 @@ export function listen(options: HttpServerOptions): Promise<RunningHttpServer> {
     handleGraphQL(route, request, response, maxBody).catch((error) => {
       if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else response.destroy();
-      console.error(`[http] ${path}: ${(error as Error).stack ?? error}`);
+      logger.error(`[http] ${path}: ${(error as Error).stack ?? error}`);
     });
   });
   server.keepAliveTimeout = 65_000;
@@ -180,6 +196,7 @@ export function listen(options: HttpServerOptions): Promise<RunningHttpServer> {
     if (options.upgrade) options.upgrade(request, socket, head);
     else socket.destroy();
   });
+  const inFlight = new InFlightRequests(server);
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(options.port, host) : error));
     server.listen(options.port, host, () => {
@@ -192,6 +209,7 @@ export function listen(options: HttpServerOptions): Promise<RunningHttpServer> {
             server.close(() => done());
             server.closeAllConnections();
           }),
+        drain: (timeoutMs) => inFlight.drain(timeoutMs),
       });
     });
   });

@@ -5,6 +5,7 @@ import { RunningGateway, startGateway } from '../gateway/server';
 import type { RunningHub } from '../launcher/hub';
 import { repoPath } from '../subgraphs/shared/repo-path';
 import { graphql, queryDatabase, signInLike, startTestHub } from './support/hub';
+import { logger } from '../platform/logger';
 
 /**
  * Errors reveal nothing internal (README, "Errors"): a failure no code meant — here a real
@@ -29,9 +30,14 @@ beforeEach(() => {
   logged = [];
   const spy = jest.spyOn(console, 'error').mockImplementation((line: unknown) => void logged.push(String(line)));
   const warn = jest.spyOn(console, 'warn').mockImplementation((line: unknown) => void logged.push(String(line)));
+  // The gateway's warnings go through the JSON logger (platform/logger.ts).
+  const logWarn = jest.spyOn(logger, 'warn').mockImplementation(((line: unknown) => void logged.push(String(line))) as never);
+  const logError = jest.spyOn(logger, 'error').mockImplementation(((line: unknown) => void logged.push(String(line))) as never);
   restoreLog = () => {
     spy.mockRestore();
     warn.mockRestore();
+    logWarn.mockRestore();
+    logError.mockRestore();
   };
 });
 

@@ -41,6 +41,8 @@ export interface LiveTransports {
   upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   eventStream(request: IncomingMessage, response: ServerResponse): void;
   close(): Promise<void>;
+  /** A drain: every WebSocket subscriber hears "going away" (1001) and resumes elsewhere with its last cursor. */
+  goAway(): void;
 }
 
 export function liveTransports(live: LiveWarnings, path = '/graphql'): LiveTransports {
@@ -111,6 +113,9 @@ export function liveTransports(live: LiveWarnings, path = '/graphql'): LiveTrans
         else response.destroy();
         console.error(`[gateway] SSE subscription failed: ${(error as Error).stack ?? error}`);
       });
+    },
+    goAway: () => {
+      for (const client of wss.clients) client.close(1001, 'going away: reconnect with your last cursor');
     },
     close: async () => {
       await disposable.dispose();

@@ -40,6 +40,7 @@ import { enqueueDeliveries } from './outbox';
 import { insertParticipants, listParticipants, markDispatching, NewParticipant } from './participant-repository';
 import { relayOutbox } from './relay';
 import { findScenarios } from './scenario-repository';
+import { logger } from '../../platform/logger';
 
 /** What a step does besides moving the inspection: columns it sets, and messages it owes other regions. */
 type StepWork = (client: PoolClient, current: InspectionRow, officerId: string) => Promise<{ change?: InspectionChange; messageIds?: string[] } | void>;
@@ -196,7 +197,7 @@ export class InspectionMutations {
 
   /** The change has committed: a delivery that fails now stays in the outbox for the relay. */
   private async deliver(ctx: EnforcementContext, messageIds: string[]): Promise<void> {
-    await relayOutbox(ctx, messageIds).catch((error) => console.warn(`[enforcement] delivery after commit failed: ${(error as Error).message}`));
+    await relayOutbox(ctx, messageIds).catch((error) => logger.warn(`[enforcement] delivery after commit failed: ${(error as Error).message}`));
   }
 }
 

@@ -18,6 +18,7 @@ import { recordTaskReport } from './participant-repository';
 import { relayOutbox } from './relay';
 import { insertFinding, lockTask, receiveTask, TaskRow, toTask, updateTask } from './task-repository';
 import { FindingSeverity, InspectionTask } from './task-types';
+import { logger } from '../../platform/logger';
 
 @InputType({ description: 'A finding recorded on site.' })
 export class RecordFindingInput {
@@ -206,7 +207,7 @@ export class TaskMutations {
       const owed = changed.status === task.status ? [] : await enqueueStatusReport(client, ctx.region, changed, actor.officerId);
       return { row: changed, messageIds: owed };
     }, () => toGlobalId(ctx.region, localId));
-    await relayOutbox(ctx, messageIds).catch((error) => console.warn(`[enforcement] report after commit failed: ${(error as Error).message}`));
+    await relayOutbox(ctx, messageIds).catch((error) => logger.warn(`[enforcement] report after commit failed: ${(error as Error).message}`));
     return toTask(ctx.region, row);
   }
 }

@@ -9,6 +9,7 @@ import type { PersonnelContext } from './context';
 import { accessTo } from './person-permissions';
 import { AUDIT_TRAIL, AUDITORS } from './person-access-rules';
 import { Officer } from './officer-types';
+import { logger } from '../../platform/logger';
 
 @ObjectType({ description: 'One row of a region\'s audit log (审计日志): who read or changed what, why, when.' })
 export class AuditEntry {
@@ -77,7 +78,7 @@ async function newestCheckpointToken(ctx: PersonnelContext): Promise<string | nu
   if (!ctx.auditChain.checkpoints) throw unavailable();
   const answer = await ctx.hub.execute<{ auditCheckpoint: { token: string } | null }>(CHECKPOINT, { region: ctx.region }).catch(() => undefined);
   if (!answer || answer.errors?.length || !answer.data) {
-    console.warn(`[audit] checkpoints of ${ctx.region} unreadable: ${answer?.errors?.[0]?.message ?? 'no answer from the hub'}`);
+    logger.warn(`[audit] checkpoints of ${ctx.region} unreadable: ${answer?.errors?.[0]?.message ?? 'no answer from the hub'}`);
     throw unavailable();
   }
   return answer.data.auditCheckpoint?.token ?? null;

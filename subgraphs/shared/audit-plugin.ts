@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { FormattedExecutionResult, Kind, OperationDefinitionNode } from 'graphql';
 import type { HubContext } from './context';
+import { auditFailures } from '../../platform/metrics';
 
 /**
  * Writes a request's reads of personal data in full (added by the field rules) when its
@@ -9,7 +10,7 @@ import type { HubContext } from './context';
  * mutation writes its row in its own transaction (audited-change.ts), and this checks that
  * every mutation field that succeeded did.
  */
-export function auditPlugin(): ApolloServerPlugin<HubContext> {
+export function auditPlugin(settled?: (context: HubContext, result: FormattedExecutionResult) => void): ApolloServerPlugin<HubContext> {
   return {
     async requestDidStart() {
       let mutation: OperationDefinitionNode | undefined;
@@ -21,6 +22,7 @@ export function auditPlugin(): ApolloServerPlugin<HubContext> {
           if (response.body.kind !== 'single') return;
           const result = mutation ? withUnauditedChanges(contextValue, mutation, response.body.singleResult) : response.body.singleResult;
           response.body.singleResult = await settleAudit(contextValue, result);
+          settled?.(contextValue, response.body.singleResult);
         },
       };
     },
@@ -53,6 +55,7 @@ export async function settleAudit(context: HubContext, result: FormattedExecutio
     await audit.flush(db, auditChain, actor);
     return result;
   } catch (error) {
+    auditFailures.labels((context as { region?: string }).region ?? 'hub', 'read').inc();
     console.warn(`[audit] could not be written: ${(error as Error).message}`);
     return { errors: [{ message: 'The audit log could not be written, so nothing is shown; retry shortly', extensions: { code: 'AUDIT_UNAVAILABLE' } }] };
   }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
+import { logger } from '../../platform/logger';
 
 export type Db = Pool;
 
@@ -7,7 +8,13 @@ export type Db = Pool;
  * Statements sent through each pool, counted at the client so that a test (or the benchmark)
  * can show how many a request costs: the count must not grow with the length of a list.
  */
-const statementCounts = new WeakMap<Pool, { count: number }>();
+const statementCounts = new WeakMap<Pool, { count: number; observe?: (seconds: number) => void }>();
+
+/** `observe` hears the duration of each statement sent through `pool` (its query latency series). */
+export function observeQueries(pool: Pool, observe: (seconds: number) => void): void {
+  const counter = statementCounts.get(pool);
+  if (counter) counter.observe = observe;
+}
 
 export function statementCount(pool: Pool): number {
   return statementCounts.get(pool)?.count ?? 0;
@@ -38,7 +45,7 @@ function statementName(text: string): string | undefined {
 /** `onStatement` also hears of each statement (a region served from a worker thread counts into shared memory). */
 export function createPool(connectionString: string, max = 10, onStatement?: () => void): Pool {
   const pool = new Pool({ connectionString, max, idleTimeoutMillis: 30_000 });
-  const counter = { count: 0 };
+  const counter: { count: number; observe?: (seconds: number) => void } = { count: 0 };
   statementCounts.set(pool, counter);
   pool.on('connect', (client) => {
     // A connection lost while checked out (a terminated backend mid-query) fails its query; the
@@ -48,17 +55,41 @@ export function createPool(connectionString: string, max = 10, onStatement?: () 
     (client as { query: unknown }).query = (...args: unknown[]) => {
       counter.count += 1;
       onStatement?.();
-      // (text, values) or, from Pool.query, (text, values, callback).
-      if (PREPARE && typeof args[0] === 'string' && Array.isArray(args[1]) && (args.length === 2 || (args.length === 3 && typeof args[2] === 'function'))) {
-        const name = statementName(args[0]);
-        if (name) return query({ name, text: args[0], values: args[1] }, ...args.slice(2));
-      }
-      return query(...args);
+      if (counter.observe) return timed(counter.observe, query, args);
+      return prepared(query, args);
     };
   });
   // An idle client that loses its server (a restart, a killed backend) must not crash the process.
-  pool.on('error', (error) => console.warn(`[db] idle client error: ${error.message}`));
+  pool.on('error', (error) => logger.warn(`[db] idle client error: ${error.message}`));
   return pool;
+}
+
+/** Runs the statement and reports its duration, for promise and callback calls alike. */
+function timed(observe: (seconds: number) => void, query: (...args: unknown[]) => unknown, args: unknown[]): unknown {
+  const startedAt = performance.now();
+  const done = () => observe((performance.now() - startedAt) / 1000);
+  const last = args.length - 1;
+  if (typeof args[last] === 'function') {
+    const callback = args[last] as (...results: unknown[]) => void;
+    args[last] = (...results: unknown[]) => {
+      done();
+      callback(...results);
+    };
+    return prepared(query, args);
+  }
+  const result = prepared(query, args);
+  if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).then(done, done);
+  return result;
+}
+
+/** Sends the statement, as a named prepared statement when it is one (see statementName). */
+function prepared(query: (...args: unknown[]) => unknown, args: unknown[]): unknown {
+  // (text, values) or, from Pool.query, (text, values, callback).
+  if (PREPARE && typeof args[0] === 'string' && Array.isArray(args[1]) && (args.length === 2 || (args.length === 3 && typeof args[2] === 'function'))) {
+    const name = statementName(args[0]);
+    if (name) return query({ name, text: args[0], values: args[1] }, ...args.slice(2));
+  }
+  return query(...args);
 }
 
 /** Runs `work` in one transaction: all of it commits, or none of it does. */

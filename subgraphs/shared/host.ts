@@ -16,6 +16,7 @@ import { DirectExecution } from './direct-execution';
 import type { HubContext, RegionSummary } from './context';
 import type { HubLink } from './hub-link';
 import type { SubgraphModule } from './subgraph-module';
+import { requestBegun, requestSettled } from './request-metrics';
 
 interface Served {
   module: SubgraphModule;
@@ -73,7 +74,7 @@ export class SubgraphHost {
           operationSelectionPlugin(),
           ApolloServerPluginInlineTraceDisabled(),
           ApolloServerPluginCacheControlDisabled(),
-          auditPlugin() as never,
+          auditPlugin((context, result) => requestSettled(module.name, context, result)) as never,
           internalErrorsPlugin<HubContext>(`subgraph ${module.name}`, requestIdOf) as never,
         ],
       });
@@ -87,6 +88,7 @@ export class SubgraphHost {
               didEncounterErrors: (context, errors) => logInternalErrors(`subgraph ${module.name}`, errors, requestIdOf(context)),
               settle: async (context, result) => {
                 const settled = await settleAudit(context, result);
+                requestSettled(module.name, context, settled);
                 withRequestId(settled.errors as GraphQLFormattedError[] | undefined, requestIdOf(context));
                 return settled;
               },
@@ -123,7 +125,7 @@ export class SubgraphHost {
           const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
           if (!token) throw refused('no context token: subgraphs answer the hub gateway only');
           try {
-            return entry.module.createContext({ ...shared, actor: actorOf(await options.verifier.verify(token, name)), audit: new RequestAudit() });
+            return requestBegun(entry.module.createContext({ ...shared, actor: actorOf(await options.verifier.verify(token, name)), audit: new RequestAudit() }));
           } catch (error) {
             if (error instanceof ContextTokenError) throw refused(error.message);
             throw error;

@@ -1,3 +1,5 @@
+import { logger } from '../../platform/logger';
+
 /**
  * Background work of a subgraph instance (deadline sweeps, outbox deliveries): run now, then
  * every `intervalMs`, never two passes at once (a slow database must not pile them up), until
@@ -7,7 +9,7 @@ export function runPeriodically(
   name: string,
   intervalMs: number,
   work: () => Promise<unknown>,
-  log: (line: string) => void = console.warn,
+  log: (line: string) => void = (line) => logger.warn(line),
 ): { stop(): Promise<void> } {
   let running: Promise<unknown> = Promise.resolve();
   let busy = false;

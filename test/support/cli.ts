@@ -35,6 +35,8 @@ export interface Running {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** Sends SIGINT and resolves with the exit code. */
   interrupt(): Promise<number | null>;
+  /** Sends SIGTERM (as an orchestrator stops an instance) and resolves with the exit code. */
+  terminate(): Promise<number | null>;
 }
 
 export function startCli(args: string[], env: Record<string, string | undefined> = {}): Running {
@@ -79,6 +81,10 @@ export function startCli(args: string[], env: Record<string, string | undefined>
     },
     async interrupt() {
       if (child.exitCode === null) child.kill('SIGINT');
+      return exited;
+    },
+    async terminate() {
+      if (child.exitCode === null) child.kill('SIGTERM');
       return exited;
     },
   };

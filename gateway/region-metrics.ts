@@ -1,0 +1,99 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { circuitState, circuitTransitions, regionErrors, regionFetchDuration, regionFetches, regionTimeouts } from '../platform/metrics';
+import type { RequestRegionBudget } from './request-budget';
+import { EndpointUnavailableError, SubgraphEndpoint, SubgraphResponse } from './subgraph-client';
+
+/**
+ * What the gateway observes of each region's subgraphs: every fetch's outcome and latency,
+ * the error codes in their answers, and their circuit breakers; also, per request, which
+ * regions it asked (for the request's log line). The per-fetch work is a few counter and
+ * histogram observations on label sets bound once per (region, subgraph).
+ */
+
+export type CircuitState = 'closed' | 'half_open' | 'open';
+const STATE_VALUE: Record<CircuitState, number> = { closed: 0, half_open: 1, open: 2 };
+
+/** Circuit state of every endpoint the gateway calls, by region then subgraph (for /ready). */
+const circuits = new Map<string, Map<string, CircuitState>>();
+
+export function circuitStates(): ReadonlyMap<string, ReadonlyMap<string, CircuitState>> {
+  return circuits;
+}
+
+/** Follows `endpoint`'s breaker into the circuit series and the map /ready reads. */
+export function watchCircuit(endpoint: SubgraphEndpoint, region: string, subgraph: string): void {
+  const gauge = circuitState.labels(region, subgraph);
+  const byRegion = circuits.get(region) ?? circuits.set(region, new Map()).get(region)!;
+  const enter = (state: CircuitState, transition: boolean) => {
+    byRegion.set(subgraph, state);
+    gauge.set(STATE_VALUE[state]);
+    if (transition) circuitTransitions.labels(region, subgraph, state).inc();
+  };
+  enter('closed', false);
+  endpoint.onCircuitChange((state) => enter(state, true));
+}
+
+/** Outcomes of one fetch; `skipped`: not sent, the region already failed in this request. */
+type FetchOutcome = 'ok' | 'graphql_errors' | 'unavailable' | 'timeout' | 'circuit_open' | 'skipped';
+
+/**
+ * The kind of failure, read from the reason subgraph-client.ts gives callers (the one place
+ * that words them): a timeout, an open circuit, or any other missing answer.
+ */
+function failureOutcome(error: EndpointUnavailableError): FetchOutcome {
+  if (error.reason.startsWith('no answer within')) return 'timeout';
+  if (error.reason.includes('stopped calling')) return 'circuit_open';
+  return 'unavailable';
+}
+
+/** Error codes are labels only in their usual form (SCREAMING_CASE), and only so many of them. */
+const MAX_ERROR_CODES = 50;
+const errorCodes = new Set<string>();
+function codeLabel(error: GraphQLFormattedError): string {
+  const code = error.extensions?.code;
+  if (typeof code !== 'string' || !/^[A-Z][A-Z0-9_]{0,39}$/.test(code)) return 'OTHER';
+  if (errorCodes.has(code)) return code;
+  if (errorCodes.size >= MAX_ERROR_CODES) return 'OTHER';
+  errorCodes.add(code);
+  return code;
+}
+
+/** Regions each request asked, kept beside its budget (one object per request). */
+const askedByRequest = new WeakMap<RequestRegionBudget, Set<string>>();
+
+export function regionsAsked(budget: RequestRegionBudget | undefined): string[] {
+  return budget ? [...(askedByRequest.get(budget) ?? [])].sort() : [];
+}
+
+export class RegionFetchMetrics {
+  private readonly bound = new Map<string, { duration: ReturnType<typeof regionFetchDuration.labels>; outcomes: Map<FetchOutcome, ReturnType<typeof regionFetches.labels>> }>();
+
+  constructor(private readonly subgraph: string) {}
+
+  private seriesOf(region: string) {
+    let series = this.bound.get(region);
+    if (!series) this.bound.set(region, (series = { duration: regionFetchDuration.labels(region, this.subgraph), outcomes: new Map() }));
+    return series;
+  }
+
+  /** One fetch to `region`, begun at `startedAt` (performance.now()), and what came of it. */
+  observe(region: string, budget: RequestRegionBudget, startedAt: number, result: SubgraphResponse | EndpointUnavailableError, sent = true): void {
+    let asked = askedByRequest.get(budget);
+    if (!asked) askedByRequest.set(budget, (asked = new Set()));
+    asked.add(region);
+    const series = this.seriesOf(region);
+    let outcome: FetchOutcome;
+    if (result instanceof EndpointUnavailableError) {
+      outcome = sent ? failureOutcome(result) : 'skipped';
+      regionErrors.labels(region, this.subgraph, 'REGION_UNAVAILABLE').inc();
+      if (outcome === 'timeout') regionTimeouts.labels(region, this.subgraph).inc();
+    } else {
+      outcome = result.errors?.length ? 'graphql_errors' : 'ok';
+      for (const error of result.errors ?? []) regionErrors.labels(region, this.subgraph, codeLabel(error)).inc();
+    }
+    if (sent) series.duration.observe((performance.now() - startedAt) / 1000);
+    let counter = series.outcomes.get(outcome);
+    if (!counter) series.outcomes.set(outcome, (counter = regionFetches.labels(region, this.subgraph, outcome)));
+    counter.inc();
+  }
+}

@@ -1,0 +1,96 @@
+import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
+import { logger } from '../platform/logger';
+import { operationLabel, operationLimitRefusals, partialAnswers, requestDuration, requests } from '../platform/metrics';
+import type { OperationLimitCode } from './operation-limits';
+import { regionsAsked } from './region-metrics';
+import type { GatewayContext } from './request-budget';
+
+/**
+ * Per GraphQL request at the gateway: the request series (by operation name and outcome), its
+ * latency, partial answers and operation-limit refusals, and one info log line with the
+ * operation, the caller's id, the regions asked, the duration and the outcome. Requests refused
+ * at the door (no valid token) never reach the plugins: see logRefusedRequest.
+ */
+
+const SERVICE = 'gateway';
+
+const OPERATION_LIMIT_CODES: ReadonlySet<string> = new Set<OperationLimitCode>(['DEPTH_LIMIT_EXCEEDED', 'ALIAS_LIMIT_EXCEEDED', 'ROOT_FIELD_LIMIT_EXCEEDED', 'COST_LIMIT_EXCEEDED']);
+
+/** `ok`, `partial` (data with errors), or the first error's code (a bounded set: codeOf). */
+function outcomeOf(data: unknown, errors: readonly GraphQLFormattedError[] | undefined): string {
+  if (!errors?.length) return 'ok';
+  if (data !== null && data !== undefined) return 'partial';
+  return codeOf(errors[0]);
+}
+
+const codeOf = (error: GraphQLFormattedError): string => {
+  const code = error.extensions?.code;
+  return typeof code === 'string' && /^[A-Z][A-Z0-9_]{0,39}$/.test(code) ? code : 'ERROR';
+};
+
+/**
+ * The series of each operation and outcome, bound once: prom-client's labels() builds a key
+ * string from the label object on every call, which is the one cost here worth avoiding.
+ */
+const bound = new Map<string, { duration: ReturnType<typeof requestDuration.labels>; outcomes: Map<string, ReturnType<typeof requests.labels>> }>();
+
+function count(operation: string, outcome: string, seconds: number): void {
+  let series = bound.get(operation);
+  if (!series) bound.set(operation, (series = { duration: requestDuration.labels(SERVICE, operation), outcomes: new Map() }));
+  let counter = series.outcomes.get(outcome);
+  if (!counter) series.outcomes.set(outcome, (counter = requests.labels(SERVICE, operation, outcome)));
+  counter.inc();
+  series.duration.observe(seconds);
+}
+
+/** When each request's context began to be made (authentication included), by its budget (one per request). */
+const startedAt = new WeakMap<object, number>();
+
+/** Marks `context` as begun at `at` (performance.now()); Apollo's plugins only start after authentication. */
+export function requestBegun(context: GatewayContext, at: number): GatewayContext {
+  if (context.regionBudget) startedAt.set(context.regionBudget, at);
+  return context;
+}
+
+export function requestTelemetryPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const began = (contextValue.regionBudget && startedAt.get(contextValue.regionBudget)) ?? performance.now();
+      return {
+        async willSendResponse(requestContext: GraphQLRequestContext<GatewayContext>) {
+          const body = requestContext.response.body;
+          const result = !body ? {} : body.kind === 'single' ? body.singleResult : body.initialResult;
+          const errors = result.errors as readonly GraphQLFormattedError[] | undefined;
+          const operation = operationLabel(requestContext.operationName);
+          const outcome = outcomeOf(result.data, errors);
+          const seconds = (performance.now() - began) / 1000;
+          count(operation, outcome, seconds);
+          if (errors?.some((error) => error.extensions?.code === 'REGION_UNAVAILABLE') && result.data) partialAnswers.labels(operation).inc();
+          if (errors?.length && !result.data) {
+            const code = errors[0].extensions?.code;
+            if (typeof code === 'string' && OPERATION_LIMIT_CODES.has(code)) operationLimitRefusals.labels(code).inc();
+          }
+          const context = requestContext.contextValue;
+          logger.info({
+            msg: 'request',
+            operation: requestContext.operationName ?? null,
+            caller: context.auth?.caller.id ?? null,
+            requestId: context.auth?.context.requestId ?? null,
+            regions: regionsAsked(context.regionBudget),
+            durationMs: Math.round(seconds * 10_000) / 10,
+            outcome,
+          });
+        },
+      };
+    },
+  };
+}
+
+/** The log line and request series of a request refused before Apollo Server saw it (authentication). */
+export function logRefusedRequest(began: number, error: unknown): void {
+  const outcome = codeOf({ message: '', extensions: (error as { extensions?: Record<string, unknown> }).extensions });
+  const seconds = (performance.now() - began) / 1000;
+  count('unknown', outcome, seconds);
+  logger.info({ msg: 'request', operation: null, caller: null, requestId: null, regions: [], durationMs: Math.round(seconds * 10_000) / 10, outcome });
+}
