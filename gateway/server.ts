@@ -19,6 +19,7 @@ import { readRoutingRules } from './routing-rules';
 import { LiveLimits, liveLimitsFromEnvironment, LiveWarnings } from './live/live-warnings';
 import { liveTransports } from './live/transports';
 import { subscriptionsOverHttpPlugin } from './live/subscriptions-over-http';
+import { LIVE_SUBGRAPH } from './live/live-subgraph';
 import { Readiness } from './readiness';
 import { logRefusedRequest, requestBegun, requestTelemetryPlugin } from './request-telemetry';
 import { announceGoingAway, onGoingAway } from '../platform/drain';
@@ -93,7 +94,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let supergraphLoaded = false;
   const readiness = new Readiness({
     supergraphLoaded: () => supergraphLoaded,
-    directory: () => hubSubgraphUrls,
+    directory: () => new Map([...hubSubgraphUrls].filter(([name]) => name !== LIVE_SUBGRAPH)),
     // Read when probed: the launcher fills in the endpoints of the regions it hosts.
     regions: () => new Map((options.regions?.regions ?? []).flatMap((region) => Object.values(region.endpoints).slice(0, 1).map((url) => [region.code, url] as [string, string]))),
   });
