@@ -3,6 +3,7 @@ import { ApolloServer } from '@apollo/server';
 import type { GatewayExecutor } from '@apollo/server-gateway-interface';
 import { parse } from 'graphql';
 import { operationSelectionPlugin } from '../platform/operation-selection';
+import { publishedSchema } from './published-schema';
 import { listen, RunningHttpServer } from '../platform/apollo-http';
 import { hideInternalError, internalErrorsPlugin } from '../platform/internal-errors';
 import { GatewayAuthSettings, RequestAuthenticator } from './authentication';
@@ -176,7 +177,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           finished: (context: GatewayContext) => context.regionBudget?.finish(),
         },
       },
-      endpoints: { '/ready': readiness.serve },
+      endpoints: { '/ready': readiness.serve, '/schema.graphql': publishedSchema(options.supergraphSdl) },
     });
   } catch (error) {
     await server.stop();

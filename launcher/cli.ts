@@ -156,7 +156,8 @@ async function start(args: string[]): Promise<void> {
   for (const region of hub.regions.regions) console.log(`  region ${region.code} ${region.name}: ${Object.values(region.endpoints)[0]?.replace(/\/[^/]+\/graphql$/, '')}`);
   console.log(`GraphQL: ${hub.gateway.graphqlUrl}`);
   if (!process.env.HUB_IDENTITY) {
-    const login = `demo-${hub.regions.regions[0].code}`;
+    // The README's examples act as Jiaxing's city petition officer: its token, where Jiaxing is served.
+    const login = `demo-${(hub.regions.regions.find((region) => region.code === '330400') ?? hub.regions.regions[0]).code}`;
     console.log(`Every request needs a caller token. A demo token for ${login} (valid 12 hours; others: npm run --silent token -- LOGIN):`);
     console.log(`  Authorization: Bearer ${await hub.identity.demoTokenForLogin(login)}`);
   }

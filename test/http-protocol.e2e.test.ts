@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { RunningHub } from '../launcher/hub';
+import { repoPath } from '../subgraphs/shared/repo-path';
 import { authHeaders, contextTokenFor, startTestHub } from './support/hub';
 
 /**
@@ -104,4 +106,13 @@ describe('application/graphql-response+json', () => {
     expect(answer.status).toBe(400);
     expect(answer.body.errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
   });
+});
+
+test('GET /schema.graphql publishes the client-facing schema the gateway serves: the committed schema/api.graphql', async () => {
+  const response = await fetch(hub.gateway.graphqlUrl.replace(/\/graphql$/, '/schema.graphql'));
+  expect(response.status).toBe(200);
+  const text = await response.text();
+  expect(text).toBe(readFileSync(repoPath('schema', 'api.graphql'), 'utf8'));
+  expect(text).toMatch(/Access \(PERSON_PERSONAL\):/);
+  expect(text).not.toMatch(/join__|link__/);
 });

@@ -33,8 +33,8 @@ test('data written before a restart is there after it, and Ctrl-C stops everythi
     expect(first.output()).toMatch(/YRD Hub ready in [\d.]+ s \(embedded PostgreSQL(, regions on \d+ worker threads?)?\)/);
     const health = await fetch(url.replace('/graphql', '/health'));
     expect(health.status).toBe(200);
-    // The start prints a demo token; `yrd-hub token LOGIN` makes one for any demo officer.
-    expect(first.output()).toMatch(/Authorization: Bearer [\w-]+\.[\w-]+\.[\w-]+/);
+    // The start prints a demo token for the officer the README's examples use; `yrd-hub token LOGIN` makes one for any demo officer.
+    expect(first.output()).toMatch(/A demo token for demo-330400 .*\n\s+Authorization: Bearer [\w-]+\.[\w-]+\.[\w-]+/);
     const token = await runCli(['token', 'demo-320500'], env);
     expect(token.code).toBe(0);
     expect((await graphql(url, '{ regions { code } }', {}, { authorization: '' })).status).toBe(401);
