@@ -95,7 +95,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let supergraphLoaded = false;
   const readiness = new Readiness({
     supergraphLoaded: () => supergraphLoaded,
-    directory: () => new Map([...hubSubgraphUrls].filter(([name]) => name !== LIVE_SUBGRAPH)),
+    directory: () => hubSubgraphUrls,
     // Read when probed: the launcher fills in the endpoints of the regions it hosts.
     regions: () => new Map((options.regions?.regions ?? []).flatMap((region) => Object.values(region.endpoints).slice(0, 1).map((url) => [region.code, url] as [string, string]))),
   });
@@ -108,10 +108,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const gateway = new HubGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) => {
+      const plainUrl = options.urlOverrides?.[name] ?? url!;
+      // The live events subgraph is the gateway's own (never fetched): not a service it calls or probes.
+      if (name !== LIVE_SUBGRAPH && !(options.regions && regionalSubgraphs.includes(name))) hubSubgraphUrls.set(name, plainUrl);
       const source =
         options.regions && regionalSubgraphs.includes(name)
           ? new RegionalDataSource(name, options.regions.regions, rules, breaker, headersFor)
-          : new PlainDataSource(name, hubSubgraphUrls.set(name, options.urlOverrides?.[name] ?? url!).get(name)!, { timeoutMs: options.timeoutMs ?? 10_000, breaker }, headersFor);
+          : new PlainDataSource(name, plainUrl, { timeoutMs: options.timeoutMs ?? 10_000, breaker }, headersFor);
       dataSources.set(name, source);
       return source;
     },

@@ -1,8 +1,6 @@
 import { contains } from '../../auth/jurisdiction';
-import { maySee } from '../../auth/record-policy';
 import { accessCatalogue, AccessRule, ENFORCEMENT_WORK_ROLES, sharedRecordRule } from '../shared/access';
-import { authenticated, forbidden, notShared, recordRule } from '../shared/permissions';
-import type { EnforcementContext } from './context';
+import { authenticated } from '../shared/permissions';
 import type { Inspection } from './inspection-types';
 import type { InspectionTask } from './task-types';
 
@@ -14,13 +12,6 @@ import type { InspectionTask } from './task-types';
  */
 export const INSPECTION_CATEGORIES = ['INSPECTIONS'] as const;
 
-const taskVisible = recordRule((task: InspectionTask, _args, ctx: EnforcementContext) => {
-  if (!ctx.actor) return forbidden('this needs a verified caller');
-  return maySee(ctx.actor, task.jurisdiction, INSPECTION_CATEGORIES) || contains(task.leadRegion, ctx.actor.jurisdiction)
-    ? true
-    : notShared('Inspection task', task.id, ctx.actor.jurisdiction);
-});
-
 export const INSPECTION = sharedRecordRule({
   name: 'INSPECTION',
   words: 'For officers of the lead jurisdiction or its city and partners holding INSPECTIONS; FORBIDDEN otherwise.',
@@ -29,11 +20,14 @@ export const INSPECTION = sharedRecordRule({
   categories: INSPECTION_CATEGORIES,
 });
 
-export const INSPECTION_TASK: AccessRule = {
+export const INSPECTION_TASK = sharedRecordRule({
   name: 'INSPECTION_TASK',
   words: "For officers of the task's jurisdiction or its city, partners holding INSPECTIONS, and the lead region's officers; FORBIDDEN otherwise.",
-  guard: taskVisible,
-};
+  kind: 'Inspection task',
+  jurisdictionOf: (task: InspectionTask) => task.jurisdiction,
+  categories: INSPECTION_CATEGORIES,
+  alsoSeenBy: (task, caller) => contains(task.leadRegion, caller.jurisdiction),
+});
 
 export const LEAD_AGENCY_WORK: AccessRule = { name: 'LEAD_AGENCY_WORK', words: 'For officers of the lead agency in the lead jurisdiction or its city.', roles: ENFORCEMENT_WORK_ROLES, guard: authenticated };
 export const JOINING_AGENCY_WORK: AccessRule = { name: 'JOINING_AGENCY_WORK', words: 'For officers of the joining agency in its jurisdiction or its city.', roles: ENFORCEMENT_WORK_ROLES, guard: authenticated };

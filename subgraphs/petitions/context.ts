@@ -26,7 +26,6 @@ export interface PetitionsContext extends RegionContext {
   visible: { warnings: readonly string[]; petitions: readonly string[]; petitionDetails: readonly string[] };
 }
 
-export { PETITION_CATEGORIES, PETITION_DETAIL_CATEGORIES, WARNING_CATEGORIES } from './petition-categories';
 
 const pageKey = (key: PersonPageKey) => `${key.personId}|${key.limit}|${key.after?.sortKey ?? ''}|${key.after?.id ?? ''}`;
 

@@ -61,6 +61,8 @@ export function sharedRecordRule<TRecord extends { id: string }>(rule: {
   kind: string;
   jurisdictionOf: (record: TRecord) => string;
   categories: readonly SharingCategory[];
+  /** Others who see the record besides (a task: the lead region's officers). Prefixes cannot say that, so such a rule has no `within`. */
+  alsoSeenBy?: (record: TRecord, caller: Pick<RequestContext, 'jurisdiction'>) => boolean;
 }): AccessRule {
   // Read now, not per record: a module cycle that leaves them undefined must stop the start, not deny every record.
   if (!rule.categories?.length) throw new Error(`access rule ${rule.name}: names no sharing category (a module import cycle?)`);
@@ -69,9 +71,9 @@ export function sharedRecordRule<TRecord extends { id: string }>(rule: {
     words: rule.words,
     guard: recordRule((record: TRecord, _args, ctx: HubContext) => {
       if (!ctx.actor) return forbidden('this needs a verified caller');
-      return maySee(ctx.actor, rule.jurisdictionOf(record), rule.categories) ? true : notShared(rule.kind, record.id, ctx.actor.jurisdiction);
+      return maySee(ctx.actor, rule.jurisdictionOf(record), rule.categories) || rule.alsoSeenBy?.(record, ctx.actor) ? true : notShared(rule.kind, record.id, ctx.actor.jurisdiction);
     }),
-    within: (caller) => visiblePrefixes(caller, rule.categories),
+    ...(rule.alsoSeenBy ? {} : { within: (caller: Pick<RequestContext, 'jurisdiction' | 'grants'>) => visiblePrefixes(caller, rule.categories) }),
   };
 }
 
