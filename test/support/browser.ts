@@ -1,0 +1,56 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+
+/**
+ * Debian's Chromium driven by playwright-core, as CI runs it (`.ci/run` installs the package).
+ * A machine without it skips the browser tests with one line; CI (CI=true) fails instead, so a
+ * missing browser can never pass for a green run.
+ */
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const chromiumAvailable = existsSync(CHROMIUM_PATH);
+
+/** `describe` or `describe.skip`, printing why once when skipped. */
+export function describeWithBrowser(name: string, body: () => void): void {
+  if (!chromiumAvailable && process.env.CI !== 'true') {
+    console.log(`${name}: skipped, no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)`);
+    describe.skip(name, body);
+    return;
+  }
+  describe(name, body);
+}
+
+export interface LaunchedBrowser {
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** A headless Chromium with a fresh profile of its own, removed again by close(). */
+export async function launchChromium(): Promise<LaunchedBrowser> {
+  const { chromium } = await import('playwright-core');
+  const profile = mkdtempSync(join(tmpdir(), 'yrd-hub-chromium-'));
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${profile}`,
+    ],
+  });
+  return {
+    browser,
+    async close() {
+      await browser.close().catch(() => undefined);
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
