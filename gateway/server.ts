@@ -4,7 +4,7 @@ import type { GatewayExecutor } from '@apollo/server-gateway-interface';
 import { parse } from 'graphql';
 import { operationSelectionPlugin } from '../platform/operation-selection';
 import { publishedSchema } from './published-schema';
-import { listen, RunningHttpServer } from '../platform/apollo-http';
+import { listen, readOnlyRoute, RunningHttpServer } from '../platform/apollo-http';
 import { hideInternalError, internalErrorsPlugin } from '../platform/internal-errors';
 import { GatewayAuthSettings, RequestAuthenticator } from './authentication';
 import { directoryGrants, GrantsSource } from './grants';
@@ -180,7 +180,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           finished: (context: GatewayContext) => context.regionBudget?.finish(),
         },
       },
-      endpoints: { '/ready': readiness.serve, '/schema.graphql': publishedSchema(options.supergraphSdl) },
+      handlers: { '/ready': readOnlyRoute(readiness.serve), '/schema.graphql': readOnlyRoute(publishedSchema(options.supergraphSdl)) },
     });
   } catch (error) {
     await server.stop();

@@ -39,12 +39,48 @@ export interface HttpServerOptions {
   /** Requests with a larger body get HTTP 413. */
   maxBodyBytes?: number;
   routes: Record<string, GraphQLRoute<any>>;
-  /** Plain routes by path, tried before the GraphQL ones. */
-  handlers?: Record<string, HttpHandler>;
+  /**
+   * Plain routes by exact path, tried before the GraphQL ones: the gateway's /ready, a region's
+   * warning feed. Each says which methods it takes (`plainRoute`); `/health` and `/metrics` every
+   * server has.
+   */
+  handlers?: Record<string, PlainRoute>;
+  /** Routes by path prefix (`/console` takes `/console/…`): built web applications. */
+  folders?: Record<string, HttpHandler>;
   /** WebSocket upgrades (GraphQL subscriptions at the gateway); without it, upgrades are refused. */
   upgrade?: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
-  /** Other GET endpoints (the gateway's /ready). `/health` and `/metrics` every server has. */
-  endpoints?: Record<string, (request: IncomingMessage, response: ServerResponse) => void>;
+}
+
+/** A plain route and the methods it answers; other methods get 405. */
+export interface PlainRoute {
+  methods: readonly string[];
+  handle: HttpHandler;
+}
+
+/** A plain route for reading: GET and HEAD. */
+export function readOnlyRoute(handle: HttpHandler): PlainRoute {
+  return { methods: ['GET', 'HEAD'], handle };
+}
+
+/** A plain route for any method (it checks the method itself). */
+export function anyMethodRoute(handle: HttpHandler): PlainRoute {
+  return { methods: [], handle };
+}
+
+const healthRoute = readOnlyRoute((_request, response) => sendJson(response, 200, { status: 'ok' }));
+const metricsRoute = readOnlyRoute(serveMetrics);
+
+function plainRouteAt(options: HttpServerOptions, path: string): PlainRoute | undefined {
+  if (path === '/health') return healthRoute;
+  if (path === '/metrics') return metricsRoute;
+  return options.handlers?.[path];
+}
+
+function folderAt(options: HttpServerOptions, path: string): HttpHandler | undefined {
+  for (const [prefix, handler] of Object.entries(options.folders ?? {})) {
+    if (path === prefix || path.startsWith(`${prefix}/`)) return handler;
+  }
+  return undefined;
 }
 
 export interface RunningHttpServer {
@@ -162,18 +198,19 @@ export function listen(options: HttpServerOptions): Promise<RunningHttpServer> {
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const server = http.createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
-    if (path === '/health' && (request.method === 'GET' || request.method === 'HEAD')) {
-      sendJson(response, 200, { status: 'ok' });
+    const plain = plainRouteAt(options, path);
+    if (plain) {
+      if (plain.methods.length && !plain.methods.includes(request.method ?? 'GET')) {
+        response.setHeader('allow', plain.methods.join(', '));
+        sendJson(response, 405, { errors: [{ message: `${path} answers ${plain.methods.join(' and ')} only`, extensions: { code: 'METHOD_NOT_ALLOWED' } }] });
+        return;
+      }
+      plain.handle(request, response);
       return;
     }
-    const handler = options.handlers?.[path];
-    if (handler) {
-      handler(request, response);
-      return;
-    }
-    const endpoint = path === '/metrics' ? serveMetrics : options.endpoints?.[path];
-    if (endpoint && (request.method === 'GET' || request.method === 'HEAD')) {
-      endpoint(request, response);
+    const folder = folderAt(options, path);
+    if (folder) {
+      folder(request, response);
       return;
     }
     const route = options.routes[path];

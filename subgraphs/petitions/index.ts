@@ -16,6 +16,7 @@ import { pruneFeed, retentionDays } from './warning-feed';
 import { WarningFeedStreams } from './warning-feed-stream';
 import { NatsFeedPublisher } from './warning-feed-nats';
 import { natsPrefix } from '../../platform/nats-subjects';
+import { readOnlyRoute } from '../../platform/apollo-http';
 
 
 export const petitionsSubgraph: SubgraphModule = {
@@ -58,7 +59,7 @@ export const petitionsSubgraph: SubgraphModule = {
     const streams = new WarningFeedStreams(context.db, region, verifier);
     const publisher = process.env.NATS_URL ? new NatsFeedPublisher(context.db, region, process.env.NATS_URL, natsPrefix()) : undefined;
     publisher?.start();
-    return { handlers: { '/petitions/warning-feed': streams.handle }, stop: async () => void (await Promise.all([streams.stop(), publisher?.stop()])) };
+    return { handlers: { '/petitions/warning-feed': readOnlyRoute(streams.handle) }, stop: async () => void (await Promise.all([streams.stop(), publisher?.stop()])) };
   },
   seed: seedPetitions,
 };

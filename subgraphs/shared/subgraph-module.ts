@@ -1,7 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import type { Pool } from 'pg';
 import type { ContextVerifier } from '../../auth/context-token';
-import type { HttpHandler } from '../../platform/apollo-http';
+import type { PlainRoute } from '../../platform/apollo-http';
 import type { HubContext, RegionSummary } from './context';
 
 export interface SeedOptions {
@@ -48,7 +48,7 @@ export interface SubgraphModule {
    * subscribers), by path, with whatever serves them (its NATS publisher); `stop` runs before
    * the server closes.
    */
-  httpRoutes?(context: HubContext, verifier: ContextVerifier): { handlers: Record<string, HttpHandler>; stop(): Promise<void> };
+  httpRoutes?(context: HubContext, verifier: ContextVerifier): { handlers: Record<string, PlainRoute>; stop(): Promise<void> };
   /** Demo data; `region` is undefined for a hub-owned subgraph. */
   seed?(db: Pool, region: RegionSummary | undefined, options: SeedOptions): Promise<void>;
 }
