@@ -13,6 +13,7 @@ import { connect, NatsConnection } from 'nats';
 import { natsPrefix } from '../../platform/nats-subjects';
 import { NatsRegionFeed } from './nats-region-feed';
 import { RegionFeed } from './region-feed';
+import { SharedAnswers } from './shared-answers';
 import { cursorExpired, EventPayload, LIVE_CLOSE, LiveCloseCode, PetitionWarningFilterArgs, QueryAnswer, WarningEventStream } from './warning-event-stream';
 
 /**
@@ -76,6 +77,7 @@ export class LiveWarnings {
   private readonly feeds = new Map<string, RegionFeed>();
   private readonly perCaller = new Map<string, number>();
   private active = 0;
+  private readonly answers = new SharedAnswers<QueryAnswer>();
 
   constructor(
     supergraphSdl: string,
@@ -196,8 +198,17 @@ export class LiveWarnings {
     if (refusal) throw new GraphQLError(refusal.message, { extensions: refusal.extensions });
   }
 
+  /**
+   * The per-event query as the subscriber; subscriptions of the same credentials asking the same
+   * query at the same moment share one execution (shared-answers.ts).
+   */
+  private runAs(subscriber: Subscriber, query: string, variables: Record<string, unknown>): Promise<QueryAnswer> {
+    const credentials = ['authorization', 'x-purpose', 'x-request-id'].map((name) => String(subscriber.headers[name] ?? ''));
+    return this.answers.run(JSON.stringify([credentials, query, variables]), () => this.execute(subscriber, query, variables));
+  }
+
   /** The per-event query through the gateway's own pipeline, as the subscriber, with a context made now. */
-  private async runAs(subscriber: Subscriber, query: string, variables: Record<string, unknown>): Promise<QueryAnswer> {
+  private async execute(subscriber: Subscriber, query: string, variables: Record<string, unknown>): Promise<QueryAnswer> {
     // Token, roster and grants as they are at this event, not as they were at subscribe time.
     const auth = subscriber.auth ? await this.authenticate(subscriber.headers) : undefined;
     const regionBudget = new RequestRegionBudget();
