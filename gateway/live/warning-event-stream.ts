@@ -38,8 +38,11 @@ export interface StreamOptions {
   positions: FeedPositions;
   filter: PetitionWarningFilterArgs | null;
   query: EventQuery;
-  /** Runs the per-event query as the subscriber; throws a GraphQLError when the subscriber is no longer let in. */
-  runQuery(query: string, variables: Record<string, unknown>): Promise<QueryAnswer>;
+  /**
+   * Runs the per-event query as the subscriber; throws a GraphQLError when the subscriber is no
+   * longer let in. `sharedByRights`: the probe, whose answer may be shared by callers of the same rights.
+   */
+  runQuery(query: string, variables: Record<string, unknown>, sharedByRights?: boolean): Promise<QueryAnswer>;
   /** Most events waiting for a subscriber before it counts as too slow. */
   bufferSize: number;
   /** Ends the subscription for good (too slow, no longer authenticated, events unreadable). */
@@ -186,7 +189,7 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
     for (let attempt = 1; ; attempt++) {
       let answer: QueryAnswer;
       try {
-        answer = await this.options.runQuery(text, variables);
+        answer = await this.options.runQuery(text, variables, probeOnly);
       } catch (error) {
         // The subscriber could not be checked just now (the roster did not answer): as a failed answer.
         if (!(error instanceof GraphQLError) || !TRANSIENT.has(String(error.extensions?.code))) throw error;
