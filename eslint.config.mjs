@@ -8,9 +8,14 @@ import tseslint from 'typescript-eslint';
 
 // The globals plain JavaScript here uses (TypeScript files are checked for undefined names by tsc itself).
 const node = Object.fromEntries(
-  ['console', 'process', 'require', 'module', 'exports', '__dirname', '__filename', 'Buffer', 'URL', 'fetch', 'setTimeout', 'clearTimeout'].map((name) => [name, 'readonly']),
+  ['console', 'process', 'require', 'module', 'exports', '__dirname', '__filename', 'Buffer', 'URL', 'fetch', 'setTimeout', 'clearTimeout'].map((name) => [
+    name,
+    'readonly',
+  ]),
 );
-const browser = Object.fromEntries(['window', 'document', 'localStorage', 'location', 'fetch', 'URL', 'console', 'setTimeout', 'clearTimeout'].map((name) => [name, 'readonly']));
+const browser = Object.fromEntries(
+  ['window', 'document', 'localStorage', 'location', 'fetch', 'URL', 'console', 'setTimeout', 'clearTimeout'].map((name) => [name, 'readonly']),
+);
 
 export default defineConfig(
   globalIgnores(['dist/', 'dist-*/', 'coverage/', '.hub-data/', '**/generated/']),

@@ -130,7 +130,9 @@ afterAll(async () => {
       // already gone
     }
   }
-  await Promise.all(background.map(({ child }) => (child.exitCode === null && child.signalCode === null ? new Promise((resolve) => child.once('exit', resolve)) : null)));
+  await Promise.all(
+    background.map(({ child }) => (child.exitCode === null && child.signalCode === null ? new Promise((resolve) => child.once('exit', resolve)) : null)),
+  );
   await hub?.interrupt();
 });
 
@@ -167,7 +169,12 @@ async function runGraphQL(block: ReadmeBlock): Promise<string[]> {
 
 /** Subscribes as the README shows and raises cross-region warnings until the first event arrives. */
 async function runSubscription(query: string, token: string): Promise<string[]> {
-  const client = createClient({ url: `${hubUrl.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+  const client = createClient({
+    url: `${hubUrl.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+  });
   try {
     const events = client.iterate({ query });
     const first = events.next();
@@ -195,26 +202,35 @@ function startBackground(block: ReadmeBlock): void {
   const script = path.join(runDir, `background-${block.line}.sh`);
   writeFileSync(script, `${block.code}\n`);
   // Its own process group, so that the servers it starts stop with it.
-  const child = spawn('bash', ['--noprofile', '--norc', script], { cwd: repoPath(), env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('bash', ['--noprofile', '--norc', script], {
+    cwd: repoPath(),
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   background.push({ block, child, output: () => output });
 }
 
-test.each(blocks.map((block) => [where(block), block] as const))('%s', async (_name, block) => {
-  if (block.background) {
-    startBackground(block);
-    return;
-  }
-  const previous = blocks[blocks.indexOf(block) - 1];
-  const after = previous?.background ? background.find((running) => running.block === previous) : undefined;
-  const giveUpAt = Date.now() + RETRY_AFTER_BACKGROUND_MS;
-  let problems = await attempt(block, after);
-  while (problems.length && after && Date.now() < giveUpAt) {
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    problems = await attempt(block, after);
-  }
-  if (problems.length && after) problems.push(`background output:\n${after.output()}`);
-  expect(problems).toEqual([]);
-}, RETRY_AFTER_BACKGROUND_MS + 60_000);
+test.each(blocks.map((block) => [where(block), block] as const))(
+  '%s',
+  async (_name, block) => {
+    if (block.background) {
+      startBackground(block);
+      return;
+    }
+    const previous = blocks[blocks.indexOf(block) - 1];
+    const after = previous?.background ? background.find((running) => running.block === previous) : undefined;
+    const giveUpAt = Date.now() + RETRY_AFTER_BACKGROUND_MS;
+    let problems = await attempt(block, after);
+    while (problems.length && after && Date.now() < giveUpAt) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      problems = await attempt(block, after);
+    }
+    if (problems.length && after) problems.push(`background output:\n${after.output()}`);
+    expect(problems).toEqual([]);
+  },
+  RETRY_AFTER_BACKGROUND_MS + 60_000,
+);
