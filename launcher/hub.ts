@@ -4,7 +4,6 @@ import type { Pool } from 'pg';
 import { loadRegionConfig, RegionConfig } from '../gateway/region-config';
 import { RunningGateway, startGateway } from '../gateway/server';
 import type { RunningHttpServer } from '../platform/apollo-http';
-import { ConfigError } from '../platform/config-file';
 import { createPool, statementCount } from '../subgraphs/shared/db';
 import { SubgraphHost } from '../subgraphs/shared/host';
 import { HubLink } from '../subgraphs/shared/hub-link';

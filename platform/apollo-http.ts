@@ -38,6 +38,7 @@ export interface HttpServerOptions {
   host?: string;
   /** Requests with a larger body get HTTP 413. */
   maxBodyBytes?: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each route has its own context type
   routes: Record<string, GraphQLRoute<any>>;
   /**
    * Plain routes by exact path, tried before the GraphQL ones: the gateway's /ready, a region's
@@ -145,6 +146,7 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   response.end(text);
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any route's context type
 async function handleGraphQL(route: GraphQLRoute<any>, request: IncomingMessage, response: ServerResponse, maxBody: number) {
   let body: unknown;
   if (request.method === 'POST') {

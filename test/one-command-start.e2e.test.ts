@@ -26,7 +26,9 @@ test('data written before a restart is there after it, and Ctrl-C stops everythi
   const port = await freePort();
   const env = { HUB_DATA_DIR: dataDir, PORT: String(port), DATABASE_URL: '' };
 
-  let bearer = '';
+  // Written before the restart, read after it.
+  let bearer: string;
+  let id: string;
   const first = startCli(['start'], env);
   try {
     const [, url] = await first.waitFor(/GraphQL: (http:\S+)/, 180_000);
@@ -42,7 +44,7 @@ test('data written before a restart is there after it, and Ctrl-C stops everythi
       input: { region: '320500', raisedIn: '320509', level: 'RED', kind: 'CROSS_REGION', subjectId: '330400:12', summary: '重启前写入' },
     }, { authorization: (bearer = `Bearer ${token.stdout.trim()}`) });
     expect(raised.errors).toBeUndefined();
-    var id: string = raised.data.raisePetitionWarning.id;
+    id = raised.data.raisePetitionWarning.id;
   } finally {
     expect(await first.interrupt()).toBe(0);
   }

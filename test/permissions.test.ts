@@ -73,7 +73,7 @@ describe('recordRule: a per-record rule guarded without a promise per field', ()
     expect(result.errors?.map((e) => [e.path?.join('.'), e.message, e.extensions?.reason])).toEqual([['records.1.note', 'not yours', 'OWNER_ONLY']]);
     expect(owners).toEqual(['a', 'b']);
     // The field's resolver answers without a promise: the rule was not left to shield's async wrapper.
-    const note = schema.getType('Record') as never as { getFields(): Record<string, { resolve: Function }> };
+    const note = schema.getType('Record') as never as { getFields(): Record<string, { resolve: (...args: unknown[]) => unknown }> };
     expect(note.getFields().note.resolve({ owner: 'a', note: 'x' }, {}, ctx, { fieldName: 'note' })).toBe('x');
   });
 

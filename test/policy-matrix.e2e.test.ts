@@ -41,7 +41,7 @@ interface PersonRow {
   home_jurisdiction: string;
 }
 
-let persons: PersonRow[] = [];
+const persons: PersonRow[] = [];
 let callers: Array<{ label: string; jurisdiction: string; authorization: string }> = [];
 
 beforeAll(async () => {

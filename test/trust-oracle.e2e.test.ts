@@ -38,9 +38,9 @@ interface WarningRow {
 }
 
 let hub: RunningHub;
-let persons: PersonRow[] = [];
-let petitions: PetitionRow[] = [];
-let warnings: WarningRow[] = [];
+const persons: PersonRow[] = [];
+const petitions: PetitionRow[] = [];
+const warnings: WarningRow[] = [];
 let callers: Array<{ login: string; id: string; jurisdiction: string }> = [];
 
 beforeAll(async () => {

@@ -26,6 +26,7 @@ export interface PetitionWarningFilterArgs {
 
 /** What the per-event query answers, as a query over HTTP would. */
 export interface QueryAnswer {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the per-event answer is JSON of the caller's own selection
   data?: Record<string, any> | null;
   errors?: ReadonlyArray<{ message: string; path?: ReadonlyArray<string | number>; extensions?: Record<string, unknown> }>;
 }
@@ -228,6 +229,7 @@ function eventValue(name: string, region: string, event: FeedEvent, positions: F
 }
 
 /** The filter, tested on what the subscriber may see of the warning. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the probe is the warning's JSON as the region sent it
 function matches(filter: PetitionWarningFilterArgs | null, probe: Record<string, any>): boolean {
   if (!filter) return true;
   if (filter.levels && !filter.levels.includes(probe.level)) return false;

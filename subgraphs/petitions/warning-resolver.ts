@@ -1,7 +1,7 @@
 import { Arg, Ctx, Directive, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { parseGlobalId, toGlobalId } from '../../auth/global-id';
 import { acknowledgeDutyProblem, petitionDutyProblem } from '../../auth/duties';
-import { Access, OPEN } from '../shared/access';
+import { Access } from '../shared/access';
 import { PETITION_WORK, WARNING_ACKNOWLEDGEMENT } from './petition-access-rules';
 import { requireActor } from '../shared/actor';
 import { isUniqueViolation } from '../shared/db';

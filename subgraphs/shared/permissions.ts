@@ -30,6 +30,7 @@ export const notShared = (what: string, id: string, callerJurisdiction: string) 
 export const authenticated = rule({ cache: 'contextual' })((_parent, _args, ctx: HubContext) => (ctx.actor ? true : forbidden('this needs a verified caller')));
 
 /** A decision about one record that needs no I/O: true, or the error to show at the field. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a resolver's parent, arguments and context, as graphql-js types them
 export type RecordPredicate<TParent = any, TContext = any> = (parent: TParent, args: any, ctx: TContext, info: GraphQLResolveInfo) => true | GraphQLError;
 
 const recordPredicates = new WeakMap<object, RecordPredicate>();
