@@ -14,7 +14,7 @@ interface DemoAgreement {
   categories: string[];
 }
 
-export const EVERY_CITY_AGREEMENT = '长三角信访预警与人员基本信息共享协议';
+const EVERY_CITY_AGREEMENT = '长三角信访预警与人员基本信息共享协议';
 
 /**
  * What the Delta's collaboration needs, signed for the demo: petition warnings, basic person
@@ -22,7 +22,7 @@ export const EVERY_CITY_AGREEMENT = '长三角信访预警与人员基本信息�
  * only between Jiaxing and Suzhou and among the demonstration zone's three counties (青浦, 吴江,
  * 嘉善), so that masking shows everywhere else (each where both parties' cities are configured).
  */
-export function demoAgreements(regionCodes: readonly string[], known: ReadonlySet<string>): DemoAgreement[] {
+function demoAgreements(regionCodes: readonly string[], known: ReadonlySet<string>): DemoAgreement[] {
   const served = (code: string) => known.has(code) && owningRegion(code, regionCodes) !== undefined;
   const everyone = regionCodes.flatMap((a, i) =>
     regionCodes.slice(i + 1).map((b) => ({ title: EVERY_CITY_AGREEMENT, provider: a, recipient: b, categories: ['PETITION_WARNINGS', 'PERSON_BASIC', 'INSPECTIONS'] })),
