@@ -83,8 +83,11 @@ describe('jurisdictions of a region', () => {
     expect(jurisdictionProblem('330400', '320509', { cityLevel: false })).toMatch(/not inside region 330400/);
     expect(jurisdictionProblem('330400', '330499', { cityLevel: false })).toMatch(/not a county of 嘉兴市/);
     expect(jurisdictionProblem('330400', '3304', { cityLevel: false })).toMatch(/6 digits/);
-    // A city whose counties the catalogue does not list accepts any county code inside it.
+    // Every Delta city has its counties in the catalogue: Hangzhou's current ones, not the codes merged away in 2021.
     expect(jurisdictionProblem('330100', '330106', { cityLevel: false })).toBeUndefined();
+    expect(jurisdictionProblem('330100', '330103', { cityLevel: false })).toMatch(/330103 is not a county of 杭州市; its counties are 330102 上城区, 330105 拱墅区/);
+    // A region outside the catalogue accepts any county code inside it.
+    expect(jurisdictionProblem('110000', '110105', { cityLevel: false })).toBeUndefined();
   });
 });
 

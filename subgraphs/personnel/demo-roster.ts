@@ -1,6 +1,6 @@
 import type { AgencyKindName } from '../../auth/agencies';
 import { AGENCY_KIND_NAMES } from '../../auth/agencies';
-import { demoOfficers } from '../shared/demo-officers';
+import { demoDutyOfficerIds, demoOfficers } from '../shared/demo-officers';
 import { OfficerRole } from './officer-role';
 
 /**
@@ -52,12 +52,12 @@ export function demoRoster(region: string, perAgency: number): DemoRosterEntry[]
     const login = petition && n === 1 ? `demo-${region}` : `demo-${region}-${AGENCY_SLUGS[officer.agency]}-${n}`;
     return { localId: officer.localId, login, agency: officer.agency, jurisdiction: officer.jurisdiction, roles, active: true };
   });
-  const next = staff.length + 1;
+  const duty = demoDutyOfficerIds(perAgency);
   const county = staff.find((officer) => officer.jurisdiction !== region)?.jurisdiction ?? region;
   return [
     ...staff,
-    { localId: next, login: `demo-${region}-auditor`, agency: 'PETITION_BUREAU', jurisdiction: region, roles: [OfficerRole.AUDITOR], active: true },
-    { localId: next + 1, login: `demo-${region}-agreements`, agency: 'PETITION_BUREAU', jurisdiction: region, roles: [OfficerRole.AGREEMENT_ADMIN], active: true },
-    { localId: next + 2, login: `demo-${region}-inactive`, agency: 'PETITION_BUREAU', jurisdiction: county, roles: [OfficerRole.PETITION_OFFICER], active: false },
+    { localId: duty.auditor, login: `demo-${region}-auditor`, agency: 'PETITION_BUREAU', jurisdiction: region, roles: [OfficerRole.AUDITOR], active: true },
+    { localId: duty.agreements, login: `demo-${region}-agreements`, agency: 'PETITION_BUREAU', jurisdiction: region, roles: [OfficerRole.AGREEMENT_ADMIN], active: true },
+    { localId: duty.inactive, login: `demo-${region}-inactive`, agency: 'PETITION_BUREAU', jurisdiction: county, roles: [OfficerRole.PETITION_OFFICER], active: false },
   ];
 }

@@ -87,25 +87,33 @@ export async function raiseRegistrationWarnings(client: PoolClient, region: stri
  * warning, and one within 3 days of it a BLUE one, once per deadline (an extended deadline is a
  * new one: the due date is part of the rule key). One statement per kind,
  * so a sweep over a million petitions reads only the partial index of running deadlines.
+ *
+ * A warning is dated when its condition began, not when the sweep noticed it: ORANGE at the
+ * deadline's end, BLUE when the end came within 3 days (never before the petition was
+ * registered). The end is the petition's `due_at`, which the one deadline function
+ * (lifecycle.ts `currentDeadline`) wrote; nothing here recomputes it. So a sweep after a
+ * restart or over old data spreads its warnings over the time they arose, as the list of
+ * warnings and the timeline then read, instead of stamping hundreds of them with one instant.
  */
 export async function sweepDeadlines(db: Pool): Promise<number> {
   const { rowCount } = await db.query(
     `WITH due AS (
-       SELECT id, petitioner_ids[1] AS subject_id, registered_in, category, deadline_kind, due_at,
+       SELECT id, petitioner_ids[1] AS subject_id, registered_in, category, deadline_kind, due_at, registered_at,
               due_at < now() AS past
          FROM petitions.petitions
         WHERE officers_owe AND due_at < now() + make_interval(days => $1)
      ), raised AS (
-       INSERT INTO petitions.warnings (level, kind, subject_id, raised_in, summary, petition_id, rule_key)
+       INSERT INTO petitions.warnings (level, kind, subject_id, raised_in, summary, petition_id, rule_key, raised_at)
        SELECT CASE WHEN past THEN 'ORANGE' ELSE 'BLUE' END, 'DEADLINE', subject_id, registered_in,
               CASE WHEN past THEN '期限已过' ELSE '期限将至' END || '（' || deadline_kind || ' ' || to_char(due_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') || '）：' || category,
-              id, 'deadline:' || id || ':' || deadline_kind || ':' || floor(extract(epoch FROM due_at))::bigint || ':' || CASE WHEN past THEN 'past' ELSE 'near' END
+              id, 'deadline:' || id || ':' || deadline_kind || ':' || floor(extract(epoch FROM due_at))::bigint || ':' || CASE WHEN past THEN 'past' ELSE 'near' END,
+              CASE WHEN past THEN due_at ELSE GREATEST(due_at - make_interval(days => $1), registered_at) END
          FROM due
        ON CONFLICT (rule_key) DO NOTHING
-       RETURNING id
+       RETURNING id, raised_at
      )
-     INSERT INTO petitions.warning_events (warning_id, action, note)
-     SELECT id, 'RAISED', 'raised by rule deadline' FROM raised`,
+     INSERT INTO petitions.warning_events (warning_id, action, note, at)
+     SELECT id, 'RAISED', 'raised by rule deadline', raised_at FROM raised`,
     [DEADLINE_NEAR_DAYS],
   );
   return rowCount ?? 0;

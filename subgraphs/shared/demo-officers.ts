@@ -29,3 +29,14 @@ export function demoOfficers(region: string, perAgency: number): DemoOfficer[] {
 export function demoOfficerId(region: string, agency: AgencyKindName, n: number, perAgency: number): string {
   return toGlobalId(region, AGENCY_KIND_NAMES.indexOf(agency) * perAgency + (n % perAgency) + 1);
 }
+
+/**
+ * Local ids of the demo officers with special duties, who come after every agency's officers
+ * (subgraphs/personnel/demo-roster.ts): the auditor, the agreements administrator, and one who
+ * has left. Other seeds name them by these ids (the directory's demo agreements are signed by
+ * each party's administrator).
+ */
+export function demoDutyOfficerIds(perAgency: number): { auditor: number; agreements: number; inactive: number } {
+  const first = AGENCY_KIND_NAMES.length * perAgency + 1;
+  return { auditor: first, agreements: first + 1, inactive: first + 2 };
+}

@@ -4,8 +4,8 @@ import { contains, isJurisdictionCode, levelOf } from '../../auth/jurisdiction';
 /**
  * Which jurisdiction codes a region's records may carry (a household registration, where a
  * petition or warning was registered, an agency). The hub's catalogue
- * (auth/delta-jurisdictions.ts) lists the counties of the demo cities only; for a city whose
- * counties it does not list, any well-formed county or street code inside the city is accepted.
+ * (auth/delta-jurisdictions.ts) lists the counties of every Delta city; for a region outside it,
+ * any well-formed county or street code inside the region is accepted.
  */
 
 const NAMES = new Map(DELTA_JURISDICTIONS.map((record) => [record.code, record.name]));
