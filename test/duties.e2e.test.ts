@@ -223,7 +223,7 @@ describe('the duties matrix: kind of officer × action on a 嘉善 (330421) matt
       register: (officer) => call(officer, REGISTER, petitionInput('330400', '330421', '330400:5')),
       accept: async (officer) => call(officer, step('acceptPetition'), { id: await petitionIn(city, '330400', '330421') }),
       raise: (officer) => call(officer, RAISE, warningInput('330421')),
-      escalate: async (officer) => call(officer, step('escalatePetitionWarning'), { id: (await call(city, RAISE, warningInput('330421'))).data.raisePetitionWarning.id }),
+      escalate: async (officer) => call(officer, step('escalatePetitionWarning', ', expectedVersion: 1'), { id: (await call(city, RAISE, warningInput('330421'))).data.raisePetitionWarning.id }),
       acknowledge: async (officer) =>
         call(officer, step('acknowledgePetitionWarning'), { id: (await call(city, REGISTER, petitionInput('330400', '330421', '310000:5'))).data.registerPetition.warnings[0].id }),
       'join as 嘉善 ecology': async (officer) =>

@@ -190,8 +190,8 @@ describe('the petition lifecycle', () => {
     const extended = await step('extendPetitionDeadline', id, ', days: 30, reason: "需调取银行流水"');
     expect(extended.data.r).toMatchObject({ deadline: { kind: 'HANDLING', daysLeft: 90 }, extension: { days: 30, reason: '需调取银行流水' } });
     const again = await step('extendPetitionDeadline', id, ', days: 5, reason: "再延"');
-    expect(again.errors?.[0].extensions?.code).toBe('CONFLICT');
-    expect(again.errors?.[0].message).toMatch(/already extended by 330400:1/);
+    expect(again.errors?.[0].extensions?.code).toBe('INVALID_TRANSITION');
+    expect(again.errors?.[0].message).toMatch(/already extended by 30 days; the regulation allows one extension/);
 
     expect((await step('replyToPetition', id, ', reply: "已督促企业支付欠薪"')).data.r).toMatchObject({ status: 'REPLIED', deadline: { kind: 'REVIEW_REQUEST' } });
     expect((await step('requestPetitionReview', id)).data.r).toMatchObject({ status: 'REVIEW', deadline: { kind: 'REVIEW_DECISION', daysLeft: 30 } });
@@ -219,12 +219,14 @@ describe('the petition lifecycle', () => {
     expect(events[0].n).toBe(1);
   });
 
-  test('two officers accepting the same petition at once: one wins, the other gets CONFLICT', async () => {
+  test('two officers accepting the same petition at once: one wins, the other is told it is accepted already (INVALID_TRANSITION)', async () => {
     // Registered in 南湖区, whose petition officer (330400:2) may work it as the city's may.
     const created = await register({ petitionerIds: ['330400:22'], registeredIn: '330402' });
     const id = created.data.registerPetition.id;
     const results = await Promise.all([step('acceptPetition', id), step('acceptPetition', id, '', { 'X-Officer': '330400:2' })]);
-    expect(results.map((r) => r.errors?.[0]?.extensions?.code ?? 'OK').sort()).toEqual(['CONFLICT', 'OK']);
+    expect(results.map((r) => r.errors?.[0]?.extensions?.code ?? 'OK').sort()).toEqual(['INVALID_TRANSITION', 'OK']);
+    const loser = results.find((r) => r.errors)!;
+    expect(loser.errors![0].message).toMatch(/cannot accept a petition that is ACCEPTED; it must be REGISTERED or ASSIGNED \(last step: accept by 330400:[12] at /);
     const [row] = await queryDatabase(db('330400'), 'SELECT status, version FROM petitions.petitions WHERE id = $1', [id.split(':')[1]]);
     expect(row).toEqual({ status: 'ACCEPTED', version: 2 });
   });

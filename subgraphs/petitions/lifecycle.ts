@@ -165,24 +165,6 @@ export function planTransition(
   }
 }
 
-/** "accepted", "extended", …: for messages about a step already taken. */
-export function describePast(action: PetitionAction): string {
-  const words: Record<PetitionAction, string> = {
-    assign: 'assigned',
-    decline: 'declined',
-    accept: 'accepted',
-    startHandling: 'taken into handling',
-    extend: 'extended',
-    reply: 'replied to',
-    requestReview: 'sent to review',
-    decideReview: 'decided on review',
-    requestReReview: 'sent to re-review',
-    decideReReview: 'decided on re-review',
-    close: 'closed',
-  };
-  return words[action];
-}
-
 function describe(action: PetitionAction): string {
   const words: Record<PetitionAction, string> = {
     assign: 'assign',

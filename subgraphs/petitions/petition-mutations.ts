@@ -8,10 +8,10 @@ import { AgencyKind } from '../shared/agency';
 import { auditedChange } from '../shared/audited-change';
 import { badInput, hubError } from '../shared/errors';
 import type { PetitionsContext } from './context';
-import { DAY_MS, describePast, MAX_EXTENSION_DAYS, PetitionAction, planTransition } from './lifecycle';
+import { DAY_MS, MAX_EXTENSION_DAYS, PetitionAction, planTransition } from './lifecycle';
 import { checkAgencyJurisdiction, checkLocalJurisdiction } from './jurisdiction-check';
 import { ownLocalId } from '../shared/local-id';
-import { factsOf, findPetitions, insertPetition, insertPetitionEvent, lastPetitionEvent, PetitionChange, toPetition, updatePetition } from './petition-repository';
+import { factsOf, findPetitions, insertPetition, insertPetitionEvent, lastPetitionEvent, lockPetition, PetitionChange, toPetition, updatePetition } from './petition-repository';
 import { checkPersonsExist } from './petitioner-check';
 import { Petition, PetitionChannel } from './types';
 import { GROUP_VISIT_HEADCOUNT, raiseRegistrationWarnings } from './warning-rules';
@@ -87,12 +87,6 @@ interface StepInput {
 }
 
 /**
- * One lifecycle step, all or nothing: read the petition, ask the lifecycle whether the step
- * may happen, write it only if nobody moved the petition meanwhile, and record it in the
- * history. The loser of two simultaneous steps gets CONFLICT; a step the lifecycle forbids
- * gets INVALID_TRANSITION; either way nothing changes.
- */
-/**
  * The acting officer, if petition work in this region is theirs to do, and on a petition
  * registered in `registeredIn` when it is known (FORBIDDEN otherwise).
  */
@@ -103,12 +97,20 @@ function petitionOfficer(ctx: PetitionsContext, matter?: { jurisdiction: string;
   return actor;
 }
 
+/**
+ * One lifecycle step, all or nothing: read the petition, ask the lifecycle whether the step
+ * may happen, write it only if nobody moved the petition meanwhile, and record it in the
+ * history. A step the lifecycle forbids in the petition's state (also the second of two
+ * officers taking the same step at once: the row lock makes him wait and see the first's
+ * result) gets INVALID_TRANSITION; a stale expectedVersion gets CONFLICT; either way nothing
+ * changes.
+ */
 async function takeStep(ctx: PetitionsContext, mutation: string, id: string, action: PetitionAction, input: StepInput = {}): Promise<Petition> {
   const actor = petitionOfficer(ctx);
   const localId = ownLocalId(ctx.region, id);
   if (input.note && input.note.length > LIMITS.note) throw badInput('note', `must be at most ${LIMITS.note} characters`);
   const row = await auditedChange(ctx, mutation, async (client) => {
-    const [current] = await findPetitions(client, [localId]);
+    const current = await lockPetition(client, localId);
     if (!current) throw hubError('NOT_FOUND', `No petition ${id}`, { id });
     petitionOfficer(ctx, { jurisdiction: current.registered_in, what: `petition ${id}` });
     if (input.expectedVersion != null && input.expectedVersion !== current.version) {
@@ -117,17 +119,11 @@ async function takeStep(ctx: PetitionsContext, mutation: string, id: string, act
     const now = new Date();
     const plan = planTransition(factsOf(current), action, now);
     if ('refused' in plan) {
-      // Doing what someone has just done (two officers accepting at once) is a conflict, not a
-      // wrong step: however the race falls, the loser hears who got there first.
+      // Not a conflict: nothing changed behind the caller's back (the row is locked and any
+      // expectedVersion matched); the step itself is not allowed now. The last step says why.
       const last = await lastPetitionEvent(client, localId);
-      if (last?.action === action) {
-        throw hubError('CONFLICT', `petition ${id} was already ${describePast(action)} by ${last.officer_id ?? 'a rule'} at ${last.at.toISOString()}; reload it`, {
-          id,
-          status: current.status,
-          currentVersion: current.version,
-        });
-      }
-      throw hubError('INVALID_TRANSITION', `petition ${id}: ${plan.refused}`, { id, status: current.status, action });
+      const lastStep = last ? ` (last step: ${last.action} by ${last.officer_id ?? 'a rule'} at ${last.at.toISOString()})` : '';
+      throw hubError('INVALID_TRANSITION', `petition ${id}: ${plan.refused}${lastStep}`, { id, status: current.status, action, currentVersion: current.version });
     }
     const change: PetitionChange = { ...input.change };
     if (plan.stamp === 'acceptedAt') change.accepted_at = now;

@@ -130,6 +130,16 @@ export async function findPetitions(db: Queryable, ids: readonly string[]): Prom
 }
 
 /**
+ * Reads one petition for a change and holds it until the transaction ends: a second officer's
+ * step waits, then sees the first one's result (and is told the step is no longer allowed)
+ * instead of racing it.
+ */
+export async function lockPetition(client: PoolClient, id: string): Promise<PetitionRow | undefined> {
+  const { rows } = await client.query<PetitionRow>(`SELECT ${COLUMNS} FROM petitions.petitions WHERE id = $1 FOR UPDATE`, [id]);
+  return rows[0];
+}
+
+/**
  * The petitions of several persons at once, each person's newest first after the same
  * position: one statement for a whole page of persons (a LATERAL join per person).
  */
