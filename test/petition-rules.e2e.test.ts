@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+import { Pool } from 'pg';
 import type { RunningHub } from '../launcher/hub';
+import { sweepDeadlines } from '../subgraphs/petitions/warning-rules';
 import { graphql, queryDatabase, startTestHub } from './support/hub';
 
 /**
@@ -35,6 +37,12 @@ const step = (mutation: string, id: string, args = '', headers: Record<string, s
 
 const code = (result: { errors?: Array<{ extensions?: { code?: string } }> }) => result.errors?.[0]?.extensions?.code ?? 'OK';
 const db = (region: string) => hub.databaseUrls.get(region)!;
+const DAY = 86_400_000;
+const BEIJING = 8 * 3_600_000;
+/** 00:00 Beijing time of the day `days` from today (negative: past), as an instant. */
+const beijingMidnight = (days: number) => new Date((Math.floor((Date.now() + BEIJING) / DAY) + days) * DAY - BEIJING);
+/** The Beijing calendar date of the day `days` from today: "2026-12-16". */
+const beijingDate = (days: number) => new Date(beijingMidnight(days).getTime() + BEIJING).toISOString().slice(0, 10);
 const local = (id: string) => id.split(':')[1];
 
 beforeAll(async () => {
@@ -165,5 +173,81 @@ describe('warning changes: compare-and-set, and truthful codes', () => {
     expect(before).toEqual({ status: 'OPEN', version: 1 });
     expect((await warningStep('acknowledgePetitionWarning', warning.id, '', SUZHOU)).data.r).toEqual({ status: 'ACKNOWLEDGED', level: 'BLUE', version: 2 });
     expect(code(await warningStep('acknowledgePetitionWarning', warning.id, '', SUZHOU))).toBe('CONFLICT');
+  });
+});
+
+describe('warning rules exact at their edges', () => {
+  const kindsOf = (petition: { warnings: Array<{ kind: string }> }) => petition.warnings.map((w) => w.kind);
+
+  test('REPEAT is raised once per 30 days, also after its warning was resolved', async () => {
+    const person = { petitionerIds: ['330400:44'] };
+    const third = [await registered(person), await registered(person), await registered(person)][2];
+    const repeat = third.warnings.find((w: { kind: string }) => w.kind === 'REPEAT');
+    expect(repeat).toMatchObject({ level: 'YELLOW', summary: '重复访：30 日内第 3 次信访（劳资纠纷欠薪）' });
+    const resolved = await graphql(hub.gateway.graphqlUrl, `mutation($id: ID!) { resolvePetitionWarning(id: $id, note: "已化解", expectedVersion: 1) { status } }`, { id: repeat.id }, JIAXING);
+    expect(resolved.data.resolvePetitionWarning.status).toBe('RESOLVED');
+    expect(kindsOf(await registered(person))).toEqual([]);
+    expect(kindsOf(await registered(person))).toEqual([]);
+    const rows = await queryDatabase(db('330400'), "SELECT count(*)::int AS n FROM petitions.warnings WHERE subject_id = '330400:44' AND kind = 'REPEAT'");
+    expect(rows[0].n).toBe(1);
+  });
+
+  test('a letter entered late counts by its registeredAt: two visits today and a letter received two days ago make three in 30 days', async () => {
+    const person = { petitionerIds: ['330400:45'] };
+    expect(kindsOf(await registered(person))).toEqual([]);
+    expect(kindsOf(await registered(person))).toEqual([]);
+    const letter = await registered({ ...person, channel: 'LETTER', registeredAt: new Date(Date.now() - 2 * DAY).toISOString() });
+    expect(kindsOf(letter)).toEqual(['REPEAT']);
+    // Petitions more than 30 days apart are not one window.
+    const far = { petitionerIds: ['330400:46'] };
+    await registered({ ...far, channel: 'LETTER', registeredAt: new Date(Date.now() - 40 * DAY).toISOString() });
+    await registered(far);
+    expect(kindsOf(await registered({ ...far, channel: 'LETTER', registeredAt: new Date(Date.now() - 35 * DAY).toISOString() }))).toEqual([]);
+  });
+
+  test('GROUP_VISIT follows the headcount of a visit (5 or more); a letter is never a group visit', async () => {
+    const visit = await registered({ petitionerIds: ['330400:47'], headcount: 30 });
+    expect(visit.warnings.map((w: { kind: string; level: string; summary: string }) => [w.kind, w.level, w.summary])).toEqual([['GROUP_VISIT', 'ORANGE', '集体访 30 人：劳资纠纷欠薪']]);
+    expect(kindsOf(await registered({ petitionerIds: ['330400:48'], headcount: 4 }))).toEqual([]);
+    expect(kindsOf(await registered({ petitionerIds: ['330400:48'], headcount: 5 }))).toEqual(['GROUP_VISIT']);
+
+    const signed = await registered({ petitionerIds: ['330400:49'], channel: 'LETTER', headcount: 30 });
+    expect(kindsOf(signed)).toEqual([]);
+    const flaggedLetter = await register({ petitionerIds: ['330400:49'], channel: 'LETTER', headcount: 30, groupVisit: true, summary: '联名信标为集体访' });
+    expect(flaggedLetter.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.groupVisit' });
+    expect(flaggedLetter.errors?.[0].message).toMatch(/a group visit \(集体访\) comes in person: a LETTER petition is not one/);
+    const denied = await register({ petitionerIds: ['330400:49'], headcount: 30, groupVisit: false, summary: '三十人来访不算集体访' });
+    expect(denied.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.groupVisit' });
+    expect(await queryDatabase(db('330400'), "SELECT 1 FROM petitions.petitions WHERE summary IN ('联名信标为集体访', '三十人来访不算集体访')")).toHaveLength(0);
+    const [row] = await queryDatabase(db('330400'), 'SELECT group_visit FROM petitions.petitions WHERE id = $1', [local(visit.id)]);
+    expect(row.group_visit).toBe(true);
+  });
+
+  test('a deadline ends at 24:00 Beijing time of its last day; daysLeft is 0 on it and -1 from the first moment after', async () => {
+    // Registered 16 days ago at 23:59 Beijing time: 15 days end with yesterday.
+    const late = await registered({ petitionerIds: ['330400:50'], channel: 'LETTER', registeredAt: new Date(beijingMidnight(-16).getTime() + 23 * 3_600_000 + 59 * 60_000).toISOString() });
+    expect(late.dueAt).toBe(beijingMidnight(0).toISOString());
+    expect(late.deadline).toMatchObject({ kind: 'ACCEPTANCE', dueAt: beijingMidnight(0).toISOString(), daysLeft: -1, overdue: true });
+    expect(late.daysLeft).toBe(-1);
+
+    // Registered 15 days ago just after midnight: today is the last day, whatever the hour.
+    const lastDay = await registered({ petitionerIds: ['330400:50'], channel: 'LETTER', registeredAt: new Date(beijingMidnight(-15).getTime() + 60_000).toISOString() });
+    expect(lastDay.deadline).toMatchObject({ dueAt: beijingMidnight(1).toISOString(), daysLeft: 0, overdue: false });
+
+    const today = await registered({ petitionerIds: ['330400:51'] });
+    expect(today.deadline).toMatchObject({ kind: 'ACCEPTANCE', dueAt: beijingMidnight(16).toISOString(), daysLeft: 15 });
+  });
+
+  test('a DEADLINE warning’s summary is Chinese throughout and names the last day', async () => {
+    const overdue = await registered({ petitionerIds: ['330400:52'], channel: 'LETTER', category: '征地拆迁补偿', registeredAt: new Date(beijingMidnight(-20).getTime() + 10 * 3_600_000).toISOString() });
+    const pool = new Pool({ connectionString: db('330400'), max: 1 });
+    try {
+      await sweepDeadlines(pool);
+    } finally {
+      await pool.end();
+    }
+    const rows = await queryDatabase(db('330400'), "SELECT level, summary FROM petitions.warnings WHERE petition_id = $1 AND kind = 'DEADLINE'", [local(overdue.id)]);
+    expect(rows).toEqual([{ level: 'ORANGE', summary: `受理期限已过（截止 ${beijingDate(-5)}）：征地拆迁补偿` }]);
+    expect(rows[0].summary).not.toMatch(/[A-Za-z]/);
   });
 });

@@ -154,7 +154,9 @@ describe('automatic warnings', () => {
     expect(petition.overdue).toBe(true);
     expect(petition.daysLeft).toBe(-5);
     expect(petition.deadline).toMatchObject({ kind: 'ACCEPTANCE', overdue: true, officersOwe: true });
-    expect(Date.parse(petition.dueAt) - Date.parse(registeredAt)).toBe(15 * 86_400_000);
+    // 15 days after the registration day, ending at 24:00 Beijing time (16:00 UTC) of the last day.
+    const registeredDay = Math.floor((Date.parse(registeredAt) + 8 * 3_600_000) / 86_400_000);
+    expect(petition.dueAt).toBe(new Date((registeredDay + 16) * 86_400_000 - 8 * 3_600_000).toISOString());
 
     const readWarnings = async () =>
       (await graphql(hub.gateway.graphqlUrl, `query($id: ID!) { petition(id: $id) { warnings { kind level automatic } } }`, { id: petition.id })).data.petition.warnings;

@@ -39,8 +39,11 @@ export class RegisterPetitionInput {
   @Field(() => [ID], { description: 'Global ids of the petitioners (persons of any region); at most 5.' })
   petitionerIds!: string[];
 
-  @Field(() => Boolean, { nullable: true, defaultValue: false })
-  groupVisit!: boolean;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: `Whether it is a group visit (集体访). Decided by channel and headcount: a visit (VISIT) of ${GROUP_VISIT_HEADCOUNT} or more people is one, anything else is not; a value given that disagrees is refused.`,
+  })
+  groupVisit?: boolean | null;
 
   @Field(() => Int, { nullable: true, description: 'How many people came or signed; defaults to the number of petitioners.' })
   headcount?: number;
@@ -52,7 +55,7 @@ export class RegisterPetitionInput {
   registeredAt?: Date;
 }
 
-function validateRegistration(ctx: PetitionsContext, input: RegisterPetitionInput): { headcount: number; registeredAt: Date } {
+function validateRegistration(ctx: PetitionsContext, input: RegisterPetitionInput): { headcount: number; groupVisit: boolean; registeredAt: Date } {
   if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
   checkLocalJurisdiction(ctx.region, 'input.registeredIn', input.registeredIn);
   for (const [field, limit] of [['category', LIMITS.category], ['summary', LIMITS.summary], ['content', LIMITS.content]] as const) {
@@ -70,13 +73,20 @@ function validateRegistration(ctx: PetitionsContext, input: RegisterPetitionInpu
   if (!Number.isInteger(headcount) || headcount < input.petitionerIds.length || headcount > 100_000) {
     throw badInput('input.headcount', `must be a whole number, at least the ${input.petitionerIds.length} petitioners named`);
   }
-  if (input.groupVisit && headcount < GROUP_VISIT_HEADCOUNT) throw badInput('input.headcount', `a group visit (集体访) is ${GROUP_VISIT_HEADCOUNT} or more people, but headcount is ${headcount}`);
+  const groupVisit = input.channel === PetitionChannel.VISIT && headcount >= GROUP_VISIT_HEADCOUNT;
+  if (input.groupVisit && input.channel !== PetitionChannel.VISIT) {
+    throw badInput('input.groupVisit', `a group visit (集体访) comes in person: a ${input.channel} petition is not one, however many sign it`);
+  }
+  if (input.groupVisit && !groupVisit) throw badInput('input.headcount', `a group visit (集体访) is ${GROUP_VISIT_HEADCOUNT} or more people, but headcount is ${headcount}`);
+  if (input.groupVisit === false && groupVisit) {
+    throw badInput('input.groupVisit', `a visit of ${headcount} people is a group visit (集体访, ${GROUP_VISIT_HEADCOUNT} or more); leave groupVisit out or give the true headcount`);
+  }
   const now = Date.now();
   const registeredAt = input.registeredAt ?? new Date(now);
   if (Number.isNaN(registeredAt.getTime())) throw badInput('input.registeredAt', 'is not a valid date');
   if (registeredAt.getTime() > now + 5 * 60_000) throw badInput('input.registeredAt', 'must not be in the future');
   if (registeredAt.getTime() < now - 366 * DAY_MS) throw badInput('input.registeredAt', 'must be within the last year');
-  return { headcount, registeredAt };
+  return { headcount, groupVisit, registeredAt };
 }
 
 /** What a step writes besides its status: the optional fields each step takes. */
@@ -174,7 +184,7 @@ export class PetitionMutations {
   async registerPetition(@Ctx() ctx: PetitionsContext, @Arg('input', () => RegisterPetitionInput) input: RegisterPetitionInput) {
     if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
     petitionOfficer(ctx);
-    const { headcount, registeredAt } = validateRegistration(ctx, input);
+    const { headcount, groupVisit, registeredAt } = validateRegistration(ctx, input);
     const actor = petitionOfficer(ctx, { jurisdiction: input.registeredIn, what: `a petition registered in ${input.registeredIn}` });
     await checkPersonsExist(ctx.hub, input.petitionerIds, (index) => `input.petitionerIds[${index}]`);
     const row = await auditedChange(ctx, 'registerPetition', async (client) => {
@@ -184,7 +194,7 @@ export class PetitionMutations {
         summary: input.summary.trim(),
         content: input.content.trim(),
         petitionerIds: input.petitionerIds,
-        groupVisit: input.groupVisit ?? false,
+        groupVisit,
         headcount,
         registeredIn: input.registeredIn,
         registeredBy: actor.officerId,
@@ -248,7 +258,7 @@ export class PetitionMutations {
     return takeStep(ctx, 'extendPetitionDeadline', id, 'extend', { note: why, expectedVersion, change: { extension_days: days, extension_reason: why } });
   }
 
-  @Mutation(() => Petition, { description: 'Replies with the handling opinion (答复/处理意见书); the petitioner has 30 days to request a review.' })
+  @Mutation(() => Petition, { description: 'Finishes the handling (办结) with the written handling opinion (处理意见书, 答复); the petitioner has 30 days to request a review.' })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
   replyToPetition(@Ctx() ctx: PetitionsContext, @idArg() id: string, @Arg('reply', () => String) reply: string, @versionArg() expectedVersion: number | null) {
@@ -283,7 +293,7 @@ export class PetitionMutations {
     return takeStep(ctx, 'decidePetitionReReview', id, 'decideReReview', { expectedVersion, change: { outcome: required('opinion', opinion, LIMITS.content) } });
   }
 
-  @Mutation(() => Petition, { description: 'Closes it after the reply or the review decision (办结).' })
+  @Mutation(() => Petition, { description: 'Closes the matter (结案/终结) once the petitioner\'s 30-day window to request a review (after the reply) or a re-review (after the review decision) has passed unused. The handling itself was finished (办结) with the reply.' })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
   closePetition(@Ctx() ctx: PetitionsContext, @idArg() id: string, @noteArg() note: string | null, @versionArg() expectedVersion: number | null) {

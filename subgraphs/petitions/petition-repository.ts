@@ -306,11 +306,11 @@ export async function listPetitionEvents(db: Pool, petitionIds: readonly string[
   return petitionIds.map((id) => byPetition.get(id) ?? []);
 }
 
-/** How many petitions `personId` brought in this region from `since` up to `until` (the repeat-petition rule). */
-export async function countRecentPetitions(client: PoolClient, personId: string, since: Date, until: Date): Promise<number> {
-  const { rows } = await client.query<{ count: string }>(
-    'SELECT count(*) FROM petitions.petitioners WHERE person_id = $1 AND registered_at >= $2 AND registered_at <= $3',
+/** When `personId`'s petitions in this region were registered, from `since` up to `until` (the repeat-petition rule). */
+export async function listPetitionTimes(client: PoolClient, personId: string, since: Date, until: Date): Promise<Date[]> {
+  const { rows } = await client.query<{ registered_at: Date }>(
+    'SELECT registered_at FROM petitions.petitioners WHERE person_id = $1 AND registered_at >= $2 AND registered_at <= $3 ORDER BY registered_at',
     [personId, since, until],
   );
-  return Number(rows[0].count);
+  return rows.map((row) => row.registered_at);
 }

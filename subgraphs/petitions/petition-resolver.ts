@@ -86,7 +86,7 @@ export class PetitionResolver {
     return { kind: facts.kind, dueAt: facts.dueAt, daysLeft: left, overdue: facts.officersOwe && facts.dueAt < now, officersOwe: facts.officersOwe };
   }
 
-  @FieldResolver(() => Date, { nullable: true, description: 'When the running deadline falls due (same as deadline.dueAt).' })
+  @FieldResolver(() => Date, { nullable: true, description: 'When the running limit ends (same as deadline.dueAt): 24:00 Beijing time of its last day, the first moment past it.' })
   dueAt(@Root() petition: Petition): Date | null {
     return petition.deadlineFacts?.dueAt ?? null;
   }
@@ -97,7 +97,7 @@ export class PetitionResolver {
     return Boolean(facts && facts.officersOwe && facts.dueAt < new Date());
   }
 
-  @FieldResolver(() => Int, { nullable: true, description: 'Whole days left on the running deadline; negative once past.' })
+  @FieldResolver(() => Int, { nullable: true, description: 'Beijing calendar days to the last day of the running limit (same as deadline.daysLeft): 0 on that day, -1 from the first moment after.' })
   daysLeft(@Root() petition: Petition): number | null {
     return petition.deadlineFacts ? daysLeft(petition.deadlineFacts.dueAt, new Date()) : null;
   }

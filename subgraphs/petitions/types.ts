@@ -27,7 +27,7 @@ export enum WarningKind {
 }
 registerEnumType(WarningKind, {
   name: 'WarningKind',
-  description: 'Why a warning was raised: 重复访, 集体访, 越级访, cross-region petitioner, deadline near or past.',
+  description: 'Why a warning was raised: REPEAT 重复访, GROUP_VISIT 集体访, LEVEL_SKIPPING 越级访, CROSS_REGION 跨区域信访 (the petitioner lives in another region), DEADLINE 期限将至或已过.',
 });
 
 export enum WarningStatus {
@@ -36,7 +36,7 @@ export enum WarningStatus {
   ESCALATED = 'ESCALATED',
   RESOLVED = 'RESOLVED',
 }
-registerEnumType(WarningStatus, { name: 'WarningStatus' });
+registerEnumType(WarningStatus, { name: 'WarningStatus', description: 'OPEN 待签收, ACKNOWLEDGED 已签收 (by a partner region), ESCALATED 已升级, RESOLVED 已化解.' });
 
 export enum WarningAction {
   RAISED = 'RAISED',
@@ -57,7 +57,7 @@ registerEnumType(PetitionChannel, { name: 'PetitionChannel', description: '来�
 registerEnumType(PetitionStatus, {
   name: 'PetitionStatus',
   description:
-    '登记 REGISTERED → 转送/交办 ASSIGNED or 不予受理 NOT_ACCEPTED → 受理 ACCEPTED → 办理 HANDLING → 答复 REPLIED → 复查 REVIEW → 复核 RE_REVIEW → CLOSED.',
+    '登记 REGISTERED → 转送/交办 ASSIGNED or 不予受理 NOT_ACCEPTED → 受理 ACCEPTED → 办理 HANDLING → 办结 REPLIED (答复, 处理意见书) → 复查 REVIEW → 复核 RE_REVIEW → 结案/终结 CLOSED.',
 });
 registerEnumType(DeadlineKind, {
   name: 'DeadlineKind',
@@ -86,10 +86,10 @@ export class PetitionDeadline {
   @Field(() => DeadlineKind)
   kind!: DeadlineKind;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the limit ends: 24:00 Beijing time (Asia/Shanghai) of its last day, the first moment past it.' })
   dueAt!: Date;
 
-  @Field(() => Int, { description: 'Whole days left, rounded up; negative once past.' })
+  @Field(() => Int, { description: 'Beijing calendar days to the last day of the limit: 0 on that day, -1 from the first moment after.' })
   daysLeft!: number;
 
   @Field(() => Boolean, { description: "True when officers owe the next step and its deadline has passed." })
@@ -158,7 +158,7 @@ export class Petition {
 
   petitionerIds!: string[];
 
-  @Field(() => Boolean, { description: '集体访: a group visit, represented by at most 5 petitioners.' })
+  @Field(() => Boolean, { description: '集体访: a visit (来访) of 5 or more people by headcount, represented by at most 5 petitioners.' })
   groupVisit!: boolean;
 
   @Field(() => Int, { description: 'How many people came or signed.' })

@@ -189,7 +189,7 @@ export class PetitionWarningResolver {
     }, (current) => level ?? ESCALATION[current]);
   }
 
-  @Mutation(() => PetitionWarning, { description: 'Resolves it (化解/办结); a resolved warning takes no further action.' })
+  @Mutation(() => PetitionWarning, { description: 'Resolves it (化解/处置); a resolved warning takes no further action.' })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
   resolvePetitionWarning(

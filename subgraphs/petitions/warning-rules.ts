@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { parseGlobalId } from '../../auth/global-id';
 import { runPeriodically } from '../shared/periodic';
 import { DAY_MS } from './lifecycle';
-import { countRecentPetitions, PetitionRow } from './petition-repository';
+import { listPetitionTimes, PetitionRow } from './petition-repository';
 import { WarningKind, WarningLevel } from './types';
 import { insertWarning, NewWarning, WarningRow } from './warning-repository';
 
@@ -13,15 +13,21 @@ import { insertWarning, NewWarning, WarningRow } from './warning-repository';
 
 export const REPEAT_WINDOW_DAYS = 30;
 export const REPEAT_THRESHOLD = 3;
-/** 集体访: five or more people coming together about one matter. */
+/**
+ * 集体访: five or more people coming in person about one matter. 信访工作条例 (2022) art. 27
+ * has a visit of many people choose representatives, at most 5; practice (and the national
+ * petition bureau's statistics) counts a visit of 5 or more people as a group visit. A letter,
+ * online or phone petition is never a visit, so never a group visit, however many sign it.
+ */
 export const GROUP_VISIT_HEADCOUNT = 5;
 export const DEADLINE_NEAR_DAYS = 3;
 
 /**
  * Rules that fire when a petition is registered, in the registering transaction:
  *  - a petitioner whose home region is another region → CROSS_REGION, about that person;
- *  - a group visit of 5 or more → GROUP_VISIT;
- *  - a petitioner with 3 or more petitions here in 30 days → REPEAT (once per 30 days).
+ *  - a visit of 5 or more people (集体访, by headcount) → GROUP_VISIT;
+ *  - a petitioner with 3 or more petitions here within 30 days (by their registration times,
+ *    late-entered letters included) → REPEAT, once per 30 days.
  */
 export async function raiseRegistrationWarnings(client: PoolClient, region: string, petition: PetitionRow): Promise<WarningRow[]> {
   const raised: WarningRow[] = [];
@@ -43,7 +49,7 @@ export async function raiseRegistrationWarnings(client: PoolClient, region: stri
     }
   }
 
-  if (petition.group_visit && petition.headcount >= GROUP_VISIT_HEADCOUNT) {
+  if (petition.group_visit) {
     await raise({
       level: petition.headcount >= 50 ? WarningLevel.RED : WarningLevel.ORANGE,
       kind: WarningKind.GROUP_VISIT,
@@ -62,13 +68,14 @@ export async function raiseRegistrationWarnings(client: PoolClient, region: stri
     [persons],
   );
   for (const personId of persons) {
-    const since = new Date(petition.registered_at.getTime() - REPEAT_WINDOW_DAYS * DAY_MS);
-    const count = await countRecentPetitions(client, personId, since, petition.registered_at);
+    const times = await listPetitionTimes(client, personId, new Date(petition.registered_at.getTime() - REPEAT_WINDOW_DAYS * DAY_MS), new Date(petition.registered_at.getTime() + REPEAT_WINDOW_DAYS * DAY_MS));
+    const count = petitionsInBusiestWindow(times, petition.registered_at);
     if (count < REPEAT_THRESHOLD) continue;
+    // Once per 30 days of warnings, whatever became of the last one: resolving a REPEAT
+    // warning does not make the next petition of the same month a new one.
     const { rowCount } = await client.query(
-      `SELECT 1 FROM petitions.warnings
-        WHERE subject_id = $1 AND kind = 'REPEAT' AND status <> 'RESOLVED' AND raised_at >= $2 LIMIT 1`,
-      [personId, since],
+      `SELECT 1 FROM petitions.warnings WHERE subject_id = $1 AND kind = 'REPEAT' AND raised_at > now() - make_interval(days => $2) LIMIT 1`,
+      [personId, REPEAT_WINDOW_DAYS],
     );
     if (rowCount) continue;
     await raise({
@@ -80,6 +87,22 @@ export async function raiseRegistrationWarnings(client: PoolClient, region: stri
     });
   }
   return raised;
+}
+
+/**
+ * The most petitions in any 30-day window that holds `at`, among `times` (which include `at`'s
+ * own petition). Windows are counted by the registration time each petition carries, so a
+ * letter entered late counts in the month it arrived, with the petitions that followed it.
+ */
+export function petitionsInBusiestWindow(times: readonly Date[], at: Date): number {
+  const window = REPEAT_WINDOW_DAYS * DAY_MS;
+  const sorted = times.map((t) => t.getTime()).sort((a, b) => a - b);
+  let most = 0;
+  for (const start of sorted) {
+    if (start > at.getTime() || start + window < at.getTime()) continue;
+    most = Math.max(most, sorted.filter((t) => t >= start && t <= start + window).length);
+  }
+  return most;
 }
 
 /**
@@ -98,7 +121,10 @@ export async function sweepDeadlines(db: Pool): Promise<number> {
      ), raised AS (
        INSERT INTO petitions.warnings (level, kind, subject_id, raised_in, summary, petition_id, rule_key)
        SELECT CASE WHEN past THEN 'ORANGE' ELSE 'BLUE' END, 'DEADLINE', subject_id, registered_in,
-              CASE WHEN past THEN '期限已过' ELSE '期限将至' END || '（' || deadline_kind || ' ' || to_char(due_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') || '）：' || category,
+              CASE deadline_kind WHEN 'ACCEPTANCE' THEN '受理' WHEN 'HANDLING' THEN '办理' WHEN 'REVIEW_DECISION' THEN '复查' WHEN 'RE_REVIEW_DECISION' THEN '复核' ELSE '办理' END
+              || CASE WHEN past THEN '期限已过' ELSE '期限将至' END
+              -- due_at is the first moment past the limit (24:00 of its last day): the day shown is the one before it.
+              || '（截止 ' || to_char((due_at - interval '1 millisecond') AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') || '）：' || category,
               id, 'deadline:' || id || ':' || deadline_kind || ':' || floor(extract(epoch FROM due_at))::bigint || ':' || CASE WHEN past THEN 'past' ELSE 'near' END
          FROM due
        ON CONFLICT (rule_key) DO NOTHING
