@@ -64,6 +64,10 @@ export interface LifecycleFacts {
   reviewDecidedAt: Date | null;
   reReviewRequestedAt: Date | null;
   extensionDays: number | null;
+  /** On a petition received from another region (转送/交办): when it arrived; its acceptance clock runs from then. */
+  receivedAt?: Date | null;
+  /** On a petition forwarded to another region: that region, whose officers accept it on their own clock. */
+  forwardedToRegion?: string | null;
 }
 
 export interface Deadline {
@@ -106,7 +110,9 @@ export function currentDeadline(facts: LifecycleFacts): Deadline | null {
   switch (facts.status) {
     case PetitionStatus.REGISTERED:
     case PetitionStatus.ASSIGNED:
-      return { kind: DeadlineKind.ACCEPTANCE, dueAt: after(facts.registeredAt, ACCEPTANCE_DAYS), officersOwe: true };
+      // Forwarded: the receiving region's record carries the clock, from its receipt (信访工作条例: 15 days from receipt).
+      if (facts.forwardedToRegion) return null;
+      return { kind: DeadlineKind.ACCEPTANCE, dueAt: after(facts.receivedAt ?? facts.registeredAt, ACCEPTANCE_DAYS), officersOwe: true };
     case PetitionStatus.ACCEPTED:
     case PetitionStatus.HANDLING:
       return {
@@ -147,6 +153,9 @@ export function planTransition(
   const { status } = facts;
   const from = (...allowed: PetitionStatus[]) => allowed.includes(status);
   const refuse = (expected: string) => ({ refused: `cannot ${describe(action)} a petition that is ${status}; it must be ${expected}` });
+  if (facts.forwardedToRegion && (action === 'accept' || action === 'decline')) {
+    return { refused: `cannot ${describe(action)} a petition forwarded to region ${facts.forwardedToRegion}: that region's officers accept or decline it, on their own record` };
+  }
   switch (action) {
     case 'assign':
       return from(PetitionStatus.REGISTERED) ? { to: PetitionStatus.ASSIGNED } : refuse('REGISTERED');

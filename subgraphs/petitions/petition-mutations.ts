@@ -13,6 +13,11 @@ import { checkAgencyJurisdiction, checkLocalJurisdiction } from './jurisdiction-
 import { ownLocalId } from '../shared/local-id';
 import { factsOf, findPetitions, insertPetition, insertPetitionEvent, lastPetitionEvent, lockPetition, PetitionChange, toPetition, updatePetition } from './petition-repository';
 import { checkPersonsExist } from './petitioner-check';
+import { logger } from '../../platform/logger';
+import { enqueueOwedMessages } from './forwarding-outbox';
+import { relayPetitionOutbox } from './forwarding-relay';
+import { owningRegion } from '../../auth/jurisdiction';
+import { jurisdictionProblem } from '../shared/jurisdictions';
 import { Petition, PetitionChannel } from './types';
 import { GROUP_VISIT_HEADCOUNT, raiseRegistrationWarnings } from './warning-rules';
 
@@ -119,7 +124,7 @@ async function takeStep(ctx: PetitionsContext, mutation: string, id: string, act
   const actor = petitionOfficer(ctx);
   const localId = ownLocalId(ctx.region, id);
   if (input.note && input.note.length > LIMITS.note) throw badInput('note', `must be at most ${LIMITS.note} characters`);
-  const row = await auditedChange(ctx, mutation, async (client) => {
+  const { updated, messageIds } = await auditedChange(ctx, mutation, async (client) => {
     const current = await lockPetition(client, localId);
     if (!current) throw hubError('NOT_FOUND', `No petition ${id}`, { id });
     petitionOfficer(ctx, { jurisdiction: current.registered_in, what: `petition ${id}` });
@@ -151,6 +156,7 @@ async function takeStep(ctx: PetitionsContext, mutation: string, id: string, act
       reviewDecidedAt: change.review_decided_at ?? current.review_decided_at,
       reReviewRequestedAt: change.re_review_requested_at ?? current.re_review_requested_at,
       extensionDays: change.extension_days ?? current.extension_days,
+      forwardedToRegion: change.forwarded_to_region ?? current.forwarded_to_region,
     };
     const updated = await updatePetition(client, localId, current.version, plan.to, change, facts);
     if (!updated) {
@@ -162,9 +168,11 @@ async function takeStep(ctx: PetitionsContext, mutation: string, id: string, act
       });
     }
     await insertPetitionEvent(client, { petitionId: localId, action, from: current.status, to: plan.to, officerId: actor.officerId, note: input.note ?? input.change?.outcome ?? null });
-    return updated;
-  }, () => toGlobalId(ctx.region, localId));
-  return toPetition(ctx.region, row);
+    return { updated, messageIds: await enqueueOwedMessages(client, ctx.region, current, updated, actor.officerId) };
+  }, ({ updated }) => toGlobalId(ctx.region, updated.id));
+  // The step has committed: a message that cannot be sent now stays in the outbox for the relay.
+  await relayPetitionOutbox(ctx, messageIds).catch((error) => logger.warn(`[petitions] forwarding message after commit failed: ${(error as Error).message}`));
+  return toPetition(ctx.region, updated);
 }
 
 const idArg = () => Arg('id', () => ID, { description: 'Global id of the petition.' });
@@ -207,7 +215,10 @@ export class PetitionMutations {
     return toPetition(ctx.region, row);
   }
 
-  @Mutation(() => Petition, { description: 'Forwards or assigns it to a handling agency (转送/交办).' })
+  @Mutation(() => Petition, {
+    description:
+      'Forwards or assigns it to a handling agency (转送/交办). An agency of another region receives it there: that region keeps its own record and accepts it within 15 days of receipt; `forwarding` shows its status and outcome here.',
+  })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
   assignPetition(
@@ -219,7 +230,18 @@ export class PetitionMutations {
     @versionArg() expectedVersion: number | null,
   ) {
     checkAgencyJurisdiction(ctx.region, 'jurisdiction', jurisdiction);
-    return takeStep(ctx, 'assignPetition', id, 'assign', { note, expectedVersion, change: { handling_agency: agency, handling_jurisdiction: jurisdiction } });
+    const region = owningRegion(jurisdiction, ctx.regions.map((r) => r.code));
+    if (!region) throw badInput('jurisdiction', `${jurisdiction} lies in no region of the hub; forward to an agency of ${ctx.regions.map((r) => r.code).join(', ')}`);
+    const elsewhere = region !== ctx.region;
+    if (elsewhere) {
+      const problem = jurisdictionProblem(region, jurisdiction, { cityLevel: true });
+      if (problem) throw badInput('jurisdiction', problem);
+    }
+    return takeStep(ctx, 'assignPetition', id, 'assign', {
+      note,
+      expectedVersion,
+      change: { handling_agency: agency, handling_jurisdiction: jurisdiction, ...(elsewhere ? { forwarded_to_region: region } : {}) },
+    });
   }
 
   @Mutation(() => Petition, { description: 'Declines to accept it (不予受理), with the reason given to the petitioner.' })

@@ -36,12 +36,22 @@ export interface PetitionRow {
   due_at: Date | null;
   officers_owe: boolean;
   version: number;
+  forwarded_from: string | null;
+  received_at: Date | null;
+  forwarded_to_region: string | null;
+  forwarded_to: string | null;
+  forwarding_status: PetitionStatus | null;
+  forwarding_outcome: string | null;
+  forwarding_version: number | null;
+  forwarding_updated_at: Date | null;
 }
 
 const COLUMNS = `id, channel, category, summary, content, petitioner_ids, group_visit, headcount, registered_in,
   registered_by, registered_at, status, handling_agency, handling_jurisdiction, accepted_at, replied_at,
   review_requested_at, review_decided_at, re_review_requested_at, closed_at, extension_days, extension_reason,
-  outcome, deadline_kind, due_at, officers_owe, version`;
+  outcome, deadline_kind, due_at, officers_owe, version, forwarded_from, received_at, forwarded_to_region, forwarded_to,
+  forwarding_status, forwarding_outcome, forwarding_version, forwarding_updated_at`;
+export const PETITION_COLUMNS = COLUMNS;
 
 export function factsOf(row: PetitionRow): LifecycleFacts {
   return {
@@ -53,6 +63,8 @@ export function factsOf(row: PetitionRow): LifecycleFacts {
     reviewDecidedAt: row.review_decided_at,
     reReviewRequestedAt: row.re_review_requested_at,
     extensionDays: row.extension_days,
+    receivedAt: row.received_at,
+    forwardedToRegion: row.forwarded_to_region,
   };
 }
 
@@ -84,6 +96,19 @@ export function toPetition(region: string, row: PetitionRow): Petition {
     outcome: row.outcome,
     deadlineFacts: row.due_at && row.deadline_kind ? { kind: row.deadline_kind, dueAt: row.due_at, officersOwe: row.officers_owe } : null,
     version: row.version,
+    forwardedFrom: row.forwarded_from,
+    receivedAt: row.received_at,
+    forwarding: row.forwarded_to_region
+      ? {
+          region: row.forwarded_to_region,
+          agency: row.handling_agency,
+          jurisdiction: row.handling_jurisdiction,
+          petitionId: row.forwarded_to,
+          status: row.forwarding_status,
+          outcome: row.forwarding_outcome,
+          updatedAt: row.forwarding_updated_at,
+        }
+      : null,
   };
 }
 
@@ -236,6 +261,7 @@ export interface PetitionChange {
   extension_days?: number;
   extension_reason?: string;
   outcome?: string;
+  forwarded_to_region?: string;
 }
 
 /**

@@ -129,6 +129,30 @@ export class PetitionEvent {
   at!: Date;
 }
 
+@ObjectType({ description: 'Where a petition was forwarded (转送/交办) in another region, and what that region reports of it.' })
+export class PetitionForwarding {
+  @Field(() => String, { description: 'The receiving region, which keeps its own record of the petition.' })
+  region!: string;
+
+  @Field(() => AgencyKind, { nullable: true })
+  agency!: AgencyKind | null;
+
+  @Field(() => String, { nullable: true, description: 'Jurisdiction of the receiving agency.' })
+  jurisdiction!: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The receiving region\'s petition; null until it is delivered.' })
+  petitionId!: string | null;
+
+  @Field(() => PetitionStatus, { nullable: true, description: 'Its status as the receiving region last reported it; null until delivered.' })
+  status!: PetitionStatus | null;
+
+  @Field(() => String, { nullable: true, description: 'Its latest reply, opinion or reason, as reported.' })
+  outcome!: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the receiving region last reported.' })
+  updatedAt!: Date | null;
+}
+
 @ObjectType({ description: 'A petition (信访件), kept in the region where it was registered.' })
 @Directive('@key(fields: "id")')
 @Access(PETITION_OUTLINE) // every field that names no rule of its own
@@ -212,6 +236,17 @@ export class Petition {
   outcome!: string | null;
 
   deadlineFacts!: { kind: DeadlineKind; dueAt: Date; officersOwe: boolean } | null;
+
+  @Field(() => PetitionForwarding, { nullable: true, description: 'On a petition forwarded to another region (转送/交办): where, and its status and outcome there. A detail.' })
+  @Access(PETITION_DETAILS)
+  forwarding!: PetitionForwarding | null;
+
+  @Field(() => ID, { nullable: true, description: 'On a petition received from another region: the registering region\'s petition. A detail.' })
+  @Access(PETITION_DETAILS)
+  forwardedFrom!: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'On a petition received from another region: when it arrived; its 15-day acceptance limit runs from then.' })
+  receivedAt!: Date | null;
 
   @Field(() => Int, { description: 'Changes with every step; lets a client see it acted on the latest state.' })
   version!: number;
