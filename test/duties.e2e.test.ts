@@ -50,8 +50,10 @@ const step = (mutation: string, args = '') => `mutation($id: ID!) { r: ${mutatio
 const JOIN = 'mutation($input: JoinInspectionInput!) { joinInspection(input: $input) { id participants { jurisdiction agency } } }';
 const CREATE = 'mutation($input: CreateInspectionInput!) { createInspection(input: $input) { id } }';
 
+// Each registration its own matter (category): a cross-region warning is raised once per matter.
+let matters = 0;
 const petitionInput = (region: string, registeredIn: string, petitioner: string, summary = '欠薪') => ({
-  input: { region, channel: 'VISIT', category: '劳资纠纷欠薪', summary, content: '某公司拖欠工资三个月', registeredIn, petitionerIds: [petitioner] },
+  input: { region, channel: 'VISIT', category: `劳资纠纷欠薪${(matters += 1)}`, summary, content: '某公司拖欠工资三个月', registeredIn, petitionerIds: [petitioner] },
 });
 const warningInput = (raisedIn: string, summary = '人员异常聚集') => ({ input: { region: '330400', raisedIn, level: 'YELLOW', kind: 'GROUP_VISIT', subjectId: '330400:5', summary } });
 

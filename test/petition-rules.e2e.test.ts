@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { Pool } from 'pg';
 import type { RunningHub } from '../launcher/hub';
 import { sweepDeadlines } from '../subgraphs/petitions/warning-rules';
-import { graphql, queryDatabase, startTestHub } from './support/hub';
+import { graphql, queryDatabase, startTestHub, TEST_SCALE } from './support/hub';
+import { demoOfficerId } from '../subgraphs/shared/demo-officers';
 
 /**
  * The petition and warning rules at their edges, through the gateway on real PostgreSQL: which
@@ -77,10 +78,10 @@ describe('codes that tell the truth: INVALID_TRANSITION for a forbidden step, CO
 
   test('a second extension and a second review decision are INVALID_TRANSITION, and change nothing', async () => {
     const id = (await registered({ petitionerIds: ['330400:42'] })).id;
-    for (const [mutation, args] of [['acceptPetition', ''], ['startHandlingPetition', ''], ['extendPetitionDeadline', ', days: 10, reason: "需现场核查"']]) {
+    for (const [mutation, args] of [['acceptPetition', ''], ['startHandlingPetition', ''], ['extendPetitionDeadline', ', days: 10, reason: "需现场核查", approverId: "330400:1"']]) {
       expect(code(await step(mutation, id, args))).toBe('OK');
     }
-    const extendAgain = await step('extendPetitionDeadline', id, ', days: 5, reason: "再延"');
+    const extendAgain = await step('extendPetitionDeadline', id, ', days: 5, reason: "再延", approverId: "330400:1"');
     expect(extendAgain.errors?.[0].extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'HANDLING' });
     expect(extendAgain.errors?.[0].message).toMatch(/already extended by 10 days; the regulation allows one extension/);
     for (const [mutation, args] of [['replyToPetition', ', reply: "已答复"'], ['requestPetitionReview', ''], ['decidePetitionReview', ', opinion: "维持"']]) {
@@ -250,4 +251,130 @@ describe('warning rules exact at their edges', () => {
     expect(rows).toEqual([{ level: 'ORANGE', summary: `受理期限已过（截止 ${beijingDate(-5)}）：征地拆迁补偿` }]);
     expect(rows[0].summary).not.toMatch(/[A-Za-z]/);
   });
+});
+
+describe('matters (信访事项)', () => {
+  const MATTER = `query($id: ID!) { petition(id: $id) { matter { id category petitionerIds handlingAgency handlingJurisdiction closedAt } } }`;
+  const matterOf = async (id: string) => (await graphql(hub.gateway.graphqlUrl, MATTER, { id }, JIAXING)).data.petition.matter;
+  const kindsOf = (petition: { warnings: Array<{ kind: string }> }) => petition.warnings.map((w) => w.kind);
+
+  test('a matter closed by re-review refuses a new acceptance with MATTER_CLOSED; declining it is still possible', async () => {
+    const first = await registered({ petitionerIds: ['330400:53'], category: '宅基地纠纷' });
+    const steps: Array<[string, string]> = [
+      ['assignPetition', ', agency: HOUSING_CONSTRUCTION, jurisdiction: "330421"'],
+      ['acceptPetition', ''],
+      ['startHandlingPetition', ''],
+      ['replyToPetition', ', reply: "维持村委会划定"'],
+      ['requestPetitionReview', ''],
+      ['decidePetitionReview', ', opinion: "复查维持"'],
+      ['requestPetitionReReview', ''],
+      ['decidePetitionReReview', ', opinion: "复核维持，事项终结"'],
+    ];
+    for (const [mutation, args] of steps) expect(code(await step(mutation, first.id, args))).toBe('OK');
+    const matter = await matterOf(first.id);
+    expect(matter).toMatchObject({ category: '宅基地纠纷', petitionerIds: ['330400:53'], handlingAgency: 'HOUSING_CONSTRUCTION', handlingJurisdiction: '330421', closedAt: expect.any(String) });
+
+    const again = await registered({ petitionerIds: ['330400:53'], category: '宅基地纠纷', summary: '再次反映宅基地' });
+    expect((await matterOf(again.id)).id).toBe(matter.id);
+    const accept = await step('acceptPetition', again.id);
+    expect(accept.errors?.[0].extensions).toMatchObject({ code: 'MATTER_CLOSED', matterId: matter.id });
+    expect(accept.errors?.[0].message).toMatch(/closed by re-review on \d{4}-\d{2}-\d{2}: the same matter is not accepted again; decline it/);
+    const [row] = await queryDatabase(db('330400'), 'SELECT status, version FROM petitions.petitions WHERE id = $1', [local(again.id)]);
+    expect(row).toEqual({ status: 'REGISTERED', version: 1 });
+    expect(code(await step('declinePetition', again.id, ', reason: "同一事项已复核终结"'))).toBe('OK');
+  }, 60_000);
+
+  test('REPEAT counts petitions of one matter: three subjects are not three repeats, three of one subject are', async () => {
+    const person = ['330400:54'];
+    for (const category of ['噪音扰民', '物业纠纷', '停车收费']) expect(kindsOf(await registered({ petitionerIds: person, category }))).toEqual([]);
+    expect(kindsOf(await registered({ petitionerIds: person, category: '噪音扰民' }))).toEqual([]);
+    expect(kindsOf(await registered({ petitionerIds: person, category: '噪音扰民' }))).toEqual(['REPEAT']);
+  });
+
+  test('CROSS_REGION is raised once per matter: a Suzhou resident’s second petition on the same matter raises none, a new matter one', async () => {
+    const person = ['320500:21'];
+    expect(kindsOf(await registered({ petitionerIds: person, category: '工伤认定' }))).toEqual(['CROSS_REGION']);
+    expect(kindsOf(await registered({ petitionerIds: person, category: '工伤认定' }))).toEqual([]);
+    expect(kindsOf(await registered({ petitionerIds: person, category: '社保转移' }))).toEqual(['CROSS_REGION']);
+    const rows = await queryDatabase(db('330400'), "SELECT count(*)::int AS n FROM petitions.warnings WHERE subject_id = '320500:21' AND kind = 'CROSS_REGION'");
+    expect(rows[0].n).toBe(2);
+  });
+
+  test('LEVEL_SKIPPING (越级访): a petition of a county’s matter brought to the city', async () => {
+    const person = ['330400:55'];
+    const county = await registered({ petitionerIds: person, category: '征地补偿', registeredIn: '330421' });
+    expect(kindsOf(county)).toEqual([]);
+    expect((await matterOf(county.id)).handlingJurisdiction).toBe('330421');
+    const city = await registered({ petitionerIds: person, category: '征地补偿', registeredIn: '330400' });
+    expect(city.warnings.map((w: { kind: string; level: string; summary: string }) => [w.kind, w.level, w.summary])).toEqual([
+      ['LEVEL_SKIPPING', 'YELLOW', '越级访：事项由 330421 办理，信访人到 330400 反映（征地补偿）'],
+    ]);
+    // The same county again is no skipping.
+    expect(kindsOf(await registered({ petitionerIds: ['330400:56'], category: '征地补偿', registeredIn: '330421' }))).toEqual([]);
+  });
+
+  test('an officer may link a petition to a matter of his choice; an unknown matter is refused naming input.matterId', async () => {
+    const first = await registered({ petitionerIds: ['330400:57'], category: '拆迁安置' });
+    const matterId = (await matterOf(first.id)).id;
+    const linked = await registered({ petitionerIds: ['330400:57'], category: '安置房质量', matterId });
+    expect((await matterOf(linked.id)).id).toBe(matterId);
+    const unknown = await register({ petitionerIds: ['330400:57'], category: '安置房质量', matterId: '330400:999999', summary: '未知事项' });
+    expect(unknown.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.matterId' });
+    const elsewhere = await register({ petitionerIds: ['330400:57'], category: '安置房质量', matterId: '320500:1', summary: '他市事项' });
+    expect(elsewhere.errors?.[0].extensions).toMatchObject({ field: 'input.matterId' });
+  });
+});
+
+describe('review upward (复查/复核 by the 上一级机关)', () => {
+  const NANHU = { 'X-Officer': '330400:2' }; // 南湖区 (330402) petition officer
+  test('a 南湖区 petition is reviewed by Jiaxing’s city officers, not by 南湖区’s own, and the petition records the reviewing body', async () => {
+    const id = (await registered({ petitionerIds: ['330400:58'], category: '医疗纠纷', registeredIn: '330402' })).id;
+    for (const [mutation, args] of [['acceptPetition', ''], ['startHandlingPetition', ''], ['replyToPetition', ', reply: "区卫健局已调解"'], ['requestPetitionReview', '']]) {
+      expect(code(await step(mutation, id, args, NANHU))).toBe('OK');
+    }
+    const body = await graphql(hub.gateway.graphqlUrl, `query($id: ID!) { petition(id: $id) { reviewingBody } }`, { id }, NANHU);
+    expect(body.data.petition.reviewingBody).toBe('330400');
+    const own = await step('decidePetitionReview', id, ', opinion: "自行复查维持"', NANHU);
+    expect(own.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reviewingBody: '330400' });
+    expect(own.errors?.[0].message).toMatch(/reviewed by the agency above its handling agency \(上一级机关\), of 330400; 330400:2 works in 330402/);
+    const [unchanged] = await queryDatabase(db('330400'), 'SELECT review_decided_at, version FROM petitions.petitions WHERE id = $1', [local(id)]);
+    expect(unchanged).toEqual({ review_decided_at: null, version: 5 });
+    expect(code(await step('decidePetitionReview', id, ', opinion: "市信访局复查维持"'))).toBe('OK');
+    expect(code(await step('requestPetitionReReview', id, '', NANHU))).toBe('OK');
+    expect(code(await step('decidePetitionReReview', id, ', opinion: "自行复核"', NANHU))).toBe('FORBIDDEN');
+    expect(code(await step('decidePetitionReReview', id, ', opinion: "市信访局复核维持"'))).toBe('OK');
+  }, 60_000);
+
+  test('a city’s own petition has no reviewing body in the hub unless its province is configured: deciding it is refused saying so', async () => {
+    const id = (await registered({ petitionerIds: ['330400:59'], category: '市级事项', registeredIn: '330400' })).id;
+    for (const [mutation, args] of [['acceptPetition', ''], ['startHandlingPetition', ''], ['replyToPetition', ', reply: "已答复"'], ['requestPetitionReview', '']]) {
+      expect(code(await step(mutation, id, args))).toBe('OK');
+    }
+    const refused = await step('decidePetitionReview', id, ', opinion: "维持"');
+    expect(refused.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(refused.errors?.[0].message).toMatch(/has no reviewing body in the hub .*HUB_PROVINCE_REVIEW_BODIES/);
+  }, 60_000);
+});
+
+describe('an extension records its approver, a SUPERVISOR of the handling agency', () => {
+  test('the handling agency’s SUPERVISOR approves; a petition officer without the agency, or an officer without SUPERVISOR, is refused naming approverId', async () => {
+    const id = (await registered({ petitionerIds: ['330400:60'], category: '欠薪' })).id;
+    for (const [mutation, args] of [['assignPetition', ', agency: HUMAN_RESOURCES, jurisdiction: "330421"'], ['acceptPetition', ''], ['startHandlingPetition', '']]) {
+      expect(code(await step(mutation, id, args))).toBe('OK');
+    }
+    const extend = (approver: string) => step('extendPetitionDeadline', id, `, days: 15, reason: "需鉴定", approverId: "${approver}"`);
+    const petitionSupervisor = await extend('330400:1');
+    expect(petitionSupervisor.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'approverId' });
+    expect(petitionSupervisor.errors?.[0].message).toMatch(/approved by a SUPERVISOR of the handling agency \(HUMAN_RESOURCES of 330421\); 330400:1 is of PETITION_BUREAU/);
+    const countyOfficer = demoOfficerId('330400', 'HUMAN_RESOURCES', 1, TEST_SCALE.officersPerAgency);
+    expect((await extend(countyOfficer)).errors?.[0].message).toMatch(/does not hold SUPERVISOR/);
+    expect((await extend('330400:99999')).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'approverId' });
+    const [before] = await queryDatabase(db('330400'), 'SELECT extension_days, version FROM petitions.petitions WHERE id = $1', [local(id)]);
+    expect(before).toEqual({ extension_days: null, version: 4 });
+
+    const supervisor = demoOfficerId('330400', 'HUMAN_RESOURCES', 0, TEST_SCALE.officersPerAgency);
+    expect(code(await extend(supervisor))).toBe('OK');
+    const read = await graphql(hub.gateway.graphqlUrl, `query($id: ID!) { petition(id: $id) { extension { days reason approvedBy { id agency roles } } } }`, { id }, JIAXING);
+    expect(read.data.petition.extension).toEqual({ days: 15, reason: '需鉴定', approvedBy: { id: supervisor, agency: 'HUMAN_RESOURCES', roles: expect.arrayContaining(['SUPERVISOR']) } });
+  }, 60_000);
 });

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { Pool } from 'pg';
 import type { RunningHub } from '../launcher/hub';
 import { sweepDeadlines } from '../subgraphs/petitions/warning-rules';
-import { graphql, queryDatabase, startTestHub, tokenWithClaims } from './support/hub';
+import { graphql, queryDatabase, startTestHub, TEST_SCALE, tokenWithClaims } from './support/hub';
+import { demoOfficerId } from '../subgraphs/shared/demo-officers';
 
 /**
  * Petitions and warnings through the gateway, as petition officers of Jiaxing and Suzhou use
@@ -106,11 +107,11 @@ describe('a Jiaxing officer registers a petition for a Suzhou resident', () => {
 });
 
 describe('automatic warnings', () => {
-  test('a third petition by the same person within 30 days raises one REPEAT warning', async () => {
+  test('a third petition on the same matter within 30 days raises one REPEAT warning', async () => {
     const person = '330400:11';
     const kinds: string[][] = [];
     for (let i = 0; i < 4; i += 1) {
-      const result = await register({ petitionerIds: [person], category: `重复事项${i}` });
+      const result = await register({ petitionerIds: [person], category: '重复事项', summary: `第${i + 1}次反映` });
       expect(result.errors).toBeUndefined();
       kinds.push(result.data.registerPetition.warnings.map((w: { kind: string }) => w.kind));
     }
@@ -189,9 +190,11 @@ describe('the petition lifecycle', () => {
     const accept = await step('acceptPetition', id);
     expect(accept.data.r).toMatchObject({ status: 'ACCEPTED', deadline: { kind: 'HANDLING', daysLeft: 60 } });
     expect((await step('startHandlingPetition', id)).data.r.status).toBe('HANDLING');
-    const extended = await step('extendPetitionDeadline', id, ', days: 30, reason: "需调取银行流水"');
+    // Approved by the handling agency's SUPERVISOR: the city human-resources bureau's first officer.
+    const approver = demoOfficerId('330400', 'HUMAN_RESOURCES', 0, TEST_SCALE.officersPerAgency);
+    const extended = await step('extendPetitionDeadline', id, `, days: 30, reason: "需调取银行流水", approverId: "${approver}"`);
     expect(extended.data.r).toMatchObject({ deadline: { kind: 'HANDLING', daysLeft: 90 }, extension: { days: 30, reason: '需调取银行流水' } });
-    const again = await step('extendPetitionDeadline', id, ', days: 5, reason: "再延"');
+    const again = await step('extendPetitionDeadline', id, `, days: 5, reason: "再延", approverId: "${approver}"`);
     expect(again.errors?.[0].extensions?.code).toBe('INVALID_TRANSITION');
     expect(again.errors?.[0].message).toMatch(/already extended by 30 days; the regulation allows one extension/);
 

@@ -100,9 +100,14 @@ export function deadlineAfter(from: Date, days: number): Date {
 
 const after = deadlineAfter;
 
+/** The Beijing calendar date of `at`: "2026-12-16". */
+export function beijingDateOf(at: Date): string {
+  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+}
+
 /** The last day of a limit ending at `dueAt`, as Beijing's calendar has it: "2026-12-16". */
 export function lastDayOf(dueAt: Date): string {
-  return new Date(dueAt.getTime() - 1 + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+  return beijingDateOf(new Date(dueAt.getTime() - 1));
 }
 
 /** The deadline running in the petition's current state, if any. */

@@ -8,12 +8,15 @@ import { AgencyKind } from '../shared/agency';
 import { auditedChange } from '../shared/audited-change';
 import { badInput, hubError } from '../shared/errors';
 import type { PetitionsContext } from './context';
-import { DAY_MS, MAX_EXTENSION_DAYS, PetitionAction, planTransition } from './lifecycle';
+import { closeMatter, findMatters, matterByRule, recordMatterHandler } from './matter-repository';
+import { beijingDateOf, DAY_MS, MAX_EXTENSION_DAYS, PetitionAction, planTransition } from './lifecycle';
 import { checkAgencyJurisdiction, checkLocalJurisdiction } from './jurisdiction-check';
 import { ownLocalId } from '../shared/local-id';
-import { factsOf, findPetitions, insertPetition, insertPetitionEvent, lastPetitionEvent, lockPetition, PetitionChange, toPetition, updatePetition } from './petition-repository';
+import { checkExtensionApprover } from './approver-check';
+import { factsOf, findPetitions, insertPetition, insertPetitionEvent, lastPetitionEvent, lockPetition, PetitionChange, PetitionRow, toPetition, updatePetition } from './petition-repository';
 import { checkPersonsExist } from './petitioner-check';
 import { logger } from '../../platform/logger';
+import { reviewingBodyOf } from './reviewing-body';
 import { enqueueOwedMessages } from './forwarding-outbox';
 import { relayPetitionOutbox } from './forwarding-relay';
 import { owningRegion } from '../../auth/jurisdiction';
@@ -58,6 +61,12 @@ export class RegisterPetitionInput {
 
   @Field(() => Date, { nullable: true, description: 'When it was received, if earlier than now (a letter entered later); at most a year back.' })
   registeredAt?: Date;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The matter (信访事项) it belongs to, by the officer\'s choice: a matter of this region. Without it, the newest matter of the same petitioners and category, or a new one.',
+  })
+  matterId?: string | null;
 }
 
 function validateRegistration(ctx: PetitionsContext, input: RegisterPetitionInput): { headcount: number; groupVisit: boolean; registeredAt: Date } {
@@ -99,6 +108,8 @@ interface StepInput {
   note?: string | null;
   expectedVersion?: number | null;
   change?: PetitionChange;
+  /** A check of the petition as read, once the lifecycle allows the step; throws to refuse it. */
+  check?: (petition: PetitionRow) => Promise<void>;
 }
 
 /**
@@ -110,6 +121,19 @@ function petitionOfficer(ctx: PetitionsContext, matter?: { jurisdiction: string;
   const problem = petitionDutyProblem(actor, ctx.region, matter);
   if (problem) throw hubError('FORBIDDEN', problem, { officer: actor.officerId });
   return actor;
+}
+
+/**
+ * Review and re-review go upward: only the reviewing body's own petition officers decide them
+ * (Jiaxing's city officers for a 嘉善 matter, not 嘉善's, though they handled it).
+ */
+function reviewerCheck(id: string, body: string | null, actor: { officerId: string; jurisdiction: string }): void {
+  if (!body) {
+    throw hubError('FORBIDDEN', `petition ${id} has no reviewing body in the hub (the agency above its handling agency is not served here; see HUB_PROVINCE_REVIEW_BODIES): its review is decided outside the hub`, { officer: actor.officerId });
+  }
+  if (actor.jurisdiction !== body) {
+    throw hubError('FORBIDDEN', `petition ${id} is reviewed by the agency above its handling agency (上一级机关), of ${body}; ${actor.officerId} works in ${actor.jurisdiction}`, { officer: actor.officerId, reviewingBody: body });
+  }
 }
 
 /**
@@ -132,6 +156,15 @@ async function takeStep(ctx: PetitionsContext, mutation: string, id: string, act
       throw hubError('CONFLICT', `petition ${id} is at version ${current.version}, not ${input.expectedVersion}: someone changed it; reload it and decide again`, { id, currentVersion: current.version, status: current.status });
     }
     const now = new Date();
+    const matter = current.matter_id ? (await findMatters(client, [current.matter_id]))[0] : undefined;
+    if (action === 'accept' && matter?.closed_at) {
+      // 信访工作条例: a matter decided on re-review is not accepted again.
+      throw hubError('MATTER_CLOSED', `petition ${id} belongs to matter ${toGlobalId(ctx.region, matter.id)}, closed by re-review on ${beijingDateOf(matter.closed_at)}: the same matter is not accepted again; decline it (不予受理) with that reason`, {
+        id,
+        matterId: toGlobalId(ctx.region, matter.id),
+        closedAt: matter.closed_at.toISOString(),
+      });
+    }
     const plan = planTransition(factsOf(current), action, now);
     if ('refused' in plan) {
       // Not a conflict: nothing changed behind the caller's back (the row is locked and any
@@ -140,7 +173,10 @@ async function takeStep(ctx: PetitionsContext, mutation: string, id: string, act
       const lastStep = last ? ` (last step: ${last.action} by ${last.officer_id ?? 'a rule'} at ${last.at.toISOString()})` : '';
       throw hubError('INVALID_TRANSITION', `petition ${id}: ${plan.refused}${lastStep}`, { id, status: current.status, action, currentVersion: current.version });
     }
+    if (action === 'decideReview' || action === 'decideReReview') reviewerCheck(id, current.reviewing_body, actor);
+    await input.check?.(current);
     const change: PetitionChange = { ...input.change };
+    if (action === 'requestReview') change.reviewing_body = reviewingBodyOf(current.handling_jurisdiction ?? current.registered_in, ctx.regions.map((r) => r.code));
     if (plan.stamp === 'acceptedAt') change.accepted_at = now;
     if (plan.stamp === 'repliedAt') change.replied_at = now;
     if (plan.stamp === 'reviewRequestedAt') change.review_requested_at = now;
@@ -168,6 +204,8 @@ async function takeStep(ctx: PetitionsContext, mutation: string, id: string, act
       });
     }
     await insertPetitionEvent(client, { petitionId: localId, action, from: current.status, to: plan.to, officerId: actor.officerId, note: input.note ?? input.change?.outcome ?? null });
+    if (matter && action === 'assign') await recordMatterHandler(client, matter.id, updated.handling_agency!, updated.handling_jurisdiction!);
+    if (matter && action === 'decideReReview') await closeMatter(client, matter.id, updated.id, now);
     return { updated, messageIds: await enqueueOwedMessages(client, ctx.region, current, updated, actor.officerId) };
   }, ({ updated }) => toGlobalId(ctx.region, updated.id));
   // The step has committed: a message that cannot be sent now stays in the outbox for the relay.
@@ -195,7 +233,10 @@ export class PetitionMutations {
     const { headcount, groupVisit, registeredAt } = validateRegistration(ctx, input);
     const actor = petitionOfficer(ctx, { jurisdiction: input.registeredIn, what: `a petition registered in ${input.registeredIn}` });
     await checkPersonsExist(ctx.hub, input.petitionerIds, (index) => `input.petitionerIds[${index}]`);
+    const chosenMatter = input.matterId ? ownLocalId(ctx.region, input.matterId, 'input.matterId') : null;
     const row = await auditedChange(ctx, 'registerPetition', async (client) => {
+      const matter = chosenMatter ? (await findMatters(client, [chosenMatter]))[0] : await matterByRule(client, input.petitionerIds, input.category.trim(), input.registeredIn);
+      if (!matter) throw badInput('input.matterId', `no matter ${input.matterId} in region ${ctx.region}`);
       const petition = await insertPetition(client, {
         channel: input.channel,
         category: input.category.trim(),
@@ -207,9 +248,10 @@ export class PetitionMutations {
         registeredIn: input.registeredIn,
         registeredBy: actor.officerId,
         registeredAt,
+        matterId: matter.id,
       });
       await insertPetitionEvent(client, { petitionId: petition.id, action: 'register', from: null, to: petition.status, officerId: actor.officerId, note: null });
-      await raiseRegistrationWarnings(client, ctx.region, petition);
+      await raiseRegistrationWarnings(client, ctx.region, petition, matter);
       return petition;
     }, (petition) => toGlobalId(ctx.region, petition.id));
     return toPetition(ctx.region, row);
@@ -273,11 +315,20 @@ export class PetitionMutations {
     @idArg() id: string,
     @Arg('days', () => Int) days: number,
     @Arg('reason', () => String) reason: string,
+    @Arg('approverId', () => ID, { description: 'The officer who approved it (本机关负责人批准): a SUPERVISOR of the handling agency (the petition bureau while none is assigned).' })
+    approverId: string,
     @versionArg() expectedVersion: number | null,
   ) {
     if (!Number.isInteger(days) || days < 1 || days > MAX_EXTENSION_DAYS) throw badInput('days', `must be from 1 to ${MAX_EXTENSION_DAYS}, but got ${days}`);
     const why = required('reason', reason);
-    return takeStep(ctx, 'extendPetitionDeadline', id, 'extend', { note: why, expectedVersion, change: { extension_days: days, extension_reason: why } });
+    if (parseGlobalId(approverId)?.region !== ctx.region) throw badInput('approverId', `must be an officer of region ${ctx.region}, such as "${ctx.region}:1"`);
+    return takeStep(ctx, 'extendPetitionDeadline', id, 'extend', {
+      note: why,
+      expectedVersion,
+      change: { extension_days: days, extension_reason: why, extension_approved_by: approverId },
+      // Checked against the petition as read in the step: its handling agency approves.
+      check: (petition) => checkExtensionApprover(ctx.hub, approverId, petition.handling_agency ?? 'PETITION_BUREAU', petition.handling_jurisdiction ?? petition.registered_in),
+    });
   }
 
   @Mutation(() => Petition, { description: 'Finishes the handling (办结) with the written handling opinion (处理意见书, 答复); the petitioner has 30 days to request a review.' })

@@ -44,13 +44,16 @@ export interface PetitionRow {
   forwarding_outcome: string | null;
   forwarding_version: number | null;
   forwarding_updated_at: Date | null;
+  matter_id: string | null;
+  reviewing_body: string | null;
+  extension_approved_by: string | null;
 }
 
 const COLUMNS = `id, channel, category, summary, content, petitioner_ids, group_visit, headcount, registered_in,
   registered_by, registered_at, status, handling_agency, handling_jurisdiction, accepted_at, replied_at,
   review_requested_at, review_decided_at, re_review_requested_at, closed_at, extension_days, extension_reason,
   outcome, deadline_kind, due_at, officers_owe, version, forwarded_from, received_at, forwarded_to_region, forwarded_to,
-  forwarding_status, forwarding_outcome, forwarding_version, forwarding_updated_at`;
+  forwarding_status, forwarding_outcome, forwarding_version, forwarding_updated_at, matter_id, reviewing_body, extension_approved_by`;
 export const PETITION_COLUMNS = COLUMNS;
 
 export function factsOf(row: PetitionRow): LifecycleFacts {
@@ -92,10 +95,12 @@ export function toPetition(region: string, row: PetitionRow): Petition {
     reviewDecidedAt: row.review_decided_at,
     reReviewRequestedAt: row.re_review_requested_at,
     closedAt: row.closed_at,
-    extension: row.extension_days ? { days: row.extension_days, reason: row.extension_reason ?? '' } : null,
+    extension: row.extension_days ? { days: row.extension_days, reason: row.extension_reason ?? '', approvedBy: row.extension_approved_by ? { id: row.extension_approved_by } : null } : null,
     outcome: row.outcome,
     deadlineFacts: row.due_at && row.deadline_kind ? { kind: row.deadline_kind, dueAt: row.due_at, officersOwe: row.officers_owe } : null,
     version: row.version,
+    matterLocalId: row.matter_id,
+    reviewingBody: row.reviewing_body,
     forwardedFrom: row.forwarded_from,
     receivedAt: row.received_at,
     forwarding: row.forwarded_to_region
@@ -206,6 +211,7 @@ export interface NewPetition {
   registeredIn: string;
   registeredBy: string;
   registeredAt: Date;
+  matterId: string;
 }
 
 export async function insertPetition(client: PoolClient, petition: NewPetition): Promise<PetitionRow> {
@@ -221,8 +227,8 @@ export async function insertPetition(client: PoolClient, petition: NewPetition):
   })!;
   const { rows } = await client.query<PetitionRow>(
     `INSERT INTO petitions.petitions (channel, category, summary, content, petitioner_ids, group_visit, headcount,
-       registered_in, registered_by, registered_at, deadline_kind, due_at, officers_owe)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ${COLUMNS}`,
+       registered_in, registered_by, registered_at, deadline_kind, due_at, officers_owe, matter_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING ${COLUMNS}`,
     [
       petition.channel,
       petition.category,
@@ -237,6 +243,7 @@ export async function insertPetition(client: PoolClient, petition: NewPetition):
       deadline.kind,
       deadline.dueAt,
       deadline.officersOwe,
+      petition.matterId,
     ],
   );
   const row = rows[0];
@@ -262,6 +269,8 @@ export interface PetitionChange {
   extension_reason?: string;
   outcome?: string;
   forwarded_to_region?: string;
+  reviewing_body?: string;
+  extension_approved_by?: string;
 }
 
 /**
@@ -330,13 +339,4 @@ export async function listPetitionEvents(db: Pool, petitionIds: readonly string[
     });
   }
   return petitionIds.map((id) => byPetition.get(id) ?? []);
-}
-
-/** When `personId`'s petitions in this region were registered, from `since` up to `until` (the repeat-petition rule). */
-export async function listPetitionTimes(client: PoolClient, personId: string, since: Date, until: Date): Promise<Date[]> {
-  const { rows } = await client.query<{ registered_at: Date }>(
-    'SELECT registered_at FROM petitions.petitioners WHERE person_id = $1 AND registered_at >= $2 AND registered_at <= $3 ORDER BY registered_at',
-    [personId, since, until],
-  );
-  return rows.map((row) => row.registered_at);
 }

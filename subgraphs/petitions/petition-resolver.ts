@@ -10,7 +10,7 @@ import type { PetitionsContext } from './context';
 import { PETITION_CATEGORIES, WARNING_CATEGORIES } from './petition-categories';
 import { daysLeft, PetitionStatus } from './lifecycle';
 import { listPetitions, petitionPosition, toPetition } from './petition-repository';
-import { Officer, Person, Petition, PetitionChannel, PetitionConnection, PetitionDeadline, PetitionEvent, PetitionWarning } from './types';
+import { Officer, Person, Petition, PetitionChannel, PetitionConnection, PetitionDeadline, PetitionEvent, PetitionMatter, PetitionWarning } from './types';
 
 @InputType({ description: 'Narrows a list of petitions; every filter is optional.' })
 export class PetitionFilter {
@@ -100,6 +100,12 @@ export class PetitionResolver {
   @FieldResolver(() => Int, { nullable: true, description: 'Beijing calendar days to the last day of the running limit (same as deadline.daysLeft): 0 on that day, -1 from the first moment after.' })
   daysLeft(@Root() petition: Petition): number | null {
     return petition.deadlineFacts ? daysLeft(petition.deadlineFacts.dueAt, new Date()) : null;
+  }
+
+  @FieldResolver(() => PetitionMatter, { nullable: true, description: 'The matter (信访事项) it belongs to; null for a petition received from another region (its matter is kept there). A detail.' })
+  @Access(PETITION_DETAILS)
+  matter(@Root() petition: Petition, @Ctx() ctx: PetitionsContext) {
+    return petition.matterLocalId ? ctx.matterById.load(petition.matterLocalId) : null;
   }
 
   @FieldResolver(() => [PetitionEvent], { nullable: true, description: 'Every step taken, oldest first. A detail.' })

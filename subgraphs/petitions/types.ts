@@ -106,6 +106,9 @@ export class PetitionExtension {
 
   @Field(() => String)
   reason!: string;
+
+  @Field(() => Officer, { nullable: true, description: 'Who approved it (本机关负责人批准): a SUPERVISOR of the handling agency; null for extensions recorded before approvers were.' })
+  approvedBy!: Officer | null;
 }
 
 @ObjectType({ description: 'One step in a petition\'s history: who moved it, from what to what, when.' })
@@ -127,6 +130,27 @@ export class PetitionEvent {
 
   @Field(() => Date)
   at!: Date;
+}
+
+@ObjectType({ description: 'A matter (信访事项): the petitions of one person or group about one subject. After re-review it is closed for good and not accepted again.' })
+export class PetitionMatter {
+  @Field(() => ID, { description: 'Global id: owning region code, colon, local id.' })
+  id!: string;
+
+  @Field(() => String)
+  category!: string;
+
+  @Field(() => [ID], { description: 'The petitioners of the matter, sorted.' })
+  petitionerIds!: string[];
+
+  @Field(() => AgencyKind, { nullable: true, description: 'The agency handling the matter (the first assignment\'s).' })
+  handlingAgency!: AgencyKind | null;
+
+  @Field(() => String, { description: 'Where the matter is handled: the first assignment\'s jurisdiction, else where its first petition was registered. A petition brought above it is 越级访.' })
+  handlingJurisdiction!: string;
+
+  @Field(() => Date, { nullable: true, description: 'When a re-review closed it for good (复核终结); null while open.' })
+  closedAt!: Date | null;
 }
 
 @ObjectType({ description: 'Where a petition was forwarded (转送/交办) in another region, and what that region reports of it.' })
@@ -236,6 +260,14 @@ export class Petition {
   outcome!: string | null;
 
   deadlineFacts!: { kind: DeadlineKind; dueAt: Date; officersOwe: boolean } | null;
+
+  matterLocalId!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Jurisdiction of the agency that decides the review (复查) and re-review (复核): the one above the handling agency (上一级机关), set when a review is requested.',
+  })
+  reviewingBody!: string | null;
 
   @Field(() => PetitionForwarding, { nullable: true, description: 'On a petition forwarded to another region (转送/交办): where, and its status and outcome there. A detail.' })
   @Access(PETITION_DETAILS)

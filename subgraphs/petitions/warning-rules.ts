@@ -2,7 +2,9 @@ import type { Pool, PoolClient } from 'pg';
 import { parseGlobalId } from '../../auth/global-id';
 import { runPeriodically } from '../shared/periodic';
 import { DAY_MS } from './lifecycle';
-import { listPetitionTimes, PetitionRow } from './petition-repository';
+import type { PetitionRow } from './petition-repository';
+import { listMatterPetitionTimes, MatterRow } from './matter-repository';
+import { contains } from '../../auth/jurisdiction';
 import { WarningKind, WarningLevel } from './types';
 import { insertWarning, NewWarning, WarningRow } from './warning-repository';
 
@@ -23,13 +25,17 @@ export const GROUP_VISIT_HEADCOUNT = 5;
 export const DEADLINE_NEAR_DAYS = 3;
 
 /**
- * Rules that fire when a petition is registered, in the registering transaction:
- *  - a petitioner whose home region is another region → CROSS_REGION, about that person;
+ * Rules that fire when a petition is registered, in the registering transaction, each about
+ * the petition's matter (信访事项):
+ *  - a petitioner whose home region is another region → CROSS_REGION, about that person, once
+ *    per matter (a person's fifth petition on the same matter needs no fifth acknowledgement);
  *  - a visit of 5 or more people (集体访, by headcount) → GROUP_VISIT;
- *  - a petitioner with 3 or more petitions here within 30 days (by their registration times,
- *    late-entered letters included) → REPEAT, once per 30 days.
+ *  - a matter with 3 or more petitions within 30 days (by their registration times, late-entered
+ *    letters included) → REPEAT about each petitioner, once per 30 days;
+ *  - a petition brought to a level above the agency handling its matter (the city for a county's
+ *    matter) → LEVEL_SKIPPING (越级访).
  */
-export async function raiseRegistrationWarnings(client: PoolClient, region: string, petition: PetitionRow): Promise<WarningRow[]> {
+export async function raiseRegistrationWarnings(client: PoolClient, region: string, petition: PetitionRow, matter: MatterRow): Promise<WarningRow[]> {
   const raised: WarningRow[] = [];
   const raise = async (warning: Omit<NewWarning, 'raisedIn' | 'petitionId'>) => {
     const row = await insertWarning(client, { ...warning, raisedIn: petition.registered_in, petitionId: petition.id });
@@ -44,7 +50,7 @@ export async function raiseRegistrationWarnings(client: PoolClient, region: stri
         kind: WarningKind.CROSS_REGION,
         subjectId: personId,
         summary: `外地户籍人员来访（户籍地 ${home}）：${petition.category}`,
-        ruleKey: `cross-region:${petition.id}:${personId}`,
+        ruleKey: `cross-region:matter:${matter.id}:${personId}`,
       });
     }
   }
@@ -59,6 +65,16 @@ export async function raiseRegistrationWarnings(client: PoolClient, region: stri
     });
   }
 
+  if (petition.registered_in !== matter.handling_jurisdiction && contains(petition.registered_in, matter.handling_jurisdiction)) {
+    await raise({
+      level: WarningLevel.YELLOW,
+      kind: WarningKind.LEVEL_SKIPPING,
+      subjectId: petition.petitioner_ids[0],
+      summary: `越级访：事项由 ${matter.handling_jurisdiction} 办理，信访人到 ${petition.registered_in} 反映（${petition.category}）`,
+      ruleKey: `level-skipping:${petition.id}`,
+    });
+  }
+
   // Serialises registrations for the same persons, so that two at once cannot both miss (or
   // both raise) the warning a third petition calls for. All locks in one statement and in one
   // order: two registrations naming [A, B] and [B, A] must queue, not deadlock.
@@ -67,15 +83,16 @@ export async function raiseRegistrationWarnings(client: PoolClient, region: stri
     "SELECT pg_advisory_xact_lock(hashtext('petitions.repeat'), hashtext(person_id)) FROM unnest($1::text[]) AS person_id ORDER BY person_id",
     [persons],
   );
+  const times = await listMatterPetitionTimes(client, matter.id, new Date(petition.registered_at.getTime() - REPEAT_WINDOW_DAYS * DAY_MS), new Date(petition.registered_at.getTime() + REPEAT_WINDOW_DAYS * DAY_MS));
+  const count = petitionsInBusiestWindow(times, petition.registered_at);
+  if (count < REPEAT_THRESHOLD) return raised;
   for (const personId of persons) {
-    const times = await listPetitionTimes(client, personId, new Date(petition.registered_at.getTime() - REPEAT_WINDOW_DAYS * DAY_MS), new Date(petition.registered_at.getTime() + REPEAT_WINDOW_DAYS * DAY_MS));
-    const count = petitionsInBusiestWindow(times, petition.registered_at);
-    if (count < REPEAT_THRESHOLD) continue;
-    // Once per 30 days of warnings, whatever became of the last one: resolving a REPEAT
-    // warning does not make the next petition of the same month a new one.
+    // Once per 30 days of warnings on the matter, whatever became of the last one: resolving a
+    // REPEAT warning does not make the next petition of the same month a new one.
     const { rowCount } = await client.query(
-      `SELECT 1 FROM petitions.warnings WHERE subject_id = $1 AND kind = 'REPEAT' AND raised_at > now() - make_interval(days => $2) LIMIT 1`,
-      [personId, REPEAT_WINDOW_DAYS],
+      `SELECT 1 FROM petitions.warnings w JOIN petitions.petitions p ON p.id = w.petition_id
+        WHERE w.subject_id = $1 AND w.kind = 'REPEAT' AND p.matter_id = $2 AND w.raised_at > now() - make_interval(days => $3) LIMIT 1`,
+      [personId, matter.id, REPEAT_WINDOW_DAYS],
     );
     if (rowCount) continue;
     await raise({
