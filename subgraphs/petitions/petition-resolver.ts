@@ -102,7 +102,7 @@ export class PetitionResolver {
     return petition.deadlineFacts ? daysLeft(petition.deadlineFacts.dueAt, new Date()) : null;
   }
 
-  @FieldResolver(() => PetitionMatter, { nullable: true, description: 'The matter (信访事项) it belongs to; null for a petition received from another region (its matter is kept there). A detail.' })
+  @FieldResolver(() => PetitionMatter, { nullable: true, description: 'The matter (信访事项) it belongs to; null for a petition received from another region (its matter is kept there) and for one registered before matters were kept. A detail.' })
   @Access(PETITION_DETAILS)
   matter(@Root() petition: Petition, @Ctx() ctx: PetitionsContext) {
     return petition.matterLocalId ? ctx.matterById.load(petition.matterLocalId) : null;
