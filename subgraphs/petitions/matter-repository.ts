@@ -5,7 +5,7 @@ import type { PetitionMatter } from './types';
 
 /**
  * Matters (信访事项): one person or group, one subject. A new petition joins a matter by rule —
- * the newest matter of the same petitioners and category — or by the officer's choice (an
+ * the matter of the same petitioners and category — or by the officer's choice (an
  * existing matter of this region named at registration); otherwise it starts one.
  */
 
@@ -43,23 +43,22 @@ export async function findMatters(db: Pool | PoolClient, ids: readonly string[])
 }
 
 /**
- * The matter a new petition belongs to: the newest of the same petitioners and category, or a
- * new one handled where the petition is registered. Serialised per (petitioners, category), so
- * that two registrations at once of the same new matter make one matter, not two.
+ * The matter a new petition belongs to: the one of the same petitioners and category, or a new
+ * one handled where the petition is registered. The unique index makes two registrations of
+ * the same new matter at once share one matter: the second waits for the first's insert only,
+ * and finds its row; registrations of a known matter take no lock at all.
  */
 export async function matterByRule(client: PoolClient, petitionerIds: readonly string[], category: string, registeredIn: string): Promise<MatterRow> {
   const petitioners = matterPetitioners(petitionerIds);
-  await client.query("SELECT pg_advisory_xact_lock(hashtext('petitions.matter'), hashtext($1))", [`${petitioners.join(',')}|${category}`]);
-  const { rows } = await client.query<MatterRow>(
-    `SELECT ${COLUMNS} FROM petitions.matters WHERE petitioner_ids = $1::text[] AND category = $2 ORDER BY created_at DESC, id DESC LIMIT 1`,
-    [petitioners, category],
-  );
-  if (rows[0]) return rows[0];
+  const find = () => client.query<MatterRow>(`SELECT ${COLUMNS} FROM petitions.matters WHERE petitioner_ids = $1::text[] AND category = $2`, [petitioners, category]);
+  const known = await find();
+  if (known.rows[0]) return known.rows[0];
   const created = await client.query<MatterRow>(
-    `INSERT INTO petitions.matters (petitioner_ids, category, handling_jurisdiction) VALUES ($1, $2, $3) RETURNING ${COLUMNS}`,
+    `INSERT INTO petitions.matters (petitioner_ids, category, handling_jurisdiction) VALUES ($1, $2, $3)
+     ON CONFLICT (petitioner_ids, category) DO NOTHING RETURNING ${COLUMNS}`,
     [petitioners, category, registeredIn],
   );
-  return created.rows[0];
+  return created.rows[0] ?? (await find()).rows[0];
 }
 
 /** The first assignment names who handles the matter; later ones leave it. */

@@ -64,7 +64,7 @@ export class RegisterPetitionInput {
 
   @Field(() => ID, {
     nullable: true,
-    description: 'The matter (信访事项) it belongs to, by the officer\'s choice: a matter of this region. Without it, the newest matter of the same petitioners and category, or a new one.',
+    description: 'The matter (信访事项) it belongs to, by the officer\'s choice: a matter of this region. Without it, the matter of the same petitioners and category, or a new one.',
   })
   matterId?: string | null;
 }

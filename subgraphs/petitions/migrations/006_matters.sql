@@ -16,7 +16,9 @@ CREATE TABLE petitions.matters (
   closed_at             timestamptz(3),
   closed_by_petition    bigint
 );
-CREATE INDEX matters_by_petitioners ON petitions.matters (petitioner_ids, category, created_at DESC);
+-- The rule links a petition to the matter of its petitioners and category: one such matter,
+-- made once even when two registrations of a new matter arrive at once.
+CREATE UNIQUE INDEX matters_by_petitioners ON petitions.matters (petitioner_ids, category);
 
 ALTER TABLE petitions.petitions ADD COLUMN matter_id bigint REFERENCES petitions.matters (id);
 CREATE INDEX petitions_by_matter ON petitions.petitions (matter_id, registered_at) WHERE matter_id IS NOT NULL;
