@@ -50,8 +50,10 @@ const step = (mutation: string, args = '') => `mutation($id: ID!) { r: ${mutatio
 const JOIN = 'mutation($input: JoinInspectionInput!) { joinInspection(input: $input) { id participants { jurisdiction agency } } }';
 const CREATE = 'mutation($input: CreateInspectionInput!) { createInspection(input: $input) { id } }';
 
+// Each registration its own matter (category): a cross-region warning is raised once per matter.
+let matters = 0;
 const petitionInput = (region: string, registeredIn: string, petitioner: string, summary = '欠薪') => ({
-  input: { region, channel: 'VISIT', category: '劳资纠纷欠薪', summary, content: '某公司拖欠工资三个月', registeredIn, petitionerIds: [petitioner] },
+  input: { region, channel: 'VISIT', category: `劳资纠纷欠薪${(matters += 1)}`, summary, content: '某公司拖欠工资三个月', registeredIn, petitionerIds: [petitioner] },
 });
 const warningInput = (raisedIn: string, summary = '人员异常聚集') => ({ input: { region: '330400', raisedIn, level: 'YELLOW', kind: 'GROUP_VISIT', subjectId: '330400:5', summary } });
 
@@ -223,7 +225,7 @@ describe('the duties matrix: kind of officer × action on a 嘉善 (330421) matt
       register: (officer) => call(officer, REGISTER, petitionInput('330400', '330421', '330400:5')),
       accept: async (officer) => call(officer, step('acceptPetition'), { id: await petitionIn(city, '330400', '330421') }),
       raise: (officer) => call(officer, RAISE, warningInput('330421')),
-      escalate: async (officer) => call(officer, step('escalatePetitionWarning'), { id: (await call(city, RAISE, warningInput('330421'))).data.raisePetitionWarning.id }),
+      escalate: async (officer) => call(officer, step('escalatePetitionWarning', ', expectedVersion: 1'), { id: (await call(city, RAISE, warningInput('330421'))).data.raisePetitionWarning.id }),
       acknowledge: async (officer) =>
         call(officer, step('acknowledgePetitionWarning'), { id: (await call(city, REGISTER, petitionInput('330400', '330421', '310000:5'))).data.registerPetition.warnings[0].id }),
       'join as 嘉善 ecology': async (officer) =>

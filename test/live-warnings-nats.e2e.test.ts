@@ -65,11 +65,13 @@ const SUBSCRIPTION = `subscription($after: String) {
   petitionWarningEvents(after: $after, filter: { kinds: [CROSS_REGION] }) { cursor kind region officer { id } warning { id status subject { id } } }
 }`;
 
+// Each registration its own matter (category): a cross-region warning is raised once per matter.
+let matters = 0;
 async function registerForSuzhouResident(gatewayUrl: string): Promise<string> {
   const result = await graphql(
     gatewayUrl,
     `mutation($input: RegisterPetitionInput!) { registerPetition(input: $input) { warnings { id kind } } }`,
-    { input: { region: '330400', channel: 'VISIT', category: '劳资纠纷欠薪', summary: '欠薪', content: '某公司拖欠工资三个月', registeredIn: '330421', petitionerIds: ['320500:7'] } },
+    { input: { region: '330400', channel: 'VISIT', category: `劳资纠纷欠薪${(matters += 1)}`, summary: '欠薪', content: '某公司拖欠工资三个月', registeredIn: '330421', petitionerIds: ['320500:7'] } },
     { 'X-Officer': '330400:1' },
   );
   expect(result.errors).toBeUndefined();

@@ -45,11 +45,13 @@ const track = <T extends Received>(subscription: T): T => (open.push(subscriptio
 
 const as = (id: string) => ({ 'X-Officer': id, 'X-Purpose': 'petition-handling' });
 
+// Each registration its own matter (category): a cross-region warning is raised once per matter.
+let matters = 0;
 async function registerForSuzhouResident(): Promise<string> {
   const result = await graphql(
     url,
     `mutation($input: RegisterPetitionInput!) { registerPetition(input: $input) { id warnings { id kind } } }`,
-    { input: { region: '330400', channel: 'VISIT', category: '劳资纠纷欠薪', summary: '欠薪', content: '某公司拖欠工资三个月', registeredIn: '330421', petitionerIds: ['320500:7'] } },
+    { input: { region: '330400', channel: 'VISIT', category: `劳资纠纷欠薪${(matters += 1)}`, summary: '欠薪', content: '某公司拖欠工资三个月', registeredIn: '330421', petitionerIds: ['320500:7'] } },
     as('330400:1'),
   );
   expect(result.errors).toBeUndefined();

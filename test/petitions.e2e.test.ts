@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { Pool } from 'pg';
 import type { RunningHub } from '../launcher/hub';
 import { sweepDeadlines } from '../subgraphs/petitions/warning-rules';
-import { graphql, queryDatabase, startTestHub, tokenWithClaims } from './support/hub';
+import { graphql, queryDatabase, startTestHub, TEST_SCALE, tokenWithClaims } from './support/hub';
+import { demoOfficerId } from '../subgraphs/shared/demo-officers';
 
 /**
  * Petitions and warnings through the gateway, as petition officers of Jiaxing and Suzhou use
@@ -106,11 +107,11 @@ describe('a Jiaxing officer registers a petition for a Suzhou resident', () => {
 });
 
 describe('automatic warnings', () => {
-  test('a third petition by the same person within 30 days raises one REPEAT warning', async () => {
+  test('a third petition on the same matter within 30 days raises one REPEAT warning', async () => {
     const person = '330400:11';
     const kinds: string[][] = [];
     for (let i = 0; i < 4; i += 1) {
-      const result = await register({ petitionerIds: [person], category: `重复事项${i}` });
+      const result = await register({ petitionerIds: [person], category: '重复事项', summary: `第${i + 1}次反映` });
       expect(result.errors).toBeUndefined();
       kinds.push(result.data.registerPetition.warnings.map((w: { kind: string }) => w.kind));
     }
@@ -154,7 +155,9 @@ describe('automatic warnings', () => {
     expect(petition.overdue).toBe(true);
     expect(petition.daysLeft).toBe(-5);
     expect(petition.deadline).toMatchObject({ kind: 'ACCEPTANCE', overdue: true, officersOwe: true });
-    expect(Date.parse(petition.dueAt) - Date.parse(registeredAt)).toBe(15 * 86_400_000);
+    // 15 days after the registration day, ending at 24:00 Beijing time (16:00 UTC) of the last day.
+    const registeredDay = Math.floor((Date.parse(registeredAt) + 8 * 3_600_000) / 86_400_000);
+    expect(petition.dueAt).toBe(new Date((registeredDay + 16) * 86_400_000 - 8 * 3_600_000).toISOString());
 
     const readWarnings = async () =>
       (await graphql(hub.gateway.graphqlUrl, `query($id: ID!) { petition(id: $id) { warnings { kind level automatic } } }`, { id: petition.id })).data.petition.warnings;
@@ -187,11 +190,13 @@ describe('the petition lifecycle', () => {
     const accept = await step('acceptPetition', id);
     expect(accept.data.r).toMatchObject({ status: 'ACCEPTED', deadline: { kind: 'HANDLING', daysLeft: 60 } });
     expect((await step('startHandlingPetition', id)).data.r.status).toBe('HANDLING');
-    const extended = await step('extendPetitionDeadline', id, ', days: 30, reason: "需调取银行流水"');
+    // Approved by the handling agency's SUPERVISOR: the city human-resources bureau's first officer.
+    const approver = demoOfficerId('330400', 'HUMAN_RESOURCES', 0, TEST_SCALE.officersPerAgency);
+    const extended = await step('extendPetitionDeadline', id, `, days: 30, reason: "需调取银行流水", approverId: "${approver}"`);
     expect(extended.data.r).toMatchObject({ deadline: { kind: 'HANDLING', daysLeft: 90 }, extension: { days: 30, reason: '需调取银行流水' } });
-    const again = await step('extendPetitionDeadline', id, ', days: 5, reason: "再延"');
-    expect(again.errors?.[0].extensions?.code).toBe('CONFLICT');
-    expect(again.errors?.[0].message).toMatch(/already extended by 330400:1/);
+    const again = await step('extendPetitionDeadline', id, `, days: 5, reason: "再延", approverId: "${approver}"`);
+    expect(again.errors?.[0].extensions?.code).toBe('INVALID_TRANSITION');
+    expect(again.errors?.[0].message).toMatch(/already extended by 30 days; the regulation allows one extension/);
 
     expect((await step('replyToPetition', id, ', reply: "已督促企业支付欠薪"')).data.r).toMatchObject({ status: 'REPLIED', deadline: { kind: 'REVIEW_REQUEST' } });
     expect((await step('requestPetitionReview', id)).data.r).toMatchObject({ status: 'REVIEW', deadline: { kind: 'REVIEW_DECISION', daysLeft: 30 } });
@@ -219,12 +224,14 @@ describe('the petition lifecycle', () => {
     expect(events[0].n).toBe(1);
   });
 
-  test('two officers accepting the same petition at once: one wins, the other gets CONFLICT', async () => {
+  test('two officers accepting the same petition at once: one wins, the other is told it is accepted already (INVALID_TRANSITION)', async () => {
     // Registered in 南湖区, whose petition officer (330400:2) may work it as the city's may.
     const created = await register({ petitionerIds: ['330400:22'], registeredIn: '330402' });
     const id = created.data.registerPetition.id;
     const results = await Promise.all([step('acceptPetition', id), step('acceptPetition', id, '', { 'X-Officer': '330400:2' })]);
-    expect(results.map((r) => r.errors?.[0]?.extensions?.code ?? 'OK').sort()).toEqual(['CONFLICT', 'OK']);
+    expect(results.map((r) => r.errors?.[0]?.extensions?.code ?? 'OK').sort()).toEqual(['INVALID_TRANSITION', 'OK']);
+    const loser = results.find((r) => r.errors)!;
+    expect(loser.errors![0].message).toMatch(/cannot accept a petition that is ACCEPTED; it must be REGISTERED or ASSIGNED \(last step: accept by 330400:[12] at /);
     const [row] = await queryDatabase(db('330400'), 'SELECT status, version FROM petitions.petitions WHERE id = $1', [id.split(':')[1]]);
     expect(row).toEqual({ status: 'ACCEPTED', version: 2 });
   });

@@ -1,15 +1,17 @@
 import type { Pool, PoolClient } from 'pg';
 import { toGlobalId } from '../../auth/global-id';
+import { Outbox, OutboxMessage, SENT_RETENTION_DAYS } from '../shared/outbox';
 import type { ParticipantTaskStatus } from './inspection-flow';
 import type { InspectionRow } from './inspection-repository';
 import type { ParticipantRow } from './participant-repository';
 import type { TaskRow } from './task-repository';
 
 /**
- * Messages this region owes other regions, written in the same transaction as the change that
- * owes them (so a change and its message commit together or not at all) and sent by the relay
- * (relay.ts) once it commits. Every message is safe to send twice: its receiver is idempotent.
+ * The inspections' messages to other regions (the shared outbox, ../shared/outbox.ts): task
+ * deliveries to participants' regions and task status reports back to the lead region.
  */
+
+export const ENFORCEMENT_OUTBOX = new Outbox('enforcement.outbox');
 
 export type OutboxKind = 'DELIVER_TASK' | 'REPORT_TASK_STATUS';
 
@@ -38,14 +40,7 @@ export interface TaskStatusReport {
   input: { inspectionId: string; participantRef: string; taskId: string; status: ParticipantTaskStatus; at: string };
 }
 
-export interface OutboxMessage {
-  id: string;
-  kind: OutboxKind;
-  target_region: string;
-  payload: TaskDelivery | TaskStatusReport;
-  acting_officer: string | null;
-  attempts: number;
-}
+export type EnforcementMessage = OutboxMessage<TaskDelivery | TaskStatusReport>;
 
 /** One task delivery per participant, to the participant's region; returns the message ids. */
 export async function enqueueDeliveries(
@@ -91,64 +86,13 @@ export async function enqueueStatusReport(client: PoolClient, region: string, ta
   return insertMessages(client, 'REPORT_TASK_STATUS', [task.lead_region], [payload], actingOfficer);
 }
 
-async function insertMessages(client: PoolClient, kind: OutboxKind, regions: string[], payloads: object[], actingOfficer: string): Promise<string[]> {
-  const { rows } = await client.query<{ id: string }>(
-    `INSERT INTO enforcement.outbox (kind, target_region, payload, acting_officer)
-     SELECT $1, region, payload, $4 FROM unnest($2::text[], $3::jsonb[]) AS m(region, payload) RETURNING id`,
-    [kind, regions, payloads.map((payload) => JSON.stringify(payload)), actingOfficer],
-  );
-  return rows.map((row) => row.id);
+function insertMessages(client: PoolClient, kind: OutboxKind, regions: string[], payloads: object[], actingOfficer: string): Promise<string[]> {
+  return ENFORCEMENT_OUTBOX.enqueue(client, kind, regions, payloads, actingOfficer);
 }
 
-/** How long a claimed message is left to its sender before another relay may try it. */
-const LEASE_SECONDS = 30;
+export { SENT_RETENTION_DAYS };
 
-/**
- * Claims up to `limit` messages that are due (only `ids`, when given): their next attempt moves
- * a lease ahead, so a concurrent relay skips them, and one that dies mid-send only delays them.
- */
-export async function claimMessages(db: Pool, limit: number, ids?: readonly string[]): Promise<OutboxMessage[]> {
-  const { rows } = await db.query<OutboxMessage>(
-    `UPDATE enforcement.outbox SET next_attempt_at = now() + make_interval(secs => $3), attempts = attempts + 1
-      WHERE id IN (SELECT id FROM enforcement.outbox
-                    WHERE sent_at IS NULL AND next_attempt_at <= now() AND ($2::bigint[] IS NULL OR id = ANY($2::bigint[]))
-                    ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
-      RETURNING id, kind, target_region, payload, acting_officer, attempts`,
-    [limit, ids ?? null, LEASE_SECONDS],
-  );
-  return rows;
-}
-
-export async function markSent(db: Pool | PoolClient, id: string): Promise<void> {
-  await db.query('UPDATE enforcement.outbox SET sent_at = now(), last_error = NULL WHERE id = $1', [id]);
-}
-
-/**
- * Schedules the next attempt after a failure: 1 s, 2 s, 4 s … at most 5 minutes; a message its
- * receiver refuses for good (bad input, unknown record) is kept, with its error, but not retried.
- */
-export async function markFailed(db: Pool, message: OutboxMessage, error: string, permanent: boolean): Promise<void> {
-  const delaySeconds = Math.min(300, 2 ** Math.max(0, message.attempts - 1));
-  await db.query(
-    `UPDATE enforcement.outbox SET last_error = $2,
-            next_attempt_at = CASE WHEN $4 THEN 'infinity'::timestamptz ELSE now() + make_interval(secs => $3) END
-      WHERE id = $1`,
-    [message.id, error.slice(0, 2000), delaySeconds, permanent],
-  );
-}
-
-/** Delivered messages are kept this long (to trace a delivery), then removed by the relay. */
-export const SENT_RETENTION_DAYS = 30;
-
-/**
- * Removes up to `limit` messages delivered more than `days` ago; undelivered ones, including
- * those refused for good, stay. Bounded so that one pass never holds a long delete.
- */
-export async function pruneSent(db: Pool, days = SENT_RETENTION_DAYS, limit = 1000): Promise<number> {
-  const { rowCount } = await db.query(
-    `DELETE FROM enforcement.outbox
-      WHERE id IN (SELECT id FROM enforcement.outbox WHERE sent_at < now() - make_interval(days => $1) ORDER BY sent_at LIMIT $2)`,
-    [days, limit],
-  );
-  return rowCount ?? 0;
+/** Removes messages delivered long ago (see Outbox.pruneSent). */
+export function pruneSent(db: Pool, days = SENT_RETENTION_DAYS, limit = 1000): Promise<number> {
+  return ENFORCEMENT_OUTBOX.pruneSent(db, days, limit);
 }

@@ -4,7 +4,8 @@ import { PETITION_CATEGORIES, PETITION_DETAIL_CATEGORIES, WARNING_CATEGORIES } f
 import type { RegionContext } from '../shared/context';
 import type { KeysetPosition } from '../shared/pagination';
 import { findPetitions, listPetitionEvents, listPetitionsOfPersons, PetitionRow, toPetition } from './petition-repository';
-import type { Petition, PetitionEvent, PetitionWarning, WarningEvent } from './types';
+import type { Petition, PetitionEvent, PetitionMatter, PetitionWarning, WarningEvent } from './types';
+import { findMatters, toMatter } from './matter-repository';
 import { findWarnings, listWarningEvents, listWarningsOfPersons, listWarningsOfPetitions, toWarning, WarningRow } from './warning-repository';
 
 /** A page of one person's records: which person, how many rows, after which position. */
@@ -17,6 +18,7 @@ export interface PersonPageKey {
 export interface PetitionsContext extends RegionContext {
   warningById: DataLoader<string, PetitionWarning | undefined>;
   petitionById: DataLoader<string, Petition | undefined>;
+  matterById: DataLoader<string, PetitionMatter | undefined>;
   petitionHistory: DataLoader<string, PetitionEvent[]>;
   warningTimeline: DataLoader<string, WarningEvent[]>;
   warningsOfPetition: DataLoader<string, PetitionWarning[]>;
@@ -67,6 +69,7 @@ export function createPetitionsContext(base: RegionContext): PetitionsContext {
     ...base,
     warningById: new DataLoader(async (localIds) => (await findWarnings(db, localIds)).map((row) => row && toWarning(region, row))),
     petitionById: new DataLoader(async (localIds) => (await findPetitions(db, localIds)).map((row) => row && toPetition(region, row))),
+    matterById: new DataLoader(async (localIds) => (await findMatters(db, localIds)).map((row) => row && toMatter(region, row))),
     petitionHistory: new DataLoader((localIds) => listPetitionEvents(db, localIds)),
     warningTimeline: new DataLoader((localIds) => listWarningEvents(db, localIds)),
     warningsOfPetition: new DataLoader(async (localIds) =>

@@ -4,6 +4,8 @@ import { repoPath } from '../shared/repo-path';
 import type { SubgraphModule } from '../shared/subgraph-module';
 import { createPetitionsContext, PetitionsContext } from './context';
 import { PetitionMutations } from './petition-mutations';
+import { ForwardingMutations } from './forwarding-mutations';
+import { startPetitionRelay } from './forwarding-relay';
 import { PetitionResolver } from './petition-resolver';
 import { seedPetitions } from './seed';
 import { PetitionWarningResolver } from './warning-resolver';
@@ -26,7 +28,7 @@ export const petitionsSubgraph: SubgraphModule = {
   buildSchema: async () =>
     withPermissions(
       await buildFederatedSchema(
-      { resolvers: [PetitionResolver, PetitionMutations, PetitionWarningResolver] },
+      { resolvers: [PetitionResolver, PetitionMutations, ForwardingMutations, PetitionWarningResolver] },
       {
         PetitionWarning: {
           __resolveReference: (reference: { id: string }, ctx: PetitionsContext) => {
@@ -48,9 +50,11 @@ export const petitionsSubgraph: SubgraphModule = {
   createContext: createPetitionsContext,
   startBackground: (context, { intervalMs }) => {
     const sweeper = startDeadlineSweeper(context.db, intervalMs);
+    // Forwarded petitions and status reports that could not be sent when their step committed.
+    const relay = startPetitionRelay(context, intervalMs);
     const retention = retentionDays();
     const pruner = runPeriodically('petitions warning feed retention', intervalMs, () => pruneFeed(context.db, retention));
-    return { stop: async () => void (await Promise.all([sweeper.stop(), pruner.stop()])) };
+    return { stop: async () => void (await Promise.all([sweeper.stop(), pruner.stop(), relay.stop()])) };
   },
   // The gateway relays each region's warning feed to subscribers: it reads it here, over
   // HTTP, and with NATS_URL set hears of new events through NATS JetStream.

@@ -64,6 +64,10 @@ export interface LifecycleFacts {
   reviewDecidedAt: Date | null;
   reReviewRequestedAt: Date | null;
   extensionDays: number | null;
+  /** On a petition received from another region (转送/交办): when it arrived; its acceptance clock runs from then. */
+  receivedAt?: Date | null;
+  /** On a petition forwarded to another region: that region, whose officers accept it on their own clock. */
+  forwardedToRegion?: string | null;
 }
 
 export interface Deadline {
@@ -73,14 +77,47 @@ export interface Deadline {
   officersOwe: boolean;
 }
 
-const after = (from: Date, days: number) => new Date(from.getTime() + days * DAY_MS);
+/**
+ * Beijing time is UTC+8 all year (no daylight saving since 1991), so a fixed offset is exact.
+ */
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+
+/** The Asia/Shanghai calendar day of `at`, as a day number (days since 1970-01-01 there). */
+function shanghaiDay(at: Date): number {
+  return Math.floor((at.getTime() + SHANGHAI_OFFSET_MS) / DAY_MS);
+}
+
+/**
+ * The one function that computes a time limit: `days` days from `from`, ending at 24:00
+ * Asia/Shanghai of the last day. As 信访工作条例 counts periods, the day it starts is not
+ * counted: registered on 1 December, 15 days end at 24:00 on 16 December (returned as the
+ * instant 17 December 00:00 Beijing time, the first moment past the limit). Every deadline and
+ * window of the lifecycle, stored or shown, and any rule raising on one, comes from here.
+ */
+export function deadlineAfter(from: Date, days: number): Date {
+  return new Date((shanghaiDay(from) + days + 1) * DAY_MS - SHANGHAI_OFFSET_MS);
+}
+
+const after = deadlineAfter;
+
+/** The Beijing calendar date of `at`: "2026-12-16". */
+export function beijingDateOf(at: Date): string {
+  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The last day of a limit ending at `dueAt`, as Beijing's calendar has it: "2026-12-16". */
+export function lastDayOf(dueAt: Date): string {
+  return beijingDateOf(new Date(dueAt.getTime() - 1));
+}
 
 /** The deadline running in the petition's current state, if any. */
 export function currentDeadline(facts: LifecycleFacts): Deadline | null {
   switch (facts.status) {
     case PetitionStatus.REGISTERED:
     case PetitionStatus.ASSIGNED:
-      return { kind: DeadlineKind.ACCEPTANCE, dueAt: after(facts.registeredAt, ACCEPTANCE_DAYS), officersOwe: true };
+      // Forwarded: the receiving region's record carries the clock, from its receipt (信访工作条例: 15 days from receipt).
+      if (facts.forwardedToRegion) return null;
+      return { kind: DeadlineKind.ACCEPTANCE, dueAt: after(facts.receivedAt ?? facts.registeredAt, ACCEPTANCE_DAYS), officersOwe: true };
     case PetitionStatus.ACCEPTED:
     case PetitionStatus.HANDLING:
       return {
@@ -101,9 +138,12 @@ export function currentDeadline(facts: LifecycleFacts): Deadline | null {
   }
 }
 
-/** Whole days from `now` to `dueAt`, rounded up; negative once the deadline has passed. */
+/**
+ * Calendar days (Beijing time) from today to the limit's last day: 0 on the last day itself,
+ * -1 from the first moment of the day after, whatever the time of day.
+ */
 export function daysLeft(dueAt: Date, now: Date): number {
-  return Math.ceil((dueAt.getTime() - now.getTime()) / DAY_MS) || 0; // never -0: JSON would print it as 0 anyway
+  return shanghaiDay(new Date(dueAt.getTime() - 1)) - shanghaiDay(now);
 }
 
 /**
@@ -118,6 +158,9 @@ export function planTransition(
   const { status } = facts;
   const from = (...allowed: PetitionStatus[]) => allowed.includes(status);
   const refuse = (expected: string) => ({ refused: `cannot ${describe(action)} a petition that is ${status}; it must be ${expected}` });
+  if (facts.forwardedToRegion && (action === 'accept' || action === 'decline')) {
+    return { refused: `cannot ${describe(action)} a petition forwarded to region ${facts.forwardedToRegion}: that region's officers accept or decline it, on their own record` };
+  }
   switch (action) {
     case 'assign':
       return from(PetitionStatus.REGISTERED) ? { to: PetitionStatus.ASSIGNED } : refuse('REGISTERED');
@@ -132,7 +175,7 @@ export function planTransition(
       if (facts.extensionDays !== null) return { refused: `the handling deadline was already extended by ${facts.extensionDays} days; the regulation allows one extension` };
       {
         const due = currentDeadline(facts)!.dueAt;
-        if (now > due) return { refused: `the handling deadline passed on ${due.toISOString()}; an extension is decided before it expires` };
+        if (now >= due) return { refused: `the handling deadline ended with ${lastDayOf(due)} (Beijing time); an extension is decided before it expires` };
       }
       return { to: status };
     case 'reply':
@@ -140,7 +183,7 @@ export function planTransition(
     case 'requestReview': {
       if (!from(PetitionStatus.REPLIED)) return refuse('REPLIED');
       const closes = after(facts.repliedAt!, REQUEST_WINDOW_DAYS);
-      if (now > closes) return { refused: `the ${REQUEST_WINDOW_DAYS}-day window to request a review closed on ${closes.toISOString()}` };
+      if (now >= closes) return { refused: `the ${REQUEST_WINDOW_DAYS}-day window to request a review ended with ${lastDayOf(closes)} (Beijing time)` };
       return { to: PetitionStatus.REVIEW, stamp: 'reviewRequestedAt' };
     }
     case 'decideReview':
@@ -150,7 +193,7 @@ export function planTransition(
     case 'requestReReview': {
       if (!from(PetitionStatus.REVIEW) || !facts.reviewDecidedAt) return refuse('REVIEW with the review decided');
       const closes = after(facts.reviewDecidedAt, REQUEST_WINDOW_DAYS);
-      if (now > closes) return { refused: `the ${REQUEST_WINDOW_DAYS}-day window to request a re-review closed on ${closes.toISOString()}` };
+      if (now >= closes) return { refused: `the ${REQUEST_WINDOW_DAYS}-day window to request a re-review ended with ${lastDayOf(closes)} (Beijing time)` };
       return { to: PetitionStatus.RE_REVIEW, stamp: 'reReviewRequestedAt' };
     }
     case 'decideReReview':
@@ -159,28 +202,10 @@ export function planTransition(
       if (!from(PetitionStatus.REPLIED) && !(from(PetitionStatus.REVIEW) && facts.reviewDecidedAt)) return refuse('REPLIED, or REVIEW with the review decided');
       // The petitioner's right to ask for a review (or re-review) runs 30 days; closing earlier would take it away.
       const windowEnds = after(status === PetitionStatus.REPLIED ? facts.repliedAt! : facts.reviewDecidedAt!, REQUEST_WINDOW_DAYS);
-      if (now <= windowEnds) return { refused: `the petitioner may ask for a ${status === PetitionStatus.REPLIED ? 'review' : 're-review'} until ${windowEnds.toISOString()}; close it after that` };
+      if (now < windowEnds) return { refused: `the petitioner may ask for a ${status === PetitionStatus.REPLIED ? 'review' : 're-review'} until the end of ${lastDayOf(windowEnds)} (Beijing time); close it after that` };
       return { to: PetitionStatus.CLOSED };
     }
   }
-}
-
-/** "accepted", "extended", …: for messages about a step already taken. */
-export function describePast(action: PetitionAction): string {
-  const words: Record<PetitionAction, string> = {
-    assign: 'assigned',
-    decline: 'declined',
-    accept: 'accepted',
-    startHandling: 'taken into handling',
-    extend: 'extended',
-    reply: 'replied to',
-    requestReview: 'sent to review',
-    decideReview: 'decided on review',
-    requestReReview: 'sent to re-review',
-    decideReReview: 'decided on re-review',
-    close: 'closed',
-  };
-  return words[action];
 }
 
 function describe(action: PetitionAction): string {

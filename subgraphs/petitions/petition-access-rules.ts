@@ -51,7 +51,14 @@ export const WARNING_ACKNOWLEDGEMENT: AccessRule = {
   guard: authenticated,
 };
 
-export const PETITIONS_ACCESS = accessCatalogue(PETITION_WARNING, PETITION_OUTLINE, PETITION_DETAILS, PETITION_WORK, WARNING_ACKNOWLEDGEMENT);
+export const PETITION_DELIVERY: AccessRule = {
+  name: 'PETITION_DELIVERY',
+  words: 'Hub-internal: forwarded petitions and their status reports, sent between regions by the outbox relay.',
+  roles: ['SERVICE'],
+  guard: authenticated,
+};
+
+export const PETITIONS_ACCESS = accessCatalogue(PETITION_WARNING, PETITION_OUTLINE, PETITION_DETAILS, PETITION_WORK, WARNING_ACKNOWLEDGEMENT, PETITION_DELIVERY);
 
 /** The dossier lists keys of records the caller may see (filtered in SQL); the records' fields are the petitions subgraph's to guard. */
 export const DOSSIER_ACCESS = accessCatalogue();

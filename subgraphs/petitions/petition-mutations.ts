@@ -8,11 +8,19 @@ import { AgencyKind } from '../shared/agency';
 import { auditedChange } from '../shared/audited-change';
 import { badInput, hubError } from '../shared/errors';
 import type { PetitionsContext } from './context';
-import { DAY_MS, describePast, MAX_EXTENSION_DAYS, PetitionAction, planTransition } from './lifecycle';
+import { closeMatter, findMatters, matterByRule, recordMatterHandler } from './matter-repository';
+import { beijingDateOf, DAY_MS, MAX_EXTENSION_DAYS, PetitionAction, planTransition } from './lifecycle';
 import { checkAgencyJurisdiction, checkLocalJurisdiction } from './jurisdiction-check';
 import { ownLocalId } from '../shared/local-id';
-import { factsOf, findPetitions, insertPetition, insertPetitionEvent, lastPetitionEvent, PetitionChange, toPetition, updatePetition } from './petition-repository';
+import { checkExtensionApprover } from './approver-check';
+import { factsOf, findPetitions, insertPetition, insertPetitionEvent, lastPetitionEvent, lockPetition, PetitionChange, PetitionRow, toPetition, updatePetition } from './petition-repository';
 import { checkPersonsExist } from './petitioner-check';
+import { logger } from '../../platform/logger';
+import { reviewingBodyOf } from './reviewing-body';
+import { enqueueOwedMessages } from './forwarding-outbox';
+import { relayPetitionOutbox } from './forwarding-relay';
+import { owningRegion } from '../../auth/jurisdiction';
+import { jurisdictionProblem } from '../shared/jurisdictions';
 import { Petition, PetitionChannel } from './types';
 import { GROUP_VISIT_HEADCOUNT, raiseRegistrationWarnings } from './warning-rules';
 
@@ -39,8 +47,11 @@ export class RegisterPetitionInput {
   @Field(() => [ID], { description: 'Global ids of the petitioners (persons of any region); at most 5.' })
   petitionerIds!: string[];
 
-  @Field(() => Boolean, { nullable: true, defaultValue: false })
-  groupVisit!: boolean;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: `Whether it is a group visit (集体访). Decided by channel and headcount: a visit (VISIT) of ${GROUP_VISIT_HEADCOUNT} or more people is one, anything else is not; a value given that disagrees is refused.`,
+  })
+  groupVisit?: boolean | null;
 
   @Field(() => Int, { nullable: true, description: 'How many people came or signed; defaults to the number of petitioners.' })
   headcount?: number;
@@ -50,9 +61,15 @@ export class RegisterPetitionInput {
 
   @Field(() => Date, { nullable: true, description: 'When it was received, if earlier than now (a letter entered later); at most a year back.' })
   registeredAt?: Date;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The matter (信访事项) it belongs to, by the officer\'s choice: a matter of this region. Without it, the matter of the same petitioners and category, or a new one.',
+  })
+  matterId?: string | null;
 }
 
-function validateRegistration(ctx: PetitionsContext, input: RegisterPetitionInput): { headcount: number; registeredAt: Date } {
+function validateRegistration(ctx: PetitionsContext, input: RegisterPetitionInput): { headcount: number; groupVisit: boolean; registeredAt: Date } {
   if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
   checkLocalJurisdiction(ctx.region, 'input.registeredIn', input.registeredIn);
   for (const [field, limit] of [['category', LIMITS.category], ['summary', LIMITS.summary], ['content', LIMITS.content]] as const) {
@@ -70,13 +87,20 @@ function validateRegistration(ctx: PetitionsContext, input: RegisterPetitionInpu
   if (!Number.isInteger(headcount) || headcount < input.petitionerIds.length || headcount > 100_000) {
     throw badInput('input.headcount', `must be a whole number, at least the ${input.petitionerIds.length} petitioners named`);
   }
-  if (input.groupVisit && headcount < GROUP_VISIT_HEADCOUNT) throw badInput('input.headcount', `a group visit (集体访) is ${GROUP_VISIT_HEADCOUNT} or more people, but headcount is ${headcount}`);
+  const groupVisit = input.channel === PetitionChannel.VISIT && headcount >= GROUP_VISIT_HEADCOUNT;
+  if (input.groupVisit && input.channel !== PetitionChannel.VISIT) {
+    throw badInput('input.groupVisit', `a group visit (集体访) comes in person: a ${input.channel} petition is not one, however many sign it`);
+  }
+  if (input.groupVisit && !groupVisit) throw badInput('input.headcount', `a group visit (集体访) is ${GROUP_VISIT_HEADCOUNT} or more people, but headcount is ${headcount}`);
+  if (input.groupVisit === false && groupVisit) {
+    throw badInput('input.groupVisit', `a visit of ${headcount} people is a group visit (集体访, ${GROUP_VISIT_HEADCOUNT} or more); leave groupVisit out or give the true headcount`);
+  }
   const now = Date.now();
   const registeredAt = input.registeredAt ?? new Date(now);
   if (Number.isNaN(registeredAt.getTime())) throw badInput('input.registeredAt', 'is not a valid date');
   if (registeredAt.getTime() > now + 5 * 60_000) throw badInput('input.registeredAt', 'must not be in the future');
   if (registeredAt.getTime() < now - 366 * DAY_MS) throw badInput('input.registeredAt', 'must be within the last year');
-  return { headcount, registeredAt };
+  return { headcount, groupVisit, registeredAt };
 }
 
 /** What a step writes besides its status: the optional fields each step takes. */
@@ -84,14 +108,10 @@ interface StepInput {
   note?: string | null;
   expectedVersion?: number | null;
   change?: PetitionChange;
+  /** A check of the petition as read, once the lifecycle allows the step; throws to refuse it. */
+  check?: (petition: PetitionRow) => Promise<void>;
 }
 
-/**
- * One lifecycle step, all or nothing: read the petition, ask the lifecycle whether the step
- * may happen, write it only if nobody moved the petition meanwhile, and record it in the
- * history. The loser of two simultaneous steps gets CONFLICT; a step the lifecycle forbids
- * gets INVALID_TRANSITION; either way nothing changes.
- */
 /**
  * The acting officer, if petition work in this region is theirs to do, and on a petition
  * registered in `registeredIn` when it is known (FORBIDDEN otherwise).
@@ -103,33 +123,60 @@ function petitionOfficer(ctx: PetitionsContext, matter?: { jurisdiction: string;
   return actor;
 }
 
+/**
+ * Review and re-review go upward: only the reviewing body's own petition officers decide them
+ * (Jiaxing's city officers for a 嘉善 matter, not 嘉善's, though they handled it).
+ */
+function reviewerCheck(id: string, body: string | null, actor: { officerId: string; jurisdiction: string }): void {
+  if (!body) {
+    throw hubError('FORBIDDEN', `petition ${id} has no reviewing body in the hub (the agency above its handling agency is not served here; see HUB_PROVINCE_REVIEW_BODIES): its review is decided outside the hub`, { officer: actor.officerId });
+  }
+  if (actor.jurisdiction !== body) {
+    throw hubError('FORBIDDEN', `petition ${id} is reviewed by the agency above its handling agency (上一级机关), of ${body}; ${actor.officerId} works in ${actor.jurisdiction}`, { officer: actor.officerId, reviewingBody: body });
+  }
+}
+
+/**
+ * One lifecycle step, all or nothing: read the petition, ask the lifecycle whether the step
+ * may happen, write it only if nobody moved the petition meanwhile, and record it in the
+ * history. A step the lifecycle forbids in the petition's state (also the second of two
+ * officers taking the same step at once: the row lock makes him wait and see the first's
+ * result) gets INVALID_TRANSITION; a stale expectedVersion gets CONFLICT; either way nothing
+ * changes.
+ */
 async function takeStep(ctx: PetitionsContext, mutation: string, id: string, action: PetitionAction, input: StepInput = {}): Promise<Petition> {
   const actor = petitionOfficer(ctx);
   const localId = ownLocalId(ctx.region, id);
   if (input.note && input.note.length > LIMITS.note) throw badInput('note', `must be at most ${LIMITS.note} characters`);
-  const row = await auditedChange(ctx, mutation, async (client) => {
-    const [current] = await findPetitions(client, [localId]);
+  const { updated, messageIds } = await auditedChange(ctx, mutation, async (client) => {
+    const current = await lockPetition(client, localId);
     if (!current) throw hubError('NOT_FOUND', `No petition ${id}`, { id });
     petitionOfficer(ctx, { jurisdiction: current.registered_in, what: `petition ${id}` });
     if (input.expectedVersion != null && input.expectedVersion !== current.version) {
       throw hubError('CONFLICT', `petition ${id} is at version ${current.version}, not ${input.expectedVersion}: someone changed it; reload it and decide again`, { id, currentVersion: current.version, status: current.status });
     }
     const now = new Date();
+    const matter = current.matter_id ? (await findMatters(client, [current.matter_id]))[0] : undefined;
+    if (action === 'accept' && matter?.closed_at) {
+      // 信访工作条例: a matter decided on re-review is not accepted again.
+      throw hubError('MATTER_CLOSED', `petition ${id} belongs to matter ${toGlobalId(ctx.region, matter.id)}, closed by re-review on ${beijingDateOf(matter.closed_at)}: the same matter is not accepted again; decline it (不予受理) with that reason`, {
+        id,
+        matterId: toGlobalId(ctx.region, matter.id),
+        closedAt: matter.closed_at.toISOString(),
+      });
+    }
     const plan = planTransition(factsOf(current), action, now);
     if ('refused' in plan) {
-      // Doing what someone has just done (two officers accepting at once) is a conflict, not a
-      // wrong step: however the race falls, the loser hears who got there first.
+      // Not a conflict: nothing changed behind the caller's back (the row is locked and any
+      // expectedVersion matched); the step itself is not allowed now. The last step says why.
       const last = await lastPetitionEvent(client, localId);
-      if (last?.action === action) {
-        throw hubError('CONFLICT', `petition ${id} was already ${describePast(action)} by ${last.officer_id ?? 'a rule'} at ${last.at.toISOString()}; reload it`, {
-          id,
-          status: current.status,
-          currentVersion: current.version,
-        });
-      }
-      throw hubError('INVALID_TRANSITION', `petition ${id}: ${plan.refused}`, { id, status: current.status, action });
+      const lastStep = last ? ` (last step: ${last.action} by ${last.officer_id ?? 'a rule'} at ${last.at.toISOString()})` : '';
+      throw hubError('INVALID_TRANSITION', `petition ${id}: ${plan.refused}${lastStep}`, { id, status: current.status, action, currentVersion: current.version });
     }
+    if (action === 'decideReview' || action === 'decideReReview') reviewerCheck(id, current.reviewing_body, actor);
+    await input.check?.(current);
     const change: PetitionChange = { ...input.change };
+    if (action === 'requestReview') change.reviewing_body = reviewingBodyOf(current.handling_jurisdiction ?? current.registered_in, ctx.regions.map((r) => r.code));
     if (plan.stamp === 'acceptedAt') change.accepted_at = now;
     if (plan.stamp === 'repliedAt') change.replied_at = now;
     if (plan.stamp === 'reviewRequestedAt') change.review_requested_at = now;
@@ -145,6 +192,7 @@ async function takeStep(ctx: PetitionsContext, mutation: string, id: string, act
       reviewDecidedAt: change.review_decided_at ?? current.review_decided_at,
       reReviewRequestedAt: change.re_review_requested_at ?? current.re_review_requested_at,
       extensionDays: change.extension_days ?? current.extension_days,
+      forwardedToRegion: change.forwarded_to_region ?? current.forwarded_to_region,
     };
     const updated = await updatePetition(client, localId, current.version, plan.to, change, facts);
     if (!updated) {
@@ -156,9 +204,13 @@ async function takeStep(ctx: PetitionsContext, mutation: string, id: string, act
       });
     }
     await insertPetitionEvent(client, { petitionId: localId, action, from: current.status, to: plan.to, officerId: actor.officerId, note: input.note ?? input.change?.outcome ?? null });
-    return updated;
-  }, () => toGlobalId(ctx.region, localId));
-  return toPetition(ctx.region, row);
+    if (matter && action === 'assign') await recordMatterHandler(client, matter.id, updated.handling_agency!, updated.handling_jurisdiction!);
+    if (matter && action === 'decideReReview') await closeMatter(client, matter.id, updated.id, now);
+    return { updated, messageIds: await enqueueOwedMessages(client, ctx.region, current, updated, actor.officerId) };
+  }, ({ updated }) => toGlobalId(ctx.region, updated.id));
+  // The step has committed: a message that cannot be sent now stays in the outbox for the relay.
+  await relayPetitionOutbox(ctx, messageIds).catch((error) => logger.warn(`[petitions] forwarding message after commit failed: ${(error as Error).message}`));
+  return toPetition(ctx.region, updated);
 }
 
 const idArg = () => Arg('id', () => ID, { description: 'Global id of the petition.' });
@@ -178,30 +230,37 @@ export class PetitionMutations {
   async registerPetition(@Ctx() ctx: PetitionsContext, @Arg('input', () => RegisterPetitionInput) input: RegisterPetitionInput) {
     if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
     petitionOfficer(ctx);
-    const { headcount, registeredAt } = validateRegistration(ctx, input);
+    const { headcount, groupVisit, registeredAt } = validateRegistration(ctx, input);
     const actor = petitionOfficer(ctx, { jurisdiction: input.registeredIn, what: `a petition registered in ${input.registeredIn}` });
     await checkPersonsExist(ctx.hub, input.petitionerIds, (index) => `input.petitionerIds[${index}]`);
+    const chosenMatter = input.matterId ? ownLocalId(ctx.region, input.matterId, 'input.matterId') : null;
     const row = await auditedChange(ctx, 'registerPetition', async (client) => {
+      const matter = chosenMatter ? (await findMatters(client, [chosenMatter]))[0] : await matterByRule(client, input.petitionerIds, input.category.trim(), input.registeredIn);
+      if (!matter) throw badInput('input.matterId', `no matter ${input.matterId} in region ${ctx.region}`);
       const petition = await insertPetition(client, {
         channel: input.channel,
         category: input.category.trim(),
         summary: input.summary.trim(),
         content: input.content.trim(),
         petitionerIds: input.petitionerIds,
-        groupVisit: input.groupVisit ?? false,
+        groupVisit,
         headcount,
         registeredIn: input.registeredIn,
         registeredBy: actor.officerId,
         registeredAt,
+        matterId: matter.id,
       });
       await insertPetitionEvent(client, { petitionId: petition.id, action: 'register', from: null, to: petition.status, officerId: actor.officerId, note: null });
-      await raiseRegistrationWarnings(client, ctx.region, petition);
+      await raiseRegistrationWarnings(client, ctx.region, petition, matter);
       return petition;
     }, (petition) => toGlobalId(ctx.region, petition.id));
     return toPetition(ctx.region, row);
   }
 
-  @Mutation(() => Petition, { description: 'Forwards or assigns it to a handling agency (转送/交办).' })
+  @Mutation(() => Petition, {
+    description:
+      'Forwards or assigns it to a handling agency (转送/交办). An agency of another region receives it there: that region keeps its own record and accepts it within 15 days of receipt; `forwarding` shows its status and outcome here.',
+  })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
   assignPetition(
@@ -213,7 +272,18 @@ export class PetitionMutations {
     @versionArg() expectedVersion: number | null,
   ) {
     checkAgencyJurisdiction(ctx.region, 'jurisdiction', jurisdiction);
-    return takeStep(ctx, 'assignPetition', id, 'assign', { note, expectedVersion, change: { handling_agency: agency, handling_jurisdiction: jurisdiction } });
+    const region = owningRegion(jurisdiction, ctx.regions.map((r) => r.code));
+    if (!region) throw badInput('jurisdiction', `${jurisdiction} lies in no region of the hub; forward to an agency of ${ctx.regions.map((r) => r.code).join(', ')}`);
+    const elsewhere = region !== ctx.region;
+    if (elsewhere) {
+      const problem = jurisdictionProblem(region, jurisdiction, { cityLevel: true });
+      if (problem) throw badInput('jurisdiction', problem);
+    }
+    return takeStep(ctx, 'assignPetition', id, 'assign', {
+      note,
+      expectedVersion,
+      change: { handling_agency: agency, handling_jurisdiction: jurisdiction, ...(elsewhere ? { forwarded_to_region: region } : {}) },
+    });
   }
 
   @Mutation(() => Petition, { description: 'Declines to accept it (不予受理), with the reason given to the petitioner.' })
@@ -245,14 +315,23 @@ export class PetitionMutations {
     @idArg() id: string,
     @Arg('days', () => Int) days: number,
     @Arg('reason', () => String) reason: string,
+    @Arg('approverId', () => ID, { description: 'The officer who approved it (本机关负责人批准): a SUPERVISOR of the handling agency (the petition bureau while none is assigned).' })
+    approverId: string,
     @versionArg() expectedVersion: number | null,
   ) {
     if (!Number.isInteger(days) || days < 1 || days > MAX_EXTENSION_DAYS) throw badInput('days', `must be from 1 to ${MAX_EXTENSION_DAYS}, but got ${days}`);
     const why = required('reason', reason);
-    return takeStep(ctx, 'extendPetitionDeadline', id, 'extend', { note: why, expectedVersion, change: { extension_days: days, extension_reason: why } });
+    if (parseGlobalId(approverId)?.region !== ctx.region) throw badInput('approverId', `must be an officer of region ${ctx.region}, such as "${ctx.region}:1"`);
+    return takeStep(ctx, 'extendPetitionDeadline', id, 'extend', {
+      note: why,
+      expectedVersion,
+      change: { extension_days: days, extension_reason: why, extension_approved_by: approverId },
+      // Checked against the petition as read in the step: its handling agency approves.
+      check: (petition) => checkExtensionApprover(ctx.hub, approverId, petition.handling_agency ?? 'PETITION_BUREAU', petition.handling_jurisdiction ?? petition.registered_in),
+    });
   }
 
-  @Mutation(() => Petition, { description: 'Replies with the handling opinion (答复/处理意见书); the petitioner has 30 days to request a review.' })
+  @Mutation(() => Petition, { description: 'Finishes the handling (办结) with the written handling opinion (处理意见书, 答复); the petitioner has 30 days to request a review.' })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
   replyToPetition(@Ctx() ctx: PetitionsContext, @idArg() id: string, @Arg('reply', () => String) reply: string, @versionArg() expectedVersion: number | null) {
@@ -287,7 +366,7 @@ export class PetitionMutations {
     return takeStep(ctx, 'decidePetitionReReview', id, 'decideReReview', { expectedVersion, change: { outcome: required('opinion', opinion, LIMITS.content) } });
   }
 
-  @Mutation(() => Petition, { description: 'Closes it after the reply or the review decision (办结).' })
+  @Mutation(() => Petition, { description: 'Closes the matter (结案/终结) once the petitioner\'s 30-day window to request a review (after the reply) or a re-review (after the review decision) has passed unused. The handling itself was finished (办结) with the reply.' })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
   closePetition(@Ctx() ctx: PetitionsContext, @idArg() id: string, @noteArg() note: string | null, @versionArg() expectedVersion: number | null) {

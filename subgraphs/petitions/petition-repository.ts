@@ -36,12 +36,25 @@ export interface PetitionRow {
   due_at: Date | null;
   officers_owe: boolean;
   version: number;
+  forwarded_from: string | null;
+  received_at: Date | null;
+  forwarded_to_region: string | null;
+  forwarded_to: string | null;
+  forwarding_status: PetitionStatus | null;
+  forwarding_outcome: string | null;
+  forwarding_version: number | null;
+  forwarding_updated_at: Date | null;
+  matter_id: string | null;
+  reviewing_body: string | null;
+  extension_approved_by: string | null;
 }
 
 const COLUMNS = `id, channel, category, summary, content, petitioner_ids, group_visit, headcount, registered_in,
   registered_by, registered_at, status, handling_agency, handling_jurisdiction, accepted_at, replied_at,
   review_requested_at, review_decided_at, re_review_requested_at, closed_at, extension_days, extension_reason,
-  outcome, deadline_kind, due_at, officers_owe, version`;
+  outcome, deadline_kind, due_at, officers_owe, version, forwarded_from, received_at, forwarded_to_region, forwarded_to,
+  forwarding_status, forwarding_outcome, forwarding_version, forwarding_updated_at, matter_id, reviewing_body, extension_approved_by`;
+export const PETITION_COLUMNS = COLUMNS;
 
 export function factsOf(row: PetitionRow): LifecycleFacts {
   return {
@@ -53,6 +66,8 @@ export function factsOf(row: PetitionRow): LifecycleFacts {
     reviewDecidedAt: row.review_decided_at,
     reReviewRequestedAt: row.re_review_requested_at,
     extensionDays: row.extension_days,
+    receivedAt: row.received_at,
+    forwardedToRegion: row.forwarded_to_region,
   };
 }
 
@@ -80,10 +95,25 @@ export function toPetition(region: string, row: PetitionRow): Petition {
     reviewDecidedAt: row.review_decided_at,
     reReviewRequestedAt: row.re_review_requested_at,
     closedAt: row.closed_at,
-    extension: row.extension_days ? { days: row.extension_days, reason: row.extension_reason ?? '' } : null,
+    extension: row.extension_days ? { days: row.extension_days, reason: row.extension_reason ?? '', approvedBy: row.extension_approved_by ? { id: row.extension_approved_by } : null } : null,
     outcome: row.outcome,
     deadlineFacts: row.due_at && row.deadline_kind ? { kind: row.deadline_kind, dueAt: row.due_at, officersOwe: row.officers_owe } : null,
     version: row.version,
+    matterLocalId: row.matter_id,
+    reviewingBody: row.reviewing_body,
+    forwardedFrom: row.forwarded_from,
+    receivedAt: row.received_at,
+    forwarding: row.forwarded_to_region
+      ? {
+          region: row.forwarded_to_region,
+          agency: row.handling_agency,
+          jurisdiction: row.handling_jurisdiction,
+          petitionId: row.forwarded_to,
+          status: row.forwarding_status,
+          outcome: row.forwarding_outcome,
+          updatedAt: row.forwarding_updated_at,
+        }
+      : null,
   };
 }
 
@@ -130,6 +160,16 @@ export async function findPetitions(db: Queryable, ids: readonly string[]): Prom
 }
 
 /**
+ * Reads one petition for a change and holds it until the transaction ends: a second officer's
+ * step waits, then sees the first one's result (and is told the step is no longer allowed)
+ * instead of racing it.
+ */
+export async function lockPetition(client: PoolClient, id: string): Promise<PetitionRow | undefined> {
+  const { rows } = await client.query<PetitionRow>(`SELECT ${COLUMNS} FROM petitions.petitions WHERE id = $1 FOR UPDATE`, [id]);
+  return rows[0];
+}
+
+/**
  * The petitions of several persons at once, each person's newest first after the same
  * position: one statement for a whole page of persons (a LATERAL join per person).
  */
@@ -171,6 +211,7 @@ export interface NewPetition {
   registeredIn: string;
   registeredBy: string;
   registeredAt: Date;
+  matterId: string;
 }
 
 export async function insertPetition(client: PoolClient, petition: NewPetition): Promise<PetitionRow> {
@@ -186,8 +227,8 @@ export async function insertPetition(client: PoolClient, petition: NewPetition):
   })!;
   const { rows } = await client.query<PetitionRow>(
     `INSERT INTO petitions.petitions (channel, category, summary, content, petitioner_ids, group_visit, headcount,
-       registered_in, registered_by, registered_at, deadline_kind, due_at, officers_owe)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ${COLUMNS}`,
+       registered_in, registered_by, registered_at, deadline_kind, due_at, officers_owe, matter_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING ${COLUMNS}`,
     [
       petition.channel,
       petition.category,
@@ -202,6 +243,7 @@ export async function insertPetition(client: PoolClient, petition: NewPetition):
       deadline.kind,
       deadline.dueAt,
       deadline.officersOwe,
+      petition.matterId,
     ],
   );
   const row = rows[0];
@@ -226,6 +268,9 @@ export interface PetitionChange {
   extension_days?: number;
   extension_reason?: string;
   outcome?: string;
+  forwarded_to_region?: string;
+  reviewing_body?: string;
+  extension_approved_by?: string;
 }
 
 /**
@@ -294,13 +339,4 @@ export async function listPetitionEvents(db: Pool, petitionIds: readonly string[
     });
   }
   return petitionIds.map((id) => byPetition.get(id) ?? []);
-}
-
-/** How many petitions `personId` brought in this region from `since` up to `until` (the repeat-petition rule). */
-export async function countRecentPetitions(client: PoolClient, personId: string, since: Date, until: Date): Promise<number> {
-  const { rows } = await client.query<{ count: string }>(
-    'SELECT count(*) FROM petitions.petitioners WHERE person_id = $1 AND registered_at >= $2 AND registered_at <= $3',
-    [personId, since, until],
-  );
-  return Number(rows[0].count);
 }

@@ -10,7 +10,7 @@ import type { PetitionsContext } from './context';
 import { PETITION_CATEGORIES, WARNING_CATEGORIES } from './petition-categories';
 import { daysLeft, PetitionStatus } from './lifecycle';
 import { listPetitions, petitionPosition, toPetition } from './petition-repository';
-import { Officer, Person, Petition, PetitionChannel, PetitionConnection, PetitionDeadline, PetitionEvent, PetitionWarning } from './types';
+import { Officer, Person, Petition, PetitionChannel, PetitionConnection, PetitionDeadline, PetitionEvent, PetitionMatter, PetitionWarning } from './types';
 
 @InputType({ description: 'Narrows a list of petitions; every filter is optional.' })
 export class PetitionFilter {
@@ -86,7 +86,7 @@ export class PetitionResolver {
     return { kind: facts.kind, dueAt: facts.dueAt, daysLeft: left, overdue: facts.officersOwe && facts.dueAt < now, officersOwe: facts.officersOwe };
   }
 
-  @FieldResolver(() => Date, { nullable: true, description: 'When the running deadline falls due (same as deadline.dueAt).' })
+  @FieldResolver(() => Date, { nullable: true, description: 'When the running limit ends (same as deadline.dueAt): 24:00 Beijing time of its last day, the first moment past it.' })
   dueAt(@Root() petition: Petition): Date | null {
     return petition.deadlineFacts?.dueAt ?? null;
   }
@@ -97,9 +97,15 @@ export class PetitionResolver {
     return Boolean(facts && facts.officersOwe && facts.dueAt < new Date());
   }
 
-  @FieldResolver(() => Int, { nullable: true, description: 'Whole days left on the running deadline; negative once past.' })
+  @FieldResolver(() => Int, { nullable: true, description: 'Beijing calendar days to the last day of the running limit (same as deadline.daysLeft): 0 on that day, -1 from the first moment after.' })
   daysLeft(@Root() petition: Petition): number | null {
     return petition.deadlineFacts ? daysLeft(petition.deadlineFacts.dueAt, new Date()) : null;
+  }
+
+  @FieldResolver(() => PetitionMatter, { nullable: true, description: 'The matter (信访事项) it belongs to; null for a petition received from another region (its matter is kept there) and for one registered before matters were kept. A detail.' })
+  @Access(PETITION_DETAILS)
+  matter(@Root() petition: Petition, @Ctx() ctx: PetitionsContext) {
+    return petition.matterLocalId ? ctx.matterById.load(petition.matterLocalId) : null;
   }
 
   @FieldResolver(() => [PetitionEvent], { nullable: true, description: 'Every step taken, oldest first. A detail.' })

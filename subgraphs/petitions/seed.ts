@@ -115,7 +115,11 @@ export async function seedPetitions(db: Pool, region: RegionSummary, options: Se
         for (const personId of petitioners) {
           if (!personId.startsWith(`${region.code}:`)) crossRegionPetitions.push({ id, personId, registeredIn, category, at: registeredAt });
         }
-        return { id, facts, events, closedAt, deadline, category, registeredIn, petitioners, group, headcount: group ? 5 + random.int(40) : petitioners.length, channel: random.pick(CHANNELS), by: officer(), agency: random.pick(INSPECTING_AGENCIES) };
+        const headcount = group ? 5 + random.int(40) : petitioners.length;
+        // A group visit (集体访) comes in person; the channel is drawn either way, so the rest of the demo stays as it was.
+        const drawn = random.pick(CHANNELS);
+        const channel = group ? PetitionChannel.VISIT : drawn;
+        return { id, facts, events, closedAt, deadline, category, registeredIn, petitioners, group, headcount, channel, by: officer(), agency: random.pick(INSPECTING_AGENCIES) };
       });
       await insertRows(
         client,

@@ -27,7 +27,7 @@ export enum WarningKind {
 }
 registerEnumType(WarningKind, {
   name: 'WarningKind',
-  description: 'Why a warning was raised: 重复访, 集体访, 越级访, cross-region petitioner, deadline near or past.',
+  description: 'Why a warning was raised: REPEAT 重复访, GROUP_VISIT 集体访, LEVEL_SKIPPING 越级访, CROSS_REGION 跨区域信访 (the petitioner lives in another region), DEADLINE 期限将至或已过.',
 });
 
 export enum WarningStatus {
@@ -36,7 +36,7 @@ export enum WarningStatus {
   ESCALATED = 'ESCALATED',
   RESOLVED = 'RESOLVED',
 }
-registerEnumType(WarningStatus, { name: 'WarningStatus' });
+registerEnumType(WarningStatus, { name: 'WarningStatus', description: 'OPEN 待签收, ACKNOWLEDGED 已签收 (by a partner region), ESCALATED 已升级, RESOLVED 已化解.' });
 
 export enum WarningAction {
   RAISED = 'RAISED',
@@ -57,7 +57,7 @@ registerEnumType(PetitionChannel, { name: 'PetitionChannel', description: '来�
 registerEnumType(PetitionStatus, {
   name: 'PetitionStatus',
   description:
-    '登记 REGISTERED → 转送/交办 ASSIGNED or 不予受理 NOT_ACCEPTED → 受理 ACCEPTED → 办理 HANDLING → 答复 REPLIED → 复查 REVIEW → 复核 RE_REVIEW → CLOSED.',
+    '登记 REGISTERED → 转送/交办 ASSIGNED or 不予受理 NOT_ACCEPTED → 受理 ACCEPTED → 办理 HANDLING → 办结 REPLIED (答复, 处理意见书) → 复查 REVIEW → 复核 RE_REVIEW → 结案/终结 CLOSED.',
 });
 registerEnumType(DeadlineKind, {
   name: 'DeadlineKind',
@@ -86,10 +86,10 @@ export class PetitionDeadline {
   @Field(() => DeadlineKind)
   kind!: DeadlineKind;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the limit ends: 24:00 Beijing time (Asia/Shanghai) of its last day, the first moment past it.' })
   dueAt!: Date;
 
-  @Field(() => Int, { description: 'Whole days left, rounded up; negative once past.' })
+  @Field(() => Int, { description: 'Beijing calendar days to the last day of the limit: 0 on that day, -1 from the first moment after.' })
   daysLeft!: number;
 
   @Field(() => Boolean, { description: "True when officers owe the next step and its deadline has passed." })
@@ -106,6 +106,9 @@ export class PetitionExtension {
 
   @Field(() => String)
   reason!: string;
+
+  @Field(() => Officer, { nullable: true, description: 'Who approved it (本机关负责人批准): a SUPERVISOR of the handling agency; null for extensions recorded before approvers were.' })
+  approvedBy!: Officer | null;
 }
 
 @ObjectType({ description: 'One step in a petition\'s history: who moved it, from what to what, when.' })
@@ -127,6 +130,51 @@ export class PetitionEvent {
 
   @Field(() => Date)
   at!: Date;
+}
+
+@ObjectType({ description: 'A matter (信访事项): the petitions of one person or group about one subject. After re-review it is closed for good and not accepted again.' })
+export class PetitionMatter {
+  @Field(() => ID, { description: 'Global id: owning region code, colon, local id.' })
+  id!: string;
+
+  @Field(() => String)
+  category!: string;
+
+  @Field(() => [ID], { description: 'The petitioners of the matter, sorted.' })
+  petitionerIds!: string[];
+
+  @Field(() => AgencyKind, { nullable: true, description: 'The agency handling the matter (the first assignment\'s).' })
+  handlingAgency!: AgencyKind | null;
+
+  @Field(() => String, { description: 'Where the matter is handled: the first assignment\'s jurisdiction, else where its first petition was registered. A petition brought above it is 越级访.' })
+  handlingJurisdiction!: string;
+
+  @Field(() => Date, { nullable: true, description: 'When a re-review closed it for good (复核终结); null while open.' })
+  closedAt!: Date | null;
+}
+
+@ObjectType({ description: 'Where a petition was forwarded (转送/交办) in another region, and what that region reports of it.' })
+export class PetitionForwarding {
+  @Field(() => String, { description: 'The receiving region, which keeps its own record of the petition.' })
+  region!: string;
+
+  @Field(() => AgencyKind, { nullable: true })
+  agency!: AgencyKind | null;
+
+  @Field(() => String, { nullable: true, description: 'Jurisdiction of the receiving agency.' })
+  jurisdiction!: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The receiving region\'s petition; null until it is delivered.' })
+  petitionId!: string | null;
+
+  @Field(() => PetitionStatus, { nullable: true, description: 'Its status as the receiving region last reported it; null until delivered.' })
+  status!: PetitionStatus | null;
+
+  @Field(() => String, { nullable: true, description: 'Its latest reply, opinion or reason, as reported.' })
+  outcome!: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the receiving region last reported.' })
+  updatedAt!: Date | null;
 }
 
 @ObjectType({ description: 'A petition (信访件), kept in the region where it was registered.' })
@@ -158,7 +206,7 @@ export class Petition {
 
   petitionerIds!: string[];
 
-  @Field(() => Boolean, { description: '集体访: a group visit, represented by at most 5 petitioners.' })
+  @Field(() => Boolean, { description: '集体访: a visit (来访) of 5 or more people by headcount, represented by at most 5 petitioners.' })
   groupVisit!: boolean;
 
   @Field(() => Int, { description: 'How many people came or signed.' })
@@ -212,6 +260,25 @@ export class Petition {
   outcome!: string | null;
 
   deadlineFacts!: { kind: DeadlineKind; dueAt: Date; officersOwe: boolean } | null;
+
+  matterLocalId!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Jurisdiction of the agency that decides the review (复查) and re-review (复核): the one above the handling agency (上一级机关), set when a review is requested.',
+  })
+  reviewingBody!: string | null;
+
+  @Field(() => PetitionForwarding, { nullable: true, description: 'On a petition forwarded to another region (转送/交办): where, and its status and outcome there. A detail.' })
+  @Access(PETITION_DETAILS)
+  forwarding!: PetitionForwarding | null;
+
+  @Field(() => ID, { nullable: true, description: 'On a petition received from another region: the registering region\'s petition. A detail.' })
+  @Access(PETITION_DETAILS)
+  forwardedFrom!: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'On a petition received from another region: when it arrived; its 15-day acceptance limit runs from then.' })
+  receivedAt!: Date | null;
 
   @Field(() => Int, { description: 'Changes with every step; lets a client see it acted on the latest state.' })
   version!: number;

@@ -87,6 +87,12 @@ export async function findWarnings(db: Queryable, ids: readonly string[]): Promi
   return ids.map((id) => byId.get(id));
 }
 
+/** Reads one warning for a change and holds it until the transaction ends (see lockPetition). */
+export async function lockWarning(client: PoolClient, id: string): Promise<WarningRow | undefined> {
+  const { rows } = await client.query<WarningRow>(`SELECT ${COLUMNS} FROM petitions.warnings WHERE id = $1 FOR UPDATE`, [id]);
+  return rows[0];
+}
+
 /** Warnings about several persons at once (one statement), each person's newest first. */
 export async function listWarningsOfPersons(
   db: Pool,

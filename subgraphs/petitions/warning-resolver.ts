@@ -16,7 +16,7 @@ import { checkLocalJurisdiction } from './jurisdiction-check';
 import { ownLocalId } from '../shared/local-id';
 import { checkPersonsExist } from './petitioner-check';
 import { Petition, PetitionWarning, PetitionWarningConnection, WarningAction, WarningEvent, WarningKind, WarningLevel, WarningStatus } from './types';
-import { findWarnings, insertWarning, insertWarningEvent, listWarnings, markAcknowledged, toWarning, updateWarning, warningPosition } from './warning-repository';
+import { insertWarning, insertWarningEvent, listWarnings, lockWarning, markAcknowledged, toWarning, updateWarning, warningPosition } from './warning-repository';
 
 @InputType({ description: 'A warning raised by hand.' })
 export class RaiseWarningInput {
@@ -72,6 +72,8 @@ const ESCALATION: Record<WarningLevel, WarningLevel> = {
   [WarningLevel.ORANGE]: WarningLevel.RED,
   [WarningLevel.RED]: WarningLevel.RED,
 };
+const VERB: Record<WarningAction, string> = { RAISED: 'raise', ACKNOWLEDGED: 'acknowledge', ESCALATED: 'escalate', RESOLVED: 'resolve' };
+const versionArg = () => Arg('expectedVersion', () => Int, { nullable: true, description: 'Refuse with CONFLICT unless the warning is still at this version.' });
 const LEVEL_RANK: Record<WarningLevel, number> = { BLUE: 1, YELLOW: 2, ORANGE: 3, RED: 4 };
 
 @Resolver(() => PetitionWarning)
@@ -153,13 +155,20 @@ export class PetitionWarningResolver {
   })
   @Directive('@routeBy(argument: "id")')
   @Access(WARNING_ACKNOWLEDGEMENT)
-  acknowledgePetitionWarning(@Ctx() ctx: PetitionsContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note: string | null) {
-    return this.act(ctx, 'acknowledgePetitionWarning', id, WarningAction.ACKNOWLEDGED, note, (status) =>
+  acknowledgePetitionWarning(
+    @Ctx() ctx: PetitionsContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('note', () => String, { nullable: true }) note: string | null,
+    @versionArg() expectedVersion: number | null,
+  ) {
+    return this.act(ctx, 'acknowledgePetitionWarning', id, WarningAction.ACKNOWLEDGED, { note, expectedVersion }, (status) =>
       status === WarningStatus.RESOLVED ? 'it is already RESOLVED' : null,
     );
   }
 
-  @Mutation(() => PetitionWarning, { description: 'Escalates it: to the level given, or one level up (升级).' })
+  @Mutation(() => PetitionWarning, {
+    description: 'Escalates it (升级): to the level given, or one level up from the version read (then expectedVersion is required: of many escalating at once, one changes it).',
+  })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
   escalatePetitionWarning(
@@ -167,8 +176,12 @@ export class PetitionWarningResolver {
     @Arg('id', () => ID) id: string,
     @Arg('level', () => WarningLevel, { nullable: true }) level: WarningLevel | null,
     @Arg('note', () => String, { nullable: true }) note: string | null,
+    @versionArg() expectedVersion: number | null,
   ) {
-    return this.act(ctx, 'escalatePetitionWarning', id, WarningAction.ESCALATED, note, (status, current) => {
+    // "One level up" is relative to what the officer saw: without the version, fifty officers
+    // pressing it at once would push a BLUE warning to RED.
+    const needsVersion = !level && expectedVersion == null;
+    return this.act(ctx, 'escalatePetitionWarning', id, WarningAction.ESCALATED, { note, expectedVersion, needsVersion }, (status, current) => {
       if (status === WarningStatus.RESOLVED) return 'it is already RESOLVED';
       if (current === WarningLevel.RED && !level) return 'it is already RED, the highest level';
       if (level && LEVEL_RANK[level] <= LEVEL_RANK[current]) return `${level} is not above its level ${current}`;
@@ -176,24 +189,31 @@ export class PetitionWarningResolver {
     }, (current) => level ?? ESCALATION[current]);
   }
 
-  @Mutation(() => PetitionWarning, { description: 'Resolves it (化解/办结); a resolved warning takes no further action.' })
+  @Mutation(() => PetitionWarning, { description: 'Resolves it (化解/处置); a resolved warning takes no further action.' })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
-  resolvePetitionWarning(@Ctx() ctx: PetitionsContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note: string | null) {
-    return this.act(ctx, 'resolvePetitionWarning', id, WarningAction.RESOLVED, note, (status) => (status === WarningStatus.RESOLVED ? 'it is already RESOLVED' : null));
+  resolvePetitionWarning(
+    @Ctx() ctx: PetitionsContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('note', () => String, { nullable: true }) note: string | null,
+    @versionArg() expectedVersion: number | null,
+  ) {
+    return this.act(ctx, 'resolvePetitionWarning', id, WarningAction.RESOLVED, { note, expectedVersion }, (status) => (status === WarningStatus.RESOLVED ? 'it is already RESOLVED' : null));
   }
 
   /**
-   * One action on a warning, all or nothing. Status moves with a compare-and-set on the
-   * version; an acknowledgement is also unique per (warning, region) in the timeline, so of
-   * two officers acknowledging at once exactly one succeeds and the other gets CONFLICT.
+   * One action on a warning, all or nothing, on the locked row: a second officer waits for the
+   * first and then judges the warning as the first left it. An action the warning's state
+   * forbids is INVALID_TRANSITION; a stale expectedVersion is CONFLICT, and status and level
+   * move with a compare-and-set on the version, as for petitions. An acknowledgement is also
+   * unique per (warning, region) in the timeline: a region's second one is CONFLICT.
    */
   private async act(
     ctx: PetitionsContext,
     mutation: string,
     id: string,
     action: WarningAction,
-    note: string | null,
+    input: { note: string | null; expectedVersion: number | null; needsVersion?: boolean },
     refusal: (status: WarningStatus, level: WarningLevel) => string | null,
     newLevel?: (current: WarningLevel) => WarningLevel,
   ): Promise<PetitionWarning> {
@@ -202,9 +222,10 @@ export class PetitionWarningResolver {
     const problem = action === WarningAction.ACKNOWLEDGED ? acknowledgeDutyProblem(actor, ctx.region) : petitionDutyProblem(actor, ctx.region);
     if (problem) throw hubError('FORBIDDEN', problem, { officer: actor.officerId });
     const localId = ownLocalId(ctx.region, id);
+    const { note, expectedVersion } = input;
     if (note && note.length > 2000) throw badInput('note', 'must be at most 2000 characters');
     const row = await auditedChange(ctx, mutation, async (client) => {
-      const [current] = await findWarnings(client, [localId]);
+      const current = await lockWarning(client, localId);
       if (!current) throw hubError('NOT_FOUND', `No petition warning ${id}`, { id });
       // A change answers with the record's state: it is for those who may see the record.
       if (!maySee(actor, current.raised_in, WARNING_CATEGORIES)) throw notShared('Warning', id, actor.jurisdiction);
@@ -212,18 +233,12 @@ export class PetitionWarningResolver {
         const placeProblem = petitionDutyProblem(actor, ctx.region, { jurisdiction: current.raised_in, what: `warning ${id}` });
         if (placeProblem) throw hubError('FORBIDDEN', placeProblem, { officer: actor.officerId });
       }
-      const refused = refusal(current.status, current.level);
-      if (refused) {
-        // Two officers resolving (or escalating) at once: the loser hears it was just done.
-        const { rows } = await client.query<{ action: string; officer_id: string | null }>(
-          'SELECT action, officer_id FROM petitions.warning_events WHERE warning_id = $1 ORDER BY at DESC, id DESC LIMIT 1',
-          [localId],
-        );
-        if (rows[0]?.action === action) {
-          throw hubError('CONFLICT', `warning ${id} was just ${action.toLowerCase()} by ${rows[0].officer_id ?? 'a rule'}; reload it`, { id, status: current.status });
-        }
+      if (input.needsVersion) throw badInput('expectedVersion', `escalating one level up needs the version you read (warning ${id} is at version ${current.version}), or name the level`);
+      if (expectedVersion != null && expectedVersion !== current.version) {
+        throw hubError('CONFLICT', `warning ${id} is at version ${current.version}, not ${expectedVersion}: someone changed it; reload it and decide again`, { id, currentVersion: current.version, status: current.status });
       }
-      if (refused) throw hubError('INVALID_TRANSITION', `cannot ${action.toLowerCase().replace(/ed$/, 'e')} warning ${id}: ${refused}`, { id, status: current.status });
+      const refused = refusal(current.status, current.level);
+      if (refused) throw hubError('INVALID_TRANSITION', `cannot ${VERB[action]} warning ${id}: ${refused}`, { id, status: current.status, level: current.level, currentVersion: current.version });
       try {
         await insertWarningEvent(client, { warningId: localId, action, officerId: actor.officerId, officerRegion: actor.region, note });
       } catch (error) {

@@ -2,7 +2,9 @@ import type { Pool, PoolClient } from 'pg';
 import { parseGlobalId } from '../../auth/global-id';
 import { runPeriodically } from '../shared/periodic';
 import { DAY_MS } from './lifecycle';
-import { countRecentPetitions, PetitionRow } from './petition-repository';
+import type { PetitionRow } from './petition-repository';
+import { listMatterPetitionTimes, MatterRow } from './matter-repository';
+import { contains } from '../../auth/jurisdiction';
 import { WarningKind, WarningLevel } from './types';
 import { insertWarning, NewWarning, WarningRow } from './warning-repository';
 
@@ -13,17 +15,27 @@ import { insertWarning, NewWarning, WarningRow } from './warning-repository';
 
 export const REPEAT_WINDOW_DAYS = 30;
 export const REPEAT_THRESHOLD = 3;
-/** 集体访: five or more people coming together about one matter. */
+/**
+ * 集体访: five or more people coming in person about one matter. 信访工作条例 (2022) art. 27
+ * has a visit of many people choose representatives, at most 5; practice (and the national
+ * petition bureau's statistics) counts a visit of 5 or more people as a group visit. A letter,
+ * online or phone petition is never a visit, so never a group visit, however many sign it.
+ */
 export const GROUP_VISIT_HEADCOUNT = 5;
 export const DEADLINE_NEAR_DAYS = 3;
 
 /**
- * Rules that fire when a petition is registered, in the registering transaction:
- *  - a petitioner whose home region is another region → CROSS_REGION, about that person;
- *  - a group visit of 5 or more → GROUP_VISIT;
- *  - a petitioner with 3 or more petitions here in 30 days → REPEAT (once per 30 days).
+ * Rules that fire when a petition is registered, in the registering transaction, each about
+ * the petition's matter (信访事项):
+ *  - a petitioner whose home region is another region → CROSS_REGION, about that person, once
+ *    per matter (a person's fifth petition on the same matter needs no fifth acknowledgement);
+ *  - a visit of 5 or more people (集体访, by headcount) → GROUP_VISIT;
+ *  - a matter with 3 or more petitions within 30 days (by their registration times, late-entered
+ *    letters included) → REPEAT about each petitioner, once per 30 days;
+ *  - a petition brought to a level above the agency handling its matter (the city for a county's
+ *    matter) → LEVEL_SKIPPING (越级访).
  */
-export async function raiseRegistrationWarnings(client: PoolClient, region: string, petition: PetitionRow): Promise<WarningRow[]> {
+export async function raiseRegistrationWarnings(client: PoolClient, region: string, petition: PetitionRow, matter: MatterRow): Promise<WarningRow[]> {
   const raised: WarningRow[] = [];
   const raise = async (warning: Omit<NewWarning, 'raisedIn' | 'petitionId'>) => {
     const row = await insertWarning(client, { ...warning, raisedIn: petition.registered_in, petitionId: petition.id });
@@ -38,18 +50,28 @@ export async function raiseRegistrationWarnings(client: PoolClient, region: stri
         kind: WarningKind.CROSS_REGION,
         subjectId: personId,
         summary: `外地户籍人员来访（户籍地 ${home}）：${petition.category}`,
-        ruleKey: `cross-region:${petition.id}:${personId}`,
+        ruleKey: `cross-region:matter:${matter.id}:${personId}`,
       });
     }
   }
 
-  if (petition.group_visit && petition.headcount >= GROUP_VISIT_HEADCOUNT) {
+  if (petition.group_visit) {
     await raise({
       level: petition.headcount >= 50 ? WarningLevel.RED : WarningLevel.ORANGE,
       kind: WarningKind.GROUP_VISIT,
       subjectId: petition.petitioner_ids[0],
       summary: `集体访 ${petition.headcount} 人：${petition.category}`,
       ruleKey: `group-visit:${petition.id}`,
+    });
+  }
+
+  if (petition.registered_in !== matter.handling_jurisdiction && contains(petition.registered_in, matter.handling_jurisdiction)) {
+    await raise({
+      level: WarningLevel.YELLOW,
+      kind: WarningKind.LEVEL_SKIPPING,
+      subjectId: petition.petitioner_ids[0],
+      summary: `越级访：事项由 ${matter.handling_jurisdiction} 办理，信访人到 ${petition.registered_in} 反映（${petition.category}）`,
+      ruleKey: `level-skipping:${petition.id}`,
     });
   }
 
@@ -61,14 +83,16 @@ export async function raiseRegistrationWarnings(client: PoolClient, region: stri
     "SELECT pg_advisory_xact_lock(hashtext('petitions.repeat'), hashtext(person_id)) FROM unnest($1::text[]) AS person_id ORDER BY person_id",
     [persons],
   );
+  const times = await listMatterPetitionTimes(client, matter.id, new Date(petition.registered_at.getTime() - REPEAT_WINDOW_DAYS * DAY_MS), new Date(petition.registered_at.getTime() + REPEAT_WINDOW_DAYS * DAY_MS));
+  const count = petitionsInBusiestWindow(times, petition.registered_at);
+  if (count < REPEAT_THRESHOLD) return raised;
   for (const personId of persons) {
-    const since = new Date(petition.registered_at.getTime() - REPEAT_WINDOW_DAYS * DAY_MS);
-    const count = await countRecentPetitions(client, personId, since, petition.registered_at);
-    if (count < REPEAT_THRESHOLD) continue;
+    // Once per 30 days of warnings on the matter, whatever became of the last one: resolving a
+    // REPEAT warning does not make the next petition of the same month a new one.
     const { rowCount } = await client.query(
-      `SELECT 1 FROM petitions.warnings
-        WHERE subject_id = $1 AND kind = 'REPEAT' AND status <> 'RESOLVED' AND raised_at >= $2 LIMIT 1`,
-      [personId, since],
+      `SELECT 1 FROM petitions.warnings w JOIN petitions.petitions p ON p.id = w.petition_id
+        WHERE w.subject_id = $1 AND w.kind = 'REPEAT' AND p.matter_id = $2 AND w.raised_at > now() - make_interval(days => $3) LIMIT 1`,
+      [personId, matter.id, REPEAT_WINDOW_DAYS],
     );
     if (rowCount) continue;
     await raise({
@@ -80,6 +104,22 @@ export async function raiseRegistrationWarnings(client: PoolClient, region: stri
     });
   }
   return raised;
+}
+
+/**
+ * The most petitions in any 30-day window that holds `at`, among `times` (which include `at`'s
+ * own petition). Windows are counted by the registration time each petition carries, so a
+ * letter entered late counts in the month it arrived, with the petitions that followed it.
+ */
+export function petitionsInBusiestWindow(times: readonly Date[], at: Date): number {
+  const window = REPEAT_WINDOW_DAYS * DAY_MS;
+  const sorted = times.map((t) => t.getTime()).sort((a, b) => a - b);
+  let most = 0;
+  for (const start of sorted) {
+    if (start > at.getTime() || start + window < at.getTime()) continue;
+    most = Math.max(most, sorted.filter((t) => t >= start && t <= start + window).length);
+  }
+  return most;
 }
 
 /**
@@ -105,7 +145,10 @@ export async function sweepDeadlines(db: Pool): Promise<number> {
      ), raised AS (
        INSERT INTO petitions.warnings (level, kind, subject_id, raised_in, summary, petition_id, rule_key, raised_at)
        SELECT CASE WHEN past THEN 'ORANGE' ELSE 'BLUE' END, 'DEADLINE', subject_id, registered_in,
-              CASE WHEN past THEN '期限已过' ELSE '期限将至' END || '（' || deadline_kind || ' ' || to_char(due_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') || '）：' || category,
+              CASE deadline_kind WHEN 'ACCEPTANCE' THEN '受理' WHEN 'HANDLING' THEN '办理' WHEN 'REVIEW_DECISION' THEN '复查' WHEN 'RE_REVIEW_DECISION' THEN '复核' ELSE '办理' END
+              || CASE WHEN past THEN '期限已过' ELSE '期限将至' END
+              -- due_at is the first moment past the limit (24:00 of its last day): the day shown is the one before it.
+              || '（截止 ' || to_char((due_at - interval '1 millisecond') AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') || '）：' || category,
               id, 'deadline:' || id || ':' || deadline_kind || ':' || floor(extract(epoch FROM due_at))::bigint || ':' || CASE WHEN past THEN 'past' ELSE 'near' END,
               CASE WHEN past THEN due_at ELSE GREATEST(due_at - make_interval(days => $1), registered_at) END
          FROM due

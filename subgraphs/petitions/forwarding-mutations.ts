@@ -1,0 +1,158 @@
+import { Arg, Ctx, Directive, Field, ID, InputType, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { parseGlobalId, toGlobalId } from '../../auth/global-id';
+import { contains } from '../../auth/jurisdiction';
+import { Access } from '../shared/access';
+import { requireActor } from '../shared/actor';
+import { AgencyKind } from '../shared/agency';
+import { auditedChange } from '../shared/audited-change';
+import { badInput, hubError } from '../shared/errors';
+import { ownLocalId } from '../shared/local-id';
+import type { PetitionsContext } from './context';
+import { insertReceivedPetition, recordForwardingReport } from './forwarding-repository';
+import { PetitionStatus } from './lifecycle';
+import { PETITION_DELIVERY } from './petition-access-rules';
+import { insertPetitionEvent } from './petition-repository';
+import { checkLocalJurisdiction } from './jurisdiction-check';
+import { GROUP_VISIT_HEADCOUNT } from './warning-rules';
+import { PetitionChannel } from './types';
+
+/**
+ * The receiving and the registering ends of forwarding across regions (转送/交办), both
+ * hub-internal: the relay of the registering region delivers the petition, the relay of the
+ * receiving region reports each step back. Both are idempotent, so a message sent twice (after
+ * a lost answer) changes nothing the second time.
+ */
+
+@InputType({ description: 'Hub-internal: a petition forwarded from another region, as the outbox relay delivers it.' })
+export class ReceiveForwardedPetitionInput {
+  @Field(() => String, { description: 'The receiving region.' })
+  region!: string;
+
+  @Field(() => ID, { description: 'The registering region\'s petition.' })
+  forwardedFrom!: string;
+
+  @Field(() => PetitionChannel)
+  channel!: PetitionChannel;
+
+  @Field(() => String)
+  category!: string;
+
+  @Field(() => String)
+  summary!: string;
+
+  @Field(() => String)
+  content!: string;
+
+  @Field(() => [ID])
+  petitionerIds!: string[];
+
+  @Field(() => Int)
+  headcount!: number;
+
+  @Field(() => Date)
+  registeredAt!: Date;
+
+  @Field(() => AgencyKind)
+  agency!: AgencyKind;
+
+  @Field(() => String, { description: 'Jurisdiction of the receiving agency, inside the receiving region.' })
+  jurisdiction!: string;
+
+  @Field(() => ID, { nullable: true, description: 'The officer who forwarded it.' })
+  forwardedBy?: string | null;
+}
+
+@ObjectType({ description: 'Hub-internal: the receiving region\'s record of a forwarded petition.' })
+export class ForwardingReceipt {
+  @Field(() => ID)
+  petitionId!: string;
+
+  @Field(() => PetitionStatus)
+  status!: PetitionStatus;
+
+  @Field(() => Int)
+  version!: number;
+}
+
+@InputType({ description: 'Hub-internal: a step the receiving region took on a forwarded petition.' })
+export class ForwardedPetitionReportInput {
+  @Field(() => ID, { description: 'The registering region\'s petition.' })
+  petitionId!: string;
+
+  @Field(() => ID, { description: 'The receiving region\'s petition.' })
+  forwardedTo!: string;
+
+  @Field(() => PetitionStatus)
+  status!: PetitionStatus;
+
+  @Field(() => String, { nullable: true })
+  outcome?: string | null;
+
+  @Field(() => Int, { description: 'The receiving record\'s version after the step: later reports carry higher ones.' })
+  version!: number;
+
+  @Field(() => Date)
+  at!: Date;
+}
+
+function requireHubService(ctx: PetitionsContext) {
+  const actor = requireActor(ctx.actor);
+  if (!actor.roles.includes('SERVICE')) {
+    throw hubError('FORBIDDEN', 'this mutation is sent between regions by the hub itself (the outbox relay), not by officers', { officer: actor.officerId });
+  }
+  return actor;
+}
+
+@Resolver()
+export class ForwardingMutations {
+  @Mutation(() => ForwardingReceipt, { description: 'Hub-internal: stores a petition forwarded from another region, once however often it is delivered.' })
+  @Directive('@routeBy(argument: "input.region")')
+  @Access(PETITION_DELIVERY)
+  async receiveForwardedPetition(@Ctx() ctx: PetitionsContext, @Arg('input', () => ReceiveForwardedPetitionInput) input: ReceiveForwardedPetitionInput): Promise<ForwardingReceipt> {
+    const actor = requireHubService(ctx);
+    if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
+    const origin = parseGlobalId(input.forwardedFrom);
+    if (!origin || origin.region === ctx.region) throw badInput('input.forwardedFrom', 'must be a petition of another region');
+    checkLocalJurisdiction(ctx.region, 'input.jurisdiction', input.jurisdiction);
+    if (!contains(ctx.region, input.jurisdiction)) throw badInput('input.jurisdiction', `must lie inside region ${ctx.region}`);
+    if (input.petitionerIds.length === 0 || input.petitionerIds.some((id) => !parseGlobalId(id))) throw badInput('input.petitionerIds', 'must be person ids such as "320500:17"');
+    if (input.forwardedBy && !parseGlobalId(input.forwardedBy)) throw badInput('input.forwardedBy', 'must be an officer id');
+    const forwardedBy = input.forwardedBy ?? actor.officerId;
+    const row = await auditedChange(
+      ctx,
+      'receiveForwardedPetition',
+      async (client) => {
+        const { row, created } = await insertReceivedPetition(client, {
+          ...input,
+          groupVisit: input.channel === PetitionChannel.VISIT && input.headcount >= GROUP_VISIT_HEADCOUNT,
+          forwardedBy,
+        });
+        if (created) {
+          await insertPetitionEvent(client, { petitionId: row.id, action: 'receive', from: null, to: row.status, officerId: forwardedBy, note: `转送自 ${input.forwardedFrom}` });
+        }
+        return row;
+      },
+      (row) => toGlobalId(ctx.region, row.id),
+    );
+    return { petitionId: toGlobalId(ctx.region, row.id), status: row.status, version: row.version };
+  }
+
+  @Mutation(() => Boolean, { description: "Hub-internal: keeps the receiving region's report on a forwarded petition; reports arriving late or twice never move it back." })
+  @Directive('@routeBy(argument: "input.petitionId")')
+  @Access(PETITION_DELIVERY)
+  async reportForwardedPetitionStatus(@Ctx() ctx: PetitionsContext, @Arg('input', () => ForwardedPetitionReportInput) input: ForwardedPetitionReportInput): Promise<boolean> {
+    requireHubService(ctx);
+    const localId = ownLocalId(ctx.region, input.petitionId, 'input.petitionId');
+    if (!parseGlobalId(input.forwardedTo)) throw badInput('input.forwardedTo', 'must be a petition id');
+    return auditedChange(
+      ctx,
+      'reportForwardedPetitionStatus',
+      async (client) => {
+        const known = await recordForwardingReport(client, localId, { forwardedTo: input.forwardedTo, status: input.status, outcome: input.outcome ?? null, version: input.version, at: input.at });
+        if (!known) throw hubError('NOT_FOUND', `petition ${input.petitionId} was not forwarded to the region of ${input.forwardedTo}`, { id: input.petitionId });
+        return true;
+      },
+      () => toGlobalId(ctx.region, localId),
+    );
+  }
+}

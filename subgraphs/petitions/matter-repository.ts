@@ -1,0 +1,81 @@
+import type { Pool, PoolClient } from 'pg';
+import { toGlobalId } from '../../auth/global-id';
+import type { AgencyKind } from '../shared/agency';
+import type { PetitionMatter } from './types';
+
+/**
+ * Matters (信访事项): one person or group, one subject. A new petition joins a matter by rule —
+ * the matter of the same petitioners and category — or by the officer's choice (an
+ * existing matter of this region named at registration); otherwise it starts one.
+ */
+
+export interface MatterRow {
+  id: string;
+  petitioner_ids: string[];
+  category: string;
+  handling_agency: string | null;
+  handling_jurisdiction: string;
+  created_at: Date;
+  closed_at: Date | null;
+  closed_by_petition: string | null;
+}
+
+const COLUMNS = 'id, petitioner_ids, category, handling_agency, handling_jurisdiction, created_at, closed_at, closed_by_petition';
+
+export function toMatter(region: string, row: MatterRow): PetitionMatter {
+  return {
+    id: toGlobalId(region, row.id),
+    category: row.category,
+    petitionerIds: row.petitioner_ids,
+    handlingAgency: row.handling_agency as AgencyKind | null,
+    handlingJurisdiction: row.handling_jurisdiction,
+    closedAt: row.closed_at,
+  };
+}
+
+/** The petitioners as a matter keeps them: distinct and sorted, so that the order given does not matter. */
+export const matterPetitioners = (ids: readonly string[]) => [...new Set(ids)].sort();
+
+export async function findMatters(db: Pool | PoolClient, ids: readonly string[]): Promise<Array<MatterRow | undefined>> {
+  const { rows } = await db.query<MatterRow>(`SELECT ${COLUMNS} FROM petitions.matters WHERE id = ANY($1::bigint[])`, [ids]);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id));
+}
+
+/**
+ * The matter a new petition belongs to: the one of the same petitioners and category, or a new
+ * one handled where the petition is registered. The unique index makes two registrations of
+ * the same new matter at once share one matter: the second waits for the first's insert only,
+ * and finds its row; registrations of a known matter take no lock at all.
+ */
+export async function matterByRule(client: PoolClient, petitionerIds: readonly string[], category: string, registeredIn: string): Promise<MatterRow> {
+  const petitioners = matterPetitioners(petitionerIds);
+  const find = () => client.query<MatterRow>(`SELECT ${COLUMNS} FROM petitions.matters WHERE petitioner_ids = $1::text[] AND category = $2`, [petitioners, category]);
+  const known = await find();
+  if (known.rows[0]) return known.rows[0];
+  const created = await client.query<MatterRow>(
+    `INSERT INTO petitions.matters (petitioner_ids, category, handling_jurisdiction) VALUES ($1, $2, $3)
+     ON CONFLICT (petitioner_ids, category) DO NOTHING RETURNING ${COLUMNS}`,
+    [petitioners, category, registeredIn],
+  );
+  return created.rows[0] ?? (await find()).rows[0];
+}
+
+/** The first assignment names who handles the matter; later ones leave it. */
+export async function recordMatterHandler(client: PoolClient, matterId: string, agency: string, jurisdiction: string): Promise<void> {
+  await client.query('UPDATE petitions.matters SET handling_agency = $2, handling_jurisdiction = $3 WHERE id = $1 AND handling_agency IS NULL', [matterId, agency, jurisdiction]);
+}
+
+/** A re-review decided the matter: closed for good. */
+export async function closeMatter(client: PoolClient, matterId: string, petitionId: string, at: Date): Promise<void> {
+  await client.query('UPDATE petitions.matters SET closed_at = $3, closed_by_petition = $2 WHERE id = $1 AND closed_at IS NULL', [matterId, petitionId, at]);
+}
+
+/** When the matter's petitions were registered, from `since` up to `until` (the repeat rule, per matter). */
+export async function listMatterPetitionTimes(client: PoolClient, matterId: string, since: Date, until: Date): Promise<Date[]> {
+  const { rows } = await client.query<{ registered_at: Date }>(
+    'SELECT registered_at FROM petitions.petitions WHERE matter_id = $1 AND registered_at >= $2 AND registered_at <= $3 ORDER BY registered_at',
+    [matterId, since, until],
+  );
+  return rows.map((row) => row.registered_at);
+}
