@@ -1,10 +1,12 @@
 import { ApolloGateway, GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GatewayExecutor } from '@apollo/server-gateway-interface';
 import { parse } from 'graphql';
 import { operationSelectionPlugin } from '../platform/operation-selection';
 import { publishedSchema } from './published-schema';
-import { listen, readOnlyRoute, RunningHttpServer } from '../platform/apollo-http';
+import { listen, PlainRoute, readOnlyRoute, RunningHttpServer } from '../platform/apollo-http';
+import { explorer, EXPLORER_PREFIX } from './explorer';
 import { hideInternalError, internalErrorsPlugin } from '../platform/internal-errors';
 import { GatewayAuthSettings, RequestAuthenticator } from './authentication';
 import { directoryGrants, GrantsSource } from './grants';
@@ -45,6 +47,8 @@ export interface GatewayOptions {
   limits?: Partial<OperationLimits>;
   /** Limits of live subscriptions (defaults from the environment, gateway/live/live-warnings.ts). */
   live?: Partial<LiveLimits>;
+  /** More plain routes by exact path (the launcher's demo sign-in, launcher/demo-sign-in.ts). */
+  handlers?: Record<string, PlainRoute>;
 }
 
 export interface RunningGateway extends RunningHttpServer {
@@ -134,6 +138,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // address) reaches the client as INTERNAL_SERVER_ERROR with the request id; the log keeps it.
     formatError: hideInternalError,
     plugins: [
+      // Browsers get the hub's own explorer (gateway/explorer.ts), not Apollo's landing page, which loads Sandbox from the internet.
+      ApolloServerPluginLandingPageDisabled(),
       requestTelemetryPlugin(),
       operationSelectionPlugin(),
       subscriptionsOverHttpPlugin(),
@@ -151,6 +157,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const transports = live && liveTransports(live);
   const forgetGoingAway = transports ? onGoingAway(() => transports.goAway()) : undefined;
   supergraphLoaded = true;
+  const explorerPage = explorer();
   let http: RunningHttpServer;
   try {
     http = await listen({
@@ -161,6 +168,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         '/graphql': {
           server,
           eventStream: transports?.eventStream,
+          page: explorerPage.page,
           context: async (request): Promise<GatewayContext> => {
             const startedAt = performance.now();
             try {
@@ -180,7 +188,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           finished: (context: GatewayContext) => context.regionBudget?.finish(),
         },
       },
-      handlers: { '/ready': readOnlyRoute(readiness.serve), '/schema.graphql': readOnlyRoute(publishedSchema(options.supergraphSdl)) },
+      handlers: { ...options.handlers, '/ready': readOnlyRoute(readiness.serve), '/schema.graphql': readOnlyRoute(publishedSchema(options.supergraphSdl)) },
+      folders: { [EXPLORER_PREFIX]: explorerPage.folder },
     });
   } catch (error) {
     await server.stop();

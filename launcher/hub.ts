@@ -12,6 +12,7 @@ import { AUDIT_MIGRATIONS, AUDIT_WITNESS_MIGRATIONS } from '../subgraphs/shared/
 import { AuditCheckpointer, CheckpointSchedule, DEFAULT_CHECKPOINT_SCHEDULE } from './audit-checkpointer';
 import { ensureRoles, grantSubgraphs, handOver, urlAs } from './database-roles';
 import { HubIdentity } from './hub-identity';
+import { demoSignInRoutes } from './demo-sign-in';
 import { RunningRegionWorkers, startRegionWorkers } from './region-workers';
 import { migrate, readMigrations } from '../subgraphs/shared/migrations';
 import type { SeedScale, SubgraphModule } from '../subgraphs/shared/subgraph-module';
@@ -155,13 +156,14 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const hosted = regions.regions.filter((region) => region.hosted);
     await Promise.all(hosted.map((region) => prepare(region.code, region.database ?? `${options.databasePrefix}_${region.code}`, regionalModules, region)));
 
+    const officersPerAgency = (code: string) => (options.seed ? { ...options.seed.scale, ...options.seed.regionScale?.[code] } : DEFAULT_SCALE).officersPerAgency;
     const identity = await HubIdentity.prepare({
       dataDir: options.dataDir,
       regionCodes: regions.regions.map((region) => region.code),
       hostedRegionCodes: hosted.map((region) => region.code),
       identityFile: options.identityFile,
       auditKeys: true,
-      officersPerAgency: (code) => (options.seed ? { ...options.seed.scale, ...options.seed.regionScale?.[code] } : DEFAULT_SCALE).officersPerAgency,
+      officersPerAgency,
     });
     const verifier = identity.contextVerifier();
     // The checkpointer reads the regions' rows and writes the hub's checkpoints as the owner, one connection each.
@@ -252,6 +254,14 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       port: options.port,
       host: options.host,
       auth: identity.gatewayAuth(),
+      // Demo providers sign in anyone who asks: only a hub without real providers offers it.
+      handlers: options.identityFile
+        ? undefined
+        : demoSignInRoutes({
+            identity,
+            regions: hosted.map((region) => ({ code: region.code, officersPerAgency: officersPerAgency(region.code) })),
+            defaultLogin: `demo-${(hosted.find((region) => region.code === '330400') ?? hosted[0])?.code}`,
+          }),
     });
     cleanup.push(() => gateway.stop());
     for (const link of hubLinks) link.setUrl(gateway.graphqlUrl);

@@ -26,6 +26,8 @@ export interface GraphQLRoute<TContext extends BaseContext> {
    * subscriptions over SSE at the same path.
    */
   eventStream?: HttpHandler;
+  /** Takes a GET that asks for HTML (a browser opening the URL): the explorer at the gateway's /graphql. */
+  page?: HttpHandler;
   /** Called with the request's context once its answer is written (if a context was made). */
   finished?: (context: TContext) => void;
 }
@@ -216,6 +218,10 @@ export function listen(options: HttpServerOptions): Promise<RunningHttpServer> {
     const route = options.routes[path];
     if (route?.eventStream && /text\/event-stream/i.test(request.headers.accept ?? '')) {
       route.eventStream(request, response);
+      return;
+    }
+    if (route?.page && (request.method === 'GET' || request.method === 'HEAD') && /text\/html/i.test(request.headers.accept ?? '')) {
+      route.page(request, response);
       return;
     }
     if (!route) {
