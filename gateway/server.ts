@@ -7,6 +7,8 @@ import { operationSelectionPlugin } from '../platform/operation-selection';
 import { publishedSchema } from './published-schema';
 import { listen, PlainRoute, readOnlyRoute, RunningHttpServer } from '../platform/apollo-http';
 import { explorer, EXPLORER_PREFIX } from './explorer';
+import { trustedDocumentsCache, trustedDocumentsPlugin, TrustedDocumentsSettings, withDocumentIdAsPersistedQuery } from './trusted-documents-plugin';
+import { TrustedDocuments } from './trusted-documents';
 import { hideInternalError, internalErrorsPlugin } from '../platform/internal-errors';
 import { GatewayAuthSettings, RequestAuthenticator } from './authentication';
 import { directoryGrants, GrantsSource } from './grants';
@@ -49,6 +51,8 @@ export interface GatewayOptions {
   live?: Partial<LiveLimits>;
   /** More plain routes by exact path (the launcher's demo sign-in, launcher/demo-sign-in.ts). */
   handlers?: Record<string, PlainRoute>;
+  /** Apps' registered operations, and whether only they are answered (gateway/trusted-documents-plugin.ts). Default: none, free-form accepted. */
+  trustedDocuments?: TrustedDocumentsSettings;
 }
 
 export interface RunningGateway extends RunningHttpServer {
@@ -125,8 +129,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   let planExecutor: PlanExecutor | undefined;
   gateway.planExecutor = (fallback) => (planExecutor = new PlanExecutor(options.supergraphSdl, dataSources, fallback)).executor;
+  const trusted = options.trustedDocuments ?? { documents: new TrustedDocuments([]), mode: 'accept' };
   const server = new ApolloServer<GatewayContext>({
     gateway,
+    // APQ and trusted documents resolve through one cache: the registered documents first.
+    persistedQueries: { cache: trustedDocumentsCache(trusted) },
     includeStacktraceInErrorResponses: process.env.NODE_ENV === 'development',
     // Shutdown belongs to whoever started the gateway (the CLI stops everything in order on Ctrl-C).
     stopOnTerminationSignals: false,
@@ -143,6 +150,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       requestTelemetryPlugin(),
       operationSelectionPlugin(),
       subscriptionsOverHttpPlugin(),
+      trustedDocumentsPlugin(trusted),
       operationLimitsPlugin(options.limits),
       earlyAccessPlugin(readRoleRules(supergraph)),
       internalErrorsPlugin<GatewayContext>('gateway', (context) => context.auth?.context.requestId),
@@ -169,6 +177,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           server,
           eventStream: transports?.eventStream,
           page: explorerPage.page,
+          rewrite: withDocumentIdAsPersistedQuery,
           context: async (request): Promise<GatewayContext> => {
             const startedAt = performance.now();
             try {

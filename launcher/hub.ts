@@ -13,6 +13,8 @@ import { AuditCheckpointer, CheckpointSchedule, DEFAULT_CHECKPOINT_SCHEDULE } fr
 import { ensureRoles, grantSubgraphs, handOver, urlAs } from './database-roles';
 import { HubIdentity } from './hub-identity';
 import { demoSignInRoutes } from './demo-sign-in';
+import { TrustedDocuments, trustedDocumentsFolder } from '../gateway/trusted-documents';
+import type { TrustedDocumentsMode } from '../gateway/trusted-documents-plugin';
 import { RunningRegionWorkers, startRegionWorkers } from './region-workers';
 import { migrate, readMigrations } from '../subgraphs/shared/migrations';
 import type { SeedScale, SubgraphModule } from '../subgraphs/shared/subgraph-module';
@@ -50,6 +52,11 @@ export interface HubOptions {
   /** Demo data, seeded once per database; false for none. `regionScale` overrides sizes for some regions (a million petitions in one, for benchmarks). */
   seed: { seed: number; scale: SeedScale; regionScale?: Record<string, Partial<SeedScale>> } | false;
   log: (line: string) => void;
+  /**
+   * Apps' registered operations: the manifests in `dataDir/trusted-documents/` (yrd-hub documents
+   * add) and in `folders` (HUB_TRUSTED_DOCUMENTS_DIR); `require` answers only those (HUB_TRUSTED_DOCUMENTS=require).
+   */
+  trustedDocuments?: { mode?: TrustedDocumentsMode; folders?: string[] };
 }
 
 import { DEFAULT_SCALE } from './demo-scale';
@@ -254,6 +261,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       port: options.port,
       host: options.host,
       auth: identity.gatewayAuth(),
+      trustedDocuments: {
+        documents: new TrustedDocuments([trustedDocumentsFolder(options.dataDir), ...(options.trustedDocuments?.folders ?? [])]),
+        mode: options.trustedDocuments?.mode ?? 'accept',
+      },
       // Demo providers sign in anyone who asks: only a hub without real providers offers it.
       handlers: options.identityFile
         ? undefined
