@@ -7,7 +7,7 @@ import { operationSelectionPlugin } from '../platform/operation-selection';
 import { publishedSchema } from './published-schema';
 import { listen, PlainRoute, readOnlyRoute, RunningHttpServer } from '../platform/apollo-http';
 import { explorer, EXPLORER_PREFIX } from './explorer';
-import { trustedDocumentsCache, trustedDocumentsPlugin, TrustedDocumentsSettings, withDocumentIdAsPersistedQuery } from './trusted-documents-plugin';
+import { subscriptionAdmission, trustedDocumentsCache, trustedDocumentsPlugin, TrustedDocumentsSettings, withDocumentIdAsPersistedQuery } from './trusted-documents-plugin';
 import { TrustedDocuments } from './trusted-documents';
 import { hideInternalError, internalErrorsPlugin } from '../platform/internal-errors';
 import { GatewayAuthSettings, RequestAuthenticator } from './authentication';
@@ -162,7 +162,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     authenticator && options.auth !== 'insecure-no-auth' && options.regions?.regionalSubgraphs.includes('petitions')
       ? new LiveWarnings(options.supergraphSdl, options.regions, options.auth.contextKey, server, authenticator, { ...liveLimitsFromEnvironment(), ...options.live }, process.env.NATS_URL || undefined)
       : undefined;
-  const transports = live && liveTransports(live);
+  const transports = live && liveTransports(live, '/graphql', subscriptionAdmission(trusted));
   const forgetGoingAway = transports ? onGoingAway(() => transports.goAway()) : undefined;
   supergraphLoaded = true;
   const explorerPage = explorer();

@@ -3,7 +3,8 @@ import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { GraphQLError } from 'graphql';
 import { OfficerRole } from '../subgraphs/personnel/officer-role';
 import type { GatewayContext } from './request-budget';
-import { hashOfDocumentId, TrustedDocuments } from './trusted-documents';
+import type { AuthenticatedRequest } from './authentication';
+import { hashOfDocumentId, sha256, TrustedDocuments } from './trusted-documents';
 
 /**
  * How the gateway takes trusted documents (gateway/trusted-documents.ts):
@@ -20,7 +21,8 @@ import { hashOfDocumentId, TrustedDocuments } from './trusted-documents';
  *    works (a query sent with its hash is remembered, in memory, for later requests by hash);
  *  - `require` (`HUB_TRUSTED_DOCUMENTS=require`): only registered documents are answered; any other
  *    query is refused with `TRUSTED_DOCUMENT_REQUIRED` (HTTP 400) unless the caller holds the role
- *    DEVELOPER, and nothing is registered on a miss.
+ *    DEVELOPER, and nothing is registered on a miss. Subscriptions (WebSocket, SSE) send their
+ *    text: it must be a registered document's, word for word (`subscriptionAdmission`).
  */
 
 export type TrustedDocumentsMode = 'accept' | 'require';
@@ -91,13 +93,18 @@ export function withDocumentIdAsPersistedQuery(request: { body: unknown; search:
   return { ...request, search: `?${params}` };
 }
 
-const isDeveloper = (context: BaseContext) => (context as GatewayContext).auth?.caller.roles.includes(OfficerRole.DEVELOPER) ?? false;
+const developer = (auth: AuthenticatedRequest | undefined) => auth?.caller.roles.includes(OfficerRole.DEVELOPER) ?? false;
+const isDeveloper = (context: BaseContext) => developer((context as GatewayContext).auth);
+
+const trustedDocumentRequired = (message: string) => new GraphQLError(message, { extensions: { code: TRUSTED_DOCUMENT_REQUIRED, http: { status: 400 } } });
 
 /** In require mode, refuses every operation that is not a registered document, unless a developer asks. */
 export function trustedDocumentsPlugin(settings: TrustedDocumentsSettings): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart({ request, contextValue }) {
-      if (settings.mode !== 'require') return;
+      // Only what arrives over HTTP is a client's document: the hub's own operations (the live
+      // per-event query, run through executeOperation without `http`) are not refused.
+      if (settings.mode !== 'require' || !request.http) return;
       // Read before Apollo's APQ step fills in the query: a registered hash, sent alone or with
       // its document (whose hash Apollo checks), is a trusted document; anything else is free-form.
       const hash = request.extensions?.persistedQuery?.sha256Hash;
@@ -105,12 +112,22 @@ export function trustedDocumentsPlugin(settings: TrustedDocumentsSettings): Apol
       if (trusted || isDeveloper(contextValue)) return;
       return {
         async didResolveOperation() {
-          throw new GraphQLError(
+          throw trustedDocumentRequired(
             'This hub answers registered documents only: send the operation\'s "documentId" ("sha256:<hash>", from your persisted-documents.json, registered with yrd-hub documents add) instead of its text',
-            { extensions: { code: TRUSTED_DOCUMENT_REQUIRED, http: { status: 400 } } },
           );
         },
       };
     },
+  };
+}
+
+/**
+ * Subscriptions (WebSocket, SSE) send their document's text: in require mode it must be a
+ * registered document, word for word (its SHA-256 hash registered), unless a developer subscribes.
+ */
+export function subscriptionAdmission(settings: TrustedDocumentsSettings): (query: string, auth: AuthenticatedRequest | undefined) => GraphQLError | undefined {
+  return (query, auth) => {
+    if (settings.mode !== 'require' || developer(auth) || settings.documents.get(sha256(query))) return undefined;
+    return trustedDocumentRequired('This hub answers registered documents only: subscribe with the text of a registered document, exactly as registered (yrd-hub documents add)');
   };
 }

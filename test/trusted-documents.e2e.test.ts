@@ -6,7 +6,8 @@ import { RunningGateway, startGateway } from '../gateway/server';
 import { sha256 } from '../gateway/trusted-documents';
 import { repoPath } from '../subgraphs/shared/repo-path';
 import { runCli } from './support/cli';
-import { authHeaders, rosterOfficer, startTestHub } from './support/hub';
+import { authHeaders, rosterOfficer, startTestHub, tokenFor } from './support/hub';
+import { eventually, subscribeSse, subscribeWs } from './support/live-clients';
 
 /**
  * Trusted documents through the real gateway: an app registers its operations (a manifest as
@@ -18,6 +19,8 @@ import { authHeaders, rosterOfficer, startTestHub } from './support/hub';
 const WARNINGS = 'query Warnings { petitionWarnings(first: 2) { edges { node { id region } } } }';
 // 31 root fields (and aliases): over the operation limits, registered or not.
 const TOO_MANY_ALIASES = `query Wide { ${Array.from({ length: 31 }, (_, i) => `a${i}: __typename`).join(' ')} }`;
+const LIVE = 'subscription Live { petitionWarningEvents(regions: ["330400"]) { kind warning { id summary } } }';
+const RAISE = 'mutation Raise($input: RaiseWarningInput!) { raisePetitionWarning(input: $input) { id } }';
 const UNREGISTERED = 'query Other { petitionWarnings(first: 1) { edges { node { id } } } }';
 
 let hub: RunningHub;
@@ -51,13 +54,14 @@ describe('registering trusted documents', () => {
     expect(refused.stderr).toContain(`${sha256('query X { __typename }')} is not the SHA-256 hash of its document`);
 
     const manifest = path.join(folder, 'persisted-documents.json');
-    writeFileSync(manifest, JSON.stringify({ [sha256(WARNINGS)]: WARNINGS, [sha256(TOO_MANY_ALIASES)]: TOO_MANY_ALIASES }, null, 2));
+    const documents = [WARNINGS, TOO_MANY_ALIASES, LIVE, RAISE];
+    writeFileSync(manifest, JSON.stringify(Object.fromEntries(documents.map((document) => [sha256(document), document])), null, 2));
     const added = await runCli(['documents', 'add', manifest, '--app', 'monitor'], { HUB_DATA_DIR: hub.dataDir });
     expect(added.stderr).toBe('');
     expect(added.code).toBe(0);
-    expect(added.stdout).toContain('monitor: 2 new trusted documents, 2 in all');
+    expect(added.stdout).toContain('monitor: 4 new trusted documents, 4 in all');
     // Nothing of the refused manifest was kept.
-    expect(Object.keys(JSON.parse(readFileSync(path.join(hub.dataDir, 'trusted-documents', 'monitor.json'), 'utf8')))).toEqual([sha256(WARNINGS), sha256(TOO_MANY_ALIASES)]);
+    expect(Object.keys(JSON.parse(readFileSync(path.join(hub.dataDir, 'trusted-documents', 'monitor.json'), 'utf8')))).toEqual(documents.map(sha256));
   });
 });
 
@@ -118,6 +122,37 @@ describe('HUB_TRUSTED_DOCUMENTS=require', () => {
     expect(free.data).toEqual({ __typename: 'Query' });
     // The same operation from an officer without the role is refused.
     expect((await post({ query: 'query Probe { __typename }' })).errors![0].extensions!.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
+  });
+});
+
+describe('subscriptions under HUB_TRUSTED_DOCUMENTS=require', () => {
+  it('runs a registered subscription (and its per-event query, the hub\'s own) and refuses a free-form one', async () => {
+    const token = await tokenFor(hub.gateway.graphqlUrl, '330400:1');
+    const free = subscribeSse(hub.gateway.graphqlUrl, token, 'subscription { petitionWarningEvents { kind } }');
+    expect(await free.status).toBe(400);
+    expect(free.errors[0].extensions.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
+    await free.stop();
+
+    const live = subscribeWs(hub.gateway.graphqlUrl, token, LIVE, {}, { purpose: 'petition-handling' });
+    try {
+      const raise = async () => {
+        const raised = await post({ documentId: `sha256:${sha256(RAISE)}`, variables: { input: { region: '330400', raisedIn: '330400', level: 'YELLOW', kind: 'LEVEL_SKIPPING', subjectId: '330400:5', summary: '受信任文档' } } }, { 'X-Officer': '330400:1' });
+        expect(raised.errors).toBeUndefined();
+        return raised.data.raisePetitionWarning.id as string;
+      };
+      // Subscribed once an event made afterwards arrives: raise until one does.
+      let raisedId = '';
+      let heard = false;
+      for (let attempt = 0; attempt < 10 && !heard; attempt++) {
+        raisedId = await raise();
+        heard = await eventually(() => live.events.some((event) => event.warning.id === raisedId), 3);
+      }
+      expect(heard).toBe(true);
+      expect(live.errors).toEqual([]);
+      expect(live.events.find((event) => event.warning.id === raisedId)).toMatchObject({ kind: 'RAISED', warning: { summary: '受信任文档' } });
+    } finally {
+      await live.stop();
+    }
   });
 });
 
