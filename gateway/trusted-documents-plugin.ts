@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { GraphQLError } from 'graphql';
-import { OfficerRole } from '../subgraphs/personnel/officer-role';
+import { DEVELOPER_ROLE } from '../auth/developer-role';
 import type { GatewayContext } from './request-budget';
 import type { AuthenticatedRequest } from './authentication';
 import { hashOfDocumentId, sha256, TrustedDocuments } from './trusted-documents';
@@ -93,7 +93,7 @@ export function withDocumentIdAsPersistedQuery(request: { body: unknown; search:
   return { ...request, search: `?${params}` };
 }
 
-const developer = (auth: AuthenticatedRequest | undefined) => auth?.caller.roles.includes(OfficerRole.DEVELOPER) ?? false;
+const developer = (auth: AuthenticatedRequest | undefined) => auth?.caller.roles.includes(DEVELOPER_ROLE) ?? false;
 const isDeveloper = (context: BaseContext) => developer((context as GatewayContext).auth);
 
 const trustedDocumentRequired = (message: string) => new GraphQLError(message, { extensions: { code: TRUSTED_DOCUMENT_REQUIRED, http: { status: 400 } } });

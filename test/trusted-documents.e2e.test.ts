@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { RunningHub } from '../launcher/hub';
 import { RunningGateway, startGateway } from '../gateway/server';
 import { sha256 } from '../gateway/trusted-documents';
+import { DEVELOPER_ROLE } from '../auth/developer-role';
+import { OfficerRole } from '../subgraphs/personnel/officer-role';
 import { repoPath } from '../subgraphs/shared/repo-path';
 import { runCli } from './support/cli';
 import { authHeaders, rosterOfficer, startTestHub, tokenFor } from './support/hub';
@@ -116,6 +118,7 @@ describe('HUB_TRUSTED_DOCUMENTS=require', () => {
   });
 
   it('lets a caller holding the role DEVELOPER send free-form operations', async () => {
+    expect(OfficerRole.DEVELOPER).toBe(DEVELOPER_ROLE); // the roster's role is the one the gateway checks
     const developer = await rosterOfficer(hub, { region: '330400', jurisdiction: '330400', agency: 'PETITION_BUREAU', roles: ['DEVELOPER'] });
     const free = await post({ query: 'query Probe { __typename }' }, { authorization: `Bearer ${developer.token}` });
     expect(free.errors).toBeUndefined();
