@@ -30,6 +30,11 @@ afterAll(async () => {
 });
 
 describe('the explorer over HTTP', () => {
+  it('is built from sources that type-check (web/explorer/tsconfig.json: DOM, react-jsx)', () => {
+    // Not in the root project (tsc -b leaves web/ out): checked here, as the build does not.
+    expect(() => execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', repoPath('web', 'explorer', 'tsconfig.json')], { stdio: 'pipe' })).not.toThrow();
+  });
+
   it('answers a browser at /graphql with the explorer page, and GraphQL clients as before', async () => {
     const page = await fetch(hub.gateway.graphqlUrl, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
     expect(page.status).toBe(200);
@@ -108,6 +113,19 @@ describeWithBrowser('the explorer in a browser', () => {
 
     mkdirSync(path.dirname(EXPLORER_SCREENSHOT), { recursive: true });
     await page.screenshot({ path: EXPLORER_SCREENSHOT });
+
+    // The picker puts another officer's token in the header editor (another province's provider signs it).
+    const before = await headers.textContent();
+    await page.getByLabel('Demo officer').selectOption('demo-320500');
+    await page.waitForFunction(
+      (previous) => [...document.querySelectorAll('.graphiql-editor-tool .graphiql-editor')].pop()?.textContent !== previous,
+      before,
+      { timeout: 60_000 },
+    );
+    const after = await headers.textContent();
+    expect(after).not.toBe(before);
+    expect(after).toMatch(/Bearer\s+ey.*X-Purpose.*petition-handling/);
+    expect(requested.some((url) => url.endsWith('/demo/token'))).toBe(true);
 
     expect(requested.length).toBeGreaterThan(3);
     const hosts = new Set(requested.filter((url) => !url.startsWith('data:') && !url.startsWith('blob:')).map((url) => new URL(url).hostname));
