@@ -4,7 +4,7 @@ import { GraphQLError } from 'graphql';
 import { DEVELOPER_ROLE } from '../auth/developer-role';
 import type { GatewayContext } from './request-budget';
 import type { AuthenticatedRequest } from './authentication';
-import { hashOfDocumentId, sha256, TrustedDocuments } from './trusted-documents';
+import { hashOfDocumentId, ManifestError, sha256, TrustedDocuments } from './trusted-documents';
 
 /**
  * How the gateway takes trusted documents (gateway/trusted-documents.ts):
@@ -42,7 +42,7 @@ export interface TrustedDocumentsSettings {
 export function trustedDocumentsMode(value: string | undefined): TrustedDocumentsMode {
   if (value === undefined || value === '' || value === 'accept') return 'accept';
   if (value === 'require') return 'require';
-  throw new Error(`HUB_TRUSTED_DOCUMENTS=${value}: it is "require" (only registered documents) or "accept" (the default)`);
+  throw new ManifestError(`HUB_TRUSTED_DOCUMENTS=${value}: it is "require" (only registered documents) or "accept" (the default)`);
 }
 
 /** Apollo Server's APQ cache: the registered documents, then (not in require mode) what APQ registered on a miss. */

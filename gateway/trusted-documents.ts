@@ -16,6 +16,7 @@ export interface TrustedDocument {
   app: string;
 }
 
+/** A problem with trusted documents' input the user fixes from the message alone (printed without a stack). */
 export class ManifestError extends Error {
   override name = 'UsageError';
 }
