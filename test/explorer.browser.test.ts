@@ -5,7 +5,7 @@ import type { RunningHub } from '../launcher/hub';
 import { RunningGateway, startGateway } from '../gateway/server';
 import { repoPath } from '../subgraphs/shared/repo-path';
 import { describeWithBrowser, LaunchedBrowser, launchChromium } from './support/browser';
-import { startTestHub } from './support/hub';
+import { graphql, startTestHub } from './support/hub';
 
 /**
  * The offline explorer: GraphiQL served by the gateway itself at GET /graphql for browsers,
@@ -93,7 +93,7 @@ describe('the explorer over HTTP', () => {
 });
 
 describeWithBrowser('the explorer in a browser', () => {
-  it('loads with nothing leaving 127.0.0.1 and runs a query with the prefilled token', async () => {
+  it('loads with nothing leaving 127.0.0.1, runs a query with the prefilled token, switches officers and follows a subscription', async () => {
     browser = await launchChromium();
     const page = await browser.browser.newPage({ viewport: { width: 1400, height: 900 } });
     const requested: string[] = [];
@@ -126,6 +126,34 @@ describeWithBrowser('the explorer in a browser', () => {
     expect(after).not.toBe(before);
     expect(after).toMatch(/Bearer\s+ey.*X-Purpose.*petition-handling/);
     expect(requested.some((url) => url.endsWith('/demo/token'))).toBe(true);
+
+    // A subscription runs over SSE from the explorer, each event shown as it arrives.
+    await page.getByLabel('Demo officer').selectOption('demo-330400');
+    await page.waitForFunction(
+      (previous) => [...document.querySelectorAll('.graphiql-editor-tool .graphiql-editor')].pop()?.textContent !== previous,
+      after,
+      { timeout: 60_000 },
+    );
+    await page.locator('.graphiql-query-editor .view-lines').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText('subscription Live { petitionWarningEvents(regions: ["330400"]) { kind warning { id summary } } }');
+    await page.locator('.graphiql-execute-button').click();
+    // Monaco shows spaces as no-break spaces: the summaries have none. Subscribed once an event raised afterwards shows.
+    let heard = false;
+    for (let attempt = 0; attempt < 10 && !heard; attempt++) {
+      const raised = await graphql(
+        hub.gateway.graphqlUrl,
+        'mutation Raise($input: RaiseWarningInput!) { raisePetitionWarning(input: $input) { id } }',
+        { input: { region: '330400', raisedIn: '330400', level: 'YELLOW', kind: 'LEVEL_SKIPPING', subjectId: '330400:5', summary: `浏览器订阅-${attempt}` } },
+        { 'X-Officer': '330400:1' },
+      );
+      expect(raised.errors).toBeUndefined();
+      heard = await page
+        .waitForFunction((summary) => (document.querySelector('.graphiql-response')?.textContent ?? '').includes(summary), `浏览器订阅-${attempt}`, { timeout: 5000 })
+        .then(() => true, () => false);
+    }
+    expect(heard).toBe(true);
+    expect((await page.locator('.graphiql-response').textContent()) ?? '').toContain('"RAISED"');
 
     expect(requested.length).toBeGreaterThan(3);
     const hosts = new Set(requested.filter((url) => !url.startsWith('data:') && !url.startsWith('blob:')).map((url) => new URL(url).hostname));

@@ -1,8 +1,9 @@
 import 'graphiql/setup-workers/vite';
 import 'graphiql/style.css';
-import { GraphiQL, type GraphiQLProps } from 'graphiql';
+import { GraphiQL } from 'graphiql';
 import { createRoot } from 'react-dom/client';
 import { DemoOfficers, demoOfficers, demoToken } from './demo-sign-in';
+import { fetcher } from './fetcher';
 import { OfficerPicker } from './officer-picker';
 import { requestHeaders } from './request-headers';
 
@@ -19,16 +20,6 @@ query CrossRegionWarnings {
   }
 }
 `;
-
-/** Queries and mutations over HTTP POST to this hub, with the header editor's headers. */
-const fetcher: GraphiQLProps['fetcher'] = async (params, options) => {
-  const response = await fetch('/graphql', {
-    method: 'POST',
-    headers: { ...options?.headers, 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify(params),
-  });
-  return response.json();
-};
 
 async function start() {
   let demo: DemoOfficers | undefined;
