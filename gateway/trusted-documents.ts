@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { logger } from '../platform/logger';
 
 /**
  * Trusted documents: the operations apps registered, by SHA-256 hash of their text, from
@@ -78,11 +79,19 @@ export class TrustedDocuments {
     return this.documents.size;
   }
 
-  /** The registered document with this hash; a miss looks at the folders again (at most every 2 seconds). */
+  /**
+   * The registered document with this hash; a miss looks at the folders again (at most every 2
+   * seconds). A manifest that has gone bad since the start is reported and the documents read
+   * before are kept (at the start, it stops the hub).
+   */
   get(hash: string): TrustedDocument | undefined {
     const found = this.documents.get(hash);
     if (found || Date.now() - this.scannedAt < RESCAN_MS) return found;
-    this.scan();
+    try {
+      this.scan();
+    } catch (error) {
+      logger.warn(`[gateway] trusted documents not reread: ${(error as Error).message}`);
+    }
     return this.documents.get(hash);
   }
 

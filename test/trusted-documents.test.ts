@@ -38,6 +38,21 @@ describe('the documents of the folders', () => {
     expect(documents.get(sha256(DOCUMENT))).toEqual({ hash: sha256(DOCUMENT), document: DOCUMENT, app: 'monitor' });
     expect(documents.get(sha256('nothing'))).toBeUndefined();
   });
+
+  it('stop the start when a manifest is bad, and are kept when one goes bad later', () => {
+    writeFileSync(path.join(folder, 'monitor.json'), JSON.stringify({ [sha256('other')]: DOCUMENT }));
+    expect(() => new TrustedDocuments([folder])).toThrow('monitor.json: ');
+    writeFileSync(path.join(folder, 'monitor.json'), JSON.stringify({ [sha256(DOCUMENT)]: DOCUMENT }));
+    const documents = new TrustedDocuments([folder]);
+    writeFileSync(path.join(folder, 'broken.json'), '{');
+    jest.spyOn(Date, 'now').mockReturnValue(Date.now() + 60_000); // past the rescan interval
+    try {
+      expect(documents.get(sha256('nothing'))).toBeUndefined();
+      expect(documents.get(sha256(DOCUMENT))?.app).toBe('monitor');
+    } finally {
+      jest.restoreAllMocks();
+    }
+  });
 });
 
 describe('a request naming a document', () => {
