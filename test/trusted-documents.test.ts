@@ -1,7 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { hashOfDocumentId, readManifest, sha256, TrustedDocuments } from '../gateway/trusted-documents';
+import { repoPath } from '../subgraphs/shared/repo-path';
 import { trustedDocumentsCache, trustedDocumentsMode, withDocumentIdAsPersistedQuery } from '../gateway/trusted-documents-plugin';
 
 /** The pieces of trusted documents that are plain functions: manifests, ids, the APQ cache. */
@@ -99,4 +101,28 @@ describe('the APQ cache', () => {
     expect(trustedDocumentsMode('require')).toBe('require');
     expect(() => trustedDocumentsMode('strict')).toThrow('HUB_TRUSTED_DOCUMENTS=strict: it is "require"');
   });
+});
+
+describe('a manifest graphql-codegen writes', () => {
+  it('is taken as it is (the client preset with persistedDocuments: true, over the published API)', () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'yrd-hub-codegen-'));
+    try {
+      writeFileSync(path.join(folder, 'warnings.graphql'), 'query RecentWarnings($first: Int) { petitionWarnings(first: $first) { edges { node { id region level } } } }');
+      writeFileSync(
+        path.join(folder, 'codegen.yml'),
+        // The preset by its path: this folder has no node_modules of its own to find "client" in.
+        `schema: ${JSON.stringify(repoPath('schema', 'api.graphql'))}\ndocuments: warnings.graphql\ngenerates:\n  gql/:\n    preset: ${JSON.stringify(repoPath('node_modules', '@graphql-codegen', 'client-preset'))}\n    presetConfig:\n      persistedDocuments: true\n`,
+      );
+      // The CLI, as an app runs it (its ES modules do not load under jest's CommonJS).
+      execFileSync(process.execPath, [repoPath('node_modules', '@graphql-codegen', 'cli', 'cjs', 'bin.js'), '--config', 'codegen.yml', '--silent'], { cwd: folder, stdio: 'pipe' });
+      const manifestFile = path.join(folder, 'gql', 'persisted-documents.json');
+      const [document] = readManifest(readFileSync(manifestFile, 'utf8'), 'warnings-monitor', manifestFile);
+      expect(document.document).toContain('query RecentWarnings');
+      expect(document.hash).toBe(sha256(document.document));
+      // The id the generated document carries is the one a request sends as documentId.
+      expect(readFileSync(path.join(folder, 'gql', 'graphql.ts'), 'utf8')).toContain(`"hash":"sha256:${document.hash}"`);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
