@@ -1,10 +1,14 @@
 import { ApolloGateway, GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GatewayExecutor } from '@apollo/server-gateway-interface';
 import { parse } from 'graphql';
 import { operationSelectionPlugin } from '../platform/operation-selection';
 import { publishedSchema } from './published-schema';
-import { listen, readOnlyRoute, RunningHttpServer } from '../platform/apollo-http';
+import { listen, PlainRoute, readOnlyRoute, RunningHttpServer } from '../platform/apollo-http';
+import { explorer, EXPLORER_PREFIX } from './explorer';
+import { subscriptionAdmission, trustedDocumentsCache, trustedDocumentsPlugin, TrustedDocumentsSettings, withDocumentIdAsPersistedQuery } from './trusted-documents-plugin';
+import { TrustedDocuments } from './trusted-documents';
 import { hideInternalError, internalErrorsPlugin } from '../platform/internal-errors';
 import { GatewayAuthSettings, RequestAuthenticator } from './authentication';
 import { directoryGrants, GrantsSource } from './grants';
@@ -45,6 +49,10 @@ export interface GatewayOptions {
   limits?: Partial<OperationLimits>;
   /** Limits of live subscriptions (defaults from the environment, gateway/live/live-warnings.ts). */
   live?: Partial<LiveLimits>;
+  /** More plain routes by exact path (the launcher's demo sign-in, launcher/demo-sign-in.ts). */
+  handlers?: Record<string, PlainRoute>;
+  /** Apps' registered operations, and whether only they are answered (gateway/trusted-documents-plugin.ts). Default: none, free-form accepted. */
+  trustedDocuments?: TrustedDocumentsSettings;
 }
 
 export interface RunningGateway extends RunningHttpServer {
@@ -121,8 +129,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   let planExecutor: PlanExecutor | undefined;
   gateway.planExecutor = (fallback) => (planExecutor = new PlanExecutor(options.supergraphSdl, dataSources, fallback)).executor;
+  const trusted = options.trustedDocuments ?? { documents: new TrustedDocuments([]), mode: 'accept' };
   const server = new ApolloServer<GatewayContext>({
     gateway,
+    // APQ and trusted documents resolve through one cache: the registered documents first.
+    persistedQueries: { cache: trustedDocumentsCache(trusted) },
     includeStacktraceInErrorResponses: process.env.NODE_ENV === 'development',
     // Shutdown belongs to whoever started the gateway (the CLI stops everything in order on Ctrl-C).
     stopOnTerminationSignals: false,
@@ -134,9 +145,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // address) reaches the client as INTERNAL_SERVER_ERROR with the request id; the log keeps it.
     formatError: hideInternalError,
     plugins: [
+      // Browsers get the hub's own explorer (gateway/explorer.ts), not Apollo's landing page, which loads Sandbox from the internet.
+      ApolloServerPluginLandingPageDisabled(),
       requestTelemetryPlugin(),
       operationSelectionPlugin(),
       subscriptionsOverHttpPlugin(),
+      trustedDocumentsPlugin(trusted),
       operationLimitsPlugin(options.limits),
       earlyAccessPlugin(readRoleRules(supergraph)),
       internalErrorsPlugin<GatewayContext>('gateway', (context) => context.auth?.context.requestId),
@@ -148,9 +162,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     authenticator && options.auth !== 'insecure-no-auth' && options.regions?.regionalSubgraphs.includes('petitions')
       ? new LiveWarnings(options.supergraphSdl, options.regions, options.auth.contextKey, server, authenticator, { ...liveLimitsFromEnvironment(), ...options.live }, process.env.NATS_URL || undefined)
       : undefined;
-  const transports = live && liveTransports(live);
+  const transports = live && liveTransports(live, '/graphql', subscriptionAdmission(trusted));
   const forgetGoingAway = transports ? onGoingAway(() => transports.goAway()) : undefined;
   supergraphLoaded = true;
+  const explorerPage = explorer();
   let http: RunningHttpServer;
   try {
     http = await listen({
@@ -161,6 +176,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         '/graphql': {
           server,
           eventStream: transports?.eventStream,
+          page: explorerPage.page,
+          rewrite: withDocumentIdAsPersistedQuery,
           context: async (request): Promise<GatewayContext> => {
             const startedAt = performance.now();
             try {
@@ -180,7 +197,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           finished: (context: GatewayContext) => context.regionBudget?.finish(),
         },
       },
-      handlers: { '/ready': readOnlyRoute(readiness.serve), '/schema.graphql': readOnlyRoute(publishedSchema(options.supergraphSdl)) },
+      handlers: { ...options.handlers, '/ready': readOnlyRoute(readiness.serve), '/schema.graphql': readOnlyRoute(publishedSchema(options.supergraphSdl)) },
+      folders: { [EXPLORER_PREFIX]: explorerPage.folder },
     });
   } catch (error) {
     await server.stop();

@@ -33,6 +33,11 @@ Usage:
   yrd-hub token LOGIN
       Print a caller token (valid 12 hours) for a seeded demo officer, e.g. demo-330400,
       signed by the demo identity provider of the officer's province in HUB_DATA_DIR/keys.
+  yrd-hub documents add FILE --app NAME
+      Register an app's operations as trusted documents: FILE is a manifest as graphql-codegen's
+      client preset writes it (persisted-documents.json, { "<sha256 hash>": "<document>" });
+      every hash is checked. Kept in HUB_DATA_DIR/trusted-documents/NAME.json; a running hub
+      takes them within seconds.
 
 Environment: PORT (4000), HOST (127.0.0.1), HUB_DATA_DIR (.hub-data), DATABASE_URL,
 HUB_REGIONS (regions.yaml), HUB_SEED (demo data seed, 2026), HUB_DB_PREFIX (yrd),
@@ -43,7 +48,9 @@ HUB_REGION_THREADS (worker threads serving the hosted regions; default one per C
 HUB_AUDIT_CHECKPOINT_ROWS (1000) and HUB_AUDIT_CHECKPOINT_SECONDS (60): audit chain heads are
 checkpointed after that many rows or seconds, whichever comes first.
 Operations: HUB_METRICS_TOKEN (bearer token for GET /metrics; without it, this machine only),
-HUB_LOG_LEVEL (info), HUB_DRAIN_SECONDS (SIGTERM waits this long for requests in flight, 10).`;
+HUB_LOG_LEVEL (info), HUB_DRAIN_SECONDS (SIGTERM waits this long for requests in flight, 10).
+Trusted documents: HUB_TRUSTED_DOCUMENTS (require: answer registered documents only, except to
+developers; default accept), HUB_TRUSTED_DOCUMENTS_DIR (more manifests, <app>.json each).`;
 
 /** Problems a user can fix from the message alone: printed without a stack trace. */
 const USER_ERRORS = new Set(['ConfigError', 'CompositionError', 'PortInUseError', 'DatabaseUnreachableError', 'RoutingRulesError', 'UsageError']);
@@ -134,6 +141,7 @@ async function start(args: string[]): Promise<void> {
   const drainMs = drainTimeoutOf(process.env);
   const began = Date.now();
   const { startHub } = await import('./hub'); // loaded when needed: `yrd-hub token` answers without it
+  const { trustedDocumentsMode } = await import('../gateway/trusted-documents-plugin');
   const hub = await startHub({
     regionsFile: path.resolve(values.regions ?? process.env.HUB_REGIONS ?? repoPath('regions.yaml')),
     supergraphFile: repoPath('schema', 'supergraph.graphql'),
@@ -146,6 +154,10 @@ async function start(args: string[]): Promise<void> {
     regionThreads: regionThreadsOf(process.env.HUB_REGION_THREADS),
     auditCheckpoints: checkpointScheduleOf(process.env),
     identityFile: process.env.HUB_IDENTITY ? path.resolve(process.env.HUB_IDENTITY) : undefined,
+    trustedDocuments: {
+      mode: trustedDocumentsMode(process.env.HUB_TRUSTED_DOCUMENTS),
+      folders: process.env.HUB_TRUSTED_DOCUMENTS_DIR ? [path.resolve(process.env.HUB_TRUSTED_DOCUMENTS_DIR)] : [],
+    },
     seed: values['no-seed'] ? false : { seed: Number(process.env.HUB_SEED ?? 2026), scale: DEFAULT_SCALE, regionScale: parseRegionScale(process.env.HUB_SCALE) },
     log: (line) => console.log(`  ${line}`),
   });
@@ -154,7 +166,7 @@ async function start(args: string[]): Promise<void> {
   const threads = hub.regionThreads ? `, regions on ${hub.regionThreads.length} worker thread${hub.regionThreads.length === 1 ? '' : 's'}` : '';
   console.log(`YRD Hub ready in ${seconds} s (${hub.postgres.embedded ? 'embedded PostgreSQL' : 'PostgreSQL at DATABASE_URL'}${threads})`);
   for (const region of hub.regions.regions) console.log(`  region ${region.code} ${region.name}: ${Object.values(region.endpoints)[0]?.replace(/\/[^/]+\/graphql$/, '')}`);
-  console.log(`GraphQL: ${hub.gateway.graphqlUrl}`);
+  console.log(`GraphQL: ${hub.gateway.graphqlUrl} (open it in a browser for the explorer)`);
   if (!process.env.HUB_IDENTITY) {
     // The README's examples act as Jiaxing's city petition officer: its token, where Jiaxing is served.
     const login = `demo-${(hub.regions.regions.find((region) => region.code === '330400') ?? hub.regions.regions[0]).code}`;
@@ -224,6 +236,15 @@ async function token(args: string[]): Promise<void> {
     throw new UsageError(`the login ${positionals[0]} names region ${region}, which is not in the region configuration (${regions.regions.map((r) => r.code).join(', ')})`);
   }
   console.log(await identity.demoTokenForLogin(positionals[0]));
+}
+
+async function documents(args: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { app: { type: 'string' } } });
+  if (positionals[0] !== 'add' || positionals.length !== 2 || !values.app) throw new UsageError('usage: yrd-hub documents add FILE --app NAME');
+  const { addManifest, trustedDocumentsFolder } = await import('../gateway/trusted-documents');
+  const folder = trustedDocumentsFolder(path.resolve(process.env.HUB_DATA_DIR ?? '.hub-data'));
+  const { total, added } = addManifest(folder, path.resolve(positionals[1]), values.app);
+  console.log(`${values.app}: ${added} new trusted document${added === 1 ? '' : 's'}, ${total} in all (${path.join(folder, `${values.app}.json`)})`);
 }
 
 async function compose(args: string[]): Promise<void> {
@@ -330,6 +351,7 @@ export async function main(argv: string[]): Promise<void> {
     else if (command === 'check') await check(args);
     else if (command === 'gateway') await gateway(args);
     else if (command === 'token') await token(args);
+    else if (command === 'documents') await documents(args);
     else if (command === 'audit') await audit(args);
     else if (!command || command === 'help' || command === '--help' || command === '-h') console.log(USAGE);
     else throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);

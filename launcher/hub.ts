@@ -11,6 +11,9 @@ import { AUDIT_MIGRATIONS, AUDIT_WITNESS_MIGRATIONS } from '../subgraphs/shared/
 import { AuditCheckpointer, CheckpointSchedule, DEFAULT_CHECKPOINT_SCHEDULE } from './audit-checkpointer';
 import { ensureRoles, grantSubgraphs, handOver, urlAs } from './database-roles';
 import { HubIdentity } from './hub-identity';
+import { demoSignInRoutes } from './demo-sign-in';
+import { TrustedDocuments, trustedDocumentsFolder } from '../gateway/trusted-documents';
+import type { TrustedDocumentsMode } from '../gateway/trusted-documents-plugin';
 import { RunningRegionWorkers, startRegionWorkers } from './region-workers';
 import { migrate, readMigrations } from '../subgraphs/shared/migrations';
 import type { SeedScale, SubgraphModule } from '../subgraphs/shared/subgraph-module';
@@ -48,6 +51,11 @@ export interface HubOptions {
   /** Demo data, seeded once per database; false for none. `regionScale` overrides sizes for some regions (a million petitions in one, for benchmarks). */
   seed: { seed: number; scale: SeedScale; regionScale?: Record<string, Partial<SeedScale>> } | false;
   log: (line: string) => void;
+  /**
+   * Apps' registered operations: the manifests in `dataDir/trusted-documents/` (yrd-hub documents
+   * add) and in `folders` (HUB_TRUSTED_DOCUMENTS_DIR); `require` answers only those (HUB_TRUSTED_DOCUMENTS=require).
+   */
+  trustedDocuments?: { mode?: TrustedDocumentsMode; folders?: string[] };
 }
 
 import { DEFAULT_SCALE } from './demo-scale';
@@ -154,13 +162,14 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const hosted = regions.regions.filter((region) => region.hosted);
     await Promise.all(hosted.map((region) => prepare(region.code, region.database ?? `${options.databasePrefix}_${region.code}`, regionalModules, region)));
 
+    const officersPerAgency = (code: string) => (options.seed ? { ...options.seed.scale, ...options.seed.regionScale?.[code] } : DEFAULT_SCALE).officersPerAgency;
     const identity = await HubIdentity.prepare({
       dataDir: options.dataDir,
       regionCodes: regions.regions.map((region) => region.code),
       hostedRegionCodes: hosted.map((region) => region.code),
       identityFile: options.identityFile,
       auditKeys: true,
-      officersPerAgency: (code) => (options.seed ? { ...options.seed.scale, ...options.seed.regionScale?.[code] } : DEFAULT_SCALE).officersPerAgency,
+      officersPerAgency,
     });
     const verifier = identity.contextVerifier();
     // The checkpointer reads the regions' rows and writes the hub's checkpoints as the owner, one connection each.
@@ -251,6 +260,18 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       port: options.port,
       host: options.host,
       auth: identity.gatewayAuth(),
+      trustedDocuments: {
+        documents: new TrustedDocuments([trustedDocumentsFolder(options.dataDir), ...(options.trustedDocuments?.folders ?? [])]),
+        mode: options.trustedDocuments?.mode ?? 'accept',
+      },
+      // Demo providers sign in anyone who asks: only a hub without real providers offers it.
+      handlers: options.identityFile
+        ? undefined
+        : demoSignInRoutes({
+            identity,
+            regions: hosted.map((region) => ({ code: region.code, officersPerAgency: officersPerAgency(region.code) })),
+            defaultLogin: `demo-${(hosted.find((region) => region.code === '330400') ?? hosted[0])?.code}`,
+          }),
     });
     cleanup.push(() => gateway.stop());
     for (const link of hubLinks) link.setUrl(gateway.graphqlUrl);

@@ -26,6 +26,13 @@ export interface GraphQLRoute<TContext extends BaseContext> {
    * subscriptions over SSE at the same path.
    */
   eventStream?: HttpHandler;
+  /**
+   * Turns the request's body (POST) or query string (GET) into the form Apollo Server reads, before
+   * it does: a persisted document's `documentId` into Apollo's APQ extension, at the gateway.
+   */
+  rewrite?: (request: { body: unknown; search: string }) => { body: unknown; search: string };
+  /** Takes a GET that asks for HTML (a browser opening the URL): the explorer at the gateway's /graphql. */
+  page?: HttpHandler;
   /** Called with the request's context once its answer is written (if a context was made). */
   finished?: (context: TContext) => void;
 }
@@ -176,7 +183,8 @@ async function handleGraphQL(route: GraphQLRoute<any>, request: IncomingMessage,
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
   const url = new URL(request.url ?? '/', 'http://localhost');
-  const httpGraphQLRequest: HTTPGraphQLRequest = { method: request.method ?? 'GET', headers, search: url.search, body };
+  const { body: rewrittenBody, search } = route.rewrite ? route.rewrite({ body, search: url.search }) : { body, search: url.search };
+  const httpGraphQLRequest: HTTPGraphQLRequest = { method: request.method ?? 'GET', headers, search, body: rewrittenBody };
   let context: Promise<unknown> | undefined;
   try {
     const result = await route.server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => (context = route.context(request)) });
@@ -218,6 +226,10 @@ export function listen(options: HttpServerOptions): Promise<RunningHttpServer> {
     const route = options.routes[path];
     if (route?.eventStream && /text\/event-stream/i.test(request.headers.accept ?? '')) {
       route.eventStream(request, response);
+      return;
+    }
+    if (route?.page && (request.method === 'GET' || request.method === 'HEAD') && /text\/html/i.test(request.headers.accept ?? '')) {
+      route.page(request, response);
       return;
     }
     if (!route) {

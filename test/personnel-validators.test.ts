@@ -100,10 +100,11 @@ describe('the demo roster', () => {
     expect(roster.map((o) => o.localId)).toEqual(roster.map((_, i) => i + 1));
     expect(roster[0]).toMatchObject({ login: 'demo-330400', agency: 'PETITION_BUREAU', jurisdiction: '330400' });
     expect(roster.find((o) => o.login === 'demo-330400-market-2')).toMatchObject({ agency: 'MARKET_REGULATION', jurisdiction: '330402' });
-    expect(roster.slice(-3).map((o) => [o.login, o.roles, o.active])).toEqual([
+    expect(roster.slice(-4).map((o) => [o.login, o.roles, o.active])).toEqual([
       ['demo-330400-auditor', ['AUDITOR'], true],
       ['demo-330400-agreements', ['AGREEMENT_ADMIN'], true],
       ['demo-330400-inactive', ['PETITION_OFFICER'], false],
+      ['demo-330400-developer', ['DEVELOPER'], true],
     ]);
     expect(roster.every((o) => o.login.startsWith('demo-330400'))).toBe(true);
   });

@@ -45,7 +45,13 @@ export interface LiveTransports {
   goAway(): void;
 }
 
-export function liveTransports(live: LiveWarnings, path = '/graphql'): LiveTransports {
+/**
+ * Whether a subscription's document may be run (trusted documents, gateway/trusted-documents-plugin.ts):
+ * the refusal, or undefined to go on.
+ */
+export type SubscriptionAdmission = (query: string, auth: AuthenticatedRequest | undefined) => GraphQLError | undefined;
+
+export function liveTransports(live: LiveWarnings, path = '/graphql', admit?: SubscriptionAdmission): LiveTransports {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const disposable = useServer<Record<string, unknown>, WsExtra>(
     {
@@ -67,6 +73,10 @@ export function liveTransports(live: LiveWarnings, path = '/graphql'): LiveTrans
           return false;
         }
       },
+      onSubscribe: (ctx, _id, payload) => {
+        const refusal = admit?.(payload.query, ctx.extra.auth);
+        return refusal ? [refusal] : undefined;
+      },
       subscribe: (args) => {
         const ctx = args.contextValue as unknown as { extra: WsExtra & { socket: import('ws').WebSocket } };
         const subscriber: Subscriber = {
@@ -84,12 +94,14 @@ export function liveTransports(live: LiveWarnings, path = '/graphql'): LiveTrans
 
   const sse = createHandler<{ subscriber: Subscriber }>({
     schema: live.schema,
-    onSubscribe: async (req) => {
+    onSubscribe: async (req, params) => {
       const headers = req.raw.headers;
       try {
         const auth = await live.authenticate(headers);
         const lastEventId = req.raw.headers['last-event-id'];
         req.context = { subscriber: { headers, auth, inBand: true, lastEventId: typeof lastEventId === 'string' && lastEventId ? lastEventId : undefined, fail: () => undefined } } as never;
+        const refusal = admit?.(typeof params.query === 'string' ? params.query : '', auth);
+        if (refusal) throw refusal;
       } catch (error) {
         const graphqlError = error instanceof GraphQLError ? error : new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
         const status = Number((graphqlError.extensions?.http as { status?: number } | undefined)?.status ?? 500);

@@ -16,6 +16,7 @@ import { OfficerRole } from './officer-role';
  *   demo-330400-auditor            45   PETITION_BUREAU 330400         AUDITOR
  *   demo-330400-agreements         46   PETITION_BUREAU 330400         AGREEMENT_ADMIN
  *   demo-330400-inactive           47   PETITION_BUREAU, first county  PETITION_OFFICER, inactive (has left)
+ *   demo-330400-developer          48   PETITION_BUREAU 330400         DEVELOPER (builds apps: free-form queries under trusted documents)
  *
  * <agency> is the short name in AGENCY_SLUGS: police, market, ecology, emergency, fire, urban,
  * health, housing, hr, transport. The n in "-n" counts from 1 within the agency; officer 1 of
@@ -59,5 +60,6 @@ export function demoRoster(region: string, perAgency: number): DemoRosterEntry[]
     { localId: duty.auditor, login: `demo-${region}-auditor`, agency: 'PETITION_BUREAU', jurisdiction: region, roles: [OfficerRole.AUDITOR], active: true },
     { localId: duty.agreements, login: `demo-${region}-agreements`, agency: 'PETITION_BUREAU', jurisdiction: region, roles: [OfficerRole.AGREEMENT_ADMIN], active: true },
     { localId: duty.inactive, login: `demo-${region}-inactive`, agency: 'PETITION_BUREAU', jurisdiction: county, roles: [OfficerRole.PETITION_OFFICER], active: false },
+    { localId: duty.developer, login: `demo-${region}-developer`, agency: 'PETITION_BUREAU', jurisdiction: region, roles: [OfficerRole.DEVELOPER], active: true },
   ];
 }

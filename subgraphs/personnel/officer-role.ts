@@ -9,4 +9,6 @@ export enum OfficerRole {
   SUPERVISOR = 'SUPERVISOR',
   AUDITOR = 'AUDITOR',
   AGREEMENT_ADMIN = 'AGREEMENT_ADMIN',
+  /** Builds apps on the hub: may send free-form queries where only trusted documents are answered (the role's rule: auth/developer-role.ts). */
+  DEVELOPER = 'DEVELOPER',
 }

@@ -33,10 +33,10 @@ export function demoOfficerId(region: string, agency: AgencyKindName, n: number,
 /**
  * Local ids of the demo officers with special duties, who come after every agency's officers
  * (subgraphs/personnel/demo-roster.ts): the auditor, the agreements administrator, and one who
- * has left. Other seeds name them by these ids (the directory's demo agreements are signed by
+ * has left, and a developer (auth/developer-role.ts). Other seeds name them by these ids (the directory's demo agreements are signed by
  * each party's administrator).
  */
-export function demoDutyOfficerIds(perAgency: number): { auditor: number; agreements: number; inactive: number } {
+export function demoDutyOfficerIds(perAgency: number): { auditor: number; agreements: number; inactive: number; developer: number } {
   const first = AGENCY_KIND_NAMES.length * perAgency + 1;
-  return { auditor: first, agreements: first + 1, inactive: first + 2 };
+  return { auditor: first, agreements: first + 1, inactive: first + 2, developer: first + 3 };
 }

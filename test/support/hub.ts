@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { stringify } from 'yaml';
-import { RunningHub, startHub } from '../../launcher/hub';
+import { HubOptions, RunningHub, startHub } from '../../launcher/hub';
 import type { HubIdentity } from '../../launcher/hub-identity';
 import { signContextToken } from '../../auth/context-token';
 import { repoPath } from '../../subgraphs/shared/repo-path';
@@ -60,6 +60,8 @@ export async function startTestHub(
     regionThreads?: number;
     /** How often audit chain heads are checkpointed (the hub's default unless given). */
     auditCheckpoints?: { everyRows: number; everyMs: number };
+    /** Trusted documents (launcher/hub.ts): mode and extra manifest folders. */
+    trustedDocuments?: HubOptions['trustedDocuments'];
   } = {},
 ): Promise<RunningHub> {
   await dropDatabases(prefix);
@@ -74,6 +76,7 @@ export async function startTestHub(
     backgroundIntervalMs: options.backgroundIntervalMs ?? 0,
     regionThreads: options.regionThreads ?? 0,
     auditCheckpoints: options.auditCheckpoints,
+    trustedDocuments: options.trustedDocuments,
     seed: { seed: 7, scale: options.scale ?? TEST_SCALE, regionScale: options.regionScale },
     log: () => undefined,
   });
