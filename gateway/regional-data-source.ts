@@ -12,6 +12,7 @@ import type { RegionSettings } from './region-config';
 import { GatewayContext, RequestRegionBudget } from './request-budget';
 import { RegionFetchMetrics, watchCircuit } from './region-metrics';
 import type { RoutingRules } from './routing-rules';
+import { failSpan, inSpan, SpanKind, tracingOn } from '../platform/tracing';
 import { EndpointOptions, EndpointUnavailableError, requestBody, SubgraphEndpoint, SubgraphResponse } from './subgraph-client';
 
 /**
@@ -170,7 +171,16 @@ export class RegionalDataSource implements GraphQLDataSource {
     return { ...error, ...(path ? { path } : {}), extensions: { ...error.extensions, region } };
   }
 
-  private async send(region: string, query: string, variables: Json, call: Call): Promise<RegionResult> {
+  private send(region: string, query: string, variables: Json, call: Call): Promise<RegionResult> {
+    if (!tracingOn()) return this.sendToRegion(region, query, variables, call);
+    return inSpan(`region fetch ${this.subgraph}`, SpanKind.CLIENT, { 'hub.region': region, 'hub.subgraph': this.subgraph }, async (span) => {
+      const result = await this.sendToRegion(region, query, variables, call);
+      if (result instanceof EndpointUnavailableError) failSpan(span, result.reason);
+      return result;
+    });
+  }
+
+  private async sendToRegion(region: string, query: string, variables: Json, call: Call): Promise<RegionResult> {
     const { settings, endpoint } = this.regions.get(region)!;
     const earlier = call.budget.failure(region);
     const startedAt = performance.now();

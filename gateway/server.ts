@@ -24,6 +24,7 @@ import { LIVE_SUBGRAPH } from './live/live-subgraph';
 import { Readiness } from './readiness';
 import { logRefusedRequest, requestBegun, requestTelemetryPlugin } from './request-telemetry';
 import { announceGoingAway, onGoingAway } from '../platform/drain';
+import { annotateSpan } from '../platform/tracing';
 
 export interface GatewayOptions {
   /** The composed supergraph SDL, loaded once: the gateway never introspects subgraphs. */
@@ -164,14 +165,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           context: async (request): Promise<GatewayContext> => {
             const startedAt = performance.now();
             try {
-              return requestBegun(
-                {
-                  regionBudget: new RequestRegionBudget(),
-                  // Throws UNAUTHENTICATED (HTTP 401) before anything is planned or sent.
-                  auth: authenticator ? await authenticator.authenticate(request.headers) : undefined,
-                },
-                startedAt,
-              );
+              // Throws UNAUTHENTICATED (HTTP 401) before anything is planned or sent.
+              const auth = authenticator ? await authenticator.authenticate(request.headers) : undefined;
+              // The request id is in every audit row the request causes: it ties the trace to them.
+              if (auth) annotateSpan({ 'hub.request_id': auth.context.requestId, 'hub.caller': auth.caller.id });
+              return requestBegun({ regionBudget: new RequestRegionBudget(), auth }, startedAt);
             } catch (error) {
               logRefusedRequest(startedAt, error);
               throw error;

@@ -18,6 +18,7 @@ import type { SeedScale, SubgraphModule } from '../subgraphs/shared/subgraph-mod
 import { BUILTIN_SUBGRAPHS } from './builtin-subgraphs';
 import { connectExternalPostgres, PostgresServer, startEmbeddedPostgres } from './postgres';
 import { CheckpointVerifier } from '../auth/audit-checkpoint';
+import { flushTracing, startTracing } from '../platform/tracing';
 
 /**
  * `yrd-hub start`: everything on one machine. PostgreSQL (embedded unless DATABASE_URL is
@@ -96,7 +97,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     }
   });
 
-  const cleanup: Array<() => Promise<unknown>> = [];
+  // Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set (platform/tracing.ts); region threads start their own.
+  startTracing('yrd-hub');
+  const cleanup: Array<() => Promise<unknown>> = [flushTracing];
   const stop = async () => {
     for (const step of cleanup.splice(0).reverse()) await step().catch((error) => options.log(`while stopping: ${(error as Error).message}`));
   };

@@ -10,6 +10,7 @@ import { serviceCredentials } from './hub-identity';
 import type { AuditedEvent, RegionWorkerData, WorkerReply, WorkerRequest } from './region-workers';
 import { CheckpointVerifier } from '../auth/audit-checkpoint';
 import { observePool } from '../subgraphs/shared/pool-metrics';
+import { startTracing, stopTracing } from '../platform/tracing';
 
 /**
  * A worker thread serving some of the hub's regions: each region's subgraphs on an HTTP server
@@ -20,6 +21,8 @@ import { observePool } from '../subgraphs/shared/pool-metrics';
  */
 async function main(): Promise<void> {
   const data = workerData as RegionWorkerData;
+  // A thread has a tracer provider of its own (workers inherit the environment that turns it on).
+  startTracing('yrd-hub');
   const port = parentPort!;
   const counters = new BigInt64Array(data.statements);
   const modules = BUILTIN_SUBGRAPHS.filter((module) => data.subgraphs.includes(module.name));
@@ -34,6 +37,7 @@ async function main(): Promise<void> {
     servers.clear();
     await host.stop();
     await Promise.all(pools.map((pool) => pool.end()));
+    await stopTracing();
   };
   try {
     for (const region of data.regions) {
