@@ -58,6 +58,12 @@ export interface RunningGateway extends RunningHttpServer {
    * awaited for at most `timeoutMs`. Resolves false if some had to be cut. stop() follows.
    */
   drain(timeoutMs: number): Promise<boolean>;
+  /**
+   * Routes to `regions` from now on (a reloaded regions.yaml, checked by the caller): regions
+   * added, endpoints moved, timeouts and breaker settings changed. Its regional subgraphs must
+   * be the ones the gateway started with; throws, changing nothing, otherwise.
+   */
+  reconfigureRegions(regions: RegionConfig): void;
   stop(): Promise<void>;
 }
 
@@ -76,14 +82,14 @@ function grantsSource(options: GatewayOptions, auth: GatewayAuthSettings): Grant
  * `auth.rosterFrom`, at each region's endpoint (read per lookup: the launcher fills in the
  * endpoints of the regions it hosts).
  */
-function rosterCheck(options: GatewayOptions, auth: GatewayAuthSettings): RosterCheck | undefined {
+function rosterCheck(options: GatewayOptions, auth: GatewayAuthSettings, currentRegions: () => RegionConfig): RosterCheck | undefined {
   const subgraph = auth.rosterFrom;
   if (!subgraph) return undefined;
   if (!options.regions?.regionalSubgraphs.includes(subgraph)) {
     throw new Error(`auth.rosterFrom names ${subgraph}, which is no regional subgraph of the region configuration`);
   }
-  const regions = options.regions.regions;
-  return new RosterCheck(personnelRoster((code) => regions.find((region) => region.code === code)?.endpoints[subgraph], auth.contextKey, subgraph));
+  // Read per lookup: a reload may add a region or move its endpoints (reconfigureRegions).
+  return new RosterCheck(personnelRoster((code) => currentRegions().regions.find((region) => region.code === code)?.endpoints[subgraph], auth.contextKey, subgraph));
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
@@ -94,13 +100,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const dataSources = new Map<string, GraphQLDataSource & { shutdown(): void }>();
   const hubSubgraphUrls = new Map<string, string>();
   let supergraphLoaded = false;
+  let regions = options.regions;
   const readiness = new Readiness({
     supergraphLoaded: () => supergraphLoaded,
     directory: () => hubSubgraphUrls,
     // Read when probed: the launcher fills in the endpoints of the regions it hosts.
-    regions: () => new Map((options.regions?.regions ?? []).flatMap((region) => Object.values(region.endpoints).slice(0, 1).map((url) => [region.code, url] as [string, string]))),
+    regions: () => new Map((regions?.regions ?? []).flatMap((region) => Object.values(region.endpoints).slice(0, 1).map((url) => [region.code, url] as [string, string]))),
   });
-  const authenticator = options.auth === 'insecure-no-auth' ? undefined : new RequestAuthenticator(options.auth, grantsSource(options, options.auth), rosterCheck(options, options.auth));
+  const authenticator = options.auth === 'insecure-no-auth' ? undefined : new RequestAuthenticator(options.auth, grantsSource(options, options.auth), rosterCheck(options, options.auth, () => regions!));
   const headersFor = async (subgraph: string, process: GraphQLDataSourceProcessOptions): Promise<Record<string, string>> => {
     const auth = (process.context as GatewayContext | undefined)?.auth;
     return auth ? { authorization: `Bearer ${await auth.contextTokenFor(subgraph)}`, 'x-request-id': auth.context.requestId } : {};
@@ -194,6 +201,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       return answered;
     },
     executorCounts: () => ({ ...(planExecutor?.counts ?? { executed: 0, delegated: 0 }) }),
+    reconfigureRegions: (next) => {
+      if (!regions) throw new Error('this gateway serves no regions (a plain supergraph): nothing to reconfigure');
+      if (next.regionalSubgraphs.join() !== regions.regionalSubgraphs.join()) throw new Error('regional_subgraphs differ from the running configuration\'s');
+      const regional = [...dataSources.values()].filter((source): source is RegionalDataSource => source instanceof RegionalDataSource);
+      // Every subgraph is checked before any changes: a region without one of them changes nothing.
+      for (const subgraph of next.regionalSubgraphs) {
+        const missing = next.regions.find((region) => !region.endpoints[subgraph]);
+        if (missing) throw new Error(`region ${missing.code} has no endpoint for the regional subgraph ${subgraph}`);
+      }
+      for (const source of regional) source.reconfigure(next.regions, next.breaker);
+      regions = next;
+    },
     stop: async () => {
       forgetGoingAway?.();
       live?.stop();

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import os from 'node:os';
 import type { Pool } from 'pg';
 import { loadRegionConfig, RegionConfig } from '../gateway/region-config';
@@ -19,6 +20,9 @@ import { BUILTIN_SUBGRAPHS } from './builtin-subgraphs';
 import { connectExternalPostgres, PostgresServer, startEmbeddedPostgres } from './postgres';
 import { CheckpointVerifier } from '../auth/audit-checkpoint';
 import { flushTracing, startTracing } from '../platform/tracing';
+import { planRegionReload } from './region-reload';
+import { watchFiles } from './config-watch';
+import { addThreadMetrics } from '../platform/thread-metrics';
 
 /**
  * `yrd-hub start`: everything on one machine. PostgreSQL (embedded unless DATABASE_URL is
@@ -49,8 +53,13 @@ export interface HubOptions {
   auditCheckpoints?: CheckpointSchedule;
   /** Demo data, seeded once per database; false for none. `regionScale` overrides sizes for some regions (a million petitions in one, for benchmarks). */
   seed: { seed: number; scale: SeedScale; regionScale?: Record<string, Partial<SeedScale>> } | false;
+  /** Reload regions.yaml and the supergraph whenever either file changes (reload() is there either way, for SIGHUP). */
+  watchConfig?: boolean;
   log: (line: string) => void;
 }
+
+/** What a reload did: applied (with what changed, maybe nothing), or refused with the reason. */
+export type ReloadOutcome = { applied: true; changes: string[] } | { applied: false; reason: string };
 
 import { DEFAULT_SCALE } from './demo-scale';
 import { observePool } from '../subgraphs/shared/pool-metrics';
@@ -82,6 +91,12 @@ export interface RunningHub {
   identity: HubIdentity;
   /** The data folder (embedded PostgreSQL, keys). */
   dataDir: string;
+  /**
+   * Reads regions.yaml and the supergraph file again (SIGHUP, or a change when watched) and
+   * applies what changed; a file with problems is refused with the errors a start would give,
+   * logged, and the running configuration stays.
+   */
+  reload(): Promise<ReloadOutcome>;
   stop(): Promise<void>;
 }
 
@@ -222,6 +237,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         log: options.log,
       });
       cleanup.push(() => workers!.stop());
+      // The gateway's /metrics shows the threads' regions too (their own hosts show only theirs).
+      const forgetThreads = addThreadMetrics(() => workers!.metrics());
+      cleanup.push(async () => forgetThreads());
       for (const [code, server] of workers.servers) regionServers.set(code, server);
     } else {
       for (const region of hosted) {
@@ -264,7 +282,29 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const checkpointAudit = async (region?: string) => {
       await (region ? checkpointer.checkpoint(region) : checkpointer.checkpointAll());
     };
-    return { gateway, regions, postgres, databaseUrls, subgraphDatabaseUrls, checkpointAudit, regionServers, regionThreads: workers?.threads, directoryServer: directory, statementCount: countStatements, identity, dataDir: options.dataDir, stop };
+    let running = regions;
+    let reloading = Promise.resolve<ReloadOutcome>({ applied: true, changes: [] });
+    const reloadNow = async (): Promise<ReloadOutcome> => {
+      const name = path.basename(options.regionsFile);
+      try {
+        const planned = planRegionReload(running, loadRegionConfig(options.regionsFile));
+        gateway.reconfigureRegions(planned.config);
+        running = planned.config;
+        options.log(planned.changes.length ? `${name} reloaded: ${planned.changes.join('; ')}` : `${name} reloaded: nothing changed`);
+        return { applied: true, changes: planned.changes };
+      } catch (error) {
+        const reason = (error as Error).message;
+        options.log(`${name} not reloaded, the running configuration stays: ${reason}`);
+        return { applied: false, reason };
+      }
+    };
+    // One reload at a time, in the order asked: a burst of SIGHUPs applies the last file once each.
+    const reload = () => (reloading = reloading.then(reloadNow, reloadNow));
+    if (options.watchConfig) {
+      const watcher = watchFiles([options.regionsFile], () => void reload());
+      cleanup.push(async () => watcher.close());
+    }
+    return { gateway, get regions() { return running; }, reload, postgres, databaseUrls, subgraphDatabaseUrls, checkpointAudit, regionServers, regionThreads: workers?.threads, directoryServer: directory, statementCount: countStatements, identity, dataDir: options.dataDir, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -11,6 +11,7 @@ import type { AuditedEvent, RegionWorkerData, WorkerReply, WorkerRequest } from 
 import { CheckpointVerifier } from '../auth/audit-checkpoint';
 import { observePool } from '../subgraphs/shared/pool-metrics';
 import { startTracing, stopTracing } from '../platform/tracing';
+import { threadSeries } from '../platform/thread-metrics';
 
 /**
  * A worker thread serving some of the hub's regions: each region's subgraphs on an HTTP server
@@ -71,6 +72,11 @@ async function main(): Promise<void> {
   port.on('message', async (request: WorkerRequest) => {
     const reply = (message: Omit<WorkerReply, 'id'>) => port.postMessage({ id: request.id, ...message });
     try {
+      if (request.type === 'metrics') {
+        // This thread's series, for the gateway's /metrics to merge (platform/thread-metrics.ts).
+        reply({ ok: true, metrics: await threadSeries() });
+        return;
+      }
       switch (request.type) {
         case 'gateway':
           for (const link of links) link.setUrl(request.url);
