@@ -34,6 +34,9 @@ export function addThreadMetrics(source: () => Promise<ThreadSeries[]>): () => v
 /** This thread's metrics and those of the threads added, in Prometheus' text format. */
 export async function metricsText(): Promise<string> {
   if (sources.size === 0) return register.metrics();
-  const others = (await Promise.all([...sources].map((source) => source()))).flat();
-  return AggregatorRegistry.aggregate([(await register.getMetricsAsJSON()) as ThreadSeries, ...others]).metrics();
+  const [own, others] = await Promise.all([register.getMetricsAsJSON() as Promise<ThreadSeries>, Promise.all([...sources].map((source) => source()))]);
+  const merged = await AggregatorRegistry.aggregate([own.filter((metric) => !PROCESS_WIDE.test(metric.name)), ...others.flat()]).metrics();
+  // This thread's process-wide figures as they are (aggregate would drop or average some of them).
+  const processWide = await Promise.all(own.filter((metric) => PROCESS_WIDE.test(metric.name)).map((metric) => register.getSingleMetricAsString(metric.name)));
+  return `${merged.replace(/\n*$/, '\n')}${processWide.map((text) => `${text.replace(/\n*$/, '')}\n`).join('')}`;
 }
