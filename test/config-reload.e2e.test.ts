@@ -1,9 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { RunningHub } from '../launcher/hub';
 import { planRegionReload } from '../launcher/region-reload';
+import { watchFiles } from '../launcher/config-watch';
 import { loadRegionConfig } from '../gateway/region-config';
 import { startCli } from './support/cli';
 import { DEMO_REGIONS, dropDatabases, graphql, startTestHub, testDatabaseUrl, testFolder, writeRegionsFile } from './support/hub';
@@ -132,6 +133,37 @@ describe('planning a reload', () => {
     const planned = planRegionReload(running, loadRegionConfig(file));
     expect(planned.changes).toEqual([]);
     expect(planned.config.regions.map((region) => region.endpoints)).toEqual(running.regions.map((region) => region.endpoints));
+  });
+});
+
+describe('watching the file', () => {
+  test('a save in place and a save by rename are each seen once, after the burst of events settles', async () => {
+    const folder = testFolder('yrd-hub-watch-');
+    const file = path.join(folder, 'regions.yaml');
+    writeFileSync(file, 'a: 1\n');
+    const seen: string[] = [];
+    const watcher = watchFiles([file], (changed) => seen.push(changed), 200);
+    const settled = async (count: number) => {
+      for (let attempt = 0; seen.length < count && attempt < 200; attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 400)); // and nothing more comes
+    };
+    try {
+      writeFileSync(file, 'a: 2\n');
+      writeFileSync(file, 'a: 3\n');
+      await settled(1);
+      expect(seen).toEqual([file]);
+      // As editors save: a new file renamed over the old one.
+      writeFileSync(path.join(folder, '.regions.yaml.swp'), 'a: 4\n');
+      renameSync(path.join(folder, '.regions.yaml.swp'), file);
+      await settled(2);
+      expect(seen).toEqual([file, file]);
+      // Another file of the folder is no change.
+      writeFileSync(path.join(folder, 'other.yaml'), 'b: 1\n');
+      await settled(2);
+      expect(seen).toEqual([file, file]);
+    } finally {
+      watcher.close();
+    }
   });
 });
 
