@@ -212,7 +212,23 @@ async function standardWorkload(classic: Classic, rows: Row[]): Promise<Checked 
   }
   log(`standard workload: ${targets.map((t) => `${t.name} ${t.bytes} B`).join(', ')}; warming up`);
   for (const t of targets) await runLoad(t, { connections: config.connections, seconds: config.warmupSeconds });
-  const results = await interleaved(targets, config.rounds, (t) => runLoad(t, { connections: config.connections, seconds: config.seconds }));
+  // Each gateway's CPU per request beside its req/s: on a machine others load too, the CPU a
+  // request costs moves far less than the requests a second it gets through.
+  const cpu = new Map<string, { seconds: number; requests: number }>();
+  const results = await interleaved(targets, config.rounds, async (t) => {
+    const pid = classic.gateways.get(t.name as GatewayKind)?.child?.pid;
+    const before = pid ? cpuSecondsOf(pid) : 0;
+    const round = await runLoad(t, { connections: config.connections, seconds: config.seconds });
+    if (pid) {
+      const used = cpu.get(t.name) ?? { seconds: 0, requests: 0 };
+      cpu.set(t.name, { seconds: used.seconds + cpuSecondsOf(pid) - before, requests: used.requests + round.requests });
+    }
+    return round;
+  });
+  const cpuMs = (name: string) => {
+    const used = cpu.get(name);
+    return used?.requests ? (used.seconds * 1000) / used.requests : undefined;
+  };
   const apollo = results.get('apollo');
   const untraced = results.get('hub');
   const bytes = targets.find((t) => t.name !== 'ceiling')?.bytes ?? 0;
@@ -221,6 +237,9 @@ async function standardWorkload(classic: Classic, rows: Row[]): Promise<Checked 
     const s = results.get(kind);
     let ratio = s && apollo && !s.failed && !apollo.failed ? `×${(s.rps / apollo.rps).toFixed(2)} stock Apollo's req/s` : '';
     if (kind === 'hub-traced' && s && untraced && !s.failed && !untraced.failed) ratio = `×${(s.rps / untraced.rps).toFixed(3)} the untraced hub's req/s (${ratio}); ${classic.otlp.spans()} spans exported`;
+    const ownCpu = cpuMs(kind);
+    const untracedCpu = cpuMs('hub');
+    if (ownCpu !== undefined) ratio += `${ratio ? '; ' : ''}${ownCpu.toFixed(2)} ms gateway CPU per request${kind === 'hub-traced' && untracedCpu ? ` (×${(ownCpu / untracedCpu).toFixed(2)} the untraced hub's)` : ''}`;
     rows.push(s ? rowOf(workload, GATEWAY_LABEL[kind], s, kind === 'apollo' ? 'baseline (×1.00)' : ratio) : { workload, target: GATEWAY_LABEL[kind], rps: 'n/a', note: failures.get(kind) ?? 'not run' });
   }
   const ceiling = results.get('ceiling');
