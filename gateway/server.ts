@@ -4,7 +4,7 @@ import type { GatewayExecutor } from '@apollo/server-gateway-interface';
 import { parse } from 'graphql';
 import { operationSelectionPlugin } from '../platform/operation-selection';
 import { publishedSchema } from './published-schema';
-import { listen, readOnlyRoute, RunningHttpServer } from '../platform/apollo-http';
+import { GraphQLRoute, listen, readOnlyRoute, RunningHttpServer } from '../platform/apollo-http';
 import { hideInternalError, internalErrorsPlugin } from '../platform/internal-errors';
 import { GatewayAuthSettings, RequestAuthenticator } from './authentication';
 import { directoryGrants, GrantsSource } from './grants';
@@ -18,7 +18,7 @@ import { personnelRoster, RosterCheck } from './roster';
 import { GatewayContext, RequestRegionBudget } from './request-budget';
 import { readRoutingRules } from './routing-rules';
 import { LiveLimits, liveLimitsFromEnvironment, LiveWarnings } from './live/live-warnings';
-import { liveTransports } from './live/transports';
+import { LiveTransports, liveTransports } from './live/transports';
 import { subscriptionsOverHttpPlugin } from './live/subscriptions-over-http';
 import { LIVE_SUBGRAPH } from './live/live-subgraph';
 import { Readiness } from './readiness';
@@ -64,6 +64,14 @@ export interface RunningGateway extends RunningHttpServer {
    * be the ones the gateway started with; throws, changing nothing, otherwise.
    */
   reconfigureRegions(regions: RegionConfig): void;
+  /**
+   * Serves `supergraphSdl` from the next request on (a reloaded supergraph file): built and
+   * checked as at start, it throws, changing nothing, when it would not start. Requests under
+   * way finish on the previous supergraph; its live subscriptions are closed ("going away"), and
+   * clients subscribe again to the new one. With `regions`, routes to those as well (as
+   * reconfigureRegions, checked by the caller), all or nothing.
+   */
+  replaceSupergraph(supergraphSdl: string, regions?: RegionConfig): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -92,43 +100,59 @@ function rosterCheck(options: GatewayOptions, auth: GatewayAuthSettings, current
   return new RosterCheck(personnelRoster((code) => currentRegions().regions.find((region) => region.code === code)?.endpoints[subgraph], auth.contextKey, subgraph));
 }
 
-export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
-  const regionalSubgraphs = options.regions?.regionalSubgraphs ?? [];
-  const supergraph = parse(options.supergraphSdl);
+type HeadersFor = (subgraph: string, process: GraphQLDataSourceProcessOptions) => Promise<Record<string, string>>;
+
+/**
+ * What serves one supergraph: Apollo Gateway and Server over it, its data sources, the hub's
+ * plan executor and the live subscriptions. A reloaded supergraph gets a core of its own,
+ * built (and so checked) completely before it takes the next request; the listener, the
+ * authenticator and the readiness probe stay.
+ */
+interface GatewayCore {
+  server: ApolloServer<GatewayContext>;
+  dataSources: Map<string, GraphQLDataSource & { shutdown(): void }>;
+  /** GraphQL URLs of the hub's own subgraphs (the directory), by name. */
+  hubSubgraphUrls: Map<string, string>;
+  transports?: LiveTransports;
+  publishedSchema: ReturnType<typeof publishedSchema>;
+  counts(): { executed: number; delegated: number };
+  /** GraphQL requests this core has begun and not yet answered (a retired core is stopped once none are left). */
+  inFlight: number;
+  /** Ends the live subscriptions (their sockets would keep the listener from closing). */
+  closeLive(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function buildCore(
+  options: GatewayOptions,
+  supergraphSdl: string,
+  regions: RegionConfig | undefined,
+  authenticator: RequestAuthenticator | undefined,
+  headersFor: HeadersFor,
+): Promise<GatewayCore> {
+  const regionalSubgraphs = regions?.regionalSubgraphs ?? [];
+  const supergraph = parse(supergraphSdl);
   const rules = readRoutingRules(supergraph, regionalSubgraphs);
-  const breaker = options.regions?.breaker ?? { failureThreshold: 5, resetAfterMs: 10_000 };
+  const roleRules = readRoleRules(supergraph);
+  const breaker = regions?.breaker ?? { failureThreshold: 5, resetAfterMs: 10_000 };
   const dataSources = new Map<string, GraphQLDataSource & { shutdown(): void }>();
   const hubSubgraphUrls = new Map<string, string>();
-  let supergraphLoaded = false;
-  let regions = options.regions;
-  const readiness = new Readiness({
-    supergraphLoaded: () => supergraphLoaded,
-    directory: () => hubSubgraphUrls,
-    // Read when probed: the launcher fills in the endpoints of the regions it hosts.
-    regions: () => new Map((regions?.regions ?? []).flatMap((region) => Object.values(region.endpoints).slice(0, 1).map((url) => [region.code, url] as [string, string]))),
-  });
-  const authenticator = options.auth === 'insecure-no-auth' ? undefined : new RequestAuthenticator(options.auth, grantsSource(options, options.auth), rosterCheck(options, options.auth, () => regions!));
-  const headersFor = async (subgraph: string, process: GraphQLDataSourceProcessOptions): Promise<Record<string, string>> => {
-    const auth = (process.context as GatewayContext | undefined)?.auth;
-    return auth ? { authorization: `Bearer ${await auth.contextTokenFor(subgraph)}`, 'x-request-id': auth.context.requestId } : {};
-  };
-
   const gateway = new HubGateway({
-    supergraphSdl: options.supergraphSdl,
+    supergraphSdl,
     buildService: ({ name, url }) => {
       const plainUrl = options.urlOverrides?.[name] ?? url!;
       // The live events subgraph is the gateway's own (never fetched): not a service it calls or probes.
-      if (name !== LIVE_SUBGRAPH && !(options.regions && regionalSubgraphs.includes(name))) hubSubgraphUrls.set(name, plainUrl);
+      if (name !== LIVE_SUBGRAPH && !(regions && regionalSubgraphs.includes(name))) hubSubgraphUrls.set(name, plainUrl);
       const source =
-        options.regions && regionalSubgraphs.includes(name)
-          ? new RegionalDataSource(name, options.regions.regions, rules, breaker, headersFor)
+        regions && regionalSubgraphs.includes(name)
+          ? new RegionalDataSource(name, regions.regions, rules, breaker, headersFor)
           : new PlainDataSource(name, plainUrl, { timeoutMs: options.timeoutMs ?? 10_000, breaker }, headersFor);
       dataSources.set(name, source);
       return source;
     },
   });
   let planExecutor: PlanExecutor | undefined;
-  gateway.planExecutor = (fallback) => (planExecutor = new PlanExecutor(options.supergraphSdl, dataSources, fallback)).executor;
+  gateway.planExecutor = (fallback) => (planExecutor = new PlanExecutor(supergraphSdl, dataSources, fallback)).executor;
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: process.env.NODE_ENV === 'development',
@@ -146,51 +170,114 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       operationSelectionPlugin(),
       subscriptionsOverHttpPlugin(),
       operationLimitsPlugin(options.limits),
-      earlyAccessPlugin(readRoleRules(supergraph)),
+      earlyAccessPlugin(roleRules),
       internalErrorsPlugin<GatewayContext>('gateway', (context) => context.auth?.context.requestId),
     ],
   });
   await server.start();
-  // Live warnings need the regions' petitions feeds and a caller to authorize each event for.
-  const live =
-    authenticator && options.auth !== 'insecure-no-auth' && options.regions?.regionalSubgraphs.includes('petitions')
-      ? new LiveWarnings(options.supergraphSdl, options.regions, options.auth.contextKey, server, authenticator, { ...liveLimitsFromEnvironment(), ...options.live }, process.env.NATS_URL || undefined)
-      : undefined;
+  let live: LiveWarnings | undefined;
+  try {
+    // Live warnings need the regions' petitions feeds and a caller to authorize each event for.
+    live =
+      authenticator && options.auth !== 'insecure-no-auth' && regions?.regionalSubgraphs.includes('petitions')
+        ? new LiveWarnings(supergraphSdl, regions, options.auth.contextKey, server, authenticator, { ...liveLimitsFromEnvironment(), ...options.live }, process.env.NATS_URL || undefined)
+        : undefined;
+  } catch (error) {
+    await server.stop();
+    dataSources.forEach((source) => source.shutdown());
+    throw error;
+  }
   const transports = live && liveTransports(live);
   const forgetGoingAway = transports ? onGoingAway(() => transports.goAway()) : undefined;
-  supergraphLoaded = true;
+  let liveClosed: Promise<void> | undefined;
+  const closeLive = () =>
+    (liveClosed ??= (async () => {
+      forgetGoingAway?.();
+      live?.stop();
+      await transports?.close();
+    })());
+  return {
+    server,
+    dataSources,
+    hubSubgraphUrls,
+    transports,
+    publishedSchema: publishedSchema(supergraphSdl),
+    counts: () => ({ ...(planExecutor?.counts ?? { executed: 0, delegated: 0 }) }),
+    inFlight: 0,
+    closeLive,
+    stop: async () => {
+      await closeLive();
+      await server.stop();
+      dataSources.forEach((source) => source.shutdown());
+    },
+  };
+}
+
+/** How long a retired core (a reloaded supergraph's predecessor) may take to answer the requests it began. */
+const RETIRE_WAIT_MS = 60_000;
+
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  let regions = options.regions;
+  let core: GatewayCore | undefined;
+  const retiring = new Set<Promise<void>>();
+  const readiness = new Readiness({
+    supergraphLoaded: () => core !== undefined,
+    directory: () => core?.hubSubgraphUrls ?? new Map(),
+    // Read when probed: the launcher fills in the endpoints of the regions it hosts.
+    regions: () => new Map((regions?.regions ?? []).flatMap((region) => Object.values(region.endpoints).slice(0, 1).map((url) => [region.code, url] as [string, string]))),
+  });
+  const authenticator = options.auth === 'insecure-no-auth' ? undefined : new RequestAuthenticator(options.auth, grantsSource(options, options.auth), rosterCheck(options, options.auth, () => regions!));
+  const headersFor: HeadersFor = async (subgraph, process): Promise<Record<string, string>> => {
+    const auth = (process.context as GatewayContext | undefined)?.auth;
+    return auth ? { authorization: `Bearer ${await auth.contextTokenFor(subgraph)}`, 'x-request-id': auth.context.requestId } : {};
+  };
+  /** The /graphql route of `served`: a request keeps the route (and so the core) it arrived on. */
+  const routeOf = (served: GatewayCore): GraphQLRoute<GatewayContext> => ({
+    server: served.server,
+    eventStream: served.transports?.eventStream,
+    context: async (request): Promise<GatewayContext> => {
+      const startedAt = performance.now();
+      try {
+        // Throws UNAUTHENTICATED (HTTP 401) before anything is planned or sent.
+        const auth = authenticator ? await authenticator.authenticate(request.headers) : undefined;
+        // The request id is in every audit row the request causes: it ties the trace to them.
+        if (auth) annotateSpan({ 'hub.request_id': auth.context.requestId, 'hub.caller': auth.caller.id });
+        served.inFlight += 1;
+        return requestBegun({ regionBudget: new RequestRegionBudget(), auth }, startedAt);
+      } catch (error) {
+        logRefusedRequest(startedAt, error);
+        throw error;
+      }
+    },
+    finished: (context: GatewayContext) => {
+      served.inFlight -= 1;
+      context.regionBudget?.finish();
+    },
+  });
+
+  core = await buildCore(options, options.supergraphSdl, regions, authenticator, headersFor);
+  const routes: Record<string, GraphQLRoute<GatewayContext>> = { '/graphql': routeOf(core) };
   let http: RunningHttpServer;
   try {
     http = await listen({
       port: options.port,
       host: options.host,
-      upgrade: transports?.upgrade,
-      routes: {
-        '/graphql': {
-          server,
-          eventStream: transports?.eventStream,
-          context: async (request): Promise<GatewayContext> => {
-            const startedAt = performance.now();
-            try {
-              // Throws UNAUTHENTICATED (HTTP 401) before anything is planned or sent.
-              const auth = authenticator ? await authenticator.authenticate(request.headers) : undefined;
-              // The request id is in every audit row the request causes: it ties the trace to them.
-              if (auth) annotateSpan({ 'hub.request_id': auth.context.requestId, 'hub.caller': auth.caller.id });
-              return requestBegun({ regionBudget: new RequestRegionBudget(), auth }, startedAt);
-            } catch (error) {
-              logRefusedRequest(startedAt, error);
-              throw error;
-            }
-          },
-          finished: (context: GatewayContext) => context.regionBudget?.finish(),
-        },
-      },
-      handlers: { '/ready': readOnlyRoute(readiness.serve), '/schema.graphql': readOnlyRoute(publishedSchema(options.supergraphSdl)) },
+      upgrade: (request, socket, head) => (core?.transports ? core.transports.upgrade(request, socket, head) : socket.destroy()),
+      routes,
+      handlers: { '/ready': readOnlyRoute(readiness.serve), '/schema.graphql': readOnlyRoute((request, response) => core!.publishedSchema(request, response)) },
     });
   } catch (error) {
-    await server.stop();
+    await core.stop();
     throw error;
   }
+  const retire = (old: GatewayCore) => {
+    const done = (async () => {
+      for (const startedAt = Date.now(); old.inFlight > 0 && Date.now() - startedAt < RETIRE_WAIT_MS; ) await new Promise((resolve) => setTimeout(resolve, 100));
+      await old.stop();
+    })().catch((error) => console.warn(`[gateway] while stopping the previous supergraph's gateway: ${(error as Error).message}`));
+    retiring.add(done);
+    void done.then(() => retiring.delete(done));
+  };
   return {
     ...http,
     graphqlUrl: `${http.url}/graphql`,
@@ -200,26 +287,33 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await announceGoingAway();
       return answered;
     },
-    executorCounts: () => ({ ...(planExecutor?.counts ?? { executed: 0, delegated: 0 }) }),
+    executorCounts: () => core!.counts(),
     reconfigureRegions: (next) => {
       if (!regions) throw new Error('this gateway serves no regions (a plain supergraph): nothing to reconfigure');
       if (next.regionalSubgraphs.join() !== regions.regionalSubgraphs.join()) throw new Error('regional_subgraphs differ from the running configuration\'s');
-      const regional = [...dataSources.values()].filter((source): source is RegionalDataSource => source instanceof RegionalDataSource);
       // Every subgraph is checked before any changes: a region without one of them changes nothing.
       for (const subgraph of next.regionalSubgraphs) {
         const missing = next.regions.find((region) => !region.endpoints[subgraph]);
         if (missing) throw new Error(`region ${missing.code} has no endpoint for the regional subgraph ${subgraph}`);
       }
-      for (const source of regional) source.reconfigure(next.regions, next.breaker);
+      for (const source of core!.dataSources.values()) if (source instanceof RegionalDataSource) source.reconfigure(next.regions, next.breaker);
       regions = next;
     },
+    replaceSupergraph: async (supergraphSdl, nextRegions = regions) => {
+      const next = await buildCore(options, supergraphSdl, nextRegions, authenticator, headersFor);
+      const old = core!;
+      core = next;
+      regions = nextRegions;
+      routes['/graphql'] = routeOf(next);
+      retire(old);
+    },
     stop: async () => {
-      forgetGoingAway?.();
-      live?.stop();
-      await transports?.close();
+      const served = core;
+      await served?.closeLive();
       await http.close();
-      await server.stop();
-      dataSources.forEach((source) => source.shutdown());
+      await Promise.all(retiring);
+      await served?.stop();
+      core = undefined;
     },
   };
 }

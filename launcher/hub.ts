@@ -282,26 +282,42 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const checkpointAudit = async (region?: string) => {
       await (region ? checkpointer.checkpoint(region) : checkpointer.checkpointAll());
     };
+    const hostedEndpoints = new Map(hosted.map((region) => [region.code, { ...region.endpoints }]));
     let running = regions;
+    let runningSupergraph = supergraphSdl;
     let reloading = Promise.resolve<ReloadOutcome>({ applied: true, changes: [] });
+    // Both files are checked before either is applied: a bad one leaves both as they were.
     const reloadNow = async (): Promise<ReloadOutcome> => {
       const name = path.basename(options.regionsFile);
+      let planned;
       try {
-        const planned = planRegionReload(running, loadRegionConfig(options.regionsFile));
-        gateway.reconfigureRegions(planned.config);
-        running = planned.config;
-        options.log(planned.changes.length ? `${name} reloaded: ${planned.changes.join('; ')}` : `${name} reloaded: nothing changed`);
-        return { applied: true, changes: planned.changes };
+        planned = planRegionReload(running, loadRegionConfig(options.regionsFile), hostedEndpoints);
       } catch (error) {
         const reason = (error as Error).message;
         options.log(`${name} not reloaded, the running configuration stays: ${reason}`);
         return { applied: false, reason };
       }
+      let nextSupergraph: string;
+      try {
+        nextSupergraph = readFileSync(options.supergraphFile, 'utf8');
+        if (nextSupergraph !== runningSupergraph) await gateway.replaceSupergraph(nextSupergraph, planned.config);
+        else gateway.reconfigureRegions(planned.config);
+      } catch (error) {
+        const reason = `${options.supergraphFile}: ${(error as Error).message}`;
+        options.log(`${path.basename(options.supergraphFile)} not reloaded, the running configuration stays: ${reason}`);
+        return { applied: false, reason };
+      }
+      const changes = [...planned.changes, ...(nextSupergraph !== runningSupergraph ? ['supergraph replaced'] : [])];
+      const files = nextSupergraph !== runningSupergraph ? `${name} and ${path.basename(options.supergraphFile)}` : name;
+      running = planned.config;
+      runningSupergraph = nextSupergraph;
+      options.log(changes.length ? `${files} reloaded: ${changes.join('; ')}` : `${files} reloaded: nothing changed`);
+      return { applied: true, changes };
     };
     // One reload at a time, in the order asked: a burst of SIGHUPs applies the last file once each.
     const reload = () => (reloading = reloading.then(reloadNow, reloadNow));
     if (options.watchConfig) {
-      const watcher = watchFiles([options.regionsFile], () => void reload());
+      const watcher = watchFiles([options.regionsFile, options.supergraphFile], () => void reload());
       cleanup.push(async () => watcher.close());
     }
     return { gateway, get regions() { return running; }, reload, postgres, databaseUrls, subgraphDatabaseUrls, checkpointAudit, regionServers, regionThreads: workers?.threads, directoryServer: directory, statementCount: countStatements, identity, dataDir: options.dataDir, stop };

@@ -16,20 +16,21 @@ export interface RegionReload {
   changes: string[];
 }
 
-export function planRegionReload(running: RegionConfig, next: RegionConfig): RegionReload {
+/** `hosted`: the endpoints of each region the launcher started, by code (a region taken out and listed again is served by them again). */
+export function planRegionReload(running: RegionConfig, next: RegionConfig, hosted: ReadonlyMap<string, Record<string, string>>): RegionReload {
   const problems: string[] = [];
   if (next.regionalSubgraphs.join() !== running.regionalSubgraphs.join()) {
     problems.push(`regional_subgraphs: ${next.regionalSubgraphs.join(', ')} differ from the running ${running.regionalSubgraphs.join(', ')}; restart the hub to change them`);
   }
   const before = new Map(running.regions.map((region) => [region.code, region]));
   const regions = next.regions.map((region, index) => {
-    const current = before.get(region.code);
     if (!region.hosted) return region;
-    if (!current?.hosted) {
+    const endpoints = hosted.get(region.code);
+    if (!endpoints) {
       problems.push(`regions.${index} (${region.code}): has no url, but this hub hosts only the regions it started with; give the region's url or endpoints, or restart the hub to host it`);
       return region;
     }
-    return { ...region, endpoints: { ...current.endpoints } };
+    return { ...region, endpoints: { ...endpoints } };
   });
   if (problems.length) throw new ConfigError(next.file, problems);
 

@@ -1,4 +1,5 @@
-import { renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { repoPath } from '../subgraphs/shared/repo-path';
 import net from 'node:net';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -26,6 +27,7 @@ const REGIONAL_SUBGRAPHS = ['petitions', 'dossier', 'enforcement', 'personnel'];
 let far: RunningHub;
 let hub: RunningHub;
 let regionsFile: string;
+let supergraphFile: string;
 let hefeiUrl: string;
 const log: string[] = [];
 
@@ -49,7 +51,9 @@ beforeAll(async () => {
   far = await startTestHub('t_farhub', { regionsFile: writeRegionsFile([...elsewhere, HEFEI]), dataDir });
   hefeiUrl = far.regionServers.get(HEFEI.code)!.url;
   regionsFile = writeRegionsFile(NEAR);
-  hub = await startTestHub('t_reload', { regionsFile, dataDir, log: (line) => log.push(line) });
+  supergraphFile = path.join(testFolder('yrd-hub-supergraph-'), 'supergraph.graphql');
+  copyFileSync(repoPath('schema', 'supergraph.graphql'), supergraphFile);
+  hub = await startTestHub('t_reload', { regionsFile, supergraphFile, dataDir, log: (line) => log.push(line) });
 }, 240_000);
 afterAll(async () => {
   await hub?.stop();
@@ -119,20 +123,57 @@ describe('reloading regions.yaml', () => {
       expect(await answers(suzhou.code)).toEqual({ routed: 'UNKNOWN_REGION', fanOut: 'BAD_USER_INPUT' });
       expect(await answers(shanghai.code)).toEqual(ANSWERS);
     } finally {
+      // Hefei back at its own address before the relay goes, for the tests after this one.
+      writeRegions([...NEAR, { ...HEFEI, url: hefeiUrl }]);
+      expect((await hub.reload()).applied).toBe(true);
       relayed.forEach((socket) => socket.destroy());
       await new Promise((resolve) => relay.close(resolve));
     }
   });
 });
 
+describe('reloading the supergraph', () => {
+  const DESCRIPTION = 'Code of a scenario of the catalogue (`inspectionScenarios`).';
+  const published = async () => (await fetch(`${hub.gateway.url}/schema.graphql`)).text();
+
+  test('a changed supergraph is served from the next request; a broken one is refused and the running one stays', async () => {
+    expect(await published()).toContain(DESCRIPTION);
+    const original = readFileSync(supergraphFile, 'utf8');
+    writeFileSync(supergraphFile, original.replace(DESCRIPTION, 'Code of a scenario (reloaded).'));
+    expect(await hub.reload()).toEqual({ applied: true, changes: ['supergraph replaced'] });
+    expect(log[log.length - 1]).toBe('regions.yaml and supergraph.graphql reloaded: supergraph replaced');
+    expect(await published()).toContain('Code of a scenario (reloaded).');
+    expect(await answers(HEFEI.code)).toEqual(ANSWERS);
+    expect(await answers(NEAR[0].code)).toEqual(ANSWERS);
+
+    writeFileSync(supergraphFile, original.slice(0, original.length / 2));
+    const broken = await hub.reload();
+    expect(broken.applied).toBe(false);
+    expect((broken as { reason: string }).reason).toMatch(new RegExp(`^${supergraphFile.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: Syntax Error`));
+    expect(log[log.length - 1]).toBe(`supergraph.graphql not reloaded, the running configuration stays: ${(broken as { reason: string }).reason}`);
+    expect(await published()).toContain('Code of a scenario (reloaded).');
+    expect(await answers(HEFEI.code)).toEqual(ANSWERS);
+    writeFileSync(supergraphFile, original);
+    expect(await hub.reload()).toEqual({ applied: true, changes: ['supergraph replaced'] });
+    expect(await published()).toContain(DESCRIPTION);
+  });
+});
+
 describe('planning a reload', () => {
-  test('hosted regions keep the endpoints the launcher gave them', () => {
+  test('hosted regions keep the endpoints the launcher gave them, also when taken out and listed again', () => {
     const file = writeRegionsFile(NEAR);
     const running = loadRegionConfig(file);
     running.regions.forEach((region) => (region.endpoints = { petitions: `http://127.0.0.1:9/${region.code}/petitions/graphql` }));
-    const planned = planRegionReload(running, loadRegionConfig(file));
+    const hosted = new Map(running.regions.map((region) => [region.code, region.endpoints]));
+    const planned = planRegionReload(running, loadRegionConfig(file), hosted);
     expect(planned.changes).toEqual([]);
     expect(planned.config.regions.map((region) => region.endpoints)).toEqual(running.regions.map((region) => region.endpoints));
+    // Taken out and listed again: served by the same hosted endpoints.
+    const without = planRegionReload(running, loadRegionConfig(writeRegionsFile(NEAR.slice(1))), hosted);
+    expect(without.changes).toEqual([`region ${NEAR[0].code} (${NEAR[0].name}) removed`]);
+    const back = planRegionReload(without.config, loadRegionConfig(file), hosted);
+    expect(back.changes).toEqual([`region ${NEAR[0].code} (${NEAR[0].name}) added`]);
+    expect(back.config.regions[0].endpoints).toEqual(running.regions[0].endpoints);
   });
 });
 

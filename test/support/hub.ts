@@ -67,6 +67,8 @@ export async function startTestHub(
     dataDir?: string;
     /** Hears the hub's log lines (default: none kept). */
     log?: (line: string) => void;
+    /** The supergraph file (default: the repository's schema/supergraph.graphql). */
+    supergraphFile?: string;
     /** Reload when regions.yaml changes (HubOptions.watchConfig). */
     watchConfig?: boolean;
   } = {},
@@ -74,7 +76,7 @@ export async function startTestHub(
   await dropDatabases(prefix);
   const hub = await startHub({
     regionsFile: options.regionsFile ?? writeRegionsFile(DEMO_REGIONS),
-    supergraphFile: repoPath('schema', 'supergraph.graphql'),
+    supergraphFile: options.supergraphFile ?? repoPath('schema', 'supergraph.graphql'),
     // PostgreSQL is the test server; the folder holds this hub's keys (identity providers, context key).
     dataDir: options.dataDir ?? temporaryDir(`yrd-hub-${prefix}-`),
     databaseUrl: testDatabaseUrl(),
