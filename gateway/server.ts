@@ -271,6 +271,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     throw error;
   }
   const retire = (old: GatewayCore) => {
+    // Its subscribers resume on the new supergraph with their last cursor.
+    old.transports?.goAway();
     const done = (async () => {
       for (const startedAt = Date.now(); old.inFlight > 0 && Date.now() - startedAt < RETIRE_WAIT_MS; ) await new Promise((resolve) => setTimeout(resolve, 100));
       await old.stop();

@@ -44,7 +44,7 @@ HUB_AUDIT_CHECKPOINT_ROWS (1000) and HUB_AUDIT_CHECKPOINT_SECONDS (60): audit ch
 checkpointed after that many rows or seconds, whichever comes first.
 Operations: HUB_METRICS_TOKEN (bearer token for GET /metrics; without it, this machine only),
 HUB_LOG_LEVEL (info), HUB_DRAIN_SECONDS (SIGTERM waits this long for requests in flight, 10),
-HUB_WATCH_CONFIG (0: reload regions.yaml on SIGHUP only, not on every change),
+HUB_WATCH_CONFIG (0: reload regions.yaml and the supergraph on SIGHUP only, not on change),
 OTEL_EXPORTER_OTLP_ENDPOINT (traces over OTLP/HTTP to this collector; none without it).`;
 
 /** Problems a user can fix from the message alone: printed without a stack trace. */
@@ -153,7 +153,7 @@ async function start(args: string[]): Promise<void> {
     log: (line) => console.log(`  ${line}`),
   });
   onShutdown(hub.stop, hub.gateway.drain, drainMs);
-  // SIGHUP reloads regions.yaml (as the file watch does on a change); a bad file is refused and logged.
+  // SIGHUP reloads regions.yaml and the supergraph (as the file watch does on a change); a bad file is refused and logged.
   process.on('SIGHUP', () => void hub.reload());
   const seconds = ((Date.now() - began) / 1000).toFixed(1);
   const threads = hub.regionThreads ? `, regions on ${hub.regionThreads.length} worker thread${hub.regionThreads.length === 1 ? '' : 's'}` : '';
