@@ -1,4 +1,6 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -99,6 +101,7 @@ async function interleaved(targets: Checked[], rounds: number, run: (t: Checked)
 
 const GATEWAY_LABEL: Record<GatewayKind, string> = {
   hub: 'YRD Hub gateway (plain mode)',
+  'hub-traced': 'YRD Hub gateway, tracing on (OTLP to a local sink)',
   apollo: 'stock @apollo/gateway 2.14.4',
   hive: '@graphql-hive/gateway 2.15.1',
 };
@@ -108,6 +111,7 @@ interface Classic {
   urls: Record<SubgraphName, string>;
   supergraphFile: string;
   gateways: Map<GatewayKind, { child?: Child; url?: string; startRss?: number; error?: string }>;
+  otlp: Awaited<ReturnType<typeof startOtlpSink>>;
 }
 
 async function startClassic(): Promise<Classic> {
@@ -116,16 +120,45 @@ async function startClassic(): Promise<Classic> {
   const supergraphFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'yrd-bench-')), 'supergraph.graphql');
   writeFileSync(supergraphFile, composeClassic(data, ready.urls));
   const gateways: Classic['gateways'] = new Map();
-  for (const kind of ['hub', 'apollo', 'hive'] as GatewayKind[]) {
+  const otlp = await startOtlpSink();
+  for (const kind of ['hub', 'hub-traced', 'apollo', 'hive'] as GatewayKind[]) {
     try {
-      const { child, ready: g } = await startChild<{ url: string }>('gateway', { kind, supergraphFile }, { execArgv: ['--expose-gc'] });
+      const { child, ready: g } = await startChild<{ url: string }>('gateway', { kind, supergraphFile, otlpEndpoint: otlp.endpoint }, { execArgv: ['--expose-gc'] });
       gateways.set(kind, { child, url: g.url, startRss: rssOf(child.pid) });
     } catch (error) {
       gateways.set(kind, { error: (error as Error).message.split('\n')[0] });
       log(`${kind} gateway did not start: ${(error as Error).message}`);
     }
   }
-  return { subgraphs, urls: ready.urls, supergraphFile, gateways };
+  return { subgraphs, urls: ready.urls, supergraphFile, gateways, otlp };
+}
+
+/**
+ * Where the traced hub sends its spans: an OTLP/HTTP endpoint in this process that reads each
+ * export and counts its spans (a collector's receiving side, without the storage).
+ */
+async function startOtlpSink(): Promise<{ endpoint: string; spans(): number; close(): Promise<void> }> {
+  let spans = 0;
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      try {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: unknown[] }> }> };
+        for (const resource of body.resourceSpans ?? []) for (const scope of resource.scopeSpans ?? []) spans += scope.spans?.length ?? 0;
+      } catch {
+        // counted as nothing
+      }
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    spans: () => spans,
+    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
 }
 
 async function standardWorkload(classic: Classic, rows: Row[]): Promise<Checked | undefined> {
@@ -182,13 +215,34 @@ async function standardWorkload(classic: Classic, rows: Row[]): Promise<Checked 
   }
   log(`standard workload: ${targets.map((t) => `${t.name} ${t.bytes} B`).join(', ')}; warming up`);
   for (const t of targets) await runLoad(t, { connections: config.connections, seconds: config.warmupSeconds });
-  const results = await interleaved(targets, config.rounds, (t) => runLoad(t, { connections: config.connections, seconds: config.seconds }));
+  // Each gateway's CPU per request beside its req/s: on a machine others load too, the CPU a
+  // request costs moves far less than the requests a second it gets through.
+  const cpu = new Map<string, { seconds: number; requests: number }>();
+  const results = await interleaved(targets, config.rounds, async (t) => {
+    const pid = classic.gateways.get(t.name as GatewayKind)?.child?.pid;
+    const before = pid ? cpuSecondsOf(pid) : 0;
+    const round = await runLoad(t, { connections: config.connections, seconds: config.seconds });
+    if (pid) {
+      const used = cpu.get(t.name) ?? { seconds: 0, requests: 0 };
+      cpu.set(t.name, { seconds: used.seconds + cpuSecondsOf(pid) - before, requests: used.requests + round.requests });
+    }
+    return round;
+  });
+  const cpuMs = (name: string) => {
+    const used = cpu.get(name);
+    return used?.requests ? (used.seconds * 1000) / used.requests : undefined;
+  };
   const apollo = results.get('apollo');
+  const untraced = results.get('hub');
   const bytes = targets.find((t) => t.name !== 'ceiling')?.bytes ?? 0;
   const workload = `1 standard (${(bytes / 1024).toFixed(0)} KB, ${config.connections} conn)`;
-  for (const kind of ['hub', 'apollo', 'hive'] as GatewayKind[]) {
+  for (const kind of ['hub', 'hub-traced', 'apollo', 'hive'] as GatewayKind[]) {
     const s = results.get(kind);
-    const ratio = s && apollo && !s.failed && !apollo.failed ? `×${(s.rps / apollo.rps).toFixed(2)} stock Apollo's req/s` : '';
+    let ratio = s && apollo && !s.failed && !apollo.failed ? `×${(s.rps / apollo.rps).toFixed(2)} stock Apollo's req/s` : '';
+    if (kind === 'hub-traced' && s && untraced && !s.failed && !untraced.failed) ratio = `×${(s.rps / untraced.rps).toFixed(3)} the untraced hub's req/s (${ratio}); ${classic.otlp.spans()} spans exported`;
+    const ownCpu = cpuMs(kind);
+    const untracedCpu = cpuMs('hub');
+    if (ownCpu !== undefined) ratio += `${ratio ? '; ' : ''}${ownCpu.toFixed(2)} ms gateway CPU per request${kind === 'hub-traced' && untracedCpu ? ` (×${(ownCpu / untracedCpu).toFixed(2)} the untraced hub's)` : ''}`;
     rows.push(s ? rowOf(workload, GATEWAY_LABEL[kind], s, kind === 'apollo' ? 'baseline (×1.00)' : ratio) : { workload, target: GATEWAY_LABEL[kind], rps: 'n/a', note: failures.get(kind) ?? 'not run' });
   }
   const ceiling = results.get('ceiling');
@@ -202,7 +256,8 @@ async function overheadWorkload(classic: Classic, rows: Row[]): Promise<void> {
   const check = equalsJson(expectedSmallResult(data));
   const targets: Checked[] = [await checkTarget({ name: 'direct', url: classic.urls.accounts, body }, check)];
   for (const [kind, g] of classic.gateways) {
-    if (g.url) targets.push(await checkTarget({ name: kind, url: g.url, body }, check).catch((e) => (log(e.message), undefined as never)));
+    // Tracing's cost is shown by the standard workload; here the gateways as they run by default.
+    if (g.url && kind !== 'hub-traced') targets.push(await checkTarget({ name: kind, url: g.url, body }, check).catch((e) => (log(e.message), undefined as never)));
   }
   const ready = targets.filter(Boolean);
   for (const t of ready) await runSequential(t, { seconds: 1 });
@@ -567,6 +622,7 @@ async function main(): Promise<void> {
     } finally {
       for (const g of classic.gateways.values()) await g.child?.stop();
       await classic.subgraphs.stop();
+      await classic.otlp.close();
     }
   }
   let volume: string | undefined;

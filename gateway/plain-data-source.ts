@@ -5,6 +5,7 @@ import { serviceUnavailable } from './errors';
 import { watchCircuit } from './region-metrics';
 import { EndpointOptions, EndpointUnavailableError, requestBody, SubgraphEndpoint } from './subgraph-client';
 import { logger } from '../platform/logger';
+import { inSpan, SpanKind, tracingOn } from '../platform/tracing';
 
 /**
  * A subgraph with one endpoint, served exactly as Apollo's RemoteGraphQLDataSource would:
@@ -24,7 +25,12 @@ export class PlainDataSource implements GraphQLDataSource {
     watchCircuit(this.endpoint, 'hub', subgraph);
   }
 
-  async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
+  process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
+    if (!tracingOn()) return this.fetch(options);
+    return inSpan(`subgraph fetch ${this.subgraph}`, SpanKind.CLIENT, { 'hub.region': 'hub', 'hub.subgraph': this.subgraph }, () => this.fetch(options));
+  }
+
+  private async fetch(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
     const { query, variables, operationName } = options.request;
     const budget = (options.context as GatewayContext | undefined)?.regionBudget;
     const { timeoutMs } = this.options;

@@ -3,7 +3,8 @@ import { ConfigError, readConfigFile } from '../platform/config-file';
 import { BreakerSettings, DEFAULT_BREAKER } from './subgraph-client';
 
 /**
- * regions.yaml: the cities the hub federates. Adding a city is one entry here and a restart.
+ * regions.yaml: the cities the hub federates. Adding a city is one entry here (and a restart for
+ * one the hub hosts itself; launcher/region-reload.ts says what a running hub takes on).
  * A region without `url` or `endpoints` is hosted by `yrd-hub start` itself, over a database of
  * its own on the configured server.
  */

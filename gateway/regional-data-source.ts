@@ -12,6 +12,7 @@ import type { RegionSettings } from './region-config';
 import { GatewayContext, RequestRegionBudget } from './request-budget';
 import { RegionFetchMetrics, watchCircuit } from './region-metrics';
 import type { RoutingRules } from './routing-rules';
+import { failSpan, inSpan, SpanKind, tracingOn } from '../platform/tracing';
 import { EndpointOptions, EndpointUnavailableError, requestBody, SubgraphEndpoint, SubgraphResponse } from './subgraph-client';
 
 /**
@@ -70,8 +71,8 @@ const MAX_CACHED_OPERATIONS = 2000;
 const EMPTY_CURSOR: CompositeCursor = { positions: {}, exhausted: [] };
 
 export class RegionalDataSource implements GraphQLDataSource {
-  private readonly regions = new Map<string, { settings: RegionSettings; endpoint: SubgraphEndpoint }>();
-  private readonly regionCodes: string[];
+  private regions = new Map<string, { settings: RegionSettings; endpoint: SubgraphEndpoint }>();
+  private regionCodes: string[];
   private readonly operations = new Map<string, PreparedOperation>();
   private readonly metrics: RegionFetchMetrics;
 
@@ -79,17 +80,41 @@ export class RegionalDataSource implements GraphQLDataSource {
     readonly subgraph: string,
     regions: RegionSettings[],
     private readonly rules: RoutingRules,
-    breaker: EndpointOptions['breaker'],
+    private breaker: EndpointOptions['breaker'],
     private readonly headersFor: (subgraph: string, options: GraphQLDataSourceProcessOptions) => Promise<Record<string, string>> = async () => ({}),
   ) {
-    for (const settings of regions) {
-      const url = settings.endpoints[subgraph];
-      if (!url) throw new Error(`region ${settings.code} has no endpoint for the regional subgraph ${subgraph}`);
-      this.regions.set(settings.code, { settings, endpoint: new SubgraphEndpoint(url, { timeoutMs: settings.timeoutMs, breaker }) });
-      watchCircuit(this.regions.get(settings.code)!.endpoint, settings.code, subgraph);
-    }
+    this.regionCodes = [];
+    this.reconfigure(regions, breaker);
     this.metrics = new RegionFetchMetrics(subgraph);
-    this.regionCodes = [...this.regions.keys()].sort();
+  }
+
+  /**
+   * Serves `regions` from now on (a reloaded regions.yaml): an endpoint whose URL, timeout and
+   * breaker settings are unchanged is kept with its circuit's state; the others are made anew,
+   * and the rest are shut down (a fetch already sent still gets its answer). A fetch of a
+   * request under way goes to the region's endpoint of the moment. Throws, changing nothing, when a region lacks this subgraph.
+   */
+  reconfigure(regions: readonly RegionSettings[], breaker: EndpointOptions['breaker']): void {
+    const missing = regions.find((settings) => !settings.endpoints[this.subgraph]);
+    if (missing) throw new Error(`region ${missing.code} has no endpoint for the regional subgraph ${this.subgraph}`);
+    const sameBreaker = JSON.stringify(breaker) === JSON.stringify(this.breaker);
+    const next = new Map<string, { settings: RegionSettings; endpoint: SubgraphEndpoint }>();
+    for (const settings of regions) {
+      const url = settings.endpoints[this.subgraph];
+      const current = this.regions.get(settings.code);
+      if (current && sameBreaker && current.endpoint.url === url && current.settings.timeoutMs === settings.timeoutMs) {
+        next.set(settings.code, { settings, endpoint: current.endpoint });
+        continue;
+      }
+      const endpoint = new SubgraphEndpoint(url, { timeoutMs: settings.timeoutMs, breaker });
+      watchCircuit(endpoint, settings.code, this.subgraph);
+      next.set(settings.code, { settings, endpoint });
+    }
+    const retired = [...this.regions.values()].filter(({ endpoint }) => ![...next.values()].some((entry) => entry.endpoint === endpoint));
+    this.regions = next;
+    this.breaker = breaker;
+    this.regionCodes = [...next.keys()].sort();
+    for (const { endpoint } of retired) endpoint.shutdown();
   }
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
@@ -170,8 +195,20 @@ export class RegionalDataSource implements GraphQLDataSource {
     return { ...error, ...(path ? { path } : {}), extensions: { ...error.extensions, region } };
   }
 
-  private async send(region: string, query: string, variables: Json, call: Call): Promise<RegionResult> {
-    const { settings, endpoint } = this.regions.get(region)!;
+  private send(region: string, query: string, variables: Json, call: Call): Promise<RegionResult> {
+    if (!tracingOn()) return this.sendToRegion(region, query, variables, call);
+    return inSpan(`region fetch ${this.subgraph}`, SpanKind.CLIENT, { 'hub.region': region, 'hub.subgraph': this.subgraph }, async (span) => {
+      const result = await this.sendToRegion(region, query, variables, call);
+      if (result instanceof EndpointUnavailableError) failSpan(span, result.reason);
+      return result;
+    });
+  }
+
+  private async sendToRegion(region: string, query: string, variables: Json, call: Call): Promise<RegionResult> {
+    const served = this.regions.get(region);
+    // Taken out by a reload while this request was planned for it.
+    if (!served) return new EndpointUnavailableError(region, 'the hub no longer serves this region');
+    const { settings, endpoint } = served;
     const earlier = call.budget.failure(region);
     const startedAt = performance.now();
     if (earlier) {

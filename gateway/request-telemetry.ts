@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import { logger } from '../platform/logger';
+import { annotateSpan } from '../platform/tracing';
 import { operationLabel, operationLimitRefusals, partialAnswers, requestDuration, requests } from '../platform/metrics';
 import type { OperationLimitCode } from './operation-limits';
 import { regionsAsked } from './region-metrics';
@@ -66,6 +67,7 @@ export function requestTelemetryPlugin(): ApolloServerPlugin<GatewayContext> {
           const outcome = outcomeOf(result.data, errors);
           const seconds = (performance.now() - began) / 1000;
           count(operation, outcome, seconds);
+          annotateSpan({ 'graphql.operation.name': operation, 'hub.outcome': outcome });
           if (errors?.some((error) => error.extensions?.code === 'REGION_UNAVAILABLE') && result.data) partialAnswers.labels(operation).inc();
           if (errors?.length && !result.data) {
             const code = errors[0].extensions?.code;

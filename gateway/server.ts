@@ -5,7 +5,7 @@ import type { GatewayExecutor } from '@apollo/server-gateway-interface';
 import { parse } from 'graphql';
 import { operationSelectionPlugin } from '../platform/operation-selection';
 import { publishedSchema } from './published-schema';
-import { listen, PlainRoute, readOnlyRoute, RunningHttpServer } from '../platform/apollo-http';
+import { GraphQLRoute, listen, PlainRoute, readOnlyRoute, RunningHttpServer } from '../platform/apollo-http';
 import { explorer, EXPLORER_PREFIX } from './explorer';
 import { subscriptionAdmission, trustedDocumentsCache, trustedDocumentsPlugin, TrustedDocumentsSettings, withDocumentIdAsPersistedQuery } from './trusted-documents-plugin';
 import { TrustedDocuments } from './trusted-documents';
@@ -22,12 +22,13 @@ import { personnelRoster, RosterCheck } from './roster';
 import { GatewayContext, RequestRegionBudget } from './request-budget';
 import { readRoutingRules } from './routing-rules';
 import { LiveLimits, liveLimitsFromEnvironment, LiveWarnings } from './live/live-warnings';
-import { liveTransports } from './live/transports';
+import { LiveTransports, liveTransports } from './live/transports';
 import { subscriptionsOverHttpPlugin } from './live/subscriptions-over-http';
 import { LIVE_SUBGRAPH } from './live/live-subgraph';
 import { Readiness } from './readiness';
 import { logRefusedRequest, requestBegun, requestTelemetryPlugin } from './request-telemetry';
 import { announceGoingAway, onGoingAway } from '../platform/drain';
+import { annotateSpan } from '../platform/tracing';
 
 export interface GatewayOptions {
   /** The composed supergraph SDL, loaded once: the gateway never introspects subgraphs. */
@@ -65,6 +66,20 @@ export interface RunningGateway extends RunningHttpServer {
    * awaited for at most `timeoutMs`. Resolves false if some had to be cut. stop() follows.
    */
   drain(timeoutMs: number): Promise<boolean>;
+  /**
+   * Routes to `regions` from now on (a reloaded regions.yaml, checked by the caller): regions
+   * added, endpoints moved, timeouts and breaker settings changed. Its regional subgraphs must
+   * be the ones the gateway started with; throws, changing nothing, otherwise.
+   */
+  reconfigureRegions(regions: RegionConfig): void;
+  /**
+   * Serves `supergraphSdl` from the next request on (a reloaded supergraph file): built and
+   * checked as at start, it throws, changing nothing, when it would not start. Requests under
+   * way finish on the previous supergraph; its live subscriptions are closed ("going away"), and
+   * clients subscribe again to the new one. With `regions`, routes to those as well (as
+   * reconfigureRegions, checked by the caller), all or nothing.
+   */
+  replaceSupergraph(supergraphSdl: string, regions?: RegionConfig): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -83,52 +98,69 @@ function grantsSource(options: GatewayOptions, auth: GatewayAuthSettings): Grant
  * `auth.rosterFrom`, at each region's endpoint (read per lookup: the launcher fills in the
  * endpoints of the regions it hosts).
  */
-function rosterCheck(options: GatewayOptions, auth: GatewayAuthSettings): RosterCheck | undefined {
+function rosterCheck(options: GatewayOptions, auth: GatewayAuthSettings, currentRegions: () => RegionConfig): RosterCheck | undefined {
   const subgraph = auth.rosterFrom;
   if (!subgraph) return undefined;
   if (!options.regions?.regionalSubgraphs.includes(subgraph)) {
     throw new Error(`auth.rosterFrom names ${subgraph}, which is no regional subgraph of the region configuration`);
   }
-  const regions = options.regions.regions;
-  return new RosterCheck(personnelRoster((code) => regions.find((region) => region.code === code)?.endpoints[subgraph], auth.contextKey, subgraph));
+  // Read per lookup: a reload may add a region or move its endpoints (reconfigureRegions).
+  return new RosterCheck(personnelRoster((code) => currentRegions().regions.find((region) => region.code === code)?.endpoints[subgraph], auth.contextKey, subgraph));
 }
 
-export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
-  const regionalSubgraphs = options.regions?.regionalSubgraphs ?? [];
-  const supergraph = parse(options.supergraphSdl);
+type HeadersFor = (subgraph: string, process: GraphQLDataSourceProcessOptions) => Promise<Record<string, string>>;
+
+/**
+ * What serves one supergraph: Apollo Gateway and Server over it, its data sources, the hub's
+ * plan executor and the live subscriptions. A reloaded supergraph gets a core of its own,
+ * built (and so checked) completely before it takes the next request; the listener, the
+ * authenticator and the readiness probe stay.
+ */
+interface GatewayCore {
+  server: ApolloServer<GatewayContext>;
+  dataSources: Map<string, GraphQLDataSource & { shutdown(): void }>;
+  /** GraphQL URLs of the hub's own subgraphs (the directory), by name. */
+  hubSubgraphUrls: Map<string, string>;
+  transports?: LiveTransports;
+  publishedSchema: ReturnType<typeof publishedSchema>;
+  counts(): { executed: number; delegated: number };
+  /** GraphQL requests this core has begun and not yet answered (a retired core is stopped once none are left). */
+  inFlight: number;
+  /** Ends the live subscriptions (their sockets would keep the listener from closing). */
+  closeLive(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function buildCore(
+  options: GatewayOptions,
+  supergraphSdl: string,
+  regions: RegionConfig | undefined,
+  authenticator: RequestAuthenticator | undefined,
+  headersFor: HeadersFor,
+): Promise<GatewayCore> {
+  const regionalSubgraphs = regions?.regionalSubgraphs ?? [];
+  const supergraph = parse(supergraphSdl);
   const rules = readRoutingRules(supergraph, regionalSubgraphs);
-  const breaker = options.regions?.breaker ?? { failureThreshold: 5, resetAfterMs: 10_000 };
+  const roleRules = readRoleRules(supergraph);
+  const breaker = regions?.breaker ?? { failureThreshold: 5, resetAfterMs: 10_000 };
   const dataSources = new Map<string, GraphQLDataSource & { shutdown(): void }>();
   const hubSubgraphUrls = new Map<string, string>();
-  let supergraphLoaded = false;
-  const readiness = new Readiness({
-    supergraphLoaded: () => supergraphLoaded,
-    directory: () => hubSubgraphUrls,
-    // Read when probed: the launcher fills in the endpoints of the regions it hosts.
-    regions: () => new Map((options.regions?.regions ?? []).flatMap((region) => Object.values(region.endpoints).slice(0, 1).map((url) => [region.code, url] as [string, string]))),
-  });
-  const authenticator = options.auth === 'insecure-no-auth' ? undefined : new RequestAuthenticator(options.auth, grantsSource(options, options.auth), rosterCheck(options, options.auth));
-  const headersFor = async (subgraph: string, process: GraphQLDataSourceProcessOptions): Promise<Record<string, string>> => {
-    const auth = (process.context as GatewayContext | undefined)?.auth;
-    return auth ? { authorization: `Bearer ${await auth.contextTokenFor(subgraph)}`, 'x-request-id': auth.context.requestId } : {};
-  };
-
   const gateway = new HubGateway({
-    supergraphSdl: options.supergraphSdl,
+    supergraphSdl,
     buildService: ({ name, url }) => {
       const plainUrl = options.urlOverrides?.[name] ?? url!;
       // The live events subgraph is the gateway's own (never fetched): not a service it calls or probes.
-      if (name !== LIVE_SUBGRAPH && !(options.regions && regionalSubgraphs.includes(name))) hubSubgraphUrls.set(name, plainUrl);
+      if (name !== LIVE_SUBGRAPH && !(regions && regionalSubgraphs.includes(name))) hubSubgraphUrls.set(name, plainUrl);
       const source =
-        options.regions && regionalSubgraphs.includes(name)
-          ? new RegionalDataSource(name, options.regions.regions, rules, breaker, headersFor)
+        regions && regionalSubgraphs.includes(name)
+          ? new RegionalDataSource(name, regions.regions, rules, breaker, headersFor)
           : new PlainDataSource(name, plainUrl, { timeoutMs: options.timeoutMs ?? 10_000, breaker }, headersFor);
       dataSources.set(name, source);
       return source;
     },
   });
   let planExecutor: PlanExecutor | undefined;
-  gateway.planExecutor = (fallback) => (planExecutor = new PlanExecutor(options.supergraphSdl, dataSources, fallback)).executor;
+  gateway.planExecutor = (fallback) => (planExecutor = new PlanExecutor(supergraphSdl, dataSources, fallback)).executor;
   const trusted = options.trustedDocuments ?? { documents: new TrustedDocuments([]), mode: 'accept' };
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -152,58 +184,120 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       subscriptionsOverHttpPlugin(),
       trustedDocumentsPlugin(trusted),
       operationLimitsPlugin(options.limits),
-      earlyAccessPlugin(readRoleRules(supergraph)),
+      earlyAccessPlugin(roleRules),
       internalErrorsPlugin<GatewayContext>('gateway', (context) => context.auth?.context.requestId),
     ],
   });
   await server.start();
-  // Live warnings need the regions' petitions feeds and a caller to authorize each event for.
-  const live =
-    authenticator && options.auth !== 'insecure-no-auth' && options.regions?.regionalSubgraphs.includes('petitions')
-      ? new LiveWarnings(options.supergraphSdl, options.regions, options.auth.contextKey, server, authenticator, { ...liveLimitsFromEnvironment(), ...options.live }, process.env.NATS_URL || undefined)
-      : undefined;
+  let live: LiveWarnings | undefined;
+  try {
+    // Live warnings need the regions' petitions feeds and a caller to authorize each event for.
+    live =
+      authenticator && options.auth !== 'insecure-no-auth' && regions?.regionalSubgraphs.includes('petitions')
+        ? new LiveWarnings(supergraphSdl, regions, options.auth.contextKey, server, authenticator, { ...liveLimitsFromEnvironment(), ...options.live }, process.env.NATS_URL || undefined)
+        : undefined;
+  } catch (error) {
+    await server.stop();
+    dataSources.forEach((source) => source.shutdown());
+    throw error;
+  }
   const transports = live && liveTransports(live, '/graphql', subscriptionAdmission(trusted));
   const forgetGoingAway = transports ? onGoingAway(() => transports.goAway()) : undefined;
-  supergraphLoaded = true;
+  let liveClosed: Promise<void> | undefined;
+  const closeLive = () =>
+    (liveClosed ??= (async () => {
+      forgetGoingAway?.();
+      live?.stop();
+      await transports?.close();
+    })());
+  return {
+    server,
+    dataSources,
+    hubSubgraphUrls,
+    transports,
+    publishedSchema: publishedSchema(supergraphSdl),
+    counts: () => ({ ...(planExecutor?.counts ?? { executed: 0, delegated: 0 }) }),
+    inFlight: 0,
+    closeLive,
+    stop: async () => {
+      await closeLive();
+      await server.stop();
+      dataSources.forEach((source) => source.shutdown());
+    },
+  };
+}
+
+/** How long a retired core (a reloaded supergraph's predecessor) may take to answer the requests it began. */
+const RETIRE_WAIT_MS = 60_000;
+
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  let regions = options.regions;
+  let core: GatewayCore | undefined;
+  const retiring = new Set<Promise<void>>();
+  const readiness = new Readiness({
+    supergraphLoaded: () => core !== undefined,
+    directory: () => core?.hubSubgraphUrls ?? new Map(),
+    // Read when probed: the launcher fills in the endpoints of the regions it hosts.
+    regions: () => new Map((regions?.regions ?? []).flatMap((region) => Object.values(region.endpoints).slice(0, 1).map((url) => [region.code, url] as [string, string]))),
+  });
+  const authenticator = options.auth === 'insecure-no-auth' ? undefined : new RequestAuthenticator(options.auth, grantsSource(options, options.auth), rosterCheck(options, options.auth, () => regions!));
+  const headersFor: HeadersFor = async (subgraph, process): Promise<Record<string, string>> => {
+    const auth = (process.context as GatewayContext | undefined)?.auth;
+    return auth ? { authorization: `Bearer ${await auth.contextTokenFor(subgraph)}`, 'x-request-id': auth.context.requestId } : {};
+  };
+  /** The /graphql route of `served`: a request keeps the route (and so the core) it arrived on. */
+  const routeOf = (served: GatewayCore): GraphQLRoute<GatewayContext> => ({
+    server: served.server,
+    eventStream: served.transports?.eventStream,
+    page: explorerPage.page,
+    rewrite: withDocumentIdAsPersistedQuery,
+    context: async (request): Promise<GatewayContext> => {
+      const startedAt = performance.now();
+      try {
+        // Throws UNAUTHENTICATED (HTTP 401) before anything is planned or sent.
+        const auth = authenticator ? await authenticator.authenticate(request.headers) : undefined;
+        // The request id is in every audit row the request causes: it ties the trace to them.
+        if (auth) annotateSpan({ 'hub.request_id': auth.context.requestId, 'hub.caller': auth.caller.id });
+        served.inFlight += 1;
+        return requestBegun({ regionBudget: new RequestRegionBudget(), auth }, startedAt);
+      } catch (error) {
+        logRefusedRequest(startedAt, error);
+        throw error;
+      }
+    },
+    finished: (context: GatewayContext) => {
+      served.inFlight -= 1;
+      context.regionBudget?.finish();
+    },
+  });
+
   const explorerPage = explorer();
+  core = await buildCore(options, options.supergraphSdl, regions, authenticator, headersFor);
+  const routes: Record<string, GraphQLRoute<GatewayContext>> = { '/graphql': routeOf(core) };
   let http: RunningHttpServer;
   try {
     http = await listen({
       port: options.port,
       host: options.host,
-      upgrade: transports?.upgrade,
-      routes: {
-        '/graphql': {
-          server,
-          eventStream: transports?.eventStream,
-          page: explorerPage.page,
-          rewrite: withDocumentIdAsPersistedQuery,
-          context: async (request): Promise<GatewayContext> => {
-            const startedAt = performance.now();
-            try {
-              return requestBegun(
-                {
-                  regionBudget: new RequestRegionBudget(),
-                  // Throws UNAUTHENTICATED (HTTP 401) before anything is planned or sent.
-                  auth: authenticator ? await authenticator.authenticate(request.headers) : undefined,
-                },
-                startedAt,
-              );
-            } catch (error) {
-              logRefusedRequest(startedAt, error);
-              throw error;
-            }
-          },
-          finished: (context: GatewayContext) => context.regionBudget?.finish(),
-        },
-      },
-      handlers: { ...options.handlers, '/ready': readOnlyRoute(readiness.serve), '/schema.graphql': readOnlyRoute(publishedSchema(options.supergraphSdl)) },
+      upgrade: (request, socket, head) => (core?.transports ? core.transports.upgrade(request, socket, head) : socket.destroy()),
+      routes,
+      handlers: { ...options.handlers, '/ready': readOnlyRoute(readiness.serve), '/schema.graphql': readOnlyRoute((request, response) => core!.publishedSchema(request, response)) },
       folders: { [EXPLORER_PREFIX]: explorerPage.folder },
     });
   } catch (error) {
-    await server.stop();
+    await core.stop();
     throw error;
   }
+  const retire = (old: GatewayCore) => {
+    // Its subscribers resume on the new supergraph with their last cursor.
+    old.transports?.goAway();
+    const done = (async () => {
+      for (const startedAt = Date.now(); old.inFlight > 0 && Date.now() - startedAt < RETIRE_WAIT_MS; ) await new Promise((resolve) => setTimeout(resolve, 100));
+      await old.stop();
+    })().catch((error) => console.warn(`[gateway] while stopping the previous supergraph's gateway: ${(error as Error).message}`));
+    retiring.add(done);
+    void done.then(() => retiring.delete(done));
+  };
   return {
     ...http,
     graphqlUrl: `${http.url}/graphql`,
@@ -213,14 +307,33 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await announceGoingAway();
       return answered;
     },
-    executorCounts: () => ({ ...(planExecutor?.counts ?? { executed: 0, delegated: 0 }) }),
+    executorCounts: () => core!.counts(),
+    reconfigureRegions: (next) => {
+      if (!regions) throw new Error('this gateway serves no regions (a plain supergraph): nothing to reconfigure');
+      if (next.regionalSubgraphs.join() !== regions.regionalSubgraphs.join()) throw new Error('regional_subgraphs differ from the running configuration\'s');
+      // Every subgraph is checked before any changes: a region without one of them changes nothing.
+      for (const subgraph of next.regionalSubgraphs) {
+        const missing = next.regions.find((region) => !region.endpoints[subgraph]);
+        if (missing) throw new Error(`region ${missing.code} has no endpoint for the regional subgraph ${subgraph}`);
+      }
+      for (const source of core!.dataSources.values()) if (source instanceof RegionalDataSource) source.reconfigure(next.regions, next.breaker);
+      regions = next;
+    },
+    replaceSupergraph: async (supergraphSdl, nextRegions = regions) => {
+      const next = await buildCore(options, supergraphSdl, nextRegions, authenticator, headersFor);
+      const old = core!;
+      core = next;
+      regions = nextRegions;
+      routes['/graphql'] = routeOf(next);
+      retire(old);
+    },
     stop: async () => {
-      forgetGoingAway?.();
-      live?.stop();
-      await transports?.close();
+      const served = core;
+      await served?.closeLive();
       await http.close();
-      await server.stop();
-      dataSources.forEach((source) => source.shutdown());
+      await Promise.all(retiring);
+      await served?.stop();
+      core = undefined;
     },
   };
 }

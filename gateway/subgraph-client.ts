@@ -1,6 +1,7 @@
 import CircuitBreaker from 'opossum';
 import { Agent, request } from 'undici';
 import type { GraphQLFormattedError } from 'graphql';
+import { withTraceparent } from '../platform/tracing';
 
 /**
  * One subgraph endpoint as the gateway sees it: keep-alive connections from a shared pool, a
@@ -157,7 +158,7 @@ export class SubgraphEndpoint {
       response = await request(this.url, {
         method: 'POST',
         dispatcher: sharedAgent,
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+        headers: withTraceparent({ 'content-type': 'application/json', accept: 'application/json', ...headers }),
         body,
         signal: deadline ?? AbortSignal.timeout(timeoutMs),
       });

@@ -48,7 +48,9 @@ HUB_REGION_THREADS (worker threads serving the hosted regions; default one per C
 HUB_AUDIT_CHECKPOINT_ROWS (1000) and HUB_AUDIT_CHECKPOINT_SECONDS (60): audit chain heads are
 checkpointed after that many rows or seconds, whichever comes first.
 Operations: HUB_METRICS_TOKEN (bearer token for GET /metrics; without it, this machine only),
-HUB_LOG_LEVEL (info), HUB_DRAIN_SECONDS (SIGTERM waits this long for requests in flight, 10).
+HUB_LOG_LEVEL (info), HUB_DRAIN_SECONDS (SIGTERM waits this long for requests in flight, 10),
+HUB_WATCH_CONFIG (0: reload regions.yaml and the supergraph on SIGHUP only, not on change),
+OTEL_EXPORTER_OTLP_ENDPOINT (traces over OTLP/HTTP to this collector; none without it).
 Trusted documents: HUB_TRUSTED_DOCUMENTS (require: answer registered documents only, except to
 developers; default accept), HUB_TRUSTED_DOCUMENTS_DIR (more manifests, <app>.json each).`;
 
@@ -159,9 +161,12 @@ async function start(args: string[]): Promise<void> {
       folders: process.env.HUB_TRUSTED_DOCUMENTS_DIR ? [path.resolve(process.env.HUB_TRUSTED_DOCUMENTS_DIR)] : [],
     },
     seed: values['no-seed'] ? false : { seed: Number(process.env.HUB_SEED ?? 2026), scale: DEFAULT_SCALE, regionScale: parseRegionScale(process.env.HUB_SCALE) },
+    watchConfig: process.env.HUB_WATCH_CONFIG !== '0',
     log: (line) => console.log(`  ${line}`),
   });
   onShutdown(hub.stop, hub.gateway.drain, drainMs);
+  // SIGHUP reloads regions.yaml and the supergraph (as the file watch does on a change); a bad file is refused and logged.
+  process.on('SIGHUP', () => void hub.reload());
   const seconds = ((Date.now() - began) / 1000).toFixed(1);
   const threads = hub.regionThreads ? `, regions on ${hub.regionThreads.length} worker thread${hub.regionThreads.length === 1 ? '' : 's'}` : '';
   console.log(`YRD Hub ready in ${seconds} s (${hub.postgres.embedded ? 'embedded PostgreSQL' : 'PostgreSQL at DATABASE_URL'}${threads})`);

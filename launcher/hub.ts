@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import os from 'node:os';
 import type { Pool } from 'pg';
 import { loadRegionConfig, RegionConfig } from '../gateway/region-config';
@@ -20,6 +21,10 @@ import type { SeedScale, SubgraphModule } from '../subgraphs/shared/subgraph-mod
 import { BUILTIN_SUBGRAPHS } from './builtin-subgraphs';
 import { connectExternalPostgres, PostgresServer, startEmbeddedPostgres } from './postgres';
 import { CheckpointVerifier } from '../auth/audit-checkpoint';
+import { flushTracing, startTracing } from '../platform/tracing';
+import { planRegionReload } from './region-reload';
+import { watchFiles } from './config-watch';
+import { addThreadMetrics } from '../platform/thread-metrics';
 
 /**
  * `yrd-hub start`: everything on one machine. PostgreSQL (embedded unless DATABASE_URL is
@@ -50,6 +55,8 @@ export interface HubOptions {
   auditCheckpoints?: CheckpointSchedule;
   /** Demo data, seeded once per database; false for none. `regionScale` overrides sizes for some regions (a million petitions in one, for benchmarks). */
   seed: { seed: number; scale: SeedScale; regionScale?: Record<string, Partial<SeedScale>> } | false;
+  /** Reload regions.yaml and the supergraph whenever either file changes (reload() is there either way, for SIGHUP). */
+  watchConfig?: boolean;
   log: (line: string) => void;
   /**
    * Apps' registered operations: the manifests in `dataDir/trusted-documents/` (yrd-hub documents
@@ -57,6 +64,9 @@ export interface HubOptions {
    */
   trustedDocuments?: { mode?: TrustedDocumentsMode; folders?: string[] };
 }
+
+/** What a reload did: applied (with what changed, maybe nothing), or refused with the reason. */
+export type ReloadOutcome = { applied: true; changes: string[] } | { applied: false; reason: string };
 
 import { DEFAULT_SCALE } from './demo-scale';
 import { observePool } from '../subgraphs/shared/pool-metrics';
@@ -88,6 +98,12 @@ export interface RunningHub {
   identity: HubIdentity;
   /** The data folder (embedded PostgreSQL, keys). */
   dataDir: string;
+  /**
+   * Reads regions.yaml and the supergraph file again (SIGHUP, or a change when watched) and
+   * applies what changed; a file with problems is refused with the errors a start would give,
+   * logged, and the running configuration stays.
+   */
+  reload(): Promise<ReloadOutcome>;
   stop(): Promise<void>;
 }
 
@@ -103,7 +119,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     }
   });
 
-  const cleanup: Array<() => Promise<unknown>> = [];
+  // Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set (platform/tracing.ts); region threads start their own.
+  startTracing('yrd-hub');
+  const cleanup: Array<() => Promise<unknown>> = [flushTracing];
   const stop = async () => {
     for (const step of cleanup.splice(0).reverse()) await step().catch((error) => options.log(`while stopping: ${(error as Error).message}`));
   };
@@ -227,6 +245,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         log: options.log,
       });
       cleanup.push(() => workers!.stop());
+      // The gateway's /metrics shows the threads' regions too (their own hosts show only theirs).
+      const forgetThreads = addThreadMetrics(() => workers!.metrics());
+      cleanup.push(async () => forgetThreads());
       for (const [code, server] of workers.servers) regionServers.set(code, server);
     } else {
       for (const region of hosted) {
@@ -281,7 +302,45 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const checkpointAudit = async (region?: string) => {
       await (region ? checkpointer.checkpoint(region) : checkpointer.checkpointAll());
     };
-    return { gateway, regions, postgres, databaseUrls, subgraphDatabaseUrls, checkpointAudit, regionServers, regionThreads: workers?.threads, directoryServer: directory, statementCount: countStatements, identity, dataDir: options.dataDir, stop };
+    const hostedEndpoints = new Map(hosted.map((region) => [region.code, { ...region.endpoints }]));
+    let running = regions;
+    let runningSupergraph = supergraphSdl;
+    let reloading = Promise.resolve<ReloadOutcome>({ applied: true, changes: [] });
+    // Both files are checked before either is applied: a bad one leaves both as they were.
+    const reloadNow = async (): Promise<ReloadOutcome> => {
+      const name = path.basename(options.regionsFile);
+      let planned;
+      try {
+        planned = planRegionReload(running, loadRegionConfig(options.regionsFile), hostedEndpoints);
+      } catch (error) {
+        const reason = (error as Error).message;
+        options.log(`${name} not reloaded, the running configuration stays: ${reason}`);
+        return { applied: false, reason };
+      }
+      let nextSupergraph: string;
+      try {
+        nextSupergraph = readFileSync(options.supergraphFile, 'utf8');
+        if (nextSupergraph !== runningSupergraph) await gateway.replaceSupergraph(nextSupergraph, planned.config);
+        else gateway.reconfigureRegions(planned.config);
+      } catch (error) {
+        const reason = `${options.supergraphFile}: ${(error as Error).message}`;
+        options.log(`${path.basename(options.supergraphFile)} not reloaded, the running configuration stays: ${reason}`);
+        return { applied: false, reason };
+      }
+      const changes = [...planned.changes, ...(nextSupergraph !== runningSupergraph ? ['supergraph replaced'] : [])];
+      const files = nextSupergraph !== runningSupergraph ? `${name} and ${path.basename(options.supergraphFile)}` : name;
+      running = planned.config;
+      runningSupergraph = nextSupergraph;
+      options.log(changes.length ? `${files} reloaded: ${changes.join('; ')}` : `${files} reloaded: nothing changed`);
+      return { applied: true, changes };
+    };
+    // One reload at a time, in the order asked: a burst of SIGHUPs applies the last file once each.
+    const reload = () => (reloading = reloading.then(reloadNow, reloadNow));
+    if (options.watchConfig) {
+      const watcher = watchFiles([options.regionsFile, options.supergraphFile], () => void reload());
+      cleanup.push(async () => watcher.close());
+    }
+    return { gateway, get regions() { return running; }, reload, postgres, databaseUrls, subgraphDatabaseUrls, checkpointAudit, regionServers, regionThreads: workers?.threads, directoryServer: directory, statementCount: countStatements, identity, dataDir: options.dataDir, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -10,6 +10,8 @@ import { serviceCredentials } from './hub-identity';
 import type { AuditedEvent, RegionWorkerData, WorkerReply, WorkerRequest } from './region-workers';
 import { CheckpointVerifier } from '../auth/audit-checkpoint';
 import { observePool } from '../subgraphs/shared/pool-metrics';
+import { startTracing, stopTracing } from '../platform/tracing';
+import { threadSeries } from '../platform/thread-metrics';
 
 /**
  * A worker thread serving some of the hub's regions: each region's subgraphs on an HTTP server
@@ -20,6 +22,8 @@ import { observePool } from '../subgraphs/shared/pool-metrics';
  */
 async function main(): Promise<void> {
   const data = workerData as RegionWorkerData;
+  // A thread has a tracer provider of its own (workers inherit the environment that turns it on).
+  startTracing('yrd-hub');
   const port = parentPort!;
   const counters = new BigInt64Array(data.statements);
   const modules = BUILTIN_SUBGRAPHS.filter((module) => data.subgraphs.includes(module.name));
@@ -34,6 +38,7 @@ async function main(): Promise<void> {
     servers.clear();
     await host.stop();
     await Promise.all(pools.map((pool) => pool.end()));
+    await stopTracing();
   };
   try {
     for (const region of data.regions) {
@@ -67,6 +72,11 @@ async function main(): Promise<void> {
   port.on('message', async (request: WorkerRequest) => {
     const reply = (message: Omit<WorkerReply, 'id'>) => port.postMessage({ id: request.id, ...message });
     try {
+      if (request.type === 'metrics') {
+        // This thread's series, for the gateway's /metrics to merge (platform/thread-metrics.ts).
+        reply({ ok: true, metrics: await threadSeries() });
+        return;
+      }
       switch (request.type) {
         case 'gateway':
           for (const link of links) link.setUrl(request.url);

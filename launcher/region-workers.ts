@@ -6,6 +6,7 @@ import type { SigningKey } from '../auth/keys';
 import type { RunningHttpServer } from '../platform/apollo-http';
 import type { RegionSummary } from '../subgraphs/shared/context';
 import { repoPath } from '../subgraphs/shared/repo-path';
+import type { ThreadSeries } from '../platform/thread-metrics';
 
 /**
  * The hub's hosted regions, served from worker threads (region-worker.ts) instead of the
@@ -34,12 +35,14 @@ export interface RegionWorkerData {
   statements: SharedArrayBuffer;
 }
 
-type WorkerCommand = { type: 'gateway'; url: string } | { type: 'close'; region: string } | { type: 'stop' };
+type WorkerCommand = { type: 'gateway'; url: string } | { type: 'close'; region: string } | { type: 'metrics' } | { type: 'stop' };
 export type WorkerRequest = { id: number } & WorkerCommand;
 export interface WorkerReply {
   id: number;
   ok: boolean;
   error?: string;
+  /** The thread's series (a `metrics` request), as prom-client's getMetricsAsJSON gives them. */
+  metrics?: ThreadSeries;
 }
 type WorkerEvent =
   | { type: 'ready'; servers: Record<string, { url: string; port: number }> }
@@ -69,7 +72,7 @@ const RESTART_DELAY_MS = 1000;
 class RegionThread {
   private worker!: Worker;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve(): void; reject(error: Error): void }>();
+  private readonly pending = new Map<number, { resolve(reply: WorkerReply): void; reject(error: Error): void }>();
   private stopping = false;
   private alive = false;
   /** Regions closed on purpose (`close`): a restarted thread does not serve them again. */
@@ -109,7 +112,7 @@ class RegionThread {
         } else if ('id' in message) {
           const waiting = this.pending.get(message.id);
           this.pending.delete(message.id);
-          if (message.ok) waiting?.resolve();
+          if (message.ok) waiting?.resolve(message);
           else waiting?.reject(new Error(message.error));
         } else if (message.type === 'ready') {
           started = true;
@@ -148,15 +151,19 @@ class RegionThread {
     }, RESTART_DELAY_MS).unref();
   }
 
-  private send(request: WorkerCommand, timeoutMs = 15_000): Promise<void> {
+  private async send(request: WorkerCommand, timeoutMs = 15_000): Promise<void> {
+    await this.ask(request, timeoutMs);
+  }
+
+  private ask(request: WorkerCommand, timeoutMs: number): Promise<WorkerReply> {
     const id = this.nextId++;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<WorkerReply>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new Error(`the thread serving regions ${this.names} did not answer ${request.type} within ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(id, {
-        resolve: () => (clearTimeout(timer), resolve()),
+        resolve: (reply) => (clearTimeout(timer), resolve(reply)),
         reject: (error) => (clearTimeout(timer), reject(error)),
       });
       this.worker.postMessage({ ...request, id });
@@ -166,6 +173,12 @@ class RegionThread {
   setGatewayUrl(url: string): Promise<void> {
     this.gatewayUrl = url;
     return this.send({ type: 'gateway', url });
+  }
+
+  /** The thread's metric series; none from a thread that is down or does not answer within `timeoutMs`. */
+  async metrics(timeoutMs: number): Promise<ThreadSeries> {
+    if (!this.alive) return [];
+    return (await this.ask({ type: 'metrics' }, timeoutMs).catch(() => undefined))?.metrics ?? [];
   }
 
   close(region: string): Promise<void> {
@@ -193,8 +206,13 @@ export interface RunningRegionWorkers {
   /** The threads and the regions each serves; `crash()` ends one as a failure would (operations drills, tests). */
   threads: ReadonlyArray<{ regions: string[]; crash(): Promise<void> }>;
   setGatewayUrl(url: string): Promise<void>;
+  /** Each thread's metric series (for the gateway's /metrics). */
+  metrics(): Promise<ThreadSeries[]>;
   stop(): Promise<void>;
 }
+
+/** How long a scrape waits for a thread's series: a thread busy past this is left out of that scrape. */
+const METRICS_TIMEOUT_MS = 2000;
 
 export async function startRegionWorkers(options: RegionWorkersOptions): Promise<RunningRegionWorkers> {
   const count = Math.max(1, Math.min(options.threads, options.regions.length));
@@ -232,6 +250,7 @@ export async function startRegionWorkers(options: RegionWorkersOptions): Promise
     servers,
     statementCount: () => counters.reduce((sum, _count, index) => sum + Number(Atomics.load(counters, index)), 0),
     threads: threads.map((thread) => ({ regions: thread.regionCodes, crash: () => thread.crash() })),
+    metrics: () => Promise.all(threads.map((thread) => thread.metrics(METRICS_TIMEOUT_MS))),
     setGatewayUrl: async (url) => {
       await Promise.all(threads.map((thread) => thread.setGatewayUrl(url)));
     },

@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { InFlightRequests } from './drain';
 import { serveMetrics } from './metrics-endpoint';
 import { logger } from './logger';
+import { annotateSpan, inServerSpan, tracingOn } from './tracing';
 
 /**
  * Node's http server in front of Apollo Server instances: `GET /health`, GraphQL at the
@@ -190,6 +191,7 @@ async function handleGraphQL(route: GraphQLRoute<any>, request: IncomingMessage,
     const result = await route.server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => (context = route.context(request)) });
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
+    annotateSpan({ 'http.response.status_code': response.statusCode });
     if (result.body.kind === 'complete') {
       response.end(result.body.string);
     } else {
@@ -236,7 +238,10 @@ export function listen(options: HttpServerOptions): Promise<RunningHttpServer> {
       sendJson(response, 404, { errors: [{ message: `Nothing at ${path}; GraphQL is served at ${Object.keys(options.routes).join(', ')}` }] });
       return;
     }
-    handleGraphQL(route, request, response, maxBody).catch((error) => {
+    const handled = tracingOn()
+      ? inServerSpan(`${request.method} ${path}`, request.headers, { 'http.request.method': request.method ?? 'GET', 'url.path': path }, () => handleGraphQL(route, request, response, maxBody))
+      : handleGraphQL(route, request, response, maxBody);
+    handled.catch((error) => {
       if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else response.destroy();
       logger.error(`[http] ${path}: ${(error as Error).stack ?? error}`);

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { metricsRegistry } from './metrics';
+import { metricsText } from './thread-metrics';
 
 /**
  * GET /metrics on every listener of the hub (gateway and subgraph hosts), in Prometheus' text
@@ -30,7 +31,7 @@ export function serveMetrics(request: IncomingMessage, response: ServerResponse,
     response.end(text);
     return;
   }
-  metricsRegistry.metrics().then(
+  metricsText().then(
     (text) => {
       response.writeHead(200, { 'content-type': metricsRegistry.contentType });
       response.end(text);

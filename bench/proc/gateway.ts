@@ -5,25 +5,32 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startGateway } from '../../gateway/server';
+import { startTracing } from '../../platform/tracing';
 import { childArgs, reportFailure, reportReady, serveIpc } from '../lib/ipc';
 
-export type GatewayKind = 'hub' | 'apollo' | 'hive';
+export type GatewayKind = 'hub' | 'hub-traced' | 'apollo' | 'hive';
 
 /**
  * Child process: one gateway over the classic supergraph.
  *  - hub: this project's gateway (gateway/server.ts) in plain mode: no regions, every subgraph
  *    at its routing URL; authentication off ('insecure-no-auth'), since the classic subgraphs
- *    know nothing of the hub's tokens.
+ *    know nothing of the hub's tokens. Tracing off, as by default.
+ *  - hub-traced: the same with OpenTelemetry tracing on, exporting every span over OTLP/HTTP
+ *    to `otlpEndpoint` (a sink in the bench's process).
  *  - apollo: stock @apollo/gateway with default settings in a minimal @apollo/server
  *    (startStandaloneServer).
  *  - hive: @graphql-hive/gateway's runtime (createGatewayRuntime) in Node's http server.
  */
 async function main(): Promise<void> {
-  const { kind, supergraphFile } = childArgs<{ kind: GatewayKind; supergraphFile: string }>();
+  const { kind, supergraphFile, otlpEndpoint } = childArgs<{ kind: GatewayKind; supergraphFile: string; otlpEndpoint?: string }>();
   const supergraphSdl = readFileSync(supergraphFile, 'utf8');
   let url: string;
   let stop: () => Promise<void>;
-  if (kind === 'hub') {
+  if (kind === 'hub-traced') {
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = otlpEndpoint;
+    startTracing('yrd-hub');
+  }
+  if (kind === 'hub' || kind === 'hub-traced') {
     const gateway = await startGateway({ supergraphSdl, port: 0, host: '127.0.0.1', auth: 'insecure-no-auth' });
     url = gateway.graphqlUrl;
     stop = () => gateway.stop();

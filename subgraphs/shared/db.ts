@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 import { logger } from '../../platform/logger';
+import { failSpan, inSpan, SpanKind, tracingOn } from '../../platform/tracing';
 
 export type Db = Pool;
 
@@ -45,6 +46,7 @@ function statementName(text: string): string | undefined {
 /** `onStatement` also hears of each statement (a region served from a worker thread counts into shared memory). */
 export function createPool(connectionString: string, max = 10, onStatement?: () => void): Pool {
   const pool = new Pool({ connectionString, max, idleTimeoutMillis: 30_000 });
+  const database = new URL(connectionString).pathname.slice(1);
   const counter: { count: number; observe?: (seconds: number) => void } = { count: 0 };
   statementCounts.set(pool, counter);
   pool.on('connect', (client) => {
@@ -55,6 +57,7 @@ export function createPool(connectionString: string, max = 10, onStatement?: () 
     (client as { query: unknown }).query = (...args: unknown[]) => {
       counter.count += 1;
       onStatement?.();
+      if (tracingOn()) return traced(database, counter.observe, query, args);
       if (counter.observe) return timed(counter.observe, query, args);
       return prepared(query, args);
     };
@@ -80,6 +83,36 @@ function timed(observe: (seconds: number) => void, query: (...args: unknown[]) =
   const result = prepared(query, args);
   if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).then(done, done);
   return result;
+}
+
+/**
+ * The statement in a client span of its own under the request's (OpenTelemetry's database
+ * conventions: the statement text with its placeholders, never the values). Spans are made here,
+ * around the one wrapper every statement goes through, rather than by instrumentation-pg: that
+ * patches `pg` through a require hook, which must run before anything loads `pg`, which jest's
+ * module registry and the worker threads would each have to arrange again.
+ */
+function traced(database: string, observe: ((seconds: number) => void) | undefined, query: (...args: unknown[]) => unknown, args: unknown[]): unknown {
+  const text = typeof args[0] === 'string' ? args[0] : ((args[0] as { text?: string } | undefined)?.text ?? '');
+  const operation = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? 'QUERY';
+  const attributes = { 'db.system.name': 'postgresql', 'db.namespace': database, 'db.operation.name': operation, 'db.query.text': text };
+  const last = args.length - 1;
+  if (typeof args[last] === 'function') {
+    // Callback form (Pool.query): the span ends when the callback is called.
+    return inSpan(`${operation} ${database}`, SpanKind.CLIENT, attributes, (span) =>
+      new Promise<void>((settle) => {
+        const callback = args[last] as (...results: unknown[]) => void;
+        args[last] = (...results: unknown[]) => {
+          if (results[0]) failSpan(span, (results[0] as Error).message);
+          settle();
+          callback(...results);
+        };
+        if (observe) timed(observe, query, args);
+        else prepared(query, args);
+      }),
+    ).then(() => undefined);
+  }
+  return inSpan(`${operation} ${database}`, SpanKind.CLIENT, attributes, () => (observe ? timed(observe, query, args) : prepared(query, args)) as Promise<unknown>);
 }
 
 /** Sends the statement, as a named prepared statement when it is one (see statementName). */

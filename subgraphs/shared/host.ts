@@ -17,6 +17,7 @@ import type { HubContext, RegionSummary } from './context';
 import type { HubLink } from './hub-link';
 import type { SubgraphModule } from './subgraph-module';
 import { requestBegun, requestSettled } from './request-metrics';
+import { annotateSpan } from '../../platform/tracing';
 
 interface Served {
   module: SubgraphModule;
@@ -125,7 +126,9 @@ export class SubgraphHost {
           const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
           if (!token) throw refused('no context token: subgraphs answer the hub gateway only');
           try {
-            return requestBegun(entry.module.createContext({ ...shared, actor: actorOf(await options.verifier.verify(token, name)), audit: new RequestAudit() }));
+            const actor = actorOf(await options.verifier.verify(token, name));
+            annotateSpan({ 'hub.request_id': actor.requestId, 'hub.subgraph': name, 'hub.region': options.region?.code ?? 'hub' });
+            return requestBegun(entry.module.createContext({ ...shared, actor, audit: new RequestAudit() }));
           } catch (error) {
             if (error instanceof ContextTokenError) throw refused(error.message);
             throw error;

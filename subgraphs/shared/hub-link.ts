@@ -1,4 +1,5 @@
 import { request } from 'undici';
+import { withTraceparent } from '../../platform/tracing';
 
 /**
  * A subgraph's way back into the hub. Records of one region may start work in another (a joint
@@ -33,7 +34,7 @@ export class HubLink {
     if (!this.credentials) throw new Error('this subgraph host has no service identity to call the hub with');
     const response = await request(this.gatewayUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers, authorization: `Bearer ${await this.credentials()}` },
+      headers: withTraceparent({ 'content-type': 'application/json', ...headers, authorization: `Bearer ${await this.credentials()}` }),
       body: JSON.stringify({ query, variables }),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,

@@ -40,6 +40,9 @@ const temporary: string[] = [];
 afterAll(() => temporary.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 export const temporaryDir = (prefix: string) => temporary[temporary.push(mkdtempSync(path.join(os.tmpdir(), prefix))) - 1];
 
+/** A temporary folder, removed once this file's tests are done. */
+export const testFolder = (prefix: string) => temporaryDir(prefix);
+
 /** Writes a regions.yaml for `regions` to a temporary folder and returns its path. */
 export function writeRegionsFile(regions: ReadonlyArray<{ code: string; name: string; url?: string; timeout_ms?: number }>, extra: object = {}): string {
   const dir = temporaryDir('yrd-hub-regions-');
@@ -62,14 +65,22 @@ export async function startTestHub(
     auditCheckpoints?: { everyRows: number; everyMs: number };
     /** Trusted documents (launcher/hub.ts): mode and extra manifest folders. */
     trustedDocuments?: HubOptions['trustedDocuments'];
+    /** The keys folder, shared by hubs that must trust each other's tokens (default: one of its own). */
+    dataDir?: string;
+    /** Hears the hub's log lines (default: none kept). */
+    log?: (line: string) => void;
+    /** The supergraph file (default: the repository's schema/supergraph.graphql). */
+    supergraphFile?: string;
+    /** Reload when regions.yaml changes (HubOptions.watchConfig). */
+    watchConfig?: boolean;
   } = {},
 ): Promise<RunningHub> {
   await dropDatabases(prefix);
   const hub = await startHub({
     regionsFile: options.regionsFile ?? writeRegionsFile(DEMO_REGIONS),
-    supergraphFile: repoPath('schema', 'supergraph.graphql'),
+    supergraphFile: options.supergraphFile ?? repoPath('schema', 'supergraph.graphql'),
     // PostgreSQL is the test server; the folder holds this hub's keys (identity providers, context key).
-    dataDir: temporaryDir(`yrd-hub-${prefix}-`),
+    dataDir: options.dataDir ?? temporaryDir(`yrd-hub-${prefix}-`),
     databaseUrl: testDatabaseUrl(),
     databasePrefix: prefix,
     port: 0,
@@ -78,7 +89,8 @@ export async function startTestHub(
     auditCheckpoints: options.auditCheckpoints,
     trustedDocuments: options.trustedDocuments,
     seed: { seed: 7, scale: options.scale ?? TEST_SCALE, regionScale: options.regionScale },
-    log: () => undefined,
+    watchConfig: options.watchConfig,
+    log: options.log ?? (() => undefined),
   });
   identities.set(hub.gateway.graphqlUrl, { identity: hub.identity, defaultOfficer: `${hub.regions.regions[0].code}:1`, tokens: new Map() });
   return hub;
