@@ -20,7 +20,11 @@ export interface ReadmeBlock {
 const FENCE = /^```(\S*)(.*)$/;
 const SHELLS = new Set(['sh', 'bash', 'shell']);
 
-/** Every GraphQL block, every shell block that calls a GraphQL endpoint with curl, and every background block, in README order. */
+/**
+ * Every GraphQL block, every shell block that calls a GraphQL endpoint with curl or registers
+ * trusted documents with the hub (later blocks depend on them), and every background block, in
+ * README order.
+ */
 export function runnableReadmeBlocks(file = repoPath('README.md')): ReadmeBlock[] {
   const lines = readFileSync(file, 'utf8').split('\n');
   const blocks: ReadmeBlock[] = [];
@@ -39,7 +43,7 @@ export function runnableReadmeBlocks(file = repoPath('README.md')): ReadmeBlock[
     if (words.includes('norun')) continue;
     const background = words.includes('background');
     if (language === 'graphql') blocks.push({ line: start + 1, section, kind: 'graphql', background: false, code });
-    else if (SHELLS.has(language) && (background || (/\bcurl\b/.test(code) && /\/graphql\b/.test(code)))) {
+    else if (SHELLS.has(language) && (background || (/\bcurl\b/.test(code) && /\/graphql\b/.test(code)) || /\byrd-hub(\.js)? documents add\b/.test(code))) {
       blocks.push({ line: start + 1, section, kind: 'shell', background, code });
     }
   }
