@@ -4,7 +4,7 @@ import type { GatewayExecutor } from '@apollo/server-gateway-interface';
 import { parse } from 'graphql';
 import { operationSelectionPlugin } from '../platform/operation-selection';
 import { publishedSchema } from './published-schema';
-import { listen, readOnlyRoute, RunningHttpServer } from '../platform/apollo-http';
+import { HttpHandler, listen, PlainRoute, readOnlyRoute, RunningHttpServer } from '../platform/apollo-http';
 import { hideInternalError, internalErrorsPlugin } from '../platform/internal-errors';
 import { GatewayAuthSettings, RequestAuthenticator } from './authentication';
 import { directoryGrants, GrantsSource } from './grants';
@@ -45,6 +45,10 @@ export interface GatewayOptions {
   limits?: Partial<OperationLimits>;
   /** Limits of live subscriptions (defaults from the environment, gateway/live/live-warnings.ts). */
   live?: Partial<LiveLimits>;
+  /** More plain routes by exact path (the demo sign-in, in demo mode). */
+  handlers?: Record<string, PlainRoute>;
+  /** Built web applications by path prefix (`/console`). */
+  folders?: Record<string, HttpHandler>;
 }
 
 export interface RunningGateway extends RunningHttpServer {
@@ -180,7 +184,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           finished: (context: GatewayContext) => context.regionBudget?.finish(),
         },
       },
-      handlers: { '/ready': readOnlyRoute(readiness.serve), '/schema.graphql': readOnlyRoute(publishedSchema(options.supergraphSdl)) },
+      handlers: { ...options.handlers, '/ready': readOnlyRoute(readiness.serve), '/schema.graphql': readOnlyRoute(publishedSchema(options.supergraphSdl)) },
+      folders: options.folders,
     });
   } catch (error) {
     await server.stop();

@@ -12,6 +12,9 @@ import { AUDIT_MIGRATIONS, AUDIT_WITNESS_MIGRATIONS } from '../subgraphs/shared/
 import { AuditCheckpointer, CheckpointSchedule, DEFAULT_CHECKPOINT_SCHEDULE } from './audit-checkpointer';
 import { ensureRoles, grantSubgraphs, handOver, urlAs } from './database-roles';
 import { HubIdentity } from './hub-identity';
+import { demoSignInRoutes } from '../gateway/demo-sign-in';
+import { staticFolder } from '../platform/static-folder';
+import { repoPath } from '../subgraphs/shared/repo-path';
 import { RunningRegionWorkers, startRegionWorkers } from './region-workers';
 import { migrate, readMigrations } from '../subgraphs/shared/migrations';
 import type { SeedScale, SubgraphModule } from '../subgraphs/shared/subgraph-module';
@@ -252,6 +255,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       port: options.port,
       host: options.host,
       auth: identity.gatewayAuth(),
+      folders: { '/console': staticFolder(repoPath('dist', 'web', 'console'), '/console') },
+      // Only the hub's own demo providers may hand out tokens to a browser.
+      handlers: options.identityFile ? undefined : demoSignInRoutes(identity.demoSignIn(regions.regions.map((region) => region.code))),
     });
     cleanup.push(() => gateway.stop());
     for (const link of hubLinks) link.setUrl(gateway.graphqlUrl);
