@@ -1,0 +1,201 @@
+import { memo, useMemo, useState, useSyncExternalStore } from 'react';
+import { useQuery, useSubscription } from 'urql';
+import { liveStore } from './graphql-client';
+import { useI18n } from './i18n';
+import { useRegions } from './regions';
+import { href } from './route';
+import { formatTime, LevelBadge, Loading, RegionBanner, unavailableRegions } from './ui';
+import { apiFilter, BoardFilter, EMPTY_FILTER, KINDS, LEVELS, STATUSES, WARNING_ROW, WarningRow } from './warning-fields';
+
+const PAGE = 100;
+const LIST = `query BoardWarnings($first: Int, $filter: PetitionWarningFilter) {
+  petitionWarnings(first: $first, filter: $filter) { edges { node { ${WARNING_ROW} } } }
+}`;
+const EVENTS = `subscription BoardEvents($filter: PetitionWarningFilter) {
+  petitionWarningEvents(filter: $filter) { cursor kind at region warning { ${WARNING_ROW} } }
+}`;
+
+/** Newest first; a warning seen again (a later event) replaces its earlier row. */
+export function mergeWarnings(listed: WarningRow[], live: Map<string, WarningRow>): WarningRow[] {
+  const byId = new Map(listed.map((row) => [row.id, row]));
+  for (const [id, row] of live) byId.set(id, row);
+  return [...byId.values()].sort((a, b) => (a.raisedAt < b.raisedAt ? 1 : a.raisedAt > b.raisedAt ? -1 : b.id.localeCompare(a.id)));
+}
+
+export function WarningsBoard() {
+  const { t } = useI18n();
+  const [filter, setFilter] = useState<BoardFilter>(EMPTY_FILTER);
+  const variables = useMemo(() => ({ first: PAGE, filter: apiFilter(filter) }), [filter]);
+  const [list] = useQuery<any>({ query: LIST, variables });
+  // Live rows since the board opened, for the filter in force (a new filter starts afresh).
+  const [live] = useSubscription<any, Map<string, WarningRow>>({ query: EVENTS, variables: { filter: variables.filter } }, (seen = new Map(), event) => {
+    const row: WarningRow | undefined = event?.petitionWarningEvents?.warning;
+    if (!row) return seen;
+    const next = new Map(seen);
+    next.set(row.id, row);
+    return next;
+  });
+  const liveState = useSyncExternalStore(liveStore.subscribe, liveStore.get);
+  const listed: WarningRow[] = useMemo(() => (list.data?.petitionWarnings?.edges ?? []).map((edge: any) => edge.node), [list.data]);
+  const rows = useMemo(() => mergeWarnings(listed, live.data ?? new Map()), [listed, live.data]);
+  const missing = [...new Set([...unavailableRegions(list.error), ...unavailableRegions(live.error)])];
+
+  return (
+    <section aria-labelledby="board-heading" className="board">
+      <div className="heading-row">
+        <h1 id="board-heading">{t('nav.warnings')}</h1>
+        <span className={`live live-${liveState}`} data-testid="live-state" data-state={liveState} role="status">
+          {t(`live.${liveState}`)}
+        </span>
+      </div>
+      <RegionBanner regions={missing} />
+      <Filters filter={filter} onChange={setFilter} />
+      <RegionCounts rows={rows} />
+      {!list.data && !list.error ? <Loading /> : <WarningTable rows={rows} />}
+    </section>
+  );
+}
+
+function toggle(list: string[], value: string): string[] {
+  return list.includes(value) ? list.filter((item) => item !== value) : [...list, value];
+}
+
+function Filters({ filter, onChange }: { filter: BoardFilter; onChange: (filter: BoardFilter) => void }) {
+  const { t } = useI18n();
+  const regions = useRegions();
+  const group = (name: 'levels' | 'kinds' | 'statuses', values: readonly string[], prefix: string) => (
+    <fieldset>
+      <legend>{t(`filter.${name}`)}</legend>
+      {values.map((value) => (
+        <label key={value} className="check">
+          <input type="checkbox" checked={filter[name].includes(value)} onChange={() => onChange({ ...filter, [name]: toggle(filter[name], value) })} />
+          {t(`${prefix}.${value}`)}
+        </label>
+      ))}
+    </fieldset>
+  );
+  return (
+    <form className="filters" aria-label={t('filter.label')} onSubmit={(event) => event.preventDefault()}>
+      {group('levels', LEVELS, 'level')}
+      {group('kinds', KINDS, 'kind')}
+      {group('statuses', STATUSES, 'status')}
+      <fieldset>
+        <legend>{t('filter.where')}</legend>
+        <label>
+          {t('filter.raisedIn')}
+          <input value={filter.raisedIn} inputMode="numeric" pattern="\d{2,12}" placeholder="3304" onChange={(event) => onChange({ ...filter, raisedIn: event.target.value })} />
+        </label>
+        <label>
+          {t('filter.subjectRegion')}
+          <select value={filter.subjectRegion} onChange={(event) => onChange({ ...filter, subjectRegion: event.target.value })}>
+            <option value="">{t('all')}</option>
+            {[...regions].map(([code, name]) => (
+              <option key={code} value={code}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('filter.from')}
+          <input type="date" value={filter.raisedFrom} onChange={(event) => onChange({ ...filter, raisedFrom: event.target.value })} />
+        </label>
+        <label>
+          {t('filter.until')}
+          <input type="date" value={filter.raisedUntil} onChange={(event) => onChange({ ...filter, raisedUntil: event.target.value })} />
+        </label>
+      </fieldset>
+      <button type="button" className="link" onClick={() => onChange(EMPTY_FILTER)}>
+        {t('filter.clear')}
+      </button>
+    </form>
+  );
+}
+
+function RegionCounts({ rows }: { rows: WarningRow[] }) {
+  const { t } = useI18n();
+  const regions = useRegions();
+  const counts = new Map<string, Record<string, number>>();
+  for (const row of rows) {
+    const entry = counts.get(row.region) ?? { total: 0 };
+    entry.total += 1;
+    entry[row.level] = (entry[row.level] ?? 0) + 1;
+    counts.set(row.region, entry);
+  }
+  return (
+    <table className="counts" aria-label={t('countsPerRegion')} data-testid="region-counts">
+      <thead>
+        <tr>
+          <th scope="col">{t('region')}</th>
+          {LEVELS.map((level) => (
+            <th key={level} scope="col">
+              <LevelBadge level={level} />
+            </th>
+          ))}
+          <th scope="col">{t('total')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {[...regions.keys()].map((code) => (
+          <tr key={code} data-region={code}>
+            <th scope="row">{regions.get(code)}</th>
+            {LEVELS.map((level) => (
+              <td key={level}>{counts.get(code)?.[level] ?? 0}</td>
+            ))}
+            <td>{counts.get(code)?.total ?? 0}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The list itself; memoised rows, so that an event re-renders one row's worth of work, not the board. */
+export const WarningTable = memo(function WarningTable({ rows }: { rows: WarningRow[] }) {
+  const { t } = useI18n();
+  if (!rows.length) return <p>{t('noWarnings')}</p>;
+  return (
+    <table className="warnings" aria-label={t('nav.warnings')} data-testid="warnings">
+      <thead>
+        <tr>
+          <th scope="col">{t('level')}</th>
+          <th scope="col">{t('kind')}</th>
+          <th scope="col">{t('summary')}</th>
+          <th scope="col">{t('subject')}</th>
+          <th scope="col">{t('region')}</th>
+          <th scope="col">{t('status')}</th>
+          <th scope="col">{t('raisedAt')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <WarningTableRow key={row.id} row={row} />
+        ))}
+      </tbody>
+    </table>
+  );
+});
+
+const WarningTableRow = memo(function WarningTableRow({ row }: { row: WarningRow }) {
+  const { t, locale } = useI18n();
+  const regions = useRegions();
+  return (
+    <tr data-warning={row.id} data-status={row.status}>
+      <td>
+        <LevelBadge level={row.level} />
+      </td>
+      <td>{t(`kind.${row.kind}`)}</td>
+      <td>
+        <a href={href('warning', row.id)}>{row.summary}</a>
+      </td>
+      <td>{row.subject ? <a href={href('person', row.subject.id)}>{row.subject.name ?? row.subject.id}</a> : '—'}</td>
+      <td>
+        {regions.get(row.region) ?? row.region} <small>{row.raisedIn}</small>
+      </td>
+      <td>{t(`status.${row.status}`)}</td>
+      <td>
+        <time dateTime={row.raisedAt}>{formatTime(row.raisedAt, locale)}</time>
+      </td>
+    </tr>
+  );
+});
