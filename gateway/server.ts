@@ -45,7 +45,7 @@ export interface GatewayOptions {
   limits?: Partial<OperationLimits>;
   /** Limits of live subscriptions (defaults from the environment, gateway/live/live-warnings.ts). */
   live?: Partial<LiveLimits>;
-  /** More plain routes by exact path (the demo sign-in, in demo mode). */
+  /** More plain routes by exact path (the launcher's demo sign-in, launcher/demo-sign-in.ts). */
   handlers?: Record<string, PlainRoute>;
   /** Built web applications by path prefix (`/console`). */
   folders?: Record<string, HttpHandler>;

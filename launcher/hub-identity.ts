@@ -8,7 +8,6 @@ import { chainKeyFor, ensureAuditChainSecret } from '../auth/audit-keys';
 import { ensureSigningKey, SigningKey } from '../auth/keys';
 import type { GatewayAuthSettings } from '../gateway/authentication';
 import { demoRoster, DemoRosterEntry } from '../subgraphs/personnel/demo-roster';
-import type { DemoSignIn } from '../gateway/demo-sign-in';
 
 /**
  * The keys and trust of one hub, kept in `<data folder>/keys/`:
@@ -156,16 +155,6 @@ export class HubIdentity {
       { sub: officer.id, jurisdiction: officer.jurisdiction, agency: officer.agency ?? null, roles: [...officer.roles], login: officer.login },
       lifetimeSeconds,
     );
-  }
-
-  /** The active demo officers of `regionCodes` and their tokens, for the gateway's demo sign-in (gateway/demo-sign-in.ts). */
-  demoSignIn(regionCodes: readonly string[]): DemoSignIn {
-    const officers = regionCodes.flatMap((region) =>
-      demoRoster(region, this.officersPerAgency(region))
-        .filter((officer) => officer.active)
-        .map((officer) => ({ login: officer.login, id: `${region}:${officer.localId}`, agency: officer.agency, jurisdiction: officer.jurisdiction, roles: officer.roles })),
-    );
-    return { officers: () => officers, token: (login) => this.demoTokenForLogin(login) };
   }
 
   async demoTokenForLogin(login: string, lifetimeSeconds?: number): Promise<string> {

@@ -12,7 +12,7 @@ import { AUDIT_MIGRATIONS, AUDIT_WITNESS_MIGRATIONS } from '../subgraphs/shared/
 import { AuditCheckpointer, CheckpointSchedule, DEFAULT_CHECKPOINT_SCHEDULE } from './audit-checkpointer';
 import { ensureRoles, grantSubgraphs, handOver, urlAs } from './database-roles';
 import { HubIdentity } from './hub-identity';
-import { demoSignInRoutes } from '../gateway/demo-sign-in';
+import { demoSignInRoutes } from './demo-sign-in';
 import { staticFolder } from '../platform/static-folder';
 import { repoPath } from '../subgraphs/shared/repo-path';
 import { RunningRegionWorkers, startRegionWorkers } from './region-workers';
@@ -158,13 +158,14 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const hosted = regions.regions.filter((region) => region.hosted);
     await Promise.all(hosted.map((region) => prepare(region.code, region.database ?? `${options.databasePrefix}_${region.code}`, regionalModules, region)));
 
+    const officersPerAgency = (code: string) => (options.seed ? { ...options.seed.scale, ...options.seed.regionScale?.[code] } : DEFAULT_SCALE).officersPerAgency;
     const identity = await HubIdentity.prepare({
       dataDir: options.dataDir,
       regionCodes: regions.regions.map((region) => region.code),
       hostedRegionCodes: hosted.map((region) => region.code),
       identityFile: options.identityFile,
       auditKeys: true,
-      officersPerAgency: (code) => (options.seed ? { ...options.seed.scale, ...options.seed.regionScale?.[code] } : DEFAULT_SCALE).officersPerAgency,
+      officersPerAgency,
     });
     const verifier = identity.contextVerifier();
     // The checkpointer reads the regions' rows and writes the hub's checkpoints as the owner, one connection each.
@@ -255,9 +256,15 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       port: options.port,
       host: options.host,
       auth: identity.gatewayAuth(),
+      // Demo providers sign in anyone who asks: only a hub without real providers offers it.
+      handlers: options.identityFile
+        ? undefined
+        : demoSignInRoutes({
+            identity,
+            regions: hosted.map((region) => ({ code: region.code, officersPerAgency: officersPerAgency(region.code) })),
+            defaultLogin: `demo-${(hosted.find((region) => region.code === '330400') ?? hosted[0])?.code}`,
+          }),
       folders: { '/console': staticFolder(repoPath('dist', 'web', 'console'), '/console') },
-      // Only the hub's own demo providers may hand out tokens to a browser.
-      handlers: options.identityFile ? undefined : demoSignInRoutes(identity.demoSignIn(regions.regions.map((region) => region.code))),
     });
     cleanup.push(() => gateway.stop());
     for (const link of hubLinks) link.setUrl(gateway.graphqlUrl);

@@ -1,6 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 
 /**
@@ -28,10 +26,12 @@ export interface LaunchedBrowser {
   close(): Promise<void>;
 }
 
-/** A headless Chromium with a fresh profile of its own, removed again by close(). */
+/**
+ * A headless Chromium with a fresh profile of its own, removed again by close(). Playwright makes
+ * that profile itself (in TMPDIR, the run's folder) and refuses a `--user-data-dir` of ours.
+ */
 export async function launchChromium(): Promise<LaunchedBrowser> {
   const { chromium } = await import('playwright-core');
-  const profile = mkdtempSync(join(tmpdir(), 'yrd-hub-chromium-'));
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -43,14 +43,12 @@ export async function launchChromium(): Promise<LaunchedBrowser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${profile}`,
     ],
   });
   return {
     browser,
     async close() {
       await browser.close().catch(() => undefined);
-      rmSync(profile, { recursive: true, force: true });
     },
   };
 }

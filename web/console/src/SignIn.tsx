@@ -26,7 +26,7 @@ export function SignIn({ onToken, problem }: { onToken: (token: string) => void;
       .then((body) => {
         if (!body) return;
         setOfficers(body.officers);
-        setLogin(body.officers[0]?.login ?? '');
+        setLogin(body.default ?? body.officers[0]?.login ?? '');
       })
       .catch(() => undefined);
   }, []);
