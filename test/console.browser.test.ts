@@ -25,7 +25,12 @@ const contexts: BrowserContext[] = [];
 async function officerPage(): Promise<Page> {
   const context = await chromium.browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN' });
   contexts.push(context);
-  return context.newPage();
+  const page = await context.newPage();
+  // What the page itself complains of, in the test's output when a step fails.
+  page.on('pageerror', (error) => console.log(`page error: ${error.message}`));
+  page.on('console', (message) => message.type() === 'error' && console.log(`console: ${message.text()}`));
+  page.on("response", async (response) => response.status() >= 400 && console.log(`HTTP ${response.status()} ${response.request().method()} ${response.url()} ${response.request().postData()} → ${await response.text().catch(() => "")}`));
+  return page;
 }
 
 /** Signs in by pasting a bearer token, as with a token from a province's provider. */

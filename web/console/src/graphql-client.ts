@@ -18,8 +18,12 @@ export const liveStore = {
   get: () => liveState,
 };
 
+/**
+ * The headers of every query and mutation. `accept` names JSON only: urql's default also lists
+ * text/event-stream, which the gateway takes as a request for a subscription over SSE.
+ */
 export function authorizationHeaders(token: string, purpose?: string): Record<string, string> {
-  return { authorization: `Bearer ${token}`, ...(purpose ? { 'x-purpose': purpose } : {}) };
+  return { accept: 'application/graphql-response+json, application/json', authorization: `Bearer ${token}`, ...(purpose ? { 'x-purpose': purpose } : {}) };
 }
 
 /**
