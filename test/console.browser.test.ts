@@ -194,33 +194,57 @@ describeWithBrowser('the officer console in Chromium', () => {
     await shot(suzhou, 'person-dossier');
   });
 
-  test('a joint inspection runs through its five steps in the browser, and a second one of the same target is refused with a link', async () => {
+  test('a joint inspection runs through its five steps in the browser; a second one of the same target is refused with a link to it', async () => {
     const lead = await officerPage();
     await signInWithToken(lead, hub.identity.demoOfficer('demo-330400-market-1').id);
-    await lead.goto(`${base}/console/#/inspections`);
-    await lead.getByText('发起综合查一次').click();
     const form = lead.getByRole('form', { name: '发起综合查一次' });
-    await form.locator('select[name="scenarioCode"] option').first().waitFor({ state: 'attached' });
-    await form.locator('select[name="scenarioCode"]').selectOption('CATERING_FOOD_SAFETY');
     const fill = (name: string, value: string) => form.locator(`input[name="${name}"]`).fill(value);
-    await fill('targetName', '嘉善某餐饮有限公司（浏览器测试）');
-    await fill('creditCode', makeCreditCode('330421', 987_654));
-    await fill('address', '嘉善县罗星街道');
-    await fill('targetJurisdiction', '330421');
-    await fill('leadJurisdiction', '330421');
-    await fill('plannedAt', '2027-03-01');
-    await fill('plannedUntil', '2027-03-08');
-    await fill('participantRegion', '310000');
-    await fill('participantJurisdiction', '310118');
-    await fill('participantAgency', 'MARKET_REGULATION');
-    await form.getByRole('button', { name: '发起（智能预警）' }).click();
-    const detail = lead.getByTestId('inspection-detail');
+    const create = async (from: string, until: string, participant: boolean) => {
+      await lead.goto(`${base}/console/#/inspections`);
+      await lead.getByText('发起综合查一次').click();
+      await form.locator('select[name="scenarioCode"] option').first().waitFor({ state: 'attached' });
+      await form.locator('select[name="scenarioCode"]').selectOption('CATERING_FOOD_SAFETY');
+      await fill('targetName', '嘉善某餐饮有限公司（浏览器测试）');
+      await fill('creditCode', makeCreditCode('330421', 987_654));
+      await fill('address', '嘉善县罗星街道');
+      await fill('targetJurisdiction', '330421');
+      await fill('leadJurisdiction', '330421');
+      await fill('plannedAt', from);
+      await fill('plannedUntil', until);
+      if (participant) {
+        await fill('participantRegion', '310000');
+        await fill('participantJurisdiction', '310118');
+        await fill('participantAgency', 'MARKET_REGULATION');
+      }
+      await form.getByRole('button', { name: '发起（智能预警）' }).click();
+    };
+
+    // 1 智能预警
+    await create('2027-03-01', '2027-03-08', true);
     await lead.locator('[data-testid="inspection-detail"][data-step="WARNING"]').waitFor();
     const inspectionUrl = lead.url();
+    await shot(lead, 'inspection-created');
+
+    // Enter the door once: the same target in an overlapping period is refused, with a link to the open inspection.
+    await create('2027-03-02', '2027-03-05', false);
+    const refusal = lead.getByTestId('refusal');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/DUPLICATE_INSPECTION/);
+    await shot(lead, 'inspection-duplicate');
+    await refusal.getByRole('link').click();
+    await lead.locator('[data-testid="inspection-detail"][data-step="WARNING"]').waitFor();
+    expect(lead.url()).toBe(inspectionUrl);
+
+    // 2 计划生成, 3 任务派发, 4 执法检查
+    const detail = lead.getByTestId('inspection-detail');
     for (const step of ['PLAN', 'DISPATCH', 'INSPECT']) {
       await lead.getByTestId('next-step').click();
       await lead.locator(`[data-testid="inspection-detail"][data-step="${step}"]`).waitFor();
     }
+    // Evaluation before every task is complete: the server refuses, and says why.
+    await lead.getByTestId('evaluation-comment').fill('过早');
+    await lead.getByRole('button', { name: '评价反馈' }).click();
+    expect(await lead.getByTestId('refusal').textContent()).toMatch(/INVALID_TRANSITION.*every task must be COMPLETED/s);
     await shot(lead, 'inspection-stepper');
 
     // The participant, in Shanghai, works the task in its own region.
@@ -238,33 +262,16 @@ describeWithBrowser('the officer console in Chromium', () => {
     await shanghai.locator('[data-testid="task-detail"][data-status="COMPLETED"]').waitFor();
     await shot(shanghai, 'inspection-task');
 
-    await lead.goto(inspectionUrl);
+    // 5 评价反馈, once the lead sees the task complete.
     await lead.reload();
     await lead.locator('[data-testid="participants"] tr[data-task-status="COMPLETED"]').waitFor({ timeout: 10_000 });
+    expect(await lead.getByTestId('participants').textContent()).toMatch(/后厨防鼠设施缺失/);
     await lead.getByTestId('evaluation-comment').fill('一次进门，查清多项');
     await lead.getByRole('button', { name: '评价反馈' }).click();
     await lead.locator('[data-testid="inspection-detail"][data-step="EVALUATE"]').waitFor();
     await lead.getByTestId('evaluation').waitFor();
     expect(await lead.locator('.stepper li.done').count()).toBe(5);
-
-    // Enter the door once: the same target again is refused, with a link to the open inspection.
-    await lead.goto(`${base}/console/#/inspections`);
-    await lead.getByText('发起综合查一次').click();
-    await form.locator('select[name="scenarioCode"] option').first().waitFor({ state: 'attached' });
-    await form.locator('select[name="scenarioCode"]').selectOption('CATERING_FOOD_SAFETY');
-    await fill('targetName', '嘉善某餐饮有限公司（浏览器测试）');
-    await fill('creditCode', makeCreditCode('330421', 987_654));
-    await fill('address', '嘉善县罗星街道');
-    await fill('targetJurisdiction', '330421');
-    await fill('leadJurisdiction', '330421');
-    await fill('plannedAt', '2027-03-02');
-    await fill('plannedUntil', '2027-03-05');
-    await form.getByRole('button', { name: '发起（智能预警）' }).click();
-    const refusal = lead.getByTestId('refusal');
-    await refusal.waitFor();
-    expect(await refusal.textContent()).toMatch(/DUPLICATE_INSPECTION/);
-    expect(await refusal.getByRole('link').getAttribute('href')).toMatch(/^#\/inspection\//);
-    await shot(lead, 'inspection-duplicate');
+    await shot(lead, 'inspection-evaluated');
   });
 
   test('the task portal groups the jurisdiction’s work with counts per county, and English is a click away', async () => {

@@ -16,7 +16,7 @@ const PERSON = `query PersonDossier($id: ID!) {
     petitionWarnings(first: 20) { edges { node { id region kind level status summary } } }
   }
 }`;
-const AUDIT = `query PersonAudit($id: ID!) { auditTrail(personId: $id, last: 20) { seq at action fields purpose officer { id name } jurisdiction } }`;
+const AUDIT = `query PersonAudit($id: ID!) { auditTrail(personId: $id, last: 20) { seq at action fields purpose officerId jurisdiction } }`;
 
 /** Common purposes of use, offered first; any short name the gateway accepts may be typed. */
 const PURPOSES = ['petition-handling', 'joint-inspection', 'case-review'];
@@ -136,7 +136,7 @@ export function PersonDossier({ id }: { id: string }) {
               <tr key={entry.seq} data-purpose={entry.purpose ?? ''}>
                 <td>{formatTime(entry.at, locale)}</td>
                 <td>
-                  {entry.officer?.name ?? entry.officerId} ({entry.jurisdiction})
+                  {entry.officerId} ({entry.jurisdiction})
                 </td>
                 <td>{entry.action}</td>
                 <td>{entry.fields.join(', ')}</td>
