@@ -1,15 +1,16 @@
 import { memo, useMemo, useState, useSyncExternalStore } from 'react';
-import { useQuery, useSubscription } from 'urql';
+import { useClient, useQuery, useSubscription } from 'urql';
 import { liveStore } from './graphql-client';
 import { useI18n } from './i18n';
 import { useRegions } from './regions';
 import { href } from './route';
 import { formatTime, LevelBadge, Loading, RegionBanner, unavailableRegions } from './ui';
+import { WarningActions } from './WarningDetail';
 import { apiFilter, BoardFilter, EMPTY_FILTER, KINDS, LEVELS, STATUSES, WARNING_ROW, WarningRow } from './warning-fields';
 
 const PAGE = 100;
-const LIST = `query BoardWarnings($first: Int, $filter: PetitionWarningFilter) {
-  petitionWarnings(first: $first, filter: $filter) { edges { node { ${WARNING_ROW} } } }
+const LIST = `query BoardWarnings($first: Int, $after: String, $filter: PetitionWarningFilter) {
+  petitionWarnings(first: $first, after: $after, filter: $filter) { edges { node { ${WARNING_ROW} } } pageInfo { hasNextPage endCursor } }
 }`;
 const EVENTS = `subscription BoardEvents($filter: PetitionWarningFilter) {
   petitionWarningEvents(filter: $filter) { cursor kind at region warning { ${WARNING_ROW} } }
@@ -36,8 +37,17 @@ export function WarningsBoard() {
     return next;
   });
   const liveState = useSyncExternalStore(liveStore.subscribe, liveStore.get);
-  const listed: WarningRow[] = useMemo(() => (list.data?.petitionWarnings?.edges ?? []).map((edge: any) => edge.node), [list.data]);
+  // Pages after the first, fetched as the officer asks for more; they belong to the filter they were read for.
+  const filterKey = JSON.stringify(variables.filter);
+  const [more, setMore] = useState<{ filterKey: string; rows: WarningRow[]; pageInfo: PageInfo }>();
+  const firstPage = list.data?.petitionWarnings;
+  const extra = more?.filterKey === filterKey ? more : undefined;
+  const listed: WarningRow[] = useMemo(() => [...(firstPage?.edges ?? []).map((edge: any) => edge.node), ...(extra?.rows ?? [])], [firstPage, extra]);
+  const pageInfo: PageInfo | undefined = extra?.pageInfo ?? firstPage?.pageInfo;
   const rows = useMemo(() => mergeWarnings(listed, live.data ?? new Map()), [listed, live.data]);
+  // The warning whose actions are open above the list (its row's latest state, live events included).
+  const [selectedId, setSelectedId] = useState<string>();
+  const selected = selectedId ? rows.find((row) => row.id === selectedId) : undefined;
   const missing = [...new Set([...unavailableRegions(list.error), ...unavailableRegions(live.error)])];
 
   return (
@@ -51,8 +61,49 @@ export function WarningsBoard() {
       <RegionBanner regions={missing} />
       <Filters filter={filter} onChange={setFilter} />
       <RegionCounts rows={rows} />
-      {!list.data && !list.error ? <Loading /> : <WarningTable rows={rows} />}
+      {selected && (
+        <div className="selected" data-testid="board-actions">
+          <p>
+            <LevelBadge level={selected.level} /> <a href={href('warning', selected.id)}>{selected.summary}</a> · {t(`status.${selected.status}`)}{' '}
+            <button type="button" className="link" onClick={() => setSelectedId(undefined)}>
+              {t('cancel')}
+            </button>
+          </p>
+          <WarningActions key={selected.id} id={selected.id} level={selected.level} onDone={() => undefined} />
+        </div>
+      )}
+      {!list.data && !list.error ? <Loading /> : <WarningTable rows={rows} onSelect={setSelectedId} />}
+      {pageInfo?.hasNextPage && pageInfo.endCursor && (
+        <LoadMore filter={variables.filter} cursor={pageInfo.endCursor} onPage={(rows, next) => setMore({ filterKey, rows: [...(extra?.rows ?? []), ...rows], pageInfo: next })} />
+      )}
     </section>
+  );
+}
+
+interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+function LoadMore({ filter, cursor, onPage }: { filter: Record<string, unknown>; cursor: string; onPage: (rows: WarningRow[], pageInfo: PageInfo) => void }) {
+  const { t } = useI18n();
+  const client = useClient();
+  const [busy, setBusy] = useState(false);
+  return (
+    <button
+      type="button"
+      data-testid="load-more"
+      disabled={busy}
+      onClick={async () => {
+        setBusy(true);
+        const result = await client.query(LIST, { first: PAGE, after: cursor, filter }, { requestPolicy: 'network-only' }).toPromise();
+        setBusy(false);
+        const page = result.data?.petitionWarnings;
+        if (page) onPage(page.edges.map((edge: any) => edge.node), page.pageInfo);
+      }}
+    >
+      {busy ? t('loading') : t('loadMore')}
+    </button>
   );
 }
 
@@ -151,7 +202,7 @@ function RegionCounts({ rows }: { rows: WarningRow[] }) {
 }
 
 /** The list itself; memoised rows, so that an event re-renders one row's worth of work, not the board. */
-export const WarningTable = memo(function WarningTable({ rows }: { rows: WarningRow[] }) {
+export const WarningTable = memo(function WarningTable({ rows, onSelect }: { rows: WarningRow[]; onSelect: (id: string) => void }) {
   const { t } = useI18n();
   if (!rows.length) return <p>{t('noWarnings')}</p>;
   return (
@@ -165,18 +216,19 @@ export const WarningTable = memo(function WarningTable({ rows }: { rows: Warning
           <th scope="col">{t('region')}</th>
           <th scope="col">{t('status')}</th>
           <th scope="col">{t('raisedAt')}</th>
+          <th scope="col">{t('actions')}</th>
         </tr>
       </thead>
       <tbody>
         {rows.map((row) => (
-          <WarningTableRow key={row.id} row={row} />
+          <WarningTableRow key={row.id} row={row} onSelect={onSelect} />
         ))}
       </tbody>
     </table>
   );
 });
 
-const WarningTableRow = memo(function WarningTableRow({ row }: { row: WarningRow }) {
+const WarningTableRow = memo(function WarningTableRow({ row, onSelect }: { row: WarningRow; onSelect: (id: string) => void }) {
   const { t, locale } = useI18n();
   const regions = useRegions();
   return (
@@ -195,6 +247,11 @@ const WarningTableRow = memo(function WarningTableRow({ row }: { row: WarningRow
       <td>{t(`status.${row.status}`)}</td>
       <td>
         <time dateTime={row.raisedAt}>{formatTime(row.raisedAt, locale)}</time>
+      </td>
+      <td>
+        <button type="button" className="link" onClick={() => onSelect(row.id)} aria-label={`${t('actions')}: ${row.summary}`}>
+          {t('handle')}
+        </button>
       </td>
     </tr>
   );

@@ -50,9 +50,14 @@ export function LevelBadge({ level }: { level: string }) {
   return <span className={`level level-${level.toLowerCase()}`}>{t(`level.${level}`)}</span>;
 }
 
+/** One formatter per locale: making an Intl.DateTimeFormat per call (toLocaleString) dominated rendering a long board. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 export function formatTime(iso: string | null | undefined, locale: string): string {
   if (!iso) return '—';
-  return new Date(iso).toLocaleString(locale, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  let formatter = formatters.get(locale);
+  if (!formatter) formatters.set(locale, (formatter = new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })));
+  return formatter.format(new Date(iso));
 }
 
 export function Deadline({ deadline }: { deadline: { kind: string; dueAt: string; daysLeft: number; overdue: boolean; officersOwe: boolean } | null | undefined }) {
