@@ -124,12 +124,15 @@ describeWithBrowser('the officer console in Chromium', () => {
     expect(await detail.getAttribute('data-status')).toBe('OPEN');
     await jiaxing.waitForTimeout(500); // the detail's own subscription opens
 
+    // Suzhou acknowledges from its own board: the row's actions open above the list.
     const suzhou = await officerPage();
     await signInWithToken(suzhou, '320500:1');
+    await suzhou.locator(`tr[data-warning="${warningId}"] button`).click();
+    const actions = suzhou.getByTestId('board-actions');
+    await actions.getByTestId('action-note').fill('苏州已签收，协同稳控');
+    await actions.getByRole('button', { name: '签收', exact: true }).click();
+    await suzhou.locator(`tr[data-warning="${warningId}"][data-status="ACKNOWLEDGED"]`).waitFor({ timeout: 10_000 });
     await suzhou.goto(`${base}/console/#/warning/${encodeURIComponent(warningId)}`);
-    await suzhou.getByTestId('warning-detail').waitFor();
-    await suzhou.getByTestId('action-note').fill('苏州已签收，协同稳控');
-    await suzhou.getByRole('button', { name: '签收', exact: true }).click();
     await suzhou.locator('[data-testid="warning-detail"][data-status="ACKNOWLEDGED"]').waitFor();
     await shot(suzhou, 'warning-detail');
 
