@@ -41,7 +41,8 @@ async function signInWithToken(page: Page, officerId: string): Promise<void> {
   await page.getByTestId('officer').waitFor();
 }
 
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `console-${name}.png`), fullPage: true });
+/** The page as the officer sees it: the window, not a 500-row board's whole length. */
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `console-${name}.png`) });
 
 /** Registers a petition of a Suzhou resident in Jiaxing through the API, as a Jiaxing county officer; returns its cross-region warning. */
 async function registerCrossRegion(summary: string): Promise<{ petitionId: string; warningId: string }> {
@@ -161,8 +162,15 @@ describeWithBrowser('the officer console in Chromium', () => {
     const hefei = await officerPage();
     await signInWithToken(hefei, '340100:1');
     await hefei.goto(`${base}/console/#/petition/${encodeURIComponent(petitionId)}`);
-    await hefei.getByTestId('refusal').or(hefei.getByTestId('petition-detail')).first().waitFor();
-    expect(await hefei.getByTestId('petition-summary').count().then((n) => (n ? hefei.getByTestId('petition-summary').textContent() : '无权查看详情'))).toMatch(/无权查看详情/);
+    // Hefei holds the warnings of Jiaxing, not the petitions' details: the outline, and the details withheld with the server's FORBIDDEN.
+    await hefei.getByTestId('petition-detail').waitFor();
+    expect(await hefei.getByTestId('petition-summary').textContent()).toBe('无权查看详情');
+    await hefei.getByText(/项内容未向您开放/).click();
+    expect(await hefei.getByTestId('refusal').textContent()).toMatch(/FORBIDDEN/);
+    expect(await hefei.locator('form[data-step] button').count()).toBeGreaterThan(0);
+    await hefei.locator('form[data-step="startHandling"] button').click();
+    expect(await hefei.locator('form[data-step="startHandling"] [data-testid="refusal"]').textContent()).toMatch(/FORBIDDEN/);
+    await shot(hefei, 'petition-no-details');
   });
 
   test('a Hefei officer sees the subject masked and no details', async () => {
