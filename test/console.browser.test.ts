@@ -103,23 +103,23 @@ describeWithBrowser('the officer console in Chromium', () => {
 
     // The first event also proves the subscription is in place (the gateway follows the feeds from it on).
     let first = await registerCrossRegion('预热');
-    for (let attempt = 0; attempt < 10 && !(await jiaxing.locator(`tr[data-warning="${first.warningId}"]`).isVisible()); attempt++) {
+    for (let attempt = 0; attempt < 10 && !(await jiaxing.locator(`[data-warning="${first.warningId}"]`).isVisible()); attempt++) {
       await jiaxing.waitForTimeout(1000);
       if (attempt % 3 === 2) first = await registerCrossRegion('预热');
     }
-    await jiaxing.locator(`tr[data-warning="${first.warningId}"]`).waitFor({ timeout: 5_000 });
+    await jiaxing.locator(`[data-warning="${first.warningId}"]`).waitFor({ timeout: 5_000 });
 
     ({ warningId, petitionId } = await registerCrossRegion('欠薪（浏览器测试）'));
     // The issue's bound: on the board within 2 s of the registration.
-    await jiaxing.locator(`tr[data-warning="${warningId}"]`).waitFor({ timeout: 2_000 });
-    const rows = jiaxing.locator('table[data-testid="warnings"] tbody tr');
+    await jiaxing.locator(`[data-warning="${warningId}"]`).waitFor({ timeout: 2_000 });
+    const rows = jiaxing.locator('[data-testid="warnings"] [data-warning]');
     expect(await rows.first().getAttribute('data-warning')).toBe(warningId); // newest first
-    expect(await jiaxing.locator(`tr[data-warning="${warningId}"] .level`).count()).toBe(1);
+    expect(await jiaxing.locator(`[data-warning="${warningId}"] .level`).count()).toBe(1);
     await shot(jiaxing, 'warnings-board');
   });
 
   test("a Suzhou officer acknowledges it and Jiaxing's open detail shows the acknowledgement without reloading", async () => {
-    await jiaxing.locator(`tr[data-warning="${warningId}"] a`).first().click();
+    await jiaxing.locator(`[data-warning="${warningId}"] a`).first().click();
     const detail = jiaxing.getByTestId('warning-detail');
     await detail.waitFor();
     expect(await detail.getAttribute('data-status')).toBe('OPEN');
@@ -128,11 +128,11 @@ describeWithBrowser('the officer console in Chromium', () => {
     // Suzhou acknowledges from its own board: the row's actions open above the list.
     const suzhou = await officerPage();
     await signInWithToken(suzhou, '320500:1');
-    await suzhou.locator(`tr[data-warning="${warningId}"] button`).click();
+    await suzhou.locator(`[data-warning="${warningId}"] button`).click();
     const actions = suzhou.getByTestId('board-actions');
     await actions.getByTestId('action-note').fill('苏州已签收，协同稳控');
     await actions.getByRole('button', { name: '签收', exact: true }).click();
-    await suzhou.locator(`tr[data-warning="${warningId}"][data-status="ACKNOWLEDGED"]`).waitFor({ timeout: 10_000 });
+    await suzhou.locator(`[data-warning="${warningId}"][data-status="ACKNOWLEDGED"]`).waitFor({ timeout: 10_000 });
     await suzhou.goto(`${base}/console/#/warning/${encodeURIComponent(warningId)}`);
     await suzhou.locator('[data-testid="warning-detail"][data-status="ACKNOWLEDGED"]').waitFor();
     await shot(suzhou, 'warning-detail');

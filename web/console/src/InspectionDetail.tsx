@@ -34,7 +34,7 @@ export function InspectionDetail({ id }: { id: string }) {
       </h1>
       <ol className="stepper" aria-label={t('steps')}>
         {INSPECTION_STEPS.map((step, i) => (
-          <li key={step} className={i < current || (i === current && (step !== 'EVALUATE' || evaluated)) ? 'done' : i === current ? 'current' : ''} aria-current={i === current ? 'step' : undefined}>
+          <li key={step} className={i < current || (step === 'EVALUATE' && evaluated) ? 'done' : i === current ? 'current' : ''} aria-current={i === current ? 'step' : undefined}>
             <span className="step-number">{i + 1}</span> {t(`inspectionStep.${step}`)}
           </li>
         ))}
