@@ -14,11 +14,14 @@ import { Child, cpuSecondsOf, postgresCpuSeconds, rssOf, startChild } from './li
 import { Checked, checkTarget, equalsJson, post, Round, runLoad, runSequential, summarise, Summary, Target } from './lib/load';
 import type { GatewayKind } from './proc/gateway';
 import type { HubChildArgs } from './proc/hub';
+import { liveTable, liveWorkload, LiveResult, LiveSettings } from './live';
+import { connect as connectNats } from 'nats';
+import { warningEventsStream } from '../platform/nats-subjects';
 
 /**
  * `npm run bench`: builds, then starts everything itself on loopback and prints one table.
  *
- *   node dist/bench/run.js [--volume] [--profile] [--only standard,overhead,fanout,memory,fanout-scan]
+ *   node dist/bench/run.js [--volume] [--profile] [--only standard,overhead,fanout,memory,fanout-scan,live]
  *
  * Settings (environment): BENCH_ROUNDS (5), BENCH_SECONDS (5, per round of the standard
  * workload), BENCH_LATENCY_SECONDS (3, per round of the latency workloads), BENCH_CONNECTIONS
@@ -464,6 +467,62 @@ async function volumeWorkload(pg: PostgresServer): Promise<string> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Live warnings at scale (bench/live.ts)
+
+const LIVE_SCALE: SeedScale = { persons: 200, petitions: 100, warnings: 50, inspections: 10, officersPerAgency: 5 };
+const LIVE_SETTINGS: LiveSettings = {
+  subscribers: Number(process.env.BENCH_LIVE_SUBSCRIBERS ?? 1000),
+  eventsPerSecond: Number(process.env.BENCH_LIVE_RATE ?? 50),
+  seconds: Number(process.env.BENCH_LIVE_SECONDS ?? 20),
+  regions: DEMO_CODES,
+  officersPerRegion: 5,
+};
+const LIVE_NATS_URL = process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
+
+async function natsReachable(url: string): Promise<boolean> {
+  try {
+    const nats = await connectNats({ servers: url, timeout: 2000 });
+    await nats.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function liveSection(pg: PostgresServer): Promise<string> {
+  // Subscriptions per caller are limited (20 by default); the benchmark's 20 officers hold 50 each.
+  process.env.HUB_LIVE_SUBSCRIPTIONS_PER_CALLER = String(Math.ceil(LIVE_SETTINGS.subscribers / (LIVE_SETTINGS.regions.length * LIVE_SETTINGS.officersPerRegion)) + 1);
+  const results: LiveResult[] = [];
+  const run = async (label: string, databasePrefix: string, gateways: number) => {
+    const { child, ready } = await startBenchHub(pg, { regions: DEMO_CODES.map(cityOf), databasePrefix, scale: LIVE_SCALE }, true, ['--expose-gc']);
+    try {
+      results.push(await liveWorkload({ child, url: ready.url, token: ready.token }, LIVE_SETTINGS, label, gateways, log));
+    } finally {
+      await child.stop();
+    }
+  };
+  await run('1 gateway, regions relayed over HTTP feeds (no NATS)', 'yrdbench_live', 1);
+  if (await natsReachable(LIVE_NATS_URL)) {
+    const prefix = `yrdbench_${process.pid}`;
+    process.env.NATS_URL = LIVE_NATS_URL;
+    process.env.HUB_NATS_PREFIX = prefix;
+    try {
+      await run('2 gateway instances on NATS JetStream (subscribers split)', 'yrdbench_livenats', 2);
+    } finally {
+      delete process.env.NATS_URL;
+      delete process.env.HUB_NATS_PREFIX;
+      const nats = await connectNats({ servers: LIVE_NATS_URL });
+      await (await nats.jetstreamManager()).streams.delete(warningEventsStream(prefix)).catch(() => undefined);
+      await nats.close();
+    }
+  } else {
+    log(`live: NATS unreachable at ${LIVE_NATS_URL}; the two-gateway case is left out`);
+  }
+  delete process.env.HUB_LIVE_SUBSCRIPTIONS_PER_CALLER;
+  return liveTable(results, LIVE_SETTINGS);
+}
+
+// ---------------------------------------------------------------------------------------------
 
 function writeBlock(name: string, content: string): void {
   const file = repoPath('BENCHMARKS.md');
@@ -513,9 +572,11 @@ async function main(): Promise<void> {
   let volume: string | undefined;
   let fanOutProfiled: string | undefined;
   let scan: string | undefined;
-  if (wants('fanout') || config.volume || only?.has('fanout-scan')) {
+  let live: string | undefined;
+  if (wants('fanout') || config.volume || only?.has('fanout-scan') || wants('live')) {
     const pg = await benchPostgres();
     try {
+      if (wants('live')) live = await liveSection(pg);
       if (wants('fanout')) await fanOutWorkload(pg, rows);
       if (wants('fanout') && config.profile) fanOutProfiled = await fanOutProfile(pg);
       if (only?.has('fanout-scan')) scan = await fanOutScan(pg);
@@ -531,11 +592,13 @@ async function main(): Promise<void> {
   if (profile) process.stdout.write(`\n${profile}\n`);
   if (fanOutProfiled) process.stdout.write(`\n${fanOutProfiled}\n`);
   if (scan) process.stdout.write(`\n${scan}\n`);
+  if (live) process.stdout.write(`\n${live}\n`);
   if (config.write) {
     if (rows.length && !only) writeBlock('results', main);
     if (volume) writeBlock('volume', `${header}\n\n${volume}`);
     if (profile) writeBlock('profile', profile);
     if (fanOutProfiled) writeBlock('profile-fanout', fanOutProfiled);
+    if (live) writeBlock('live', `${header}\n\n${live}`);
   }
 }
 

@@ -89,6 +89,41 @@ test('a Suzhou officer receives the cross-region warning a Jiaxing officer raise
   expect(suzhou.errors).toEqual([]);
 });
 
+test('subscriptions of one caller share each event\'s answer, and an event the filter leaves out reads nothing: one read in the audit log per officer and delivered event', async () => {
+  // Only this test's subscriptions are open (the earlier tests' would read too, and count against the limit).
+  await Promise.all(open.splice(0).map((subscription) => subscription.stop()));
+  const token = await tokenFor(url, '320500:1');
+  const tabs = [0, 1, 2].map(() => track(subscribeWs(url, token, SUBSCRIPTION, { filter: { kinds: ['CROSS_REGION'] } }, { purpose: 'petition-handling' })));
+  const colleague = track(subscribeWs(url, await tokenFor(url, '320500:2'), SUBSCRIPTION, { filter: { kinds: ['CROSS_REGION'] } }, { purpose: 'petition-handling' }));
+  const everyone = [...tabs, colleague];
+  let warningId = '';
+  const seenByAll = () => everyone.every((subscription) => subscription.events.some((event) => event.warning.id === warningId));
+  // Subscribed once an event made afterwards reaches all four.
+  expect(await repeatUntil(async () => void (warningId = await registerForSuzhouResident()), seenByAll)).toBe(true);
+
+  const readsBefore = await suzhouReadsOfSubject();
+  warningId = await registerForSuzhouResident();
+  expect(await eventually(seenByAll)).toBe(true);
+  for (const subscription of tabs) {
+    const event = subscription.events.find((e) => e.warning.id === warningId);
+    expect(event.warning.subject).toMatchObject({ id: '320500:7', name: expect.not.stringMatching(/\*/) });
+  }
+  // The colleague (another agency of Suzhou) got its own answer, under its own rights.
+  expect(colleague.events.find((e) => e.warning.id === warningId).warning.subject.name).toMatch(/\*/);
+  const readsAfter = await suzhouReadsOfSubject();
+  // The petition officer read the name in full once for this event, whatever number of tabs it has
+  // open; the REPEAT warning the same registration raised for the same person, which the filter
+  // leaves out, read nothing.
+  expect(readsAfter.get('320500:1')! - (readsBefore.get('320500:1') ?? 0)).toBe(1);
+  await Promise.all(open.splice(0).map((subscription) => subscription.stop()));
+});
+
+/** Full reads of the Suzhou resident 320500:7 in Suzhou's audit log, by officer. */
+async function suzhouReadsOfSubject(): Promise<Map<string, number>> {
+  const rows = await queryDatabase(hub.databaseUrls.get('320500')!, "SELECT officer, count(*)::int AS n FROM audit.entries WHERE record = '320500:7' AND action = 'READ' GROUP BY officer");
+  return new Map(rows.map((row: { officer: string; n: number }) => [row.officer, row.n]));
+}
+
 test('a Hefei subscriber over SSE sees a warning only as its agreements allow, and nothing of a region whose agreement is revoked', async () => {
   const hefeiToken = await tokenFor(url, '340100:1');
   const hefei = track(subscribeSse(url, hefeiToken, SUBSCRIPTION, { regions: ['330400', '320500'] }, { 'x-purpose': 'petition-handling' }));

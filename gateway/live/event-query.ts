@@ -28,6 +28,12 @@ export interface EventQuery {
   rootField: FieldNode;
   operation: OperationDefinitionNode;
   fields: EventField[];
+  /**
+   * Asked first for each event: whether the subscriber may see the warning and whether the
+   * filter matches, reading no personal data, so that an event the subscriber does not receive
+   * reads nothing that would be audited as read.
+   */
+  probeOnly: string;
   /** The per-event query text, for an event with an officer and for one without. */
   withOfficer: string;
   withoutOfficer: string;
@@ -105,5 +111,6 @@ export function buildEventQuery(document: DocumentNode, operationName: string | 
     return `query PetitionWarningEvent(${declared.join(', ')}) {\n  ${roots.join('\n  ')}\n}\n${fragmentText}`;
   };
   const passed = Object.fromEntries(Object.entries(variables ?? {}).filter(([name]) => used.variables.has(name)));
-  return { rootKey: root.alias?.value ?? root.name.value, rootField: root, operation, fields, withOfficer: text(true), withoutOfficer: text(false), variables: passed };
+  const probeOnly = `query PetitionWarningEventProbe($${WARNING_ID_VARIABLE}: ID!) {\n  ${PROBE}\n}`;
+  return { rootKey: root.alias?.value ?? root.name.value, rootField: root, operation, fields, probeOnly, withOfficer: text(true), withoutOfficer: text(false), variables: passed };
 }

@@ -4,6 +4,7 @@ import { Supergraph } from '@apollo/federation-internals';
 import { DocumentNode, execute, ExecutionResult, GraphQLError, GraphQLFieldResolver, GraphQLSchema } from 'graphql';
 import { getArgumentValues, getVariableValues } from 'graphql/execution/values';
 import type { SigningKey } from '../../auth/keys';
+import type { RequestContext } from '../../auth/context-token';
 import type { AuthenticatedRequest, RequestAuthenticator } from '../authentication';
 import type { RegionConfig } from '../region-config';
 import { GatewayContext, RequestRegionBudget } from '../request-budget';
@@ -13,6 +14,7 @@ import { connect, NatsConnection } from 'nats';
 import { natsPrefix } from '../../platform/nats-subjects';
 import { NatsRegionFeed } from './nats-region-feed';
 import { RegionFeed } from './region-feed';
+import { SharedAnswers } from './shared-answers';
 import { cursorExpired, EventPayload, LIVE_CLOSE, LiveCloseCode, PetitionWarningFilterArgs, QueryAnswer, WarningEventStream } from './warning-event-stream';
 
 /**
@@ -76,6 +78,8 @@ export class LiveWarnings {
   private readonly feeds = new Map<string, RegionFeed>();
   private readonly perCaller = new Map<string, number>();
   private active = 0;
+  private readonly answers = new SharedAnswers<QueryAnswer>();
+  private readonly callers = new SharedAnswers<AuthenticatedRequest>();
 
   constructor(
     supergraphSdl: string,
@@ -156,7 +160,7 @@ export class LiveWarnings {
         filter: args.filter,
         query,
         bufferSize: this.limits.bufferSize,
-        runQuery: (text, variables) => this.runAs(subscriber, text, variables),
+        runQuery: (text, variables, sharedByRights) => this.runAs(subscriber, text, variables, sharedByRights),
         fail,
       });
       return this.results(stream, document, operationName, variableValues, () => {
@@ -196,10 +200,23 @@ export class LiveWarnings {
     if (refusal) throw new GraphQLError(refusal.message, { extensions: refusal.extensions });
   }
 
-  /** The per-event query through the gateway's own pipeline, as the subscriber, with a context made now. */
-  private async runAs(subscriber: Subscriber, query: string, variables: Record<string, unknown>): Promise<QueryAnswer> {
-    // Token, roster and grants as they are at this event, not as they were at subscribe time.
-    const auth = subscriber.auth ? await this.authenticate(subscriber.headers) : undefined;
+  /**
+   * The per-event query as the subscriber, with a context made now (token, roster and grants as
+   * they are at this event). Subscriptions of the same credentials asking the same query at the
+   * same moment share one execution (shared-answers.ts). The probe (`sharedByRights`), which
+   * reads no personal data and writes no audit row, is shared further, by every subscriber whose
+   * rights are the same (jurisdiction, agency, roles, purpose, grants): it only decides whether
+   * the selection is asked, and the selection, run per caller, decides again what is delivered.
+   */
+  private async runAs(subscriber: Subscriber, query: string, variables: Record<string, unknown>, sharedByRights = false): Promise<QueryAnswer> {
+    const credentials = JSON.stringify(['authorization', 'x-purpose', 'x-request-id'].map((name) => String(subscriber.headers[name] ?? '')));
+    const auth = subscriber.auth ? await this.callers.run(credentials, () => this.authenticate(subscriber.headers)) : undefined;
+    const scope = sharedByRights && auth ? rightsOf(auth.context) : credentials;
+    return this.answers.run(JSON.stringify([scope, query, variables]), () => this.execute(auth, query, variables));
+  }
+
+  /** The per-event query through the gateway's own pipeline, in the caller's context. */
+  private async execute(auth: AuthenticatedRequest | undefined, query: string, variables: Record<string, unknown>): Promise<QueryAnswer> {
     const regionBudget = new RequestRegionBudget();
     try {
       const response = await this.server.executeOperation({ query, variables }, { contextValue: { regionBudget, auth } });
@@ -275,6 +292,12 @@ export class LiveWarnings {
     this.feeds.forEach((feed) => feed.stop());
     void this.nats?.then((connection) => connection.close()).catch(() => undefined);
   }
+}
+
+/** What a caller's answers depend on besides the query: everything of its context but who and which request. */
+function rightsOf(context: RequestContext): string {
+  const grants = context.grants.map((grant) => `${grant.category}:${grant.owner}`).sort();
+  return JSON.stringify({ jurisdiction: context.jurisdiction, agency: context.agency, roles: [...context.roles].sort(), purpose: context.purpose, grants });
 }
 
 /** Values of a payload are stored under the client's response keys (aliases), at every depth. */

@@ -38,8 +38,11 @@ export interface StreamOptions {
   positions: FeedPositions;
   filter: PetitionWarningFilterArgs | null;
   query: EventQuery;
-  /** Runs the per-event query as the subscriber; throws a GraphQLError when the subscriber is no longer let in. */
-  runQuery(query: string, variables: Record<string, unknown>): Promise<QueryAnswer>;
+  /**
+   * Runs the per-event query as the subscriber; throws a GraphQLError when the subscriber is no
+   * longer let in. `sharedByRights`: the probe, whose answer may be shared by callers of the same rights.
+   */
+  runQuery(query: string, variables: Record<string, unknown>, sharedByRights?: boolean): Promise<QueryAnswer>;
   /** Most events waiting for a subscriber before it counts as too slow. */
   bufferSize: number;
   /** Ends the subscription for good (too slow, no longer authenticated, events unreadable). */
@@ -152,7 +155,10 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
   }
 
   private async deliver(region: string, event: FeedEvent): Promise<void> {
-    const answer = await this.resolve(event);
+    // First whether it is for this subscriber at all; only then the selection, with its personal data.
+    const probed = await this.resolve(event, true);
+    const wanted = !!probed && !this.closed && !!probed.data?.[PROBE_KEY] && matches(this.options.filter, probed.data[PROBE_KEY]);
+    const answer = wanted ? await this.resolve(event, false) : undefined;
     this.options.positions.set(region, event.seq);
     if (this.closed || !answer) return;
     const probe = answer.data?.[PROBE_KEY];
@@ -174,13 +180,16 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
   }
 
   /** The per-event query's answer; undefined when the warning is gone. Transient failures are tried again. */
-  private async resolve(event: FeedEvent): Promise<QueryAnswer | undefined> {
+  private async resolve(event: FeedEvent, probeOnly: boolean): Promise<QueryAnswer | undefined> {
     const query = this.options.query;
-    const variables = { ...query.variables, [WARNING_ID_VARIABLE]: event.warningId, ...(event.officerId ? { [OFFICER_ID_VARIABLE]: event.officerId } : {}) };
+    const variables = probeOnly
+      ? { [WARNING_ID_VARIABLE]: event.warningId }
+      : { ...query.variables, [WARNING_ID_VARIABLE]: event.warningId, ...(event.officerId ? { [OFFICER_ID_VARIABLE]: event.officerId } : {}) };
+    const text = probeOnly ? query.probeOnly : event.officerId ? query.withOfficer : query.withoutOfficer;
     for (let attempt = 1; ; attempt++) {
       let answer: QueryAnswer;
       try {
-        answer = await this.options.runQuery(event.officerId ? query.withOfficer : query.withoutOfficer, variables);
+        answer = await this.options.runQuery(text, variables, probeOnly);
       } catch (error) {
         // The subscriber could not be checked just now (the roster did not answer): as a failed answer.
         if (!(error instanceof GraphQLError) || !TRANSIENT.has(String(error.extensions?.code))) throw error;

@@ -38,7 +38,7 @@ export async function dropDatabases(prefix: string): Promise<void> {
 /** Temporary folders this test file made, removed once its tests are done (hubs hold no files open in them). */
 const temporary: string[] = [];
 afterAll(() => temporary.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-const temporaryDir = (prefix: string) => temporary[temporary.push(mkdtempSync(path.join(os.tmpdir(), prefix))) - 1];
+export const temporaryDir = (prefix: string) => temporary[temporary.push(mkdtempSync(path.join(os.tmpdir(), prefix))) - 1];
 
 /** Writes a regions.yaml for `regions` to a temporary folder and returns its path. */
 export function writeRegionsFile(regions: ReadonlyArray<{ code: string; name: string; url?: string; timeout_ms?: number }>, extra: object = {}): string {

@@ -1,0 +1,217 @@
+import { createClient, Client as WsClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { Child, cpuSecondsOf, postgresCpuSeconds, rssOf } from './lib/ipc';
+
+/**
+ * `--only live`: live warnings at scale. Many subscribers of mixed jurisdictions hold one
+ * graphql-ws connection each (as officers' consoles do) on one gateway, or split over two gateway
+ * instances that hear the regions through NATS JetStream; petitions are registered through the
+ * gateway at a fixed rate across the four regions, each raising a CROSS_REGION warning whose
+ * event every entitled subscriber receives, resolved under that subscriber's own rights.
+ *
+ * Measured: delivery latency from the event's transaction to the client (`at` is the
+ * transaction's time, so this includes the transaction itself), resident memory per idle
+ * subscriber, and the gateway process's CPU per delivered event (the CPU of the same
+ * registrations with nobody subscribed is subtracted, so what remains is the delivery).
+ */
+
+export interface LiveSettings {
+  subscribers: number;
+  eventsPerSecond: number;
+  seconds: number;
+  regions: readonly string[];
+  /** Petition officers per region the subscribers are spread over. */
+  officersPerRegion: number;
+}
+
+export interface LiveHub {
+  child: Child;
+  url: string;
+  token: string;
+}
+
+export interface LiveResult {
+  label: string;
+  subscribers: number;
+  registrations: number;
+  failedRegistrations: number;
+  delivered: number;
+  p50: number;
+  p99: number;
+  max: number;
+  idleBytesPerSubscriber: number;
+  cpuMsPerDelivery: number;
+  postgresCpuMsPerRegistration: number;
+}
+
+const SUBSCRIPTION = `subscription {
+  petitionWarningEvents(filter: { kinds: [CROSS_REGION] }) { at kind region warning { id level subject { name } } }
+}`;
+
+const REGISTER = `mutation($input: RegisterPetitionInput!) { registerPetition(input: $input) { id } }`;
+
+const CATEGORIES = ['征地拆迁补偿', '劳资纠纷欠薪', '环境污染投诉', '物业管理纠纷', '医疗纠纷', '社保待遇', '房屋质量问题', '教育入学', '交通出行', '涉法涉诉'];
+
+interface Subscriber {
+  client: WsClient;
+  latencies: number[];
+  errors: number;
+}
+
+async function post(url: string, token: string, query: string, variables: object): Promise<any> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  return response.json();
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Subscribes `count` clients, spread round-robin over `urls` and over the officers' tokens. */
+async function subscribeAll(urls: string[], tokens: string[], count: number): Promise<Subscriber[]> {
+  const subscribers: Subscriber[] = [];
+  const connected: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    const url = urls[i % urls.length].replace(/^http/, 'ws');
+    const token = tokens[i % tokens.length];
+    let resolveConnected!: () => void;
+    connected.push(new Promise<void>((resolve) => (resolveConnected = resolve)));
+    const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, lazy: false, retryAttempts: 0, on: { connected: () => resolveConnected() } });
+    const subscriber: Subscriber = { client, latencies: [], errors: 0 };
+    client.subscribe(
+      { query: SUBSCRIPTION },
+      {
+        next: (message: any) => {
+          const at = message.data?.petitionWarningEvents?.at;
+          if (at) subscriber.latencies.push(Date.now() - Date.parse(at));
+          if (message.errors) subscriber.errors += 1;
+        },
+        error: () => (subscriber.errors += 1),
+        complete: () => undefined,
+      },
+    );
+    subscribers.push(subscriber);
+    // Not all at once: a thousand handshakes in one tick is a connection storm, not a console.
+    if (i % 50 === 49) await sleep(50);
+  }
+  await Promise.all(connected);
+  return subscribers;
+}
+
+/** Registers petitions at `perSecond` for `seconds`, each for a resident of another region. */
+async function registerAtRate(url: string, registrars: Map<string, { token: string; counties: string[] }>, settings: LiveSettings, offset: number): Promise<{ sent: number; failed: number }> {
+  const regions = settings.regions;
+  let sent = 0;
+  let failed = 0;
+  const inFlight: Promise<void>[] = [];
+  const total = settings.eventsPerSecond * settings.seconds;
+  const started = Date.now();
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / settings.eventsPerSecond;
+    const wait = due - Date.now();
+    if (wait > 0) await sleep(wait);
+    const n = offset + i;
+    const region = regions[n % regions.length];
+    const other = regions[(n + 1 + (Math.floor(n / regions.length) % (regions.length - 1))) % regions.length];
+    const registrar = registrars.get(region)!;
+    const input = {
+      region,
+      channel: 'VISIT',
+      // A new person and category each time, so that each registration is a matter of its own.
+      category: CATEGORIES[Math.floor(n / 7) % CATEGORIES.length],
+      summary: '跨区域信访',
+      content: `压测登记 ${n}`,
+      registeredIn: registrar.counties[n % registrar.counties.length],
+      petitionerIds: [`${other}:${1 + (n % 190)}`],
+    };
+    sent += 1;
+    inFlight.push(
+      post(url, registrar.token, REGISTER, { input }).then(
+        (answer) => void (answer.errors && (failed += 1)),
+        () => void (failed += 1),
+      ),
+    );
+  }
+  await Promise.all(inFlight);
+  return { sent, failed };
+}
+
+async function countiesOf(url: string, token: string, region: string): Promise<string[]> {
+  const answer = await post(url, token, `query($code: String!) { jurisdiction(code: $code) { children { code } } }`, { code: region });
+  const children = (answer.data?.jurisdiction?.children ?? []).map((child: { code: string }) => child.code);
+  return children.length ? children : [region];
+}
+
+export async function liveWorkload(hub: LiveHub, settings: LiveSettings, label: string, gateways: number, log: (line: string) => void): Promise<LiveResult> {
+  const urls = [hub.url];
+  for (let i = 1; i < gateways; i++) urls.push(await hub.child.call<string>('secondGateway'));
+  const officerIds = settings.regions.flatMap((region) => Array.from({ length: settings.officersPerRegion }, (_, k) => `${region}:${k + 1}`));
+  const tokens = await Promise.all(officerIds.map((id) => hub.child.call<string>('token', id)));
+  const registrars = new Map<string, { token: string; counties: string[] }>();
+  for (const region of settings.regions) {
+    const token = tokens[officerIds.indexOf(`${region}:1`)];
+    registrars.set(region, { token, counties: await countiesOf(hub.url, token, region) });
+  }
+
+  // The same registrations with nobody listening: what the deliveries are measured against.
+  const baseline = { hub: cpuSecondsOf(hub.child.pid), postgres: postgresCpuSeconds() };
+  const quiet = await registerAtRate(hub.url, registrars, settings, 0);
+  const quietCpu = { hub: cpuSecondsOf(hub.child.pid) - baseline.hub, postgres: postgresCpuSeconds() - baseline.postgres };
+  log(`  ${label}: ${quiet.sent} registrations with no subscriber (${quiet.failed} failed), hub CPU ${quietCpu.hub.toFixed(2)} s`);
+
+  await sleep(2000);
+  await hub.child.call('memory');
+  const rssBefore = rssOf(hub.child.pid) ?? 0;
+  const subscribers = await subscribeAll(urls, tokens, settings.subscribers);
+  await sleep(3000);
+  await hub.child.call('memory');
+  const rssIdle = rssOf(hub.child.pid) ?? 0;
+  log(`  ${label}: ${subscribers.length} subscribers connected over ${urls.length} gateway(s); RSS ${(rssBefore / 2 ** 20).toFixed(0)} → ${(rssIdle / 2 ** 20).toFixed(0)} MiB`);
+
+  const before = { hub: cpuSecondsOf(hub.child.pid), postgres: postgresCpuSeconds() };
+  const loud = await registerAtRate(hub.url, registrars, settings, quiet.sent);
+  // The last events are still on their way when the last registration is answered.
+  let delivered = 0;
+  for (let waited = 0; waited < 30_000; waited += 500) {
+    const now = subscribers.reduce((sum, s) => sum + s.latencies.length, 0);
+    if (now === delivered && waited >= 2000) break;
+    delivered = now;
+    await sleep(500);
+  }
+  const loudCpu = { hub: cpuSecondsOf(hub.child.pid) - before.hub, postgres: postgresCpuSeconds() - before.postgres };
+  const latencies = subscribers.flatMap((s) => s.latencies).sort((a, b) => a - b);
+  const errors = subscribers.reduce((sum, s) => sum + s.errors, 0);
+  await Promise.all(subscribers.map((s) => s.client.dispose()));
+  const result: LiveResult = {
+    label,
+    subscribers: subscribers.length,
+    registrations: loud.sent,
+    failedRegistrations: loud.failed + quiet.failed,
+    delivered: latencies.length,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1] ?? NaN,
+    idleBytesPerSubscriber: (rssIdle - rssBefore) / subscribers.length,
+    cpuMsPerDelivery: latencies.length ? (((loudCpu.hub - quietCpu.hub) * 1000) / latencies.length) : NaN,
+    postgresCpuMsPerRegistration: (loudCpu.postgres * 1000) / loud.sent,
+  };
+  log(`  ${label}: ${result.delivered} deliveries of ${loud.sent} registrations (${errors} subscriber errors), p50 ${result.p50} ms, p99 ${result.p99} ms, ${(result.idleBytesPerSubscriber / 1024).toFixed(1)} KB per idle subscriber, ${result.cpuMsPerDelivery.toFixed(3)} ms CPU per delivery`);
+  return result;
+}
+
+export function liveTable(results: LiveResult[], settings: LiveSettings): string {
+  const lines = [
+    `${settings.subscribers} subscribers (graphql-ws, one connection each) of ${settings.regions.length * settings.officersPerRegion} officers in ${settings.regions.length} regions, ${settings.eventsPerSecond} registrations/s for ${settings.seconds} s, each raising one CROSS_REGION warning; latency from the event's transaction to the client`,
+    '',
+    '| Setup | Deliveries | p50 | p99 (target < 250 ms) | Max | Memory per idle subscriber (target < 50 KB) | Gateway CPU per delivery | Failed registrations |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...results.map(
+      (r) =>
+        `| ${r.label} | ${r.delivered} | ${r.p50} ms | ${r.p99} ms | ${r.max} ms | ${(r.idleBytesPerSubscriber / 1024).toFixed(1)} KB | ${r.cpuMsPerDelivery.toFixed(3)} ms | ${r.failedRegistrations} |`,
+    ),
+  ];
+  return lines.join('\n');
+}
