@@ -5,6 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { RunningHub } from '../launcher/hub';
 import { makeCreditCode } from '../subgraphs/enforcement/credit-code';
 import { repoPath } from '../subgraphs/shared/repo-path';
+import { announceGoingAway } from '../platform/drain';
 import { describeWithBrowser, LaunchedBrowser, launchChromium } from './support/browser';
 import { graphql, startTestHub, tokenFor } from './support/hub';
 
@@ -116,6 +117,19 @@ describeWithBrowser('the officer console in Chromium', () => {
     expect(await rows.first().getAttribute('data-warning')).toBe(warningId); // newest first
     expect(await jiaxing.locator(`[data-warning="${warningId}"] .level`).count()).toBe(1);
     await shot(jiaxing, 'warnings-board');
+  });
+
+  test('a board that lost its connection catches up from its last event once it is back', async () => {
+    // The gateway closes every live connection, as it does when it begins to drain ("going away").
+    await announceGoingAway();
+    await jiaxing.locator('[data-testid="live-state"]:not([data-state="connected"])').waitFor({ timeout: 15_000 });
+    const missed = await registerCrossRegion('断线期间登记');
+    await jiaxing.locator(`[data-warning="${missed.warningId}"]`).waitFor({ timeout: 30_000 });
+    await jiaxing.locator('[data-testid="live-state"][data-state="connected"]').waitFor();
+    // The board is live again: the next registration arrives as before.
+    const after = await registerCrossRegion('重连之后');
+    await jiaxing.locator(`[data-warning="${after.warningId}"]`).waitFor({ timeout: 10_000 });
+    expect(await jiaxing.locator(`[data-warning="${missed.warningId}"]`).count()).toBe(1);
   });
 
   test("a Suzhou officer acknowledges it and Jiaxing's open detail shows the acknowledgement without reloading", async () => {

@@ -1,4 +1,4 @@
-import { memo, useMemo, useState, useSyncExternalStore } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useClient, useQuery, useSubscription } from 'urql';
 import { liveStore } from './graphql-client';
 import { useI18n } from './i18n';
@@ -12,9 +12,15 @@ const PAGE = 100;
 const LIST = `query BoardWarnings($first: Int, $after: String, $filter: PetitionWarningFilter) {
   petitionWarnings(first: $first, after: $after, filter: $filter) { edges { node { ${WARNING_ROW} } } pageInfo { hasNextPage endCursor } }
 }`;
-const EVENTS = `subscription BoardEvents($filter: PetitionWarningFilter) {
-  petitionWarningEvents(filter: $filter) { cursor kind at region warning { ${WARNING_ROW} } }
+const EVENTS = `subscription BoardEvents($filter: PetitionWarningFilter, $after: String) {
+  petitionWarningEvents(filter: $filter, after: $after) { cursor kind at region warning { ${WARNING_ROW} } }
 }`;
+
+interface LiveRows {
+  filterKey: string;
+  rows: Map<string, WarningRow>;
+}
+const NO_ROWS = new Map<string, WarningRow>();
 
 /** Newest first; a warning seen again (a later event) replaces its earlier row. */
 export function mergeWarnings(listed: WarningRow[], live: Map<string, WarningRow>): WarningRow[] {
@@ -28,23 +34,36 @@ export function WarningsBoard() {
   const [filter, setFilter] = useState<BoardFilter>(EMPTY_FILTER);
   const variables = useMemo(() => ({ first: PAGE, filter: apiFilter(filter) }), [filter]);
   const [list] = useQuery<any>({ query: LIST, variables });
-  // Live rows since the board opened, for the filter in force (a new filter starts afresh).
-  const [live] = useSubscription<any, Map<string, WarningRow>>({ query: EVENTS, variables: { filter: variables.filter } }, (seen = new Map(), event) => {
-    const row: WarningRow | undefined = event?.petitionWarningEvents?.warning;
-    if (!row) return seen;
-    const next = new Map(seen);
-    next.set(row.id, row);
-    return next;
-  });
-  const liveState = useSyncExternalStore(liveStore.subscribe, liveStore.get);
-  // Pages after the first, fetched as the officer asks for more; they belong to the filter they were read for.
   const filterKey = JSON.stringify(variables.filter);
+  const live$ = useSyncExternalStore(liveStore.subscribe, liveStore.get);
+  const liveState = live$.state;
+  // After a lost connection the board subscribes again from the last event it received, so that
+  // nothing raised in between is missed (the cursor holds every region's position).
+  const lastCursor = useRef<{ filterKey: string; cursor: string }>(undefined);
+  const [resume, setResume] = useState<{ filterKey: string; after: string }>();
+  const firstConnection = useRef(0);
+  useEffect(() => {
+    if (live$.state !== 'connected') return;
+    if (!firstConnection.current) firstConnection.current = live$.connections;
+    else if (live$.connections > firstConnection.current && lastCursor.current?.filterKey === filterKey) setResume({ filterKey, after: lastCursor.current.cursor });
+  }, [live$, filterKey]);
+  const after = resume?.filterKey === filterKey ? resume.after : null;
+  // Live rows since the board opened, for the filter in force (rows heard under another filter are dropped).
+  const [live] = useSubscription<any, LiveRows>({ query: EVENTS, variables: { filter: variables.filter, after } }, (seen, event) => {
+    const heard = event?.petitionWarningEvents;
+    const rows = seen?.filterKey === filterKey ? seen.rows : new Map<string, WarningRow>();
+    if (!heard?.warning) return { filterKey, rows };
+    lastCursor.current = { filterKey, cursor: heard.cursor };
+    return { filterKey, rows: new Map(rows).set(heard.warning.id, heard.warning) };
+  });
+  // Pages after the first, fetched as the officer asks for more; they belong to the filter they were read for.
   const [more, setMore] = useState<{ filterKey: string; rows: WarningRow[]; pageInfo: PageInfo }>();
   const firstPage = list.data?.petitionWarnings;
   const extra = more?.filterKey === filterKey ? more : undefined;
   const listed: WarningRow[] = useMemo(() => [...(firstPage?.edges ?? []).map((edge: any) => edge.node), ...(extra?.rows ?? [])], [firstPage, extra]);
   const pageInfo: PageInfo | undefined = extra?.pageInfo ?? firstPage?.pageInfo;
-  const rows = useMemo(() => mergeWarnings(listed, live.data ?? new Map()), [listed, live.data]);
+  const liveRows = live.data?.filterKey === filterKey ? live.data.rows : NO_ROWS;
+  const rows = useMemo(() => mergeWarnings(listed, liveRows), [listed, liveRows]);
   // The warning whose actions are open above the list (its row's latest state, live events included).
   const [selectedId, setSelectedId] = useState<string>();
   const selected = selectedId ? rows.find((row) => row.id === selectedId) : undefined;

@@ -3,11 +3,15 @@ import { createClient as createWsClient } from 'graphql-ws';
 
 export type LiveState = 'connecting' | 'connected' | 'closed';
 
-/** Whether the live connection is up, for the board's indicator. */
+/** Whether the live connection is up, and how many times it has connected (a reconnection is a new count). */
+export interface LiveStatus {
+  state: LiveState;
+  connections: number;
+}
 const liveListeners = new Set<() => void>();
-let liveState: LiveState = 'connecting';
+let liveStatus: LiveStatus = { state: 'connecting', connections: 0 };
 function setLiveState(state: LiveState) {
-  liveState = state;
+  liveStatus = { state, connections: liveStatus.connections + (state === 'connected' ? 1 : 0) };
   liveListeners.forEach((listener) => listener());
 }
 export const liveStore = {
@@ -15,7 +19,7 @@ export const liveStore = {
     liveListeners.add(listener);
     return () => liveListeners.delete(listener);
   },
-  get: () => liveState,
+  get: () => liveStatus,
 };
 
 /**
