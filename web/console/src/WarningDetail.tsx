@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { liveStore } from './graphql-client';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import { useI18n } from './i18n';
 import { useRegions } from './regions';
@@ -32,9 +33,11 @@ export function WarningDetail({ id }: { id: string }) {
     const warning = event?.petitionWarningEvents?.warning;
     return warning?.id === id ? Math.max(version, warning.version) : version;
   });
+  // An event of this warning, or a reconnection (events may have passed meanwhile): read it again.
+  const { connections } = useSyncExternalStore(liveStore.subscribe, liveStore.get);
   useEffect(() => {
-    if (live.data) reload({ requestPolicy: 'network-only' });
-  }, [live.data, reload]);
+    if (live.data || connections > 1) reload({ requestPolicy: 'network-only' });
+  }, [live.data, connections, reload]);
 
   const warning = result.data?.petitionWarning;
   if (!warning) return result.fetching ? <Loading /> : <Refusal errors={serverErrors(result.error)} />;
