@@ -30,6 +30,12 @@ async function main() {
     const stamp = path.join(root, 'dist', 'web', `${app}.built`);
     const sources = Math.max(newestChange(path.join(webRoot, app)), fs.statSync(path.join(root, 'package-lock.json')).mtimeMs);
     if (!force && fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= sources) continue;
+    // Type-check first (Vite only strips types): an app's own tsconfig.json, DOM lib and JSX.
+    const tsconfig = path.join(webRoot, app, 'tsconfig.json');
+    if (fs.existsSync(tsconfig)) {
+      const checked = require('node:child_process').spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', tsconfig], { stdio: 'inherit' });
+      if (checked.status !== 0) throw new Error(`${app}: type errors (tsc -p ${path.relative(root, tsconfig)})`);
+    }
     const { build } = await import('vite');
     await build({ configFile: path.join(webRoot, app, 'vite.config.mjs'), logLevel: 'warn' });
     fs.mkdirSync(path.dirname(stamp), { recursive: true });

@@ -5,7 +5,7 @@ import type { GatewayExecutor } from '@apollo/server-gateway-interface';
 import { parse } from 'graphql';
 import { operationSelectionPlugin } from '../platform/operation-selection';
 import { publishedSchema } from './published-schema';
-import { GraphQLRoute, listen, PlainRoute, readOnlyRoute, RunningHttpServer } from '../platform/apollo-http';
+import { GraphQLRoute, HttpHandler, listen, PlainRoute, readOnlyRoute, RunningHttpServer } from '../platform/apollo-http';
 import { explorer, EXPLORER_PREFIX } from './explorer';
 import { subscriptionAdmission, trustedDocumentsCache, trustedDocumentsPlugin, TrustedDocumentsSettings, withDocumentIdAsPersistedQuery } from './trusted-documents-plugin';
 import { TrustedDocuments } from './trusted-documents';
@@ -54,6 +54,8 @@ export interface GatewayOptions {
   handlers?: Record<string, PlainRoute>;
   /** Apps' registered operations, and whether only they are answered (gateway/trusted-documents-plugin.ts). Default: none, free-form accepted. */
   trustedDocuments?: TrustedDocumentsSettings;
+  /** Built web applications by path prefix (`/console`). */
+  folders?: Record<string, HttpHandler>;
 }
 
 export interface RunningGateway extends RunningHttpServer {
@@ -282,7 +284,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       upgrade: (request, socket, head) => (core?.transports ? core.transports.upgrade(request, socket, head) : socket.destroy()),
       routes,
       handlers: { ...options.handlers, '/ready': readOnlyRoute(readiness.serve), '/schema.graphql': readOnlyRoute((request, response) => core!.publishedSchema(request, response)) },
-      folders: { [EXPLORER_PREFIX]: explorerPage.folder },
+      folders: { ...options.folders, [EXPLORER_PREFIX]: explorerPage.folder },
     });
   } catch (error) {
     await core.stop();

@@ -172,6 +172,7 @@ async function start(args: string[]): Promise<void> {
   console.log(`YRD Hub ready in ${seconds} s (${hub.postgres.embedded ? 'embedded PostgreSQL' : 'PostgreSQL at DATABASE_URL'}${threads})`);
   for (const region of hub.regions.regions) console.log(`  region ${region.code} ${region.name}: ${Object.values(region.endpoints)[0]?.replace(/\/[^/]+\/graphql$/, '')}`);
   console.log(`GraphQL: ${hub.gateway.graphqlUrl} (open it in a browser for the explorer)`);
+  console.log(`Officer console: ${hub.gateway.url}/console/`);
   if (!process.env.HUB_IDENTITY) {
     // The README's examples act as Jiaxing's city petition officer: its token, where Jiaxing is served.
     const login = `demo-${(hub.regions.regions.find((region) => region.code === '330400') ?? hub.regions.regions[0]).code}`;

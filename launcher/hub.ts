@@ -15,6 +15,8 @@ import { HubIdentity } from './hub-identity';
 import { demoSignInRoutes } from './demo-sign-in';
 import { TrustedDocuments, trustedDocumentsFolder } from '../gateway/trusted-documents';
 import type { TrustedDocumentsMode } from '../gateway/trusted-documents-plugin';
+import { staticFolder } from '../platform/static-folder';
+import { repoPath } from '../subgraphs/shared/repo-path';
 import { RunningRegionWorkers, startRegionWorkers } from './region-workers';
 import { migrate, readMigrations } from '../subgraphs/shared/migrations';
 import type { SeedScale, SubgraphModule } from '../subgraphs/shared/subgraph-module';
@@ -293,6 +295,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
             regions: hosted.map((region) => ({ code: region.code, officersPerAgency: officersPerAgency(region.code) })),
             defaultLogin: `demo-${(hosted.find((region) => region.code === '330400') ?? hosted[0])?.code}`,
           }),
+      folders: { '/console': staticFolder(repoPath('dist', 'web', 'console'), '/console') },
     });
     cleanup.push(() => gateway.stop());
     for (const link of hubLinks) link.setUrl(gateway.graphqlUrl);

@@ -3,6 +3,7 @@ import { HeaderMap } from '@apollo/server';
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { acceptsEventStreamFirst } from './accepts-event-stream';
 import { InFlightRequests } from './drain';
 import { serveMetrics } from './metrics-endpoint';
 import { logger } from './logger';
@@ -23,7 +24,7 @@ export interface GraphQLRoute<TContext extends BaseContext> {
    */
   direct?: (body: unknown, request: IncomingMessage) => Promise<{ status: number; headers: Record<string, string>; body: string } | undefined>;
   /**
-   * Takes the request when it asks for Server-Sent Events (`Accept: text/event-stream`):
+   * Takes the request when it asks for Server-Sent Events first (`Accept: text/event-stream`):
    * subscriptions over SSE at the same path.
    */
   eventStream?: HttpHandler;
@@ -226,7 +227,7 @@ export function listen(options: HttpServerOptions): Promise<RunningHttpServer> {
       return;
     }
     const route = options.routes[path];
-    if (route?.eventStream && /text\/event-stream/i.test(request.headers.accept ?? '')) {
+    if (route?.eventStream && acceptsEventStreamFirst(request.headers.accept)) {
       route.eventStream(request, response);
       return;
     }

@@ -35,6 +35,12 @@ test('data written before a restart is there after it, and Ctrl-C stops everythi
     expect(first.output()).toMatch(/YRD Hub ready in [\d.]+ s \(embedded PostgreSQL(, regions on \d+ worker threads?)?\)/);
     const health = await fetch(url.replace('/graphql', '/health'));
     expect(health.status).toBe(200);
+    // The officer console is served by the same listener (npm run build made it).
+    const consoleUrl = first.output().match(/Officer console: (http:\S+)/)![1];
+    const page = await fetch(consoleUrl);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toMatch(/<script type="module" crossorigin src="\/console\/assets\/index-[\w-]+\.js">/);
     // The start prints a demo token for the officer the README's examples use; `yrd-hub token LOGIN` makes one for any demo officer.
     expect(first.output()).toMatch(/A demo token for demo-330400 .*\n\s+Authorization: Bearer [\w-]+\.[\w-]+\.[\w-]+/);
     const token = await runCli(['token', 'demo-320500'], env);
