@@ -18,6 +18,7 @@ import {
   checkNote,
   checkOfficerId,
   checkParticipants,
+  checkScenarioAgencies,
   CreateInspectionInput,
   EvaluateInspectionInput,
   JoinInspectionInput,
@@ -34,6 +35,7 @@ import {
   moveInspection,
   toInspection,
   touchInspection,
+  visitStartedAt,
 } from './inspection-repository';
 import { Inspection } from './inspection-types';
 import { enqueueDeliveries } from './outbox';
@@ -59,7 +61,7 @@ function duty(problem: string | undefined, officer: string): void {
 
 @Resolver(() => Inspection)
 export class InspectionMutations {
-  @Mutation(() => Inspection, { description: '智能预警: opens an inspection of a target. Refused with DUPLICATE_INSPECTION while another, not yet evaluated, covers the same target in an overlapping period.' })
+  @Mutation(() => Inspection, { description: '智能预警: opens an inspection of a target. Refused with DUPLICATE_INSPECTION when another inspection of the same target, at any step (evaluated ones too), has an overlapping period; refused with BAD_USER_INPUT for a period that has begun before today (Beijing time) or an agency the scenario does not involve.' })
   @Directive('@routeBy(argument: "input.region")')
   @Access(LEAD_AGENCY_WORK)
   async createInspection(@Ctx() ctx: EnforcementContext, @Arg('input', () => CreateInspectionInput) input: CreateInspectionInput): Promise<Inspection> {
@@ -71,6 +73,7 @@ export class InspectionMutations {
     const note = checkNote(input.note, 'input.note');
     const [scenario] = await findScenarios(ctx.db, [inspection.scenarioCode]);
     if (!scenario) throw badInput('input.scenarioCode', `${JSON.stringify(inspection.scenarioCode)} is not in the scenario catalogue of region ${ctx.region} (see inspectionScenarios)`);
+    checkScenarioAgencies(scenario, { agency: inspection.leadAgency, field: 'input.leadAgency' }, participants, (i) => `input.participants[${i}]`);
     const row = await auditedChange(ctx, 'createInspection', async (client) => {
       await lockTarget(client, inspection.target.creditCode);
       const existing = await findOverlappingInspection(client, inspection.target.creditCode, inspection.plannedAt, inspection.plannedUntil);
@@ -96,6 +99,8 @@ export class InspectionMutations {
       const members = await listParticipants(client, [current.id]).then(([rows]) => rows);
       const lead = { jurisdiction: current.lead_jurisdiction, agency: current.lead_agency };
       let added: NewParticipant[] = checkParticipants(ctx, input?.participants ?? [], (i) => `input.participants[${i}]`, [lead, ...members]);
+      const [scenario] = await findScenarios(client, [current.scenario_code]);
+      if (scenario) checkScenarioAgencies(scenario, null, added, (i) => `input.participants[${i}]`);
       if (members.length + added.length === 0) added = await scenarioParticipants(client, ctx.region, current);
       if (members.length + added.length === 0) throw badInput('input.participants', 'a joint inspection needs at least one agency besides the lead');
       await insertParticipants(client, current.id, added, officerId, false);
@@ -109,15 +114,19 @@ export class InspectionMutations {
   dispatchInspection(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note: string | null): Promise<Inspection> {
     return this.takeStep(ctx, 'dispatchInspection', id, InspectionStep.DISPATCH, checkNote(note), async (client, current, officerId) => {
       const participants = await markDispatching(client, current.id);
-      return { messageIds: await enqueueDeliveries(client, ctx.region, current, participants, officerId) };
+      return { messageIds: await enqueueDeliveries(client, ctx.region, current, participants, officerId, null) };
     });
   }
 
-  @Mutation(() => Inspection, { description: '执法检查: the joint visit to the target begins; participants record findings on their tasks.' })
+  @Mutation(() => Inspection, { description: '执法检查: the joint visit to the target begins; from now on participants accept their tasks, record findings and complete them.' })
   @Directive('@routeBy(argument: "id")')
   @Access(LEAD_AGENCY_WORK)
   startInspection(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note: string | null): Promise<Inspection> {
-    return this.takeStep(ctx, 'startInspection', id, InspectionStep.INSPECT, checkNote(note));
+    return this.takeStep(ctx, 'startInspection', id, InspectionStep.INSPECT, checkNote(note), async (client, current, officerId) => {
+      // Tasks live in the participants' regions: each is told, through the outbox, that it may now be worked.
+      const [participants] = await listParticipants(client, [current.id]);
+      return { messageIds: await enqueueDeliveries(client, ctx.region, current, participants, officerId, new Date()) };
+    });
   }
 
   @Mutation(() => Inspection, { description: "评价反馈: records the evaluation; only once every participant's task is complete." })
@@ -139,7 +148,7 @@ export class InspectionMutations {
     });
   }
 
-  @Mutation(() => Inspection, { description: 'Joins an agency to an inspection of its target already under way ("enter the door once"); after dispatch its task is sent at once.' })
+  @Mutation(() => Inspection, { description: 'Joins an agency to an inspection of its target already under way ("enter the door once"); any inspecting agency may join, named by the scenario or not, since it may not open a second inspection of the period. After dispatch its task is sent at once, after the visit has begun it may be worked at once.' })
   @Directive('@routeBy(argument: "input.inspectionId")')
   @Access(JOINING_AGENCY_WORK)
   async joinInspection(@Ctx() ctx: EnforcementContext, @Arg('input', () => JoinInspectionInput) input: JoinInspectionInput): Promise<Inspection> {
@@ -168,7 +177,8 @@ export class InspectionMutations {
         throw hubError('CONFLICT', `${agencyNameIn(participant.jurisdiction, participant.agency)} joined inspection ${input.inspectionId} at the same moment`, { id: input.inspectionId });
       }
       await touchInspection(client, localId);
-      const ids = dispatching ? await enqueueDeliveries(client, ctx.region, current, joined, actor.officerId) : [];
+      const visitStart = current.step === InspectionStep.INSPECT ? ((await visitStartedAt(client, localId)) ?? null) : null;
+      const ids = dispatching ? await enqueueDeliveries(client, ctx.region, current, joined, actor.officerId, visitStart) : [];
       return { row: (await lockInspection(client, localId))!, messageIds: ids };
     }, () => toGlobalId(ctx.region, localId));
     await this.deliver(ctx, messageIds);
@@ -204,12 +214,14 @@ export class InspectionMutations {
 function duplicateOf(region: string, existing: InspectionRow) {
   const existingId = toGlobalId(region, existing.id);
   const period = `${existing.planned_at.toISOString()} – ${existing.planned_until.toISOString()}`;
-  return hubError(
-    'DUPLICATE_INSPECTION',
-    `${existing.target_name} (${existing.target_credit_code}) is already to be inspected by inspection ${existingId}, led by ${agencyNameIn(existing.lead_jurisdiction, existing.lead_agency)}, ` +
-      `${period}, now at ${existing.step}: enter the door once — join it with joinInspection instead of opening a second inspection`,
-    { existingInspectionId: existingId, field: 'input.target.creditCode' },
-  );
+  const what = `${existing.target_name} (${existing.target_credit_code})`;
+  const lead = agencyNameIn(existing.lead_jurisdiction, existing.lead_agency);
+  // An evaluated inspection cannot be joined any more: the period is simply taken.
+  const message =
+    existing.step === InspectionStep.EVALUATE
+      ? `${what} was already inspected by inspection ${existingId}, led by ${lead}, ${period}, evaluated: enter the door once — plan another inspection for a period after ${existing.planned_until.toISOString()}`
+      : `${what} is already to be inspected by inspection ${existingId}, led by ${lead}, ${period}, now at ${existing.step}: enter the door once — join it with joinInspection instead of opening a second inspection`;
+  return hubError('DUPLICATE_INSPECTION', message, { existingInspectionId: existingId, existingStep: existing.step, field: 'input.target.creditCode' });
 }
 
 /** 计划生成 with nobody named: the scenario's other agencies, in the lead jurisdiction. */

@@ -114,11 +114,14 @@ export async function lockTarget(client: PoolClient, creditCode: string): Promis
   await client.query("SELECT pg_advisory_xact_lock(hashtext('enforcement.target'), hashtext($1))", [creditCode]);
 }
 
-/** An inspection of the same target, not yet evaluated, whose planned period overlaps [from, until). */
+/**
+ * An inspection of the same target whose planned period overlaps [from, until), at whatever
+ * step: one that has been evaluated still covers its period (the door was entered once).
+ */
 export async function findOverlappingInspection(client: PoolClient, creditCode: string, from: Date, until: Date): Promise<InspectionRow | undefined> {
   const { rows } = await client.query<InspectionRow>(
     `SELECT ${COLUMNS} FROM enforcement.inspections
-      WHERE target_credit_code = $1 AND step <> 'EVALUATE' AND planned_at < $3 AND planned_until > $2
+      WHERE target_credit_code = $1 AND planned_at < $3 AND planned_until > $2
       ORDER BY planned_at, id LIMIT 1`,
     [creditCode, from, until],
   );
@@ -181,6 +184,12 @@ export async function insertStepEntry(client: PoolClient, entry: { inspectionId:
     'INSERT INTO enforcement.inspection_steps (inspection_id, step, officer_id, note) VALUES ($1, $2, $3, $4)',
     [entry.inspectionId, entry.step, entry.officerId, entry.note],
   );
+}
+
+/** When the joint visit (执法检查) of an inspection began; undefined before it has. */
+export async function visitStartedAt(client: PoolClient, inspectionId: string): Promise<Date | undefined> {
+  const { rows } = await client.query<{ at: Date }>("SELECT at FROM enforcement.inspection_steps WHERE inspection_id = $1 AND step = 'INSPECT'", [inspectionId]);
+  return rows[0]?.at;
 }
 
 /** Timelines of several inspections in one statement, in the order the steps were taken. */

@@ -30,6 +30,7 @@ export interface TaskDelivery {
     targetAddress: string;
     plannedAt: string;
     plannedUntil: string;
+    visitStartedAt: string | null;
   };
 }
 
@@ -47,13 +48,18 @@ export interface OutboxMessage {
   attempts: number;
 }
 
-/** One task delivery per participant, to the participant's region; returns the message ids. */
+/**
+ * One task delivery per participant, to the participant's region; returns the message ids. Once
+ * the joint visit has begun (`visitStartedAt`), the delivery carries it: at 执法检查 every task
+ * is delivered again with it, so that each region learns its task may now be worked.
+ */
 export async function enqueueDeliveries(
   client: PoolClient,
   leadRegion: string,
   inspection: InspectionRow,
   participants: readonly ParticipantRow[],
   actingOfficer: string,
+  visitStartedAt: Date | null,
 ): Promise<string[]> {
   if (participants.length === 0) return [];
   const payloads: TaskDelivery[] = participants.map((participant) => ({
@@ -72,6 +78,7 @@ export async function enqueueDeliveries(
       targetAddress: inspection.target_address,
       plannedAt: inspection.planned_at.toISOString(),
       plannedUntil: inspection.planned_until.toISOString(),
+      visitStartedAt: visitStartedAt?.toISOString() ?? null,
     },
   }));
   return insertMessages(client, 'DELIVER_TASK', participants.map((p) => p.region), payloads, actingOfficer);

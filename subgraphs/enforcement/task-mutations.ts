@@ -72,6 +72,9 @@ export class ReceiveInspectionTaskInput {
 
   @Field(() => Date)
   plannedUntil!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'When the joint visit began (执法检查), once it has; the task may be worked from then on.' })
+  visitStartedAt?: Date | null;
 }
 
 @InputType({ description: "Hub-internal: a task's status, reported to the lead region's mirror (sent by the participant region's outbox relay)." })
@@ -107,7 +110,7 @@ function requireHubService(ctx: EnforcementContext) {
 
 @Resolver(() => InspectionTask)
 export class TaskMutations {
-  @Mutation(() => InspectionTask, { description: 'Accepts a task (接收任务); of two officers accepting at once, the second gets CONFLICT.' })
+  @Mutation(() => InspectionTask, { description: 'Accepts a task (接收任务) once the joint visit has begun (before: INVALID_TRANSITION); of two officers accepting at once, the second gets CONFLICT.' })
   @Directive('@routeBy(argument: "id")')
   @Access(TASK_AGENCY_WORK)
   acceptInspectionTask(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string): Promise<InspectionTask> {
@@ -116,7 +119,7 @@ export class TaskMutations {
     );
   }
 
-  @Mutation(() => InspectionTask, { description: 'Records a finding (检查发现) on an accepted task.' })
+  @Mutation(() => InspectionTask, { description: 'Records a finding (检查发现) on an accepted task, during the joint visit.' })
   @Directive('@routeBy(argument: "input.taskId")')
   @Access(TASK_AGENCY_WORK)
   recordInspectionFinding(@Ctx() ctx: EnforcementContext, @Arg('input', () => RecordFindingInput) input: RecordFindingInput): Promise<InspectionTask> {
@@ -156,7 +159,7 @@ export class TaskMutations {
     const row = await auditedChange(
       ctx,
       'receiveInspectionTask',
-      (client) => receiveTask(client, { ...input, assigneeId: input.assigneeId ?? null, dispatchedBy: input.dispatchedBy ?? actor.officerId }),
+      (client) => receiveTask(client, { ...input, assigneeId: input.assigneeId ?? null, dispatchedBy: input.dispatchedBy ?? actor.officerId, visitStartedAt: input.visitStartedAt ?? null }),
       (task) => toGlobalId(ctx.region, task.id),
     );
     return toTask(ctx.region, row);
@@ -200,8 +203,8 @@ export class TaskMutations {
       if (!task) throw hubError('NOT_FOUND', `No inspection task ${id}`, { id });
       const problem = agencyDutyProblem(actor, ctx.region, task.agency, `working task ${id}`, task.jurisdiction);
       if (problem) throw hubError('FORBIDDEN', problem, { officer: actor.officerId });
-      const refusal = taskRefusal(task.status, action);
-      if (refusal) throw hubError(refusal.code, `cannot ${action === 'recordFinding' ? 'record a finding on' : action} task ${id}: ${refusal.reason}`, { id, status: task.status });
+      const refusal = taskRefusal(task.status, action, task.visit_started_at !== null);
+      if (refusal) throw hubError(refusal.code, `cannot ${action === 'recordFinding' ? 'record a finding on' : action} task ${id}: ${refusal.reason}`, { id, status: task.status, inspectionId: task.inspection_id, visitStarted: task.visit_started_at !== null });
       const changed = await work(client, task, actor.officerId);
       if (!changed) throw hubError('CONFLICT', `task ${id} was changed by someone else while you acted; reload it and decide again`, { id });
       const owed = changed.status === task.status ? [] : await enqueueStatusReport(client, ctx.region, changed, actor.officerId);

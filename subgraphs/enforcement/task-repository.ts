@@ -32,12 +32,14 @@ export interface TaskRow {
   completed_by: string | null;
   completed_at: Date | null;
   conclusion: string | null;
+  /** When the lead region began the joint visit (执法检查); the task is worked only from then on. */
+  visit_started_at: Date | null;
   version: number;
 }
 
 const COLUMNS = `id, inspection_id, lead_region, participant_ref, agency, jurisdiction, assignee_id, scenario_code, target_name,
   target_credit_code, target_address, planned_at, planned_until, dispatched_by, received_at, status, accepted_by, accepted_at,
-  completed_by, completed_at, conclusion, version`;
+  completed_by, completed_at, conclusion, visit_started_at, version`;
 
 export function toTask(region: string, row: TaskRow): InspectionTask {
   return {
@@ -65,6 +67,7 @@ export function toTask(region: string, row: TaskRow): InspectionTask {
     completedBy: officerRef(row.completed_by),
     completedAt: row.completed_at,
     conclusion: row.conclusion,
+    visitStartedAt: row.visit_started_at,
     version: row.version,
   };
 }
@@ -123,27 +126,28 @@ export interface DeliveredTask {
   plannedAt: Date;
   plannedUntil: Date;
   dispatchedBy: string | null;
+  /** Set once the lead region has begun the visit: the same task is delivered again with it. */
+  visitStartedAt: Date | null;
 }
 
 /**
  * Stores a delivered task once: a second delivery of the same (inspection, participant) — a
- * retry after a lost answer — finds the first and returns it unchanged.
+ * retry after a lost answer, or the news that the visit began — finds the first and changes at
+ * most its visit start (set once, never moved or cleared, whichever delivery arrives first).
  */
 export async function receiveTask(client: PoolClient, task: DeliveredTask): Promise<TaskRow> {
-  const inserted = await client.query<TaskRow>(
-    `INSERT INTO enforcement.tasks (inspection_id, participant_ref, agency, jurisdiction, assignee_id, scenario_code, target_name,
-       target_credit_code, target_address, planned_at, planned_until, dispatched_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-     ON CONFLICT (inspection_id, participant_ref) DO NOTHING RETURNING ${COLUMNS}`,
+  const { rows } = await client.query<TaskRow>(
+    `INSERT INTO enforcement.tasks AS t (inspection_id, participant_ref, agency, jurisdiction, assignee_id, scenario_code, target_name,
+       target_credit_code, target_address, planned_at, planned_until, dispatched_by, visit_started_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+     ON CONFLICT (inspection_id, participant_ref) DO UPDATE
+        SET visit_started_at = COALESCE(t.visit_started_at, EXCLUDED.visit_started_at),
+            version = t.version + CASE WHEN t.visit_started_at IS NULL AND EXCLUDED.visit_started_at IS NOT NULL THEN 1 ELSE 0 END
+     RETURNING ${COLUMNS}`,
     [
       task.inspectionId, task.participantRef, task.agency, task.jurisdiction, task.assigneeId, task.scenarioCode, task.targetName,
-      task.targetCreditCode, task.targetAddress, task.plannedAt, task.plannedUntil, task.dispatchedBy,
+      task.targetCreditCode, task.targetAddress, task.plannedAt, task.plannedUntil, task.dispatchedBy, task.visitStartedAt,
     ],
-  );
-  if (inserted.rows[0]) return inserted.rows[0];
-  const { rows } = await client.query<TaskRow>(
-    `SELECT ${COLUMNS} FROM enforcement.tasks WHERE inspection_id = $1 AND participant_ref = $2`,
-    [task.inspectionId, task.participantRef],
   );
   return rows[0];
 }

@@ -103,6 +103,9 @@ export class InspectionTask {
   @Field(() => String, { nullable: true, description: "The participant's conclusion, given on completion." })
   conclusion!: string | null;
 
+  @Field(() => Date, { nullable: true, description: 'When the lead region began the joint visit (执法检查); until then the task cannot be accepted, given findings or completed.' })
+  visitStartedAt!: Date | null;
+
   @Field(() => Int)
   version!: number;
 }
