@@ -2,7 +2,7 @@ import { RequestAudit } from '../subgraphs/shared/audit-log';
 import type { RunningHub } from '../launcher/hub';
 import { BUILTIN_SUBGRAPHS } from '../launcher/builtin-subgraphs';
 import { enforcementSubgraph } from '../subgraphs/enforcement';
-import { makeCreditCode } from '../subgraphs/enforcement/credit-code';
+import { creditCodeCheckCharacter, makeCreditCode } from '../subgraphs/enforcement/credit-code';
 import { createPool } from '../subgraphs/shared/db';
 import { demoOfficerId } from '../subgraphs/shared/demo-officers';
 import { SubgraphHost } from '../subgraphs/shared/host';
@@ -97,13 +97,17 @@ async function rowCounts(): Promise<Record<string, number>> {
 }
 
 describe('the scenario catalogue', () => {
-  test('every region has at least 12 scenarios in 6 categories, each naming its agencies', async () => {
+  test('every region has the 60 scenarios in 6 categories, ten in each, each naming its agencies', async () => {
     for (const { code } of DEMO_REGIONS) {
       const result = await gql('query($region: String!) { inspectionScenarios(region: $region) { code name category agencies } }', { region: code });
       expect(result.errors).toBeUndefined();
       const scenarios = result.data.inspectionScenarios;
-      expect(scenarios.length).toBeGreaterThanOrEqual(12);
-      expect(new Set(scenarios.map((s: any) => s.category)).size).toBe(6);
+      expect(scenarios.length).toBe(60);
+      const perCategory: Record<string, number> = {};
+      for (const scenario of scenarios) perCategory[scenario.category] = (perCategory[scenario.category] ?? 0) + 1;
+      expect(Object.values(perCategory)).toEqual([10, 10, 10, 10, 10, 10]);
+      // Road transport enterprises are a matter of transport safety, not of market order.
+      expect(scenarios.find((s: any) => s.code === 'ROAD_TRANSPORT').category).toBe('SAFETY_PRODUCTION');
       expect(scenarios.every((s: any) => /[\u4e00-\u9fa5]/.test(s.name) && s.agencies.length > 0)).toBe(true);
     }
     const fire = await gql('{ inspectionScenarios(region: "320500", category: FIRE_SAFETY) { category } }');
@@ -228,6 +232,103 @@ describe('enter the door once', () => {
   });
 });
 
+describe('tasks wait for the joint visit', () => {
+  test('a dispatched task cannot be accepted, given findings or completed before the visit begins; afterwards it can', async () => {
+    const { id } = await create();
+    await plan(id);
+    const dispatched = await dispatch(id);
+    const taskId = dispatched.data.dispatchInspection.participants[0].task.id;
+    const before = await rowCounts();
+    const finding = () =>
+      gql(`mutation($input: RecordFindingInput!) { recordInspectionFinding(input: $input) { ${TASK_FIELDS} } }`, { input: { taskId, severity: 'MINOR', description: '提前记录' } }, SHANGHAI_OFFICER);
+    for (const [name, refused] of [
+      ['accept', await taskAction('acceptInspectionTask', taskId, SHANGHAI_OFFICER)],
+      ['record a finding on', await finding()],
+      ['complete', await taskAction('completeInspectionTask', taskId, SHANGHAI_OFFICER)],
+    ] as const) {
+      expect(refused.errors?.[0].extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'PENDING', inspectionId: id, visitStarted: false });
+      expect(refused.errors?.[0].message).toBe(`cannot ${name} task ${taskId}: the joint visit has not begun: tasks wait until the lead region starts the inspection (startInspection, 执法检查)`);
+    }
+    expect(await rowCounts()).toEqual(before);
+    const waiting = await gql('query($id: ID!) { inspectionTask(id: $id) { status visitStartedAt } }', { id: taskId });
+    expect(waiting.data.inspectionTask).toEqual({ status: 'PENDING', visitStartedAt: null });
+
+    // 执法检查: Shanghai learns through the outbox that the visit began, and the task is worked.
+    const started = await start(id);
+    expect(started.errors).toBeUndefined();
+    const visiting = await gql('query($id: ID!) { inspectionTask(id: $id) { status visitStartedAt } }', { id: taskId });
+    expect(visiting.data.inspectionTask.visitStartedAt).toEqual(expect.any(String));
+    expect((await taskAction('acceptInspectionTask', taskId, SHANGHAI_OFFICER)).data.acceptInspectionTask.status).toBe('ACCEPTED');
+    expect((await finding()).data.recordInspectionFinding.findings).toHaveLength(1);
+    expect((await taskAction('completeInspectionTask', taskId, SHANGHAI_OFFICER)).data.completeInspectionTask.status).toBe('COMPLETED');
+  });
+});
+
+describe('an evaluated inspection', () => {
+  test('still takes its period: a second inspection of the target in it is refused naming the first', async () => {
+    const first = await create();
+    await plan(first.id);
+    const taskId = (await dispatch(first.id)).data.dispatchInspection.participants[0].task.id;
+    await start(first.id);
+    await taskAction('acceptInspectionTask', taskId, SHANGHAI_OFFICER);
+    await taskAction('completeInspectionTask', taskId, SHANGHAI_OFFICER);
+    expect((await evaluate(first.id)).data.evaluateInspection.step).toBe('EVALUATE');
+
+    const before = await rowCounts();
+    const again = creation({ target: { ...newTarget(), creditCode: first.targetCreditCode }, plannedAt: '2027-03-02T00:00:00Z', plannedUntil: '2027-03-05T00:00:00Z' });
+    const refused = await gql('mutation($input: CreateInspectionInput!) { createInspection(input: $input) { id } }', { input: again }, JIAXING_LEAD);
+    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'DUPLICATE_INSPECTION', existingInspectionId: first.id, existingStep: 'EVALUATE' });
+    expect(refused.errors?.[0].message).toContain(`was already inspected by inspection ${first.id}`);
+    expect(refused.errors?.[0].message).not.toMatch(/joinInspection/);
+    expect(await rowCounts()).toEqual(before);
+    // After the period, the target may be inspected again.
+    const later = await create({ ...again, plannedAt: '2027-03-04T01:00:00Z', plannedUntil: '2027-03-05T01:00:00Z' });
+    expect(later.targetCreditCode).toBe(first.targetCreditCode);
+  });
+});
+
+describe('what a plan may contain', () => {
+  const attempt = (input: Record<string, unknown>, actor = JIAXING_LEAD) => gql('mutation($input: CreateInspectionInput!) { createInspection(input: $input) { id } }', { input }, actor);
+
+  test('a period that began before today is refused; one starting later today is not', async () => {
+    const before = await rowCounts();
+    const past = await attempt(creation({ plannedAt: '2026-01-05T00:00:00Z', plannedUntil: '2026-01-06T00:00:00Z' }));
+    expect(past.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.plannedAt' });
+    expect(past.errors?.[0].message).toMatch(/^input\.plannedAt: 2026-01-05T00:00:00\.000Z is in the past/);
+    expect(await rowCounts()).toEqual(before);
+    const soon = new Date(Date.now() + 3_600_000);
+    const today = await attempt(creation({ participants: [], plannedAt: soon.toISOString(), plannedUntil: new Date(soon.getTime() + 86_400_000).toISOString() }));
+    expect(today.errors).toBeUndefined();
+  });
+
+  test('the lead and the planned participants are agencies of the scenario: no ecology bureau on a catering check', async () => {
+    const market = officer(JIAXING, 'MARKET_REGULATION');
+    const catering = (participants: object[]) => creation({ scenarioCode: 'CATERING_FOOD_SAFETY', leadAgency: 'MARKET_REGULATION', leadOfficerId: market, participants });
+    const before = await rowCounts();
+    const ecology = await attempt(catering([{ region: SHANGHAI, jurisdiction: '310118', agency: 'HEALTH' }, { region: SHANGHAI, jurisdiction: '310118', agency: 'ECOLOGY_ENVIRONMENT' }]), market);
+    expect(ecology.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.participants[1].agency' });
+    expect(ecology.errors?.[0].message).toBe(
+      'input.participants[1].agency: ECOLOGY_ENVIRONMENT does not take part in scenario CATERING_FOOD_SAFETY (餐饮服务食品安全检查); its agencies are MARKET_REGULATION, HEALTH, FIRE_RESCUE',
+    );
+    const lead = await attempt(creation({ scenarioCode: 'CATERING_FOOD_SAFETY', participants: [] }));
+    expect(lead.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.leadAgency' });
+    expect(await rowCounts()).toEqual(before);
+
+    const { id } = await create(catering([]), market);
+    const planned = await step('planInspection', id, '$input: PlanInspectionInput|input: $input', { input: { participants: [{ region: JIAXING, jurisdiction: '330421', agency: 'ECOLOGY_ENVIRONMENT' }] } }, market);
+    expect(planned.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.participants[0].agency' });
+    const [row] = await db(JIAXING, 'SELECT step FROM enforcement.inspections WHERE id = $1', [id.split(':')[1]]);
+    expect(row).toEqual({ step: 'WARNING' });
+  });
+
+  test('a credit code whose first character is no GB 32100 registration authority is refused', async () => {
+    const first17 = `0${newTarget().creditCode.slice(1, 17)}`;
+    const result = await attempt(creation({ target: { ...newTarget(), creditCode: first17 + creditCodeCheckCharacter(first17) } }));
+    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.target.creditCode' });
+    expect(result.errors?.[0].message).toMatch(/begins with "0", which is no registration authority code of GB 32100/);
+  });
+});
+
 describe('refusals change nothing', () => {
   test('an invalid credit code is refused naming the field', async () => {
     const before = await rowCounts();
@@ -272,6 +373,7 @@ describe('two officers acting at once', () => {
     await plan(id);
     const dispatched = await dispatch(id);
     const taskId = dispatched.data.dispatchInspection.participants[0].task.id;
+    await start(id);
     // Two officers who may both work a task of 青浦区's ecology bureau: the city's, and 青浦区's own.
     const qingpu = await rosterOfficer(hub, { region: SHANGHAI, jurisdiction: '310118', agency: 'ECOLOGY_ENVIRONMENT', roles: ['ENFORCEMENT_OFFICER'] });
     const asQingpu = graphql(hub.gateway.graphqlUrl, `mutation($id: ID!) { acceptInspectionTask(id: $id) { ${TASK_FIELDS} } }`, { id: taskId }, { authorization: `Bearer ${qingpu.token}` });
@@ -279,7 +381,8 @@ describe('two officers acting at once', () => {
     const winner = results.find((r) => !r.errors)!;
     expect(results.filter((r) => r.errors).map((r) => r.errors![0].extensions?.code)).toEqual(['CONFLICT']);
     const [row] = await db(SHANGHAI, 'SELECT status, accepted_by, version FROM enforcement.tasks WHERE id = $1', [taskId.split(':')[1]]);
-    expect(row).toEqual({ status: 'ACCEPTED', accepted_by: winner.data.acceptInspectionTask.acceptedBy.id, version: 2 });
+    // Versions: delivered (1), told the visit began (2), accepted once (3).
+    expect(row).toEqual({ status: 'ACCEPTED', accepted_by: winner.data.acceptInspectionTask.acceptedBy.id, version: 3 });
   });
 });
 
@@ -292,9 +395,11 @@ describe('lists and the seed', () => {
     const times = nodes.map((n: any) => Date.parse(n.plannedAt));
     expect(times).toEqual([...times].sort((a, b) => b - a));
 
-    const evaluated = await gql('{ inspections(first: 30, regions: ["320500"], filter: { step: EVALUATE, scenarioCode: "CATERING_FOOD_SAFETY" }) { edges { node { region step scenario { code } } } } }');
+    // A scenario the seed has evaluated inspections of in Suzhou (the catalogue has 60, the seed picks among them).
+    const [{ scenario_code: scenarioCode }] = await db('320500', "SELECT scenario_code FROM enforcement.inspections WHERE step = 'EVALUATE' GROUP BY scenario_code ORDER BY count(*) DESC, scenario_code LIMIT 1");
+    const evaluated = await gql('query($code: String!) { inspections(first: 30, regions: ["320500"], filter: { step: EVALUATE, scenarioCode: $code }) { edges { node { region step scenario { code } } } } }', { code: scenarioCode });
     expect(evaluated.data.inspections.edges.length).toBeGreaterThan(0);
-    for (const { node } of evaluated.data.inspections.edges) expect(node).toEqual({ region: '320500', step: 'EVALUATE', scenario: { code: 'CATERING_FOOD_SAFETY' } });
+    for (const { node } of evaluated.data.inspections.edges) expect(node).toEqual({ region: '320500', step: 'EVALUATE', scenario: { code: scenarioCode } });
 
     const [seeded] = await db(JIAXING, 'SELECT id, target_credit_code FROM enforcement.inspections ORDER BY id LIMIT 1');
     const byTarget = await gql('query($code: String!) { inspections(filter: { targetCreditCode: $code }) { edges { node { id } } } }', { code: seeded.target_credit_code });
