@@ -80,6 +80,14 @@ const evaluate = (id: string, score = 92) => step('evaluateInspection', id, '$in
 const TASK_FIELDS = 'id region status version acceptedBy { id } completedBy { id } conclusion findings { severity description recordedBy { id } }';
 const taskAction = (mutation: string, id: string, actor: string) => gql(`mutation($id: ID!) { ${mutation}(id: $id) { ${TASK_FIELDS} } }`, { id }, actor);
 
+/** The lead agency's own task, accepted and completed by the lead officer. */
+async function completeLeadTask(id: string, actor = JIAXING_LEAD) {
+  const lead = await gql('query($id: ID!) { inspection(id: $id) { leadParticipant { task { id } } } }', { id });
+  const taskId = lead.data.inspection.leadParticipant.task.id;
+  expect((await taskAction('acceptInspectionTask', taskId, actor)).errors).toBeUndefined();
+  expect((await taskAction('completeInspectionTask', taskId, actor)).errors).toBeUndefined();
+}
+
 /** Rows of every enforcement table in every region: a refused mutation must leave them as they were. */
 async function rowCounts(): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
@@ -143,7 +151,14 @@ describe('a joint inspection led by Jiaxing with a Shanghai participant', () => 
     expect(await db(SHANGHAI, 'SELECT id::text, agency, jurisdiction, assignee_id FROM enforcement.tasks WHERE inspection_id = $1', [id])).toEqual([
       { id: shanghaiTask.split(':')[1], agency: 'ECOLOGY_ENVIRONMENT', jurisdiction: '310118', assignee_id: SHANGHAI_OFFICER },
     ]);
-    expect(await db(JIAXING, 'SELECT agency FROM enforcement.tasks WHERE inspection_id = $1', [id])).toEqual([{ agency: 'URBAN_MANAGEMENT' }]);
+    // Jiaxing keeps the urban-management task and the lead agency's own.
+    expect(await db(JIAXING, 'SELECT agency, jurisdiction FROM enforcement.tasks WHERE inspection_id = $1 ORDER BY agency', [id])).toEqual([
+      { agency: 'ECOLOGY_ENVIRONMENT', jurisdiction: '330421' },
+      { agency: 'URBAN_MANAGEMENT', jurisdiction: '330421' },
+    ]);
+    const leadPart = (await gql('query($id: ID!) { inspection(id: $id) { leadParticipant { region jurisdiction agency agencyName officer { id } taskStatus task { id region status } } } }', { id })).data.inspection.leadParticipant;
+    expect(leadPart).toMatchObject({ region: JIAXING, jurisdiction: '330421', agency: 'ECOLOGY_ENVIRONMENT', agencyName: '嘉善县生态环境局', officer: { id: JIAXING_LEAD }, taskStatus: 'PENDING', task: { region: JIAXING, status: 'PENDING' } });
+    const leadTask = leadPart.task.id;
 
     expect((await start(id)).data.startInspection.step).toBe('INSPECT');
 
@@ -151,7 +166,9 @@ describe('a joint inspection led by Jiaxing with a Shanghai participant', () => 
     const early = await evaluate(id);
     expect(early.errors?.[0].extensions).toMatchObject({ code: 'INVALID_TRANSITION', currentStep: 'INSPECT', wantedStep: 'EVALUATE' });
     expect(early.errors?.[0].message).toMatch(/every task must be COMPLETED/);
-    expect(early.errors?.[0].extensions?.unfinishedParticipants).toEqual(participants.map((p: any) => p.id));
+    // Every participant, and the lead agency's own part, in the order they were added.
+    expect(early.errors?.[0].extensions?.unfinishedParticipants).toEqual([participants[0].id, expect.stringMatching(/^330400:\d+$/), participants[1].id]);
+    expect(early.errors?.[0].message).toContain('嘉善县生态环境局 is PENDING');
 
     // 执法检查 in Shanghai: the task is accepted, a finding recorded, the task completed.
     expect((await taskAction('acceptInspectionTask', shanghaiTask, SHANGHAI_OFFICER)).data.acceptInspectionTask.status).toBe('ACCEPTED');
@@ -173,6 +190,27 @@ describe('a joint inspection led by Jiaxing with a Shanghai participant', () => 
     const jiaxingOfficer = officer(JIAXING, 'URBAN_MANAGEMENT');
     await taskAction('acceptInspectionTask', jiaxingTask, jiaxingOfficer);
     await taskAction('completeInspectionTask', jiaxingTask, jiaxingOfficer);
+
+    // The lead agency's own task: it inspects and records findings too, and evaluation waits for it.
+    expect((await taskAction('acceptInspectionTask', leadTask, JIAXING_LEAD)).data.acceptInspectionTask.status).toBe('ACCEPTED');
+    const leadFinding = await gql(
+      `mutation($input: RecordFindingInput!) { recordInspectionFinding(input: $input) { ${TASK_FIELDS} } }`,
+      { input: { taskId: leadTask, severity: 'NONE', description: '在线监测设备运行正常' } },
+      JIAXING_LEAD,
+    );
+    expect(leadFinding.data.recordInspectionFinding.findings).toEqual([{ severity: 'NONE', description: '在线监测设备运行正常', recordedBy: { id: JIAXING_LEAD } }]);
+    const waitingForLead = await evaluate(id);
+    expect(waitingForLead.errors?.[0].message).toMatch(/嘉善县生态环境局 is ACCEPTED; every task must be COMPLETED$/);
+    await taskAction('completeInspectionTask', leadTask, JIAXING_LEAD);
+
+    // The target's own evaluation of the visit, recorded once by the lead agency.
+    const TARGET = `mutation($id: ID!, $input: TargetEvaluationInput!) { recordTargetEvaluation(id: $id, input: $input) { targetEvaluation { score comment representative recordedBy { id } } } }`;
+    const targetInput = { score: 88, comment: '一次检查，少跑多次', representative: '企业安全负责人王某' };
+    const byTarget = await gql(TARGET, { id, input: targetInput }, JIAXING_LEAD);
+    expect(byTarget.errors).toBeUndefined();
+    expect(byTarget.data.recordTargetEvaluation.targetEvaluation).toEqual({ ...targetInput, recordedBy: { id: JIAXING_LEAD } });
+    expect((await gql(TARGET, { id, input: targetInput }, JIAXING_LEAD)).errors?.[0].extensions?.code).toBe('CONFLICT');
+    expect((await gql(TARGET, { id, input: targetInput }, SHANGHAI_OFFICER)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
 
     const evaluated = await evaluate(id, 95);
     expect(evaluated.errors).toBeUndefined();
@@ -249,6 +287,8 @@ describe('tasks wait for the joint visit', () => {
       expect(refused.errors?.[0].extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'PENDING', inspectionId: id, visitStarted: false });
       expect(refused.errors?.[0].message).toBe(`cannot ${name} task ${taskId}: the joint visit has not begun: tasks wait until the lead region starts the inspection (startInspection, 执法检查)`);
     }
+    const earlyEvaluation = await gql('mutation($id: ID!) { recordTargetEvaluation(id: $id, input: { score: 90, comment: "好", representative: "王某" }) { id } }', { id }, JIAXING_LEAD);
+    expect(earlyEvaluation.errors?.[0].extensions).toMatchObject({ code: 'INVALID_TRANSITION', currentStep: 'DISPATCH' });
     expect(await rowCounts()).toEqual(before);
     const waiting = await gql('query($id: ID!) { inspectionTask(id: $id) { status visitStartedAt } }', { id: taskId });
     expect(waiting.data.inspectionTask).toEqual({ status: 'PENDING', visitStartedAt: null });
@@ -272,6 +312,7 @@ describe('an evaluated inspection', () => {
     await start(first.id);
     await taskAction('acceptInspectionTask', taskId, SHANGHAI_OFFICER);
     await taskAction('completeInspectionTask', taskId, SHANGHAI_OFFICER);
+    await completeLeadTask(first.id);
     expect((await evaluate(first.id)).data.evaluateInspection.step).toBe('EVALUATE');
 
     const before = await rowCounts();
@@ -463,7 +504,7 @@ describe('a participant region that is down at dispatch', () => {
     expect(dispatched.errors).toBeUndefined();
     expect(dispatched.data.dispatchInspection.step).toBe('DISPATCH');
     expect(dispatched.data.dispatchInspection.participants.map((p: any) => p.taskStatus)).toEqual(['DISPATCHING']);
-    const [pending] = await db(JIAXING, "SELECT attempts, last_error, sent_at FROM enforcement.outbox WHERE payload->'input'->>'inspectionId' = $1", [id]);
+    const [pending] = await db(JIAXING, "SELECT attempts, last_error, sent_at FROM enforcement.outbox WHERE payload->'input'->>'inspectionId' = $1 AND target_region = $2", [id, SHANGHAI]);
     expect(pending).toMatchObject({ attempts: 1, sent_at: null });
     expect(pending.last_error).toMatch(/REGION_UNAVAILABLE/);
 

@@ -70,6 +70,11 @@ export function isDispatched(step: InspectionStep): boolean {
   return STEP_ORDER.indexOf(step) >= STEP_ORDER.indexOf(InspectionStep.DISPATCH);
 }
 
+/** True once the joint visit has begun (执法检查 or later). */
+export function isVisited(step: InspectionStep): boolean {
+  return STEP_ORDER.indexOf(step) >= STEP_ORDER.indexOf(InspectionStep.INSPECT);
+}
+
 export type TaskAction = 'accept' | 'recordFinding' | 'complete';
 
 /** Whether a task at `status` allows `action`, given whether the joint visit has begun; undefined when it does. */

@@ -108,6 +108,18 @@ export class EvaluateInspectionInput {
   comment!: string;
 }
 
+@InputType({ description: "The target's own evaluation of the visit (企业评价)." })
+export class TargetEvaluationInput {
+  @Field(() => Int, { description: '0 to 100.' })
+  score!: number;
+
+  @Field(() => String)
+  comment!: string;
+
+  @Field(() => String, { description: "Who gave it for the target, such as the enterprise's legal representative." })
+  representative!: string;
+}
+
 @InputType({ description: 'An agency joining an inspection already under way for its target, instead of opening a second one.' })
 export class JoinInspectionInput {
   @Field(() => ID)
@@ -249,6 +261,11 @@ export function checkScenarioAgencies(
   participants.forEach((participant, index) => {
     if (!allowed.includes(participant.agency)) throw refuse(`${fieldOf(index)}.agency`, participant.agency);
   });
+}
+
+export function checkTargetEvaluation(input: TargetEvaluationInput): TargetEvaluationInput {
+  const { score, comment } = checkEvaluation(input);
+  return { score, comment, representative: checkText(input.representative, 'input.representative', 100) };
 }
 
 export function checkEvaluation(input: EvaluateInspectionInput): EvaluateInspectionInput {

@@ -11,7 +11,7 @@ import { badInput, hubError } from '../shared/errors';
 import { agencyNameIn } from './agency-names';
 import type { EnforcementContext } from './context';
 import { ownLocalId } from '../shared/local-id';
-import { InspectionStep, isDispatched, stepRefusal, unfinishedParticipants } from './inspection-flow';
+import { InspectionStep, isDispatched, isVisited, stepRefusal, unfinishedParticipants } from './inspection-flow';
 import {
   checkCreation,
   checkEvaluation,
@@ -19,10 +19,12 @@ import {
   checkOfficerId,
   checkParticipants,
   checkScenarioAgencies,
+  checkTargetEvaluation,
   CreateInspectionInput,
   EvaluateInspectionInput,
   JoinInspectionInput,
   PlanInspectionInput,
+  TargetEvaluationInput,
 } from './inspection-input';
 import {
   findOverlappingInspection,
@@ -34,12 +36,13 @@ import {
   lockTarget,
   moveInspection,
   toInspection,
+  recordTargetEvaluation,
   touchInspection,
   visitStartedAt,
 } from './inspection-repository';
 import { Inspection } from './inspection-types';
 import { enqueueDeliveries } from './outbox';
-import { insertParticipants, listParticipants, markDispatching, NewParticipant } from './participant-repository';
+import { insertLeadParticipant, insertParticipants, listParticipants, markDispatching, NewParticipant } from './participant-repository';
 import { relayOutbox } from './relay';
 import { findScenarios } from './scenario-repository';
 import { logger } from '../../platform/logger';
@@ -80,6 +83,8 @@ export class InspectionMutations {
       if (existing) throw duplicateOf(ctx.region, existing);
       const created = await insertInspection(client, inspection);
       await insertParticipants(client, created.id, participants, actor.officerId, false);
+      // The lead agency inspects too: its own task and findings, like every participant's.
+      await insertLeadParticipant(client, created.id, { region: ctx.region, jurisdiction: created.lead_jurisdiction, agency: created.lead_agency, officerId: created.lead_officer_id }, actor.officerId);
       await insertStepEntry(client, { inspectionId: created.id, step: InspectionStep.WARNING, officerId: actor.officerId, note });
       return created;
     }, (created) => toGlobalId(ctx.region, created.id));
@@ -96,7 +101,7 @@ export class InspectionMutations {
   ): Promise<Inspection> {
     const leadOfficerId = checkOfficerId(input?.leadOfficerId, ctx.region, 'input.leadOfficerId');
     return this.takeStep(ctx, 'planInspection', id, InspectionStep.PLAN, checkNote(input?.note, 'input.note'), async (client, current, officerId) => {
-      const members = await listParticipants(client, [current.id]).then(([rows]) => rows);
+      const members = await listParticipants(client, [current.id]).then(([rows]) => rows.filter((row) => !row.lead));
       const lead = { jurisdiction: current.lead_jurisdiction, agency: current.lead_agency };
       let added: NewParticipant[] = checkParticipants(ctx, input?.participants ?? [], (i) => `input.participants[${i}]`, [lead, ...members]);
       const [scenario] = await findScenarios(client, [current.scenario_code]);
@@ -148,6 +153,29 @@ export class InspectionMutations {
     });
   }
 
+  @Mutation(() => Inspection, {
+    description: "Records the inspected target's own evaluation of the visit (企业评价), given by its representative; once the visit has begun (INSPECT or EVALUATE), once per inspection.",
+  })
+  @Directive('@routeBy(argument: "id")')
+  @Access(LEAD_AGENCY_WORK)
+  async recordTargetEvaluation(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string, @Arg('input', () => TargetEvaluationInput) input: TargetEvaluationInput): Promise<Inspection> {
+    const actor = requireActor(ctx.actor);
+    const localId = ownLocalId(ctx.region, id);
+    const evaluation = checkTargetEvaluation(input);
+    const row = await auditedChange(ctx, 'recordTargetEvaluation', async (client) => {
+      const current = await lockInspection(client, localId);
+      if (!current) throw hubError('NOT_FOUND', `No inspection ${id}`, { id });
+      duty(agencyDutyProblem(actor, ctx.region, current.lead_agency, `recording the target's evaluation of inspection ${id}`, current.lead_jurisdiction), actor.officerId);
+      if (!isVisited(current.step)) {
+        throw hubError('INVALID_TRANSITION', `cannot record the target's evaluation of inspection ${id}: it is at ${current.step}; the target evaluates the visit once it has begun (INSPECT)`, { id, currentStep: current.step });
+      }
+      const recorded = await recordTargetEvaluation(client, localId, { ...evaluation, recordedBy: actor.officerId });
+      if (!recorded) throw hubError('CONFLICT', `the target's evaluation of inspection ${id} is already recorded`, { id });
+      return recorded;
+    }, () => toGlobalId(ctx.region, localId));
+    return toInspection(ctx.region, row);
+  }
+
   @Mutation(() => Inspection, { description: 'Joins an agency to an inspection of its target already under way ("enter the door once"); any inspecting agency may join, named by the scenario or not, since it may not open a second inspection of the period. After dispatch its task is sent at once, after the visit has begun it may be worked at once.' })
   @Directive('@routeBy(argument: "input.inspectionId")')
   @Access(JOINING_AGENCY_WORK)
@@ -163,7 +191,7 @@ export class InspectionMutations {
       if (current.step === InspectionStep.EVALUATE) {
         throw hubError('INVALID_TRANSITION', `cannot join inspection ${input.inspectionId}: it is already evaluated; open a new inspection of the target instead`, { id: input.inspectionId, currentStep: current.step });
       }
-      const [members] = await listParticipants(client, [localId]);
+      const members = (await listParticipants(client, [localId]))[0].filter((row) => !row.lead);
       const lead = { jurisdiction: current.lead_jurisdiction, agency: current.lead_agency };
       if ([lead, ...members].some((m) => m.jurisdiction === participant.jurisdiction && m.agency === participant.agency)) {
         throw hubError('CONFLICT', `${agencyNameIn(participant.jurisdiction, participant.agency)} already takes part in inspection ${input.inspectionId}`, { id: input.inspectionId });

@@ -31,11 +31,19 @@ export interface InspectionRow {
   evaluation_comment: string | null;
   evaluated_by: string | null;
   evaluated_at: Date | null;
+  target_evaluation_score: number | null;
+  target_evaluation_comment: string | null;
+  target_evaluation_representative: string | null;
+  target_evaluation_recorded_by: string | null;
+  target_evaluation_recorded_at: Date | null;
+  follow_up_of: string | null;
+  follow_up_finding: string | null;
 }
 
 const COLUMNS = `id, scenario_code, target_kind, target_name, target_credit_code, target_address, target_jurisdiction,
   lead_jurisdiction, lead_agency, lead_officer_id, planned_at, planned_until, step, version, created_by, created_at,
-  evaluation_score, evaluation_comment, evaluated_by, evaluated_at`;
+  evaluation_score, evaluation_comment, evaluated_by, evaluated_at, target_evaluation_score, target_evaluation_comment,
+  target_evaluation_representative, target_evaluation_recorded_by, target_evaluation_recorded_at, follow_up_of, follow_up_finding`;
 
 export function toInspection(region: string, row: InspectionRow): Inspection {
   return {
@@ -57,6 +65,18 @@ export function toInspection(region: string, row: InspectionRow): Inspection {
       row.evaluated_at && row.evaluation_score !== null
         ? { score: row.evaluation_score, comment: row.evaluation_comment ?? '', evaluatedBy: officerRef(row.evaluated_by), evaluatedAt: row.evaluated_at }
         : null,
+    targetEvaluation:
+      row.target_evaluation_recorded_at && row.target_evaluation_score !== null
+        ? {
+            score: row.target_evaluation_score,
+            comment: row.target_evaluation_comment ?? '',
+            representative: row.target_evaluation_representative ?? '',
+            recordedBy: officerRef(row.target_evaluation_recorded_by),
+            recordedAt: row.target_evaluation_recorded_at,
+          }
+        : null,
+    followUpOf: row.follow_up_of ? toGlobalId(region, row.follow_up_of) : null,
+    followUpFinding: row.follow_up_finding,
     createdBy: officerRef(row.created_by),
     createdAt: row.created_at,
     version: row.version,
@@ -170,6 +190,22 @@ export async function moveInspection(client: PoolClient, id: string, from: Inspe
     `UPDATE enforcement.inspections SET step = $3, version = version + 1 ${assignments}
       WHERE id = $1 AND step = $2 RETURNING ${COLUMNS}`,
     [id, from, to, ...entries.map(([, value]) => value)],
+  );
+  return rows[0];
+}
+
+/** Records the target's evaluation once: undefined when one is already recorded. */
+export async function recordTargetEvaluation(
+  client: PoolClient,
+  id: string,
+  evaluation: { score: number; comment: string; representative: string; recordedBy: string },
+): Promise<InspectionRow | undefined> {
+  const { rows } = await client.query<InspectionRow>(
+    `UPDATE enforcement.inspections
+        SET target_evaluation_score = $2, target_evaluation_comment = $3, target_evaluation_representative = $4,
+            target_evaluation_recorded_by = $5, target_evaluation_recorded_at = now(), version = version + 1
+      WHERE id = $1 AND target_evaluation_recorded_at IS NULL RETURNING ${COLUMNS}`,
+    [id, evaluation.score, evaluation.comment, evaluation.representative, evaluation.recordedBy],
   );
   return rows[0];
 }
