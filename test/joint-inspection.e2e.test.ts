@@ -2,6 +2,7 @@ import { RequestAudit } from '../subgraphs/shared/audit-log';
 import type { RunningHub } from '../launcher/hub';
 import { BUILTIN_SUBGRAPHS } from '../launcher/builtin-subgraphs';
 import { enforcementSubgraph } from '../subgraphs/enforcement';
+import { requestDueFollowUps } from '../subgraphs/enforcement/rectification-sweep';
 import { creditCodeCheckCharacter, makeCreditCode } from '../subgraphs/enforcement/credit-code';
 import { createPool } from '../subgraphs/shared/db';
 import { demoOfficerId } from '../subgraphs/shared/demo-officers';
@@ -367,6 +368,57 @@ describe('what a plan may contain', () => {
     const result = await attempt(creation({ target: { ...newTarget(), creditCode: first17 + creditCodeCheckCharacter(first17) } }));
     expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.target.creditCode' });
     expect(result.errors?.[0].message).toMatch(/begins with "0", which is no registration authority code of GB 32100/);
+  });
+});
+
+describe('findings with a rectification deadline', () => {
+  test('a finding to be put right carries a deadline; once it passes, the sweep raises one follow-up inspection in the lead region', async () => {
+    const source = await create();
+    await plan(source.id);
+    const taskId = (await dispatch(source.id)).data.dispatchInspection.participants[0].task.id;
+    await start(source.id);
+    await taskAction('acceptInspectionTask', taskId, SHANGHAI_OFFICER);
+    const FINDING = `mutation($input: RecordFindingInput!) { recordInspectionFinding(input: $input) { findings { id severity rectifyBy followUpRequestedAt } } }`;
+    const record = (input: Record<string, unknown>) => gql(FINDING, { input: { taskId, ...input } }, SHANGHAI_OFFICER);
+    const ahead = new Date(Date.now() + 10 * 86_400_000).toISOString();
+
+    const nothingToRectify = await record({ severity: 'NONE', description: '未发现问题', rectifyBy: ahead });
+    expect(nothingToRectify.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.rectifyBy' });
+    const past = await record({ severity: 'MAJOR', description: '危废暂存间未防渗', rectifyBy: '2026-01-01T00:00:00Z' });
+    expect(past.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.rectifyBy' });
+
+    const recorded = await record({ severity: 'MAJOR', description: '危废暂存间未防渗', rectifyBy: ahead });
+    expect(recorded.errors).toBeUndefined();
+    const [finding] = recorded.data.recordInspectionFinding.findings;
+    expect(finding).toEqual({ id: expect.stringMatching(/^310000:\d+$/), severity: 'MAJOR', rectifyBy: ahead, followUpRequestedAt: null });
+    await taskAction('completeInspectionTask', taskId, SHANGHAI_OFFICER);
+
+    const shanghaiPool = createPool(hub.databaseUrls.get(SHANGHAI)!, 2);
+    const sweep = { db: shanghaiPool, hub: new HubLink(hub.identity.serviceCredentials(SHANGHAI), hub.gateway.graphqlUrl), region: SHANGHAI };
+    try {
+      // Before the deadline nothing is due.
+      await requestDueFollowUps(sweep);
+      const followUps = () => gql('query($code: String!) { inspections(regions: ["330400"], filter: { targetCreditCode: $code }) { edges { node { id step plannedAt followUpOf followUpFinding scenario { code } leadAgency leadParticipant { agency } timeline { step note } } } } }', { code: source.targetCreditCode });
+      expect((await followUps()).data.inspections.edges).toHaveLength(1);
+
+      // The deadline passes (the sweep compares with the database clock).
+      await db(SHANGHAI, "UPDATE enforcement.task_findings SET rectify_by = now() - interval '1 minute' WHERE id = $1", [finding.id.split(':')[1]]);
+      await requestDueFollowUps(sweep);
+      const [followUp, original] = (await followUps()).data.inspections.edges.map((e: any) => e.node);
+      expect(original.id).toBe(source.id);
+      expect(followUp).toMatchObject({ step: 'WARNING', followUpOf: source.id, followUpFinding: finding.id, scenario: { code: 'WASTEWATER_DISCHARGE' }, leadAgency: 'ECOLOGY_ENVIRONMENT', leadParticipant: { agency: 'ECOLOGY_ENVIRONMENT' } });
+      expect(Date.parse(followUp.plannedAt)).toBeGreaterThanOrEqual(Date.parse(source.plannedAt) + 3 * 86_400_000);
+      expect(followUp.timeline).toEqual([{ step: 'WARNING', note: expect.stringMatching(/^整改期限届满复查：危废暂存间未防渗（整改期限\d{4}-\d{2}-\d{2}，原检查330400:\d+）$/) }]);
+      const asked = await gql('query($id: ID!) { inspectionTask(id: $id) { findings { followUpRequestedAt } } }', { id: taskId });
+      expect(asked.data.inspectionTask.findings[0].followUpRequestedAt).toEqual(expect.any(String));
+
+      // Asked again (a retry, or a second sweep): still one follow-up.
+      await db(SHANGHAI, 'UPDATE enforcement.task_findings SET follow_up_requested_at = NULL WHERE id = $1', [finding.id.split(':')[1]]);
+      await requestDueFollowUps(sweep);
+      expect((await followUps()).data.inspections.edges).toHaveLength(2);
+    } finally {
+      await shanghaiPool.end();
+    }
   });
 });
 

@@ -157,17 +157,21 @@ export interface NewInspection {
   plannedAt: Date;
   plannedUntil: Date;
   createdBy: string;
+  /** For a follow-up (整改复查): the inspection and the finding it follows up. */
+  followUpOf?: string | null;
+  followUpFinding?: string | null;
 }
 
 export async function insertInspection(client: PoolClient, inspection: NewInspection): Promise<InspectionRow> {
   const { target } = inspection;
   const { rows } = await client.query<InspectionRow>(
     `INSERT INTO enforcement.inspections (scenario_code, target_kind, target_name, target_credit_code, target_address,
-       target_jurisdiction, lead_jurisdiction, lead_agency, lead_officer_id, planned_at, planned_until, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${COLUMNS}`,
+       target_jurisdiction, lead_jurisdiction, lead_agency, lead_officer_id, planned_at, planned_until, created_by, follow_up_of, follow_up_finding)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING ${COLUMNS}`,
     [
       inspection.scenarioCode, target.kind, target.name, target.creditCode, target.address, target.jurisdiction,
       inspection.leadJurisdiction, inspection.leadAgency, inspection.leadOfficerId, inspection.plannedAt, inspection.plannedUntil, inspection.createdBy,
+      inspection.followUpOf ?? null, inspection.followUpFinding ?? null,
     ],
   );
   return rows[0];
@@ -191,6 +195,12 @@ export async function moveInspection(client: PoolClient, id: string, from: Inspe
       WHERE id = $1 AND step = $2 RETURNING ${COLUMNS}`,
     [id, from, to, ...entries.map(([, value]) => value)],
   );
+  return rows[0];
+}
+
+/** The follow-up raised for a finding, if one was. */
+export async function findFollowUp(client: PoolClient, findingId: string): Promise<InspectionRow | undefined> {
+  const { rows } = await client.query<InspectionRow>(`SELECT ${COLUMNS} FROM enforcement.inspections WHERE follow_up_finding = $1`, [findingId]);
   return rows[0];
 }
 

@@ -3,7 +3,7 @@ import { toGlobalId } from '../../auth/global-id';
 import type { ParticipantTaskStatus } from './inspection-flow';
 import type { InspectionRow } from './inspection-repository';
 import type { ParticipantRow } from './participant-repository';
-import type { TaskRow } from './task-repository';
+import type { DueFinding, TaskRow } from './task-repository';
 
 /**
  * Messages this region owes other regions, written in the same transaction as the change that
@@ -11,7 +11,7 @@ import type { TaskRow } from './task-repository';
  * (relay.ts) once it commits. Every message is safe to send twice: its receiver is idempotent.
  */
 
-export type OutboxKind = 'DELIVER_TASK' | 'REPORT_TASK_STATUS';
+export type OutboxKind = 'DELIVER_TASK' | 'REPORT_TASK_STATUS' | 'REQUEST_FOLLOW_UP';
 
 /** Variables of `receiveInspectionTask`, plus where the answer goes in the lead region. */
 export interface TaskDelivery {
@@ -39,11 +39,16 @@ export interface TaskStatusReport {
   input: { inspectionId: string; participantRef: string; taskId: string; status: ParticipantTaskStatus; at: string };
 }
 
+/** Variables of `raiseFollowUpInspection`. */
+export interface FollowUpRequest {
+  input: { inspectionId: string; findingId: string; severity: string; description: string; rectifyBy: string };
+}
+
 export interface OutboxMessage {
   id: string;
   kind: OutboxKind;
   target_region: string;
-  payload: TaskDelivery | TaskStatusReport;
+  payload: TaskDelivery | TaskStatusReport | FollowUpRequest;
   acting_officer: string | null;
   attempts: number;
 }
@@ -98,7 +103,26 @@ export async function enqueueStatusReport(client: PoolClient, region: string, ta
   return insertMessages(client, 'REPORT_TASK_STATUS', [task.lead_region], [payload], actingOfficer);
 }
 
-async function insertMessages(client: PoolClient, kind: OutboxKind, regions: string[], payloads: object[], actingOfficer: string): Promise<string[]> {
+/** Follow-ups of findings whose deadline passed, each to the region leading the finding's inspection. */
+export async function enqueueFollowUpRequests(client: PoolClient, region: string, findings: readonly DueFinding[]): Promise<string[]> {
+  const ids: string[] = [];
+  // Each is sent in the name of the officer who set the deadline.
+  for (const finding of findings) {
+    const payload: FollowUpRequest = {
+      input: {
+        inspectionId: finding.inspection_id,
+        findingId: toGlobalId(region, finding.id),
+        severity: finding.severity,
+        description: finding.description,
+        rectifyBy: finding.rectify_by.toISOString(),
+      },
+    };
+    ids.push(...(await insertMessages(client, 'REQUEST_FOLLOW_UP', [finding.lead_region], [payload], finding.recorded_by)));
+  }
+  return ids;
+}
+
+async function insertMessages(client: PoolClient, kind: OutboxKind, regions: string[], payloads: object[], actingOfficer: string | null): Promise<string[]> {
   const { rows } = await client.query<{ id: string }>(
     `INSERT INTO enforcement.outbox (kind, target_region, payload, acting_officer)
      SELECT $1, region, payload, $4 FROM unnest($2::text[], $3::jsonb[]) AS m(region, payload) RETURNING id`,

@@ -4,8 +4,9 @@ import { inTransaction } from '../shared/db';
 import type { HubLink } from '../shared/hub-link';
 import { runPeriodically } from '../shared/periodic';
 import { ParticipantTaskStatus } from './inspection-flow';
-import { claimMessages, markFailed, markSent, OutboxMessage, pruneSent, TaskDelivery } from './outbox';
+import { claimMessages, markFailed, markSent, OutboxKind, OutboxMessage, pruneSent, TaskDelivery } from './outbox';
 import { recordTaskReport } from './participant-repository';
+import { requestDueFollowUps } from './rectification-sweep';
 
 /**
  * Sends this region's outbox through the gateway, which routes each message to the region it
@@ -24,6 +25,10 @@ const DELIVER = `mutation DeliverInspectionTask($input: ReceiveInspectionTaskInp
 const REPORT = `mutation ReportInspectionTaskStatus($input: InspectionTaskReportInput!) {
   reportInspectionTaskStatus(input: $input)
 }`;
+const FOLLOW_UP = `mutation RaiseFollowUpInspection($input: FollowUpInspectionInput!) {
+  raiseFollowUpInspection(input: $input) { id }
+}`;
+const DOCUMENTS: Record<OutboxKind, string> = { DELIVER_TASK: DELIVER, REPORT_TASK_STATUS: REPORT, REQUEST_FOLLOW_UP: FOLLOW_UP };
 
 /** A region that answers within this time counts as reached; the caller of a mutation waits at most this long. */
 const SEND_TIMEOUT_MS = 1500;
@@ -60,13 +65,13 @@ async function send(context: RelayContext, message: OutboxMessage): Promise<void
   // The hub service of this region sends it; the officer who dispatched travels in the input.
   const delivering = message.kind === 'DELIVER_TASK';
   const input = delivering && message.acting_officer ? { ...message.payload.input, dispatchedBy: message.acting_officer } : message.payload.input;
-  const result = await context.hub.execute<Record<string, unknown>>(delivering ? DELIVER : REPORT, { input }, {}, SEND_TIMEOUT_MS);
+  const result = await context.hub.execute<Record<string, unknown>>(DOCUMENTS[message.kind], { input }, {}, SEND_TIMEOUT_MS);
   const error = result.errors?.[0];
   if (error) {
     const code = String(error.extensions?.code ?? '');
     throw new SendFailure(`${code || 'ERROR'}: ${error.message}`, PERMANENT.has(code));
   }
-  if (message.kind === 'REPORT_TASK_STATUS') {
+  if (message.kind !== 'DELIVER_TASK') {
     await markSent(context.db, message.id);
     return;
   }
@@ -80,9 +85,14 @@ async function send(context: RelayContext, message: OutboxMessage): Promise<void
   });
 }
 
-/** Runs the relay now and every `intervalMs` until stopped; each pass also removes messages delivered long ago. */
-export function startRelay(context: RelayContext, intervalMs: number): { stop(): Promise<void> } {
+/**
+ * Runs the relay now and every `intervalMs` until stopped; each pass first asks for the
+ * follow-ups of findings whose rectification deadline passed, and ends by removing messages
+ * delivered long ago.
+ */
+export function startRelay(context: RelayContext & { region: string }, intervalMs: number): { stop(): Promise<void> } {
   return runPeriodically('enforcement outbox relay', intervalMs, async () => {
+    await requestDueFollowUps(context);
     await relayOutbox(context);
     await pruneSent(context.db);
   });

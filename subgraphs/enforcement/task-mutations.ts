@@ -20,6 +20,19 @@ import { insertFinding, lockTask, receiveTask, TaskRow, toTask, updateTask } fro
 import { FindingSeverity, InspectionTask } from './task-types';
 import { logger } from '../../platform/logger';
 
+const MAX_RECTIFICATION_DAYS = 180;
+
+/** A deadline for what must be put right: ahead, within MAX_RECTIFICATION_DAYS, and never on a finding of nothing wrong. */
+function checkRectifyBy(input: RecordFindingInput, now = new Date()): Date | null {
+  const rectifyBy = input.rectifyBy ?? null;
+  if (!rectifyBy) return null;
+  if (Number.isNaN(rectifyBy.getTime())) throw badInput('input.rectifyBy', 'is not a valid date');
+  if (input.severity === FindingSeverity.NONE) throw badInput('input.rectifyBy', 'a finding of severity NONE has nothing to rectify; give MINOR or MAJOR, or no deadline');
+  if (rectifyBy <= now) throw badInput('input.rectifyBy', `${rectifyBy.toISOString()} is not ahead: a rectification deadline lies in the future`);
+  if (rectifyBy.getTime() - now.getTime() > MAX_RECTIFICATION_DAYS * 86_400_000) throw badInput('input.rectifyBy', `a rectification deadline is at most ${MAX_RECTIFICATION_DAYS} days ahead`);
+  return rectifyBy;
+}
+
 @InputType({ description: 'A finding recorded on site.' })
 export class RecordFindingInput {
   @Field(() => ID)
@@ -30,6 +43,12 @@ export class RecordFindingInput {
 
   @Field(() => String)
   description!: string;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: `The rectification deadline (整改期限) of a MINOR or MAJOR finding, at most ${MAX_RECTIFICATION_DAYS} days ahead; when it passes, a follow-up inspection (整改复查) is raised in the lead region.`,
+  })
+  rectifyBy?: Date | null;
 }
 
 @InputType({ description: "Hub-internal: a task as the lead region delivers it to the participant's region (sent by the lead region's outbox relay)." })
@@ -100,7 +119,7 @@ export class InspectionTaskReportInput {
  * region through the outbox, written in the same transaction and sent once it commits.
  */
 /** Hub-internal mutations are sent by a region's hub service (the outbox relay), never by an officer. */
-function requireHubService(ctx: EnforcementContext) {
+export function requireHubService(ctx: EnforcementContext) {
   const actor = requireActor(ctx.actor);
   if (!actor.roles.includes('SERVICE')) {
     throw hubError('FORBIDDEN', 'this mutation is sent between regions by the hub itself (the outbox relay), not by officers', { officer: actor.officerId });
@@ -119,14 +138,15 @@ export class TaskMutations {
     );
   }
 
-  @Mutation(() => InspectionTask, { description: 'Records a finding (检查发现) on an accepted task, during the joint visit.' })
+  @Mutation(() => InspectionTask, { description: 'Records a finding (检查发现) on an accepted task, during the joint visit; one to be put right may carry a rectification deadline (整改期限).' })
   @Directive('@routeBy(argument: "input.taskId")')
   @Access(TASK_AGENCY_WORK)
   recordInspectionFinding(@Ctx() ctx: EnforcementContext, @Arg('input', () => RecordFindingInput) input: RecordFindingInput): Promise<InspectionTask> {
     const description = checkNote(input.description, 'input.description');
     if (!description) throw badInput('input.description', 'must not be empty');
+    const rectifyBy = checkRectifyBy(input);
     return this.act(ctx, 'recordInspectionFinding', input.taskId, 'input.taskId', 'recordFinding', async (client, task, officerId) => {
-      await insertFinding(client, { taskId: task.id, severity: input.severity, description, recordedBy: officerId });
+      await insertFinding(client, { taskId: task.id, severity: input.severity, description, recordedBy: officerId, rectifyBy });
       return (await lockTask(client, task.id))!;
     });
   }

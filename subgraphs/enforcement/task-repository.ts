@@ -171,22 +171,67 @@ export async function updateTask(client: PoolClient, id: string, from: TaskStatu
   return rows[0];
 }
 
-export async function insertFinding(client: PoolClient, finding: { taskId: string; severity: FindingSeverity; description: string; recordedBy: string }): Promise<void> {
+export async function insertFinding(
+  client: PoolClient,
+  finding: { taskId: string; severity: FindingSeverity; description: string; recordedBy: string; rectifyBy: Date | null },
+): Promise<void> {
   await client.query(
-    'INSERT INTO enforcement.task_findings (task_id, severity, description, recorded_by) VALUES ($1, $2, $3, $4)',
-    [finding.taskId, finding.severity, finding.description, finding.recordedBy],
+    'INSERT INTO enforcement.task_findings (task_id, severity, description, recorded_by, rectify_by) VALUES ($1, $2, $3, $4, $5)',
+    [finding.taskId, finding.severity, finding.description, finding.recordedBy, finding.rectifyBy],
   );
   await client.query('UPDATE enforcement.tasks SET version = version + 1 WHERE id = $1', [finding.taskId]);
 }
 
 /** Findings of several tasks in one statement, oldest first. */
-export async function listFindings(db: Queryable, taskIds: readonly string[]): Promise<TaskFinding[][]> {
-  const { rows } = await db.query<{ task_id: string; severity: FindingSeverity; description: string; recorded_by: string | null; recorded_at: Date }>(
-    `SELECT task_id, severity, description, recorded_by, recorded_at FROM enforcement.task_findings
+export async function listFindings(db: Queryable, region: string, taskIds: readonly string[]): Promise<TaskFinding[][]> {
+  const { rows } = await db.query<{
+    id: string; task_id: string; severity: FindingSeverity; description: string; recorded_by: string | null; recorded_at: Date; rectify_by: Date | null; follow_up_requested_at: Date | null;
+  }>(
+    `SELECT id, task_id, severity, description, recorded_by, recorded_at, rectify_by, follow_up_requested_at FROM enforcement.task_findings
       WHERE task_id = ANY($1::bigint[]) ORDER BY task_id, recorded_at, id`,
     [taskIds],
   );
   const byTask = new Map<string, TaskFinding[]>(taskIds.map((id) => [id, []]));
-  for (const row of rows) byTask.get(row.task_id)?.push({ severity: row.severity, description: row.description, recordedBy: officerRef(row.recorded_by), recordedAt: row.recorded_at });
+  for (const row of rows) {
+    byTask.get(row.task_id)?.push({
+      id: toGlobalId(region, row.id),
+      severity: row.severity,
+      description: row.description,
+      recordedBy: officerRef(row.recorded_by),
+      recordedAt: row.recorded_at,
+      rectifyBy: row.rectify_by,
+      followUpRequestedAt: row.follow_up_requested_at,
+    });
+  }
   return taskIds.map((id) => byTask.get(id) ?? []);
+}
+
+/** A finding whose rectification deadline has passed, with what the lead region needs to follow it up. */
+export interface DueFinding {
+  id: string;
+  inspection_id: string;
+  lead_region: string;
+  severity: FindingSeverity;
+  description: string;
+  rectify_by: Date;
+  recorded_by: string | null;
+}
+
+/**
+ * Up to `limit` findings whose deadline has passed and whose follow-up was not yet asked for,
+ * marked as asked in the same statement (the caller's transaction also writes the messages), so
+ * that two sweeps of one region never ask twice.
+ */
+export async function claimDueFindings(client: PoolClient, limit: number): Promise<DueFinding[]> {
+  const { rows } = await client.query<DueFinding>(
+    `UPDATE enforcement.task_findings f SET follow_up_requested_at = now()
+       FROM enforcement.tasks t
+      WHERE t.id = f.task_id
+        AND f.id IN (SELECT id FROM enforcement.task_findings
+                      WHERE rectify_by <= now() AND follow_up_requested_at IS NULL
+                      ORDER BY rectify_by, id LIMIT $1 FOR UPDATE SKIP LOCKED)
+      RETURNING f.id, t.inspection_id, t.lead_region, f.severity, f.description, f.rectify_by, f.recorded_by`,
+    [limit],
+  );
+  return rows;
 }
