@@ -140,6 +140,28 @@ describe('persons', () => {
     expect(found.data.personByIdNumber.id).toBe(person.id);
   });
 
+  test('one person, one record: an id number registered in Jiaxing is refused in Suzhou, naming the Jiaxing person', async () => {
+    const idNumber = makeResidentId('330421', '1991-07-08', 935);
+    const first = await send(REGISTER, { input: validInput({ idNumber, categories: [] }) }, JIAXING_OFFICER);
+    expect(first.errors).toBeUndefined();
+    const jiaxingId = first.data.registerPerson.id;
+
+    const before = await countRows('320500');
+    const suzhou = validInput({ region: '320500', idNumber, name: '欧阳明', address: '苏州市吴江区中山南路1号', homeJurisdiction: '320509', categories: [] });
+    const second = await send(REGISTER, { input: suzhou }, '320500:1');
+    expect(second.data).toBeNull();
+    expect(second.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.idNumber', existingId: jiaxingId, existingRegion: '330400' });
+    expect(second.errors?.[0].message).toBe(
+      `input.idNumber: this id number is already registered in region 330400 as person ${jiaxingId}: one person, one record — a change of household registration moves that record here (movePersonHome) instead of registering a second one`,
+    );
+    expect(await countRows('320500')).toEqual(before);
+    expect(await db('320500', 'SELECT count(*)::int AS n FROM personnel.persons WHERE id_number = $1', [idNumber])).toEqual([{ n: 0 }]);
+
+    // The hub keeps which region holds the number, under a keyed hash: never the number itself.
+    const index = await queryDatabase(hub.databaseUrls.get('hub')!, "SELECT region, length(id_hash) AS bytes, position(convert_to($2, 'UTF8') IN id_hash) AS plain FROM directory.resident_index WHERE person_id = $1", [jiaxingId, idNumber]);
+    expect(index).toEqual([{ region: '330400', bytes: 32, plain: 0 }]);
+  });
+
   test('a duplicate id number is a CONFLICT naming the person who holds it', async () => {
     const [seeded] = await db('330400', 'SELECT id::text, id_number FROM personnel.persons WHERE id = 7');
     const before = await countRows('330400');
