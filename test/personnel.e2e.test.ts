@@ -1,7 +1,8 @@
 import { maskName } from '../auth/masking';
 import type { RunningHub } from '../launcher/hub';
 import { makeResidentId } from '../auth/resident-id';
-import { DEMO_REGIONS, queryDatabase, startTestHub, TEST_SCALE, authHeaders, tokenWithClaims } from './support/hub';
+import { DEMO_REGIONS, queryDatabase, startTestHub, TEST_SCALE, authHeaders, tokenWithClaims, writeRegionsFile } from './support/hub';
+import { runCli } from './support/cli';
 
 /**
  * Persons end to end: through the gateway, against the regions' own databases.
@@ -10,10 +11,12 @@ import { DEMO_REGIONS, queryDatabase, startTestHub, TEST_SCALE, authHeaders, tok
  */
 
 let hub: RunningHub;
+let regionsFile: string;
 const JIAXING_OFFICER = '330400:1';
 
 beforeAll(async () => {
-  hub = await startTestHub('t_persons');
+  regionsFile = writeRegionsFile(DEMO_REGIONS);
+  hub = await startTestHub('t_persons', { regionsFile });
 });
 afterAll(async () => {
   await hub?.stop();
@@ -160,6 +163,51 @@ describe('persons', () => {
     // The hub keeps which region holds the number, under a keyed hash: never the number itself.
     const index = await queryDatabase(hub.databaseUrls.get('hub')!, "SELECT region, length(id_hash) AS bytes, position(convert_to($2, 'UTF8') IN id_hash) AS plain FROM directory.resident_index WHERE person_id = $1", [jiaxingId, idNumber]);
     expect(index).toEqual([{ region: '330400', bytes: 32, plain: 0 }]);
+  });
+
+  test('a change of household registration moves the record to the new home region, keeping the old one with its history', async () => {
+    const idNumber = makeResidentId('330402', '1979-03-15', 947);
+    const registered = await send(REGISTER, { input: validInput({ idNumber, homeJurisdiction: '330402', address: '嘉兴市南湖区建设路2号' }) }, JIAXING_OFFICER);
+    expect(registered.errors).toBeUndefined();
+    const oldId = registered.data.registerPerson.id;
+    await send('mutation($id: ID!) { tagPerson(id: $id, category: ELDERLY_LIVING_ALONE, note: "家属反映") { id } }', { id: oldId }, JIAXING_OFFICER);
+
+    const MOVE = `mutation($id: ID!, $input: MovePersonHomeInput!) { movePersonHome(id: $id, input: $input) { id movedTo } }`;
+    const sameRegion = await send(MOVE, { id: oldId, input: { homeJurisdiction: '330421' } }, JIAXING_OFFICER);
+    expect(sameRegion.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.homeJurisdiction' });
+    const byPartner = await send(MOVE, { id: oldId, input: { homeJurisdiction: '320509' } }, '320500:1');
+    expect(byPartner.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+
+    const moved = await send(MOVE, { id: oldId, input: { homeJurisdiction: '320509', address: '苏州市吴江区松陵街道1号', note: '投靠子女迁入' } }, JIAXING_OFFICER);
+    expect(moved.errors).toBeUndefined();
+    expect(moved.data.movePersonHome).toEqual({ id: oldId, movedTo: expect.stringMatching(/^320500:\d+$/) });
+    const fetched = await send('query($id: ID!) { person(id: $id) { id region idNumber homeJurisdiction address movedFrom tags { category note } } }', { id: moved.data.movePersonHome.movedTo }, '320500:1');
+    expect(fetched.errors).toBeUndefined();
+    const record = fetched.data.person;
+    expect(record).toMatchObject({ region: '320500', idNumber, homeJurisdiction: '320509', address: '苏州市吴江区松陵街道1号', movedFrom: oldId });
+    expect(record.tags.map((t: any) => t.category).sort()).toEqual(['ELDERLY_LIVING_ALONE', 'PETITION_KEY_PERSON']);
+    expect(record.tags[0].note).toBe(`随户籍迁入（原记录${oldId}）`);
+
+    // The old record stays in Jiaxing, closed, with its history, naming the new one.
+    const old = await send('query($id: ID!) { person(id: $id) { id movedTo movedAt tagHistory { category action } } }', { id: oldId });
+    expect(old.data.person).toMatchObject({ id: oldId, movedTo: record.id, movedAt: expect.any(String) });
+    expect(old.data.person.tagHistory.map((e: any) => e.category)).toEqual(['PETITION_KEY_PERSON', 'ELDERLY_LIVING_ALONE']);
+    const closed = await send('mutation($id: ID!) { untagPerson(id: $id, category: ELDERLY_LIVING_ALONE, note: "x") { id } }', { id: oldId }, JIAXING_OFFICER);
+    expect(closed.errors?.[0].extensions).toMatchObject({ code: 'INVALID_TRANSITION', movedTo: record.id });
+    expect((await send(MOVE, { id: oldId, input: { homeJurisdiction: '320509' } }, JIAXING_OFFICER)).errors?.[0].extensions?.code).toBe('CONFLICT');
+
+    // The hub's index follows the record: a registration in Hefei is refused naming the Suzhou one.
+    const hefei = await send(REGISTER, { input: validInput({ region: '340100', idNumber, homeJurisdiction: '340102', address: '合肥市瑶海区1号', categories: [] }) }, '340100:1');
+    expect(hefei.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', existingId: record.id, existingRegion: '320500' });
+
+    // Both regions' audit chains verify after the move (nothing was deleted or rewritten).
+    for (const region of ['330400', '320500']) {
+      const verified = await runCli(['audit', 'verify', '--region', region, '--url', hub.gateway.graphqlUrl, '--regions', regionsFile], {
+        HUB_DATA_DIR: hub.dataDir,
+        HUB_SCALE: `${region}:officersPerAgency=${TEST_SCALE.officersPerAgency}`,
+      });
+      expect({ region, code: verified.code, stdout: verified.stdout }).toEqual({ region, code: 0, stdout: expect.stringMatching(new RegExp(`${region}: intact \\(\\d+ rows, `)) });
+    }
   });
 
   test('a duplicate id number is a CONFLICT naming the person who holds it', async () => {

@@ -35,11 +35,18 @@ export async function claimResident(db: PoolClient, hash: Buffer, holder: Reside
   return { region: rows[0].region, personId: rows[0].person_id };
 }
 
-/** Hands the number over to another region (a change of household registration). */
+/**
+ * Hands the number over to another region (a change of household registration): true when the
+ * caller held it (or held no entry yet, as for a record older than the index), or when it is the
+ * new record's already (a repeated move); false when a third region holds it.
+ */
 export async function moveResident(db: PoolClient, hash: Buffer, from: ResidentHolder, to: ResidentHolder): Promise<boolean> {
-  const { rowCount } = await db.query(
-    'UPDATE directory.resident_index SET region = $4, person_id = $5, claimed_at = now() WHERE id_hash = $1 AND region = $2 AND person_id = $3',
+  const { rows } = await db.query<{ person_id: string }>(
+    `INSERT INTO directory.resident_index AS r (id_hash, region, person_id) VALUES ($1, $4, $5)
+     ON CONFLICT (id_hash) DO UPDATE SET region = EXCLUDED.region, person_id = EXCLUDED.person_id, claimed_at = now()
+      WHERE (r.region = $2 AND r.person_id = $3) OR r.person_id = EXCLUDED.person_id
+     RETURNING person_id`,
     [hash, from.region, from.personId, to.region, to.personId],
   );
-  return (rowCount ?? 0) > 0;
+  return rows.length > 0;
 }

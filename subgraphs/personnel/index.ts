@@ -6,6 +6,7 @@ import { createPersonnelContext, PersonnelContext } from './context';
 import { localIdIfOwn } from '../shared/local-id';
 import { OfficerMutations } from './officer-mutations';
 import { OfficerResolver } from './officer-resolver';
+import { PersonMoveMutations } from './person-move-mutations';
 import { PersonMutations } from './person-mutations';
 import { PersonResolver } from './person-resolver';
 import { personMasking } from './person-permissions';
@@ -19,7 +20,7 @@ export const personnelSubgraph: SubgraphModule = {
   migrationsFolder: repoPath('subgraphs', 'personnel', 'migrations'),
   buildSchema: async () => {
     const schema = await buildFederatedSchema(
-      { resolvers: [PersonResolver, PersonMutations, OfficerResolver, OfficerMutations, AuditResolver] },
+      { resolvers: [PersonResolver, PersonMutations, PersonMoveMutations, OfficerResolver, OfficerMutations, AuditResolver] },
       {
         // Through loaders: an `_entities` request for 1 or 50 references costs one statement.
         Person: {

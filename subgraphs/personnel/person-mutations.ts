@@ -81,6 +81,9 @@ export class PersonMutations {
     const row = await auditedChange(ctx, mutation, async (client) => {
       const [person] = await findPersons(client, [personId]);
       if (!person) throw hubError('NOT_FOUND', `No person ${id}`, { id });
+      if (person.moved_to) {
+        throw hubError('INVALID_TRANSITION', `person ${id} moved to ${person.moved_to} with their household registration; this record is closed — change the record there`, { id, movedTo: person.moved_to });
+      }
       if (!(await change(client, { personId, category, officerId, note }))) {
         throw hubError('CONFLICT', `person ${id} ${refusal} the category ${category}`, { id, category });
       }
