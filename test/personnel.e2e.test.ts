@@ -3,6 +3,9 @@ import type { RunningHub } from '../launcher/hub';
 import { makeResidentId } from '../auth/resident-id';
 import { DEMO_REGIONS, queryDatabase, startTestHub, TEST_SCALE, authHeaders, tokenWithClaims, writeRegionsFile } from './support/hub';
 import { runCli } from './support/cli';
+import { createPool } from '../subgraphs/shared/db';
+import { HubLink } from '../subgraphs/shared/hub-link';
+import { indexEarlierPersons } from '../subgraphs/personnel/resident-index-link';
 
 /**
  * Persons end to end: through the gateway, against the regions' own databases.
@@ -163,6 +166,22 @@ describe('persons', () => {
     // The hub keeps which region holds the number, under a keyed hash: never the number itself.
     const index = await queryDatabase(hub.databaseUrls.get('hub')!, "SELECT region, length(id_hash) AS bytes, position(convert_to($2, 'UTF8') IN id_hash) AS plain FROM directory.resident_index WHERE person_id = $1", [jiaxingId, idNumber]);
     expect(index).toEqual([{ region: '330400', bytes: 32, plain: 0 }]);
+  });
+
+  test('records older than the index (the demo data) are entered by the background pass, and then refused elsewhere', async () => {
+    const [seeded] = await db('330400', 'SELECT id::text, id_number, indexed_at FROM personnel.persons WHERE id = 11');
+    expect(seeded.indexed_at).toBeNull();
+    const pool = createPool(hub.databaseUrls.get('330400')!, 2);
+    try {
+      const link = { db: pool, hub: new HubLink(hub.identity.serviceCredentials('330400'), hub.gateway.graphqlUrl), region: '330400' };
+      while ((await indexEarlierPersons(link)) > 0);
+    } finally {
+      await pool.end();
+    }
+    expect(await db('330400', 'SELECT count(*)::int AS n FROM personnel.persons WHERE indexed_at IS NULL')).toEqual([{ n: 0 }]);
+    const suzhou = validInput({ region: '320500', idNumber: seeded.id_number, homeJurisdiction: '320509', address: '苏州市吴江区1号', categories: [] });
+    const refused = await send(REGISTER, { input: suzhou }, '320500:1');
+    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', existingId: '330400:11', existingRegion: '330400' });
   });
 
   test('a change of household registration moves the record to the new home region, keeping the old one with its history', async () => {

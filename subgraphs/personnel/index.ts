@@ -7,6 +7,9 @@ import { localIdIfOwn } from '../shared/local-id';
 import { OfficerMutations } from './officer-mutations';
 import { OfficerResolver } from './officer-resolver';
 import { PersonMoveMutations } from './person-move-mutations';
+import { indexEarlierPersons } from './resident-index-link';
+import { runPeriodically } from '../shared/periodic';
+import type { RegionContext } from '../shared/context';
 import { PersonMutations } from './person-mutations';
 import { PersonResolver } from './person-resolver';
 import { personMasking } from './person-permissions';
@@ -41,5 +44,8 @@ export const personnelSubgraph: SubgraphModule = {
     return withPermissions(schema, PERSONNEL_ACCESS, personMasking(schema, PERSON_PERSONAL.name));
   },
   createContext: createPersonnelContext,
+  // Records older than the hub's resident index (demo data among them) are entered in it.
+  startBackground: (context, { intervalMs }) =>
+    runPeriodically('personnel resident index', intervalMs, () => indexEarlierPersons(context as RegionContext)),
   seed: seedPersonnel,
 };

@@ -35,6 +35,7 @@ export class PersonMutations {
       // Last, so that a refusal here rolls the whole registration back: the hub's index says
       // whether another region holds the number.
       await claimResidentRecord(ctx, registration.idNumber, toGlobalId(ctx.region, inserted.id));
+      await client.query('UPDATE personnel.persons SET indexed_at = now() WHERE id = $1', [inserted.id]);
       return inserted;
     }, (inserted) => toGlobalId(ctx.region, inserted.id));
     return toPerson(ctx.region, row);

@@ -153,8 +153,8 @@ export async function receiveMovedPerson(client: PoolClient, person: MovedPerson
   const { rows: again } = await client.query<PersonRow>(`SELECT ${COLUMNS} FROM personnel.persons WHERE moved_from = $1`, [person.movedFrom]);
   if (again[0]) return { row: again[0], created: false };
   const { rows } = await client.query<PersonRow>(
-    `INSERT INTO personnel.persons (name, id_number, phone, address, home_jurisdiction, registered_at, moved_from)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id_number) DO NOTHING RETURNING ${COLUMNS}`,
+    `INSERT INTO personnel.persons (name, id_number, phone, address, home_jurisdiction, registered_at, moved_from, indexed_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, now()) ON CONFLICT (id_number) DO NOTHING RETURNING ${COLUMNS}`,
     [person.name, person.idNumber, person.phone, person.address, person.homeJurisdiction, person.registeredAt, person.movedFrom],
   );
   return rows[0] ? { row: rows[0], created: true } : undefined;

@@ -1,4 +1,6 @@
-import { parseGlobalId } from '../../auth/global-id';
+import type { Pool } from 'pg';
+import { parseGlobalId, toGlobalId } from '../../auth/global-id';
+import type { HubLink } from '../shared/hub-link';
 import { hubError } from '../shared/errors';
 import { logger } from '../../platform/logger';
 import type { PersonnelContext } from './context';
@@ -14,18 +16,30 @@ const CLAIM = 'mutation($input: ClaimResidentInput!) { claimResidentRecord(input
 const MOVE = 'mutation($input: MoveResidentInput!) { moveResidentRecord(input: $input) }';
 const TIMEOUT_MS = 3000;
 
-function unavailable(ctx: PersonnelContext, detail: string) {
-  logger.warn(`[personnel] resident index unreachable from ${ctx.region}: ${detail}`);
+function unavailable(link: IndexLink, detail: string) {
+  logger.warn(`[personnel] resident index unreachable from ${link.region}: ${detail}`);
   return hubError('RESIDENT_INDEX_UNAVAILABLE', "the hub's index of resident ID numbers could not be asked whether the number is registered in another region; nothing was registered, retry shortly");
+}
+
+/** Where the link to the hub is, and which region asks. */
+export interface IndexLink {
+  hub: HubLink;
+  region: string;
+}
+
+/** Claims the number for `personId` (of this region) and answers who holds it: this region, or another. */
+export async function askResidentIndex(link: IndexLink, idNumber: string, personId: string): Promise<{ region: string; personId: string }> {
+  const answer = await link.hub.execute<{ claimResidentRecord: { region: string; personId: string } }>(CLAIM, { input: { idNumber, personId } }, {}, TIMEOUT_MS).catch((error: Error) => {
+    throw unavailable(link, error.message);
+  });
+  const holder = answer.data?.claimResidentRecord;
+  if (answer.errors?.length || !holder) throw unavailable(link, answer.errors?.[0]?.message ?? 'no answer');
+  return holder;
 }
 
 /** Claims the number for `personId` (of this region); refuses naming the person of another region that holds it. */
 export async function claimResidentRecord(ctx: PersonnelContext, idNumber: string, personId: string): Promise<void> {
-  const answer = await ctx.hub.execute<{ claimResidentRecord: { region: string; personId: string } }>(CLAIM, { input: { idNumber, personId } }, {}, TIMEOUT_MS).catch((error: Error) => {
-    throw unavailable(ctx, error.message);
-  });
-  const holder = answer.data?.claimResidentRecord;
-  if (answer.errors?.length || !holder) throw unavailable(ctx, answer.errors?.[0]?.message ?? 'no answer');
+  const holder = await askResidentIndex(ctx, idNumber, personId);
   if (holder.region === ctx.region) return;
   throw hubError(
     'CONFLICT',
@@ -33,6 +47,26 @@ export async function claimResidentRecord(ctx: PersonnelContext, idNumber: strin
       `a change of household registration moves that record here (movePersonHome) instead of registering a second one`,
     { field: 'input.idNumber', existingId: holder.personId, existingRegion: holder.region },
   );
+}
+
+/**
+ * Enters up to `limit` records older than the index (demo data, or registered before it
+ * existed) in the hub's index. A number another region already holds is noted on the record
+ * (`index_conflict`) and logged, for the two regions to settle; it is not tried again.
+ */
+export async function indexEarlierPersons(link: IndexLink & { db: Pool }, limit = 200): Promise<number> {
+  const { rows } = await link.db.query<{ id: string; id_number: string }>(
+    'SELECT id, id_number FROM personnel.persons WHERE indexed_at IS NULL AND moved_to IS NULL ORDER BY id LIMIT $1',
+    [limit],
+  );
+  for (const row of rows) {
+    const personId = toGlobalId(link.region, row.id);
+    const holder = await askResidentIndex(link, row.id_number, personId);
+    const conflict = holder.region === link.region ? null : holder.personId;
+    if (conflict) logger.warn(`[personnel] person ${personId} has the id number of ${conflict}, registered earlier in region ${holder.region}: one of the records must go`);
+    await link.db.query('UPDATE personnel.persons SET indexed_at = now(), index_conflict = $2 WHERE id = $1', [row.id, conflict]);
+  }
+  return rows.length;
 }
 
 /** Hands the number to the record in the new home region; false when this region does not hold it. */
