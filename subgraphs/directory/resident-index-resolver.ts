@@ -38,6 +38,8 @@ export class MoveResidentInput {
   toPersonId!: string;
 }
 
+const CLAIM_BATCH = 500;
+
 /** The person id must be one of the calling region's hub service: a region claims only for itself. */
 function ownPerson(ctx: DirectoryContext, personId: string, field: string) {
   const actor = requireActor(ctx.actor);
@@ -65,6 +67,23 @@ export class ResidentIndexResolver {
     const holder = ownPerson(ctx, input.personId, 'input.personId');
     const hash = hashOf(ctx, input.idNumber);
     return auditedChange(ctx, 'claimResidentRecord', (client) => claimResident(client, hash, holder), () => input.personId);
+  }
+
+  @Mutation(() => [ResidentHolding], { description: `Hub-internal: claims up to ${CLAIM_BATCH} numbers at once (records older than the index), in one transaction; answers each holder, in order.` })
+  @Access(RESIDENT_INDEX_SERVICE)
+  async claimResidentRecords(@Ctx() ctx: DirectoryContext, @Arg('inputs', () => [ClaimResidentInput]) inputs: ClaimResidentInput[]): Promise<ResidentHolding[]> {
+    if (inputs.length === 0 || inputs.length > CLAIM_BATCH) throw badInput('inputs', `must hold 1 to ${CLAIM_BATCH} claims, but holds ${inputs.length}`);
+    const claims = inputs.map((input, index) => ({ holder: ownPerson(ctx, input.personId, `inputs[${index}].personId`), hash: hashOf(ctx, input.idNumber) }));
+    return auditedChange(
+      ctx,
+      'claimResidentRecords',
+      async (client) => {
+        const holders: ResidentHolding[] = [];
+        for (const claim of claims) holders.push(await claimResident(client, claim.hash, claim.holder));
+        return holders;
+      },
+      () => `${claims[0].holder.region}:resident-index`,
+    );
   }
 
   @Mutation(() => Boolean, { description: 'Hub-internal: hands the record of a resident ID number from the calling region to the new home region; false when the caller does not hold it.' })

@@ -14,6 +14,7 @@ import type { PersonnelContext } from './context';
 
 const CLAIM = 'mutation($input: ClaimResidentInput!) { claimResidentRecord(input: $input) { region personId } }';
 const MOVE = 'mutation($input: MoveResidentInput!) { moveResidentRecord(input: $input) }';
+const CLAIM_MANY = 'mutation($inputs: [ClaimResidentInput!]!) { claimResidentRecords(inputs: $inputs) { region personId } }';
 const TIMEOUT_MS = 3000;
 
 function unavailable(link: IndexLink, detail: string) {
@@ -54,18 +55,27 @@ export async function claimResidentRecord(ctx: PersonnelContext, idNumber: strin
  * existed) in the hub's index. A number another region already holds is noted on the record
  * (`index_conflict`) and logged, for the two regions to settle; it is not tried again.
  */
-export async function indexEarlierPersons(link: IndexLink & { db: Pool }, limit = 200): Promise<number> {
+export async function indexEarlierPersons(link: IndexLink & { db: Pool }, limit = 500): Promise<number> {
   const { rows } = await link.db.query<{ id: string; id_number: string }>(
     'SELECT id, id_number FROM personnel.persons WHERE indexed_at IS NULL AND moved_to IS NULL ORDER BY id LIMIT $1',
     [limit],
   );
-  for (const row of rows) {
-    const personId = toGlobalId(link.region, row.id);
-    const holder = await askResidentIndex(link, row.id_number, personId);
-    const conflict = holder.region === link.region ? null : holder.personId;
-    if (conflict) logger.warn(`[personnel] person ${personId} has the id number of ${conflict}, registered earlier in region ${holder.region}: one of the records must go`);
-    await link.db.query('UPDATE personnel.persons SET indexed_at = now(), index_conflict = $2 WHERE id = $1', [row.id, conflict]);
-  }
+  if (rows.length === 0) return 0;
+  const inputs = rows.map((row) => ({ idNumber: row.id_number, personId: toGlobalId(link.region, row.id) }));
+  const answer = await link.hub.execute<{ claimResidentRecords: Array<{ region: string; personId: string }> }>(CLAIM_MANY, { inputs }, {}, TIMEOUT_MS * 5).catch((error: Error) => {
+    throw unavailable(link, error.message);
+  });
+  const holders = answer.data?.claimResidentRecords;
+  if (answer.errors?.length || !holders || holders.length !== rows.length) throw unavailable(link, answer.errors?.[0]?.message ?? 'no answer');
+  const conflicts = holders.map((holder) => (holder.region === link.region ? null : holder.personId));
+  conflicts.forEach((conflict, index) => {
+    if (conflict) logger.warn(`[personnel] person ${inputs[index].personId} has the id number of ${conflict}, registered earlier in another region: one of the records must go`);
+  });
+  await link.db.query(
+    `UPDATE personnel.persons p SET indexed_at = now(), index_conflict = c.conflict
+       FROM unnest($1::bigint[], $2::text[]) AS c(id, conflict) WHERE p.id = c.id`,
+    [rows.map((row) => row.id), conflicts],
+  );
   return rows.length;
 }
 
