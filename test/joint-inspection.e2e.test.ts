@@ -302,6 +302,18 @@ describe('tasks wait for the joint visit', () => {
     expect((await taskAction('acceptInspectionTask', taskId, SHANGHAI_OFFICER)).data.acceptInspectionTask.status).toBe('ACCEPTED');
     expect((await finding()).data.recordInspectionFinding.findings).toHaveLength(1);
     expect((await taskAction('completeInspectionTask', taskId, SHANGHAI_OFFICER)).data.completeInspectionTask.status).toBe('COMPLETED');
+
+    // An agency joining once the visit is under way gets a task it may work at once.
+    const market = officer(JIAXING, 'MARKET_REGULATION');
+    const joined = await gql(
+      'mutation($input: JoinInspectionInput!) { joinInspection(input: $input) { participants { agency task { id visitStartedAt } } } }',
+      { input: { inspectionId: id, participant: { region: JIAXING, jurisdiction: '330421', agency: 'MARKET_REGULATION' } } },
+      market,
+    );
+    expect(joined.errors).toBeUndefined();
+    const late = joined.data.joinInspection.participants.find((p: any) => p.agency === 'MARKET_REGULATION').task;
+    expect(late.visitStartedAt).toEqual(expect.any(String));
+    expect((await taskAction('acceptInspectionTask', late.id, market)).data.acceptInspectionTask.status).toBe('ACCEPTED');
   });
 });
 
