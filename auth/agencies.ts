@@ -24,7 +24,30 @@ export const AGENCY_KIND_NAMES = Object.keys(AGENCY_KINDS) as AgencyKindName[];
 /** Agencies that carry out joint inspections (综合查一次); the petition bureau does not inspect. */
 export const INSPECTING_AGENCIES: AgencyKindName[] = AGENCY_KIND_NAMES.filter((kind) => kind !== 'PETITION_BUREAU');
 
-/** "嘉兴市" + MARKET_REGULATION → "嘉兴市市场监督管理局". */
-export function agencyName(jurisdictionName: string, kind: AgencyKindName): string {
-  return `${jurisdictionName}${AGENCY_KINDS[kind]}`;
+/** Province-level municipalities (直辖市): their districts rank as cities do elsewhere. */
+const MUNICIPALITIES = ['11', '12', '31', '50'];
+
+export type AgencyLevel = 'PROVINCE' | 'CITY' | 'COUNTY';
+
+/** The level a jurisdiction code names: 310000 a municipality, 330400 a city, 330421 (or a street in it) a county. */
+export function agencyLevel(jurisdictionCode: string): AgencyLevel {
+  if (jurisdictionCode.length === 6 && jurisdictionCode.endsWith('0000')) return 'PROVINCE';
+  if (jurisdictionCode.length === 6 && jurisdictionCode.endsWith('00')) return 'CITY';
+  return MUNICIPALITIES.includes(jurisdictionCode.slice(0, 2)) ? 'CITY' : 'COUNTY';
+}
+
+/**
+ * Names that differ by level (AGENCY_KINDS holds the city's): fire and rescue is a 总队 of a
+ * province-level municipality, a 支队 of a city, a 大队 of a county; health is a 卫生健康委员会
+ * down to the city (and a municipality's district), a 卫生健康局 in a county.
+ */
+const NAMES_BY_LEVEL: Partial<Record<AgencyKindName, Partial<Record<AgencyLevel, string>>>> = {
+  FIRE_RESCUE: { PROVINCE: '消防救援总队', COUNTY: '消防救援大队' },
+  HEALTH: { COUNTY: '卫生健康局' },
+};
+
+/** "嘉兴市" + MARKET_REGULATION → "嘉兴市市场监督管理局"; with the code, "嘉善县" + FIRE_RESCUE → "嘉善县消防救援大队". */
+export function agencyName(jurisdictionName: string, kind: AgencyKindName, jurisdictionCode?: string): string {
+  const levelName = jurisdictionCode ? NAMES_BY_LEVEL[kind]?.[agencyLevel(jurisdictionCode)] : undefined;
+  return `${jurisdictionName}${levelName ?? AGENCY_KINDS[kind]}`;
 }

@@ -175,7 +175,7 @@ async function newInspection(): Promise<string> {
   const result = await call(await demo('demo-330400-market-1'), CREATE, {
     input: {
       region: '330400',
-      scenarioCode: 'WASTEWATER_DISCHARGE',
+      scenarioCode: 'FOOD_PRODUCTION', // led by market regulation, with ecology taking part
       target: { kind: 'ENTERPRISE', name: `嘉善职责测试${n}有限公司`, creditCode: makeCreditCode('330421', n), address: '嘉善县罗星街道测试路2号', jurisdiction: '330421' },
       leadJurisdiction: '330400',
       leadAgency: 'MARKET_REGULATION',

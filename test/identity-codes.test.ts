@@ -1,7 +1,7 @@
 import { parseGlobalId, regionOfRoutingValue } from '../auth/global-id';
 import { contains, levelOf, owningRegion, significantPrefix } from '../auth/jurisdiction';
 import { makeResidentId, residentIdFacts, residentIdProblem } from '../auth/resident-id';
-import { creditCodeProblem, makeCreditCode } from '../subgraphs/enforcement/credit-code';
+import { creditCodeCheckCharacter, creditCodeProblem, makeCreditCode } from '../subgraphs/enforcement/credit-code';
 
 describe('jurisdiction codes nest by prefix', () => {
   test.each([
@@ -58,6 +58,18 @@ describe('unified social credit codes (GB 32100)', () => {
     expect(creditCodeProblem('91350100M000100Y43')).toBeUndefined();
     expect(creditCodeProblem('91350100M000100Y44')).toMatch(/should be 3/);
     expect(creditCodeProblem('91350100M000100YI3')).toMatch(/except I, O, Z, S, V/);
+  });
+
+  test('a code whose first character is no registration authority is refused, even with a right check character', () => {
+    const first17 = '01350100M000100Y4';
+    const code = first17 + creditCodeCheckCharacter(first17);
+    expect(creditCodeProblem(code)).toMatch(/begins with "0", which is no registration authority code of GB 32100/);
+    for (const authority of ['1', '5', '9', 'A', 'N', 'Y']) {
+      const valid = authority + '1350100M000100Y4';
+      expect(creditCodeProblem(valid + creditCodeCheckCharacter(valid))).toBeUndefined();
+    }
+    const other = 'B1350100M000100Y4';
+    expect(creditCodeProblem(other + creditCodeCheckCharacter(other))).toMatch(/begins with "B"/);
   });
 
   test('synthetic codes are check-valid', () => {

@@ -19,13 +19,19 @@ describe('the five steps', () => {
   });
 
   test('a task is accepted, then completed; doing either twice is a conflict', () => {
-    expect(taskRefusal(TaskStatus.PENDING, 'accept')).toBeUndefined();
-    expect(taskRefusal(TaskStatus.ACCEPTED, 'accept')?.code).toBe('CONFLICT');
-    expect(taskRefusal(TaskStatus.PENDING, 'complete')?.code).toBe('INVALID_TRANSITION');
-    expect(taskRefusal(TaskStatus.PENDING, 'recordFinding')?.code).toBe('INVALID_TRANSITION');
-    expect(taskRefusal(TaskStatus.ACCEPTED, 'recordFinding')).toBeUndefined();
-    expect(taskRefusal(TaskStatus.ACCEPTED, 'complete')).toBeUndefined();
-    expect(taskRefusal(TaskStatus.COMPLETED, 'complete')?.code).toBe('CONFLICT');
+    expect(taskRefusal(TaskStatus.PENDING, 'accept', true)).toBeUndefined();
+    expect(taskRefusal(TaskStatus.ACCEPTED, 'accept', true)?.code).toBe('CONFLICT');
+    expect(taskRefusal(TaskStatus.PENDING, 'complete', true)?.code).toBe('INVALID_TRANSITION');
+    expect(taskRefusal(TaskStatus.PENDING, 'recordFinding', true)?.code).toBe('INVALID_TRANSITION');
+    expect(taskRefusal(TaskStatus.ACCEPTED, 'recordFinding', true)).toBeUndefined();
+    expect(taskRefusal(TaskStatus.ACCEPTED, 'complete', true)).toBeUndefined();
+    expect(taskRefusal(TaskStatus.COMPLETED, 'complete', true)?.code).toBe('CONFLICT');
+  });
+
+  test('before the joint visit begins, a task can be neither accepted, nor given findings, nor completed', () => {
+    for (const action of ['accept', 'recordFinding', 'complete'] as const) {
+      expect(taskRefusal(TaskStatus.PENDING, action, false)).toEqual({ code: 'INVALID_TRANSITION', reason: expect.stringMatching(/joint visit has not begun.*startInspection/) });
+    }
   });
 
   test('evaluation waits for every participant', () => {
@@ -58,6 +64,8 @@ describe('the demo generator', () => {
       expect(p.taskId === null).toBe(!dispatched);
       if (p.taskId) expect(p.taskId.startsWith(`${p.region}:`)).toBe(true);
       if (p.step === InspectionStep.EVALUATE) expect(p.status).toBe(ParticipantTaskStatus.COMPLETED);
+      // Dispatched but not yet visited: the task waits for the joint visit.
+      if (p.step === InspectionStep.DISPATCH) expect(p.status).toBe(ParticipantTaskStatus.PENDING);
     }
     expect(new Set(participants.map((p) => p.taskId).filter(Boolean)).size).toBe(participants.filter((p) => p.taskId).length);
   });

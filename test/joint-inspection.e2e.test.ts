@@ -2,7 +2,8 @@ import { RequestAudit } from '../subgraphs/shared/audit-log';
 import type { RunningHub } from '../launcher/hub';
 import { BUILTIN_SUBGRAPHS } from '../launcher/builtin-subgraphs';
 import { enforcementSubgraph } from '../subgraphs/enforcement';
-import { makeCreditCode } from '../subgraphs/enforcement/credit-code';
+import { requestDueFollowUps } from '../subgraphs/enforcement/rectification-sweep';
+import { creditCodeCheckCharacter, makeCreditCode } from '../subgraphs/enforcement/credit-code';
 import { createPool } from '../subgraphs/shared/db';
 import { demoOfficerId } from '../subgraphs/shared/demo-officers';
 import { SubgraphHost } from '../subgraphs/shared/host';
@@ -80,6 +81,14 @@ const evaluate = (id: string, score = 92) => step('evaluateInspection', id, '$in
 const TASK_FIELDS = 'id region status version acceptedBy { id } completedBy { id } conclusion findings { severity description recordedBy { id } }';
 const taskAction = (mutation: string, id: string, actor: string) => gql(`mutation($id: ID!) { ${mutation}(id: $id) { ${TASK_FIELDS} } }`, { id }, actor);
 
+/** The lead agency's own task, accepted and completed by the lead officer. */
+async function completeLeadTask(id: string, actor = JIAXING_LEAD) {
+  const lead = await gql('query($id: ID!) { inspection(id: $id) { leadParticipant { task { id } } } }', { id });
+  const taskId = lead.data.inspection.leadParticipant.task.id;
+  expect((await taskAction('acceptInspectionTask', taskId, actor)).errors).toBeUndefined();
+  expect((await taskAction('completeInspectionTask', taskId, actor)).errors).toBeUndefined();
+}
+
 /** Rows of every enforcement table in every region: a refused mutation must leave them as they were. */
 async function rowCounts(): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
@@ -97,13 +106,17 @@ async function rowCounts(): Promise<Record<string, number>> {
 }
 
 describe('the scenario catalogue', () => {
-  test('every region has at least 12 scenarios in 6 categories, each naming its agencies', async () => {
+  test('every region has the 60 scenarios in 6 categories, ten in each, each naming its agencies', async () => {
     for (const { code } of DEMO_REGIONS) {
       const result = await gql('query($region: String!) { inspectionScenarios(region: $region) { code name category agencies } }', { region: code });
       expect(result.errors).toBeUndefined();
       const scenarios = result.data.inspectionScenarios;
-      expect(scenarios.length).toBeGreaterThanOrEqual(12);
-      expect(new Set(scenarios.map((s: any) => s.category)).size).toBe(6);
+      expect(scenarios.length).toBe(60);
+      const perCategory: Record<string, number> = {};
+      for (const scenario of scenarios) perCategory[scenario.category] = (perCategory[scenario.category] ?? 0) + 1;
+      expect(Object.values(perCategory)).toEqual([10, 10, 10, 10, 10, 10]);
+      // Road transport enterprises are a matter of transport safety, not of market order.
+      expect(scenarios.find((s: any) => s.code === 'ROAD_TRANSPORT').category).toBe('SAFETY_PRODUCTION');
       expect(scenarios.every((s: any) => /[\u4e00-\u9fa5]/.test(s.name) && s.agencies.length > 0)).toBe(true);
     }
     const fire = await gql('{ inspectionScenarios(region: "320500", category: FIRE_SAFETY) { category } }');
@@ -139,7 +152,14 @@ describe('a joint inspection led by Jiaxing with a Shanghai participant', () => 
     expect(await db(SHANGHAI, 'SELECT id::text, agency, jurisdiction, assignee_id FROM enforcement.tasks WHERE inspection_id = $1', [id])).toEqual([
       { id: shanghaiTask.split(':')[1], agency: 'ECOLOGY_ENVIRONMENT', jurisdiction: '310118', assignee_id: SHANGHAI_OFFICER },
     ]);
-    expect(await db(JIAXING, 'SELECT agency FROM enforcement.tasks WHERE inspection_id = $1', [id])).toEqual([{ agency: 'URBAN_MANAGEMENT' }]);
+    // Jiaxing keeps the urban-management task and the lead agency's own.
+    expect(await db(JIAXING, 'SELECT agency, jurisdiction FROM enforcement.tasks WHERE inspection_id = $1 ORDER BY agency', [id])).toEqual([
+      { agency: 'ECOLOGY_ENVIRONMENT', jurisdiction: '330421' },
+      { agency: 'URBAN_MANAGEMENT', jurisdiction: '330421' },
+    ]);
+    const leadPart = (await gql('query($id: ID!) { inspection(id: $id) { leadParticipant { region jurisdiction agency agencyName officer { id } taskStatus task { id region status } } } }', { id })).data.inspection.leadParticipant;
+    expect(leadPart).toMatchObject({ region: JIAXING, jurisdiction: '330421', agency: 'ECOLOGY_ENVIRONMENT', agencyName: '嘉善县生态环境局', officer: { id: JIAXING_LEAD }, taskStatus: 'PENDING', task: { region: JIAXING, status: 'PENDING' } });
+    const leadTask = leadPart.task.id;
 
     expect((await start(id)).data.startInspection.step).toBe('INSPECT');
 
@@ -147,7 +167,9 @@ describe('a joint inspection led by Jiaxing with a Shanghai participant', () => 
     const early = await evaluate(id);
     expect(early.errors?.[0].extensions).toMatchObject({ code: 'INVALID_TRANSITION', currentStep: 'INSPECT', wantedStep: 'EVALUATE' });
     expect(early.errors?.[0].message).toMatch(/every task must be COMPLETED/);
-    expect(early.errors?.[0].extensions?.unfinishedParticipants).toEqual(participants.map((p: any) => p.id));
+    // Every participant, and the lead agency's own part, in the order they were added.
+    expect(early.errors?.[0].extensions?.unfinishedParticipants).toEqual([participants[0].id, expect.stringMatching(/^330400:\d+$/), participants[1].id]);
+    expect(early.errors?.[0].message).toContain('嘉善县生态环境局 is PENDING');
 
     // 执法检查 in Shanghai: the task is accepted, a finding recorded, the task completed.
     expect((await taskAction('acceptInspectionTask', shanghaiTask, SHANGHAI_OFFICER)).data.acceptInspectionTask.status).toBe('ACCEPTED');
@@ -169,6 +191,27 @@ describe('a joint inspection led by Jiaxing with a Shanghai participant', () => 
     const jiaxingOfficer = officer(JIAXING, 'URBAN_MANAGEMENT');
     await taskAction('acceptInspectionTask', jiaxingTask, jiaxingOfficer);
     await taskAction('completeInspectionTask', jiaxingTask, jiaxingOfficer);
+
+    // The lead agency's own task: it inspects and records findings too, and evaluation waits for it.
+    expect((await taskAction('acceptInspectionTask', leadTask, JIAXING_LEAD)).data.acceptInspectionTask.status).toBe('ACCEPTED');
+    const leadFinding = await gql(
+      `mutation($input: RecordFindingInput!) { recordInspectionFinding(input: $input) { ${TASK_FIELDS} } }`,
+      { input: { taskId: leadTask, severity: 'NONE', description: '在线监测设备运行正常' } },
+      JIAXING_LEAD,
+    );
+    expect(leadFinding.data.recordInspectionFinding.findings).toEqual([{ severity: 'NONE', description: '在线监测设备运行正常', recordedBy: { id: JIAXING_LEAD } }]);
+    const waitingForLead = await evaluate(id);
+    expect(waitingForLead.errors?.[0].message).toMatch(/嘉善县生态环境局 is ACCEPTED; every task must be COMPLETED$/);
+    await taskAction('completeInspectionTask', leadTask, JIAXING_LEAD);
+
+    // The target's own evaluation of the visit, recorded once by the lead agency.
+    const TARGET = `mutation($id: ID!, $input: TargetEvaluationInput!) { recordTargetEvaluation(id: $id, input: $input) { targetEvaluation { score comment representative recordedBy { id } } } }`;
+    const targetInput = { score: 88, comment: '一次检查，少跑多次', representative: '企业安全负责人王某' };
+    const byTarget = await gql(TARGET, { id, input: targetInput }, JIAXING_LEAD);
+    expect(byTarget.errors).toBeUndefined();
+    expect(byTarget.data.recordTargetEvaluation.targetEvaluation).toEqual({ ...targetInput, recordedBy: { id: JIAXING_LEAD } });
+    expect((await gql(TARGET, { id, input: targetInput }, JIAXING_LEAD)).errors?.[0].extensions?.code).toBe('CONFLICT');
+    expect((await gql(TARGET, { id, input: targetInput }, SHANGHAI_OFFICER)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
 
     const evaluated = await evaluate(id, 95);
     expect(evaluated.errors).toBeUndefined();
@@ -228,6 +271,169 @@ describe('enter the door once', () => {
   });
 });
 
+describe('tasks wait for the joint visit', () => {
+  test('a dispatched task cannot be accepted, given findings or completed before the visit begins; afterwards it can', async () => {
+    const { id } = await create();
+    await plan(id);
+    const dispatched = await dispatch(id);
+    const taskId = dispatched.data.dispatchInspection.participants[0].task.id;
+    const before = await rowCounts();
+    const finding = () =>
+      gql(`mutation($input: RecordFindingInput!) { recordInspectionFinding(input: $input) { ${TASK_FIELDS} } }`, { input: { taskId, severity: 'MINOR', description: '提前记录' } }, SHANGHAI_OFFICER);
+    for (const [name, refused] of [
+      ['accept', await taskAction('acceptInspectionTask', taskId, SHANGHAI_OFFICER)],
+      ['record a finding on', await finding()],
+      ['complete', await taskAction('completeInspectionTask', taskId, SHANGHAI_OFFICER)],
+    ] as const) {
+      expect(refused.errors?.[0].extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'PENDING', inspectionId: id, visitStarted: false });
+      expect(refused.errors?.[0].message).toBe(`cannot ${name} task ${taskId}: the joint visit has not begun: tasks wait until the lead region starts the inspection (startInspection, 执法检查)`);
+    }
+    const earlyEvaluation = await gql('mutation($id: ID!) { recordTargetEvaluation(id: $id, input: { score: 90, comment: "好", representative: "王某" }) { id } }', { id }, JIAXING_LEAD);
+    expect(earlyEvaluation.errors?.[0].extensions).toMatchObject({ code: 'INVALID_TRANSITION', currentStep: 'DISPATCH' });
+    expect(await rowCounts()).toEqual(before);
+    const waiting = await gql('query($id: ID!) { inspectionTask(id: $id) { status visitStartedAt } }', { id: taskId });
+    expect(waiting.data.inspectionTask).toEqual({ status: 'PENDING', visitStartedAt: null });
+
+    // 执法检查: Shanghai learns through the outbox that the visit began, and the task is worked.
+    const started = await start(id);
+    expect(started.errors).toBeUndefined();
+    const visiting = await gql('query($id: ID!) { inspectionTask(id: $id) { status visitStartedAt } }', { id: taskId });
+    expect(visiting.data.inspectionTask.visitStartedAt).toEqual(expect.any(String));
+    expect((await taskAction('acceptInspectionTask', taskId, SHANGHAI_OFFICER)).data.acceptInspectionTask.status).toBe('ACCEPTED');
+    expect((await finding()).data.recordInspectionFinding.findings).toHaveLength(1);
+    expect((await taskAction('completeInspectionTask', taskId, SHANGHAI_OFFICER)).data.completeInspectionTask.status).toBe('COMPLETED');
+
+    // An agency joining once the visit is under way gets a task it may work at once.
+    const market = officer(JIAXING, 'MARKET_REGULATION');
+    const joined = await gql(
+      'mutation($input: JoinInspectionInput!) { joinInspection(input: $input) { participants { agency task { id visitStartedAt } } } }',
+      { input: { inspectionId: id, participant: { region: JIAXING, jurisdiction: '330421', agency: 'MARKET_REGULATION' } } },
+      market,
+    );
+    expect(joined.errors).toBeUndefined();
+    const late = joined.data.joinInspection.participants.find((p: any) => p.agency === 'MARKET_REGULATION').task;
+    expect(late.visitStartedAt).toEqual(expect.any(String));
+    expect((await taskAction('acceptInspectionTask', late.id, market)).data.acceptInspectionTask.status).toBe('ACCEPTED');
+  });
+});
+
+describe('an evaluated inspection', () => {
+  test('still takes its period: a second inspection of the target in it is refused naming the first', async () => {
+    const first = await create();
+    await plan(first.id);
+    const taskId = (await dispatch(first.id)).data.dispatchInspection.participants[0].task.id;
+    await start(first.id);
+    await taskAction('acceptInspectionTask', taskId, SHANGHAI_OFFICER);
+    await taskAction('completeInspectionTask', taskId, SHANGHAI_OFFICER);
+    await completeLeadTask(first.id);
+    expect((await evaluate(first.id)).data.evaluateInspection.step).toBe('EVALUATE');
+
+    const before = await rowCounts();
+    const again = creation({ target: { ...newTarget(), creditCode: first.targetCreditCode }, plannedAt: '2027-03-02T00:00:00Z', plannedUntil: '2027-03-05T00:00:00Z' });
+    const refused = await gql('mutation($input: CreateInspectionInput!) { createInspection(input: $input) { id } }', { input: again }, JIAXING_LEAD);
+    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'DUPLICATE_INSPECTION', existingInspectionId: first.id, existingStep: 'EVALUATE' });
+    expect(refused.errors?.[0].message).toContain(`was already inspected by inspection ${first.id}`);
+    expect(refused.errors?.[0].message).not.toMatch(/joinInspection/);
+    expect(await rowCounts()).toEqual(before);
+    // After the period, the target may be inspected again.
+    const later = await create({ ...again, plannedAt: '2027-03-04T01:00:00Z', plannedUntil: '2027-03-05T01:00:00Z' });
+    expect(later.targetCreditCode).toBe(first.targetCreditCode);
+  });
+});
+
+describe('what a plan may contain', () => {
+  const attempt = (input: Record<string, unknown>, actor = JIAXING_LEAD) => gql('mutation($input: CreateInspectionInput!) { createInspection(input: $input) { id } }', { input }, actor);
+
+  test('a period that began before today is refused; one starting later today is not', async () => {
+    const before = await rowCounts();
+    const past = await attempt(creation({ plannedAt: '2026-01-05T00:00:00Z', plannedUntil: '2026-01-06T00:00:00Z' }));
+    expect(past.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.plannedAt' });
+    expect(past.errors?.[0].message).toMatch(/^input\.plannedAt: 2026-01-05T00:00:00\.000Z is in the past/);
+    expect(await rowCounts()).toEqual(before);
+    const soon = new Date(Date.now() + 3_600_000);
+    const today = await attempt(creation({ participants: [], plannedAt: soon.toISOString(), plannedUntil: new Date(soon.getTime() + 86_400_000).toISOString() }));
+    expect(today.errors).toBeUndefined();
+  });
+
+  test('the lead and the planned participants are agencies of the scenario: no ecology bureau on a catering check', async () => {
+    const market = officer(JIAXING, 'MARKET_REGULATION');
+    const catering = (participants: object[]) => creation({ scenarioCode: 'CATERING_FOOD_SAFETY', leadAgency: 'MARKET_REGULATION', leadOfficerId: market, participants });
+    const before = await rowCounts();
+    const ecology = await attempt(catering([{ region: SHANGHAI, jurisdiction: '310118', agency: 'HEALTH' }, { region: SHANGHAI, jurisdiction: '310118', agency: 'ECOLOGY_ENVIRONMENT' }]), market);
+    expect(ecology.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.participants[1].agency' });
+    expect(ecology.errors?.[0].message).toBe(
+      'input.participants[1].agency: ECOLOGY_ENVIRONMENT does not take part in scenario CATERING_FOOD_SAFETY (餐饮服务食品安全检查); its agencies are MARKET_REGULATION, HEALTH, FIRE_RESCUE',
+    );
+    const lead = await attempt(creation({ scenarioCode: 'CATERING_FOOD_SAFETY', participants: [] }));
+    expect(lead.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.leadAgency' });
+    expect(await rowCounts()).toEqual(before);
+
+    const { id } = await create(catering([]), market);
+    const planned = await step('planInspection', id, '$input: PlanInspectionInput|input: $input', { input: { participants: [{ region: JIAXING, jurisdiction: '330421', agency: 'ECOLOGY_ENVIRONMENT' }] } }, market);
+    expect(planned.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.participants[0].agency' });
+    const [row] = await db(JIAXING, 'SELECT step FROM enforcement.inspections WHERE id = $1', [id.split(':')[1]]);
+    expect(row).toEqual({ step: 'WARNING' });
+  });
+
+  test('a credit code whose first character is no GB 32100 registration authority is refused', async () => {
+    const first17 = `0${newTarget().creditCode.slice(1, 17)}`;
+    const result = await attempt(creation({ target: { ...newTarget(), creditCode: first17 + creditCodeCheckCharacter(first17) } }));
+    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.target.creditCode' });
+    expect(result.errors?.[0].message).toMatch(/begins with "0", which is no registration authority code of GB 32100/);
+  });
+});
+
+describe('findings with a rectification deadline', () => {
+  test('a finding to be put right carries a deadline; once it passes, the sweep raises one follow-up inspection in the lead region', async () => {
+    const source = await create();
+    await plan(source.id);
+    const taskId = (await dispatch(source.id)).data.dispatchInspection.participants[0].task.id;
+    await start(source.id);
+    await taskAction('acceptInspectionTask', taskId, SHANGHAI_OFFICER);
+    const FINDING = `mutation($input: RecordFindingInput!) { recordInspectionFinding(input: $input) { findings { id severity rectifyBy followUpRequestedAt } } }`;
+    const record = (input: Record<string, unknown>) => gql(FINDING, { input: { taskId, ...input } }, SHANGHAI_OFFICER);
+    const ahead = new Date(Date.now() + 10 * 86_400_000).toISOString();
+
+    const nothingToRectify = await record({ severity: 'NONE', description: '未发现问题', rectifyBy: ahead });
+    expect(nothingToRectify.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.rectifyBy' });
+    const past = await record({ severity: 'MAJOR', description: '危废暂存间未防渗', rectifyBy: '2026-01-01T00:00:00Z' });
+    expect(past.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.rectifyBy' });
+
+    const recorded = await record({ severity: 'MAJOR', description: '危废暂存间未防渗', rectifyBy: ahead });
+    expect(recorded.errors).toBeUndefined();
+    const [finding] = recorded.data.recordInspectionFinding.findings;
+    expect(finding).toEqual({ id: expect.stringMatching(/^310000:\d+$/), severity: 'MAJOR', rectifyBy: ahead, followUpRequestedAt: null });
+    await taskAction('completeInspectionTask', taskId, SHANGHAI_OFFICER);
+
+    const shanghaiPool = createPool(hub.databaseUrls.get(SHANGHAI)!, 2);
+    const sweep = { db: shanghaiPool, hub: new HubLink(hub.identity.serviceCredentials(SHANGHAI), hub.gateway.graphqlUrl), region: SHANGHAI };
+    try {
+      // Before the deadline nothing is due.
+      await requestDueFollowUps(sweep);
+      const followUps = () => gql('query($code: String!) { inspections(regions: ["330400"], filter: { targetCreditCode: $code }) { edges { node { id step plannedAt followUpOf followUpFinding scenario { code } leadAgency leadParticipant { agency } timeline { step note } } } } }', { code: source.targetCreditCode });
+      expect((await followUps()).data.inspections.edges).toHaveLength(1);
+
+      // The deadline passes (the sweep compares with the database clock).
+      await db(SHANGHAI, "UPDATE enforcement.task_findings SET rectify_by = now() - interval '1 minute' WHERE id = $1", [finding.id.split(':')[1]]);
+      await requestDueFollowUps(sweep);
+      const [followUp, original] = (await followUps()).data.inspections.edges.map((e: any) => e.node);
+      expect(original.id).toBe(source.id);
+      expect(followUp).toMatchObject({ step: 'WARNING', followUpOf: source.id, followUpFinding: finding.id, scenario: { code: 'WASTEWATER_DISCHARGE' }, leadAgency: 'ECOLOGY_ENVIRONMENT', leadParticipant: { agency: 'ECOLOGY_ENVIRONMENT' } });
+      expect(Date.parse(followUp.plannedAt)).toBeGreaterThanOrEqual(Date.parse(source.plannedAt) + 3 * 86_400_000);
+      expect(followUp.timeline).toEqual([{ step: 'WARNING', note: expect.stringMatching(/^整改期限届满复查：危废暂存间未防渗（整改期限\d{4}-\d{2}-\d{2}，原检查330400:\d+）$/) }]);
+      const asked = await gql('query($id: ID!) { inspectionTask(id: $id) { findings { followUpRequestedAt } } }', { id: taskId });
+      expect(asked.data.inspectionTask.findings[0].followUpRequestedAt).toEqual(expect.any(String));
+
+      // Asked again (a retry, or a second sweep): still one follow-up.
+      await db(SHANGHAI, 'UPDATE enforcement.task_findings SET follow_up_requested_at = NULL WHERE id = $1', [finding.id.split(':')[1]]);
+      await requestDueFollowUps(sweep);
+      expect((await followUps()).data.inspections.edges).toHaveLength(2);
+    } finally {
+      await shanghaiPool.end();
+    }
+  });
+});
+
 describe('refusals change nothing', () => {
   test('an invalid credit code is refused naming the field', async () => {
     const before = await rowCounts();
@@ -272,6 +478,7 @@ describe('two officers acting at once', () => {
     await plan(id);
     const dispatched = await dispatch(id);
     const taskId = dispatched.data.dispatchInspection.participants[0].task.id;
+    await start(id);
     // Two officers who may both work a task of 青浦区's ecology bureau: the city's, and 青浦区's own.
     const qingpu = await rosterOfficer(hub, { region: SHANGHAI, jurisdiction: '310118', agency: 'ECOLOGY_ENVIRONMENT', roles: ['ENFORCEMENT_OFFICER'] });
     const asQingpu = graphql(hub.gateway.graphqlUrl, `mutation($id: ID!) { acceptInspectionTask(id: $id) { ${TASK_FIELDS} } }`, { id: taskId }, { authorization: `Bearer ${qingpu.token}` });
@@ -279,7 +486,8 @@ describe('two officers acting at once', () => {
     const winner = results.find((r) => !r.errors)!;
     expect(results.filter((r) => r.errors).map((r) => r.errors![0].extensions?.code)).toEqual(['CONFLICT']);
     const [row] = await db(SHANGHAI, 'SELECT status, accepted_by, version FROM enforcement.tasks WHERE id = $1', [taskId.split(':')[1]]);
-    expect(row).toEqual({ status: 'ACCEPTED', accepted_by: winner.data.acceptInspectionTask.acceptedBy.id, version: 2 });
+    // Versions: delivered (1), told the visit began (2), accepted once (3).
+    expect(row).toEqual({ status: 'ACCEPTED', accepted_by: winner.data.acceptInspectionTask.acceptedBy.id, version: 3 });
   });
 });
 
@@ -292,9 +500,11 @@ describe('lists and the seed', () => {
     const times = nodes.map((n: any) => Date.parse(n.plannedAt));
     expect(times).toEqual([...times].sort((a, b) => b - a));
 
-    const evaluated = await gql('{ inspections(first: 30, regions: ["320500"], filter: { step: EVALUATE, scenarioCode: "CATERING_FOOD_SAFETY" }) { edges { node { region step scenario { code } } } } }');
+    // A scenario the seed has evaluated inspections of in Suzhou (the catalogue has 60, the seed picks among them).
+    const [{ scenario_code: scenarioCode }] = await db('320500', "SELECT scenario_code FROM enforcement.inspections WHERE step = 'EVALUATE' GROUP BY scenario_code ORDER BY count(*) DESC, scenario_code LIMIT 1");
+    const evaluated = await gql('query($code: String!) { inspections(first: 30, regions: ["320500"], filter: { step: EVALUATE, scenarioCode: $code }) { edges { node { region step scenario { code } } } } }', { code: scenarioCode });
     expect(evaluated.data.inspections.edges.length).toBeGreaterThan(0);
-    for (const { node } of evaluated.data.inspections.edges) expect(node).toEqual({ region: '320500', step: 'EVALUATE', scenario: { code: 'CATERING_FOOD_SAFETY' } });
+    for (const { node } of evaluated.data.inspections.edges) expect(node).toEqual({ region: '320500', step: 'EVALUATE', scenario: { code: scenarioCode } });
 
     const [seeded] = await db(JIAXING, 'SELECT id, target_credit_code FROM enforcement.inspections ORDER BY id LIMIT 1');
     const byTarget = await gql('query($code: String!) { inspections(filter: { targetCreditCode: $code }) { edges { node { id } } } }', { code: seeded.target_credit_code });
@@ -358,7 +568,7 @@ describe('a participant region that is down at dispatch', () => {
     expect(dispatched.errors).toBeUndefined();
     expect(dispatched.data.dispatchInspection.step).toBe('DISPATCH');
     expect(dispatched.data.dispatchInspection.participants.map((p: any) => p.taskStatus)).toEqual(['DISPATCHING']);
-    const [pending] = await db(JIAXING, "SELECT attempts, last_error, sent_at FROM enforcement.outbox WHERE payload->'input'->>'inspectionId' = $1", [id]);
+    const [pending] = await db(JIAXING, "SELECT attempts, last_error, sent_at FROM enforcement.outbox WHERE payload->'input'->>'inspectionId' = $1 AND target_region = $2", [id, SHANGHAI]);
     expect(pending).toMatchObject({ attempts: 1, sent_at: null });
     expect(pending.last_error).toMatch(/REGION_UNAVAILABLE/);
 

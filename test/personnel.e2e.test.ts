@@ -1,7 +1,11 @@
 import { maskName } from '../auth/masking';
 import type { RunningHub } from '../launcher/hub';
 import { makeResidentId } from '../auth/resident-id';
-import { DEMO_REGIONS, queryDatabase, startTestHub, TEST_SCALE, authHeaders, tokenWithClaims } from './support/hub';
+import { DEMO_REGIONS, queryDatabase, startTestHub, TEST_SCALE, authHeaders, tokenWithClaims, writeRegionsFile } from './support/hub';
+import { runCli } from './support/cli';
+import { createPool } from '../subgraphs/shared/db';
+import { HubLink } from '../subgraphs/shared/hub-link';
+import { indexEarlierPersons } from '../subgraphs/personnel/resident-index-link';
 
 /**
  * Persons end to end: through the gateway, against the regions' own databases.
@@ -10,10 +14,12 @@ import { DEMO_REGIONS, queryDatabase, startTestHub, TEST_SCALE, authHeaders, tok
  */
 
 let hub: RunningHub;
+let regionsFile: string;
 const JIAXING_OFFICER = '330400:1';
 
 beforeAll(async () => {
-  hub = await startTestHub('t_persons');
+  regionsFile = writeRegionsFile(DEMO_REGIONS);
+  hub = await startTestHub('t_persons', { regionsFile });
 });
 afterAll(async () => {
   await hub?.stop();
@@ -138,6 +144,89 @@ describe('persons', () => {
 
     const found = await send(`{ personByIdNumber(region: "330400", idNumber: "${person.idNumber}") { id } }`);
     expect(found.data.personByIdNumber.id).toBe(person.id);
+  });
+
+  test('one person, one record: an id number registered in Jiaxing is refused in Suzhou, naming the Jiaxing person', async () => {
+    const idNumber = makeResidentId('330421', '1991-07-08', 935);
+    const first = await send(REGISTER, { input: validInput({ idNumber, categories: [] }) }, JIAXING_OFFICER);
+    expect(first.errors).toBeUndefined();
+    const jiaxingId = first.data.registerPerson.id;
+
+    const before = await countRows('320500');
+    const suzhou = validInput({ region: '320500', idNumber, name: '欧阳明', address: '苏州市吴江区中山南路1号', homeJurisdiction: '320509', categories: [] });
+    const second = await send(REGISTER, { input: suzhou }, '320500:1');
+    expect(second.data).toBeNull();
+    expect(second.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.idNumber', existingId: jiaxingId, existingRegion: '330400' });
+    expect(second.errors?.[0].message).toBe(
+      `input.idNumber: this id number is already registered in region 330400 as person ${jiaxingId}: one person, one record — a change of household registration moves that record here (movePersonHome) instead of registering a second one`,
+    );
+    expect(await countRows('320500')).toEqual(before);
+    expect(await db('320500', 'SELECT count(*)::int AS n FROM personnel.persons WHERE id_number = $1', [idNumber])).toEqual([{ n: 0 }]);
+
+    // The hub keeps which region holds the number, under a keyed hash: never the number itself.
+    const index = await queryDatabase(hub.databaseUrls.get('hub')!, "SELECT region, length(id_hash) AS bytes, position(convert_to($2, 'UTF8') IN id_hash) AS plain FROM directory.resident_index WHERE person_id = $1", [jiaxingId, idNumber]);
+    expect(index).toEqual([{ region: '330400', bytes: 32, plain: 0 }]);
+  });
+
+  test('records older than the index (the demo data) are entered by the background pass, and then refused elsewhere', async () => {
+    const [seeded] = await db('330400', 'SELECT id::text, id_number, indexed_at FROM personnel.persons WHERE id = 11');
+    expect(seeded.indexed_at).toBeNull();
+    const pool = createPool(hub.databaseUrls.get('330400')!, 2);
+    try {
+      const link = { db: pool, hub: new HubLink(hub.identity.serviceCredentials('330400'), hub.gateway.graphqlUrl), region: '330400' };
+      while ((await indexEarlierPersons(link)) > 0);
+    } finally {
+      await pool.end();
+    }
+    expect(await db('330400', 'SELECT count(*)::int AS n FROM personnel.persons WHERE indexed_at IS NULL')).toEqual([{ n: 0 }]);
+    const suzhou = validInput({ region: '320500', idNumber: seeded.id_number, homeJurisdiction: '320509', address: '苏州市吴江区1号', categories: [] });
+    const refused = await send(REGISTER, { input: suzhou }, '320500:1');
+    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', existingId: '330400:11', existingRegion: '330400' });
+  });
+
+  test('a change of household registration moves the record to the new home region, keeping the old one with its history', async () => {
+    const idNumber = makeResidentId('330402', '1979-03-15', 947);
+    const registered = await send(REGISTER, { input: validInput({ idNumber, homeJurisdiction: '330402', address: '嘉兴市南湖区建设路2号' }) }, JIAXING_OFFICER);
+    expect(registered.errors).toBeUndefined();
+    const oldId = registered.data.registerPerson.id;
+    await send('mutation($id: ID!) { tagPerson(id: $id, category: ELDERLY_LIVING_ALONE, note: "家属反映") { id } }', { id: oldId }, JIAXING_OFFICER);
+
+    const MOVE = `mutation($id: ID!, $input: MovePersonHomeInput!) { movePersonHome(id: $id, input: $input) { id movedTo } }`;
+    const sameRegion = await send(MOVE, { id: oldId, input: { homeJurisdiction: '330421' } }, JIAXING_OFFICER);
+    expect(sameRegion.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.homeJurisdiction' });
+    const byPartner = await send(MOVE, { id: oldId, input: { homeJurisdiction: '320509' } }, '320500:1');
+    expect(byPartner.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+
+    const moved = await send(MOVE, { id: oldId, input: { homeJurisdiction: '320509', address: '苏州市吴江区松陵街道1号', note: '投靠子女迁入' } }, JIAXING_OFFICER);
+    expect(moved.errors).toBeUndefined();
+    expect(moved.data.movePersonHome).toEqual({ id: oldId, movedTo: expect.stringMatching(/^320500:\d+$/) });
+    const fetched = await send('query($id: ID!) { person(id: $id) { id region idNumber homeJurisdiction address movedFrom tags { category note } } }', { id: moved.data.movePersonHome.movedTo }, '320500:1');
+    expect(fetched.errors).toBeUndefined();
+    const record = fetched.data.person;
+    expect(record).toMatchObject({ region: '320500', idNumber, homeJurisdiction: '320509', address: '苏州市吴江区松陵街道1号', movedFrom: oldId });
+    expect(record.tags.map((t: any) => t.category).sort()).toEqual(['ELDERLY_LIVING_ALONE', 'PETITION_KEY_PERSON']);
+    expect(record.tags[0].note).toBe(`随户籍迁入（原记录${oldId}）`);
+
+    // The old record stays in Jiaxing, closed, with its history, naming the new one.
+    const old = await send('query($id: ID!) { person(id: $id) { id movedTo movedAt tagHistory { category action } } }', { id: oldId });
+    expect(old.data.person).toMatchObject({ id: oldId, movedTo: record.id, movedAt: expect.any(String) });
+    expect(old.data.person.tagHistory.map((e: any) => e.category)).toEqual(['PETITION_KEY_PERSON', 'ELDERLY_LIVING_ALONE']);
+    const closed = await send('mutation($id: ID!) { untagPerson(id: $id, category: ELDERLY_LIVING_ALONE, note: "x") { id } }', { id: oldId }, JIAXING_OFFICER);
+    expect(closed.errors?.[0].extensions).toMatchObject({ code: 'INVALID_TRANSITION', movedTo: record.id });
+    expect((await send(MOVE, { id: oldId, input: { homeJurisdiction: '320509' } }, JIAXING_OFFICER)).errors?.[0].extensions?.code).toBe('CONFLICT');
+
+    // The hub's index follows the record: a registration in Hefei is refused naming the Suzhou one.
+    const hefei = await send(REGISTER, { input: validInput({ region: '340100', idNumber, homeJurisdiction: '340102', address: '合肥市瑶海区1号', categories: [] }) }, '340100:1');
+    expect(hefei.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', existingId: record.id, existingRegion: '320500' });
+
+    // Both regions' audit chains verify after the move (nothing was deleted or rewritten).
+    for (const region of ['330400', '320500']) {
+      const verified = await runCli(['audit', 'verify', '--region', region, '--url', hub.gateway.graphqlUrl, '--regions', regionsFile], {
+        HUB_DATA_DIR: hub.dataDir,
+        HUB_SCALE: `${region}:officersPerAgency=${TEST_SCALE.officersPerAgency}`,
+      });
+      expect({ region, code: verified.code, stdout: verified.stdout }).toEqual({ region, code: 0, stdout: expect.stringMatching(new RegExp(`${region}: intact \\(\\d+ rows, `)) });
+    }
   });
 
   test('a duplicate id number is a CONFLICT naming the person who holds it', async () => {

@@ -20,4 +20,11 @@ export const AUDIT_CHECKPOINT_READERS: AccessRule = {
   guard: authenticated,
 };
 
-export const DIRECTORY_ACCESS = accessCatalogue(AGREEMENT_ADMINISTRATION, AUDIT_CHECKPOINT_READERS);
+export const RESIDENT_INDEX_SERVICE: AccessRule = {
+  name: 'RESIDENT_INDEX_SERVICE',
+  words: "Hub-internal: for a region's hub service, about its own region's persons.",
+  roles: ['SERVICE'],
+  guard: authenticated,
+};
+
+export const DIRECTORY_ACCESS = accessCatalogue(AGREEMENT_ADMINISTRATION, AUDIT_CHECKPOINT_READERS, RESIDENT_INDEX_SERVICE);

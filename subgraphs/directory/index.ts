@@ -5,6 +5,7 @@ import { createDirectoryContext, DirectoryContext } from './context';
 import { SharingAgreementResolver } from './agreement-resolver';
 import { AuditCheckpointResolver } from './audit-checkpoint-resolver';
 import { JurisdictionResolver, RegionResolver } from './directory-resolver';
+import { ResidentIndexResolver } from './resident-index-resolver';
 import { DIRECTORY_ACCESS } from './directory-access-rules';
 import { seedDirectory } from './seed';
 import { withPermissions } from '../shared/permissions';
@@ -16,7 +17,7 @@ export const directorySubgraph: SubgraphModule = {
   buildSchema: async () =>
     withPermissions(
       await buildFederatedSchema(
-        { resolvers: [JurisdictionResolver, RegionResolver, SharingAgreementResolver, AuditCheckpointResolver] },
+        { resolvers: [JurisdictionResolver, RegionResolver, SharingAgreementResolver, AuditCheckpointResolver, ResidentIndexResolver] },
         {
           Jurisdiction: {
             __resolveReference: (reference: { code: string }, ctx: DirectoryContext) => ctx.jurisdictionByCode.load(reference.code),

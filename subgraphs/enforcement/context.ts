@@ -29,6 +29,6 @@ export function createEnforcementContext(base: RegionContext): EnforcementContex
     timelineOf: new DataLoader((ids) => listStepEntries(db, ids)),
     scenarioByCode: new DataLoader((codes) => findScenarios(db, codes)),
     taskById,
-    findingsOf: new DataLoader((ids) => listFindings(db, ids)),
+    findingsOf: new DataLoader((ids) => listFindings(db, region, ids)),
   };
 }

@@ -3,6 +3,12 @@
  * alphabet (no I, O, Z, S, V), the last being a check character over the first 17.
  */
 const ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+/**
+ * The first character is the registration authority (登记管理部门码): 1 机构编制, 2 外交,
+ * 3 司法行政, 4 文化, 5 民政, 6 旅游, 7 宗教, 8 工会, 9 市场监管（工商）, A 中央军委改革和编制办公室,
+ * N 农业, Y 其他. No authority has "0" or any other letter.
+ */
+const REGISTRATION_AUTHORITIES = '123456789ANY';
 const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 export function creditCodeCheckCharacter(first17: string): string {
@@ -18,6 +24,9 @@ export function creditCodeCheckCharacter(first17: string): string {
 /** Why `value` is not a valid credit code, or undefined when it is. */
 export function creditCodeProblem(value: string): string | undefined {
   if (!/^[0-9A-HJ-NPQRTUWXY]{18}$/.test(value)) return 'must be 18 characters of digits and capital letters except I, O, Z, S, V';
+  if (!REGISTRATION_AUTHORITIES.includes(value[0])) {
+    return `begins with ${JSON.stringify(value[0])}, which is no registration authority code of GB 32100 (one of ${REGISTRATION_AUTHORITIES.split('').join(', ')}; enterprises begin with 9)`;
+  }
   const expected = creditCodeCheckCharacter(value.slice(0, 17));
   if (value[17] !== expected) return `fails the GB 32100 check: the last character should be ${expected}`;
   return undefined;

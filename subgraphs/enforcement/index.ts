@@ -1,8 +1,10 @@
 import { localIdIfOwn } from '../shared/local-id';
 import { buildFederatedSchema } from '../shared/federated-schema';
 import { repoPath } from '../shared/repo-path';
+import type { RegionContext } from '../shared/context';
 import type { SubgraphModule } from '../shared/subgraph-module';
 import { createEnforcementContext, EnforcementContext } from './context';
+import { FollowUpMutations } from './follow-up-mutations';
 import { InspectionMutations } from './inspection-mutations';
 import { InspectionResolver } from './inspection-resolver';
 import { ParticipantResolver } from './participant-resolver';
@@ -35,11 +37,12 @@ export const enforcementSubgraph: SubgraphModule = {
   regional: true,
   migrationsFolder: repoPath('subgraphs', 'enforcement', 'migrations'),
   buildSchema: async () => {
-    const resolvers = [InspectionResolver, InspectionMutations, ParticipantResolver, TaskResolver, TaskMutations] as const;
+    const resolvers = [InspectionResolver, InspectionMutations, FollowUpMutations, ParticipantResolver, TaskResolver, TaskMutations] as const;
     return withPermissions(await buildFederatedSchema({ resolvers }, referenceResolvers, ENFORCEMENT_ACCESS), ENFORCEMENT_ACCESS);
   },
   createContext: createEnforcementContext,
-  // Deliveries and status reports that could not be sent when their change committed.
-  startBackground: (context, { intervalMs }) => startRelay(context, intervalMs),
+  // Deliveries and status reports that could not be sent when their change committed, and
+  // follow-ups of findings whose rectification deadline passed.
+  startBackground: (context, { intervalMs }) => startRelay(context as RegionContext, intervalMs),
   seed: seedEnforcement,
 };

@@ -3,7 +3,10 @@
  * Resolvers ask this module whether a move may happen; no other file knows the order.
  *
  *   WARNING 智能预警 → PLAN 计划生成 → DISPATCH 任务派发 → INSPECT 执法检查 → EVALUATE 评价反馈
- *   task:   PENDING (received) → ACCEPTED → COMPLETED
+ *   task:   PENDING (received) → ACCEPTED → COMPLETED, only once the joint visit has begun
+ *
+ * A task is received at 任务派发 but waits for the visit: the participants enter the door
+ * together at 执法检查, so no agency accepts, records findings or completes before then.
  *
  * A move to where the record already is means someone else made it first: that is a CONFLICT
  * (of two officers pressing the same button, one wins), not an INVALID_TRANSITION (a step
@@ -67,10 +70,18 @@ export function isDispatched(step: InspectionStep): boolean {
   return STEP_ORDER.indexOf(step) >= STEP_ORDER.indexOf(InspectionStep.DISPATCH);
 }
 
+/** True once the joint visit has begun (执法检查 or later). */
+export function isVisited(step: InspectionStep): boolean {
+  return STEP_ORDER.indexOf(step) >= STEP_ORDER.indexOf(InspectionStep.INSPECT);
+}
+
 export type TaskAction = 'accept' | 'recordFinding' | 'complete';
 
-/** Whether a task at `status` allows `action`; undefined when it does. */
-export function taskRefusal(status: TaskStatus, action: TaskAction): Refusal | undefined {
+/** Whether a task at `status` allows `action`, given whether the joint visit has begun; undefined when it does. */
+export function taskRefusal(status: TaskStatus, action: TaskAction, visitStarted: boolean): Refusal | undefined {
+  if (!visitStarted) {
+    return { code: 'INVALID_TRANSITION', reason: 'the joint visit has not begun: tasks wait until the lead region starts the inspection (startInspection, 执法检查)' };
+  }
   switch (action) {
     case 'accept':
       if (status === TaskStatus.PENDING) return undefined;

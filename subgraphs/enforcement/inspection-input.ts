@@ -8,10 +8,13 @@ import { jurisdictionProblem } from '../shared/jurisdictions';
 import type { EnforcementContext } from './context';
 import { creditCodeProblem } from './credit-code';
 import type { NewInspection } from './inspection-repository';
+import type { InspectionScenario } from './scenario-types';
 import { TargetKind } from './inspection-types';
 import type { NewParticipant } from './participant-repository';
 
 const DAY_MS = 86_400_000;
+/** Beijing time (UTC+8, no daylight saving): "today" of an inspection plan. */
+const BEIJING_OFFSET_MS = 8 * 3_600_000;
 const MAX_PERIOD_DAYS = 90;
 export const NOTE_LIMIT = 2000;
 
@@ -105,6 +108,18 @@ export class EvaluateInspectionInput {
   comment!: string;
 }
 
+@InputType({ description: "The target's own evaluation of the visit (企业评价)." })
+export class TargetEvaluationInput {
+  @Field(() => Int, { description: '0 to 100.' })
+  score!: number;
+
+  @Field(() => String)
+  comment!: string;
+
+  @Field(() => String, { description: "Who gave it for the target, such as the enterprise's legal representative." })
+  representative!: string;
+}
+
 @InputType({ description: 'An agency joining an inspection already under way for its target, instead of opening a second one.' })
 export class JoinInspectionInput {
   @Field(() => ID)
@@ -181,7 +196,7 @@ export function checkParticipants(
 }
 
 /** A new inspection as given, checked field by field; the scenario's existence is checked by the caller. */
-export function checkCreation(ctx: EnforcementContext, input: CreateInspectionInput, createdBy: string): { inspection: NewInspection; participants: NewParticipant[] } {
+export function checkCreation(ctx: EnforcementContext, input: CreateInspectionInput, createdBy: string, now = new Date()): { inspection: NewInspection; participants: NewParticipant[] } {
   if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
   const creditCode = input.target.creditCode.trim().toUpperCase();
   const problem = creditCodeProblem(creditCode);
@@ -199,6 +214,9 @@ export function checkCreation(ctx: EnforcementContext, input: CreateInspectionIn
   if (Number.isNaN(plannedAt.getTime())) throw badInput('input.plannedAt', 'is not a valid date');
   if (Number.isNaN(plannedUntil.getTime())) throw badInput('input.plannedUntil', 'is not a valid date');
   if (plannedUntil <= plannedAt) throw badInput('input.plannedUntil', 'must be after input.plannedAt');
+  // A plan is for what is still to come; a visit later today is fine, a period already begun before today is not.
+  const today = startOfBeijingDay(now);
+  if (plannedAt < today) throw badInput('input.plannedAt', `${plannedAt.toISOString()} is in the past: a planned period starts today (${today.toISOString()}, 00:00 Beijing time) or later`);
   if (plannedUntil.getTime() - plannedAt.getTime() > MAX_PERIOD_DAYS * DAY_MS) throw badInput('input.plannedUntil', `the planned period is at most ${MAX_PERIOD_DAYS} days`);
   return {
     inspection: {
@@ -219,6 +237,35 @@ export function checkCreation(ctx: EnforcementContext, input: CreateInspectionIn
     },
     participants: checkParticipants(ctx, input.participants ?? [], (i) => `input.participants[${i}]`, [{ jurisdiction: leadJurisdiction, agency: leadAgency }]),
   };
+}
+
+/** 00:00 Beijing time of the day `at` falls on, as an instant. */
+export function startOfBeijingDay(at: Date): Date {
+  return new Date(Math.floor((at.getTime() + BEIJING_OFFSET_MS) / DAY_MS) * DAY_MS - BEIJING_OFFSET_MS);
+}
+
+/**
+ * The agencies of a plan must be the scenario's (the catalogue says which): an ecology bureau has
+ * no business on a catering check. The lead is checked when given (`leadField`).
+ */
+export function checkScenarioAgencies(
+  scenario: InspectionScenario,
+  lead: { agency: AgencyKindName; field: string } | null,
+  participants: readonly { agency: AgencyKindName }[],
+  fieldOf: (index: number) => string,
+): void {
+  const allowed = scenario.agencies as readonly string[];
+  const refuse = (field: string, agency: string) =>
+    badInput(field, `${agency} does not take part in scenario ${scenario.code} (${scenario.name}); its agencies are ${allowed.join(', ')}`);
+  if (lead && !allowed.includes(lead.agency)) throw refuse(lead.field, lead.agency);
+  participants.forEach((participant, index) => {
+    if (!allowed.includes(participant.agency)) throw refuse(`${fieldOf(index)}.agency`, participant.agency);
+  });
+}
+
+export function checkTargetEvaluation(input: TargetEvaluationInput): TargetEvaluationInput {
+  const { score, comment } = checkEvaluation(input);
+  return { score, comment, representative: checkText(input.representative, 'input.representative', 100) };
 }
 
 export function checkEvaluation(input: EvaluateInspectionInput): EvaluateInspectionInput {

@@ -11,17 +11,20 @@ import { badInput, hubError } from '../shared/errors';
 import { agencyNameIn } from './agency-names';
 import type { EnforcementContext } from './context';
 import { ownLocalId } from '../shared/local-id';
-import { InspectionStep, isDispatched, stepRefusal, unfinishedParticipants } from './inspection-flow';
+import { InspectionStep, isDispatched, isVisited, stepRefusal, unfinishedParticipants } from './inspection-flow';
 import {
   checkCreation,
   checkEvaluation,
   checkNote,
   checkOfficerId,
   checkParticipants,
+  checkScenarioAgencies,
+  checkTargetEvaluation,
   CreateInspectionInput,
   EvaluateInspectionInput,
   JoinInspectionInput,
   PlanInspectionInput,
+  TargetEvaluationInput,
 } from './inspection-input';
 import {
   findOverlappingInspection,
@@ -33,11 +36,13 @@ import {
   lockTarget,
   moveInspection,
   toInspection,
+  recordTargetEvaluation,
   touchInspection,
+  visitStartedAt,
 } from './inspection-repository';
 import { Inspection } from './inspection-types';
 import { enqueueDeliveries } from './outbox';
-import { insertParticipants, listParticipants, markDispatching, NewParticipant } from './participant-repository';
+import { insertLeadParticipant, insertParticipants, listParticipants, markDispatching, NewParticipant } from './participant-repository';
 import { relayOutbox } from './relay';
 import { findScenarios } from './scenario-repository';
 import { logger } from '../../platform/logger';
@@ -59,7 +64,7 @@ function duty(problem: string | undefined, officer: string): void {
 
 @Resolver(() => Inspection)
 export class InspectionMutations {
-  @Mutation(() => Inspection, { description: '智能预警: opens an inspection of a target. Refused with DUPLICATE_INSPECTION while another, not yet evaluated, covers the same target in an overlapping period.' })
+  @Mutation(() => Inspection, { description: '智能预警: opens an inspection of a target. Refused with DUPLICATE_INSPECTION when another inspection of the same target, at any step (evaluated ones too), has an overlapping period; refused with BAD_USER_INPUT for a period that has begun before today (Beijing time) or an agency the scenario does not involve.' })
   @Directive('@routeBy(argument: "input.region")')
   @Access(LEAD_AGENCY_WORK)
   async createInspection(@Ctx() ctx: EnforcementContext, @Arg('input', () => CreateInspectionInput) input: CreateInspectionInput): Promise<Inspection> {
@@ -71,12 +76,15 @@ export class InspectionMutations {
     const note = checkNote(input.note, 'input.note');
     const [scenario] = await findScenarios(ctx.db, [inspection.scenarioCode]);
     if (!scenario) throw badInput('input.scenarioCode', `${JSON.stringify(inspection.scenarioCode)} is not in the scenario catalogue of region ${ctx.region} (see inspectionScenarios)`);
+    checkScenarioAgencies(scenario, { agency: inspection.leadAgency, field: 'input.leadAgency' }, participants, (i) => `input.participants[${i}]`);
     const row = await auditedChange(ctx, 'createInspection', async (client) => {
       await lockTarget(client, inspection.target.creditCode);
       const existing = await findOverlappingInspection(client, inspection.target.creditCode, inspection.plannedAt, inspection.plannedUntil);
       if (existing) throw duplicateOf(ctx.region, existing);
       const created = await insertInspection(client, inspection);
       await insertParticipants(client, created.id, participants, actor.officerId, false);
+      // The lead agency inspects too: its own task and findings, like every participant's.
+      await insertLeadParticipant(client, created.id, { region: ctx.region, jurisdiction: created.lead_jurisdiction, agency: created.lead_agency, officerId: created.lead_officer_id }, actor.officerId);
       await insertStepEntry(client, { inspectionId: created.id, step: InspectionStep.WARNING, officerId: actor.officerId, note });
       return created;
     }, (created) => toGlobalId(ctx.region, created.id));
@@ -93,9 +101,11 @@ export class InspectionMutations {
   ): Promise<Inspection> {
     const leadOfficerId = checkOfficerId(input?.leadOfficerId, ctx.region, 'input.leadOfficerId');
     return this.takeStep(ctx, 'planInspection', id, InspectionStep.PLAN, checkNote(input?.note, 'input.note'), async (client, current, officerId) => {
-      const members = await listParticipants(client, [current.id]).then(([rows]) => rows);
+      const members = await listParticipants(client, [current.id]).then(([rows]) => rows.filter((row) => !row.lead));
       const lead = { jurisdiction: current.lead_jurisdiction, agency: current.lead_agency };
       let added: NewParticipant[] = checkParticipants(ctx, input?.participants ?? [], (i) => `input.participants[${i}]`, [lead, ...members]);
+      const [scenario] = await findScenarios(client, [current.scenario_code]);
+      if (scenario) checkScenarioAgencies(scenario, null, added, (i) => `input.participants[${i}]`);
       if (members.length + added.length === 0) added = await scenarioParticipants(client, ctx.region, current);
       if (members.length + added.length === 0) throw badInput('input.participants', 'a joint inspection needs at least one agency besides the lead');
       await insertParticipants(client, current.id, added, officerId, false);
@@ -109,15 +119,19 @@ export class InspectionMutations {
   dispatchInspection(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note: string | null): Promise<Inspection> {
     return this.takeStep(ctx, 'dispatchInspection', id, InspectionStep.DISPATCH, checkNote(note), async (client, current, officerId) => {
       const participants = await markDispatching(client, current.id);
-      return { messageIds: await enqueueDeliveries(client, ctx.region, current, participants, officerId) };
+      return { messageIds: await enqueueDeliveries(client, ctx.region, current, participants, officerId, null) };
     });
   }
 
-  @Mutation(() => Inspection, { description: '执法检查: the joint visit to the target begins; participants record findings on their tasks.' })
+  @Mutation(() => Inspection, { description: '执法检查: the joint visit to the target begins; from now on participants accept their tasks, record findings and complete them.' })
   @Directive('@routeBy(argument: "id")')
   @Access(LEAD_AGENCY_WORK)
   startInspection(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string, @Arg('note', () => String, { nullable: true }) note: string | null): Promise<Inspection> {
-    return this.takeStep(ctx, 'startInspection', id, InspectionStep.INSPECT, checkNote(note));
+    return this.takeStep(ctx, 'startInspection', id, InspectionStep.INSPECT, checkNote(note), async (client, current, officerId) => {
+      // Tasks live in the participants' regions: each is told, through the outbox, that it may now be worked.
+      const [participants] = await listParticipants(client, [current.id]);
+      return { messageIds: await enqueueDeliveries(client, ctx.region, current, participants, officerId, new Date()) };
+    });
   }
 
   @Mutation(() => Inspection, { description: "评价反馈: records the evaluation; only once every participant's task is complete." })
@@ -139,7 +153,30 @@ export class InspectionMutations {
     });
   }
 
-  @Mutation(() => Inspection, { description: 'Joins an agency to an inspection of its target already under way ("enter the door once"); after dispatch its task is sent at once.' })
+  @Mutation(() => Inspection, {
+    description: "Records the inspected target's own evaluation of the visit (企业评价), given by its representative; once the visit has begun (INSPECT or EVALUATE), once per inspection.",
+  })
+  @Directive('@routeBy(argument: "id")')
+  @Access(LEAD_AGENCY_WORK)
+  async recordTargetEvaluation(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string, @Arg('input', () => TargetEvaluationInput) input: TargetEvaluationInput): Promise<Inspection> {
+    const actor = requireActor(ctx.actor);
+    const localId = ownLocalId(ctx.region, id);
+    const evaluation = checkTargetEvaluation(input);
+    const row = await auditedChange(ctx, 'recordTargetEvaluation', async (client) => {
+      const current = await lockInspection(client, localId);
+      if (!current) throw hubError('NOT_FOUND', `No inspection ${id}`, { id });
+      duty(agencyDutyProblem(actor, ctx.region, current.lead_agency, `recording the target's evaluation of inspection ${id}`, current.lead_jurisdiction), actor.officerId);
+      if (!isVisited(current.step)) {
+        throw hubError('INVALID_TRANSITION', `cannot record the target's evaluation of inspection ${id}: it is at ${current.step}; the target evaluates the visit once it has begun (INSPECT)`, { id, currentStep: current.step });
+      }
+      const recorded = await recordTargetEvaluation(client, localId, { ...evaluation, recordedBy: actor.officerId });
+      if (!recorded) throw hubError('CONFLICT', `the target's evaluation of inspection ${id} is already recorded`, { id });
+      return recorded;
+    }, () => toGlobalId(ctx.region, localId));
+    return toInspection(ctx.region, row);
+  }
+
+  @Mutation(() => Inspection, { description: 'Joins an agency to an inspection of its target already under way ("enter the door once"); any inspecting agency may join, named by the scenario or not, since it may not open a second inspection of the period. After dispatch its task is sent at once, after the visit has begun it may be worked at once.' })
   @Directive('@routeBy(argument: "input.inspectionId")')
   @Access(JOINING_AGENCY_WORK)
   async joinInspection(@Ctx() ctx: EnforcementContext, @Arg('input', () => JoinInspectionInput) input: JoinInspectionInput): Promise<Inspection> {
@@ -154,7 +191,7 @@ export class InspectionMutations {
       if (current.step === InspectionStep.EVALUATE) {
         throw hubError('INVALID_TRANSITION', `cannot join inspection ${input.inspectionId}: it is already evaluated; open a new inspection of the target instead`, { id: input.inspectionId, currentStep: current.step });
       }
-      const [members] = await listParticipants(client, [localId]);
+      const members = (await listParticipants(client, [localId]))[0].filter((row) => !row.lead);
       const lead = { jurisdiction: current.lead_jurisdiction, agency: current.lead_agency };
       if ([lead, ...members].some((m) => m.jurisdiction === participant.jurisdiction && m.agency === participant.agency)) {
         throw hubError('CONFLICT', `${agencyNameIn(participant.jurisdiction, participant.agency)} already takes part in inspection ${input.inspectionId}`, { id: input.inspectionId });
@@ -168,7 +205,8 @@ export class InspectionMutations {
         throw hubError('CONFLICT', `${agencyNameIn(participant.jurisdiction, participant.agency)} joined inspection ${input.inspectionId} at the same moment`, { id: input.inspectionId });
       }
       await touchInspection(client, localId);
-      const ids = dispatching ? await enqueueDeliveries(client, ctx.region, current, joined, actor.officerId) : [];
+      const visitStart = current.step === InspectionStep.INSPECT ? ((await visitStartedAt(client, localId)) ?? null) : null;
+      const ids = dispatching ? await enqueueDeliveries(client, ctx.region, current, joined, actor.officerId, visitStart) : [];
       return { row: (await lockInspection(client, localId))!, messageIds: ids };
     }, () => toGlobalId(ctx.region, localId));
     await this.deliver(ctx, messageIds);
@@ -204,12 +242,14 @@ export class InspectionMutations {
 function duplicateOf(region: string, existing: InspectionRow) {
   const existingId = toGlobalId(region, existing.id);
   const period = `${existing.planned_at.toISOString()} – ${existing.planned_until.toISOString()}`;
-  return hubError(
-    'DUPLICATE_INSPECTION',
-    `${existing.target_name} (${existing.target_credit_code}) is already to be inspected by inspection ${existingId}, led by ${agencyNameIn(existing.lead_jurisdiction, existing.lead_agency)}, ` +
-      `${period}, now at ${existing.step}: enter the door once — join it with joinInspection instead of opening a second inspection`,
-    { existingInspectionId: existingId, field: 'input.target.creditCode' },
-  );
+  const what = `${existing.target_name} (${existing.target_credit_code})`;
+  const lead = agencyNameIn(existing.lead_jurisdiction, existing.lead_agency);
+  // An evaluated inspection cannot be joined any more: the period is simply taken.
+  const message =
+    existing.step === InspectionStep.EVALUATE
+      ? `${what} was already inspected by inspection ${existingId}, led by ${lead}, ${period}, evaluated: enter the door once — plan another inspection for a period after ${existing.planned_until.toISOString()}`
+      : `${what} is already to be inspected by inspection ${existingId}, led by ${lead}, ${period}, now at ${existing.step}: enter the door once — join it with joinInspection instead of opening a second inspection`;
+  return hubError('DUPLICATE_INSPECTION', message, { existingInspectionId: existingId, existingStep: existing.step, field: 'input.target.creditCode' });
 }
 
 /** 计划生成 with nobody named: the scenario's other agencies, in the lead jurisdiction. */

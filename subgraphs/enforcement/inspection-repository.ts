@@ -31,11 +31,19 @@ export interface InspectionRow {
   evaluation_comment: string | null;
   evaluated_by: string | null;
   evaluated_at: Date | null;
+  target_evaluation_score: number | null;
+  target_evaluation_comment: string | null;
+  target_evaluation_representative: string | null;
+  target_evaluation_recorded_by: string | null;
+  target_evaluation_recorded_at: Date | null;
+  follow_up_of: string | null;
+  follow_up_finding: string | null;
 }
 
 const COLUMNS = `id, scenario_code, target_kind, target_name, target_credit_code, target_address, target_jurisdiction,
   lead_jurisdiction, lead_agency, lead_officer_id, planned_at, planned_until, step, version, created_by, created_at,
-  evaluation_score, evaluation_comment, evaluated_by, evaluated_at`;
+  evaluation_score, evaluation_comment, evaluated_by, evaluated_at, target_evaluation_score, target_evaluation_comment,
+  target_evaluation_representative, target_evaluation_recorded_by, target_evaluation_recorded_at, follow_up_of, follow_up_finding`;
 
 export function toInspection(region: string, row: InspectionRow): Inspection {
   return {
@@ -57,6 +65,18 @@ export function toInspection(region: string, row: InspectionRow): Inspection {
       row.evaluated_at && row.evaluation_score !== null
         ? { score: row.evaluation_score, comment: row.evaluation_comment ?? '', evaluatedBy: officerRef(row.evaluated_by), evaluatedAt: row.evaluated_at }
         : null,
+    targetEvaluation:
+      row.target_evaluation_recorded_at && row.target_evaluation_score !== null
+        ? {
+            score: row.target_evaluation_score,
+            comment: row.target_evaluation_comment ?? '',
+            representative: row.target_evaluation_representative ?? '',
+            recordedBy: officerRef(row.target_evaluation_recorded_by),
+            recordedAt: row.target_evaluation_recorded_at,
+          }
+        : null,
+    followUpOf: row.follow_up_of ? toGlobalId(region, row.follow_up_of) : null,
+    followUpFinding: row.follow_up_finding,
     createdBy: officerRef(row.created_by),
     createdAt: row.created_at,
     version: row.version,
@@ -114,11 +134,14 @@ export async function lockTarget(client: PoolClient, creditCode: string): Promis
   await client.query("SELECT pg_advisory_xact_lock(hashtext('enforcement.target'), hashtext($1))", [creditCode]);
 }
 
-/** An inspection of the same target, not yet evaluated, whose planned period overlaps [from, until). */
+/**
+ * An inspection of the same target whose planned period overlaps [from, until), at whatever
+ * step: one that has been evaluated still covers its period (the door was entered once).
+ */
 export async function findOverlappingInspection(client: PoolClient, creditCode: string, from: Date, until: Date): Promise<InspectionRow | undefined> {
   const { rows } = await client.query<InspectionRow>(
     `SELECT ${COLUMNS} FROM enforcement.inspections
-      WHERE target_credit_code = $1 AND step <> 'EVALUATE' AND planned_at < $3 AND planned_until > $2
+      WHERE target_credit_code = $1 AND planned_at < $3 AND planned_until > $2
       ORDER BY planned_at, id LIMIT 1`,
     [creditCode, from, until],
   );
@@ -134,17 +157,21 @@ export interface NewInspection {
   plannedAt: Date;
   plannedUntil: Date;
   createdBy: string;
+  /** For a follow-up (整改复查): the inspection and the finding it follows up. */
+  followUpOf?: string | null;
+  followUpFinding?: string | null;
 }
 
 export async function insertInspection(client: PoolClient, inspection: NewInspection): Promise<InspectionRow> {
   const { target } = inspection;
   const { rows } = await client.query<InspectionRow>(
     `INSERT INTO enforcement.inspections (scenario_code, target_kind, target_name, target_credit_code, target_address,
-       target_jurisdiction, lead_jurisdiction, lead_agency, lead_officer_id, planned_at, planned_until, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${COLUMNS}`,
+       target_jurisdiction, lead_jurisdiction, lead_agency, lead_officer_id, planned_at, planned_until, created_by, follow_up_of, follow_up_finding)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING ${COLUMNS}`,
     [
       inspection.scenarioCode, target.kind, target.name, target.creditCode, target.address, target.jurisdiction,
       inspection.leadJurisdiction, inspection.leadAgency, inspection.leadOfficerId, inspection.plannedAt, inspection.plannedUntil, inspection.createdBy,
+      inspection.followUpOf ?? null, inspection.followUpFinding ?? null,
     ],
   );
   return rows[0];
@@ -171,6 +198,28 @@ export async function moveInspection(client: PoolClient, id: string, from: Inspe
   return rows[0];
 }
 
+/** The follow-up raised for a finding, if one was. */
+export async function findFollowUp(client: PoolClient, findingId: string): Promise<InspectionRow | undefined> {
+  const { rows } = await client.query<InspectionRow>(`SELECT ${COLUMNS} FROM enforcement.inspections WHERE follow_up_finding = $1`, [findingId]);
+  return rows[0];
+}
+
+/** Records the target's evaluation once: undefined when one is already recorded. */
+export async function recordTargetEvaluation(
+  client: PoolClient,
+  id: string,
+  evaluation: { score: number; comment: string; representative: string; recordedBy: string },
+): Promise<InspectionRow | undefined> {
+  const { rows } = await client.query<InspectionRow>(
+    `UPDATE enforcement.inspections
+        SET target_evaluation_score = $2, target_evaluation_comment = $3, target_evaluation_representative = $4,
+            target_evaluation_recorded_by = $5, target_evaluation_recorded_at = now(), version = version + 1
+      WHERE id = $1 AND target_evaluation_recorded_at IS NULL RETURNING ${COLUMNS}`,
+    [id, evaluation.score, evaluation.comment, evaluation.representative, evaluation.recordedBy],
+  );
+  return rows[0];
+}
+
 /** Records that the inspection changed without moving a step (a participant joined). */
 export async function touchInspection(client: PoolClient, id: string): Promise<void> {
   await client.query('UPDATE enforcement.inspections SET version = version + 1 WHERE id = $1', [id]);
@@ -181,6 +230,12 @@ export async function insertStepEntry(client: PoolClient, entry: { inspectionId:
     'INSERT INTO enforcement.inspection_steps (inspection_id, step, officer_id, note) VALUES ($1, $2, $3, $4)',
     [entry.inspectionId, entry.step, entry.officerId, entry.note],
   );
+}
+
+/** When the joint visit (执法检查) of an inspection began; undefined before it has. */
+export async function visitStartedAt(client: PoolClient, inspectionId: string): Promise<Date | undefined> {
+  const { rows } = await client.query<{ at: Date }>("SELECT at FROM enforcement.inspection_steps WHERE inspection_id = $1 AND step = 'INSPECT'", [inspectionId]);
+  return rows[0]?.at;
 }
 
 /** Timelines of several inspections in one statement, in the order the steps were taken. */

@@ -77,7 +77,16 @@ export class InspectionResolver {
 
   @FieldResolver(() => [InspectionParticipant], { description: 'Agencies taking part besides the lead (参与部门), in the order they joined.' })
   async participants(@Root() inspection: Inspection, @Ctx() ctx: EnforcementContext): Promise<InspectionParticipant[]> {
-    return (await ctx.participantsOf.load(inspection.localId)).map((row) => toParticipant(ctx.region, row));
+    return (await ctx.participantsOf.load(inspection.localId)).filter((row) => !row.lead).map((row) => toParticipant(ctx.region, row));
+  }
+
+  @FieldResolver(() => InspectionParticipant, {
+    nullable: true,
+    description: "The lead agency's own part (牵头部门): its task, kept in the lead region, is accepted, given findings and completed like every participant's; null for inspections opened before the lead had a task.",
+  })
+  async leadParticipant(@Root() inspection: Inspection, @Ctx() ctx: EnforcementContext): Promise<InspectionParticipant | null> {
+    const lead = (await ctx.participantsOf.load(inspection.localId)).find((row) => row.lead);
+    return lead ? toParticipant(ctx.region, lead) : null;
   }
 
   @FieldResolver(() => [InspectionStepEntry], { description: 'The steps taken so far, in flow order: who took each, when.' })

@@ -39,7 +39,7 @@ export class InspectionTarget {
   jurisdiction!: string;
 }
 
-@ObjectType({ description: 'An agency taking part besides the lead (参与部门); its task lives in its own region.' })
+@ObjectType({ description: "An agency taking part (参与部门), or the lead agency's own part (`Inspection.leadParticipant`); its task lives in its own region." })
 export class InspectionParticipant {
   @Field(() => ID, { description: 'Global id of the participation, in the lead region.' })
   id!: string;
@@ -106,6 +106,24 @@ export class InspectionEvaluation {
   evaluatedAt!: Date;
 }
 
+@ObjectType({ description: "The inspected target's own evaluation of the visit (企业评价), as its representative gave it." })
+export class TargetEvaluation {
+  @Field(() => Int, { description: '0 to 100.' })
+  score!: number;
+
+  @Field(() => String)
+  comment!: string;
+
+  @Field(() => String, { description: "Who gave it for the target, such as the enterprise's legal representative or safety manager." })
+  representative!: string;
+
+  @Field(() => Officer, { nullable: true, description: 'The officer of the lead agency who recorded it.' })
+  recordedBy!: Officer | null;
+
+  @Field(() => Date)
+  recordedAt!: Date;
+}
+
 @ObjectType({ description: 'A joint inspection (综合查一次): one visit to a target by several agencies, possibly of several regions; kept in the lead region.' })
 @Directive('@key(fields: "id")')
 @Access(INSPECTION) // every field that names no rule of its own
@@ -151,8 +169,17 @@ export class Inspection {
   @Field(() => InspectionStep, { description: 'The step reached.' })
   step!: InspectionStep;
 
-  @Field(() => InspectionEvaluation, { nullable: true, description: 'Set at the last step.' })
+  @Field(() => InspectionEvaluation, { nullable: true, description: "The lead agency's evaluation, set at the last step." })
   evaluation!: InspectionEvaluation | null;
+
+  @Field(() => TargetEvaluation, { nullable: true, description: "The target's own evaluation of the visit, once recorded (`recordTargetEvaluation`)." })
+  targetEvaluation!: TargetEvaluation | null;
+
+  @Field(() => ID, { nullable: true, description: 'For a follow-up inspection (整改复查): the inspection whose finding had to be put right.' })
+  followUpOf!: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'For a follow-up inspection: the finding whose rectification deadline passed (a global id in the region of its task).' })
+  followUpFinding!: string | null;
 
   @Field(() => Officer, { nullable: true })
   createdBy!: Officer | null;

@@ -4,7 +4,7 @@ import { Outbox, OutboxMessage, SENT_RETENTION_DAYS } from '../shared/outbox';
 import type { ParticipantTaskStatus } from './inspection-flow';
 import type { InspectionRow } from './inspection-repository';
 import type { ParticipantRow } from './participant-repository';
-import type { TaskRow } from './task-repository';
+import type { DueFinding, TaskRow } from './task-repository';
 
 /**
  * The inspections' messages to other regions (the shared outbox, ../shared/outbox.ts): task
@@ -13,7 +13,7 @@ import type { TaskRow } from './task-repository';
 
 export const ENFORCEMENT_OUTBOX = new Outbox('enforcement.outbox');
 
-export type OutboxKind = 'DELIVER_TASK' | 'REPORT_TASK_STATUS';
+export type OutboxKind = 'DELIVER_TASK' | 'REPORT_TASK_STATUS' | 'REQUEST_FOLLOW_UP';
 
 /** Variables of `receiveInspectionTask`, plus where the answer goes in the lead region. */
 export interface TaskDelivery {
@@ -32,6 +32,7 @@ export interface TaskDelivery {
     targetAddress: string;
     plannedAt: string;
     plannedUntil: string;
+    visitStartedAt: string | null;
   };
 }
 
@@ -40,15 +41,25 @@ export interface TaskStatusReport {
   input: { inspectionId: string; participantRef: string; taskId: string; status: ParticipantTaskStatus; at: string };
 }
 
-export type EnforcementMessage = OutboxMessage<TaskDelivery | TaskStatusReport>;
+/** Variables of `raiseFollowUpInspection`. */
+export interface FollowUpRequest {
+  input: { inspectionId: string; findingId: string; severity: string; description: string; rectifyBy: string };
+}
 
-/** One task delivery per participant, to the participant's region; returns the message ids. */
+export type EnforcementMessage = OutboxMessage<TaskDelivery | TaskStatusReport | FollowUpRequest>;
+
+/**
+ * One task delivery per participant, to the participant's region; returns the message ids. Once
+ * the joint visit has begun (`visitStartedAt`), the delivery carries it: at 执法检查 every task
+ * is delivered again with it, so that each region learns its task may now be worked.
+ */
 export async function enqueueDeliveries(
   client: PoolClient,
   leadRegion: string,
   inspection: InspectionRow,
   participants: readonly ParticipantRow[],
   actingOfficer: string,
+  visitStartedAt: Date | null,
 ): Promise<string[]> {
   if (participants.length === 0) return [];
   const payloads: TaskDelivery[] = participants.map((participant) => ({
@@ -67,6 +78,7 @@ export async function enqueueDeliveries(
       targetAddress: inspection.target_address,
       plannedAt: inspection.planned_at.toISOString(),
       plannedUntil: inspection.planned_until.toISOString(),
+      visitStartedAt: visitStartedAt?.toISOString() ?? null,
     },
   }));
   return insertMessages(client, 'DELIVER_TASK', participants.map((p) => p.region), payloads, actingOfficer);
@@ -86,7 +98,26 @@ export async function enqueueStatusReport(client: PoolClient, region: string, ta
   return insertMessages(client, 'REPORT_TASK_STATUS', [task.lead_region], [payload], actingOfficer);
 }
 
-function insertMessages(client: PoolClient, kind: OutboxKind, regions: string[], payloads: object[], actingOfficer: string): Promise<string[]> {
+/** Follow-ups of findings whose deadline passed, each to the region leading the finding's inspection. */
+export async function enqueueFollowUpRequests(client: PoolClient, region: string, findings: readonly DueFinding[]): Promise<string[]> {
+  const ids: string[] = [];
+  // Each is sent in the name of the officer who set the deadline.
+  for (const finding of findings) {
+    const payload: FollowUpRequest = {
+      input: {
+        inspectionId: finding.inspection_id,
+        findingId: toGlobalId(region, finding.id),
+        severity: finding.severity,
+        description: finding.description,
+        rectifyBy: finding.rectify_by.toISOString(),
+      },
+    };
+    ids.push(...(await insertMessages(client, 'REQUEST_FOLLOW_UP', [finding.lead_region], [payload], finding.recorded_by)));
+  }
+  return ids;
+}
+
+function insertMessages(client: PoolClient, kind: OutboxKind, regions: string[], payloads: object[], actingOfficer: string | null): Promise<string[]> {
   return ENFORCEMENT_OUTBOX.enqueue(client, kind, regions, payloads, actingOfficer);
 }
 

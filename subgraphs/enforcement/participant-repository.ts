@@ -20,9 +20,11 @@ export interface ParticipantRow {
   task_id: string | null;
   task_status: ParticipantTaskStatus;
   task_status_at: Date | null;
+  /** The lead agency's own participation: its task is kept in the lead region. */
+  lead: boolean;
 }
 
-const COLUMNS = 'id, inspection_id, region, jurisdiction, agency, officer_id, joined_by, joined_at, task_id, task_status, task_status_at';
+const COLUMNS = 'id, inspection_id, region, jurisdiction, agency, officer_id, joined_by, joined_at, task_id, task_status, task_status_at, lead';
 
 /** The mirror's order, as SQL: a report moves a participant's status forward only. */
 const RANK = (expression: string) => `array_position(ARRAY[${PARTICIPANT_STATUS_ORDER.map((s) => `'${s}'`).join(', ')}], ${expression})`;
@@ -91,6 +93,16 @@ export async function insertParticipants(
     ],
   );
   return rows;
+}
+
+/** The lead agency's own participation, added when the inspection is opened: it gets a task like any other. */
+export async function insertLeadParticipant(client: PoolClient, inspectionId: string, lead: NewParticipant, joinedBy: string): Promise<ParticipantRow> {
+  const { rows } = await client.query<ParticipantRow>(
+    `INSERT INTO enforcement.participants (inspection_id, region, jurisdiction, agency, officer_id, joined_by, lead)
+     VALUES ($1, $2, $3, $4, $5, $6, true) RETURNING ${COLUMNS}`,
+    [inspectionId, lead.region, lead.jurisdiction, lead.agency, lead.officerId, joinedBy],
+  );
+  return rows[0];
 }
 
 /** At dispatch: every participant not yet dispatched is now owed its task. */

@@ -4,8 +4,9 @@ import { inTransaction } from '../shared/db';
 import type { HubLink } from '../shared/hub-link';
 import { relayMessages, SendFailure, sendThroughHub, startOutboxRelay } from '../shared/relay';
 import { ParticipantTaskStatus } from './inspection-flow';
-import { ENFORCEMENT_OUTBOX, EnforcementMessage, TaskDelivery } from './outbox';
+import { ENFORCEMENT_OUTBOX, EnforcementMessage, OutboxKind, TaskDelivery } from './outbox';
 import { recordTaskReport } from './participant-repository';
+import { requestDueFollowUps } from './rectification-sweep';
 
 /**
  * Sends the inspections' outbox through the gateway (the shared relay, ../shared/relay.ts):
@@ -23,6 +24,10 @@ const DELIVER = `mutation DeliverInspectionTask($input: ReceiveInspectionTaskInp
 const REPORT = `mutation ReportInspectionTaskStatus($input: InspectionTaskReportInput!) {
   reportInspectionTaskStatus(input: $input)
 }`;
+const FOLLOW_UP = `mutation RaiseFollowUpInspection($input: FollowUpInspectionInput!) {
+  raiseFollowUpInspection(input: $input) { id }
+}`;
+const DOCUMENTS: Record<OutboxKind, string> = { DELIVER_TASK: DELIVER, REPORT_TASK_STATUS: REPORT, REQUEST_FOLLOW_UP: FOLLOW_UP };
 
 /** Sends the due messages (only `ids`, when given); returns how many were delivered. */
 export function relayOutbox(context: RelayContext, ids?: readonly string[]): Promise<number> {
@@ -33,8 +38,8 @@ async function send(context: RelayContext, message: EnforcementMessage): Promise
   // The hub service of this region sends it; the officer who dispatched travels in the input.
   const delivering = message.kind === 'DELIVER_TASK';
   const input = delivering && message.acting_officer ? { ...message.payload.input, dispatchedBy: message.acting_officer } : message.payload.input;
-  const data = await sendThroughHub<Record<string, unknown>>(context.hub, delivering ? DELIVER : REPORT, { input });
-  if (message.kind === 'REPORT_TASK_STATUS') {
+  const data = await sendThroughHub<Record<string, unknown>>(context.hub, DOCUMENTS[message.kind as OutboxKind], { input });
+  if (message.kind !== 'DELIVER_TASK') {
     await ENFORCEMENT_OUTBOX.markSent(context.db, message.id);
     return;
   }
@@ -48,7 +53,14 @@ async function send(context: RelayContext, message: EnforcementMessage): Promise
   });
 }
 
-/** Runs the relay now and every `intervalMs` until stopped; each pass also removes messages delivered long ago. */
-export function startRelay(context: RelayContext, intervalMs: number): { stop(): Promise<void> } {
-  return startOutboxRelay('enforcement outbox relay', context.db, ENFORCEMENT_OUTBOX, intervalMs, () => relayOutbox(context));
+/**
+ * Runs the relay now and every `intervalMs` until stopped; each pass first asks for the
+ * follow-ups of findings whose rectification deadline passed, and ends by removing messages
+ * delivered long ago.
+ */
+export function startRelay(context: RelayContext & { region: string }, intervalMs: number): { stop(): Promise<void> } {
+  return startOutboxRelay('enforcement outbox relay', context.db, ENFORCEMENT_OUTBOX, intervalMs, async () => {
+    await requestDueFollowUps(context);
+    return relayOutbox(context);
+  });
 }

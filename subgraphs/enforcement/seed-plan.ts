@@ -91,7 +91,8 @@ export function demoInspections(seed: number, lead: RegionSummary, scale: SeedSc
       const status =
         reached < 2 ? ParticipantTaskStatus.NOT_DISPATCHED
           : reached === 4 ? ParticipantTaskStatus.COMPLETED
-            : random.pick([ParticipantTaskStatus.PENDING, ParticipantTaskStatus.ACCEPTED, ...(reached === 3 ? [ParticipantTaskStatus.COMPLETED] : [])]);
+            : reached === 2 ? ParticipantTaskStatus.PENDING // tasks wait for the joint visit
+              : random.pick([ParticipantTaskStatus.PENDING, ParticipantTaskStatus.ACCEPTED, ParticipantTaskStatus.COMPLETED]);
       const taskId = reached >= 2 ? toGlobalId(region, demoTaskLocalId(regions, lead.code, ref)) : null;
       return { ref, region, jurisdiction, agency, officerId: officer(region, agency), status, taskId };
     };

@@ -107,6 +107,8 @@ async function insertTasks(client: PoolClient, region: string, lead: string, ins
   for (const inspection of inspections) {
     if (!isDispatched(inspection.step)) continue;
     const dispatchedAt = inspection.timeline[2].at;
+    // Tasks wait for the joint visit: accepted and worked only once it has begun.
+    const visitStartedAt = inspection.timeline[3]?.at ?? null;
     for (const p of inspection.participants) {
       if (p.region !== region || !p.taskId) continue;
       const taskId = parseGlobalId(p.taskId)!.localId;
@@ -116,8 +118,9 @@ async function insertTasks(client: PoolClient, region: string, lead: string, ins
       tasks.push([
         taskId, toGlobalId(lead, inspection.id), p.ref, p.agency, p.jurisdiction, p.officerId, inspection.scenarioCode, inspection.target.name,
         inspection.target.creditCode, inspection.target.address, inspection.plannedAt, inspection.plannedUntil, inspection.leadOfficerId, dispatchedAt,
-        p.status, accepted ? by : null, accepted ? new Date(dispatchedAt.getTime() + 2 * HOUR) : null,
+        p.status, accepted ? by : null, accepted && visitStartedAt ? new Date(visitStartedAt.getTime() + HOUR / 2) : null,
         completed ? by : null, completed ? new Date(inspection.plannedAt.getTime() + 4 * HOUR) : null, completed ? '已按要求完成检查' : null,
+        visitStartedAt,
       ]);
       if (!accepted) continue;
       for (let n = random.int(3); n > 0; n--) {
@@ -134,6 +137,7 @@ async function insertTasks(client: PoolClient, region: string, lead: string, ins
       ['scenario_code', 'text'], ['target_name', 'text'], ['target_credit_code', 'text'], ['target_address', 'text'], ['planned_at', 'timestamptz'],
       ['planned_until', 'timestamptz'], ['dispatched_by', 'text'], ['received_at', 'timestamptz'], ['status', 'text'], ['accepted_by', 'text'],
       ['accepted_at', 'timestamptz'], ['completed_by', 'text'], ['completed_at', 'timestamptz'], ['conclusion', 'text'],
+      ['visit_started_at', 'timestamptz'],
     ],
     tasks,
   );

@@ -20,6 +20,19 @@ import { insertFinding, lockTask, receiveTask, TaskRow, toTask, updateTask } fro
 import { FindingSeverity, InspectionTask } from './task-types';
 import { logger } from '../../platform/logger';
 
+const MAX_RECTIFICATION_DAYS = 180;
+
+/** A deadline for what must be put right: ahead, within MAX_RECTIFICATION_DAYS, and never on a finding of nothing wrong. */
+function checkRectifyBy(input: RecordFindingInput, now = new Date()): Date | null {
+  const rectifyBy = input.rectifyBy ?? null;
+  if (!rectifyBy) return null;
+  if (Number.isNaN(rectifyBy.getTime())) throw badInput('input.rectifyBy', 'is not a valid date');
+  if (input.severity === FindingSeverity.NONE) throw badInput('input.rectifyBy', 'a finding of severity NONE has nothing to rectify; give MINOR or MAJOR, or no deadline');
+  if (rectifyBy <= now) throw badInput('input.rectifyBy', `${rectifyBy.toISOString()} is not ahead: a rectification deadline lies in the future`);
+  if (rectifyBy.getTime() - now.getTime() > MAX_RECTIFICATION_DAYS * 86_400_000) throw badInput('input.rectifyBy', `a rectification deadline is at most ${MAX_RECTIFICATION_DAYS} days ahead`);
+  return rectifyBy;
+}
+
 @InputType({ description: 'A finding recorded on site.' })
 export class RecordFindingInput {
   @Field(() => ID)
@@ -30,6 +43,12 @@ export class RecordFindingInput {
 
   @Field(() => String)
   description!: string;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: `The rectification deadline (整改期限) of a MINOR or MAJOR finding, at most ${MAX_RECTIFICATION_DAYS} days ahead; when it passes, a follow-up inspection (整改复查) is raised in the lead region.`,
+  })
+  rectifyBy?: Date | null;
 }
 
 @InputType({ description: "Hub-internal: a task as the lead region delivers it to the participant's region (sent by the lead region's outbox relay)." })
@@ -72,6 +91,9 @@ export class ReceiveInspectionTaskInput {
 
   @Field(() => Date)
   plannedUntil!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'When the joint visit began (执法检查), once it has; the task may be worked from then on.' })
+  visitStartedAt?: Date | null;
 }
 
 @InputType({ description: "Hub-internal: a task's status, reported to the lead region's mirror (sent by the participant region's outbox relay)." })
@@ -97,7 +119,7 @@ export class InspectionTaskReportInput {
  * region through the outbox, written in the same transaction and sent once it commits.
  */
 /** Hub-internal mutations are sent by a region's hub service (the outbox relay), never by an officer. */
-function requireHubService(ctx: EnforcementContext) {
+export function requireHubService(ctx: EnforcementContext) {
   const actor = requireActor(ctx.actor);
   if (!actor.roles.includes('SERVICE')) {
     throw hubError('FORBIDDEN', 'this mutation is sent between regions by the hub itself (the outbox relay), not by officers', { officer: actor.officerId });
@@ -107,7 +129,7 @@ function requireHubService(ctx: EnforcementContext) {
 
 @Resolver(() => InspectionTask)
 export class TaskMutations {
-  @Mutation(() => InspectionTask, { description: 'Accepts a task (接收任务); of two officers accepting at once, the second gets CONFLICT.' })
+  @Mutation(() => InspectionTask, { description: 'Accepts a task (接收任务) once the joint visit has begun (before: INVALID_TRANSITION); of two officers accepting at once, the second gets CONFLICT.' })
   @Directive('@routeBy(argument: "id")')
   @Access(TASK_AGENCY_WORK)
   acceptInspectionTask(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string): Promise<InspectionTask> {
@@ -116,14 +138,15 @@ export class TaskMutations {
     );
   }
 
-  @Mutation(() => InspectionTask, { description: 'Records a finding (检查发现) on an accepted task.' })
+  @Mutation(() => InspectionTask, { description: 'Records a finding (检查发现) on an accepted task, during the joint visit; one to be put right may carry a rectification deadline (整改期限).' })
   @Directive('@routeBy(argument: "input.taskId")')
   @Access(TASK_AGENCY_WORK)
   recordInspectionFinding(@Ctx() ctx: EnforcementContext, @Arg('input', () => RecordFindingInput) input: RecordFindingInput): Promise<InspectionTask> {
     const description = checkNote(input.description, 'input.description');
     if (!description) throw badInput('input.description', 'must not be empty');
+    const rectifyBy = checkRectifyBy(input);
     return this.act(ctx, 'recordInspectionFinding', input.taskId, 'input.taskId', 'recordFinding', async (client, task, officerId) => {
-      await insertFinding(client, { taskId: task.id, severity: input.severity, description, recordedBy: officerId });
+      await insertFinding(client, { taskId: task.id, severity: input.severity, description, recordedBy: officerId, rectifyBy });
       return (await lockTask(client, task.id))!;
     });
   }
@@ -156,7 +179,7 @@ export class TaskMutations {
     const row = await auditedChange(
       ctx,
       'receiveInspectionTask',
-      (client) => receiveTask(client, { ...input, assigneeId: input.assigneeId ?? null, dispatchedBy: input.dispatchedBy ?? actor.officerId }),
+      (client) => receiveTask(client, { ...input, assigneeId: input.assigneeId ?? null, dispatchedBy: input.dispatchedBy ?? actor.officerId, visitStartedAt: input.visitStartedAt ?? null }),
       (task) => toGlobalId(ctx.region, task.id),
     );
     return toTask(ctx.region, row);
@@ -200,8 +223,8 @@ export class TaskMutations {
       if (!task) throw hubError('NOT_FOUND', `No inspection task ${id}`, { id });
       const problem = agencyDutyProblem(actor, ctx.region, task.agency, `working task ${id}`, task.jurisdiction);
       if (problem) throw hubError('FORBIDDEN', problem, { officer: actor.officerId });
-      const refusal = taskRefusal(task.status, action);
-      if (refusal) throw hubError(refusal.code, `cannot ${action === 'recordFinding' ? 'record a finding on' : action} task ${id}: ${refusal.reason}`, { id, status: task.status });
+      const refusal = taskRefusal(task.status, action, task.visit_started_at !== null);
+      if (refusal) throw hubError(refusal.code, `cannot ${action === 'recordFinding' ? 'record a finding on' : action} task ${id}: ${refusal.reason}`, { id, status: task.status, inspectionId: task.inspection_id, visitStarted: task.visit_started_at !== null });
       const changed = await work(client, task, actor.officerId);
       if (!changed) throw hubError('CONFLICT', `task ${id} was changed by someone else while you acted; reload it and decide again`, { id });
       const owed = changed.status === task.status ? [] : await enqueueStatusReport(client, ctx.region, changed, actor.officerId);

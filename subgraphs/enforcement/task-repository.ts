@@ -32,12 +32,14 @@ export interface TaskRow {
   completed_by: string | null;
   completed_at: Date | null;
   conclusion: string | null;
+  /** When the lead region began the joint visit (执法检查); the task is worked only from then on. */
+  visit_started_at: Date | null;
   version: number;
 }
 
 const COLUMNS = `id, inspection_id, lead_region, participant_ref, agency, jurisdiction, assignee_id, scenario_code, target_name,
   target_credit_code, target_address, planned_at, planned_until, dispatched_by, received_at, status, accepted_by, accepted_at,
-  completed_by, completed_at, conclusion, version`;
+  completed_by, completed_at, conclusion, visit_started_at, version`;
 
 export function toTask(region: string, row: TaskRow): InspectionTask {
   return {
@@ -65,6 +67,7 @@ export function toTask(region: string, row: TaskRow): InspectionTask {
     completedBy: officerRef(row.completed_by),
     completedAt: row.completed_at,
     conclusion: row.conclusion,
+    visitStartedAt: row.visit_started_at,
     version: row.version,
   };
 }
@@ -123,27 +126,28 @@ export interface DeliveredTask {
   plannedAt: Date;
   plannedUntil: Date;
   dispatchedBy: string | null;
+  /** Set once the lead region has begun the visit: the same task is delivered again with it. */
+  visitStartedAt: Date | null;
 }
 
 /**
  * Stores a delivered task once: a second delivery of the same (inspection, participant) — a
- * retry after a lost answer — finds the first and returns it unchanged.
+ * retry after a lost answer, or the news that the visit began — finds the first and changes at
+ * most its visit start (set once, never moved or cleared, whichever delivery arrives first).
  */
 export async function receiveTask(client: PoolClient, task: DeliveredTask): Promise<TaskRow> {
-  const inserted = await client.query<TaskRow>(
-    `INSERT INTO enforcement.tasks (inspection_id, participant_ref, agency, jurisdiction, assignee_id, scenario_code, target_name,
-       target_credit_code, target_address, planned_at, planned_until, dispatched_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-     ON CONFLICT (inspection_id, participant_ref) DO NOTHING RETURNING ${COLUMNS}`,
+  const { rows } = await client.query<TaskRow>(
+    `INSERT INTO enforcement.tasks AS t (inspection_id, participant_ref, agency, jurisdiction, assignee_id, scenario_code, target_name,
+       target_credit_code, target_address, planned_at, planned_until, dispatched_by, visit_started_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+     ON CONFLICT (inspection_id, participant_ref) DO UPDATE
+        SET visit_started_at = COALESCE(t.visit_started_at, EXCLUDED.visit_started_at),
+            version = t.version + CASE WHEN t.visit_started_at IS NULL AND EXCLUDED.visit_started_at IS NOT NULL THEN 1 ELSE 0 END
+     RETURNING ${COLUMNS}`,
     [
       task.inspectionId, task.participantRef, task.agency, task.jurisdiction, task.assigneeId, task.scenarioCode, task.targetName,
-      task.targetCreditCode, task.targetAddress, task.plannedAt, task.plannedUntil, task.dispatchedBy,
+      task.targetCreditCode, task.targetAddress, task.plannedAt, task.plannedUntil, task.dispatchedBy, task.visitStartedAt,
     ],
-  );
-  if (inserted.rows[0]) return inserted.rows[0];
-  const { rows } = await client.query<TaskRow>(
-    `SELECT ${COLUMNS} FROM enforcement.tasks WHERE inspection_id = $1 AND participant_ref = $2`,
-    [task.inspectionId, task.participantRef],
   );
   return rows[0];
 }
@@ -167,22 +171,67 @@ export async function updateTask(client: PoolClient, id: string, from: TaskStatu
   return rows[0];
 }
 
-export async function insertFinding(client: PoolClient, finding: { taskId: string; severity: FindingSeverity; description: string; recordedBy: string }): Promise<void> {
+export async function insertFinding(
+  client: PoolClient,
+  finding: { taskId: string; severity: FindingSeverity; description: string; recordedBy: string; rectifyBy: Date | null },
+): Promise<void> {
   await client.query(
-    'INSERT INTO enforcement.task_findings (task_id, severity, description, recorded_by) VALUES ($1, $2, $3, $4)',
-    [finding.taskId, finding.severity, finding.description, finding.recordedBy],
+    'INSERT INTO enforcement.task_findings (task_id, severity, description, recorded_by, rectify_by) VALUES ($1, $2, $3, $4, $5)',
+    [finding.taskId, finding.severity, finding.description, finding.recordedBy, finding.rectifyBy],
   );
   await client.query('UPDATE enforcement.tasks SET version = version + 1 WHERE id = $1', [finding.taskId]);
 }
 
 /** Findings of several tasks in one statement, oldest first. */
-export async function listFindings(db: Queryable, taskIds: readonly string[]): Promise<TaskFinding[][]> {
-  const { rows } = await db.query<{ task_id: string; severity: FindingSeverity; description: string; recorded_by: string | null; recorded_at: Date }>(
-    `SELECT task_id, severity, description, recorded_by, recorded_at FROM enforcement.task_findings
+export async function listFindings(db: Queryable, region: string, taskIds: readonly string[]): Promise<TaskFinding[][]> {
+  const { rows } = await db.query<{
+    id: string; task_id: string; severity: FindingSeverity; description: string; recorded_by: string | null; recorded_at: Date; rectify_by: Date | null; follow_up_requested_at: Date | null;
+  }>(
+    `SELECT id, task_id, severity, description, recorded_by, recorded_at, rectify_by, follow_up_requested_at FROM enforcement.task_findings
       WHERE task_id = ANY($1::bigint[]) ORDER BY task_id, recorded_at, id`,
     [taskIds],
   );
   const byTask = new Map<string, TaskFinding[]>(taskIds.map((id) => [id, []]));
-  for (const row of rows) byTask.get(row.task_id)?.push({ severity: row.severity, description: row.description, recordedBy: officerRef(row.recorded_by), recordedAt: row.recorded_at });
+  for (const row of rows) {
+    byTask.get(row.task_id)?.push({
+      id: toGlobalId(region, row.id),
+      severity: row.severity,
+      description: row.description,
+      recordedBy: officerRef(row.recorded_by),
+      recordedAt: row.recorded_at,
+      rectifyBy: row.rectify_by,
+      followUpRequestedAt: row.follow_up_requested_at,
+    });
+  }
   return taskIds.map((id) => byTask.get(id) ?? []);
+}
+
+/** A finding whose rectification deadline has passed, with what the lead region needs to follow it up. */
+export interface DueFinding {
+  id: string;
+  inspection_id: string;
+  lead_region: string;
+  severity: FindingSeverity;
+  description: string;
+  rectify_by: Date;
+  recorded_by: string | null;
+}
+
+/**
+ * Up to `limit` findings whose deadline has passed and whose follow-up was not yet asked for,
+ * marked as asked in the same statement (the caller's transaction also writes the messages), so
+ * that two sweeps of one region never ask twice.
+ */
+export async function claimDueFindings(client: PoolClient, limit: number): Promise<DueFinding[]> {
+  const { rows } = await client.query<DueFinding>(
+    `UPDATE enforcement.task_findings f SET follow_up_requested_at = now()
+       FROM enforcement.tasks t
+      WHERE t.id = f.task_id
+        AND f.id IN (SELECT id FROM enforcement.task_findings
+                      WHERE rectify_by <= now() AND follow_up_requested_at IS NULL
+                      ORDER BY rectify_by, id LIMIT $1 FOR UPDATE SKIP LOCKED)
+      RETURNING f.id, t.inspection_id, t.lead_region, f.severity, f.description, f.rectify_by, f.recorded_by`,
+    [limit],
+  );
+  return rows;
 }

@@ -30,6 +30,15 @@ export class TaskFinding {
 
   @Field(() => Date)
   recordedAt!: Date;
+
+  @Field(() => ID, { description: 'Global id, in the region of its task.' })
+  id!: string;
+
+  @Field(() => Date, { nullable: true, description: 'The rectification deadline (整改期限), for a finding to be put right; once it passes, a follow-up inspection (整改复查) is raised in the lead region.' })
+  rectifyBy!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the follow-up inspection was asked of the lead region (the deadline had passed).' })
+  followUpRequestedAt!: Date | null;
 }
 
 @ObjectType({ description: "A participant's task in a joint inspection (检查任务), kept in the participant's own region." })
@@ -102,6 +111,9 @@ export class InspectionTask {
 
   @Field(() => String, { nullable: true, description: "The participant's conclusion, given on completion." })
   conclusion!: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the lead region began the joint visit (执法检查); until then the task cannot be accepted, given findings or completed.' })
+  visitStartedAt!: Date | null;
 
   @Field(() => Int)
   version!: number;

@@ -6,6 +6,10 @@ import { createPersonnelContext, PersonnelContext } from './context';
 import { localIdIfOwn } from '../shared/local-id';
 import { OfficerMutations } from './officer-mutations';
 import { OfficerResolver } from './officer-resolver';
+import { PersonMoveMutations } from './person-move-mutations';
+import { indexEarlierPersons } from './resident-index-link';
+import { runPeriodically } from '../shared/periodic';
+import type { RegionContext } from '../shared/context';
 import { PersonMutations } from './person-mutations';
 import { PersonResolver } from './person-resolver';
 import { personMasking } from './person-permissions';
@@ -19,7 +23,7 @@ export const personnelSubgraph: SubgraphModule = {
   migrationsFolder: repoPath('subgraphs', 'personnel', 'migrations'),
   buildSchema: async () => {
     const schema = await buildFederatedSchema(
-      { resolvers: [PersonResolver, PersonMutations, OfficerResolver, OfficerMutations, AuditResolver] },
+      { resolvers: [PersonResolver, PersonMutations, PersonMoveMutations, OfficerResolver, OfficerMutations, AuditResolver] },
       {
         // Through loaders: an `_entities` request for 1 or 50 references costs one statement.
         Person: {
@@ -40,5 +44,8 @@ export const personnelSubgraph: SubgraphModule = {
     return withPermissions(schema, PERSONNEL_ACCESS, personMasking(schema, PERSON_PERSONAL.name));
   },
   createContext: createPersonnelContext,
+  // Records older than the hub's resident index (demo data among them) are entered in it.
+  startBackground: (context, { intervalMs }) =>
+    runPeriodically('personnel resident index', intervalMs, () => indexEarlierPersons(context as RegionContext)),
   seed: seedPersonnel,
 };

@@ -34,7 +34,7 @@ export function toOfficer(region: string, row: OfficerRow): Officer {
     certificateNumber: row.certificate_number,
     agency: row.agency,
     // An uncatalogued street keeps the code in the name, so that the agency stays recognisable.
-    agencyName: agencyName(place ?? row.jurisdiction, row.agency),
+    agencyName: agencyName(place ?? row.jurisdiction, row.agency, row.jurisdiction),
     jurisdiction: row.jurisdiction,
     jurisdictionName: place,
     roles: row.roles,

@@ -17,9 +17,12 @@ export interface PersonRow {
   home_jurisdiction: string;
   registered_at: Date;
   registered_by: string | null;
+  moved_to: string | null;
+  moved_at: Date | null;
+  moved_from: string | null;
 }
 
-const COLUMNS = 'id, name, id_number, phone, address, home_jurisdiction, registered_at, registered_by';
+const COLUMNS = 'id, name, id_number, phone, address, home_jurisdiction, registered_at, registered_by, moved_to, moved_at, moved_from';
 
 /** Gender and birth date come from the id number alone: one source, nothing to drift apart. */
 export function toPerson(region: string, row: PersonRow): Person {
@@ -38,6 +41,9 @@ export function toPerson(region: string, row: PersonRow): Person {
     homeJurisdictionName: jurisdictionName(row.home_jurisdiction.slice(0, 6)) ?? null,
     registeredAt: row.registered_at,
     registeredByLocalId: row.registered_by,
+    movedTo: row.moved_to,
+    movedAt: row.moved_at,
+    movedFrom: row.moved_from,
   };
 }
 
@@ -119,5 +125,42 @@ export async function insertPerson(client: PoolClient, person: NewPerson): Promi
      RETURNING ${COLUMNS}`,
     [person.name, person.idNumber, person.phone, person.address, person.homeJurisdiction, person.registeredBy],
   );
+  return rows[0];
+}
+
+/** The person, locked until the transaction ends. */
+export async function lockPerson(client: PoolClient, id: string): Promise<PersonRow | undefined> {
+  const { rows } = await client.query<PersonRow>(`SELECT ${COLUMNS} FROM personnel.persons WHERE id = $1 FOR UPDATE`, [id]);
+  return rows[0];
+}
+
+export interface MovedPerson {
+  name: string;
+  idNumber: string;
+  phone: string | null;
+  address: string | null;
+  homeJurisdiction: string;
+  registeredAt: Date;
+  movedFrom: string;
+}
+
+/**
+ * The record of a person moved here from another region, once however often it is delivered
+ * (keyed by the record it came from). Undefined when this region already holds another record
+ * of the same id number.
+ */
+export async function receiveMovedPerson(client: PoolClient, person: MovedPerson): Promise<{ row: PersonRow; created: boolean } | undefined> {
+  const { rows: again } = await client.query<PersonRow>(`SELECT ${COLUMNS} FROM personnel.persons WHERE moved_from = $1`, [person.movedFrom]);
+  if (again[0]) return { row: again[0], created: false };
+  const { rows } = await client.query<PersonRow>(
+    `INSERT INTO personnel.persons (name, id_number, phone, address, home_jurisdiction, registered_at, moved_from, indexed_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, now()) ON CONFLICT (id_number) DO NOTHING RETURNING ${COLUMNS}`,
+    [person.name, person.idNumber, person.phone, person.address, person.homeJurisdiction, person.registeredAt, person.movedFrom],
+  );
+  return rows[0] ? { row: rows[0], created: true } : undefined;
+}
+
+export async function markMoved(client: PoolClient, id: string, movedTo: string): Promise<PersonRow> {
+  const { rows } = await client.query<PersonRow>(`UPDATE personnel.persons SET moved_to = $2, moved_at = now() WHERE id = $1 RETURNING ${COLUMNS}`, [id, movedTo]);
   return rows[0];
 }

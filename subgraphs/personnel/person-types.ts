@@ -146,6 +146,18 @@ export class Person {
   @Access(OPEN)
   registeredAt!: Date;
 
+  @Field(() => ID, { nullable: true, description: 'After a change of household registration to another region (户籍迁出): the record there, which carries the person on. This record is closed and keeps its history.' })
+  @Access(PERSON_BASIC)
+  movedTo!: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the record was moved to another region.' })
+  @Access(PERSON_BASIC)
+  movedAt!: Date | null;
+
+  @Field(() => ID, { nullable: true, description: 'For a person moved here from another region (户籍迁入): the record there, with the history before the move.' })
+  @Access(PERSON_BASIC)
+  movedFrom!: string | null;
+
   /** Local ids, for the loaders behind `tags`, `tagHistory` and `registeredBy`. */
   localId!: string;
   registeredByLocalId!: string | null;

@@ -16,7 +16,8 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'REGION_UNAVAILABLE'
   | 'DATABASE_UNAVAILABLE'
-  | 'AUDIT_UNAVAILABLE';
+  | 'AUDIT_UNAVAILABLE'
+  | 'RESIDENT_INDEX_UNAVAILABLE';
 
 export function hubError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extensions } });

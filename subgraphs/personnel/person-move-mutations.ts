@@ -1,0 +1,142 @@
+import { Arg, Ctx, Directive, Field, ID, InputType, Mutation, Resolver } from 'type-graphql';
+import { owningRegion } from '../../auth/jurisdiction';
+import { parseGlobalId, toGlobalId } from '../../auth/global-id';
+import { requireActor } from '../shared/actor';
+import { auditedChange } from '../shared/audited-change';
+import { badInput, hubError } from '../shared/errors';
+import { jurisdictionProblem } from '../shared/jurisdictions';
+import { ownLocalId } from '../shared/local-id';
+import { actingOfficerId } from './acting-officer';
+import type { PersonnelContext } from './context';
+import { checkNote } from './person-input';
+import { lockPerson, markMoved, receiveMovedPerson, toPerson } from './person-repository';
+import { KeyPersonCategory, Person } from './person-types';
+import { moveResidentRecord } from './resident-index-link';
+import { addTag, listTagsOfPersons } from './tag-repository';
+
+@InputType({ description: 'A change of household registration (户籍迁移) to a jurisdiction of another region.' })
+export class MovePersonHomeInput {
+  @Field(() => String, { description: 'The new county-level jurisdiction of household registration, in another region of the hub.' })
+  homeJurisdiction!: string;
+
+  @Field(() => String, { nullable: true, description: 'The new residential address; the old one is not carried over.' })
+  address?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Why (such as 投靠子女迁入).' })
+  note?: string | null;
+}
+
+@InputType({ description: 'Hub-internal: a record moved here from the region of its old household registration.' })
+export class ReceiveMovedPersonInput {
+  @Field(() => String, { description: 'The new home region, where the record is now kept.' })
+  region!: string;
+
+  @Field(() => ID, { description: 'The record in the old home region; with it, delivery is idempotent.' })
+  movedFrom!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  idNumber!: string;
+
+  @Field(() => String, { nullable: true })
+  phone?: string | null;
+
+  @Field(() => String, { nullable: true })
+  address?: string | null;
+
+  @Field(() => String)
+  homeJurisdiction!: string;
+
+  @Field(() => Date, { description: 'When the person was first registered in the hub.' })
+  registeredAt!: Date;
+
+  @Field(() => [KeyPersonCategory], { description: 'The key-person categories held at the move; their history stays with the old record.' })
+  categories!: KeyPersonCategory[];
+}
+
+const RECEIVE = `mutation($input: ReceiveMovedPersonInput!) { receiveMovedPerson(input: $input) { id } }`;
+
+/**
+ * 户籍迁移 between regions. The old home region drives it, in one transaction of its own: it
+ * sends the record to the new home region (which stores it once, however often it is sent), hands
+ * the id number over in the hub's resident index, and closes its record, naming the new one. If
+ * any of these fails, its transaction rolls back and the move can simply be made again.
+ */
+@Resolver(() => Person)
+export class PersonMoveMutations {
+  @Mutation(() => Person, {
+    description: "Moves a person's record to the region of their new household registration (户籍迁移). Answers this (old) record: it stays, closed, with its history, and names the new record in `movedTo`.",
+  })
+  @Directive('@routeBy(argument: "id")')
+  async movePersonHome(@Ctx() ctx: PersonnelContext, @Arg('id', () => ID) id: string, @Arg('input', () => MovePersonHomeInput) input: MovePersonHomeInput): Promise<Person> {
+    // Only an active officer of the old home region moves its record (the audit row names them).
+    await actingOfficerId(ctx);
+    const localId = ownLocalId(ctx.region, id);
+    const regionCodes = ctx.regions.map((region) => region.code);
+    const target = /^\d{6}$/.test(input.homeJurisdiction) ? owningRegion(input.homeJurisdiction, regionCodes) : undefined;
+    if (!target) throw badInput('input.homeJurisdiction', `${JSON.stringify(input.homeJurisdiction)} is not a county-level jurisdiction of a region of this hub (${regionCodes.join(', ')})`);
+    if (target === ctx.region) throw badInput('input.homeJurisdiction', `${input.homeJurisdiction} is in region ${ctx.region}, where the record already is: a move between regions names a jurisdiction of another region`);
+    const problem = jurisdictionProblem(target, input.homeJurisdiction, { cityLevel: false });
+    if (problem) throw badInput('input.homeJurisdiction', problem);
+    const address = input.address?.trim() || null;
+    if (address && [...address].length > 200) throw badInput('input.address', `must be at most 200 characters, but has ${[...address].length}`);
+    checkNote(input.note, 'input.note');
+
+    const moved = await auditedChange(ctx, 'movePersonHome', async (client) => {
+      const person = await lockPerson(client, localId);
+      if (!person) throw hubError('NOT_FOUND', `No person ${id}`, { id });
+      if (person.moved_to) throw hubError('CONFLICT', `person ${id} was already moved to ${person.moved_to}`, { id, movedTo: person.moved_to });
+      const [tags] = await listTagsOfPersons(ctx.db, [localId]);
+      const answer = await ctx.hub.execute<{ receiveMovedPerson: { id: string } }>(RECEIVE, {
+        input: {
+          region: target,
+          movedFrom: id,
+          name: person.name,
+          idNumber: person.id_number,
+          phone: person.phone,
+          address,
+          homeJurisdiction: input.homeJurisdiction,
+          registeredAt: person.registered_at.toISOString(),
+          categories: tags.map((tag) => tag.category),
+        },
+      });
+      const error = answer.errors?.[0];
+      if (error) {
+        const code = String(error.extensions?.code ?? '');
+        if (code === 'CONFLICT') throw hubError('CONFLICT', `input.homeJurisdiction: ${error.message}`, { ...error.extensions, field: 'input.homeJurisdiction' });
+        throw hubError('REGION_UNAVAILABLE', `region ${target} could not take the record (${code || 'no answer'}); nothing was moved, retry shortly`, { region: target });
+      }
+      const newId = answer.data!.receiveMovedPerson.id;
+      if (!(await moveResidentRecord(ctx, person.id_number, id, newId))) {
+        throw hubError('CONFLICT', `the hub's index names another region's record as holding this id number; nothing was moved`, { id });
+      }
+      return markMoved(client, localId, newId);
+    }, () => id);
+    return toPerson(ctx.region, moved);
+  }
+
+  @Mutation(() => Person, { description: 'Hub-internal: stores a record moved here by the region of the old household registration, once however often it is sent.' })
+  @Directive('@routeBy(argument: "input.region")')
+  async receiveMovedPerson(@Ctx() ctx: PersonnelContext, @Arg('input', () => ReceiveMovedPersonInput) input: ReceiveMovedPersonInput): Promise<Person> {
+    const actor = requireActor(ctx.actor);
+    if (!actor.roles.includes('SERVICE')) throw hubError('FORBIDDEN', 'this mutation is sent between regions by the hub itself, not by officers', { officer: actor.officerId });
+    if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
+    const from = parseGlobalId(input.movedFrom);
+    if (!from || from.region !== actor.region) throw badInput('input.movedFrom', `must be a person of the sending region ${actor.region}`);
+    const problem = jurisdictionProblem(ctx.region, input.homeJurisdiction, { cityLevel: false });
+    if (problem) throw badInput('input.homeJurisdiction', problem);
+    const row = await auditedChange(ctx, 'receiveMovedPerson', async (client) => {
+      const received = await receiveMovedPerson(client, { ...input, phone: input.phone ?? null, address: input.address ?? null });
+      if (!received) throw hubError('CONFLICT', `region ${ctx.region} already holds a record of this id number`, { region: ctx.region });
+      if (received.created) {
+        for (const category of new Set(input.categories)) {
+          await addTag(client, { personId: received.row.id, category, officerId: null, note: `随户籍迁入（原记录${input.movedFrom}）` });
+        }
+      }
+      return received.row;
+    }, (result) => toGlobalId(ctx.region, result.id));
+    return toPerson(ctx.region, row);
+  }
+}
