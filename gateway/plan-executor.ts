@@ -5,9 +5,9 @@ import { generateHydratedPaths } from '@apollo/gateway/dist/executeQueryPlan';
 import type { FetchNode, PlanNode, QueryPlan, QueryPlanSelectionNode, ResponsePath } from '@apollo/query-planner';
 import { QueryPlanner } from '@apollo/query-planner';
 import type { GatewayExecutor, GatewayExecutionResult, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
-import { DocumentNode, GraphQLError, GraphQLFormattedError, GraphQLSchema, isAbstractType, Kind, OperationDefinitionNode, SelectionNode } from 'graphql';
+import { DocumentNode, GraphQLError, GraphQLFormattedError, GraphQLSchema, isCompositeType, Kind, OperationDefinitionNode } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
-import { fragmentsOf } from './operation-analysis';
+import { collectFields, fragmentsOf, fragmentTypeApplies, STATIC } from './collect-fields';
 import { plannerSupergraphSdl } from './planner-supergraph';
 import { RequiresConflicts } from './requires-conflicts';
 import { ResponseShape } from './response-shape';
@@ -386,8 +386,7 @@ export class PlanExecutor {
     let applies = this.typeConditionCache.get(key);
     if (applies === undefined) {
       const type = this.supergraphSchema.getType(typename);
-      const condition = this.supergraphSchema.getType(typeCondition);
-      applies = !!type && !!condition && isAbstractType(condition) && this.supergraphSchema.isSubType(condition, type as never);
+      applies = !!type && isCompositeType(type) && fragmentTypeApplies(this.supergraphSchema, typeCondition, type);
       this.typeConditionCache.set(key, applies);
     }
     return applies;
@@ -411,30 +410,8 @@ function downstreamError(error: GraphQLFormattedError, serviceName: string, path
  * field with a variable condition would have a Condition node in the plan, so it is never here.
  */
 function unplannedRootKeys(document: DocumentNode, operation: OperationDefinitionNode): string[] {
-  const fragments = fragmentsOf(document);
-  const keys = new Set<string>();
-  const literallyIncluded = (selection: SelectionNode) =>
-    (selection.directives ?? []).every((directive) => {
-      const name = directive.name.value;
-      if (name !== 'skip' && name !== 'include') return true;
-      const value = directive.arguments?.find((argument) => argument.name.value === 'if')?.value;
-      return value?.kind === Kind.BOOLEAN && value.value === (name === 'include');
-    });
-  const walk = (selections: readonly SelectionNode[], seen: Set<string>) => {
-    for (const selection of selections) {
-      if (!literallyIncluded(selection)) continue;
-      if (selection.kind === Kind.FIELD) {
-        if (selection.name.value !== '__typename') keys.add(selection.alias?.value ?? selection.name.value);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet.selections, seen);
-      else if (!seen.has(selection.name.value)) {
-        seen.add(selection.name.value);
-        const fragment = fragments.get(selection.name.value);
-        if (fragment) walk(fragment.selectionSet.selections, seen);
-      }
-    }
-  };
-  walk(operation.selectionSet.selections, new Set());
-  return [...keys];
+  const roots = collectFields(operation.selectionSet, operation.operation, { fragments: fragmentsOf(document), variables: STATIC });
+  return [...roots].filter(([, fields]) => fields[0].node.name.value !== '__typename').map(([key]) => key);
 }
 
 function distinctErrors(errors: Array<GraphQLError | Error>): Array<GraphQLError | Error> {
@@ -471,16 +448,9 @@ function executable(node: PlanNode): boolean {
 
 /** Whether the operation reads `__schema` or `__type` (answered by Apollo's introspection path). */
 function selectsIntrospection(document: DocumentNode, operation: OperationDefinitionNode): boolean {
-  const fragments = fragmentsOf(document);
-  const seen = new Set<string>();
-  const walk = (selections: readonly SelectionNode[]): boolean =>
-    selections.some((selection) => {
-      if (selection.kind === Kind.FIELD) return selection.name.value === '__schema' || selection.name.value === '__type';
-      if (selection.kind === Kind.INLINE_FRAGMENT) return walk(selection.selectionSet.selections);
-      if (seen.has(selection.name.value)) return false;
-      seen.add(selection.name.value);
-      const fragment = fragments.get(selection.name.value);
-      return !!fragment && walk(fragment.selectionSet.selections);
-    });
-  return walk(operation.selectionSet.selections);
+  const roots = collectFields(operation.selectionSet, operation.operation, { fragments: fragmentsOf(document), variables: STATIC });
+  for (const fields of roots.values()) {
+    if (fields.some(({ node }) => node.name.value === '__schema' || node.name.value === '__type')) return true;
+  }
+  return false;
 }
