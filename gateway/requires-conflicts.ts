@@ -1,4 +1,5 @@
 import { ASTNode, DocumentNode, FieldNode, GraphQLSchema, InlineFragmentNode, Kind, parse, print, SelectionSetNode, TypeInfo, visit, visitWithTypeInfo } from 'graphql';
+import { collectFields, CollectOptions, STATIC, subSelections } from './collect-fields';
 
 /**
  * Two fields that `@requires` the same field with different arguments — `shippingEstimate`
@@ -114,16 +115,19 @@ const onlyPlaceholder = (selectionSet: SelectionSetNode | undefined) => selectio
 function requirementOf(fieldSet: string): Requirement {
   const requirement: Requirement = new Map();
   const operation = parse(`{${fieldSet}}`).definitions[0];
-  const walk = (selectionSet: SelectionSetNode | undefined, prefix: string) => {
-    for (const selection of selectionSet?.selections ?? []) {
-      if (selection.kind === Kind.FIELD) {
-        const path = prefix + selection.name.value;
-        requirement.set(path, (selection.arguments ?? []).map((argument) => print(argument as ASTNode)).sort().join(','));
-        walk(selection.selectionSet, `${path}.`);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet, prefix);
+  // A field set: no named fragments, no conditions; type conditions all apply (any entity type).
+  const options: CollectOptions = { fragments: new Map(), variables: STATIC };
+  const walk = (selectionSets: readonly SelectionSetNode[], prefix: string) => {
+    for (const fields of collectFields(selectionSets, '', options).values()) {
+      for (const { node } of fields) {
+        const path = prefix + node.name.value;
+        requirement.set(path, (node.arguments ?? []).map((argument) => print(argument as ASTNode)).sort().join(','));
+      }
+      // Sub-selections of one response key, collected together.
+      walk(subSelections(fields), `${prefix}${fields[0].node.name.value}.`);
     }
   };
-  if (operation.kind === Kind.OPERATION_DEFINITION) walk(operation.selectionSet, '');
+  if (operation.kind === Kind.OPERATION_DEFINITION) walk([operation.selectionSet], '');
   return requirement;
 }
 
