@@ -53,9 +53,11 @@ export function findCrossRegionLinks(document: DocumentNode, rules: RoutingRules
       // Grouped further by the fragment type each is written in: its step checks `__typename`.
       const byCondition = new Map<string | undefined, FieldNode[]>();
       for (const { node, typeCondition } of nodes) {
-        const group = byCondition.get(typeCondition);
+        // A fragment on the type the selection is already on tests nothing.
+        const condition = typeCondition === parentType ? undefined : typeCondition;
+        const group = byCondition.get(condition);
         if (group) group.push(node);
-        else byCondition.set(typeCondition, [node]);
+        else byCondition.set(condition, [node]);
       }
       for (const [onType, fields] of byCondition) {
         const name = fields[0].name.value;
