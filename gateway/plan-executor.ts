@@ -1,6 +1,7 @@
 import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
 import type { GraphQLDataSource } from '@apollo/gateway';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
+import { applyRewrites } from '@apollo/gateway/dist/dataRewrites';
 import { generateHydratedPaths } from '@apollo/gateway/dist/executeQueryPlan';
 import type { FetchNode, PlanNode, QueryPlan, QueryPlanSelectionNode, ResponsePath } from '@apollo/query-planner';
 import { QueryPlanner } from '@apollo/query-planner';
@@ -26,8 +27,10 @@ import { callerPath, PlannerFieldNames, withWireAliases } from './wire-aliases';
  * apart (requires-conflicts.ts); the planner's supergraph leaves out keys no plan should go by
  * (planner-supergraph.ts).
  *
- * What this executor does not take on — introspection (`__schema`, `__type`), `@defer`,
- * subscriptions, the data rewrites of `@interfaceObject`/`@context`, and the
+ * The data rewrites of `@interfaceObject` (`__typename` set or renamed in representations and
+ * answers) are applied with Apollo's own `applyRewrites`, as Apollo's executor does. What this
+ * executor does not take on — introspection (`__schema`, `__type`), `@defer`, subscriptions,
+ * the rewrites of `@context`, and the
  * `Apollo-Query-Plan-Experimental` debug header — goes to stock Apollo Gateway's executor,
  * which handles it exactly as before.
  */
@@ -284,6 +287,7 @@ export class PlanExecutor {
 
     if (!fetch.requires) {
       const received = await this.send(execution, service, fetch, cursor, variables);
+      if (received && fetch.outputRewrites) applyRewrites(this.supergraphSchema, fetch.outputRewrites, received);
       for (const entity of entities) deepMerge(entity, received);
       return;
     }
@@ -294,6 +298,7 @@ export class PlanExecutor {
     for (let i = 0; i < entities.length; i++) {
       const representation = build(entities[i]);
       if (representation && representation.__typename) {
+        if (fetch.inputRewrites) applyRewrites(this.supergraphSchema, fetch.inputRewrites, representation);
         representations.push(representation);
         owners.push(i);
       }
@@ -310,6 +315,7 @@ export class PlanExecutor {
       const receivedEntity = receivedEntities[i] as Json | null;
       const existing = entities[owners[i]];
       if (receivedEntity && !receivedEntity.__typename) receivedEntity.__typename = existing.__typename;
+      if (receivedEntity && fetch.outputRewrites) applyRewrites(this.supergraphSchema, fetch.outputRewrites, receivedEntity);
       deepMerge(existing, receivedEntity);
     }
   }
@@ -429,7 +435,7 @@ function conditionDefault(operation: OperationDefinitionNode, name: string): boo
   return definition?.defaultValue?.kind === Kind.BOOLEAN ? definition.defaultValue.value : false;
 }
 
-/** Plans made only of fetches, sequences, parallels, flattens and conditions, without data rewrites. */
+/** Plans made only of fetches, sequences, parallels, flattens and conditions, without `@context` rewrites. */
 function executable(node: PlanNode): boolean {
   switch (node.kind) {
     case 'Sequence':
@@ -440,7 +446,7 @@ function executable(node: PlanNode): boolean {
     case 'Condition':
       return (!node.ifClause || executable(node.ifClause)) && (!node.elseClause || executable(node.elseClause));
     case 'Fetch':
-      return !node.inputRewrites?.length && !node.outputRewrites?.length && !node.contextRewrites?.length && !node.hasDefers;
+      return !node.contextRewrites?.length && !node.hasDefers;
     default:
       return false;
   }
