@@ -10,6 +10,7 @@ import { DocumentNode, GraphQLError, GraphQLFormattedError, GraphQLSchema, isCom
 import { getVariableValues } from 'graphql/execution/values';
 import { collectFields, fragmentsOf, fragmentTypeApplies, STATIC } from './collect-fields';
 import { plannerSupergraphSdl } from './planner-supergraph';
+import { MutationReplans } from './mutation-replans';
 import { RequiresConflicts } from './requires-conflicts';
 import { ResponseShape } from './response-shape';
 import { callerPath, PlannerFieldNames, withWireAliases } from './wire-aliases';
@@ -158,6 +159,7 @@ export class PlanExecutor {
   private readonly supergraphSchema: GraphQLSchema;
   private readonly plannerFieldNames: PlannerFieldNames;
   private readonly requiresConflicts: RequiresConflicts;
+  private readonly mutationReplans: MutationReplans;
   /** Operations executed here and operations handed to stock Apollo (for operators, and for tests to know which ran). */
   readonly counts = { executed: 0, delegated: 0 };
 
@@ -173,6 +175,7 @@ export class PlanExecutor {
     this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
     this.plannerFieldNames = new PlannerFieldNames(this.supergraphSchema, plannerSdl);
     this.requiresConflicts = new RequiresConflicts(plannerSdl);
+    this.mutationReplans = new MutationReplans(supergraph, this.apiSchema.toGraphQLJSSchema());
   }
 
   readonly executor: GatewayExecutor = async (requestContext) => {
@@ -222,8 +225,12 @@ export class PlanExecutor {
     const { wireKeyOf } = this.plannerFieldNames;
     const wire = withWireAliases(schema, document, wireKeyOf);
     const documents = this.requiresConflicts.split(schema, wire.document) ?? [wire.document];
+    const planOf = (planned: DocumentNode) => this.planner.buildQueryPlan(operationFromDocument(this.apiSchema, planned, { operationName }));
     try {
-      plans = documents.map((planned) => this.planner.buildQueryPlan(operationFromDocument(this.apiSchema, planned, { operationName })));
+      if (documents.length > 1 && operation.operation === 'mutation') {
+        // Run once: the later plans read the mutation's results by key; unsplit where they cannot.
+        plans = this.mutationReplans.plans(documents, planOf) ?? [planOf(wire.document)];
+      } else plans = documents.map(planOf);
     } catch {
       return { fallback: true, hasVariables }; // stock Apollo reports it exactly as it always has
     }

@@ -14,8 +14,8 @@ import { collectFields, CollectOptions, STATIC, subSelections } from './collect-
  * copy without the other groups' fields (and the copies after the first with nothing but the way
  * to their own group's fields). The executor runs the plans one after another into the
  * same merged data, so each group's fetches read the required values of its own plan. An
- * operation without such a conflict is planned once, as before; a mutation is never split
- * (running it twice would do it twice).
+ * operation without such a conflict is planned once, as before. A mutation is split too, and
+ * must then run once: mutation-replans.ts makes the later plans read its results by key.
  */
 
 /** What a `@requires` field set selects: `path` (response keys joined by ".") → printed arguments. */
@@ -54,13 +54,9 @@ export class RequiresConflicts {
     if (this.groupOf.size === 0) return undefined;
     const groupsByType = new Map<string, Set<number>>();
     const typeInfo = new TypeInfo(schema);
-    let mutation = false;
     visit(
       document,
       visitWithTypeInfo(typeInfo, {
-        OperationDefinition(operation) {
-          if (operation.operation === 'mutation') mutation = true;
-        },
         Field: (field) => {
           const type = typeInfo.getParentType()?.name;
           const group = type === undefined ? undefined : this.groupOf.get(`${type}.${field.name.value}`);
@@ -72,7 +68,7 @@ export class RequiresConflicts {
       }),
     );
     const conflicting = [...groupsByType].filter(([, groups]) => groups.size > 1);
-    if (conflicting.length === 0 || mutation) return undefined;
+    if (conflicting.length === 0) return undefined;
     const splitTypes = new Set(conflicting.map(([type]) => type));
     const groups = [...new Set(conflicting.flatMap(([, g]) => [...g]))].sort((a, b) => a - b);
     return groups.map((keep, index) => this.withoutOtherGroups(schema, document, splitTypes, keep, index === 0));
