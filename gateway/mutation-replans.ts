@@ -3,9 +3,11 @@ import type { FetchNode, PlanNode, QueryPlan, QueryPlanSelectionNode } from '@ap
 import {
   DocumentNode,
   FieldNode,
+  getNamedType,
   getNullableType,
   GraphQLOutputType,
   GraphQLSchema,
+  isLeafType,
   isListType,
   isObjectType,
   Kind,
@@ -61,7 +63,9 @@ export class MutationReplans {
     for (const [key, fields] of collectFields(operation.selectionSet, mutationType.name, { fragments: fragmentsOf(first), variables: STATIC })) {
       const name = fields[0].node.name.value;
       if (name === '__typename') continue;
-      const record = this.rootRecord(name, mutationType.getFields()[name]?.type);
+      const type = mutationType.getFields()[name]?.type;
+      if (type && isLeafType(getNamedType(type))) continue; // a later copy never selects it (nothing there requires)
+      const record = this.rootRecord(name, type);
       if (!record) return undefined;
       records.set(key, record);
     }

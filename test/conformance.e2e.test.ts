@@ -36,10 +36,7 @@ const APOLLO_DIFFERS: Record<string, string> = {
 };
 
 /** Queries where the hub's answer is not yet the truth's, each with the reason. Kept short, never silent. */
-const HUB_KNOWN_FAILURES: Record<string, string> = {
-  'requires: one field required twice, with different arguments › both on a mutation’s result':
-    'a mutation is not split into one plan per requirement (it would run twice): Apollo’s answer, one currency for both',
-};
+const HUB_KNOWN_FAILURES: Record<string, string> = {};
 
 /**
  * Queries the hub's own executor does not answer, and why: a query refused by validation is
