@@ -53,6 +53,7 @@ export interface AnalyzedOperation {
   entityFanOuts: EntityFanOut[];
 }
 
+/** Analysed once per operation text, for any variables; every fragment applies, so the type names given to the walk only label. */
 const STATIC_WALK = (fragments: Fragments): CollectOptions => ({ fragments, variables: STATIC });
 
 function fanOutShape(fields: readonly FieldNode[], rule: FanOutRule, fragments: Fragments): FanOutShape {
@@ -61,7 +62,7 @@ function fanOutShape(fields: readonly FieldNode[], rule: FanOutRule, fragments: 
   for (const [key, children] of collectSubfields(fields, rule.connectionType, options)) {
     const name = children[0].node.name.value;
     if (name === 'edges') {
-      const cursorKeys = [...collectSubfields(children, 'edge', options)].filter(([, edge]) => edge[0].node.name.value === 'cursor').map(([cursorKey]) => cursorKey);
+      const cursorKeys = [...collectSubfields(children, `${rule.connectionType}.edges`, options)].filter(([, edge]) => edge[0].node.name.value === 'cursor').map(([cursorKey]) => cursorKey);
       shape.edges.push({ key, cursorKeys });
     } else if (name === 'pageInfo') {
       const fields = [...collectSubfields(children, rule.pageInfoType, options)].map(([fieldKey, nodes]) => ({ key: fieldKey, name: nodes[0].node.name.value }));
