@@ -9,6 +9,7 @@ import {
   isAbstractType,
   isUnionType,
   Kind,
+  OperationDefinitionNode,
   SelectionSetNode,
 } from 'graphql';
 
@@ -53,6 +54,16 @@ export const responseKey = (field: FieldNode): string => field.alias?.value ?? f
  */
 export const STATIC = Symbol('any variables');
 export type ConditionValues = Readonly<Record<string, unknown>> | typeof STATIC;
+
+/** Variable values as `@skip`/`@include` read them: those given, else the operation's literal defaults. */
+export function conditionValues(operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const values: Record<string, unknown> = { ...variables };
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (values[name] === undefined && definition.defaultValue?.kind === Kind.BOOLEAN) values[name] = definition.defaultValue.value;
+  }
+  return values;
+}
 
 type Directed = Pick<FieldNode | InlineFragmentNode | FragmentSpreadNode, 'directives'>;
 
