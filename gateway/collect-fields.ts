@@ -1,4 +1,5 @@
 import {
+  DirectiveNode,
   DocumentNode,
   FieldNode,
   FragmentDefinitionNode,
@@ -11,6 +12,7 @@ import {
   Kind,
   OperationDefinitionNode,
   SelectionSetNode,
+  visit,
 } from 'graphql';
 
 /**
@@ -63,6 +65,20 @@ export function conditionValues(operation: OperationDefinitionNode, variables: R
     if (values[name] === undefined && definition.defaultValue?.kind === Kind.BOOLEAN) values[name] = definition.defaultValue.value;
   }
   return values;
+}
+
+/** The variables the `@skip`/`@include` conditions of an operation (its fragments included) read, sorted: what a walk with variables depends on. */
+export function conditionVariableNames(operation: OperationDefinitionNode, fragments: Fragments): string[] {
+  const names = new Set<string>();
+  const visitor = {
+    Directive(directive: DirectiveNode) {
+      if (directive.name.value !== 'skip' && directive.name.value !== 'include') return;
+      for (const argument of directive.arguments ?? []) if (argument.value.kind === Kind.VARIABLE) names.add(argument.value.name.value);
+    },
+  };
+  visit(operation.selectionSet, visitor);
+  for (const fragment of fragments.values()) visit(fragment.selectionSet, visitor);
+  return [...names].sort();
 }
 
 type Directed = Pick<FieldNode | InlineFragmentNode | FragmentSpreadNode, 'directives'>;

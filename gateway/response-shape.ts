@@ -1,5 +1,4 @@
 import {
-  DirectiveNode,
   DocumentNode,
   FieldNode,
   getNamedType,
@@ -24,9 +23,8 @@ import {
   Kind,
   OperationDefinitionNode,
   SelectionSetNode,
-  visit,
 } from 'graphql';
-import { collectFields, Fragments, fragmentsOf, typeConditionTest } from './collect-fields';
+import { collectFields, conditionVariableNames, Fragments, fragmentsOf, typeConditionTest } from './collect-fields';
 import type { WireKeyOf } from './wire-aliases';
 
 /**
@@ -180,14 +178,7 @@ export class ResponseShape {
     private readonly wireKeyOf: WireKeyOf = (field) => field.alias?.value ?? field.name.value,
   ) {
     this.fragments = fragmentsOf(document);
-    const names = new Set<string>();
-    const collectConditions = { Directive: (directive: DirectiveNode) => {
-      if (directive.name.value !== 'skip' && directive.name.value !== 'include') return;
-      for (const argument of directive.arguments ?? []) if (argument.value.kind === Kind.VARIABLE) names.add(argument.value.name.value);
-    } };
-    visit(operation.selectionSet, collectConditions);
-    for (const fragment of this.fragments.values()) visit(fragment.selectionSet, collectConditions);
-    this.conditionVariables = [...names].sort();
+    this.conditionVariables = conditionVariableNames(operation, this.fragments);
     for (const definition of operation.variableDefinitions ?? []) {
       const value = definition.defaultValue;
       if (value?.kind === Kind.BOOLEAN) this.defaults[definition.variable.name.value] = value.value;

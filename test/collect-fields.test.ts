@@ -1,6 +1,6 @@
 import { buildSchema, GraphQLObjectType, Kind, OperationDefinitionNode, parse } from 'graphql';
 import { collectFields as graphqlCollectFields } from 'graphql/execution/collectFields';
-import { collectFields, fragmentsOf, isIncluded, STATIC, typeConditionTest } from '../gateway/collect-fields';
+import { collectFields, conditionValues, conditionVariableNames, fragmentsOf, isIncluded, STATIC, typeConditionTest } from '../gateway/collect-fields';
 
 /** The gateway's one CollectFields (gateway/collect-fields.ts), held to graphql-js' own where both apply. */
 
@@ -114,4 +114,11 @@ test('aliases: two keys of one field are two entries; one key selected twice mer
 test('the fragment map is built once per document', () => {
   expect(fragmentsOf(DOCUMENT)).toBe(fragments);
   expect([...fragments.keys()]).toEqual(['AgencyParts', 'Twice']);
+});
+
+test('the variables conditions read, fragments included, and their values with the operation’s literal defaults', () => {
+  expect(conditionVariableNames(operation, fragments)).toEqual(['no', 'yes']);
+  const withDefault = parse('query($a: Boolean = true, $b: Boolean! = false, $c: Boolean!) { x @include(if: $a) }').definitions[0] as OperationDefinitionNode;
+  expect(conditionValues(withDefault, { c: true, b: true })).toEqual({ a: true, b: true, c: true });
+  expect(conditionValues(withDefault, {})).toEqual({ a: true, b: false });
 });
