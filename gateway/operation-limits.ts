@@ -325,8 +325,8 @@ function measure(root: SelectionSetNode, fragments: Fragments): Shape {
     return shape;
   };
 
-  /** `spread`: the fragments already used in this selection set (the ones it sits in included). */
-  const ofSet = (set: SelectionSetNode, spread: Set<string> = new Set()): Shape => {
+  /** `spread`: the fragments already used in this selection set (the ones it sits in included), made at its first spread. */
+  const ofSet = (set: SelectionSetNode, spread?: Set<string>): Shape => {
     const shape: Shape = { depth: 0, aliases: 0, aliasExamples: [] };
     const add = (part: Shape, field?: FieldNode) => {
       shape.cycle ??= part.cycle;
@@ -350,9 +350,10 @@ function measure(root: SelectionSetNode, fragments: Fragments): Shape {
         if (selection.name.value === '__schema' || selection.name.value === '__type') add({ ...below, depth: 0, deepest: undefined });
         else add(below, selection);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        spread ??= new Set();
         add(ofSet(selection.selectionSet, spread));
-      } else if (!spread.has(selection.name.value)) {
-        spread.add(selection.name.value);
+      } else if (!spread?.has(selection.name.value)) {
+        (spread ??= new Set()).add(selection.name.value);
         add(ofFragment(selection.name.value));
       }
     }
