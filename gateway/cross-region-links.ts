@@ -1,5 +1,5 @@
 import { DocumentNode, FieldNode, Kind, OperationDefinitionNode, print, SelectionNode, SelectionSetNode, visit } from 'graphql';
-import { fragmentsOf, responseKey } from './operation-analysis';
+import { collectFields, CollectOptions, fragmentsOf, STATIC, subSelections } from './collect-fields';
 import { pruneUnusedDefinitions } from './operation-rewrite';
 import type { CrossRegionRule, RoutingRules } from './routing-rules';
 
@@ -22,7 +22,10 @@ interface Step {
 }
 
 export interface CrossRegionLink {
+  /** The linked field, with the selections of every node that selects it under its key. */
   field: FieldNode;
+  /** The operation's nodes of the field (rewritten to keys only for the answering region). */
+  nodes: FieldNode[];
   rule: CrossRegionRule;
   /** Response keys from the operation's root to the field. */
   steps: Step[];
@@ -42,38 +45,52 @@ export interface LinkSlot {
 export function findCrossRegionLinks(document: DocumentNode, rules: RoutingRules): CrossRegionLink[] {
   const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   if (!operation) return [];
-  const fragments = fragmentsOf(document);
+  const options: CollectOptions = { fragments: fragmentsOf(document), variables: STATIC };
   const links: CrossRegionLink[] = [];
-  const walk = (selectionSet: SelectionSetNode, parentType: string | undefined, steps: Step[], onType: string | undefined) => {
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) {
-        const coordinate = parentType ? `${parentType}.${selection.name.value}` : undefined;
-        const step: Step = { key: responseKey(selection), onType };
+  // Fields by response key (collect-fields.ts): a field selected twice under one key is one link, with both selections.
+  const walk = (selectionSets: readonly SelectionSetNode[], parentType: string | undefined, steps: Step[]) => {
+    for (const [key, nodes] of collectFields(selectionSets, parentType ?? '', options)) {
+      // Grouped further by the fragment type each is written in: its step checks `__typename`.
+      const byCondition = new Map<string | undefined, FieldNode[]>();
+      for (const { node, typeCondition } of nodes) {
+        // A fragment on the type the selection is already on tests nothing.
+        const condition = typeCondition === parentType ? undefined : typeCondition;
+        const group = byCondition.get(condition);
+        if (group) group.push(node);
+        else byCondition.set(condition, [node]);
+      }
+      for (const [onType, fields] of byCondition) {
+        const name = fields[0].name.value;
+        const writtenOn = onType ?? parentType;
+        const coordinate = writtenOn ? `${writtenOn}.${name}` : undefined;
+        const step: Step = { key, onType };
         const rule = coordinate ? rules.crossRegionFields.get(coordinate) : undefined;
-        if (rule) links.push({ field: selection, rule, steps: [...steps, step] });
-        else if (selection.selectionSet) {
+        const selectionSet = mergedSelectionSet(fields);
+        if (rule && selectionSet) links.push({ field: { ...fields[0], selectionSet }, nodes: fields, rule, steps: [...steps, step] });
+        else if (selectionSet) {
           // `_entities` returns a union: its fragments name the types.
-          const childType = selection.name.value === '_entities' || !coordinate ? undefined : rules.fieldTypes.get(coordinate);
-          walk(selection.selectionSet, childType, [...steps, step], undefined);
+          const childType = name === '_entities' || !coordinate ? undefined : rules.fieldTypes.get(coordinate);
+          walk([selectionSet], childType, [...steps, step]);
         }
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const type = selection.typeCondition?.name.value;
-        walk(selection.selectionSet, type ?? parentType, steps, type ?? onType);
-      } else {
-        const fragment = fragments.get(selection.name.value);
-        if (fragment) walk(fragment.selectionSet, fragment.typeCondition.name.value, steps, fragment.typeCondition.name.value);
       }
     }
   };
-  walk(operation.selectionSet, operation.operation === 'mutation' ? 'Mutation' : 'Query', [], undefined);
+  walk([operation.selectionSet], operation.operation === 'mutation' ? 'Mutation' : 'Query', []);
   return links;
+}
+
+/** The sub-selections of a field selected by several nodes, as one selection set. */
+function mergedSelectionSet(fields: readonly FieldNode[]): SelectionSetNode | undefined {
+  const sets = subSelections(fields);
+  if (sets.length <= 1) return sets[0];
+  return { kind: Kind.SELECTION_SET, selections: sets.flatMap((set) => set.selections) };
 }
 
 const field = (name: string): FieldNode => ({ kind: Kind.FIELD, name: { kind: Kind.NAME, value: name } });
 
 /** The operation the answering region receives: each linked record reduced to its type and key. */
 export function keysOnly(document: DocumentNode, links: CrossRegionLink[]): DocumentNode {
-  const reduced = new Map(links.map((link) => [link.field, link]));
+  const reduced = new Map(links.flatMap((link) => link.nodes.map((node) => [node, link] as const)));
   const rewritten = visit(document, {
     Field(node) {
       const link = reduced.get(node);

@@ -1,5 +1,19 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { ArgumentNode, DocumentNode, FragmentDefinitionNode, GraphQLError, Kind, TypeInfo, valueFromASTUntyped, visit, visitWithTypeInfo } from 'graphql';
+import {
+  ArgumentNode,
+  DocumentNode,
+  getNamedType,
+  GraphQLCompositeType,
+  GraphQLError,
+  GraphQLSchema,
+  isCompositeType,
+  isUnionType,
+  Kind,
+  OperationDefinitionNode,
+  SelectionSetNode,
+  valueFromASTUntyped,
+} from 'graphql';
+import { collectFields, CollectOptions, fragmentsOf, STATIC } from './collect-fields';
 import type { GatewayContext } from './request-budget';
 
 /**
@@ -31,32 +45,10 @@ export function earlyAccessPlugin(rules: Map<string, string[]>): ApolloServerPlu
         async didResolveOperation({ document, operation, schema, contextValue }) {
           const caller = contextValue.auth?.caller;
           if (!caller || !operation || rules.size === 0) return;
-          const fragments = new Map(
-            document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
-          );
           const refused = new Set<string>();
-          const pending = [operation as never as FragmentDefinitionNode];
-          const seen = new Set<string>();
-          const typeInfo = new TypeInfo(schema);
-          while (pending.length) {
-            visit(
-              pending.pop()!,
-              visitWithTypeInfo(typeInfo, {
-                Field(node) {
-                  const parent = typeInfo.getParentType();
-                  const coordinate = `${parent?.name}.${node.name.value}`;
-                  const roles = rules.get(coordinate);
-                  if (roles && !roles.some((role) => caller.roles.includes(role))) refused.add(`${coordinate} (needs ${roles.join(' or ')})`);
-                },
-                FragmentSpread(node) {
-                  const fragment = fragments.get(node.name.value);
-                  if (fragment && !seen.has(fragment.name.value)) {
-                    seen.add(fragment.name.value);
-                    pending.push(fragment);
-                  }
-                },
-              }),
-            );
+          for (const coordinate of selectedCoordinates(schema, document, operation)) {
+            const roles = rules.get(coordinate);
+            if (roles && !roles.some((role) => caller.roles.includes(role))) refused.add(`${coordinate} (needs ${roles.join(' or ')})`);
           }
           if (refused.size) {
             throw new GraphQLError(`This operation selects ${[...refused].join(', ')}; you hold ${caller.roles.join(', ') || 'no role'}`, {
@@ -67,4 +59,50 @@ export function earlyAccessPlugin(rules: Map<string, string[]>): ApolloServerPlu
       };
     },
   };
+}
+
+/** Per parsed document (Apollo keeps one per query text) and operation: the coordinates it selects. */
+const coordinatesByDocument = new WeakMap<DocumentNode, { schema: GraphQLSchema; perOperation: Map<OperationDefinitionNode, string[]> }>();
+
+/**
+ * Every "Type.field" an operation may select, in order, whatever its variables (collect-fields.ts,
+ * a static walk: a field left out by a literal `@skip`/`@include` is not selected, one behind a
+ * variable is). Each field's selection set is walked once per type it is met on, so fragments
+ * spread in many places cost no more than once each.
+ */
+export function selectedCoordinates(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): string[] {
+  let cached = coordinatesByDocument.get(document);
+  if (!cached || cached.schema !== schema) coordinatesByDocument.set(document, (cached = { schema, perOperation: new Map() }));
+  const { perOperation } = cached;
+  const known = perOperation.get(operation);
+  if (known) return known;
+  const options: CollectOptions = { fragments: fragmentsOf(document), variables: STATIC };
+  const coordinates = new Set<string>();
+  const walked = new Set<string>();
+  const walkedIds = new Map<SelectionSetNode, number>();
+  let nextId = 0;
+  const walk = (selectionSets: readonly SelectionSetNode[], type: GraphQLCompositeType) => {
+    for (const fields of collectFields(selectionSets, type.name, options).values()) {
+      for (const { node, parentType } of fields) {
+        const writtenOn = parentType === type.name ? type : schema.getType(parentType);
+        if (!writtenOn || !isCompositeType(writtenOn)) continue;
+        coordinates.add(`${writtenOn.name}.${node.name.value}`);
+        if (!node.selectionSet || isUnionType(writtenOn)) continue;
+        const definition = writtenOn.getFields()[node.name.value];
+        const inner = definition && getNamedType(definition.type);
+        if (!inner || !isCompositeType(inner)) continue;
+        let id = walkedIds.get(node.selectionSet);
+        if (id === undefined) walkedIds.set(node.selectionSet, (id = nextId++));
+        const key = `${inner.name}\u0000${id}`;
+        if (walked.has(key)) continue;
+        walked.add(key);
+        walk([node.selectionSet], inner);
+      }
+    }
+  };
+  const rootType = schema.getRootType(operation.operation);
+  if (rootType) walk([operation.selectionSet], rootType);
+  const result = [...coordinates];
+  perOperation.set(operation, result);
+  return result;
 }

@@ -1,5 +1,6 @@
 import { CompositeCursor, encodeCompositeCursor } from './composite-cursor';
-import { FanOutShape, MERGE_EDGES_KEY, MERGE_PAGE_KEY } from './operation-analysis';
+import { appendSkeleton, edgeCursor, edgeSortValue, isSkeletonKey, SkeletonEdge, skeletonEdges, skeletonHasMore } from './merge-skeleton';
+import type { FanOutShape } from './operation-analysis';
 
 /**
  * Merges the pages that several regions returned for one fanned-out connection into a single
@@ -19,11 +20,6 @@ export interface RegionPage {
   region: string;
   /** The field's value in that region's response, merge skeleton included; null when the region returned none. */
   value: Json | null;
-}
-
-interface SkeletonEdge {
-  c: string;
-  n: { k: unknown } | null;
 }
 
 export interface MergeInput {
@@ -62,8 +58,8 @@ function answeredPages(pages: RegionPage[]): Answered[] {
     .map((page) => ({
       region: page.region,
       value: page.value!,
-      edges: (page.value![MERGE_EDGES_KEY] as SkeletonEdge[] | null) ?? [],
-      more: Boolean((page.value![MERGE_PAGE_KEY] as { h?: boolean } | null)?.h),
+      edges: skeletonEdges(page.value),
+      more: skeletonHasMore(page.value!),
       next: 0,
     }));
 }
@@ -76,7 +72,7 @@ function takeBest(shape: FanOutShape, answered: Answered[], first: number, take:
     for (const candidate of answered) {
       if (candidate.next >= candidate.edges.length) continue;
       // Strictly better only: on equal keys the earlier (lower-coded) region keeps the place.
-      if (!best || sign * compareSortValues(candidate.edges[candidate.next].n?.k, best.edges[best.next].n?.k) > 0) best = candidate;
+      if (!best || sign * compareSortValues(edgeSortValue(candidate.edges[candidate.next]), edgeSortValue(best.edges[best.next])) > 0) best = candidate;
     }
     if (!best) break;
     take(best, best.next++);
@@ -126,15 +122,15 @@ export function refillsNeeded(shape: FanOutShape, pages: RegionPage[], first: nu
   takeBest(shape, answered, first, () => undefined);
   return answered
     .filter((page) => page.more && page.next === page.edges.length && page.edges.length > 0 && page.next < first)
-    .map((page) => ({ region: page.region, after: page.edges[page.edges.length - 1].c, first: first - page.next }));
+    .map((page) => ({ region: page.region, after: edgeCursor(page.edges[page.edges.length - 1]), first: first - page.next }));
 }
 
 /** Appends a refill's edges to the region's page (`value`, changed in place). */
 export function appendPage(shape: FanOutShape, value: Json, refill: Json): void {
-  for (const key of [...shape.edges.map((edges) => edges.key), MERGE_EDGES_KEY]) {
+  for (const { key } of shape.edges) {
     value[key] = [...((value[key] as unknown[] | null) ?? []), ...((refill[key] as unknown[] | null) ?? [])];
   }
-  value[MERGE_PAGE_KEY] = refill[MERGE_PAGE_KEY];
+  appendSkeleton(value, refill);
 }
 
 export function mergeFanOut(input: MergeInput): Json {
@@ -156,7 +152,7 @@ export function mergeFanOutPlaced({ shape, pages, first, start, resumed }: Merge
   const picks: Array<{ source: Answered; index: number; cursor?: string }> = [];
 
   takeBest(shape, answered, first, (source, index) => {
-    positions[source.region] = source.edges[index].c;
+    positions[source.region] = edgeCursor(source.edges[index]);
     picks.push({ source, index, cursor: wantsEdgeCursors ? encodeCompositeCursor({ positions, exhausted: [...exhausted] }) : undefined });
   });
 
@@ -212,7 +208,7 @@ export function mergeFanOutPlaced({ shape, pages, first, start, resumed }: Merge
  */
 export function mergedErrorPath(shape: FanOutShape, merge: PlacedMerge, region: string, path: ReadonlyArray<string | number>, offset = 0): Array<string | number> | null {
   const [head, index, ...rest] = path;
-  if (head === MERGE_EDGES_KEY || head === MERGE_PAGE_KEY) return [];
+  if (isSkeletonKey(head)) return [];
   if (!shape.edges.some((edges) => edges.key === head) || typeof index !== 'number') return [...path];
   const merged = merge.placed(region, index + offset);
   return merged === undefined ? null : [head, merged, ...rest];

@@ -1,14 +1,5 @@
-import {
-  ArgumentNode,
-  DocumentNode,
-  FieldNode,
-  FragmentDefinitionNode,
-  Kind,
-  OperationDefinitionNode,
-  SelectionNode,
-  SelectionSetNode,
-  valueFromASTUntyped,
-} from 'graphql';
+import { ArgumentNode, DocumentNode, FieldNode, Kind, OperationDefinitionNode, valueFromASTUntyped } from 'graphql';
+import { collectFields, CollectOptions, collectSubfields, Fragments, fragmentsOf, STATIC } from './collect-fields';
 import type { RootFieldRule, RoutingRules } from './routing-rules';
 
 /**
@@ -26,6 +17,8 @@ export interface EntityFanOut {
   typeName: string;
   responseKey: string;
   field: FieldNode;
+  /** Every node selecting it (a field may be selected more than once under one key): `field` is the first. */
+  fields: FieldNode[];
   fanOut: FanOutShape;
 }
 
@@ -45,6 +38,8 @@ export interface RootSelection {
   index: number;
   responseKey: string;
   field: FieldNode;
+  /** Every node selecting it under this response key: `field` is the first. */
+  fields: FieldNode[];
   route: RootRoute;
   fanOut?: FanOutShape;
 }
@@ -52,57 +47,28 @@ export interface RootSelection {
 export interface AnalyzedOperation {
   document: DocumentNode;
   operation: OperationDefinitionNode;
-  fragments: Map<string, FragmentDefinitionNode>;
+  fragments: Fragments;
   roots: RootSelection[];
   /** Fanned-out entity fields, when the operation is an `_entities` fetch that selects any. */
   entityFanOuts: EntityFanOut[];
 }
 
-/** Names that are ours inside rewritten operations; a user alias cannot start with "_yrd". */
-export const MERGE_EDGES_KEY = '_yrdMergeEdges';
-export const MERGE_PAGE_KEY = '_yrdMergePage';
+/** Analysed once per operation text, for any variables; every fragment applies, so the type names given to the walk only label. */
+const STATIC_WALK = (fragments: Fragments): CollectOptions => ({ fragments, variables: STATIC });
 
-export function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
-  return fragments;
-}
-
-/** The fields of a selection set with fragments flattened, in order (object types only, as the planner emits). */
-export function collectFields(selectionSet: SelectionSetNode | undefined, fragments: Map<string, FragmentDefinitionNode>): FieldNode[] {
-  const fields: FieldNode[] = [];
-  const visit = (selections: readonly SelectionNode[]) => {
-    for (const selection of selections) {
-      if (selection.kind === Kind.FIELD) fields.push(selection);
-      else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet.selections);
-      else {
-        const fragment = fragments.get(selection.name.value);
-        if (fragment) visit(fragment.selectionSet.selections);
-      }
-    }
-  };
-  if (selectionSet) visit(selectionSet.selections);
-  return fields;
-}
-
-export const responseKey = (field: FieldNode): string => field.alias?.value ?? field.name.value;
-
-function fanOutShape(field: FieldNode, rule: FanOutRule, fragments: Map<string, FragmentDefinitionNode>): FanOutShape {
+function fanOutShape(fields: readonly FieldNode[], rule: FanOutRule, fragments: Fragments): FanOutShape {
   const shape: FanOutShape = { rule, edges: [], pageInfos: [], others: [] };
-  for (const child of collectFields(field.selectionSet, fragments)) {
-    const key = responseKey(child);
-    if (child.name.value === 'edges') {
-      const cursorKeys = collectFields(child.selectionSet, fragments)
-        .filter((f) => f.name.value === 'cursor')
-        .map(responseKey);
+  const options = STATIC_WALK(fragments);
+  for (const [key, children] of collectSubfields(fields, rule.connectionType, options)) {
+    const name = children[0].node.name.value;
+    if (name === 'edges') {
+      const cursorKeys = [...collectSubfields(children, `${rule.connectionType}.edges`, options)].filter(([, edge]) => edge[0].node.name.value === 'cursor').map(([cursorKey]) => cursorKey);
       shape.edges.push({ key, cursorKeys });
-    } else if (child.name.value === 'pageInfo') {
-      const fields = collectFields(child.selectionSet, fragments).map((f) => ({ key: responseKey(f), name: f.name.value }));
+    } else if (name === 'pageInfo') {
+      const fields = [...collectSubfields(children, rule.pageInfoType, options)].map(([fieldKey, nodes]) => ({ key: fieldKey, name: nodes[0].node.name.value }));
       shape.pageInfos.push({ key, fields });
     } else {
-      shape.others.push({ key, name: child.name.value });
+      shape.others.push({ key, name });
     }
   }
   return shape;
@@ -113,39 +79,39 @@ export function analyzeOperation(document: DocumentNode, rules: RoutingRules): A
   if (!operation) throw new Error('subgraph request holds no operation');
   const fragments = fragmentsOf(document);
   const rootType = operation.operation === 'mutation' ? 'Mutation' : 'Query';
-  const roots = collectFields(operation.selectionSet, fragments).map((field, index): RootSelection => {
+  const collected = [...collectFields(operation.selectionSet, rootType, STATIC_WALK(fragments))];
+  const roots = collected.map(([key, nodes], index): RootSelection => {
+    const fields = nodes.map((collectedField) => collectedField.node);
+    const field = fields[0];
     const name = field.name.value;
-    const base = { index, responseKey: responseKey(field), field };
+    const base = { index, responseKey: key, field, fields };
     if (name === '_entities') return { ...base, route: { kind: 'entities' } };
     const rule = rules.rootFields.get(`${rootType}.${name}`);
     if (!rule) return { ...base, route: { kind: 'any' } }; // __typename, _service: any region answers alike
-    if (rule.kind === 'fanOut') return { ...base, route: rule, fanOut: fanOutShape(field, rule, fragments) };
+    if (rule.kind === 'fanOut') return { ...base, route: rule, fanOut: fanOutShape(fields, rule, fragments) };
     return { ...base, route: rule };
   });
   const entities = roots.find((root) => root.route.kind === 'entities');
-  const entityFanOuts = entities && rules.entityFields.size ? findEntityFanOuts(entities.field, fragments, rules) : [];
+  const entityFanOuts = entities && rules.entityFields.size ? findEntityFanOuts(entities.fields, fragments, rules) : [];
   return { document, operation, fragments, roots, entityFanOuts };
 }
 
 /** The fanned-out fields under `_entities`, by the type condition of the fragment they sit in. */
-function findEntityFanOuts(entities: FieldNode, fragments: Map<string, FragmentDefinitionNode>, rules: RoutingRules): EntityFanOut[] {
+function findEntityFanOuts(entities: readonly FieldNode[], fragments: Fragments, rules: RoutingRules): EntityFanOut[] {
   const found: EntityFanOut[] = [];
-  const visit = (selections: readonly SelectionNode[], typeName: string | undefined) => {
-    for (const selection of selections) {
-      if (selection.kind === Kind.FIELD) {
-        const rule = typeName ? rules.entityFields.get(`${typeName}.${selection.name.value}`) : undefined;
-        if (rule && typeName) {
-          found.push({ index: found.length, typeName, responseKey: responseKey(selection), field: selection, fanOut: fanOutShape(selection, rule, fragments) });
-        }
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        visit(selection.selectionSet.selections, selection.typeCondition?.name.value ?? typeName);
-      } else {
-        const fragment = fragments.get(selection.name.value);
-        if (fragment) visit(fragment.selectionSet.selections, fragment.typeCondition.name.value);
-      }
+  for (const [key, nodes] of collectSubfields(entities, '_Entity', STATIC_WALK(fragments))) {
+    const byType = new Map<string, FieldNode[]>();
+    for (const { node, typeCondition } of nodes) {
+      if (typeCondition === undefined || !rules.entityFields.has(`${typeCondition}.${node.name.value}`)) continue;
+      const same = byType.get(typeCondition);
+      if (same) same.push(node);
+      else byType.set(typeCondition, [node]);
     }
-  };
-  if (entities.selectionSet) visit(entities.selectionSet.selections, undefined);
+    for (const [typeName, fields] of byType) {
+      const rule = rules.entityFields.get(`${typeName}.${fields[0].name.value}`)!;
+      found.push({ index: found.length, typeName, responseKey: key, field: fields[0], fields, fanOut: fanOutShape(fields, rule, fragments) });
+    }
+  }
   return found;
 }
 

@@ -2,7 +2,6 @@ import type { ApolloServerPlugin, BaseContext, GraphQLRequestContext } from '@ap
 import {
   DocumentNode,
   FieldNode,
-  FragmentDefinitionNode,
   getNamedType,
   getNullableType,
   getVariableValues,
@@ -17,6 +16,7 @@ import {
   SelectionSetNode,
 } from 'graphql';
 import { ComplexityEstimator, ComplexityEstimatorArgs, getComplexity } from 'graphql-query-complexity';
+import { collectFields, Fragments, fragmentsOf, isIncluded, responseKey, STATIC } from './collect-fields';
 
 /**
  * Operation limits: how deep, how many aliases, how many root fields and how expensive an
@@ -124,10 +124,7 @@ function checkOperation(request: GraphQLRequestContext<BaseContext>, limits: Ope
   const operation = request.operation;
   const document = request.document;
   if (!operation || !document) return;
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
+  const fragments = fragmentsOf(document);
   const name = operation.name ? `Operation "${operation.name.value}"` : 'The operation';
 
   const roots = rootFields(operation, fragments);
@@ -283,32 +280,21 @@ function pagedReturnTypes(schema: GraphQLSchema, pageArguments: string[]): Set<s
 
 // ---------------------------------------------------------------------------------------------
 
-/** Root fields by response key, through fragments spread or inlined at the root. */
-function rootFields(operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>): Map<string, FieldNode> {
+/** Root fields by response key (collect-fields.ts, statically: whatever the variables), each by its first node. */
+function rootFields(operation: OperationDefinitionNode, fragments: Fragments): Map<string, FieldNode> {
   const roots = new Map<string, FieldNode>();
-  const seen = new Set<string>();
-  const collect = (set: SelectionSetNode) => {
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) {
-        if (!roots.has(responseKey(selection))) roots.set(responseKey(selection), selection);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        collect(selection.selectionSet);
-      } else if (!seen.has(selection.name.value)) {
-        seen.add(selection.name.value);
-        const fragment = fragments.get(selection.name.value);
-        if (fragment) collect(fragment.selectionSet);
-      }
-    }
-  };
-  collect(operation.selectionSet);
+  for (const [key, fields] of collectFields(operation.selectionSet, operation.operation, { fragments, variables: STATIC })) roots.set(key, fields[0].node);
   return roots;
 }
 
 /**
  * Depth and aliases of a selection set. Each fragment is measured once and its result reused
  * wherever it is spread, so a document of fragments spreading fragments is measured in linear
- * time while its aliases are still counted once per use. A fragment spread while it is being
- * measured (a cycle, which validation already refuses) is noted and not followed.
+ * time while its aliases are still counted once per use. As CollectFields (collect-fields.ts)
+ * has it, a fragment spread again in the same selection set (its inline fragments included) is
+ * no second use, and what a literal `@skip`/`@include` leaves out is not measured. A fragment
+ * spread while it is being measured (a cycle, which validation already refuses) is noted and
+ * not followed.
  */
 interface Shape {
   depth: number;
@@ -324,7 +310,7 @@ interface Shape {
 const EMPTY: Shape = { depth: 0, aliases: 0, aliasExamples: [] };
 const MAX_EXAMPLES = 3;
 
-function measure(root: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>): Shape {
+function measure(root: SelectionSetNode, fragments: Fragments): Shape {
   const measured = new Map<string, Shape | 'measuring'>();
 
   const ofFragment = (name: string): Shape => {
@@ -334,12 +320,13 @@ function measure(root: SelectionSetNode, fragments: Map<string, FragmentDefiniti
     const fragment = fragments.get(name);
     if (!fragment) return EMPTY;
     measured.set(name, 'measuring');
-    const shape = ofSet(fragment.selectionSet);
+    const shape = ofSet(fragment.selectionSet, new Set([name]));
     measured.set(name, shape);
     return shape;
   };
 
-  const ofSet = (set: SelectionSetNode): Shape => {
+  /** `spread`: the fragments already used in this selection set (the ones it sits in included), made at its first spread. */
+  const ofSet = (set: SelectionSetNode, spread?: Set<string>): Shape => {
     const shape: Shape = { depth: 0, aliases: 0, aliasExamples: [] };
     const add = (part: Shape, field?: FieldNode) => {
       shape.cycle ??= part.cycle;
@@ -354,6 +341,7 @@ function measure(root: SelectionSetNode, fragments: Map<string, FragmentDefiniti
       }
     };
     for (const selection of set.selections) {
+      if (!isIncluded(selection, STATIC)) continue;
       if (selection.kind === Kind.FIELD) {
         if (selection.alias) add({ ...EMPTY, aliases: 1, aliasExamples: [selection] });
         const below = selection.selectionSet ? ofSet(selection.selectionSet) : EMPTY;
@@ -362,8 +350,10 @@ function measure(root: SelectionSetNode, fragments: Map<string, FragmentDefiniti
         if (selection.name.value === '__schema' || selection.name.value === '__type') add({ ...below, depth: 0, deepest: undefined });
         else add(below, selection);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        add(ofSet(selection.selectionSet));
-      } else {
+        spread ??= new Set();
+        add(ofSet(selection.selectionSet, spread));
+      } else if (!spread?.has(selection.name.value)) {
+        (spread ??= new Set()).add(selection.name.value);
         add(ofFragment(selection.name.value));
       }
     }
@@ -386,10 +376,6 @@ function limitError(code: OperationLimitCode, message: string, limit: number, va
     nodes: nodes.length ? nodes : undefined,
     extensions: { code, limit, value: Number.isFinite(value) ? value : null, http: { status: 400 } },
   });
-}
-
-function responseKey(field: FieldNode): string {
-  return field.alias?.value ?? field.name.value;
 }
 
 function where(field: FieldNode): string {

@@ -2,17 +2,17 @@ import {
   ArgumentNode,
   DefinitionNode,
   DocumentNode,
-  FragmentDefinitionNode,
   FieldNode,
   Kind,
   OperationDefinitionNode,
   parseType,
   print,
-  SelectionNode,
   VariableDefinitionNode,
   visit,
 } from 'graphql';
-import { AnalyzedOperation, EntityFanOut, FanOutShape, MERGE_EDGES_KEY, MERGE_PAGE_KEY, RootSelection } from './operation-analysis';
+import { fragmentsOf } from './collect-fields';
+import { skeletonSelections } from './merge-skeleton';
+import { AnalyzedOperation, EntityFanOut, FanOutShape, RootSelection } from './operation-analysis';
 
 /**
  * Prints the operation a region receives: only the root fields routed to it, and for each
@@ -29,12 +29,6 @@ export const firstVariable = (root: RootSelection) => `_yrdFirst${root.index}`;
 export const afterVariable = (root: RootSelection) => `_yrdAfter${root.index}`;
 
 const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
-const field = (fieldName: string, alias?: string, selections?: SelectionNode[]): FieldNode => ({
-  kind: Kind.FIELD,
-  name: name(fieldName),
-  ...(alias ? { alias: name(alias) } : {}),
-  ...(selections ? { selectionSet: { kind: Kind.SELECTION_SET, selections } } : {}),
-});
 const variableArgument = (argumentName: string, variableName: string): ArgumentNode => ({
   kind: Kind.ARGUMENT,
   name: name(argumentName),
@@ -46,20 +40,18 @@ const variableDefinition = (variableName: string, type: string): VariableDefinit
   type: parseType(type),
 });
 
-function rewriteFanOutField(original: FieldNode, rule: FanOutShape['rule'], first: string, after: string): FieldNode {
+/** A fanned-out field selected by `nodes` (one response key), as one node: our page variables, the caller's selections, the merge skeleton. */
+function rewriteFanOutField(nodes: readonly FieldNode[], rule: FanOutShape['rule'], first: string, after: string): FieldNode {
+  const [original] = nodes;
   const kept = (original.arguments ?? []).filter((a) => a.name.value !== 'first' && a.name.value !== 'after');
-  const skeleton = [
-    field('edges', MERGE_EDGES_KEY, [field('cursor', 'c'), field('node', 'n', [field(rule.sortKey, 'k')])]),
-    field('pageInfo', MERGE_PAGE_KEY, [field('hasNextPage', 'h')]),
-  ];
   return {
     ...original,
     arguments: [...kept, variableArgument('first', first), variableArgument('after', after)],
-    selectionSet: { kind: Kind.SELECTION_SET, selections: [...(original.selectionSet?.selections ?? []), ...skeleton] },
+    selectionSet: { kind: Kind.SELECTION_SET, selections: [...nodes.flatMap((node) => node.selectionSet?.selections ?? []), ...skeletonSelections(rule.sortKey)] },
   };
 }
 
-const rewriteFanOut = (root: RootSelection) => rewriteFanOutField(root.field, root.fanOut!.rule, firstVariable(root), afterVariable(root));
+const rewriteFanOut = (root: RootSelection) => rewriteFanOutField(root.fields, root.fanOut!.rule, firstVariable(root), afterVariable(root));
 
 export const entityFirstVariable = (fanOut: EntityFanOut) => `_yrdFirstE${fanOut.index}`;
 export const entityAfterVariable = (fanOut: EntityFanOut) => `_yrdAfterE${fanOut.index}`;
@@ -70,11 +62,11 @@ export const entityAfterVariable = (fanOut: EntityFanOut) => `_yrdAfterE${fanOut
  */
 export function printEntitiesFanOutOperation(analyzed: AnalyzedOperation & { printedEntities?: string }): string {
   if (analyzed.printedEntities !== undefined) return analyzed.printedEntities;
-  const targets = new Map(analyzed.entityFanOuts.map((fanOut) => [fanOut.field, fanOut]));
+  const targets = new Map(analyzed.entityFanOuts.flatMap((fanOut) => fanOut.fields.map((node) => [node, fanOut] as const)));
   const rewritten = visit(analyzed.document, {
     Field(node) {
       const fanOut = targets.get(node);
-      return fanOut ? rewriteFanOutField(node, fanOut.fanOut.rule, entityFirstVariable(fanOut), entityAfterVariable(fanOut)) : undefined;
+      return fanOut ? rewriteFanOutField([node], fanOut.fanOut.rule, entityFirstVariable(fanOut), entityAfterVariable(fanOut)) : undefined;
     },
     OperationDefinition: {
       leave(node) {
@@ -98,7 +90,7 @@ export function printRegionOperation(analyzed: AnalyzedOperation & { printed?: M
   const cached = analyzed.printed.get(cacheKey);
   if (cached !== undefined) return cached;
 
-  const selections = roots.map((root) => (root.fanOut ? rewriteFanOut(root) : root.field));
+  const selections = roots.flatMap((root) => (root.fanOut ? [rewriteFanOut(root)] : root.fields));
   const extraVariables = roots
     .filter((root) => root.fanOut)
     .flatMap((root) => [
@@ -144,7 +136,7 @@ export function printRegionOperation(analyzed: AnalyzedOperation & { printed?: M
  * a rewrite has removed the selections that used them.
  */
 export function pruneUnusedDefinitions(document: DocumentNode): DocumentNode {
-  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+  const fragments = fragmentsOf(document);
   const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   if (!operation) return document;
   const usedFragments = new Set<string>();

@@ -1,14 +1,16 @@
 import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
 import type { GraphQLDataSource } from '@apollo/gateway';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
+import { applyRewrites } from '@apollo/gateway/dist/dataRewrites';
 import { generateHydratedPaths } from '@apollo/gateway/dist/executeQueryPlan';
 import type { FetchNode, PlanNode, QueryPlan, QueryPlanSelectionNode, ResponsePath } from '@apollo/query-planner';
 import { QueryPlanner } from '@apollo/query-planner';
 import type { GatewayExecutor, GatewayExecutionResult, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
-import { DocumentNode, GraphQLError, GraphQLFormattedError, GraphQLSchema, isAbstractType, Kind, OperationDefinitionNode, SelectionNode } from 'graphql';
+import { DocumentNode, GraphQLError, GraphQLFormattedError, GraphQLSchema, isCompositeType, Kind, OperationDefinitionNode } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
-import { fragmentsOf } from './operation-analysis';
+import { collectFields, fragmentsOf, fragmentTypeApplies, STATIC } from './collect-fields';
 import { plannerSupergraphSdl } from './planner-supergraph';
+import { MutationReplans } from './mutation-replans';
 import { RequiresConflicts } from './requires-conflicts';
 import { ResponseShape } from './response-shape';
 import { callerPath, PlannerFieldNames, withWireAliases } from './wire-aliases';
@@ -26,8 +28,10 @@ import { callerPath, PlannerFieldNames, withWireAliases } from './wire-aliases';
  * apart (requires-conflicts.ts); the planner's supergraph leaves out keys no plan should go by
  * (planner-supergraph.ts).
  *
- * What this executor does not take on — introspection (`__schema`, `__type`), `@defer`,
- * subscriptions, the data rewrites of `@interfaceObject`/`@context`, and the
+ * The data rewrites of `@interfaceObject` (`__typename` set or renamed in representations and
+ * answers) are applied with Apollo's own `applyRewrites`, as Apollo's executor does. What this
+ * executor does not take on — introspection (`__schema`, `__type`), `@defer`, subscriptions,
+ * the rewrites of `@context`, and the
  * `Apollo-Query-Plan-Experimental` debug header — goes to stock Apollo Gateway's executor,
  * which handles it exactly as before.
  */
@@ -155,6 +159,7 @@ export class PlanExecutor {
   private readonly supergraphSchema: GraphQLSchema;
   private readonly plannerFieldNames: PlannerFieldNames;
   private readonly requiresConflicts: RequiresConflicts;
+  private readonly mutationReplans: MutationReplans;
   /** Operations executed here and operations handed to stock Apollo (for operators, and for tests to know which ran). */
   readonly counts = { executed: 0, delegated: 0 };
 
@@ -170,6 +175,7 @@ export class PlanExecutor {
     this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
     this.plannerFieldNames = new PlannerFieldNames(this.supergraphSchema, plannerSdl);
     this.requiresConflicts = new RequiresConflicts(plannerSdl);
+    this.mutationReplans = new MutationReplans(supergraph, this.apiSchema.toGraphQLJSSchema());
   }
 
   readonly executor: GatewayExecutor = async (requestContext) => {
@@ -219,8 +225,12 @@ export class PlanExecutor {
     const { wireKeyOf } = this.plannerFieldNames;
     const wire = withWireAliases(schema, document, wireKeyOf);
     const documents = this.requiresConflicts.split(schema, wire.document) ?? [wire.document];
+    const planOf = (planned: DocumentNode) => this.planner.buildQueryPlan(operationFromDocument(this.apiSchema, planned, { operationName }));
     try {
-      plans = documents.map((planned) => this.planner.buildQueryPlan(operationFromDocument(this.apiSchema, planned, { operationName })));
+      if (documents.length > 1 && operation.operation === 'mutation') {
+        // Run once: the later plans read the mutation's results by key; unsplit where they cannot.
+        plans = this.mutationReplans.plans(documents, planOf) ?? [planOf(wire.document)];
+      } else plans = documents.map(planOf);
     } catch {
       return { fallback: true, hasVariables }; // stock Apollo reports it exactly as it always has
     }
@@ -284,6 +294,7 @@ export class PlanExecutor {
 
     if (!fetch.requires) {
       const received = await this.send(execution, service, fetch, cursor, variables);
+      if (received && fetch.outputRewrites) applyRewrites(this.supergraphSchema, fetch.outputRewrites, received);
       for (const entity of entities) deepMerge(entity, received);
       return;
     }
@@ -294,6 +305,7 @@ export class PlanExecutor {
     for (let i = 0; i < entities.length; i++) {
       const representation = build(entities[i]);
       if (representation && representation.__typename) {
+        if (fetch.inputRewrites) applyRewrites(this.supergraphSchema, fetch.inputRewrites, representation);
         representations.push(representation);
         owners.push(i);
       }
@@ -310,6 +322,7 @@ export class PlanExecutor {
       const receivedEntity = receivedEntities[i] as Json | null;
       const existing = entities[owners[i]];
       if (receivedEntity && !receivedEntity.__typename) receivedEntity.__typename = existing.__typename;
+      if (receivedEntity && fetch.outputRewrites) applyRewrites(this.supergraphSchema, fetch.outputRewrites, receivedEntity);
       deepMerge(existing, receivedEntity);
     }
   }
@@ -386,8 +399,7 @@ export class PlanExecutor {
     let applies = this.typeConditionCache.get(key);
     if (applies === undefined) {
       const type = this.supergraphSchema.getType(typename);
-      const condition = this.supergraphSchema.getType(typeCondition);
-      applies = !!type && !!condition && isAbstractType(condition) && this.supergraphSchema.isSubType(condition, type as never);
+      applies = !!type && isCompositeType(type) && fragmentTypeApplies(this.supergraphSchema, typeCondition, type);
       this.typeConditionCache.set(key, applies);
     }
     return applies;
@@ -411,30 +423,8 @@ function downstreamError(error: GraphQLFormattedError, serviceName: string, path
  * field with a variable condition would have a Condition node in the plan, so it is never here.
  */
 function unplannedRootKeys(document: DocumentNode, operation: OperationDefinitionNode): string[] {
-  const fragments = fragmentsOf(document);
-  const keys = new Set<string>();
-  const literallyIncluded = (selection: SelectionNode) =>
-    (selection.directives ?? []).every((directive) => {
-      const name = directive.name.value;
-      if (name !== 'skip' && name !== 'include') return true;
-      const value = directive.arguments?.find((argument) => argument.name.value === 'if')?.value;
-      return value?.kind === Kind.BOOLEAN && value.value === (name === 'include');
-    });
-  const walk = (selections: readonly SelectionNode[], seen: Set<string>) => {
-    for (const selection of selections) {
-      if (!literallyIncluded(selection)) continue;
-      if (selection.kind === Kind.FIELD) {
-        if (selection.name.value !== '__typename') keys.add(selection.alias?.value ?? selection.name.value);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet.selections, seen);
-      else if (!seen.has(selection.name.value)) {
-        seen.add(selection.name.value);
-        const fragment = fragments.get(selection.name.value);
-        if (fragment) walk(fragment.selectionSet.selections, seen);
-      }
-    }
-  };
-  walk(operation.selectionSet.selections, new Set());
-  return [...keys];
+  const roots = collectFields(operation.selectionSet, operation.operation, { fragments: fragmentsOf(document), variables: STATIC });
+  return [...roots].filter(([, fields]) => fields[0].node.name.value !== '__typename').map(([key]) => key);
 }
 
 function distinctErrors(errors: Array<GraphQLError | Error>): Array<GraphQLError | Error> {
@@ -452,7 +442,7 @@ function conditionDefault(operation: OperationDefinitionNode, name: string): boo
   return definition?.defaultValue?.kind === Kind.BOOLEAN ? definition.defaultValue.value : false;
 }
 
-/** Plans made only of fetches, sequences, parallels, flattens and conditions, without data rewrites. */
+/** Plans made only of fetches, sequences, parallels, flattens and conditions, without `@context` rewrites. */
 function executable(node: PlanNode): boolean {
   switch (node.kind) {
     case 'Sequence':
@@ -463,7 +453,7 @@ function executable(node: PlanNode): boolean {
     case 'Condition':
       return (!node.ifClause || executable(node.ifClause)) && (!node.elseClause || executable(node.elseClause));
     case 'Fetch':
-      return !node.inputRewrites?.length && !node.outputRewrites?.length && !node.contextRewrites?.length && !node.hasDefers;
+      return !node.contextRewrites?.length && !node.hasDefers;
     default:
       return false;
   }
@@ -471,16 +461,9 @@ function executable(node: PlanNode): boolean {
 
 /** Whether the operation reads `__schema` or `__type` (answered by Apollo's introspection path). */
 function selectsIntrospection(document: DocumentNode, operation: OperationDefinitionNode): boolean {
-  const fragments = fragmentsOf(document);
-  const seen = new Set<string>();
-  const walk = (selections: readonly SelectionNode[]): boolean =>
-    selections.some((selection) => {
-      if (selection.kind === Kind.FIELD) return selection.name.value === '__schema' || selection.name.value === '__type';
-      if (selection.kind === Kind.INLINE_FRAGMENT) return walk(selection.selectionSet.selections);
-      if (seen.has(selection.name.value)) return false;
-      seen.add(selection.name.value);
-      const fragment = fragments.get(selection.name.value);
-      return !!fragment && walk(fragment.selectionSet.selections);
-    });
-  return walk(operation.selectionSet.selections);
+  const roots = collectFields(operation.selectionSet, operation.operation, { fragments: fragmentsOf(document), variables: STATIC });
+  for (const fields of roots.values()) {
+    if (fields.some(({ node }) => node.name.value === '__schema' || node.name.value === '__type')) return true;
+  }
+  return false;
 }

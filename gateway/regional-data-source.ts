@@ -6,7 +6,8 @@ import { regionOfRoutingValue } from '../auth/global-id';
 import { CompositeCursor, decodeCompositeCursor } from './composite-cursor';
 import { gatewayError, regionUnavailable } from './errors';
 import { appendPage, emptyPage, MergeInput, RegionPage, mergedErrorPath, mergeFanOutPlaced, PlacedMerge, probeSize, refillsNeeded } from './fan-out-merge';
-import { AnalyzedOperation, analyzeOperation, argumentValue, MERGE_EDGES_KEY, RootSelection } from './operation-analysis';
+import { skeletonEdges } from './merge-skeleton';
+import { AnalyzedOperation, analyzeOperation, argumentValue, RootSelection } from './operation-analysis';
 import { afterVariable, entityAfterVariable, entityFirstVariable, firstVariable, printEntitiesFanOutOperation, printRegionOperation } from './operation-rewrite';
 import type { RegionSettings } from './region-config';
 import { GatewayContext, RequestRegionBudget } from './request-budget';
@@ -506,7 +507,7 @@ export class RegionalDataSource implements GraphQLDataSource {
         errors.push(this.regionError(region, error));
       }
     };
-    const edgeCount = (page: Json | null) => ((page?.[MERGE_EDGES_KEY] as unknown[] | null | undefined) ?? []).length;
+    const edgeCount = (page: Json | null) => skeletonEdges(page).length;
 
     const refills: Array<Promise<void>> = [];
     const merges: Array<() => void> = [];

@@ -1,4 +1,5 @@
 import { ASTNode, DocumentNode, FieldNode, GraphQLSchema, InlineFragmentNode, Kind, parse, print, SelectionSetNode, TypeInfo, visit, visitWithTypeInfo } from 'graphql';
+import { collectFields, CollectOptions, STATIC, subSelections } from './collect-fields';
 
 /**
  * Two fields that `@requires` the same field with different arguments — `shippingEstimate`
@@ -13,8 +14,8 @@ import { ASTNode, DocumentNode, FieldNode, GraphQLSchema, InlineFragmentNode, Ki
  * copy without the other groups' fields (and the copies after the first with nothing but the way
  * to their own group's fields). The executor runs the plans one after another into the
  * same merged data, so each group's fetches read the required values of its own plan. An
- * operation without such a conflict is planned once, as before; a mutation is never split
- * (running it twice would do it twice).
+ * operation without such a conflict is planned once, as before. A mutation is split too, and
+ * must then run once: mutation-replans.ts makes the later plans read its results by key.
  */
 
 /** What a `@requires` field set selects: `path` (response keys joined by ".") → printed arguments. */
@@ -53,13 +54,9 @@ export class RequiresConflicts {
     if (this.groupOf.size === 0) return undefined;
     const groupsByType = new Map<string, Set<number>>();
     const typeInfo = new TypeInfo(schema);
-    let mutation = false;
     visit(
       document,
       visitWithTypeInfo(typeInfo, {
-        OperationDefinition(operation) {
-          if (operation.operation === 'mutation') mutation = true;
-        },
         Field: (field) => {
           const type = typeInfo.getParentType()?.name;
           const group = type === undefined ? undefined : this.groupOf.get(`${type}.${field.name.value}`);
@@ -71,7 +68,7 @@ export class RequiresConflicts {
       }),
     );
     const conflicting = [...groupsByType].filter(([, groups]) => groups.size > 1);
-    if (conflicting.length === 0 || mutation) return undefined;
+    if (conflicting.length === 0) return undefined;
     const splitTypes = new Set(conflicting.map(([type]) => type));
     const groups = [...new Set(conflicting.flatMap(([, g]) => [...g]))].sort((a, b) => a - b);
     return groups.map((keep, index) => this.withoutOtherGroups(schema, document, splitTypes, keep, index === 0));
@@ -114,16 +111,19 @@ const onlyPlaceholder = (selectionSet: SelectionSetNode | undefined) => selectio
 function requirementOf(fieldSet: string): Requirement {
   const requirement: Requirement = new Map();
   const operation = parse(`{${fieldSet}}`).definitions[0];
-  const walk = (selectionSet: SelectionSetNode | undefined, prefix: string) => {
-    for (const selection of selectionSet?.selections ?? []) {
-      if (selection.kind === Kind.FIELD) {
-        const path = prefix + selection.name.value;
-        requirement.set(path, (selection.arguments ?? []).map((argument) => print(argument as ASTNode)).sort().join(','));
-        walk(selection.selectionSet, `${path}.`);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet, prefix);
+  // A field set: no named fragments, no conditions; type conditions all apply (any entity type).
+  const options: CollectOptions = { fragments: new Map(), variables: STATIC };
+  const walk = (selectionSets: readonly SelectionSetNode[], prefix: string) => {
+    for (const fields of collectFields(selectionSets, '', options).values()) {
+      for (const { node } of fields) {
+        const path = prefix + node.name.value;
+        requirement.set(path, (node.arguments ?? []).map((argument) => print(argument as ASTNode)).sort().join(','));
+      }
+      // Sub-selections of one response key, collected together.
+      walk(subSelections(fields), `${prefix}${fields[0].node.name.value}.`);
     }
   };
-  if (operation.kind === Kind.OPERATION_DEFINITION) walk(operation.selectionSet, '');
+  if (operation.kind === Kind.OPERATION_DEFINITION) walk([operation.selectionSet], '');
   return requirement;
 }
 

@@ -1,8 +1,6 @@
 import {
-  DirectiveNode,
   DocumentNode,
   FieldNode,
-  FragmentDefinitionNode,
   getNamedType,
   getNullableType,
   GraphQLCompositeType,
@@ -16,7 +14,6 @@ import {
   GraphQLObjectType,
   GraphQLOutputType,
   GraphQLSchema,
-  isAbstractType,
   isCompositeType,
   isEnumType,
   isListType,
@@ -26,10 +23,8 @@ import {
   Kind,
   OperationDefinitionNode,
   SelectionSetNode,
-  ValueNode,
-  visit,
 } from 'graphql';
-import { fragmentsOf } from './operation-analysis';
+import { collectFields, conditionVariableNames, Fragments, fragmentsOf, typeConditionTest } from './collect-fields';
 import type { WireKeyOf } from './wire-aliases';
 
 /**
@@ -115,65 +110,32 @@ function leafCheck(type: GraphQLOutputType): ((value: unknown) => boolean) | und
 class ShapeCompiler {
   constructor(
     readonly schema: GraphQLSchema,
-    private readonly fragments: Map<string, FragmentDefinitionNode>,
+    private readonly fragments: Fragments,
     private readonly variables: Json,
     private readonly wireKeyOf: WireKeyOf,
   ) {}
 
-  private included(node: { directives?: readonly { name: { value: string }; arguments?: readonly { name: { value: string }; value: ValueNode }[] }[] }): boolean {
-    for (const directive of node.directives ?? []) {
-      const name = directive.name.value;
-      if (name !== 'skip' && name !== 'include') continue;
-      const argument = directive.arguments?.find((a) => a.name.value === 'if')?.value;
-      const value = argument?.kind === Kind.BOOLEAN ? argument.value : argument?.kind === Kind.VARIABLE ? this.variables[argument.name.value] === true : false;
-      if (name === 'skip' && value) return false;
-      if (name === 'include' && !value) return false;
-    }
-    return true;
-  }
-
-  private applies(typeCondition: string | undefined, runtimeType: GraphQLCompositeType): boolean {
-    if (!typeCondition || typeCondition === runtimeType.name) return true;
-    const condition = this.schema.getType(typeCondition);
-    // A union is no subtype of anything: only its own name (above) applies to it.
-    return !!condition && isAbstractType(condition) && !isUnionType(runtimeType) && this.schema.isSubType(condition, runtimeType);
-  }
-
-  /** The type a selection set's fields are written on: a fragment's type condition, else the enclosing one. */
-  private conditionType(typeCondition: string | undefined, enclosing: GraphQLCompositeType): GraphQLCompositeType {
-    const type = typeCondition ? this.schema.getType(typeCondition) : undefined;
+  /** The type a field is written on (collect-fields.ts names it), else the enclosing one. */
+  private writtenOn(name: string, enclosing: GraphQLCompositeType): GraphQLCompositeType {
+    if (name === enclosing.name) return enclosing;
+    const type = this.schema.getType(name);
     return type && isCompositeType(type) ? type : enclosing;
   }
 
   /**
-   * graphql-js' CollectFields for one concrete type, then one shape per response key.
+   * CollectFields (collect-fields.ts) for one runtime type, then one shape per response key.
    * `declaredType` is the type the selection sets are written on (wire keys depend on it).
    */
   collect(runtimeType: GraphQLCompositeType, declaredType: GraphQLCompositeType, selectionSets: readonly SelectionSetNode[]): FieldShape[] {
+    const collected = collectFields(selectionSets, declaredType.name, {
+      fragments: this.fragments,
+      variables: this.variables,
+      applies: typeConditionTest(this.schema, runtimeType),
+    });
     const grouped = new Map<string, { wireKey: string; nodes: FieldNode[] }>();
-    const visitedFragments = new Set<string>();
-    const walk = (selectionSet: SelectionSetNode, parentType: GraphQLCompositeType) => {
-      for (const selection of selectionSet.selections) {
-        if (!this.included(selection)) continue;
-        if (selection.kind === Kind.FIELD) {
-          const key = selection.alias?.value ?? selection.name.value;
-          const group = grouped.get(key);
-          if (group) group.nodes.push(selection);
-          else grouped.set(key, { wireKey: this.wireKeyOf(selection, parentType), nodes: [selection] });
-        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          const condition = selection.typeCondition?.name.value;
-          if (this.applies(condition, runtimeType)) walk(selection.selectionSet, this.conditionType(condition, parentType));
-        } else {
-          const name = selection.name.value;
-          if (visitedFragments.has(name)) continue;
-          visitedFragments.add(name);
-          const fragment = this.fragments.get(name);
-          const condition = fragment?.typeCondition.name.value;
-          if (fragment && this.applies(condition, runtimeType)) walk(fragment.selectionSet, this.conditionType(condition, parentType));
-        }
-      }
-    };
-    for (const selectionSet of selectionSets) walk(selectionSet, declaredType);
+    for (const [key, fields] of collected) {
+      grouped.set(key, { wireKey: this.wireKeyOf(fields[0].node, this.writtenOn(fields[0].parentType, declaredType)), nodes: fields.map((field) => field.node) });
+    }
 
     const fields: FieldShape[] = [];
     for (const [key, { wireKey, nodes }] of grouped) {
@@ -206,7 +168,7 @@ export class ResponseShape {
   private readonly conditionVariables: string[];
   private readonly defaults: Json = {};
   private readonly compiled = new Map<string, CompositeShape>();
-  private readonly fragments: Map<string, FragmentDefinitionNode>;
+  private readonly fragments: Fragments;
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -216,14 +178,7 @@ export class ResponseShape {
     private readonly wireKeyOf: WireKeyOf = (field) => field.alias?.value ?? field.name.value,
   ) {
     this.fragments = fragmentsOf(document);
-    const names = new Set<string>();
-    const collectConditions = { Directive: (directive: DirectiveNode) => {
-      if (directive.name.value !== 'skip' && directive.name.value !== 'include') return;
-      for (const argument of directive.arguments ?? []) if (argument.value.kind === Kind.VARIABLE) names.add(argument.value.name.value);
-    } };
-    visit(operation.selectionSet, collectConditions);
-    for (const fragment of this.fragments.values()) visit(fragment.selectionSet, collectConditions);
-    this.conditionVariables = [...names].sort();
+    this.conditionVariables = conditionVariableNames(operation, this.fragments);
     for (const definition of operation.variableDefinitions ?? []) {
       const value = definition.defaultValue;
       if (value?.kind === Kind.BOOLEAN) this.defaults[definition.variable.name.value] = value.value;

@@ -13,6 +13,7 @@ import {
   visit,
   visitWithTypeInfo,
 } from 'graphql';
+import { collectFields, CollectOptions, responseKey, STATIC } from './collect-fields';
 
 /**
  * The query planner puts the fields it needs for itself — entity keys, `@requires` inputs,
@@ -31,6 +32,8 @@ import {
  */
 
 const WIRE_PREFIX = '_yrd_';
+/** A `@key`/`@requires` field set: no named fragments, no conditions. */
+const FIELD_SET: CollectOptions = { fragments: new Map(), variables: STATIC };
 
 /** The response key a caller's field has in the planned operation. */
 export type WireKeyOf = (field: FieldNode, parentType: GraphQLCompositeType) => string;
@@ -67,7 +70,7 @@ export class PlannerFieldNames {
   }
 
   readonly wireKeyOf: WireKeyOf = (field, parentType) => {
-    const key = field.alias?.value ?? field.name.value;
+    const key = responseKey(field);
     if (field.name.value === '__typename') return key; // answered from the type, never read
     const renamed = key !== field.name.value || !!field.arguments?.length;
     return renamed && this.mayUse(parentType, key) ? WIRE_PREFIX + key : key;
@@ -81,18 +84,17 @@ export class PlannerFieldNames {
   }
 
   private addSelections(type: GraphQLCompositeType, selectionSet: SelectionSetNode): void {
-    let names = this.byType.get(type.name);
-    if (!names) this.byType.set(type.name, (names = new Set()));
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) {
-        names.add(selection.name.value);
-        if (!selection.selectionSet) continue;
-        const definition = 'getFields' in type ? type.getFields()[selection.name.value] : undefined;
+    for (const fields of collectFields(selectionSet, type.name, FIELD_SET).values()) {
+      for (const { node, parentType } of fields) {
+        const writtenOn = parentType === type.name ? type : this.schema.getType(parentType);
+        if (!writtenOn || !isCompositeType(writtenOn)) continue;
+        let names = this.byType.get(writtenOn.name);
+        if (!names) this.byType.set(writtenOn.name, (names = new Set()));
+        names.add(node.name.value);
+        if (!node.selectionSet) continue;
+        const definition = 'getFields' in writtenOn ? writtenOn.getFields()[node.name.value] : undefined;
         const inner = definition && getNamedType(definition.type);
-        if (inner && isCompositeType(inner)) this.addSelections(inner, selection.selectionSet);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const condition = selection.typeCondition ? this.schema.getType(selection.typeCondition.name.value) : type;
-        if (condition && isCompositeType(condition)) this.addSelections(condition, selection.selectionSet);
+        if (inner && isCompositeType(inner)) this.addSelections(inner, node.selectionSet);
       }
     }
   }
@@ -115,7 +117,7 @@ export function withWireAliases(schema: GraphQLSchema, document: DocumentNode, w
       Field(field) {
         const parentType = typeInfo.getParentType();
         if (!parentType) return undefined;
-        const key = field.alias?.value ?? field.name.value;
+        const key = responseKey(field);
         const wire = wireKeyOf(field, parentType);
         if (wire === key) return undefined;
         callerKeys.set(wire, key);

@@ -36,25 +36,15 @@ const APOLLO_DIFFERS: Record<string, string> = {
 };
 
 /** Queries where the hub's answer is not yet the truth's, each with the reason. Kept short, never silent. */
-const HUB_KNOWN_FAILURES: Record<string, string> = {
-  'requires: one field required twice, with different arguments › both on a mutation’s result':
-    'a mutation is not split into one plan per requirement (it would run twice): Apollo’s answer, one currency for both',
-};
+const HUB_KNOWN_FAILURES: Record<string, string> = {};
 
 /**
- * Queries the hub's own executor does not answer, and why: stock Apollo's executor answers
- * plans with data rewrites (`fallback`), and a query refused by validation is executed by no one
- * (`none`). Every other query must run on the hub's own executor.
+ * Queries the hub's own executor does not answer, and why: a query refused by validation is
+ * executed by no one (`none`); stock Apollo's executor would answer what the hub's does not take
+ * on (`fallback`: none of these cases). Every other query must run on the hub's own executor,
+ * `@interfaceObject` plans with their data rewrites included.
  */
 const NOT_ON_HUB_EXECUTOR: Record<string, string> = {
-  'interfaces: an @interfaceObject subgraph adds a field to every implementation › the interface’s subgraph, a field of the interface object, no __typename':
-    'fallback: the plan rewrites __typename for the @interfaceObject fetch',
-  'interfaces: an @interfaceObject subgraph adds a field to every implementation › from the interface object, a field of the implementations':
-    'fallback: the plan rewrites __typename for the @interfaceObject fetch',
-  'interfaces: an @interfaceObject subgraph adds a field to every implementation › from the interface object, __typename and a type condition':
-    'fallback: the plan rewrites __typename for the @interfaceObject fetch',
-  'interfaces: an @interfaceObject that its subgraph cannot resolve › a field of the interface, from its own subgraph': 'fallback: the plan rewrites __typename for the @interfaceObject fetch',
-  'interfaces: an @interfaceObject that its subgraph cannot resolve › __typename and a type condition': 'fallback: the plan rewrites __typename for the @interfaceObject fetch',
   'inaccessible: a field and an argument hidden from callers but used in the plan › the inaccessible field itself is refused': 'none: refused by validation',
   'inaccessible: a field and an argument hidden from callers but used in the plan › the inaccessible argument is refused': 'none: refused by validation',
   'enums: as arguments, variables, and results across subgraphs › an unknown enum value is refused': 'none: refused by validation',

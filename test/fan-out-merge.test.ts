@@ -1,7 +1,8 @@
 import { parse } from 'graphql';
 import { decodeCompositeCursor, encodeCompositeCursor } from '../gateway/composite-cursor';
 import { appendPage, mergedErrorPath, mergeFanOut, mergeFanOutPlaced, probeSize, refillsNeeded } from '../gateway/fan-out-merge';
-import { analyzeOperation, MERGE_EDGES_KEY, MERGE_PAGE_KEY } from '../gateway/operation-analysis';
+import { skeletonAnswer } from '../gateway/merge-skeleton';
+import { analyzeOperation } from '../gateway/operation-analysis';
 import { printRegionOperation } from '../gateway/operation-rewrite';
 import { WARNINGS_FAN_OUT_RULES } from './support/fan-out-rules';
 
@@ -14,13 +15,12 @@ const OPERATION = parse(`query Q($first: Int, $after: String, $unused: String) {
 function regionPage(region: string, times: number[], position: number, first: number) {
   const remaining = times.slice(position);
   const page = remaining.slice(0, first);
-  const edges = page.map((t, i) => ({ c: `${region}@${position + i + 1}`, n: { k: new Date(t).toISOString() } }));
+  const edges = page.map((t, i) => ({ cursor: `${region}@${position + i + 1}`, sortValue: new Date(t).toISOString() }));
   return {
     region,
     value: {
       edges: page.map((t, i) => ({ at: `${region}@${position + i + 1}`, node: { id: `${region}:${t}` } })),
-      [MERGE_EDGES_KEY]: edges,
-      [MERGE_PAGE_KEY]: { h: remaining.length > first },
+      ...skeletonAnswer(edges, remaining.length > first),
     },
   };
 }
@@ -88,7 +88,7 @@ describe('fan-out merging', () => {
     const text = printRegionOperation(analyzed, analyzed.roots);
     expect(text).toContain('query Q($_yrdFirst0: Int, $_yrdAfter0: String)');
     expect(text).toContain('petitionWarnings(first: $_yrdFirst0, after: $_yrdAfter0)');
-    expect(text).toContain(`${MERGE_EDGES_KEY}: edges {\n      c: cursor\n      n: node {\n        k: raisedAt`);
+    expect(text).toContain('_yrdMergeEdges: edges {\n      c: cursor\n      n: node {\n        k: raisedAt');
     expect(text).not.toContain('$unused');
     // Printed once per operation and set of roots: a second call answers from the cache, not by printing again.
     const printed = (analyzed as { printed?: Map<string, string> }).printed!;
@@ -180,7 +180,7 @@ describe('fan-out merging', () => {
     expect(mergedErrorPath(shape, merge, '310000', ['edges', 0, 'node'])).toEqual(['edges', 0, 'node']);
     expect(mergedErrorPath(shape, merge, '310000', ['edges', 2, 'node', 'id'])).toBeNull(); // 310000:5 is not on the page
     expect(mergedErrorPath(shape, merge, '320500', ['pageInfo', 'endCursor'])).toEqual(['pageInfo', 'endCursor']);
-    expect(mergedErrorPath(shape, merge, '320500', [MERGE_EDGES_KEY, 0, 'n'])).toEqual([]);
+    expect(mergedErrorPath(shape, merge, '320500', ['_yrdMergeEdges', 0, 'n'])).toEqual([]);
     // An error from a refill counts its edges after those the region's page already had.
     expect(mergedErrorPath(shape, merge, '310000', ['edges', 0, 'node'], 1)).toEqual(['edges', 2, 'node']);
   });

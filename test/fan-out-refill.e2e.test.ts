@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeCompositeCursor } from '../gateway/composite-cursor';
-import { MERGE_EDGES_KEY, MERGE_PAGE_KEY } from '../gateway/operation-analysis';
+import { skeletonAnswer } from '../gateway/merge-skeleton';
 import type { RegionSettings } from '../gateway/region-config';
 import { RegionalDataSource } from '../gateway/regional-data-source';
 import { WARNINGS_FAN_OUT_RULES } from './support/fan-out-rules';
@@ -40,8 +40,10 @@ function connection(code: string, first: number, after: string | null) {
   return {
     edges: edges.map(({ t }) => ({ node: { id: `${code}:${t}` } })),
     pageInfo: { hasNextPage: all.length > start + first, endCursor: edges.at(-1)?.c ?? null },
-    [MERGE_EDGES_KEY]: edges.map(({ c, t }) => ({ c, n: { k: new Date(t * 1000).toISOString() } })),
-    [MERGE_PAGE_KEY]: { h: all.length > start + first },
+    ...skeletonAnswer(
+      edges.map(({ c, t }) => ({ cursor: c, sortValue: new Date(t * 1000).toISOString() })),
+      all.length > start + first,
+    ),
   };
 }
 

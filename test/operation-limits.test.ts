@@ -138,6 +138,14 @@ describe('aliases', () => {
     const error = expectRefused(await run(apollo, uses(4)), 'ALIAS_LIMIT_EXCEEDED');
     expect(error.extensions).toMatchObject({ limit: 30, value: 40 });
   });
+
+  test('a fragment spread again in the same selection set is no second use (CollectFields visits it once)', async () => {
+    const fragment = `fragment Names on Item { ${Array.from({ length: 10 }, (_, i) => `x${i}: name`).join(' ')} }`;
+    expectRan(await run(apollo, `{ item(id: 1) { ...Names ...Names ... on Item { ...Names } ...Names } } ${fragment}`));
+    // In another selection set it is another use.
+    const error = expectRefused(await run(apollo, `{ item(id: 1) { ...Names p1: parent { ...Names } p2: parent { ...Names } } } ${fragment}`), 'ALIAS_LIMIT_EXCEEDED');
+    expect(error.extensions).toMatchObject({ limit: 30, value: 32 });
+  });
 });
 
 describe('root fields', () => {
@@ -146,6 +154,13 @@ describe('root fields', () => {
     const error = expectRefused(await run(apollo, '{ a b c d e f g h i j k }'), 'ROOT_FIELD_LIMIT_EXCEEDED');
     expect(error.message).toContain('selects 11 root fields (a, b, c, d, e, f, g, h, i, j, k); the limit is 10');
     expect(error.locations).toEqual([{ line: 1, column: 23 }]);
+  });
+
+  test('a root field a literal @skip/@include leaves out is not counted; one behind a variable is', async () => {
+    expectRan(await run(apollo, '{ a b c d e f g h i j k @skip(if: true) }'));
+    expectRan(await run(apollo, '{ a b c d e f g h i j ... on Query @include(if: false) { k } }'));
+    const error = expectRefused(await run(apollo, 'query($no: Boolean!) { a b c d e f g h i j k @include(if: $no) }', { no: false }), 'ROOT_FIELD_LIMIT_EXCEEDED');
+    expect(error.extensions).toMatchObject({ value: 11 });
   });
 
   test('root fields are counted through fragments', async () => {

@@ -78,3 +78,13 @@ test('a subscriber that does not take its events is disconnected as too slow, no
   expect(failures).toEqual([{ code: LIVE_CLOSE.SLOW_SUBSCRIBER, message: expect.stringMatching(/more than 5 events/) }]);
   stream.close();
 });
+
+test('the event’s fields are collected as a query’s: @skip/@include by the subscription’s variables, a field selected twice is one', () => {
+  const document = parse(`subscription($full: Boolean = false, $officer: Boolean!) {
+    petitionWarningEvents { cursor warning { id } ...Parts officer @include(if: $officer) { name } at @include(if: $full) }
+  } fragment Parts on PetitionWarningEvent { warning { level } }`);
+  const events = buildEventQuery(document, undefined, { officer: false });
+  expect(events.fields.map((field) => field.responseKey)).toEqual(['cursor', 'warning']);
+  expect(events.withOfficer.replace(/\s+/g, ' ')).toContain('warning0: petitionWarning(id: $yrdLiveWarningId) { id level }');
+  expect(buildEventQuery(document, undefined, { officer: true, full: true }).fields.map((field) => field.responseKey)).toEqual(['cursor', 'warning', 'officer', 'at']);
+});

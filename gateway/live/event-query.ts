@@ -1,4 +1,5 @@
-import { DocumentNode, FieldNode, FragmentDefinitionNode, GraphQLError, Kind, OperationDefinitionNode, print, SelectionNode, SelectionSetNode, visit } from 'graphql';
+import { DocumentNode, FieldNode, GraphQLError, Kind, OperationDefinitionNode, print, SelectionSetNode, visit } from 'graphql';
+import { CollectOptions, collectFields, conditionValues, Fragments, fragmentsOf, subSelections } from '../collect-fields';
 
 /**
  * Turns a `petitionWarningEvents` subscription into the query the gateway runs for each event
@@ -41,21 +42,21 @@ export interface EventQuery {
   variables: Record<string, unknown>;
 }
 
-/** The event's fields, through inline fragments and fragment spreads (all on PetitionWarningEvent). */
-function eventFields(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): FieldNode[] {
-  return selectionSet.selections.flatMap((selection: SelectionNode): FieldNode[] => {
-    if (selection.kind === Kind.FIELD) return [selection];
-    if (selection.kind === Kind.INLINE_FRAGMENT) return eventFields(selection.selectionSet, fragments, seen);
-    const name = selection.name.value;
-    const fragment = fragments.get(name);
-    if (!fragment || seen.has(name)) return [];
-    seen.add(name);
-    return eventFields(fragment.selectionSet, fragments, seen);
+/**
+ * The fields of a selection set by response key (collect-fields.ts, with the subscription's
+ * variables: a field its `@skip`/`@include` leaves out is not sent), each one node: a key
+ * selected twice has its sub-selections together.
+ */
+function eventFields(selectionSets: readonly SelectionSetNode[], parentType: string, options: CollectOptions): FieldNode[] {
+  return [...collectFields(selectionSets, parentType, options).values()].map((fields) => {
+    const [first] = fields;
+    const sets = subSelections(fields);
+    return sets.length > 1 ? { ...first.node, selectionSet: { kind: Kind.SELECTION_SET, selections: sets.flatMap((set) => set.selections) } } : first.node;
   });
 }
 
 /** Fragment names and variable names used inside `node`, following fragments. */
-function usage(nodes: readonly SelectionSetNode[], fragments: Map<string, FragmentDefinitionNode>): { fragments: Set<string>; variables: Set<string> } {
+function usage(nodes: readonly SelectionSetNode[], fragments: Fragments): { fragments: Set<string>; variables: Set<string> } {
   const used = { fragments: new Set<string>(), variables: new Set<string>() };
   const pending = [...nodes];
   while (pending.length) {
@@ -78,17 +79,16 @@ export function buildEventQuery(document: DocumentNode, operationName: string | 
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
   if (!operation) throw new GraphQLError('operationName: name the subscription to run', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } });
-  const fragments = new Map(
-    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
-  );
-  const root = eventFields(operation.selectionSet, fragments).find((field) => field.name.value === 'petitionWarningEvents');
+  const fragments = fragmentsOf(document);
+  const options: CollectOptions = { fragments, variables: conditionValues(operation, variables ?? {}) };
+  const root = eventFields([operation.selectionSet], 'Subscription', options).find((field) => field.name.value === 'petitionWarningEvents');
   if (!root?.selectionSet) throw new GraphQLError('the subscription must select petitionWarningEvents { … }', { extensions: { code: 'BAD_USER_INPUT' } });
 
   const fields: EventField[] = [];
   const warningRoots: string[] = [];
   const officerRoots: string[] = [];
   const nested: SelectionSetNode[] = [];
-  for (const field of eventFields(root.selectionSet, fragments)) {
+  for (const field of eventFields([root.selectionSet], 'PetitionWarningEvent', options)) {
     const responseKey = field.alias?.value ?? field.name.value;
     const name = field.name.value;
     if ((name === 'warning' || name === 'officer') && field.selectionSet) {
