@@ -29,7 +29,9 @@ function newestChange(target) {
 function upToDate() {
   const built = fs.statSync(stamp, { throwIfNoEntry: false });
   if (!built) return false;
-  const config = JSON.parse(fs.readFileSync(path.join(root, 'tsconfig.json'), 'utf8'));
+  // tsconfig.json is JSON with comments (as tsc reads it): whole-line comments are dropped first.
+  const text = fs.readFileSync(path.join(root, 'tsconfig.json'), 'utf8').replace(/^\s*\/\/.*$/gm, '');
+  const config = JSON.parse(text);
   const inputs = ['tsconfig.json', 'package-lock.json', ...config.include];
   return inputs.every((input) => newestChange(path.join(root, input)) <= built.mtimeMs);
 }
