@@ -45,13 +45,21 @@ async function signInWithToken(page: Page, officerId: string): Promise<void> {
 /** The page as the officer sees it: the window, not a 500-row board's whole length. */
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `console-${name}.png`) });
 
-/** Registers a petition of a Suzhou resident in Jiaxing through the API, as a Jiaxing county officer; returns its cross-region warning. */
+const CATEGORIES = ['劳资纠纷欠薪', '征地拆迁补偿', '环境污染投诉', '物业管理纠纷', '医疗纠纷', '社保待遇', '房屋质量问题', '教育入学', '交通出行', '涉法涉诉'];
+let registered = 0;
+
+/**
+ * Registers a petition of a Suzhou resident in Jiaxing through the API, as a Jiaxing county
+ * officer; returns its cross-region warning. Each is a matter of its own (another category):
+ * CROSS_REGION is raised once per matter.
+ */
 async function registerCrossRegion(summary: string): Promise<{ petitionId: string; warningId: string }> {
+  const category = CATEGORIES[registered++ % CATEGORIES.length];
   const officer = hub.identity.demoOfficer('demo-330400-petition-2');
   const result = await graphql(
     hub.gateway.graphqlUrl,
     `mutation($input: RegisterPetitionInput!) { registerPetition(input: $input) { id warnings { id kind } } }`,
-    { input: { region: '330400', registeredIn: officer.jurisdiction, channel: 'VISIT', category: '劳资纠纷欠薪', summary, content: '某公司拖欠工资三个月', petitionerIds: [SUZHOU_RESIDENT] } },
+    { input: { region: '330400', registeredIn: officer.jurisdiction, channel: 'VISIT', category, summary, content: '某公司拖欠工资三个月', petitionerIds: [SUZHOU_RESIDENT] } },
     { 'X-Officer': officer.id },
   );
   expect(result.errors).toBeUndefined();
@@ -273,7 +281,7 @@ describeWithBrowser('the officer console in Chromium', () => {
     await shot(lead, 'inspection-stepper');
 
     // The participant, in Shanghai, works the task in its own region.
-    const taskHref = await detail.locator('[data-testid="participants"] a').first().getAttribute('href');
+    const taskHref = await detail.locator('[data-testid="participants"] tr:not([data-lead]) a').first().getAttribute('href');
     const shanghai = await officerPage();
     await signInWithToken(shanghai, hub.identity.demoOfficer('demo-310000-market-1').id);
     await shanghai.goto(`${base}/console/${taskHref}`);
@@ -287,9 +295,19 @@ describeWithBrowser('the officer console in Chromium', () => {
     await shanghai.locator('[data-testid="task-detail"][data-status="COMPLETED"]').waitFor();
     await shot(shanghai, 'inspection-task');
 
-    // 5 评价反馈, once the lead sees the task complete.
+    // The lead agency works its own part of the visit too (its task, in its own region).
+    const leadTaskHref = await detail.locator('[data-testid="participants"] tr[data-lead] a').first().getAttribute('href');
+    await lead.goto(`${base}/console/${leadTaskHref}`);
+    await lead.locator('[data-testid="task-detail"][data-status="PENDING"]').waitFor();
+    await lead.getByRole('button', { name: '接收任务' }).click();
+    await lead.locator('[data-testid="task-detail"][data-status="ACCEPTED"]').waitFor();
+    await lead.getByRole('button', { name: '完成任务' }).click();
+    await lead.locator('[data-testid="task-detail"][data-status="COMPLETED"]').waitFor();
+    await lead.goto(inspectionUrl);
+
+    // 5 评价反馈, once the lead sees every task complete.
     await lead.reload();
-    await lead.locator('[data-testid="participants"] tr[data-task-status="COMPLETED"]').waitFor({ timeout: 10_000 });
+    await lead.locator('[data-testid="participants"] tr:not([data-lead])[data-task-status="COMPLETED"]').waitFor({ timeout: 10_000 });
     expect(await lead.getByTestId('participants').textContent()).toMatch(/后厨防鼠设施缺失/);
     await lead.getByTestId('evaluation-comment').fill('一次进门，查清多项');
     await lead.getByRole('button', { name: '评价反馈' }).click();

@@ -152,6 +152,7 @@ describeWithBrowser('the explorer in a browser', () => {
         .waitForFunction((summary) => (document.querySelector('.graphiql-response')?.textContent ?? '').includes(summary), `浏览器订阅-${attempt}`, { timeout: 5000 })
         .then(() => true, () => false);
     }
+    if (!heard) console.log('RESPONSE', await page.locator('.graphiql-response').textContent());
     expect(heard).toBe(true);
     expect((await page.locator('.graphiql-response').textContent()) ?? '').toContain('"RAISED"');
 

@@ -83,11 +83,14 @@ const SUBSCRIPTION = `subscription {
   petitionWarningEvents(regions: ["330400"], filter: { kinds: [CROSS_REGION] }) { cursor kind warning { id } }
 }`;
 
+let registered = 0;
+
+/** A Jiaxing petition of a Suzhou resident, each about another matter (CROSS_REGION is raised once per matter). */
 async function registerForSuzhouResident(): Promise<string> {
   const result = await graphql(
     hub.gateway.graphqlUrl,
     `mutation($input: RegisterPetitionInput!) { registerPetition(input: $input) { warnings { id kind } } }`,
-    { input: { region: '330400', channel: 'VISIT', category: '劳资纠纷欠薪', summary: '欠薪', content: '某公司拖欠工资三个月', registeredIn: '330421', petitionerIds: ['320500:7'] } },
+    { input: { region: '330400', channel: 'VISIT', category: `劳资纠纷欠薪-${++registered}`, summary: '欠薪', content: '某公司拖欠工资三个月', registeredIn: '330421', petitionerIds: ['320500:7'] } },
     { 'X-Officer': '330400:1' },
   );
   expect(result.errors).toBeUndefined();

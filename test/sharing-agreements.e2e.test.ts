@@ -317,12 +317,12 @@ test('the README examples run as written: Hefei proposes, Jiaxing countersigns, 
   const section = readme.slice(start, readme.indexOf('\n## ', start));
   const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1]);
   expect(blocks).toHaveLength(3);
-  // Only where it runs differs: this hub's URL, and the token command without npm's rebuild.
+  // Only where it runs differs: this hub's URL ($HUB, as the README has the reader set it), and the token command without npm's rebuild.
   const script = blocks
-    .map((block) => block.replaceAll('npm run --silent token --', `"${process.execPath}" "${YRD_HUB}" token`).replaceAll('http://127.0.0.1:4000/graphql', hub.gateway.graphqlUrl))
+    .map((block) => block.replaceAll('npm run --silent token --', `"${process.execPath}" "${YRD_HUB}" token`))
     .join("\nprintf '\\n----\\n'\n");
   const { stdout } = await promisify(execFile)('bash', ['-e', '-c', script], {
-    env: { ...process.env, HUB_DATA_DIR: hub.dataDir, HUB_SCALE: DEMO_REGIONS.map((r) => `${r.code}:officersPerAgency=${TEST_SCALE.officersPerAgency}`).join(';') },
+    env: { ...process.env, HUB: hub.gateway.url, HUB_DATA_DIR: hub.dataDir, HUB_SCALE: DEMO_REGIONS.map((r) => `${r.code}:officersPerAgency=${TEST_SCALE.officersPerAgency}`).join(';') },
     timeout: 60_000,
   });
   const [created, signed, revoked] = stdout.split('\n----\n').map((answer) => JSON.parse(answer.trim()));

@@ -7,7 +7,8 @@ import { createClient } from 'graphql-sse';
  * POSTs to /graphql; subscriptions over Server-Sent Events at the same path (graphql-sse,
  * distinct connections, as the gateway serves them), each event shown as it arrives.
  */
-export const fetcher: GraphiQLProps['fetcher'] = async (params, options) => {
+export const fetcher: GraphiQLProps['fetcher'] = async (given, options) => {
+  const params = { ...given, operationName: operationNameIn(given.query, given.operationName) };
   const headers = { ...(options?.headers as Record<string, string> | undefined) };
   if (isSubscription(params.query, params.operationName)) {
     const client = createClient({ url: '/graphql', headers, retryAttempts: 0 });
@@ -20,6 +21,20 @@ export const fetcher: GraphiQLProps['fetcher'] = async (params, options) => {
   });
   return response.json();
 };
+
+/**
+ * The operation to run: GraphiQL can still name the previous document's operation right after the
+ * editor's text is replaced; a document of one operation runs that one.
+ */
+function operationNameIn(query: string, operationName: string | null | undefined): string | undefined {
+  try {
+    const operations = parse(query).definitions.filter((definition) => definition.kind === 'OperationDefinition');
+    if (operationName && operations.some((operation) => 'name' in operation && operation.name?.value === operationName)) return operationName;
+    return operations.length === 1 ? (operations[0] as { name?: { value: string } }).name?.value : (operationName ?? undefined);
+  } catch {
+    return operationName ?? undefined; // the gateway answers what does not parse
+  }
+}
 
 function isSubscription(query: string, operationName: string | null | undefined): boolean {
   try {

@@ -4,9 +4,10 @@ import { useI18n } from './i18n';
 import { useRegions } from './regions';
 import { href } from './route';
 import { formatTime, Loading, Refusal, serverErrors, ServerError } from './ui';
-import { INSPECTION, INSPECTION_STEPS } from './inspection-fields';
+import { INSPECTION, PARTICIPANT_FRAGMENT, INSPECTION_STEPS } from './inspection-fields';
 
-const QUERY = `query InspectionDetail($id: ID!) { inspection(id: $id) { ${INSPECTION} } }`;
+const QUERY = `query InspectionDetail($id: ID!) { inspection(id: $id) { ${INSPECTION} } }
+${PARTICIPANT_FRAGMENT}`;
 const NEXT_STEP: Record<string, { mutation: string; document: string } | undefined> = {
   WARNING: { mutation: 'planInspection', document: `mutation Plan($id: ID!) { planInspection(id: $id) { id step } }` },
   PLAN: { mutation: 'dispatchInspection', document: `mutation Dispatch($id: ID!, $note: String) { dispatchInspection(id: $id, note: $note) { id step } }` },
@@ -63,10 +64,13 @@ export function InspectionDetail({ id }: { id: string }) {
           </tr>
         </thead>
         <tbody>
-          {inspection.participants.map((participant: any) => (
-            <tr key={participant.id} data-task-status={participant.taskStatus}>
+          {[...(inspection.leadParticipant ? [{ ...inspection.leadParticipant, lead: true }] : []), ...inspection.participants].map((participant: any) => (
+            <tr key={participant.id} data-task-status={participant.taskStatus} data-lead={participant.lead ? 'true' : undefined}>
               <td>{regions.get(participant.region) ?? participant.region}</td>
-              <td>{participant.agencyName}</td>
+              <td>
+                {participant.agencyName}
+                {participant.lead ? ` (${t('lead')})` : ''}
+              </td>
               <td>{participant.jurisdiction}</td>
               <td>{participant.task ? <a href={href('task', participant.task.id)}>{t(`taskStatus.${participant.taskStatus}`)}</a> : t(`taskStatus.${participant.taskStatus}`)}</td>
               <td>{(participant.task?.findings ?? []).map((finding: any, i: number) => <p key={i}>{t(`severity.${finding.severity}`)}: {finding.description}</p>)}</td>

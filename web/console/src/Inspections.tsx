@@ -4,11 +4,12 @@ import { useCaller } from './caller';
 import { useI18n } from './i18n';
 import { href } from './route';
 import { formatTime, Loading, Refusal, RegionBanner, serverErrors, ServerError, unavailableRegions } from './ui';
-import { INSPECTION } from './inspection-fields';
+import { INSPECTION, PARTICIPANT_FRAGMENT } from './inspection-fields';
 
 const LIST = `query Inspections { inspections(first: 30) { edges { node { id region step targetName leadJurisdiction leadAgencyName plannedAt scenario { name } } } } }`;
 const SCENARIOS = `query Scenarios($region: String!) { inspectionScenarios(region: $region) { code name agencies } }`;
-const CREATE = `mutation CreateInspection($input: CreateInspectionInput!) { createInspection(input: $input) { ${INSPECTION} } }`;
+const CREATE = `mutation CreateInspection($input: CreateInspectionInput!) { createInspection(input: $input) { ${INSPECTION} } }
+${PARTICIPANT_FRAGMENT}`;
 
 export function Inspections() {
   const { t, locale } = useI18n();

@@ -4,6 +4,12 @@ export const INSPECTION_STEPS = ['WARNING', 'PLAN', 'DISPATCH', 'INSPECT', 'EVAL
 export const INSPECTION = `id region step version targetName targetCreditCode plannedAt plannedUntil leadJurisdiction leadAgency leadAgencyName
   scenario { code name }
   target { name creditCode address jurisdiction }
-  participants { id region jurisdiction agency agencyName taskStatus taskStatusAt officer { id name } task { id region status findings { severity description } } }
+  participants { ...ParticipantFields }
+  leadParticipant { ...ParticipantFields }
   timeline { step at note officer { id name } }
   evaluation { score comment evaluatedAt evaluatedBy { id name } }`;
+
+/** A participant's row: the lead agency's own part (`leadParticipant`) has one too. */
+export const PARTICIPANT_FRAGMENT = `fragment ParticipantFields on InspectionParticipant {
+  id region jurisdiction agency agencyName taskStatus taskStatusAt officer { id name } task { id region status findings { severity description } }
+}`;

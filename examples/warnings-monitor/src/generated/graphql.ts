@@ -10,7 +10,7 @@ export type PetitionWarningEventKind =
   | 'RAISED'
   | 'RESOLVED';
 
-/** Why a warning was raised: 重复访, 集体访, 越级访, cross-region petitioner, deadline near or past. */
+/** Why a warning was raised: REPEAT 重复访, GROUP_VISIT 集体访, LEVEL_SKIPPING 越级访, CROSS_REGION 跨区域信访 (the petitioner lives in another region), DEADLINE 期限将至或已过. */
 export type WarningKind =
   | 'CROSS_REGION'
   | 'DEADLINE'
@@ -25,6 +25,7 @@ export type WarningLevel =
   | 'RED'
   | 'YELLOW';
 
+/** OPEN 待签收, ACKNOWLEDGED 已签收 (by a partner region), ESCALATED 已升级, RESOLVED 已化解. */
 export type WarningStatus =
   | 'ACKNOWLEDGED'
   | 'ESCALATED'
