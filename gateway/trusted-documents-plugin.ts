@@ -82,7 +82,7 @@ export function withDocumentIdAsPersistedQuery(request: { body: unknown; search:
   const params = new URLSearchParams(request.search);
   const documentId = params.get('documentId');
   if (documentId === null) return request;
-  let extensions: Record<string, unknown> = {};
+  let extensions: Record<string, unknown>;
   try {
     extensions = JSON.parse(params.get('extensions') ?? '{}') as Record<string, unknown>;
   } catch {
@@ -128,6 +128,8 @@ export function trustedDocumentsPlugin(settings: TrustedDocumentsSettings): Apol
 export function subscriptionAdmission(settings: TrustedDocumentsSettings): (query: string, auth: AuthenticatedRequest | undefined) => GraphQLError | undefined {
   return (query, auth) => {
     if (settings.mode !== 'require' || developer(auth) || settings.documents.get(sha256(query))) return undefined;
-    return trustedDocumentRequired('This hub answers registered documents only: subscribe with the text of a registered document, exactly as registered (yrd-hub documents add)');
+    return trustedDocumentRequired(
+      'This hub answers registered documents only: subscribe with the text of a registered document, exactly as registered (yrd-hub documents add)',
+    );
   };
 }

@@ -35,13 +35,11 @@ export const tracingOn = (): boolean => enabled;
 export function startTracing(serviceName: string): void {
   if (enabled || !tracingConfigured()) return;
   // Loaded only when on: an untraced hub does not pay for the SDK's modules.
-  /* eslint-disable @typescript-eslint/no-require-imports */
   const { TracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
   const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
   const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks') as typeof import('@opentelemetry/context-async-hooks');
   const { W3CTraceContextPropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
   const { resourceFromAttributes, defaultResource } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
-  /* eslint-enable @typescript-eslint/no-require-imports */
   const tracerProvider = new TracerProvider({
     resource: defaultResource().merge(resourceFromAttributes({ 'service.name': process.env.OTEL_SERVICE_NAME || serviceName })),
     // The exporter reads the endpoint, headers and timeout from the standard variables.
@@ -95,7 +93,13 @@ export function inServerSpan<T>(name: string, headers: IncomingHttpHeaders, attr
 }
 
 /** Runs `work` in a span of `kind` under the current one (or `parent`); a thrown error marks it failed. */
-export function inSpan<T>(name: string, kind: SpanKind, attributes: Attributes, work: (span: Span) => Promise<T>, parent: Context = context.active()): Promise<T> {
+export function inSpan<T>(
+  name: string,
+  kind: SpanKind,
+  attributes: Attributes,
+  work: (span: Span) => Promise<T>,
+  parent: Context = context.active(),
+): Promise<T> {
   if (!enabled) return work(NO_SPAN);
   return trace.getTracer(TRACER).startActiveSpan(name, { kind, attributes }, parent, async (span) => {
     try {

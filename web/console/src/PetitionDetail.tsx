@@ -61,8 +61,14 @@ const NEXT: Record<string, string[]> = {
 function stepDocument(step: Step): string {
   const args = ['$id: ID!', '$expectedVersion: Int', `$${step.text}: String${step.required ? '!' : ''}`];
   const pass = ['id: $id', 'expectedVersion: $expectedVersion', `${step.text}: $${step.text}`];
-  if (step.days) args.push('$days: Int!'), pass.push('days: $days');
-  if (step.assign) args.push('$agency: AgencyKind!', '$jurisdiction: String!'), pass.push('agency: $agency', 'jurisdiction: $jurisdiction');
+  if (step.days) {
+    args.push('$days: Int!');
+    pass.push('days: $days');
+  }
+  if (step.assign) {
+    args.push('$agency: AgencyKind!', '$jurisdiction: String!');
+    pass.push('agency: $agency', 'jurisdiction: $jurisdiction');
+  }
   return `mutation PetitionStep(${args.join(', ')}) { ${step.mutation}(${pass.join(', ')}) { id status version } }`;
 }
 
@@ -87,7 +93,8 @@ export function PetitionDetail({ id }: { id: string }) {
         </dd>
         <dt>{t('registered')}</dt>
         <dd>
-          {formatTime(petition.registeredAt, locale)} · {regions.get(petition.region) ?? petition.region} {petition.registeredIn} · {petition.registeredBy?.name ?? ''}
+          {formatTime(petition.registeredAt, locale)} · {regions.get(petition.region) ?? petition.region} {petition.registeredIn} ·{' '}
+          {petition.registeredBy?.name ?? ''}
         </dd>
         <dt>{t('channel')}</dt>
         <dd>
@@ -99,13 +106,15 @@ export function PetitionDetail({ id }: { id: string }) {
         <dd>{petition.content ?? <em>{t('noDetails')}</em>}</dd>
         <dt>{t('petitioners')}</dt>
         <dd>
-          {petition.petitioners
-            ? petition.petitioners.map((person: any) => (
-                <a key={person.id} href={href('person', person.id)} className="chip">
-                  {person.name ?? person.id}
-                </a>
-              ))
-            : <em>{t('noDetails')}</em>}
+          {petition.petitioners ? (
+            petition.petitioners.map((person: any) => (
+              <a key={person.id} href={href('person', person.id)} className="chip">
+                {person.name ?? person.id}
+              </a>
+            ))
+          ) : (
+            <em>{t('noDetails')}</em>
+          )}
         </dd>
         {petition.outcome && (
           <>
@@ -136,8 +145,10 @@ export function PetitionDetail({ id }: { id: string }) {
       <ol className="timeline" data-testid="petition-history">
         {(petition.history ?? []).map((entry: any, i: number) => (
           <li key={i}>
-            <time dateTime={entry.at}>{formatTime(entry.at, locale)}</time> <strong>{entry.action}</strong> {entry.fromStatus ? `${t(`petitionStatus.${entry.fromStatus}`)} → ` : ''}
-            {t(`petitionStatus.${entry.toStatus}`)} · {entry.officer ? `${entry.officer.name}（${entry.officer.jurisdictionName ?? entry.officer.region}）` : ''}
+            <time dateTime={entry.at}>{formatTime(entry.at, locale)}</time> <strong>{entry.action}</strong>{' '}
+            {entry.fromStatus ? `${t(`petitionStatus.${entry.fromStatus}`)} → ` : ''}
+            {t(`petitionStatus.${entry.toStatus}`)} ·{' '}
+            {entry.officer ? `${entry.officer.name}（${entry.officer.jurisdictionName ?? entry.officer.region}）` : ''}
             {entry.note && <q>{entry.note}</q>}
           </li>
         ))}
@@ -175,7 +186,13 @@ function StepForm({ step, id, version, onDone }: { step: Step; id: string; versi
       onSubmit={async (event) => {
         event.preventDefault();
         setErrors([]);
-        const outcome = await run({ id, expectedVersion: version, [step.text]: text || null, ...(step.days ? { days } : {}), ...(step.assign ? { agency, jurisdiction } : {}) });
+        const outcome = await run({
+          id,
+          expectedVersion: version,
+          [step.text]: text || null,
+          ...(step.days ? { days } : {}),
+          ...(step.assign ? { agency, jurisdiction } : {}),
+        });
         if (outcome.error) return setErrors(serverErrors(outcome.error));
         setText('');
         onDone();
