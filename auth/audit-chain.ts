@@ -64,7 +64,8 @@ export function verifyChain(
   let expectedSeq = from.seq + 1;
   for (const row of rows) {
     const bad = (reason: string): ChainVerdict => ({ ok: false, rows: rows.length, firstBadSeq: row.seq, reason, lastCheckpointSeq });
-    if (row.seq !== expectedSeq) return bad(row.seq > expectedSeq ? `rows ${expectedSeq}–${row.seq - 1} are missing` : `row ${row.seq} appears twice or out of order`);
+    if (row.seq !== expectedSeq)
+      return bad(row.seq > expectedSeq ? `rows ${expectedSeq}–${row.seq - 1} are missing` : `row ${row.seq} appears twice or out of order`);
     if (row.prevHash !== prevHash) return bad('it does not link to the row before it (a row was deleted or inserted before it)');
     if (chainHash(key, row.prevHash, row) !== row.hash) return bad('its content does not match its MAC (it was edited, or written without the chain key)');
     if (checkpoint && row.seq === checkpoint.seq && row.hash !== checkpoint.hash) {

@@ -89,7 +89,8 @@ function callerOf(payload: Record<string, unknown>, issuer: TrustedIssuer): Call
   if (!issuer.jurisdictions.some((prefix) => contains(prefix.padEnd(6, '0'), jurisdiction))) {
     throw new AuthenticationError(`issuer ${issuer.issuer} may not vouch for jurisdiction ${jurisdiction}`);
   }
-  if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) throw new AuthenticationError('the token\'s roles claim must be a list of role names');
+  if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string'))
+    throw new AuthenticationError("the token's roles claim must be a list of role names");
   return {
     id: sub,
     issuer: issuer.issuer,
@@ -104,8 +105,8 @@ function callerOf(payload: Record<string, unknown>, issuer: TrustedIssuer): Call
 function describeJoseError(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'the token has expired';
   if (error instanceof errors.JWTClaimValidationFailed) return `the token's ${error.claim} claim is not valid here (${error.reason})`;
-  if (error instanceof errors.JWSSignatureVerificationFailed) return 'the token\'s signature does not verify';
-  if (error instanceof errors.JOSEAlgNotAllowed) return 'the token\'s signing algorithm is not accepted';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return "the token's signature does not verify";
+  if (error instanceof errors.JOSEAlgNotAllowed) return "the token's signing algorithm is not accepted";
   if (error instanceof errors.JWKSNoMatchingKey) return 'no key of the issuer matches the token';
   if (error instanceof errors.JOSEError) return `the token is not valid: ${error.code}`;
   return 'the token could not be verified';

@@ -20,7 +20,8 @@ export const CATALOGUE_FILE = repoPath('auth', 'gbt2260-yrd.tsv');
 export function parseCatalogue(text: string, file = CATALOGUE_FILE): JurisdictionRecord[] {
   const lines = text.split('\n').map((line, index) => ({ line: line.replace(/\r$/, ''), number: index + 1 }));
   const rows = lines.filter(({ line }) => line.trim() !== '' && !line.startsWith('#'));
-  if (rows[0]?.line !== 'code\tname\tparent\tnote') throw new Error(`${file}: the first line after the comments must be the header "code<TAB>name<TAB>parent<TAB>note"`);
+  if (rows[0]?.line !== 'code\tname\tparent\tnote')
+    throw new Error(`${file}: the first line after the comments must be the header "code<TAB>name<TAB>parent<TAB>note"`);
   return rows.slice(1).map(({ line, number }) => {
     const [code, name, parent, note] = line.split('\t');
     if (!/^\d{6}$/.test(code ?? '') || !name) throw new Error(`${file}:${number}: expected a 6-digit code and a name, separated by a tab`);
@@ -34,7 +35,8 @@ const PROVINCE_CODES = new Set(DELTA_JURISDICTIONS.filter((record) => record.par
 
 /** The 41 prefecture-level cities (Shanghai, a province-level municipality, counts as one). */
 export const DELTA_CITIES: ReadonlyArray<{ code: string; name: string }> = DELTA_JURISDICTIONS.filter(
-  (record) => (record.parent === null && record.code === '310000') || (record.parent !== null && PROVINCE_CODES.has(record.parent) && record.code.endsWith('00')),
+  (record) =>
+    (record.parent === null && record.code === '310000') || (record.parent !== null && PROVINCE_CODES.has(record.parent) && record.code.endsWith('00')),
 ).map(({ code, name }) => ({ code, name }));
 
 const countiesByCity = new Map<string, string[]>();

@@ -25,7 +25,8 @@ const PETITION_AGENCY = 'PETITION_BUREAU';
 
 function petitionOfficerProblem(caller: Caller): string | undefined {
   if (!caller.roles.some((role) => PETITION_ROLES.includes(role))) return 'petition work needs the role PETITION_OFFICER or SUPERVISOR';
-  if (caller.agency !== PETITION_AGENCY) return `petition work is for officers of the petition bureau (${PETITION_AGENCY}); ${caller.officerId} is of ${caller.agency ?? 'no agency'}`;
+  if (caller.agency !== PETITION_AGENCY)
+    return `petition work is for officers of the petition bureau (${PETITION_AGENCY}); ${caller.officerId} is of ${caller.agency ?? 'no agency'}`;
   return undefined;
 }
 
@@ -38,7 +39,8 @@ function petitionOfficerProblem(caller: Caller): string | undefined {
 export function petitionDutyProblem(caller: Caller, region: string, matter?: { jurisdiction: string; what: string }): string | undefined {
   const problem = petitionOfficerProblem(caller);
   if (problem) return problem;
-  if (!contains(region, caller.jurisdiction)) return `petitions of region ${region} are kept by its own officers; ${caller.officerId} belongs to ${caller.jurisdiction}`;
+  if (!contains(region, caller.jurisdiction))
+    return `petitions of region ${region} are kept by its own officers; ${caller.officerId} belongs to ${caller.jurisdiction}`;
   if (matter && !contains(caller.jurisdiction, matter.jurisdiction)) {
     return `${matter.what} lies outside ${caller.jurisdiction}, where ${caller.officerId} works: a county's officers work its own matters, a city's the whole city`;
   }
@@ -69,6 +71,7 @@ export function agencyDutyProblem(caller: Caller, region: string, agency: string
   if (!caller.roles.some((role) => ENFORCEMENT_ROLES.includes(role))) return `${what} needs the role ENFORCEMENT_OFFICER or SUPERVISOR`;
   if (!contains(region, caller.jurisdiction)) return `${what} is for officers of region ${region}; ${caller.officerId} belongs to ${caller.jurisdiction}`;
   if (caller.agency !== agency) return `${what} is for officers of ${agency}; ${caller.officerId} is of ${caller.agency ?? 'no agency'}`;
-  if (jurisdiction && !contains(caller.jurisdiction, jurisdiction)) return `${what} is for officers of ${agency} in ${jurisdiction} or its city; ${caller.officerId} works in ${caller.jurisdiction}`;
+  if (jurisdiction && !contains(caller.jurisdiction, jurisdiction))
+    return `${what} is for officers of ${agency} in ${jurisdiction} or its city; ${caller.officerId} works in ${caller.jurisdiction}`;
   return undefined;
 }

@@ -9,7 +9,26 @@
 
 /** Compound surnames (复姓) common enough to meet: the mask keeps both characters. */
 const COMPOUND_SURNAMES = new Set([
-  '欧阳', '诸葛', '司马', '上官', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '宇文', '司徒', '夏侯', '轩辕', '令狐', '端木', '南宫', '西门', '独孤', '申屠',
+  '欧阳',
+  '诸葛',
+  '司马',
+  '上官',
+  '东方',
+  '皇甫',
+  '尉迟',
+  '公孙',
+  '慕容',
+  '长孙',
+  '宇文',
+  '司徒',
+  '夏侯',
+  '轩辕',
+  '令狐',
+  '端木',
+  '南宫',
+  '西门',
+  '独孤',
+  '申屠',
 ]);
 
 export function maskIdNumber(value: string): string {
@@ -34,5 +53,5 @@ export function maskName(value: string): string {
 /** The address down to its county-level part (区, 县, or a county-level 市 after a city); nothing finer. */
 export function maskAddress(value: string): string {
   const match = /^((?:[^省]+省|[^自]+自治区)?(?:[^市]+市)?(?:[^区县市旗]+(?:区|县|市|旗)))/.exec(value);
-  return match && match[1].length < value.length ? match[1] : match?.[1] ?? '';
+  return match && match[1].length < value.length ? match[1] : (match?.[1] ?? '');
 }

@@ -39,9 +39,21 @@ export function personAccess(caller: Pick<RequestContext, 'jurisdiction' | 'purp
     return { insider, basic, personal: 'MASKED', reason: `no sharing agreement opens the personal data of ${homeJurisdiction} to ${caller.jurisdiction}` };
   }
   if (!caller.purpose) {
-    return { insider, basic, personal: 'MASKED', reason: 'personal data is shown in full only with a stated purpose of use: send the header X-Purpose (for example "petition-handling")' };
+    return {
+      insider,
+      basic,
+      personal: 'MASKED',
+      reason: 'personal data is shown in full only with a stated purpose of use: send the header X-Purpose (for example "petition-handling")',
+    };
   }
-  return { insider, basic, personal: 'FULL', reason: insider ? `your jurisdiction ${caller.jurisdiction} holds the record` : `a sharing agreement opens the personal data of ${homeJurisdiction} to ${caller.jurisdiction}` };
+  return {
+    insider,
+    basic,
+    personal: 'FULL',
+    reason: insider
+      ? `your jurisdiction ${caller.jurisdiction} holds the record`
+      : `a sharing agreement opens the personal data of ${homeJurisdiction} to ${caller.jurisdiction}`,
+  };
 }
 
 type PrefixViewer = Pick<RequestContext, 'jurisdiction' | 'grants'>;
@@ -58,7 +70,10 @@ export const personPrefixes = {
   basic: (caller: PrefixViewer): readonly string[] => visiblePrefixes(caller, ['PERSON_BASIC', 'PERSON_PERSONAL']),
   /** Personal values in full (the ID number): own jurisdiction and PERSON_PERSONAL partners; a stated purpose is the caller's part. */
   personal: (caller: PrefixViewer): readonly string[] => [
-    ...new Set([significantPrefix(caller.jurisdiction), ...caller.grants.filter((grant) => grant.category === 'PERSON_PERSONAL').map((grant) => significantPrefix(grant.owner))]),
+    ...new Set([
+      significantPrefix(caller.jurisdiction),
+      ...caller.grants.filter((grant) => grant.category === 'PERSON_PERSONAL').map((grant) => significantPrefix(grant.owner)),
+    ]),
   ],
 };
 

@@ -42,9 +42,14 @@ async function main() {
   const warm = new CallerVerifier(settings);
   await warm.verify(tokens[0]);
   const caller = await warm.verify(tokens[0]);
-  const grants = [{ category: 'PERSON_BASIC', owner: '320500' }, { category: 'PERSON_PERSONAL', owner: '320500' }];
+  const grants = [
+    { category: 'PERSON_BASIC', owner: '320500' },
+    { category: 'PERSON_PERSONAL', owner: '320500' },
+  ];
   const context = requestContextOf(caller, 'petition-handling', grants, 'r1');
-  const contextTokens = await Promise.all(Array.from({ length: iterations + 200 }, (_, i) => signContextToken(identity.contextKey, 'personnel', { ...context, requestId: `r${i}` })));
+  const contextTokens = await Promise.all(
+    Array.from({ length: iterations + 200 }, (_, i) => signContextToken(identity.contextKey, 'personnel', { ...context, requestId: `r${i}` })),
+  );
   const contextVerifier = identity.contextVerifier();
 
   const rows = [

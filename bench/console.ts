@@ -123,13 +123,20 @@ async function main(): Promise<void> {
     const css = loaded.filter((entry) => entry.url.endsWith('.css'));
     const sum = (entries: typeof loaded, key: 'raw' | 'gzipped') => entries.reduce((total, entry) => total + entry[key], 0);
     const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-    console.log(`officer console, Chromium headless (load average ${os.loadavg().map((n) => n.toFixed(1)).join(' ')} on ${os.cpus().length} cores)`);
+    console.log(
+      `officer console, Chromium headless (load average ${os
+        .loadavg()
+        .map((n) => n.toFixed(1))
+        .join(' ')} on ${os.cpus().length} cores)`,
+    );
     console.log(`  first load, JavaScript: ${kb(sum(js, 'gzipped'))} gzipped (${kb(sum(js, 'raw'))} raw, ${js.length} files)`);
     console.log(`  first load, CSS:        ${kb(sum(css, 'gzipped'))} gzipped (${kb(sum(css, 'raw'))} raw, ${css.length} files)`);
     console.log(`  first load, total:      ${kb(sum(loaded, 'gzipped'))} gzipped (target < 300 KB)`);
     console.log(`  sign-in to first warnings on the board: ${firstWarningsMs} ms`);
     console.log(`  re-rendering ${rows} warnings: median ${median(renders).toFixed(1)} ms, max ${Math.max(...renders).toFixed(1)} ms (target < 100 ms)`);
-    console.log(`    of which React ${median(runs.map((run) => run.react)).toFixed(1)} ms, layout ${median(runs.map((run) => run.layout)).toFixed(1)} ms (medians), the rest paint`);
+    console.log(
+      `    of which React ${median(runs.map((run) => run.react)).toFixed(1)} ms, layout ${median(runs.map((run) => run.layout)).toFixed(1)} ms (medians), the rest paint`,
+    );
   } finally {
     await chromium.close();
     await hub.stop();

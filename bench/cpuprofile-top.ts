@@ -64,7 +64,12 @@ export function summariseProfile(files: string | string[], top = 15): string {
         continue;
       }
       const key = `${callFrame.functionName}@${callFrame.url}:${callFrame.lineNumber}`;
-      const entry = functions.get(key) ?? { name: callFrame.functionName || '(anonymous)', where: where(callFrame), pkg: packageOf(callFrame.url, callFrame.functionName), time: 0 };
+      const entry = functions.get(key) ?? {
+        name: callFrame.functionName || '(anonymous)',
+        where: where(callFrame),
+        pkg: packageOf(callFrame.url, callFrame.functionName),
+        time: 0,
+      };
       entry.time += time;
       functions.set(key, entry);
       packages.set(entry.pkg, (packages.get(entry.pkg) ?? 0) + time);
@@ -84,7 +89,10 @@ export function summariseProfile(files: string | string[], top = 15): string {
     '',
     '| package | self |',
     '| --- | ---: |',
-    ...[...packages].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([pkg, t]) => `| ${pkg} | ${pct(t)} |`),
+    ...[...packages]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 12)
+      .map(([pkg, t]) => `| ${pkg} | ${pct(t)} |`),
   ];
   return lines.join('\n');
 }

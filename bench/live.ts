@@ -59,7 +59,11 @@ interface Subscriber {
 }
 
 async function post(url: string, token: string, query: string, variables: object): Promise<any> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
   return response.json();
 }
 
@@ -79,7 +83,14 @@ async function subscribeAll(urls: string[], tokens: string[], count: number): Pr
     const token = tokens[i % tokens.length];
     let resolveConnected!: () => void;
     connected.push(new Promise<void>((resolve) => (resolveConnected = resolve)));
-    const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, lazy: false, retryAttempts: 0, on: { connected: () => resolveConnected() } });
+    const client = createClient({
+      url,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      lazy: false,
+      retryAttempts: 0,
+      on: { connected: () => resolveConnected() },
+    });
     const subscriber: Subscriber = { client, latencies: [], errors: 0 };
     client.subscribe(
       { query: SUBSCRIPTION },
@@ -102,7 +113,12 @@ async function subscribeAll(urls: string[], tokens: string[], count: number): Pr
 }
 
 /** Registers petitions at `perSecond` for `seconds`, each for a resident of another region. */
-async function registerAtRate(url: string, registrars: Map<string, { token: string; counties: string[] }>, settings: LiveSettings, offset: number): Promise<{ sent: number; failed: number }> {
+async function registerAtRate(
+  url: string,
+  registrars: Map<string, { token: string; counties: string[] }>,
+  settings: LiveSettings,
+  offset: number,
+): Promise<{ sent: number; failed: number }> {
   const regions = settings.regions;
   let sent = 0;
   let failed = 0;
@@ -169,7 +185,9 @@ export async function liveWorkload(hub: LiveHub, settings: LiveSettings, label: 
   await sleep(3000);
   await hub.child.call('memory');
   const rssIdle = rssOf(hub.child.pid) ?? 0;
-  log(`  ${label}: ${subscribers.length} subscribers connected over ${urls.length} gateway(s); RSS ${(rssBefore / 2 ** 20).toFixed(0)} → ${(rssIdle / 2 ** 20).toFixed(0)} MiB`);
+  log(
+    `  ${label}: ${subscribers.length} subscribers connected over ${urls.length} gateway(s); RSS ${(rssBefore / 2 ** 20).toFixed(0)} → ${(rssIdle / 2 ** 20).toFixed(0)} MiB`,
+  );
 
   const before = { hub: cpuSecondsOf(hub.child.pid), postgres: postgresCpuSeconds() };
   const loud = await registerAtRate(hub.url, registrars, settings, quiet.sent);
@@ -195,10 +213,12 @@ export async function liveWorkload(hub: LiveHub, settings: LiveSettings, label: 
     p99: percentile(latencies, 99),
     max: latencies[latencies.length - 1] ?? NaN,
     idleBytesPerSubscriber: (rssIdle - rssBefore) / subscribers.length,
-    cpuMsPerDelivery: latencies.length ? (((loudCpu.hub - quietCpu.hub) * 1000) / latencies.length) : NaN,
+    cpuMsPerDelivery: latencies.length ? ((loudCpu.hub - quietCpu.hub) * 1000) / latencies.length : NaN,
     postgresCpuMsPerRegistration: (loudCpu.postgres * 1000) / loud.sent,
   };
-  log(`  ${label}: ${result.delivered} deliveries of ${loud.sent} registrations (${errors} subscriber errors), p50 ${result.p50} ms, p99 ${result.p99} ms, ${(result.idleBytesPerSubscriber / 1024).toFixed(1)} KB per idle subscriber, ${result.cpuMsPerDelivery.toFixed(3)} ms CPU per delivery`);
+  log(
+    `  ${label}: ${result.delivered} deliveries of ${loud.sent} registrations (${errors} subscriber errors), p50 ${result.p50} ms, p99 ${result.p99} ms, ${(result.idleBytesPerSubscriber / 1024).toFixed(1)} KB per idle subscriber, ${result.cpuMsPerDelivery.toFixed(3)} ms CPU per delivery`,
+  );
   return result;
 }
 

@@ -92,7 +92,10 @@ export class RequestAuthenticator {
     if (this.roster && !caller.id.startsWith('service:')) caller = await this.confirmOnRoster(caller);
     const purpose = header(headers, 'x-purpose');
     if (purpose !== undefined && !PURPOSE.test(purpose)) {
-      throw refuse('bad_purpose', new GraphQLError('X-Purpose: must be a short name such as "petition-handling"', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } }));
+      throw refuse(
+        'bad_purpose',
+        new GraphQLError('X-Purpose: must be a short name such as "petition-handling"', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } }),
+      );
     }
     const requestId = header(headers, 'x-request-id');
     const grants = this.grants ? await this.grants.grantsFor(caller.jurisdiction) : [];

@@ -155,7 +155,8 @@ export function collectFields(
       if (!isIncluded(selection, variables)) continue;
       if (selection.kind === Kind.FIELD) {
         const key = responseKey(selection);
-        const field: CollectedField = typeCondition === undefined ? { node: selection, parentType: writtenOn } : { node: selection, parentType: writtenOn, typeCondition };
+        const field: CollectedField =
+          typeCondition === undefined ? { node: selection, parentType: writtenOn } : { node: selection, parentType: writtenOn, typeCondition };
         const group = grouped.get(key);
         if (group) group.push(field);
         else grouped.set(key, [field]);
@@ -190,6 +191,10 @@ export function subSelections(nodes: readonly CollectedField[] | readonly FieldN
 }
 
 /** The fields of `field`'s sub-selections, by response key (a static collection). */
-export function collectSubfields(nodes: readonly CollectedField[] | readonly FieldNode[], parentType: string, options: CollectOptions): Map<string, CollectedField[]> {
+export function collectSubfields(
+  nodes: readonly CollectedField[] | readonly FieldNode[],
+  parentType: string,
+  options: CollectOptions,
+): Map<string, CollectedField[]> {
   return collectFields(subSelections(nodes), parentType, options);
 }

@@ -114,7 +114,10 @@ export function linkFetch(document: DocumentNode, link: CrossRegionLink): { text
       {
         kind: Kind.VARIABLE_DEFINITION,
         variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: 'representations' } },
-        type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.LIST_TYPE, type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: '_Any' } } } } },
+        type: {
+          kind: Kind.NON_NULL_TYPE,
+          type: { kind: Kind.LIST_TYPE, type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: '_Any' } } } },
+        },
       },
       ...(operation.variableDefinitions ?? []).filter((d) => d.variable.name.value !== 'representations'),
     ],
@@ -123,10 +126,22 @@ export function linkFetch(document: DocumentNode, link: CrossRegionLink): { text
       selections: [
         {
           ...field('_entities'),
-          arguments: [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'representations' }, value: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: 'representations' } } }],
+          arguments: [
+            {
+              kind: Kind.ARGUMENT,
+              name: { kind: Kind.NAME, value: 'representations' },
+              value: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: 'representations' } },
+            },
+          ],
           selectionSet: {
             kind: Kind.SELECTION_SET,
-            selections: [{ kind: Kind.INLINE_FRAGMENT, typeCondition: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: link.rule.typeName } }, selectionSet: link.field.selectionSet! }],
+            selections: [
+              {
+                kind: Kind.INLINE_FRAGMENT,
+                typeCondition: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: link.rule.typeName } },
+                selectionSet: link.field.selectionSet!,
+              },
+            ],
           },
         },
       ],
@@ -134,7 +149,9 @@ export function linkFetch(document: DocumentNode, link: CrossRegionLink): { text
   };
   const fragments = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
   const pruned = pruneUnusedDefinitions({ kind: Kind.DOCUMENT, definitions: [query, ...fragments] });
-  const variableNames = (pruned.definitions[0] as OperationDefinitionNode).variableDefinitions!.map((d) => d.variable.name.value).filter((name) => name !== 'representations');
+  const variableNames = (pruned.definitions[0] as OperationDefinitionNode)
+    .variableDefinitions!.map((d) => d.variable.name.value)
+    .filter((name) => name !== 'representations');
   link.fetch = { text: print(pruned), variableNames };
   return link.fetch;
 }

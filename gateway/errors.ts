@@ -23,5 +23,7 @@ export function regionUnavailable(region: string, regionName: string, reason: st
 
 /** A hub-wide subgraph (the directory) that did not answer: thrown, so that the fields it serves are null. */
 export function serviceUnavailable(subgraph: string, reason: string): GraphQLError {
-  return new GraphQLError(`The ${subgraph} service did not answer: ${reason}. Retry later.`, { extensions: { code: 'SERVICE_UNAVAILABLE', service: subgraph } });
+  return new GraphQLError(`The ${subgraph} service did not answer: ${reason}. Retry later.`, {
+    extensions: { code: 'SERVICE_UNAVAILABLE', service: subgraph },
+  });
 }

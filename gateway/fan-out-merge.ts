@@ -192,7 +192,7 @@ export function mergeFanOutPlaced({ shape, pages, first, start, resumed }: Merge
     }
     const values = answered.map((region) => region.value[key]);
     // Counts add up across regions; anything else is the same in every region by contract.
-    result[key] = values.length && values.every((v) => typeof v === 'number') ? (values as number[]).reduce((a, b) => a + b, 0) : values[0] ?? null;
+    result[key] = values.length && values.every((v) => typeof v === 'number') ? (values as number[]).reduce((a, b) => a + b, 0) : (values[0] ?? null);
   }
   const mergedIndex = new Map(picks.map(({ source, index }, merged) => [`${source.region}\n${index}`, merged]));
   return { value: result, placed: (region, index) => mergedIndex.get(`${region}\n${index}`) };
@@ -206,7 +206,13 @@ export function mergeFanOutPlaced({ shape, pages, first, start, resumed }: Merge
  * (pageInfo, totalCount, the connection itself) stay as they are; the merge skeleton's own keys
  * are the gateway's, so an error there is reported at the connection.
  */
-export function mergedErrorPath(shape: FanOutShape, merge: PlacedMerge, region: string, path: ReadonlyArray<string | number>, offset = 0): Array<string | number> | null {
+export function mergedErrorPath(
+  shape: FanOutShape,
+  merge: PlacedMerge,
+  region: string,
+  path: ReadonlyArray<string | number>,
+  offset = 0,
+): Array<string | number> | null {
   const [head, index, ...rest] = path;
   if (isSkeletonKey(head)) return [];
   if (!shape.edges.some((edges) => edges.key === head) || typeof index !== 'number') return [...path];

@@ -157,8 +157,12 @@ function entityFetches(fetch: FetchNode, records: ReadonlyMap<string, RootRecord
     if (!record || record.subgraph !== fetch.serviceName) return undefined;
     const selections = fields.flatMap(({ node }) => node.selectionSet?.selections ?? []);
     const entities = entitiesOperation(document, operation, record.typeName, { kind: Kind.SELECTION_SET, selections });
-    const requires: QueryPlanSelectionNode[] = [{ kind: 'InlineFragment', typeCondition: record.typeName, selections: [{ kind: 'Field', name: '__typename' }, ...planSelections(record.keyFields)] }];
-    const variableUsages = (entities.definitions[0] as OperationDefinitionNode).variableDefinitions!.map((d) => d.variable.name.value).filter((name) => name !== 'representations');
+    const requires: QueryPlanSelectionNode[] = [
+      { kind: 'InlineFragment', typeCondition: record.typeName, selections: [{ kind: 'Field', name: '__typename' }, ...planSelections(record.keyFields)] },
+    ];
+    const variableUsages = (entities.definitions[0] as OperationDefinitionNode)
+      .variableDefinitions!.map((d) => d.variable.name.value)
+      .filter((name) => name !== 'representations');
     const read: FetchNode = {
       kind: 'Fetch',
       serviceName: fetch.serviceName,
@@ -183,7 +187,10 @@ function entitiesOperation(document: DocumentNode, operation: OperationDefinitio
       {
         kind: Kind.VARIABLE_DEFINITION,
         variable: { kind: Kind.VARIABLE, name: name('representations') },
-        type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.LIST_TYPE, type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: name('_Any') } } } },
+        type: {
+          kind: Kind.NON_NULL_TYPE,
+          type: { kind: Kind.LIST_TYPE, type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: name('_Any') } } },
+        },
       },
       ...(operation.variableDefinitions ?? []),
     ],
@@ -194,7 +201,10 @@ function entitiesOperation(document: DocumentNode, operation: OperationDefinitio
           kind: Kind.FIELD,
           name: name('_entities'),
           arguments: [{ kind: Kind.ARGUMENT, name: name('representations'), value: { kind: Kind.VARIABLE, name: name('representations') } }],
-          selectionSet: { kind: Kind.SELECTION_SET, selections: [{ kind: Kind.INLINE_FRAGMENT, typeCondition: { kind: Kind.NAMED_TYPE, name: name(typeName) }, selectionSet }] },
+          selectionSet: {
+            kind: Kind.SELECTION_SET,
+            selections: [{ kind: Kind.INLINE_FRAGMENT, typeCondition: { kind: Kind.NAMED_TYPE, name: name(typeName) }, selectionSet }],
+          },
         },
       ],
     },

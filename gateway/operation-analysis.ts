@@ -62,10 +62,15 @@ function fanOutShape(fields: readonly FieldNode[], rule: FanOutRule, fragments: 
   for (const [key, children] of collectSubfields(fields, rule.connectionType, options)) {
     const name = children[0].node.name.value;
     if (name === 'edges') {
-      const cursorKeys = [...collectSubfields(children, `${rule.connectionType}.edges`, options)].filter(([, edge]) => edge[0].node.name.value === 'cursor').map(([cursorKey]) => cursorKey);
+      const cursorKeys = [...collectSubfields(children, `${rule.connectionType}.edges`, options)]
+        .filter(([, edge]) => edge[0].node.name.value === 'cursor')
+        .map(([cursorKey]) => cursorKey);
       shape.edges.push({ key, cursorKeys });
     } else if (name === 'pageInfo') {
-      const fields = [...collectSubfields(children, rule.pageInfoType, options)].map(([fieldKey, nodes]) => ({ key: fieldKey, name: nodes[0].node.name.value }));
+      const fields = [...collectSubfields(children, rule.pageInfoType, options)].map(([fieldKey, nodes]) => ({
+        key: fieldKey,
+        name: nodes[0].node.name.value,
+      }));
       shape.pageInfos.push({ key, fields });
     } else {
       shape.others.push({ key, name });

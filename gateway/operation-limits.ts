@@ -145,14 +145,26 @@ function checkOperation(request: GraphQLRequestContext<BaseContext>, limits: Ope
   } catch (error) {
     // Deep enough to exhaust the stack here (graphql's own parser allows a few thousand levels).
     if (error instanceof RangeError) {
-      throw limitError('DEPTH_LIMIT_EXCEEDED', `${name} is nested too deeply to measure; the depth limit is ${limits.maxDepth}.`, limits.maxDepth, Infinity, []);
+      throw limitError(
+        'DEPTH_LIMIT_EXCEEDED',
+        `${name} is nested too deeply to measure; the depth limit is ${limits.maxDepth}.`,
+        limits.maxDepth,
+        Infinity,
+        [],
+      );
     }
     throw error;
   }
 
   if (shape.cycle) {
     // Validation refuses this first (NoFragmentCycles); here only if validation is turned off.
-    throw limitError('DEPTH_LIMIT_EXCEEDED', `${name} has no bounded depth: fragment ${shape.cycle} spreads itself. The limit is ${limits.maxDepth}.`, limits.maxDepth, Infinity, []);
+    throw limitError(
+      'DEPTH_LIMIT_EXCEEDED',
+      `${name} has no bounded depth: fragment ${shape.cycle} spreads itself. The limit is ${limits.maxDepth}.`,
+      limits.maxDepth,
+      Infinity,
+      [],
+    );
   }
 
   if (shape.aliases > limits.maxAliases) {

@@ -1,15 +1,4 @@
-import {
-  ArgumentNode,
-  DefinitionNode,
-  DocumentNode,
-  FieldNode,
-  Kind,
-  OperationDefinitionNode,
-  parseType,
-  print,
-  VariableDefinitionNode,
-  visit,
-} from 'graphql';
+import { ArgumentNode, DefinitionNode, DocumentNode, FieldNode, Kind, OperationDefinitionNode, parseType, print, VariableDefinitionNode, visit } from 'graphql';
 import { fragmentsOf } from './collect-fields';
 import { skeletonSelections } from './merge-skeleton';
 import { AnalyzedOperation, EntityFanOut, FanOutShape, RootSelection } from './operation-analysis';
@@ -47,7 +36,10 @@ function rewriteFanOutField(nodes: readonly FieldNode[], rule: FanOutShape['rule
   return {
     ...original,
     arguments: [...kept, variableArgument('first', first), variableArgument('after', after)],
-    selectionSet: { kind: Kind.SELECTION_SET, selections: [...nodes.flatMap((node) => node.selectionSet?.selections ?? []), ...skeletonSelections(rule.sortKey)] },
+    selectionSet: {
+      kind: Kind.SELECTION_SET,
+      selections: [...nodes.flatMap((node) => node.selectionSet?.selections ?? []), ...skeletonSelections(rule.sortKey)],
+    },
   };
 }
 
@@ -119,10 +111,7 @@ export function printRegionOperation(analyzed: AnalyzedOperation & { printed?: M
 
   const operation: OperationDefinitionNode = {
     ...analyzed.operation,
-    variableDefinitions: [
-      ...(analyzed.operation.variableDefinitions ?? []).filter((d) => usedVariables.has(d.variable.name.value)),
-      ...extraVariables,
-    ],
+    variableDefinitions: [...(analyzed.operation.variableDefinitions ?? []).filter((d) => usedVariables.has(d.variable.name.value)), ...extraVariables],
     selectionSet,
   };
   const definitions: DefinitionNode[] = [operation, ...[...usedFragments].map((fragmentName) => analyzed.fragments.get(fragmentName)!)];

@@ -35,7 +35,12 @@ export class PlainDataSource implements GraphQLDataSource {
     const budget = (options.context as GatewayContext | undefined)?.regionBudget;
     const { timeoutMs } = this.options;
     try {
-      return await this.endpoint.post(requestBody(query ?? '', variables, operationName), await this.headersFor(this.subgraph, options), budget?.remaining(timeoutMs) ?? timeoutMs, budget?.deadline(timeoutMs));
+      return await this.endpoint.post(
+        requestBody(query ?? '', variables, operationName),
+        await this.headersFor(this.subgraph, options),
+        budget?.remaining(timeoutMs) ?? timeoutMs,
+        budget?.deadline(timeoutMs),
+      );
     } catch (error) {
       if (!(error instanceof EndpointUnavailableError)) throw error;
       // The caller learns which service and why, not where it runs; the log has the address.

@@ -194,7 +194,12 @@ export class PlanExecutor {
     const { plans, shape } = prepared;
     for (const plan of plans!) if (plan.node) await this.executeNode(execution, plan.node as PlanNode, { path: [], data: execution.fullResult });
     for (const key of prepared.unreachable ?? []) {
-      execution.errors.push(new GraphQLError(`No subgraph can answer "${key}": the query planner found no way to resolve its selection`, { path: [key], extensions: { code: 'UNREACHABLE_FIELD' } }));
+      execution.errors.push(
+        new GraphQLError(`No subgraph can answer "${key}": the query planner found no way to resolve its selection`, {
+          path: [key],
+          extensions: { code: 'UNREACHABLE_FIELD' },
+        }),
+      );
     }
     // Split plans fetch what the groups share once per plan: the same failure is reported once.
     if (plans!.length > 1 && execution.errors.length > 1) execution.errors = distinctErrors(execution.errors);

@@ -65,7 +65,9 @@ export class Readiness {
       Promise.all(directoryEntries.map(([, url]) => reachable(url))),
       Promise.all(regionEntries.map(([, url]) => reachable(url))),
     ]);
-    const directory = Object.fromEntries(directoryEntries.map(([name], i) => [name, { reachable: directoryUp[i], circuit: circuits.get('hub')?.get(name) ?? 'closed' }]));
+    const directory = Object.fromEntries(
+      directoryEntries.map(([name], i) => [name, { reachable: directoryUp[i], circuit: circuits.get('hub')?.get(name) ?? 'closed' }]),
+    );
     const regions = Object.fromEntries(
       regionEntries.map(([code], i) => [code, { reachable: regionsUp[i], circuits: Object.fromEntries(circuits.get(code) ?? []) }]),
     );
@@ -77,7 +79,11 @@ export class Readiness {
   readonly serve = (_request: IncomingMessage, response: ServerResponse): void => {
     this.report().then((report) => {
       const text = JSON.stringify(report);
-      response.writeHead(report.ready ? 200 : 503, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+      response.writeHead(report.ready ? 200 : 503, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(text),
+        'cache-control': 'no-store',
+      });
       response.end(text);
     });
   };

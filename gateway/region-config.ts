@@ -17,7 +17,10 @@ const regionSchema = z
   .object({
     code: regionCode,
     name: z.string().min(1),
-    database: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase PostgreSQL database name').optional(),
+    database: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase PostgreSQL database name')
+      .optional(),
     url: httpUrl.optional().describe('base URL; subgraphs answer at URL/<subgraph>/graphql'),
     endpoints: z.record(z.string(), httpUrl).optional(),
     timeout_ms: positiveMs.optional(),

@@ -66,7 +66,10 @@ export function regionsAsked(budget: RequestRegionBudget | undefined): string[] 
 }
 
 export class RegionFetchMetrics {
-  private readonly bound = new Map<string, { duration: ReturnType<typeof regionFetchDuration.labels>; outcomes: Map<FetchOutcome, ReturnType<typeof regionFetches.labels>> }>();
+  private readonly bound = new Map<
+    string,
+    { duration: ReturnType<typeof regionFetchDuration.labels>; outcomes: Map<FetchOutcome, ReturnType<typeof regionFetches.labels>> }
+  >();
 
   constructor(private readonly subgraph: string) {}
 

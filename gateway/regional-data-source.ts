@@ -8,7 +8,14 @@ import { gatewayError, regionUnavailable } from './errors';
 import { appendPage, emptyPage, MergeInput, RegionPage, mergedErrorPath, mergeFanOutPlaced, PlacedMerge, probeSize, refillsNeeded } from './fan-out-merge';
 import { skeletonEdges } from './merge-skeleton';
 import { AnalyzedOperation, analyzeOperation, argumentValue, RootSelection } from './operation-analysis';
-import { afterVariable, entityAfterVariable, entityFirstVariable, firstVariable, printEntitiesFanOutOperation, printRegionOperation } from './operation-rewrite';
+import {
+  afterVariable,
+  entityAfterVariable,
+  entityFirstVariable,
+  firstVariable,
+  printEntitiesFanOutOperation,
+  printRegionOperation,
+} from './operation-rewrite';
 import type { RegionSettings } from './region-config';
 import { GatewayContext, RequestRegionBudget } from './request-budget';
 import { RegionFetchMetrics, watchCircuit } from './region-metrics';
@@ -166,7 +173,7 @@ export class RegionalDataSource implements GraphQLDataSource {
         const linkVariables: Json = { representations };
         for (const name of fetch.variableNames) linkVariables[name] = variables[name];
         const result = await this.execute(fetch.text, undefined, linkVariables, call);
-        const entities = ((result.data?._entities ?? []) as unknown[]);
+        const entities = (result.data?._entities ?? []) as unknown[];
         slots.forEach((slot, index) => (slot.parent[slot.slot] = entities[index] ?? null));
         for (const error of result.errors ?? []) {
           const path = error.path;
@@ -267,7 +274,8 @@ export class RegionalDataSource implements GraphQLDataSource {
         const received = (result.data?._entities ?? []) as unknown[];
         indexes.forEach((original, position) => (entities[original] = received[position] ?? null));
         for (const error of result.errors ?? []) {
-          const path = error.path?.[0] === '_entities' && typeof error.path[1] === 'number' ? ['_entities', indexes[error.path[1]], ...error.path.slice(2)] : error.path;
+          const path =
+            error.path?.[0] === '_entities' && typeof error.path[1] === 'number' ? ['_entities', indexes[error.path[1]], ...error.path.slice(2)] : error.path;
           errors.push(this.regionError(region, error, path));
         }
       }),
@@ -290,7 +298,14 @@ export class RegionalDataSource implements GraphQLDataSource {
     const sent: number[] = [];
     homes.forEach((home, index) => {
       if (home && this.regions.has(home)) sent.push(index);
-      else errors.push(gatewayError('UNKNOWN_REGION', `${String(representations[index].__typename)} ${JSON.stringify(representations[index].id)} names no region this hub serves (${this.regionCodes.join(', ')})`, ['_entities', index]));
+      else
+        errors.push(
+          gatewayError(
+            'UNKNOWN_REGION',
+            `${String(representations[index].__typename)} ${JSON.stringify(representations[index].id)} names no region this hub serves (${this.regionCodes.join(', ')})`,
+            ['_entities', index],
+          ),
+        );
     });
 
     const states: PageState[] = [];
@@ -304,7 +319,14 @@ export class RegionalDataSource implements GraphQLDataSource {
         states.push({ refused: true, targets: [], first: 0, start: EMPTY_CURSOR, resumed: false });
       };
       if (unknown.length) {
-        refuse(gatewayError('BAD_USER_INPUT', `${fanOut.typeName}.${fanOut.field.name.value}: regions ${unknown.join(', ')} not served by this hub; known regions: ${this.regionCodes.join(', ')}`, path, { field: 'regions' }));
+        refuse(
+          gatewayError(
+            'BAD_USER_INPUT',
+            `${fanOut.typeName}.${fanOut.field.name.value}: regions ${unknown.join(', ')} not served by this hub; known regions: ${this.regionCodes.join(', ')}`,
+            path,
+            { field: 'regions' },
+          ),
+        );
         continue;
       }
       let start = EMPTY_CURSOR;
@@ -317,7 +339,7 @@ export class RegionalDataSource implements GraphQLDataSource {
         }
       }
       const requested = argumentValue(fanOut.field, 'first', variables);
-      const first = typeof requested === 'number' ? requested : fanOut.fanOut.rule.defaultFirst ?? 20;
+      const first = typeof requested === 'number' ? requested : (fanOut.fanOut.rule.defaultFirst ?? 20);
       const targets = [...new Set((scope ?? this.regionCodes).filter((code) => !start.exhausted.includes(code)))];
       states.push({ targets, first, start, resumed: after !== null && after !== undefined });
     }
@@ -333,7 +355,7 @@ export class RegionalDataSource implements GraphQLDataSource {
           const state = states[i];
           // A region outside this field's scope still answers other fields: ask it for nothing.
           regionVariables[entityFirstVariable(fanOut)] = state.targets.includes(region) ? state.first : 0;
-          regionVariables[entityAfterVariable(fanOut)] = state.targets.includes(region) ? state.start.positions[region] ?? null : null;
+          regionVariables[entityAfterVariable(fanOut)] = state.targets.includes(region) ? (state.start.positions[region] ?? null) : null;
         });
         results.set(region, await this.send(region, text, regionVariables, call));
       }),
@@ -395,7 +417,8 @@ export class RegionalDataSource implements GraphQLDataSource {
       const merge = merges.get(`${position}\n${fanOut}`);
       const key = analyzed.entityFanOuts[fanOut].responseKey;
       // A region whose page came back null (an error bubbled up to it) is missing from the list as a whole.
-      const within = merge && entityAt(region, position)?.[key] ? mergedErrorPath(analyzed.entityFanOuts[fanOut].fanOut, merge, region, error.path!.slice(3)) : [];
+      const within =
+        merge && entityAt(region, position)?.[key] ? mergedErrorPath(analyzed.entityFanOuts[fanOut].fanOut, merge, region, error.path!.slice(3)) : [];
       if (within) errors.push(this.regionError(region, error, ['_entities', sent[position], key, ...within]));
     }
     return { data: { _entities: entities }, ...(errors.length ? { errors } : {}) };
@@ -425,12 +448,31 @@ export class RegionalDataSource implements GraphQLDataSource {
       const path = [root.responseKey];
       if (route.kind === 'routeBy') {
         const [argument, ...rest] = route.argumentPath;
-        const value = rest.reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Json)[key] : undefined), argumentValue(root.field, argument, variables));
+        const value = rest.reduce<unknown>(
+          (v, key) => (v && typeof v === 'object' ? (v as Json)[key] : undefined),
+          argumentValue(root.field, argument, variables),
+        );
         const region = regionOfRoutingValue(value);
         if (!region) {
-          refuse(root, gatewayError('BAD_USER_INPUT', `${route.argumentPath.join('.')}: must be a region code or a global id such as "330400:17", but got ${JSON.stringify(value)}`, path, { field: route.argumentPath.join('.') }));
+          refuse(
+            root,
+            gatewayError(
+              'BAD_USER_INPUT',
+              `${route.argumentPath.join('.')}: must be a region code or a global id such as "330400:17", but got ${JSON.stringify(value)}`,
+              path,
+              { field: route.argumentPath.join('.') },
+            ),
+          );
         } else if (!this.regions.has(region)) {
-          refuse(root, gatewayError('UNKNOWN_REGION', `${route.argumentPath.join('.')}: region ${region} is not served by this hub; known regions: ${this.regionCodes.join(', ')}`, path, { region }));
+          refuse(
+            root,
+            gatewayError(
+              'UNKNOWN_REGION',
+              `${route.argumentPath.join('.')}: region ${region} is not served by this hub; known regions: ${this.regionCodes.join(', ')}`,
+              path,
+              { region },
+            ),
+          );
         } else {
           routed.set(root.index, region);
           assign(region, root);
@@ -439,7 +481,12 @@ export class RegionalDataSource implements GraphQLDataSource {
         const scope = argumentValue(root.field, 'regions', variables) as string[] | null | undefined;
         const unknown = (scope ?? []).filter((code) => !this.regions.has(code));
         if (unknown.length) {
-          refuse(root, gatewayError('BAD_USER_INPUT', `regions: ${unknown.join(', ')} not served by this hub; known regions: ${this.regionCodes.join(', ')}`, path, { field: 'regions' }));
+          refuse(
+            root,
+            gatewayError('BAD_USER_INPUT', `regions: ${unknown.join(', ')} not served by this hub; known regions: ${this.regionCodes.join(', ')}`, path, {
+              field: 'regions',
+            }),
+          );
           continue;
         }
         const after = argumentValue(root.field, 'after', variables);
@@ -453,10 +500,17 @@ export class RegionalDataSource implements GraphQLDataSource {
           }
         }
         const requested = argumentValue(root.field, 'first', variables);
-        const first = typeof requested === 'number' ? requested : route.defaultFirst ?? 20;
+        const first = typeof requested === 'number' ? requested : (route.defaultFirst ?? 20);
         const targets = (scope ?? this.regionCodes).filter((code) => !start.exhausted.includes(code));
         const unique = [...new Set(targets)];
-        const state: FanOutState = { root, targets: unique, first, probe: probeSize(first, unique.length), start, resumed: after !== null && after !== undefined };
+        const state: FanOutState = {
+          root,
+          targets: unique,
+          first,
+          probe: probeSize(first, unique.length),
+          start,
+          resumed: after !== null && after !== undefined,
+        };
         fanOuts.set(root.index, state);
         state.targets.forEach((region) => assign(region, root));
       }

@@ -16,7 +16,12 @@ import type { GatewayContext } from './request-budget';
 
 const SERVICE = 'gateway';
 
-const OPERATION_LIMIT_CODES: ReadonlySet<string> = new Set<OperationLimitCode>(['DEPTH_LIMIT_EXCEEDED', 'ALIAS_LIMIT_EXCEEDED', 'ROOT_FIELD_LIMIT_EXCEEDED', 'COST_LIMIT_EXCEEDED']);
+const OPERATION_LIMIT_CODES: ReadonlySet<string> = new Set<OperationLimitCode>([
+  'DEPTH_LIMIT_EXCEEDED',
+  'ALIAS_LIMIT_EXCEEDED',
+  'ROOT_FIELD_LIMIT_EXCEEDED',
+  'COST_LIMIT_EXCEEDED',
+]);
 
 /** `ok`, `partial` (data with errors), or the first error's code (a bounded set: codeOf). */
 function outcomeOf(data: unknown, errors: readonly GraphQLFormattedError[] | undefined): string {

@@ -1,4 +1,17 @@
-import { ASTNode, DocumentNode, FieldNode, GraphQLSchema, InlineFragmentNode, Kind, parse, print, SelectionSetNode, TypeInfo, visit, visitWithTypeInfo } from 'graphql';
+import {
+  ASTNode,
+  DocumentNode,
+  FieldNode,
+  GraphQLSchema,
+  InlineFragmentNode,
+  Kind,
+  parse,
+  print,
+  SelectionSetNode,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+} from 'graphql';
 import { collectFields, CollectOptions, STATIC, subSelections } from './collect-fields';
 
 /**
@@ -98,7 +111,8 @@ export class RequiresConflicts {
         InlineFragment: { leave: (fragment: InlineFragmentNode) => (!first && onlyPlaceholder(fragment.selectionSet) ? null : undefined) },
         SelectionSet: {
           // A selection left empty asks for __typename instead (a selection set cannot be empty).
-          leave: (selectionSet: SelectionSetNode): SelectionSetNode | undefined => (selectionSet.selections.length ? undefined : { ...selectionSet, selections: [PLACEHOLDER] }),
+          leave: (selectionSet: SelectionSetNode): SelectionSetNode | undefined =>
+            selectionSet.selections.length ? undefined : { ...selectionSet, selections: [PLACEHOLDER] },
         },
       }),
     );
@@ -117,7 +131,13 @@ function requirementOf(fieldSet: string): Requirement {
     for (const fields of collectFields(selectionSets, '', options).values()) {
       for (const { node } of fields) {
         const path = prefix + node.name.value;
-        requirement.set(path, (node.arguments ?? []).map((argument) => print(argument as ASTNode)).sort().join(','));
+        requirement.set(
+          path,
+          (node.arguments ?? [])
+            .map((argument) => print(argument as ASTNode))
+            .sort()
+            .join(','),
+        );
       }
       // Sub-selections of one response key, collected together.
       walk(subSelections(fields), `${prefix}${fields[0].node.name.value}.`);

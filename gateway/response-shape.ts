@@ -100,7 +100,8 @@ function leafCheck(type: GraphQLOutputType): ((value: unknown) => boolean) | und
   }
   if (type === GraphQLBoolean) return (value) => typeof value === 'boolean';
   if (type === GraphQLInt) return (value) => typeof value === 'number' && Number.isFinite(value) && integerString.test(String(value));
-  if (type === GraphQLID) return (value) => typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value) && integerString.test(String(value)));
+  if (type === GraphQLID)
+    return (value) => typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value) && integerString.test(String(value)));
   if (type === GraphQLFloat) return (value) => typeof value === 'number' && Number.isFinite(value);
   if (type === GraphQLString) return (value) => typeof value === 'string';
   return undefined; // custom scalars: whatever the subgraph serialised
@@ -134,7 +135,10 @@ class ShapeCompiler {
     });
     const grouped = new Map<string, { wireKey: string; nodes: FieldNode[] }>();
     for (const [key, fields] of collected) {
-      grouped.set(key, { wireKey: this.wireKeyOf(fields[0].node, this.writtenOn(fields[0].parentType, declaredType)), nodes: fields.map((field) => field.node) });
+      grouped.set(key, {
+        wireKey: this.wireKeyOf(fields[0].node, this.writtenOn(fields[0].parentType, declaredType)),
+        nodes: fields.map((field) => field.node),
+      });
     }
 
     const fields: FieldShape[] = [];
@@ -220,7 +224,14 @@ function describe(path: Array<string | number>, type: GraphQLOutputType, parentT
   return typeof element === 'string' ? `field ${parentType}.${element}` : `array element of type ${String(type)} at index ${element}`;
 }
 
-function shapeObject(input: Json, shape: CompositeShape, runtimeType: GraphQLCompositeType, path: Array<string | number>, errors: GraphQLError[], schema: GraphQLSchema): Json | typeof NULL_WITH_ERRORS {
+function shapeObject(
+  input: Json,
+  shape: CompositeShape,
+  runtimeType: GraphQLCompositeType,
+  path: Array<string | number>,
+  errors: GraphQLError[],
+  schema: GraphQLSchema,
+): Json | typeof NULL_WITH_ERRORS {
   const fields = shape.fieldsFor(runtimeType);
   const output: Json = {};
   for (let i = 0; i < fields.length; i++) {
@@ -247,22 +258,43 @@ function assign(output: Json, field: FieldShape, value: unknown): void {
   else output[field.key] = value;
 }
 
-function complete(value: unknown, shape: ValueShape, path: Array<string | number>, parentType: string, errors: GraphQLError[], schema: GraphQLSchema): Completed {
+function complete(
+  value: unknown,
+  shape: ValueShape,
+  path: Array<string | number>,
+  parentType: string,
+  errors: GraphQLError[],
+  schema: GraphQLSchema,
+): Completed {
   const inner = completeNullable(value, shape, path, parentType, errors, schema);
   if (!shape.nonNull) return inner;
   if (inner === null) {
-    errors.push(new GraphQLError(`Cannot return null for non-nullable ${describe(path, shape.named, parentType)}.`, { path: [...path], extensions: { code: 'INVALID_GRAPHQL' } }));
+    errors.push(
+      new GraphQLError(`Cannot return null for non-nullable ${describe(path, shape.named, parentType)}.`, {
+        path: [...path],
+        extensions: { code: 'INVALID_GRAPHQL' },
+      }),
+    );
     return INVALID;
   }
   return inner === NULL_WITH_ERRORS || inner === INVALID ? INVALID : inner;
 }
 
 function invalidValue(what: string, shape: ValueShape, path: Array<string | number>, parentType: string, errors: GraphQLError[]): typeof NULL_WITH_ERRORS {
-  errors.push(new GraphQLError(`Invalid ${what} found for ${describe(path, shape.named, parentType)}.`, { path: [...path], extensions: { code: 'INVALID_GRAPHQL' } }));
+  errors.push(
+    new GraphQLError(`Invalid ${what} found for ${describe(path, shape.named, parentType)}.`, { path: [...path], extensions: { code: 'INVALID_GRAPHQL' } }),
+  );
   return NULL_WITH_ERRORS;
 }
 
-function completeNullable(value: unknown, shape: ValueShape, path: Array<string | number>, parentType: string, errors: GraphQLError[], schema: GraphQLSchema): Completed {
+function completeNullable(
+  value: unknown,
+  shape: ValueShape,
+  path: Array<string | number>,
+  parentType: string,
+  errors: GraphQLError[],
+  schema: GraphQLSchema,
+): Completed {
   if (value === null) return null;
   if (shape.list) {
     if (!Array.isArray(value)) return invalidValue('value', shape, path, parentType, errors);

@@ -27,7 +27,10 @@ export interface RosterEntry {
 
 /** The roster could not be read: the caller's identity is undecided, so the request is not served. */
 export class RosterUnavailableError extends Error {
-  constructor(readonly region: string, reason: string) {
+  constructor(
+    readonly region: string,
+    reason: string,
+  ) {
     super(reason);
     this.name = 'RosterUnavailableError';
   }
@@ -55,9 +58,12 @@ export class RosterCheck {
     const entry = id ? await this.entryOf(caller.id, id.region, id.localId) : null;
     // A roster speaks for its own region only: an entry placing the officer elsewhere (which
     // registerOfficer never writes) would let one region's records vouch for another's people.
-    if (!entry?.active || !contains(id!.region, entry.jurisdiction)) return { refused: `${caller.id} is not an active officer on the roster of region ${caller.id.split(':')[0]}` };
-    if (entry.jurisdiction !== caller.jurisdiction) return { refused: `the token's jurisdiction ${caller.jurisdiction} is not the one the roster gives ${caller.id}` };
-    if (caller.agency !== null && caller.agency !== entry.agency) return { refused: `the token's agency ${caller.agency} is not the one the roster gives ${caller.id}` };
+    if (!entry?.active || !contains(id!.region, entry.jurisdiction))
+      return { refused: `${caller.id} is not an active officer on the roster of region ${caller.id.split(':')[0]}` };
+    if (entry.jurisdiction !== caller.jurisdiction)
+      return { refused: `the token's jurisdiction ${caller.jurisdiction} is not the one the roster gives ${caller.id}` };
+    if (caller.agency !== null && caller.agency !== entry.agency)
+      return { refused: `the token's agency ${caller.agency} is not the one the roster gives ${caller.id}` };
     const extra = caller.roles.filter((role) => !entry.roles.includes(role));
     if (extra.length) return { refused: `the roster does not give ${caller.id} the role${extra.length > 1 ? 's' : ''} ${extra.join(', ')} the token claims` };
     return caller.agency === entry.agency ? caller : { ...caller, agency: entry.agency };
@@ -106,7 +112,8 @@ export function personnelRoster(endpointOf: (region: string) => string | undefin
       throw new RosterUnavailableError(region, 'its personnel records did not answer');
     }
     const officer = (response.data as { officer?: RosterEntry | null } | null | undefined)?.officer;
-    if (officer && isJurisdictionCode(officer.jurisdiction)) return { active: officer.active, jurisdiction: officer.jurisdiction, agency: officer.agency, roles: officer.roles };
+    if (officer && isJurisdictionCode(officer.jurisdiction))
+      return { active: officer.active, jurisdiction: officer.jurisdiction, agency: officer.agency, roles: officer.roles };
     if ((response.errors ?? []).every((error) => error.extensions?.code === 'NOT_FOUND')) return null;
     throw new RosterUnavailableError(region, 'its personnel records answered with an error');
   };

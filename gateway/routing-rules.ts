@@ -1,14 +1,4 @@
-import {
-  ArgumentNode,
-  DirectiveNode,
-  DocumentNode,
-  FieldDefinitionNode,
-  Kind,
-  ObjectTypeDefinitionNode,
-  TypeNode,
-  print,
-  valueFromASTUntyped,
-} from 'graphql';
+import { ArgumentNode, DirectiveNode, DocumentNode, FieldDefinitionNode, Kind, ObjectTypeDefinitionNode, TypeNode, print, valueFromASTUntyped } from 'graphql';
 
 /**
  * How each root field of a regional subgraph is served, read from the composed directives in
@@ -107,7 +97,9 @@ export function readRoutingRules(supergraph: DocumentNode, regionalSubgraphs: re
     const node = nodeField && objects.get(named(nodeField.type));
     const firstArgument = field.arguments?.find((a) => a.name.value === 'first');
     if (!edgesField || !pageInfoField || !edge?.fields?.some((f) => f.name.value === 'cursor') || !node) {
-      problems.push(`${where} (subgraph ${subgraph}): @fanOut needs a connection type with edges { cursor node } and pageInfo, but ${connectionType} is not one`);
+      problems.push(
+        `${where} (subgraph ${subgraph}): @fanOut needs a connection type with edges { cursor node } and pageInfo, but ${connectionType} is not one`,
+      );
     } else if (!node.fields?.some((f) => f.name.value === sortKey)) {
       problems.push(`${where} (subgraph ${subgraph}): @fanOut sortKey "${sortKey}" is not a field of ${node.name.value}`);
     } else if (!firstArgument || !field.arguments?.some((a) => a.name.value === 'after')) {
@@ -158,9 +150,7 @@ export function readRoutingRules(supergraph: DocumentNode, regionalSubgraphs: re
         const rule = fanOutRule(where, subgraph, field, fanOut);
         if (rule) rootFields.set(where, rule);
       } else {
-        problems.push(
-          `${where} (subgraph ${subgraph}) belongs to a regional subgraph but declares neither @fanOut (ask every region) nor @routeBy (ask one)`,
-        );
+        problems.push(`${where} (subgraph ${subgraph}) belongs to a regional subgraph but declares neither @fanOut (ask every region) nor @routeBy (ask one)`);
       }
     }
   }
@@ -180,7 +170,9 @@ export function readRoutingRules(supergraph: DocumentNode, regionalSubgraphs: re
         if (regional.length === 0) continue;
         const target = objects.get(named(field.type));
         const graphEnum = [...graphNames].find(([, name]) => name === regional[0])?.[0];
-        const join = target?.directives?.find((d) => d.name.value === 'join__type' && String(argumentValue(d, 'graph')) === graphEnum && argumentValue(d, 'key'));
+        const join = target?.directives?.find(
+          (d) => d.name.value === 'join__type' && String(argumentValue(d, 'graph')) === graphEnum && argumentValue(d, 'key'),
+        );
         if (!target || !join) {
           problems.push(`${where} (subgraph ${regional[0]}): @crossRegion needs an entity type with a key in that subgraph, but ${named(field.type)} has none`);
         } else {

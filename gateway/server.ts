@@ -7,7 +7,13 @@ import { operationSelectionPlugin } from '../platform/operation-selection';
 import { publishedSchema } from './published-schema';
 import { GraphQLRoute, HttpHandler, listen, PlainRoute, readOnlyRoute, RunningHttpServer } from '../platform/apollo-http';
 import { explorer, EXPLORER_PREFIX } from './explorer';
-import { subscriptionAdmission, trustedDocumentsCache, trustedDocumentsPlugin, TrustedDocumentsSettings, withDocumentIdAsPersistedQuery } from './trusted-documents-plugin';
+import {
+  subscriptionAdmission,
+  trustedDocumentsCache,
+  trustedDocumentsPlugin,
+  TrustedDocumentsSettings,
+  withDocumentIdAsPersistedQuery,
+} from './trusted-documents-plugin';
 import { TrustedDocuments } from './trusted-documents';
 import { hideInternalError, internalErrorsPlugin } from '../platform/internal-errors';
 import { GatewayAuthSettings, RequestAuthenticator } from './authentication';
@@ -89,8 +95,7 @@ export interface RunningGateway extends RunningHttpServer {
 function grantsSource(options: GatewayOptions, auth: GatewayAuthSettings): GrantsSource | undefined {
   if (!auth.grantsFrom) return undefined;
   const url =
-    options.urlOverrides?.[auth.grantsFrom] ??
-    new RegExp(`@join__graph\\(name: "${auth.grantsFrom}", url: "([^"]+)"\\)`).exec(options.supergraphSdl)?.[1];
+    options.urlOverrides?.[auth.grantsFrom] ?? new RegExp(`@join__graph\\(name: "${auth.grantsFrom}", url: "([^"]+)"\\)`).exec(options.supergraphSdl)?.[1];
   if (!url) throw new Error(`auth.grantsFrom names ${auth.grantsFrom}, which is no subgraph of the supergraph`);
   return new GrantsSource(directoryGrants(url, auth.contextKey));
 }
@@ -107,7 +112,9 @@ function rosterCheck(options: GatewayOptions, auth: GatewayAuthSettings, current
     throw new Error(`auth.rosterFrom names ${subgraph}, which is no regional subgraph of the region configuration`);
   }
   // Read per lookup: a reload may add a region or move its endpoints (reconfigureRegions).
-  return new RosterCheck(personnelRoster((code) => currentRegions().regions.find((region) => region.code === code)?.endpoints[subgraph], auth.contextKey, subgraph));
+  return new RosterCheck(
+    personnelRoster((code) => currentRegions().regions.find((region) => region.code === code)?.endpoints[subgraph], auth.contextKey, subgraph),
+  );
 }
 
 type HeadersFor = (subgraph: string, process: GraphQLDataSourceProcessOptions) => Promise<Record<string, string>>;
@@ -196,7 +203,15 @@ async function buildCore(
     // Live warnings need the regions' petitions feeds and a caller to authorize each event for.
     live =
       authenticator && options.auth !== 'insecure-no-auth' && regions?.regionalSubgraphs.includes('petitions')
-        ? new LiveWarnings(supergraphSdl, regions, options.auth.contextKey, server, authenticator, { ...liveLimitsFromEnvironment(), ...options.live }, process.env.NATS_URL || undefined)
+        ? new LiveWarnings(
+            supergraphSdl,
+            regions,
+            options.auth.contextKey,
+            server,
+            authenticator,
+            { ...liveLimitsFromEnvironment(), ...options.live },
+            process.env.NATS_URL || undefined,
+          )
         : undefined;
   } catch (error) {
     await server.stop();
@@ -240,9 +255,23 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     supergraphLoaded: () => core !== undefined,
     directory: () => core?.hubSubgraphUrls ?? new Map(),
     // Read when probed: the launcher fills in the endpoints of the regions it hosts.
-    regions: () => new Map((regions?.regions ?? []).flatMap((region) => Object.values(region.endpoints).slice(0, 1).map((url) => [region.code, url] as [string, string]))),
+    regions: () =>
+      new Map(
+        (regions?.regions ?? []).flatMap((region) =>
+          Object.values(region.endpoints)
+            .slice(0, 1)
+            .map((url) => [region.code, url] as [string, string]),
+        ),
+      ),
   });
-  const authenticator = options.auth === 'insecure-no-auth' ? undefined : new RequestAuthenticator(options.auth, grantsSource(options, options.auth), rosterCheck(options, options.auth, () => regions!));
+  const authenticator =
+    options.auth === 'insecure-no-auth'
+      ? undefined
+      : new RequestAuthenticator(
+          options.auth,
+          grantsSource(options, options.auth),
+          rosterCheck(options, options.auth, () => regions!),
+        );
   const headersFor: HeadersFor = async (subgraph, process): Promise<Record<string, string>> => {
     const auth = (process.context as GatewayContext | undefined)?.auth;
     return auth ? { authorization: `Bearer ${await auth.contextTokenFor(subgraph)}`, 'x-request-id': auth.context.requestId } : {};
@@ -283,7 +312,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       host: options.host,
       upgrade: (request, socket, head) => (core?.transports ? core.transports.upgrade(request, socket, head) : socket.destroy()),
       routes,
-      handlers: { ...options.handlers, '/ready': readOnlyRoute(readiness.serve), '/schema.graphql': readOnlyRoute((request, response) => core!.publishedSchema(request, response)) },
+      handlers: {
+        ...options.handlers,
+        '/ready': readOnlyRoute(readiness.serve),
+        '/schema.graphql': readOnlyRoute((request, response) => core!.publishedSchema(request, response)),
+      },
       folders: { ...options.folders, [EXPLORER_PREFIX]: explorerPage.folder },
     });
   } catch (error) {
@@ -294,7 +327,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // Its subscribers resume on the new supergraph with their last cursor.
     old.transports?.goAway();
     const done = (async () => {
-      for (const startedAt = Date.now(); old.inFlight > 0 && Date.now() - startedAt < RETIRE_WAIT_MS; ) await new Promise((resolve) => setTimeout(resolve, 100));
+      for (const startedAt = Date.now(); old.inFlight > 0 && Date.now() - startedAt < RETIRE_WAIT_MS;) await new Promise((resolve) => setTimeout(resolve, 100));
       await old.stop();
     })().catch((error) => console.warn(`[gateway] while stopping the previous supergraph's gateway: ${(error as Error).message}`));
     retiring.add(done);
@@ -312,7 +345,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     executorCounts: () => core!.counts(),
     reconfigureRegions: (next) => {
       if (!regions) throw new Error('this gateway serves no regions (a plain supergraph): nothing to reconfigure');
-      if (next.regionalSubgraphs.join() !== regions.regionalSubgraphs.join()) throw new Error('regional_subgraphs differ from the running configuration\'s');
+      if (next.regionalSubgraphs.join() !== regions.regionalSubgraphs.join()) throw new Error("regional_subgraphs differ from the running configuration's");
       // Every subgraph is checked before any changes: a region without one of them changes nothing.
       for (const subgraph of next.regionalSubgraphs) {
         const missing = next.regions.find((region) => !region.endpoints[subgraph]);

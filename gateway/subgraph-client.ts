@@ -36,7 +36,13 @@ export interface BreakerSettings {
   windowMs?: number;
 }
 
-export const DEFAULT_BREAKER: Required<BreakerSettings> = { failureThreshold: 5, resetAfterMs: 10_000, failureRatePercent: 50, minimumRequests: 20, windowMs: 5_000 };
+export const DEFAULT_BREAKER: Required<BreakerSettings> = {
+  failureThreshold: 5,
+  resetAfterMs: 10_000,
+  failureRatePercent: 50,
+  minimumRequests: 20,
+  windowMs: 5_000,
+};
 
 export interface EndpointOptions {
   timeoutMs: number;
@@ -51,7 +57,11 @@ export class EndpointUnavailableError extends Error {
   /** True when the gateway itself gave up (the request was answered without it): not the endpoint's failure. */
   cancelled = false;
 
-  constructor(readonly url: string, readonly reason: string, readonly detail?: string) {
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+    readonly detail?: string,
+  ) {
     super(`${url}: ${reason}${detail ? ` (${detail})` : ''}`);
     this.name = 'EndpointUnavailableError';
   }
@@ -90,22 +100,28 @@ export class SubgraphEndpoint {
   /** Failures since the last answer. */
   private consecutiveFailures = 0;
 
-  constructor(readonly url: string, private readonly options: EndpointOptions) {
+  constructor(
+    readonly url: string,
+    private readonly options: EndpointOptions,
+  ) {
     const settings = { ...DEFAULT_BREAKER, ...options.breaker };
-    this.breaker = new CircuitBreaker((body: string, headers: Record<string, string>, timeoutMs: number, deadline: AbortSignal | undefined) => this.send(body, headers, timeoutMs, deadline), {
-      timeout: false, // the request's own abort signal enforces the timeout and frees the socket
-      volumeThreshold: settings.minimumRequests,
-      errorThresholdPercentage: settings.failureRatePercent,
-      resetTimeout: settings.resetAfterMs,
-      rollingCountTimeout: settings.windowMs,
-      rollingCountBuckets: 5,
-      // A call the gateway abandoned (its request was answered) says nothing about the endpoint.
-      errorFilter: (error: unknown) => error instanceof EndpointUnavailableError && error.cancelled,
-      // Only the failure rate decides; latency percentiles (sorted on every read) and a snapshot
-      // event per second per endpoint cost time that nobody reads.
-      rollingPercentilesEnabled: false,
-      enableSnapshots: false,
-    });
+    this.breaker = new CircuitBreaker(
+      (body: string, headers: Record<string, string>, timeoutMs: number, deadline: AbortSignal | undefined) => this.send(body, headers, timeoutMs, deadline),
+      {
+        timeout: false, // the request's own abort signal enforces the timeout and frees the socket
+        volumeThreshold: settings.minimumRequests,
+        errorThresholdPercentage: settings.failureRatePercent,
+        resetTimeout: settings.resetAfterMs,
+        rollingCountTimeout: settings.windowMs,
+        rollingCountBuckets: 5,
+        // A call the gateway abandoned (its request was answered) says nothing about the endpoint.
+        errorFilter: (error: unknown) => error instanceof EndpointUnavailableError && error.cancelled,
+        // Only the failure rate decides; latency percentiles (sorted on every read) and a snapshot
+        // event per second per endpoint cost time that nobody reads.
+        rollingPercentilesEnabled: false,
+        enableSnapshots: false,
+      },
+    );
     this.breaker.on('success', (result: unknown) => {
       if (!(result instanceof EndpointUnavailableError)) this.consecutiveFailures = 0;
     });

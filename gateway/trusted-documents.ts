@@ -46,10 +46,14 @@ export function readManifest(text: string, app: string, source: string): Trusted
   }
   return Object.entries(manifest as Record<string, unknown>).map(([key, document]) => {
     const hash = hashOfDocumentId(key);
-    if (/^[0-9a-f]{40}$/.test(hash)) throw new ManifestError(`${source}: ${key} is a SHA-1 hash; the hub takes SHA-256: generate with persistedDocuments: { hashAlgorithm: 'sha256' } (graphql-codegen's client preset)`);
+    if (/^[0-9a-f]{40}$/.test(hash))
+      throw new ManifestError(
+        `${source}: ${key} is a SHA-1 hash; the hub takes SHA-256: generate with persistedDocuments: { hashAlgorithm: 'sha256' } (graphql-codegen's client preset)`,
+      );
     if (!HASH.test(hash)) throw new ManifestError(`${source}: ${JSON.stringify(key)} is not a SHA-256 hash (64 hexadecimal digits)`);
     if (typeof document !== 'string' || !document.trim()) throw new ManifestError(`${source}: the document of ${key} is not a GraphQL document (a string)`);
-    if (sha256(document) !== hash) throw new ManifestError(`${source}: ${key} is not the SHA-256 hash of its document (it is ${sha256(document)}); regenerate the manifest`);
+    if (sha256(document) !== hash)
+      throw new ManifestError(`${source}: ${key} is not the SHA-256 hash of its document (it is ${sha256(document)}); regenerate the manifest`);
     return { hash, document, app };
   });
 }

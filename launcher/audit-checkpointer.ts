@@ -126,7 +126,9 @@ export class AuditCheckpointer {
     if (!rows.length) return;
     const verdict = verifyChain(rows, this.options.chainKey(region), null, from);
     if (!verdict.ok) {
-      this.options.log(`audit chain of ${region} does not verify at row ${verdict.firstBadSeq} (${verdict.reason}); not checkpointed — run yrd-hub audit verify`);
+      this.options.log(
+        `audit chain of ${region} does not verify at row ${verdict.firstBadSeq} (${verdict.reason}); not checkpointed — run yrd-hub audit verify`,
+      );
       return;
     }
     const head = rows[rows.length - 1];
@@ -143,7 +145,10 @@ export class AuditCheckpointer {
   }
 
   private async newestStored(region: string): Promise<ChainAnchor | undefined> {
-    const { rows } = await this.options.hub.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_witness.checkpoints WHERE region = $1 ORDER BY seq DESC LIMIT 1', [region]);
+    const { rows } = await this.options.hub.query<{ seq: string; hash: string }>(
+      'SELECT seq, hash FROM audit_witness.checkpoints WHERE region = $1 ORDER BY seq DESC LIMIT 1',
+      [region],
+    );
     return rows[0] && { seq: Number(rows[0].seq), hash: rows[0].hash };
   }
 }

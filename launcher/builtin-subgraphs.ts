@@ -8,13 +8,7 @@ import { repoPath } from '../subgraphs/shared/repo-path';
 import type { SubgraphModule } from '../subgraphs/shared/subgraph-module';
 
 /** The subgraphs this repository ships. The hub-owned directory comes first. */
-export const BUILTIN_SUBGRAPHS: readonly SubgraphModule[] = [
-  directorySubgraph,
-  petitionsSubgraph,
-  dossierSubgraph,
-  enforcementSubgraph,
-  personnelSubgraph,
-];
+export const BUILTIN_SUBGRAPHS: readonly SubgraphModule[] = [directorySubgraph, petitionsSubgraph, dossierSubgraph, enforcementSubgraph, personnelSubgraph];
 
 export function subgraphSdlFile(module: SubgraphModule): string {
   return module.schemaFile ?? repoPath('subgraphs', module.name, 'schema.graphql');

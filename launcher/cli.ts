@@ -70,7 +70,8 @@ function portOf(value: string | undefined, fallback: number): number {
 function regionThreadsOf(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
   const threads = Number(value);
-  if (!Number.isInteger(threads) || threads < 0) throw new UsageError(`HUB_REGION_THREADS must be a whole number (0: regions in the gateway's thread), but got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(threads) || threads < 0)
+    throw new UsageError(`HUB_REGION_THREADS must be a whole number (0: regions in the gateway's thread), but got ${JSON.stringify(value)}`);
   return threads;
 }
 
@@ -91,7 +92,8 @@ export function drainTimeoutOf(env: NodeJS.ProcessEnv): number {
   const value = env.HUB_DRAIN_SECONDS;
   if (value === undefined || value === '') return 10_000;
   const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds < 0) throw new UsageError(`HUB_DRAIN_SECONDS must be a number of seconds, 0 or more, but got ${JSON.stringify(value)}`);
+  if (!Number.isFinite(seconds) || seconds < 0)
+    throw new UsageError(`HUB_DRAIN_SECONDS must be a number of seconds, 0 or more, but got ${JSON.stringify(value)}`);
   return seconds * 1000;
 }
 
@@ -115,7 +117,9 @@ function onShutdown(stop: () => Promise<void>, drain: (timeoutMs: number) => Pro
       // drain() stops accepting within the call: once this line is out, new connections are refused.
       const answered = drain(drainMs);
       console.log(`\n${signal}: draining (up to ${drainMs / 1000} s for requests in flight)…`);
-      drained = answered.then((all) => console.log(all ? 'drained: every request in flight was answered; stopping…' : `drain cut after ${drainMs / 1000} s; stopping…`));
+      drained = answered.then((all) =>
+        console.log(all ? 'drained: every request in flight was answered; stopping…' : `drain cut after ${drainMs / 1000} s; stopping…`),
+      );
     } else {
       console.log(`\n${signal}: stopping…`);
     }
@@ -160,7 +164,9 @@ async function start(args: string[]): Promise<void> {
       mode: trustedDocumentsMode(process.env.HUB_TRUSTED_DOCUMENTS),
       folders: process.env.HUB_TRUSTED_DOCUMENTS_DIR ? [path.resolve(process.env.HUB_TRUSTED_DOCUMENTS_DIR)] : [],
     },
-    seed: values['no-seed'] ? false : { seed: Number(process.env.HUB_SEED ?? 2026), scale: DEFAULT_SCALE, regionScale: parseRegionScale(process.env.HUB_SCALE) },
+    seed: values['no-seed']
+      ? false
+      : { seed: Number(process.env.HUB_SEED ?? 2026), scale: DEFAULT_SCALE, regionScale: parseRegionScale(process.env.HUB_SCALE) },
     watchConfig: process.env.HUB_WATCH_CONFIG !== '0',
     log: (line) => console.log(`  ${line}`),
   });
@@ -170,7 +176,8 @@ async function start(args: string[]): Promise<void> {
   const seconds = ((Date.now() - began) / 1000).toFixed(1);
   const threads = hub.regionThreads ? `, regions on ${hub.regionThreads.length} worker thread${hub.regionThreads.length === 1 ? '' : 's'}` : '';
   console.log(`YRD Hub ready in ${seconds} s (${hub.postgres.embedded ? 'embedded PostgreSQL' : 'PostgreSQL at DATABASE_URL'}${threads})`);
-  for (const region of hub.regions.regions) console.log(`  region ${region.code} ${region.name}: ${Object.values(region.endpoints)[0]?.replace(/\/[^/]+\/graphql$/, '')}`);
+  for (const region of hub.regions.regions)
+    console.log(`  region ${region.code} ${region.name}: ${Object.values(region.endpoints)[0]?.replace(/\/[^/]+\/graphql$/, '')}`);
   console.log(`GraphQL: ${hub.gateway.graphqlUrl} (open it in a browser for the explorer)`);
   console.log(`Officer console: ${hub.gateway.url}/console/`);
   if (!process.env.HUB_IDENTITY) {
@@ -187,7 +194,8 @@ async function audit(args: string[]): Promise<void> {
   const { values } = parseArgs({ args: rest, options: { region: { type: 'string' }, url: { type: 'string' }, regions: { type: 'string' } } });
   const regions = loadRegionConfig(path.resolve(values.regions ?? process.env.HUB_REGIONS ?? repoPath('regions.yaml')));
   const codes = values.region ? [values.region] : regions.regions.map((region) => region.code);
-  if (values.region && !regions.regions.some((region) => region.code === values.region)) throw new UsageError(`--region ${values.region} is not in the region configuration`);
+  if (values.region && !regions.regions.some((region) => region.code === values.region))
+    throw new UsageError(`--region ${values.region} is not in the region configuration`);
   const url = values.url ?? `http://${process.env.HOST ?? '127.0.0.1'}:${process.env.PORT ?? 4000}/graphql`;
   const regionScale = parseRegionScale(process.env.HUB_SCALE);
   const identity = await HubIdentity.prepare({
@@ -199,12 +207,18 @@ async function audit(args: string[]): Promise<void> {
   let broken = 0;
   for (const code of codes) {
     const token = await identity.demoTokenForLogin(`demo-${code}-auditor`, 300);
-    let answer: { data?: { auditVerification?: { intact: boolean; rows: number; firstBadSeq: number | null; reason: string | null; lastCheckpointSeq: number | null } }; errors?: Array<{ message: string }> };
+    let answer: {
+      data?: { auditVerification?: { intact: boolean; rows: number; firstBadSeq: number | null; reason: string | null; lastCheckpointSeq: number | null } };
+      errors?: Array<{ message: string }>;
+    };
     try {
       const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: 'query($r: String!) { auditVerification(region: $r) { intact rows firstBadSeq reason lastCheckpointSeq } }', variables: { r: code } }),
+        body: JSON.stringify({
+          query: 'query($r: String!) { auditVerification(region: $r) { intact rows firstBadSeq reason lastCheckpointSeq } }',
+          variables: { r: code },
+        }),
       });
       answer = (await response.json()) as typeof answer;
     } catch (error) {
@@ -239,7 +253,9 @@ async function token(args: string[]): Promise<void> {
   });
   const region = /^demo-(\d{6})/.exec(positionals[0])?.[1];
   if (region && !regions.regions.some((r) => r.code === region)) {
-    throw new UsageError(`the login ${positionals[0]} names region ${region}, which is not in the region configuration (${regions.regions.map((r) => r.code).join(', ')})`);
+    throw new UsageError(
+      `the login ${positionals[0]} names region ${region}, which is not in the region configuration (${regions.regions.map((r) => r.code).join(', ')})`,
+    );
   }
   console.log(await identity.demoTokenForLogin(positionals[0]));
 }
@@ -293,7 +309,9 @@ async function check(args: string[]): Promise<void> {
   const result = await checkApiSchema(committed, base, apiSdl);
   console.log(describeCheck(result));
   if (result.breaking.length && !values['allow-breaking']) {
-    throw new UsageError(`${result.breaking.length} breaking change(s) for apps built on ${base}'s schema: keep the old fields (deprecate them), or pass --allow-breaking once the apps have moved`);
+    throw new UsageError(
+      `${result.breaking.length} breaking change(s) for apps built on ${base}'s schema: keep the old fields (deprecate them), or pass --allow-breaking once the apps have moved`,
+    );
   }
 }
 
@@ -343,8 +361,8 @@ async function gateway(args: string[]): Promise<void> {
     console.warn('!! Anyone who can reach this port reads and changes everything the subgraphs serve. For local work only.');
   }
   if (values.identity && !roster) {
-    console.warn('!! NO ROSTER: no regional personnel subgraph (--regions with personnel), so a token is trusted on its provider\'s word alone;');
-    console.warn('!! its officer is not checked against any roster (active, jurisdiction, roles). The hub\'s own gateway (yrd-hub start) checks them.');
+    console.warn("!! NO ROSTER: no regional personnel subgraph (--regions with personnel), so a token is trusted on its provider's word alone;");
+    console.warn("!! its officer is not checked against any roster (active, jurisdiction, roles). The hub's own gateway (yrd-hub start) checks them.");
   }
   console.log(`gateway serving ${values.supergraph} at ${running.graphqlUrl}`);
 }

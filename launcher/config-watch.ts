@@ -22,10 +22,13 @@ export function watchFiles(files: readonly string[], changed: (file: string) => 
       for (const base of hit) {
         const file = path.join(folder, base);
         clearTimeout(timers.get(file));
-        timers.set(file, setTimeout(() => {
-          timers.delete(file);
-          changed(file);
-        }, settleMs));
+        timers.set(
+          file,
+          setTimeout(() => {
+            timers.delete(file);
+            changed(file);
+          }, settleMs),
+        );
       }
     });
     watcher.on('error', () => undefined); // a folder that goes away ends its watch, not the hub

@@ -52,7 +52,8 @@ export async function ensureRoles(adminUrl: string, prefix: string, dataDir: str
     subgraphs: { name: `${prefix}_subgraphs`, password: passwords.subgraphs },
   };
   for (const role of Object.values(roles)) {
-    if (!ROLE_NAME.test(role.name)) throw new ConfigError('HUB_DB_PREFIX', [`"${prefix}" makes the role name "${role.name}"; use lowercase letters, digits and _ (at most 40)`]);
+    if (!ROLE_NAME.test(role.name))
+      throw new ConfigError('HUB_DB_PREFIX', [`"${prefix}" makes the role name "${role.name}"; use lowercase letters, digits and _ (at most 40)`]);
   }
   const client = new Client({ connectionString: adminUrl });
   await client.connect();

@@ -11,7 +11,10 @@ export const DEFAULT_SCALE: SeedScale = { persons: 2000, petitions: 5000, warnin
  */
 export function parseRegionScale(text: string | undefined): Record<string, Partial<SeedScale>> {
   const scales: Record<string, Partial<SeedScale>> = {};
-  for (const part of (text ?? '').split(';').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of (text ?? '')
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const match = /^(\d{6}):(.+)$/.exec(part);
     if (!match) throw new ConfigError('HUB_SCALE', [`"${part}" should read REGION:size=N[,size=N], such as 330400:petitions=1000000`]);
     for (const setting of match[2].split(',')) {

@@ -60,7 +60,14 @@ export function demoSignInRoutes(options: DemoSignInOptions): Record<string, Pla
   const officers = options.regions.flatMap(({ code, officersPerAgency }) =>
     demoRoster(code, officersPerAgency)
       .filter((entry) => entry.active)
-      .map((entry) => ({ login: entry.login, id: `${code}:${entry.localId}`, region: code, jurisdiction: entry.jurisdiction, agency: entry.agency ?? null, roles: [...entry.roles] })),
+      .map((entry) => ({
+        login: entry.login,
+        id: `${code}:${entry.localId}`,
+        region: code,
+        jurisdiction: entry.jurisdiction,
+        agency: entry.agency ?? null,
+        roles: [...entry.roles],
+      })),
   );
   const listing = { default: officers.some((officer) => officer.login === options.defaultLogin) ? options.defaultLogin : officers[0]?.login, officers };
   return {

@@ -36,7 +36,12 @@ export function serviceCredentials(serviceKey: SigningKey, region: string): () =
   let cached: { token: string; renewAt: number } | undefined;
   return async () => {
     if (cached && cached.renewAt > Date.now()) return cached.token;
-    const token = await signCallerToken(serviceKey, SERVICE_ISSUER, { sub: `service:${region}`, jurisdiction: region, roles: ['SERVICE'] }, SERVICE_TOKEN_SECONDS);
+    const token = await signCallerToken(
+      serviceKey,
+      SERVICE_ISSUER,
+      { sub: `service:${region}`, jurisdiction: region, roles: ['SERVICE'] },
+      SERVICE_TOKEN_SECONDS,
+    );
     cached = { token, renewAt: Date.now() + (SERVICE_TOKEN_SECONDS - 300) * 1000 };
     return token;
   };
@@ -95,7 +100,16 @@ export class HubIdentity {
         keys: createLocalJWKSet({ keys: [serviceKey.publicJwk] }),
       });
     }
-    return new HubIdentity(contextKey, serviceKey, checkpointKey, auditChainSecret, auditChainKeysNew, { audience, issuers }, demoProviders, options.officersPerAgency);
+    return new HubIdentity(
+      contextKey,
+      serviceKey,
+      checkpointKey,
+      auditChainSecret,
+      auditChainKeysNew,
+      { audience, issuers },
+      demoProviders,
+      options.officersPerAgency,
+    );
   }
 
   /** The key the audit chain of `region`'s database (or "hub", the hub's own) is kept under. */
@@ -133,7 +147,10 @@ export class HubIdentity {
   demoOfficer(login: string): DemoRosterEntry & { id: string; region: string } {
     const region = /^demo-(\d{6})(?:-|$)/.exec(login)?.[1];
     const entry = region ? demoRoster(region, this.officersPerAgency(region)).find((officer) => officer.login === login) : undefined;
-    if (!region || !entry) throw new UnknownLoginError(`no demo officer has the login ${JSON.stringify(login)}; demo logins look like demo-330400 or demo-330400-market-1 (see README)`);
+    if (!region || !entry)
+      throw new UnknownLoginError(
+        `no demo officer has the login ${JSON.stringify(login)}; demo logins look like demo-330400 or demo-330400-market-1 (see README)`,
+      );
     return { ...entry, id: `${region}:${entry.localId}`, region };
   }
 
@@ -146,9 +163,15 @@ export class HubIdentity {
   }
 
   /** A caller token from the officer's province's demo identity provider, as that provider would issue it. */
-  async demoToken(officer: { id: string; jurisdiction: string; agency?: string | null; roles: readonly string[]; login?: string }, lifetimeSeconds?: number): Promise<string> {
+  async demoToken(
+    officer: { id: string; jurisdiction: string; agency?: string | null; roles: readonly string[]; login?: string },
+    lifetimeSeconds?: number,
+  ): Promise<string> {
     const key = this.demoProviders.get(provinceOf(officer.jurisdiction));
-    if (!key) throw new UnknownLoginError(`no demo identity provider here for jurisdiction ${officer.jurisdiction} (with HUB_IDENTITY set, tokens come from the real providers)`);
+    if (!key)
+      throw new UnknownLoginError(
+        `no demo identity provider here for jurisdiction ${officer.jurisdiction} (with HUB_IDENTITY set, tokens come from the real providers)`,
+      );
     return signCallerToken(
       key,
       demoIssuer(provinceOf(officer.jurisdiction)),
@@ -161,4 +184,3 @@ export class HubIdentity {
     return this.demoToken(this.demoOfficer(login), lifetimeSeconds);
   }
 }
-

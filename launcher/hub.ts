@@ -117,7 +117,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const unservable = regions.regionalSubgraphs.filter((name) => !regionalModules.some((m) => m.name === name));
   regions.regions.forEach((region, index) => {
     if (region.hosted && unservable.length) {
-      throw new Error(`${options.regionsFile}: regions.${index} (${region.code}) has no url, but this hub cannot host ${unservable.join(', ')}; give the region's url or endpoints`);
+      throw new Error(
+        `${options.regionsFile}: regions.${index} (${region.code}) has no url, but this hub cannot host ${unservable.join(', ')}; give the region's url or endpoints`,
+      );
     }
   });
 
@@ -128,9 +130,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     for (const step of cleanup.splice(0).reverse()) await step().catch((error) => options.log(`while stopping: ${(error as Error).message}`));
   };
   try {
-    const postgres = options.databaseUrl
-      ? await connectExternalPostgres(options.databaseUrl)
-      : await startEmbeddedPostgres(options.dataDir, options.log);
+    const postgres = options.databaseUrl ? await connectExternalPostgres(options.databaseUrl) : await startEmbeddedPostgres(options.dataDir, options.log);
     cleanup.push(() => postgres.stop());
 
     const roles = await ensureRoles(postgres.adminUrl, options.databasePrefix, options.dataDir);
@@ -182,7 +182,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const hosted = regions.regions.filter((region) => region.hosted);
     await Promise.all(hosted.map((region) => prepare(region.code, region.database ?? `${options.databasePrefix}_${region.code}`, regionalModules, region)));
 
-    const officersPerAgency = (code: string) => (options.seed ? { ...options.seed.scale, ...options.seed.regionScale?.[code] } : DEFAULT_SCALE).officersPerAgency;
+    const officersPerAgency = (code: string) =>
+      (options.seed ? { ...options.seed.scale, ...options.seed.regionScale?.[code] } : DEFAULT_SCALE).officersPerAgency;
     const identity = await HubIdentity.prepare({
       dataDir: options.dataDir,
       regionCodes: regions.regions.map((region) => region.code),
@@ -210,7 +211,11 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       await checkpointer.checkpointAll();
     });
     const checkpointVerifier = new CheckpointVerifier(identity.checkpointKey.publicJwk);
-    const auditChainOf = (code: string) => ({ key: identity.auditChainKey(code), checkpoints: checkpointVerifier, appended: (seq: number) => checkpointer.appended(code, seq) });
+    const auditChainOf = (code: string) => ({
+      key: identity.auditChainKey(code),
+      checkpoints: checkpointVerifier,
+      appended: (seq: number) => checkpointer.appended(code, seq),
+    });
     // Subgraphs reach other regions through the gateway, which listens only once they do.
     const hubLinks: HubLink[] = [];
     const threads = Math.min(options.regionThreads ?? os.availableParallelism(), hosted.length);
@@ -343,7 +348,24 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       const watcher = watchFiles([options.regionsFile, options.supergraphFile], () => void reload());
       cleanup.push(async () => watcher.close());
     }
-    return { gateway, get regions() { return running; }, reload, postgres, databaseUrls, subgraphDatabaseUrls, checkpointAudit, regionServers, regionThreads: workers?.threads, directoryServer: directory, statementCount: countStatements, identity, dataDir: options.dataDir, stop };
+    return {
+      gateway,
+      get regions() {
+        return running;
+      },
+      reload,
+      postgres,
+      databaseUrls,
+      subgraphDatabaseUrls,
+      checkpointAudit,
+      regionServers,
+      regionThreads: workers?.threads,
+      directoryServer: directory,
+      statementCount: countStatements,
+      identity,
+      dataDir: options.dataDir,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -221,9 +221,7 @@ export async function startRegionWorkers(options: RegionWorkersOptions): Promise
   const threads: RegionThread[] = [];
   const threadOf = new Map<string, RegionThread>();
   for (let t = 0; t < count; t++) {
-    const regions = options.regions
-      .map((region, counter) => ({ ...region, port: 0, counter }))
-      .filter((_region, index) => index % count === t);
+    const regions = options.regions.map((region, counter) => ({ ...region, port: 0, counter })).filter((_region, index) => index % count === t);
     const { regions: _all, threads: _count, log, onAudited, ...shared } = options;
     const thread = new RegionThread({ ...shared, regions, statements }, log, onAudited);
     threads.push(thread);

@@ -21,7 +21,11 @@ export interface SchemaCheck {
 export function apiSchemaAt(ref: string, file: string): string {
   const root = path.dirname(path.dirname(file));
   try {
-    return execFileSync('git', ['show', `${ref}:${path.relative(root, file).split(path.sep).join('/')}`], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync('git', ['show', `${ref}:${path.relative(root, file).split(path.sep).join('/')}`], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (error) {
     const reason = String((error as { stderr?: unknown }).stderr ?? '').trim();
     if (/not a git repository/.test(reason)) return readFileSync(file, 'utf8');
@@ -37,7 +41,11 @@ export async function checkApiSchema(baseSdl: string, base: string, currentSdl: 
 
 export function describeCheck(check: SchemaCheck): string {
   const lines = [`API schema against ${check.base}: ${check.breaking.length} breaking, ${check.dangerous.length} dangerous, ${check.safe.length} safe`];
-  for (const [label, changes] of [['BREAKING', check.breaking], ['DANGEROUS', check.dangerous], ['safe', check.safe]] as const) {
+  for (const [label, changes] of [
+    ['BREAKING', check.breaking],
+    ['DANGEROUS', check.dangerous],
+    ['safe', check.safe],
+  ] as const) {
     for (const change of changes) lines.push(`  ${label.padEnd(9)} ${change.message}${change.criticality.reason ? ` — ${change.criticality.reason}` : ''}`);
   }
   return lines.join('\n');

@@ -13,7 +13,14 @@ export function acceptsEventStreamFirst(accept: string | undefined): boolean {
       const q = parameters.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find(Boolean);
       return { type: type.trim(), quality: q === undefined ? 1 : Number(q), index };
     })
-    .filter((entry) => entry.quality > 0 && (entry.type === 'text/event-stream' || /^application\/(graphql-response\+)?json$/.test(entry.type) || entry.type === '*/*' || entry.type === 'application/*'))
+    .filter(
+      (entry) =>
+        entry.quality > 0 &&
+        (entry.type === 'text/event-stream' ||
+          /^application\/(graphql-response\+)?json$/.test(entry.type) ||
+          entry.type === '*/*' ||
+          entry.type === 'application/*'),
+    )
     .sort((a, b) => b.quality - a.quality || a.index - b.index);
   return ranked[0]?.type === 'text/event-stream';
 }

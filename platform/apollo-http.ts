@@ -106,7 +106,10 @@ export interface RunningHttpServer {
 }
 
 export class PortInUseError extends Error {
-  constructor(readonly port: number, readonly host: string) {
+  constructor(
+    readonly port: number,
+    readonly host: string,
+  ) {
     super(`Port ${port} on ${host} is already in use: stop the program holding it, or choose another port (PORT=… or --port …)`);
     this.name = 'PortInUseError';
   }
@@ -162,7 +165,9 @@ async function handleGraphQL(route: GraphQLRoute<any>, request: IncomingMessage,
     const text = await readBody(request, maxBody);
     if (text === undefined) {
       response.setHeader('connection', 'close');
-      sendJson(response, 413, { errors: [{ message: `Request body larger than ${maxBody} bytes: send a smaller request`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+      sendJson(response, 413, {
+        errors: [{ message: `Request body larger than ${maxBody} bytes: send a smaller request`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+      });
       return;
     }
     try {
@@ -240,7 +245,9 @@ export function listen(options: HttpServerOptions): Promise<RunningHttpServer> {
       return;
     }
     const handled = tracingOn()
-      ? inServerSpan(`${request.method} ${path}`, request.headers, { 'http.request.method': request.method ?? 'GET', 'url.path': path }, () => handleGraphQL(route, request, response, maxBody))
+      ? inServerSpan(`${request.method} ${path}`, request.headers, { 'http.request.method': request.method ?? 'GET', 'url.path': path }, () =>
+          handleGraphQL(route, request, response, maxBody),
+        )
       : handleGraphQL(route, request, response, maxBody);
     handled.catch((error) => {
       if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });

@@ -7,7 +7,10 @@ import type { ZodType } from 'zod';
  * as "FILE: field.path: what is wrong", so that the person who edits the file knows where to look.
  */
 export class ConfigError extends Error {
-  constructor(readonly file: string, readonly problems: string[]) {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
     super(`${file}: ${problems.length === 1 ? problems[0] : '\n  ' + problems.join('\n  ')}`);
     this.name = 'ConfigError';
   }

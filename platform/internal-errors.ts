@@ -25,9 +25,7 @@ function isInternal(code: unknown): boolean {
 }
 
 export function genericMessage(requestId: string | undefined): string {
-  return requestId
-    ? `Internal server error; the hub logged the details under request id ${requestId}`
-    : 'Internal server error; the hub logged the details';
+  return requestId ? `Internal server error; the hub logged the details under request id ${requestId}` : 'Internal server error; the hub logged the details';
 }
 
 /**
@@ -39,7 +37,12 @@ export function hideInternalError(formatted: GraphQLFormattedError): GraphQLForm
   if (revealsInternalErrors() || !isInternal(formatted.extensions?.code)) return formatted;
   const extensions: Record<string, unknown> = { code: 'INTERNAL_SERVER_ERROR' };
   for (const name of KEPT_EXTENSIONS) if (formatted.extensions?.[name] !== undefined) extensions[name] = formatted.extensions[name];
-  return { message: genericMessage(undefined), ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}), extensions };
+  return {
+    message: genericMessage(undefined),
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions,
+  };
 }
 
 /** Every error of a response as a client may see it: hidden if internal, with the request id. Changes `errors` in place. */
@@ -68,7 +71,10 @@ export function logInternalErrors(where: string, errors: readonly GraphQLError[]
  * The Apollo Server plugin: logs internal errors as raised, and gives the hidden ones the
  * request id. Pair it with `formatError: hideInternalError`.
  */
-export function internalErrorsPlugin<TContext extends BaseContext>(where: string, requestIdOf: (context: TContext) => string | undefined): ApolloServerPlugin<TContext> {
+export function internalErrorsPlugin<TContext extends BaseContext>(
+  where: string,
+  requestIdOf: (context: TContext) => string | undefined,
+): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {
@@ -77,7 +83,8 @@ export function internalErrorsPlugin<TContext extends BaseContext>(where: string
         },
         async willSendResponse({ response, contextValue }) {
           // In place: another plugin's willSendResponse (the audit's) may hold the same result object.
-          if (response.body.kind === 'single') withRequestId(response.body.singleResult.errors as GraphQLFormattedError[] | undefined, requestIdOf(contextValue));
+          if (response.body.kind === 'single')
+            withRequestId(response.body.singleResult.errors as GraphQLFormattedError[] | undefined, requestIdOf(contextValue));
         },
       };
     },

@@ -26,7 +26,9 @@ function allowed(request: IncomingMessage, token: string | undefined): boolean {
 
 export function serveMetrics(request: IncomingMessage, response: ServerResponse, token = process.env.HUB_METRICS_TOKEN || undefined): void {
   if (!allowed(request, token)) {
-    const text = token ? 'metrics need the bearer token the hub was given (HUB_METRICS_TOKEN)' : 'metrics are served to this machine only (or set HUB_METRICS_TOKEN)';
+    const text = token
+      ? 'metrics need the bearer token the hub was given (HUB_METRICS_TOKEN)'
+      : 'metrics are served to this machine only (or set HUB_METRICS_TOKEN)';
     response.writeHead(token ? 401 : 403, { 'content-type': 'text/plain; charset=utf-8' });
     response.end(text);
     return;

@@ -26,7 +26,7 @@ export const requests = new Counter({
 
 export const requestDuration = new Histogram({
   name: 'yrd_request_duration_seconds',
-  help: 'Time from a GraphQL request\'s arrival (its body read; authentication included) to its answer being ready',
+  help: "Time from a GraphQL request's arrival (its body read; authentication included) to its answer being ready",
   labelNames: ['service', 'operation'] as const,
   buckets: LATENCY_BUCKETS,
 });
@@ -39,20 +39,20 @@ export const subgraphRequests = new Counter({
 
 export const subgraphRequestDuration = new Histogram({
   name: 'yrd_subgraph_request_duration_seconds',
-  help: 'Time a subgraph host took from accepting a request\'s context token to its answer (audit rows written)',
+  help: "Time a subgraph host took from accepting a request's context token to its answer (audit rows written)",
   labelNames: ['region', 'subgraph'] as const,
   buckets: LATENCY_BUCKETS,
 });
 
 export const regionFetches = new Counter({
   name: 'yrd_region_fetches_total',
-  help: 'Fetches the gateway sent to a region\'s subgraph, by outcome (ok, graphql_errors, unavailable, timeout, circuit_open, skipped)',
+  help: "Fetches the gateway sent to a region's subgraph, by outcome (ok, graphql_errors, unavailable, timeout, circuit_open, skipped)",
   labelNames: ['region', 'subgraph', 'outcome'] as const,
 });
 
 export const regionFetchDuration = new Histogram({
   name: 'yrd_region_fetch_duration_seconds',
-  help: 'Time a region\'s subgraph took to answer one fetch (or to fail)',
+  help: "Time a region's subgraph took to answer one fetch (or to fail)",
   labelNames: ['region', 'subgraph'] as const,
   buckets: LATENCY_BUCKETS,
 });
@@ -65,7 +65,7 @@ export const regionErrors = new Counter({
 
 export const regionTimeouts = new Counter({
   name: 'yrd_region_timeouts_total',
-  help: 'Fetches to a region that got no answer within the region\'s timeout',
+  help: "Fetches to a region that got no answer within the region's timeout",
   labelNames: ['region', 'subgraph'] as const,
 });
 
@@ -99,7 +99,7 @@ export const authRefusals = new Counter({
 
 export const operationLimitRefusals = new Counter({
   name: 'yrd_operation_limit_refusals_total',
-  help: 'Operations refused for their depth, aliases, root fields or cost, by the limit\'s error code',
+  help: "Operations refused for their depth, aliases, root fields or cost, by the limit's error code",
   labelNames: ['code'] as const,
 });
 

@@ -8,13 +8,15 @@ import { ConfigError, readConfigFile } from '../platform/config-file';
 /** `supergraph.yaml` in Rover's format. */
 const supergraphConfigSchema = z.object({
   federation_version: z.union([z.string(), z.number()]).optional(),
-  subgraphs: z.record(
-    z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'subgraph names are letters, digits, - and _'),
-    z.object({
-      routing_url: z.url({ message: 'must be an http(s) URL' }),
-      schema: z.object({ file: z.string().min(1, 'must name an SDL file') }),
-    }),
-  ).refine((subgraphs) => Object.keys(subgraphs).length > 0, 'lists no subgraph'),
+  subgraphs: z
+    .record(
+      z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'subgraph names are letters, digits, - and _'),
+      z.object({
+        routing_url: z.url({ message: 'must be an http(s) URL' }),
+        schema: z.object({ file: z.string().min(1, 'must name an SDL file') }),
+      }),
+    )
+    .refine((subgraphs) => Object.keys(subgraphs).length > 0, 'lists no subgraph'),
 });
 
 export type SupergraphConfig = z.infer<typeof supergraphConfigSchema>;

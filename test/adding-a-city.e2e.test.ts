@@ -61,7 +61,12 @@ describe('a city added to regions.yaml', () => {
   }, 180_000);
 
   test('has its jurisdiction tree: the counties of the catalogue', async () => {
-    const result = await graphql(hub!.gateway.graphqlUrl, '{ jurisdiction(code: "330100") { name level children { code name level parentCode } } }', {}, as(hangzhouToken));
+    const result = await graphql(
+      hub!.gateway.graphqlUrl,
+      '{ jurisdiction(code: "330100") { name level children { code name level parentCode } } }',
+      {},
+      as(hangzhouToken),
+    );
     expect(result.errors).toBeUndefined();
     const { name, level, children } = result.data.jurisdiction;
     expect([name, level]).toEqual(['杭州市', 'CITY']);
@@ -96,7 +101,11 @@ describe('a city added to regions.yaml', () => {
       expect(agreement.categories.sort()).toEqual(['INSPECTIONS', 'PERSON_BASIC', 'PETITION_WARNINGS']);
       // Each party signed through its own city's agreements administrator (demo-<city>-agreements).
       const signers = await Promise.all(
-        agreement.signatures.map(async (s: { party: string; signedBy: { id: string } }) => [s.party, s.signedBy.id, hub!.identity.demoOfficer(`demo-${s.party}-agreements`).id]),
+        agreement.signatures.map(async (s: { party: string; signedBy: { id: string } }) => [
+          s.party,
+          s.signedBy.id,
+          hub!.identity.demoOfficer(`demo-${s.party}-agreements`).id,
+        ]),
       );
       expect(signers.map(([party]) => party).sort()).toEqual([agreement.provider.code, agreement.recipient.code].sort());
       for (const [party, signedBy, administrator] of signers) expect([party, signedBy]).toEqual([party, administrator]);
@@ -105,7 +114,10 @@ describe('a city added to regions.yaml', () => {
 
   test('sees the other cities’ warnings, and they see its', async () => {
     const grants = async (token: string) =>
-      (await graphql(hub!.gateway.graphqlUrl, '{ caller { grants { category owner } } }', {}, as(token))).data.caller.grants as Array<{ category: string; owner: string }>;
+      (await graphql(hub!.gateway.graphqlUrl, '{ caller { grants { category owner } } }', {}, as(token))).data.caller.grants as Array<{
+        category: string;
+        owner: string;
+      }>;
     const hangzhou = await grants(hangzhouToken);
     for (const owner of ['310000', '320500', '330400', '340100']) expect(hangzhou).toContainEqual({ category: 'PETITION_WARNINGS', owner });
     const jiaxingToken = await hub!.identity.demoTokenForLogin('demo-330400');
@@ -135,7 +147,10 @@ describe('a city added to regions.yaml', () => {
     }, 180_000);
 
     test('its officers’ tokens are refused with HTTP 401 UNAUTHENTICATED, for reads and writes', async () => {
-      for (const query of ['{ petitionWarnings(first: 1) { edges { node { id } } } }', 'mutation { acknowledgePetitionWarning(id: "330400:1", note: "已签收") { id } }']) {
+      for (const query of [
+        '{ petitionWarnings(first: 1) { edges { node { id } } } }',
+        'mutation { acknowledgePetitionWarning(id: "330400:1", note: "已签收") { id } }',
+      ]) {
         const result = await graphql(hub!.gateway.graphqlUrl, query, {}, as(hangzhouToken));
         expect(result.status).toBe(401);
         expect(result.data).toBeUndefined();
@@ -147,7 +162,12 @@ describe('a city added to regions.yaml', () => {
 
     test('the other cities go on as before, without it', async () => {
       const jiaxingToken = await hub!.identity.demoTokenForLogin('demo-330400');
-      const result = await graphql(hub!.gateway.graphqlUrl, '{ regions { code } petitionWarnings(first: 50) { edges { node { region } } } }', {}, as(jiaxingToken));
+      const result = await graphql(
+        hub!.gateway.graphqlUrl,
+        '{ regions { code } petitionWarnings(first: 50) { edges { node { region } } } }',
+        {},
+        as(jiaxingToken),
+      );
       expect(result.errors).toBeUndefined();
       expect(result.data.regions.map((r: { code: string }) => r.code)).toEqual(DEMO_REGIONS.map((r) => r.code));
       expect(result.data.petitionWarnings.edges.some((e: any) => e.node.region === '330100')).toBe(false);

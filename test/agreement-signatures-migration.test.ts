@@ -35,16 +35,35 @@ test('agreements made before migration 003 are signed by both parties and keep t
   const pool = createPool(urlOf(DATABASE), 2);
   try {
     const migrations = readMigrations(repoPath('subgraphs', 'directory', 'migrations'));
-    expect(await migrate(pool, 'directory', migrations.filter((m) => m.version < 3))).toEqual([1, 2]);
+    expect(
+      await migrate(
+        pool,
+        'directory',
+        migrations.filter((m) => m.version < 3),
+      ),
+    ).toEqual([1, 2]);
     await pool.query(
       `INSERT INTO directory.sharing_agreements (title, provider, recipient, provider_prefix, recipient_prefix, mutual, categories, valid_from, valid_until, created_by, created_at)
        VALUES ('旧协议', '330400', '320500', '3304', '3205', true, '{PERSON_PERSONAL}', now() - interval '1 day', now() + interval '1 year', '330400:46', '2026-01-02T03:04:05Z')`,
     );
-    expect(await migrate(pool, 'directory', migrations.filter((m) => m.version <= 3))).toEqual([3]);
+    expect(
+      await migrate(
+        pool,
+        'directory',
+        migrations.filter((m) => m.version <= 3),
+      ),
+    ).toEqual([3]);
 
-    const { rows } = await pool.query('SELECT provider_signed_by, provider_signed_at, recipient_signed_by, recipient_signed_at FROM directory.sharing_agreements');
+    const { rows } = await pool.query(
+      'SELECT provider_signed_by, provider_signed_at, recipient_signed_by, recipient_signed_at FROM directory.sharing_agreements',
+    );
     expect(rows).toEqual([
-      { provider_signed_by: '330400:46', provider_signed_at: new Date('2026-01-02T03:04:05Z'), recipient_signed_by: '330400:46', recipient_signed_at: new Date('2026-01-02T03:04:05Z') },
+      {
+        provider_signed_by: '330400:46',
+        provider_signed_at: new Date('2026-01-02T03:04:05Z'),
+        recipient_signed_by: '330400:46',
+        recipient_signed_at: new Date('2026-01-02T03:04:05Z'),
+      },
     ]);
     expect(await grantsFor(pool, '320500')).toEqual([{ category: 'PERSON_PERSONAL', owner: '330400' }]);
     expect(await grantsFor(pool, '330400')).toEqual([{ category: 'PERSON_PERSONAL', owner: '320500' }]);

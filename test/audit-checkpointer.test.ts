@@ -26,7 +26,14 @@ let log: string[];
 async function checkpointer(): Promise<AuditCheckpointer> {
   const { privateJwk, publicJwk } = await createKeyPair();
   const signingKey = { kid: privateJwk.kid!, privateKey: (await importJWK(privateJwk, SIGNING_ALGORITHM)) as KeyLike, publicJwk };
-  return new AuditCheckpointer({ hub: pool, regions: new Map([[REGION, pool]]), chainKey: () => KEY, signingKey, schedule: { everyRows: 1000, everyMs: 3_600_000 }, log: (line) => log.push(line) });
+  return new AuditCheckpointer({
+    hub: pool,
+    regions: new Map([[REGION, pool]]),
+    chainKey: () => KEY,
+    signingKey,
+    schedule: { everyRows: 1000, everyMs: 3_600_000 },
+    log: (line) => log.push(line),
+  });
 }
 
 /** Rows as an earlier version wrote them: sha256, no key. */
@@ -36,7 +43,19 @@ async function appendLegacy(count: number): Promise<void> {
   let prevHash = rows[0]?.hash ?? GENESIS_HASH;
   for (let i = 0; i < count; i++) {
     seq += 1;
-    const row = { seq, at: new Date(Date.UTC(2026, 10, 1, 8, 0, seq)).toISOString(), officer: '330400:1', jurisdiction: '330400', action: 'READ', record: `330400:${seq}`, fields: ['idNumber'], purpose: 'petition-handling', requestId: `r${seq}`, prevHash, hash: '' };
+    const row = {
+      seq,
+      at: new Date(Date.UTC(2026, 10, 1, 8, 0, seq)).toISOString(),
+      officer: '330400:1',
+      jurisdiction: '330400',
+      action: 'READ',
+      record: `330400:${seq}`,
+      fields: ['idNumber'],
+      purpose: 'petition-handling',
+      requestId: `r${seq}`,
+      prevHash,
+      hash: '',
+    };
     row.hash = legacyChainHash(prevHash, row);
     await pool.query(
       'INSERT INTO audit.entries (seq, at, officer, jurisdiction, action, record, fields, purpose, request_id, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)',

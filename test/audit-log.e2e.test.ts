@@ -23,22 +23,51 @@ afterAll(async () => {
 });
 
 const verify = async () =>
-  (await graphql(hub.gateway.graphqlUrl, 'query { auditVerification(region: "330400") { intact rows firstBadSeq reason } }', {}, { 'X-Officer': hub.identity.demoOfficer('demo-330400-auditor').id })).data
-    .auditVerification;
+  (
+    await graphql(
+      hub.gateway.graphqlUrl,
+      'query { auditVerification(region: "330400") { intact rows firstBadSeq reason } }',
+      {},
+      { 'X-Officer': hub.identity.demoOfficer('demo-330400-auditor').id },
+    )
+  ).data.auditVerification;
 
 test('reads in full are logged in the person’s region with who, what, why; masked reads are not', async () => {
   const before = (await JIAXING('SELECT count(*)::int AS n FROM audit.entries'))[0].n;
   await graphql(hub.gateway.graphqlUrl, READ, { id: '330400:3' }, { 'X-Officer': '330400:1' }); // masked: no purpose
   expect((await JIAXING('SELECT count(*)::int AS n FROM audit.entries'))[0].n).toBe(before);
 
-  const jiaxing = await graphql(hub.gateway.graphqlUrl, READ, { id: '330400:3' }, { 'X-Officer': '330400:1', 'X-Purpose': 'petition-handling', 'X-Request-Id': 'req-audit-1' });
+  const jiaxing = await graphql(
+    hub.gateway.graphqlUrl,
+    READ,
+    { id: '330400:3' },
+    { 'X-Officer': '330400:1', 'X-Purpose': 'petition-handling', 'X-Request-Id': 'req-audit-1' },
+  );
   expect(jiaxing.errors).toBeUndefined();
   const suzhou = await graphql(hub.gateway.graphqlUrl, READ, { id: '330400:3' }, { 'X-Officer': '320500:1', 'X-Purpose': 'joint-handling' });
   expect(suzhou.errors).toBeUndefined();
-  const rows = await JIAXING("SELECT officer, jurisdiction, action, record, fields, purpose, request_id FROM audit.entries WHERE record = '330400:3' ORDER BY seq");
+  const rows = await JIAXING(
+    "SELECT officer, jurisdiction, action, record, fields, purpose, request_id FROM audit.entries WHERE record = '330400:3' ORDER BY seq",
+  );
   expect(rows).toEqual([
-    { officer: '330400:1', jurisdiction: '330400', action: 'READ', record: '330400:3', fields: ['idNumber', 'name'], purpose: 'petition-handling', request_id: 'req-audit-1' },
-    { officer: '320500:1', jurisdiction: '320500', action: 'READ', record: '330400:3', fields: ['idNumber', 'name'], purpose: 'joint-handling', request_id: expect.any(String) },
+    {
+      officer: '330400:1',
+      jurisdiction: '330400',
+      action: 'READ',
+      record: '330400:3',
+      fields: ['idNumber', 'name'],
+      purpose: 'petition-handling',
+      request_id: 'req-audit-1',
+    },
+    {
+      officer: '320500:1',
+      jurisdiction: '320500',
+      action: 'READ',
+      record: '330400:3',
+      fields: ['idNumber', 'name'],
+      purpose: 'joint-handling',
+      request_id: expect.any(String),
+    },
   ]);
   // Kept in the owning region only.
   expect((await queryDatabase(hub.databaseUrls.get('320500')!, "SELECT count(*)::int AS n FROM audit.entries WHERE record = '330400:3'"))[0].n).toBe(0);
@@ -52,7 +81,9 @@ test('changes are logged too', async () => {
     { 'X-Officer': '330400:1' },
   );
   const id = result.data.raisePetitionWarning.id;
-  expect(await JIAXING('SELECT officer, action FROM audit.entries WHERE record = $1', [id])).toEqual([{ officer: '330400:1', action: 'CHANGE:raisePetitionWarning' }]);
+  expect(await JIAXING('SELECT officer, action FROM audit.entries WHERE record = $1', [id])).toEqual([
+    { officer: '330400:1', action: 'CHANGE:raisePetitionWarning' },
+  ]);
 });
 
 test('who read a person: for the region’s auditors and the home jurisdiction, not for partners', async () => {
@@ -72,7 +103,11 @@ test('an edited, a deleted and an inserted row are each found and located, by th
   // The command signs in as the region's demo auditor; HUB_SCALE tells it this hub's roster size,
   // which places the auditor's id (the gateway lets in officers on the roster only).
   const scale = `330400:officersPerAgency=${TEST_SCALE.officersPerAgency}`;
-  const cli = () => runCli(['audit', 'verify', '--region', '330400', '--url', hub.gateway.graphqlUrl, '--regions', regionsFile], { HUB_DATA_DIR: hub.dataDir, HUB_SCALE: scale });
+  const cli = () =>
+    runCli(['audit', 'verify', '--region', '330400', '--url', hub.gateway.graphqlUrl, '--regions', regionsFile], {
+      HUB_DATA_DIR: hub.dataDir,
+      HUB_SCALE: scale,
+    });
 
   const intact = await cli();
   expect(intact.code).toBe(0);
@@ -90,7 +125,19 @@ test('an edited, a deleted and an inserted row are each found and located, by th
   expect(await verify()).toMatchObject({ intact: false, firstBadSeq: seq + 1, reason: expect.stringMatching(/missing/) });
   await JIAXING(
     'INSERT INTO audit.entries (seq, at, officer, jurisdiction, action, record, fields, purpose, request_id, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)',
-    [removed.seq, removed.at, removed.officer, removed.jurisdiction, removed.action, removed.record, removed.fields, removed.purpose, removed.request_id, removed.prev_hash, removed.hash],
+    [
+      removed.seq,
+      removed.at,
+      removed.officer,
+      removed.jurisdiction,
+      removed.action,
+      removed.record,
+      removed.fields,
+      removed.purpose,
+      removed.request_id,
+      removed.prev_hash,
+      removed.hash,
+    ],
   );
   expect(await verify()).toMatchObject({ intact: true });
 

@@ -27,7 +27,12 @@ beforeAll(() => server.start());
 afterAll(() => server.stop());
 
 const run = async (query: string) => {
-  const contextValue = { actor: { officerId: '330400:1' }, audit: new RequestAudit(), db: null, auditChain: { key: new Uint8Array(32) } } as unknown as HubContext;
+  const contextValue = {
+    actor: { officerId: '330400:1' },
+    audit: new RequestAudit(),
+    db: null,
+    auditChain: { key: new Uint8Array(32) },
+  } as unknown as HubContext;
   const response = await server.executeOperation({ query }, { contextValue });
   return response.body.kind === 'single' ? response.body.singleResult : undefined;
 };

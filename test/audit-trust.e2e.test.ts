@@ -23,13 +23,31 @@ const hubAdmin = (sql: string, params: unknown[] = []) => queryDatabase(hub.data
 const auditor = () => ({ 'X-Officer': hub.identity.demoOfficer('demo-330400-auditor').id });
 const READ = 'query($id: ID!) { person(id: $id) { name idNumber } }';
 const RAISE = 'mutation($input: RaiseWarningInput!) { raisePetitionWarning(input: $input) { id } }';
-const warning = (summary: string, extra: object = {}) => ({ region: JIAXING, raisedIn: '330421', level: 'RED', kind: 'REPEAT', subjectId: '330400:4', summary, ...extra });
+const warning = (summary: string, extra: object = {}) => ({
+  region: JIAXING,
+  raisedIn: '330421',
+  level: 'RED',
+  kind: 'REPEAT',
+  subjectId: '330400:4',
+  summary,
+  ...extra,
+});
 
 const verify = async () =>
-  (await graphql(hub.gateway.graphqlUrl, `query { auditVerification(region: "${JIAXING}") { intact rows firstBadSeq reason lastCheckpointSeq } }`, {}, auditor())).data.auditVerification;
+  (
+    await graphql(
+      hub.gateway.graphqlUrl,
+      `query { auditVerification(region: "${JIAXING}") { intact rows firstBadSeq reason lastCheckpointSeq } }`,
+      {},
+      auditor(),
+    )
+  ).data.auditVerification;
 // The command signs in as the region's demo auditor; HUB_SCALE tells it this hub's roster size (the gateway lets in rostered officers only).
 const cli = () =>
-  runCli(['audit', 'verify', '--region', JIAXING, '--url', hub.gateway.graphqlUrl, '--regions', regionsFile], { HUB_DATA_DIR: hub.dataDir, HUB_SCALE: `${JIAXING}:officersPerAgency=${TEST_SCALE.officersPerAgency}` });
+  runCli(['audit', 'verify', '--region', JIAXING, '--url', hub.gateway.graphqlUrl, '--regions', regionsFile], {
+    HUB_DATA_DIR: hub.dataDir,
+    HUB_SCALE: `${JIAXING}:officersPerAgency=${TEST_SCALE.officersPerAgency}`,
+  });
 const auditRows = (record: string) => admin('SELECT action, record, officer FROM audit.entries WHERE record = $1 ORDER BY seq', [record]);
 
 beforeAll(async () => {
@@ -58,7 +76,12 @@ describe('a change is audited in its own transaction', () => {
   });
 
   test('a change whose client did not select id is logged with the record’s id', async () => {
-    const result = await graphql(hub.gateway.graphqlUrl, 'mutation($input: RaiseWarningInput!) { raisePetitionWarning(input: $input) { level } }', { input: warning('未选id的变更') }, { 'X-Officer': '330400:1' });
+    const result = await graphql(
+      hub.gateway.graphqlUrl,
+      'mutation($input: RaiseWarningInput!) { raisePetitionWarning(input: $input) { level } }',
+      { input: warning('未选id的变更') },
+      { 'X-Officer': '330400:1' },
+    );
     expect(result.errors).toBeUndefined();
     const [{ id }] = await admin('SELECT id::text FROM petitions.warnings WHERE summary = $1', ['未选id的变更']);
     expect(await auditRows(`${JIAXING}:${id}`)).toEqual([{ action: 'CHANGE:raisePetitionWarning', record: `${JIAXING}:${id}`, officer: '330400:1' }]);
@@ -69,7 +92,12 @@ describe('a change is audited in its own transaction', () => {
     // The log refuses this request's row (as a full disk or a failing server would).
     await admin("ALTER TABLE audit.entries ADD CONSTRAINT refuse_for_test CHECK (request_id <> 'refuse-audit') NOT VALID");
     try {
-      const result = await graphql(hub.gateway.graphqlUrl, RAISE, { input: warning('审计写不进') }, { 'X-Officer': '330400:1', 'X-Request-Id': 'refuse-audit' });
+      const result = await graphql(
+        hub.gateway.graphqlUrl,
+        RAISE,
+        { input: warning('审计写不进') },
+        { 'X-Officer': '330400:1', 'X-Request-Id': 'refuse-audit' },
+      );
       expect(result.errors?.[0].extensions?.code).toBe('AUDIT_UNAVAILABLE');
       expect(result.errors?.[0].message).not.toMatch(/constraint|audit\.entries/);
       expect(await admin('SELECT count(*)::int AS n FROM petitions.warnings WHERE summary = $1', ['审计写不进'])).toEqual([{ n: 0 }]);
@@ -80,7 +108,12 @@ describe('a change is audited in its own transaction', () => {
 
   test('a change that fails leaves no audit row', async () => {
     const [{ n: before }] = await admin('SELECT count(*)::int AS n FROM audit.entries');
-    const result = await graphql(hub.gateway.graphqlUrl, RAISE, { input: warning('不存在的信访', { petitionId: '330400:999999' }) }, { 'X-Officer': '330400:1' });
+    const result = await graphql(
+      hub.gateway.graphqlUrl,
+      RAISE,
+      { input: warning('不存在的信访', { petitionId: '330400:999999' }) },
+      { 'X-Officer': '330400:1' },
+    );
     expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(await admin('SELECT count(*)::int AS n FROM audit.entries')).toEqual([{ n: before }]);
   });
@@ -107,7 +140,12 @@ describe('the subgraphs’ database role', () => {
 
   test('may read and append audit rows, but not change, remove or empty them', async () => {
     await expect(asSubgraphs(JIAXING, 'SELECT count(*) FROM audit.entries')).resolves.toBeDefined();
-    await expect(asSubgraphs(JIAXING, "BEGIN; INSERT INTO audit.entries (seq, at, officer, jurisdiction, action, record, fields, request_id, prev_hash, hash) VALUES (999999999, now(), 'x', 'x', 'x', 'x', '{}', 'x', 'x', 'x'); ROLLBACK")).resolves.toBeDefined();
+    await expect(
+      asSubgraphs(
+        JIAXING,
+        "BEGIN; INSERT INTO audit.entries (seq, at, officer, jurisdiction, action, record, fields, request_id, prev_hash, hash) VALUES (999999999, now(), 'x', 'x', 'x', 'x', '{}', 'x', 'x', 'x'); ROLLBACK",
+      ),
+    ).resolves.toBeDefined();
     await refused(JIAXING, "UPDATE audit.entries SET officer = '330400:2'");
     await refused(JIAXING, 'DELETE FROM audit.entries');
     await refused(JIAXING, 'TRUNCATE audit.entries');
@@ -126,7 +164,8 @@ describe('the subgraphs’ database role', () => {
 
 describe('checkpoints', () => {
   test('are written outside the region’s database every N rows, signed', async () => {
-    for (let i = 5; i <= 9; i++) await graphql(hub.gateway.graphqlUrl, READ, { id: `330400:${i}` }, { 'X-Officer': '330400:1', 'X-Purpose': 'petition-handling' });
+    for (let i = 5; i <= 9; i++)
+      await graphql(hub.gateway.graphqlUrl, READ, { id: `330400:${i}` }, { 'X-Officer': '330400:1', 'X-Purpose': 'petition-handling' });
     let stored: Array<{ seq: number; token: string }> = [];
     for (let attempt = 0; attempt < 100 && !stored.length; attempt++) {
       stored = await hubAdmin("SELECT seq::int, token FROM audit_witness.checkpoints WHERE region = '330400' ORDER BY seq DESC");
@@ -160,7 +199,17 @@ describe('all seven ways of rewriting the chain are found, by the query and by y
     const rows = await admin('SELECT * FROM audit.entries ORDER BY seq');
     let prevHash = rows.find((row) => Number(row.seq) === from - 1)?.hash ?? '0'.repeat(64);
     for (const row of rows.filter((r) => Number(r.seq) >= from)) {
-      const content = { seq: Number(row.seq), at: row.at.toISOString(), officer: row.officer, jurisdiction: row.jurisdiction, action: row.action, record: row.record, fields: row.fields, purpose: row.purpose, requestId: row.request_id };
+      const content = {
+        seq: Number(row.seq),
+        at: row.at.toISOString(),
+        officer: row.officer,
+        jurisdiction: row.jurisdiction,
+        action: row.action,
+        record: row.record,
+        fields: row.fields,
+        purpose: row.purpose,
+        requestId: row.request_id,
+      };
       const hash = createHash('sha256').update(prevHash).update('\n').update(canonical(content)).digest('hex');
       await admin('UPDATE audit.entries SET prev_hash = $2, hash = $3 WHERE seq = $1', [row.seq, prevHash, hash]);
       prevHash = hash;
@@ -172,7 +221,8 @@ describe('all seven ways of rewriting the chain are found, by the query and by y
   };
 
   beforeAll(async () => {
-    for (let i = 10; i <= 14; i++) await graphql(hub.gateway.graphqlUrl, READ, { id: `330400:${i}` }, { 'X-Officer': '320500:1', 'X-Purpose': 'joint-handling' });
+    for (let i = 10; i <= 14; i++)
+      await graphql(hub.gateway.graphqlUrl, READ, { id: `330400:${i}` }, { 'X-Officer': '320500:1', 'X-Purpose': 'joint-handling' });
     await hub.checkpointAudit(JIAXING);
     [{ seq: head }] = await admin('SELECT max(seq)::int AS seq FROM audit.entries');
     expect(await verify()).toMatchObject({ intact: true, lastCheckpointSeq: head });
@@ -186,39 +236,66 @@ describe('all seven ways of rewriting the chain are found, by the query and by y
   });
 
   const forms: Array<[string, () => Promise<number>]> = [
-    ['an edited row', async () => {
-      await admin("UPDATE audit.entries SET officer = '330400:2' WHERE seq = $1", [head - 3]);
-      return head - 3;
-    }],
-    ['a deleted row', async () => {
-      await admin('DELETE FROM audit.entries WHERE seq = $1', [head - 3]);
-      return head - 2;
-    }],
-    ['an inserted row', async () => {
-      await shiftAfter(head - 3, 1);
-      await admin("INSERT INTO audit.entries SELECT seq + 1, at, '330400:2', jurisdiction, action, record, fields, purpose, 'forged', hash, repeat('0', 64) FROM audit.entries WHERE seq = $1", [head - 3]);
-      return head - 2;
-    }],
-    ['an edit with every later hash recomputed', async () => {
-      await admin("UPDATE audit.entries SET officer = '330400:2' WHERE seq = $1", [head - 3]);
-      await rehashFrom(head - 3);
-      return head - 3;
-    }],
-    ['a deletion with the later rows renumbered and rehashed', async () => {
-      await admin('DELETE FROM audit.entries WHERE seq = $1', [head - 3]);
-      await shiftAfter(head - 3, -1);
-      await rehashFrom(head - 3);
-      return head - 3;
-    }],
-    ['the newest rows cut off', async () => {
-      await admin('DELETE FROM audit.entries WHERE seq > $1', [head - 2]);
-      return head - 1;
-    }],
-    ['a row appended with a correct sha256 hash', async () => {
-      await admin("INSERT INTO audit.entries SELECT seq + 1, at, officer, jurisdiction, 'READ', '330400:20', fields, purpose, 'appended', hash, 'x' FROM audit.entries WHERE seq = $1", [head]);
-      await rehashFrom(head + 1);
-      return head + 1;
-    }],
+    [
+      'an edited row',
+      async () => {
+        await admin("UPDATE audit.entries SET officer = '330400:2' WHERE seq = $1", [head - 3]);
+        return head - 3;
+      },
+    ],
+    [
+      'a deleted row',
+      async () => {
+        await admin('DELETE FROM audit.entries WHERE seq = $1', [head - 3]);
+        return head - 2;
+      },
+    ],
+    [
+      'an inserted row',
+      async () => {
+        await shiftAfter(head - 3, 1);
+        await admin(
+          "INSERT INTO audit.entries SELECT seq + 1, at, '330400:2', jurisdiction, action, record, fields, purpose, 'forged', hash, repeat('0', 64) FROM audit.entries WHERE seq = $1",
+          [head - 3],
+        );
+        return head - 2;
+      },
+    ],
+    [
+      'an edit with every later hash recomputed',
+      async () => {
+        await admin("UPDATE audit.entries SET officer = '330400:2' WHERE seq = $1", [head - 3]);
+        await rehashFrom(head - 3);
+        return head - 3;
+      },
+    ],
+    [
+      'a deletion with the later rows renumbered and rehashed',
+      async () => {
+        await admin('DELETE FROM audit.entries WHERE seq = $1', [head - 3]);
+        await shiftAfter(head - 3, -1);
+        await rehashFrom(head - 3);
+        return head - 3;
+      },
+    ],
+    [
+      'the newest rows cut off',
+      async () => {
+        await admin('DELETE FROM audit.entries WHERE seq > $1', [head - 2]);
+        return head - 1;
+      },
+    ],
+    [
+      'a row appended with a correct sha256 hash',
+      async () => {
+        await admin(
+          "INSERT INTO audit.entries SELECT seq + 1, at, officer, jurisdiction, 'READ', '330400:20', fields, purpose, 'appended', hash, 'x' FROM audit.entries WHERE seq = $1",
+          [head],
+        );
+        await rehashFrom(head + 1);
+        return head + 1;
+      },
+    ],
   ];
 
   test.each(forms)('%s', async (_form, tamper) => {

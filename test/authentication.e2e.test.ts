@@ -92,7 +92,11 @@ describe('at the gateway', () => {
       },
       /issuer "https:\/\/idp.elsewhere.example" are not trusted/,
     ],
-    ['expired', async () => `Bearer ${await hub.identity.demoToken({ id: '330400:1', jurisdiction: '330400', roles: ['PETITION_OFFICER'] }, -3600)}`, /expired/],
+    [
+      'expired',
+      async () => `Bearer ${await hub.identity.demoToken({ id: '330400:1', jurisdiction: '330400', roles: ['PETITION_OFFICER'] }, -3600)}`,
+      /expired/,
+    ],
     [
       'for another audience',
       async () => {
@@ -207,7 +211,10 @@ describe('directly at each subgraph', () => {
         ['expired context token', `Bearer ${await expired(name)}`],
       ];
       for (const [label, authorization] of cases) {
-        for (const [query, variables] of [[SERVICE, {}], [ENTITIES, { r: [{ __typename: 'Person', id: '330400:1' }] }]] as const) {
+        for (const [query, variables] of [
+          [SERVICE, {}],
+          [ENTITIES, { r: [{ __typename: 'Person', id: '330400:1' }] }],
+        ] as const) {
           const before = hub.statementCount();
           const result = await post(url, authorization, query, variables);
           expect({ name, label, status: result.status, code: result.body.errors?.[0]?.extensions?.code, data: result.body.data }).toEqual({

@@ -47,9 +47,9 @@ const keysFor = (runtimeType: string) =>
 test('for a concrete type: fields by response key in order, the same as graphql-js’ collectFields', () => {
   for (const runtimeType of ['Person', 'Agency', 'Ticket']) {
     const ours = keysFor(runtimeType);
-    const theirs = [...graphqlCollectFields(schema, Object.fromEntries(fragments), variables, schema.getType(runtimeType) as GraphQLObjectType, selectionSet)].map(
-      ([key, nodes]) => `${key}:${nodes.length}`,
-    );
+    const theirs = [
+      ...graphqlCollectFields(schema, Object.fromEntries(fragments), variables, schema.getType(runtimeType) as GraphQLObjectType, selectionSet),
+    ].map(([key, nodes]) => `${key}:${nodes.length}`);
     expect(ours).toEqual(theirs);
   }
   // A fragment on an interface applies to its implementations; one on another object type does not.
@@ -59,13 +59,21 @@ test('for a concrete type: fields by response key in order, the same as graphql-
 });
 
 test('a fragment spread twice is collected once; one skipped first is still collected where it is not skipped', () => {
-  const collected = collectFields(selectionSet, 'Node', { fragments, variables, applies: typeConditionTest(schema, schema.getType('Agency') as GraphQLObjectType) });
+  const collected = collectFields(selectionSet, 'Node', {
+    fragments,
+    variables,
+    applies: typeConditionTest(schema, schema.getType('Agency') as GraphQLObjectType),
+  });
   expect(collected.get('code')).toHaveLength(1);
   expect(collected.get('twice')).toHaveLength(1);
 });
 
 test('each field says which type it is written on and in which fragment type', () => {
-  const collected = collectFields(selectionSet, 'Node', { fragments, variables, applies: typeConditionTest(schema, schema.getType('Person') as GraphQLObjectType) });
+  const collected = collectFields(selectionSet, 'Node', {
+    fragments,
+    variables,
+    applies: typeConditionTest(schema, schema.getType('Person') as GraphQLObjectType),
+  });
   expect(collected.get('id')!.map(({ parentType, typeCondition }) => [parentType, typeCondition])).toEqual([
     ['Node', undefined],
     ['Node', 'Node'],
@@ -75,13 +83,17 @@ test('each field says which type it is written on and in which fragment type', (
 });
 
 test('for an abstract runtime type (an answer without __typename): fragments on it and on the interfaces it implements apply, not those on its implementations', () => {
-  const keys = (runtimeType: string) => [...collectFields(selectionSet, 'Node', { fragments, variables, applies: typeConditionTest(schema, schema.getType(runtimeType) as never) }).keys()];
+  const keys = (runtimeType: string) => [
+    ...collectFields(selectionSet, 'Node', { fragments, variables, applies: typeConditionTest(schema, schema.getType(runtimeType) as never) }).keys(),
+  ];
   expect(keys('Node')).toEqual(['id', 'other', 'shown', 'twice']);
   // A union is no subtype of anything: only a fragment on the union itself applies.
   const party = parse('{ party { ... on Party { __typename } ... on Named { name } ... on Person { age } } }');
   const partySet = (party.definitions[0] as OperationDefinitionNode).selectionSet.selections[0];
   const sets = partySet.kind === Kind.FIELD ? partySet.selectionSet! : operation.selectionSet;
-  expect([...collectFields(sets, 'Party', { fragments: new Map(), variables: {}, applies: typeConditionTest(schema, schema.getType('Party') as never) }).keys()]).toEqual(['__typename']);
+  expect([
+    ...collectFields(sets, 'Party', { fragments: new Map(), variables: {}, applies: typeConditionTest(schema, schema.getType('Party') as never) }).keys(),
+  ]).toEqual(['__typename']);
 });
 
 test('a static walk (once per operation): literal conditions hold, a condition on a variable counts as met, every fragment applies', () => {

@@ -20,8 +20,25 @@ import { DEMO_REGIONS, dropDatabases, graphql, startTestHub, testDatabaseUrl, te
 const HEFEI = DEMO_REGIONS.find((region) => region.code === '340100')!;
 const NEAR = DEMO_REGIONS.filter((region) => region !== HEFEI);
 /** Routed by its argument to one region; the catalogue is no one's personal data, so any officer reads it. */
-const SCENARIOS = /* GraphQL */ `query Scenarios($region: String!) { inspectionScenarios(region: $region) { code } }`;
-const WARNINGS_IN = /* GraphQL */ `query WarningsIn($regions: [String!]) { petitionWarnings(first: 5, regions: $regions) { edges { node { id region } } } }`;
+const SCENARIOS = /* GraphQL */ `
+  query Scenarios($region: String!) {
+    inspectionScenarios(region: $region) {
+      code
+    }
+  }
+`;
+const WARNINGS_IN = /* GraphQL */ `
+  query WarningsIn($regions: [String!]) {
+    petitionWarnings(first: 5, regions: $regions) {
+      edges {
+        node {
+          id
+          region
+        }
+      }
+    }
+  }
+`;
 const REGIONAL_SUBGRAPHS = ['petitions', 'dossier', 'enforcement', 'personnel'];
 
 let far: RunningHub;
@@ -32,7 +49,8 @@ let hefeiUrl: string;
 const log: string[] = [];
 
 const ask = (query: string, variables: Record<string, unknown> = {}) => graphql(hub.gateway.graphqlUrl, query, variables);
-const writeRegions = (regions: object[], extra: object = {}) => writeFileSync(regionsFile, stringify({ regional_subgraphs: REGIONAL_SUBGRAPHS, ...extra, regions }));
+const writeRegions = (regions: object[], extra: object = {}) =>
+  writeFileSync(regionsFile, stringify({ regional_subgraphs: REGIONAL_SUBGRAPHS, ...extra, regions }));
 /** The error code of each region's answer to a routed query and to a fan-out naming it only ('ok' when it answered). */
 async function answers(code: string): Promise<{ routed: string; fanOut: string }> {
   const routed = await ask(SCENARIOS, { region: code });
@@ -89,12 +107,17 @@ describe('reloading regions.yaml', () => {
   test('a region this hub did not start with cannot become hosted by a reload; nor can the regional subgraphs change', async () => {
     writeRegions([...NEAR, { ...HEFEI, url: hefeiUrl }, { code: '320200', name: '无锡市' }]);
     const hosted = await hub.reload();
-    expect(hosted).toEqual({ applied: false, reason: `${regionsFile}: regions.4 (320200): has no url, but this hub hosts only the regions it started with; give the region's url or endpoints, or restart the hub to host it` });
+    expect(hosted).toEqual({
+      applied: false,
+      reason: `${regionsFile}: regions.4 (320200): has no url, but this hub hosts only the regions it started with; give the region's url or endpoints, or restart the hub to host it`,
+    });
 
     writeFileSync(regionsFile, stringify({ regional_subgraphs: ['petitions', 'personnel'], regions: [...NEAR, { ...HEFEI, url: hefeiUrl }] }));
     const subgraphs = await hub.reload();
     expect(subgraphs.applied).toBe(false);
-    expect((subgraphs as { reason: string }).reason).toContain('regional_subgraphs: petitions, personnel differ from the running petitions, dossier, enforcement, personnel; restart the hub to change them');
+    expect((subgraphs as { reason: string }).reason).toContain(
+      'regional_subgraphs: petitions, personnel differ from the running petitions, dossier, enforcement, personnel; restart the hub to change them',
+    );
     expect(await answers(HEFEI.code)).toEqual(ANSWERS);
     expect(await answers('320200')).toEqual({ routed: 'UNKNOWN_REGION', fanOut: 'BAD_USER_INPUT' });
   });
@@ -116,7 +139,11 @@ describe('reloading regions.yaml', () => {
       writeRegions([{ ...shanghai, timeout_ms: 4000 }, jiaxing, { ...HEFEI, url: relayUrl }]);
       expect(await hub.reload()).toEqual({
         applied: true,
-        changes: [`region ${shanghai.code} timeout 3000 → 4000 ms`, `region ${HEFEI.code} moved to ${relayUrl}`, `region ${suzhou.code} (${suzhou.name}) removed`],
+        changes: [
+          `region ${shanghai.code} timeout 3000 → 4000 ms`,
+          `region ${HEFEI.code} moved to ${relayUrl}`,
+          `region ${suzhou.code} (${suzhou.name}) removed`,
+        ],
       });
       expect(await answers(HEFEI.code)).toEqual(ANSWERS);
       expect(relayed.size).toBeGreaterThan(0);
@@ -228,9 +255,22 @@ describe('yrd-hub start', () => {
     try {
       const [, url] = await cli.waitFor(/GraphQL: (http:\S+)/, 180_000);
       const [, token] = await cli.waitFor(/Authorization: Bearer (\S+)/);
-      const ONE_WARNING = /* GraphQL */ `query OneWarning($id: ID!) { petitionWarning(id: $id) { id region } }`;
+      const ONE_WARNING = /* GraphQL */ `
+        query OneWarning($id: ID!) {
+          petitionWarning(id: $id) {
+            id
+            region
+          }
+        }
+      `;
       const ask = async (id: string) =>
-        (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: ONE_WARNING, variables: { id } }) })).json()) as {
+        (await (
+          await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+            body: JSON.stringify({ query: ONE_WARNING, variables: { id } }),
+          })
+        ).json()) as {
           data?: { petitionWarning: { id: string } | null };
           errors?: Array<{ extensions: { code: string } }>;
         };

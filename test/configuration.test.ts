@@ -28,7 +28,13 @@ describe('composition', () => {
   test('the routing directives survive composition and the gateway reads them', () => {
     const supergraph = parse(readFileSync(repoPath('schema', 'supergraph.graphql'), 'utf8'));
     const rules = readRoutingRules(supergraph, ['petitions', 'dossier', 'enforcement', 'personnel']);
-    expect(rules.rootFields.get('Query.petitionWarnings')).toMatchObject({ kind: 'fanOut', subgraph: 'petitions', sortKey: 'raisedAt', descending: true, defaultFirst: 20 });
+    expect(rules.rootFields.get('Query.petitionWarnings')).toMatchObject({
+      kind: 'fanOut',
+      subgraph: 'petitions',
+      sortKey: 'raisedAt',
+      descending: true,
+      defaultFirst: 20,
+    });
     expect(rules.rootFields.get('Query.inspections')).toMatchObject({ kind: 'fanOut', subgraph: 'enforcement', sortKey: 'plannedAt' });
     expect(rules.rootFields.get('Mutation.raisePetitionWarning')).toEqual({ kind: 'routeBy', subgraph: 'petitions', argumentPath: ['input', 'region'] });
     expect(rules.entityFields.get('Person.petitions')).toMatchObject({ kind: 'fanOut', subgraph: 'dossier', sortKey: 'registeredAt', descending: true });
@@ -43,10 +49,7 @@ describe('composition', () => {
   });
 
   test('a regional root field without a routing directive stops the gateway with its name', () => {
-    const supergraph = readFileSync(repoPath('schema', 'supergraph.graphql'), 'utf8').replace(
-      '@fanOut(sortKey: "plannedAt", descending: true)',
-      '',
-    );
+    const supergraph = readFileSync(repoPath('schema', 'supergraph.graphql'), 'utf8').replace('@fanOut(sortKey: "plannedAt", descending: true)', '');
     expect(() => readRoutingRules(parse(supergraph), ['petitions', 'enforcement', 'personnel'])).toThrow(
       /Query\.inspections \(subgraph enforcement\) belongs to a regional subgraph but declares neither @fanOut/,
     );
@@ -66,10 +69,19 @@ describe('composition', () => {
 
   test('a composition error names the subgraph and exits non-zero', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'yrd-hub-compose-'));
-    writeFileSync(path.join(dir, 'a.graphql'), 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])\ntype Query { a: Thing }\ntype Thing @key(fields: "id") { id: ID! size: Int }');
-    writeFileSync(path.join(dir, 'b.graphql'), 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])\ntype Query { b: Thing }\ntype Thing @key(fields: "id") { id: ID! size: String }');
+    writeFileSync(
+      path.join(dir, 'a.graphql'),
+      'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])\ntype Query { a: Thing }\ntype Thing @key(fields: "id") { id: ID! size: Int }',
+    );
+    writeFileSync(
+      path.join(dir, 'b.graphql'),
+      'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])\ntype Query { b: Thing }\ntype Thing @key(fields: "id") { id: ID! size: String }',
+    );
     const config = path.join(dir, 'supergraph.yaml');
-    writeFileSync(config, 'subgraphs:\n  alpha:\n    routing_url: http://127.0.0.1:1/graphql\n    schema: { file: a.graphql }\n  beta:\n    routing_url: http://127.0.0.1:2/graphql\n    schema: { file: b.graphql }\n');
+    writeFileSync(
+      config,
+      'subgraphs:\n  alpha:\n    routing_url: http://127.0.0.1:1/graphql\n    schema: { file: a.graphql }\n  beta:\n    routing_url: http://127.0.0.1:2/graphql\n    schema: { file: b.graphql }\n',
+    );
     const result = await runCli(['compose', '--config', config, '--out', path.join(dir, 'out.graphql')]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/Composition failed/);
@@ -130,7 +142,9 @@ describe('HUB_AUDIT_CHECKPOINT_ROWS and HUB_AUDIT_CHECKPOINT_SECONDS', () => {
   test('default to 1,000 rows or 60 seconds and refuse what is not a whole number of at least 1', () => {
     expect(checkpointScheduleOf({})).toEqual({ everyRows: 1000, everyMs: 60_000 });
     expect(checkpointScheduleOf({ HUB_AUDIT_CHECKPOINT_ROWS: '50', HUB_AUDIT_CHECKPOINT_SECONDS: '5' })).toEqual({ everyRows: 50, everyMs: 5000 });
-    expect(() => checkpointScheduleOf({ HUB_AUDIT_CHECKPOINT_ROWS: '0' })).toThrow(/HUB_AUDIT_CHECKPOINT_ROWS must be a whole number of at least 1, but got "0"/);
+    expect(() => checkpointScheduleOf({ HUB_AUDIT_CHECKPOINT_ROWS: '0' })).toThrow(
+      /HUB_AUDIT_CHECKPOINT_ROWS must be a whole number of at least 1, but got "0"/,
+    );
     expect(() => checkpointScheduleOf({ HUB_AUDIT_CHECKPOINT_SECONDS: 'soon' })).toThrow(/HUB_AUDIT_CHECKPOINT_SECONDS must be a whole number/);
   });
 });
@@ -141,7 +155,13 @@ describe('yrd-hub token', () => {
     const ok = await runCli(['token', 'demo-330400-market-1'], { HUB_DATA_DIR: dataDir });
     expect(ok.code).toBe(0);
     const [, payload] = ok.stdout.trim().split('.');
-    expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).toMatchObject({ sub: '330400:9', jurisdiction: '330400', agency: 'MARKET_REGULATION', roles: ['ENFORCEMENT_OFFICER', 'SUPERVISOR'], aud: 'yrd-hub' });
+    expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).toMatchObject({
+      sub: '330400:9',
+      jurisdiction: '330400',
+      agency: 'MARKET_REGULATION',
+      roles: ['ENFORCEMENT_OFFICER', 'SUPERVISOR'],
+      aud: 'yrd-hub',
+    });
     const unknown = await runCli(['token', 'nobody'], { HUB_DATA_DIR: dataDir });
     expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringMatching(/no demo officer has the login "nobody"/)]);
     const elsewhere = await runCli(['token', 'demo-999999'], { HUB_DATA_DIR: dataDir });

@@ -24,11 +24,14 @@ const APOLLO_DIFFERS: Record<string, string> = {
     'the plan returns to depots through a key depots marks resolvable: false: units not found, depot: null ("Cannot return null for non-nullable field", in extensions only)',
   'requires: a field with arguments, beside the caller’s own › the caller selects the same field with another argument':
     'the required comments(limit: 3) and the caller’s comments(limit: 1) merge under one response key: the caller gets 3',
-  'requires: one field required twice, with different arguments › both in one query': 'price(currency: "USD") and price(currency: "EUR") share the key "price": one overwrites the other',
+  'requires: one field required twice, with different arguments › both in one query':
+    'price(currency: "USD") and price(currency: "EUR") share the key "price": one overwrites the other',
   'requires: one field required twice, with different arguments › both, and the caller’s own price': 'the same, beside the caller’s own price(currency: "USD")',
   'requires: one field required twice, with different arguments › both on a mutation’s result': 'the same, on a mutation’s result',
-  'requires: one field required twice, with different arguments › both in a fragment, beside a field by variable only the first plan keeps': 'the same, in a fragment',
-  'requires: one field required twice, with different arguments › both, beside a failing field (planned twice, reported once)': 'the same, beside a failing field',
+  'requires: one field required twice, with different arguments › both in a fragment, beside a field by variable only the first plan keeps':
+    'the same, in a fragment',
+  'requires: one field required twice, with different arguments › both, beside a failing field (planned twice, reported once)':
+    'the same, beside a failing field',
   'requires: the caller aliases the key and the required field › the key’s name used as an alias of another field':
     'the caller’s alias "serial" hides the key field the plan reads under that name: data null, no error',
   'requires: the caller aliases the key and the required field › an error in a field under the key’s name keeps the caller’s path':
@@ -70,7 +73,9 @@ beforeAll(async () => {
   );
   console.table(outcomes.map(row));
   // CONFORMANCE_DETAIL=1 prints the three answers of every query where one differs from the truth.
-  if (process.env.CONFORMANCE_DETAIL) for (const o of outcomes.filter((x) => !x.hubMatches || !x.apolloMatches)) console.log(id(o), JSON.stringify({ truth: o.truth, hub: o.hub, apollo: o.apollo }, null, 1));
+  if (process.env.CONFORMANCE_DETAIL)
+    for (const o of outcomes.filter((x) => !x.hubMatches || !x.apolloMatches))
+      console.log(id(o), JSON.stringify({ truth: o.truth, hub: o.hub, apollo: o.apollo }, null, 1));
 }, 60_000);
 
 afterAll(() => harness.stop());
@@ -85,7 +90,10 @@ test('every listed query exists (a stale entry in a table is an error)', () => {
 });
 
 test('the hub answers as the truth, except the known failures listed with a reason', () => {
-  const differing = outcomes.filter((o) => !o.hubMatches).map(id).sort();
+  const differing = outcomes
+    .filter((o) => !o.hubMatches)
+    .map(id)
+    .sort();
   const failures = outcomes.filter((o) => !o.hubMatches && !(id(o) in HUB_KNOWN_FAILURES));
   for (const failure of failures) {
     expect({ query: id(failure), answer: failure.hub }).toEqual({ query: id(failure), answer: failure.truth });
@@ -94,9 +102,19 @@ test('the hub answers as the truth, except the known failures listed with a reas
 });
 
 test('stock Apollo Gateway differs from the truth exactly where listed', () => {
-  expect(outcomes.filter((o) => !o.apolloMatches).map(id).sort()).toEqual(Object.keys(APOLLO_DIFFERS).sort());
+  expect(
+    outcomes
+      .filter((o) => !o.apolloMatches)
+      .map(id)
+      .sort(),
+  ).toEqual(Object.keys(APOLLO_DIFFERS).sort());
 });
 
 test('the hub’s own executor answered every query but those listed (the fast path hides behind no fallback)', () => {
-  expect(outcomes.filter((o) => o.executor !== 'hub').map(id).sort()).toEqual(Object.keys(NOT_ON_HUB_EXECUTOR).sort());
+  expect(
+    outcomes
+      .filter((o) => o.executor !== 'hub')
+      .map(id)
+      .sort(),
+  ).toEqual(Object.keys(NOT_ON_HUB_EXECUTOR).sort());
 });

@@ -30,7 +30,14 @@ async function officerPage(): Promise<Page> {
   // What the page itself complains of, in the test's output when a step fails.
   page.on('pageerror', (error) => console.log(`page error: ${error.message}`));
   page.on('console', (message) => message.type() === 'error' && console.log(`console: ${message.text()}`));
-  page.on("response", async (response) => response.status() >= 400 && console.log(`HTTP ${response.status()} ${response.request().method()} ${response.url()} ${response.request().postData()} → ${await response.text().catch(() => "")}`));
+  page.on(
+    'response',
+    async (response) =>
+      response.status() >= 400 &&
+      console.log(
+        `HTTP ${response.status()} ${response.request().method()} ${response.url()} ${response.request().postData()} → ${await response.text().catch(() => '')}`,
+      ),
+  );
   return page;
 }
 
@@ -58,8 +65,28 @@ async function registerCrossRegion(summary: string): Promise<{ petitionId: strin
   const officer = hub.identity.demoOfficer('demo-330400-petition-2');
   const result = await graphql(
     hub.gateway.graphqlUrl,
-    `mutation($input: RegisterPetitionInput!) { registerPetition(input: $input) { id warnings { id kind } } }`,
-    { input: { region: '330400', registeredIn: officer.jurisdiction, channel: 'VISIT', category, summary, content: '某公司拖欠工资三个月', petitionerIds: [SUZHOU_RESIDENT] } },
+    `
+      mutation ($input: RegisterPetitionInput!) {
+        registerPetition(input: $input) {
+          id
+          warnings {
+            id
+            kind
+          }
+        }
+      }
+    `,
+    {
+      input: {
+        region: '330400',
+        registeredIn: officer.jurisdiction,
+        channel: 'VISIT',
+        category,
+        summary,
+        content: '某公司拖欠工资三个月',
+        petitionerIds: [SUZHOU_RESIDENT],
+      },
+    },
     { 'X-Officer': officer.id },
   );
   expect(result.errors).toBeUndefined();

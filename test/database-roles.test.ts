@@ -65,7 +65,9 @@ test('a database whose tables the administrator made is handed over to the owner
     await owner.end();
   }
   const subgraphs = urlAs(adminUrl, roles.subgraphs);
-  await expect(run(subgraphs, "INSERT INTO petitions.petitions VALUES (1, 'x', 'y'); UPDATE petitions.petitions SET note = 'z'; DELETE FROM petitions.petitions")).resolves.toBeDefined();
+  await expect(
+    run(subgraphs, "INSERT INTO petitions.petitions VALUES (1, 'x', 'y'); UPDATE petitions.petitions SET note = 'z'; DELETE FROM petitions.petitions"),
+  ).resolves.toBeDefined();
   await expect(run(subgraphs, "INSERT INTO audit.entries VALUES (1, 'x')")).resolves.toBeDefined();
   await expect(run(subgraphs, "UPDATE audit.entries SET officer = 'y'")).rejects.toMatchObject({ code: '42501' });
   await expect(run(subgraphs, 'ALTER TABLE petitions.petitions DROP COLUMN note')).rejects.toMatchObject({ code: '42501' });

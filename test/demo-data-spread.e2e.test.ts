@@ -39,7 +39,12 @@ const regionsOf = (edges: Array<{ node: { region: string } }>) => new Set(edges.
 
 test('the swept deadlines are there: each region has DEADLINE warnings raised by the rule', async () => {
   for (const { code } of DEMO_REGIONS) {
-    const result = await graphql(url(), `{ petitionWarnings(first: 100, regions: ["${code}"], filter: { kinds: [DEADLINE] }) { edges { node { automatic } } } }`, {}, JIAXING);
+    const result = await graphql(
+      url(),
+      `{ petitionWarnings(first: 100, regions: ["${code}"], filter: { kinds: [DEADLINE] }) { edges { node { automatic } } } }`,
+      {},
+      JIAXING,
+    );
     expect(result.errors).toBeUndefined();
     expect([code, result.data.petitionWarnings.edges.filter((e: any) => e.node.automatic).length > 10]).toEqual([code, true]);
   }
@@ -69,8 +74,28 @@ test('the first 20 petitions and inspections across the regions mix the cities t
 test('a swept DEADLINE warning is raised at its petition’s deadline end (ORANGE), or 3 days before it (BLUE), and its timeline says so', async () => {
   const result = await graphql(
     url(),
-    `{ petitionWarnings(first: 100, regions: ["330400"], filter: { kinds: [DEADLINE] }) {
-        edges { node { id level automatic raisedAt timeline { action at } petition { dueAt registeredAt } } } } }`,
+    `
+      {
+        petitionWarnings(first: 100, regions: ["330400"], filter: { kinds: [DEADLINE] }) {
+          edges {
+            node {
+              id
+              level
+              automatic
+              raisedAt
+              timeline {
+                action
+                at
+              }
+              petition {
+                dueAt
+                registeredAt
+              }
+            }
+          }
+        }
+      }
+    `,
     {},
     JIAXING,
   );

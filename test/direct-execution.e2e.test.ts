@@ -66,16 +66,67 @@ interface Case {
   answeredDirectly: boolean;
 }
 
-const WARNINGS = 'query Warnings($first: Int) { petitionWarnings(first: $first) { edges { cursor node { id level raisedAt summary subject { id } } } pageInfo { hasNextPage endCursor } } }';
+const WARNINGS =
+  'query Warnings($first: Int) { petitionWarnings(first: $first) { edges { cursor node { id level raisedAt summary subject { id } } } pageInfo { hasNextPage endCursor } } }';
 const CASES: Array<[string, Case]> = [
   ['a list with variables', { subgraph: 'petitions', body: { query: WARNINGS, variables: { first: 5 } }, answeredDirectly: true }],
-  ['a list seen from another city (narrowed, no agreement)', { subgraph: 'petitions', body: { query: WARNINGS, variables: { first: 5 } }, officer: '320500:1', answeredDirectly: true }],
-  ['a record another city may not see: FORBIDDEN fields', { subgraph: 'petitions', body: { query: '{ petitionWarning(id: "330400:1") { id level summary } }' }, officer: '320500:1', answeredDirectly: true }],
-  ['a resolver error with its own code', { subgraph: 'petitions', body: { query: '{ petitionWarnings(first: 1000) { edges { node { id } } } }' }, answeredDirectly: true }],
-  ['entities, masked without a purpose', { subgraph: 'personnel', body: { query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { id name idNumber phone } } }', variables: { r: [{ __typename: 'Person', id: '330400:1' }, { __typename: 'Person', id: '330400:2' }, { __typename: 'Person', id: '320500:1' }] } }, answeredDirectly: true }],
-  ['entities in full with a purpose (audited)', { subgraph: 'personnel', body: { query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { id name phone } } }', variables: { r: [{ __typename: 'Person', id: '330400:3' }] } }, purpose: 'petition-handling', answeredDirectly: true }],
-  ['an error without a code (an unknown entity type)', { subgraph: 'personnel', body: { query: 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }', variables: { r: [{ __typename: 'Nope', id: '330400:1' }] } }, answeredDirectly: true }],
-  ['one of two named operations', { subgraph: 'petitions', body: { query: 'query A { __typename } query B { petitionWarnings(first: 1) { edges { node { id } } } }', operationName: 'B' }, answeredDirectly: true }],
+  [
+    'a list seen from another city (narrowed, no agreement)',
+    { subgraph: 'petitions', body: { query: WARNINGS, variables: { first: 5 } }, officer: '320500:1', answeredDirectly: true },
+  ],
+  [
+    'a record another city may not see: FORBIDDEN fields',
+    { subgraph: 'petitions', body: { query: '{ petitionWarning(id: "330400:1") { id level summary } }' }, officer: '320500:1', answeredDirectly: true },
+  ],
+  [
+    'a resolver error with its own code',
+    { subgraph: 'petitions', body: { query: '{ petitionWarnings(first: 1000) { edges { node { id } } } }' }, answeredDirectly: true },
+  ],
+  [
+    'entities, masked without a purpose',
+    {
+      subgraph: 'personnel',
+      body: {
+        query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { id name idNumber phone } } }',
+        variables: {
+          r: [
+            { __typename: 'Person', id: '330400:1' },
+            { __typename: 'Person', id: '330400:2' },
+            { __typename: 'Person', id: '320500:1' },
+          ],
+        },
+      },
+      answeredDirectly: true,
+    },
+  ],
+  [
+    'entities in full with a purpose (audited)',
+    {
+      subgraph: 'personnel',
+      body: {
+        query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { id name phone } } }',
+        variables: { r: [{ __typename: 'Person', id: '330400:3' }] },
+      },
+      purpose: 'petition-handling',
+      answeredDirectly: true,
+    },
+  ],
+  [
+    'an error without a code (an unknown entity type)',
+    {
+      subgraph: 'personnel',
+      body: { query: 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }', variables: { r: [{ __typename: 'Nope', id: '330400:1' }] } },
+      answeredDirectly: true,
+    },
+  ],
+  [
+    'one of two named operations',
+    {
+      subgraph: 'petitions',
+      body: { query: 'query A { __typename } query B { petitionWarnings(first: 1) { edges { node { id } } } }', operationName: 'B' },
+      answeredDirectly: true,
+    },
+  ],
   ['_service', { subgraph: 'personnel', body: { query: '{ _service { sdl } }' }, answeredDirectly: true }],
   ['variables that do not coerce', { subgraph: 'petitions', body: { query: WARNINGS, variables: { first: 'many' } }, answeredDirectly: false }],
   ['a syntax error', { subgraph: 'petitions', body: { query: '{ petitionWarnings(first: 1) { edges { node { id }' }, answeredDirectly: false }],
@@ -85,10 +136,19 @@ const CASES: Array<[string, Case]> = [
   ['a mutation', { subgraph: 'petitions', body: { query: 'mutation { acknowledgePetitionWarning(id: "330400:999999") { id } }' }, answeredDirectly: false }],
   ['introspection', { subgraph: 'petitions', body: { query: '{ __schema { queryType { name } } }' }, answeredDirectly: false }],
   ['variables as a string', { subgraph: 'petitions', body: { query: WARNINGS, variables: '{"first":1}' }, answeredDirectly: false }],
-  ['extensions', { subgraph: 'petitions', body: { query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'x' } } }, answeredDirectly: false }],
+  [
+    'extensions',
+    { subgraph: 'petitions', body: { query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'x' } } }, answeredDirectly: false },
+  ],
   ['a batch', { subgraph: 'petitions', body: [{ query: '{ __typename }' }], answeredDirectly: false }],
-  ['text/plain (CSRF prevention)', { subgraph: 'petitions', body: { query: '{ __typename }' }, headers: { 'content-type': 'text/plain' }, answeredDirectly: false }],
-  ['accepting graphql-response+json', { subgraph: 'petitions', body: { query: '{ __typename }' }, headers: { accept: 'application/graphql-response+json' }, answeredDirectly: false }],
+  [
+    'text/plain (CSRF prevention)',
+    { subgraph: 'petitions', body: { query: '{ __typename }' }, headers: { 'content-type': 'text/plain' }, answeredDirectly: false },
+  ],
+  [
+    'accepting graphql-response+json',
+    { subgraph: 'petitions', body: { query: '{ __typename }' }, headers: { accept: 'application/graphql-response+json' }, answeredDirectly: false },
+  ],
   ['no context token', { subgraph: 'petitions', body: { query: '{ __typename }' }, headers: { authorization: '' }, answeredDirectly: false }],
 ];
 

@@ -32,7 +32,13 @@ interface Officer {
 
 async function demo(login: string, label = login): Promise<Officer> {
   const officer = hub.identity.demoOfficer(login);
-  return { label, authorization: `Bearer ${await tokenFor(hub.gateway.graphqlUrl, officer.id)}`, agency: officer.agency, jurisdiction: officer.jurisdiction, roles: officer.roles };
+  return {
+    label,
+    authorization: `Bearer ${await tokenFor(hub.gateway.graphqlUrl, officer.id)}`,
+    agency: officer.agency,
+    jurisdiction: officer.jurisdiction,
+    roles: officer.roles,
+  };
 }
 
 async function added(label: string, region: string, jurisdiction: string, agency: string, roles: string[]): Promise<Officer> {
@@ -53,9 +59,19 @@ const CREATE = 'mutation($input: CreateInspectionInput!) { createInspection(inpu
 // Each registration its own matter (category): a cross-region warning is raised once per matter.
 let matters = 0;
 const petitionInput = (region: string, registeredIn: string, petitioner: string, summary = '欠薪') => ({
-  input: { region, channel: 'VISIT', category: `劳资纠纷欠薪${(matters += 1)}`, summary, content: '某公司拖欠工资三个月', registeredIn, petitionerIds: [petitioner] },
+  input: {
+    region,
+    channel: 'VISIT',
+    category: `劳资纠纷欠薪${(matters += 1)}`,
+    summary,
+    content: '某公司拖欠工资三个月',
+    registeredIn,
+    petitionerIds: [petitioner],
+  },
 });
-const warningInput = (raisedIn: string, summary = '人员异常聚集') => ({ input: { region: '330400', raisedIn, level: 'YELLOW', kind: 'GROUP_VISIT', subjectId: '330400:5', summary } });
+const warningInput = (raisedIn: string, summary = '人员异常聚集') => ({
+  input: { region: '330400', raisedIn, level: 'YELLOW', kind: 'GROUP_VISIT', subjectId: '330400:5', summary },
+});
 
 function expectAllowed(result: GraphQLResult, what: string) {
   expect({ what, errors: result.errors }).toEqual({ what, errors: undefined });
@@ -78,7 +94,10 @@ describe('petition work is the petition bureau’s', () => {
     const market = await demo('demo-320500-market-1');
     expect(market.roles).toContain('SUPERVISOR');
     const id = await petitionIn(city, '320500', '320505');
-    expectForbidden(await call(market, step('acceptPetition'), { id }), /petition work is for officers of the petition bureau \(PETITION_BUREAU\); 320500:\d+ is of MARKET_REGULATION/);
+    expectForbidden(
+      await call(market, step('acceptPetition'), { id }),
+      /petition work is for officers of the petition bureau \(PETITION_BUREAU\); 320500:\d+ is of MARKET_REGULATION/,
+    );
     expectAllowed(await call(city, step('acceptPetition'), { id }), 'accept');
     expectAllowed(await call(city, step('startHandlingPetition'), { id }), 'start handling');
     expectForbidden(await call(market, step('replyToPetition', ', reply: "已处理"'), { id }), /petition bureau/);
@@ -87,7 +106,10 @@ describe('petition work is the petition bureau’s', () => {
     expectForbidden(await call(market, step('decidePetitionReview', ', opinion: "维持"'), { id }), /petition bureau/);
     const [row] = await db('320500', 'SELECT status, review_decided_at FROM petitions.petitions WHERE id = $1', [id.split(':')[1]]);
     expect(row).toEqual({ status: 'REVIEW', review_decided_at: null });
-    const byMarket = await db('320500', 'SELECT count(*)::int AS n FROM petitions.petition_events WHERE petition_id = $1 AND officer_id <> $2', [id.split(':')[1], '320500:1']);
+    const byMarket = await db('320500', 'SELECT count(*)::int AS n FROM petitions.petition_events WHERE petition_id = $1 AND officer_id <> $2', [
+      id.split(':')[1],
+      '320500:1',
+    ]);
     expect(byMarket[0].n).toBe(0);
   });
 
@@ -108,7 +130,9 @@ describe('petition work is the petition bureau’s', () => {
     const warning = registered.data.registerPetition.warnings[0].id;
     const own = await call(jiaxing, 'mutation($id: ID!) { acknowledgePetitionWarning(id: $id) { id } }', { id: warning });
     expectForbidden(own, /acknowledged by the partner regions it is shared with; region 330400's own officers escalate or resolve it/);
-    const events = await db('330400', "SELECT count(*)::int AS n FROM petitions.warning_events WHERE warning_id = $1 AND action = 'ACKNOWLEDGED'", [warning.split(':')[1]]);
+    const events = await db('330400', "SELECT count(*)::int AS n FROM petitions.warning_events WHERE warning_id = $1 AND action = 'ACKNOWLEDGED'", [
+      warning.split(':')[1],
+    ]);
     expect(events[0].n).toBe(0);
   });
 });
@@ -145,9 +169,14 @@ describe('a county officer works his county’s matters only', () => {
     const inspection = await newInspection();
     const nanhu = await demo('demo-330400-ecology-2');
     expect(nanhu.jurisdiction).toBe('330402');
-    const join = (officer: Officer) => call(officer, JOIN, { input: { inspectionId: inspection, participant: { region: '330400', jurisdiction: '330421', agency: 'ECOLOGY_ENVIRONMENT' } } });
+    const join = (officer: Officer) =>
+      call(officer, JOIN, { input: { inspectionId: inspection, participant: { region: '330400', jurisdiction: '330421', agency: 'ECOLOGY_ENVIRONMENT' } } });
     expectForbidden(await join(nanhu), /joining an inspection is for officers of ECOLOGY_ENVIRONMENT in 330421 or its city; 330400:\d+ works in 330402/);
-    expect(await db('330400', "SELECT 1 FROM enforcement.participants WHERE inspection_id = $1 AND jurisdiction = '330421' AND agency = 'ECOLOGY_ENVIRONMENT'", [inspection.split(':')[1]])).toHaveLength(0);
+    expect(
+      await db('330400', "SELECT 1 FROM enforcement.participants WHERE inspection_id = $1 AND jurisdiction = '330421' AND agency = 'ECOLOGY_ENVIRONMENT'", [
+        inspection.split(':')[1],
+      ]),
+    ).toHaveLength(0);
     const jiashan = await added('嘉善 ecology officer', '330400', '330421', 'ECOLOGY_ENVIRONMENT', ['ENFORCEMENT_OFFICER']);
     const joined = await join(jiashan);
     expectAllowed(joined, '嘉善 joins');
@@ -165,7 +194,12 @@ describe('an officer who has left changes nothing anywhere', () => {
       await call(left, JOIN, { input: { inspectionId: inspection, participant: { region: '330400', jurisdiction: '330421', agency: 'ECOLOGY_ENVIRONMENT' } } }),
     ];
     expect(attempts.map((result) => [result.status, result.errors?.[0].extensions?.code])).toEqual(attempts.map(() => [401, 'UNAUTHENTICATED']));
-    expect(await db('330400', "SELECT 1 FROM petitions.petitions WHERE summary = '离职后登记' UNION ALL SELECT 1 FROM petitions.warnings WHERE summary = '离职后预警'")).toHaveLength(0);
+    expect(
+      await db(
+        '330400',
+        "SELECT 1 FROM petitions.petitions WHERE summary = '离职后登记' UNION ALL SELECT 1 FROM petitions.warnings WHERE summary = '离职后预警'",
+      ),
+    ).toHaveLength(0);
   });
 });
 
@@ -176,7 +210,13 @@ async function newInspection(): Promise<string> {
     input: {
       region: '330400',
       scenarioCode: 'FOOD_PRODUCTION', // led by market regulation, with ecology taking part
-      target: { kind: 'ENTERPRISE', name: `嘉善职责测试${n}有限公司`, creditCode: makeCreditCode('330421', n), address: '嘉善县罗星街道测试路2号', jurisdiction: '330421' },
+      target: {
+        kind: 'ENTERPRISE',
+        name: `嘉善职责测试${n}有限公司`,
+        creditCode: makeCreditCode('330421', n),
+        address: '嘉善县罗星街道测试路2号',
+        jurisdiction: '330421',
+      },
       leadJurisdiction: '330400',
       leadAgency: 'MARKET_REGULATION',
       plannedAt: '2027-05-01T01:00:00.000Z',
@@ -200,7 +240,12 @@ describe('the duties matrix: kind of officer × action on a 嘉善 (330421) matt
       case 'acknowledge':
         return petitionBureau && !inJiaxing;
       case 'join as 嘉善 ecology':
-        return officer.agency === 'ECOLOGY_ENVIRONMENT' && officer.roles.some((role) => role === 'ENFORCEMENT_OFFICER' || role === 'SUPERVISOR') && inJiaxing && within(officer.jurisdiction, '330421');
+        return (
+          officer.agency === 'ECOLOGY_ENVIRONMENT' &&
+          officer.roles.some((role) => role === 'ENFORCEMENT_OFFICER' || role === 'SUPERVISOR') &&
+          inJiaxing &&
+          within(officer.jurisdiction, '330421')
+        );
       default:
         return petitionBureau && inJiaxing && within(officer.jurisdiction, '330421');
     }
@@ -225,11 +270,18 @@ describe('the duties matrix: kind of officer × action on a 嘉善 (330421) matt
       register: (officer) => call(officer, REGISTER, petitionInput('330400', '330421', '330400:5')),
       accept: async (officer) => call(officer, step('acceptPetition'), { id: await petitionIn(city, '330400', '330421') }),
       raise: (officer) => call(officer, RAISE, warningInput('330421')),
-      escalate: async (officer) => call(officer, step('escalatePetitionWarning', ', expectedVersion: 1'), { id: (await call(city, RAISE, warningInput('330421'))).data.raisePetitionWarning.id }),
+      escalate: async (officer) =>
+        call(officer, step('escalatePetitionWarning', ', expectedVersion: 1'), {
+          id: (await call(city, RAISE, warningInput('330421'))).data.raisePetitionWarning.id,
+        }),
       acknowledge: async (officer) =>
-        call(officer, step('acknowledgePetitionWarning'), { id: (await call(city, REGISTER, petitionInput('330400', '330421', '310000:5'))).data.registerPetition.warnings[0].id }),
+        call(officer, step('acknowledgePetitionWarning'), {
+          id: (await call(city, REGISTER, petitionInput('330400', '330421', '310000:5'))).data.registerPetition.warnings[0].id,
+        }),
       'join as 嘉善 ecology': async (officer) =>
-        call(officer, JOIN, { input: { inspectionId: await newInspection(), participant: { region: '330400', jurisdiction: '330421', agency: 'ECOLOGY_ENVIRONMENT' } } }),
+        call(officer, JOIN, {
+          input: { inspectionId: await newInspection(), participant: { region: '330400', jurisdiction: '330421', agency: 'ECOLOGY_ENVIRONMENT' } },
+        }),
     };
     const mismatches: string[] = [];
     let checked = 0;
@@ -240,9 +292,11 @@ describe('the duties matrix: kind of officer × action on a 嘉善 (330421) matt
         const expected = allowed(officer, action) ? 'allowed' : 'FORBIDDEN';
         const got = result.errors ? String(result.errors[0].extensions?.code) : 'allowed';
         checked += 1;
-        if (got !== expected) mismatches.push(`${officer.label} × ${action}: expected ${expected}, got ${got}${result.errors ? ` (${result.errors[0].message})` : ''}`);
+        if (got !== expected)
+          mismatches.push(`${officer.label} × ${action}: expected ${expected}, got ${got}${result.errors ? ` (${result.errors[0].message})` : ''}`);
         // The setup of accept/escalate/acknowledge/join writes rows of its own; register and raise do not.
-        if (expected === 'FORBIDDEN' && (action === 'register' || action === 'raise') && (await petitionRows()) !== before) mismatches.push(`${officer.label} × ${action}: a refusal wrote rows`);
+        if (expected === 'FORBIDDEN' && (action === 'register' || action === 'raise') && (await petitionRows()) !== before)
+          mismatches.push(`${officer.label} × ${action}: a refusal wrote rows`);
       }
     }
     console.log(`duties matrix: ${checked} combinations (${officers.length} kinds of officer × ${Object.keys(actions).length} actions)`);

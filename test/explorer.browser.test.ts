@@ -32,7 +32,9 @@ afterAll(async () => {
 describe('the explorer over HTTP', () => {
   it('is built from sources that type-check (web/explorer/tsconfig.json: DOM, react-jsx)', () => {
     // Not in the root project (tsc -b leaves web/ out): checked here, as the build does not.
-    expect(() => execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', repoPath('web', 'explorer', 'tsconfig.json')], { stdio: 'pipe' })).not.toThrow();
+    expect(() =>
+      execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', repoPath('web', 'explorer', 'tsconfig.json')], { stdio: 'pipe' }),
+    ).not.toThrow();
   });
 
   it('answers a browser at /graphql with the explorer page, and GraphQL clients as before', async () => {
@@ -50,18 +52,29 @@ describe('the explorer over HTTP', () => {
     expect(script.status).toBe(200);
     expect(script.headers.get('cache-control')).toContain('immutable');
 
-    const get = await fetch(`${hub.gateway.graphqlUrl}?query=${encodeURIComponent('{ __typename }')}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
+    const get = await fetch(`${hub.gateway.graphqlUrl}?query=${encodeURIComponent('{ __typename }')}`, {
+      headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
+    });
     expect(get.status).toBe(401); // GraphQL over GET still reaches the gateway, which wants a token
     expect(((await get.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe('UNAUTHENTICATED');
   });
 
   it('signs demo officers in (demo mode): GET /demo/officers, POST /demo/token', async () => {
-    const listing = (await (await fetch(`${hub.gateway.url}/demo/officers`)).json()) as { default: string; officers: Array<{ login: string; id: string; roles: string[] }> };
+    const listing = (await (await fetch(`${hub.gateway.url}/demo/officers`)).json()) as {
+      default: string;
+      officers: Array<{ login: string; id: string; roles: string[] }>;
+    };
     expect(listing.default).toBe('demo-330400');
-    expect(listing.officers).toEqual(expect.arrayContaining([expect.objectContaining({ login: 'demo-330400', id: '330400:1', roles: ['PETITION_OFFICER', 'SUPERVISOR'] })]));
+    expect(listing.officers).toEqual(
+      expect.arrayContaining([expect.objectContaining({ login: 'demo-330400', id: '330400:1', roles: ['PETITION_OFFICER', 'SUPERVISOR'] })]),
+    );
     expect(listing.officers.some((officer) => officer.login.endsWith('-inactive'))).toBe(false);
 
-    const issued = await fetch(`${hub.gateway.url}/demo/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'demo-320500' }) });
+    const issued = await fetch(`${hub.gateway.url}/demo/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: 'demo-320500' }),
+    });
     expect(issued.status).toBe(200);
     const { token, id } = (await issued.json()) as { token: string; id: string };
     expect(id).toBe('320500:1');
@@ -72,7 +85,11 @@ describe('the explorer over HTTP', () => {
     });
     expect(((await answer.json()) as { data: unknown }).data).toEqual({ officer: { id: '320500:1' } });
 
-    const unknown = await fetch(`${hub.gateway.url}/demo/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'demo-999999' }) });
+    const unknown = await fetch(`${hub.gateway.url}/demo/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: 'demo-999999' }),
+    });
     expect(unknown.status).toBe(400);
     expect(((await unknown.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe('BAD_USER_INPUT');
     expect((await fetch(`${hub.gateway.url}/demo/token`)).status).toBe(405);
@@ -106,7 +123,9 @@ describeWithBrowser('the explorer in a browser', () => {
     await page.getByLabel('Demo officer').waitFor();
 
     await page.locator('.graphiql-execute-button').click();
-    await page.waitForFunction(() => /"petitionWarnings"/.test(document.querySelector('.graphiql-response')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => /"petitionWarnings"/.test(document.querySelector('.graphiql-response')?.textContent ?? ''), undefined, {
+      timeout: 60_000,
+    });
     const response = (await page.locator('.graphiql-response').textContent()) ?? '';
     expect(response).toContain('"edges"');
     expect(response).not.toContain('UNAUTHENTICATED');
@@ -117,11 +136,9 @@ describeWithBrowser('the explorer in a browser', () => {
     // The picker puts another officer's token in the header editor (another province's provider signs it).
     const before = await headers.textContent();
     await page.getByLabel('Demo officer').selectOption('demo-320500');
-    await page.waitForFunction(
-      (previous) => [...document.querySelectorAll('.graphiql-editor-tool .graphiql-editor')].pop()?.textContent !== previous,
-      before,
-      { timeout: 60_000 },
-    );
+    await page.waitForFunction((previous) => [...document.querySelectorAll('.graphiql-editor-tool .graphiql-editor')].pop()?.textContent !== previous, before, {
+      timeout: 60_000,
+    });
     const after = await headers.textContent();
     expect(after).not.toBe(before);
     expect(after).toMatch(/Bearer\s+ey.*X-Purpose.*petition-handling/);
@@ -129,11 +146,9 @@ describeWithBrowser('the explorer in a browser', () => {
 
     // A subscription runs over SSE from the explorer, each event shown as it arrives.
     await page.getByLabel('Demo officer').selectOption('demo-330400');
-    await page.waitForFunction(
-      (previous) => [...document.querySelectorAll('.graphiql-editor-tool .graphiql-editor')].pop()?.textContent !== previous,
-      after,
-      { timeout: 60_000 },
-    );
+    await page.waitForFunction((previous) => [...document.querySelectorAll('.graphiql-editor-tool .graphiql-editor')].pop()?.textContent !== previous, after, {
+      timeout: 60_000,
+    });
     await page.locator('.graphiql-query-editor .view-lines').click();
     await page.keyboard.press('Control+A');
     await page.keyboard.insertText('subscription Live { petitionWarningEvents(regions: ["330400"]) { kind warning { id summary } } }');
@@ -149,8 +164,13 @@ describeWithBrowser('the explorer in a browser', () => {
       );
       expect(raised.errors).toBeUndefined();
       heard = await page
-        .waitForFunction((summary) => (document.querySelector('.graphiql-response')?.textContent ?? '').includes(summary), `浏览器订阅-${attempt}`, { timeout: 5000 })
-        .then(() => true, () => false);
+        .waitForFunction((summary) => (document.querySelector('.graphiql-response')?.textContent ?? '').includes(summary), `浏览器订阅-${attempt}`, {
+          timeout: 5000,
+        })
+        .then(
+          () => true,
+          () => false,
+        );
     }
     if (!heard) console.log('RESPONSE', await page.locator('.graphiql-response').textContent());
     expect(heard).toBe(true);

@@ -100,7 +100,7 @@ describe('fan-out merging', () => {
 
   describe('asking many regions for a probe first, then refilling', () => {
     /** A deterministic pseudo-random sequence (the same data on every run). */
-    const random = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const random = (seed: number) => () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 
     /** `regions` regions of newest-first times: uniform, ties frequent, or one region holding the newest. */
     function dataset(regions: number, kind: 'uniform' | 'ties' | 'skewed', seed: number): Record<string, number[]> {
@@ -108,7 +108,10 @@ describe('fan-out merging', () => {
       const data: Record<string, number[]> = {};
       for (let r = 0; r < regions; r++) {
         const count = Math.floor(next() * 30);
-        const times = Array.from({ length: count }, () => (kind === 'ties' ? Math.floor(next() * 8) : Math.floor(next() * 10_000)) + (kind === 'skewed' && r === 3 ? 20_000 : 0));
+        const times = Array.from(
+          { length: count },
+          () => (kind === 'ties' ? Math.floor(next() * 8) : Math.floor(next() * 10_000)) + (kind === 'skewed' && r === 3 ? 20_000 : 0),
+        );
         data[String(310000 + r * 100)] = times.sort((a, b) => b - a);
       }
       return data;

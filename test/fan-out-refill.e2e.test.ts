@@ -13,14 +13,19 @@ import { WARNINGS_FAN_OUT_RULES } from './support/fan-out-rules';
  */
 
 const rules = WARNINGS_FAN_OUT_RULES;
-const QUERY = 'query Q($first: Int, $after: String) { list: petitionWarnings(first: $first, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }';
+const QUERY =
+  'query Q($first: Int, $after: String) { list: petitionWarnings(first: $first, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }';
 /** Two fanned-out fields in one operation: variables _yrdFirst0/_yrdAfter0 for `list`, _yrdFirst1/_yrdAfter1 for `other`. */
-const TWO_FIELDS = 'query Q($first: Int) { list: petitionWarnings(first: $first) { edges { node { id } } } other: petitionWarnings(first: $first) { edges { node { id } } } }';
+const TWO_FIELDS =
+  'query Q($first: Int) { list: petitionWarnings(first: $first) { edges { node { id } } } other: petitionWarnings(first: $first) { edges { node { id } } } }';
 
 const CODES = ['310000', '320100', '320200', '320500', '330100', '330400', '340100', '340200'];
 const HOT = '330400';
 /** Every region: 10 warnings at times below 1000; the hot region also the 15 newest of all. */
-const times = (code: string) => [...(code === HOT ? Array.from({ length: 15 }, (_, i) => 2000 - i) : []), ...Array.from({ length: 10 }, (_, i) => 900 - i * 80 - CODES.indexOf(code))];
+const times = (code: string) => [
+  ...(code === HOT ? Array.from({ length: 15 }, (_, i) => 2000 - i) : []),
+  ...Array.from({ length: 10 }, (_, i) => 900 - i * 80 - CODES.indexOf(code)),
+];
 
 interface FakeRegion {
   code: string;
@@ -55,7 +60,12 @@ async function startRegion(code: string): Promise<FakeRegion> {
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
       const { variables } = JSON.parse(body);
-      const fields = ([['list', '0'], ['other', '1']] as const).filter(([, i]) => `_yrdFirst${i}` in variables);
+      const fields = (
+        [
+          ['list', '0'],
+          ['other', '1'],
+        ] as const
+      ).filter(([, i]) => `_yrdFirst${i}` in variables);
       for (const [, i] of fields) region.requests.push({ first: variables[`_yrdFirst${i}`], after: variables[`_yrdAfter${i}`] ?? null });
       const answer = () => {
         if (region.failFrom !== undefined && region.requests.length >= region.failFrom) {
@@ -115,7 +125,10 @@ test('eight regions are probed for a share of the page; only the one holding mor
   expect(result.errors).toBeUndefined();
   expect(result.data.list.edges.map((edge: any) => edge.node.id)).toEqual(expected(20));
   const hot = regions.find((region) => region.code === HOT)!;
-  expect(hot.requests).toEqual([{ first: 6, after: null }, { first: 14, after: `${HOT}@6` }]);
+  expect(hot.requests).toEqual([
+    { first: 6, after: null },
+    { first: 14, after: `${HOT}@6` },
+  ]);
   for (const region of regions.filter((r) => r.code !== HOT)) expect(region.requests).toEqual([{ first: 6, after: null }]);
 });
 
@@ -140,5 +153,8 @@ test('two fanned-out fields in one operation send their second rounds together',
   expect(result.data.list.edges.map((edge: any) => edge.node.id)).toEqual(expected(20));
   expect(result.data.other.edges.map((edge: any) => edge.node.id)).toEqual(expected(20));
   expect(Object.keys(result.data)).toEqual(['list', 'other']);
-  expect(hot.requests.filter((request) => request.after)).toEqual([{ first: 14, after: `${HOT}@6` }, { first: 14, after: `${HOT}@6` }]);
+  expect(hot.requests.filter((request) => request.after)).toEqual([
+    { first: 14, after: `${HOT}@6` },
+    { first: 14, after: `${HOT}@6` },
+  ]);
 });

@@ -101,11 +101,21 @@ test('SIGTERM lets a request held in a region database finish, then exits 0; its
     expect(await hub.terminate()).toBe(0);
     expect(hub.output()).toMatch(/drained: every request in flight was answered/);
 
-    const lines = hub.output().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+    const lines = hub
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line));
     const slow = lines.filter((line) => line.msg === 'request' && line.operation === 'SlowWarning');
     expect(slow).toHaveLength(2);
     for (const line of slow) {
-      expect(line).toMatchObject({ level: 30, caller: expect.stringMatching(/^330400:\d+$/) /* the start prints Jiaxing's token */, regions: [SHANGHAI], outcome: 'ok', requestId: expect.any(String) });
+      expect(line).toMatchObject({
+        level: 30,
+        caller: expect.stringMatching(/^330400:\d+$/) /* the start prints Jiaxing's token */,
+        regions: [SHANGHAI],
+        outcome: 'ok',
+        requestId: expect.any(String),
+      });
       expect(line.durationMs).toBeGreaterThan(0);
     }
     const logged = lines.map((line) => JSON.stringify(line)).join('\n');

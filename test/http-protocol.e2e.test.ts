@@ -22,7 +22,11 @@ afterAll(async () => {
 });
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await authHeaders(url, headers)) }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(await authHeaders(url, headers)) },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as any };
 }
 
@@ -51,7 +55,11 @@ describe('a document that names no operation to run', () => {
   test('400 at a subgraph too', async () => {
     const url = `${hub.regionServers.get('330400')!.url}/petitions/graphql`;
     const authorization = `Bearer ${await contextTokenFor(hub, 'petitions', '330400:1')}`;
-    const answer = await post(url, { query: 'query A { petitions(first: 1) { edges { cursor } } } query B { petitions(first: 2) { edges { cursor } } }' }, { authorization });
+    const answer = await post(
+      url,
+      { query: 'query A { petitions(first: 1) { edges { cursor } } } query B { petitions(first: 2) { edges { cursor } } }' },
+      { authorization },
+    );
     expect(answer.status).toBe(400);
     expect(answer.body.errors[0].extensions.code).toBe('OPERATION_RESOLUTION_FAILURE');
   });
@@ -61,7 +69,11 @@ describe('a body over the cap', () => {
   const big = JSON.stringify({ query: '{ regions { code } }', variables: { padding: 'x'.repeat(1_200_000) } });
 
   test('with its length declared: 413 PAYLOAD_TOO_LARGE as JSON', async () => {
-    const response = await fetch(hub.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...(await authHeaders(hub.gateway.graphqlUrl, {})) }, body: big });
+    const response = await fetch(hub.gateway.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await authHeaders(hub.gateway.graphqlUrl, {})) },
+      body: big,
+    });
     expect(response.status).toBe(413);
     expect(response.headers.get('content-type')).toMatch(/application\/json/);
     expect(((await response.json()) as any).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
@@ -71,11 +83,14 @@ describe('a body over the cap', () => {
     const url = new URL(hub.gateway.graphqlUrl);
     const headers = await authHeaders(hub.gateway.graphqlUrl, {});
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const request = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (response) => {
-        let body = '';
-        response.on('data', (chunk) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode!, body }));
-      });
+      const request = http.request(
+        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+        (response) => {
+          let body = '';
+          response.on('data', (chunk) => (body += chunk));
+          response.on('end', () => resolve({ status: response.statusCode!, body }));
+        },
+      );
       request.on('error', reject);
       for (let offset = 0; offset < big.length; offset += 64 * 1024) request.write(big.slice(offset, offset + 64 * 1024));
       request.end();

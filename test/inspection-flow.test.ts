@@ -1,5 +1,13 @@
 import { creditCodeProblem } from '../subgraphs/enforcement/credit-code';
-import { InspectionStep, ParticipantTaskStatus, stepRefusal, STEP_ORDER, taskRefusal, TaskStatus, unfinishedParticipants } from '../subgraphs/enforcement/inspection-flow';
+import {
+  InspectionStep,
+  ParticipantTaskStatus,
+  stepRefusal,
+  STEP_ORDER,
+  taskRefusal,
+  TaskStatus,
+  unfinishedParticipants,
+} from '../subgraphs/enforcement/inspection-flow';
 import { CatalogueEntry, demoInspections } from '../subgraphs/enforcement/seed-plan';
 import { DEMO_REGIONS } from './support/hub';
 
@@ -30,7 +38,10 @@ describe('the five steps', () => {
 
   test('before the joint visit begins, a task can be neither accepted, nor given findings, nor completed', () => {
     for (const action of ['accept', 'recordFinding', 'complete'] as const) {
-      expect(taskRefusal(TaskStatus.PENDING, action, false)).toEqual({ code: 'INVALID_TRANSITION', reason: expect.stringMatching(/joint visit has not begun.*startInspection/) });
+      expect(taskRefusal(TaskStatus.PENDING, action, false)).toEqual({
+        code: 'INVALID_TRANSITION',
+        reason: expect.stringMatching(/joint visit has not begun.*startInspection/),
+      });
     }
   });
 

@@ -44,7 +44,8 @@ beforeEach(() => {
 afterEach(() => restoreLog());
 
 /** Anything a database or network failure would say: PostgreSQL's words, SQL, an address. */
-const INTERNAL_TEXT = /does not exist|column|relation|syntax error|\b(SELECT|UPDATE|INSERT|FROM|WHERE)\b|personnel\.|directory\.|id_number|_moved|127\.0\.0\.1|localhost|:\d{2,5}\b|\.js:\d+/;
+const INTERNAL_TEXT =
+  /does not exist|column|relation|syntax error|\b(SELECT|UPDATE|INSERT|FROM|WHERE)\b|personnel\.|directory\.|id_number|_moved|127\.0\.0\.1|localhost|:\d{2,5}\b|\.js:\d+/;
 
 /** Renames a column in one database for the length of `run`: the queries that name it fail in PostgreSQL. */
 async function withColumnRenamed(database: string, table: string, column: string, run: () => Promise<void>) {
@@ -62,7 +63,18 @@ test('a database failure in one region: the client gets INTERNAL_SERVER_ERROR an
   await withColumnRenamed('330400', 'personnel.persons', 'id_number', async () => {
     const result = await graphql(
       hub.gateway.graphqlUrl,
-      `{ persons(first: 3, regions: ["330400", "340100"]) { edges { node { id idNumber } } } }`,
+      `
+        {
+          persons(first: 3, regions: ["330400", "340100"]) {
+            edges {
+              node {
+                id
+                idNumber
+              }
+            }
+          }
+        }
+      `,
       {},
       { 'X-Officer': hub.identity.demoOfficer('demo-330400').id, 'x-request-id': requestId },
     );
@@ -86,7 +98,15 @@ test('a database failure in a mutation (answered by Apollo Server, not the direc
   await withColumnRenamed('hub', 'directory.sharing_agreements', 'title', async () => {
     const result = await graphql(
       hub.gateway.graphqlUrl,
-      `mutation { createSharingAgreement(input: { title: "试点", provider: "340100", recipient: "330400", categories: [PERSON_BASIC], validUntil: "2030-01-01T00:00:00Z" }) { id } }`,
+      `
+        mutation {
+          createSharingAgreement(
+            input: { title: "试点", provider: "340100", recipient: "330400", categories: [PERSON_BASIC], validUntil: "2030-01-01T00:00:00Z" }
+          ) {
+            id
+          }
+        }
+      `,
       {},
       { 'X-Officer': hub.identity.demoOfficer('demo-340100-agreements').id, 'x-request-id': requestId },
     );
@@ -98,10 +118,32 @@ test('a database failure in a mutation (answered by Apollo Server, not the direc
 });
 
 test('errors the hub raises on purpose pass unchanged', async () => {
-  const result = await graphql(hub.gateway.graphqlUrl, `{ sharingAgreements(jurisdiction: "33") { edges { node { id } } } }`);
+  const result = await graphql(
+    hub.gateway.graphqlUrl,
+    `
+      {
+        sharingAgreements(jurisdiction: "33") {
+          edges {
+            node {
+              id
+            }
+          }
+        }
+      }
+    `,
+  );
   expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'jurisdiction' });
   expect(result.errors?.[0].message).toMatch(/^jurisdiction: must be a 6-digit jurisdiction code/);
-  const invalid = await graphql(hub.gateway.graphqlUrl, `{ sharingAgreements { nosuchfield } }`);
+  const invalid = await graphql(
+    hub.gateway.graphqlUrl,
+    `
+      {
+        sharingAgreements {
+          nosuchfield
+        }
+      }
+    `,
+  );
   expect(invalid.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
 });
 
@@ -110,7 +152,23 @@ test('with NODE_ENV=development the detail stays in the answer', async () => {
   process.env.NODE_ENV = 'development';
   try {
     await withColumnRenamed('330400', 'personnel.persons', 'id_number', async () => {
-      const result = await graphql(hub.gateway.graphqlUrl, `{ persons(first: 1, regions: ["330400"]) { edges { node { id idNumber } } } }`, {}, { 'X-Officer': hub.identity.demoOfficer('demo-330400').id });
+      const result = await graphql(
+        hub.gateway.graphqlUrl,
+        `
+          {
+            persons(first: 1, regions: ["330400"]) {
+              edges {
+                node {
+                  id
+                  idNumber
+                }
+              }
+            }
+          }
+        `,
+        {},
+        { 'X-Officer': hub.identity.demoOfficer('demo-330400').id },
+      );
       expect(result.errors?.[0].message).toMatch(/id_number.*does not exist/);
     });
   } finally {
@@ -146,7 +204,20 @@ describe('unreachable subgraphs', () => {
   });
 
   test('a region that refuses connections: REGION_UNAVAILABLE names the region, not its address', async () => {
-    const result = await graphql(gateway.graphqlUrl, `{ persons(first: 2, regions: ["330400", "340100"]) { edges { node { id } } } }`);
+    const result = await graphql(
+      gateway.graphqlUrl,
+      `
+        {
+          persons(first: 2, regions: ["330400", "340100"]) {
+            edges {
+              node {
+                id
+              }
+            }
+          }
+        }
+      `,
+    );
     const unavailable = result.errors?.find((e) => e.extensions?.code === 'REGION_UNAVAILABLE');
     expect(unavailable?.extensions?.region).toBe('340100');
     expect(unavailable?.message).toMatch(/340100 \(合肥市\) did not answer: connection failed/);
@@ -155,7 +226,20 @@ describe('unreachable subgraphs', () => {
   });
 
   test('the directory unreachable: SERVICE_UNAVAILABLE names the service, not its address', async () => {
-    const result = await graphql(gateway.graphqlUrl, `{ sharingAgreements { edges { node { id } } } }`);
+    const result = await graphql(
+      gateway.graphqlUrl,
+      `
+        {
+          sharingAgreements {
+            edges {
+              node {
+                id
+              }
+            }
+          }
+        }
+      `,
+    );
     expect(result.errors?.[0].extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', service: 'directory' });
     expect(result.errors?.[0].message).toMatch(/^The directory service did not answer: connection failed/);
     expect(JSON.stringify(result.errors)).not.toContain(String(closedPort));

@@ -27,7 +27,10 @@ let hub: RunningHub;
 let nextTarget = 1;
 
 beforeAll(async () => {
-  hub = await startTestHub('t_inspect', { regionThreads: 2, scale: { persons: 30, petitions: 30, warnings: 10, inspections: 60, officersPerAgency: PER_AGENCY } });
+  hub = await startTestHub('t_inspect', {
+    regionThreads: 2,
+    scale: { persons: 30, petitions: 30, warnings: 10, inspections: 60, officersPerAgency: PER_AGENCY },
+  });
 });
 afterAll(async () => {
   await hub?.stop();
@@ -46,7 +49,13 @@ const INSPECTION_FIELDS = `id region step version targetName targetCreditCode pl
 /** A new target each time, so that tests do not meet each other's inspections. */
 function newTarget() {
   const n = 900_000 + nextTarget++;
-  return { kind: 'ENTERPRISE', name: `嘉善测试${n}化工有限公司`, creditCode: makeCreditCode('330421', n), address: '嘉善县罗星街道测试路1号', jurisdiction: '330421' };
+  return {
+    kind: 'ENTERPRISE',
+    name: `嘉善测试${n}化工有限公司`,
+    creditCode: makeCreditCode('330421', n),
+    address: '嘉善县罗星街道测试路1号',
+    jurisdiction: '330421',
+  };
 }
 
 function creation(overrides: Record<string, unknown> = {}) {
@@ -72,11 +81,16 @@ async function create(input: Record<string, unknown> = creation(), actor = JIAXI
 }
 
 const step = (mutation: string, id: string, extra = '', variables: Record<string, unknown> = {}, actor = JIAXING_LEAD) =>
-  gql(`mutation($id: ID!${extra ? `, ${extra.split('|')[0]}` : ''}) { ${mutation}(id: $id${extra ? `, ${extra.split('|')[1]}` : ''}) { ${INSPECTION_FIELDS} } }`, { id, ...variables }, actor);
+  gql(
+    `mutation($id: ID!${extra ? `, ${extra.split('|')[0]}` : ''}) { ${mutation}(id: $id${extra ? `, ${extra.split('|')[1]}` : ''}) { ${INSPECTION_FIELDS} } }`,
+    { id, ...variables },
+    actor,
+  );
 const plan = (id: string, input: object | null = null) => step('planInspection', id, '$input: PlanInspectionInput|input: $input', { input });
 const dispatch = (id: string) => step('dispatchInspection', id);
 const start = (id: string) => step('startInspection', id);
-const evaluate = (id: string, score = 92) => step('evaluateInspection', id, '$input: EvaluateInspectionInput!|input: $input', { input: { score, comment: '一次进门，查清多项' } });
+const evaluate = (id: string, score = 92) =>
+  step('evaluateInspection', id, '$input: EvaluateInspectionInput!|input: $input', { input: { score, comment: '一次进门，查清多项' } });
 
 const TASK_FIELDS = 'id region status version acceptedBy { id } completedBy { id } conclusion findings { severity description recordedBy { id } }';
 const taskAction = (mutation: string, id: string, actor: string) => gql(`mutation($id: ID!) { ${mutation}(id: $id) { ${TASK_FIELDS} } }`, { id }, actor);
@@ -128,7 +142,12 @@ describe('a joint inspection led by Jiaxing with a Shanghai participant', () => 
   test('runs through all five steps, with the Shanghai task stored in Shanghai’s database only', async () => {
     const created = await create();
     const { id } = created;
-    expect(created).toMatchObject({ region: JIAXING, step: 'WARNING', leadOfficer: { id: JIAXING_LEAD }, scenario: { code: 'WASTEWATER_DISCHARGE', category: 'ECOLOGY_ENVIRONMENT' } });
+    expect(created).toMatchObject({
+      region: JIAXING,
+      step: 'WARNING',
+      leadOfficer: { id: JIAXING_LEAD },
+      scenario: { code: 'WASTEWATER_DISCHARGE', category: 'ECOLOGY_ENVIRONMENT' },
+    });
     expect(created.participants).toEqual([
       expect.objectContaining({ region: SHANGHAI, jurisdiction: '310118', agency: 'ECOLOGY_ENVIRONMENT', taskStatus: 'NOT_DISPATCHED', task: null }),
     ]);
@@ -157,8 +176,21 @@ describe('a joint inspection led by Jiaxing with a Shanghai participant', () => 
       { agency: 'ECOLOGY_ENVIRONMENT', jurisdiction: '330421' },
       { agency: 'URBAN_MANAGEMENT', jurisdiction: '330421' },
     ]);
-    const leadPart = (await gql('query($id: ID!) { inspection(id: $id) { leadParticipant { region jurisdiction agency agencyName officer { id } taskStatus task { id region status } } } }', { id })).data.inspection.leadParticipant;
-    expect(leadPart).toMatchObject({ region: JIAXING, jurisdiction: '330421', agency: 'ECOLOGY_ENVIRONMENT', agencyName: '嘉善县生态环境局', officer: { id: JIAXING_LEAD }, taskStatus: 'PENDING', task: { region: JIAXING, status: 'PENDING' } });
+    const leadPart = (
+      await gql(
+        'query($id: ID!) { inspection(id: $id) { leadParticipant { region jurisdiction agency agencyName officer { id } taskStatus task { id region status } } } }',
+        { id },
+      )
+    ).data.inspection.leadParticipant;
+    expect(leadPart).toMatchObject({
+      region: JIAXING,
+      jurisdiction: '330421',
+      agency: 'ECOLOGY_ENVIRONMENT',
+      agencyName: '嘉善县生态环境局',
+      officer: { id: JIAXING_LEAD },
+      taskStatus: 'PENDING',
+      task: { region: JIAXING, status: 'PENDING' },
+    });
     const leadTask = leadPart.task.id;
 
     expect((await start(id)).data.startInspection.step).toBe('INSPECT');
@@ -178,11 +210,21 @@ describe('a joint inspection led by Jiaxing with a Shanghai participant', () => 
       { input: { taskId: shanghaiTask, severity: 'MINOR', description: '排污口标识不清，责令整改' } },
       SHANGHAI_OFFICER,
     );
-    expect(finding.data.recordInspectionFinding.findings).toEqual([{ severity: 'MINOR', description: '排污口标识不清，责令整改', recordedBy: { id: SHANGHAI_OFFICER } }]);
-    const completed = await gql(`mutation($id: ID!) { completeInspectionTask(id: $id, conclusion: "已完成") { status conclusion inspection { id step targetName participants { region taskStatus } } } }`, { id: shanghaiTask }, SHANGHAI_OFFICER);
+    expect(finding.data.recordInspectionFinding.findings).toEqual([
+      { severity: 'MINOR', description: '排污口标识不清，责令整改', recordedBy: { id: SHANGHAI_OFFICER } },
+    ]);
+    const completed = await gql(
+      `mutation($id: ID!) { completeInspectionTask(id: $id, conclusion: "已完成") { status conclusion inspection { id step targetName participants { region taskStatus } } } }`,
+      { id: shanghaiTask },
+      SHANGHAI_OFFICER,
+    );
     expect(completed.errors).toBeUndefined();
     // The task's inspection comes from Jiaxing, whose mirror already shows Shanghai's report.
-    expect(completed.data.completeInspectionTask).toMatchObject({ status: 'COMPLETED', conclusion: '已完成', inspection: { id, step: 'INSPECT', targetName: created.targetName } });
+    expect(completed.data.completeInspectionTask).toMatchObject({
+      status: 'COMPLETED',
+      conclusion: '已完成',
+      inspection: { id, step: 'INSPECT', targetName: created.targetName },
+    });
     expect(completed.data.completeInspectionTask.inspection.participants).toEqual([
       { region: SHANGHAI, taskStatus: 'COMPLETED' },
       { region: JIAXING, taskStatus: 'PENDING' },
@@ -199,7 +241,9 @@ describe('a joint inspection led by Jiaxing with a Shanghai participant', () => 
       { input: { taskId: leadTask, severity: 'NONE', description: '在线监测设备运行正常' } },
       JIAXING_LEAD,
     );
-    expect(leadFinding.data.recordInspectionFinding.findings).toEqual([{ severity: 'NONE', description: '在线监测设备运行正常', recordedBy: { id: JIAXING_LEAD } }]);
+    expect(leadFinding.data.recordInspectionFinding.findings).toEqual([
+      { severity: 'NONE', description: '在线监测设备运行正常', recordedBy: { id: JIAXING_LEAD } },
+    ]);
     const waitingForLead = await evaluate(id);
     expect(waitingForLead.errors?.[0].message).toMatch(/嘉善县生态环境局 is ACCEPTED; every task must be COMPLETED$/);
     await taskAction('completeInspectionTask', leadTask, JIAXING_LEAD);
@@ -221,7 +265,10 @@ describe('a joint inspection led by Jiaxing with a Shanghai participant', () => 
     expect(final.timeline.map((entry: any) => entry.step)).toEqual(['WARNING', 'PLAN', 'DISPATCH', 'INSPECT', 'EVALUATE']);
     expect(final.participants.map((p: any) => p.task.status)).toEqual(['COMPLETED', 'COMPLETED']);
     // Shanghai's task, read through the gateway from Shanghai, names its inspection in Jiaxing.
-    const task = await gql('query($id: ID!) { inspectionTask(id: $id) { region leadRegion acceptedBy { id } inspection { id region step plannedAt evaluation { score } } } }', { id: shanghaiTask });
+    const task = await gql(
+      'query($id: ID!) { inspectionTask(id: $id) { region leadRegion acceptedBy { id } inspection { id region step plannedAt evaluation { score } } } }',
+      { id: shanghaiTask },
+    );
     expect(task.data.inspectionTask).toEqual({
       region: SHANGHAI,
       leadRegion: JIAXING,
@@ -235,8 +282,19 @@ describe('enter the door once', () => {
   test('a second inspection of the same target in an overlapping period is refused with DUPLICATE_INSPECTION; the second agency joins instead', async () => {
     const first = await create();
     const before = await rowCounts();
-    const second = creation({ target: { ...newTarget(), creditCode: first.targetCreditCode }, leadAgency: 'MARKET_REGULATION', scenarioCode: 'CATERING_FOOD_SAFETY', plannedAt: '2027-03-03T00:00:00Z', plannedUntil: '2027-03-10T00:00:00Z', participants: [] });
-    const refused = await gql('mutation($input: CreateInspectionInput!) { createInspection(input: $input) { id } }', { input: second }, officer(JIAXING, 'MARKET_REGULATION'));
+    const second = creation({
+      target: { ...newTarget(), creditCode: first.targetCreditCode },
+      leadAgency: 'MARKET_REGULATION',
+      scenarioCode: 'CATERING_FOOD_SAFETY',
+      plannedAt: '2027-03-03T00:00:00Z',
+      plannedUntil: '2027-03-10T00:00:00Z',
+      participants: [],
+    });
+    const refused = await gql(
+      'mutation($input: CreateInspectionInput!) { createInspection(input: $input) { id } }',
+      { input: second },
+      officer(JIAXING, 'MARKET_REGULATION'),
+    );
     expect(refused.errors?.[0].extensions).toMatchObject({ code: 'DUPLICATE_INSPECTION', existingInspectionId: first.id });
     expect(refused.errors?.[0].message).toContain(first.id);
     expect(refused.errors?.[0].message).toMatch(/joinInspection/);
@@ -250,7 +308,11 @@ describe('enter the door once', () => {
     expect(joined.errors).toBeUndefined();
     expect(joined.data.joinInspection.participants.map((p: any) => p.agency)).toEqual(['ECOLOGY_ENVIRONMENT', 'MARKET_REGULATION']);
     const join = (by: string) =>
-      gql(`mutation($input: JoinInspectionInput!) { joinInspection(input: $input) { id } }`, { input: { inspectionId: first.id, participant: { region: JIAXING, jurisdiction: '330421', agency: 'MARKET_REGULATION' } } }, by);
+      gql(
+        `mutation($input: JoinInspectionInput!) { joinInspection(input: $input) { id } }`,
+        { input: { inspectionId: first.id, participant: { region: JIAXING, jurisdiction: '330421', agency: 'MARKET_REGULATION' } } },
+        by,
+      );
     // An agency joins for itself: another agency's officer may not, and joining twice conflicts.
     expect((await join(JIAXING_LEAD)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect((await join(officer(JIAXING, 'MARKET_REGULATION'))).errors?.[0].extensions?.code).toBe('CONFLICT');
@@ -262,12 +324,16 @@ describe('enter the door once', () => {
 
   test('of two officers opening an inspection of one target at once, exactly one succeeds', async () => {
     const input = creation({ participants: [] });
-    const results = await Promise.all([0, 1].map(() => gql('mutation($input: CreateInspectionInput!) { createInspection(input: $input) { id } }', { input }, JIAXING_LEAD)));
+    const results = await Promise.all(
+      [0, 1].map(() => gql('mutation($input: CreateInspectionInput!) { createInspection(input: $input) { id } }', { input }, JIAXING_LEAD)),
+    );
     const winners = results.filter((r) => !r.errors);
     expect(winners).toHaveLength(1);
     const loser = results.find((r) => r.errors)!;
     expect(loser.errors?.[0].extensions).toMatchObject({ code: 'DUPLICATE_INSPECTION', existingInspectionId: winners[0].data.createInspection.id });
-    expect(await db(JIAXING, 'SELECT count(*)::int AS n FROM enforcement.inspections WHERE target_credit_code = $1', [input.target.creditCode])).toEqual([{ n: 1 }]);
+    expect(await db(JIAXING, 'SELECT count(*)::int AS n FROM enforcement.inspections WHERE target_credit_code = $1', [input.target.creditCode])).toEqual([
+      { n: 1 },
+    ]);
   });
 });
 
@@ -279,16 +345,26 @@ describe('tasks wait for the joint visit', () => {
     const taskId = dispatched.data.dispatchInspection.participants[0].task.id;
     const before = await rowCounts();
     const finding = () =>
-      gql(`mutation($input: RecordFindingInput!) { recordInspectionFinding(input: $input) { ${TASK_FIELDS} } }`, { input: { taskId, severity: 'MINOR', description: '提前记录' } }, SHANGHAI_OFFICER);
+      gql(
+        `mutation($input: RecordFindingInput!) { recordInspectionFinding(input: $input) { ${TASK_FIELDS} } }`,
+        { input: { taskId, severity: 'MINOR', description: '提前记录' } },
+        SHANGHAI_OFFICER,
+      );
     for (const [name, refused] of [
       ['accept', await taskAction('acceptInspectionTask', taskId, SHANGHAI_OFFICER)],
       ['record a finding on', await finding()],
       ['complete', await taskAction('completeInspectionTask', taskId, SHANGHAI_OFFICER)],
     ] as const) {
       expect(refused.errors?.[0].extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'PENDING', inspectionId: id, visitStarted: false });
-      expect(refused.errors?.[0].message).toBe(`cannot ${name} task ${taskId}: the joint visit has not begun: tasks wait until the lead region starts the inspection (startInspection, 执法检查)`);
+      expect(refused.errors?.[0].message).toBe(
+        `cannot ${name} task ${taskId}: the joint visit has not begun: tasks wait until the lead region starts the inspection (startInspection, 执法检查)`,
+      );
     }
-    const earlyEvaluation = await gql('mutation($id: ID!) { recordTargetEvaluation(id: $id, input: { score: 90, comment: "好", representative: "王某" }) { id } }', { id }, JIAXING_LEAD);
+    const earlyEvaluation = await gql(
+      'mutation($id: ID!) { recordTargetEvaluation(id: $id, input: { score: 90, comment: "好", representative: "王某" }) { id } }',
+      { id },
+      JIAXING_LEAD,
+    );
     expect(earlyEvaluation.errors?.[0].extensions).toMatchObject({ code: 'INVALID_TRANSITION', currentStep: 'DISPATCH' });
     expect(await rowCounts()).toEqual(before);
     const waiting = await gql('query($id: ID!) { inspectionTask(id: $id) { status visitStartedAt } }', { id: taskId });
@@ -329,7 +405,11 @@ describe('an evaluated inspection', () => {
     expect((await evaluate(first.id)).data.evaluateInspection.step).toBe('EVALUATE');
 
     const before = await rowCounts();
-    const again = creation({ target: { ...newTarget(), creditCode: first.targetCreditCode }, plannedAt: '2027-03-02T00:00:00Z', plannedUntil: '2027-03-05T00:00:00Z' });
+    const again = creation({
+      target: { ...newTarget(), creditCode: first.targetCreditCode },
+      plannedAt: '2027-03-02T00:00:00Z',
+      plannedUntil: '2027-03-05T00:00:00Z',
+    });
     const refused = await gql('mutation($input: CreateInspectionInput!) { createInspection(input: $input) { id } }', { input: again }, JIAXING_LEAD);
     expect(refused.errors?.[0].extensions).toMatchObject({ code: 'DUPLICATE_INSPECTION', existingInspectionId: first.id, existingStep: 'EVALUATE' });
     expect(refused.errors?.[0].message).toContain(`was already inspected by inspection ${first.id}`);
@@ -342,7 +422,8 @@ describe('an evaluated inspection', () => {
 });
 
 describe('what a plan may contain', () => {
-  const attempt = (input: Record<string, unknown>, actor = JIAXING_LEAD) => gql('mutation($input: CreateInspectionInput!) { createInspection(input: $input) { id } }', { input }, actor);
+  const attempt = (input: Record<string, unknown>, actor = JIAXING_LEAD) =>
+    gql('mutation($input: CreateInspectionInput!) { createInspection(input: $input) { id } }', { input }, actor);
 
   test('a period that began before today is refused; one starting later today is not', async () => {
     const before = await rowCounts();
@@ -351,15 +432,24 @@ describe('what a plan may contain', () => {
     expect(past.errors?.[0].message).toMatch(/^input\.plannedAt: 2026-01-05T00:00:00\.000Z is in the past/);
     expect(await rowCounts()).toEqual(before);
     const soon = new Date(Date.now() + 3_600_000);
-    const today = await attempt(creation({ participants: [], plannedAt: soon.toISOString(), plannedUntil: new Date(soon.getTime() + 86_400_000).toISOString() }));
+    const today = await attempt(
+      creation({ participants: [], plannedAt: soon.toISOString(), plannedUntil: new Date(soon.getTime() + 86_400_000).toISOString() }),
+    );
     expect(today.errors).toBeUndefined();
   });
 
   test('the lead and the planned participants are agencies of the scenario: no ecology bureau on a catering check', async () => {
     const market = officer(JIAXING, 'MARKET_REGULATION');
-    const catering = (participants: object[]) => creation({ scenarioCode: 'CATERING_FOOD_SAFETY', leadAgency: 'MARKET_REGULATION', leadOfficerId: market, participants });
+    const catering = (participants: object[]) =>
+      creation({ scenarioCode: 'CATERING_FOOD_SAFETY', leadAgency: 'MARKET_REGULATION', leadOfficerId: market, participants });
     const before = await rowCounts();
-    const ecology = await attempt(catering([{ region: SHANGHAI, jurisdiction: '310118', agency: 'HEALTH' }, { region: SHANGHAI, jurisdiction: '310118', agency: 'ECOLOGY_ENVIRONMENT' }]), market);
+    const ecology = await attempt(
+      catering([
+        { region: SHANGHAI, jurisdiction: '310118', agency: 'HEALTH' },
+        { region: SHANGHAI, jurisdiction: '310118', agency: 'ECOLOGY_ENVIRONMENT' },
+      ]),
+      market,
+    );
     expect(ecology.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.participants[1].agency' });
     expect(ecology.errors?.[0].message).toBe(
       'input.participants[1].agency: ECOLOGY_ENVIRONMENT does not take part in scenario CATERING_FOOD_SAFETY (餐饮服务食品安全检查); its agencies are MARKET_REGULATION, HEALTH, FIRE_RESCUE',
@@ -369,7 +459,13 @@ describe('what a plan may contain', () => {
     expect(await rowCounts()).toEqual(before);
 
     const { id } = await create(catering([]), market);
-    const planned = await step('planInspection', id, '$input: PlanInspectionInput|input: $input', { input: { participants: [{ region: JIAXING, jurisdiction: '330421', agency: 'ECOLOGY_ENVIRONMENT' }] } }, market);
+    const planned = await step(
+      'planInspection',
+      id,
+      '$input: PlanInspectionInput|input: $input',
+      { input: { participants: [{ region: JIAXING, jurisdiction: '330421', agency: 'ECOLOGY_ENVIRONMENT' }] } },
+      market,
+    );
     expect(planned.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.participants[0].agency' });
     const [row] = await db(JIAXING, 'SELECT step FROM enforcement.inspections WHERE id = $1', [id.split(':')[1]]);
     expect(row).toEqual({ step: 'WARNING' });
@@ -410,7 +506,11 @@ describe('findings with a rectification deadline', () => {
     try {
       // Before the deadline nothing is due.
       await requestDueFollowUps(sweep);
-      const followUps = () => gql('query($code: String!) { inspections(regions: ["330400"], filter: { targetCreditCode: $code }) { edges { node { id step plannedAt followUpOf followUpFinding scenario { code } leadAgency leadParticipant { agency } timeline { step note } } } } }', { code: source.targetCreditCode });
+      const followUps = () =>
+        gql(
+          'query($code: String!) { inspections(regions: ["330400"], filter: { targetCreditCode: $code }) { edges { node { id step plannedAt followUpOf followUpFinding scenario { code } leadAgency leadParticipant { agency } timeline { step note } } } } }',
+          { code: source.targetCreditCode },
+        );
       expect((await followUps()).data.inspections.edges).toHaveLength(1);
 
       // The deadline passes (the sweep compares with the database clock).
@@ -418,9 +518,18 @@ describe('findings with a rectification deadline', () => {
       await requestDueFollowUps(sweep);
       const [followUp, original] = (await followUps()).data.inspections.edges.map((e: any) => e.node);
       expect(original.id).toBe(source.id);
-      expect(followUp).toMatchObject({ step: 'WARNING', followUpOf: source.id, followUpFinding: finding.id, scenario: { code: 'WASTEWATER_DISCHARGE' }, leadAgency: 'ECOLOGY_ENVIRONMENT', leadParticipant: { agency: 'ECOLOGY_ENVIRONMENT' } });
+      expect(followUp).toMatchObject({
+        step: 'WARNING',
+        followUpOf: source.id,
+        followUpFinding: finding.id,
+        scenario: { code: 'WASTEWATER_DISCHARGE' },
+        leadAgency: 'ECOLOGY_ENVIRONMENT',
+        leadParticipant: { agency: 'ECOLOGY_ENVIRONMENT' },
+      });
       expect(Date.parse(followUp.plannedAt)).toBeGreaterThanOrEqual(Date.parse(source.plannedAt) + 3 * 86_400_000);
-      expect(followUp.timeline).toEqual([{ step: 'WARNING', note: expect.stringMatching(/^整改期限届满复查：危废暂存间未防渗（整改期限\d{4}-\d{2}-\d{2}，原检查330400:\d+）$/) }]);
+      expect(followUp.timeline).toEqual([
+        { step: 'WARNING', note: expect.stringMatching(/^整改期限届满复查：危废暂存间未防渗（整改期限\d{4}-\d{2}-\d{2}，原检查330400:\d+）$/) },
+      ]);
       const asked = await gql('query($id: ID!) { inspectionTask(id: $id) { findings { followUpRequestedAt } } }', { id: taskId });
       expect(asked.data.inspectionTask.findings[0].followUpRequestedAt).toEqual(expect.any(String));
 
@@ -439,10 +548,18 @@ describe('refusals change nothing', () => {
     const before = await rowCounts();
     const target = newTarget();
     const broken = target.creditCode.slice(0, 17) + (target.creditCode[17] === '0' ? '1' : '0');
-    const result = await gql('mutation($input: CreateInspectionInput!) { createInspection(input: $input) { id } }', { input: creation({ target: { ...target, creditCode: broken } }) }, JIAXING_LEAD);
+    const result = await gql(
+      'mutation($input: CreateInspectionInput!) { createInspection(input: $input) { id } }',
+      { input: creation({ target: { ...target, creditCode: broken } }) },
+      JIAXING_LEAD,
+    );
     expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.target.creditCode' });
     expect(result.errors?.[0].message).toMatch(/^input\.target\.creditCode: .*GB 32100/);
-    const participant = await gql('mutation($input: CreateInspectionInput!) { createInspection(input: $input) { id } }', { input: creation({ participants: [{ region: SHANGHAI, jurisdiction: '330421', agency: 'HEALTH' }] }) }, JIAXING_LEAD);
+    const participant = await gql(
+      'mutation($input: CreateInspectionInput!) { createInspection(input: $input) { id } }',
+      { input: creation({ participants: [{ region: SHANGHAI, jurisdiction: '330421', agency: 'HEALTH' }] }) },
+      JIAXING_LEAD,
+    );
     expect(participant.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.participants[0].jurisdiction' });
     expect(await rowCounts()).toEqual(before);
   });
@@ -470,7 +587,10 @@ describe('two officers acting at once', () => {
     const results = await Promise.all([plan(id), plan(id)]);
     expect(results.filter((r) => !r.errors)).toHaveLength(1);
     expect(results.find((r) => r.errors)!.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', currentStep: 'PLAN' });
-    expect(await db(JIAXING, 'SELECT step FROM enforcement.inspection_steps WHERE inspection_id = $1 ORDER BY at', [id.split(':')[1]])).toEqual([{ step: 'WARNING' }, { step: 'PLAN' }]);
+    expect(await db(JIAXING, 'SELECT step FROM enforcement.inspection_steps WHERE inspection_id = $1 ORDER BY at', [id.split(':')[1]])).toEqual([
+      { step: 'WARNING' },
+      { step: 'PLAN' },
+    ]);
   });
 
   test('accepting the same task: one wins, the other gets CONFLICT', async () => {
@@ -481,7 +601,12 @@ describe('two officers acting at once', () => {
     await start(id);
     // Two officers who may both work a task of 青浦区's ecology bureau: the city's, and 青浦区's own.
     const qingpu = await rosterOfficer(hub, { region: SHANGHAI, jurisdiction: '310118', agency: 'ECOLOGY_ENVIRONMENT', roles: ['ENFORCEMENT_OFFICER'] });
-    const asQingpu = graphql(hub.gateway.graphqlUrl, `mutation($id: ID!) { acceptInspectionTask(id: $id) { ${TASK_FIELDS} } }`, { id: taskId }, { authorization: `Bearer ${qingpu.token}` });
+    const asQingpu = graphql(
+      hub.gateway.graphqlUrl,
+      `mutation($id: ID!) { acceptInspectionTask(id: $id) { ${TASK_FIELDS} } }`,
+      { id: taskId },
+      { authorization: `Bearer ${qingpu.token}` },
+    );
     const results = await Promise.all([taskAction('acceptInspectionTask', taskId, SHANGHAI_OFFICER), asQingpu]);
     const winner = results.find((r) => !r.errors)!;
     expect(results.filter((r) => r.errors).map((r) => r.errors![0].extensions?.code)).toEqual(['CONFLICT']);
@@ -501,32 +626,49 @@ describe('lists and the seed', () => {
     expect(times).toEqual([...times].sort((a, b) => b - a));
 
     // A scenario the seed has evaluated inspections of in Suzhou (the catalogue has 60, the seed picks among them).
-    const [{ scenario_code: scenarioCode }] = await db('320500', "SELECT scenario_code FROM enforcement.inspections WHERE step = 'EVALUATE' GROUP BY scenario_code ORDER BY count(*) DESC, scenario_code LIMIT 1");
-    const evaluated = await gql('query($code: String!) { inspections(first: 30, regions: ["320500"], filter: { step: EVALUATE, scenarioCode: $code }) { edges { node { region step scenario { code } } } } }', { code: scenarioCode });
+    const [{ scenario_code: scenarioCode }] = await db(
+      '320500',
+      "SELECT scenario_code FROM enforcement.inspections WHERE step = 'EVALUATE' GROUP BY scenario_code ORDER BY count(*) DESC, scenario_code LIMIT 1",
+    );
+    const evaluated = await gql(
+      'query($code: String!) { inspections(first: 30, regions: ["320500"], filter: { step: EVALUATE, scenarioCode: $code }) { edges { node { region step scenario { code } } } } }',
+      { code: scenarioCode },
+    );
     expect(evaluated.data.inspections.edges.length).toBeGreaterThan(0);
     for (const { node } of evaluated.data.inspections.edges) expect(node).toEqual({ region: '320500', step: 'EVALUATE', scenario: { code: scenarioCode } });
 
     const [seeded] = await db(JIAXING, 'SELECT id, target_credit_code FROM enforcement.inspections ORDER BY id LIMIT 1');
-    const byTarget = await gql('query($code: String!) { inspections(filter: { targetCreditCode: $code }) { edges { node { id } } } }', { code: seeded.target_credit_code });
+    const byTarget = await gql('query($code: String!) { inspections(filter: { targetCreditCode: $code }) { edges { node { id } } } }', {
+      code: seeded.target_credit_code,
+    });
     expect(byTarget.data.inspections.edges.map((e: any) => e.node.id)).toEqual([`${JIAXING}:${seeded.id}`]);
   });
 
   test('every seeded participant task of a dispatched inspection is kept in its own region, as the lead mirrors it', async () => {
     for (const lead of DEMO_REGIONS) {
-      const participants = await db(lead.code, "SELECT p.region, p.task_id, p.task_status, i.id AS inspection_id FROM enforcement.participants p JOIN enforcement.inspections i ON i.id = p.inspection_id WHERE p.task_id IS NOT NULL");
+      const participants = await db(
+        lead.code,
+        'SELECT p.region, p.task_id, p.task_status, i.id AS inspection_id FROM enforcement.participants p JOIN enforcement.inspections i ON i.id = p.inspection_id WHERE p.task_id IS NOT NULL',
+      );
       expect(participants.length).toBeGreaterThan(0);
       const elsewhere = participants.filter((p) => p.region !== lead.code);
       expect(elsewhere.length).toBeGreaterThan(0);
       for (const region of new Set(participants.map((p) => p.region as string))) {
         const mine = participants.filter((p) => p.region === region);
-        const tasks = await db(region, 'SELECT id::text, inspection_id, status FROM enforcement.tasks WHERE id = ANY($1::bigint[])', [mine.map((p) => p.task_id.split(':')[1])]);
-        expect(tasks.map((t) => [`${region}:${t.id}`, t.inspection_id, t.status]).sort()).toEqual(mine.map((p) => [p.task_id, `${lead.code}:${p.inspection_id}`, p.task_status]).sort());
+        const tasks = await db(region, 'SELECT id::text, inspection_id, status FROM enforcement.tasks WHERE id = ANY($1::bigint[])', [
+          mine.map((p) => p.task_id.split(':')[1]),
+        ]);
+        expect(tasks.map((t) => [`${region}:${t.id}`, t.inspection_id, t.status]).sort()).toEqual(
+          mine.map((p) => [p.task_id, `${lead.code}:${p.inspection_id}`, p.task_status]).sort(),
+        );
       }
     }
   });
 
   test('tasks fan out over the participant regions', async () => {
-    const result = await gql(`{ inspectionTasks(first: 50, filter: { leadRegion: "${JIAXING}" }) { edges { node { region leadRegion plannedAt inspection { region targetCreditCode } } } } }`);
+    const result = await gql(
+      `{ inspectionTasks(first: 50, filter: { leadRegion: "${JIAXING}" }) { edges { node { region leadRegion plannedAt inspection { region targetCreditCode } } } } }`,
+    );
     expect(result.errors).toBeUndefined();
     const nodes = result.data.inspectionTasks.edges.map((e: any) => e.node);
     expect(new Set(nodes.map((n: any) => n.region)).size).toBeGreaterThan(1);
@@ -568,7 +710,11 @@ describe('a participant region that is down at dispatch', () => {
     expect(dispatched.errors).toBeUndefined();
     expect(dispatched.data.dispatchInspection.step).toBe('DISPATCH');
     expect(dispatched.data.dispatchInspection.participants.map((p: any) => p.taskStatus)).toEqual(['DISPATCHING']);
-    const [pending] = await db(JIAXING, "SELECT attempts, last_error, sent_at FROM enforcement.outbox WHERE payload->'input'->>'inspectionId' = $1 AND target_region = $2", [id, SHANGHAI]);
+    const [pending] = await db(
+      JIAXING,
+      "SELECT attempts, last_error, sent_at FROM enforcement.outbox WHERE payload->'input'->>'inspectionId' = $1 AND target_region = $2",
+      [id, SHANGHAI],
+    );
     expect(pending).toMatchObject({ attempts: 1, sent_at: null });
     expect(pending.last_error).toMatch(/REGION_UNAVAILABLE/);
 
@@ -588,7 +734,16 @@ describe('a participant region that is down at dispatch', () => {
       auditChain: { key: hub.identity.auditChainKey(SHANGHAI) },
       port,
     });
-    const relayContext = { db: jiaxingPool, regions: DEMO_REGIONS, hub: jiaxingLink, actor: null, audit: new RequestAudit(), auditChain: { key: hub.identity.auditChainKey(JIAXING) }, region: JIAXING, regionName: '嘉兴市' };
+    const relayContext = {
+      db: jiaxingPool,
+      regions: DEMO_REGIONS,
+      hub: jiaxingLink,
+      actor: null,
+      audit: new RequestAudit(),
+      auditChain: { key: hub.identity.auditChainKey(JIAXING) },
+      region: JIAXING,
+      regionName: '嘉兴市',
+    };
     const relay = enforcementSubgraph.startBackground!(relayContext, { intervalMs: 100 });
     try {
       let delivered: any[] = [];

@@ -14,7 +14,10 @@ const byCode = new Map(DELTA_JURISDICTIONS.map((j) => [j.code, j]));
 const counties = DELTA_JURISDICTIONS.filter((j) => j.parent !== null && !j.code.endsWith('00'));
 
 test('the catalogue states the edition it follows', () => {
-  const header = readFileSync(CATALOGUE_FILE, 'utf8').split('\n').filter((line) => line.startsWith('#')).join('\n');
+  const header = readFileSync(CATALOGUE_FILE, 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('#'))
+    .join('\n');
   expect(header).toMatch(/Edition followed: .*县以上行政区划代码 for 2023/);
 });
 
@@ -65,7 +68,8 @@ test('current codes after the recent mergers, and the ones they replaced are gon
   expect(['340209', '340210', '340212', '340281'].map(name)).toEqual(['弋江区', '湾沚区', '繁昌区', '无为市']);
   expect(['340705', '340706', '340722'].map(name)).toEqual(['铜官区', '义安区', '枞阳县']);
   expect(['320213', '320214'].map(name)).toEqual(['梁溪区', '新吴区']);
-  for (const old of ['330103', '330104', '320611', '320684', '340203', '340208', '340221', '340222', '320202', '320584', '310230']) expect([old, name(old)]).toEqual([old, undefined]);
+  for (const old of ['330103', '330104', '320611', '320684', '340203', '340208', '340221', '340222', '320202', '320584', '310230'])
+    expect([old, name(old)]).toEqual([old, undefined]);
   // The demonstration zone's counties keep their note.
   expect(['310118', '320509', '330421'].map((code) => byCode.get(code)!.note)).toEqual([
     expect.stringContaining('示范区'),
@@ -75,6 +79,8 @@ test('current codes after the recent mergers, and the ones they replaced are gon
 });
 
 test('a malformed line is reported with its file and line number', () => {
-  expect(() => parseCatalogue('# comment\ncode\tname\tparent\tnote\n3301\t杭州市\t330000\n', 'catalogue.tsv')).toThrow('catalogue.tsv:3: expected a 6-digit code and a name');
+  expect(() => parseCatalogue('# comment\ncode\tname\tparent\tnote\n3301\t杭州市\t330000\n', 'catalogue.tsv')).toThrow(
+    'catalogue.tsv:3: expected a 6-digit code and a name',
+  );
   expect(() => parseCatalogue('310000\t上海市\n', 'catalogue.tsv')).toThrow(/first line after the comments must be the header/);
 });

@@ -28,7 +28,10 @@ async function freePort(): Promise<number> {
 
 class NatsServer {
   private child: ChildProcess | undefined;
-  constructor(readonly port: number, private readonly storeDir: string) {}
+  constructor(
+    readonly port: number,
+    private readonly storeDir: string,
+  ) {}
 
   get url(): string {
     return `nats://127.0.0.1:${this.port}`;
@@ -89,39 +92,62 @@ let registered = 0;
 async function registerForSuzhouResident(): Promise<string> {
   const result = await graphql(
     hub.gateway.graphqlUrl,
-    `mutation($input: RegisterPetitionInput!) { registerPetition(input: $input) { warnings { id kind } } }`,
-    { input: { region: '330400', channel: 'VISIT', category: `劳资纠纷欠薪-${++registered}`, summary: '欠薪', content: '某公司拖欠工资三个月', registeredIn: '330421', petitionerIds: ['320500:7'] } },
+    `
+      mutation ($input: RegisterPetitionInput!) {
+        registerPetition(input: $input) {
+          warnings {
+            id
+            kind
+          }
+        }
+      }
+    `,
+    {
+      input: {
+        region: '330400',
+        channel: 'VISIT',
+        category: `劳资纠纷欠薪-${++registered}`,
+        summary: '欠薪',
+        content: '某公司拖欠工资三个月',
+        registeredIn: '330421',
+        petitionerIds: ['320500:7'],
+      },
+    },
     { 'X-Officer': '330400:1' },
   );
   expect(result.errors).toBeUndefined();
   return result.data.registerPetition.warnings.find((warning: any) => warning.kind === 'CROSS_REGION').id;
 }
 
-natsTest('warnings raised while NATS is down reach the subscriber once NATS is back, each once and in order', async () => {
-  const token = await tokenFor(hub.gateway.graphqlUrl, '320500:1');
-  const subscriber = subscribeWs(hub.gateway.graphqlUrl, token, SUBSCRIPTION);
-  open.push(subscriber);
+natsTest(
+  'warnings raised while NATS is down reach the subscriber once NATS is back, each once and in order',
+  async () => {
+    const token = await tokenFor(hub.gateway.graphqlUrl, '320500:1');
+    const subscriber = subscribeWs(hub.gateway.graphqlUrl, token, SUBSCRIPTION);
+    open.push(subscriber);
 
-  // The subscription is live once a first warning arrives (the gateway is following NATS).
-  let first = '';
-  let live = false;
-  for (let attempt = 0; attempt < 20 && !live; attempt++) {
-    first = await registerForSuzhouResident();
-    live = await eventually(() => subscriber.events.some((event) => event.warning.id === first), 2);
-  }
-  expect(live).toBe(true);
-  const before = subscriber.events.length;
+    // The subscription is live once a first warning arrives (the gateway is following NATS).
+    let first = '';
+    let live = false;
+    for (let attempt = 0; attempt < 20 && !live; attempt++) {
+      first = await registerForSuzhouResident();
+      live = await eventually(() => subscriber.events.some((event) => event.warning.id === first), 2);
+    }
+    expect(live).toBe(true);
+    const before = subscriber.events.length;
 
-  await nats.stop();
-  // Registering goes on: the petition and its event are committed in Jiaxing's database.
-  const whileDown: string[] = [];
-  for (let i = 0; i < 5; i++) whileDown.push(await registerForSuzhouResident());
-  await nats.start();
-  const afterwards = await registerForSuzhouResident();
+    await nats.stop();
+    // Registering goes on: the petition and its event are committed in Jiaxing's database.
+    const whileDown: string[] = [];
+    for (let i = 0; i < 5; i++) whileDown.push(await registerForSuzhouResident());
+    await nats.start();
+    const afterwards = await registerForSuzhouResident();
 
-  const expected = [...whileDown, afterwards];
-  expect(await eventually(() => expected.every((id) => subscriber.events.some((event) => event.warning.id === id)), 60)).toBe(true);
-  const heard = subscriber.events.slice(before).map((event) => event.warning.id);
-  expect(heard).toEqual(expected);
-  expect(subscriber.ended).toBeUndefined();
-}, 180_000);
+    const expected = [...whileDown, afterwards];
+    expect(await eventually(() => expected.every((id) => subscriber.events.some((event) => event.warning.id === id)), 60)).toBe(true);
+    const heard = subscriber.events.slice(before).map((event) => event.warning.id);
+    expect(heard).toEqual(expected);
+    expect(subscriber.ended).toBeUndefined();
+  },
+  180_000,
+);

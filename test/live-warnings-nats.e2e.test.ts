@@ -17,7 +17,14 @@ import { eventually, subscribeWs, Received } from './support/live-clients';
 
 const NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 const { hostname, port } = new URL(NATS_URL);
-const probe = spawnSync(process.execPath, ['-e', `require('net').connect(${Number(port) || 4222}, ${JSON.stringify(hostname)}).on('connect', () => process.exit(0)).on('error', () => process.exit(1))`], { timeout: 3000 });
+const probe = spawnSync(
+  process.execPath,
+  [
+    '-e',
+    `require('net').connect(${Number(port) || 4222}, ${JSON.stringify(hostname)}).on('connect', () => process.exit(0)).on('error', () => process.exit(1))`,
+  ],
+  { timeout: 3000 },
+);
 const reachable = probe.status === 0;
 if (!reachable) console.log(`NATS is unreachable at ${NATS_URL}: skipping the NATS live-warning tests`);
 const natsTest = reachable ? test : test.skip;
@@ -70,56 +77,91 @@ let matters = 0;
 async function registerForSuzhouResident(gatewayUrl: string): Promise<string> {
   const result = await graphql(
     gatewayUrl,
-    `mutation($input: RegisterPetitionInput!) { registerPetition(input: $input) { warnings { id kind } } }`,
-    { input: { region: '330400', channel: 'VISIT', category: `劳资纠纷欠薪${(matters += 1)}`, summary: '欠薪', content: '某公司拖欠工资三个月', registeredIn: '330421', petitionerIds: ['320500:7'] } },
+    `
+      mutation ($input: RegisterPetitionInput!) {
+        registerPetition(input: $input) {
+          warnings {
+            id
+            kind
+          }
+        }
+      }
+    `,
+    {
+      input: {
+        region: '330400',
+        channel: 'VISIT',
+        category: `劳资纠纷欠薪${(matters += 1)}`,
+        summary: '欠薪',
+        content: '某公司拖欠工资三个月',
+        registeredIn: '330421',
+        petitionerIds: ['320500:7'],
+      },
+    },
     { 'X-Officer': '330400:1' },
   );
   expect(result.errors).toBeUndefined();
   return result.data.registerPetition.warnings.find((w: any) => w.kind === 'CROSS_REGION').id;
 }
 
-natsTest('a subscriber on gateway B receives the warning raised and acknowledged through gateway A, relayed by JetStream; a restarted B loses nothing', async () => {
-  const a = hub.gateway.graphqlUrl;
-  let b = await startSecondGateway();
-  const token = await tokenFor(a, '320500:1');
-  const onB = subscribeWs(b.graphqlUrl, token, SUBSCRIPTION);
-  open.push(onB);
+natsTest(
+  'a subscriber on gateway B receives the warning raised and acknowledged through gateway A, relayed by JetStream; a restarted B loses nothing',
+  async () => {
+    const a = hub.gateway.graphqlUrl;
+    let b = await startSecondGateway();
+    const token = await tokenFor(a, '320500:1');
+    const onB = subscribeWs(b.graphqlUrl, token, SUBSCRIPTION);
+    open.push(onB);
 
-  let warningId = '';
-  let seen = false;
-  for (let attempt = 0; attempt < 20 && !seen; attempt++) {
-    warningId = await registerForSuzhouResident(a);
-    seen = await eventually(() => onB.events.some((event) => event.warning.id === warningId), 2);
-  }
-  expect(seen).toBe(true);
-  const ack = await graphql(a, `mutation($id: ID!) { acknowledgePetitionWarning(id: $id) { status } }`, { id: warningId }, { 'X-Officer': '320500:1' });
-  expect(ack.errors).toBeUndefined();
-  expect(await eventually(() => onB.events.some((event) => event.warning.id === warningId && event.kind === 'ACKNOWLEDGED'))).toBe(true);
-  expect(onB.events.filter((event) => event.warning.id === warningId).map((event) => event.kind)).toEqual(['RAISED', 'ACKNOWLEDGED']);
+    let warningId = '';
+    let seen = false;
+    for (let attempt = 0; attempt < 20 && !seen; attempt++) {
+      warningId = await registerForSuzhouResident(a);
+      seen = await eventually(() => onB.events.some((event) => event.warning.id === warningId), 2);
+    }
+    expect(seen).toBe(true);
+    const ack = await graphql(
+      a,
+      `
+        mutation ($id: ID!) {
+          acknowledgePetitionWarning(id: $id) {
+            status
+          }
+        }
+      `,
+      { id: warningId },
+      { 'X-Officer': '320500:1' },
+    );
+    expect(ack.errors).toBeUndefined();
+    expect(await eventually(() => onB.events.some((event) => event.warning.id === warningId && event.kind === 'ACKNOWLEDGED'))).toBe(true);
+    expect(onB.events.filter((event) => event.warning.id === warningId).map((event) => event.kind)).toEqual(['RAISED', 'ACKNOWLEDGED']);
 
-  // The region published both to its JetStream subject; the last message there is the acknowledgement.
-  const nats = await connect({ servers: NATS_URL });
-  try {
-    const last = await (await nats.jetstreamManager()).streams.getMessage(warningEventsStream(PREFIX), { last_by_subj: warningEventsSubject(PREFIX, '330400') });
-    const published = last.json<{ seq: number; warningId: string; kind: string }>();
+    // The region published both to its JetStream subject; the last message there is the acknowledgement.
+    const nats = await connect({ servers: NATS_URL });
+    try {
+      const last = await (
+        await nats.jetstreamManager()
+      ).streams.getMessage(warningEventsStream(PREFIX), { last_by_subj: warningEventsSubject(PREFIX, '330400') });
+      const published = last.json<{ seq: number; warningId: string; kind: string }>();
+      const cursor = onB.events[onB.events.length - 1].cursor;
+      expect(published).toMatchObject({ warningId, kind: 'ACKNOWLEDGED' });
+      expect(String(published.seq)).toBe(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')).p['330400']);
+    } finally {
+      await nats.close();
+    }
+
+    // Gateway B restarts; what is raised meanwhile (through A) reaches the resumed subscriber once.
     const cursor = onB.events[onB.events.length - 1].cursor;
-    expect(published).toMatchObject({ warningId, kind: 'ACKNOWLEDGED' });
-    expect(String(published.seq)).toBe(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')).p['330400']);
-  } finally {
-    await nats.close();
-  }
-
-  // Gateway B restarts; what is raised meanwhile (through A) reaches the resumed subscriber once.
-  const cursor = onB.events[onB.events.length - 1].cursor;
-  await onB.stop();
-  await b.stop();
-  const whileDown: string[] = [];
-  for (let i = 0; i < 3; i++) whileDown.push(await registerForSuzhouResident(a));
-  b = await startSecondGateway();
-  const resumed = subscribeWs(b.graphqlUrl, token, SUBSCRIPTION, { after: cursor });
-  open.push(resumed);
-  expect(await eventually(() => whileDown.every((id) => resumed.events.some((event) => event.warning.id === id)))).toBe(true);
-  const after = await registerForSuzhouResident(a);
-  expect(await eventually(() => resumed.events.some((event) => event.warning.id === after))).toBe(true);
-  expect(resumed.events.map((event) => event.warning.id)).toEqual([...whileDown, after]);
-});
+    await onB.stop();
+    await b.stop();
+    const whileDown: string[] = [];
+    for (let i = 0; i < 3; i++) whileDown.push(await registerForSuzhouResident(a));
+    b = await startSecondGateway();
+    const resumed = subscribeWs(b.graphqlUrl, token, SUBSCRIPTION, { after: cursor });
+    open.push(resumed);
+    expect(await eventually(() => whileDown.every((id) => resumed.events.some((event) => event.warning.id === id)))).toBe(true);
+    const after = await registerForSuzhouResident(a);
+    expect(await eventually(() => resumed.events.some((event) => event.warning.id === after))).toBe(true);
+    expect(resumed.events.map((event) => event.warning.id)).toEqual([...whileDown, after]);
+  },
+);

@@ -50,8 +50,28 @@ let matters = 0;
 async function registerForSuzhouResident(): Promise<string> {
   const result = await graphql(
     url,
-    `mutation($input: RegisterPetitionInput!) { registerPetition(input: $input) { id warnings { id kind } } }`,
-    { input: { region: '330400', channel: 'VISIT', category: `劳资纠纷欠薪${(matters += 1)}`, summary: '欠薪', content: '某公司拖欠工资三个月', registeredIn: '330421', petitionerIds: ['320500:7'] } },
+    `
+      mutation ($input: RegisterPetitionInput!) {
+        registerPetition(input: $input) {
+          id
+          warnings {
+            id
+            kind
+          }
+        }
+      }
+    `,
+    {
+      input: {
+        region: '330400',
+        channel: 'VISIT',
+        category: `劳资纠纷欠薪${(matters += 1)}`,
+        summary: '欠薪',
+        content: '某公司拖欠工资三个月',
+        registeredIn: '330421',
+        petitionerIds: ['320500:7'],
+      },
+    },
     as('330400:1'),
   );
   expect(result.errors).toBeUndefined();
@@ -62,7 +82,13 @@ async function registerForSuzhouResident(): Promise<string> {
 async function raiseByHand(region: string, officer: string, raisedIn: string, subjectId: string, summary: string): Promise<string> {
   const result = await graphql(
     url,
-    `mutation($input: RaiseWarningInput!) { raisePetitionWarning(input: $input) { id } }`,
+    `
+      mutation ($input: RaiseWarningInput!) {
+        raisePetitionWarning(input: $input) {
+          id
+        }
+      }
+    `,
     { input: { region, raisedIn, level: 'YELLOW', kind: 'LEVEL_SKIPPING', subjectId, summary } },
     as(officer),
   );
@@ -73,16 +99,34 @@ async function raiseByHand(region: string, officer: string, raisedIn: string, su
 const positionsOf = (cursor: string): Record<string, string> => JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')).p;
 
 test('a Suzhou officer receives the cross-region warning a Jiaxing officer raises for a Suzhou resident, then its acknowledgement', async () => {
-  const suzhou = track(subscribeWs(url, await tokenFor(url, '320500:1'), SUBSCRIPTION, { filter: { kinds: ['CROSS_REGION'] } }, { purpose: 'petition-handling' }));
+  const suzhou = track(
+    subscribeWs(url, await tokenFor(url, '320500:1'), SUBSCRIPTION, { filter: { kinds: ['CROSS_REGION'] } }, { purpose: 'petition-handling' }),
+  );
   // Subscribed once an event made afterwards is seen: raise until the first one arrives.
   let warningId = '';
-  expect(await repeatUntil(async () => void (warningId = await registerForSuzhouResident()), () => suzhou.events.some((event) => event.warning.id === warningId))).toBe(true);
+  expect(
+    await repeatUntil(
+      async () => void (warningId = await registerForSuzhouResident()),
+      () => suzhou.events.some((event) => event.warning.id === warningId),
+    ),
+  ).toBe(true);
   const raised = suzhou.events.find((event) => event.warning.id === warningId);
   expect(raised).toMatchObject({ kind: 'RAISED', region: '330400', officer: null, warning: { kind: 'CROSS_REGION', subject: { id: '320500:7' } } });
   expect(typeof raised.warning.subject.name).toBe('string');
   expect(raised.warning.subject.name).not.toMatch(/\*/); // Suzhou's own resident, in full with a stated purpose
 
-  const ack = await graphql(url, `mutation($id: ID!) { acknowledgePetitionWarning(id: $id, note: "已签收") { status } }`, { id: warningId }, as('320500:1'));
+  const ack = await graphql(
+    url,
+    `
+      mutation ($id: ID!) {
+        acknowledgePetitionWarning(id: $id, note: "已签收") {
+          status
+        }
+      }
+    `,
+    { id: warningId },
+    as('320500:1'),
+  );
   expect(ack.errors).toBeUndefined();
   expect(await eventually(() => suzhou.events.some((event) => event.warning.id === warningId && event.kind === 'ACKNOWLEDGED'))).toBe(true);
   const acknowledged = suzhou.events.find((event) => event.warning.id === warningId && event.kind === 'ACKNOWLEDGED');
@@ -91,12 +135,14 @@ test('a Suzhou officer receives the cross-region warning a Jiaxing officer raise
   expect(suzhou.errors).toEqual([]);
 });
 
-test('subscriptions of one caller share each event\'s answer, and an event the filter leaves out reads nothing: one read in the audit log per officer and delivered event', async () => {
+test("subscriptions of one caller share each event's answer, and an event the filter leaves out reads nothing: one read in the audit log per officer and delivered event", async () => {
   // Only this test's subscriptions are open (the earlier tests' would read too, and count against the limit).
   await Promise.all(open.splice(0).map((subscription) => subscription.stop()));
   const token = await tokenFor(url, '320500:1');
   const tabs = [0, 1, 2].map(() => track(subscribeWs(url, token, SUBSCRIPTION, { filter: { kinds: ['CROSS_REGION'] } }, { purpose: 'petition-handling' })));
-  const colleague = track(subscribeWs(url, await tokenFor(url, '320500:2'), SUBSCRIPTION, { filter: { kinds: ['CROSS_REGION'] } }, { purpose: 'petition-handling' }));
+  const colleague = track(
+    subscribeWs(url, await tokenFor(url, '320500:2'), SUBSCRIPTION, { filter: { kinds: ['CROSS_REGION'] } }, { purpose: 'petition-handling' }),
+  );
   const everyone = [...tabs, colleague];
   let warningId = '';
   const seenByAll = () => everyone.every((subscription) => subscription.events.some((event) => event.warning.id === warningId));
@@ -122,7 +168,10 @@ test('subscriptions of one caller share each event\'s answer, and an event the f
 
 /** Full reads of the Suzhou resident 320500:7 in Suzhou's audit log, by officer. */
 async function suzhouReadsOfSubject(): Promise<Map<string, number>> {
-  const rows = await queryDatabase(hub.databaseUrls.get('320500')!, "SELECT officer, count(*)::int AS n FROM audit.entries WHERE record = '320500:7' AND action = 'READ' GROUP BY officer");
+  const rows = await queryDatabase(
+    hub.databaseUrls.get('320500')!,
+    "SELECT officer, count(*)::int AS n FROM audit.entries WHERE record = '320500:7' AND action = 'READ' GROUP BY officer",
+  );
   return new Map(rows.map((row: { officer: string; n: number }) => [row.officer, row.n]));
 }
 
@@ -131,24 +180,82 @@ test('a Hefei subscriber over SSE sees a warning only as its agreements allow, a
   const hefei = track(subscribeSse(url, hefeiToken, SUBSCRIPTION, { regions: ['330400', '320500'] }, { 'x-purpose': 'petition-handling' }));
   expect(await hefei.status).toBe(200);
   let warningId = '';
-  expect(await repeatUntil(async () => void (warningId = await registerForSuzhouResident()), () => hefei.events.some((event) => event.warning.id === warningId))).toBe(true);
+  expect(
+    await repeatUntil(
+      async () => void (warningId = await registerForSuzhouResident()),
+      () => hefei.events.some((event) => event.warning.id === warningId),
+    ),
+  ).toBe(true);
   const event = hefei.events.find((e) => e.warning.id === warningId);
   // PETITION_WARNINGS and PERSON_BASIC only: the name masked even with a purpose, the petition's details FORBIDDEN.
   expect(event.warning.subject.name).toMatch(/\*/);
   expect(event.warning.petition.summary).toBeNull();
-  expect(hefei.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: ['petitionWarningEvents', 'warning', 'petition', 'summary'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]));
+  expect(hefei.errors).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({
+        path: ['petitionWarningEvents', 'warning', 'petition', 'summary'],
+        extensions: expect.objectContaining({ code: 'FORBIDDEN' }),
+      }),
+    ]),
+  );
   // Each event carries its cursor as its SSE id, for Last-Event-ID.
   expect(hefei.ids[hefei.events.indexOf(event)]).toBe(event.cursor);
 
   // Revoke the Hefei–Suzhou agreement: Suzhou's warnings are no longer Hefei's to see.
   const admin = as(hub.identity.demoOfficer('demo-340100-agreements').id);
-  const list = await graphql(url, `{ sharingAgreements(first: 50, jurisdiction: "340100", activeOnly: true) { edges { node { id providerCode recipientCode categories } } } }`, {}, admin);
+  const list = await graphql(
+    url,
+    `
+      {
+        sharingAgreements(first: 50, jurisdiction: "340100", activeOnly: true) {
+          edges {
+            node {
+              id
+              providerCode
+              recipientCode
+              categories
+            }
+          }
+        }
+      }
+    `,
+    {},
+    admin,
+  );
   const agreement = list.data.sharingAgreements.edges
     .map((edge: any) => edge.node)
     .find((node: any) => [node.providerCode, node.recipientCode].sort().join() === '320500,340100' && node.categories.includes('PETITION_WARNINGS'));
-  const revoked = await graphql(url, `mutation($id: ID!) { revokeSharingAgreement(id: $id, reason: "测试") { active } }`, { id: agreement.id }, admin);
+  const revoked = await graphql(
+    url,
+    `
+      mutation ($id: ID!) {
+        revokeSharingAgreement(id: $id, reason: "测试") {
+          active
+        }
+      }
+    `,
+    { id: agreement.id },
+    admin,
+  );
   expect(revoked.errors).toBeUndefined();
-  const grants = async () => (await graphql(url, `{ caller { grants { category owner } } }`, {}, as('340100:1'))).data.caller.grants.map((g: any) => `${g.category}:${g.owner}`);
+  const grants = async () =>
+    (
+      await graphql(
+        url,
+        `
+          {
+            caller {
+              grants {
+                category
+                owner
+              }
+            }
+          }
+        `,
+        {},
+        as('340100:1'),
+      )
+    ).data.caller.grants.map((g: any) => `${g.category}:${g.owner}`);
   expect(await eventually(async () => !(await grants()).includes('PETITION_WARNINGS:320500'))).toBe(true);
 
   const suzhouWarning = await raiseByHand('320500', '320500:1', '320500', '320500:8', '越级访（测试）');
@@ -168,7 +275,12 @@ test('a Hefei subscriber over SSE sees a warning only as its agreements allow, a
 test('a subscriber that reconnects with its last cursor receives exactly the 20 events it missed, once each', async () => {
   const token = await tokenFor(url, '330400:1');
   const first = track(subscribeWs(url, token, SUBSCRIPTION, { regions: ['330400'], filter: { kinds: ['LEVEL_SKIPPING'] } }));
-  expect(await repeatUntil(() => raiseByHand('330400', '330400:1', '330421', '330400:5', '断线前'), () => first.events.length > 0)).toBe(true);
+  expect(
+    await repeatUntil(
+      () => raiseByHand('330400', '330400:1', '330421', '330400:5', '断线前'),
+      () => first.events.length > 0,
+    ),
+  ).toBe(true);
   await first.stop();
   const cursor = first.events[first.events.length - 1].cursor;
 
@@ -208,7 +320,12 @@ test('a second gateway instance serves subscribers the changes made through the 
     const onSecond = track(subscribeWs(second.graphqlUrl, token, SUBSCRIPTION, { filter: { kinds: ['CROSS_REGION'] } }));
     let warningId = '';
     // The change goes through the first gateway (`url`), the subscriber listens on the second.
-    expect(await repeatUntil(async () => void (warningId = await registerForSuzhouResident()), () => onSecond.events.some((event) => event.warning.id === warningId))).toBe(true);
+    expect(
+      await repeatUntil(
+        async () => void (warningId = await registerForSuzhouResident()),
+        () => onSecond.events.some((event) => event.warning.id === warningId),
+      ),
+    ).toBe(true);
     const cursor = onSecond.events[onSecond.events.length - 1].cursor;
     await onSecond.stop();
     await second.stop();
@@ -218,7 +335,12 @@ test('a second gateway instance serves subscribers the changes made through the 
     second = await startSecond();
     const resumed = track(subscribeWs(second.graphqlUrl, token, SUBSCRIPTION, { filter: { kinds: ['CROSS_REGION'] }, after: cursor }));
     expect(await eventually(() => whileDown.every((id) => resumed.events.some((event) => event.warning.id === id)))).toBe(true);
-    expect(resumed.events.filter((event) => event.kind === 'RAISED').map((event) => event.warning.id).slice(0, 3)).toEqual(whileDown);
+    expect(
+      resumed.events
+        .filter((event) => event.kind === 'RAISED')
+        .map((event) => event.warning.id)
+        .slice(0, 3),
+    ).toEqual(whileDown);
   } finally {
     await second.stop();
   }
@@ -262,10 +384,20 @@ test('a token that expires closes the subscription with 4401 and says why', asyn
 test('an officer who leaves the roster loses the subscription at the next event (4401)', async () => {
   const officer = await rosterOfficer(hub, { region: '320500', jurisdiction: '320500', agency: 'PETITION_BUREAU', roles: ['PETITION_OFFICER'] });
   const subscription = track(subscribeWs(url, officer.token, SUBSCRIPTION, { regions: ['330400'] }));
-  expect(await repeatUntil(() => raiseByHand('330400', '330400:1', '330421', '330400:5', '在职'), () => subscription.events.length > 0)).toBe(true);
+  expect(
+    await repeatUntil(
+      () => raiseByHand('330400', '330400:1', '330421', '330400:5', '在职'),
+      () => subscription.events.length > 0,
+    ),
+  ).toBe(true);
   await queryDatabase(hub.databaseUrls.get('320500')!, 'UPDATE personnel.officers SET active = false WHERE id = $1', [officer.id.split(':')[1]]);
   // Within the roster cache's 2 seconds an event may still reach him; then it closes.
-  expect(await repeatUntil(() => raiseByHand('330400', '330400:1', '330421', '330400:5', '离职'), () => subscription.ended !== undefined)).toBe(true);
+  expect(
+    await repeatUntil(
+      () => raiseByHand('330400', '330400:1', '330421', '330400:5', '离职'),
+      () => subscription.ended !== undefined,
+    ),
+  ).toBe(true);
   expect(subscription.ended).toMatchObject({ code: 4401 });
   expect(subscription.ended!.reason).toMatch(/not an active officer/);
 });
@@ -274,7 +406,12 @@ test('a caller holds at most HUB_LIVE_SUBSCRIPTIONS_PER_CALLER subscriptions; on
   const token = await tokenFor(url, '310000:1');
   const held = Array.from({ length: LIMIT_PER_CALLER }, () => track(subscribeWs(url, token, SUBSCRIPTION)));
   // The places are taken once each subscription answered (the cursor of an event proves it).
-  expect(await repeatUntil(() => raiseByHand('310000', '310000:1', '310118', '310000:5', '占位'), () => held.every((s) => s.events.length > 0))).toBe(true);
+  expect(
+    await repeatUntil(
+      () => raiseByHand('310000', '310000:1', '310118', '310000:5', '占位'),
+      () => held.every((s) => s.events.length > 0),
+    ),
+  ).toBe(true);
   const refused = track(subscribeWs(url, token, SUBSCRIPTION));
   expect(await eventually(() => refused.errors.length > 0)).toBe(true);
   expect(refused.errors[0].extensions.code).toBe('TOO_MANY_SUBSCRIPTIONS');
@@ -349,7 +486,10 @@ test('every change of a warning records its event with it, the deadline sweep to
   );
   expect(raised.map((row) => row.kind)).toContain('RAISED');
   // One event per timeline entry (seeded ones included), numbered without a hole.
-  const [counts] = await queryDatabase(db, `SELECT (SELECT count(*) FROM petitions.warning_events) AS timeline, count(*) AS feed, max(seq) - min(seq) + 1 AS span FROM petitions.warning_feed`);
+  const [counts] = await queryDatabase(
+    db,
+    `SELECT (SELECT count(*) FROM petitions.warning_events) AS timeline, count(*) AS feed, max(seq) - min(seq) + 1 AS span FROM petitions.warning_feed`,
+  );
   expect(Number(counts.feed)).toBe(Number(counts.timeline));
   expect(Number(counts.span)).toBe(Number(counts.feed));
 });
@@ -368,6 +508,10 @@ async function repeatUntil(action: () => Promise<unknown>, check: () => boolean,
 
 /** The feed position of a warning's RAISED event, read from the region's database. */
 async function feedPosition(region: string, warningId: string): Promise<[string, number]> {
-  const rows = await queryDatabase<{ seq: string }>(hub.databaseUrls.get(region)!, `SELECT seq FROM petitions.warning_feed WHERE warning_id = $1 AND kind = 'RAISED'`, [warningId.split(':')[1]]);
+  const rows = await queryDatabase<{ seq: string }>(
+    hub.databaseUrls.get(region)!,
+    `SELECT seq FROM petitions.warning_feed WHERE warning_id = $1 AND kind = 'RAISED'`,
+    [warningId.split(':')[1]],
+  );
   return [region, Number(rows[0].seq)];
 }

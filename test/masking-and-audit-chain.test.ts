@@ -36,7 +36,17 @@ describe('the keyed audit chain', () => {
     const rows: ChainedRow[] = [];
     let prevHash = GENESIS_HASH;
     for (let seq = 1; seq <= n; seq += 1) {
-      const content = { seq, at: `2026-11-25T10:00:0${seq}.000Z`, officer: '320500:1', jurisdiction: '320500', action: 'READ', record: `330400:${seq}`, fields: ['idNumber'], purpose: 'petition-handling', requestId: `r${seq}` };
+      const content = {
+        seq,
+        at: `2026-11-25T10:00:0${seq}.000Z`,
+        officer: '320500:1',
+        jurisdiction: '320500',
+        action: 'READ',
+        record: `330400:${seq}`,
+        fields: ['idNumber'],
+        purpose: 'petition-handling',
+        requestId: `r${seq}`,
+      };
       const hash = chainHash(key, prevHash, content);
       rows.push({ ...content, prevHash, hash });
       prevHash = hash;
@@ -82,7 +92,10 @@ describe('the keyed audit chain', () => {
     const rows = chain(5);
     rows.splice(1, 1);
     expect(verifyChain(rows, KEY)).toMatchObject({ ok: false, firstBadSeq: 3, reason: expect.stringMatching(/rows 2–2 are missing/) });
-    const renumbered = rehashedWithout(rows.map((row, index) => ({ ...row, seq: index + 1 })), 2);
+    const renumbered = rehashedWithout(
+      rows.map((row, index) => ({ ...row, seq: index + 1 })),
+      2,
+    );
     expect(verifyChain(renumbered, KEY)).toMatchObject({ ok: false, firstBadSeq: 2 });
   });
 
@@ -106,7 +119,11 @@ describe('the keyed audit chain', () => {
   test('rows cut off the end are found as far back as the newest checkpoint; after it, not', () => {
     const rows = chain(6);
     const checkpoint = { seq: 5, hash: rows[4].hash };
-    expect(verifyChain(rows.slice(0, 3), KEY, checkpoint)).toMatchObject({ ok: false, firstBadSeq: 4, reason: expect.stringMatching(/rows 4–5 are missing.*checkpoint/) });
+    expect(verifyChain(rows.slice(0, 3), KEY, checkpoint)).toMatchObject({
+      ok: false,
+      firstBadSeq: 4,
+      reason: expect.stringMatching(/rows 4–5 are missing.*checkpoint/),
+    });
     expect(verifyChain(rows.slice(0, 5), KEY, checkpoint)).toMatchObject({ ok: true, lastCheckpointSeq: 5 }); // row 6: the window
   });
 

@@ -36,7 +36,10 @@ test('migrations apply in order on an empty database, are recorded, and re-runni
     for (const module of withMigrations) {
       const migrations = readMigrations(module.migrationsFolder!);
       // The folder's files, numbered by their names, in numeric order: what readMigrations must give.
-      const fromNames = readdirSync(module.migrationsFolder!).filter((file) => file.endsWith('.sql')).map((file) => Number(file.slice(0, 3))).sort((a, b) => a - b);
+      const fromNames = readdirSync(module.migrationsFolder!)
+        .filter((file) => file.endsWith('.sql'))
+        .map((file) => Number(file.slice(0, 3)))
+        .sort((a, b) => a - b);
       expect(fromNames.length).toBeGreaterThan(0);
       expect(migrations.map((m) => m.version)).toEqual(fromNames);
       expect(await migrate(pool, module.name, migrations)).toEqual(migrations.map((m) => m.version));
@@ -63,7 +66,11 @@ test('migrations apply in order on an empty database, are recorded, and re-runni
 test('readMigrations orders by version whatever order the files were written in, and refuses two of one version', () => {
   const folder = mkdtempSync(path.join(os.tmpdir(), 'yrd-hub-migrations-'));
   for (const name of ['010_later.sql', '002_second.sql', '001_first.sql']) writeFileSync(path.join(folder, name), 'SELECT 1;');
-  expect(readMigrations(folder).map((m) => [m.version, m.name])).toEqual([[1, 'first'], [2, 'second'], [10, 'later']]);
+  expect(readMigrations(folder).map((m) => [m.version, m.name])).toEqual([
+    [1, 'first'],
+    [2, 'second'],
+    [10, 'later'],
+  ]);
   writeFileSync(path.join(folder, '002_again.sql'), 'SELECT 2;');
   expect(() => readMigrations(folder)).toThrow(/two migrations share version 2/);
 });
@@ -76,7 +83,10 @@ test('parameterised SELECTs are prepared once per connection and counted; other 
     await pool.query('INSERT INTO prepared_probe VALUES ($1)', [1]);
     const { rows } = await pool.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements WHERE name LIKE $1 ORDER BY statement', ['yrd\\_%']);
     // The probe itself is a parameterised SELECT, prepared before it ran.
-    expect(rows.map((row) => row.statement)).toEqual(['SELECT $1::int + 1 AS n', 'SELECT statement FROM pg_prepared_statements WHERE name LIKE $1 ORDER BY statement']);
+    expect(rows.map((row) => row.statement)).toEqual([
+      'SELECT $1::int + 1 AS n',
+      'SELECT statement FROM pg_prepared_statements WHERE name LIKE $1 ORDER BY statement',
+    ]);
     expect(statementCount(pool)).toBe(6);
   } finally {
     await pool.end();

@@ -52,7 +52,10 @@ const flat = (text: string) => print(parse(text)).replace(/\s+/g, ' ').trim();
 
 test('the mutation runs in the first plan only, with its records’ keys; the later plan reads them by key', () => {
   const copies = conflicts.split(apiSchema.toGraphQLJSSchema(), parse('mutation { touch(upc: "g1") { usd eur } all: touchAll { eur } note }'))!;
-  expect(copies.map((copy) => flat(print(copy)))).toEqual(['mutation { touch(upc: "g1") { usd } all: touchAll { __typename } note }', 'mutation { touch(upc: "g1") { eur } all: touchAll { eur } }']);
+  expect(copies.map((copy) => flat(print(copy)))).toEqual([
+    'mutation { touch(upc: "g1") { usd } all: touchAll { __typename } note }',
+    'mutation { touch(upc: "g1") { eur } all: touchAll { eur } }',
+  ]);
   const plans = replans.plans(copies, planOf)!;
   expect(plans).toHaveLength(2);
   const [first, second] = plans.map((plan) => fetches(plan.node as PlanNode));
@@ -63,8 +66,19 @@ test('the mutation runs in the first plan only, with its records’ keys; the la
   const reads = second.filter(({ fetch }) => fetch.serviceName === 'prices');
   expect(reads.map(({ path }) => path)).toEqual(['touch', 'all.@']);
   for (const { fetch } of reads) {
-    expect(fetch.requires).toEqual([{ kind: 'InlineFragment', typeCondition: 'Good', selections: [{ kind: 'Field', name: '__typename' }, { kind: 'Field', name: 'upc' }] }]);
-    expect(flat(fetch.operation)).toMatch(/^query \(\$representations: \[_Any!\]!\) \{ _entities\(representations: \$representations\) \{ \.\.\. on Good \{ .*price\(currency: "EUR"\)/);
+    expect(fetch.requires).toEqual([
+      {
+        kind: 'InlineFragment',
+        typeCondition: 'Good',
+        selections: [
+          { kind: 'Field', name: '__typename' },
+          { kind: 'Field', name: 'upc' },
+        ],
+      },
+    ]);
+    expect(flat(fetch.operation)).toMatch(
+      /^query \(\$representations: \[_Any!\]!\) \{ _entities\(representations: \$representations\) \{ \.\.\. on Good \{ .*price\(currency: "EUR"\)/,
+    );
   }
   // The later plan's own reads: eur from shipping, from the merged records.
   expect(second.filter(({ fetch }) => fetch.serviceName === 'shipping').map(({ path }) => path)).toEqual(['touch', 'all.@']);

@@ -46,9 +46,14 @@ test('data written before a restart is there after it, and Ctrl-C stops everythi
     const token = await runCli(['token', 'demo-320500'], env);
     expect(token.code).toBe(0);
     expect((await graphql(url, '{ regions { code } }', {}, { authorization: '' })).status).toBe(401);
-    const raised = await graphql(url, RAISE, {
-      input: { region: '320500', raisedIn: '320509', level: 'RED', kind: 'CROSS_REGION', subjectId: '330400:12', summary: '重启前写入' },
-    }, { authorization: (bearer = `Bearer ${token.stdout.trim()}`) });
+    const raised = await graphql(
+      url,
+      RAISE,
+      {
+        input: { region: '320500', raisedIn: '320509', level: 'RED', kind: 'CROSS_REGION', subjectId: '330400:12', summary: '重启前写入' },
+      },
+      { authorization: (bearer = `Bearer ${token.stdout.trim()}`) },
+    );
     expect(raised.errors).toBeUndefined();
     id = raised.data.raisePetitionWarning.id;
   } finally {
@@ -76,7 +81,11 @@ test('a port already in use is a clear error and a non-zero exit', async () => {
   const port = (blocker.address() as net.AddressInfo).port;
   try {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yrd-hub-port-'));
-    const result = await runCli(['start', '--no-seed'], { HUB_DATA_DIR: dataDir, PORT: String(port), DATABASE_URL: process.env.TEST_DATABASE_URL, HUB_DB_PREFIX: 't_port' }, 120_000);
+    const result = await runCli(
+      ['start', '--no-seed'],
+      { HUB_DATA_DIR: dataDir, PORT: String(port), DATABASE_URL: process.env.TEST_DATABASE_URL, HUB_DB_PREFIX: 't_port' },
+      120_000,
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`Port ${port} on 127.0.0.1 is already in use`);
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace

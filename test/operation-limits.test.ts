@@ -133,7 +133,8 @@ describe('aliases', () => {
 
   test('aliases in a fragment count once per use', async () => {
     const fragment = `fragment Names on Item { ${Array.from({ length: 10 }, (_, i) => `x${i}: name`).join(' ')} }`;
-    const uses = (count: number) => `{ item(id: 1) { ${Array.from({ length: count }, (_, i) => `${'parent { '.repeat(i)}...Names${' }'.repeat(i)}`).join(' ')} } } ${fragment}`;
+    const uses = (count: number) =>
+      `{ item(id: 1) { ${Array.from({ length: count }, (_, i) => `${'parent { '.repeat(i)}...Names${' }'.repeat(i)}`).join(' ')} } } ${fragment}`;
     expectRan(await run(apollo, uses(3)));
     const error = expectRefused(await run(apollo, uses(4)), 'ALIAS_LIMIT_EXCEEDED');
     expect(error.extensions).toMatchObject({ limit: 30, value: 40 });
@@ -143,7 +144,10 @@ describe('aliases', () => {
     const fragment = `fragment Names on Item { ${Array.from({ length: 10 }, (_, i) => `x${i}: name`).join(' ')} }`;
     expectRan(await run(apollo, `{ item(id: 1) { ...Names ...Names ... on Item { ...Names } ...Names } } ${fragment}`));
     // In another selection set it is another use.
-    const error = expectRefused(await run(apollo, `{ item(id: 1) { ...Names p1: parent { ...Names } p2: parent { ...Names } } } ${fragment}`), 'ALIAS_LIMIT_EXCEEDED');
+    const error = expectRefused(
+      await run(apollo, `{ item(id: 1) { ...Names p1: parent { ...Names } p2: parent { ...Names } } } ${fragment}`),
+      'ALIAS_LIMIT_EXCEEDED',
+    );
     expect(error.extensions).toMatchObject({ limit: 30, value: 32 });
   });
 });
@@ -159,7 +163,10 @@ describe('root fields', () => {
   test('a root field a literal @skip/@include leaves out is not counted; one behind a variable is', async () => {
     expectRan(await run(apollo, '{ a b c d e f g h i j k @skip(if: true) }'));
     expectRan(await run(apollo, '{ a b c d e f g h i j ... on Query @include(if: false) { k } }'));
-    const error = expectRefused(await run(apollo, 'query($no: Boolean!) { a b c d e f g h i j k @include(if: $no) }', { no: false }), 'ROOT_FIELD_LIMIT_EXCEEDED');
+    const error = expectRefused(
+      await run(apollo, 'query($no: Boolean!) { a b c d e f g h i j k @include(if: $no) }', { no: false }),
+      'ROOT_FIELD_LIMIT_EXCEEDED',
+    );
     expect(error.extensions).toMatchObject({ value: 11 });
   });
 

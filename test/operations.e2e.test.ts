@@ -17,9 +17,24 @@ const HEFEI = '340100';
 const SHANGHAI = '310000';
 const WARNINGS = /* GraphQL */ `
   query CrossRegionWarnings($first: Int) {
-    petitionWarnings(first: $first) { edges { node { id region } } }
-  }`;
-const ONE_WARNING = /* GraphQL */ `query OneWarning($id: ID!) { petitionWarning(id: $id) { id region } }`;
+    petitionWarnings(first: $first) {
+      edges {
+        node {
+          id
+          region
+        }
+      }
+    }
+  }
+`;
+const ONE_WARNING = /* GraphQL */ `
+  query OneWarning($id: ID!) {
+    petitionWarning(id: $id) {
+      id
+      region
+    }
+  }
+`;
 
 let hub: RunningHub;
 let base: string;
@@ -49,15 +64,27 @@ describe('GET /metrics', () => {
     for (const { code } of DEMO_REGIONS) {
       expect(fetches(afterRouted, code, 'ok') - fetches(before, code, 'ok')).toBe(code === SHANGHAI ? 1 : 0);
     }
-    expect(sample(afterRouted, 'yrd_region_fetch_duration_seconds_count', { region: SHANGHAI, subgraph: 'petitions' }) - sample(before, 'yrd_region_fetch_duration_seconds_count', { region: SHANGHAI, subgraph: 'petitions' })).toBe(1);
-    expect(sample(afterRouted, 'yrd_requests_total', { service: 'gateway', operation: 'OneWarning', outcome: 'ok' }) - sample(before, 'yrd_requests_total', { service: 'gateway', operation: 'OneWarning', outcome: 'ok' })).toBe(1);
+    expect(
+      sample(afterRouted, 'yrd_region_fetch_duration_seconds_count', { region: SHANGHAI, subgraph: 'petitions' }) -
+        sample(before, 'yrd_region_fetch_duration_seconds_count', { region: SHANGHAI, subgraph: 'petitions' }),
+    ).toBe(1);
+    expect(
+      sample(afterRouted, 'yrd_requests_total', { service: 'gateway', operation: 'OneWarning', outcome: 'ok' }) -
+        sample(before, 'yrd_requests_total', { service: 'gateway', operation: 'OneWarning', outcome: 'ok' }),
+    ).toBe(1);
 
     const fanOut = await graphql(hub.gateway.graphqlUrl, WARNINGS, { first: 10 });
     expect(fanOut.errors).toBeUndefined();
     const afterFanOut = await scrape(base);
     for (const { code } of DEMO_REGIONS) expect(fetches(afterFanOut, code, 'ok') - fetches(afterRouted, code, 'ok')).toBeGreaterThanOrEqual(1);
-    expect(sample(afterFanOut, 'yrd_requests_total', { operation: 'CrossRegionWarnings', outcome: 'ok' }) - sample(afterRouted, 'yrd_requests_total', { operation: 'CrossRegionWarnings', outcome: 'ok' })).toBe(1);
-    expect(sample(afterFanOut, 'yrd_request_duration_seconds_count', { operation: 'CrossRegionWarnings' }) - sample(afterRouted, 'yrd_request_duration_seconds_count', { operation: 'CrossRegionWarnings' })).toBe(1);
+    expect(
+      sample(afterFanOut, 'yrd_requests_total', { operation: 'CrossRegionWarnings', outcome: 'ok' }) -
+        sample(afterRouted, 'yrd_requests_total', { operation: 'CrossRegionWarnings', outcome: 'ok' }),
+    ).toBe(1);
+    expect(
+      sample(afterFanOut, 'yrd_request_duration_seconds_count', { operation: 'CrossRegionWarnings' }) -
+        sample(afterRouted, 'yrd_request_duration_seconds_count', { operation: 'CrossRegionWarnings' }),
+    ).toBe(1);
     // The regions' databases: statements timed, pools reported; process figures too.
     expect(sample(afterFanOut, 'yrd_pg_query_duration_seconds_count', { region: HEFEI })).toBeGreaterThan(0);
     expect(afterFanOut).toMatch(/^yrd_pg_pool_connections\{region="340100",state="total"\} \d+$/m);
@@ -139,7 +166,11 @@ describe('GET /ready', () => {
       auditChain: { key: hub.identity.auditChainKey('hub') },
       port,
     });
-    revivedParts.push(() => revived.close(), () => host.stop(), () => pool.end());
+    revivedParts.push(
+      () => revived.close(),
+      () => host.stop(),
+      () => pool.end(),
+    );
     let up: Response | undefined;
     for (let i = 0; i < 100 && up?.status !== 200; i++) {
       if (up) await new Promise((resolve) => setTimeout(resolve, 100));
@@ -167,7 +198,10 @@ describe('a region that stops answering', () => {
     const errors = (t: string, region: string) => sample(t, 'yrd_region_errors_total', { region, subgraph: 'petitions', code: 'REGION_UNAVAILABLE' });
     expect(errors(text, HEFEI) - errors(before, HEFEI)).toBeGreaterThanOrEqual(2);
     expect(errors(text, SHANGHAI) - errors(before, SHANGHAI)).toBe(0);
-    expect(sample(text, 'yrd_partial_answers_total', { operation: 'CrossRegionWarnings' }) - sample(before, 'yrd_partial_answers_total', { operation: 'CrossRegionWarnings' })).toBeGreaterThanOrEqual(2);
+    expect(
+      sample(text, 'yrd_partial_answers_total', { operation: 'CrossRegionWarnings' }) -
+        sample(before, 'yrd_partial_answers_total', { operation: 'CrossRegionWarnings' }),
+    ).toBeGreaterThanOrEqual(2);
     expect(sample(text, 'yrd_requests_total', { operation: 'CrossRegionWarnings', outcome: 'partial' })).toBeGreaterThanOrEqual(2);
 
     // Once the circuit is open, the next fetch is not even sent.

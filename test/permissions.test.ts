@@ -18,7 +18,10 @@ const sdl = `
 function schemaWith(rules: object, ...middlewares: IMiddleware[]): GraphQLSchema {
   const schema = buildSchema(sdl);
   const query = schema.getQueryType()!;
-  query.getFields().records.resolve = () => [{ id: '1', owner: 'a', note: 'x' }, { id: '2', owner: 'b', note: 'y' }];
+  query.getFields().records.resolve = () => [
+    { id: '1', owner: 'a', note: 'x' },
+    { id: '2', owner: 'b', note: 'y' },
+  ];
   query.getFields().secret.resolve = () => 'leaked';
   query.getFields().broken.resolve = () => {
     throw forbidden('the resolver said no', { reason: 'OWN' });
@@ -52,7 +55,12 @@ test('a per-record rule decides for each record', async () => {
   const ownerOnly = rule({ cache: 'no_cache' })((record: { owner: string }) => (record.owner === 'a' ? true : forbidden('not yours')));
   const schema = schemaWith({ Query: { records: authenticated }, Record: { id: authenticated, note: ownerOnly } });
   const result = await graphql({ schema, source: '{ records { id note } }', contextValue: ctx });
-  expect(result.data).toEqual({ records: [{ id: '1', note: 'x' }, { id: '2', note: null }] });
+  expect(result.data).toEqual({
+    records: [
+      { id: '1', note: 'x' },
+      { id: '2', note: null },
+    ],
+  });
   expect(result.errors?.map((e) => e.path?.join('.'))).toEqual(['records.1.note']);
 });
 
@@ -63,13 +71,20 @@ describe('recordRule: a per-record rule guarded without a promise per field', ()
     return record.owner === 'a' ? true : forbidden('not yours', { reason: 'OWNER_ONLY' });
   });
   // Synchronous like the personnel subgraph's masking middleware (graphql-middleware's type says async).
-  const upperCase = { Record: { note: (resolve: (...args: unknown[]) => unknown, ...rest: unknown[]) => String(resolve(...rest)).toUpperCase() } } as never as IMiddleware;
+  const upperCase = {
+    Record: { note: (resolve: (...args: unknown[]) => unknown, ...rest: unknown[]) => String(resolve(...rest)).toUpperCase() },
+  } as never as IMiddleware;
 
   test('decides for each record, with the error of the rule, and synchronously', async () => {
     owners.length = 0;
     const schema = schemaWith({ Query: { records: authenticated }, Record: { id: authenticated, note: ownerOnly } });
     const result = await graphql({ schema, source: '{ records { id note } }', contextValue: ctx });
-    expect(result.data).toEqual({ records: [{ id: '1', note: 'x' }, { id: '2', note: null }] });
+    expect(result.data).toEqual({
+      records: [
+        { id: '1', note: 'x' },
+        { id: '2', note: null },
+      ],
+    });
     expect(result.errors?.map((e) => [e.path?.join('.'), e.message, e.extensions?.reason])).toEqual([['records.1.note', 'not yours', 'OWNER_ONLY']]);
     expect(owners).toEqual(['a', 'b']);
     // The field's resolver answers without a promise: the rule was not left to shield's async wrapper.
@@ -83,7 +98,12 @@ describe('recordRule: a per-record rule guarded without a promise per field', ()
     });
     const schema = schemaWith({ Query: { records: authenticated }, Record: { id: authenticated, note: broken } });
     const result = await graphql({ schema, source: '{ records { id note } }', contextValue: ctx });
-    expect(result.data).toEqual({ records: [{ id: '1', note: null }, { id: '2', note: null }] });
+    expect(result.data).toEqual({
+      records: [
+        { id: '1', note: null },
+        { id: '2', note: null },
+      ],
+    });
     expect(result.errors?.map((e) => [e.message, e.extensions?.code])).toEqual([
       ['Record.note is not open to you', 'FORBIDDEN'],
       ['Record.note is not open to you', 'FORBIDDEN'],
@@ -93,7 +113,12 @@ describe('recordRule: a per-record rule guarded without a promise per field', ()
   test('as a type-wide rule, and with other middlewares still applied inside it', async () => {
     const schema = schemaWith({ Query: { records: authenticated }, Record: { '*': ownerOnly, id: authenticated } }, upperCase);
     const result = await graphql({ schema, source: '{ records { id owner note } }', contextValue: ctx });
-    expect(result.data).toEqual({ records: [{ id: '1', owner: 'a', note: 'X' }, { id: '2', owner: null, note: null }] });
+    expect(result.data).toEqual({
+      records: [
+        { id: '1', owner: 'a', note: 'X' },
+        { id: '2', owner: null, note: null },
+      ],
+    });
     expect(result.errors?.map((e) => e.path?.join('.')).sort()).toEqual(['records.1.note', 'records.1.owner']);
   });
 });

@@ -37,7 +37,8 @@ test.each(TABLE)('%s', (_case, caller, home, purpose, [basic, personal, owner]) 
   const access = personAccess({ ...caller, purpose: purpose ? 'petition-handling' : null }, home);
   expect({ basic: access.basic, personal: access.personal, owner: access.insider }).toEqual({ basic, personal, owner });
   // The reason says what the caller can do about it: state a purpose, or ask for an agreement.
-  if (personal === 'MASKED' && (owner || caller.grants.some((g) => g.category === 'PERSON_PERSONAL' && home.startsWith(g.owner.replace(/0+$/, ''))))) expect(access.reason).toMatch(/X-Purpose/);
+  if (personal === 'MASKED' && (owner || caller.grants.some((g) => g.category === 'PERSON_PERSONAL' && home.startsWith(g.owner.replace(/0+$/, '')))))
+    expect(access.reason).toMatch(/X-Purpose/);
   else if (personal !== 'FULL') expect(access.reason).toMatch(/no sharing agreement opens .* to /);
   else expect(access.reason).toMatch(owner ? /your jurisdiction .* holds the record/ : /a sharing agreement opens the personal data of/);
   // A caller who may not see the record is not told where it belongs.
@@ -52,7 +53,13 @@ describe('who may make which change (auth/duties.ts)', () => {
     ['a Jiaxing county petition officer, in Jiaxing', officer('330421', ['PETITION_OFFICER'], PB), '330400', undefined, undefined],
     ['a Suzhou petition officer, in Jiaxing', officer('320500', ['PETITION_OFFICER'], PB), '330400', undefined, /kept by its own officers/],
     ['a Jiaxing auditor, in Jiaxing', officer('330400', ['AUDITOR'], PB), '330400', undefined, /needs the role/],
-    ['a Jiaxing market SUPERVISOR, in Jiaxing', officer('330400', ['ENFORCEMENT_OFFICER', 'SUPERVISOR'], 'MARKET_REGULATION'), '330400', undefined, /petition bureau/],
+    [
+      'a Jiaxing market SUPERVISOR, in Jiaxing',
+      officer('330400', ['ENFORCEMENT_OFFICER', 'SUPERVISOR'], 'MARKET_REGULATION'),
+      '330400',
+      undefined,
+      /petition bureau/,
+    ],
     ['the city’s petition officer, on a 嘉善 matter', officer('330400', ['PETITION_OFFICER'], PB), '330400', '330421', undefined],
     ['嘉善’s petition officer, on a matter of one of its streets', officer('330421', ['PETITION_OFFICER'], PB), '330400', '330421001', undefined],
     ['南湖区’s petition officer, on a 嘉善 matter', officer('330402', ['PETITION_OFFICER'], PB), '330400', '330421', /lies outside 330402/],
@@ -74,14 +81,56 @@ describe('who may make which change (auth/duties.ts)', () => {
   });
 
   test.each([
-    ['the lead agency, in the lead region', officer('330400', ['ENFORCEMENT_OFFICER'], 'MARKET_REGULATION'), '330400', 'MARKET_REGULATION', undefined, undefined],
-    ['another agency of the lead region', officer('330400', ['ENFORCEMENT_OFFICER'], 'HEALTH'), '330400', 'MARKET_REGULATION', /officers of MARKET_REGULATION/, undefined],
-    ['the same agency of another region', officer('310000', ['ENFORCEMENT_OFFICER'], 'MARKET_REGULATION'), '330400', 'MARKET_REGULATION', /officers of region 330400/, undefined],
+    [
+      'the lead agency, in the lead region',
+      officer('330400', ['ENFORCEMENT_OFFICER'], 'MARKET_REGULATION'),
+      '330400',
+      'MARKET_REGULATION',
+      undefined,
+      undefined,
+    ],
+    [
+      'another agency of the lead region',
+      officer('330400', ['ENFORCEMENT_OFFICER'], 'HEALTH'),
+      '330400',
+      'MARKET_REGULATION',
+      /officers of MARKET_REGULATION/,
+      undefined,
+    ],
+    [
+      'the same agency of another region',
+      officer('310000', ['ENFORCEMENT_OFFICER'], 'MARKET_REGULATION'),
+      '330400',
+      'MARKET_REGULATION',
+      /officers of region 330400/,
+      undefined,
+    ],
     ['a petition officer', officer('330400', ['PETITION_OFFICER'], 'MARKET_REGULATION'), '330400', 'MARKET_REGULATION', /ENFORCEMENT_OFFICER/, undefined],
-    ['the city’s officer, for the agency of 嘉善', officer('330400', ['ENFORCEMENT_OFFICER'], 'MARKET_REGULATION'), '330400', 'MARKET_REGULATION', undefined, '330421'],
-    ['南湖区’s officer, for the agency of 嘉善', officer('330402', ['ENFORCEMENT_OFFICER'], 'MARKET_REGULATION'), '330400', 'MARKET_REGULATION', /in 330421 or its city/, '330421'],
+    [
+      'the city’s officer, for the agency of 嘉善',
+      officer('330400', ['ENFORCEMENT_OFFICER'], 'MARKET_REGULATION'),
+      '330400',
+      'MARKET_REGULATION',
+      undefined,
+      '330421',
+    ],
+    [
+      '南湖区’s officer, for the agency of 嘉善',
+      officer('330402', ['ENFORCEMENT_OFFICER'], 'MARKET_REGULATION'),
+      '330400',
+      'MARKET_REGULATION',
+      /in 330421 or its city/,
+      '330421',
+    ],
     ['嘉善’s officer, for 嘉善’s agency', officer('330421', ['ENFORCEMENT_OFFICER'], 'MARKET_REGULATION'), '330400', 'MARKET_REGULATION', undefined, '330421'],
-    ['嘉善’s officer, for the city’s agency', officer('330421', ['ENFORCEMENT_OFFICER'], 'MARKET_REGULATION'), '330400', 'MARKET_REGULATION', /in 330400 or its city/, '330400'],
+    [
+      '嘉善’s officer, for the city’s agency',
+      officer('330421', ['ENFORCEMENT_OFFICER'], 'MARKET_REGULATION'),
+      '330400',
+      'MARKET_REGULATION',
+      /in 330400 or its city/,
+      '330400',
+    ],
   ] as const)('inspection work: %s', (_case, caller, region, agency, problem, jurisdiction) => {
     const found = agencyDutyProblem(caller, region, agency, 'this', jurisdiction);
     if (problem) expect(found).toMatch(problem);

@@ -72,7 +72,9 @@ describe('officers', () => {
 
   test('the fan-out list filters by agency, jurisdiction, role and active, in directory order', async () => {
     const list = async (filter: string) => {
-      const result = await send(`{ officers(first: 100, filter: ${filter}) { edges { node { id region login agency jurisdiction roles active createdAt } } } }`);
+      const result = await send(
+        `{ officers(first: 100, filter: ${filter}) { edges { node { id region login agency jurisdiction roles active createdAt } } } }`,
+      );
       expect(result.errors).toBeUndefined();
       return result.data.officers.edges.map((e: any) => e.node);
     };
@@ -106,12 +108,20 @@ describe('officers', () => {
     const wrongCheck = await send(REGISTER_OFFICER, { input: { ...input, certificateNumber: mistyped.toLowerCase() } }, JIAXING_OFFICER);
     expect(wrongCheck.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.certificateNumber' });
     expect(wrongCheck.errors?.[0].message).toMatch(/fails its check/);
-    const wrongAgency = await send(REGISTER_OFFICER, { input: { ...input, certificateNumber: makeCertificateNumber('330400', 'HEALTH', 901) } }, JIAXING_OFFICER);
+    const wrongAgency = await send(
+      REGISTER_OFFICER,
+      { input: { ...input, certificateNumber: makeCertificateNumber('330400', 'HEALTH', 901) } },
+      JIAXING_OFFICER,
+    );
     expect(wrongAgency.errors?.[0].message).toMatch(/agency code/);
     const created = await send(REGISTER_OFFICER, { input: { ...input, certificateNumber: valid } }, JIAXING_OFFICER);
     expect(created.errors).toBeUndefined();
     expect(created.data.registerOfficer).toMatchObject({ login: 'jiashan-market-09', agencyName: '嘉善县市场监督管理局' });
-    const taken = await send(REGISTER_OFFICER, { input: { ...input, login: 'demo-330400', certificateNumber: makeCertificateNumber('330400', 'MARKET_REGULATION', 902) } }, JIAXING_OFFICER);
+    const taken = await send(
+      REGISTER_OFFICER,
+      { input: { ...input, login: 'demo-330400', certificateNumber: makeCertificateNumber('330400', 'MARKET_REGULATION', 902) } },
+      JIAXING_OFFICER,
+    );
     expect(taken.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.login', existingId: '330400:1' });
   });
 });
@@ -139,9 +149,13 @@ describe('the data layer', () => {
     const page = async (first: number) => {
       const asker = await rosterOfficer(hub, { region: '320500', jurisdiction: '320500', agency: 'PETITION_BUREAU', roles: ['PETITION_OFFICER'] });
       return statementsFor(() =>
-        send(`{ persons(first: ${first}, regions: ["320500"], filter: { category: LEFT_BEHIND_CHILD }) {
+        send(
+          `{ persons(first: ${first}, regions: ["320500"], filter: { category: LEFT_BEHIND_CHILD }) {
           edges { node { name registeredBy { login } tags { category taggedBy { login agencyName } } tagHistory { officer { login } } } }
-        } }`, {}, asker),
+        } }`,
+          {},
+          asker,
+        ),
       );
     };
     const [one, fifty] = [await page(1), await page(50)];

@@ -60,7 +60,7 @@ describe('enforcement certificate numbers (执法证号)', () => {
     expect(makeCertificateNumber('330400', 'MARKET_REGULATION', 17)).toBe('ZF33040003000174');
   });
 
-  test('issued by the officer\'s jurisdiction or one containing it, for the officer\'s agency', () => {
+  test("issued by the officer's jurisdiction or one containing it, for the officer's agency", () => {
     expect(certificateNumberProblem(makeCertificateNumber('330400', 'MARKET_REGULATION', 5), officer)).toBeUndefined();
     expect(certificateNumberProblem(makeCertificateNumber('330421', 'MARKET_REGULATION', 5), officer)).toBeUndefined();
     expect(certificateNumberProblem(makeCertificateNumber('330000', 'MARKET_REGULATION', 5), officer)).toBeUndefined();
@@ -85,7 +85,9 @@ describe('jurisdictions of a region', () => {
     expect(jurisdictionProblem('330400', '3304', { cityLevel: false })).toMatch(/6 digits/);
     // Every Delta city has its counties in the catalogue: Hangzhou's current ones, not the codes merged away in 2021.
     expect(jurisdictionProblem('330100', '330106', { cityLevel: false })).toBeUndefined();
-    expect(jurisdictionProblem('330100', '330103', { cityLevel: false })).toMatch(/330103 is not a county of 杭州市; its counties are 330102 上城区, 330105 拱墅区/);
+    expect(jurisdictionProblem('330100', '330103', { cityLevel: false })).toMatch(
+      /330103 is not a county of 杭州市; its counties are 330102 上城区, 330105 拱墅区/,
+    );
     // A region outside the catalogue accepts any county code inside it.
     expect(jurisdictionProblem('110000', '110105', { cityLevel: false })).toBeUndefined();
   });

@@ -36,7 +36,8 @@ interface Result {
  * with a stated purpose, or with no credentials at all when null.
  */
 async function send(query: string, variables: Record<string, unknown> = {}, officer?: string | null): Promise<Result> {
-  const credentials = officer === null ? { authorization: '' } : await authHeaders(hub.gateway.graphqlUrl, { 'X-Officer': officer ?? '330400:1', 'X-Purpose': 'record-keeping' });
+  const credentials =
+    officer === null ? { authorization: '' } : await authHeaders(hub.gateway.graphqlUrl, { 'X-Officer': officer ?? '330400:1', 'X-Purpose': 'record-keeping' });
   const response = await fetch(hub.gateway.graphqlUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...credentials },
@@ -90,7 +91,10 @@ describe('persons', () => {
     let after: string | null = null;
     let previous = Infinity;
     for (let page = 0; page < 100; page++) {
-      const result: Result = await send(`query($after: String) { persons(first: 37, after: $after) { edges { node { id registeredAt } } pageInfo { hasNextPage endCursor } } }`, { after });
+      const result: Result = await send(
+        `query($after: String) { persons(first: 37, after: $after) { edges { node { id registeredAt } } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+      );
       expect(result.errors).toBeUndefined();
       for (const { node } of result.data.persons.edges) {
         expect(Date.parse(node.registeredAt)).toBeLessThanOrEqual(previous);
@@ -106,7 +110,11 @@ describe('persons', () => {
     // Key-person tags are owner-only: each region's own officer lists its tagged persons.
     let total = 0;
     for (const region of DEMO_REGIONS) {
-      const tagged = await send(`{ persons(first: 100, regions: ["${region.code}"], filter: { category: PETITION_KEY_PERSON }) { edges { node { id tags { category taggedBy { agency } } } } } }`, {}, `${region.code}:1`);
+      const tagged = await send(
+        `{ persons(first: 100, regions: ["${region.code}"], filter: { category: PETITION_KEY_PERSON }) { edges { node { id tags { category taggedBy { agency } } } } } }`,
+        {},
+        `${region.code}:1`,
+      );
       expect(tagged.errors).toBeUndefined();
       const [{ n }] = await db(region.code, "SELECT count(*)::int AS n FROM personnel.person_tags WHERE category = 'PETITION_KEY_PERSON'");
       expect(tagged.data.persons.edges.length).toBe(n);
@@ -115,7 +123,9 @@ describe('persons', () => {
     }
     expect(total).toBeGreaterThan(0);
 
-    const jiashan = await send(`{ persons(first: 100, filter: { homeJurisdiction: "330421" }) { edges { node { region homeJurisdiction homeJurisdictionName } } } }`);
+    const jiashan = await send(
+      `{ persons(first: 100, filter: { homeJurisdiction: "330421" }) { edges { node { region homeJurisdiction homeJurisdictionName } } } }`,
+    );
     const [{ n }] = await db('330400', "SELECT count(*)::int AS n FROM personnel.persons WHERE home_jurisdiction = '330421'");
     expect(jiashan.data.persons.edges).toHaveLength(n);
     expect(jiashan.data.persons.edges.every((e: any) => e.node.homeJurisdictionName === '嘉善县' && e.node.region === '330400')).toBe(true);
@@ -164,7 +174,11 @@ describe('persons', () => {
     expect(await db('320500', 'SELECT count(*)::int AS n FROM personnel.persons WHERE id_number = $1', [idNumber])).toEqual([{ n: 0 }]);
 
     // The hub keeps which region holds the number, under a keyed hash: never the number itself.
-    const index = await queryDatabase(hub.databaseUrls.get('hub')!, "SELECT region, length(id_hash) AS bytes, position(convert_to($2, 'UTF8') IN id_hash) AS plain FROM directory.resident_index WHERE person_id = $1", [jiaxingId, idNumber]);
+    const index = await queryDatabase(
+      hub.databaseUrls.get('hub')!,
+      "SELECT region, length(id_hash) AS bytes, position(convert_to($2, 'UTF8') IN id_hash) AS plain FROM directory.resident_index WHERE person_id = $1",
+      [jiaxingId, idNumber],
+    );
     expect(index).toEqual([{ region: '330400', bytes: 32, plain: 0 }]);
   });
 
@@ -197,10 +211,18 @@ describe('persons', () => {
     const byPartner = await send(MOVE, { id: oldId, input: { homeJurisdiction: '320509' } }, '320500:1');
     expect(byPartner.errors?.[0].extensions?.code).toBe('FORBIDDEN');
 
-    const moved = await send(MOVE, { id: oldId, input: { homeJurisdiction: '320509', address: '苏州市吴江区松陵街道1号', note: '投靠子女迁入' } }, JIAXING_OFFICER);
+    const moved = await send(
+      MOVE,
+      { id: oldId, input: { homeJurisdiction: '320509', address: '苏州市吴江区松陵街道1号', note: '投靠子女迁入' } },
+      JIAXING_OFFICER,
+    );
     expect(moved.errors).toBeUndefined();
     expect(moved.data.movePersonHome).toEqual({ id: oldId, movedTo: expect.stringMatching(/^320500:\d+$/) });
-    const fetched = await send('query($id: ID!) { person(id: $id) { id region idNumber homeJurisdiction address movedFrom tags { category note } } }', { id: moved.data.movePersonHome.movedTo }, '320500:1');
+    const fetched = await send(
+      'query($id: ID!) { person(id: $id) { id region idNumber homeJurisdiction address movedFrom tags { category note } } }',
+      { id: moved.data.movePersonHome.movedTo },
+      '320500:1',
+    );
     expect(fetched.errors).toBeUndefined();
     const record = fetched.data.person;
     expect(record).toMatchObject({ region: '320500', idNumber, homeJurisdiction: '320509', address: '苏州市吴江区松陵街道1号', movedFrom: oldId });
@@ -216,7 +238,11 @@ describe('persons', () => {
     expect((await send(MOVE, { id: oldId, input: { homeJurisdiction: '320509' } }, JIAXING_OFFICER)).errors?.[0].extensions?.code).toBe('CONFLICT');
 
     // The hub's index follows the record: a registration in Hefei is refused naming the Suzhou one.
-    const hefei = await send(REGISTER, { input: validInput({ region: '340100', idNumber, homeJurisdiction: '340102', address: '合肥市瑶海区1号', categories: [] }) }, '340100:1');
+    const hefei = await send(
+      REGISTER,
+      { input: validInput({ region: '340100', idNumber, homeJurisdiction: '340102', address: '合肥市瑶海区1号', categories: [] }) },
+      '340100:1',
+    );
     expect(hefei.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', existingId: record.id, existingRegion: '320500' });
 
     // Both regions' audit chains verify after the move (nothing was deleted or rewritten).
@@ -225,7 +251,11 @@ describe('persons', () => {
         HUB_DATA_DIR: hub.dataDir,
         HUB_SCALE: `${region}:officersPerAgency=${TEST_SCALE.officersPerAgency}`,
       });
-      expect({ region, code: verified.code, stdout: verified.stdout }).toEqual({ region, code: 0, stdout: expect.stringMatching(new RegExp(`${region}: intact \\(\\d+ rows, `)) });
+      expect({ region, code: verified.code, stdout: verified.stdout }).toEqual({
+        region,
+        code: 0,
+        stdout: expect.stringMatching(new RegExp(`${region}: intact \\(\\d+ rows, `)),
+      });
     }
   });
 
@@ -277,20 +307,30 @@ describe('persons', () => {
     // A valid token from Zhejiang's provider for someone this region has no record of.
     const stranger = await tokenWithClaims(hub, { id: '330400:9999', jurisdiction: '330400', roles: ['PETITION_OFFICER'] });
     const unknown = (await (
-      await fetch(hub.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${stranger}` }, body: JSON.stringify({ query: REGISTER, variables: { input } }) })
+      await fetch(hub.gateway.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${stranger}` },
+        body: JSON.stringify({ query: REGISTER, variables: { input } }),
+      })
     ).json()) as Result;
     expect(unknown.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect((await db('330400', 'SELECT 1 FROM personnel.persons WHERE id_number = $1', [input.idNumber])).length).toBe(0);
   });
 
   test('tagging: recorded with who and when, kept in the history, one winner when two officers race', async () => {
-    const [{ id }] = await db('330400', 'SELECT p.id::text FROM personnel.persons p WHERE NOT EXISTS (SELECT 1 FROM personnel.person_tags t WHERE t.person_id = p.id) ORDER BY id LIMIT 1');
+    const [{ id }] = await db(
+      '330400',
+      'SELECT p.id::text FROM personnel.persons p WHERE NOT EXISTS (SELECT 1 FROM personnel.person_tags t WHERE t.person_id = p.id) ORDER BY id LIMIT 1',
+    );
     const personId = `330400:${id}`;
     const TAG = `mutation($id: ID!, $note: String) { tagPerson(id: $id, category: LOW_INCOME, note: $note) { tags { category note taggedBy { login } } } }`;
     const UNTAG = `mutation($id: ID!) { untagPerson(id: $id, category: LOW_INCOME, note: "脱贫") { tags { category } tagHistory { category action note officer { login } } } }`;
 
     // Two city-level officers (a county officer could not read another county's tags back).
-    const race = await Promise.all([send(TAG, { id: personId, note: '低保审批' }, '330400:1'), send(TAG, { id: personId, note: '低保审批' }, hub.identity.demoOfficer('demo-330400-police-1').id)]);
+    const race = await Promise.all([
+      send(TAG, { id: personId, note: '低保审批' }, '330400:1'),
+      send(TAG, { id: personId, note: '低保审批' }, hub.identity.demoOfficer('demo-330400-police-1').id),
+    ]);
     const winners = race.filter((r) => !r.errors);
     expect(winners).toHaveLength(1);
     expect(race.find((r) => r.errors)!.errors![0].extensions?.code).toBe('CONFLICT');

@@ -56,8 +56,28 @@ describe('a Jiaxing petition forwarded to Suzhou', () => {
     // Registered ten days ago in 嘉善: Jiaxing's own acceptance limit would have five days left.
     const registered = await graphql(
       hub.gateway.graphqlUrl,
-      `mutation($input: RegisterPetitionInput!) { registerPetition(input: $input) { id deadline { daysLeft } } }`,
-      { input: { region: '330400', channel: 'LETTER', category: '跨区域劳资纠纷', summary: '吴江企业欠薪', content: '在吴江区务工被拖欠工资', registeredIn: '330421', petitionerIds: ['330400:5'], registeredAt: new Date(Date.now() - 10 * DAY).toISOString() } },
+      `
+        mutation ($input: RegisterPetitionInput!) {
+          registerPetition(input: $input) {
+            id
+            deadline {
+              daysLeft
+            }
+          }
+        }
+      `,
+      {
+        input: {
+          region: '330400',
+          channel: 'LETTER',
+          category: '跨区域劳资纠纷',
+          summary: '吴江企业欠薪',
+          content: '在吴江区务工被拖欠工资',
+          registeredIn: '330421',
+          petitionerIds: ['330400:5'],
+          registeredAt: new Date(Date.now() - 10 * DAY).toISOString(),
+        },
+      },
       JIAXING,
     );
     expect(registered.errors).toBeUndefined();
@@ -69,7 +89,11 @@ describe('a Jiaxing petition forwarded to Suzhou', () => {
     expect(forwarded.data.r.status).toBe('ASSIGNED');
 
     const origin = await eventually(jiaxingId, JIAXING, (p) => p.forwarding?.petitionId);
-    expect(origin).toMatchObject({ status: 'ASSIGNED', deadline: null, forwarding: { region: '320500', agency: 'HUMAN_RESOURCES', jurisdiction: '320509', status: 'ASSIGNED', outcome: null } });
+    expect(origin).toMatchObject({
+      status: 'ASSIGNED',
+      deadline: null,
+      forwarding: { region: '320500', agency: 'HUMAN_RESOURCES', jurisdiction: '320509', status: 'ASSIGNED', outcome: null },
+    });
     suzhouId = origin.forwarding.petitionId;
     expect(suzhouId).toMatch(/^320500:\d+$/);
 
@@ -96,23 +120,51 @@ describe('a Jiaxing petition forwarded to Suzhou', () => {
     expect((await step('startHandlingPetition', suzhouId, '', SUZHOU)).data.r.status).toBe('HANDLING');
     expect((await step('replyToPetition', suzhouId, ', reply: "已督促吴江企业支付欠薪"', SUZHOU)).data.r.status).toBe('REPLIED');
     const replied = await eventually(jiaxingId, JIAXING, (p) => p.forwarding.status === 'REPLIED');
-    expect(replied.forwarding).toEqual({ region: '320500', agency: 'HUMAN_RESOURCES', jurisdiction: '320509', petitionId: suzhouId, status: 'REPLIED', outcome: '已督促吴江企业支付欠薪' });
+    expect(replied.forwarding).toEqual({
+      region: '320500',
+      agency: 'HUMAN_RESOURCES',
+      jurisdiction: '320509',
+      petitionId: suzhouId,
+      status: 'REPLIED',
+      outcome: '已督促吴江企业支付欠薪',
+    });
     expect(replied.status).toBe('ASSIGNED');
   }, 60_000);
 
   test('never twice: a delivery and a report sent again change nothing', async () => {
-    await queryDatabase(db('330400'), 'UPDATE petitions.outbox SET sent_at = NULL, next_attempt_at = now() WHERE payload->>\'petitionLocalId\' = $1', [local(jiaxingId)]);
-    await queryDatabase(db('320500'), "UPDATE petitions.outbox SET sent_at = NULL, next_attempt_at = now() WHERE payload->'input'->>'petitionId' = $1", [jiaxingId]);
+    await queryDatabase(db('330400'), "UPDATE petitions.outbox SET sent_at = NULL, next_attempt_at = now() WHERE payload->>'petitionLocalId' = $1", [
+      local(jiaxingId),
+    ]);
+    await queryDatabase(db('320500'), "UPDATE petitions.outbox SET sent_at = NULL, next_attempt_at = now() WHERE payload->'input'->>'petitionId' = $1", [
+      jiaxingId,
+    ]);
     const deadline = Date.now() + 20_000;
     const pending = async () =>
-      (await queryDatabase(db('330400'), 'SELECT count(*)::int AS n FROM petitions.outbox WHERE sent_at IS NULL'))[0].n + (await queryDatabase(db('320500'), 'SELECT count(*)::int AS n FROM petitions.outbox WHERE sent_at IS NULL'))[0].n;
+      (await queryDatabase(db('330400'), 'SELECT count(*)::int AS n FROM petitions.outbox WHERE sent_at IS NULL'))[0].n +
+      (await queryDatabase(db('320500'), 'SELECT count(*)::int AS n FROM petitions.outbox WHERE sent_at IS NULL'))[0].n;
     while ((await pending()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await pending()).toBe(0);
     expect(await queryDatabase(db('320500'), 'SELECT count(*)::int AS n FROM petitions.petitions WHERE forwarded_from = $1', [jiaxingId])).toEqual([{ n: 1 }]);
     // The receipt's ASSIGNED (version 1) and the ACCEPTED report, sent again after REPLIED, leave REPLIED in place.
     const origin = await read(jiaxingId, JIAXING);
     expect(origin.forwarding).toMatchObject({ status: 'REPLIED', outcome: '已督促吴江企业支付欠薪' });
-    const history = await graphql(hub.gateway.graphqlUrl, `query($id: ID!) { petition(id: $id) { history { action officer { id } } } }`, { id: suzhouId }, SUZHOU);
+    const history = await graphql(
+      hub.gateway.graphqlUrl,
+      `
+        query ($id: ID!) {
+          petition(id: $id) {
+            history {
+              action
+              officer {
+                id
+              }
+            }
+          }
+        }
+      `,
+      { id: suzhouId },
+      SUZHOU,
+    );
     expect(history.data.petition.history.map((e: { action: string }) => e.action)).toEqual(['receive', 'accept', 'startHandling', 'reply']);
     expect(history.data.petition.history[0].officer).toEqual({ id: '330400:1' });
   }, 60_000);
@@ -120,8 +172,28 @@ describe('a Jiaxing petition forwarded to Suzhou', () => {
   test('an officer cannot call the hub-internal delivery', async () => {
     const result = await graphql(
       hub.gateway.graphqlUrl,
-      `mutation($input: ReceiveForwardedPetitionInput!) { receiveForwardedPetition(input: $input) { petitionId } }`,
-      { input: { region: '320500', forwardedFrom: '330400:1', channel: 'VISIT', category: '伪造', summary: '伪造', content: '伪造', petitionerIds: ['320500:7'], headcount: 1, registeredAt: new Date().toISOString(), agency: 'HUMAN_RESOURCES', jurisdiction: '320509' } },
+      `
+        mutation ($input: ReceiveForwardedPetitionInput!) {
+          receiveForwardedPetition(input: $input) {
+            petitionId
+          }
+        }
+      `,
+      {
+        input: {
+          region: '320500',
+          forwardedFrom: '330400:1',
+          channel: 'VISIT',
+          category: '伪造',
+          summary: '伪造',
+          content: '伪造',
+          petitionerIds: ['320500:7'],
+          headcount: 1,
+          registeredAt: new Date().toISOString(),
+          agency: 'HUMAN_RESOURCES',
+          jurisdiction: '320509',
+        },
+      },
       SUZHOU,
     );
     expect(result.errors?.[0].extensions?.code).toBe('FORBIDDEN');

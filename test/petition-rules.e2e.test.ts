@@ -18,9 +18,40 @@ const SUZHOU = { 'X-Officer': '320500:1' };
 const register = async (input: Record<string, unknown>) => {
   const result = await graphql(
     hub.gateway.graphqlUrl,
-    `mutation($input: RegisterPetitionInput!) { registerPetition(input: $input) { id status version daysLeft dueAt deadline { kind dueAt daysLeft overdue } warnings { id kind level summary } } }`,
+    `
+      mutation ($input: RegisterPetitionInput!) {
+        registerPetition(input: $input) {
+          id
+          status
+          version
+          daysLeft
+          dueAt
+          deadline {
+            kind
+            dueAt
+            daysLeft
+            overdue
+          }
+          warnings {
+            id
+            kind
+            level
+            summary
+          }
+        }
+      }
+    `,
     {
-      input: { region: '330400', channel: 'VISIT', category: '劳资纠纷欠薪', summary: '欠薪', content: '某公司拖欠工资三个月', registeredIn: '330421', petitionerIds: ['330400:5'], ...input },
+      input: {
+        region: '330400',
+        channel: 'VISIT',
+        category: '劳资纠纷欠薪',
+        summary: '欠薪',
+        content: '某公司拖欠工资三个月',
+        registeredIn: '330421',
+        petitionerIds: ['330400:5'],
+        ...input,
+      },
     },
     { ...JIAXING, 'X-Purpose': 'petition-handling' },
   );
@@ -78,13 +109,21 @@ describe('codes that tell the truth: INVALID_TRANSITION for a forbidden step, CO
 
   test('a second extension and a second review decision are INVALID_TRANSITION, and change nothing', async () => {
     const id = (await registered({ petitionerIds: ['330400:42'] })).id;
-    for (const [mutation, args] of [['acceptPetition', ''], ['startHandlingPetition', ''], ['extendPetitionDeadline', ', days: 10, reason: "需现场核查", approverId: "330400:1"']]) {
+    for (const [mutation, args] of [
+      ['acceptPetition', ''],
+      ['startHandlingPetition', ''],
+      ['extendPetitionDeadline', ', days: 10, reason: "需现场核查", approverId: "330400:1"'],
+    ]) {
       expect(code(await step(mutation, id, args))).toBe('OK');
     }
     const extendAgain = await step('extendPetitionDeadline', id, ', days: 5, reason: "再延", approverId: "330400:1"');
     expect(extendAgain.errors?.[0].extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'HANDLING' });
     expect(extendAgain.errors?.[0].message).toMatch(/already extended by 10 days; the regulation allows one extension/);
-    for (const [mutation, args] of [['replyToPetition', ', reply: "已答复"'], ['requestPetitionReview', ''], ['decidePetitionReview', ', opinion: "维持"']]) {
+    for (const [mutation, args] of [
+      ['replyToPetition', ', reply: "已答复"'],
+      ['requestPetitionReview', ''],
+      ['decidePetitionReview', ', opinion: "维持"'],
+    ]) {
       expect(code(await step(mutation, id, args))).toBe('OK');
     }
     const decideAgain = await step('decidePetitionReview', id, ', opinion: "改变"');
@@ -96,7 +135,10 @@ describe('codes that tell the truth: INVALID_TRANSITION for a forbidden step, CO
 
   test('two officers accepting at the version both read: one wins, the other gets CONFLICT naming the current version', async () => {
     const id = (await registered({ petitionerIds: ['330400:43'], registeredIn: '330402' })).id;
-    const results = await Promise.all([step('acceptPetition', id, ', expectedVersion: 1'), step('acceptPetition', id, ', expectedVersion: 1', { 'X-Officer': '330400:2' })]);
+    const results = await Promise.all([
+      step('acceptPetition', id, ', expectedVersion: 1'),
+      step('acceptPetition', id, ', expectedVersion: 1', { 'X-Officer': '330400:2' }),
+    ]);
     expect(results.map(code).sort()).toEqual(['CONFLICT', 'OK']);
     expect(results.find((r) => r.errors)!.errors![0].extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 2, status: 'ACCEPTED' });
   });
@@ -119,13 +161,17 @@ describe('warning changes: compare-and-set, and truthful codes', () => {
 
   test('50 concurrent "one level up" escalations at the version read give exactly one change', async () => {
     const warning = await raise('BLUE');
-    const results = await Promise.all(Array.from({ length: 50 }, () => warningStep('escalatePetitionWarning', warning.id, `, expectedVersion: ${warning.version}`)));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => warningStep('escalatePetitionWarning', warning.id, `, expectedVersion: ${warning.version}`)),
+    );
     const codes = results.map(code);
     expect(codes.filter((c) => c === 'OK')).toHaveLength(1);
     expect(codes.filter((c) => c === 'CONFLICT')).toHaveLength(49);
     const [row] = await queryDatabase(db('330400'), 'SELECT level, status, version FROM petitions.warnings WHERE id = $1', [local(warning.id)]);
     expect(row).toEqual({ level: 'YELLOW', status: 'ESCALATED', version: 2 });
-    const events = await queryDatabase(db('330400'), "SELECT count(*)::int AS n FROM petitions.warning_events WHERE warning_id = $1 AND action = 'ESCALATED'", [local(warning.id)]);
+    const events = await queryDatabase(db('330400'), "SELECT count(*)::int AS n FROM petitions.warning_events WHERE warning_id = $1 AND action = 'ESCALATED'", [
+      local(warning.id),
+    ]);
     expect(events[0].n).toBe(1);
   }, 60_000);
 
@@ -185,7 +231,18 @@ describe('warning rules exact at their edges', () => {
     const third = [await registered(person), await registered(person), await registered(person)][2];
     const repeat = third.warnings.find((w: { kind: string }) => w.kind === 'REPEAT');
     expect(repeat).toMatchObject({ level: 'YELLOW', summary: '重复访：30 日内第 3 次信访（劳资纠纷欠薪）' });
-    const resolved = await graphql(hub.gateway.graphqlUrl, `mutation($id: ID!) { resolvePetitionWarning(id: $id, note: "已化解", expectedVersion: 1) { status } }`, { id: repeat.id }, JIAXING);
+    const resolved = await graphql(
+      hub.gateway.graphqlUrl,
+      `
+        mutation ($id: ID!) {
+          resolvePetitionWarning(id: $id, note: "已化解", expectedVersion: 1) {
+            status
+          }
+        }
+      `,
+      { id: repeat.id },
+      JIAXING,
+    );
     expect(resolved.data.resolvePetitionWarning.status).toBe('RESOLVED');
     expect(kindsOf(await registered(person))).toEqual([]);
     expect(kindsOf(await registered(person))).toEqual([]);
@@ -208,7 +265,9 @@ describe('warning rules exact at their edges', () => {
 
   test('GROUP_VISIT follows the headcount of a visit (5 or more); a letter is never a group visit', async () => {
     const visit = await registered({ petitionerIds: ['330400:47'], headcount: 30 });
-    expect(visit.warnings.map((w: { kind: string; level: string; summary: string }) => [w.kind, w.level, w.summary])).toEqual([['GROUP_VISIT', 'ORANGE', '集体访 30 人：劳资纠纷欠薪']]);
+    expect(visit.warnings.map((w: { kind: string; level: string; summary: string }) => [w.kind, w.level, w.summary])).toEqual([
+      ['GROUP_VISIT', 'ORANGE', '集体访 30 人：劳资纠纷欠薪'],
+    ]);
     expect(kindsOf(await registered({ petitionerIds: ['330400:48'], headcount: 4 }))).toEqual([]);
     expect(kindsOf(await registered({ petitionerIds: ['330400:48'], headcount: 5 }))).toEqual(['GROUP_VISIT']);
 
@@ -219,20 +278,30 @@ describe('warning rules exact at their edges', () => {
     expect(flaggedLetter.errors?.[0].message).toMatch(/a group visit \(集体访\) comes in person: a LETTER petition is not one/);
     const denied = await register({ petitionerIds: ['330400:49'], headcount: 30, groupVisit: false, summary: '三十人来访不算集体访' });
     expect(denied.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.groupVisit' });
-    expect(await queryDatabase(db('330400'), "SELECT 1 FROM petitions.petitions WHERE summary IN ('联名信标为集体访', '三十人来访不算集体访')")).toHaveLength(0);
+    expect(await queryDatabase(db('330400'), "SELECT 1 FROM petitions.petitions WHERE summary IN ('联名信标为集体访', '三十人来访不算集体访')")).toHaveLength(
+      0,
+    );
     const [row] = await queryDatabase(db('330400'), 'SELECT group_visit FROM petitions.petitions WHERE id = $1', [local(visit.id)]);
     expect(row.group_visit).toBe(true);
   });
 
   test('a deadline ends at 24:00 Beijing time of its last day; daysLeft is 0 on it and -1 from the first moment after', async () => {
     // Registered 16 days ago at 23:59 Beijing time: 15 days end with yesterday.
-    const late = await registered({ petitionerIds: ['330400:50'], channel: 'LETTER', registeredAt: new Date(beijingMidnight(-16).getTime() + 23 * 3_600_000 + 59 * 60_000).toISOString() });
+    const late = await registered({
+      petitionerIds: ['330400:50'],
+      channel: 'LETTER',
+      registeredAt: new Date(beijingMidnight(-16).getTime() + 23 * 3_600_000 + 59 * 60_000).toISOString(),
+    });
     expect(late.dueAt).toBe(beijingMidnight(0).toISOString());
     expect(late.deadline).toMatchObject({ kind: 'ACCEPTANCE', dueAt: beijingMidnight(0).toISOString(), daysLeft: -1, overdue: true });
     expect(late.daysLeft).toBe(-1);
 
     // Registered 15 days ago just after midnight: today is the last day, whatever the hour.
-    const lastDay = await registered({ petitionerIds: ['330400:50'], channel: 'LETTER', registeredAt: new Date(beijingMidnight(-15).getTime() + 60_000).toISOString() });
+    const lastDay = await registered({
+      petitionerIds: ['330400:50'],
+      channel: 'LETTER',
+      registeredAt: new Date(beijingMidnight(-15).getTime() + 60_000).toISOString(),
+    });
     expect(lastDay.deadline).toMatchObject({ dueAt: beijingMidnight(1).toISOString(), daysLeft: 0, overdue: false });
 
     const today = await registered({ petitionerIds: ['330400:51'] });
@@ -240,14 +309,21 @@ describe('warning rules exact at their edges', () => {
   });
 
   test('a DEADLINE warning’s summary is Chinese throughout and names the last day', async () => {
-    const overdue = await registered({ petitionerIds: ['330400:52'], channel: 'LETTER', category: '征地拆迁补偿', registeredAt: new Date(beijingMidnight(-20).getTime() + 10 * 3_600_000).toISOString() });
+    const overdue = await registered({
+      petitionerIds: ['330400:52'],
+      channel: 'LETTER',
+      category: '征地拆迁补偿',
+      registeredAt: new Date(beijingMidnight(-20).getTime() + 10 * 3_600_000).toISOString(),
+    });
     const pool = new Pool({ connectionString: db('330400'), max: 1 });
     try {
       await sweepDeadlines(pool);
     } finally {
       await pool.end();
     }
-    const rows = await queryDatabase(db('330400'), "SELECT level, summary FROM petitions.warnings WHERE petition_id = $1 AND kind = 'DEADLINE'", [local(overdue.id)]);
+    const rows = await queryDatabase(db('330400'), "SELECT level, summary FROM petitions.warnings WHERE petition_id = $1 AND kind = 'DEADLINE'", [
+      local(overdue.id),
+    ]);
     expect(rows).toEqual([{ level: 'ORANGE', summary: `受理期限已过（截止 ${beijingDate(-5)}）：征地拆迁补偿` }]);
     expect(rows[0].summary).not.toMatch(/[A-Za-z]/);
   });
@@ -272,7 +348,13 @@ describe('matters (信访事项)', () => {
     ];
     for (const [mutation, args] of steps) expect(code(await step(mutation, first.id, args))).toBe('OK');
     const matter = await matterOf(first.id);
-    expect(matter).toMatchObject({ category: '宅基地纠纷', petitionerIds: ['330400:53'], handlingAgency: 'HOUSING_CONSTRUCTION', handlingJurisdiction: '330421', closedAt: expect.any(String) });
+    expect(matter).toMatchObject({
+      category: '宅基地纠纷',
+      petitionerIds: ['330400:53'],
+      handlingAgency: 'HOUSING_CONSTRUCTION',
+      handlingJurisdiction: '330421',
+      closedAt: expect.any(String),
+    });
 
     const again = await registered({ petitionerIds: ['330400:53'], category: '宅基地纠纷', summary: '再次反映宅基地' });
     expect((await matterOf(again.id)).id).toBe(matter.id);
@@ -296,7 +378,10 @@ describe('matters (信访事项)', () => {
     expect(kindsOf(await registered({ petitionerIds: person, category: '工伤认定' }))).toEqual(['CROSS_REGION']);
     expect(kindsOf(await registered({ petitionerIds: person, category: '工伤认定' }))).toEqual([]);
     expect(kindsOf(await registered({ petitionerIds: person, category: '社保转移' }))).toEqual(['CROSS_REGION']);
-    const rows = await queryDatabase(db('330400'), "SELECT count(*)::int AS n FROM petitions.warnings WHERE subject_id = '320500:21' AND kind = 'CROSS_REGION'");
+    const rows = await queryDatabase(
+      db('330400'),
+      "SELECT count(*)::int AS n FROM petitions.warnings WHERE subject_id = '320500:21' AND kind = 'CROSS_REGION'",
+    );
     expect(rows[0].n).toBe(2);
   });
 
@@ -329,10 +414,26 @@ describe('review upward (复查/复核 by the 上一级机关)', () => {
   const NANHU = { 'X-Officer': '330400:2' }; // 南湖区 (330402) petition officer
   test('a 南湖区 petition is reviewed by Jiaxing’s city officers, not by 南湖区’s own, and the petition records the reviewing body', async () => {
     const id = (await registered({ petitionerIds: ['330400:58'], category: '医疗纠纷', registeredIn: '330402' })).id;
-    for (const [mutation, args] of [['acceptPetition', ''], ['startHandlingPetition', ''], ['replyToPetition', ', reply: "区卫健局已调解"'], ['requestPetitionReview', '']]) {
+    for (const [mutation, args] of [
+      ['acceptPetition', ''],
+      ['startHandlingPetition', ''],
+      ['replyToPetition', ', reply: "区卫健局已调解"'],
+      ['requestPetitionReview', ''],
+    ]) {
       expect(code(await step(mutation, id, args, NANHU))).toBe('OK');
     }
-    const body = await graphql(hub.gateway.graphqlUrl, `query($id: ID!) { petition(id: $id) { reviewingBody } }`, { id }, NANHU);
+    const body = await graphql(
+      hub.gateway.graphqlUrl,
+      `
+        query ($id: ID!) {
+          petition(id: $id) {
+            reviewingBody
+          }
+        }
+      `,
+      { id },
+      NANHU,
+    );
     expect(body.data.petition.reviewingBody).toBe('330400');
     const own = await step('decidePetitionReview', id, ', opinion: "自行复查维持"', NANHU);
     expect(own.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reviewingBody: '330400' });
@@ -347,7 +448,12 @@ describe('review upward (复查/复核 by the 上一级机关)', () => {
 
   test('a city’s own petition has no reviewing body in the hub unless its province is configured: deciding it is refused saying so', async () => {
     const id = (await registered({ petitionerIds: ['330400:59'], category: '市级事项', registeredIn: '330400' })).id;
-    for (const [mutation, args] of [['acceptPetition', ''], ['startHandlingPetition', ''], ['replyToPetition', ', reply: "已答复"'], ['requestPetitionReview', '']]) {
+    for (const [mutation, args] of [
+      ['acceptPetition', ''],
+      ['startHandlingPetition', ''],
+      ['replyToPetition', ', reply: "已答复"'],
+      ['requestPetitionReview', ''],
+    ]) {
       expect(code(await step(mutation, id, args))).toBe('OK');
     }
     const refused = await step('decidePetitionReview', id, ', opinion: "维持"');
@@ -359,13 +465,19 @@ describe('review upward (复查/复核 by the 上一级机关)', () => {
 describe('an extension records its approver, a SUPERVISOR of the handling agency', () => {
   test('the handling agency’s SUPERVISOR approves; a petition officer without the agency, or an officer without SUPERVISOR, is refused naming approverId', async () => {
     const id = (await registered({ petitionerIds: ['330400:60'], category: '欠薪' })).id;
-    for (const [mutation, args] of [['assignPetition', ', agency: HUMAN_RESOURCES, jurisdiction: "330421"'], ['acceptPetition', ''], ['startHandlingPetition', '']]) {
+    for (const [mutation, args] of [
+      ['assignPetition', ', agency: HUMAN_RESOURCES, jurisdiction: "330421"'],
+      ['acceptPetition', ''],
+      ['startHandlingPetition', ''],
+    ]) {
       expect(code(await step(mutation, id, args))).toBe('OK');
     }
     const extend = (approver: string) => step('extendPetitionDeadline', id, `, days: 15, reason: "需鉴定", approverId: "${approver}"`);
     const petitionSupervisor = await extend('330400:1');
     expect(petitionSupervisor.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'approverId' });
-    expect(petitionSupervisor.errors?.[0].message).toMatch(/approved by a SUPERVISOR of the handling agency \(HUMAN_RESOURCES of 330421\); 330400:1 is of PETITION_BUREAU/);
+    expect(petitionSupervisor.errors?.[0].message).toMatch(
+      /approved by a SUPERVISOR of the handling agency \(HUMAN_RESOURCES of 330421\); 330400:1 is of PETITION_BUREAU/,
+    );
     const countyOfficer = demoOfficerId('330400', 'HUMAN_RESOURCES', 1, TEST_SCALE.officersPerAgency);
     expect((await extend(countyOfficer)).errors?.[0].message).toMatch(/does not hold SUPERVISOR/);
     expect((await extend('330400:99999')).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'approverId' });
@@ -374,7 +486,30 @@ describe('an extension records its approver, a SUPERVISOR of the handling agency
 
     const supervisor = demoOfficerId('330400', 'HUMAN_RESOURCES', 0, TEST_SCALE.officersPerAgency);
     expect(code(await extend(supervisor))).toBe('OK');
-    const read = await graphql(hub.gateway.graphqlUrl, `query($id: ID!) { petition(id: $id) { extension { days reason approvedBy { id agency roles } } } }`, { id }, JIAXING);
-    expect(read.data.petition.extension).toEqual({ days: 15, reason: '需鉴定', approvedBy: { id: supervisor, agency: 'HUMAN_RESOURCES', roles: expect.arrayContaining(['SUPERVISOR']) } });
+    const read = await graphql(
+      hub.gateway.graphqlUrl,
+      `
+        query ($id: ID!) {
+          petition(id: $id) {
+            extension {
+              days
+              reason
+              approvedBy {
+                id
+                agency
+                roles
+              }
+            }
+          }
+        }
+      `,
+      { id },
+      JIAXING,
+    );
+    expect(read.data.petition.extension).toEqual({
+      days: 15,
+      reason: '需鉴定',
+      approvedBy: { id: supervisor, agency: 'HUMAN_RESOURCES', roles: expect.arrayContaining(['SUPERVISOR']) },
+    });
   }, 60_000);
 });

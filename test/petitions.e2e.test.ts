@@ -26,9 +26,23 @@ const REGISTER = `mutation($input: RegisterPetitionInput!) {
 }`;
 
 const register = (input: Record<string, unknown>, headers: Record<string, string> = { ...JIAXING_OFFICER, 'X-Purpose': 'petition-handling' }) =>
-  graphql(hub.gateway.graphqlUrl, REGISTER, {
-    input: { region: '330400', channel: 'VISIT', category: '劳资纠纷欠薪', summary: '欠薪', content: '某公司拖欠工资三个月', registeredIn: '330421', petitionerIds: ['330400:5'], ...input },
-  }, headers);
+  graphql(
+    hub.gateway.graphqlUrl,
+    REGISTER,
+    {
+      input: {
+        region: '330400',
+        channel: 'VISIT',
+        category: '劳资纠纷欠薪',
+        summary: '欠薪',
+        content: '某公司拖欠工资三个月',
+        registeredIn: '330421',
+        petitionerIds: ['330400:5'],
+        ...input,
+      },
+    },
+    headers,
+  );
 
 const db = (region: string) => hub.databaseUrls.get(region)!;
 
@@ -58,33 +72,86 @@ describe('a Jiaxing officer registers a petition for a Suzhou resident', () => {
 
     const list = await graphql(
       hub.gateway.graphqlUrl,
-      `{ petitionWarnings(first: 5, filter: { kinds: [CROSS_REGION] }) { edges { node { id kind automatic region subject { id name } petition { id } } } } }`,
+      `
+        {
+          petitionWarnings(first: 5, filter: { kinds: [CROSS_REGION] }) {
+            edges {
+              node {
+                id
+                kind
+                automatic
+                region
+                subject {
+                  id
+                  name
+                }
+                petition {
+                  id
+                }
+              }
+            }
+          }
+        }
+      `,
       {},
       { ...JIAXING_OFFICER, 'X-Purpose': 'petition-handling' },
     );
     expect(list.errors).toBeUndefined();
     const first = list.data.petitionWarnings.edges[0].node;
-    expect(first).toEqual({ id: warningId, kind: 'CROSS_REGION', automatic: true, region: '330400', subject: { id: '320500:7', name: person.name }, petition: { id: petition.id } });
+    expect(first).toEqual({
+      id: warningId,
+      kind: 'CROSS_REGION',
+      automatic: true,
+      region: '330400',
+      subject: { id: '320500:7', name: person.name },
+      petition: { id: petition.id },
+    });
   });
 
   test('a Suzhou officer acknowledges it, and the acknowledgement shows in Jiaxing’s timeline', async () => {
     const ack = await graphql(
       hub.gateway.graphqlUrl,
-      `mutation($id: ID!) { acknowledgePetitionWarning(id: $id, note: "已签收，户籍地配合稳控") { id status } }`,
+      `
+        mutation ($id: ID!) {
+          acknowledgePetitionWarning(id: $id, note: "已签收，户籍地配合稳控") {
+            id
+            status
+          }
+        }
+      `,
       { id: warningId },
       SUZHOU_OFFICER,
     );
     expect(ack.errors).toBeUndefined();
     expect(ack.data.acknowledgePetitionWarning.status).toBe('ACKNOWLEDGED');
 
-    const read = await graphql(hub.gateway.graphqlUrl, `query($id: ID!) { petitionWarning(id: $id) { timeline { action region officer { id } note } } }`, { id: warningId });
+    const read = await graphql(
+      hub.gateway.graphqlUrl,
+      `
+        query ($id: ID!) {
+          petitionWarning(id: $id) {
+            timeline {
+              action
+              region
+              officer {
+                id
+              }
+              note
+            }
+          }
+        }
+      `,
+      { id: warningId },
+    );
     expect(read.data.petitionWarning.timeline).toEqual([
       { action: 'RAISED', region: null, officer: null, note: 'raised by rule cross-region' },
       { action: 'ACKNOWLEDGED', region: '320500', officer: { id: '320500:1' }, note: '已签收，户籍地配合稳控' },
     ]);
     // Recorded in the warning's own region, and nowhere else.
     const local = warningId.split(':')[1];
-    const rows = await queryDatabase(db('330400'), "SELECT officer_id FROM petitions.warning_events WHERE warning_id = $1 AND action = 'ACKNOWLEDGED'", [local]);
+    const rows = await queryDatabase(db('330400'), "SELECT officer_id FROM petitions.warning_events WHERE warning_id = $1 AND action = 'ACKNOWLEDGED'", [
+      local,
+    ]);
     expect(rows).toEqual([{ officer_id: '320500:1' }]);
     const suzhou = await queryDatabase(db('320500'), "SELECT count(*)::int AS n FROM petitions.warning_events WHERE note = '已签收，户籍地配合稳控'");
     expect(suzhou[0].n).toBe(0);
@@ -94,11 +161,26 @@ describe('a Jiaxing officer registers a petition for a Suzhou resident', () => {
     const raised = await register({ petitionerIds: ['320500:8'] });
     const id = raised.data.registerPetition.warnings[0].id;
     const ack = (headers: Record<string, string>) =>
-      graphql(hub.gateway.graphqlUrl, `mutation($id: ID!) { acknowledgePetitionWarning(id: $id) { id } }`, { id }, headers);
+      graphql(
+        hub.gateway.graphqlUrl,
+        `
+          mutation ($id: ID!) {
+            acknowledgePetitionWarning(id: $id) {
+              id
+            }
+          }
+        `,
+        { id },
+        headers,
+      );
     const results = await Promise.all([ack(SUZHOU_OFFICER), ack(SUZHOU_OFFICER_2)]);
     const codes = results.map((r) => r.errors?.[0]?.extensions?.code ?? 'OK').sort();
     expect(codes).toEqual(['CONFLICT', 'OK']);
-    const rows = await queryDatabase(db('330400'), "SELECT count(*)::int AS n FROM petitions.warning_events WHERE warning_id = $1 AND action = 'ACKNOWLEDGED'", [id.split(':')[1]]);
+    const rows = await queryDatabase(
+      db('330400'),
+      "SELECT count(*)::int AS n FROM petitions.warning_events WHERE warning_id = $1 AND action = 'ACKNOWLEDGED'",
+      [id.split(':')[1]],
+    );
     expect(rows[0].n).toBe(1);
     // Another region's acknowledgement is its own, and is kept too.
     const shanghai = await ack({ 'X-Officer': '310000:1' });
@@ -123,8 +205,14 @@ describe('automatic warnings', () => {
     const results = await Promise.all(pairs.map((petitionerIds) => register({ petitionerIds })));
     expect(results.map((r) => r.errors?.[0]?.message ?? 'OK')).toEqual(pairs.map(() => 'OK'));
     // Sixteen petitions each for two persons: one REPEAT warning each, however the race fell.
-    const rows = await queryDatabase(db('330400'), "SELECT subject_id, count(*)::int AS n FROM petitions.warnings WHERE kind = 'REPEAT' AND subject_id IN ('330400:31', '330400:32') GROUP BY subject_id ORDER BY subject_id");
-    expect(rows).toEqual([{ subject_id: '330400:31', n: 1 }, { subject_id: '330400:32', n: 1 }]);
+    const rows = await queryDatabase(
+      db('330400'),
+      "SELECT subject_id, count(*)::int AS n FROM petitions.warnings WHERE kind = 'REPEAT' AND subject_id IN ('330400:31', '330400:32') GROUP BY subject_id ORDER BY subject_id",
+    );
+    expect(rows).toEqual([
+      { subject_id: '330400:31', n: 1 },
+      { subject_id: '330400:32', n: 1 },
+    ]);
   });
 
   test('warnings raised in one transaction page one by one, none skipped', async () => {
@@ -134,7 +222,24 @@ describe('automatic warnings', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 3; page += 1) {
-      const result: any = await graphql(hub.gateway.graphqlUrl, `query($after: String) { petitionWarnings(first: 1, after: $after, regions: ["330400"]) { edges { node { id } } pageInfo { endCursor } } }`, { after });
+      const result: any = await graphql(
+        hub.gateway.graphqlUrl,
+        `
+          query ($after: String) {
+            petitionWarnings(first: 1, after: $after, regions: ["330400"]) {
+              edges {
+                node {
+                  id
+                }
+              }
+              pageInfo {
+                endCursor
+              }
+            }
+          }
+        `,
+        { after },
+      );
       seen.push(result.data.petitionWarnings.edges[0].node.id);
       after = result.data.petitionWarnings.pageInfo.endCursor;
     }
@@ -160,7 +265,23 @@ describe('automatic warnings', () => {
     expect(petition.dueAt).toBe(new Date((registeredDay + 16) * 86_400_000 - 8 * 3_600_000).toISOString());
 
     const readWarnings = async () =>
-      (await graphql(hub.gateway.graphqlUrl, `query($id: ID!) { petition(id: $id) { warnings { kind level automatic } } }`, { id: petition.id })).data.petition.warnings;
+      (
+        await graphql(
+          hub.gateway.graphqlUrl,
+          `
+            query ($id: ID!) {
+              petition(id: $id) {
+                warnings {
+                  kind
+                  level
+                  automatic
+                }
+              }
+            }
+          `,
+          { id: petition.id },
+        )
+      ).data.petition.warnings;
     const deadline = Date.now() + 10_000;
     while ((await readWarnings()).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await readWarnings()).toEqual([{ kind: 'DEADLINE', level: 'ORANGE', automatic: true }]);
@@ -178,7 +299,12 @@ describe('automatic warnings', () => {
 
 describe('the petition lifecycle', () => {
   const step = (mutation: string, id: string, args = '', headers = JIAXING_OFFICER) =>
-    graphql(hub.gateway.graphqlUrl, `mutation($id: ID!) { r: ${mutation}(id: $id${args}) { status version deadline { kind daysLeft } extension { days reason } outcome } }`, { id }, headers);
+    graphql(
+      hub.gateway.graphqlUrl,
+      `mutation($id: ID!) { r: ${mutation}(id: $id${args}) { status version deadline { kind daysLeft } extension { days reason } outcome } }`,
+      { id },
+      headers,
+    );
 
   test('runs from registration to closing after re-review, with its history', async () => {
     const created = await register({ petitionerIds: ['330400:20'] });
@@ -198,16 +324,49 @@ describe('the petition lifecycle', () => {
     expect(again.errors?.[0].extensions?.code).toBe('INVALID_TRANSITION');
     expect(again.errors?.[0].message).toMatch(/already extended by 30 days; the regulation allows one extension/);
 
-    expect((await step('replyToPetition', id, ', reply: "已督促企业支付欠薪"')).data.r).toMatchObject({ status: 'REPLIED', deadline: { kind: 'REVIEW_REQUEST' } });
+    expect((await step('replyToPetition', id, ', reply: "已督促企业支付欠薪"')).data.r).toMatchObject({
+      status: 'REPLIED',
+      deadline: { kind: 'REVIEW_REQUEST' },
+    });
     expect((await step('requestPetitionReview', id)).data.r).toMatchObject({ status: 'REVIEW', deadline: { kind: 'REVIEW_DECISION', daysLeft: 30 } });
-    expect((await step('decidePetitionReview', id, ', opinion: "维持原处理意见"')).data.r).toMatchObject({ status: 'REVIEW', deadline: { kind: 'RE_REVIEW_REQUEST' } });
+    expect((await step('decidePetitionReview', id, ', opinion: "维持原处理意见"')).data.r).toMatchObject({
+      status: 'REVIEW',
+      deadline: { kind: 'RE_REVIEW_REQUEST' },
+    });
     expect((await step('requestPetitionReReview', id)).data.r).toMatchObject({ status: 'RE_REVIEW', deadline: { kind: 'RE_REVIEW_DECISION' } });
     const closed = await step('decidePetitionReReview', id, ', opinion: "复核维持"');
     expect(closed.data.r).toMatchObject({ status: 'CLOSED', deadline: null, outcome: '复核维持' });
 
-    const history = await graphql(hub.gateway.graphqlUrl, `query($id: ID!) { petition(id: $id) { history { action fromStatus toStatus officer { id } } } }`, { id }, JIAXING_OFFICER);
+    const history = await graphql(
+      hub.gateway.graphqlUrl,
+      `
+        query ($id: ID!) {
+          petition(id: $id) {
+            history {
+              action
+              fromStatus
+              toStatus
+              officer {
+                id
+              }
+            }
+          }
+        }
+      `,
+      { id },
+      JIAXING_OFFICER,
+    );
     expect(history.data.petition.history.map((e: { action: string }) => e.action)).toEqual([
-      'register', 'assign', 'accept', 'startHandling', 'extend', 'reply', 'requestReview', 'decideReview', 'requestReReview', 'decideReReview',
+      'register',
+      'assign',
+      'accept',
+      'startHandling',
+      'extend',
+      'reply',
+      'requestReview',
+      'decideReview',
+      'requestReReview',
+      'decideReReview',
     ]);
     expect(history.data.petition.history.every((e: { officer: { id: string } }) => e.officer.id === '330400:1')).toBe(true);
   });
@@ -231,7 +390,9 @@ describe('the petition lifecycle', () => {
     const results = await Promise.all([step('acceptPetition', id), step('acceptPetition', id, '', { 'X-Officer': '330400:2' })]);
     expect(results.map((r) => r.errors?.[0]?.extensions?.code ?? 'OK').sort()).toEqual(['INVALID_TRANSITION', 'OK']);
     const loser = results.find((r) => r.errors)!;
-    expect(loser.errors![0].message).toMatch(/cannot accept a petition that is ACCEPTED; it must be REGISTERED or ASSIGNED \(last step: accept by 330400:[12] at /);
+    expect(loser.errors![0].message).toMatch(
+      /cannot accept a petition that is ACCEPTED; it must be REGISTERED or ASSIGNED \(last step: accept by 330400:[12] at /,
+    );
     const [row] = await queryDatabase(db('330400'), 'SELECT status, version FROM petitions.petitions WHERE id = $1', [id.split(':')[1]]);
     expect(row).toEqual({ status: 'ACCEPTED', version: 2 });
   });
@@ -239,7 +400,11 @@ describe('the petition lifecycle', () => {
   test('closing before the petitioner’s 30-day window to ask for a review has passed is refused', async () => {
     const created = await register({ petitionerIds: ['330400:24'] });
     const id = created.data.registerPetition.id;
-    for (const [mutation, args] of [['acceptPetition', ''], ['startHandlingPetition', ''], ['replyToPetition', ', reply: "已答复"']]) {
+    for (const [mutation, args] of [
+      ['acceptPetition', ''],
+      ['startHandlingPetition', ''],
+      ['replyToPetition', ', reply: "已答复"'],
+    ]) {
       expect((await step(mutation, id, args)).errors).toBeUndefined();
     }
     const early = await step('closePetition', id);
@@ -285,7 +450,25 @@ describe('a person’s dossier', () => {
     for (let page = 0; page < 20; page += 1) {
       const result: any = await graphql(
         hub.gateway.graphqlUrl,
-        `query($id: ID!, $after: String) { person(id: $id) { name petitions(first: 2, after: $after) { edges { node { id registeredAt } } pageInfo { hasNextPage endCursor } } } }`,
+        `
+          query ($id: ID!, $after: String) {
+            person(id: $id) {
+              name
+              petitions(first: 2, after: $after) {
+                edges {
+                  node {
+                    id
+                    registeredAt
+                  }
+                }
+                pageInfo {
+                  hasNextPage
+                  endCursor
+                }
+              }
+            }
+          }
+        `,
         { id: person, after },
         { 'X-Officer': '330400:1' },
       );
@@ -299,7 +482,25 @@ describe('a person’s dossier', () => {
     const times = seen.map((p) => Date.parse(p.registeredAt));
     expect([...times].sort((a, b) => b - a)).toEqual(times);
 
-    const warnings = await graphql(hub.gateway.graphqlUrl, `query($id: ID!) { person(id: $id) { petitionWarnings(first: 100) { edges { node { id kind region } } } } }`, { id: person });
+    const warnings = await graphql(
+      hub.gateway.graphqlUrl,
+      `
+        query ($id: ID!) {
+          person(id: $id) {
+            petitionWarnings(first: 100) {
+              edges {
+                node {
+                  id
+                  kind
+                  region
+                }
+              }
+            }
+          }
+        }
+      `,
+      { id: person },
+    );
     expect(warnings.errors).toBeUndefined();
     const ids = warnings.data.person.petitionWarnings.edges.map((e: { node: { id: string } }) => e.node.id);
     expect(ids.sort()).toEqual(expectedWarnings.sort());
@@ -335,7 +536,25 @@ describe('who sees which petitions and warnings', () => {
     const created = await register({ petitionerIds: ['330400:26'] });
     const id = created.data.registerPetition.id;
     const read = (headers: Record<string, string>) =>
-      graphql(hub.gateway.graphqlUrl, `query($id: ID!) { petition(id: $id) { id status category summary content petitioners { id } } }`, { id }, headers);
+      graphql(
+        hub.gateway.graphqlUrl,
+        `
+          query ($id: ID!) {
+            petition(id: $id) {
+              id
+              status
+              category
+              summary
+              content
+              petitioners {
+                id
+              }
+            }
+          }
+        `,
+        { id },
+        headers,
+      );
 
     const suzhou = await read(SUZHOU_OFFICER); // Jiaxing–Suzhou agreement includes petition details
     expect(suzhou.errors).toBeUndefined();
@@ -358,7 +577,22 @@ describe('who sees which petitions and warnings', () => {
     expect(single.status).toBe(401);
     expect(single.data).toBeUndefined();
     expect(single.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
-    const seen = await graphql(hub.gateway.graphqlUrl, `{ petitionWarnings(first: 5, regions: ["330400"]) { edges { node { id } } } }`, {}, { 'X-Officer': '340100:1' });
+    const seen = await graphql(
+      hub.gateway.graphqlUrl,
+      `
+        {
+          petitionWarnings(first: 5, regions: ["330400"]) {
+            edges {
+              node {
+                id
+              }
+            }
+          }
+        }
+      `,
+      {},
+      { 'X-Officer': '340100:1' },
+    );
     expect(seen.data.petitionWarnings.edges).toHaveLength(5);
   });
 });
@@ -382,7 +616,11 @@ describe('refusals', () => {
     ];
     for (const [input, field] of cases) {
       const result = await register(input);
-      expect({ field, code: result.errors?.[0].extensions?.code, named: result.errors?.[0].extensions?.field }).toEqual({ field, code: 'BAD_USER_INPUT', named: field });
+      expect({ field, code: result.errors?.[0].extensions?.code, named: result.errors?.[0].extensions?.field }).toEqual({
+        field,
+        code: 'BAD_USER_INPUT',
+        named: field,
+      });
     }
     const wrongEnum = await register({ channel: 'FAX' });
     expect(wrongEnum.errors?.[0].message).toMatch(/FAX/);
@@ -395,7 +633,13 @@ describe('refusals', () => {
     const raise = (subjectId: string) =>
       graphql(
         hub.gateway.graphqlUrl,
-        `mutation($input: RaiseWarningInput!) { raisePetitionWarning(input: $input) { id } }`,
+        `
+          mutation ($input: RaiseWarningInput!) {
+            raisePetitionWarning(input: $input) {
+              id
+            }
+          }
+        `,
         { input: { region: '330400', raisedIn: '330421', level: 'RED', kind: 'REPEAT', subjectId, summary: '测试' } },
         JIAXING_OFFICER,
       );
@@ -406,7 +650,23 @@ describe('refusals', () => {
   });
 
   test('a bad cursor on a person’s petitions nulls that field only, not the person', async () => {
-    const result = await graphql(hub.gateway.graphqlUrl, `{ person(id: "320500:30") { name petitions(first: 2, after: "bogus") { edges { node { id } } } } }`);
+    const result = await graphql(
+      hub.gateway.graphqlUrl,
+      `
+        {
+          person(id: "320500:30") {
+            name
+            petitions(first: 2, after: "bogus") {
+              edges {
+                node {
+                  id
+                }
+              }
+            }
+          }
+        }
+      `,
+    );
     expect(result.data.person.name).toEqual(expect.any(String));
     expect(result.data.person.petitions).toBeNull();
     expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
@@ -415,7 +675,19 @@ describe('refusals', () => {
   test('petition work in a region is its own petition officers’: others get FORBIDDEN and nothing changes', async () => {
     const created = await register({ petitionerIds: ['330400:25'] });
     const id = created.data.registerPetition.id;
-    const accept = (officer: string) => graphql(hub.gateway.graphqlUrl, `mutation($id: ID!) { acceptPetition(id: $id) { status } }`, { id }, { 'X-Officer': officer });
+    const accept = (officer: string) =>
+      graphql(
+        hub.gateway.graphqlUrl,
+        `
+          mutation ($id: ID!) {
+            acceptPetition(id: $id) {
+              status
+            }
+          }
+        `,
+        { id },
+        { 'X-Officer': officer },
+      );
     const suzhou = await accept('320500:1');
     expect(suzhou.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(suzhou.errors?.[0].message).toMatch(/kept by its own officers/);
@@ -439,7 +711,19 @@ describe('refusals', () => {
   });
 
   test('unknown ids give null with NOT_FOUND', async () => {
-    const result = await graphql(hub.gateway.graphqlUrl, `{ petition(id: "330400:999999") { id } petitionWarning(id: "320500:999999") { id } }`);
+    const result = await graphql(
+      hub.gateway.graphqlUrl,
+      `
+        {
+          petition(id: "330400:999999") {
+            id
+          }
+          petitionWarning(id: "320500:999999") {
+            id
+          }
+        }
+      `,
+    );
     expect(result.data).toEqual({ petition: null, petitionWarning: null });
     expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND', 'NOT_FOUND']);
   });

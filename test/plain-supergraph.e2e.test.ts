@@ -89,8 +89,15 @@ test('the gateway will not start open by accident: it needs --identity or --inse
   expect(result.stderr).toMatch(/needs either --identity FILE .* or --insecure-no-auth/);
 });
 
-test('the README\'s example supergraph (examples/plain-supergraph) is the composition of its subgraphs', async () => {
-  const result = await runCli(['compose', '--config', 'examples/plain-supergraph/supergraph.yaml', '--out', 'examples/plain-supergraph/supergraph.graphql', '--check']);
+test("the README's example supergraph (examples/plain-supergraph) is the composition of its subgraphs", async () => {
+  const result = await runCli([
+    'compose',
+    '--config',
+    'examples/plain-supergraph/supergraph.yaml',
+    '--out',
+    'examples/plain-supergraph/supergraph.graphql',
+    '--check',
+  ]);
   expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
   expect(result.stdout).toContain('supergraph is up to date');
 });

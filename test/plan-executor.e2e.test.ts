@@ -20,8 +20,7 @@ import { composeSupergraph } from '../schema/compose';
  * schema forbids (a null in a non-null field, an unknown enum value).
  */
 
-const LINK =
-  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides"])';
+const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides"])';
 
 const CATALOG = `${LINK}
   enum Status { OPEN CLOSED }
@@ -222,13 +221,19 @@ async function compare(query: string, variables?: Record<string, unknown>) {
 }
 
 const CASES: Array<[string, string, Record<string, unknown>?]> = [
-  ['interfaces, entity fetches and @requires', '{ items { __typename id title ... on Book { pages readingHours reviews { stars text } } ... on Film { minutes } } }'],
+  [
+    'interfaces, entity fetches and @requires',
+    '{ items { __typename id title ... on Book { pages readingHours reviews { stars text } } ... on Film { minutes } } }',
+  ],
   [
     'named fragments on a union, aliases, aliased __typename',
     '{ things { kind: __typename ...T } } fragment T on Thing { ... on Book { id name: title reviews { s: stars } } ... on Film { id t: title } }',
   ],
   ['aliases that are Object.prototype members', '{ items { constructor: title toString: id hasOwnProperty: __typename } }'],
-  ['@provides: the reader name from reviews, the city from readers', '{ topReview { stars by { id name city } } book(id: "b2") { reviews { by { name city } } } }'],
+  [
+    '@provides: the reader name from reviews, the city from readers',
+    '{ topReview { stars by { id name city } } book(id: "b2") { reviews { by { name city } } } }',
+  ],
   ['a subgraph error inside an entity fetch keeps the caller’s path', '{ things { ... on Film { id rating } ... on Book { id } } }'],
   ['a root field error beside data', '{ failing items { id } }'],
   ['a subgraph’s own non-null error', '{ broken { id title } }'],
@@ -276,20 +281,39 @@ test('the hub’s executor ran every operation but introspection, and did the wo
   expect(interfaceObjects.body.data.topAccounts[0]).toEqual({ id: 't1', rating: 5 });
   expect(after.delegated - before.delegated).toBe(1);
   // The data really came through the plan: entity fields from reviews merged into catalog's items.
-  expect(interfaces.body.data.items[0]).toEqual({ __typename: 'Book', id: 'b1', title: '长江三角洲', pages: 320, readingHours: 8, reviews: [{ stars: 5, text: '好' }, { stars: 3, text: null }] });
+  expect(interfaces.body.data.items[0]).toEqual({
+    __typename: 'Book',
+    id: 'b1',
+    title: '长江三角洲',
+    pages: 320,
+    readingHours: 8,
+    reviews: [
+      { stars: 5, text: '好' },
+      { stars: 3, text: null },
+    ],
+  });
   expect(introspection.body.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
 });
 
 test('what a faulty subgraph returns is caught by the gateway, as stock Apollo does', async () => {
   const { body } = await compare('{ legacy { id title } legacyList { id } legacyBadEnum { status } legacyCount }');
   expect(body.data).toEqual({ legacy: null, legacyList: null, legacyBadEnum: { status: null }, legacyCount: null });
-  expect(body.extensions.valueCompletion.map((e: { path: unknown[] }) => e.path)).toEqual([['legacy', 'title'], ['legacyList', 1], ['legacyBadEnum', 'status'], ['legacyCount']]);
+  expect(body.extensions.valueCompletion.map((e: { path: unknown[] }) => e.path)).toEqual([
+    ['legacy', 'title'],
+    ['legacyList', 1],
+    ['legacyBadEnum', 'status'],
+    ['legacyCount'],
+  ]);
 });
 
 test('an entity error is reported at the entity’s place in the answer, with the subgraph’s name (and, having no code, none of its words)', async () => {
   const { body } = await compare('{ things { ... on Film { id rating } } }');
   expect(body.errors).toEqual([
-    { message: 'Internal server error; the hub logged the details', path: ['things', 0, 'rating'], extensions: { code: 'INTERNAL_SERVER_ERROR', serviceName: 'reviews' } },
+    {
+      message: 'Internal server error; the hub logged the details',
+      path: ['things', 0, 'rating'],
+      extensions: { code: 'INTERNAL_SERVER_ERROR', serviceName: 'reviews' },
+    },
   ]);
   expect(body.data.things[0]).toEqual({ id: 'f2', rating: null });
 });

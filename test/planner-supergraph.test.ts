@@ -10,7 +10,11 @@ const keysOf = (sdl: string, type: string) => [...new RegExp(`type ${type}\\b([^
 
 test('a non-resolvable key is dropped only where the same subgraph has a resolvable one', () => {
   const sdl = composeSupergraph([
-    { name: 'a', url: 'http://a', typeDefs: `${FED} type T @key(fields: "id") @key(fields: "code", resolvable: false) { id: ID! code: ID! } type Query { t: T }` },
+    {
+      name: 'a',
+      url: 'http://a',
+      typeDefs: `${FED} type T @key(fields: "id") @key(fields: "code", resolvable: false) { id: ID! code: ID! } type Query { t: T }`,
+    },
     { name: 'b', url: 'http://b', typeDefs: `${FED} type T @key(fields: "id", resolvable: false) { id: ID! } type Query { u: T }` },
   ]);
   expect(keysOf(plannerSupergraphSdl(sdl), 'T')).toEqual(['graph: A, key: "id"', 'graph: B, key: "id", resolvable: false']);

@@ -71,7 +71,9 @@ beforeAll(async () => {
     return { label, jurisdiction, authorization: `Bearer ${officer.token}` };
   };
   callers = [
-    ...(await Promise.all(REGIONS.flatMap((region) => [`demo-${region}`, `demo-${region}-petition-2`, `demo-${region}-market-1`, `demo-${region}-auditor`].map(demo)))),
+    ...(await Promise.all(
+      REGIONS.flatMap((region) => [`demo-${region}`, `demo-${region}-petition-2`, `demo-${region}-market-1`, `demo-${region}-auditor`].map(demo)),
+    )),
     await custom('Qingpu county officer', '310118'),
     await custom('Wujiang county officer', '320509'),
     await custom('Jiashan county officer', '330421'),
@@ -90,7 +92,12 @@ test('every caller kind × every region’s persons × every protected field × 
   const mismatches: string[] = [];
   for (const caller of callers) {
     for (const purpose of [true, false]) {
-      const result = await graphql(hub.gateway.graphqlUrl, query, {}, { authorization: caller.authorization, ...(purpose ? { 'X-Purpose': 'petition-handling' } : {}) });
+      const result = await graphql(
+        hub.gateway.graphqlUrl,
+        query,
+        {},
+        { authorization: caller.authorization, ...(purpose ? { 'X-Purpose': 'petition-handling' } : {}) },
+      );
       const forbiddenAt = new Set((result.errors ?? []).filter((e) => e.extensions?.code === 'FORBIDDEN').map((e) => e.path?.join('.')));
       persons.forEach((person, i) => {
         const got = result.data[`p${i}`];
@@ -99,8 +106,15 @@ test('every caller kind × every region’s persons × every protected field × 
           checked += 1;
           const value = got?.[field];
           const ok =
-            shown === 'FULL' ? JSON.stringify(value) === JSON.stringify(full) : shown === 'MASKED' ? value === masked : value === null && forbiddenAt.has(`p${i}.${field}`);
-          if (!ok) mismatches.push(`${caller.label} (${caller.jurisdiction}) ${purpose ? 'with' : 'without'} purpose, ${person.id} (${person.home_jurisdiction}).${field}: expected ${shown}, got ${JSON.stringify(value)}`);
+            shown === 'FULL'
+              ? JSON.stringify(value) === JSON.stringify(full)
+              : shown === 'MASKED'
+                ? value === masked
+                : value === null && forbiddenAt.has(`p${i}.${field}`);
+          if (!ok)
+            mismatches.push(
+              `${caller.label} (${caller.jurisdiction}) ${purpose ? 'with' : 'without'} purpose, ${person.id} (${person.home_jurisdiction}).${field}: expected ${shown}, got ${JSON.stringify(value)}`,
+            );
         };
         for (const [field, raw] of Object.entries(PERSONAL_FIELDS)) check(field, rule.personal, raw(person), MASKED[field](raw(person)));
         check('gender', rule.basic, residentIdFacts(person.id_number).gender);
@@ -112,15 +126,24 @@ test('every caller kind × every region’s persons × every protected field × 
       });
     }
   }
-  console.log(`policy matrix: ${checked} combinations checked (${callers.length} callers × ${persons.length} persons of ${REGIONS.length} regions × 8 fields × with/without purpose)`);
+  console.log(
+    `policy matrix: ${checked} combinations checked (${callers.length} callers × ${persons.length} persons of ${REGIONS.length} regions × 8 fields × with/without purpose)`,
+  );
   expect(mismatches).toEqual([]);
   expect(checked).toBe(callers.length * persons.length * 8 * 2);
 });
 
 test('every caller kind × a petition and a warning of every region: outline, details and warnings match the policy table', async () => {
-  const records: Array<{ region: string; petition: { id: string; registered_in: string; summary: string; content: string }; warning: { id: string; raised_in: string; summary: string } }> = [];
+  const records: Array<{
+    region: string;
+    petition: { id: string; registered_in: string; summary: string; content: string };
+    warning: { id: string; raised_in: string; summary: string };
+  }> = [];
   for (const region of REGIONS) {
-    const [petition] = await queryDatabase(hub.databaseUrls.get(region)!, 'SELECT id::text, registered_in, summary, content FROM petitions.petitions ORDER BY id LIMIT 1');
+    const [petition] = await queryDatabase(
+      hub.databaseUrls.get(region)!,
+      'SELECT id::text, registered_in, summary, content FROM petitions.petitions ORDER BY id LIMIT 1',
+    );
     const [warning] = await queryDatabase(hub.databaseUrls.get(region)!, 'SELECT id::text, raised_in, summary FROM petitions.warnings ORDER BY id LIMIT 1');
     records.push({ region, petition: { ...petition, id: `${region}:${petition.id}` }, warning: { ...warning, id: `${region}:${warning.id}` } });
   }
@@ -152,7 +175,10 @@ test('every caller kind × a petition and a warning of every region: outline, de
       ];
       for (const [what, ok] of outcomes) {
         checked += 1;
-        if (!ok) mismatches.push(`${caller.label} (${caller.jurisdiction}) ${record.region} ${what}: expected ${what.startsWith('warning') ? expectWarning : what === 'petition' ? expectOutline : expectDetails}`);
+        if (!ok)
+          mismatches.push(
+            `${caller.label} (${caller.jurisdiction}) ${record.region} ${what}: expected ${what.startsWith('warning') ? expectWarning : what === 'petition' ? expectOutline : expectDetails}`,
+          );
       }
     });
   }

@@ -32,7 +32,10 @@ test(`a hub of ${N} regions serves every region from its own database`, async ()
   expect(directory.data.regions.map((r: { code: string }) => r.code)).toEqual(regions.map((r) => r.code));
   expect(directory.data.regions.every((r: any) => r.jurisdiction.name === r.name)).toBe(true);
 
-  const result = await graphql(hub.gateway.graphqlUrl, '{ petitionWarnings(first: 100) { edges { node { id region subject { region name } } } pageInfo { hasNextPage } } }');
+  const result = await graphql(
+    hub.gateway.graphqlUrl,
+    '{ petitionWarnings(first: 100) { edges { node { id region subject { region name } } } pageInfo { hasNextPage } } }',
+  );
   expect(result.errors).toBeUndefined();
   const edges = result.data.petitionWarnings.edges;
   expect(edges).toHaveLength(N * 12);
@@ -69,7 +72,11 @@ test('pages over all regions come in the global order, each warning once (probed
   const seen: string[] = [];
   let after: string | null = null;
   for (let page = 0; page < 20; page++) {
-    const result: any = await graphql(hub.gateway.graphqlUrl, 'query($after: String) { petitionWarnings(first: 20, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }', { after });
+    const result: any = await graphql(
+      hub.gateway.graphqlUrl,
+      'query($after: String) { petitionWarnings(first: 20, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }',
+      { after },
+    );
     expect(result.errors).toBeUndefined();
     seen.push(...result.data.petitionWarnings.edges.map((edge: any) => edge.node.id));
     if (!result.data.petitionWarnings.pageInfo.hasNextPage) break;

@@ -19,9 +19,20 @@ import { TcpProxy } from './support/tcp-proxy';
 const WARNINGS = /* GraphQL */ `
   query Warnings($first: Int) {
     petitionWarnings(first: $first) {
-      edges { node { id region subject { id region name } } }
+      edges {
+        node {
+          id
+          region
+          subject {
+            id
+            region
+            name
+          }
+        }
+      }
     }
-  }`;
+  }
+`;
 /** A Jiaxing officer with a purpose: the Jiaxing–Suzhou agreement shows Suzhou residents' names. */
 const JIAXING_OFFICER = { 'X-Officer': '330400:1', 'X-Purpose': 'petition-handling' };
 const PREFIX = 't_faults';
@@ -135,18 +146,28 @@ describe('a region whose database fails', () => {
     const raise = (summary: string) =>
       graphql(
         hub.gateway.graphqlUrl,
-        `mutation($input: RaiseWarningInput!) { raisePetitionWarning(input: $input) { id region } }`,
+        `
+          mutation ($input: RaiseWarningInput!) {
+            raisePetitionWarning(input: $input) {
+              id
+              region
+            }
+          }
+        `,
         { input: { region: '330400', raisedIn: '330402', level: 'ORANGE', kind: 'GROUP_VISIT', subjectId: '330400:3', summary } },
         { 'X-Officer': '330400:1' },
       );
-    const stored = async (summary: string) => (await queryDatabase(jiaxing, 'SELECT count(*)::int AS n FROM petitions.warnings WHERE summary = $1', [summary]))[0].n;
+    const stored = async (summary: string) =>
+      (await queryDatabase(jiaxing, 'SELECT count(*)::int AS n FROM petitions.warnings WHERE summary = $1', [summary]))[0].n;
     const release = await lockTable('330400', 'petitions.warnings');
     try {
       const answer = raise('断连期间');
-      await terminate(await until('the write waiting on the lock', async () => {
-        const pids = await subgraphBackends('330400', true);
-        return pids.length ? pids : undefined;
-      }));
+      await terminate(
+        await until('the write waiting on the lock', async () => {
+          const pids = await subgraphBackends('330400', true);
+          return pids.length ? pids : undefined;
+        }),
+      );
       const write = await answer;
       expect(write.data).toBeNull();
       expect(codesOf(write)).toEqual(['REGION_UNAVAILABLE:330400']);
@@ -190,7 +211,10 @@ test('the directory’s database refusing connections: DATABASE_UNAVAILABLE nami
   const AGREEMENTS = `{ sharingAgreements { edges { node { id } } } }`;
   await queryDatabase(directory, `ALTER DATABASE ${PREFIX}_hub CONNECTION LIMIT 0`);
   try {
-    const backends = await queryDatabase<{ pid: number }>(directory, 'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND usename = $2', [`${PREFIX}_hub`, `${PREFIX}_subgraphs`]);
+    const backends = await queryDatabase<{ pid: number }>(directory, 'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND usename = $2', [
+      `${PREFIX}_hub`,
+      `${PREFIX}_subgraphs`,
+    ]);
     await terminate(backends.map((row) => row.pid));
     const result = await graphql(hub.gateway.graphqlUrl, AGREEMENTS);
     expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['DATABASE_UNAVAILABLE']);

@@ -54,8 +54,20 @@ const TIMEOUT_MS = 1500;
 const PORT = 4100;
 const WARNINGS = /* GraphQL */ `
   query Warnings($first: Int) {
-    petitionWarnings(first: $first) { edges { node { id region subject { id region } } } }
-  }`;
+    petitionWarnings(first: $first) {
+      edges {
+        node {
+          id
+          region
+          subject {
+            id
+            region
+          }
+        }
+      }
+    }
+  }
+`;
 
 if (topology.unavailable) {
   test.skip(`regions on their own hosts: skipped, ${topology.unavailable}`, () => undefined);
@@ -99,7 +111,9 @@ if (topology.unavailable) {
   }
 
   async function startRegionHost(host: RegionHost, config: RegionHostConfig): Promise<string> {
-    const child = spawn('ip', ['netns', 'exec', host.namespace, process.execPath, REGION_HOST_SCRIPT, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('ip', ['netns', 'exec', host.namespace, process.execPath, REGION_HOST_SCRIPT, JSON.stringify(config)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     host.process = child;
     let stderr = '';
     child.stderr!.on('data', (chunk) => (stderr += chunk));
@@ -192,7 +206,8 @@ if (topology.unavailable) {
   }, 60_000);
 
   const hostOf = (code: string) => hosts.find((host) => host.code === code)!;
-  const unavailableRegions = (result: GraphQLResult) => [...new Set((result.errors ?? []).map((error) => `${error.extensions?.code}:${error.extensions?.region}`))].sort();
+  const unavailableRegions = (result: GraphQLResult) =>
+    [...new Set((result.errors ?? []).map((error) => `${error.extensions?.code}:${error.extensions?.region}`))].sort();
   const regionsIn = (result: GraphQLResult) => new Set<string>(result.data.petitionWarnings.edges.map((edge: any) => edge.node.region));
 
   /** Asks until an answer has no error (the hub recovers on its own: no restart); bounded. */
@@ -227,28 +242,31 @@ if (topology.unavailable) {
     expect(regionsIn(recovered)).toEqual(new Set(DEMO_REGIONS.map((region) => region.code)));
   });
 
-  (topology.netem ? test : test.skip)('a partition and a slow, lossy link at once (300 ms, 10 % loss): only those two may be missing; restored, complete again', async () => {
-    const slow = hostOf('330400').hostSide;
-    run('ip', ['link', 'set', hostOf('320500').hostSide, 'down']);
-    run('tc', ['qdisc', 'add', 'dev', slow, 'root', 'netem', 'delay', '300ms', 'loss', '10%']);
-    try {
-      for (let request = 0; request < 6; request++) {
-        const result = await graphql(gateway.graphqlUrl, WARNINGS, { first: 40 });
-        const missing = unavailableRegions(result);
-        expect(missing).toContain('REGION_UNAVAILABLE:320500');
-        for (const code of missing) expect(['REGION_UNAVAILABLE:320500', 'REGION_UNAVAILABLE:330400']).toContain(code);
-        expect(result.data.petitionWarnings.edges).toHaveLength(40);
-        const answered = regionsIn(result);
-        expect(answered.has('310000') && answered.has('340100')).toBe(true);
-        expect(answered.has('320500')).toBe(false);
+  (topology.netem ? test : test.skip)(
+    'a partition and a slow, lossy link at once (300 ms, 10 % loss): only those two may be missing; restored, complete again',
+    async () => {
+      const slow = hostOf('330400').hostSide;
+      run('ip', ['link', 'set', hostOf('320500').hostSide, 'down']);
+      run('tc', ['qdisc', 'add', 'dev', slow, 'root', 'netem', 'delay', '300ms', 'loss', '10%']);
+      try {
+        for (let request = 0; request < 6; request++) {
+          const result = await graphql(gateway.graphqlUrl, WARNINGS, { first: 40 });
+          const missing = unavailableRegions(result);
+          expect(missing).toContain('REGION_UNAVAILABLE:320500');
+          for (const code of missing) expect(['REGION_UNAVAILABLE:320500', 'REGION_UNAVAILABLE:330400']).toContain(code);
+          expect(result.data.petitionWarnings.edges).toHaveLength(40);
+          const answered = regionsIn(result);
+          expect(answered.has('310000') && answered.has('340100')).toBe(true);
+          expect(answered.has('320500')).toBe(false);
+        }
+      } finally {
+        attempt('tc', ['qdisc', 'del', 'dev', slow, 'root']);
+        run('ip', ['link', 'set', hostOf('320500').hostSide, 'up']);
       }
-    } finally {
-      attempt('tc', ['qdisc', 'del', 'dev', slow, 'root']);
-      run('ip', ['link', 'set', hostOf('320500').hostSide, 'up']);
-    }
-    const recovered = await untilComplete();
-    expect(regionsIn(recovered)).toEqual(new Set(DEMO_REGIONS.map((region) => region.code)));
-  });
+      const recovered = await untilComplete();
+      expect(regionsIn(recovered)).toEqual(new Set(DEMO_REGIONS.map((region) => region.code)));
+    },
+  );
 
   test('a region whose database server stops (connections refused from its host): REGION_UNAVAILABLE naming it; started again, the hub recovers', async () => {
     const database = hostOf('340100').database;
@@ -256,7 +274,9 @@ if (topology.unavailable) {
     try {
       const result = await graphql(gateway.graphqlUrl, WARNINGS, { first: 40 });
       expect(unavailableRegions(result)).toEqual(['REGION_UNAVAILABLE:340100']);
-      expect(result.errors!.find((error) => error.path?.length === 1)?.message).toMatch(/^Region 340100 \(合肥市\) did not answer: its database is unavailable/);
+      expect(result.errors!.find((error) => error.path?.length === 1)?.message).toMatch(
+        /^Region 340100 \(合肥市\) did not answer: its database is unavailable/,
+      );
       expect(JSON.stringify(result.errors)).not.toMatch(/ECONNREFUSED|10\.213\.|:\d{4,5}\b/);
       expect(result.data.petitionWarnings.edges).toHaveLength(40);
       expect(regionsIn(result)).toEqual(new Set(['310000', '320500', '330400']));

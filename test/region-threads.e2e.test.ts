@@ -36,7 +36,12 @@ test('a fan-out reaches every region, and its statements are counted in the thre
 
 test('audit rows written in a thread reach the launcher’s checkpointer, which checkpoints every N rows', async () => {
   for (let person = 1; person <= 3; person++) {
-    const read = await graphql(hub.gateway.graphqlUrl, 'query($id: ID!) { person(id: $id) { idNumber } }', { id: `320500:${person}` }, { 'X-Officer': '320500:1', 'X-Purpose': 'petition-handling' });
+    const read = await graphql(
+      hub.gateway.graphqlUrl,
+      'query($id: ID!) { person(id: $id) { idNumber } }',
+      { id: `320500:${person}` },
+      { 'X-Officer': '320500:1', 'X-Purpose': 'petition-handling' },
+    );
     expect(read.errors).toBeUndefined();
   }
   let checkpoints: Array<{ seq: number }> = [];
@@ -45,7 +50,12 @@ test('audit rows written in a thread reach the launcher’s checkpointer, which 
     if (!checkpoints.length) await new Promise((resolve) => setTimeout(resolve, 50));
   }
   expect(checkpoints[0].seq).toBeGreaterThanOrEqual(3);
-  const verified = await graphql(hub.gateway.graphqlUrl, '{ auditVerification(region: "320500") { intact lastCheckpointSeq } }', {}, { 'X-Officer': hub.identity.demoOfficer('demo-320500-auditor').id });
+  const verified = await graphql(
+    hub.gateway.graphqlUrl,
+    '{ auditVerification(region: "320500") { intact lastCheckpointSeq } }',
+    {},
+    { 'X-Officer': hub.identity.demoOfficer('demo-320500-auditor').id },
+  );
   expect(verified.data.auditVerification).toEqual({ intact: true, lastCheckpointSeq: checkpoints[0].seq });
 });
 
@@ -55,9 +65,15 @@ test('a thread that dies costs its regions until it is back, on the same address
   await victim.crash();
 
   const during = await graphql(hub.gateway.graphqlUrl, ALL_WARNINGS, {}, { 'X-Officer': '330400:1' });
-  const unavailable = (during.errors ?? []).filter((error: any) => error.extensions?.code === 'REGION_UNAVAILABLE').map((error: any) => error.extensions.region);
+  const unavailable = (during.errors ?? [])
+    .filter((error: any) => error.extensions?.code === 'REGION_UNAVAILABLE')
+    .map((error: any) => error.extensions.region);
   expect(unavailable.sort()).toEqual([...victim.regions].sort());
-  expect(regionsIn(during)).toEqual(DEMO_REGIONS.map((region) => region.code).filter((code) => !victim.regions.includes(code)).sort());
+  expect(regionsIn(during)).toEqual(
+    DEMO_REGIONS.map((region) => region.code)
+      .filter((code) => !victim.regions.includes(code))
+      .sort(),
+  );
 
   // Restarted after a second; the gateway's breaker for the region may hold a little longer.
   let after: any;

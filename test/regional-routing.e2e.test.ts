@@ -8,10 +8,27 @@ import { DEMO_REGIONS, graphql, queryDatabase, startTestHub, signInLike } from '
 const WARNINGS = /* GraphQL */ `
   query CrossRegionWarnings($first: Int, $after: String, $regions: [String!]) {
     petitionWarnings(first: $first, after: $after, regions: $regions) {
-      edges { cursor node { id region level raisedAt subject { id region name } } }
-      pageInfo { hasNextPage endCursor }
+      edges {
+        cursor
+        node {
+          id
+          region
+          level
+          raisedAt
+          subject {
+            id
+            region
+            name
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
-  }`;
+  }
+`;
 
 let hub: RunningHub;
 
@@ -130,7 +147,19 @@ describe('mutations go to the region named in their input', () => {
   test('a warning raised for Hefei is stored in Hefei’s database only', async () => {
     const result = await graphql(
       hub.gateway.graphqlUrl,
-      `mutation($input: RaiseWarningInput!) { raisePetitionWarning(input: $input) { id region level subject { id name } } }`,
+      `
+        mutation ($input: RaiseWarningInput!) {
+          raisePetitionWarning(input: $input) {
+            id
+            region
+            level
+            subject {
+              id
+              name
+            }
+          }
+        }
+      `,
       { input: { region: '340100', raisedIn: '340104', level: 'ORANGE', kind: 'GROUP_VISIT', subjectId: '330400:3', summary: '集体访预警' } },
       { 'X-Officer': '340100:1' },
     );
@@ -147,7 +176,13 @@ describe('mutations go to the region named in their input', () => {
   test('a region the hub does not serve is refused with UNKNOWN_REGION', async () => {
     const result = await graphql(
       hub.gateway.graphqlUrl,
-      `mutation($input: RaiseWarningInput!) { raisePetitionWarning(input: $input) { id } }`,
+      `
+        mutation ($input: RaiseWarningInput!) {
+          raisePetitionWarning(input: $input) {
+            id
+          }
+        }
+      `,
       { input: { region: '110000', raisedIn: '110101', level: 'RED', kind: 'REPEAT', subjectId: '330400:3', summary: 'x' } },
     );
     expect(result.errors?.[0].extensions?.code).toBe('UNKNOWN_REGION');

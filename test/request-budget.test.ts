@@ -88,7 +88,10 @@ describe('RequestRegionBudget.waitFor: each region spends its own timeout', () =
 
 describe('listen(): a route is told when its request was answered', () => {
   test('finished() receives the context the request was answered with; a refused context is not passed on', async () => {
-    const server = new ApolloServer<{ n: number }>({ typeDefs: 'type Query { n: Int }', resolvers: { Query: { n: (_: unknown, __: unknown, context: { n: number }) => context.n } } });
+    const server = new ApolloServer<{ n: number }>({
+      typeDefs: 'type Query { n: Int }',
+      resolvers: { Query: { n: (_: unknown, __: unknown, context: { n: number }) => context.n } },
+    });
     await server.start();
     const finished: number[] = [];
     let next = 0;
@@ -107,7 +110,11 @@ describe('listen(): a route is told when its request was answered', () => {
     });
     try {
       const post = (headers: Record<string, string> = {}) =>
-        fetch(`${http.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: '{ n }' }) }).then((r) => r.json());
+        fetch(`${http.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ query: '{ n }' }),
+        }).then((r) => r.json());
       expect(await post()).toEqual({ data: { n: 1 } });
       expect(await post()).toEqual({ data: { n: 2 } });
       const refused = await post({ 'x-refuse': '1' });

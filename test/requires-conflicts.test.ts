@@ -7,7 +7,11 @@ import { composeSupergraph } from '../schema/compose';
 
 const FED = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@external", "@requires"])';
 const supergraphSdl = composeSupergraph([
-  { name: 'prices', url: 'http://prices', typeDefs: `${FED} type Good @key(fields: "upc") { upc: String! weight: Int! price(currency: String!): Int! } type Query { goods: [Good!]! } type Mutation { touch: Good }` },
+  {
+    name: 'prices',
+    url: 'http://prices',
+    typeDefs: `${FED} type Good @key(fields: "upc") { upc: String! weight: Int! price(currency: String!): Int! } type Query { goods: [Good!]! } type Mutation { touch: Good }`,
+  },
   {
     name: 'shipping',
     url: 'http://shipping',

@@ -46,7 +46,9 @@ async function digests(url: string): Promise<Record<string, string>> {
     const result: Record<string, string> = {};
     for (const { name } of tables) {
       // Row order by the whole row: tables without an id still compare as sets.
-      const { rows } = await client.query<{ digest: string; n: number }>(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest, count(*)::int AS n FROM ${name} t`);
+      const { rows } = await client.query<{ digest: string; n: number }>(
+        `SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest, count(*)::int AS n FROM ${name} t`,
+      );
       result[name] = `${rows[0].n}:${rows[0].digest}`;
     }
     return result;

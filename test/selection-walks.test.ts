@@ -20,7 +20,10 @@ test('a fanned-out root field selected twice under one key is routed and rewritt
     fragment W on Query { petitionWarnings(first: $first) { edges { node { id } } } }`);
   const analyzed = analyzeOperation(document, WARNINGS_FAN_OUT_RULES);
   expect(analyzed.roots.map((root) => root.responseKey)).toEqual(['petitionWarnings']);
-  expect(analyzed.roots[0].fanOut).toMatchObject({ edges: [{ key: 'edges', cursorKeys: [] }], pageInfos: [{ key: 'pageInfo', fields: [{ key: 'hasNextPage', name: 'hasNextPage' }] }] });
+  expect(analyzed.roots[0].fanOut).toMatchObject({
+    edges: [{ key: 'edges', cursorKeys: [] }],
+    pageInfos: [{ key: 'pageInfo', fields: [{ key: 'hasNextPage', name: 'hasNextPage' }] }],
+  });
   const text = flat(printRegionOperation(analyzed, analyzed.roots));
   // One field, one pair of page variables (two would be two fields under one key with different arguments: refused).
   expect(text.match(/petitionWarnings\(/g)).toHaveLength(1);
@@ -42,7 +45,9 @@ test('a cross-region field selected twice under one key is one link whose record
   expect(links[0].steps).toEqual([{ key: 'inspection' }, { key: 'tasks' }]);
   expect(flat(linkFetch(document, links[0]).text)).toContain('_entities(representations: $representations) { ... on Task { id status } }');
   // The answering region is asked for keys only, in every node of the field.
-  expect(flat(print(keysOnly(document, links)))).toBe('{ inspection(id: "1") { tasks { __typename id } ...T ...T } } fragment T on Inspection { tasks { __typename id } }');
+  expect(flat(print(keysOnly(document, links)))).toBe(
+    '{ inspection(id: "1") { tasks { __typename id } ...T ...T } } fragment T on Inspection { tasks { __typename id } }',
+  );
 });
 
 test('a cross-region field left out by a literal @include(if: false) is no link', () => {
@@ -50,7 +55,9 @@ test('a cross-region field left out by a literal @include(if: false) is no link'
 });
 
 test('early access reads the fields an operation selects: in fragments on the type they name, not those a literal condition leaves out', () => {
-  const schema = buildSchema('interface Record { id: ID! } type Person implements Record { id: ID! idNumber: String name: String } type Query { person: Person record: Record }');
+  const schema = buildSchema(
+    'interface Record { id: ID! } type Person implements Record { id: ID! idNumber: String name: String } type Query { person: Person record: Record }',
+  );
   const document = parse(`query { person { name idNumber @include(if: false) } record { ... on Person { ...P } } }
     fragment P on Person { idNumber @skip(if: $never) }`);
   const operation = document.definitions[0] as OperationDefinitionNode;

@@ -34,11 +34,24 @@ const grantsOf = async (headers: Record<string, string>) => {
 };
 /** Grants as the directory holds them right now (no gateway cache in between). */
 const directoryGrantsOf = async (jurisdiction: string) => {
-  const result = await graphql(hub.gateway.graphqlUrl, `query($j: String!) { sharingGrants(jurisdiction: $j) { category owner } }`, { j: jurisdiction }, as('demo-310000-agreements'));
+  const result = await graphql(
+    hub.gateway.graphqlUrl,
+    `
+      query ($j: String!) {
+        sharingGrants(jurisdiction: $j) {
+          category
+          owner
+        }
+      }
+    `,
+    { j: jurisdiction },
+    as('demo-310000-agreements'),
+  );
   expect(result.errors).toBeUndefined();
   return (result.data.sharingGrants as Array<{ category: string; owner: string }>).map((g) => `${g.category}:${g.owner}`);
 };
-const AGREEMENT = 'id status active providerCode recipientCode mutual categories createdBy { id } signatures { party signedBy { id } signedAt } awaitingSignatureOf revokedAt';
+const AGREEMENT =
+  'id status active providerCode recipientCode mutual categories createdBy { id } signatures { party signedBy { id } signedAt } awaitingSignatureOf revokedAt';
 const CREATE = `mutation($input: CreateSharingAgreementInput!) { createSharingAgreement(input: $input) { ${AGREEMENT} } }`;
 const SIGN = `mutation($id: ID!) { signSharingAgreement(id: $id) { ${AGREEMENT} } }`;
 const REVOKE = `mutation($id: ID!) { revokeSharingAgreement(id: $id, reason: "试点结束") { ${AGREEMENT} revocationReason } }`;
@@ -79,7 +92,30 @@ test('the demo agreements: warnings, basic data and inspections among all four c
 });
 
 test('the demo agreements are signed by both parties and in force', async () => {
-  const result = await graphql(hub.gateway.graphqlUrl, `{ sharingAgreements(first: 50) { edges { node { status active signatures { party signedAt } awaitingSignatureOf providerCode recipientCode } } } }`, {}, as('demo-330400'));
+  const result = await graphql(
+    hub.gateway.graphqlUrl,
+    `
+      {
+        sharingAgreements(first: 50) {
+          edges {
+            node {
+              status
+              active
+              signatures {
+                party
+                signedAt
+              }
+              awaitingSignatureOf
+              providerCode
+              recipientCode
+            }
+          }
+        }
+      }
+    `,
+    {},
+    as('demo-330400'),
+  );
   expect(result.errors).toBeUndefined();
   const nodes = result.data.sharingAgreements.edges.map((e: any) => e.node);
   expect(nodes.length).toBeGreaterThanOrEqual(4);
@@ -92,7 +128,18 @@ test('the demo agreements are signed by both parties and in force', async () => 
 test("an administrator cannot open another jurisdiction's data alone: Hefei's proposal opens nothing until Jiaxing countersigns", async () => {
   const [row] = await queryDatabase(hub.databaseUrls.get('330400')!, 'SELECT id::text, id_number FROM personnel.persons ORDER BY id LIMIT 1');
   const readIdNumber = async () => {
-    const result = await graphql(hub.gateway.graphqlUrl, `query($id: ID!) { person(id: $id) { idNumber } }`, { id: `330400:${row.id}` }, { ...as('demo-340100'), 'X-Purpose': 'petition-handling' });
+    const result = await graphql(
+      hub.gateway.graphqlUrl,
+      `
+        query ($id: ID!) {
+          person(id: $id) {
+            idNumber
+          }
+        }
+      `,
+      { id: `330400:${row.id}` },
+      { ...as('demo-340100'), 'X-Purpose': 'petition-handling' },
+    );
     expect(result.errors).toBeUndefined();
     return result.data.person.idNumber as string;
   };
@@ -102,8 +149,24 @@ test("an administrator cannot open another jurisdiction's data alone: Hefei's pr
   const hefeiAdmin = as('demo-340100-agreements');
   const exploit = await graphql(
     hub.gateway.graphqlUrl,
-    `mutation($input: CreateSharingAgreementInput!) { createSharingAgreement(input: $input) { id active } }`,
-    { input: { title: '嘉兴—合肥个人信息共享', provider: '330400', recipient: '340100', mutual: false, categories: ['PERSON_PERSONAL'], validUntil: '2030-01-01T00:00:00Z' } },
+    `
+      mutation ($input: CreateSharingAgreementInput!) {
+        createSharingAgreement(input: $input) {
+          id
+          active
+        }
+      }
+    `,
+    {
+      input: {
+        title: '嘉兴—合肥个人信息共享',
+        provider: '330400',
+        recipient: '340100',
+        mutual: false,
+        categories: ['PERSON_PERSONAL'],
+        validUntil: '2030-01-01T00:00:00Z',
+      },
+    },
     hefeiAdmin,
   );
   expect(exploit.errors).toBeUndefined();
@@ -152,7 +215,12 @@ test("an administrator cannot open another jurisdiction's data alone: Hefei's pr
 });
 
 test('a mutual agreement needs both parties; the README example: Hefei proposes, Jiaxing countersigns, Hefei revokes', async () => {
-  const proposal = await propose('demo-340100-agreements', { title: '合肥—嘉兴个人信息共享', provider: '340100', recipient: '330400', categories: ['PERSON_PERSONAL'] });
+  const proposal = await propose('demo-340100-agreements', {
+    title: '合肥—嘉兴个人信息共享',
+    provider: '340100',
+    recipient: '330400',
+    categories: ['PERSON_PERSONAL'],
+  });
   expect(proposal).toMatchObject({ status: 'PROPOSED', mutual: true, awaitingSignatureOf: ['330400'] });
   // Signed by the provider alone: neither direction is open, not even the provider's own data.
   expect(await directoryGrantsOf('330400')).not.toContain('PERSON_PERSONAL:340100');
@@ -174,7 +242,13 @@ test('a mutual agreement needs both parties; the README example: Hefei proposes,
 });
 
 test('who may propose, sign and revoke: administrators of a party, each for their own party, never a revoked one', async () => {
-  const input = { title: '合肥—嘉兴个人信息共享（试点）', provider: '340100', recipient: '330400', categories: ['PERSON_PERSONAL'], validUntil: '2030-01-01T00:00:00Z' };
+  const input = {
+    title: '合肥—嘉兴个人信息共享（试点）',
+    provider: '340100',
+    recipient: '330400',
+    categories: ['PERSON_PERSONAL'],
+    validUntil: '2030-01-01T00:00:00Z',
+  };
   const byOfficer = await graphql(hub.gateway.graphqlUrl, CREATE, { input }, as('demo-340100'));
   expect(byOfficer.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   const byOutsider = await graphql(hub.gateway.graphqlUrl, CREATE, { input }, as('demo-310000-agreements'));
@@ -238,7 +312,10 @@ test('two administrators of the party countersigning at once: one signature is r
   const proposal = await propose('demo-340100-agreements', { provider: '340100', recipient: '330400', categories: ['PETITION_DETAILS'] });
   const second = await rosterOfficer(hub, { region: '330400', jurisdiction: '330400', agency: 'PETITION_BUREAU', roles: ['AGREEMENT_ADMIN'] });
   const signers = [as('demo-330400-agreements'), { authorization: `Bearer ${second.token}` }];
-  const answers = await racing(proposal.id, signers.map((headers) => () => sign(proposal.id, headers)));
+  const answers = await racing(
+    proposal.id,
+    signers.map((headers) => () => sign(proposal.id, headers)),
+  );
   const won = answers.filter((answer) => !answer.errors);
   const lost = answers.filter((answer) => answer.errors);
   expect(won).toHaveLength(1);
@@ -246,7 +323,11 @@ test('two administrators of the party countersigning at once: one signature is r
   expect(lost[0].errors![0].extensions?.code).toBe('CONFLICT');
   expect(lost[0].errors![0].message).toMatch(/another administrator signed .* for 330400/);
   const winner = won[0].data.signSharingAgreement.signatures.find((s: any) => s.party === '330400').signedBy.id;
-  const [row] = await queryDatabase(hub.databaseUrls.get('hub')!, 'SELECT provider_signed_by, recipient_signed_by FROM directory.sharing_agreements WHERE id = $1', [proposal.id]);
+  const [row] = await queryDatabase(
+    hub.databaseUrls.get('hub')!,
+    'SELECT provider_signed_by, recipient_signed_by FROM directory.sharing_agreements WHERE id = $1',
+    [proposal.id],
+  );
   expect(row).toEqual({ provider_signed_by: as('demo-340100-agreements')['X-Officer'], recipient_signed_by: winner });
   expect(won[0].data.signSharingAgreement.status).toBe('ACTIVE');
   await revoke(proposal.id, as('demo-330400-agreements'));
@@ -254,7 +335,10 @@ test('two administrators of the party countersigning at once: one signature is r
 
 test('a countersignature and a revocation at once: whichever comes second sees the other, and nothing opens after the revocation', async () => {
   const proposal = await propose('demo-340100-agreements', { provider: '340100', recipient: '330400', categories: ['PETITION_DETAILS'] });
-  const [signed, revoked] = await racing(proposal.id, [() => sign(proposal.id, as('demo-330400-agreements')), () => revoke(proposal.id, as('demo-340100-agreements'))]);
+  const [signed, revoked] = await racing(proposal.id, [
+    () => sign(proposal.id, as('demo-330400-agreements')),
+    () => revoke(proposal.id, as('demo-340100-agreements')),
+  ]);
   expect(revoked.errors).toBeUndefined();
   expect(revoked.data.revokeSharingAgreement.status).toBe('REVOKED');
   // Signed first (then revoked), or refused as revoked: either way the agreement ends revoked.
@@ -269,13 +353,25 @@ test('one way, proposed by the provider, it still awaits the recipient; signed b
   expect(await directoryGrantsOf('330400')).not.toContain('PERSON_PERSONAL:340100');
   await revoke(oneWay.id, as('demo-340100-agreements'));
 
-  const later = await propose('demo-340100-agreements', { provider: '340100', recipient: '330400', categories: ['PETITION_DETAILS'], mutual: false, validFrom: '2029-01-01T00:00:00Z' });
+  const later = await propose('demo-340100-agreements', {
+    provider: '340100',
+    recipient: '330400',
+    categories: ['PETITION_DETAILS'],
+    mutual: false,
+    validFrom: '2029-01-01T00:00:00Z',
+  });
   const signed = await sign(later.id, as('demo-330400-agreements'));
   expect(signed.data.signSharingAgreement).toMatchObject({ status: 'SCHEDULED', active: false, awaitingSignatureOf: [] });
   expect(await directoryGrantsOf('330400')).not.toContain('PETITION_DETAILS:340100');
   await revoke(later.id, as('demo-340100-agreements'));
 
-  const past = await propose('demo-340100-agreements', { provider: '340100', recipient: '330400', categories: ['PERSON_PERSONAL'], validFrom: '2020-01-01T00:00:00Z', validUntil: '2021-01-01T00:00:00Z' });
+  const past = await propose('demo-340100-agreements', {
+    provider: '340100',
+    recipient: '330400',
+    categories: ['PERSON_PERSONAL'],
+    validFrom: '2020-01-01T00:00:00Z',
+    validUntil: '2021-01-01T00:00:00Z',
+  });
   expect(past).toMatchObject({ status: 'EXPIRED', active: false });
   const late = await sign(past.id, as('demo-330400-agreements'));
   expect(late.errors?.[0].extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'EXPIRED' });
@@ -322,7 +418,12 @@ test('the README examples run as written: Hefei proposes, Jiaxing countersigns, 
     .map((block) => block.replaceAll('npm run --silent token --', `"${process.execPath}" "${YRD_HUB}" token`))
     .join("\nprintf '\\n----\\n'\n");
   const { stdout } = await promisify(execFile)('bash', ['-e', '-c', script], {
-    env: { ...process.env, HUB: hub.gateway.url, HUB_DATA_DIR: hub.dataDir, HUB_SCALE: DEMO_REGIONS.map((r) => `${r.code}:officersPerAgency=${TEST_SCALE.officersPerAgency}`).join(';') },
+    env: {
+      ...process.env,
+      HUB: hub.gateway.url,
+      HUB_DATA_DIR: hub.dataDir,
+      HUB_SCALE: DEMO_REGIONS.map((r) => `${r.code}:officersPerAgency=${TEST_SCALE.officersPerAgency}`).join(';'),
+    },
     timeout: 60_000,
   });
   const [created, signed, revoked] = stdout.split('\n----\n').map((answer) => JSON.parse(answer.trim()));
@@ -379,11 +480,52 @@ describe('the agreement matrix', () => {
     // Whoever tried what, nothing of it is left open.
     expect(await directoryGrantsOf(RECIPIENT)).not.toContain(`PETITION_DETAILS:${PROVIDER}`);
 
-    const own = await graphql(hub.gateway.graphqlUrl, `{ sharingAgreements(first: 5) { edges { node { id } } } }`, {}, caller);
+    const own = await graphql(
+      hub.gateway.graphqlUrl,
+      `
+        {
+          sharingAgreements(first: 5) {
+            edges {
+              node {
+                id
+              }
+            }
+          }
+        }
+      `,
+      {},
+      caller,
+    );
     expect(outcome(own)).toBe(expected.listOwn ? 'OK' : 'FORBIDDEN');
-    const suzhou = await graphql(hub.gateway.graphqlUrl, `{ sharingAgreements(first: 5, jurisdiction: "320500") { edges { node { id } } } }`, {}, caller);
+    const suzhou = await graphql(
+      hub.gateway.graphqlUrl,
+      `
+        {
+          sharingAgreements(first: 5, jurisdiction: "320500") {
+            edges {
+              node {
+                id
+              }
+            }
+          }
+        }
+      `,
+      {},
+      caller,
+    );
     expect(outcome(suzhou)).toBe(expected.listSuzhou ? 'OK' : 'FORBIDDEN');
-    const grants = await graphql(hub.gateway.graphqlUrl, `{ sharingGrants(jurisdiction: "320500") { category } }`, {}, caller);
+    const grants = await graphql(
+      hub.gateway.graphqlUrl,
+      `
+        {
+          sharingGrants(jurisdiction: "320500") {
+            category
+          }
+        }
+      `,
+      {},
+      caller,
+    );
     expect(outcome(grants)).toBe(expected.grantsOfSuzhou ? 'OK' : 'FORBIDDEN');
   });
 });

@@ -22,12 +22,41 @@ beforeAll(async () => {
       Array.from({ length: 10 }, async (_, i) => {
         const registered = await graphql(
           hub.gateway.graphqlUrl,
-          `mutation($input: RegisterPetitionInput!) { registerPetition(input: $input) { warnings { id } } }`,
-          { input: { region: '330400', channel: 'VISIT', category: '测试', summary: '测试', content: '测试', registeredIn: '330421', petitionerIds: [`320500:${person + i}`] } },
+          `
+            mutation ($input: RegisterPetitionInput!) {
+              registerPetition(input: $input) {
+                warnings {
+                  id
+                }
+              }
+            }
+          `,
+          {
+            input: {
+              region: '330400',
+              channel: 'VISIT',
+              category: '测试',
+              summary: '测试',
+              content: '测试',
+              registeredIn: '330421',
+              petitionerIds: [`320500:${person + i}`],
+            },
+          },
           JIAXING,
         );
         const warning = registered.data.registerPetition.warnings[0].id;
-        await graphql(hub.gateway.graphqlUrl, `mutation($id: ID!) { acknowledgePetitionWarning(id: $id) { id } }`, { id: warning }, { 'X-Officer': `320500:${1 + (i % 2)}` });
+        await graphql(
+          hub.gateway.graphqlUrl,
+          `
+            mutation ($id: ID!) {
+              acknowledgePetitionWarning(id: $id) {
+                id
+              }
+            }
+          `,
+          { id: warning },
+          { 'X-Officer': `320500:${1 + (i % 2)}` },
+        );
       }),
     );
   }

@@ -9,7 +9,18 @@ import { sample, scrape } from './support/metrics';
  * request added, and the process-wide figures once.
  */
 
-const WARNINGS = /* GraphQL */ `query ThreadedWarnings { petitionWarnings(first: 10) { edges { node { id region } } } }`;
+const WARNINGS = /* GraphQL */ `
+  query ThreadedWarnings {
+    petitionWarnings(first: 10) {
+      edges {
+        node {
+          id
+          region
+        }
+      }
+    }
+  }
+`;
 
 let hub: RunningHub;
 
@@ -36,11 +47,16 @@ test('the gateway shows each thread’s regions: their subgraph requests, pools 
     const fetches = fetched(after, code) - fetched(before, code);
     expect(fetches).toBeGreaterThanOrEqual(1);
     expect(served(after, code) - served(before, code)).toBe(fetches);
-    expect(sample(after, 'yrd_pg_query_duration_seconds_count', { region: code })).toBeGreaterThan(sample(before, 'yrd_pg_query_duration_seconds_count', { region: code }));
+    expect(sample(after, 'yrd_pg_query_duration_seconds_count', { region: code })).toBeGreaterThan(
+      sample(before, 'yrd_pg_query_duration_seconds_count', { region: code }),
+    );
     expect(sample(after, 'yrd_pg_pool_connections', { region: code, state: 'total' })).toBeGreaterThanOrEqual(1);
   }
   // The gateway's own series are there as before, and the hub's own database's pool.
-  expect(sample(after, 'yrd_requests_total', { service: 'gateway', operation: 'ThreadedWarnings', outcome: 'ok' }) - sample(before, 'yrd_requests_total', { service: 'gateway', operation: 'ThreadedWarnings', outcome: 'ok' })).toBe(1);
+  expect(
+    sample(after, 'yrd_requests_total', { service: 'gateway', operation: 'ThreadedWarnings', outcome: 'ok' }) -
+      sample(before, 'yrd_requests_total', { service: 'gateway', operation: 'ThreadedWarnings', outcome: 'ok' }),
+  ).toBe(1);
   expect(sample(after, 'yrd_pg_pool_connections', { region: 'hub', state: 'total' })).toBeGreaterThanOrEqual(1);
   // Process-wide figures once: one series, not one per thread added up.
   expect(after.split('\n').filter((line) => line.startsWith('yrd_process_start_time_seconds ')).length).toBe(1);

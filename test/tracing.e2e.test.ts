@@ -18,8 +18,21 @@ import { OtlpReceiver, ReceivedSpan, startOtlpReceiver } from './support/otlp-re
 const PREFIX = 't_tracing';
 const CROSS_REGION = /* GraphQL */ `
   query TracedWarnings($first: Int) {
-    petitionWarnings(first: $first) { edges { node { id region subject { id region name } } } }
-  }`;
+    petitionWarnings(first: $first) {
+      edges {
+        node {
+          id
+          region
+          subject {
+            id
+            region
+            name
+          }
+        }
+      }
+    }
+  }
+`;
 
 let receiver: OtlpReceiver;
 let hub: Running;
@@ -96,7 +109,11 @@ describe('traces over OTLP', () => {
     // Complete: the root ended (it ends last) and every region's subgraph span has its statements.
     const { root, spans: trace } = await traceOf(requestId, (spans) => {
       const served = spans.filter((span) => span.name === 'POST /petitions/graphql');
-      return spans.some((span) => span.parentSpanId === undefined) && served.length >= DEMO_REGIONS.length && served.every((span) => spans.some((child) => child.parentSpanId === span.spanId));
+      return (
+        spans.some((span) => span.parentSpanId === undefined) &&
+        served.length >= DEMO_REGIONS.length &&
+        served.every((span) => spans.some((child) => child.parentSpanId === span.spanId))
+      );
     });
     expect(root).toMatchObject({ name: 'POST /graphql', kind: 2 /* SERVER */, service: 'yrd-hub' });
     expect(root.attributes).toMatchObject({ 'graphql.operation.name': 'TracedWarnings', 'hub.outcome': 'ok', 'http.response.status_code': 200 });
@@ -128,7 +145,11 @@ describe('traces over OTLP', () => {
     expect(receiver.paths.every((path) => path === '/v1/traces')).toBe(true);
 
     // The audit rows the request caused (its unmasked reads of names) carry the same request id.
-    const audited = await Promise.all(DEMO_REGIONS.map(({ code }) => queryDatabase<{ n: number }>(databaseUrl(`${PREFIX}_${code}`), 'SELECT count(*)::int AS n FROM audit.entries WHERE request_id = $1', [requestId])));
+    const audited = await Promise.all(
+      DEMO_REGIONS.map(({ code }) =>
+        queryDatabase<{ n: number }>(databaseUrl(`${PREFIX}_${code}`), 'SELECT count(*)::int AS n FROM audit.entries WHERE request_id = $1', [requestId]),
+      ),
+    );
     expect(audited.reduce((sum, [row]) => sum + row.n, 0)).toBeGreaterThan(0);
   });
 

@@ -144,7 +144,11 @@ describe('a lookup by ID number is a full read of it', () => {
     const number = await unusedNumber();
     await graphql(hub.gateway.graphqlUrl, LOOKUP, { region: JIAXING, idNumber: number }, as(SUZHOU_OFFICER, 'petition-handling'));
     await graphql(hub.gateway.graphqlUrl, LOOKUP, { region: JIAXING, idNumber: resident.id_number }, as(SUZHOU_OFFICER, 'petition-handling'));
-    const rows = await queryDatabase<{ record: string }>(jiaxingDb(), "SELECT record FROM audit.entries WHERE officer = $1 AND action = 'LOOKUP_BY_ID_NUMBER'", [SUZHOU_OFFICER]);
+    const rows = await queryDatabase<{ record: string }>(
+      jiaxingDb(),
+      "SELECT record FROM audit.entries WHERE officer = $1 AND action = 'LOOKUP_BY_ID_NUMBER'",
+      [SUZHOU_OFFICER],
+    );
     const records = rows.map((row) => row.record);
     expect(records).toContain(`idNumber:${maskIdNumber(number)}`);
     expect(records).toContain(resident.id);
@@ -194,10 +198,19 @@ describe('after Jiaxing and Hefei end their agreement', () => {
   let petitionId: string;
 
   beforeAll(async () => {
-    [person] = await queryDatabase(jiaxingDb(), "SELECT '330400:' || id AS id, home_jurisdiction FROM personnel.persons WHERE home_jurisdiction <> '330400' ORDER BY id LIMIT 1");
-    const [warning] = await queryDatabase<{ id: string }>(jiaxingDb(), "SELECT id FROM petitions.warnings WHERE status = 'OPEN' AND raised_in <> '330400' ORDER BY id LIMIT 1");
+    [person] = await queryDatabase(
+      jiaxingDb(),
+      "SELECT '330400:' || id AS id, home_jurisdiction FROM personnel.persons WHERE home_jurisdiction <> '330400' ORDER BY id LIMIT 1",
+    );
+    const [warning] = await queryDatabase<{ id: string }>(
+      jiaxingDb(),
+      "SELECT id FROM petitions.warnings WHERE status = 'OPEN' AND raised_in <> '330400' ORDER BY id LIMIT 1",
+    );
     warningId = `330400:${warning.id}`;
-    const [petition] = await queryDatabase<{ id: string }>(jiaxingDb(), "SELECT id FROM petitions.petitions WHERE registered_in <> '330400' ORDER BY id LIMIT 1");
+    const [petition] = await queryDatabase<{ id: string }>(
+      jiaxingDb(),
+      "SELECT id FROM petitions.petitions WHERE registered_in <> '330400' ORDER BY id LIMIT 1",
+    );
     petitionId = `330400:${petition.id}`;
     // Jiaxing's administrator revokes every agreement between Jiaxing and Hefei, as the README shows.
     const [admin] = await queryDatabase<{ id: string }>(jiaxingDb(), "SELECT id FROM personnel.officers WHERE login = 'demo-330400-agreements'");
@@ -213,7 +226,12 @@ describe('after Jiaxing and Hefei end their agreement', () => {
       .filter((a: any) => a.active && [a.provider.code, a.recipient.code].sort().join() === '330400,340100');
     expect(between.length).toBeGreaterThan(0);
     for (const agreement of between) {
-      const revoked = await graphql(hub.gateway.graphqlUrl, 'mutation ($id: ID!) { revokeSharingAgreement(id: $id, reason: "试点结束") { active } }', { id: agreement.id }, as(administrator));
+      const revoked = await graphql(
+        hub.gateway.graphqlUrl,
+        'mutation ($id: ID!) { revokeSharingAgreement(id: $id, reason: "试点结束") { active } }',
+        { id: agreement.id },
+        as(administrator),
+      );
       expect(revoked.errors).toBeUndefined();
     }
     // Grants are kept 2 seconds at the gateway: wait until Hefei holds none of Jiaxing's.
@@ -245,8 +263,12 @@ describe('after Jiaxing and Hefei end their agreement', () => {
       await graphql(hub.gateway.graphqlUrl, `{ petition(id: "${petitionId}") { status } }`, {}, as(HEFEI_OFFICER)),
       await graphql(hub.gateway.graphqlUrl, `{ auditTrail(personId: "${person.id}") { action } }`, {}, as(HEFEI_OFFICER)),
     ];
-    const [petitionRow] = await queryDatabase<{ registered_in: string }>(jiaxingDb(), 'SELECT registered_in FROM petitions.petitions WHERE id = $1', [petitionId.split(':')[1]]);
-    const [warningRow] = await queryDatabase<{ raised_in: string }>(jiaxingDb(), 'SELECT raised_in FROM petitions.warnings WHERE id = $1', [warningId.split(':')[1]]);
+    const [petitionRow] = await queryDatabase<{ registered_in: string }>(jiaxingDb(), 'SELECT registered_in FROM petitions.petitions WHERE id = $1', [
+      petitionId.split(':')[1],
+    ]);
+    const [warningRow] = await queryDatabase<{ raised_in: string }>(jiaxingDb(), 'SELECT raised_in FROM petitions.warnings WHERE id = $1', [
+      warningId.split(':')[1],
+    ]);
     const secrets = [person.home_jurisdiction, petitionRow.registered_in, warningRow.raised_in];
     for (const answer of answers) {
       expect(answer.errors?.length).toBeGreaterThan(0);
@@ -257,10 +279,17 @@ describe('after Jiaxing and Hefei end their agreement', () => {
   });
 
   test('a warning the caller may not see cannot be acknowledged, and its state is not told', async () => {
-    const answer = await graphql(hub.gateway.graphqlUrl, `mutation { acknowledgePetitionWarning(id: "${warningId}", note: "已签收") { status } }`, {}, as(HEFEI_OFFICER));
+    const answer = await graphql(
+      hub.gateway.graphqlUrl,
+      `mutation { acknowledgePetitionWarning(id: "${warningId}", note: "已签收") { status } }`,
+      {},
+      as(HEFEI_OFFICER),
+    );
     expect(answer.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(answer.errors?.[0].extensions?.status).toBeUndefined();
-    const events = await queryDatabase(jiaxingDb(), "SELECT 1 FROM petitions.warning_events WHERE warning_id = $1 AND action = 'ACKNOWLEDGED'", [warningId.split(':')[1]]);
+    const events = await queryDatabase(jiaxingDb(), "SELECT 1 FROM petitions.warning_events WHERE warning_id = $1 AND action = 'ACKNOWLEDGED'", [
+      warningId.split(':')[1],
+    ]);
     expect(events).toHaveLength(0);
   });
 });

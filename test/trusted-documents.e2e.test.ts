@@ -28,7 +28,10 @@ const UNREGISTERED = 'query Other { petitionWarnings(first: 1) { edges { node { 
 let hub: RunningHub;
 let folder: string;
 
-async function post(body: object, headers: Record<string, string> = {}): Promise<{ status: number; data?: any; errors?: Array<{ message: string; extensions?: Record<string, any> }> }> {
+async function post(
+  body: object,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; data?: any; errors?: Array<{ message: string; extensions?: Record<string, any> }> }> {
   const response = await fetch(hub.gateway.graphqlUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(await authHeaders(hub.gateway.graphqlUrl, headers)) },
@@ -103,7 +106,9 @@ describe('HUB_TRUSTED_DOCUMENTS=require', () => {
     const register = await post({ query: UNREGISTERED, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(UNREGISTERED) } } });
     expect(register.status).toBe(400);
     expect(register.errors![0].extensions!.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
-    expect((await post({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256(UNREGISTERED) } } })).errors![0].extensions!.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect((await post({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256(UNREGISTERED) } } })).errors![0].extensions!.code).toBe(
+      'PERSISTED_QUERY_NOT_FOUND',
+    );
   });
 
   it('holds a registered document to the same operation limits as a free-form one', async () => {
@@ -129,7 +134,7 @@ describe('HUB_TRUSTED_DOCUMENTS=require', () => {
 });
 
 describe('subscriptions under HUB_TRUSTED_DOCUMENTS=require', () => {
-  it('runs a registered subscription (and its per-event query, the hub\'s own) and refuses a free-form one', async () => {
+  it("runs a registered subscription (and its per-event query, the hub's own) and refuses a free-form one", async () => {
     const token = await tokenFor(hub.gateway.graphqlUrl, '330400:1');
     const free = subscribeSse(hub.gateway.graphqlUrl, token, 'subscription { petitionWarningEvents { kind } }');
     expect(await free.status).toBe(400);
@@ -139,7 +144,15 @@ describe('subscriptions under HUB_TRUSTED_DOCUMENTS=require', () => {
     const live = subscribeWs(hub.gateway.graphqlUrl, token, LIVE, {}, { purpose: 'petition-handling' });
     try {
       const raise = async () => {
-        const raised = await post({ documentId: `sha256:${sha256(RAISE)}`, variables: { input: { region: '330400', raisedIn: '330400', level: 'YELLOW', kind: 'LEVEL_SKIPPING', subjectId: '330400:5', summary: '受信任文档' } } }, { 'X-Officer': '330400:1' });
+        const raised = await post(
+          {
+            documentId: `sha256:${sha256(RAISE)}`,
+            variables: {
+              input: { region: '330400', raisedIn: '330400', level: 'YELLOW', kind: 'LEVEL_SKIPPING', subjectId: '330400:5', summary: '受信任文档' },
+            },
+          },
+          { 'X-Officer': '330400:1' },
+        );
         expect(raised.errors).toBeUndefined();
         return raised.data.raisePetitionWarning.id as string;
       };
@@ -167,7 +180,10 @@ describe('APQ without require mode', () => {
     gateway = await startGateway({ supergraphSdl: readFileSync(repoPath('schema', 'supergraph.graphql'), 'utf8'), port: 0, auth: 'insecure-no-auth' });
     const query = 'query Round { __typename }';
     const apq = { persistedQuery: { version: 1, sha256Hash: sha256(query) } };
-    const send = async (body: object) => (await fetch(gateway!.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<any>;
+    const send = async (body: object) =>
+      (
+        await fetch(gateway!.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      ).json() as Promise<any>;
     expect((await send({ extensions: apq })).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
     expect((await send({ query, extensions: apq })).data).toEqual({ __typename: 'Query' });
     expect((await send({ extensions: apq })).data).toEqual({ __typename: 'Query' });

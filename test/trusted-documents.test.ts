@@ -12,13 +12,19 @@ const DOCUMENT = 'query A { __typename }';
 
 describe('a manifest', () => {
   it('is read with every hash checked, as graphql-codegen writes it', () => {
-    expect(readManifest(JSON.stringify({ [sha256(DOCUMENT)]: DOCUMENT }), 'app', 'm.json')).toEqual([{ hash: sha256(DOCUMENT), document: DOCUMENT, app: 'app' }]);
+    expect(readManifest(JSON.stringify({ [sha256(DOCUMENT)]: DOCUMENT }), 'app', 'm.json')).toEqual([
+      { hash: sha256(DOCUMENT), document: DOCUMENT, app: 'app' },
+    ]);
     expect(readManifest(JSON.stringify({ [`sha256:${sha256(DOCUMENT)}`]: DOCUMENT }), 'app', 'm.json')[0].hash).toBe(sha256(DOCUMENT));
   });
 
   it('is refused whole, naming the problem, when a hash, a document, the JSON or the app name is wrong', () => {
-    expect(() => readManifest(JSON.stringify({ [sha256('other')]: DOCUMENT }), 'app', 'm.json')).toThrow(`m.json: ${sha256('other')} is not the SHA-256 hash of its document`);
-    expect(() => readManifest(JSON.stringify({ da39a3ee5e6b4b0d3255bfef95601890afd80709: DOCUMENT }), 'app', 'm.json')).toThrow(/SHA-1 hash.*hashAlgorithm: 'sha256'/);
+    expect(() => readManifest(JSON.stringify({ [sha256('other')]: DOCUMENT }), 'app', 'm.json')).toThrow(
+      `m.json: ${sha256('other')} is not the SHA-256 hash of its document`,
+    );
+    expect(() => readManifest(JSON.stringify({ da39a3ee5e6b4b0d3255bfef95601890afd80709: DOCUMENT }), 'app', 'm.json')).toThrow(
+      /SHA-1 hash.*hashAlgorithm: 'sha256'/,
+    );
     expect(() => readManifest(JSON.stringify({ abc: DOCUMENT }), 'app', 'm.json')).toThrow('"abc" is not a SHA-256 hash');
     expect(() => readManifest(JSON.stringify({ [sha256(DOCUMENT)]: 7 }), 'app', 'm.json')).toThrow('is not a GraphQL document');
     expect(() => readManifest('[', 'app', 'm.json')).toThrow('m.json: not JSON');
@@ -107,14 +113,20 @@ describe('a manifest graphql-codegen writes', () => {
   it('is taken as it is (the client preset with persistedDocuments: true, over the published API)', () => {
     const folder = mkdtempSync(path.join(os.tmpdir(), 'yrd-hub-codegen-'));
     try {
-      writeFileSync(path.join(folder, 'warnings.graphql'), 'query RecentWarnings($first: Int) { petitionWarnings(first: $first) { edges { node { id region level } } } }');
+      writeFileSync(
+        path.join(folder, 'warnings.graphql'),
+        'query RecentWarnings($first: Int) { petitionWarnings(first: $first) { edges { node { id region level } } } }',
+      );
       writeFileSync(
         path.join(folder, 'codegen.yml'),
         // The preset by its path: this folder has no node_modules of its own to find "client" in.
         `schema: ${JSON.stringify(repoPath('schema', 'api.graphql'))}\ndocuments: warnings.graphql\ngenerates:\n  gql/:\n    preset: ${JSON.stringify(repoPath('node_modules', '@graphql-codegen', 'client-preset'))}\n    presetConfig:\n      persistedDocuments: true\n`,
       );
       // The CLI, as an app runs it (its ES modules do not load under jest's CommonJS).
-      execFileSync(process.execPath, [repoPath('node_modules', '@graphql-codegen', 'cli', 'cjs', 'bin.js'), '--config', 'codegen.yml', '--silent'], { cwd: folder, stdio: 'pipe' });
+      execFileSync(process.execPath, [repoPath('node_modules', '@graphql-codegen', 'cli', 'cjs', 'bin.js'), '--config', 'codegen.yml', '--silent'], {
+        cwd: folder,
+        stdio: 'pipe',
+      });
       const manifestFile = path.join(folder, 'gql', 'persisted-documents.json');
       const [document] = readManifest(readFileSync(manifestFile, 'utf8'), 'warnings-monitor', manifestFile);
       expect(document.document).toContain('query RecentWarnings');

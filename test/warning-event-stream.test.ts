@@ -86,5 +86,10 @@ test('the event’s fields are collected as a query’s: @skip/@include by the s
   const events = buildEventQuery(document, undefined, { officer: false });
   expect(events.fields.map((field) => field.responseKey)).toEqual(['cursor', 'warning']);
   expect(events.withOfficer.replace(/\s+/g, ' ')).toContain('warning0: petitionWarning(id: $yrdLiveWarningId) { id level }');
-  expect(buildEventQuery(document, undefined, { officer: true, full: true }).fields.map((field) => field.responseKey)).toEqual(['cursor', 'warning', 'officer', 'at']);
+  expect(buildEventQuery(document, undefined, { officer: true, full: true }).fields.map((field) => field.responseKey)).toEqual([
+    'cursor',
+    'warning',
+    'officer',
+    'at',
+  ]);
 });

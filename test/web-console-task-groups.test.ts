@@ -3,7 +3,8 @@ import { apiFilter, EMPTY_FILTER } from '../web/console/src/warning-fields';
 
 /** The console's task portal groups and the board's filter, as plain functions. */
 
-const petition = (status: string, deadline: { daysLeft: number; overdue: boolean } | null) => petitionItem({ id: '330400:1', status, category: '劳资纠纷', registeredIn: '330421', deadline });
+const petition = (status: string, deadline: { daysLeft: number; overdue: boolean } | null) =>
+  petitionItem({ id: '330400:1', status, category: '劳资纠纷', registeredIn: '330421', deadline });
 
 test('the portal groups a matter by its status and the deadline it runs against', () => {
   expect(groupOf(petition('CLOSED', { daysLeft: -3, overdue: true }))).toBe('done');
@@ -24,7 +25,15 @@ test('the portal groups a matter by its status and the deadline it runs against'
 
 test("the board's filter sends only what is set, dates as whole local days", () => {
   expect(apiFilter(EMPTY_FILTER)).toEqual({});
-  const filter = apiFilter({ ...EMPTY_FILTER, levels: ['RED'], kinds: ['CROSS_REGION'], raisedIn: ' 3304 ', subjectRegion: '320500', raisedFrom: '2027-03-01', raisedUntil: '2027-03-02' });
+  const filter = apiFilter({
+    ...EMPTY_FILTER,
+    levels: ['RED'],
+    kinds: ['CROSS_REGION'],
+    raisedIn: ' 3304 ',
+    subjectRegion: '320500',
+    raisedFrom: '2027-03-01',
+    raisedUntil: '2027-03-02',
+  });
   expect(filter).toEqual({
     levels: ['RED'],
     kinds: ['CROSS_REGION'],

@@ -7,8 +7,16 @@ import { composeSupergraph } from '../schema/compose';
 
 const FED = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@external", "@requires"])';
 const supergraphSdl = composeSupergraph([
-  { name: 'posts', url: 'http://posts', typeDefs: `${FED} type Post @key(fields: "id") { id: ID! title: String! comments(limit: Int!): [Comment!]! } type Comment { id: ID! body: String } type Query { posts: [Post!]! post(id: ID!): Post }` },
-  { name: 'stats', url: 'http://stats', typeDefs: `${FED} type Post @key(fields: "id") { id: ID! comments(limit: Int!): [Comment!]! @external recent: Int! @requires(fields: "comments(limit: 3) { id }") } type Comment { id: ID! @external }` },
+  {
+    name: 'posts',
+    url: 'http://posts',
+    typeDefs: `${FED} type Post @key(fields: "id") { id: ID! title: String! comments(limit: Int!): [Comment!]! } type Comment { id: ID! body: String } type Query { posts: [Post!]! post(id: ID!): Post }`,
+  },
+  {
+    name: 'stats',
+    url: 'http://stats',
+    typeDefs: `${FED} type Post @key(fields: "id") { id: ID! comments(limit: Int!): [Comment!]! @external recent: Int! @requires(fields: "comments(limit: 3) { id }") } type Comment { id: ID! @external }`,
+  },
 ]);
 const supergraph = Supergraph.build(supergraphSdl);
 const apiSchema = supergraph.apiSchema().toGraphQLJSSchema();
@@ -19,7 +27,10 @@ const plannedText = (query: string) => print(withWireAliases(apiSchema, parse(qu
 test('a caller field with arguments under a required field’s name, and an alias naming a key, get wire aliases', () => {
   const wire = withWireAliases(apiSchema, parse('{ posts { comments(limit: 1) { id } id: title } }'), names.wireKeyOf);
   expect(print(wire.document).replace(/\s+/g, ' ')).toBe('{ posts { _yrd_comments: comments(limit: 1) { id } _yrd_id: title } }');
-  expect([...wire.callerKeys]).toEqual([['_yrd_comments', 'comments'], ['_yrd_id', 'id']]);
+  expect([...wire.callerKeys]).toEqual([
+    ['_yrd_comments', 'comments'],
+    ['_yrd_id', 'id'],
+  ]);
 });
 
 test('fields that cannot collide keep their names: plain fields, aliases the planner never uses, root fields, __typename', () => {

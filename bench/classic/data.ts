@@ -5,10 +5,27 @@
  * independent expectation.
  */
 
-export interface User { id: string; name: string; username: string }
-export interface Product { upc: string; name: string; price: number; weight: number }
-export interface Review { id: string; body: string; authorId: string; productUpc: string }
-export interface Stock { upc: string; inStock: boolean }
+export interface User {
+  id: string;
+  name: string;
+  username: string;
+}
+export interface Product {
+  upc: string;
+  name: string;
+  price: number;
+  weight: number;
+}
+export interface Review {
+  id: string;
+  body: string;
+  authorId: string;
+  productUpc: string;
+}
+export interface Stock {
+  upc: string;
+  inStock: boolean;
+}
 
 export interface ClassicData {
   users: User[];
@@ -83,7 +100,14 @@ export function expectedStandardResult(data: ClassicData): unknown {
   const reviewsOfProduct = (upc: string) => data.reviews.filter((r) => r.productUpc === upc);
   const user = (u: User) => ({ id: u.id, username: u.username, name: u.name });
   const review = (r: Review) => ({ id: r.id, body: r.body });
-  const product = (p: Product) => ({ inStock: stockByUpc.get(p.upc)!.inStock, name: p.name, price: p.price, shippingEstimate: shippingEstimate(p), upc: p.upc, weight: p.weight });
+  const product = (p: Product) => ({
+    inStock: stockByUpc.get(p.upc)!.inStock,
+    name: p.name,
+    price: p.price,
+    shippingEstimate: shippingEstimate(p),
+    upc: p.upc,
+    weight: p.weight,
+  });
   const authorWithReviews = (u: User) => ({
     ...user(u),
     reviews: reviewsByAuthor(u.id).map((r) => ({ ...review(r), product: product(productByUpc.get(r.productUpc)!) })),
@@ -114,6 +138,12 @@ export function expectedSmallResult(data: ClassicData): unknown {
 /** JSON with object keys sorted: equal for equal values whatever the key order. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, v[k]]),
+        )
+      : v,
   );
 }

@@ -88,7 +88,13 @@ export function subgraphDefinitions(data: ClassicData): Record<SubgraphName, { t
   };
 }
 
-export interface RecordedFetch { subgraph: SubgraphName; query: string; variables?: Record<string, unknown>; operationName?: string | null; responseBytes: number }
+export interface RecordedFetch {
+  subgraph: SubgraphName;
+  query: string;
+  variables?: Record<string, unknown>;
+  operationName?: string | null;
+  responseBytes: number;
+}
 
 export interface RunningSubgraphs {
   urls: Record<SubgraphName, string>;
@@ -124,7 +130,9 @@ export async function startClassicSubgraphs(data: ClassicData, options: { cache?
       if (cached !== undefined) return cached;
       const { query, variables, operationName } = JSON.parse(body) as { query: string; variables?: Record<string, unknown>; operationName?: string };
       const result = await apollo.executeOperation({ query, variables, operationName });
-      const text = JSON.stringify(result.body.kind === 'single' ? result.body.singleResult : { errors: [{ message: 'incremental delivery is not served here' }] });
+      const text = JSON.stringify(
+        result.body.kind === 'single' ? result.body.singleResult : { errors: [{ message: 'incremental delivery is not served here' }] },
+      );
       if (cache && answers.size < 10_000) answers.set(body, text);
       return text;
     };

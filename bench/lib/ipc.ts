@@ -35,7 +35,11 @@ export interface Child {
  * Starts `script` (a file next to this one's parent, in dist/bench) with `args`, and waits
  * for its first message, `{ ready: … }`, which it returns.
  */
-export async function startChild<R>(script: string, args: unknown, options: { execArgv?: string[]; startTimeoutMs?: number } = {}): Promise<{ child: Child; ready: R }> {
+export async function startChild<R>(
+  script: string,
+  args: unknown,
+  options: { execArgv?: string[]; startTimeoutMs?: number } = {},
+): Promise<{ child: Child; ready: R }> {
   const proc = fork(path.join(__dirname, '..', 'proc', `${script}.js`), [JSON.stringify(args)], {
     execArgv: options.execArgv ?? [],
     // Every server, ours and the others, runs as it would be deployed (graphql-js and Apollo
@@ -55,7 +59,10 @@ export async function startChild<R>(script: string, args: unknown, options: { ex
     }),
   );
   const ready = await new Promise<R>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} did not start within ${options.startTimeoutMs ?? 60_000} ms`)), options.startTimeoutMs ?? 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${script} did not start within ${options.startTimeoutMs ?? 60_000} ms`)),
+      options.startTimeoutMs ?? 60_000,
+    );
     proc.once('message', (message: { ready?: R; error?: string }) => {
       clearTimeout(timer);
       if (message.error) reject(new Error(`${script}: ${message.error}`));

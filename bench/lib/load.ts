@@ -162,5 +162,11 @@ export async function runSequential(target: Checked, options: { seconds: number;
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
   const problems = [wrong && `${wrong} wrong bodies`, errors && `${errors} errors`, !latencies.length && 'no requests completed'].filter(Boolean);
-  return { rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), requests: latencies.length, failed: problems.length ? problems.join(', ') : undefined };
+  return {
+    rps: latencies.length / elapsed,
+    p50: at(0.5),
+    p99: at(0.99),
+    requests: latencies.length,
+    failed: problems.length ? problems.join(', ') : undefined,
+  };
 }

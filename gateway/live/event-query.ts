@@ -75,7 +75,11 @@ function usage(nodes: readonly SelectionSetNode[], fragments: Fragments): { frag
   return used;
 }
 
-export function buildEventQuery(document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): EventQuery {
+export function buildEventQuery(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+): EventQuery {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
   if (!operation) throw new GraphQLError('operationName: name the subscription to run', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } });
@@ -103,8 +107,14 @@ export function buildEventQuery(document: DocumentNode, operationName: string | 
     }
   }
   const used = usage(nested, fragments);
-  const definitions = (operation.variableDefinitions ?? []).filter((definition) => used.variables.has(definition.variable.name.value)).map((definition) => print(definition));
-  const fragmentText = [...used.fragments].map((name) => fragments.get(name)).filter(Boolean).map((fragment) => print(fragment!)).join('\n');
+  const definitions = (operation.variableDefinitions ?? [])
+    .filter((definition) => used.variables.has(definition.variable.name.value))
+    .map((definition) => print(definition));
+  const fragmentText = [...used.fragments]
+    .map((name) => fragments.get(name))
+    .filter(Boolean)
+    .map((fragment) => print(fragment!))
+    .join('\n');
   const text = (withOfficer: boolean) => {
     const declared = [`$${WARNING_ID_VARIABLE}: ID!`, ...(withOfficer && officerRoots.length ? [`$${OFFICER_ID_VARIABLE}: ID!`] : []), ...definitions];
     const roots = [PROBE, ...warningRoots, ...(withOfficer ? officerRoots : [])];
@@ -112,5 +122,14 @@ export function buildEventQuery(document: DocumentNode, operationName: string | 
   };
   const passed = Object.fromEntries(Object.entries(variables ?? {}).filter(([name]) => used.variables.has(name)));
   const probeOnly = `query PetitionWarningEventProbe($${WARNING_ID_VARIABLE}: ID!) {\n  ${PROBE}\n}`;
-  return { rootKey: root.alias?.value ?? root.name.value, rootField: root, operation, fields, probeOnly, withOfficer: text(true), withoutOfficer: text(false), variables: passed };
+  return {
+    rootKey: root.alias?.value ?? root.name.value,
+    rootField: root,
+    operation,
+    fields,
+    probeOnly,
+    withOfficer: text(true),
+    withoutOfficer: text(false),
+    variables: passed,
+  };
 }

@@ -94,7 +94,9 @@ export class LiveWarnings {
     this.schema = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
     for (const region of regions.regions) {
       const feedUrl = () => region.endpoints.petitions?.replace(/\/graphql$/, '/warning-feed');
-      const feed = natsUrl ? new NatsRegionFeed(region.code, feedUrl, contextKey, () => this.natsConnection(natsUrl), natsPrefix()) : new RegionFeed(region.code, feedUrl, contextKey);
+      const feed = natsUrl
+        ? new NatsRegionFeed(region.code, feedUrl, contextKey, () => this.natsConnection(natsUrl), natsPrefix())
+        : new RegionFeed(region.code, feedUrl, contextKey);
       let troubled = false;
       feed.on('trouble', (error: Error) => {
         if (!troubled) console.warn(`[gateway] live warnings: ${error.message}; retrying`);
@@ -114,14 +116,21 @@ export class LiveWarnings {
    * Runs a `petitionWarningEvents` subscription: an async iterable of results, or one result
    * with the errors that refused it (bad arguments, limits).
    */
-  async subscribe(document: DocumentNode, operationName: string | null | undefined, variableValues: Record<string, unknown> | undefined, subscriber: Subscriber): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
+  async subscribe(
+    document: DocumentNode,
+    operationName: string | null | undefined,
+    variableValues: Record<string, unknown> | undefined,
+    subscriber: Subscriber,
+  ): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
     let stream: WarningEventStream;
     const callerId = subscriber.auth?.caller.id ?? 'anonymous';
     try {
       const query = buildEventQuery(document, operationName, variableValues);
       const args = this.argumentsOf(query, variableValues);
-      if (this.active >= this.limits.perGateway) throw limitError(`this gateway serves at most ${this.limits.perGateway} subscriptions at once; try again later or another gateway`);
-      if ((this.perCaller.get(callerId) ?? 0) >= this.limits.perCaller) throw limitError(`you hold ${this.limits.perCaller} subscriptions already, the most one caller may; end one first`);
+      if (this.active >= this.limits.perGateway)
+        throw limitError(`this gateway serves at most ${this.limits.perGateway} subscriptions at once; try again later or another gateway`);
+      if ((this.perCaller.get(callerId) ?? 0) >= this.limits.perCaller)
+        throw limitError(`you hold ${this.limits.perCaller} subscriptions already, the most one caller may; end one first`);
       // The place is taken before anything is awaited, so that concurrent subscribes cannot pass the limits together.
       this.active += 1;
       this.perCaller.set(callerId, (this.perCaller.get(callerId) ?? 0) + 1);
@@ -152,7 +161,10 @@ export class LiveWarnings {
       };
       // An expired token ends the subscription when it expires, whether or not events come.
       const expiresInMs = subscriber.auth ? subscriber.auth.caller.expiresAt * 1000 - Date.now() : Infinity;
-      const expiry = setTimeout(() => fail(LIVE_CLOSE.UNAUTHENTICATED, 'Unauthenticated: the token has expired; subscribe again with a new one'), Math.min(Math.max(expiresInMs, 0), 2 ** 31 - 1));
+      const expiry = setTimeout(
+        () => fail(LIVE_CLOSE.UNAUTHENTICATED, 'Unauthenticated: the token has expired; subscribe again with a new one'),
+        Math.min(Math.max(expiresInMs, 0), 2 ** 31 - 1),
+      );
       expiry.unref();
       stream = new WarningEventStream({
         feeds: this.feeds,
@@ -163,10 +175,17 @@ export class LiveWarnings {
         runQuery: (text, variables, sharedByRights) => this.runAs(subscriber, text, variables, sharedByRights),
         fail,
       });
-      return this.results(stream, document, operationName, variableValues, () => {
-        clearTimeout(expiry);
-        release();
-      }, () => failure);
+      return this.results(
+        stream,
+        document,
+        operationName,
+        variableValues,
+        () => {
+          clearTimeout(expiry);
+          release();
+        },
+        () => failure,
+      );
     } catch (error) {
       if (error instanceof GraphQLError) return { errors: [error] };
       throw error;
@@ -174,11 +193,25 @@ export class LiveWarnings {
   }
 
   /** Each payload executed against the subscription's own selection (aliases, __typename, fragments). */
-  private async *results(stream: WarningEventStream, document: DocumentNode, operationName: string | null | undefined, variableValues: Record<string, unknown> | undefined, release: () => void, failure: () => { code: LiveCloseCode; message: string } | undefined): AsyncGenerator<ExecutionResult> {
+  private async *results(
+    stream: WarningEventStream,
+    document: DocumentNode,
+    operationName: string | null | undefined,
+    variableValues: Record<string, unknown> | undefined,
+    release: () => void,
+    failure: () => { code: LiveCloseCode; message: string } | undefined,
+  ): AsyncGenerator<ExecutionResult> {
     try {
       for await (const payload of stream) {
         const { errors, ...rootValue } = payload as EventPayload;
-        const result = (await execute({ schema: this.schema, document, operationName, variableValues, rootValue, fieldResolver: byResponseKey })) as ExecutionResult;
+        const result = (await execute({
+          schema: this.schema,
+          document,
+          operationName,
+          variableValues,
+          rootValue,
+          fieldResolver: byResponseKey,
+        })) as ExecutionResult;
         yield errors?.length ? { ...result, errors: [...(result.errors ?? []), ...(errors as never[])] } : result;
       }
       const failed = failure();
@@ -195,7 +228,11 @@ export class LiveWarnings {
    * is the subscription's error instead of a silence.
    */
   private async checkSelection(query: EventQuery, region: string, subscriber: Subscriber): Promise<void> {
-    const trial = await this.runAs(subscriber, query.withOfficer, { ...query.variables, [WARNING_ID_VARIABLE]: `${region}:0`, [OFFICER_ID_VARIABLE]: `${region}:0` });
+    const trial = await this.runAs(subscriber, query.withOfficer, {
+      ...query.variables,
+      [WARNING_ID_VARIABLE]: `${region}:0`,
+      [OFFICER_ID_VARIABLE]: `${region}:0`,
+    });
     const refusal = trial.errors?.find((error) => !error.path);
     if (refusal) throw new GraphQLError(refusal.message, { extensions: refusal.extensions });
   }
@@ -232,13 +269,21 @@ export class LiveWarnings {
     const variables = getVariableValues(this.schema, query.operation.variableDefinitions ?? [], variableValues ?? {});
     if (variables.errors) throw variables.errors[0];
     const field = this.schema.getSubscriptionType()!.getFields().petitionWarningEvents;
-    const args = getArgumentValues(field, query.rootField, variables.coerced) as { regions?: string[] | null; filter?: PetitionWarningFilterArgs | null; after?: string | null };
+    const args = getArgumentValues(field, query.rootField, variables.coerced) as {
+      regions?: string[] | null;
+      filter?: PetitionWarningFilterArgs | null;
+      after?: string | null;
+    };
     const known = this.regions.regions.map((region) => region.code);
     for (const [index, code] of (args.regions ?? []).entries()) {
-      if (!known.includes(code)) throw new GraphQLError(`regions[${index}]: this hub serves no region ${code}; it serves ${known.join(', ')}`, { extensions: { code: 'UNKNOWN_REGION', field: `regions[${index}]` } });
+      if (!known.includes(code))
+        throw new GraphQLError(`regions[${index}]: this hub serves no region ${code}; it serves ${known.join(', ')}`, {
+          extensions: { code: 'UNKNOWN_REGION', field: `regions[${index}]` },
+        });
     }
     const filter = args.filter ?? null;
-    if (filter?.raisedIn && !/^\d{2,9}$/.test(filter.raisedIn)) throw badInput('filter.raisedIn', 'must be a jurisdiction code or its leading digits, such as "3304"');
+    if (filter?.raisedIn && !/^\d{2,9}$/.test(filter.raisedIn))
+      throw badInput('filter.raisedIn', 'must be a jurisdiction code or its leading digits, such as "3304"');
     if (filter?.subjectRegion && !/^\d{6}$/.test(filter.subjectRegion)) throw badInput('filter.subjectRegion', 'must be a 6-digit region code');
     return { regions: args.regions?.length ? [...new Set(args.regions)] : known, filter, after: args.after ?? null };
   }
@@ -269,7 +314,9 @@ export class LiveWarnings {
     try {
       return await feed.page(after);
     } catch {
-      throw new GraphQLError(`Region ${feed.region} did not answer for its warning events; try again shortly`, { extensions: { code: 'REGION_UNAVAILABLE', region: feed.region } });
+      throw new GraphQLError(`Region ${feed.region} did not answer for its warning events; try again shortly`, {
+        extensions: { code: 'REGION_UNAVAILABLE', region: feed.region },
+      });
     }
   }
 

@@ -27,7 +27,10 @@ export interface FeedPage {
 }
 
 export class FeedUnavailableError extends Error {
-  constructor(readonly region: string, reason: string) {
+  constructor(
+    readonly region: string,
+    reason: string,
+  ) {
     super(`the warning feed of region ${region} could not be read: ${reason}`);
   }
 }
@@ -75,7 +78,10 @@ export class RegionFeed extends EventEmitter {
       throw new FeedUnavailableError(this.region, (error as Error).message);
     }
     if (!response.ok) throw new FeedUnavailableError(this.region, `HTTP ${response.status}`);
-    const lines = (await response.text()).split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    const lines = (await response.text())
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
     const { head, pruned } = lines[0] as { head: number; pruned: number };
     return { head, pruned, events: lines.slice(1).filter((line) => 'seq' in line) as FeedEvent[] };
   }

@@ -68,7 +68,14 @@ export function liveTransports(live: LiveWarnings, path = '/graphql', admit?: Su
           const code = error instanceof GraphQLError ? String(error.extensions?.code) : 'INTERNAL_SERVER_ERROR';
           // 4401 for a caller not let in, as graphql-ws itself uses it; 4400 for a bad header
           // (X-Purpose); 4503 when the roster could not be read (try again shortly).
-          const closeCode = code === 'UNAUTHENTICATED' ? LIVE_CLOSE.UNAUTHENTICATED.code : code === 'BAD_USER_INPUT' ? 4400 : code === 'ROSTER_UNAVAILABLE' ? LIVE_CLOSE.EVENTS_UNAVAILABLE.code : 4500;
+          const closeCode =
+            code === 'UNAUTHENTICATED'
+              ? LIVE_CLOSE.UNAUTHENTICATED.code
+              : code === 'BAD_USER_INPUT'
+                ? 4400
+                : code === 'ROSTER_UNAVAILABLE'
+                  ? LIVE_CLOSE.EVENTS_UNAVAILABLE.code
+                  : 4500;
           ctx.extra.socket.close(closeCode, closeReason(`${code}: ${(error as Error).message}`));
           return false;
         }
@@ -86,7 +93,11 @@ export function liveTransports(live: LiveWarnings, path = '/graphql', admit?: Su
         };
         return live.subscribe(args.document, args.operationName, args.variableValues as Record<string, unknown> | undefined, subscriber) as never;
       },
-      execute: () => ({ errors: [new GraphQLError('Queries and mutations go over HTTP POST to /graphql; this socket serves subscriptions', { extensions: { code: 'BAD_REQUEST' } })] }),
+      execute: () => ({
+        errors: [
+          new GraphQLError('Queries and mutations go over HTTP POST to /graphql; this socket serves subscriptions', { extensions: { code: 'BAD_REQUEST' } }),
+        ],
+      }),
     },
     wss,
     live.limits.keepAliveMs,
@@ -99,18 +110,35 @@ export function liveTransports(live: LiveWarnings, path = '/graphql', admit?: Su
       try {
         const auth = await live.authenticate(headers);
         const lastEventId = req.raw.headers['last-event-id'];
-        req.context = { subscriber: { headers, auth, inBand: true, lastEventId: typeof lastEventId === 'string' && lastEventId ? lastEventId : undefined, fail: () => undefined } } as never;
+        req.context = {
+          subscriber: {
+            headers,
+            auth,
+            inBand: true,
+            lastEventId: typeof lastEventId === 'string' && lastEventId ? lastEventId : undefined,
+            fail: () => undefined,
+          },
+        } as never;
         const refusal = admit?.(typeof params.query === 'string' ? params.query : '', auth);
         if (refusal) throw refusal;
       } catch (error) {
-        const graphqlError = error instanceof GraphQLError ? error : new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+        const graphqlError =
+          error instanceof GraphQLError ? error : new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
         const status = Number((graphqlError.extensions?.http as { status?: number } | undefined)?.status ?? 500);
-        return [JSON.stringify({ errors: [graphqlError.toJSON()] }), { status, statusText: status === 401 ? 'Unauthorized' : 'Refused', headers: { 'content-type': 'application/json; charset=utf-8' } }];
+        return [
+          JSON.stringify({ errors: [graphqlError.toJSON()] }),
+          { status, statusText: status === 401 ? 'Unauthorized' : 'Refused', headers: { 'content-type': 'application/json; charset=utf-8' } },
+        ];
       }
     },
     context: (req) => req.context as never,
-    subscribe: (args) => live.subscribe(args.document, args.operationName, args.variableValues as Record<string, unknown> | undefined, args.contextValue.subscriber) as never,
-    execute: () => ({ errors: [new GraphQLError('Queries and mutations go over HTTP POST to /graphql without Accept: text/event-stream', { extensions: { code: 'BAD_REQUEST' } })] }),
+    subscribe: (args) =>
+      live.subscribe(args.document, args.operationName, args.variableValues as Record<string, unknown> | undefined, args.contextValue.subscriber) as never,
+    execute: () => ({
+      errors: [
+        new GraphQLError('Queries and mutations go over HTTP POST to /graphql without Accept: text/event-stream', { extensions: { code: 'BAD_REQUEST' } }),
+      ],
+    }),
   });
 
   return {

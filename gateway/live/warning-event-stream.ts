@@ -206,9 +206,12 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
 }
 
 export function cursorExpired(region: string): GraphQLError {
-  return new GraphQLError(`after: the cursor is older than the events region ${region} keeps; subscribe without after and read petitionWarnings for what came before`, {
-    extensions: { code: 'CURSOR_EXPIRED', field: 'after' },
-  });
+  return new GraphQLError(
+    `after: the cursor is older than the events region ${region} keeps; subscribe without after and read petitionWarnings for what came before`,
+    {
+      extensions: { code: 'CURSOR_EXPIRED', field: 'after' },
+    },
+  );
 }
 
 function eventValue(name: string, region: string, event: FeedEvent, positions: FeedPositions): unknown {

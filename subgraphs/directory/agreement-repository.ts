@@ -37,8 +37,7 @@ const COLUMNS =
  * the provider opens its data, and the recipient takes on keeping it. The one statement of the
  * rule in SQL; `statusOf` below is the same rule for one row.
  */
-const IN_FORCE =
-  'revoked_at IS NULL AND valid_from <= now() AND valid_until > now() AND provider_signed_at IS NOT NULL AND recipient_signed_at IS NOT NULL';
+const IN_FORCE = 'revoked_at IS NULL AND valid_from <= now() AND valid_until > now() AND provider_signed_at IS NOT NULL AND recipient_signed_at IS NOT NULL';
 
 /** The parties whose signature the agreement still needs before it takes effect. */
 export function awaitingSignature(row: AgreementRow): Party[] {
@@ -84,7 +83,17 @@ export const agreementPosition = (row: AgreementRow): KeysetPosition => ({ sortK
 /** A proposal, signed by its creator for `signedFor`, the party the creator administers. */
 export async function insertAgreement(
   client: PoolClient | Pool,
-  agreement: { title: string; provider: string; recipient: string; mutual: boolean; categories: SharingCategory[]; validFrom: Date; validUntil: Date; createdBy: string; signedFor: Party },
+  agreement: {
+    title: string;
+    provider: string;
+    recipient: string;
+    mutual: boolean;
+    categories: SharingCategory[];
+    validFrom: Date;
+    validUntil: Date;
+    createdBy: string;
+    signedFor: Party;
+  },
 ): Promise<AgreementRow> {
   const signer = agreement.signedFor === 'provider' ? 'provider_signed_by, provider_signed_at' : 'recipient_signed_by, recipient_signed_at';
   const { rows } = await client.query<AgreementRow>(
@@ -143,7 +152,13 @@ export async function listAgreements(
   after: KeysetPosition | undefined,
 ): Promise<AgreementRow[]> {
   const where = new SqlFilter()
-    .add("(? LIKE provider_prefix || '%' OR ? LIKE recipient_prefix || '%' OR provider LIKE ? || '%' OR recipient LIKE ? || '%')", filter.jurisdiction, filter.jurisdiction, filter.jurisdiction && significantPrefix(filter.jurisdiction), filter.jurisdiction && significantPrefix(filter.jurisdiction))
+    .add(
+      "(? LIKE provider_prefix || '%' OR ? LIKE recipient_prefix || '%' OR provider LIKE ? || '%' OR recipient LIKE ? || '%')",
+      filter.jurisdiction,
+      filter.jurisdiction,
+      filter.jurisdiction && significantPrefix(filter.jurisdiction),
+      filter.jurisdiction && significantPrefix(filter.jurisdiction),
+    )
     .add('(created_at, id) < (?::timestamptz, ?::bigint)', after?.sortKey, after?.id);
   if (filter.activeOnly) where.add(IN_FORCE);
   const { rows } = await db.query<AgreementRow>(

@@ -7,7 +7,19 @@ import { requireActor } from '../shared/actor';
 import { badInput, hubError } from '../shared/errors';
 import { checkPageSize, decodeCursor, toConnection } from '../shared/pagination';
 import type { DirectoryContext } from './context';
-import { AgreementRow, agreementPosition, findAgreement, grantsFor, insertAgreement, listAgreements, Party, revokeAgreement, signAgreement, statusOf, toAgreement } from './agreement-repository';
+import {
+  AgreementRow,
+  agreementPosition,
+  findAgreement,
+  grantsFor,
+  insertAgreement,
+  listAgreements,
+  Party,
+  revokeAgreement,
+  signAgreement,
+  statusOf,
+  toAgreement,
+} from './agreement-repository';
 import { Caller, CreateSharingAgreementInput, SharingAgreement, SharingAgreementConnection, SharingGrant } from './agreement-types';
 import { Jurisdiction } from './types';
 
@@ -23,14 +35,21 @@ function requireAdminFor(ctx: DirectoryContext, parties: string[]) {
     throw hubError('FORBIDDEN', 'sharing agreements are made and revoked by agreements administrators (role AGREEMENT_ADMIN)', { officer: actor.officerId });
   }
   if (!parties.some((party) => contains(actor.jurisdiction, party))) {
-    throw hubError('FORBIDDEN', `an administrator of ${actor.jurisdiction} signs only agreements one of whose parties lies in ${actor.jurisdiction}`, { officer: actor.officerId });
+    throw hubError('FORBIDDEN', `an administrator of ${actor.jurisdiction} signs only agreements one of whose parties lies in ${actor.jurisdiction}`, {
+      officer: actor.officerId,
+    });
   }
   return actor;
 }
 
 /** Administrators and hub services see every jurisdiction's agreements and grants; officers their own (and nested ones). */
 function mayListFor(actor: { roles: readonly string[]; jurisdiction: string }, jurisdiction: string): boolean {
-  return actor.roles.includes('SERVICE') || actor.roles.includes('AGREEMENT_ADMIN') || contains(actor.jurisdiction, jurisdiction) || contains(jurisdiction, actor.jurisdiction);
+  return (
+    actor.roles.includes('SERVICE') ||
+    actor.roles.includes('AGREEMENT_ADMIN') ||
+    contains(actor.jurisdiction, jurisdiction) ||
+    contains(jurisdiction, actor.jurisdiction)
+  );
 }
 
 const PARTIES: readonly Party[] = ['provider', 'recipient'];
@@ -50,7 +69,10 @@ async function existingAgreement(ctx: DirectoryContext, id: string): Promise<Agr
 function requireSignable(row: AgreementRow) {
   const status = statusOf(row);
   if (status === 'REVOKED' || status === 'EXPIRED') {
-    throw hubError('INVALID_TRANSITION', `sharing agreement ${row.id} is ${status.toLowerCase()} and takes no more signatures; propose a new one`, { id: row.id, status });
+    throw hubError('INVALID_TRANSITION', `sharing agreement ${row.id} is ${status.toLowerCase()} and takes no more signatures; propose a new one`, {
+      id: row.id,
+      status,
+    });
   }
 }
 
@@ -58,7 +80,7 @@ function requireSignable(row: AgreementRow) {
 export class SharingAgreementResolver {
   @Query(() => SharingAgreementConnection, {
     description:
-      'Sharing agreements (proposals included), newest first, of which `jurisdiction` is a party (either side, codes nesting); without it, your own jurisdiction\'s. Officers list their own jurisdiction\'s (and nested ones); agreements administrators and hub services any jurisdiction\'s.',
+      "Sharing agreements (proposals included), newest first, of which `jurisdiction` is a party (either side, codes nesting); without it, your own jurisdiction's. Officers list their own jurisdiction's (and nested ones); agreements administrators and hub services any jurisdiction's.",
   })
   async sharingAgreements(
     @Ctx() ctx: DirectoryContext,
@@ -69,15 +91,19 @@ export class SharingAgreementResolver {
   ) {
     const actor = requireActor(ctx.actor);
     // An omitted argument arrives as undefined, not null.
-    if (jurisdiction != null && !/^\d{6}$/.test(jurisdiction)) throw badInput('jurisdiction', `must be a 6-digit jurisdiction code, but got ${JSON.stringify(jurisdiction)}`);
+    if (jurisdiction != null && !/^\d{6}$/.test(jurisdiction))
+      throw badInput('jurisdiction', `must be a 6-digit jurisdiction code, but got ${JSON.stringify(jurisdiction)}`);
     const party = jurisdiction ?? actor.jurisdiction;
-    if (!mayListFor(actor, party)) throw hubError('FORBIDDEN', `officers of ${actor.jurisdiction} may list the agreements of their own jurisdiction only; omit jurisdiction for yours`);
+    if (!mayListFor(actor, party))
+      throw hubError('FORBIDDEN', `officers of ${actor.jurisdiction} may list the agreements of their own jurisdiction only; omit jurisdiction for yours`);
     const size = checkPageSize(first);
     const rows = await listAgreements(ctx.db, { jurisdiction: party, activeOnly }, size + 1, decodeCursor(after));
     return toConnection(rows, size, agreementPosition, (row) => toAgreement(row));
   }
 
-  @Query(() => [SharingGrant], { description: 'What agreements in force open to officers of `jurisdiction` now. Yours, or any for administrators and the hub.' })
+  @Query(() => [SharingGrant], {
+    description: 'What agreements in force open to officers of `jurisdiction` now. Yours, or any for administrators and the hub.',
+  })
   async sharingGrants(@Ctx() ctx: DirectoryContext, @Arg('jurisdiction', () => String) jurisdiction: string) {
     const actor = requireActor(ctx.actor);
     if (!/^\d{6}$/.test(jurisdiction)) throw badInput('jurisdiction', 'must be a 6-digit jurisdiction code');
@@ -88,7 +114,14 @@ export class SharingAgreementResolver {
   @Query(() => Caller, { description: 'Who the hub takes you for in this request, with the grants your jurisdiction holds.' })
   caller(@Ctx() ctx: DirectoryContext): Caller {
     const actor = requireActor(ctx.actor);
-    return { id: actor.officerId, jurisdiction: actor.jurisdiction, agency: actor.agency, roles: actor.roles, purpose: actor.purpose, grants: actor.grants as SharingGrant[] };
+    return {
+      id: actor.officerId,
+      jurisdiction: actor.jurisdiction,
+      agency: actor.agency,
+      roles: actor.roles,
+      purpose: actor.purpose,
+      grants: actor.grants as SharingGrant[],
+    };
   }
 
   @FieldResolver(() => Jurisdiction, { nullable: true })
@@ -115,19 +148,31 @@ export class SharingAgreementResolver {
       if (!(await ctx.jurisdictionByCode.load(input[field]))) throw badInput(`input.${field}`, `${input[field]} is no jurisdiction the hub knows`);
     }
     if (contains(input.provider, input.recipient) || contains(input.recipient, input.provider)) {
-      throw badInput('input.recipient', 'provider and recipient nest one in the other; officers already see their own jurisdiction\'s data');
+      throw badInput('input.recipient', "provider and recipient nest one in the other; officers already see their own jurisdiction's data");
     }
     const categories = [...new Set(input.categories)];
     if (categories.length === 0) throw badInput('input.categories', 'name at least one category');
     const validFrom = input.validFrom ?? new Date();
     if (input.validUntil <= validFrom) throw badInput('input.validUntil', 'must be after validFrom');
-    if (input.validUntil.getTime() - validFrom.getTime() > 10 * YEAR_MS) throw badInput('input.validUntil', 'an agreement runs at most 10 years; renew it then');
+    if (input.validUntil.getTime() - validFrom.getTime() > 10 * YEAR_MS)
+      throw badInput('input.validUntil', 'an agreement runs at most 10 years; renew it then');
     // An administrator whose jurisdiction holds both parties (a province's) signs for the provider; the recipient signs itself.
     const signedFor: Party = contains(actor.jurisdiction, input.provider) ? 'provider' : 'recipient';
     const row = await auditedChange(
       ctx,
       'createSharingAgreement',
-      (client) => insertAgreement(client, { title, provider: input.provider, recipient: input.recipient, mutual: input.mutual ?? true, categories, validFrom, validUntil: input.validUntil, createdBy: actor.officerId, signedFor }),
+      (client) =>
+        insertAgreement(client, {
+          title,
+          provider: input.provider,
+          recipient: input.recipient,
+          mutual: input.mutual ?? true,
+          categories,
+          validFrom,
+          validUntil: input.validUntil,
+          createdBy: actor.officerId,
+          signedFor,
+        }),
       (inserted) => String(inserted.id),
     );
     return toAgreement(row);
@@ -144,7 +189,8 @@ export class SharingAgreementResolver {
     requireSignable(existing);
     const mine = PARTIES.filter((party) => contains(actor.jurisdiction, existing[party]));
     const signedByMe = mine.find((party) => existing[`${party}_signed_by`] === actor.officerId);
-    if (signedByMe) throw hubError('FORBIDDEN', `you signed sharing agreement ${id} already, for ${existing[signedByMe]}; the other party signs for itself`, { id });
+    if (signedByMe)
+      throw hubError('FORBIDDEN', `you signed sharing agreement ${id} already, for ${existing[signedByMe]}; the other party signs for itself`, { id });
     const party = mine.find((p) => !existing[`${p}_signed_at`]);
     if (!party) {
       const awaiting = toAgreement(existing).awaitingSignatureOf;
@@ -165,7 +211,10 @@ export class SharingAgreementResolver {
     return toAgreement(signed);
   }
 
-  @Mutation(() => SharingAgreement, { description: 'Revokes an agreement, a proposal or one in force (agreements administrators of either party). New requests stop seeing what it opened within seconds.' })
+  @Mutation(() => SharingAgreement, {
+    description:
+      'Revokes an agreement, a proposal or one in force (agreements administrators of either party). New requests stop seeing what it opened within seconds.',
+  })
   @Access(AGREEMENT_ADMINISTRATION)
   async revokeSharingAgreement(@Ctx() ctx: DirectoryContext, @Arg('id', () => ID) id: string, @Arg('reason', () => String) reason: string) {
     const existing = await existingAgreement(ctx, id);

@@ -17,7 +17,7 @@ registerEnumType(SharingAgreementStatus, {
   name: 'SharingAgreementStatus',
   description: 'Where an agreement stands.',
   valuesConfig: {
-    PROPOSED: { description: 'Awaiting the other party\'s signature (`awaitingSignatureOf`); opens nothing yet.' },
+    PROPOSED: { description: "Awaiting the other party's signature (`awaitingSignatureOf`); opens nothing yet." },
     SCHEDULED: { description: 'Signed by both parties; takes effect at `validFrom`.' },
     ACTIVE: { description: 'In force: signed by both parties, begun, not expired, not revoked.' },
     REVOKED: { description: 'Revoked by one of the parties (as a proposal or in force); opens nothing.' },
@@ -33,28 +33,31 @@ export class Officer {
   id!: string;
 }
 
-@ObjectType({ description: 'What a sharing agreement opens to a jurisdiction: one category of one jurisdiction\'s data.' })
+@ObjectType({ description: "What a sharing agreement opens to a jurisdiction: one category of one jurisdiction's data." })
 export class SharingGrant {
   @Field(() => SharingCategory)
   category!: SharingCategory;
 
-  @Field(() => String, { description: 'Jurisdiction whose records are opened (its code nests the records\' jurisdictions).' })
+  @Field(() => String, { description: "Jurisdiction whose records are opened (its code nests the records' jurisdictions)." })
   owner!: string;
 }
 
-@ObjectType({ description: 'One party\'s signature of an agreement.' })
+@ObjectType({ description: "One party's signature of an agreement." })
 export class SharingSignature {
   @Field(() => String, { description: 'The party (jurisdiction code) signed for.' })
   party!: string;
 
-  @Field(() => Officer, { nullable: true, description: 'The agreements administrator who signed (null for the demo seed\'s agreements).' })
+  @Field(() => Officer, { nullable: true, description: "The agreements administrator who signed (null for the demo seed's agreements)." })
   signedBy!: Officer | null;
 
   @Field(() => Date)
   signedAt!: Date;
 }
 
-@ObjectType({ description: 'A data sharing agreement (数据共享协议) between two jurisdictions. It takes effect only when both parties have signed, each by an agreements administrator of its own.' })
+@ObjectType({
+  description:
+    'A data sharing agreement (数据共享协议) between two jurisdictions. It takes effect only when both parties have signed, each by an agreements administrator of its own.',
+})
 export class SharingAgreement {
   @Field(() => ID)
   id!: string;
@@ -129,7 +132,7 @@ export class Caller {
   @Field(() => String, { nullable: true, description: 'The purpose you stated (X-Purpose header).' })
   purpose!: string | null;
 
-  @Field(() => [SharingGrant], { description: 'Categories of other jurisdictions\' data that agreements open to your jurisdiction now.' })
+  @Field(() => [SharingGrant], { description: "Categories of other jurisdictions' data that agreements open to your jurisdiction now." })
   grants!: SharingGrant[];
 }
 

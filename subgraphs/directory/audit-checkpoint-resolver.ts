@@ -20,14 +20,20 @@ export class AuditCheckpoint {
 /** Where a region's verifier finds the checkpoints its own database cannot hold (the launcher writes them). */
 @Resolver()
 export class AuditCheckpointResolver {
-  @Query(() => AuditCheckpoint, { nullable: true, description: "The newest checkpoint of a region's audit chain (the region's hub service and auditors); null before the first." })
+  @Query(() => AuditCheckpoint, {
+    nullable: true,
+    description: "The newest checkpoint of a region's audit chain (the region's hub service and auditors); null before the first.",
+  })
   @Access(AUDIT_CHECKPOINT_READERS)
   async auditCheckpoint(@Ctx() ctx: DirectoryContext, @Arg('region', () => String) region: string): Promise<AuditCheckpoint | null> {
     const actor = requireActor(ctx.actor);
     if (!/^\d{6}$/.test(region)) throw badInput('region', 'must be a 6-digit region code');
     const entitled = (actor.roles.includes('SERVICE') || actor.roles.includes('AUDITOR')) && actor.region === region;
     if (!entitled) throw hubError('FORBIDDEN', `the audit checkpoints of ${region} are read by its hub service and its auditors`);
-    const { rows } = await ctx.db.query<{ seq: string; token: string }>('SELECT seq, token FROM audit_witness.checkpoints WHERE region = $1 ORDER BY seq DESC LIMIT 1', [region]);
+    const { rows } = await ctx.db.query<{ seq: string; token: string }>(
+      'SELECT seq, token FROM audit_witness.checkpoints WHERE region = $1 ORDER BY seq DESC LIMIT 1',
+      [region],
+    );
     return rows[0] ? { region, seq: Number(rows[0].seq), token: rows[0].token } : null;
   }
 }

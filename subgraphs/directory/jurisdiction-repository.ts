@@ -27,10 +27,9 @@ export async function findJurisdictions(db: Pool, codes: readonly string[]): Pro
 
 /** Children of each parent code, ordered by code: one statement for any number of parents. */
 export async function findChildren(db: Pool, parentCodes: readonly string[]): Promise<Jurisdiction[][]> {
-  const { rows } = await db.query<JurisdictionRow>(
-    `SELECT ${COLUMNS} FROM directory.jurisdictions WHERE parent_code = ANY($1::text[]) ORDER BY code`,
-    [parentCodes],
-  );
+  const { rows } = await db.query<JurisdictionRow>(`SELECT ${COLUMNS} FROM directory.jurisdictions WHERE parent_code = ANY($1::text[]) ORDER BY code`, [
+    parentCodes,
+  ]);
   const byParent = new Map<string, Jurisdiction[]>();
   for (const row of rows) {
     const siblings = byParent.get(row.parent_code!) ?? [];

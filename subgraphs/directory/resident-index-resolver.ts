@@ -45,7 +45,8 @@ function ownPerson(ctx: DirectoryContext, personId: string, field: string) {
   const actor = requireActor(ctx.actor);
   const parts = parseGlobalId(personId);
   if (!parts) throw badInput(field, `${JSON.stringify(personId)} is not a person id`);
-  if (parts.region !== actor.region) throw hubError('FORBIDDEN', `the hub service of ${actor.region} claims records of its own region only, not of ${parts.region}`);
+  if (parts.region !== actor.region)
+    throw hubError('FORBIDDEN', `the hub service of ${actor.region} claims records of its own region only, not of ${parts.region}`);
   return { region: parts.region, personId };
 }
 
@@ -61,17 +62,30 @@ function hashOf(ctx: DirectoryContext, idNumber: string): Buffer {
  */
 @Resolver()
 export class ResidentIndexResolver {
-  @Mutation(() => ResidentHolding, { description: 'Hub-internal: claims a resident ID number for a person of the calling region; answers the holder, which is another region when the number is registered there.' })
+  @Mutation(() => ResidentHolding, {
+    description:
+      'Hub-internal: claims a resident ID number for a person of the calling region; answers the holder, which is another region when the number is registered there.',
+  })
   @Access(RESIDENT_INDEX_SERVICE)
   async claimResidentRecord(@Ctx() ctx: DirectoryContext, @Arg('input', () => ClaimResidentInput) input: ClaimResidentInput): Promise<ResidentHolding> {
     const holder = ownPerson(ctx, input.personId, 'input.personId');
     const hash = hashOf(ctx, input.idNumber);
-    return auditedChange(ctx, 'claimResidentRecord', (client) => claimResident(client, hash, holder), () => input.personId);
+    return auditedChange(
+      ctx,
+      'claimResidentRecord',
+      (client) => claimResident(client, hash, holder),
+      () => input.personId,
+    );
   }
 
-  @Mutation(() => [ResidentHolding], { description: `Hub-internal: claims up to ${CLAIM_BATCH} numbers at once (records older than the index), in one transaction; answers each holder, in order.` })
+  @Mutation(() => [ResidentHolding], {
+    description: `Hub-internal: claims up to ${CLAIM_BATCH} numbers at once (records older than the index), in one transaction; answers each holder, in order.`,
+  })
   @Access(RESIDENT_INDEX_SERVICE)
-  async claimResidentRecords(@Ctx() ctx: DirectoryContext, @Arg('inputs', () => [ClaimResidentInput]) inputs: ClaimResidentInput[]): Promise<ResidentHolding[]> {
+  async claimResidentRecords(
+    @Ctx() ctx: DirectoryContext,
+    @Arg('inputs', () => [ClaimResidentInput]) inputs: ClaimResidentInput[],
+  ): Promise<ResidentHolding[]> {
     if (inputs.length === 0 || inputs.length > CLAIM_BATCH) throw badInput('inputs', `must hold 1 to ${CLAIM_BATCH} claims, but holds ${inputs.length}`);
     const claims = inputs.map((input, index) => ({ holder: ownPerson(ctx, input.personId, `inputs[${index}].personId`), hash: hashOf(ctx, input.idNumber) }));
     return auditedChange(
@@ -86,13 +100,21 @@ export class ResidentIndexResolver {
     );
   }
 
-  @Mutation(() => Boolean, { description: 'Hub-internal: hands the record of a resident ID number from the calling region to the new home region; false when the caller does not hold it.' })
+  @Mutation(() => Boolean, {
+    description:
+      'Hub-internal: hands the record of a resident ID number from the calling region to the new home region; false when the caller does not hold it.',
+  })
   @Access(RESIDENT_INDEX_SERVICE)
   async moveResidentRecord(@Ctx() ctx: DirectoryContext, @Arg('input', () => MoveResidentInput) input: MoveResidentInput): Promise<boolean> {
     const from = ownPerson(ctx, input.fromPersonId, 'input.fromPersonId');
     const to = parseGlobalId(input.toPersonId);
     if (!to) throw badInput('input.toPersonId', `${JSON.stringify(input.toPersonId)} is not a person id`);
     const hash = hashOf(ctx, input.idNumber);
-    return auditedChange(ctx, 'moveResidentRecord', (client) => moveResident(client, hash, from, { region: to.region, personId: input.toPersonId }), () => input.fromPersonId);
+    return auditedChange(
+      ctx,
+      'moveResidentRecord',
+      (client) => moveResident(client, hash, from, { region: to.region, personId: input.toPersonId }),
+      () => input.fromPersonId,
+    );
   }
 }

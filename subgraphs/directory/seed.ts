@@ -25,7 +25,9 @@ const EVERY_CITY_AGREEMENT = '长三角信访预警与人员基本信息共享�
 function demoAgreements(regionCodes: readonly string[], known: ReadonlySet<string>): DemoAgreement[] {
   const served = (code: string) => known.has(code) && owningRegion(code, regionCodes) !== undefined;
   const everyone = regionCodes.flatMap((a, i) =>
-    regionCodes.slice(i + 1).map((b) => ({ title: EVERY_CITY_AGREEMENT, provider: a, recipient: b, categories: ['PETITION_WARNINGS', 'PERSON_BASIC', 'INSPECTIONS'] })),
+    regionCodes
+      .slice(i + 1)
+      .map((b) => ({ title: EVERY_CITY_AGREEMENT, provider: a, recipient: b, categories: ['PETITION_WARNINGS', 'PERSON_BASIC', 'INSPECTIONS'] })),
   );
   const personal = [
     ['330400', '320500', '嘉苏信访协同与个人信息共享协议'],

@@ -34,6 +34,10 @@ export function creditCodeProblem(value: string): string | undefined {
 
 /** A synthetic, check-valid code for demo data: enterprise (91), area code, 9-character body. */
 export function makeCreditCode(areaCode: string, body: number): string {
-  const first17 = `91${areaCode}${body.toString(31).toUpperCase().padStart(9, '0').replace(/./g, (c) => ALPHABET[parseInt(c, 31)])}`;
+  const first17 = `91${areaCode}${body
+    .toString(31)
+    .toUpperCase()
+    .padStart(9, '0')
+    .replace(/./g, (c) => ALPHABET[parseInt(c, 31)])}`;
   return first17 + creditCodeCheckCharacter(first17);
 }

@@ -29,9 +29,29 @@ export const INSPECTION_TASK = sharedRecordRule({
   alsoSeenBy: (task, caller) => contains(task.leadRegion, caller.jurisdiction),
 });
 
-export const LEAD_AGENCY_WORK: AccessRule = { name: 'LEAD_AGENCY_WORK', words: 'For officers of the lead agency in the lead jurisdiction or its city.', roles: ENFORCEMENT_WORK_ROLES, guard: authenticated };
-export const JOINING_AGENCY_WORK: AccessRule = { name: 'JOINING_AGENCY_WORK', words: 'For officers of the joining agency in its jurisdiction or its city.', roles: ENFORCEMENT_WORK_ROLES, guard: authenticated };
-export const TASK_AGENCY_WORK: AccessRule = { name: 'TASK_AGENCY_WORK', words: "For officers of the task's agency in its jurisdiction or its city.", roles: ENFORCEMENT_WORK_ROLES, guard: authenticated };
-export const HUB_DELIVERY: AccessRule = { name: 'HUB_DELIVERY', words: 'Hub-internal: sent between regions by the outbox relay.', roles: ['SERVICE'], guard: authenticated };
+export const LEAD_AGENCY_WORK: AccessRule = {
+  name: 'LEAD_AGENCY_WORK',
+  words: 'For officers of the lead agency in the lead jurisdiction or its city.',
+  roles: ENFORCEMENT_WORK_ROLES,
+  guard: authenticated,
+};
+export const JOINING_AGENCY_WORK: AccessRule = {
+  name: 'JOINING_AGENCY_WORK',
+  words: 'For officers of the joining agency in its jurisdiction or its city.',
+  roles: ENFORCEMENT_WORK_ROLES,
+  guard: authenticated,
+};
+export const TASK_AGENCY_WORK: AccessRule = {
+  name: 'TASK_AGENCY_WORK',
+  words: "For officers of the task's agency in its jurisdiction or its city.",
+  roles: ENFORCEMENT_WORK_ROLES,
+  guard: authenticated,
+};
+export const HUB_DELIVERY: AccessRule = {
+  name: 'HUB_DELIVERY',
+  words: 'Hub-internal: sent between regions by the outbox relay.',
+  roles: ['SERVICE'],
+  guard: authenticated,
+};
 
 export const ENFORCEMENT_ACCESS = accessCatalogue(INSPECTION, INSPECTION_TASK, LEAD_AGENCY_WORK, JOINING_AGENCY_WORK, TASK_AGENCY_WORK, HUB_DELIVERY);

@@ -49,42 +49,63 @@ function beijingDate(at: Date): string {
  */
 @Resolver(() => Inspection)
 export class FollowUpMutations {
-  @Mutation(() => Inspection, { description: 'Hub-internal: raises the follow-up inspection (整改复查) of a finding whose rectification deadline passed; once per finding.' })
+  @Mutation(() => Inspection, {
+    description: 'Hub-internal: raises the follow-up inspection (整改复查) of a finding whose rectification deadline passed; once per finding.',
+  })
   @Directive('@routeBy(argument: "input.inspectionId")')
   @Access(HUB_DELIVERY)
-  async raiseFollowUpInspection(@Ctx() ctx: EnforcementContext, @Arg('input', () => FollowUpInspectionInput) input: FollowUpInspectionInput): Promise<Inspection> {
+  async raiseFollowUpInspection(
+    @Ctx() ctx: EnforcementContext,
+    @Arg('input', () => FollowUpInspectionInput) input: FollowUpInspectionInput,
+  ): Promise<Inspection> {
     const actor = requireHubService(ctx);
     const localId = ownLocalId(ctx.region, input.inspectionId, 'input.inspectionId');
     if (!parseGlobalId(input.findingId)) throw badInput('input.findingId', `${JSON.stringify(input.findingId)} is not a finding id`);
     if (Number.isNaN(input.rectifyBy.getTime())) throw badInput('input.rectifyBy', 'is not a valid date');
-    const row = await auditedChange(ctx, 'raiseFollowUpInspection', async (client) => {
-      const already = await findFollowUp(client, input.findingId);
-      if (already) return already;
-      const source = await lockInspection(client, localId);
-      if (!source) throw hubError('NOT_FOUND', `No inspection ${input.inspectionId}`, { id: input.inspectionId });
-      await lockTarget(client, source.target_credit_code);
-      const tomorrow = new Date(startOfBeijingDay(new Date()).getTime() + DAY_MS);
-      const plannedAt = tomorrow > source.planned_until ? tomorrow : source.planned_until;
-      const plannedUntil = new Date(plannedAt.getTime() + FOLLOW_UP_DAYS * DAY_MS);
-      const covering = await findOverlappingInspection(client, source.target_credit_code, plannedAt, plannedUntil);
-      if (covering) return covering;
-      const created = await insertInspection(client, {
-        scenarioCode: source.scenario_code,
-        target: { kind: source.target_kind, name: source.target_name, creditCode: source.target_credit_code, address: source.target_address, jurisdiction: source.target_jurisdiction },
-        leadJurisdiction: source.lead_jurisdiction,
-        leadAgency: source.lead_agency,
-        leadOfficerId: source.lead_officer_id,
-        plannedAt,
-        plannedUntil,
-        createdBy: actor.officerId,
-        followUpOf: source.id,
-        followUpFinding: input.findingId,
-      });
-      await insertLeadParticipant(client, created.id, { region: ctx.region, jurisdiction: created.lead_jurisdiction, agency: created.lead_agency, officerId: created.lead_officer_id }, actor.officerId);
-      const note = `整改期限届满复查：${input.description.slice(0, 500)}（整改期限${beijingDate(input.rectifyBy)}，原检查${input.inspectionId}）`;
-      await insertStepEntry(client, { inspectionId: created.id, step: InspectionStep.WARNING, officerId: null, note });
-      return created;
-    }, (result) => toGlobalId(ctx.region, result.id));
+    const row = await auditedChange(
+      ctx,
+      'raiseFollowUpInspection',
+      async (client) => {
+        const already = await findFollowUp(client, input.findingId);
+        if (already) return already;
+        const source = await lockInspection(client, localId);
+        if (!source) throw hubError('NOT_FOUND', `No inspection ${input.inspectionId}`, { id: input.inspectionId });
+        await lockTarget(client, source.target_credit_code);
+        const tomorrow = new Date(startOfBeijingDay(new Date()).getTime() + DAY_MS);
+        const plannedAt = tomorrow > source.planned_until ? tomorrow : source.planned_until;
+        const plannedUntil = new Date(plannedAt.getTime() + FOLLOW_UP_DAYS * DAY_MS);
+        const covering = await findOverlappingInspection(client, source.target_credit_code, plannedAt, plannedUntil);
+        if (covering) return covering;
+        const created = await insertInspection(client, {
+          scenarioCode: source.scenario_code,
+          target: {
+            kind: source.target_kind,
+            name: source.target_name,
+            creditCode: source.target_credit_code,
+            address: source.target_address,
+            jurisdiction: source.target_jurisdiction,
+          },
+          leadJurisdiction: source.lead_jurisdiction,
+          leadAgency: source.lead_agency,
+          leadOfficerId: source.lead_officer_id,
+          plannedAt,
+          plannedUntil,
+          createdBy: actor.officerId,
+          followUpOf: source.id,
+          followUpFinding: input.findingId,
+        });
+        await insertLeadParticipant(
+          client,
+          created.id,
+          { region: ctx.region, jurisdiction: created.lead_jurisdiction, agency: created.lead_agency, officerId: created.lead_officer_id },
+          actor.officerId,
+        );
+        const note = `整改期限届满复查：${input.description.slice(0, 500)}（整改期限${beijingDate(input.rectifyBy)}，原检查${input.inspectionId}）`;
+        await insertStepEntry(client, { inspectionId: created.id, step: InspectionStep.WARNING, officerId: null, note });
+        return created;
+      },
+      (result) => toGlobalId(ctx.region, result.id),
+    );
     return toInspection(ctx.region, row);
   }
 }

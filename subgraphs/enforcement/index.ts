@@ -15,19 +15,18 @@ import { TaskResolver } from './task-resolver';
 import { ENFORCEMENT_ACCESS } from './enforcement-access-rules';
 import { withPermissions } from '../shared/permissions';
 
-
 /** Entities resolve only in the region that owns them; any other region answers null. */
 const referenceResolvers = {
   Inspection: {
     __resolveReference: async (reference: { id: string }, ctx: EnforcementContext) => {
       const localId = localIdIfOwn(ctx.region, reference.id);
-      return localId ? (await ctx.inspectionById.load(localId)) ?? null : null;
+      return localId ? ((await ctx.inspectionById.load(localId)) ?? null) : null;
     },
   },
   InspectionTask: {
     __resolveReference: async (reference: { id: string }, ctx: EnforcementContext) => {
       const localId = localIdIfOwn(ctx.region, reference.id);
-      return localId ? (await ctx.taskById.load(localId)) ?? null : null;
+      return localId ? ((await ctx.taskById.load(localId)) ?? null) : null;
     },
   },
 };

@@ -80,7 +80,10 @@ export type TaskAction = 'accept' | 'recordFinding' | 'complete';
 /** Whether a task at `status` allows `action`, given whether the joint visit has begun; undefined when it does. */
 export function taskRefusal(status: TaskStatus, action: TaskAction, visitStarted: boolean): Refusal | undefined {
   if (!visitStarted) {
-    return { code: 'INVALID_TRANSITION', reason: 'the joint visit has not begun: tasks wait until the lead region starts the inspection (startInspection, 执法检查)' };
+    return {
+      code: 'INVALID_TRANSITION',
+      reason: 'the joint visit has not begun: tasks wait until the lead region starts the inspection (startInspection, 执法检查)',
+    };
   }
   switch (action) {
     case 'accept':

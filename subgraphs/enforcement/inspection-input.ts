@@ -175,13 +175,18 @@ export function checkParticipants(
 ): NewParticipant[] {
   const regionCodes = ctx.regions.map((r) => r.code);
   if (members.length + participants.length > MAX_PARTICIPANTS) {
-    throw badInput(fieldOf(0).replace(/\[0\]$/, ''), `an inspection takes at most ${MAX_PARTICIPANTS} agencies, lead included; this would make ${members.length + participants.length}`);
+    throw badInput(
+      fieldOf(0).replace(/\[0\]$/, ''),
+      `an inspection takes at most ${MAX_PARTICIPANTS} agencies, lead included; this would make ${members.length + participants.length}`,
+    );
   }
   const seen = new Set(members.map((m) => `${m.jurisdiction}|${m.agency}`));
   return participants.map((participant, index) => {
     const at = fieldOf(index);
-    if (!regionCodes.includes(participant.region)) throw badInput(`${at}.region`, `${JSON.stringify(participant.region)} is not a region of this hub (${regionCodes.join(', ')})`);
-    if (!isJurisdictionCode(participant.jurisdiction)) throw badInput(`${at}.jurisdiction`, `must be a 6- or 9-digit jurisdiction code, but got ${JSON.stringify(participant.jurisdiction)}`);
+    if (!regionCodes.includes(participant.region))
+      throw badInput(`${at}.region`, `${JSON.stringify(participant.region)} is not a region of this hub (${regionCodes.join(', ')})`);
+    if (!isJurisdictionCode(participant.jurisdiction))
+      throw badInput(`${at}.jurisdiction`, `must be a 6- or 9-digit jurisdiction code, but got ${JSON.stringify(participant.jurisdiction)}`);
     if (owningRegion(participant.jurisdiction, regionCodes) !== participant.region) {
       throw badInput(`${at}.jurisdiction`, `${participant.jurisdiction} is not inside region ${participant.region}`);
     }
@@ -191,12 +196,22 @@ export function checkParticipants(
     seen.add(member);
     const problem = jurisdictionProblem(participant.region, participant.jurisdiction, { cityLevel: true });
     if (problem) throw badInput(`${at}.jurisdiction`, problem);
-    return { region: participant.region, jurisdiction: participant.jurisdiction, agency, officerId: checkOfficerId(participant.officerId, participant.region, `${at}.officerId`) };
+    return {
+      region: participant.region,
+      jurisdiction: participant.jurisdiction,
+      agency,
+      officerId: checkOfficerId(participant.officerId, participant.region, `${at}.officerId`),
+    };
   });
 }
 
 /** A new inspection as given, checked field by field; the scenario's existence is checked by the caller. */
-export function checkCreation(ctx: EnforcementContext, input: CreateInspectionInput, createdBy: string, now = new Date()): { inspection: NewInspection; participants: NewParticipant[] } {
+export function checkCreation(
+  ctx: EnforcementContext,
+  input: CreateInspectionInput,
+  createdBy: string,
+  now = new Date(),
+): { inspection: NewInspection; participants: NewParticipant[] } {
   if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
   const creditCode = input.target.creditCode.trim().toUpperCase();
   const problem = creditCodeProblem(creditCode);
@@ -216,8 +231,13 @@ export function checkCreation(ctx: EnforcementContext, input: CreateInspectionIn
   if (plannedUntil <= plannedAt) throw badInput('input.plannedUntil', 'must be after input.plannedAt');
   // A plan is for what is still to come; a visit later today is fine, a period already begun before today is not.
   const today = startOfBeijingDay(now);
-  if (plannedAt < today) throw badInput('input.plannedAt', `${plannedAt.toISOString()} is in the past: a planned period starts today (${today.toISOString()}, 00:00 Beijing time) or later`);
-  if (plannedUntil.getTime() - plannedAt.getTime() > MAX_PERIOD_DAYS * DAY_MS) throw badInput('input.plannedUntil', `the planned period is at most ${MAX_PERIOD_DAYS} days`);
+  if (plannedAt < today)
+    throw badInput(
+      'input.plannedAt',
+      `${plannedAt.toISOString()} is in the past: a planned period starts today (${today.toISOString()}, 00:00 Beijing time) or later`,
+    );
+  if (plannedUntil.getTime() - plannedAt.getTime() > MAX_PERIOD_DAYS * DAY_MS)
+    throw badInput('input.plannedUntil', `the planned period is at most ${MAX_PERIOD_DAYS} days`);
   return {
     inspection: {
       scenarioCode: input.scenarioCode,
@@ -269,6 +289,7 @@ export function checkTargetEvaluation(input: TargetEvaluationInput): TargetEvalu
 }
 
 export function checkEvaluation(input: EvaluateInspectionInput): EvaluateInspectionInput {
-  if (!Number.isInteger(input.score) || input.score < 0 || input.score > 100) throw badInput('input.score', `must be a whole number from 0 to 100, but got ${input.score}`);
+  if (!Number.isInteger(input.score) || input.score < 0 || input.score > 100)
+    throw badInput('input.score', `must be a whole number from 0 to 100, but got ${input.score}`);
   return { score: input.score, comment: checkText(input.comment, 'input.comment', NOTE_LIMIT) };
 }

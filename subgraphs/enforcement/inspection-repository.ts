@@ -51,7 +51,13 @@ export function toInspection(region: string, row: InspectionRow): Inspection {
     region,
     localId: row.id,
     scenarioCode: row.scenario_code,
-    target: { kind: row.target_kind, name: row.target_name, creditCode: row.target_credit_code, address: row.target_address, jurisdiction: row.target_jurisdiction },
+    target: {
+      kind: row.target_kind,
+      name: row.target_name,
+      creditCode: row.target_credit_code,
+      address: row.target_address,
+      jurisdiction: row.target_jurisdiction,
+    },
     targetName: row.target_name,
     targetCreditCode: row.target_credit_code,
     leadJurisdiction: row.lead_jurisdiction,
@@ -104,7 +110,10 @@ export async function listInspections(db: Queryable, filter: InspectionFilter, l
     .add('scenario_code = ?', filter.scenarioCode)
     .add('target_credit_code = ?', filter.targetCreditCode)
     .add("lead_jurisdiction LIKE ? || '%'", filter.leadJurisdiction)
-    .add('lead_jurisdiction LIKE ANY(?::text[])', filter.visibleIn?.map((prefix) => `${prefix}%`))
+    .add(
+      'lead_jurisdiction LIKE ANY(?::text[])',
+      filter.visibleIn?.map((prefix) => `${prefix}%`),
+    )
     .add('(planned_at, id) < (?::timestamptz, ?::bigint)', after?.sortKey, after?.id);
   const { rows } = await db.query<InspectionRow>(
     `SELECT ${COLUMNS} FROM enforcement.inspections ${where.where} ORDER BY planned_at DESC, id DESC LIMIT ${where.param(limit)}`,
@@ -169,9 +178,20 @@ export async function insertInspection(client: PoolClient, inspection: NewInspec
        target_jurisdiction, lead_jurisdiction, lead_agency, lead_officer_id, planned_at, planned_until, created_by, follow_up_of, follow_up_finding)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING ${COLUMNS}`,
     [
-      inspection.scenarioCode, target.kind, target.name, target.creditCode, target.address, target.jurisdiction,
-      inspection.leadJurisdiction, inspection.leadAgency, inspection.leadOfficerId, inspection.plannedAt, inspection.plannedUntil, inspection.createdBy,
-      inspection.followUpOf ?? null, inspection.followUpFinding ?? null,
+      inspection.scenarioCode,
+      target.kind,
+      target.name,
+      target.creditCode,
+      target.address,
+      target.jurisdiction,
+      inspection.leadJurisdiction,
+      inspection.leadAgency,
+      inspection.leadOfficerId,
+      inspection.plannedAt,
+      inspection.plannedUntil,
+      inspection.createdBy,
+      inspection.followUpOf ?? null,
+      inspection.followUpFinding ?? null,
     ],
   );
   return rows[0];
@@ -187,7 +207,13 @@ export interface InspectionChange {
 }
 
 /** Moves a (locked) inspection from `from` to `to`; the WHERE on the step guards against any path that skipped the lock. */
-export async function moveInspection(client: PoolClient, id: string, from: InspectionStep, to: InspectionStep, change: InspectionChange = {}): Promise<InspectionRow | undefined> {
+export async function moveInspection(
+  client: PoolClient,
+  id: string,
+  from: InspectionStep,
+  to: InspectionStep,
+  change: InspectionChange = {},
+): Promise<InspectionRow | undefined> {
   const entries = Object.entries(change).filter(([, value]) => value !== undefined);
   const assignments = entries.map(([column], index) => `, ${column} = $${index + 4}`).join('');
   const { rows } = await client.query<InspectionRow>(
@@ -225,16 +251,23 @@ export async function touchInspection(client: PoolClient, id: string): Promise<v
   await client.query('UPDATE enforcement.inspections SET version = version + 1 WHERE id = $1', [id]);
 }
 
-export async function insertStepEntry(client: PoolClient, entry: { inspectionId: string; step: InspectionStep; officerId: string | null; note: string | null }): Promise<void> {
-  await client.query(
-    'INSERT INTO enforcement.inspection_steps (inspection_id, step, officer_id, note) VALUES ($1, $2, $3, $4)',
-    [entry.inspectionId, entry.step, entry.officerId, entry.note],
-  );
+export async function insertStepEntry(
+  client: PoolClient,
+  entry: { inspectionId: string; step: InspectionStep; officerId: string | null; note: string | null },
+): Promise<void> {
+  await client.query('INSERT INTO enforcement.inspection_steps (inspection_id, step, officer_id, note) VALUES ($1, $2, $3, $4)', [
+    entry.inspectionId,
+    entry.step,
+    entry.officerId,
+    entry.note,
+  ]);
 }
 
 /** When the joint visit (执法检查) of an inspection began; undefined before it has. */
 export async function visitStartedAt(client: PoolClient, inspectionId: string): Promise<Date | undefined> {
-  const { rows } = await client.query<{ at: Date }>("SELECT at FROM enforcement.inspection_steps WHERE inspection_id = $1 AND step = 'INSPECT'", [inspectionId]);
+  const { rows } = await client.query<{ at: Date }>("SELECT at FROM enforcement.inspection_steps WHERE inspection_id = $1 AND step = 'INSPECT'", [
+    inspectionId,
+  ]);
   return rows[0]?.at;
 }
 

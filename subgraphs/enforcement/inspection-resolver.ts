@@ -48,7 +48,8 @@ export class InspectionResolver {
     @Arg('regions', () => [String], { nullable: true, description: 'Lead region codes to read; all when omitted.' }) regions: string[] | null,
     @Arg('filter', () => InspectionFilter, { nullable: true }) filter: InspectionFilter | null,
   ) {
-    if (filter?.leadJurisdiction && !/^\d{2,6}$/.test(filter.leadJurisdiction)) throw badInput('filter.leadJurisdiction', 'must be a jurisdiction code or its leading digits, such as "3304"');
+    if (filter?.leadJurisdiction && !/^\d{2,6}$/.test(filter.leadJurisdiction))
+      throw badInput('filter.leadJurisdiction', 'must be a jurisdiction code or its leading digits, such as "3304"');
     const normalised = { ...filter, targetCreditCode: filter?.targetCreditCode?.trim().toUpperCase() };
     return regionPage(
       ctx.region,
@@ -82,7 +83,8 @@ export class InspectionResolver {
 
   @FieldResolver(() => InspectionParticipant, {
     nullable: true,
-    description: "The lead agency's own part (牵头部门): its task, kept in the lead region, is accepted, given findings and completed like every participant's; null for inspections opened before the lead had a task.",
+    description:
+      "The lead agency's own part (牵头部门): its task, kept in the lead region, is accepted, given findings and completed like every participant's; null for inspections opened before the lead had a task.",
   })
   async leadParticipant(@Root() inspection: Inspection, @Ctx() ctx: EnforcementContext): Promise<InspectionParticipant | null> {
     const lead = (await ctx.participantsOf.load(inspection.localId)).find((row) => row.lead);

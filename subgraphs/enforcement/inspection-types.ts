@@ -39,7 +39,9 @@ export class InspectionTarget {
   jurisdiction!: string;
 }
 
-@ObjectType({ description: "An agency taking part (参与部门), or the lead agency's own part (`Inspection.leadParticipant`); its task lives in its own region." })
+@ObjectType({
+  description: "An agency taking part (参与部门), or the lead agency's own part (`Inspection.leadParticipant`); its task lives in its own region.",
+})
 export class InspectionParticipant {
   @Field(() => ID, { description: 'Global id of the participation, in the lead region.' })
   id!: string;
@@ -124,7 +126,9 @@ export class TargetEvaluation {
   recordedAt!: Date;
 }
 
-@ObjectType({ description: 'A joint inspection (综合查一次): one visit to a target by several agencies, possibly of several regions; kept in the lead region.' })
+@ObjectType({
+  description: 'A joint inspection (综合查一次): one visit to a target by several agencies, possibly of several regions; kept in the lead region.',
+})
 @Directive('@key(fields: "id")')
 @Access(INSPECTION) // every field that names no rule of its own
 export class Inspection {
@@ -178,7 +182,10 @@ export class Inspection {
   @Field(() => ID, { nullable: true, description: 'For a follow-up inspection (整改复查): the inspection whose finding had to be put right.' })
   followUpOf!: string | null;
 
-  @Field(() => ID, { nullable: true, description: 'For a follow-up inspection: the finding whose rectification deadline passed (a global id in the region of its task).' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'For a follow-up inspection: the finding whose rectification deadline passed (a global id in the region of its task).',
+  })
   followUpFinding!: string | null;
 
   @Field(() => Officer, { nullable: true })

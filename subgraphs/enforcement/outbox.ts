@@ -81,7 +81,13 @@ export async function enqueueDeliveries(
       visitStartedAt: visitStartedAt?.toISOString() ?? null,
     },
   }));
-  return insertMessages(client, 'DELIVER_TASK', participants.map((p) => p.region), payloads, actingOfficer);
+  return insertMessages(
+    client,
+    'DELIVER_TASK',
+    participants.map((p) => p.region),
+    payloads,
+    actingOfficer,
+  );
 }
 
 /** A task's new status, to the lead region's mirror. */

@@ -120,7 +120,14 @@ export async function markDispatching(client: PoolClient, inspectionId: string):
  * takes the id and moves forward, never back, so that reports arriving late or twice are harmless.
  * Returns false when no such participant exists here (or the task is not of its region).
  */
-export async function recordTaskReport(db: Queryable, participantId: string, inspectionId: string, taskId: string, status: ParticipantTaskStatus, at: Date): Promise<boolean> {
+export async function recordTaskReport(
+  db: Queryable,
+  participantId: string,
+  inspectionId: string,
+  taskId: string,
+  status: ParticipantTaskStatus,
+  at: Date,
+): Promise<boolean> {
   const { rowCount } = await db.query(
     `UPDATE enforcement.participants
         SET task_id = $3,

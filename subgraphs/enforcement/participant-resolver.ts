@@ -6,7 +6,8 @@ import { InspectionTask } from './task-types';
 export class ParticipantResolver {
   @FieldResolver(() => InspectionTask, {
     nullable: true,
-    description: "The participant's task, read from the participant's region; null before dispatch, and (with a REGION_UNAVAILABLE error) while that region cannot be reached.",
+    description:
+      "The participant's task, read from the participant's region; null before dispatch, and (with a REGION_UNAVAILABLE error) while that region cannot be reached.",
   })
   // The task lives in the participant's region: this region gives its key, the gateway fetches it from there.
   @Directive('@crossRegion')

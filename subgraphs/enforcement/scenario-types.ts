@@ -25,6 +25,8 @@ export class InspectionScenario {
   @Field(() => ScenarioCategory)
   category!: ScenarioCategory;
 
-  @Field(() => [AgencyKind], { description: 'Agency kinds the scenario involves, the usual lead first: the lead and the planned participants of an inspection are drawn from them.' })
+  @Field(() => [AgencyKind], {
+    description: 'Agency kinds the scenario involves, the usual lead first: the lead and the planned participants of an inspection are drawn from them.',
+  })
   agencies!: AgencyKind[];
 }

@@ -21,7 +21,16 @@ import { TargetKind } from './target-kind';
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const NAME_PARTS = ['恒', '润', '嘉', '禾', '安', '盛', '鑫', '源', '华', '通'];
-const ENTERPRISE_KINDS = ['化工有限公司', '建设工程有限公司', '纺织有限公司', '物流有限公司', '餐饮管理有限公司', '食品有限公司', '药房连锁有限公司', '机械制造有限公司'];
+const ENTERPRISE_KINDS = [
+  '化工有限公司',
+  '建设工程有限公司',
+  '纺织有限公司',
+  '物流有限公司',
+  '餐饮管理有限公司',
+  '食品有限公司',
+  '药房连锁有限公司',
+  '机械制造有限公司',
+];
 const PLACE_KINDS = ['农贸市场', '商业广场', '大酒店', '体育馆', '小商品市场'];
 const STREETS = ['中山路', '人民路', '解放路', '建设路', '文昌路', '新华路', '长水路', '科技大道'];
 
@@ -66,7 +75,13 @@ export function demoTaskLocalId(regions: readonly RegionSummary[], leadRegion: s
   return (regions.findIndex((r) => r.code === leadRegion) + 1) * 10_000_000 + participantRef;
 }
 
-export function demoInspections(seed: number, lead: RegionSummary, scale: SeedScale, regions: readonly RegionSummary[], catalogue: readonly CatalogueEntry[]): DemoInspection[] {
+export function demoInspections(
+  seed: number,
+  lead: RegionSummary,
+  scale: SeedScale,
+  regions: readonly RegionSummary[],
+  catalogue: readonly CatalogueEntry[],
+): DemoInspection[] {
   const random = new SeededRandom(seed, 'enforcement', lead.code);
   const counties = countiesOf(lead.code);
   const others = regions.filter((r) => r.code !== lead.code);
@@ -89,9 +104,12 @@ export function demoInspections(seed: number, lead: RegionSummary, scale: SeedSc
 
     const participant = (ref: number, region: string, jurisdiction: string, agency: AgencyKindName): DemoParticipant => {
       const status =
-        reached < 2 ? ParticipantTaskStatus.NOT_DISPATCHED
-          : reached === 4 ? ParticipantTaskStatus.COMPLETED
-            : reached === 2 ? ParticipantTaskStatus.PENDING // tasks wait for the joint visit
+        reached < 2
+          ? ParticipantTaskStatus.NOT_DISPATCHED
+          : reached === 4
+            ? ParticipantTaskStatus.COMPLETED
+            : reached === 2
+              ? ParticipantTaskStatus.PENDING // tasks wait for the joint visit
               : random.pick([ParticipantTaskStatus.PENDING, ParticipantTaskStatus.ACCEPTED, ParticipantTaskStatus.COMPLETED]);
       const taskId = reached >= 2 ? toGlobalId(region, demoTaskLocalId(regions, lead.code, ref)) : null;
       return { ref, region, jurisdiction, agency, officerId: officer(region, agency), status, taskId };
@@ -107,8 +125,17 @@ export function demoInspections(seed: number, lead: RegionSummary, scale: SeedSc
       participants.push(participant(++participantRef, partner.code, random.pick(countiesOf(partner.code)), random.pick(scenario.agencies)));
     }
     const createdAt = new Date(plannedAt.getTime() - (5 + random.int(20)) * DAY);
-    const stepTimes = [createdAt, new Date(createdAt.getTime() + DAY), new Date(plannedAt.getTime() - 2 * DAY), plannedAt, new Date(plannedAt.getTime() + 6 * HOUR)];
-    const name = kind === TargetKind.ENTERPRISE ? `${city}${random.pick(NAME_PARTS)}${random.pick(NAME_PARTS)}${random.pick(ENTERPRISE_KINDS)}` : `${city}${random.pick(NAME_PARTS)}${random.pick(PLACE_KINDS)}`;
+    const stepTimes = [
+      createdAt,
+      new Date(createdAt.getTime() + DAY),
+      new Date(plannedAt.getTime() - 2 * DAY),
+      plannedAt,
+      new Date(plannedAt.getTime() + 6 * HOUR),
+    ];
+    const name =
+      kind === TargetKind.ENTERPRISE
+        ? `${city}${random.pick(NAME_PARTS)}${random.pick(NAME_PARTS)}${random.pick(ENTERPRISE_KINDS)}`
+        : `${city}${random.pick(NAME_PARTS)}${random.pick(PLACE_KINDS)}`;
     return {
       id: index + 1,
       scenarioCode: scenario.code,
@@ -127,7 +154,10 @@ export function demoInspections(seed: number, lead: RegionSummary, scale: SeedSc
       step,
       createdAt,
       timeline: STEP_ORDER.slice(0, reached + 1).map((s, i) => ({ step: s, at: stepTimes[i] })),
-      evaluation: reached === 4 ? { score: 60 + random.int(41), comment: random.pick(['检查规范，一次到位', '减少了重复检查', '整改要求明确', '多部门协同高效']), at: stepTimes[4] } : null,
+      evaluation:
+        reached === 4
+          ? { score: 60 + random.int(41), comment: random.pick(['检查规范，一次到位', '减少了重复检查', '整改要求明确', '多部门协同高效']), at: stepTimes[4] }
+          : null,
       participants,
     };
   });

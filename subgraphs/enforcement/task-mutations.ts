@@ -27,9 +27,11 @@ function checkRectifyBy(input: RecordFindingInput, now = new Date()): Date | nul
   const rectifyBy = input.rectifyBy ?? null;
   if (!rectifyBy) return null;
   if (Number.isNaN(rectifyBy.getTime())) throw badInput('input.rectifyBy', 'is not a valid date');
-  if (input.severity === FindingSeverity.NONE) throw badInput('input.rectifyBy', 'a finding of severity NONE has nothing to rectify; give MINOR or MAJOR, or no deadline');
+  if (input.severity === FindingSeverity.NONE)
+    throw badInput('input.rectifyBy', 'a finding of severity NONE has nothing to rectify; give MINOR or MAJOR, or no deadline');
   if (rectifyBy <= now) throw badInput('input.rectifyBy', `${rectifyBy.toISOString()} is not ahead: a rectification deadline lies in the future`);
-  if (rectifyBy.getTime() - now.getTime() > MAX_RECTIFICATION_DAYS * 86_400_000) throw badInput('input.rectifyBy', `a rectification deadline is at most ${MAX_RECTIFICATION_DAYS} days ahead`);
+  if (rectifyBy.getTime() - now.getTime() > MAX_RECTIFICATION_DAYS * 86_400_000)
+    throw badInput('input.rectifyBy', `a rectification deadline is at most ${MAX_RECTIFICATION_DAYS} days ahead`);
   return rectifyBy;
 }
 
@@ -129,7 +131,10 @@ export function requireHubService(ctx: EnforcementContext) {
 
 @Resolver(() => InspectionTask)
 export class TaskMutations {
-  @Mutation(() => InspectionTask, { description: 'Accepts a task (接收任务) once the joint visit has begun (before: INVALID_TRANSITION); of two officers accepting at once, the second gets CONFLICT.' })
+  @Mutation(() => InspectionTask, {
+    description:
+      'Accepts a task (接收任务) once the joint visit has begun (before: INVALID_TRANSITION); of two officers accepting at once, the second gets CONFLICT.',
+  })
   @Directive('@routeBy(argument: "id")')
   @Access(TASK_AGENCY_WORK)
   acceptInspectionTask(@Ctx() ctx: EnforcementContext, @Arg('id', () => ID) id: string): Promise<InspectionTask> {
@@ -138,7 +143,9 @@ export class TaskMutations {
     );
   }
 
-  @Mutation(() => InspectionTask, { description: 'Records a finding (检查发现) on an accepted task, during the joint visit; one to be put right may carry a rectification deadline (整改期限).' })
+  @Mutation(() => InspectionTask, {
+    description: 'Records a finding (检查发现) on an accepted task, during the joint visit; one to be put right may carry a rectification deadline (整改期限).',
+  })
   @Directive('@routeBy(argument: "input.taskId")')
   @Access(TASK_AGENCY_WORK)
   recordInspectionFinding(@Ctx() ctx: EnforcementContext, @Arg('input', () => RecordFindingInput) input: RecordFindingInput): Promise<InspectionTask> {
@@ -161,34 +168,53 @@ export class TaskMutations {
   ): Promise<InspectionTask> {
     const text = checkNote(conclusion, 'conclusion');
     return this.act(ctx, 'completeInspectionTask', id, 'id', 'complete', (client, task, officerId) =>
-      updateTask(client, task.id, TaskStatus.ACCEPTED, TaskStatus.COMPLETED, { completed_by: officerId, completed_at: new Date(), conclusion: text ?? undefined }),
+      updateTask(client, task.id, TaskStatus.ACCEPTED, TaskStatus.COMPLETED, {
+        completed_by: officerId,
+        completed_at: new Date(),
+        conclusion: text ?? undefined,
+      }),
     );
   }
 
   @Mutation(() => InspectionTask, { description: 'Hub-internal: stores a task delivered by the lead region, once however often it is delivered.' })
   @Directive('@routeBy(argument: "input.region")')
   @Access(HUB_DELIVERY)
-  async receiveInspectionTask(@Ctx() ctx: EnforcementContext, @Arg('input', () => ReceiveInspectionTaskInput) input: ReceiveInspectionTaskInput): Promise<InspectionTask> {
+  async receiveInspectionTask(
+    @Ctx() ctx: EnforcementContext,
+    @Arg('input', () => ReceiveInspectionTaskInput) input: ReceiveInspectionTaskInput,
+  ): Promise<InspectionTask> {
     const actor = requireHubService(ctx);
     if (input.dispatchedBy && !parseGlobalId(input.dispatchedBy)) throw badInput('input.dispatchedBy', 'must be an officer id');
     if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
     if (!parseGlobalId(input.inspectionId)) throw badInput('input.inspectionId', `${JSON.stringify(input.inspectionId)} is not an inspection id`);
     if (!/^[1-9]\d{0,17}$/.test(input.participantRef)) throw badInput('input.participantRef', 'must be a local id');
-    if (!isJurisdictionCode(input.jurisdiction) || !contains(ctx.region, input.jurisdiction)) throw badInput('input.jurisdiction', `must be a jurisdiction code inside region ${ctx.region}`);
+    if (!isJurisdictionCode(input.jurisdiction) || !contains(ctx.region, input.jurisdiction))
+      throw badInput('input.jurisdiction', `must be a jurisdiction code inside region ${ctx.region}`);
     if (input.assigneeId && !parseGlobalId(input.assigneeId)) throw badInput('input.assigneeId', 'must be an officer id');
     const row = await auditedChange(
       ctx,
       'receiveInspectionTask',
-      (client) => receiveTask(client, { ...input, assigneeId: input.assigneeId ?? null, dispatchedBy: input.dispatchedBy ?? actor.officerId, visitStartedAt: input.visitStartedAt ?? null }),
+      (client) =>
+        receiveTask(client, {
+          ...input,
+          assigneeId: input.assigneeId ?? null,
+          dispatchedBy: input.dispatchedBy ?? actor.officerId,
+          visitStartedAt: input.visitStartedAt ?? null,
+        }),
       (task) => toGlobalId(ctx.region, task.id),
     );
     return toTask(ctx.region, row);
   }
 
-  @Mutation(() => Boolean, { description: "Hub-internal: updates the lead region's mirror of a participant's task; reports arriving late or twice never move it back." })
+  @Mutation(() => Boolean, {
+    description: "Hub-internal: updates the lead region's mirror of a participant's task; reports arriving late or twice never move it back.",
+  })
   @Directive('@routeBy(argument: "input.inspectionId")')
   @Access(HUB_DELIVERY)
-  async reportInspectionTaskStatus(@Ctx() ctx: EnforcementContext, @Arg('input', () => InspectionTaskReportInput) input: InspectionTaskReportInput): Promise<boolean> {
+  async reportInspectionTaskStatus(
+    @Ctx() ctx: EnforcementContext,
+    @Arg('input', () => InspectionTaskReportInput) input: InspectionTaskReportInput,
+  ): Promise<boolean> {
     requireHubService(ctx);
     const inspectionId = ownLocalId(ctx.region, input.inspectionId, 'input.inspectionId');
     if (!/^[1-9]\d{0,17}$/.test(input.participantRef)) throw badInput('input.participantRef', 'must be a local id');
@@ -199,7 +225,9 @@ export class TaskMutations {
       'reportInspectionTaskStatus',
       async (client) => {
         if (!(await recordTaskReport(client, input.participantRef, inspectionId, input.taskId, input.status, input.at))) {
-          throw hubError('NOT_FOUND', `inspection ${input.inspectionId} has no participant ${input.participantRef} in the region of task ${input.taskId}`, { id: input.inspectionId });
+          throw hubError('NOT_FOUND', `inspection ${input.inspectionId} has no participant ${input.participantRef} in the region of task ${input.taskId}`, {
+            id: input.inspectionId,
+          });
         }
         return true;
       },
@@ -218,18 +246,29 @@ export class TaskMutations {
   ): Promise<InspectionTask> {
     const actor = requireActor(ctx.actor);
     const localId = ownLocalId(ctx.region, id, field);
-    const { row, messageIds } = await auditedChange(ctx, mutation, async (client) => {
-      const task = await lockTask(client, localId);
-      if (!task) throw hubError('NOT_FOUND', `No inspection task ${id}`, { id });
-      const problem = agencyDutyProblem(actor, ctx.region, task.agency, `working task ${id}`, task.jurisdiction);
-      if (problem) throw hubError('FORBIDDEN', problem, { officer: actor.officerId });
-      const refusal = taskRefusal(task.status, action, task.visit_started_at !== null);
-      if (refusal) throw hubError(refusal.code, `cannot ${action === 'recordFinding' ? 'record a finding on' : action} task ${id}: ${refusal.reason}`, { id, status: task.status, inspectionId: task.inspection_id, visitStarted: task.visit_started_at !== null });
-      const changed = await work(client, task, actor.officerId);
-      if (!changed) throw hubError('CONFLICT', `task ${id} was changed by someone else while you acted; reload it and decide again`, { id });
-      const owed = changed.status === task.status ? [] : await enqueueStatusReport(client, ctx.region, changed, actor.officerId);
-      return { row: changed, messageIds: owed };
-    }, () => toGlobalId(ctx.region, localId));
+    const { row, messageIds } = await auditedChange(
+      ctx,
+      mutation,
+      async (client) => {
+        const task = await lockTask(client, localId);
+        if (!task) throw hubError('NOT_FOUND', `No inspection task ${id}`, { id });
+        const problem = agencyDutyProblem(actor, ctx.region, task.agency, `working task ${id}`, task.jurisdiction);
+        if (problem) throw hubError('FORBIDDEN', problem, { officer: actor.officerId });
+        const refusal = taskRefusal(task.status, action, task.visit_started_at !== null);
+        if (refusal)
+          throw hubError(refusal.code, `cannot ${action === 'recordFinding' ? 'record a finding on' : action} task ${id}: ${refusal.reason}`, {
+            id,
+            status: task.status,
+            inspectionId: task.inspection_id,
+            visitStarted: task.visit_started_at !== null,
+          });
+        const changed = await work(client, task, actor.officerId);
+        if (!changed) throw hubError('CONFLICT', `task ${id} was changed by someone else while you acted; reload it and decide again`, { id });
+        const owed = changed.status === task.status ? [] : await enqueueStatusReport(client, ctx.region, changed, actor.officerId);
+        return { row: changed, messageIds: owed };
+      },
+      () => toGlobalId(ctx.region, localId),
+    );
     await relayOutbox(ctx, messageIds).catch((error) => logger.warn(`[enforcement] report after commit failed: ${(error as Error).message}`));
     return toTask(ctx.region, row);
   }

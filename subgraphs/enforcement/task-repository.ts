@@ -92,7 +92,11 @@ export async function listTasks(db: Queryable, filter: TaskFilter, limit: number
     .add('agency = ?', filter.agency)
     .add('lead_region = ?', filter.leadRegion)
     .add('assignee_id = ?', filter.assigneeId)
-    .add('(jurisdiction LIKE ANY(?::text[]) OR lead_region = ?)', filter.visibleIn?.prefixes.map((prefix) => `${prefix}%`), filter.visibleIn?.leadRegion)
+    .add(
+      '(jurisdiction LIKE ANY(?::text[]) OR lead_region = ?)',
+      filter.visibleIn?.prefixes.map((prefix) => `${prefix}%`),
+      filter.visibleIn?.leadRegion,
+    )
     .add('(planned_at, id) < (?::timestamptz, ?::bigint)', after?.sortKey, after?.id);
   const { rows } = await db.query<TaskRow>(
     `SELECT ${COLUMNS} FROM enforcement.tasks ${where.where} ORDER BY planned_at DESC, id DESC LIMIT ${where.param(limit)}`,
@@ -145,8 +149,19 @@ export async function receiveTask(client: PoolClient, task: DeliveredTask): Prom
             version = t.version + CASE WHEN t.visit_started_at IS NULL AND EXCLUDED.visit_started_at IS NOT NULL THEN 1 ELSE 0 END
      RETURNING ${COLUMNS}`,
     [
-      task.inspectionId, task.participantRef, task.agency, task.jurisdiction, task.assigneeId, task.scenarioCode, task.targetName,
-      task.targetCreditCode, task.targetAddress, task.plannedAt, task.plannedUntil, task.dispatchedBy, task.visitStartedAt,
+      task.inspectionId,
+      task.participantRef,
+      task.agency,
+      task.jurisdiction,
+      task.assigneeId,
+      task.scenarioCode,
+      task.targetName,
+      task.targetCreditCode,
+      task.targetAddress,
+      task.plannedAt,
+      task.plannedUntil,
+      task.dispatchedBy,
+      task.visitStartedAt,
     ],
   );
   return rows[0];
@@ -175,17 +190,27 @@ export async function insertFinding(
   client: PoolClient,
   finding: { taskId: string; severity: FindingSeverity; description: string; recordedBy: string; rectifyBy: Date | null },
 ): Promise<void> {
-  await client.query(
-    'INSERT INTO enforcement.task_findings (task_id, severity, description, recorded_by, rectify_by) VALUES ($1, $2, $3, $4, $5)',
-    [finding.taskId, finding.severity, finding.description, finding.recordedBy, finding.rectifyBy],
-  );
+  await client.query('INSERT INTO enforcement.task_findings (task_id, severity, description, recorded_by, rectify_by) VALUES ($1, $2, $3, $4, $5)', [
+    finding.taskId,
+    finding.severity,
+    finding.description,
+    finding.recordedBy,
+    finding.rectifyBy,
+  ]);
   await client.query('UPDATE enforcement.tasks SET version = version + 1 WHERE id = $1', [finding.taskId]);
 }
 
 /** Findings of several tasks in one statement, oldest first. */
 export async function listFindings(db: Queryable, region: string, taskIds: readonly string[]): Promise<TaskFinding[][]> {
   const { rows } = await db.query<{
-    id: string; task_id: string; severity: FindingSeverity; description: string; recorded_by: string | null; recorded_at: Date; rectify_by: Date | null; follow_up_requested_at: Date | null;
+    id: string;
+    task_id: string;
+    severity: FindingSeverity;
+    description: string;
+    recorded_by: string | null;
+    recorded_at: Date;
+    rectify_by: Date | null;
+    follow_up_requested_at: Date | null;
   }>(
     `SELECT id, task_id, severity, description, recorded_by, recorded_at, rectify_by, follow_up_requested_at FROM enforcement.task_findings
       WHERE task_id = ANY($1::bigint[]) ORDER BY task_id, recorded_at, id`,

@@ -29,7 +29,7 @@ export class InspectionTaskFilter {
 
 @Resolver(() => InspectionTask)
 export class TaskResolver {
-  @Query(() => InspectionTaskConnection, { description: "Inspection tasks assigned to the agencies of the regions in scope (任务), newest planned first." })
+  @Query(() => InspectionTaskConnection, { description: 'Inspection tasks assigned to the agencies of the regions in scope (任务), newest planned first.' })
   @Directive('@fanOut(sortKey: "plannedAt", descending: true)')
   inspectionTasks(
     @Ctx() ctx: EnforcementContext,
@@ -44,7 +44,12 @@ export class TaskResolver {
       ctx.region,
       { first, after, regions },
       (limit, position) =>
-        listTasks(ctx.db, { ...filter, visibleIn: { prefixes: visiblePrefixes(ctx.actor!, INSPECTION_CATEGORIES), leadRegion: ctx.actor!.region } }, limit, position),
+        listTasks(
+          ctx.db,
+          { ...filter, visibleIn: { prefixes: visiblePrefixes(ctx.actor!, INSPECTION_CATEGORIES), leadRegion: ctx.actor!.region } },
+          limit,
+          position,
+        ),
       taskPosition,
       (row) => toTask(ctx.region, row),
     );

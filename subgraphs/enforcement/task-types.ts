@@ -15,7 +15,10 @@ export enum FindingSeverity {
   MINOR = 'MINOR',
   MAJOR = 'MAJOR',
 }
-registerEnumType(FindingSeverity, { name: 'FindingSeverity', description: 'NONE: checked and in order; MINOR: to rectify (责令整改); MAJOR: a serious hazard (重大隐患).' });
+registerEnumType(FindingSeverity, {
+  name: 'FindingSeverity',
+  description: 'NONE: checked and in order; MINOR: to rectify (责令整改); MAJOR: a serious hazard (重大隐患).',
+});
 
 @ObjectType({ description: 'One finding (检查发现) recorded by a participant on site.' })
 export class TaskFinding {
@@ -34,7 +37,11 @@ export class TaskFinding {
   @Field(() => ID, { description: 'Global id, in the region of its task.' })
   id!: string;
 
-  @Field(() => Date, { nullable: true, description: 'The rectification deadline (整改期限), for a finding to be put right; once it passes, a follow-up inspection (整改复查) is raised in the lead region.' })
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'The rectification deadline (整改期限), for a finding to be put right; once it passes, a follow-up inspection (整改复查) is raised in the lead region.',
+  })
   rectifyBy!: Date | null;
 
   @Field(() => Date, { nullable: true, description: 'When the follow-up inspection was asked of the lead region (the deadline had passed).' })
@@ -112,7 +119,10 @@ export class InspectionTask {
   @Field(() => String, { nullable: true, description: "The participant's conclusion, given on completion." })
   conclusion!: string | null;
 
-  @Field(() => Date, { nullable: true, description: 'When the lead region began the joint visit (执法检查); until then the task cannot be accepted, given findings or completed.' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the lead region began the joint visit (执法检查); until then the task cannot be accepted, given findings or completed.',
+  })
   visitStartedAt!: Date | null;
 
   @Field(() => Int)

@@ -19,6 +19,7 @@ export async function actingOfficerId(ctx: PersonnelContext): Promise<string> {
   }
   const officer = await ctx.officerById.load(localId);
   if (!officer) throw hubError('UNAUTHENTICATED', `the caller ${actor.officerId} is no officer of region ${ctx.region}`, { officer: actor.officerId });
-  if (!officer.active) throw hubError('FORBIDDEN', `officer ${actor.officerId} (${officer.login}) is inactive and can no longer make changes`, { officer: actor.officerId });
+  if (!officer.active)
+    throw hubError('FORBIDDEN', `officer ${actor.officerId} (${officer.login}) is inactive and can no longer make changes`, { officer: actor.officerId });
   return localId;
 }

@@ -11,7 +11,7 @@ import { AUDIT_TRAIL, AUDITORS } from './person-access-rules';
 import { Officer } from './officer-types';
 import { logger } from '../../platform/logger';
 
-@ObjectType({ description: 'One row of a region\'s audit log (审计日志): who read or changed what, why, when.' })
+@ObjectType({ description: "One row of a region's audit log (审计日志): who read or changed what, why, when." })
 export class AuditEntry {
   @Field(() => Int)
   seq!: number;
@@ -44,7 +44,7 @@ export class AuditEntry {
   requestId!: string;
 }
 
-@ObjectType({ description: 'Whether a region\'s audit chain is intact, and where it breaks.' })
+@ObjectType({ description: "Whether a region's audit chain is intact, and where it breaks." })
 export class AuditVerification {
   @Field(() => String)
   region!: string;
@@ -63,7 +63,8 @@ export class AuditVerification {
 
   @Field(() => Int, {
     nullable: true,
-    description: 'The newest signed checkpoint the chain was checked against (kept outside the region\'s database); rows after it could be cut off unseen. Null before the first.',
+    description:
+      "The newest signed checkpoint the chain was checked against (kept outside the region's database); rows after it could be cut off unseen. Null before the first.",
   })
   lastCheckpointSeq!: number | null;
 }
@@ -86,7 +87,9 @@ async function newestCheckpointToken(ctx: PersonnelContext): Promise<string | nu
 
 @Resolver()
 export class AuditResolver {
-  @Query(() => [AuditEntry], { description: 'Who read or changed a person\'s record, newest first. For auditors of the region and officers of the person\'s home jurisdiction.' })
+  @Query(() => [AuditEntry], {
+    description: "Who read or changed a person's record, newest first. For auditors of the region and officers of the person's home jurisdiction.",
+  })
   @Directive('@routeBy(argument: "personId")')
   @Access(AUDIT_TRAIL)
   async auditTrail(@Ctx() ctx: PersonnelContext, @Arg('personId', () => ID) personId: string, @Arg('last', () => Int, { defaultValue: 50 }) last: number) {
@@ -108,20 +111,28 @@ export class AuditResolver {
     }));
   }
 
-  @Query(() => AuditVerification, { description: 'Checks the region\'s audit hash chain (auditors of the region).' })
+  @Query(() => AuditVerification, { description: "Checks the region's audit hash chain (auditors of the region)." })
   @Directive('@routeBy(argument: "region")')
   @Access(AUDITORS)
   async auditVerification(@Ctx() ctx: PersonnelContext, @Arg('region', () => String) region: string): Promise<AuditVerification> {
     const actor = requireActor(ctx.actor);
     if (region !== ctx.region) throw badInput('region', `this instance serves region ${ctx.region}, not ${region}`);
-    if (!isAuditor(actor.roles) || actor.region !== ctx.region) throw hubError('FORBIDDEN', `the audit chain of ${ctx.region} is checked by its auditors (role AUDITOR)`);
+    if (!isAuditor(actor.roles) || actor.region !== ctx.region)
+      throw hubError('FORBIDDEN', `the audit chain of ${ctx.region} is checked by its auditors (role AUDITOR)`);
     const [rows, token] = await Promise.all([readChain(ctx.db), newestCheckpointToken(ctx)]);
     let checkpoint: ChainAnchor | null = null;
     if (token) {
       try {
         checkpoint = await ctx.auditChain.checkpoints!.verify(token, region);
       } catch {
-        return { region, intact: false, rows: rows.length, firstBadSeq: null, reason: 'its newest checkpoint does not carry the hub\'s checkpoint signature', lastCheckpointSeq: null };
+        return {
+          region,
+          intact: false,
+          rows: rows.length,
+          firstBadSeq: null,
+          reason: "its newest checkpoint does not carry the hub's checkpoint signature",
+          lastCheckpointSeq: null,
+        };
       }
     }
     const verdict = verifyChain(rows, ctx.auditChain.key, checkpoint);

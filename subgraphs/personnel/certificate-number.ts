@@ -38,7 +38,8 @@ export function makeCertificateNumber(issuer: string, agency: AgencyKindName, se
 /** Why `value` cannot be the certificate of an officer of `agency` in `jurisdiction`, or undefined. */
 export function certificateNumberProblem(value: string, officer: { agency: AgencyKindName; jurisdiction: string }): string | undefined {
   const match = LAYOUT.exec(value);
-  if (!match) return `must be ZF, 6 digits of the issuing jurisdiction, 2 of the agency, 5 of the serial number and a check character (such as ${makeCertificateNumber('330400', 'MARKET_REGULATION', 17)}), but got ${JSON.stringify(value)}`;
+  if (!match)
+    return `must be ZF, 6 digits of the issuing jurisdiction, 2 of the agency, 5 of the serial number and a check character (such as ${makeCertificateNumber('330400', 'MARKET_REGULATION', 17)}), but got ${JSON.stringify(value)}`;
   const [, issuer, agency, serial, check] = match;
   if (!isJurisdictionCode(issuer) || !contains(issuer, officer.jurisdiction)) {
     return `is issued by ${issuer}, which is not the officer's jurisdiction ${officer.jurisdiction} nor one containing it`;

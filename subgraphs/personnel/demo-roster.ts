@@ -58,8 +58,29 @@ export function demoRoster(region: string, perAgency: number): DemoRosterEntry[]
   return [
     ...staff,
     { localId: duty.auditor, login: `demo-${region}-auditor`, agency: 'PETITION_BUREAU', jurisdiction: region, roles: [OfficerRole.AUDITOR], active: true },
-    { localId: duty.agreements, login: `demo-${region}-agreements`, agency: 'PETITION_BUREAU', jurisdiction: region, roles: [OfficerRole.AGREEMENT_ADMIN], active: true },
-    { localId: duty.inactive, login: `demo-${region}-inactive`, agency: 'PETITION_BUREAU', jurisdiction: county, roles: [OfficerRole.PETITION_OFFICER], active: false },
-    { localId: duty.developer, login: `demo-${region}-developer`, agency: 'PETITION_BUREAU', jurisdiction: region, roles: [OfficerRole.DEVELOPER], active: true },
+    {
+      localId: duty.agreements,
+      login: `demo-${region}-agreements`,
+      agency: 'PETITION_BUREAU',
+      jurisdiction: region,
+      roles: [OfficerRole.AGREEMENT_ADMIN],
+      active: true,
+    },
+    {
+      localId: duty.inactive,
+      login: `demo-${region}-inactive`,
+      agency: 'PETITION_BUREAU',
+      jurisdiction: county,
+      roles: [OfficerRole.PETITION_OFFICER],
+      active: false,
+    },
+    {
+      localId: duty.developer,
+      login: `demo-${region}-developer`,
+      agency: 'PETITION_BUREAU',
+      jurisdiction: region,
+      roles: [OfficerRole.DEVELOPER],
+      active: true,
+    },
   ];
 }

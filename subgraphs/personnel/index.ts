@@ -45,7 +45,6 @@ export const personnelSubgraph: SubgraphModule = {
   },
   createContext: createPersonnelContext,
   // Records older than the hub's resident index (demo data among them) are entered in it.
-  startBackground: (context, { intervalMs }) =>
-    runPeriodically('personnel resident index', intervalMs, () => indexEarlierPersons(context as RegionContext)),
+  startBackground: (context, { intervalMs }) => runPeriodically('personnel resident index', intervalMs, () => indexEarlierPersons(context as RegionContext)),
   seed: seedPersonnel,
 };

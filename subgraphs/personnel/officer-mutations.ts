@@ -13,9 +13,9 @@ import { findOfficers, insertOfficer, NewOfficer, setOfficerActive, toOfficer } 
 import { Officer, OfficerRole } from './officer-types';
 import { checkName, checkPhone } from './person-input';
 
-@InputType({ description: 'An officer to add to a region\'s directory.' })
+@InputType({ description: "An officer to add to a region's directory." })
 export class RegisterOfficerInput {
-  @Field(() => String, { description: 'Region of the officer\'s agency, which will own the record.' })
+  @Field(() => String, { description: "Region of the officer's agency, which will own the record." })
   region!: string;
 
   @Field(() => String, { description: 'Sign-in name: 3–64 of a–z, 0–9, dot, hyphen, underscore; stored in lower case.' })
@@ -27,7 +27,7 @@ export class RegisterOfficerInput {
   @Field(() => AgencyKind)
   agency!: AgencyKind;
 
-  @Field(() => String, { description: 'The region\'s own code (city level), or a county or street inside it.' })
+  @Field(() => String, { description: "The region's own code (city level), or a county or street inside it." })
   jurisdiction!: string;
 
   @Field(() => [OfficerRole])
@@ -45,7 +45,11 @@ const LOGIN = /^[a-z0-9][a-z0-9._-]{2,63}$/;
 function checkOfficer(region: string, input: RegisterOfficerInput): NewOfficer {
   if (input.region !== region) throw badInput('input.region', `this instance serves region ${region}, not ${JSON.stringify(input.region)}`);
   const login = input.login.trim().toLowerCase();
-  if (!LOGIN.test(login)) throw badInput('input.login', `must be 3–64 characters of a–z, 0–9, ".", "-", "_", starting with a letter or digit, but got ${JSON.stringify(input.login)}`);
+  if (!LOGIN.test(login))
+    throw badInput(
+      'input.login',
+      `must be 3–64 characters of a–z, 0–9, ".", "-", "_", starting with a letter or digit, but got ${JSON.stringify(input.login)}`,
+    );
   const name = checkName(input.name, 'input.name');
   const jurisdictionTrouble = jurisdictionProblem(region, input.jurisdiction, { cityLevel: true });
   if (jurisdictionTrouble) throw badInput('input.jurisdiction', jurisdictionTrouble);
@@ -69,19 +73,25 @@ export class OfficerMutations {
   async registerOfficer(@Ctx() ctx: PersonnelContext, @Arg('input', () => RegisterOfficerInput) input: RegisterOfficerInput) {
     await actingOfficerId(ctx);
     const officer = checkOfficer(ctx.region, input);
-    const row = await auditedChange(ctx, 'registerOfficer', async (client) => {
-      const inserted = await insertOfficer(client, officer).catch((error) => {
-        // Two registrations of the same login at once: the pre-check of the loser saw nothing.
-        if (isUniqueViolation(error)) throw hubError('CONFLICT', 'input.login: this login or certificate number was registered at the same moment', { field: 'input.login' });
-        throw error;
-      });
-      if ('taken' in inserted) {
-        const field = inserted.taken === 'login' ? 'input.login' : 'input.certificateNumber';
-        const existingId = toGlobalId(ctx.region, inserted.by);
-        throw hubError('CONFLICT', `${field}: already held by officer ${existingId}`, { field, existingId });
-      }
-      return inserted;
-    }, (inserted) => toGlobalId(ctx.region, inserted.id));
+    const row = await auditedChange(
+      ctx,
+      'registerOfficer',
+      async (client) => {
+        const inserted = await insertOfficer(client, officer).catch((error) => {
+          // Two registrations of the same login at once: the pre-check of the loser saw nothing.
+          if (isUniqueViolation(error))
+            throw hubError('CONFLICT', 'input.login: this login or certificate number was registered at the same moment', { field: 'input.login' });
+          throw error;
+        });
+        if ('taken' in inserted) {
+          const field = inserted.taken === 'login' ? 'input.login' : 'input.certificateNumber';
+          const existingId = toGlobalId(ctx.region, inserted.by);
+          throw hubError('CONFLICT', `${field}: already held by officer ${existingId}`, { field, existingId });
+        }
+        return inserted;
+      },
+      (inserted) => toGlobalId(ctx.region, inserted.id),
+    );
     return toOfficer(ctx.region, row);
   }
 
@@ -90,13 +100,18 @@ export class OfficerMutations {
   async setOfficerActive(@Ctx() ctx: PersonnelContext, @Arg('id', () => ID) id: string, @Arg('active', () => Boolean) active: boolean) {
     await actingOfficerId(ctx);
     const localId = ownLocalId(ctx.region, id, 'id', 'officer');
-    const row = await auditedChange(ctx, 'setOfficerActive', async (client) => {
-      const updated = await setOfficerActive(client, localId, active);
-      if (updated) return updated;
-      const [existing] = await findOfficers(client, [localId]);
-      if (!existing) throw hubError('NOT_FOUND', `No officer ${id}`, { id });
-      throw hubError('CONFLICT', `officer ${id} is already ${active ? 'active' : 'inactive'}`, { id, active });
-    }, () => toGlobalId(ctx.region, localId));
+    const row = await auditedChange(
+      ctx,
+      'setOfficerActive',
+      async (client) => {
+        const updated = await setOfficerActive(client, localId, active);
+        if (updated) return updated;
+        const [existing] = await findOfficers(client, [localId]);
+        if (!existing) throw hubError('NOT_FOUND', `No officer ${id}`, { id });
+        throw hubError('CONFLICT', `officer ${id} is already ${active ? 'active' : 'inactive'}`, { id, active });
+      },
+      () => toGlobalId(ctx.region, localId),
+    );
     return toOfficer(ctx.region, row);
   }
 }

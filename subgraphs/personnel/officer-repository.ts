@@ -111,9 +111,9 @@ export async function insertOfficer(client: PoolClient, officer: NewOfficer): Pr
 
 /** Compare-and-set on `active`: undefined when the officer does not exist or is already so. */
 export async function setOfficerActive(client: PoolClient, id: string, active: boolean): Promise<OfficerRow | undefined> {
-  const { rows } = await client.query<OfficerRow>(
-    `UPDATE personnel.officers SET active = $2 WHERE id = $1 AND active <> $2 RETURNING ${COLUMNS}`,
-    [id, active],
-  );
+  const { rows } = await client.query<OfficerRow>(`UPDATE personnel.officers SET active = $2 WHERE id = $1 AND active <> $2 RETURNING ${COLUMNS}`, [
+    id,
+    active,
+  ]);
   return rows[0];
 }

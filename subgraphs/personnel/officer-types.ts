@@ -15,7 +15,10 @@ registerEnumType(OfficerRole, {
     SUPERVISOR: { description: '负责人: leads the work of an agency in a jurisdiction.' },
     AUDITOR: { description: '审计员: reads the audit log of personal-data reads.' },
     AGREEMENT_ADMIN: { description: '协议管理员: maintains the data-sharing agreements with partner jurisdictions.' },
-    DEVELOPER: { description: '开发者: builds apps on the hub; may send free-form operations where the gateway answers only trusted documents (HUB_TRUSTED_DOCUMENTS=require).' },
+    DEVELOPER: {
+      description:
+        '开发者: builds apps on the hub; may send free-form operations where the gateway answers only trusted documents (HUB_TRUSTED_DOCUMENTS=require).',
+    },
   },
 });
 

@@ -23,7 +23,9 @@ const seesRecord = recordRule((person: Person, _args, ctx: PersonnelContext) => 
 
 const ownerOnly = recordRule((person: Person, _args, ctx: PersonnelContext, info: GraphQLResolveInfo) => {
   if (!ctx.actor) return forbidden('this needs a verified caller');
-  return accessTo(person, ctx).insider ? true : forbidden(`Person.${info.fieldName} is kept for officers of the person's home jurisdiction only`, { reason: 'OWNER_ONLY' });
+  return accessTo(person, ctx).insider
+    ? true
+    : forbidden(`Person.${info.fieldName} is kept for officers of the person's home jurisdiction only`, { reason: 'OWNER_ONLY' });
 });
 
 export const PERSON_BASIC: AccessRule = {
@@ -48,7 +50,11 @@ export const PERSON_OWNER: AccessRule = {
   within: personPrefixes.owner,
 };
 
-export const AUDIT_TRAIL: AccessRule = { name: 'AUDIT_TRAIL', words: "For auditors of the person's region and officers of the person's home jurisdiction.", guard: authenticated };
+export const AUDIT_TRAIL: AccessRule = {
+  name: 'AUDIT_TRAIL',
+  words: "For auditors of the person's region and officers of the person's home jurisdiction.",
+  guard: authenticated,
+};
 export const AUDITORS: AccessRule = { name: 'AUDITORS', words: 'For auditors of the region.', roles: ['AUDITOR'], guard: authenticated };
 
 export const PERSONNEL_ACCESS = accessCatalogue(PERSON_BASIC, PERSON_PERSONAL, PERSON_OWNER, AUDIT_TRAIL, AUDITORS);

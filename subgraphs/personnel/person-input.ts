@@ -74,7 +74,10 @@ export function checkIdNumber(value: string, field: string): string {
  * The registration as it will be stored, or a BAD_USER_INPUT naming the first wrong field
  * (`input.idNumber`, …) and what is wrong with it. Checked before anything is written.
  */
-export function checkRegistration(region: string, input: RegisterPersonInput): Omit<NewPerson, 'registeredBy'> & { categories: KeyPersonCategory[]; note: string | null } {
+export function checkRegistration(
+  region: string,
+  input: RegisterPersonInput,
+): Omit<NewPerson, 'registeredBy'> & { categories: KeyPersonCategory[]; note: string | null } {
   if (input.region !== region) throw badInput('input.region', `this instance serves region ${region}, not ${JSON.stringify(input.region)}`);
   const name = checkName(input.name, 'input.name');
   const idNumber = checkIdNumber(input.idNumber, 'input.idNumber');

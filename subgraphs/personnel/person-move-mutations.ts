@@ -67,76 +67,105 @@ const RECEIVE = `mutation($input: ReceiveMovedPersonInput!) { receiveMovedPerson
 @Resolver(() => Person)
 export class PersonMoveMutations {
   @Mutation(() => Person, {
-    description: "Moves a person's record to the region of their new household registration (户籍迁移). Answers this (old) record: it stays, closed, with its history, and names the new record in `movedTo`.",
+    description:
+      "Moves a person's record to the region of their new household registration (户籍迁移). Answers this (old) record: it stays, closed, with its history, and names the new record in `movedTo`.",
   })
   @Directive('@routeBy(argument: "id")')
-  async movePersonHome(@Ctx() ctx: PersonnelContext, @Arg('id', () => ID) id: string, @Arg('input', () => MovePersonHomeInput) input: MovePersonHomeInput): Promise<Person> {
+  async movePersonHome(
+    @Ctx() ctx: PersonnelContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => MovePersonHomeInput) input: MovePersonHomeInput,
+  ): Promise<Person> {
     // Only an active officer of the old home region moves its record (the audit row names them).
     await actingOfficerId(ctx);
     const localId = ownLocalId(ctx.region, id);
     const regionCodes = ctx.regions.map((region) => region.code);
     const target = /^\d{6}$/.test(input.homeJurisdiction) ? owningRegion(input.homeJurisdiction, regionCodes) : undefined;
-    if (!target) throw badInput('input.homeJurisdiction', `${JSON.stringify(input.homeJurisdiction)} is not a county-level jurisdiction of a region of this hub (${regionCodes.join(', ')})`);
-    if (target === ctx.region) throw badInput('input.homeJurisdiction', `${input.homeJurisdiction} is in region ${ctx.region}, where the record already is: a move between regions names a jurisdiction of another region`);
+    if (!target)
+      throw badInput(
+        'input.homeJurisdiction',
+        `${JSON.stringify(input.homeJurisdiction)} is not a county-level jurisdiction of a region of this hub (${regionCodes.join(', ')})`,
+      );
+    if (target === ctx.region)
+      throw badInput(
+        'input.homeJurisdiction',
+        `${input.homeJurisdiction} is in region ${ctx.region}, where the record already is: a move between regions names a jurisdiction of another region`,
+      );
     const problem = jurisdictionProblem(target, input.homeJurisdiction, { cityLevel: false });
     if (problem) throw badInput('input.homeJurisdiction', problem);
     const address = input.address?.trim() || null;
     if (address && [...address].length > 200) throw badInput('input.address', `must be at most 200 characters, but has ${[...address].length}`);
     checkNote(input.note, 'input.note');
 
-    const moved = await auditedChange(ctx, 'movePersonHome', async (client) => {
-      const person = await lockPerson(client, localId);
-      if (!person) throw hubError('NOT_FOUND', `No person ${id}`, { id });
-      if (person.moved_to) throw hubError('CONFLICT', `person ${id} was already moved to ${person.moved_to}`, { id, movedTo: person.moved_to });
-      const [tags] = await listTagsOfPersons(ctx.db, [localId]);
-      const answer = await ctx.hub.execute<{ receiveMovedPerson: { id: string } }>(RECEIVE, {
-        input: {
-          region: target,
-          movedFrom: id,
-          name: person.name,
-          idNumber: person.id_number,
-          phone: person.phone,
-          address,
-          homeJurisdiction: input.homeJurisdiction,
-          registeredAt: person.registered_at.toISOString(),
-          categories: tags.map((tag) => tag.category),
-        },
-      });
-      const error = answer.errors?.[0];
-      if (error) {
-        const code = String(error.extensions?.code ?? '');
-        if (code === 'CONFLICT') throw hubError('CONFLICT', `input.homeJurisdiction: ${error.message}`, { ...error.extensions, field: 'input.homeJurisdiction' });
-        throw hubError('REGION_UNAVAILABLE', `region ${target} could not take the record (${code || 'no answer'}); nothing was moved, retry shortly`, { region: target });
-      }
-      const newId = answer.data!.receiveMovedPerson.id;
-      if (!(await moveResidentRecord(ctx, person.id_number, id, newId))) {
-        throw hubError('CONFLICT', `the hub's index names another region's record as holding this id number; nothing was moved`, { id });
-      }
-      return markMoved(client, localId, newId);
-    }, () => id);
+    const moved = await auditedChange(
+      ctx,
+      'movePersonHome',
+      async (client) => {
+        const person = await lockPerson(client, localId);
+        if (!person) throw hubError('NOT_FOUND', `No person ${id}`, { id });
+        if (person.moved_to) throw hubError('CONFLICT', `person ${id} was already moved to ${person.moved_to}`, { id, movedTo: person.moved_to });
+        const [tags] = await listTagsOfPersons(ctx.db, [localId]);
+        const answer = await ctx.hub.execute<{ receiveMovedPerson: { id: string } }>(RECEIVE, {
+          input: {
+            region: target,
+            movedFrom: id,
+            name: person.name,
+            idNumber: person.id_number,
+            phone: person.phone,
+            address,
+            homeJurisdiction: input.homeJurisdiction,
+            registeredAt: person.registered_at.toISOString(),
+            categories: tags.map((tag) => tag.category),
+          },
+        });
+        const error = answer.errors?.[0];
+        if (error) {
+          const code = String(error.extensions?.code ?? '');
+          if (code === 'CONFLICT')
+            throw hubError('CONFLICT', `input.homeJurisdiction: ${error.message}`, { ...error.extensions, field: 'input.homeJurisdiction' });
+          throw hubError('REGION_UNAVAILABLE', `region ${target} could not take the record (${code || 'no answer'}); nothing was moved, retry shortly`, {
+            region: target,
+          });
+        }
+        const newId = answer.data!.receiveMovedPerson.id;
+        if (!(await moveResidentRecord(ctx, person.id_number, id, newId))) {
+          throw hubError('CONFLICT', `the hub's index names another region's record as holding this id number; nothing was moved`, { id });
+        }
+        return markMoved(client, localId, newId);
+      },
+      () => id,
+    );
     return toPerson(ctx.region, moved);
   }
 
-  @Mutation(() => Person, { description: 'Hub-internal: stores a record moved here by the region of the old household registration, once however often it is sent.' })
+  @Mutation(() => Person, {
+    description: 'Hub-internal: stores a record moved here by the region of the old household registration, once however often it is sent.',
+  })
   @Directive('@routeBy(argument: "input.region")')
   async receiveMovedPerson(@Ctx() ctx: PersonnelContext, @Arg('input', () => ReceiveMovedPersonInput) input: ReceiveMovedPersonInput): Promise<Person> {
     const actor = requireActor(ctx.actor);
-    if (!actor.roles.includes('SERVICE')) throw hubError('FORBIDDEN', 'this mutation is sent between regions by the hub itself, not by officers', { officer: actor.officerId });
+    if (!actor.roles.includes('SERVICE'))
+      throw hubError('FORBIDDEN', 'this mutation is sent between regions by the hub itself, not by officers', { officer: actor.officerId });
     if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
     const from = parseGlobalId(input.movedFrom);
     if (!from || from.region !== actor.region) throw badInput('input.movedFrom', `must be a person of the sending region ${actor.region}`);
     const problem = jurisdictionProblem(ctx.region, input.homeJurisdiction, { cityLevel: false });
     if (problem) throw badInput('input.homeJurisdiction', problem);
-    const row = await auditedChange(ctx, 'receiveMovedPerson', async (client) => {
-      const received = await receiveMovedPerson(client, { ...input, phone: input.phone ?? null, address: input.address ?? null });
-      if (!received) throw hubError('CONFLICT', `region ${ctx.region} already holds a record of this id number`, { region: ctx.region });
-      if (received.created) {
-        for (const category of new Set(input.categories)) {
-          await addTag(client, { personId: received.row.id, category, officerId: null, note: `随户籍迁入（原记录${input.movedFrom}）` });
+    const row = await auditedChange(
+      ctx,
+      'receiveMovedPerson',
+      async (client) => {
+        const received = await receiveMovedPerson(client, { ...input, phone: input.phone ?? null, address: input.address ?? null });
+        if (!received) throw hubError('CONFLICT', `region ${ctx.region} already holds a record of this id number`, { region: ctx.region });
+        if (received.created) {
+          for (const category of new Set(input.categories)) {
+            await addTag(client, { personId: received.row.id, category, officerId: null, note: `随户籍迁入（原记录${input.movedFrom}）` });
+          }
         }
-      }
-      return received.row;
-    }, (result) => toGlobalId(ctx.region, result.id));
+        return received.row;
+      },
+      (result) => toGlobalId(ctx.region, result.id),
+    );
     return toPerson(ctx.region, row);
   }
 }

@@ -14,30 +14,38 @@ import { addTag, removeTag, TagChange } from './tag-repository';
 /** Every change is one transaction: a refused change leaves nothing behind. */
 @Resolver(() => Person)
 export class PersonMutations {
-  @Mutation(() => Person, { description: 'Registers a person in their home region (户籍登记); refused with CONFLICT naming the existing person when the id number is registered already, in this region or, by the hub\'s index of id numbers, in another (one person, one record).' })
+  @Mutation(() => Person, {
+    description:
+      "Registers a person in their home region (户籍登记); refused with CONFLICT naming the existing person when the id number is registered already, in this region or, by the hub's index of id numbers, in another (one person, one record).",
+  })
   @Directive('@routeBy(argument: "input.region")')
   async registerPerson(@Ctx() ctx: PersonnelContext, @Arg('input', () => RegisterPersonInput) input: RegisterPersonInput) {
     const officerId = await actingOfficerId(ctx);
     const registration = checkRegistration(ctx.region, input);
-    const row = await auditedChange(ctx, 'registerPerson', async (client) => {
-      const inserted = await insertPerson(client, { ...registration, registeredBy: officerId });
-      if (!inserted) {
-        const [existing] = await findPersonsByIdNumber(client, [registration.idNumber]);
-        const existingId = toGlobalId(ctx.region, existing!.id);
-        throw hubError('CONFLICT', `input.idNumber: this id number is already registered in region ${ctx.region} as person ${existingId}`, {
-          field: 'input.idNumber',
-          existingId,
-        });
-      }
-      for (const category of registration.categories) {
-        await addTag(client, { personId: inserted.id, category, officerId, note: registration.note });
-      }
-      // Last, so that a refusal here rolls the whole registration back: the hub's index says
-      // whether another region holds the number.
-      await claimResidentRecord(ctx, registration.idNumber, toGlobalId(ctx.region, inserted.id));
-      await client.query('UPDATE personnel.persons SET indexed_at = now() WHERE id = $1', [inserted.id]);
-      return inserted;
-    }, (inserted) => toGlobalId(ctx.region, inserted.id));
+    const row = await auditedChange(
+      ctx,
+      'registerPerson',
+      async (client) => {
+        const inserted = await insertPerson(client, { ...registration, registeredBy: officerId });
+        if (!inserted) {
+          const [existing] = await findPersonsByIdNumber(client, [registration.idNumber]);
+          const existingId = toGlobalId(ctx.region, existing!.id);
+          throw hubError('CONFLICT', `input.idNumber: this id number is already registered in region ${ctx.region} as person ${existingId}`, {
+            field: 'input.idNumber',
+            existingId,
+          });
+        }
+        for (const category of registration.categories) {
+          await addTag(client, { personId: inserted.id, category, officerId, note: registration.note });
+        }
+        // Last, so that a refusal here rolls the whole registration back: the hub's index says
+        // whether another region holds the number.
+        await claimResidentRecord(ctx, registration.idNumber, toGlobalId(ctx.region, inserted.id));
+        await client.query('UPDATE personnel.persons SET indexed_at = now() WHERE id = $1', [inserted.id]);
+        return inserted;
+      },
+      (inserted) => toGlobalId(ctx.region, inserted.id),
+    );
     return toPerson(ctx.region, row);
   }
 
@@ -79,17 +87,26 @@ export class PersonMutations {
     const officerId = await actingOfficerId(ctx);
     const personId = ownLocalId(ctx.region, id);
     const note = checkNote(rawNote, 'note');
-    const row = await auditedChange(ctx, mutation, async (client) => {
-      const [person] = await findPersons(client, [personId]);
-      if (!person) throw hubError('NOT_FOUND', `No person ${id}`, { id });
-      if (person.moved_to) {
-        throw hubError('INVALID_TRANSITION', `person ${id} moved to ${person.moved_to} with their household registration; this record is closed — change the record there`, { id, movedTo: person.moved_to });
-      }
-      if (!(await change(client, { personId, category, officerId, note }))) {
-        throw hubError('CONFLICT', `person ${id} ${refusal} the category ${category}`, { id, category });
-      }
-      return person;
-    }, () => toGlobalId(ctx.region, personId));
+    const row = await auditedChange(
+      ctx,
+      mutation,
+      async (client) => {
+        const [person] = await findPersons(client, [personId]);
+        if (!person) throw hubError('NOT_FOUND', `No person ${id}`, { id });
+        if (person.moved_to) {
+          throw hubError(
+            'INVALID_TRANSITION',
+            `person ${id} moved to ${person.moved_to} with their household registration; this record is closed — change the record there`,
+            { id, movedTo: person.moved_to },
+          );
+        }
+        if (!(await change(client, { personId, category, officerId, note }))) {
+          throw hubError('CONFLICT', `person ${id} ${refusal} the category ${category}`, { id, category });
+        }
+        return person;
+      },
+      () => toGlobalId(ctx.region, personId),
+    );
     return toPerson(ctx.region, row);
   }
 }

@@ -84,10 +84,15 @@ export async function listPersons(db: Pool, filter: PersonFilter, limit: number,
     const where = new SqlFilter()
       .add('t.category = ?', filter.category)
       .add(exactHome ? 'p.home_jurisdiction = ?' : "p.home_jurisdiction LIKE ? || '%'", home)
-      .add('p.home_jurisdiction LIKE ANY(?::text[])', filter.homeWithin?.map((prefix) => `${prefix}%`))
+      .add(
+        'p.home_jurisdiction LIKE ANY(?::text[])',
+        filter.homeWithin?.map((prefix) => `${prefix}%`),
+      )
       .add('(t.person_registered_at, t.person_id) < (?::timestamptz, ?::bigint)', after?.sortKey, after?.id);
     const { rows } = await db.query<PersonRow>(
-      `SELECT ${COLUMNS.split(', ').map((column) => `p.${column}`).join(', ')}
+      `SELECT ${COLUMNS.split(', ')
+        .map((column) => `p.${column}`)
+        .join(', ')}
          FROM personnel.person_tags t JOIN personnel.persons p ON p.id = t.person_id
          ${where.where}
         ORDER BY t.person_registered_at DESC, t.person_id DESC
@@ -98,7 +103,10 @@ export async function listPersons(db: Pool, filter: PersonFilter, limit: number,
   }
   const where = new SqlFilter()
     .add(exactHome ? 'home_jurisdiction = ?' : "home_jurisdiction LIKE ? || '%'", home)
-    .add('home_jurisdiction LIKE ANY(?::text[])', filter.homeWithin?.map((prefix) => `${prefix}%`))
+    .add(
+      'home_jurisdiction LIKE ANY(?::text[])',
+      filter.homeWithin?.map((prefix) => `${prefix}%`),
+    )
     .add('(registered_at, id) < (?::timestamptz, ?::bigint)', after?.sortKey, after?.id);
   const { rows } = await db.query<PersonRow>(
     `SELECT ${COLUMNS} FROM personnel.persons ${where.where} ORDER BY registered_at DESC, id DESC LIMIT ${where.param(limit)}`,
@@ -161,6 +169,9 @@ export async function receiveMovedPerson(client: PoolClient, person: MovedPerson
 }
 
 export async function markMoved(client: PoolClient, id: string, movedTo: string): Promise<PersonRow> {
-  const { rows } = await client.query<PersonRow>(`UPDATE personnel.persons SET moved_to = $2, moved_at = now() WHERE id = $1 RETURNING ${COLUMNS}`, [id, movedTo]);
+  const { rows } = await client.query<PersonRow>(`UPDATE personnel.persons SET moved_to = $2, moved_at = now() WHERE id = $1 RETURNING ${COLUMNS}`, [
+    id,
+    movedTo,
+  ]);
   return rows[0];
 }

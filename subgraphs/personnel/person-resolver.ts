@@ -21,11 +21,18 @@ import { KeyPersonCategory, Person, PersonConnection, PersonTag, PersonTagEvent,
 
 @InputType({ description: 'Narrows a list of persons; the filters combine with AND.' })
 export class PersonFilter {
-  @Field(() => KeyPersonCategory, { nullable: true, description: 'Only persons holding this key-person category; like `Person.tags`, it matches persons of your own jurisdiction only.' })
+  @Field(() => KeyPersonCategory, {
+    nullable: true,
+    description: 'Only persons holding this key-person category; like `Person.tags`, it matches persons of your own jurisdiction only.',
+  })
   @Access(PERSON_OWNER)
   category?: KeyPersonCategory | null;
 
-  @Field(() => String, { nullable: true, description: 'Home jurisdiction code or its leading digits ("3304", "330421"). Matches only persons whose home you may see; FORBIDDEN where you may see none.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Home jurisdiction code or its leading digits ("3304", "330421"). Matches only persons whose home you may see; FORBIDDEN where you may see none.',
+  })
   @Access(PERSON_BASIC)
   homeJurisdiction?: string | null;
 }
@@ -50,7 +57,8 @@ export class PersonResolver {
   async personByIdNumber(
     @Ctx() ctx: PersonnelContext,
     @Arg('region', () => String, { description: 'Home region to look in.' }) region: string,
-    @Arg('idNumber', () => String, { description: 'The full number. A lookup by it is a full read of it: the same right as seeing it unmasked.' }) idNumber: string,
+    @Arg('idNumber', () => String, { description: 'The full number. A lookup by it is a full read of it: the same right as seeing it unmasked.' })
+    idNumber: string,
     @Info() info: GraphQLResolveInfo,
   ) {
     const actor = requireActor(ctx.actor);
@@ -58,19 +66,26 @@ export class PersonResolver {
     const number = checkIdNumber(idNumber, 'idNumber');
     // Decided from the caller and the region alone, before anything is looked up: these say nothing of any record.
     if (!actor.purpose) {
-      throw forbidden('personByIdNumber reads an ID number in full: state the purpose of use (header X-Purpose, for example "petition-handling")', { field: 'idNumber', reason: 'PURPOSE_REQUIRED' });
+      throw forbidden('personByIdNumber reads an ID number in full: state the purpose of use (header X-Purpose, for example "petition-handling")', {
+        field: 'idNumber',
+        reason: 'PURPOSE_REQUIRED',
+      });
     }
     // The lookup tests the number, so it obeys the number's rule (@access above): in full, or not at all.
     const numberRule = accessRuleAt(info.schema, 'Query.personByIdNumber', PERSONNEL_ACCESS)!;
     if (!overlapsAny(numberRule.within!(actor), significantPrefix(ctx.region))) {
-      throw forbidden(`idNumber: no sharing agreement opens the personal data of region ${ctx.region}'s residents to ${actor.jurisdiction}`, { field: 'idNumber', reason: 'NO_AGREEMENT' });
+      throw forbidden(`idNumber: no sharing agreement opens the personal data of region ${ctx.region}'s residents to ${actor.jurisdiction}`, {
+        field: 'idNumber',
+        reason: 'NO_AGREEMENT',
+      });
     }
     await countIdNumberLookup(ctx.region, actor.officerId);
     const person = await ctx.personByIdNumber.load(number);
     // Every lookup leaves a row, found or not: trying numbers shows in the owner's audit log.
     ctx.audit.add('LOOKUP_BY_ID_NUMBER', person?.id ?? `idNumber:${maskIdNumber(number)}`, ['idNumber']);
     // Not there and not yours to see answer alike, so the answer confirms no number.
-    if (!person || accessTo(person, ctx).personal !== 'FULL') throw hubError('NOT_FOUND', `No person with this id number is registered in region ${region}`, { region });
+    if (!person || accessTo(person, ctx).personal !== 'FULL')
+      throw hubError('NOT_FOUND', `No person with this id number is registered in region ${region}`, { region });
     return person;
   }
 
@@ -94,7 +109,9 @@ export class PersonResolver {
     if (filter?.homeJurisdiction) {
       homeWithin = within('homeJurisdiction');
       if (!overlapsAny(homeWithin, filter.homeJurisdiction)) {
-        throw forbidden(`filter.homeJurisdiction: no sharing agreement opens the persons of ${filter.homeJurisdiction} to ${actor.jurisdiction}`, { field: 'filter.homeJurisdiction' });
+        throw forbidden(`filter.homeJurisdiction: no sharing agreement opens the persons of ${filter.homeJurisdiction} to ${actor.jurisdiction}`, {
+          field: 'filter.homeJurisdiction',
+        });
       }
     }
     if (filter?.category) homeWithin = within('category'); // owner-only: within the basic prefixes too
@@ -111,14 +128,18 @@ export class PersonResolver {
   @Access(PERSON_OWNER)
   async tags(@Root() person: Person, @Ctx() ctx: PersonnelContext): Promise<PersonTag[]> {
     const tags = await ctx.tagsOfPerson.load(person.localId);
-    return Promise.all(tags.map(async (tag) => ({ ...tag, taggedBy: tag.taggedByLocalId ? (await ctx.officerById.load(tag.taggedByLocalId)) ?? null : null })));
+    return Promise.all(
+      tags.map(async (tag) => ({ ...tag, taggedBy: tag.taggedByLocalId ? ((await ctx.officerById.load(tag.taggedByLocalId)) ?? null) : null })),
+    );
   }
 
   @FieldResolver(() => [PersonTagEvent], { nullable: true, description: 'Every category given or taken, oldest first: who, when and why.' })
   @Access(PERSON_OWNER)
   async tagHistory(@Root() person: Person, @Ctx() ctx: PersonnelContext): Promise<PersonTagEvent[]> {
     const events = await ctx.tagHistoryOfPerson.load(person.localId);
-    return Promise.all(events.map(async (event) => ({ ...event, officer: event.officerLocalId ? (await ctx.officerById.load(event.officerLocalId)) ?? null : null })));
+    return Promise.all(
+      events.map(async (event) => ({ ...event, officer: event.officerLocalId ? ((await ctx.officerById.load(event.officerLocalId)) ?? null) : null })),
+    );
   }
 
   @FieldResolver(() => PersonDataAccess, { description: 'What you may see of this record and why: personal data FULL, MASKED or NONE.' })

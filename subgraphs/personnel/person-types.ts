@@ -39,9 +39,9 @@ export enum PersonalDataAccess {
   MASKED = 'MASKED',
   NONE = 'NONE',
 }
-registerEnumType(PersonalDataAccess, { name: 'PersonalDataAccess', description: 'How this record\'s personal data is shown to you.' });
+registerEnumType(PersonalDataAccess, { name: 'PersonalDataAccess', description: "How this record's personal data is shown to you." });
 
-@ObjectType({ description: 'What you may see of this person\'s record, and why.' })
+@ObjectType({ description: "What you may see of this person's record, and why." })
 export class PersonDataAccess {
   @Field(() => PersonalDataAccess, { description: 'FULL, MASKED (张*, 330421********1234, 138****5678), or NONE (FORBIDDEN beyond id and region).' })
   personal!: PersonalDataAccess;
@@ -77,7 +77,7 @@ export class PersonTag {
   taggedByLocalId!: string | null;
 }
 
-@ObjectType({ description: 'One change of a person\'s categories, kept after the category is removed.' })
+@ObjectType({ description: "One change of a person's categories, kept after the category is removed." })
 export class PersonTagEvent {
   @Field(() => KeyPersonCategory)
   category!: KeyPersonCategory;
@@ -88,7 +88,7 @@ export class PersonTagEvent {
   @Field(() => Officer, { nullable: true })
   officer!: Officer | null;
 
-  @Field(() => String, { nullable: true, description: 'Why, in the officer\'s words.' })
+  @Field(() => String, { nullable: true, description: "Why, in the officer's words." })
   note!: string | null;
 
   @Field(() => Date)
@@ -112,7 +112,10 @@ export class Person {
   @Access(PERSON_PERSONAL)
   name!: string;
 
-  @Field(() => String, { nullable: true, description: 'Resident identity number (公民身份号码, GB 11643), 18 characters. Personal data: masked (330421********1234) without full access.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Resident identity number (公民身份号码, GB 11643), 18 characters. Personal data: masked (330421********1234) without full access.',
+  })
   @Access(PERSON_PERSONAL)
   idNumber!: string;
 
@@ -120,7 +123,10 @@ export class Person {
   @Access(PERSON_BASIC)
   gender!: Gender;
 
-  @Field(() => String, { nullable: true, description: 'Birth date (出生日期), YYYY-MM-DD, derived from the resident id number. Personal data: masked to the year (1990-**-**).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Birth date (出生日期), YYYY-MM-DD, derived from the resident id number. Personal data: masked to the year (1990-**-**).',
+  })
   @Access(PERSON_PERSONAL)
   birthDate!: string;
 
@@ -139,14 +145,18 @@ export class Person {
   @Access(PERSON_BASIC)
   homeJurisdiction!: string;
 
-  @Field(() => String, { nullable: true, description: 'Name of the home jurisdiction\'s county, such as 嘉善县.' })
+  @Field(() => String, { nullable: true, description: "Name of the home jurisdiction's county, such as 嘉善县." })
   homeJurisdictionName!: string | null;
 
   @Field(() => Date, { description: 'When the record was registered in the hub; the order of `persons`.' })
   @Access(OPEN)
   registeredAt!: Date;
 
-  @Field(() => ID, { nullable: true, description: 'After a change of household registration to another region (户籍迁出): the record there, which carries the person on. This record is closed and keeps its history.' })
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'After a change of household registration to another region (户籍迁出): the record there, which carries the person on. This record is closed and keeps its history.',
+  })
   @Access(PERSON_BASIC)
   movedTo!: string | null;
 
@@ -154,7 +164,10 @@ export class Person {
   @Access(PERSON_BASIC)
   movedAt!: Date | null;
 
-  @Field(() => ID, { nullable: true, description: 'For a person moved here from another region (户籍迁入): the record there, with the history before the move.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'For a person moved here from another region (户籍迁入): the record there, with the history before the move.',
+  })
   @Access(PERSON_BASIC)
   movedFrom!: string | null;
 

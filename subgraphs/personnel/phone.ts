@@ -28,4 +28,3 @@ export function normalisePhone(input: string): PhoneCheck {
     problem: `must be a mainland mobile number (11 digits starting 13–19, such as 13812345678) or a landline with its area code (such as 0573-82345678), but got ${JSON.stringify(input)}`,
   };
 }
-

@@ -19,7 +19,10 @@ const TIMEOUT_MS = 3000;
 
 function unavailable(link: IndexLink, detail: string) {
   logger.warn(`[personnel] resident index unreachable from ${link.region}: ${detail}`);
-  return hubError('RESIDENT_INDEX_UNAVAILABLE', "the hub's index of resident ID numbers could not be asked whether the number is registered in another region; nothing was registered, retry shortly");
+  return hubError(
+    'RESIDENT_INDEX_UNAVAILABLE',
+    "the hub's index of resident ID numbers could not be asked whether the number is registered in another region; nothing was registered, retry shortly",
+  );
 }
 
 /** Where the link to the hub is, and which region asks. */
@@ -30,9 +33,11 @@ export interface IndexLink {
 
 /** Claims the number for `personId` (of this region) and answers who holds it: this region, or another. */
 export async function askResidentIndex(link: IndexLink, idNumber: string, personId: string): Promise<{ region: string; personId: string }> {
-  const answer = await link.hub.execute<{ claimResidentRecord: { region: string; personId: string } }>(CLAIM, { input: { idNumber, personId } }, {}, TIMEOUT_MS).catch((error: Error) => {
-    throw unavailable(link, error.message);
-  });
+  const answer = await link.hub
+    .execute<{ claimResidentRecord: { region: string; personId: string } }>(CLAIM, { input: { idNumber, personId } }, {}, TIMEOUT_MS)
+    .catch((error: Error) => {
+      throw unavailable(link, error.message);
+    });
   const holder = answer.data?.claimResidentRecord;
   if (answer.errors?.length || !holder) throw unavailable(link, answer.errors?.[0]?.message ?? 'no answer');
   return holder;
@@ -62,14 +67,19 @@ export async function indexEarlierPersons(link: IndexLink & { db: Pool }, limit 
   );
   if (rows.length === 0) return 0;
   const inputs = rows.map((row) => ({ idNumber: row.id_number, personId: toGlobalId(link.region, row.id) }));
-  const answer = await link.hub.execute<{ claimResidentRecords: Array<{ region: string; personId: string }> }>(CLAIM_MANY, { inputs }, {}, TIMEOUT_MS * 5).catch((error: Error) => {
-    throw unavailable(link, error.message);
-  });
+  const answer = await link.hub
+    .execute<{ claimResidentRecords: Array<{ region: string; personId: string }> }>(CLAIM_MANY, { inputs }, {}, TIMEOUT_MS * 5)
+    .catch((error: Error) => {
+      throw unavailable(link, error.message);
+    });
   const holders = answer.data?.claimResidentRecords;
   if (answer.errors?.length || !holders || holders.length !== rows.length) throw unavailable(link, answer.errors?.[0]?.message ?? 'no answer');
   const conflicts = holders.map((holder) => (holder.region === link.region ? null : holder.personId));
   conflicts.forEach((conflict, index) => {
-    if (conflict) logger.warn(`[personnel] person ${inputs[index].personId} has the id number of ${conflict}, registered earlier in another region: one of the records must go`);
+    if (conflict)
+      logger.warn(
+        `[personnel] person ${inputs[index].personId} has the id number of ${conflict}, registered earlier in another region: one of the records must go`,
+      );
   });
   await link.db.query(
     `UPDATE personnel.persons p SET indexed_at = now(), index_conflict = c.conflict
@@ -82,9 +92,11 @@ export async function indexEarlierPersons(link: IndexLink & { db: Pool }, limit 
 /** Hands the number to the record in the new home region; false when this region does not hold it. */
 export async function moveResidentRecord(ctx: PersonnelContext, idNumber: string, fromPersonId: string, toPersonId: string): Promise<boolean> {
   if (!parseGlobalId(toPersonId)) throw new Error(`not a person id: ${toPersonId}`);
-  const answer = await ctx.hub.execute<{ moveResidentRecord: boolean }>(MOVE, { input: { idNumber, fromPersonId, toPersonId } }, {}, TIMEOUT_MS).catch((error: Error) => {
-    throw unavailable(ctx, error.message);
-  });
+  const answer = await ctx.hub
+    .execute<{ moveResidentRecord: boolean }>(MOVE, { input: { idNumber, fromPersonId, toPersonId } }, {}, TIMEOUT_MS)
+    .catch((error: Error) => {
+      throw unavailable(ctx, error.message);
+    });
   if (answer.errors?.length || !answer.data) throw unavailable(ctx, answer.errors?.[0]?.message ?? 'no answer');
   return answer.data.moveResidentRecord;
 }

@@ -62,9 +62,16 @@ async function seedOfficers(client: PoolClient, region: string, options: SeedOpt
        FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::boolean[], $10::timestamptz[])
          AS o(id, login, name, certificate, agency, jurisdiction, roles, phone, active, created_at)`,
     [
-      rows.map((r) => r.localId), rows.map((r) => r.login), rows.map((r) => r.name), rows.map((r) => r.certificate),
-      rows.map((r) => r.agency), rows.map((r) => r.jurisdiction), rows.map((r) => r.roles.join(',')),
-      rows.map((r) => r.phone), rows.map((r) => r.active), rows.map((r) => r.createdAt),
+      rows.map((r) => r.localId),
+      rows.map((r) => r.login),
+      rows.map((r) => r.name),
+      rows.map((r) => r.certificate),
+      rows.map((r) => r.agency),
+      rows.map((r) => r.jurisdiction),
+      rows.map((r) => r.roles.join(',')),
+      rows.map((r) => r.phone),
+      rows.map((r) => r.active),
+      rows.map((r) => r.createdAt),
     ],
   );
   await moveIdentityPast(client, 'personnel.officers');
@@ -85,7 +92,15 @@ async function seedPersons(client: PoolClient, region: string, options: SeedOpti
     while (issued.has((idNumber = makeResidentId(home, new Date(birthDay).toISOString().slice(0, 10), 900 + (index % 100))))) birthDay += DAY;
     issued.add(idNumber);
     const registeredAt = new Date(DEMO_EPOCH - random.int(10 * 365 * 86_400) * 1000);
-    const person = { id: index + 1, name: random.pick(SURNAMES) + random.pick(GIVEN), idNumber, phone: demoPhone(random, region), address: demoAddress(random, region, home), home, registeredAt };
+    const person = {
+      id: index + 1,
+      name: random.pick(SURNAMES) + random.pick(GIVEN),
+      idNumber,
+      phone: demoPhone(random, region),
+      address: demoAddress(random, region, home),
+      home,
+      registeredAt,
+    };
     persons.push(person);
     const age = (DEMO_EPOCH - birthDay) / (365.25 * DAY);
     const count = random.chance(0.12) ? 1 : random.chance(0.02) ? 2 : 0;
@@ -99,11 +114,25 @@ async function seedPersons(client: PoolClient, region: string, options: SeedOpti
     await client.query(
       `INSERT INTO personnel.persons (id, name, id_number, phone, address, home_jurisdiction, registered_at)
        SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])`,
-      [batch.map((p) => p.id), batch.map((p) => p.name), batch.map((p) => p.idNumber), batch.map((p) => p.phone), batch.map((p) => p.address), batch.map((p) => p.home), batch.map((p) => p.registeredAt)],
+      [
+        batch.map((p) => p.id),
+        batch.map((p) => p.name),
+        batch.map((p) => p.idNumber),
+        batch.map((p) => p.phone),
+        batch.map((p) => p.address),
+        batch.map((p) => p.home),
+        batch.map((p) => p.registeredAt),
+      ],
     );
   }
   for (const batch of chunk(tags, 1000)) {
-    const columns = [batch.map((t) => t.personId), batch.map((t) => t.category), batch.map((t) => t.registeredAt), batch.map((t) => t.officerId), batch.map((t) => t.at)];
+    const columns = [
+      batch.map((t) => t.personId),
+      batch.map((t) => t.category),
+      batch.map((t) => t.registeredAt),
+      batch.map((t) => t.officerId),
+      batch.map((t) => t.at),
+    ];
     await client.query(
       `INSERT INTO personnel.person_tags (person_id, category, person_registered_at, tagged_by, tagged_at)
        SELECT * FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::bigint[], $5::timestamptz[])`,
@@ -138,7 +167,7 @@ function demoPhone(random: SeededRandom, region: string): string | null {
 }
 
 function demoAddress(random: SeededRandom, region: string, home: string): string {
-  const county = home === region ? '' : jurisdictionName(home) ?? '';
+  const county = home === region ? '' : (jurisdictionName(home) ?? '');
   return `${jurisdictionName(region) ?? ''}${county}${random.pick(ROADS)}${1 + random.int(400)}号${1 + random.int(30)}幢${1 + random.int(18)}0${1 + random.int(4)}室`;
 }
 

@@ -17,14 +17,23 @@ export async function listTagsOfPersons(db: Pool, personIds: readonly string[]):
 
 /** Category histories of several persons in one statement, oldest change first. */
 export async function listTagEventsOfPersons(db: Pool, personIds: readonly string[]): Promise<PersonTagEvent[][]> {
-  const { rows } = await db.query<{ person_id: string; category: KeyPersonCategory; action: TagAction; officer_id: string | null; note: string | null; at: Date }>(
+  const { rows } = await db.query<{
+    person_id: string;
+    category: KeyPersonCategory;
+    action: TagAction;
+    officer_id: string | null;
+    note: string | null;
+    at: Date;
+  }>(
     `SELECT person_id, category, action, officer_id, note, at
        FROM personnel.person_tag_events WHERE person_id = ANY($1::bigint[]) ORDER BY person_id, at, id`,
     [personIds],
   );
   const byPerson = new Map<string, PersonTagEvent[]>(personIds.map((id) => [id, []]));
   for (const row of rows) {
-    byPerson.get(row.person_id)?.push({ category: row.category, action: row.action, officerLocalId: row.officer_id, officer: null, note: row.note, at: row.at });
+    byPerson
+      .get(row.person_id)
+      ?.push({ category: row.category, action: row.action, officerLocalId: row.officer_id, officer: null, note: row.note, at: row.at });
   }
   return personIds.map((id) => byPerson.get(id) ?? []);
 }
@@ -62,8 +71,11 @@ export async function removeTag(client: PoolClient, change: TagChange): Promise<
 }
 
 async function recordTagEvent(client: PoolClient, change: TagChange, action: TagAction): Promise<void> {
-  await client.query(
-    'INSERT INTO personnel.person_tag_events (person_id, category, action, officer_id, note) VALUES ($1, $2, $3, $4, $5)',
-    [change.personId, change.category, action, change.officerId, change.note],
-  );
+  await client.query('INSERT INTO personnel.person_tag_events (person_id, category, action, officer_id, note) VALUES ($1, $2, $3, $4, $5)', [
+    change.personId,
+    change.category,
+    action,
+    change.officerId,
+    change.note,
+  ]);
 }

@@ -20,7 +20,8 @@ export async function checkExtensionApprover(hub: HubLink, approverId: string, a
   const error = answer?.errors?.[0];
   if (error?.extensions?.code === 'NOT_FOUND' || (answer && !error && !answer.data?.officer)) throw badInput('approverId', `no officer ${approverId}`);
   const officer = answer?.data?.officer;
-  if (!officer) throw hubError('REGION_UNAVAILABLE', `the roster holding ${approverId} could not be read, so the approval cannot be checked; try again shortly`);
+  if (!officer)
+    throw hubError('REGION_UNAVAILABLE', `the roster holding ${approverId} could not be read, so the approval cannot be checked; try again shortly`);
   const problem = !officer.active
     ? 'has left'
     : !officer.roles.includes('SUPERVISOR')
@@ -30,5 +31,6 @@ export async function checkExtensionApprover(hub: HubLink, approverId: string, a
         : !contains(officer.jurisdiction, jurisdiction)
           ? `works in ${officer.jurisdiction}, not over the handling agency's ${jurisdiction}`
           : undefined;
-  if (problem) throw badInput('approverId', `an extension is approved by a SUPERVISOR of the handling agency (${agency} of ${jurisdiction}); ${approverId} ${problem}`);
+  if (problem)
+    throw badInput('approverId', `an extension is approved by a SUPERVISOR of the handling agency (${agency} of ${jurisdiction}); ${approverId} ${problem}`);
 }

@@ -28,7 +28,6 @@ export interface PetitionsContext extends RegionContext {
   visible: { warnings: readonly string[]; petitions: readonly string[]; petitionDetails: readonly string[] };
 }
 
-
 const pageKey = (key: PersonPageKey) => `${key.personId}|${key.limit}|${key.after?.sortKey ?? ''}|${key.after?.id ?? ''}`;
 
 /**

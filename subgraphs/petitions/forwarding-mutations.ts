@@ -28,7 +28,7 @@ export class ReceiveForwardedPetitionInput {
   @Field(() => String, { description: 'The receiving region.' })
   region!: string;
 
-  @Field(() => ID, { description: 'The registering region\'s petition.' })
+  @Field(() => ID, { description: "The registering region's petition." })
   forwardedFrom!: string;
 
   @Field(() => PetitionChannel)
@@ -62,7 +62,7 @@ export class ReceiveForwardedPetitionInput {
   forwardedBy?: string | null;
 }
 
-@ObjectType({ description: 'Hub-internal: the receiving region\'s record of a forwarded petition.' })
+@ObjectType({ description: "Hub-internal: the receiving region's record of a forwarded petition." })
 export class ForwardingReceipt {
   @Field(() => ID)
   petitionId!: string;
@@ -76,10 +76,10 @@ export class ForwardingReceipt {
 
 @InputType({ description: 'Hub-internal: a step the receiving region took on a forwarded petition.' })
 export class ForwardedPetitionReportInput {
-  @Field(() => ID, { description: 'The registering region\'s petition.' })
+  @Field(() => ID, { description: "The registering region's petition." })
   petitionId!: string;
 
-  @Field(() => ID, { description: 'The receiving region\'s petition.' })
+  @Field(() => ID, { description: "The receiving region's petition." })
   forwardedTo!: string;
 
   @Field(() => PetitionStatus)
@@ -88,7 +88,7 @@ export class ForwardedPetitionReportInput {
   @Field(() => String, { nullable: true })
   outcome?: string | null;
 
-  @Field(() => Int, { description: 'The receiving record\'s version after the step: later reports carry higher ones.' })
+  @Field(() => Int, { description: "The receiving record's version after the step: later reports carry higher ones." })
   version!: number;
 
   @Field(() => Date)
@@ -108,14 +108,18 @@ export class ForwardingMutations {
   @Mutation(() => ForwardingReceipt, { description: 'Hub-internal: stores a petition forwarded from another region, once however often it is delivered.' })
   @Directive('@routeBy(argument: "input.region")')
   @Access(PETITION_DELIVERY)
-  async receiveForwardedPetition(@Ctx() ctx: PetitionsContext, @Arg('input', () => ReceiveForwardedPetitionInput) input: ReceiveForwardedPetitionInput): Promise<ForwardingReceipt> {
+  async receiveForwardedPetition(
+    @Ctx() ctx: PetitionsContext,
+    @Arg('input', () => ReceiveForwardedPetitionInput) input: ReceiveForwardedPetitionInput,
+  ): Promise<ForwardingReceipt> {
     const actor = requireHubService(ctx);
     if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
     const origin = parseGlobalId(input.forwardedFrom);
     if (!origin || origin.region === ctx.region) throw badInput('input.forwardedFrom', 'must be a petition of another region');
     checkLocalJurisdiction(ctx.region, 'input.jurisdiction', input.jurisdiction);
     if (!contains(ctx.region, input.jurisdiction)) throw badInput('input.jurisdiction', `must lie inside region ${ctx.region}`);
-    if (input.petitionerIds.length === 0 || input.petitionerIds.some((id) => !parseGlobalId(id))) throw badInput('input.petitionerIds', 'must be person ids such as "320500:17"');
+    if (input.petitionerIds.length === 0 || input.petitionerIds.some((id) => !parseGlobalId(id)))
+      throw badInput('input.petitionerIds', 'must be person ids such as "320500:17"');
     if (input.forwardedBy && !parseGlobalId(input.forwardedBy)) throw badInput('input.forwardedBy', 'must be an officer id');
     const forwardedBy = input.forwardedBy ?? actor.officerId;
     const row = await auditedChange(
@@ -128,7 +132,14 @@ export class ForwardingMutations {
           forwardedBy,
         });
         if (created) {
-          await insertPetitionEvent(client, { petitionId: row.id, action: 'receive', from: null, to: row.status, officerId: forwardedBy, note: `转送自 ${input.forwardedFrom}` });
+          await insertPetitionEvent(client, {
+            petitionId: row.id,
+            action: 'receive',
+            from: null,
+            to: row.status,
+            officerId: forwardedBy,
+            note: `转送自 ${input.forwardedFrom}`,
+          });
         }
         return row;
       },
@@ -137,10 +148,15 @@ export class ForwardingMutations {
     return { petitionId: toGlobalId(ctx.region, row.id), status: row.status, version: row.version };
   }
 
-  @Mutation(() => Boolean, { description: "Hub-internal: keeps the receiving region's report on a forwarded petition; reports arriving late or twice never move it back." })
+  @Mutation(() => Boolean, {
+    description: "Hub-internal: keeps the receiving region's report on a forwarded petition; reports arriving late or twice never move it back.",
+  })
   @Directive('@routeBy(argument: "input.petitionId")')
   @Access(PETITION_DELIVERY)
-  async reportForwardedPetitionStatus(@Ctx() ctx: PetitionsContext, @Arg('input', () => ForwardedPetitionReportInput) input: ForwardedPetitionReportInput): Promise<boolean> {
+  async reportForwardedPetitionStatus(
+    @Ctx() ctx: PetitionsContext,
+    @Arg('input', () => ForwardedPetitionReportInput) input: ForwardedPetitionReportInput,
+  ): Promise<boolean> {
     requireHubService(ctx);
     const localId = ownLocalId(ctx.region, input.petitionId, 'input.petitionId');
     if (!parseGlobalId(input.forwardedTo)) throw badInput('input.forwardedTo', 'must be a petition id');
@@ -148,8 +164,15 @@ export class ForwardingMutations {
       ctx,
       'reportForwardedPetitionStatus',
       async (client) => {
-        const known = await recordForwardingReport(client, localId, { forwardedTo: input.forwardedTo, status: input.status, outcome: input.outcome ?? null, version: input.version, at: input.at });
-        if (!known) throw hubError('NOT_FOUND', `petition ${input.petitionId} was not forwarded to the region of ${input.forwardedTo}`, { id: input.petitionId });
+        const known = await recordForwardingReport(client, localId, {
+          forwardedTo: input.forwardedTo,
+          status: input.status,
+          outcome: input.outcome ?? null,
+          version: input.version,
+          at: input.at,
+        });
+        if (!known)
+          throw hubError('NOT_FOUND', `petition ${input.petitionId} was not forwarded to the region of ${input.forwardedTo}`, { id: input.petitionId });
         return true;
       },
       () => toGlobalId(ctx.region, localId),

@@ -34,14 +34,24 @@ async function send(context: RelayContext, message: PetitionMessage): Promise<vo
   }
   // The officer who forwarded it travels with it: the receiving record names who sent it.
   const delivery = message.payload as PetitionDelivery;
-  const data = await sendThroughHub<{ receiveForwardedPetition: { petitionId: string; status: PetitionStatus; version: number } | null }>(context.hub, DELIVER, {
-    input: { ...delivery.input, forwardedBy: message.acting_officer },
-  });
+  const data = await sendThroughHub<{ receiveForwardedPetition: { petitionId: string; status: PetitionStatus; version: number } | null }>(
+    context.hub,
+    DELIVER,
+    {
+      input: { ...delivery.input, forwardedBy: message.acting_officer },
+    },
+  );
   const receipt = data?.receiveForwardedPetition;
   if (!receipt || !parseGlobalId(receipt.petitionId)) throw new SendFailure('the receiving region answered without a petition', false);
   // The answer names the receiving record: kept here with the send, as its first report.
   await inTransaction(context.db, async (client) => {
-    await recordForwardingReport(client, delivery.petitionLocalId, { forwardedTo: receipt.petitionId, status: receipt.status, outcome: null, version: receipt.version, at: new Date() });
+    await recordForwardingReport(client, delivery.petitionLocalId, {
+      forwardedTo: receipt.petitionId,
+      status: receipt.status,
+      outcome: null,
+      version: receipt.version,
+      at: new Date(),
+    });
     await PETITIONS_OUTBOX.markSent(client, message.id);
   });
 }

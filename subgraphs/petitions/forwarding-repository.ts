@@ -99,6 +99,9 @@ export async function recordForwardingReport(
     [localId, report.forwardedTo, report.status, report.outcome, report.version, report.at],
   );
   if (rowCount) return true;
-  const known = await client.query('SELECT 1 FROM petitions.petitions WHERE id = $1 AND forwarded_to_region = split_part($2, \':\', 1)', [localId, report.forwardedTo]);
+  const known = await client.query("SELECT 1 FROM petitions.petitions WHERE id = $1 AND forwarded_to_region = split_part($2, ':', 1)", [
+    localId,
+    report.forwardedTo,
+  ]);
   return Boolean(known.rowCount);
 }

@@ -20,7 +20,6 @@ import { NatsFeedPublisher } from './warning-feed-nats';
 import { natsPrefix } from '../../platform/nats-subjects';
 import { readOnlyRoute } from '../../platform/apollo-http';
 
-
 export const petitionsSubgraph: SubgraphModule = {
   name: 'petitions',
   regional: true,
@@ -28,22 +27,22 @@ export const petitionsSubgraph: SubgraphModule = {
   buildSchema: async () =>
     withPermissions(
       await buildFederatedSchema(
-      { resolvers: [PetitionResolver, PetitionMutations, ForwardingMutations, PetitionWarningResolver] },
-      {
-        PetitionWarning: {
-          __resolveReference: (reference: { id: string }, ctx: PetitionsContext) => {
-            const localId = localIdIfOwn(ctx.region, reference.id);
-            return localId ? ctx.warningById.load(localId) : null;
+        { resolvers: [PetitionResolver, PetitionMutations, ForwardingMutations, PetitionWarningResolver] },
+        {
+          PetitionWarning: {
+            __resolveReference: (reference: { id: string }, ctx: PetitionsContext) => {
+              const localId = localIdIfOwn(ctx.region, reference.id);
+              return localId ? ctx.warningById.load(localId) : null;
+            },
+          },
+          Petition: {
+            __resolveReference: (reference: { id: string }, ctx: PetitionsContext) => {
+              const localId = localIdIfOwn(ctx.region, reference.id);
+              return localId ? ctx.petitionById.load(localId) : null;
+            },
           },
         },
-        Petition: {
-          __resolveReference: (reference: { id: string }, ctx: PetitionsContext) => {
-            const localId = localIdIfOwn(ctx.region, reference.id);
-            return localId ? ctx.petitionById.load(localId) : null;
-          },
-        },
-      },
-      PETITIONS_ACCESS,
+        PETITIONS_ACCESS,
       ),
       PETITIONS_ACCESS,
     ),
@@ -63,7 +62,10 @@ export const petitionsSubgraph: SubgraphModule = {
     const streams = new WarningFeedStreams(context.db, region, verifier);
     const publisher = process.env.NATS_URL ? new NatsFeedPublisher(context.db, region, process.env.NATS_URL, natsPrefix()) : undefined;
     publisher?.start();
-    return { handlers: { '/petitions/warning-feed': readOnlyRoute(streams.handle) }, stop: async () => void (await Promise.all([streams.stop(), publisher?.stop()])) };
+    return {
+      handlers: { '/petitions/warning-feed': readOnlyRoute(streams.handle) },
+      stop: async () => void (await Promise.all([streams.stop(), publisher?.stop()])),
+    };
   },
   seed: seedPetitions,
 };

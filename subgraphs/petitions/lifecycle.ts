@@ -35,17 +35,7 @@ export enum DeadlineKind {
 }
 
 export type PetitionAction =
-  | 'assign'
-  | 'decline'
-  | 'accept'
-  | 'startHandling'
-  | 'extend'
-  | 'reply'
-  | 'requestReview'
-  | 'decideReview'
-  | 'requestReReview'
-  | 'decideReReview'
-  | 'close';
+  'assign' | 'decline' | 'accept' | 'startHandling' | 'extend' | 'reply' | 'requestReview' | 'decideReview' | 'requestReReview' | 'decideReReview' | 'close';
 
 export const DAY_MS = 86_400_000;
 export const ACCEPTANCE_DAYS = 15;
@@ -159,7 +149,9 @@ export function planTransition(
   const from = (...allowed: PetitionStatus[]) => allowed.includes(status);
   const refuse = (expected: string) => ({ refused: `cannot ${describe(action)} a petition that is ${status}; it must be ${expected}` });
   if (facts.forwardedToRegion && (action === 'accept' || action === 'decline')) {
-    return { refused: `cannot ${describe(action)} a petition forwarded to region ${facts.forwardedToRegion}: that region's officers accept or decline it, on their own record` };
+    return {
+      refused: `cannot ${describe(action)} a petition forwarded to region ${facts.forwardedToRegion}: that region's officers accept or decline it, on their own record`,
+    };
   }
   switch (action) {
     case 'assign':
@@ -172,7 +164,8 @@ export function planTransition(
       return from(PetitionStatus.ACCEPTED) ? { to: PetitionStatus.HANDLING } : refuse('ACCEPTED');
     case 'extend':
       if (!from(PetitionStatus.ACCEPTED, PetitionStatus.HANDLING)) return refuse('ACCEPTED or HANDLING');
-      if (facts.extensionDays !== null) return { refused: `the handling deadline was already extended by ${facts.extensionDays} days; the regulation allows one extension` };
+      if (facts.extensionDays !== null)
+        return { refused: `the handling deadline was already extended by ${facts.extensionDays} days; the regulation allows one extension` };
       {
         const due = currentDeadline(facts)!.dueAt;
         if (now >= due) return { refused: `the handling deadline ended with ${lastDayOf(due)} (Beijing time); an extension is decided before it expires` };
@@ -202,7 +195,10 @@ export function planTransition(
       if (!from(PetitionStatus.REPLIED) && !(from(PetitionStatus.REVIEW) && facts.reviewDecidedAt)) return refuse('REPLIED, or REVIEW with the review decided');
       // The petitioner's right to ask for a review (or re-review) runs 30 days; closing earlier would take it away.
       const windowEnds = after(status === PetitionStatus.REPLIED ? facts.repliedAt! : facts.reviewDecidedAt!, REQUEST_WINDOW_DAYS);
-      if (now < windowEnds) return { refused: `the petitioner may ask for a ${status === PetitionStatus.REPLIED ? 'review' : 're-review'} until the end of ${lastDayOf(windowEnds)} (Beijing time); close it after that` };
+      if (now < windowEnds)
+        return {
+          refused: `the petitioner may ask for a ${status === PetitionStatus.REPLIED ? 'review' : 're-review'} until the end of ${lastDayOf(windowEnds)} (Beijing time); close it after that`,
+        };
       return { to: PetitionStatus.CLOSED };
     }
   }

@@ -50,7 +50,8 @@ export async function findMatters(db: Pool | PoolClient, ids: readonly string[])
  */
 export async function matterByRule(client: PoolClient, petitionerIds: readonly string[], category: string, registeredIn: string): Promise<MatterRow> {
   const petitioners = matterPetitioners(petitionerIds);
-  const find = () => client.query<MatterRow>(`SELECT ${COLUMNS} FROM petitions.matters WHERE petitioner_ids = $1::text[] AND category = $2`, [petitioners, category]);
+  const find = () =>
+    client.query<MatterRow>(`SELECT ${COLUMNS} FROM petitions.matters WHERE petitioner_ids = $1::text[] AND category = $2`, [petitioners, category]);
   const known = await find();
   if (known.rows[0]) return known.rows[0];
   const created = await client.query<MatterRow>(
@@ -63,7 +64,11 @@ export async function matterByRule(client: PoolClient, petitionerIds: readonly s
 
 /** The first assignment names who handles the matter; later ones leave it. */
 export async function recordMatterHandler(client: PoolClient, matterId: string, agency: string, jurisdiction: string): Promise<void> {
-  await client.query('UPDATE petitions.matters SET handling_agency = $2, handling_jurisdiction = $3 WHERE id = $1 AND handling_agency IS NULL', [matterId, agency, jurisdiction]);
+  await client.query('UPDATE petitions.matters SET handling_agency = $2, handling_jurisdiction = $3 WHERE id = $1 AND handling_agency IS NULL', [
+    matterId,
+    agency,
+    jurisdiction,
+  ]);
 }
 
 /** A re-review decided the matter: closed for good. */

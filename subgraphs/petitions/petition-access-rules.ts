@@ -17,7 +17,9 @@ const petitionDetails = recordRule((petition: Petition, _args, ctx: PetitionsCon
   if (!ctx.actor) return forbidden('this needs a verified caller');
   return maySee(ctx.actor, petition.registeredIn, PETITION_DETAIL_CATEGORIES)
     ? true
-    : forbidden(`Petition.${info.fieldName} is a detail: open to the petition's jurisdiction, its city, and partners holding PETITION_DETAILS`, { reason: 'NO_DETAILS_AGREEMENT' });
+    : forbidden(`Petition.${info.fieldName} is a detail: open to the petition's jurisdiction, its city, and partners holding PETITION_DETAILS`, {
+        reason: 'NO_DETAILS_AGREEMENT',
+      });
 });
 
 export const PETITION_WARNING = sharedRecordRule({
@@ -30,7 +32,8 @@ export const PETITION_WARNING = sharedRecordRule({
 
 export const PETITION_OUTLINE = sharedRecordRule({
   name: 'PETITION_OUTLINE',
-  words: "Petition outline: for officers of the petition's jurisdiction or city and partners holding PETITION_WARNINGS or PETITION_DETAILS; FORBIDDEN otherwise.",
+  words:
+    "Petition outline: for officers of the petition's jurisdiction or city and partners holding PETITION_WARNINGS or PETITION_DETAILS; FORBIDDEN otherwise.",
   kind: 'Petition',
   jurisdictionOf: (petition: Petition) => petition.registeredIn,
   categories: PETITION_CATEGORIES,
@@ -43,7 +46,12 @@ export const PETITION_DETAILS: AccessRule = {
   within: (caller) => visiblePrefixes(caller, PETITION_DETAIL_CATEGORIES),
 };
 
-export const PETITION_WORK: AccessRule = { name: 'PETITION_WORK', words: "For officers of the region's petition bureau whose jurisdiction holds the matter's (a county's its own, a city's the whole city).", roles: PETITION_WORK_ROLES, guard: authenticated };
+export const PETITION_WORK: AccessRule = {
+  name: 'PETITION_WORK',
+  words: "For officers of the region's petition bureau whose jurisdiction holds the matter's (a county's its own, a city's the whole city).",
+  roles: PETITION_WORK_ROLES,
+  guard: authenticated,
+};
 export const WARNING_ACKNOWLEDGEMENT: AccessRule = {
   name: 'WARNING_ACKNOWLEDGEMENT',
   words: "For officers of the petition bureau of a partner region that sees the warning (not the warning's own region).",
@@ -58,7 +66,14 @@ export const PETITION_DELIVERY: AccessRule = {
   guard: authenticated,
 };
 
-export const PETITIONS_ACCESS = accessCatalogue(PETITION_WARNING, PETITION_OUTLINE, PETITION_DETAILS, PETITION_WORK, WARNING_ACKNOWLEDGEMENT, PETITION_DELIVERY);
+export const PETITIONS_ACCESS = accessCatalogue(
+  PETITION_WARNING,
+  PETITION_OUTLINE,
+  PETITION_DETAILS,
+  PETITION_WORK,
+  WARNING_ACKNOWLEDGEMENT,
+  PETITION_DELIVERY,
+);
 
 /** The dossier lists keys of records the caller may see (filtered in SQL); the records' fields are the petitions subgraph's to guard. */
 export const DOSSIER_ACCESS = accessCatalogue();

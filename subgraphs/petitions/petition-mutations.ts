@@ -13,7 +13,18 @@ import { beijingDateOf, DAY_MS, MAX_EXTENSION_DAYS, PetitionAction, planTransiti
 import { checkAgencyJurisdiction, checkLocalJurisdiction } from './jurisdiction-check';
 import { ownLocalId } from '../shared/local-id';
 import { checkExtensionApprover } from './approver-check';
-import { factsOf, findPetitions, insertPetition, insertPetitionEvent, lastPetitionEvent, lockPetition, PetitionChange, PetitionRow, toPetition, updatePetition } from './petition-repository';
+import {
+  factsOf,
+  findPetitions,
+  insertPetition,
+  insertPetitionEvent,
+  lastPetitionEvent,
+  lockPetition,
+  PetitionChange,
+  PetitionRow,
+  toPetition,
+  updatePetition,
+} from './petition-repository';
 import { checkPersonsExist } from './petitioner-check';
 import { logger } from '../../platform/logger';
 import { reviewingBodyOf } from './reviewing-body';
@@ -64,7 +75,8 @@ export class RegisterPetitionInput {
 
   @Field(() => ID, {
     nullable: true,
-    description: 'The matter (信访事项) it belongs to, by the officer\'s choice: a matter of this region. Without it, the matter of the same petitioners and category, or a new one.',
+    description:
+      "The matter (信访事项) it belongs to, by the officer's choice: a matter of this region. Without it, the matter of the same petitioners and category, or a new one.",
   })
   matterId?: string | null;
 }
@@ -72,13 +84,18 @@ export class RegisterPetitionInput {
 function validateRegistration(ctx: PetitionsContext, input: RegisterPetitionInput): { headcount: number; groupVisit: boolean; registeredAt: Date } {
   if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
   checkLocalJurisdiction(ctx.region, 'input.registeredIn', input.registeredIn);
-  for (const [field, limit] of [['category', LIMITS.category], ['summary', LIMITS.summary], ['content', LIMITS.content]] as const) {
+  for (const [field, limit] of [
+    ['category', LIMITS.category],
+    ['summary', LIMITS.summary],
+    ['content', LIMITS.content],
+  ] as const) {
     const value = input[field].trim();
     if (!value) throw badInput(`input.${field}`, 'must not be empty');
     if (value.length > limit) throw badInput(`input.${field}`, `must be at most ${limit} characters, but has ${value.length}`);
   }
   if (input.petitionerIds.length === 0) throw badInput('input.petitionerIds', 'name at least one petitioner');
-  if (input.petitionerIds.length > MAX_REPRESENTATIVES) throw badInput('input.petitionerIds', `at most ${MAX_REPRESENTATIVES} representatives, but got ${input.petitionerIds.length}`);
+  if (input.petitionerIds.length > MAX_REPRESENTATIVES)
+    throw badInput('input.petitionerIds', `at most ${MAX_REPRESENTATIVES} representatives, but got ${input.petitionerIds.length}`);
   input.petitionerIds.forEach((id, index) => {
     if (!parseGlobalId(id)) throw badInput(`input.petitionerIds[${index}]`, `${JSON.stringify(id)} is not a person id such as "320500:17"`);
   });
@@ -91,9 +108,13 @@ function validateRegistration(ctx: PetitionsContext, input: RegisterPetitionInpu
   if (input.groupVisit && input.channel !== PetitionChannel.VISIT) {
     throw badInput('input.groupVisit', `a group visit (集体访) comes in person: a ${input.channel} petition is not one, however many sign it`);
   }
-  if (input.groupVisit && !groupVisit) throw badInput('input.headcount', `a group visit (集体访) is ${GROUP_VISIT_HEADCOUNT} or more people, but headcount is ${headcount}`);
+  if (input.groupVisit && !groupVisit)
+    throw badInput('input.headcount', `a group visit (集体访) is ${GROUP_VISIT_HEADCOUNT} or more people, but headcount is ${headcount}`);
   if (input.groupVisit === false && groupVisit) {
-    throw badInput('input.groupVisit', `a visit of ${headcount} people is a group visit (集体访, ${GROUP_VISIT_HEADCOUNT} or more); leave groupVisit out or give the true headcount`);
+    throw badInput(
+      'input.groupVisit',
+      `a visit of ${headcount} people is a group visit (集体访, ${GROUP_VISIT_HEADCOUNT} or more); leave groupVisit out or give the true headcount`,
+    );
   }
   const now = Date.now();
   const registeredAt = input.registeredAt ?? new Date(now);
@@ -129,10 +150,18 @@ function petitionOfficer(ctx: PetitionsContext, matter?: { jurisdiction: string;
  */
 function reviewerCheck(id: string, body: string | null, actor: { officerId: string; jurisdiction: string }): void {
   if (!body) {
-    throw hubError('FORBIDDEN', `petition ${id} has no reviewing body in the hub (the agency above its handling agency is not served here; see HUB_PROVINCE_REVIEW_BODIES): its review is decided outside the hub`, { officer: actor.officerId });
+    throw hubError(
+      'FORBIDDEN',
+      `petition ${id} has no reviewing body in the hub (the agency above its handling agency is not served here; see HUB_PROVINCE_REVIEW_BODIES): its review is decided outside the hub`,
+      { officer: actor.officerId },
+    );
   }
   if (actor.jurisdiction !== body) {
-    throw hubError('FORBIDDEN', `petition ${id} is reviewed by the agency above its handling agency (上一级机关), of ${body}; ${actor.officerId} works in ${actor.jurisdiction}`, { officer: actor.officerId, reviewingBody: body });
+    throw hubError(
+      'FORBIDDEN',
+      `petition ${id} is reviewed by the agency above its handling agency (上一级机关), of ${body}; ${actor.officerId} works in ${actor.jurisdiction}`,
+      { officer: actor.officerId, reviewingBody: body },
+    );
   }
 }
 
@@ -148,66 +177,99 @@ async function takeStep(ctx: PetitionsContext, mutation: string, id: string, act
   const actor = petitionOfficer(ctx);
   const localId = ownLocalId(ctx.region, id);
   if (input.note && input.note.length > LIMITS.note) throw badInput('note', `must be at most ${LIMITS.note} characters`);
-  const { updated, messageIds } = await auditedChange(ctx, mutation, async (client) => {
-    const current = await lockPetition(client, localId);
-    if (!current) throw hubError('NOT_FOUND', `No petition ${id}`, { id });
-    petitionOfficer(ctx, { jurisdiction: current.registered_in, what: `petition ${id}` });
-    if (input.expectedVersion != null && input.expectedVersion !== current.version) {
-      throw hubError('CONFLICT', `petition ${id} is at version ${current.version}, not ${input.expectedVersion}: someone changed it; reload it and decide again`, { id, currentVersion: current.version, status: current.status });
-    }
-    const now = new Date();
-    const matter = current.matter_id ? (await findMatters(client, [current.matter_id]))[0] : undefined;
-    if (action === 'accept' && matter?.closed_at) {
-      // 信访工作条例: a matter decided on re-review is not accepted again.
-      throw hubError('MATTER_CLOSED', `petition ${id} belongs to matter ${toGlobalId(ctx.region, matter.id)}, closed by re-review on ${beijingDateOf(matter.closed_at)}: the same matter is not accepted again; decline it (不予受理) with that reason`, {
-        id,
-        matterId: toGlobalId(ctx.region, matter.id),
-        closedAt: matter.closed_at.toISOString(),
+  const { updated, messageIds } = await auditedChange(
+    ctx,
+    mutation,
+    async (client) => {
+      const current = await lockPetition(client, localId);
+      if (!current) throw hubError('NOT_FOUND', `No petition ${id}`, { id });
+      petitionOfficer(ctx, { jurisdiction: current.registered_in, what: `petition ${id}` });
+      if (input.expectedVersion != null && input.expectedVersion !== current.version) {
+        throw hubError(
+          'CONFLICT',
+          `petition ${id} is at version ${current.version}, not ${input.expectedVersion}: someone changed it; reload it and decide again`,
+          { id, currentVersion: current.version, status: current.status },
+        );
+      }
+      const now = new Date();
+      const matter = current.matter_id ? (await findMatters(client, [current.matter_id]))[0] : undefined;
+      if (action === 'accept' && matter?.closed_at) {
+        // 信访工作条例: a matter decided on re-review is not accepted again.
+        throw hubError(
+          'MATTER_CLOSED',
+          `petition ${id} belongs to matter ${toGlobalId(ctx.region, matter.id)}, closed by re-review on ${beijingDateOf(matter.closed_at)}: the same matter is not accepted again; decline it (不予受理) with that reason`,
+          {
+            id,
+            matterId: toGlobalId(ctx.region, matter.id),
+            closedAt: matter.closed_at.toISOString(),
+          },
+        );
+      }
+      const plan = planTransition(factsOf(current), action, now);
+      if ('refused' in plan) {
+        // Not a conflict: nothing changed behind the caller's back (the row is locked and any
+        // expectedVersion matched); the step itself is not allowed now. The last step says why.
+        const last = await lastPetitionEvent(client, localId);
+        const lastStep = last ? ` (last step: ${last.action} by ${last.officer_id ?? 'a rule'} at ${last.at.toISOString()})` : '';
+        throw hubError('INVALID_TRANSITION', `petition ${id}: ${plan.refused}${lastStep}`, {
+          id,
+          status: current.status,
+          action,
+          currentVersion: current.version,
+        });
+      }
+      if (action === 'decideReview' || action === 'decideReReview') reviewerCheck(id, current.reviewing_body, actor);
+      await input.check?.(current);
+      const change: PetitionChange = { ...input.change };
+      if (action === 'requestReview')
+        change.reviewing_body = reviewingBodyOf(
+          current.handling_jurisdiction ?? current.registered_in,
+          ctx.regions.map((r) => r.code),
+        );
+      if (plan.stamp === 'acceptedAt') change.accepted_at = now;
+      if (plan.stamp === 'repliedAt') change.replied_at = now;
+      if (plan.stamp === 'reviewRequestedAt') change.review_requested_at = now;
+      if (plan.stamp === 'reviewDecidedAt') change.review_decided_at = now;
+      if (plan.stamp === 'reReviewRequestedAt') change.re_review_requested_at = now;
+      if (plan.to === 'CLOSED' || plan.to === 'NOT_ACCEPTED') change.closed_at = now;
+      const facts = {
+        ...factsOf(current),
+        status: plan.to,
+        acceptedAt: change.accepted_at ?? current.accepted_at,
+        repliedAt: change.replied_at ?? current.replied_at,
+        reviewRequestedAt: change.review_requested_at ?? current.review_requested_at,
+        reviewDecidedAt: change.review_decided_at ?? current.review_decided_at,
+        reReviewRequestedAt: change.re_review_requested_at ?? current.re_review_requested_at,
+        extensionDays: change.extension_days ?? current.extension_days,
+        forwardedToRegion: change.forwarded_to_region ?? current.forwarded_to_region,
+      };
+      const updated = await updatePetition(client, localId, current.version, plan.to, change, facts);
+      if (!updated) {
+        const [now2] = await findPetitions(client, [localId]);
+        throw hubError(
+          'CONFLICT',
+          `petition ${id} was changed by someone else while you acted (it is now ${now2?.status}, version ${now2?.version}); reload it and decide again`,
+          {
+            id,
+            status: now2?.status,
+            currentVersion: now2?.version,
+          },
+        );
+      }
+      await insertPetitionEvent(client, {
+        petitionId: localId,
+        action,
+        from: current.status,
+        to: plan.to,
+        officerId: actor.officerId,
+        note: input.note ?? input.change?.outcome ?? null,
       });
-    }
-    const plan = planTransition(factsOf(current), action, now);
-    if ('refused' in plan) {
-      // Not a conflict: nothing changed behind the caller's back (the row is locked and any
-      // expectedVersion matched); the step itself is not allowed now. The last step says why.
-      const last = await lastPetitionEvent(client, localId);
-      const lastStep = last ? ` (last step: ${last.action} by ${last.officer_id ?? 'a rule'} at ${last.at.toISOString()})` : '';
-      throw hubError('INVALID_TRANSITION', `petition ${id}: ${plan.refused}${lastStep}`, { id, status: current.status, action, currentVersion: current.version });
-    }
-    if (action === 'decideReview' || action === 'decideReReview') reviewerCheck(id, current.reviewing_body, actor);
-    await input.check?.(current);
-    const change: PetitionChange = { ...input.change };
-    if (action === 'requestReview') change.reviewing_body = reviewingBodyOf(current.handling_jurisdiction ?? current.registered_in, ctx.regions.map((r) => r.code));
-    if (plan.stamp === 'acceptedAt') change.accepted_at = now;
-    if (plan.stamp === 'repliedAt') change.replied_at = now;
-    if (plan.stamp === 'reviewRequestedAt') change.review_requested_at = now;
-    if (plan.stamp === 'reviewDecidedAt') change.review_decided_at = now;
-    if (plan.stamp === 'reReviewRequestedAt') change.re_review_requested_at = now;
-    if (plan.to === 'CLOSED' || plan.to === 'NOT_ACCEPTED') change.closed_at = now;
-    const facts = {
-      ...factsOf(current),
-      status: plan.to,
-      acceptedAt: change.accepted_at ?? current.accepted_at,
-      repliedAt: change.replied_at ?? current.replied_at,
-      reviewRequestedAt: change.review_requested_at ?? current.review_requested_at,
-      reviewDecidedAt: change.review_decided_at ?? current.review_decided_at,
-      reReviewRequestedAt: change.re_review_requested_at ?? current.re_review_requested_at,
-      extensionDays: change.extension_days ?? current.extension_days,
-      forwardedToRegion: change.forwarded_to_region ?? current.forwarded_to_region,
-    };
-    const updated = await updatePetition(client, localId, current.version, plan.to, change, facts);
-    if (!updated) {
-      const [now2] = await findPetitions(client, [localId]);
-      throw hubError('CONFLICT', `petition ${id} was changed by someone else while you acted (it is now ${now2?.status}, version ${now2?.version}); reload it and decide again`, {
-        id,
-        status: now2?.status,
-        currentVersion: now2?.version,
-      });
-    }
-    await insertPetitionEvent(client, { petitionId: localId, action, from: current.status, to: plan.to, officerId: actor.officerId, note: input.note ?? input.change?.outcome ?? null });
-    if (matter && action === 'assign') await recordMatterHandler(client, matter.id, updated.handling_agency!, updated.handling_jurisdiction!);
-    if (matter && action === 'decideReReview') await closeMatter(client, matter.id, updated.id, now);
-    return { updated, messageIds: await enqueueOwedMessages(client, ctx.region, current, updated, actor.officerId) };
-  }, ({ updated }) => toGlobalId(ctx.region, updated.id));
+      if (matter && action === 'assign') await recordMatterHandler(client, matter.id, updated.handling_agency!, updated.handling_jurisdiction!);
+      if (matter && action === 'decideReReview') await closeMatter(client, matter.id, updated.id, now);
+      return { updated, messageIds: await enqueueOwedMessages(client, ctx.region, current, updated, actor.officerId) };
+    },
+    ({ updated }) => toGlobalId(ctx.region, updated.id),
+  );
   // The step has committed: a message that cannot be sent now stays in the outbox for the relay.
   await relayPetitionOutbox(ctx, messageIds).catch((error) => logger.warn(`[petitions] forwarding message after commit failed: ${(error as Error).message}`));
   return toPetition(ctx.region, updated);
@@ -215,7 +277,8 @@ async function takeStep(ctx: PetitionsContext, mutation: string, id: string, act
 
 const idArg = () => Arg('id', () => ID, { description: 'Global id of the petition.' });
 const noteArg = () => Arg('note', () => String, { nullable: true });
-const versionArg = () => Arg('expectedVersion', () => Int, { nullable: true, description: 'Refuse with CONFLICT unless the petition is still at this version.' });
+const versionArg = () =>
+  Arg('expectedVersion', () => Int, { nullable: true, description: 'Refuse with CONFLICT unless the petition is still at this version.' });
 const required = (field: string, value: string, limit = LIMITS.note) => {
   if (!value.trim()) throw badInput(field, 'must not be empty');
   if (value.length > limit) throw badInput(field, `must be at most ${limit} characters`);
@@ -234,26 +297,40 @@ export class PetitionMutations {
     const actor = petitionOfficer(ctx, { jurisdiction: input.registeredIn, what: `a petition registered in ${input.registeredIn}` });
     await checkPersonsExist(ctx.hub, input.petitionerIds, (index) => `input.petitionerIds[${index}]`);
     const chosenMatter = input.matterId ? ownLocalId(ctx.region, input.matterId, 'input.matterId') : null;
-    const row = await auditedChange(ctx, 'registerPetition', async (client) => {
-      const matter = chosenMatter ? (await findMatters(client, [chosenMatter]))[0] : await matterByRule(client, input.petitionerIds, input.category.trim(), input.registeredIn);
-      if (!matter) throw badInput('input.matterId', `no matter ${input.matterId} in region ${ctx.region}`);
-      const petition = await insertPetition(client, {
-        channel: input.channel,
-        category: input.category.trim(),
-        summary: input.summary.trim(),
-        content: input.content.trim(),
-        petitionerIds: input.petitionerIds,
-        groupVisit,
-        headcount,
-        registeredIn: input.registeredIn,
-        registeredBy: actor.officerId,
-        registeredAt,
-        matterId: matter.id,
-      });
-      await insertPetitionEvent(client, { petitionId: petition.id, action: 'register', from: null, to: petition.status, officerId: actor.officerId, note: null });
-      await raiseRegistrationWarnings(client, ctx.region, petition, matter);
-      return petition;
-    }, (petition) => toGlobalId(ctx.region, petition.id));
+    const row = await auditedChange(
+      ctx,
+      'registerPetition',
+      async (client) => {
+        const matter = chosenMatter
+          ? (await findMatters(client, [chosenMatter]))[0]
+          : await matterByRule(client, input.petitionerIds, input.category.trim(), input.registeredIn);
+        if (!matter) throw badInput('input.matterId', `no matter ${input.matterId} in region ${ctx.region}`);
+        const petition = await insertPetition(client, {
+          channel: input.channel,
+          category: input.category.trim(),
+          summary: input.summary.trim(),
+          content: input.content.trim(),
+          petitionerIds: input.petitionerIds,
+          groupVisit,
+          headcount,
+          registeredIn: input.registeredIn,
+          registeredBy: actor.officerId,
+          registeredAt,
+          matterId: matter.id,
+        });
+        await insertPetitionEvent(client, {
+          petitionId: petition.id,
+          action: 'register',
+          from: null,
+          to: petition.status,
+          officerId: actor.officerId,
+          note: null,
+        });
+        await raiseRegistrationWarnings(client, ctx.region, petition, matter);
+        return petition;
+      },
+      (petition) => toGlobalId(ctx.region, petition.id),
+    );
     return toPetition(ctx.region, row);
   }
 
@@ -272,8 +349,12 @@ export class PetitionMutations {
     @versionArg() expectedVersion: number | null,
   ) {
     checkAgencyJurisdiction(ctx.region, 'jurisdiction', jurisdiction);
-    const region = owningRegion(jurisdiction, ctx.regions.map((r) => r.code));
-    if (!region) throw badInput('jurisdiction', `${jurisdiction} lies in no region of the hub; forward to an agency of ${ctx.regions.map((r) => r.code).join(', ')}`);
+    const region = owningRegion(
+      jurisdiction,
+      ctx.regions.map((r) => r.code),
+    );
+    if (!region)
+      throw badInput('jurisdiction', `${jurisdiction} lies in no region of the hub; forward to an agency of ${ctx.regions.map((r) => r.code).join(', ')}`);
     const elsewhere = region !== ctx.region;
     if (elsewhere) {
       const problem = jurisdictionProblem(region, jurisdiction, { cityLevel: true });
@@ -289,7 +370,12 @@ export class PetitionMutations {
   @Mutation(() => Petition, { description: 'Declines to accept it (不予受理), with the reason given to the petitioner.' })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
-  declinePetition(@Ctx() ctx: PetitionsContext, @idArg() id: string, @Arg('reason', () => String) reason: string, @versionArg() expectedVersion: number | null) {
+  declinePetition(
+    @Ctx() ctx: PetitionsContext,
+    @idArg() id: string,
+    @Arg('reason', () => String) reason: string,
+    @versionArg() expectedVersion: number | null,
+  ) {
     return takeStep(ctx, 'declinePetition', id, 'decline', { expectedVersion, change: { outcome: required('reason', reason) } });
   }
 
@@ -315,7 +401,9 @@ export class PetitionMutations {
     @idArg() id: string,
     @Arg('days', () => Int) days: number,
     @Arg('reason', () => String) reason: string,
-    @Arg('approverId', () => ID, { description: 'The officer who approved it (本机关负责人批准): a SUPERVISOR of the handling agency (the petition bureau while none is assigned).' })
+    @Arg('approverId', () => ID, {
+      description: 'The officer who approved it (本机关负责人批准): a SUPERVISOR of the handling agency (the petition bureau while none is assigned).',
+    })
     approverId: string,
     @versionArg() expectedVersion: number | null,
   ) {
@@ -327,18 +415,21 @@ export class PetitionMutations {
       expectedVersion,
       change: { extension_days: days, extension_reason: why, extension_approved_by: approverId },
       // Checked against the petition as read in the step: its handling agency approves.
-      check: (petition) => checkExtensionApprover(ctx.hub, approverId, petition.handling_agency ?? 'PETITION_BUREAU', petition.handling_jurisdiction ?? petition.registered_in),
+      check: (petition) =>
+        checkExtensionApprover(ctx.hub, approverId, petition.handling_agency ?? 'PETITION_BUREAU', petition.handling_jurisdiction ?? petition.registered_in),
     });
   }
 
-  @Mutation(() => Petition, { description: 'Finishes the handling (办结) with the written handling opinion (处理意见书, 答复); the petitioner has 30 days to request a review.' })
+  @Mutation(() => Petition, {
+    description: 'Finishes the handling (办结) with the written handling opinion (处理意见书, 答复); the petitioner has 30 days to request a review.',
+  })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
   replyToPetition(@Ctx() ctx: PetitionsContext, @idArg() id: string, @Arg('reply', () => String) reply: string, @versionArg() expectedVersion: number | null) {
     return takeStep(ctx, 'replyToPetition', id, 'reply', { expectedVersion, change: { outcome: required('reply', reply, LIMITS.content) } });
   }
 
-  @Mutation(() => Petition, { description: 'Records the petitioner\'s request for a review (复查), within 30 days of the reply.' })
+  @Mutation(() => Petition, { description: "Records the petitioner's request for a review (复查), within 30 days of the reply." })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
   requestPetitionReview(@Ctx() ctx: PetitionsContext, @idArg() id: string, @noteArg() note: string | null, @versionArg() expectedVersion: number | null) {
@@ -348,7 +439,12 @@ export class PetitionMutations {
   @Mutation(() => Petition, { description: 'Decides the review (复查意见), within 30 days of the request.' })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
-  decidePetitionReview(@Ctx() ctx: PetitionsContext, @idArg() id: string, @Arg('opinion', () => String) opinion: string, @versionArg() expectedVersion: number | null) {
+  decidePetitionReview(
+    @Ctx() ctx: PetitionsContext,
+    @idArg() id: string,
+    @Arg('opinion', () => String) opinion: string,
+    @versionArg() expectedVersion: number | null,
+  ) {
     return takeStep(ctx, 'decidePetitionReview', id, 'decideReview', { expectedVersion, change: { outcome: required('opinion', opinion, LIMITS.content) } });
   }
 
@@ -362,11 +458,22 @@ export class PetitionMutations {
   @Mutation(() => Petition, { description: 'Decides the re-review (复核意见) and closes the matter for good.' })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
-  decidePetitionReReview(@Ctx() ctx: PetitionsContext, @idArg() id: string, @Arg('opinion', () => String) opinion: string, @versionArg() expectedVersion: number | null) {
-    return takeStep(ctx, 'decidePetitionReReview', id, 'decideReReview', { expectedVersion, change: { outcome: required('opinion', opinion, LIMITS.content) } });
+  decidePetitionReReview(
+    @Ctx() ctx: PetitionsContext,
+    @idArg() id: string,
+    @Arg('opinion', () => String) opinion: string,
+    @versionArg() expectedVersion: number | null,
+  ) {
+    return takeStep(ctx, 'decidePetitionReReview', id, 'decideReReview', {
+      expectedVersion,
+      change: { outcome: required('opinion', opinion, LIMITS.content) },
+    });
   }
 
-  @Mutation(() => Petition, { description: 'Closes the matter (结案/终结) once the petitioner\'s 30-day window to request a review (after the reply) or a re-review (after the review decision) has passed unused. The handling itself was finished (办结) with the reply.' })
+  @Mutation(() => Petition, {
+    description:
+      "Closes the matter (结案/终结) once the petitioner's 30-day window to request a review (after the reply) or a re-review (after the review decision) has passed unused. The handling itself was finished (办结) with the reply.",
+  })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
   closePetition(@Ctx() ctx: PetitionsContext, @idArg() id: string, @noteArg() note: string | null, @versionArg() expectedVersion: number | null) {

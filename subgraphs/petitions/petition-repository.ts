@@ -95,7 +95,9 @@ export function toPetition(region: string, row: PetitionRow): Petition {
     reviewDecidedAt: row.review_decided_at,
     reReviewRequestedAt: row.re_review_requested_at,
     closedAt: row.closed_at,
-    extension: row.extension_days ? { days: row.extension_days, reason: row.extension_reason ?? '', approvedBy: row.extension_approved_by ? { id: row.extension_approved_by } : null } : null,
+    extension: row.extension_days
+      ? { days: row.extension_days, reason: row.extension_reason ?? '', approvedBy: row.extension_approved_by ? { id: row.extension_approved_by } : null }
+      : null,
     outcome: row.outcome,
     deadlineFacts: row.due_at && row.deadline_kind ? { kind: row.deadline_kind, dueAt: row.due_at, officersOwe: row.officers_owe } : null,
     version: row.version,
@@ -142,7 +144,10 @@ export async function listPetitions(db: Pool, filter: PetitionFilter, limit: num
     .add("registered_in LIKE ? || '%'", filter.registeredIn)
     .add('registered_at >= ?', filter.registeredFrom)
     .add('registered_at < ?', filter.registeredUntil)
-    .add("registered_in LIKE ANY(?::text[])", filter.visibleIn?.map((prefix) => `${prefix}%`))
+    .add(
+      'registered_in LIKE ANY(?::text[])',
+      filter.visibleIn?.map((prefix) => `${prefix}%`),
+    )
     .add('(registered_at, id) < (?::timestamptz, ?::bigint)', after?.sortKey, after?.id);
   if (filter.overdue === true) where.add('officers_owe AND due_at < now()');
   if (filter.overdue === false) where.add('NOT (officers_owe AND due_at IS NOT NULL AND due_at < now())');
@@ -322,7 +327,15 @@ export async function lastPetitionEvent(client: PoolClient, petitionId: string):
 
 /** Histories of several petitions in one statement, oldest step first. */
 export async function listPetitionEvents(db: Pool, petitionIds: readonly string[]): Promise<PetitionEvent[][]> {
-  const { rows } = await db.query<{ petition_id: string; action: string; from_status: PetitionStatus | null; to_status: PetitionStatus; officer_id: string | null; note: string | null; at: Date }>(
+  const { rows } = await db.query<{
+    petition_id: string;
+    action: string;
+    from_status: PetitionStatus | null;
+    to_status: PetitionStatus;
+    officer_id: string | null;
+    note: string | null;
+    at: Date;
+  }>(
     `SELECT petition_id, action, from_status, to_status, officer_id, note, at
        FROM petitions.petition_events WHERE petition_id = ANY($1::bigint[]) ORDER BY petition_id, at, id`,
     [petitionIds],

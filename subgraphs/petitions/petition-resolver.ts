@@ -29,7 +29,7 @@ export class PetitionFilter {
   @Field(() => Date, { nullable: true, description: 'Registered before this time.' })
   registeredUntil?: Date;
 
-  @Field(() => Boolean, { nullable: true, description: 'Only petitions whose officers\' deadline has passed (true), or none of them (false).' })
+  @Field(() => Boolean, { nullable: true, description: "Only petitions whose officers' deadline has passed (true), or none of them (false)." })
   overdue?: boolean;
 }
 
@@ -44,7 +44,8 @@ export class PetitionResolver {
     @Arg('regions', () => [String], { nullable: true, description: 'Region codes to read; all when omitted.' }) regions: string[] | null,
     @Arg('filter', () => PetitionFilter, { nullable: true }) filter: PetitionFilter | null,
   ) {
-    if (filter?.registeredIn && !/^\d{2,9}$/.test(filter.registeredIn)) throw badInput('filter.registeredIn', 'must be a jurisdiction code or its leading digits, such as "3304"');
+    if (filter?.registeredIn && !/^\d{2,9}$/.test(filter.registeredIn))
+      throw badInput('filter.registeredIn', 'must be a jurisdiction code or its leading digits, such as "3304"');
     return regionPage(
       ctx.region,
       { first, after, regions },
@@ -65,7 +66,10 @@ export class PetitionResolver {
     return petition;
   }
 
-  @FieldResolver(() => [Person], { nullable: true, description: 'The petitioners (at most 5 representatives for a group visit), from their home regions. A detail.' })
+  @FieldResolver(() => [Person], {
+    nullable: true,
+    description: 'The petitioners (at most 5 representatives for a group visit), from their home regions. A detail.',
+  })
   @Access(PETITION_DETAILS)
   petitioners(@Root() petition: Petition): Person[] {
     return petition.petitionerIds.map((id) => ({ id }));
@@ -86,23 +90,33 @@ export class PetitionResolver {
     return { kind: facts.kind, dueAt: facts.dueAt, daysLeft: left, overdue: facts.officersOwe && facts.dueAt < now, officersOwe: facts.officersOwe };
   }
 
-  @FieldResolver(() => Date, { nullable: true, description: 'When the running limit ends (same as deadline.dueAt): 24:00 Beijing time of its last day, the first moment past it.' })
+  @FieldResolver(() => Date, {
+    nullable: true,
+    description: 'When the running limit ends (same as deadline.dueAt): 24:00 Beijing time of its last day, the first moment past it.',
+  })
   dueAt(@Root() petition: Petition): Date | null {
     return petition.deadlineFacts?.dueAt ?? null;
   }
 
-  @FieldResolver(() => Boolean, { description: 'True when the officers\' running deadline has passed.' })
+  @FieldResolver(() => Boolean, { description: "True when the officers' running deadline has passed." })
   overdue(@Root() petition: Petition): boolean {
     const facts = petition.deadlineFacts;
     return Boolean(facts && facts.officersOwe && facts.dueAt < new Date());
   }
 
-  @FieldResolver(() => Int, { nullable: true, description: 'Beijing calendar days to the last day of the running limit (same as deadline.daysLeft): 0 on that day, -1 from the first moment after.' })
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description: 'Beijing calendar days to the last day of the running limit (same as deadline.daysLeft): 0 on that day, -1 from the first moment after.',
+  })
   daysLeft(@Root() petition: Petition): number | null {
     return petition.deadlineFacts ? daysLeft(petition.deadlineFacts.dueAt, new Date()) : null;
   }
 
-  @FieldResolver(() => PetitionMatter, { nullable: true, description: 'The matter (信访事项) it belongs to; null for a petition received from another region (its matter is kept there) and for one registered before matters were kept. A detail.' })
+  @FieldResolver(() => PetitionMatter, {
+    nullable: true,
+    description:
+      'The matter (信访事项) it belongs to; null for a petition received from another region (its matter is kept there) and for one registered before matters were kept. A detail.',
+  })
   @Access(PETITION_DETAILS)
   matter(@Root() petition: Petition, @Ctx() ctx: PetitionsContext) {
     return petition.matterLocalId ? ctx.matterById.load(petition.matterLocalId) : null;
@@ -114,7 +128,9 @@ export class PetitionResolver {
     return ctx.petitionHistory.load(petition.localId);
   }
 
-  @FieldResolver(() => [PetitionWarning], { description: 'Warnings raised about this petition: those you may see (their jurisdiction, its city, or PETITION_WARNINGS).' })
+  @FieldResolver(() => [PetitionWarning], {
+    description: 'Warnings raised about this petition: those you may see (their jurisdiction, its city, or PETITION_WARNINGS).',
+  })
   async warnings(@Root() petition: Petition, @Ctx() ctx: PetitionsContext) {
     // The link from the petition's end obeys the warning's rule, as `PetitionWarning.petition` does from the other.
     return (await ctx.warningsOfPetition.load(petition.localId)).filter((warning) => maySee(ctx.actor!, warning.raisedIn, WARNING_CATEGORIES));

@@ -103,7 +103,10 @@ export async function seedPetitions(db: Pool, region: RegionSummary, options: Se
     };
 
     const crossRegionPetitions: Array<{ id: number; personId: string; registeredIn: string; category: string; at: Date }> = [];
-    for (const ids of chunk(Array.from({ length: petitionCount }, (_, i) => i + 1), 2000)) {
+    for (const ids of chunk(
+      Array.from({ length: petitionCount }, (_, i) => i + 1),
+      2000,
+    )) {
       const petitions = ids.map((id) => {
         const registeredAt = new Date(DEMO_EPOCH - random.int(365 * DAY_MS));
         const group = random.chance(0.05);
@@ -119,7 +122,21 @@ export async function seedPetitions(db: Pool, region: RegionSummary, options: Se
         // A group visit (集体访) comes in person; the channel is drawn either way, so the rest of the demo stays as it was.
         const drawn = random.pick(CHANNELS);
         const channel = group ? PetitionChannel.VISIT : drawn;
-        return { id, facts, events, closedAt, deadline, category, registeredIn, petitioners, group, headcount, channel, by: officer(), agency: random.pick(INSPECTING_AGENCIES) };
+        return {
+          id,
+          facts,
+          events,
+          closedAt,
+          deadline,
+          category,
+          registeredIn,
+          petitioners,
+          group,
+          headcount,
+          channel,
+          by: officer(),
+          agency: random.pick(INSPECTING_AGENCIES),
+        };
       });
       await insertRows(
         client,
@@ -174,7 +191,14 @@ export async function seedPetitions(db: Pool, region: RegionSummary, options: Se
         client,
         `INSERT INTO petitions.petition_events (petition_id, action, from_status, to_status, officer_id, at)
          SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])`,
-        [events.map((e) => e.id), events.map((e) => e.action), events.map((e) => e.from), events.map((e) => e.to), events.map((e) => e.by), events.map((e) => e.at)],
+        [
+          events.map((e) => e.id),
+          events.map((e) => e.action),
+          events.map((e) => e.from),
+          events.map((e) => e.to),
+          events.map((e) => e.by),
+          events.map((e) => e.at),
+        ],
       );
     }
 
@@ -187,7 +211,12 @@ export async function seedPetitions(db: Pool, region: RegionSummary, options: Se
       if (source) linked.add(candidate);
       const raisedAt = source ? new Date(source.at.getTime() + random.int(DAY_MS)) : new Date(DEMO_EPOCH - random.int(180 * DAY_MS));
       const ageDays = (DEMO_EPOCH - raisedAt.getTime()) / DAY_MS;
-      const status = ageDays > 60 ? (random.chance(0.8) ? WarningStatus.RESOLVED : WarningStatus.ACKNOWLEDGED) : random.pick([WarningStatus.OPEN, WarningStatus.OPEN, WarningStatus.ACKNOWLEDGED, WarningStatus.ESCALATED]);
+      const status =
+        ageDays > 60
+          ? random.chance(0.8)
+            ? WarningStatus.RESOLVED
+            : WarningStatus.ACKNOWLEDGED
+          : random.pick([WarningStatus.OPEN, WarningStatus.OPEN, WarningStatus.ACKNOWLEDGED, WarningStatus.ESCALATED]);
       const topic = source?.category ?? random.pick(CATEGORIES);
       return {
         id: index + 1,
@@ -228,7 +257,13 @@ export async function seedPetitions(db: Pool, region: RegionSummary, options: Se
         const timeline = [{ id: w.id, action: 'RAISED', officer: w.raisedBy, region: w.raisedBy ? region.code : null, at: w.raisedAt }];
         const later = (days: number) => new Date(Math.min(DEMO_EPOCH, w.raisedAt.getTime() + days * DAY_MS));
         if (w.status !== WarningStatus.OPEN) {
-          timeline.push({ id: w.id, action: 'ACKNOWLEDGED', officer: demoOfficerId(acknowledger, 'PETITION_BUREAU', 0, options.scaleOf(acknowledger).officersPerAgency), region: acknowledger, at: later(1) });
+          timeline.push({
+            id: w.id,
+            action: 'ACKNOWLEDGED',
+            officer: demoOfficerId(acknowledger, 'PETITION_BUREAU', 0, options.scaleOf(acknowledger).officersPerAgency),
+            region: acknowledger,
+            at: later(1),
+          });
         }
         if (w.status === WarningStatus.ESCALATED) timeline.push({ id: w.id, action: 'ESCALATED', officer: officer(), region: region.code, at: later(3) });
         if (w.status === WarningStatus.RESOLVED) timeline.push({ id: w.id, action: 'RESOLVED', officer: officer(), region: region.code, at: later(20) });

@@ -27,7 +27,8 @@ export enum WarningKind {
 }
 registerEnumType(WarningKind, {
   name: 'WarningKind',
-  description: 'Why a warning was raised: REPEAT 重复访, GROUP_VISIT 集体访, LEVEL_SKIPPING 越级访, CROSS_REGION 跨区域信访 (the petitioner lives in another region), DEADLINE 期限将至或已过.',
+  description:
+    'Why a warning was raised: REPEAT 重复访, GROUP_VISIT 集体访, LEVEL_SKIPPING 越级访, CROSS_REGION 跨区域信访 (the petitioner lives in another region), DEADLINE 期限将至或已过.',
 });
 
 export enum WarningStatus {
@@ -36,7 +37,10 @@ export enum WarningStatus {
   ESCALATED = 'ESCALATED',
   RESOLVED = 'RESOLVED',
 }
-registerEnumType(WarningStatus, { name: 'WarningStatus', description: 'OPEN 待签收, ACKNOWLEDGED 已签收 (by a partner region), ESCALATED 已升级, RESOLVED 已化解.' });
+registerEnumType(WarningStatus, {
+  name: 'WarningStatus',
+  description: 'OPEN 待签收, ACKNOWLEDGED 已签收 (by a partner region), ESCALATED 已升级, RESOLVED 已化解.',
+});
 
 export enum WarningAction {
   RAISED = 'RAISED',
@@ -62,7 +66,7 @@ registerEnumType(PetitionStatus, {
 registerEnumType(DeadlineKind, {
   name: 'DeadlineKind',
   description:
-    'The statutory limit running now: acceptance (15 days), handling (60 days from acceptance, +30 once), the petitioner\'s 30-day windows to request a review or re-review, and the 30-day decisions on them.',
+    "The statutory limit running now: acceptance (15 days), handling (60 days from acceptance, +30 once), the petitioner's 30-day windows to request a review or re-review, and the 30-day decisions on them.",
 });
 
 /** A person as this subgraph knows one: a reference resolved by the personnel subgraph of the person's home region. */
@@ -81,7 +85,7 @@ export class Officer {
   id!: string;
 }
 
-@ObjectType({ description: 'The deadline running in a petition\'s current state.' })
+@ObjectType({ description: "The deadline running in a petition's current state." })
 export class PetitionDeadline {
   @Field(() => DeadlineKind)
   kind!: DeadlineKind;
@@ -92,10 +96,10 @@ export class PetitionDeadline {
   @Field(() => Int, { description: 'Beijing calendar days to the last day of the limit: 0 on that day, -1 from the first moment after.' })
   daysLeft!: number;
 
-  @Field(() => Boolean, { description: "True when officers owe the next step and its deadline has passed." })
+  @Field(() => Boolean, { description: 'True when officers owe the next step and its deadline has passed.' })
   overdue!: boolean;
 
-  @Field(() => Boolean, { description: 'True when officers owe the next step; false for the petitioner\'s own windows.' })
+  @Field(() => Boolean, { description: "True when officers owe the next step; false for the petitioner's own windows." })
   officersOwe!: boolean;
 }
 
@@ -107,11 +111,14 @@ export class PetitionExtension {
   @Field(() => String)
   reason!: string;
 
-  @Field(() => Officer, { nullable: true, description: 'Who approved it (本机关负责人批准): a SUPERVISOR of the handling agency; null for extensions recorded before approvers were.' })
+  @Field(() => Officer, {
+    nullable: true,
+    description: 'Who approved it (本机关负责人批准): a SUPERVISOR of the handling agency; null for extensions recorded before approvers were.',
+  })
   approvedBy!: Officer | null;
 }
 
-@ObjectType({ description: 'One step in a petition\'s history: who moved it, from what to what, when.' })
+@ObjectType({ description: "One step in a petition's history: who moved it, from what to what, when." })
 export class PetitionEvent {
   @Field(() => String)
   action!: string;
@@ -132,7 +139,9 @@ export class PetitionEvent {
   at!: Date;
 }
 
-@ObjectType({ description: 'A matter (信访事项): the petitions of one person or group about one subject. After re-review it is closed for good and not accepted again.' })
+@ObjectType({
+  description: 'A matter (信访事项): the petitions of one person or group about one subject. After re-review it is closed for good and not accepted again.',
+})
 export class PetitionMatter {
   @Field(() => ID, { description: 'Global id: owning region code, colon, local id.' })
   id!: string;
@@ -143,10 +152,13 @@ export class PetitionMatter {
   @Field(() => [ID], { description: 'The petitioners of the matter, sorted.' })
   petitionerIds!: string[];
 
-  @Field(() => AgencyKind, { nullable: true, description: 'The agency handling the matter (the first assignment\'s).' })
+  @Field(() => AgencyKind, { nullable: true, description: "The agency handling the matter (the first assignment's)." })
   handlingAgency!: AgencyKind | null;
 
-  @Field(() => String, { description: 'Where the matter is handled: the first assignment\'s jurisdiction, else where its first petition was registered. A petition brought above it is 越级访.' })
+  @Field(() => String, {
+    description:
+      "Where the matter is handled: the first assignment's jurisdiction, else where its first petition was registered. A petition brought above it is 越级访.",
+  })
   handlingJurisdiction!: string;
 
   @Field(() => Date, { nullable: true, description: 'When a re-review closed it for good (复核终结); null while open.' })
@@ -164,7 +176,7 @@ export class PetitionForwarding {
   @Field(() => String, { nullable: true, description: 'Jurisdiction of the receiving agency.' })
   jurisdiction!: string | null;
 
-  @Field(() => ID, { nullable: true, description: 'The receiving region\'s petition; null until it is delivered.' })
+  @Field(() => ID, { nullable: true, description: "The receiving region's petition; null until it is delivered." })
   petitionId!: string | null;
 
   @Field(() => PetitionStatus, { nullable: true, description: 'Its status as the receiving region last reported it; null until delivered.' })
@@ -265,19 +277,26 @@ export class Petition {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Jurisdiction of the agency that decides the review (复查) and re-review (复核): the one above the handling agency (上一级机关), set when a review is requested.',
+    description:
+      'Jurisdiction of the agency that decides the review (复查) and re-review (复核): the one above the handling agency (上一级机关), set when a review is requested.',
   })
   reviewingBody!: string | null;
 
-  @Field(() => PetitionForwarding, { nullable: true, description: 'On a petition forwarded to another region (转送/交办): where, and its status and outcome there. A detail.' })
+  @Field(() => PetitionForwarding, {
+    nullable: true,
+    description: 'On a petition forwarded to another region (转送/交办): where, and its status and outcome there. A detail.',
+  })
   @Access(PETITION_DETAILS)
   forwarding!: PetitionForwarding | null;
 
-  @Field(() => ID, { nullable: true, description: 'On a petition received from another region: the registering region\'s petition. A detail.' })
+  @Field(() => ID, { nullable: true, description: "On a petition received from another region: the registering region's petition. A detail." })
   @Access(PETITION_DETAILS)
   forwardedFrom!: string | null;
 
-  @Field(() => Date, { nullable: true, description: 'On a petition received from another region: when it arrived; its 15-day acceptance limit runs from then.' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'On a petition received from another region: when it arrived; its 15-day acceptance limit runs from then.',
+  })
   receivedAt!: Date | null;
 
   @Field(() => Int, { description: 'Changes with every step; lets a client see it acted on the latest state.' })
@@ -286,7 +305,7 @@ export class Petition {
 
 export const PetitionConnection = connectionOf(Petition, 'Petition');
 
-@ObjectType({ description: 'One entry in a warning\'s timeline: who did what, from which region, when.' })
+@ObjectType({ description: "One entry in a warning's timeline: who did what, from which region, when." })
 export class WarningEvent {
   @Field(() => WarningAction)
   action!: WarningAction;
@@ -345,8 +364,7 @@ export class PetitionWarning {
 
   @Field(() => Person, {
     nullable: true,
-    description:
-      'The person the warning is about, read from their home region; null (with a REGION_UNAVAILABLE error) while that region cannot be reached.',
+    description: 'The person the warning is about, read from their home region; null (with a REGION_UNAVAILABLE error) while that region cannot be reached.',
   })
   subject!: Person;
 

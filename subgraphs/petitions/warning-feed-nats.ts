@@ -45,7 +45,12 @@ export class NatsFeedPublisher {
     const jsm = await nats.jetstreamManager();
     const stream = warningEventsStream(this.prefix);
     await jsm.streams.info(stream).catch(() =>
-      jsm.streams.add({ name: stream, subjects: [`${this.prefix}.warnings.*`], max_age: nanos(WARNING_EVENTS_MAX_AGE_MS), duplicate_window: nanos(10 * 60 * 1000) }),
+      jsm.streams.add({
+        name: stream,
+        subjects: [`${this.prefix}.warnings.*`],
+        max_age: nanos(WARNING_EVENTS_MAX_AGE_MS),
+        duplicate_window: nanos(10 * 60 * 1000),
+      }),
     );
     const last = await jsm.streams.getMessage(stream, { last_by_subj: warningEventsSubject(this.prefix, this.region) }).catch(() => undefined);
     // Nothing published yet for this region: start where the feed stands (older events are

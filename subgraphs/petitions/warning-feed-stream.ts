@@ -123,7 +123,14 @@ export class WarningFeedStreams {
         this.listening = undefined;
         if (this.stopped) return;
         // Readers look on their own meanwhile; once listening again, everyone catches up.
-        setTimeout(() => void this.listen().then(() => this.followers.forEach((follower) => follower.wake()), () => undefined), 1000).unref();
+        setTimeout(
+          () =>
+            void this.listen().then(
+              () => this.followers.forEach((follower) => follower.wake()),
+              () => undefined,
+            ),
+          1000,
+        ).unref();
       });
       try {
         await client.connect();

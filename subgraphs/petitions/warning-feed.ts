@@ -26,10 +26,14 @@ export interface FeedHead {
 export const DEFAULT_RETENTION_DAYS = 7;
 
 export async function readFeed(db: Pool, region: string, after: number, limit: number): Promise<FeedEvent[]> {
-  const { rows } = await db.query<{ seq: string; warning_id: string; kind: FeedEvent['kind']; officer_id: string | null; officer_region: string | null; at: Date }>(
-    `SELECT seq, warning_id, kind, officer_id, officer_region, at FROM petitions.warning_feed WHERE seq > $1 ORDER BY seq LIMIT $2`,
-    [after, limit],
-  );
+  const { rows } = await db.query<{
+    seq: string;
+    warning_id: string;
+    kind: FeedEvent['kind'];
+    officer_id: string | null;
+    officer_region: string | null;
+    at: Date;
+  }>(`SELECT seq, warning_id, kind, officer_id, officer_region, at FROM petitions.warning_feed WHERE seq > $1 ORDER BY seq LIMIT $2`, [after, limit]);
   return rows.map((row) => ({
     seq: Number(row.seq),
     warningId: toGlobalId(region, row.warning_id),

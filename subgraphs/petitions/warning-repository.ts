@@ -72,7 +72,10 @@ export async function listWarnings(db: Pool, filter: WarningFilter, limit: numbe
     .add('subject_id = ?', filter.subjectId)
     .add('raised_at >= ?', filter.raisedFrom)
     .add('raised_at < ?', filter.raisedUntil)
-    .add("raised_in LIKE ANY(?::text[])", filter.visibleIn?.map((prefix) => `${prefix}%`))
+    .add(
+      'raised_in LIKE ANY(?::text[])',
+      filter.visibleIn?.map((prefix) => `${prefix}%`),
+    )
     .add('(raised_at, id) < (?::timestamptz, ?::bigint)', after?.sortKey, after?.id);
   const { rows } = await db.query<WarningRow>(
     `SELECT ${COLUMNS} FROM petitions.warnings ${where.where} ORDER BY raised_at DESC, id DESC LIMIT ${where.param(limit)}`,
@@ -121,10 +124,9 @@ export async function listWarningsOfPersons(
 
 /** Warnings raised about several petitions, in one statement. */
 export async function listWarningsOfPetitions(db: Pool, petitionIds: readonly string[]): Promise<WarningRow[][]> {
-  const { rows } = await db.query<WarningRow>(
-    `SELECT ${COLUMNS} FROM petitions.warnings WHERE petition_id = ANY($1::bigint[]) ORDER BY raised_at, id`,
-    [petitionIds],
-  );
+  const { rows } = await db.query<WarningRow>(`SELECT ${COLUMNS} FROM petitions.warnings WHERE petition_id = ANY($1::bigint[]) ORDER BY raised_at, id`, [
+    petitionIds,
+  ]);
   const byPetition = new Map<string, WarningRow[]>(petitionIds.map((id) => [id, []]));
   for (const row of rows) byPetition.get(row.petition_id!)?.push(row);
   return petitionIds.map((id) => byPetition.get(id) ?? []);
@@ -149,7 +151,16 @@ export async function insertWarning(client: PoolClient, warning: NewWarning): Pr
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (rule_key) DO NOTHING
      RETURNING ${COLUMNS}`,
-    [warning.level, warning.kind, warning.subjectId, warning.raisedIn, warning.summary, warning.petitionId ?? null, warning.raisedBy ?? null, warning.ruleKey ?? null],
+    [
+      warning.level,
+      warning.kind,
+      warning.subjectId,
+      warning.raisedIn,
+      warning.summary,
+      warning.petitionId ?? null,
+      warning.raisedBy ?? null,
+      warning.ruleKey ?? null,
+    ],
   );
   const row = rows[0];
   if (row) {
@@ -168,15 +179,25 @@ export async function insertWarningEvent(
   client: PoolClient,
   event: { warningId: string; action: WarningAction; officerId: string | null; officerRegion: string | null; note: string | null },
 ): Promise<void> {
-  await client.query(
-    `INSERT INTO petitions.warning_events (warning_id, action, officer_id, officer_region, note) VALUES ($1, $2, $3, $4, $5)`,
-    [event.warningId, event.action, event.officerId, event.officerRegion ?? (event.officerId ? event.officerId.split(':')[0] : null), event.note],
-  );
+  await client.query(`INSERT INTO petitions.warning_events (warning_id, action, officer_id, officer_region, note) VALUES ($1, $2, $3, $4, $5)`, [
+    event.warningId,
+    event.action,
+    event.officerId,
+    event.officerRegion ?? (event.officerId ? event.officerId.split(':')[0] : null),
+    event.note,
+  ]);
 }
 
 /** Timelines of several warnings in one statement, oldest entry first. */
 export async function listWarningEvents(db: Pool, warningIds: readonly string[]): Promise<WarningEvent[][]> {
-  const { rows } = await db.query<{ warning_id: string; action: WarningAction; officer_id: string | null; officer_region: string | null; note: string | null; at: Date }>(
+  const { rows } = await db.query<{
+    warning_id: string;
+    action: WarningAction;
+    officer_id: string | null;
+    officer_region: string | null;
+    note: string | null;
+    at: Date;
+  }>(
     `SELECT warning_id, action, officer_id, officer_region, note, at
        FROM petitions.warning_events WHERE warning_id = ANY($1::bigint[]) ORDER BY warning_id, at, id`,
     [warningIds],

@@ -16,7 +16,16 @@ import { checkLocalJurisdiction } from './jurisdiction-check';
 import { ownLocalId } from '../shared/local-id';
 import { checkPersonsExist } from './petitioner-check';
 import { Petition, PetitionWarning, PetitionWarningConnection, WarningAction, WarningEvent, WarningKind, WarningLevel, WarningStatus } from './types';
-import { insertWarning, insertWarningEvent, listWarnings, lockWarning, markAcknowledged, toWarning, updateWarning, warningPosition } from './warning-repository';
+import {
+  insertWarning,
+  insertWarningEvent,
+  listWarnings,
+  lockWarning,
+  markAcknowledged,
+  toWarning,
+  updateWarning,
+  warningPosition,
+} from './warning-repository';
 
 @InputType({ description: 'A warning raised by hand.' })
 export class RaiseWarningInput {
@@ -56,7 +65,7 @@ export class PetitionWarningFilter {
   @Field(() => String, { nullable: true, description: 'Jurisdiction code prefix of where it was raised ("3304", "330421").' })
   raisedIn?: string;
 
-  @Field(() => String, { nullable: true, description: 'Home region of the subject: warnings about that region\'s residents.' })
+  @Field(() => String, { nullable: true, description: "Home region of the subject: warnings about that region's residents." })
   subjectRegion?: string;
 
   @Field(() => Date, { nullable: true, description: 'Raised at or after this time.' })
@@ -73,7 +82,8 @@ const ESCALATION: Record<WarningLevel, WarningLevel> = {
   [WarningLevel.RED]: WarningLevel.RED,
 };
 const VERB: Record<WarningAction, string> = { RAISED: 'raise', ACKNOWLEDGED: 'acknowledge', ESCALATED: 'escalate', RESOLVED: 'resolve' };
-const versionArg = () => Arg('expectedVersion', () => Int, { nullable: true, description: 'Refuse with CONFLICT unless the warning is still at this version.' });
+const versionArg = () =>
+  Arg('expectedVersion', () => Int, { nullable: true, description: 'Refuse with CONFLICT unless the warning is still at this version.' });
 const LEVEL_RANK: Record<WarningLevel, number> = { BLUE: 1, YELLOW: 2, ORANGE: 3, RED: 4 };
 
 @Resolver(() => PetitionWarning)
@@ -90,7 +100,8 @@ export class PetitionWarningResolver {
     regions: string[] | null,
     @Arg('filter', () => PetitionWarningFilter, { nullable: true }) filter: PetitionWarningFilter | null,
   ) {
-    if (filter?.raisedIn && !/^\d{2,9}$/.test(filter.raisedIn)) throw badInput('filter.raisedIn', 'must be a jurisdiction code or its leading digits, such as "3304"');
+    if (filter?.raisedIn && !/^\d{2,9}$/.test(filter.raisedIn))
+      throw badInput('filter.raisedIn', 'must be a jurisdiction code or its leading digits, such as "3304"');
     if (filter?.subjectRegion && !/^\d{6}$/.test(filter.subjectRegion)) throw badInput('filter.subjectRegion', 'must be a 6-digit region code');
     return regionPage(
       ctx.region,
@@ -139,19 +150,24 @@ export class PetitionWarningResolver {
     if (!summary) throw badInput('input.summary', 'must not be empty');
     if (summary.length > 200) throw badInput('input.summary', 'must be at most 200 characters');
     const petitionLocalId = input.petitionId ? ownLocalId(ctx.region, input.petitionId, 'input.petitionId') : null;
-    const row = await auditedChange(ctx, 'raisePetitionWarning', async (client) => {
-      if (petitionLocalId) {
-        const { rowCount } = await client.query('SELECT 1 FROM petitions.petitions WHERE id = $1', [petitionLocalId]);
-        if (!rowCount) throw badInput('input.petitionId', `no petition ${input.petitionId} in region ${ctx.region}`);
-      }
-      return insertWarning(client, { ...input, summary, petitionId: petitionLocalId, raisedBy: actor.officerId });
-    }, (inserted) => toGlobalId(ctx.region, inserted!.id));
+    const row = await auditedChange(
+      ctx,
+      'raisePetitionWarning',
+      async (client) => {
+        if (petitionLocalId) {
+          const { rowCount } = await client.query('SELECT 1 FROM petitions.petitions WHERE id = $1', [petitionLocalId]);
+          if (!rowCount) throw badInput('input.petitionId', `no petition ${input.petitionId} in region ${ctx.region}`);
+        }
+        return insertWarning(client, { ...input, summary, petitionId: petitionLocalId, raisedBy: actor.officerId });
+      },
+      (inserted) => toGlobalId(ctx.region, inserted!.id),
+    );
     return toWarning(ctx.region, row!);
   }
 
   @Mutation(() => PetitionWarning, {
     description:
-      'Acknowledges a shared warning for the acting officer\'s region (签收). Each region acknowledges once; the acknowledgement is recorded in the warning\'s own region.',
+      "Acknowledges a shared warning for the acting officer's region (签收). Each region acknowledges once; the acknowledgement is recorded in the warning's own region.",
   })
   @Directive('@routeBy(argument: "id")')
   @Access(WARNING_ACKNOWLEDGEMENT)
@@ -167,7 +183,8 @@ export class PetitionWarningResolver {
   }
 
   @Mutation(() => PetitionWarning, {
-    description: 'Escalates it (升级): to the level given, or one level up from the version read (then expectedVersion is required: of many escalating at once, one changes it).',
+    description:
+      'Escalates it (升级): to the level given, or one level up from the version read (then expectedVersion is required: of many escalating at once, one changes it).',
   })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
@@ -181,12 +198,20 @@ export class PetitionWarningResolver {
     // "One level up" is relative to what the officer saw: without the version, fifty officers
     // pressing it at once would push a BLUE warning to RED.
     const needsVersion = !level && expectedVersion == null;
-    return this.act(ctx, 'escalatePetitionWarning', id, WarningAction.ESCALATED, { note, expectedVersion, needsVersion }, (status, current) => {
-      if (status === WarningStatus.RESOLVED) return 'it is already RESOLVED';
-      if (current === WarningLevel.RED && !level) return 'it is already RED, the highest level';
-      if (level && LEVEL_RANK[level] <= LEVEL_RANK[current]) return `${level} is not above its level ${current}`;
-      return null;
-    }, (current) => level ?? ESCALATION[current]);
+    return this.act(
+      ctx,
+      'escalatePetitionWarning',
+      id,
+      WarningAction.ESCALATED,
+      { note, expectedVersion, needsVersion },
+      (status, current) => {
+        if (status === WarningStatus.RESOLVED) return 'it is already RESOLVED';
+        if (current === WarningLevel.RED && !level) return 'it is already RED, the highest level';
+        if (level && LEVEL_RANK[level] <= LEVEL_RANK[current]) return `${level} is not above its level ${current}`;
+        return null;
+      },
+      (current) => level ?? ESCALATION[current],
+    );
   }
 
   @Mutation(() => PetitionWarning, { description: 'Resolves it (化解/处置); a resolved warning takes no further action.' })
@@ -198,7 +223,9 @@ export class PetitionWarningResolver {
     @Arg('note', () => String, { nullable: true }) note: string | null,
     @versionArg() expectedVersion: number | null,
   ) {
-    return this.act(ctx, 'resolvePetitionWarning', id, WarningAction.RESOLVED, { note, expectedVersion }, (status) => (status === WarningStatus.RESOLVED ? 'it is already RESOLVED' : null));
+    return this.act(ctx, 'resolvePetitionWarning', id, WarningAction.RESOLVED, { note, expectedVersion }, (status) =>
+      status === WarningStatus.RESOLVED ? 'it is already RESOLVED' : null,
+    );
   }
 
   /**
@@ -224,37 +251,59 @@ export class PetitionWarningResolver {
     const localId = ownLocalId(ctx.region, id);
     const { note, expectedVersion } = input;
     if (note && note.length > 2000) throw badInput('note', 'must be at most 2000 characters');
-    const row = await auditedChange(ctx, mutation, async (client) => {
-      const current = await lockWarning(client, localId);
-      if (!current) throw hubError('NOT_FOUND', `No petition warning ${id}`, { id });
-      // A change answers with the record's state: it is for those who may see the record.
-      if (!maySee(actor, current.raised_in, WARNING_CATEGORIES)) throw notShared('Warning', id, actor.jurisdiction);
-      if (action !== WarningAction.ACKNOWLEDGED) {
-        const placeProblem = petitionDutyProblem(actor, ctx.region, { jurisdiction: current.raised_in, what: `warning ${id}` });
-        if (placeProblem) throw hubError('FORBIDDEN', placeProblem, { officer: actor.officerId });
-      }
-      if (input.needsVersion) throw badInput('expectedVersion', `escalating one level up needs the version you read (warning ${id} is at version ${current.version}), or name the level`);
-      if (expectedVersion != null && expectedVersion !== current.version) {
-        throw hubError('CONFLICT', `warning ${id} is at version ${current.version}, not ${expectedVersion}: someone changed it; reload it and decide again`, { id, currentVersion: current.version, status: current.status });
-      }
-      const refused = refusal(current.status, current.level);
-      if (refused) throw hubError('INVALID_TRANSITION', `cannot ${VERB[action]} warning ${id}: ${refused}`, { id, status: current.status, level: current.level, currentVersion: current.version });
-      try {
-        await insertWarningEvent(client, { warningId: localId, action, officerId: actor.officerId, officerRegion: actor.region, note });
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        throw hubError('CONFLICT', `warning ${id} was already acknowledged for region ${actor.region}; each region acknowledges once`, { id, region: actor.region });
-      }
-      const updated =
-        action === WarningAction.ACKNOWLEDGED
-          ? await markAcknowledged(client, localId)
-          : await updateWarning(client, localId, current.version, {
-              status: action === WarningAction.ESCALATED ? WarningStatus.ESCALATED : WarningStatus.RESOLVED,
-              level: newLevel?.(current.level),
-            });
-      if (!updated) throw hubError('CONFLICT', `warning ${id} was changed by someone else while you acted; reload it and decide again`, { id });
-      return updated;
-    }, () => toGlobalId(ctx.region, localId));
+    const row = await auditedChange(
+      ctx,
+      mutation,
+      async (client) => {
+        const current = await lockWarning(client, localId);
+        if (!current) throw hubError('NOT_FOUND', `No petition warning ${id}`, { id });
+        // A change answers with the record's state: it is for those who may see the record.
+        if (!maySee(actor, current.raised_in, WARNING_CATEGORIES)) throw notShared('Warning', id, actor.jurisdiction);
+        if (action !== WarningAction.ACKNOWLEDGED) {
+          const placeProblem = petitionDutyProblem(actor, ctx.region, { jurisdiction: current.raised_in, what: `warning ${id}` });
+          if (placeProblem) throw hubError('FORBIDDEN', placeProblem, { officer: actor.officerId });
+        }
+        if (input.needsVersion)
+          throw badInput(
+            'expectedVersion',
+            `escalating one level up needs the version you read (warning ${id} is at version ${current.version}), or name the level`,
+          );
+        if (expectedVersion != null && expectedVersion !== current.version) {
+          throw hubError('CONFLICT', `warning ${id} is at version ${current.version}, not ${expectedVersion}: someone changed it; reload it and decide again`, {
+            id,
+            currentVersion: current.version,
+            status: current.status,
+          });
+        }
+        const refused = refusal(current.status, current.level);
+        if (refused)
+          throw hubError('INVALID_TRANSITION', `cannot ${VERB[action]} warning ${id}: ${refused}`, {
+            id,
+            status: current.status,
+            level: current.level,
+            currentVersion: current.version,
+          });
+        try {
+          await insertWarningEvent(client, { warningId: localId, action, officerId: actor.officerId, officerRegion: actor.region, note });
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+          throw hubError('CONFLICT', `warning ${id} was already acknowledged for region ${actor.region}; each region acknowledges once`, {
+            id,
+            region: actor.region,
+          });
+        }
+        const updated =
+          action === WarningAction.ACKNOWLEDGED
+            ? await markAcknowledged(client, localId)
+            : await updateWarning(client, localId, current.version, {
+                status: action === WarningAction.ESCALATED ? WarningStatus.ESCALATED : WarningStatus.RESOLVED,
+                level: newLevel?.(current.level),
+              });
+        if (!updated) throw hubError('CONFLICT', `warning ${id} was changed by someone else while you acted; reload it and decide again`, { id });
+        return updated;
+      },
+      () => toGlobalId(ctx.region, localId),
+    );
     return toWarning(ctx.region, row);
   }
 }

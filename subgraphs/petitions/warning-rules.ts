@@ -83,7 +83,12 @@ export async function raiseRegistrationWarnings(client: PoolClient, region: stri
     "SELECT pg_advisory_xact_lock(hashtext('petitions.repeat'), hashtext(person_id)) FROM unnest($1::text[]) AS person_id ORDER BY person_id",
     [persons],
   );
-  const times = await listMatterPetitionTimes(client, matter.id, new Date(petition.registered_at.getTime() - REPEAT_WINDOW_DAYS * DAY_MS), new Date(petition.registered_at.getTime() + REPEAT_WINDOW_DAYS * DAY_MS));
+  const times = await listMatterPetitionTimes(
+    client,
+    matter.id,
+    new Date(petition.registered_at.getTime() - REPEAT_WINDOW_DAYS * DAY_MS),
+    new Date(petition.registered_at.getTime() + REPEAT_WINDOW_DAYS * DAY_MS),
+  );
   const count = petitionsInBusiestWindow(times, petition.registered_at);
   if (count < REPEAT_THRESHOLD) return raised;
   for (const personId of persons) {

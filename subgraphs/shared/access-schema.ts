@@ -39,7 +39,13 @@ function accessDirective(rule: AccessRule): ConstDirectiveNode {
     arguments: [
       { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'rule' }, value: str(rule.name) },
       ...(rule.roles?.length
-        ? [{ kind: Kind.ARGUMENT as const, name: { kind: Kind.NAME as const, value: 'roles' }, value: { kind: Kind.LIST as const, values: rule.roles.map(str) } }]
+        ? [
+            {
+              kind: Kind.ARGUMENT as const,
+              name: { kind: Kind.NAME as const, value: 'roles' },
+              value: { kind: Kind.LIST as const, values: rule.roles.map(str) },
+            },
+          ]
         : []),
     ],
   };
@@ -55,10 +61,12 @@ function resolvableKeyFields(directives: readonly ConstDirectiveNode[] | undefin
   const keys = (directives ?? []).filter((d) => d.name.value === 'key');
   const resolvable = keys.filter((d) => !d.arguments?.some((a) => a.name.value === 'resolvable' && a.value.kind === Kind.BOOLEAN && !a.value.value));
   if (!resolvable.length) return undefined;
-  return new Set(resolvable.flatMap((d) => {
-    const fields = d.arguments?.find((a) => a.name.value === 'fields');
-    return fields?.value.kind === Kind.STRING ? fields.value.value.split(/[\s{}]+/).filter(Boolean) : [];
-  }));
+  return new Set(
+    resolvable.flatMap((d) => {
+      const fields = d.arguments?.find((a) => a.name.value === 'fields');
+      return fields?.value.kind === Kind.STRING ? fields.value.value.split(/[\s{}]+/).filter(Boolean) : [];
+    }),
+  );
 }
 
 /**
@@ -72,15 +80,20 @@ function resolvableKeyFields(directives: readonly ConstDirectiveNode[] | undefin
 export function materializeAccess(typeDefs: DocumentNode, catalogue: AccessCatalogue): DocumentNode {
   const lookup = (name: string, where: string): AccessRule => {
     const rule = catalogue.get(name);
-    if (!rule) throw new Error(`${where}: @access names the rule ${JSON.stringify(name)}, which this subgraph does not declare (known: ${[...catalogue.keys()].join(', ')})`);
+    if (!rule)
+      throw new Error(
+        `${where}: @access names the rule ${JSON.stringify(name)}, which this subgraph does not declare (known: ${[...catalogue.keys()].join(', ')})`,
+      );
     return rule;
   };
-  const guardedInput = (owner: string) => (input: InputValueDefinitionNode): InputValueDefinitionNode => {
-    const name = ruleNameOf(input.directives);
-    if (!name) return input;
-    const rule = lookup(name, `${owner}.${input.name.value}`);
-    return { ...input, description: described(input.description, rule), directives: [...withoutAccess(input.directives), accessDirective(rule)] };
-  };
+  const guardedInput =
+    (owner: string) =>
+    (input: InputValueDefinitionNode): InputValueDefinitionNode => {
+      const name = ruleNameOf(input.directives);
+      if (!name) return input;
+      const rule = lookup(name, `${owner}.${input.name.value}`);
+      return { ...input, description: described(input.description, rule), directives: [...withoutAccess(input.directives), accessDirective(rule)] };
+    };
   return visit(typeDefs, {
     ObjectTypeDefinition(type) {
       const typeRuleName = ruleNameOf(type.directives);
@@ -96,7 +109,12 @@ export function materializeAccess(typeDefs: DocumentNode, catalogue: AccessCatal
         }
         const args = field.arguments?.map(guardedInput(coordinate));
         if (!rule) return { ...field, arguments: args };
-        return { ...field, arguments: args, description: described(field.description, rule), directives: [...withoutAccess(field.directives), accessDirective(rule)] };
+        return {
+          ...field,
+          arguments: args,
+          description: described(field.description, rule),
+          directives: [...withoutAccess(field.directives), accessDirective(rule)],
+        };
       });
       if (ROOT_TYPES.has(type.name.value) && typeRule) throw new Error(`${type.name.value}: @access belongs on root fields, not on the root type`);
       return { ...type, directives: withoutAccess(type.directives), fields };

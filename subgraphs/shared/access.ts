@@ -71,7 +71,9 @@ export function sharedRecordRule<TRecord extends { id: string }>(rule: {
     words: rule.words,
     guard: recordRule((record: TRecord, _args, ctx: HubContext) => {
       if (!ctx.actor) return forbidden('this needs a verified caller');
-      return maySee(ctx.actor, rule.jurisdictionOf(record), rule.categories) || rule.alsoSeenBy?.(record, ctx.actor) ? true : notShared(rule.kind, record.id, ctx.actor.jurisdiction);
+      return maySee(ctx.actor, rule.jurisdictionOf(record), rule.categories) || rule.alsoSeenBy?.(record, ctx.actor)
+        ? true
+        : notShared(rule.kind, record.id, ctx.actor.jurisdiction);
     }),
     ...(rule.alsoSeenBy ? {} : { within: (caller: Pick<RequestContext, 'jurisdiction' | 'grants'>) => visiblePrefixes(caller, rule.categories) }),
   };

@@ -11,5 +11,7 @@ registerEnumType(AgencyKind, {
   name: 'AgencyKind',
   description: `Kind of government department, named as in a city: ${Object.entries(AGENCY_KINDS)
     .map(([kind, name]) => `${kind} ${name}`)
-    .join(', ')}. In a county the fire and rescue unit is a 消防救援大队 and health a 卫生健康局; in a province-level municipality fire and rescue is a 消防救援总队.`,
+    .join(
+      ', ',
+    )}. In a county the fire and rescue unit is a 消防救援大队 and health a 卫生健康局; in a province-level municipality fire and rescue is a 消防救援总队.`,
 });

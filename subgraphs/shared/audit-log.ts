@@ -54,7 +54,12 @@ export class RequestAudit {
     const entries = [...this.entries.values()];
     this.entries.clear();
     const seq = await inTransaction(db, (client) =>
-      appendAudit(client, chain, actor, entries.map((entry) => ({ action: entry.action, record: entry.record, fields: [...entry.fields].sort() }))),
+      appendAudit(
+        client,
+        chain,
+        actor,
+        entries.map((entry) => ({ action: entry.action, record: entry.record, fields: [...entry.fields].sort() })),
+      ),
     );
     chain.appended?.(seq);
   }

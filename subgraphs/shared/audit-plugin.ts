@@ -42,7 +42,9 @@ function withUnauditedChanges(context: HubContext, operation: OperationDefinitio
     return answered && !context.audit.changed.has(selection.name.value) ? [{ key, field: selection.name.value }] : [];
   });
   if (!unaudited.length) return result;
-  console.error(`[audit] mutation ${unaudited.map(({ field }) => field).join(', ')} answered without writing its audit row in its transaction (use auditedChange)`);
+  console.error(
+    `[audit] mutation ${unaudited.map(({ field }) => field).join(', ')} answered without writing its audit row in its transaction (use auditedChange)`,
+  );
   const errors = unaudited.map(({ key, field }) => ({ message: `${field} was not audited`, path: [key], extensions: { code: 'AUDIT_MISSING' } }));
   return { ...result, errors: [...(result.errors ?? []), ...errors] };
 }

@@ -23,11 +23,13 @@ export async function auditedChange<T>(
   const actor = requireActor(ctx.actor);
   const { result, seq } = await inTransaction(ctx.db, async (client) => {
     const result = await work(client);
-    const seq = await appendAudit(client, ctx.auditChain, actor, [{ action: `CHANGE:${mutation}`, record: recordOf(result), fields: [mutation] }]).catch((error: Error) => {
-      auditFailures.labels((ctx as { region?: string }).region ?? 'hub', 'change').inc();
-      console.warn(`[audit] ${mutation} rolled back, its audit row could not be written: ${error.message}`);
-      throw hubError('AUDIT_UNAVAILABLE', `${mutation} was not made: its audit row could not be written; retry shortly`);
-    });
+    const seq = await appendAudit(client, ctx.auditChain, actor, [{ action: `CHANGE:${mutation}`, record: recordOf(result), fields: [mutation] }]).catch(
+      (error: Error) => {
+        auditFailures.labels((ctx as { region?: string }).region ?? 'hub', 'change').inc();
+        console.warn(`[audit] ${mutation} rolled back, its audit row could not be written: ${error.message}`);
+        throw hubError('AUDIT_UNAVAILABLE', `${mutation} was not made: its audit row could not be written; retry shortly`);
+      },
+    );
     return { result, seq };
   });
   ctx.audit.changed.add(mutation);

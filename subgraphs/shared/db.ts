@@ -99,20 +99,29 @@ function traced(database: string, observe: ((seconds: number) => void) | undefin
   const last = args.length - 1;
   if (typeof args[last] === 'function') {
     // Callback form (Pool.query): the span ends when the callback is called.
-    return inSpan(`${operation} ${database}`, SpanKind.CLIENT, attributes, (span) =>
-      new Promise<void>((settle) => {
-        const callback = args[last] as (...results: unknown[]) => void;
-        args[last] = (...results: unknown[]) => {
-          if (results[0]) failSpan(span, (results[0] as Error).message);
-          settle();
-          callback(...results);
-        };
-        if (observe) timed(observe, query, args);
-        else prepared(query, args);
-      }),
+    return inSpan(
+      `${operation} ${database}`,
+      SpanKind.CLIENT,
+      attributes,
+      (span) =>
+        new Promise<void>((settle) => {
+          const callback = args[last] as (...results: unknown[]) => void;
+          args[last] = (...results: unknown[]) => {
+            if (results[0]) failSpan(span, (results[0] as Error).message);
+            settle();
+            callback(...results);
+          };
+          if (observe) timed(observe, query, args);
+          else prepared(query, args);
+        }),
     ).then(() => undefined);
   }
-  return inSpan(`${operation} ${database}`, SpanKind.CLIENT, attributes, () => (observe ? timed(observe, query, args) : prepared(query, args)) as Promise<unknown>);
+  return inSpan(
+    `${operation} ${database}`,
+    SpanKind.CLIENT,
+    attributes,
+    () => (observe ? timed(observe, query, args) : prepared(query, args)) as Promise<unknown>,
+  );
 }
 
 /** Sends the statement, as a named prepared statement when it is one (see statementName). */
@@ -154,7 +163,17 @@ export const isUniqueViolation = (error: unknown) => (error as { code?: string }
  */
 const UNAVAILABLE_SQLSTATES = /^(08...|57P0[1-3]|53300)$/;
 /** What a connection that could not be made or was lost raises (Node's socket codes). */
-const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENOTFOUND', 'EAI_AGAIN']);
+const UNAVAILABLE_SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 /** node-postgres' own words for a lost or unobtainable connection (it gives them no code). */
 const UNAVAILABLE_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended)/;
 

@@ -84,7 +84,13 @@ export class DirectExecution<TContext> {
     const variableValues = (variables ?? {}) as Record<string, unknown>;
     if ('errors' in getVariableValues(this.schema, prepared.operation.variableDefinitions ?? [], variableValues, { maxErrors: 1 })) return undefined;
 
-    const executed = await execute({ schema: this.schema, document: prepared.document, contextValue, variableValues, operationName: operationName ?? undefined });
+    const executed = await execute({
+      schema: this.schema,
+      document: prepared.document,
+      contextValue,
+      variableValues,
+      operationName: operationName ?? undefined,
+    });
     if (executed.errors?.length) this.options.didEncounterErrors?.(contextValue, executed.errors);
     let status = 200;
     const responseHeaders: Record<string, string> = { 'content-type': CONTENT_TYPE };
@@ -128,7 +134,12 @@ export class DirectExecution<TContext> {
     const extensions: Record<string, unknown> = { ...error.extensions, code: error.extensions.code ?? 'INTERNAL_SERVER_ERROR' };
     let http: { status?: number; headers?: Map<string, string> } | undefined;
     const candidate = extensions.http as { status?: unknown; headers?: unknown } | undefined;
-    if (candidate && typeof candidate === 'object' && (!('status' in candidate) || typeof candidate.status === 'number') && (!('headers' in candidate) || candidate.headers instanceof Map)) {
+    if (
+      candidate &&
+      typeof candidate === 'object' &&
+      (!('status' in candidate) || typeof candidate.status === 'number') &&
+      (!('headers' in candidate) || candidate.headers instanceof Map)
+    ) {
       http = candidate as typeof http;
       delete extensions.http;
     }

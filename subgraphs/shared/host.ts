@@ -35,13 +35,17 @@ const requestIdOf = (context: HubContext): string | undefined => context.actor?.
 function formatSubgraphError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   if (isDatabaseUnavailable(error)) {
     const message = revealsInternalErrors() ? `${DATABASE_UNAVAILABLE_MESSAGE} (${formatted.message})` : DATABASE_UNAVAILABLE_MESSAGE;
-    return { message, ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'DATABASE_UNAVAILABLE' } };
+    return {
+      message,
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: 'DATABASE_UNAVAILABLE' },
+    };
   }
   return hideInternalError(formatted);
 }
 
-const refused = (reason: string) =>
-  new GraphQLError(`Unauthenticated: ${reason}`, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+const refused = (reason: string) => new GraphQLError(`Unauthenticated: ${reason}`, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 
 /**
  * Serves subgraphs over HTTP. Each subgraph's schema and Apollo Server are built once and
@@ -158,12 +162,13 @@ export class SubgraphHost {
     const handlers = Object.assign({}, ...extraRoutes.map((extra) => extra.handlers));
     const server = await listen({ port: options.port, host: options.host, routes, handlers });
     const intervalMs = options.backgroundIntervalMs ?? 0;
-    const background = intervalMs > 0
-      ? options.subgraphs.flatMap((name) => {
-          const module = this.servers.get(name)!.module;
-          return module.startBackground ? [module.startBackground({ ...shared, actor: null, audit: new RequestAudit() }, { intervalMs })] : [];
-        })
-      : [];
+    const background =
+      intervalMs > 0
+        ? options.subgraphs.flatMap((name) => {
+            const module = this.servers.get(name)!.module;
+            return module.startBackground ? [module.startBackground({ ...shared, actor: null, audit: new RequestAudit() }, { intervalMs })] : [];
+          })
+        : [];
     return {
       ...server,
       close: async () => {

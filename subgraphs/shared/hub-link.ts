@@ -11,7 +11,10 @@ export class HubLink {
   private gatewayUrl: string | undefined;
 
   /** `credentials` gives a caller token for this subgraph host itself (a service identity); without it, nothing is sent. */
-  constructor(private readonly credentials?: () => Promise<string>, url?: string) {
+  constructor(
+    private readonly credentials?: () => Promise<string>,
+    url?: string,
+  ) {
     this.gatewayUrl = url;
   }
 

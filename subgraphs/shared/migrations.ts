@@ -74,10 +74,12 @@ export async function migrate(pool: Pool, subgraph: string, migrations: Migratio
       await client.query('BEGIN');
       try {
         await client.query(migration.sql);
-        await client.query(
-          'INSERT INTO public.schema_migrations (subgraph, version, name, checksum) VALUES ($1, $2, $3, $4)',
-          [subgraph, migration.version, migration.name, migration.checksum],
-        );
+        await client.query('INSERT INTO public.schema_migrations (subgraph, version, name, checksum) VALUES ($1, $2, $3, $4)', [
+          subgraph,
+          migration.version,
+          migration.name,
+          migration.checksum,
+        ]);
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');

@@ -85,12 +85,7 @@ export function decodeCursor(cursor: string | null | undefined): KeysetPosition 
  * Turns rows fetched with `LIMIT size + 1` into a connection: the extra row only tells that a
  * next page exists.
  */
-export function toConnection<Row, T>(
-  rows: Row[],
-  size: number,
-  position: (row: Row) => KeysetPosition,
-  toNode: (row: Row) => T,
-): Connection<T> {
+export function toConnection<Row, T>(rows: Row[], size: number, position: (row: Row) => KeysetPosition, toNode: (row: Row) => T): Connection<T> {
   const page = rows.slice(0, size);
   const edges = page.map((row) => ({ cursor: encodeCursor(position(row)), node: toNode(row) }));
   return {

@@ -46,7 +46,8 @@ export function recordRule<TParent, TContext>(predicate: RecordPredicate<TParent
 }
 
 /** Shield's answer when a rule says no without a reason, or fails. */
-const notOpen = (info: GraphQLResolveInfo) => forbidden(`${info.parentType.name}.${info.fieldName} is not open to you`, { field: `${info.parentType.name}.${info.fieldName}` });
+const notOpen = (info: GraphQLResolveInfo) =>
+  forbidden(`${info.parentType.name}.${info.fieldName} is not open to you`, { field: `${info.parentType.name}.${info.fieldName}` });
 
 /** A subgraph's schema guarded by the rules its `@access` directives name. */
 export function withPermissions(schema: GraphQLSchema, access: AccessCatalogue, ...middlewares: IMiddleware[]): GraphQLSchema {
@@ -87,7 +88,8 @@ function withoutAsyncWrappers(original: GraphQLSchema, guarded: GraphQLSchema, r
       const effective = typeRules === undefined ? deny : isRule(typeRules) ? typeRules : (fieldRules![name] ?? fieldRules!['*'] ?? deny);
       const resolve: GraphQLFieldResolver<unknown, HubContext> = originalType.getFields()[name]?.resolve ?? defaultFieldResolver;
       if (effective === allow) field.resolve = resolve;
-      else if (effective === authenticated) field.resolve = (parent, args, ctx, info) => (ctx?.actor ? resolve(parent, args, ctx, info) : forbidden('this needs a verified caller'));
+      else if (effective === authenticated)
+        field.resolve = (parent, args, ctx, info) => (ctx?.actor ? resolve(parent, args, ctx, info) : forbidden('this needs a verified caller'));
       else {
         const predicate = recordPredicates.get(effective as object);
         if (predicate) {

@@ -9,7 +9,10 @@ export class SeededRandom {
   private state: number;
 
   constructor(seed: number, ...labels: string[]) {
-    this.state = createHash('sha256').update(`${seed}|${labels.join('|')}`).digest().readUInt32LE(0);
+    this.state = createHash('sha256')
+      .update(`${seed}|${labels.join('|')}`)
+      .digest()
+      .readUInt32LE(0);
   }
 
   /** A float in [0, 1). */

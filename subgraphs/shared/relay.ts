@@ -17,7 +17,10 @@ const BATCH = 50;
 const PERMANENT = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'GRAPHQL_VALIDATION_FAILED', 'UNKNOWN_REGION']);
 
 export class SendFailure extends Error {
-  constructor(message: string, readonly permanent: boolean) {
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+  ) {
     super(message);
   }
 }
@@ -34,7 +37,12 @@ export async function sendThroughHub<T>(hub: HubLink, query: string, variables: 
 }
 
 /** Sends the due messages of `outbox` (only `ids`, when given); returns how many were delivered. */
-export async function relayMessages<Payload>(db: Pool, outbox: Outbox, send: (message: OutboxMessage<Payload>) => Promise<void>, ids?: readonly string[]): Promise<number> {
+export async function relayMessages<Payload>(
+  db: Pool,
+  outbox: Outbox,
+  send: (message: OutboxMessage<Payload>) => Promise<void>,
+  ids?: readonly string[],
+): Promise<number> {
   if (ids && ids.length === 0) return 0;
   const messages = await outbox.claim<Payload>(db, BATCH, ids);
   const sent = await Promise.all(

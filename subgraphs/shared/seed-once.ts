@@ -9,10 +9,10 @@ export async function seedOnce(db: Pool, subgraph: string, seed: number, work: (
   await db.query(`CREATE TABLE IF NOT EXISTS public.seed_runs (
     subgraph text PRIMARY KEY, seed integer NOT NULL, seeded_at timestamptz NOT NULL DEFAULT now())`);
   return inTransaction(db, async (client) => {
-    const claimed = await client.query(
-      'INSERT INTO public.seed_runs (subgraph, seed) VALUES ($1, $2) ON CONFLICT (subgraph) DO NOTHING RETURNING subgraph',
-      [subgraph, seed],
-    );
+    const claimed = await client.query('INSERT INTO public.seed_runs (subgraph, seed) VALUES ($1, $2) ON CONFLICT (subgraph) DO NOTHING RETURNING subgraph', [
+      subgraph,
+      seed,
+    ]);
     if (claimed.rowCount === 0) return false;
     await work(client);
     return true;

@@ -121,7 +121,10 @@ export async function rosterOfficer(
     [officer.agency, officer.jurisdiction, officer.roles, officer.active ?? true],
   );
   const globalId = `${officer.region}:${id}`;
-  return { id: globalId, token: await hub.identity.demoToken({ id: globalId, jurisdiction: officer.jurisdiction, agency: officer.agency, roles: officer.roles }) };
+  return {
+    id: globalId,
+    token: await hub.identity.demoToken({ id: globalId, jurisdiction: officer.jurisdiction, agency: officer.agency, roles: officer.roles }),
+  };
 }
 
 /** A context token as the gateway would sign it, for calling a subgraph directly (no purpose and no grants unless given). */

@@ -21,7 +21,13 @@ export function wsUrl(graphqlUrl: string): string {
   return graphqlUrl.replace(/^http/, 'ws');
 }
 
-export function subscribeWs(graphqlUrl: string, token: string | undefined, query: string, variables: Record<string, unknown> = {}, params: Record<string, string> = {}): Received {
+export function subscribeWs(
+  graphqlUrl: string,
+  token: string | undefined,
+  query: string,
+  variables: Record<string, unknown> = {},
+  params: Record<string, string> = {},
+): Received {
   const received: Received = { events: [], errors: [], ids: [], stop: async () => undefined };
   const client: Client = createClient({
     url: wsUrl(graphqlUrl),
@@ -60,7 +66,13 @@ export function subscribeWs(graphqlUrl: string, token: string | undefined, query
   return received;
 }
 
-export function subscribeSse(graphqlUrl: string, token: string | undefined, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Received & { status: Promise<number> } {
+export function subscribeSse(
+  graphqlUrl: string,
+  token: string | undefined,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Received & { status: Promise<number> } {
   const controller = new AbortController();
   const received: Received = { events: [], errors: [], ids: [], stop: async () => controller.abort() };
   const status = (async () => {

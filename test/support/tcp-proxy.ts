@@ -14,7 +14,11 @@ export class TcpProxy {
   private server: net.Server | undefined;
   private readonly sockets = new Set<net.Socket>();
 
-  private constructor(private readonly target: { host: string; port: number }, readonly host: string, public port: number) {}
+  private constructor(
+    private readonly target: { host: string; port: number },
+    readonly host: string,
+    public port: number,
+  ) {}
 
   static async start(target: { host: string; port: number }, listen: { host?: string; port?: number } = {}): Promise<TcpProxy> {
     const proxy = new TcpProxy(target, listen.host ?? '127.0.0.1', listen.port ?? 0);

@@ -5,8 +5,12 @@ import { PetitionRow, petitionPosition } from '../petition-repository';
 import { warningPosition, WarningRow } from '../warning-repository';
 import { Person, PersonPetitionConnection, PersonPetitionWarningConnection, Petition, PetitionWarning } from './dossier-types';
 
-const toPetitionKey = (region: string) => (row: PetitionRow): Petition => ({ id: `${region}:${row.id}`, registeredAt: row.registered_at });
-const toWarningKey = (region: string) => (row: WarningRow): PetitionWarning => ({ id: `${region}:${row.id}`, raisedAt: row.raised_at });
+const toPetitionKey =
+  (region: string) =>
+  (row: PetitionRow): Petition => ({ id: `${region}:${row.id}`, registeredAt: row.registered_at });
+const toWarningKey =
+  (region: string) =>
+  (row: WarningRow): PetitionWarning => ({ id: `${region}:${row.id}`, raisedAt: row.raised_at });
 
 /**
  * A person's dossier across the Delta: every region answers for the records it holds about
@@ -18,7 +22,11 @@ const toWarningKey = (region: string) => (row: WarningRow): PetitionWarning => (
  */
 @Resolver(() => Person)
 export class PersonDossierResolver {
-  @FieldResolver(() => PersonPetitionConnection, { nullable: true, description: 'Petitions the person brought, in every region in scope, newest first; only those whose petitioners you may see (a petition detail: its jurisdiction, its city, or PETITION_DETAILS). Null when the arguments are refused or no region answers.' })
+  @FieldResolver(() => PersonPetitionConnection, {
+    nullable: true,
+    description:
+      'Petitions the person brought, in every region in scope, newest first; only those whose petitioners you may see (a petition detail: its jurisdiction, its city, or PETITION_DETAILS). Null when the arguments are refused or no region answers.',
+  })
   @Directive('@fanOut(sortKey: "registeredAt", descending: true)')
   async petitions(
     @Root() person: Person,
@@ -28,11 +36,18 @@ export class PersonDossierResolver {
     @Arg('regions', () => [String], { nullable: true, description: 'Region codes to read; all when omitted.' }) regions: string[] | null,
   ) {
     const size = checkPageSize(first);
-    const rows = size === 0 || (regions && !regions.includes(ctx.region)) ? [] : await ctx.petitionsOfPerson.load({ personId: person.id, limit: size + 1, after: decodeCursor(after) });
+    const rows =
+      size === 0 || (regions && !regions.includes(ctx.region))
+        ? []
+        : await ctx.petitionsOfPerson.load({ personId: person.id, limit: size + 1, after: decodeCursor(after) });
     return toConnection(rows, size, petitionPosition, toPetitionKey(ctx.region));
   }
 
-  @FieldResolver(() => PersonPetitionWarningConnection, { nullable: true, description: 'Warnings about the person, raised in every region in scope, newest first; only those you may see (their jurisdiction, its city, or PETITION_WARNINGS). Null when the arguments are refused or no region answers.' })
+  @FieldResolver(() => PersonPetitionWarningConnection, {
+    nullable: true,
+    description:
+      'Warnings about the person, raised in every region in scope, newest first; only those you may see (their jurisdiction, its city, or PETITION_WARNINGS). Null when the arguments are refused or no region answers.',
+  })
   @Directive('@fanOut(sortKey: "raisedAt", descending: true)')
   async petitionWarnings(
     @Root() person: Person,
@@ -42,7 +57,10 @@ export class PersonDossierResolver {
     @Arg('regions', () => [String], { nullable: true, description: 'Region codes to read; all when omitted.' }) regions: string[] | null,
   ) {
     const size = checkPageSize(first);
-    const rows = size === 0 || (regions && !regions.includes(ctx.region)) ? [] : await ctx.warningsOfPerson.load({ personId: person.id, limit: size + 1, after: decodeCursor(after) });
+    const rows =
+      size === 0 || (regions && !regions.includes(ctx.region))
+        ? []
+        : await ctx.warningsOfPerson.load({ personId: person.id, limit: size + 1, after: decodeCursor(after) });
     return toConnection(rows, size, warningPosition, toWarningKey(ctx.region));
   }
 }

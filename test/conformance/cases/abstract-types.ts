@@ -2,7 +2,11 @@ import { byKey, ConformanceCase, FED, typed } from '../case';
 
 /** Interfaces, unions and @interfaceObject across subgraphs, with and without `__typename` in the query. */
 
-const media = [typed('Book', { id: 'm1', title: '围城', pages: 300 }), typed('Movie', { id: 'm2', title: '霸王别姬', minutes: 171 }), typed('Book', { id: 'm3', title: '活着', pages: 190 })];
+const media = [
+  typed('Book', { id: 'm1', title: '围城', pages: 300 }),
+  typed('Movie', { id: 'm2', title: '霸王别姬', minutes: 171 }),
+  typed('Book', { id: 'm3', title: '活着', pages: 190 }),
+];
 const ratings: Record<string, number> = { m1: 9, m2: 10, m3: 8 };
 const mediaTruth = () => media.map((m) => ({ ...m, rating: ratings[m.id] }));
 
@@ -79,7 +83,15 @@ const interfaceObject: ConformanceCase = {
     },
     credits: {
       typeDefs: `${FED} type Account @key(fields: "id") @interfaceObject { id: ID! credit: Int! } type Query { richest: [Account!]! }`,
-      resolvers: { Query: { richest: () => [{ id: 'a1', credit: 100 }, { id: 'a2', credit: 5 }] }, Account: { __resolveReference: ({ id }: { id: string }) => ({ id, credit: credits[id] }) } },
+      resolvers: {
+        Query: {
+          richest: () => [
+            { id: 'a1', credit: 100 },
+            { id: 'a2', credit: 5 },
+          ],
+        },
+        Account: { __resolveReference: ({ id }: { id: string }) => ({ id, credit: credits[id] }) },
+      },
     },
   },
   truth: {
@@ -130,11 +142,17 @@ const sharedInterface: ConformanceCase = {
   subgraphs: {
     dogs: {
       typeDefs: `${FED} interface Animal { id: ID! name: String! } type Dog implements Animal @key(fields: "id") { id: ID! name: String! barks: Boolean! } type Query { pets: [Animal!]! }`,
-      resolvers: { Query: { pets: () => animals.filter((a) => a.__typename === 'Dog') }, Animal: { __resolveType: (a: { __typename: string }) => a.__typename } },
+      resolvers: {
+        Query: { pets: () => animals.filter((a) => a.__typename === 'Dog') },
+        Animal: { __resolveType: (a: { __typename: string }) => a.__typename },
+      },
     },
     cats: {
       typeDefs: `${FED} interface Animal { id: ID! name: String! } type Cat implements Animal @key(fields: "id") { id: ID! name: String! lives: Int! } type Query { strays: [Animal!]! }`,
-      resolvers: { Query: { strays: () => animals.filter((a) => a.__typename === 'Cat') }, Animal: { __resolveType: (a: { __typename: string }) => a.__typename } },
+      resolvers: {
+        Query: { strays: () => animals.filter((a) => a.__typename === 'Cat') },
+        Animal: { __resolveType: (a: { __typename: string }) => a.__typename },
+      },
     },
   },
   truth: {
@@ -142,7 +160,10 @@ const sharedInterface: ConformanceCase = {
     root: () => ({ pets: animals.filter((a) => a.__typename === 'Dog'), strays: animals.filter((a) => a.__typename === 'Cat') }),
   },
   queries: [
-    { label: 'type conditions on both implementations', query: '{ pets { name ... on Dog { barks } ... on Cat { lives } } strays { ... on Cat { lives } ... on Dog { barks } } }' },
+    {
+      label: 'type conditions on both implementations',
+      query: '{ pets { name ... on Dog { barks } ... on Cat { lives } } strays { ... on Cat { lives } ... on Dog { barks } } }',
+    },
     { label: 'no __typename, interface fields only', query: '{ pets { name } strays { id } }' },
   ],
 };
@@ -158,11 +179,17 @@ const unionInInterfaceField: ConformanceCase = {
     },
     content: {
       typeDefs: `${FED} type Folder @key(fields: "id") { id: ID! items: [Entry!]! } union Entry = Doc | Pic type Doc @key(fields: "id") { id: ID! text: String! } type Pic @key(fields: "id") { id: ID! url: String! }`,
-      resolvers: { Folder: { __resolveReference: ({ id }: { id: string }) => ({ id, items: nodes }) }, Entry: { __resolveType: (n: { __typename: string }) => n.__typename } },
+      resolvers: {
+        Folder: { __resolveReference: ({ id }: { id: string }) => ({ id, items: nodes }) },
+        Entry: { __resolveType: (n: { __typename: string }) => n.__typename },
+      },
     },
     owners: {
       typeDefs: `${FED} type Doc @key(fields: "id") { id: ID! owner: String! } type Pic @key(fields: "id") { id: ID! owner: String! }`,
-      resolvers: { Doc: { __resolveReference: ({ id }: { id: string }) => ({ id, owner: owners[id] }) }, Pic: { __resolveReference: ({ id }: { id: string }) => ({ id, owner: owners[id] }) } },
+      resolvers: {
+        Doc: { __resolveReference: ({ id }: { id: string }) => ({ id, owner: owners[id] }) },
+        Pic: { __resolveReference: ({ id }: { id: string }) => ({ id, owner: owners[id] }) },
+      },
     },
   },
   truth: {
@@ -171,7 +198,10 @@ const unionInInterfaceField: ConformanceCase = {
   },
   queries: [
     { label: 'two hops, the second per member', query: '{ folder { items { ... on Doc { text owner } ... on Pic { owner } } } }' },
-    { label: 'a fragment per member spread through a named fragment', query: '{ folder { items { ...E } } } fragment E on Entry { __typename ... on Pic { url } }' },
+    {
+      label: 'a fragment per member spread through a named fragment',
+      query: '{ folder { items { ...E } } } fragment E on Entry { __typename ... on Pic { url } }',
+    },
   ],
 };
 
@@ -224,7 +254,10 @@ const unreachableInterface: ConformanceCase = {
     },
     items: {
       typeDefs: `${FED} interface Node @key(fields: "id") { id: ID! } type Item implements Node @key(fields: "id") { id: ID! }`,
-      resolvers: { Node: { __resolveType: () => 'Item', __resolveReference: ({ id }: { id: string }) => ({ id }) }, Item: { __resolveReference: ({ id }: { id: string }) => ({ id }) } },
+      resolvers: {
+        Node: { __resolveType: () => 'Item', __resolveReference: ({ id }: { id: string }) => ({ id }) },
+        Item: { __resolveReference: ({ id }: { id: string }) => ({ id }) },
+      },
     },
   },
   truth: {
@@ -244,4 +277,13 @@ const unreachableInterface: ConformanceCase = {
   ],
 };
 
-export const abstractTypeCases: ConformanceCase[] = [unreachableInterface, interfaceAcross, unionAcross, interfaceObject, partialInterface, sharedInterface, unionInInterfaceField, unresolvableInterfaceObject];
+export const abstractTypeCases: ConformanceCase[] = [
+  unreachableInterface,
+  interfaceAcross,
+  unionAcross,
+  interfaceObject,
+  partialInterface,
+  sharedInterface,
+  unionInInterfaceField,
+  unresolvableInterfaceObject,
+];

@@ -11,7 +11,11 @@ const teams = [
   { id: 't1', members: ['m1', 'm2'] },
   { id: 't2', members: ['m3'] },
 ];
-const members: Record<string, { name: string; badge: string | null }> = { m1: { name: '一', badge: 'B1' }, m2: { name: '二', badge: null }, m3: { name: '三', badge: 'B3' } };
+const members: Record<string, { name: string; badge: string | null }> = {
+  m1: { name: '一', badge: 'B1' },
+  m2: { name: '二', badge: null },
+  m3: { name: '三', badge: 'B3' },
+};
 
 /** Subgraph `badges` fails for m2's badge; what that does depends on the field's nullability. */
 function badgeCase(name: string, badgeType: string, memberList: string): ConformanceCase {
@@ -54,7 +58,12 @@ const wholeFetchFails: ConformanceCase = {
     },
     balances: {
       typeDefs: `${FED} type Card @key(fields: "id") { id: ID! balance: Int }`,
-      resolvers: { Card: { __resolveReference: ({ id }: { id: string }) => ({ id }), balance: ({ id }: { id: string }) => (id === 'c1' ? 50 : fail('ledger offline', 'LEDGER_OFFLINE')) } },
+      resolvers: {
+        Card: {
+          __resolveReference: ({ id }: { id: string }) => ({ id }),
+          balance: ({ id }: { id: string }) => (id === 'c1' ? 50 : fail('ledger offline', 'LEDGER_OFFLINE')),
+        },
+      },
     },
   },
   truth: {
@@ -95,17 +104,38 @@ const deepPath: ConformanceCase = {
   subgraphs: {
     links: {
       typeDefs: `${FED} type Step @key(fields: "id") { id: ID! next: Step } type Query { steps: [Step!]! }`,
-      resolvers: { Query: { steps: () => chain.map((c) => ({ id: c.id })) }, Step: { __resolveReference: ({ id }: { id: string }) => ({ id }), next: ({ id }: { id: string }) => { const c = chain.find((x) => x.id === id); return c ? { id: c.next } : null; } } },
+      resolvers: {
+        Query: { steps: () => chain.map((c) => ({ id: c.id })) },
+        Step: {
+          __resolveReference: ({ id }: { id: string }) => ({ id }),
+          next: ({ id }: { id: string }) => {
+            const c = chain.find((x) => x.id === id);
+            return c ? { id: c.next } : null;
+          },
+        },
+      },
     },
     words: {
       typeDefs: `${FED} type Step @key(fields: "id") { id: ID! word: String }`,
-      resolvers: { Step: { __resolveReference: ({ id }: { id: string }) => ({ id }), word: ({ id }: { id: string }) => (id === 'q3' ? fail('no word for q3', 'NO_WORD') : depths[id]) } },
+      resolvers: {
+        Step: {
+          __resolveReference: ({ id }: { id: string }) => ({ id }),
+          word: ({ id }: { id: string }) => (id === 'q3' ? fail('no word for q3', 'NO_WORD') : depths[id]),
+        },
+      },
     },
   },
   truth: {
     typeDefs: `type Step { id: ID! next: Step word: String } type Query { steps: [Step!]! }`,
     root: () => {
-      const step = (id: string): object => ({ id, word: () => (id === 'q3' ? fail('no word for q3', 'NO_WORD') : depths[id]), next: () => { const c = chain.find((x) => x.id === id); return c ? step(c.next) : null; } });
+      const step = (id: string): object => ({
+        id,
+        word: () => (id === 'q3' ? fail('no word for q3', 'NO_WORD') : depths[id]),
+        next: () => {
+          const c = chain.find((x) => x.id === id);
+          return c ? step(c.next) : null;
+        },
+      });
       return { steps: chain.map((c) => step(c.id)) };
     },
   },

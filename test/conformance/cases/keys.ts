@@ -9,7 +9,10 @@ const products = [
 ];
 const reviews: Record<string, Array<{ body: string; stars: number }>> = {
   p1: [{ body: '顺滑', stars: 5 }],
-  p2: [{ body: '清香', stars: 4 }, { body: '贵', stars: 2 }],
+  p2: [
+    { body: '清香', stars: 4 },
+    { body: '贵', stars: 2 },
+  ],
   p3: [],
 };
 
@@ -38,7 +41,11 @@ const simpleKey: ConformanceCase = {
   queries: [
     { label: 'a list joined with another subgraph', query: '{ products { id name reviews { body stars } } }' },
     { label: 'only the joined fields', query: '{ products { reviews { stars } } }' },
-    { label: 'an argument by variable, a missing entity', query: 'query($id: ID!) { product(id: $id) { name reviews { body } } none: product(id: "x") { name } }', variables: { id: 'p2' } },
+    {
+      label: 'an argument by variable, a missing entity',
+      query: 'query($id: ID!) { product(id: $id) { name reviews { body } } none: product(id: "x") { name } }',
+      variables: { id: 'p2' },
+    },
   ],
 };
 
@@ -102,7 +109,10 @@ const multipleKeys: ConformanceCase = {
   subgraphs: {
     accounts: {
       typeDefs: `${FED} type User @key(fields: "id") @key(fields: "email") { id: ID! email: String! name: String! } type Query { users: [User!]! }`,
-      resolvers: { Query: { users: () => users }, User: { __resolveReference: (ref: { id?: string; email?: string }) => users.find((u) => u.id === ref.id || u.email === ref.email) ?? null } },
+      resolvers: {
+        Query: { users: () => users },
+        User: { __resolveReference: (ref: { id?: string; email?: string }) => users.find((u) => u.id === ref.id || u.email === ref.email) ?? null },
+      },
     },
     profiles: {
       typeDefs: `${FED} type User @key(fields: "email") { email: String! age: Int! }`,
@@ -110,7 +120,10 @@ const multipleKeys: ConformanceCase = {
     },
     grades: {
       typeDefs: `${FED} type User @key(fields: "id") { id: ID! level: String! } type Query { seniors: [User!]! }`,
-      resolvers: { Query: { seniors: () => [{ id: 'u1', level: 'senior' }] }, User: { __resolveReference: ({ id }: { id: string }) => ({ id, level: levels[id] }) } },
+      resolvers: {
+        Query: { seniors: () => [{ id: 'u1', level: 'senior' }] },
+        User: { __resolveReference: ({ id }: { id: string }) => ({ id, level: levels[id] }) },
+      },
     },
   },
   truth: {
@@ -152,9 +165,7 @@ const unresolvableReference: ConformanceCase = {
     // An author `people` does not know keeps its id (the reference) and has no name.
     root: () => ({ books: books.map((b) => ({ ...b, author: authors.find((a) => a.id === b.author) ?? { id: b.author, name: null } })) }),
   },
-  queries: [
-    { label: 'the reference is joined where it resolves', query: '{ books { title author { id name } } }' },
-  ],
+  queries: [{ label: 'the reference is joined where it resolves', query: '{ books { title author { id name } } }' }],
 };
 
 const tags = [
@@ -167,7 +178,15 @@ const unresolvableJump: ConformanceCase = {
   subgraphs: {
     tags: {
       typeDefs: `${FED} type Tag @key(fields: "id") @key(fields: "label", resolvable: false) { id: ID! label: String! weight: Int! } type Query { tags: [Tag!]! }`,
-      resolvers: { Query: { tags: () => tags.map((t) => ({ ...t, weight: t.label.length })) }, Tag: { __resolveReference: ({ id }: { id: string }) => { const tag = tags.find((t) => t.id === id); return tag && { ...tag, weight: tag.label.length }; } } },
+      resolvers: {
+        Query: { tags: () => tags.map((t) => ({ ...t, weight: t.label.length })) },
+        Tag: {
+          __resolveReference: ({ id }: { id: string }) => {
+            const tag = tags.find((t) => t.id === id);
+            return tag && { ...tag, weight: tag.label.length };
+          },
+        },
+      },
     },
     topics: {
       typeDefs: `${FED} type Tag @key(fields: "label") { label: String! topic: String! }`,
@@ -181,9 +200,7 @@ const unresolvableJump: ConformanceCase = {
       return { tags: all };
     },
   },
-  queries: [
-    { label: 'from the owner to the label-keyed subgraph', query: '{ tags { id topic } }' },
-  ],
+  queries: [{ label: 'from the owner to the label-keyed subgraph', query: '{ tags { id topic } }' }],
 };
 
 const units = [

@@ -10,11 +10,19 @@ const reviewsOf: Record<string, string[]> = { f1: ['经典'], f2: ['苍凉', '�
 const filmSubgraphs = {
   films: {
     typeDefs: `${FED} type Film @key(fields: "id") { id: ID! title: String! year: Int! } type Query { films: [Film!]! film(id: ID!): Film }`,
-    resolvers: { Query: { films: () => films, film: (_: unknown, { id }: { id: string }) => films.find((f) => f.id === id) ?? null }, Film: { __resolveReference: byKey(films, 'id') } },
+    resolvers: {
+      Query: { films: () => films, film: (_: unknown, { id }: { id: string }) => films.find((f) => f.id === id) ?? null },
+      Film: { __resolveReference: byKey(films, 'id') },
+    },
   },
   reviews: {
     typeDefs: `${FED} type Film @key(fields: "id") { id: ID! reviews(first: Int = 10): [String!]! }`,
-    resolvers: { Film: { __resolveReference: ({ id }: { id: string }) => ({ id }), reviews: ({ id }: { id: string }, { first }: { first: number }) => reviewsOf[id].slice(0, first) } },
+    resolvers: {
+      Film: {
+        __resolveReference: ({ id }: { id: string }) => ({ id }),
+        reviews: ({ id }: { id: string }, { first }: { first: number }) => reviewsOf[id].slice(0, first),
+      },
+    },
   },
 };
 const filmTruth = {
@@ -30,9 +38,20 @@ const skipInclude: ConformanceCase = {
   subgraphs: filmSubgraphs,
   truth: filmTruth,
   queries: [
-    { label: 'a skipped entity field, an included fragment', query: 'query($s: Boolean!, $i: Boolean!) { films { title reviews @skip(if: $s) ... on Film @include(if: $i) { year } } }', variables: { s: true, i: true } },
-    { label: 'the other way round', query: 'query($s: Boolean!, $i: Boolean!) { films { title reviews @skip(if: $s) ... on Film @include(if: $i) { year } } }', variables: { s: false, i: false } },
-    { label: 'a default value, a skipped root field', query: 'query($i: Boolean = true) { films @include(if: $i) { id } film(id: "f1") @skip(if: $i) { id } }' },
+    {
+      label: 'a skipped entity field, an included fragment',
+      query: 'query($s: Boolean!, $i: Boolean!) { films { title reviews @skip(if: $s) ... on Film @include(if: $i) { year } } }',
+      variables: { s: true, i: true },
+    },
+    {
+      label: 'the other way round',
+      query: 'query($s: Boolean!, $i: Boolean!) { films { title reviews @skip(if: $s) ... on Film @include(if: $i) { year } } }',
+      variables: { s: false, i: false },
+    },
+    {
+      label: 'a default value, a skipped root field',
+      query: 'query($i: Boolean = true) { films @include(if: $i) { id } film(id: "f1") @skip(if: $i) { id } }',
+    },
     { label: 'both on one field', query: 'query($x: Boolean!) { films { reviews @skip(if: $x) @include(if: $x) title } }', variables: { x: false } },
   ],
 };
@@ -53,7 +72,10 @@ const fragments: ConformanceCase = {
   subgraphs: filmSubgraphs,
   truth: filmTruth,
   queries: [
-    { label: 'a fragment spread twice and nested', query: '{ films { ...A ...A } film(id: "f2") { ...B } } fragment A on Film { id ...B } fragment B on Film { reviews(first: 1) }' },
+    {
+      label: 'a fragment spread twice and nested',
+      query: '{ films { ...A ...A } film(id: "f2") { ...B } } fragment A on Film { id ...B } fragment B on Film { reviews(first: 1) }',
+    },
     { label: 'an inline fragment without a type condition', query: '{ films { ... { title } ... on Film { year } } }' },
     { label: 'fields merged from fragments and the selection', query: '{ films { reviews ... on Film { reviews title } } }' },
   ],
@@ -69,7 +91,9 @@ const rootTypename: ConformanceCase = {
   ],
 };
 
-interface Counter { log: string[] }
+interface Counter {
+  log: string[];
+}
 const counter: Counter = { log: [] };
 const mutations: ConformanceCase = {
   name: 'mutations: run in order across subgraphs',
@@ -78,14 +102,24 @@ const mutations: ConformanceCase = {
       typeDefs: `${FED} type Entry @key(fields: "id") { id: ID! amount: Int! } type Mutation { record(amount: Int!): Entry! } type Query { count: Int! }`,
       resolvers: {
         Query: { count: () => counter.log.length },
-        Mutation: { record: (_: unknown, { amount }: { amount: number }) => { counter.log.push(`record ${amount}`); return { id: `e${counter.log.length}`, amount }; } },
+        Mutation: {
+          record: (_: unknown, { amount }: { amount: number }) => {
+            counter.log.push(`record ${amount}`);
+            return { id: `e${counter.log.length}`, amount };
+          },
+        },
       },
     },
     audit: {
       typeDefs: `${FED} type Entry @key(fields: "id") { id: ID! seenAt: Int! } type Mutation { mark(note: String!): String! }`,
       resolvers: {
         Entry: { __resolveReference: ({ id }: { id: string }) => ({ id, seenAt: counter.log.length }) },
-        Mutation: { mark: (_: unknown, { note }: { note: string }) => { counter.log.push(`mark ${note}`); return counter.log.join(', '); } },
+        Mutation: {
+          mark: (_: unknown, { note }: { note: string }) => {
+            counter.log.push(`mark ${note}`);
+            return counter.log.join(', ');
+          },
+        },
       },
     },
   },
@@ -94,23 +128,28 @@ const mutations: ConformanceCase = {
     root: () => ({
       count: () => counter.log.length,
       // The entity field of a mutation result is read when the field completes, before the next mutation runs.
-      record: ({ amount }: { amount: number }) => { counter.log.push(`record ${amount}`); return { id: `e${counter.log.length}`, amount, seenAt: counter.log.length }; },
-      mark: ({ note }: { note: string }) => { counter.log.push(`mark ${note}`); return counter.log.join(', '); },
+      record: ({ amount }: { amount: number }) => {
+        counter.log.push(`record ${amount}`);
+        return { id: `e${counter.log.length}`, amount, seenAt: counter.log.length };
+      },
+      mark: ({ note }: { note: string }) => {
+        counter.log.push(`mark ${note}`);
+        return counter.log.join(', ');
+      },
     }),
   },
   reset: () => {
     counter.log = [];
   },
   queries: [
-    { label: 'four mutations over two subgraphs, in the written order', query: 'mutation { a: record(amount: 1) { id amount } b: mark(note: "x") c: record(amount: 2) { id seenAt } d: mark(note: "y") }' },
+    {
+      label: 'four mutations over two subgraphs, in the written order',
+      query: 'mutation { a: record(amount: 1) { id amount } b: mark(note: "x") c: record(amount: 2) { id seenAt } d: mark(note: "y") }',
+    },
   ],
 };
 
-const grid = [
-  [{ id: 'c1' }, null, { id: 'c2' }],
-  [],
-  [{ id: 'c3' }],
-];
+const grid = [[{ id: 'c1' }, null, { id: 'c2' }], [], [{ id: 'c3' }]];
 const cellValues: Record<string, number> = { c1: 1, c2: 2, c3: 3 };
 const listsOfLists: ConformanceCase = {
   name: 'lists: lists of lists of entities, with nulls',
@@ -121,7 +160,9 @@ const listsOfLists: ConformanceCase = {
     },
     values: {
       typeDefs: `${FED} type Cell @key(fields: "id") { id: ID! value: Int! neighbours: [[Cell!]!]! }`,
-      resolvers: { Cell: { __resolveReference: ({ id }: { id: string }) => ({ id, value: cellValues[id], neighbours: [[{ id: 'c1' }], [{ id: 'c3' }, { id: 'c2' }]] }) } },
+      resolvers: {
+        Cell: { __resolveReference: ({ id }: { id: string }) => ({ id, value: cellValues[id], neighbours: [[{ id: 'c1' }], [{ id: 'c3' }, { id: 'c2' }]] }) },
+      },
     },
   },
   truth: {
@@ -149,7 +190,10 @@ const abstractFragments: ConformanceCase = {
     },
     storage: {
       typeDefs: `${FED} type Doc @key(fields: "id") { id: ID! bytes: Int! } type Clip @key(fields: "id") { id: ID! bytes: Int! }`,
-      resolvers: { Doc: { __resolveReference: ({ id }: { id: string }) => ({ id, bytes: sizes[id] }) }, Clip: { __resolveReference: ({ id }: { id: string }) => ({ id, bytes: sizes[id] }) } },
+      resolvers: {
+        Doc: { __resolveReference: ({ id }: { id: string }) => ({ id, bytes: sizes[id] }) },
+        Clip: { __resolveReference: ({ id }: { id: string }) => ({ id, bytes: sizes[id] }) },
+      },
     },
   },
   truth: {
@@ -157,8 +201,16 @@ const abstractFragments: ConformanceCase = {
     root: () => ({ files: items.map((i) => ({ ...i, bytes: sizes[i.id] })) }),
   },
   queries: [
-    { label: 'member fragments from a named fragment on the interface', query: 'query($b: Boolean!) { files { ...F } } fragment F on File { id ... on Doc @include(if: $b) { bytes } ... on Clip { seconds bytes } }', variables: { b: true } },
-    { label: 'the same, the fragment excluded', query: 'query($b: Boolean!) { files { ...F } } fragment F on File { id ... on Doc @include(if: $b) { bytes } ... on Clip { seconds bytes } }', variables: { b: false } },
+    {
+      label: 'member fragments from a named fragment on the interface',
+      query: 'query($b: Boolean!) { files { ...F } } fragment F on File { id ... on Doc @include(if: $b) { bytes } ... on Clip { seconds bytes } }',
+      variables: { b: true },
+    },
+    {
+      label: 'the same, the fragment excluded',
+      query: 'query($b: Boolean!) { files { ...F } } fragment F on File { id ... on Doc @include(if: $b) { bytes } ... on Clip { seconds bytes } }',
+      variables: { b: false },
+    },
   ],
 };
 

@@ -56,7 +56,10 @@ const requiresWithArgument: ConformanceCase = {
       typeDefs: `${FED} type Post @key(fields: "id") { id: ID! comments(limit: Int!): [Comment!]! } type Comment { id: ID! } type Query { posts: [Post!]! }`,
       resolvers: {
         Query: { posts: () => posts },
-        Post: { __resolveReference: byKey(posts, 'id'), comments: (post: { comments: object[] }, { limit }: { limit: number }) => post.comments.slice(0, limit) },
+        Post: {
+          __resolveReference: byKey(posts, 'id'),
+          comments: (post: { comments: object[] }, { limit }: { limit: number }) => post.comments.slice(0, limit),
+        },
       },
     },
     stats: {
@@ -66,7 +69,13 @@ const requiresWithArgument: ConformanceCase = {
   },
   truth: {
     typeDefs: `type Post { id: ID! comments(limit: Int!): [Comment!]! recentCount: Int! } type Comment { id: ID! } type Query { posts: [Post!]! }`,
-    root: () => ({ posts: posts.map((p) => ({ id: p.id, comments: ({ limit }: { limit: number }) => p.comments.slice(0, limit), recentCount: Math.min(3, p.comments.length) })) }),
+    root: () => ({
+      posts: posts.map((p) => ({
+        id: p.id,
+        comments: ({ limit }: { limit: number }) => p.comments.slice(0, limit),
+        recentCount: Math.min(3, p.comments.length),
+      })),
+    }),
   },
   queries: [
     { label: 'only the requiring field', query: '{ posts { id recentCount } }' },
@@ -114,7 +123,14 @@ const requiresArgumentConflict: ConformanceCase = {
   truth: {
     typeDefs: `type Good { upc: String! weight: Int! price(currency: String!): Int! fragile: String shippingEstimate: Int! shippingEstimateEUR: Int! } type Query { goods: [Good!]! } type Mutation { touch(upc: String!): Good }`,
     root: () => {
-      const all = goods.map((g) => ({ upc: g.upc, weight: g.weight, fragile: () => fragile(g.upc), price: ({ currency }: { currency: 'USD' | 'EUR' }) => g.prices[currency], shippingEstimate: g.prices.USD * g.weight * 10, shippingEstimateEUR: g.prices.EUR * g.weight * 10 }));
+      const all = goods.map((g) => ({
+        upc: g.upc,
+        weight: g.weight,
+        fragile: () => fragile(g.upc),
+        price: ({ currency }: { currency: 'USD' | 'EUR' }) => g.prices[currency],
+        shippingEstimate: g.prices.USD * g.weight * 10,
+        shippingEstimateEUR: g.prices.EUR * g.weight * 10,
+      }));
       return { goods: all, touch: ({ upc }: { upc: string }) => all.find((g) => g.upc === upc) ?? null };
     },
   },
@@ -200,7 +216,10 @@ const aliasedKeys: ConformanceCase = {
   subgraphs: {
     meters: {
       typeDefs: `${FED} type Meter @key(fields: "serial") { serial: String! reading: Int! note(lang: String!): String } type Query { meters: [Meter!]! }`,
-      resolvers: { Query: { meters: () => meters }, Meter: { __resolveReference: byKey(meters, 'serial'), note: (_: unknown, { lang }: { lang: string }) => note(lang) } },
+      resolvers: {
+        Query: { meters: () => meters },
+        Meter: { __resolveReference: byKey(meters, 'serial'), note: (_: unknown, { lang }: { lang: string }) => note(lang) },
+      },
     },
     bills: {
       typeDefs: `${FED} type Meter @key(fields: "serial") { serial: String! reading: Int! @external bill: Int! @requires(fields: "reading") }`,

@@ -53,7 +53,10 @@ const override: ConformanceCase = {
   subgraphs: {
     legacy: {
       typeDefs: `${FED} type Order @key(fields: "id") { id: ID! total: Int! status: String! } type Query { orders: [Order!]! }`,
-      resolvers: { Query: { orders: () => orders.map((o) => ({ ...o, status: 'OLD' })) }, Order: { __resolveReference: (ref: { id: string }) => ({ ...orders.find((o) => o.id === ref.id), status: 'OLD' }) } },
+      resolvers: {
+        Query: { orders: () => orders.map((o) => ({ ...o, status: 'OLD' })) },
+        Order: { __resolveReference: (ref: { id: string }) => ({ ...orders.find((o) => o.id === ref.id), status: 'OLD' }) },
+      },
     },
     billing: {
       typeDefs: `${FED} type Order @key(fields: "id") { id: ID! status: String! @override(from: "legacy") }`,
@@ -114,7 +117,10 @@ const enums: ConformanceCase = {
   subgraphs: {
     tasks: {
       typeDefs: `${FED} enum State { OPEN DONE } type Task @key(fields: "id") { id: ID! state: State! } type Query { tasks(state: State): [Task!]! }`,
-      resolvers: { Query: { tasks: (_: unknown, { state }: { state?: string }) => tasks.filter((t) => !state || t.state === state) }, Task: { __resolveReference: byKey(tasks, 'id') } },
+      resolvers: {
+        Query: { tasks: (_: unknown, { state }: { state?: string }) => tasks.filter((t) => !state || t.state === state) },
+        Task: { __resolveReference: byKey(tasks, 'id') },
+      },
     },
     triage: {
       typeDefs: `${FED} enum Priority { HIGH LOW } type Task @key(fields: "id") { id: ID! priority: Priority! isUrgent(threshold: Priority = HIGH): Boolean! }`,
@@ -129,17 +135,26 @@ const enums: ConformanceCase = {
   truth: {
     typeDefs: `enum State { OPEN DONE } enum Priority { HIGH LOW } type Task { id: ID! state: State! priority: Priority! isUrgent(threshold: Priority = HIGH): Boolean! } type Query { tasks(state: State): [Task!]! }`,
     root: () => ({
-      tasks: ({ state }: { state?: string }) => tasks.filter((t) => !state || t.state === state).map((t) => ({ ...t, isUrgent: ({ threshold }: { threshold: string }) => t.priority === threshold })),
+      tasks: ({ state }: { state?: string }) =>
+        tasks.filter((t) => !state || t.state === state).map((t) => ({ ...t, isUrgent: ({ threshold }: { threshold: string }) => t.priority === threshold })),
     }),
   },
   queries: [
     { label: 'an enum literal argument', query: '{ tasks(state: OPEN) { id priority } }' },
-    { label: 'an enum variable reaching an entity fetch, a default argument', query: 'query($p: Priority!) { tasks { id a: isUrgent(threshold: $p) b: isUrgent } }', variables: { p: 'LOW' } },
+    {
+      label: 'an enum variable reaching an entity fetch, a default argument',
+      query: 'query($p: Priority!) { tasks { id a: isUrgent(threshold: $p) b: isUrgent } }',
+      variables: { p: 'LOW' },
+    },
     { label: 'an unknown enum value is refused', query: '{ tasks(state: LOST) { id } }', errors: 'presence' },
   ],
 };
 
-interface Filter { cities?: string[]; min?: number; nested?: { tag: string } }
+interface Filter {
+  cities?: string[];
+  min?: number;
+  nested?: { tag: string };
+}
 const rows = [
   { id: 'r1', city: '杭州', score: 5, tag: 'a' },
   { id: 'r2', city: '宁波', score: 2, tag: 'b' },
@@ -156,17 +171,33 @@ const inputs: ConformanceCase = {
     },
     scores: {
       typeDefs: `${FED} type Row @key(fields: "id") { id: ID! scaled(by: [Int!]! = [1]): [Int!]! }`,
-      resolvers: { Row: { __resolveReference: ({ id }: { id: string }) => rows.find((r) => r.id === id), scaled: (row: { score: number }, { by }: { by: number[] }) => by.map((n) => n * row.score) } },
+      resolvers: {
+        Row: {
+          __resolveReference: ({ id }: { id: string }) => rows.find((r) => r.id === id),
+          scaled: (row: { score: number }, { by }: { by: number[] }) => by.map((n) => n * row.score),
+        },
+      },
     },
   },
   truth: {
     typeDefs: `input Nested { tag: String! } input Filter { cities: [String!] min: Int = 3 nested: Nested } type Row { id: ID! city: String! scaled(by: [Int!]! = [1]): [Int!]! } type Query { rows(filter: Filter): [Row!]! }`,
-    root: () => ({ rows: ({ filter }: { filter?: Filter }) => select(filter).map((r) => ({ ...r, scaled: ({ by }: { by: number[] }) => by.map((n) => n * r.score) })) }),
+    root: () => ({
+      rows: ({ filter }: { filter?: Filter }) => select(filter).map((r) => ({ ...r, scaled: ({ by }: { by: number[] }) => by.map((n) => n * r.score) })),
+    }),
   },
   queries: [
     { label: 'a single value for a list, an input default', query: '{ rows(filter: { cities: "杭州" }) { id scaled(by: 2) } }' },
-    { label: 'an input object by variable, a list argument by variable', query: 'query($f: Filter, $by: [Int!]!) { rows(filter: $f) { city scaled(by: $by) } }', variables: { f: { min: 0, nested: { tag: 'b' } }, by: [1, 10] } },
-    { label: 'a variable of the wrong type is refused', query: 'query($f: Filter) { rows(filter: $f) { id } }', variables: { f: { min: 'many' } }, errors: 'presence' },
+    {
+      label: 'an input object by variable, a list argument by variable',
+      query: 'query($f: Filter, $by: [Int!]!) { rows(filter: $f) { city scaled(by: $by) } }',
+      variables: { f: { min: 0, nested: { tag: 'b' } }, by: [1, 10] },
+    },
+    {
+      label: 'a variable of the wrong type is refused',
+      query: 'query($f: Filter) { rows(filter: $f) { id } }',
+      variables: { f: { min: 'many' } },
+      errors: 'presence',
+    },
   ],
 };
 

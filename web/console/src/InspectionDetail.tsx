@@ -35,7 +35,11 @@ export function InspectionDetail({ id }: { id: string }) {
       </h1>
       <ol className="stepper" aria-label={t('steps')}>
         {INSPECTION_STEPS.map((step, i) => (
-          <li key={step} className={i < current || (step === 'EVALUATE' && evaluated) ? 'done' : i === current ? 'current' : ''} aria-current={i === current ? 'step' : undefined}>
+          <li
+            key={step}
+            className={i < current || (step === 'EVALUATE' && evaluated) ? 'done' : i === current ? 'current' : ''}
+            aria-current={i === current ? 'step' : undefined}
+          >
             <span className="step-number">{i + 1}</span> {t(`inspectionStep.${step}`)}
           </li>
         ))}
@@ -72,8 +76,20 @@ export function InspectionDetail({ id }: { id: string }) {
                 {participant.lead ? ` (${t('lead')})` : ''}
               </td>
               <td>{participant.jurisdiction}</td>
-              <td>{participant.task ? <a href={href('task', participant.task.id)}>{t(`taskStatus.${participant.taskStatus}`)}</a> : t(`taskStatus.${participant.taskStatus}`)}</td>
-              <td>{(participant.task?.findings ?? []).map((finding: any, i: number) => <p key={i}>{t(`severity.${finding.severity}`)}: {finding.description}</p>)}</td>
+              <td>
+                {participant.task ? (
+                  <a href={href('task', participant.task.id)}>{t(`taskStatus.${participant.taskStatus}`)}</a>
+                ) : (
+                  t(`taskStatus.${participant.taskStatus}`)
+                )}
+              </td>
+              <td>
+                {(participant.task?.findings ?? []).map((finding: any, i: number) => (
+                  <p key={i}>
+                    {t(`severity.${finding.severity}`)}: {finding.description}
+                  </p>
+                ))}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -92,7 +108,8 @@ export function InspectionDetail({ id }: { id: string }) {
       <ol className="timeline">
         {inspection.timeline.map((entry: any, i: number) => (
           <li key={i}>
-            <time dateTime={entry.at}>{formatTime(entry.at, locale)}</time> <strong>{t(`inspectionStep.${entry.step}`)}</strong> · {entry.officer?.name ?? ''} {entry.note && <q>{entry.note}</q>}
+            <time dateTime={entry.at}>{formatTime(entry.at, locale)}</time> <strong>{t(`inspectionStep.${entry.step}`)}</strong> · {entry.officer?.name ?? ''}{' '}
+            {entry.note && <q>{entry.note}</q>}
           </li>
         ))}
       </ol>

@@ -17,10 +17,12 @@ export function Inspections() {
   return (
     <section aria-labelledby="inspections-heading">
       <h1 id="inspections-heading">{t('nav.inspections')}</h1>
-      <CreateInspection onCreated={(id) => {
+      <CreateInspection
+        onCreated={(id) => {
           reload({ requestPolicy: 'network-only' });
           window.location.hash = href('inspection', id);
-        }} />
+        }}
+      />
       <RegionBanner regions={unavailableRegions(list.error)} />
       {!list.data ? (
         <Loading />
@@ -101,7 +103,9 @@ function CreateInspection({ onCreated }: { onCreated: (id: string) => void }) {
             target: { name: form.targetName, creditCode: form.creditCode, address: form.address, jurisdiction: form.targetJurisdiction },
             plannedAt: new Date(form.plannedAt).toISOString(),
             plannedUntil: new Date(form.plannedUntil).toISOString(),
-            participants: form.participantRegion ? [{ region: form.participantRegion, jurisdiction: form.participantJurisdiction, agency: form.participantAgency }] : [],
+            participants: form.participantRegion
+              ? [{ region: form.participantRegion, jurisdiction: form.participantJurisdiction, agency: form.participantAgency }]
+              : [],
           };
           const outcome = await create({ input });
           if (outcome.error) return setErrors(serverErrors(outcome.error));
@@ -129,7 +133,12 @@ function CreateInspection({ onCreated }: { onCreated: (id: string) => void }) {
         {text('participantJurisdiction', t('participantJurisdiction'))}
         {text('participantAgency', t('participantAgency'))}
         <button type="submit">{t('createInspection')}</button>
-        <Refusal errors={errors} link={(error) => (error.extensions.existingInspectionId ? <a href={href('inspection', String(error.extensions.existingInspectionId))}>{t('openExisting')}</a> : null)} />
+        <Refusal
+          errors={errors}
+          link={(error) =>
+            error.extensions.existingInspectionId ? <a href={href('inspection', String(error.extensions.existingInspectionId))}>{t('openExisting')}</a> : null
+          }
+        />
       </form>
     </details>
   );

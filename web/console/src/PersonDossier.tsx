@@ -86,7 +86,17 @@ export function PersonDossier({ id }: { id: string }) {
           {person.homeJurisdictionName ?? ''} {person.homeJurisdiction ?? '—'} · {regions.get(person.region) ?? person.region}
         </dd>
         <dt>{t('tags')}</dt>
-        <dd>{person.tags ? person.tags.map((tag: any) => <span key={tag.category} className="chip">{tag.category}</span>) : <em>{t('ownerOnly')}</em>}</dd>
+        <dd>
+          {person.tags ? (
+            person.tags.map((tag: any) => (
+              <span key={tag.category} className="chip">
+                {tag.category}
+              </span>
+            ))
+          ) : (
+            <em>{t('ownerOnly')}</em>
+          )}
+        </dd>
       </dl>
       {purpose && <p role="status">{t('purposeStated', { purpose })}</p>}
       {withheld.length > 0 && (
@@ -158,7 +168,14 @@ function PurposeDialog({ onConfirm, onCancel }: { onConfirm: (purpose: string) =
   const input = useRef<HTMLInputElement>(null);
   const valid = PURPOSE_PATTERN.test(value);
   return (
-    <div role="dialog" aria-modal="true" aria-labelledby="purpose-heading" className="dialog" data-testid="purpose-dialog" onKeyDown={(event) => event.key === 'Escape' && onCancel()}>
+    <div
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby="purpose-heading"
+      className="dialog"
+      data-testid="purpose-dialog"
+      onKeyDown={(event) => event.key === 'Escape' && onCancel()}
+    >
       <form
         onSubmit={(event) => {
           event.preventDefault();
@@ -169,7 +186,15 @@ function PurposeDialog({ onConfirm, onCancel }: { onConfirm: (purpose: string) =
         <p>{t('purposeHint')}</p>
         <label>
           {t('purpose')}
-          <input ref={input} autoFocus list="purposes" value={value} onChange={(event) => setValue(event.target.value)} aria-invalid={!valid} data-testid="purpose-input" />
+          <input
+            ref={input}
+            autoFocus
+            list="purposes"
+            value={value}
+            onChange={(event) => setValue(event.target.value)}
+            aria-invalid={!valid}
+            data-testid="purpose-input"
+          />
         </label>
         <datalist id="purposes">
           {PURPOSES.map((purpose) => (

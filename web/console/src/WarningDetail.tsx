@@ -62,7 +62,7 @@ export function WarningDetail({ id }: { id: string }) {
         </dd>
         <dt>{t('raisedAt')}</dt>
         <dd>
-          {formatTime(warning.raisedAt, locale)} · {warning.automatic ? t('byRule') : warning.raisedBy?.name ?? '—'}
+          {formatTime(warning.raisedAt, locale)} · {warning.automatic ? t('byRule') : (warning.raisedBy?.name ?? '—')}
         </dd>
         <dt>{t('subject')}</dt>
         <dd data-testid="subject">
@@ -99,7 +99,8 @@ export function WarningDetail({ id }: { id: string }) {
       <ol className="timeline" data-testid="warning-timeline">
         {warning.timeline.map((entry: any, i: number) => (
           <li key={i} data-action={entry.action}>
-            <time dateTime={entry.at}>{formatTime(entry.at, locale)}</time> <strong>{t(`action.${entry.action}`)}</strong> · {regions.get(entry.region) ?? entry.region ?? ''} ·{' '}
+            <time dateTime={entry.at}>{formatTime(entry.at, locale)}</time> <strong>{t(`action.${entry.action}`)}</strong> ·{' '}
+            {regions.get(entry.region) ?? entry.region ?? ''} ·{' '}
             {entry.officer ? `${entry.officer.name}（${entry.officer.jurisdictionName ?? ''}）` : t('byRule')}
             {entry.note && <q>{entry.note}</q>}
           </li>

@@ -45,7 +45,8 @@ export function WarningsBoard() {
   useEffect(() => {
     if (live$.state !== 'connected') return;
     if (!firstConnection.current) firstConnection.current = live$.connections;
-    else if (live$.connections > firstConnection.current && lastCursor.current?.filterKey === filterKey) setResume({ filterKey, after: lastCursor.current.cursor });
+    else if (live$.connections > firstConnection.current && lastCursor.current?.filterKey === filterKey)
+      setResume({ filterKey, after: lastCursor.current.cursor });
   }, [live$, filterKey]);
   const after = resume?.filterKey === filterKey ? resume.after : null;
   // Live rows since the board opened, for the filter in force (rows heard under another filter are dropped).
@@ -93,7 +94,11 @@ export function WarningsBoard() {
       )}
       {!list.data && !list.error ? <Loading /> : <WarningTable rows={rows} onSelect={setSelectedId} />}
       {pageInfo?.hasNextPage && pageInfo.endCursor && (
-        <LoadMore filter={variables.filter} cursor={pageInfo.endCursor} onPage={(rows, next) => setMore({ filterKey, rows: [...(extra?.rows ?? []), ...rows], pageInfo: next })} />
+        <LoadMore
+          filter={variables.filter}
+          cursor={pageInfo.endCursor}
+          onPage={(rows, next) => setMore({ filterKey, rows: [...(extra?.rows ?? []), ...rows], pageInfo: next })}
+        />
       )}
     </section>
   );
@@ -118,7 +123,11 @@ function LoadMore({ filter, cursor, onPage }: { filter: Record<string, unknown>;
         const result = await client.query(LIST, { first: PAGE, after: cursor, filter }, { requestPolicy: 'network-only' }).toPromise();
         setBusy(false);
         const page = result.data?.petitionWarnings;
-        if (page) onPage(page.edges.map((edge: any) => edge.node), page.pageInfo);
+        if (page)
+          onPage(
+            page.edges.map((edge: any) => edge.node),
+            page.pageInfo,
+          );
       }}
     >
       {busy ? t('loading') : t('loadMore')}
@@ -153,7 +162,13 @@ function Filters({ filter, onChange }: { filter: BoardFilter; onChange: (filter:
         <legend>{t('filter.where')}</legend>
         <label>
           {t('filter.raisedIn')}
-          <input value={filter.raisedIn} inputMode="numeric" pattern="\d{2,12}" placeholder="3304" onChange={(event) => onChange({ ...filter, raisedIn: event.target.value })} />
+          <input
+            value={filter.raisedIn}
+            inputMode="numeric"
+            pattern="\d{2,12}"
+            placeholder="3304"
+            onChange={(event) => onChange({ ...filter, raisedIn: event.target.value })}
+          />
         </label>
         <label>
           {t('filter.subjectRegion')}

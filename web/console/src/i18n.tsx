@@ -40,7 +40,13 @@ export function I18nProvider({ children }: { children: ReactNode }) {
 export function LanguageSwitch() {
   const { t, language, setLanguage } = useI18n();
   return (
-    <button type="button" className="link" lang={language === 'en' ? 'zh-CN' : 'en'} onClick={() => setLanguage(language === 'en' ? 'zh-CN' : 'en')} data-testid="language">
+    <button
+      type="button"
+      className="link"
+      lang={language === 'en' ? 'zh-CN' : 'en'}
+      onClick={() => setLanguage(language === 'en' ? 'zh-CN' : 'en')}
+      data-testid="language"
+    >
       {t('language')}
     </button>
   );

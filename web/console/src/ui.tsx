@@ -12,12 +12,22 @@ export interface ServerError {
 export function serverErrors(error: CombinedError | undefined): ServerError[] {
   if (!error) return [];
   if (error.networkError && !error.graphQLErrors.length) return [{ message: error.networkError.message, code: 'NETWORK', extensions: {} }];
-  return error.graphQLErrors.map((e) => ({ message: e.message, code: e.extensions?.code as string | undefined, extensions: (e.extensions ?? {}) as Record<string, unknown> }));
+  return error.graphQLErrors.map((e) => ({
+    message: e.message,
+    code: e.extensions?.code as string | undefined,
+    extensions: (e.extensions ?? {}) as Record<string, unknown>,
+  }));
 }
 
 /** The regions a partial answer left out (REGION_UNAVAILABLE names each in extensions.region). */
 export function unavailableRegions(error: CombinedError | undefined): string[] {
-  return [...new Set(serverErrors(error).filter((e) => e.code === 'REGION_UNAVAILABLE').map((e) => String(e.extensions.region)))];
+  return [
+    ...new Set(
+      serverErrors(error)
+        .filter((e) => e.code === 'REGION_UNAVAILABLE')
+        .map((e) => String(e.extensions.region)),
+    ),
+  ];
 }
 
 export function RegionBanner({ regions }: { regions: string[] }) {
@@ -56,11 +66,19 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 export function formatTime(iso: string | null | undefined, locale: string): string {
   if (!iso) return '—';
   let formatter = formatters.get(locale);
-  if (!formatter) formatters.set(locale, (formatter = new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })));
+  if (!formatter)
+    formatters.set(
+      locale,
+      (formatter = new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })),
+    );
   return formatter.format(new Date(iso));
 }
 
-export function Deadline({ deadline }: { deadline: { kind: string; dueAt: string; daysLeft: number; overdue: boolean; officersOwe: boolean } | null | undefined }) {
+export function Deadline({
+  deadline,
+}: {
+  deadline: { kind: string; dueAt: string; daysLeft: number; overdue: boolean; officersOwe: boolean } | null | undefined;
+}) {
   const { t, locale } = useI18n();
   if (!deadline) return <span>{t('noDeadline')}</span>;
   return (
