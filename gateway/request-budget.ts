@@ -102,6 +102,11 @@ export class RequestRegionBudget {
 
 export interface GatewayContext {
   regionBudget?: RequestRegionBudget;
+  /**
+   * Set on the queries a live subscription runs for each event (gateway/live/): the gateway's own
+   * executions, not a client's requests, so their log lines are at debug level.
+   */
+  liveEvent?: boolean;
   /** The verified caller and the context tokens signed for them (absent with --insecure-no-auth). */
   auth?: AuthenticatedRequest;
 }

@@ -79,7 +79,10 @@ export function requestTelemetryPlugin(): ApolloServerPlugin<GatewayContext> {
             if (typeof code === 'string' && OPERATION_LIMIT_CODES.has(code)) operationLimitRefusals.labels(code).inc();
           }
           const context = requestContext.contextValue;
-          logger.info({
+          // One line per client request; a subscription's per-event queries (thousands a second
+          // under load) only when debugging.
+          if (context.liveEvent && !logger.isLevelEnabled('debug')) return;
+          (context.liveEvent ? logger.debug : logger.info).call(logger, {
             msg: 'request',
             operation: requestContext.operationName ?? null,
             caller: context.auth?.caller.id ?? null,

@@ -256,7 +256,7 @@ export class LiveWarnings {
   private async execute(auth: AuthenticatedRequest | undefined, query: string, variables: Record<string, unknown>): Promise<QueryAnswer> {
     const regionBudget = new RequestRegionBudget();
     try {
-      const response = await this.server.executeOperation({ query, variables }, { contextValue: { regionBudget, auth } });
+      const response = await this.server.executeOperation({ query, variables }, { contextValue: { regionBudget, auth, liveEvent: true } });
       if (response.body.kind !== 'single') throw new Error('the per-event query answered incrementally');
       return response.body.singleResult as QueryAnswer;
     } finally {
