@@ -248,6 +248,12 @@ describeWithBrowser('the officer console in Chromium', () => {
     expect(await suzhou.getByTestId('person-dossier').getAttribute('data-access')).toBe('MASKED');
     expect(await suzhou.getByTestId('person-id-number').textContent()).toMatch(/\*/);
     await suzhou.getByTestId('reveal').click();
+    // The dialog keeps the keyboard: Tab and Shift+Tab go round its own controls only.
+    const inDialog = () => suzhou.evaluate(() => !!document.activeElement?.closest('[data-testid="purpose-dialog"]'));
+    for (const key of ['Tab', 'Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab']) {
+      await suzhou.keyboard.press(key);
+      expect(await inDialog()).toBe(true);
+    }
     await suzhou.getByTestId('purpose-input').fill('petition-handling');
     await shot(suzhou, 'purpose-dialog');
     await suzhou.getByRole('button', { name: '确认查看' }).click();

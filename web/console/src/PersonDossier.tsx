@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import type { KeyboardEvent } from 'react';
 import { useQuery } from 'urql';
 import { useI18n } from './i18n';
 import { useRegions } from './regions';
@@ -167,6 +168,11 @@ function PurposeDialog({ onConfirm, onCancel }: { onConfirm: (purpose: string) =
   const [value, setValue] = useState(PURPOSES[0]);
   const input = useRef<HTMLInputElement>(null);
   const valid = PURPOSE_PATTERN.test(value);
+  // Focus goes back where it was (the reveal button) when the dialog closes.
+  useEffect(() => {
+    const opener = document.activeElement as HTMLElement | null;
+    return () => opener?.focus();
+  }, []);
   return (
     <div
       role="dialog"
@@ -174,7 +180,10 @@ function PurposeDialog({ onConfirm, onCancel }: { onConfirm: (purpose: string) =
       aria-labelledby="purpose-heading"
       className="dialog"
       data-testid="purpose-dialog"
-      onKeyDown={(event) => event.key === 'Escape' && onCancel()}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') onCancel();
+        else if (event.key === 'Tab') keepFocusWithin(event);
+      }}
     >
       <form
         onSubmit={(event) => {
@@ -213,4 +222,20 @@ function PurposeDialog({ onConfirm, onCancel }: { onConfirm: (purpose: string) =
       </form>
     </div>
   );
+}
+
+/** Tab and Shift+Tab cycle through the dialog's own controls: a modal dialog keeps the keyboard until it is answered. */
+function keepFocusWithin(event: KeyboardEvent<HTMLElement>): void {
+  const focusable = [...event.currentTarget.querySelectorAll<HTMLElement>('input, select, textarea, button:not([disabled]), [href]')];
+  if (focusable.length === 0) return;
+  const first = focusable[0];
+  const last = focusable[focusable.length - 1];
+  const inside = focusable.includes(document.activeElement as HTMLElement);
+  if (event.shiftKey && (document.activeElement === first || !inside)) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && (document.activeElement === last || !inside)) {
+    event.preventDefault();
+    first.focus();
+  }
 }
