@@ -97,6 +97,19 @@ test('who read a person: for the region’s auditors and the home jurisdiction, 
   expect(byPartner.errors?.[0].extensions?.code).toBe('FORBIDDEN');
 });
 
+test('each reader in the trail is the officer, fetched from the officer\'s own region (a Suzhou reader of a Jiaxing record too)', async () => {
+  const trail = await graphql(
+    hub.gateway.graphqlUrl,
+    'query($id: ID!) { auditTrail(personId: $id) { officerId officer { id name } } }',
+    { id: '330400:3' },
+    { 'X-Officer': hub.identity.demoOfficer('demo-330400-auditor').id },
+  );
+  expect(trail.errors).toBeUndefined();
+  const readers = trail.data.auditTrail.map((entry: any) => entry.officer);
+  expect(readers.map((officer: any) => officer.id)).toEqual(['320500:1', '330400:1']);
+  for (const officer of readers) expect(officer.name).toEqual(expect.any(String));
+});
+
 test('an edited, a deleted and an inserted row are each found and located, by the auditors’ query and by yrd-hub audit verify', async () => {
   expect(await verify()).toMatchObject({ intact: true, firstBadSeq: null });
   const [{ seq }] = await JIAXING("SELECT min(seq)::int AS seq FROM audit.entries WHERE record = '330400:3'");

@@ -20,6 +20,8 @@ export class AuditEntry {
   at!: Date;
 
   @Field(() => Officer, { nullable: true, description: 'The officer (null for a hub service).' })
+  // A reader may be an officer of another region (a partner): the gateway fetches the officer from there.
+  @Directive('@crossRegion')
   officer!: { id: string } | null;
 
   @Field(() => String, { description: 'Officer id as recorded (also services).' })
