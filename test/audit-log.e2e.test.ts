@@ -97,7 +97,7 @@ test('who read a person: for the region’s auditors and the home jurisdiction, 
   expect(byPartner.errors?.[0].extensions?.code).toBe('FORBIDDEN');
 });
 
-test('each reader in the trail is the officer, fetched from the officer\'s own region (a Suzhou reader of a Jiaxing record too)', async () => {
+test("each reader in the trail is the officer, fetched from the officer's own region (a Suzhou reader of a Jiaxing record too)", async () => {
   const trail = await graphql(
     hub.gateway.graphqlUrl,
     'query($id: ID!) { auditTrail(personId: $id) { officerId officer { id name } } }',
