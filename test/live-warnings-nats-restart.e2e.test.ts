@@ -1,8 +1,9 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { RunningHub } from '../launcher/hub';
-import { graphql, startTestHub, temporaryDir, tokenFor } from './support/hub';
+import { startTestHub, temporaryDir, tokenFor } from './support/hub';
 import { eventually, subscribeWs, Received } from './support/live-clients';
+import { registerForSuzhouResident } from './support/cross-region-petition';
 
 /**
  * NATS itself restarts while warnings are raised: the regions' outboxes keep what NATS could not
@@ -86,39 +87,6 @@ const SUBSCRIPTION = `subscription {
   petitionWarningEvents(regions: ["330400"], filter: { kinds: [CROSS_REGION] }) { cursor kind warning { id } }
 }`;
 
-let registered = 0;
-
-/** A Jiaxing petition of a Suzhou resident, each about another matter (CROSS_REGION is raised once per matter). */
-async function registerForSuzhouResident(): Promise<string> {
-  const result = await graphql(
-    hub.gateway.graphqlUrl,
-    `
-      mutation ($input: RegisterPetitionInput!) {
-        registerPetition(input: $input) {
-          warnings {
-            id
-            kind
-          }
-        }
-      }
-    `,
-    {
-      input: {
-        region: '330400',
-        channel: 'VISIT',
-        category: `劳资纠纷欠薪-${++registered}`,
-        summary: '欠薪',
-        content: '某公司拖欠工资三个月',
-        registeredIn: '330421',
-        petitionerIds: ['320500:7'],
-      },
-    },
-    { 'X-Officer': '330400:1' },
-  );
-  expect(result.errors).toBeUndefined();
-  return result.data.registerPetition.warnings.find((warning: any) => warning.kind === 'CROSS_REGION').id;
-}
-
 natsTest(
   'warnings raised while NATS is down reach the subscriber once NATS is back, each once and in order',
   async () => {
@@ -130,7 +98,7 @@ natsTest(
     let first = '';
     let live = false;
     for (let attempt = 0; attempt < 20 && !live; attempt++) {
-      first = await registerForSuzhouResident();
+      first = await registerForSuzhouResident(hub.gateway.graphqlUrl);
       live = await eventually(() => subscriber.events.some((event) => event.warning.id === first), 2);
     }
     expect(live).toBe(true);
@@ -139,9 +107,9 @@ natsTest(
     await nats.stop();
     // Registering goes on: the petition and its event are committed in Jiaxing's database.
     const whileDown: string[] = [];
-    for (let i = 0; i < 5; i++) whileDown.push(await registerForSuzhouResident());
+    for (let i = 0; i < 5; i++) whileDown.push(await registerForSuzhouResident(hub.gateway.graphqlUrl));
     await nats.start();
-    const afterwards = await registerForSuzhouResident();
+    const afterwards = await registerForSuzhouResident(hub.gateway.graphqlUrl);
 
     const expected = [...whileDown, afterwards];
     expect(await eventually(() => expected.every((id) => subscriber.events.some((event) => event.warning.id === id)), 60)).toBe(true);

@@ -7,6 +7,7 @@ import { warningEventsStream, warningEventsSubject } from '../platform/nats-subj
 import { repoPath } from '../subgraphs/shared/repo-path';
 import { graphql, signInLike, startTestHub, tokenFor } from './support/hub';
 import { eventually, subscribeWs, Received } from './support/live-clients';
+import { registerForSuzhouResident } from './support/cross-region-petition';
 
 /**
  * Live warnings relayed through NATS JetStream (NATS_URL), with two gateway instances: a change
@@ -71,38 +72,6 @@ afterAll(async () => {
 const SUBSCRIPTION = `subscription($after: String) {
   petitionWarningEvents(after: $after, filter: { kinds: [CROSS_REGION] }) { cursor kind region officer { id } warning { id status subject { id } } }
 }`;
-
-// Each registration its own matter (category): a cross-region warning is raised once per matter.
-let matters = 0;
-async function registerForSuzhouResident(gatewayUrl: string): Promise<string> {
-  const result = await graphql(
-    gatewayUrl,
-    `
-      mutation ($input: RegisterPetitionInput!) {
-        registerPetition(input: $input) {
-          warnings {
-            id
-            kind
-          }
-        }
-      }
-    `,
-    {
-      input: {
-        region: '330400',
-        channel: 'VISIT',
-        category: `劳资纠纷欠薪${(matters += 1)}`,
-        summary: '欠薪',
-        content: '某公司拖欠工资三个月',
-        registeredIn: '330421',
-        petitionerIds: ['320500:7'],
-      },
-    },
-    { 'X-Officer': '330400:1' },
-  );
-  expect(result.errors).toBeUndefined();
-  return result.data.registerPetition.warnings.find((w: any) => w.kind === 'CROSS_REGION').id;
-}
 
 natsTest(
   'a subscriber on gateway B receives the warning raised and acknowledged through gateway A, relayed by JetStream; a restarted B loses nothing',

@@ -8,6 +8,7 @@ import { pruneFeed } from '../subgraphs/petitions/warning-feed';
 import { sweepDeadlines } from '../subgraphs/petitions/warning-rules';
 import { contextTokenFor, graphql, queryDatabase, rosterOfficer, signInLike, startTestHub, tokenFor } from './support/hub';
 import { eventually, subscribeSse, subscribeWs, Received } from './support/live-clients';
+import { registerForSuzhouResident } from './support/cross-region-petition';
 
 /**
  * Live warnings through a real gateway: graphql-ws and graphql-sse subscribers with real
@@ -45,40 +46,6 @@ const track = <T extends Received>(subscription: T): T => (open.push(subscriptio
 
 const as = (id: string) => ({ 'X-Officer': id, 'X-Purpose': 'petition-handling' });
 
-// Each registration its own matter (category): a cross-region warning is raised once per matter.
-let matters = 0;
-async function registerForSuzhouResident(): Promise<string> {
-  const result = await graphql(
-    url,
-    `
-      mutation ($input: RegisterPetitionInput!) {
-        registerPetition(input: $input) {
-          id
-          warnings {
-            id
-            kind
-          }
-        }
-      }
-    `,
-    {
-      input: {
-        region: '330400',
-        channel: 'VISIT',
-        category: `劳资纠纷欠薪${(matters += 1)}`,
-        summary: '欠薪',
-        content: '某公司拖欠工资三个月',
-        registeredIn: '330421',
-        petitionerIds: ['320500:7'],
-      },
-    },
-    as('330400:1'),
-  );
-  expect(result.errors).toBeUndefined();
-  const warning = result.data.registerPetition.warnings.find((w: any) => w.kind === 'CROSS_REGION');
-  return warning.id;
-}
-
 async function raiseByHand(region: string, officer: string, raisedIn: string, subjectId: string, summary: string): Promise<string> {
   const result = await graphql(
     url,
@@ -106,7 +73,7 @@ test('a Suzhou officer receives the cross-region warning a Jiaxing officer raise
   let warningId = '';
   expect(
     await repeatUntil(
-      async () => void (warningId = await registerForSuzhouResident()),
+      async () => void (warningId = await registerForSuzhouResident(url, as('330400:1'))),
       () => suzhou.events.some((event) => event.warning.id === warningId),
     ),
   ).toBe(true);
@@ -147,10 +114,10 @@ test("subscriptions of one caller share each event's answer, and an event the fi
   let warningId = '';
   const seenByAll = () => everyone.every((subscription) => subscription.events.some((event) => event.warning.id === warningId));
   // Subscribed once an event made afterwards reaches all four.
-  expect(await repeatUntil(async () => void (warningId = await registerForSuzhouResident()), seenByAll)).toBe(true);
+  expect(await repeatUntil(async () => void (warningId = await registerForSuzhouResident(url, as('330400:1'))), seenByAll)).toBe(true);
 
   const readsBefore = await suzhouReadsOfSubject();
-  warningId = await registerForSuzhouResident();
+  warningId = await registerForSuzhouResident(url, as('330400:1'));
   expect(await eventually(seenByAll)).toBe(true);
   for (const subscription of tabs) {
     const event = subscription.events.find((e) => e.warning.id === warningId);
@@ -182,7 +149,7 @@ test('a Hefei subscriber over SSE sees a warning only as its agreements allow, a
   let warningId = '';
   expect(
     await repeatUntil(
-      async () => void (warningId = await registerForSuzhouResident()),
+      async () => void (warningId = await registerForSuzhouResident(url, as('330400:1'))),
       () => hefei.events.some((event) => event.warning.id === warningId),
     ),
   ).toBe(true);
@@ -322,7 +289,7 @@ test('a second gateway instance serves subscribers the changes made through the 
     // The change goes through the first gateway (`url`), the subscriber listens on the second.
     expect(
       await repeatUntil(
-        async () => void (warningId = await registerForSuzhouResident()),
+        async () => void (warningId = await registerForSuzhouResident(url, as('330400:1'))),
         () => onSecond.events.some((event) => event.warning.id === warningId),
       ),
     ).toBe(true);
@@ -331,7 +298,7 @@ test('a second gateway instance serves subscribers the changes made through the 
     await second.stop();
 
     const whileDown: string[] = [];
-    for (let i = 0; i < 3; i++) whileDown.push(await registerForSuzhouResident());
+    for (let i = 0; i < 3; i++) whileDown.push(await registerForSuzhouResident(url, as('330400:1')));
     second = await startSecond();
     const resumed = track(subscribeWs(second.graphqlUrl, token, SUBSCRIPTION, { filter: { kinds: ['CROSS_REGION'] }, after: cursor }));
     expect(await eventually(() => whileDown.every((id) => resumed.events.some((event) => event.warning.id === id)))).toBe(true);

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { AgencyKind } from '../shared/agency';
-import { currentDeadline, PetitionStatus } from './lifecycle';
+import { currentDeadline, newPetitionFacts, PetitionStatus } from './lifecycle';
 import { PETITION_COLUMNS, PetitionRow } from './petition-repository';
 import type { PetitionChannel } from './types';
 
@@ -31,17 +31,7 @@ export interface ReceivedPetition {
  */
 export async function insertReceivedPetition(client: PoolClient, petition: ReceivedPetition): Promise<{ row: PetitionRow; created: boolean }> {
   const receivedAt = new Date();
-  const deadline = currentDeadline({
-    status: PetitionStatus.ASSIGNED,
-    registeredAt: petition.registeredAt,
-    receivedAt,
-    acceptedAt: null,
-    repliedAt: null,
-    reviewRequestedAt: null,
-    reviewDecidedAt: null,
-    reReviewRequestedAt: null,
-    extensionDays: null,
-  })!;
+  const deadline = currentDeadline(newPetitionFacts(PetitionStatus.ASSIGNED, petition.registeredAt, receivedAt))!;
   // Kept where the handling agency is: its jurisdiction is where this region's officers work it.
   const { rows } = await client.query<PetitionRow>(
     `INSERT INTO petitions.petitions (channel, category, summary, content, petitioner_ids, group_visit, headcount,

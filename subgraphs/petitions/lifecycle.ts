@@ -100,6 +100,21 @@ export function lastDayOf(dueAt: Date): string {
   return beijingDateOf(new Date(dueAt.getTime() - 1));
 }
 
+/** A petition's facts when it is first recorded: nothing has happened to it yet but `status`. */
+export function newPetitionFacts(status: PetitionStatus, registeredAt: Date, receivedAt: Date | null = null): LifecycleFacts {
+  return {
+    status,
+    registeredAt,
+    receivedAt,
+    acceptedAt: null,
+    repliedAt: null,
+    reviewRequestedAt: null,
+    reviewDecidedAt: null,
+    reReviewRequestedAt: null,
+    extensionDays: null,
+  };
+}
+
 /** The deadline running in the petition's current state, if any. */
 export function currentDeadline(facts: LifecycleFacts): Deadline | null {
   switch (facts.status) {

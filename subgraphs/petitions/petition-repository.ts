@@ -3,7 +3,7 @@ import { toGlobalId } from '../../auth/global-id';
 import type { AgencyKind } from '../shared/agency';
 import type { KeysetPosition } from '../shared/pagination';
 import { SqlFilter } from '../shared/sql-filter';
-import { currentDeadline, DeadlineKind, LifecycleFacts, PetitionStatus } from './lifecycle';
+import { currentDeadline, DeadlineKind, LifecycleFacts, newPetitionFacts, PetitionStatus } from './lifecycle';
 import type { Petition, PetitionChannel, PetitionEvent } from './types';
 
 type Queryable = Pool | PoolClient;
@@ -220,16 +220,7 @@ export interface NewPetition {
 }
 
 export async function insertPetition(client: PoolClient, petition: NewPetition): Promise<PetitionRow> {
-  const deadline = currentDeadline({
-    status: PetitionStatus.REGISTERED,
-    registeredAt: petition.registeredAt,
-    acceptedAt: null,
-    repliedAt: null,
-    reviewRequestedAt: null,
-    reviewDecidedAt: null,
-    reReviewRequestedAt: null,
-    extensionDays: null,
-  })!;
+  const deadline = currentDeadline(newPetitionFacts(PetitionStatus.REGISTERED, petition.registeredAt))!;
   const { rows } = await client.query<PetitionRow>(
     `INSERT INTO petitions.petitions (channel, category, summary, content, petitioner_ids, group_visit, headcount,
        registered_in, registered_by, registered_at, deadline_kind, due_at, officers_owe, matter_id)

@@ -7,7 +7,7 @@ import { chunk, DEMO_EPOCH, SeededRandom } from '../shared/random';
 import { seedOnce } from '../shared/seed-once';
 import type { RegionSummary } from '../shared/context';
 import type { SeedOptions } from '../shared/subgraph-module';
-import { currentDeadline, DAY_MS, LifecycleFacts, PetitionStatus } from './lifecycle';
+import { currentDeadline, DAY_MS, LifecycleFacts, newPetitionFacts, PetitionStatus } from './lifecycle';
 import { PetitionChannel, WarningKind, WarningLevel, WarningStatus } from './types';
 
 const CATEGORIES = ['征地拆迁补偿', '劳资纠纷欠薪', '环境污染投诉', '物业管理纠纷', '医疗纠纷', '社保待遇', '房屋质量问题', '教育入学', '交通出行', '涉法涉诉'];
@@ -28,16 +28,7 @@ interface SeedEvent {
  * closed, recent ones still open, and a few run late (so the deadline rule has work).
  */
 function simulateLifecycle(random: SeededRandom, registeredAt: Date) {
-  const facts: LifecycleFacts = {
-    status: PetitionStatus.REGISTERED,
-    registeredAt,
-    acceptedAt: null,
-    repliedAt: null,
-    reviewRequestedAt: null,
-    reviewDecidedAt: null,
-    reReviewRequestedAt: null,
-    extensionDays: null,
-  };
+  const facts: LifecycleFacts = newPetitionFacts(PetitionStatus.REGISTERED, registeredAt);
   const events: SeedEvent[] = [{ action: 'register', from: null, to: PetitionStatus.REGISTERED, at: registeredAt }];
   let closedAt: Date | null = null;
   let at = registeredAt.getTime();
