@@ -25,7 +25,22 @@ export interface RequestContext {
   purpose: string | null;
   grants: Grant[];
   requestId: string;
+  /**
+   * Other officers, of exactly this context's rights, who receive this request's answer as it
+   * is (subscribers of equal rights sharing one live event's execution): whatever the request
+   * reads in full is written to the audit log for each of them as well.
+   */
+  alsoReadBy?: readonly Reader[];
 }
+
+/** An officer who reads an answer, and the request id their audit rows carry. */
+export interface Reader {
+  officerId: string;
+  requestId: string;
+}
+
+/** More readers than this in one token are refused: the gateway shares an answer with fewer. */
+export const MAX_READERS = 1000;
 
 export const CONTEXT_ISSUER = 'yrd-hub-gateway';
 /** The subject of a context token the gateway signs for itself (reading a region's warning feed), never an officer's id. */
@@ -44,6 +59,17 @@ export function requestContextOf(caller: Caller, purpose: string | null, grants:
   return { officerId: caller.id, jurisdiction: caller.jurisdiction, agency: caller.agency, roles: caller.roles, purpose, grants, requestId };
 }
 
+function readersOf(claim: unknown): Reader[] {
+  if (claim === undefined) return [];
+  const valid =
+    Array.isArray(claim) &&
+    claim.length <= MAX_READERS &&
+    claim.every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every((part) => typeof part === 'string' && part.length > 0));
+  // Signed by the hub, so malformed only by a defect: refused rather than read as fewer readers, whose reads would go unaudited.
+  if (!valid) throw new ContextTokenError("the context token's alsoReadBy claim is not valid here");
+  return (claim as string[][]).map(([officerId, requestId]) => ({ officerId, requestId }));
+}
+
 /** Grants travel grouped by category ({ PERSON_BASIC: ["320500", …] }): a 41-city hub's list stays a short header. */
 function packGrants(grants: readonly Grant[]): Record<string, string[]> {
   const packed: Record<string, string[]> = {};
@@ -59,8 +85,9 @@ function unpackGrants(packed: unknown): Grant[] {
 }
 
 export async function signContextToken(key: SigningKey, subgraph: string, context: RequestContext): Promise<string> {
-  const { officerId, grants, ...claims } = context;
-  return new SignJWT({ ...claims, grants: packGrants(grants) })
+  const { officerId, grants, alsoReadBy, ...claims } = context;
+  const readers = alsoReadBy?.length ? { alsoReadBy: alsoReadBy.map((reader) => [reader.officerId, reader.requestId]) } : {};
+  return new SignJWT({ ...claims, grants: packGrants(grants), ...readers })
     .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'yrd-context+jwt' })
     .setIssuer(CONTEXT_ISSUER)
     .setAudience(contextAudience(subgraph))
@@ -138,6 +165,8 @@ export class ContextVerifier {
       grants: unpackGrants(payload.grants),
       requestId: String(payload.requestId ?? ''),
     };
+    const readers = readersOf(payload.alsoReadBy);
+    if (readers.length) context.alsoReadBy = readers;
     return { context, expiresAt: Number(payload.exp) * 1000 };
   }
 }

@@ -28,7 +28,8 @@ import { warningEventsStream } from '../platform/nats-subjects';
  * Settings (environment): BENCH_ROUNDS (5), BENCH_SECONDS (5, per round of the standard
  * workload), BENCH_LATENCY_SECONDS (3, per round of the latency workloads), BENCH_CONNECTIONS
  * (32), BENCH_SOAK_SECONDS (30; the issue's 5-minute run is 300), BENCH_VOLUME=1 (= --volume),
- * BENCH_PROFILE=1 (= --profile), BENCH_WRITE=0 (do not touch BENCHMARKS.md), DATABASE_URL
+ * BENCH_PROFILE=1 (= --profile), BENCH_WRITE=0 (do not touch BENCHMARKS.md), BENCH_LIVE_SUBSCRIBERS,
+ * BENCH_LIVE_RATE, BENCH_LIVE_SECONDS and BENCH_LIVE_NATS=0 (the live load; leave out its NATS case), DATABASE_URL
  * (a PostgreSQL server for the hub workloads; else an embedded one in $TMPDIR/yrd-hub-bench).
  */
 
@@ -616,16 +617,33 @@ async function liveSection(pg: PostgresServer): Promise<string> {
     Math.ceil(LIVE_SETTINGS.subscribers / (LIVE_SETTINGS.regions.length * LIVE_SETTINGS.officersPerRegion)) + 1,
   );
   const results: LiveResult[] = [];
+  const profiles: string[] = [];
   const run = async (label: string, databasePrefix: string, gateways: number) => {
-    const { child, ready } = await startBenchHub(pg, { regions: DEMO_CODES.map(cityOf), databasePrefix, scale: LIVE_SCALE }, true, ['--expose-gc']);
+    // With --profile, the first hub (its gateway and region threads) runs under --cpu-prof.
+    const profileDir = config.profile && !profiles.length ? mkdtempSync(path.join(os.tmpdir(), 'yrd-bench-profile-live-')) : undefined;
+    const execArgv = ['--expose-gc', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
+    const { child, ready } = await startBenchHub(pg, { regions: DEMO_CODES.map(cityOf), databasePrefix, scale: LIVE_SCALE }, true, execArgv);
     try {
       results.push(await liveWorkload({ child, url: ready.url, token: ready.token }, LIVE_SETTINGS, label, gateways, log));
     } finally {
       await child.stop();
     }
+    if (profileDir) {
+      const files = readdirSync(profileDir)
+        .filter((f) => f.endsWith('.cpuprofile'))
+        .map((f) => path.join(profileDir, f));
+      log(`live profiles: ${profileDir}`);
+      profiles.push(
+        files.length
+          ? `Live hub under \`node --cpu-prof\` (start-up included); profiles: \`${profileDir}\`\n\n${summariseProfile(files, 20)}`
+          : 'no profile was written',
+      );
+    }
   };
   await run('1 gateway, regions relayed over HTTP feeds (no NATS)', 'yrdbench_live', 1);
-  if (await natsReachable(LIVE_NATS_URL)) {
+  if (process.env.BENCH_LIVE_NATS === '0') {
+    log('live: BENCH_LIVE_NATS=0; the two-gateway case is left out');
+  } else if (await natsReachable(LIVE_NATS_URL)) {
     const prefix = `yrdbench_${process.pid}`;
     process.env.NATS_URL = LIVE_NATS_URL;
     process.env.HUB_NATS_PREFIX = prefix;
@@ -642,7 +660,7 @@ async function liveSection(pg: PostgresServer): Promise<string> {
     log(`live: NATS unreachable at ${LIVE_NATS_URL}; the two-gateway case is left out`);
   }
   delete process.env.HUB_LIVE_SUBSCRIPTIONS_PER_CALLER;
-  return liveTable(results, LIVE_SETTINGS);
+  return [liveTable(results, LIVE_SETTINGS), ...profiles].join('\n\n');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { Caller } from '../auth/caller-token';
 import { AuthenticationError, CallerVerifier, IdentitySettings } from '../auth/caller-verifier';
-import { requestContextOf, RequestContext, signContextToken } from '../auth/context-token';
+import { Reader, requestContextOf, RequestContext, signContextToken } from '../auth/context-token';
 import type { SigningKey } from '../auth/keys';
 import type { GrantsSource } from './grants';
 import { RosterCheck, RosterUnavailableError } from './roster';
@@ -100,6 +100,19 @@ export class RequestAuthenticator {
     const requestId = header(headers, 'x-request-id');
     const grants = this.grants ? await this.grants.grantsFor(caller.jurisdiction) : [];
     const context = requestContextOf(caller, purpose ?? null, grants, requestId && REQUEST_ID.test(requestId) ? requestId : randomUUID());
+    return this.authenticated(caller, context);
+  }
+
+  /**
+   * `request` asking also for `readers`, officers of exactly its rights who receive its answer
+   * as it is (live-events' reader-groups.ts): the same caller, whose context tokens name them,
+   * so that every region audits their reads too.
+   */
+  alsoReadBy(request: AuthenticatedRequest, readers: readonly Reader[]): AuthenticatedRequest {
+    return this.authenticated(request.caller, { ...request.context, alsoReadBy: readers });
+  }
+
+  private authenticated(caller: Caller, context: RequestContext): AuthenticatedRequest {
     const signed = new Map<string, Promise<string>>();
     return {
       caller,

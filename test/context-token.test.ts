@@ -1,5 +1,5 @@
-import { importJWK, KeyLike } from 'jose';
-import { ContextTokenError, ContextVerifier, RequestContext, signContextToken } from '../auth/context-token';
+import { importJWK, KeyLike, SignJWT } from 'jose';
+import { CONTEXT_ISSUER, contextAudience, ContextTokenError, ContextVerifier, RequestContext, signContextToken } from '../auth/context-token';
 import { createKeyPair, SigningKey } from '../auth/keys';
 
 /**
@@ -46,4 +46,19 @@ test('calls that arrive together share one verification; a refused token is refu
   const later = verifier.verify(forged, 'petitions');
   expect(later).not.toBe(refusals[0]);
   await expect(later).rejects.toThrow(ContextTokenError);
+});
+
+test('the readers an answer is shared with travel in the token; a malformed list is refused, never read as fewer readers', async () => {
+  const { signing, verifier } = await keys();
+  const shared: RequestContext = { ...context, alsoReadBy: [{ officerId: '330400:2', requestId: 'r-2' }] };
+  await expect(verifier.verify(await signContextToken(signing, 'petitions', shared), 'petitions')).resolves.toEqual(shared);
+  const malformed = await new SignJWT({ jurisdiction: '330400', roles: [], grants: {}, requestId: 'r-1', alsoReadBy: [['330400:2']] })
+    .setProtectedHeader({ alg: 'ES256', kid: signing.kid, typ: 'yrd-context+jwt' })
+    .setIssuer(CONTEXT_ISSUER)
+    .setAudience(contextAudience('petitions'))
+    .setSubject('330400:1')
+    .setIssuedAt()
+    .setExpirationTime('1 minute')
+    .sign(signing.privateKey);
+  await expect(verifier.verify(malformed, 'petitions')).rejects.toThrow("the context token's alsoReadBy claim is not valid here");
 });

@@ -9,6 +9,7 @@ import { sweepDeadlines } from '../subgraphs/petitions/warning-rules';
 import { contextTokenFor, graphql, queryDatabase, rosterOfficer, signInLike, startTestHub, tokenFor } from './support/hub';
 import { eventually, subscribeSse, subscribeWs, Received } from './support/live-clients';
 import { registerForSuzhouResident } from './support/cross-region-petition';
+import { sample, scrape } from './support/metrics';
 
 /**
  * Live warnings through a real gateway: graphql-ws and graphql-sse subscribers with real
@@ -130,6 +131,42 @@ test("subscriptions of one caller share each event's answer, and an event the fi
   // open; the REPEAT warning the same registration raised for the same person, which the filter
   // leaves out, read nothing.
   expect(readsAfter.get('320500:1')! - (readsBefore.get('320500:1') ?? 0)).toBe(1);
+  await Promise.all(open.splice(0).map((subscription) => subscription.stop()));
+});
+
+test("officers of equal rights share one execution of each event, and the audit log has each one's own read", async () => {
+  await Promise.all(open.splice(0).map((subscription) => subscription.stop()));
+  // A second officer of exactly 320500:1's rights: the same jurisdiction, agency and roles.
+  const petitionOfficer = hub.identity.demoOfficerById('320500:1');
+  const twin = await rosterOfficer(hub, {
+    region: '320500',
+    jurisdiction: petitionOfficer.jurisdiction,
+    agency: petitionOfficer.agency!,
+    roles: petitionOfficer.roles,
+  });
+  const subscribers = [await tokenFor(url, '320500:1'), twin.token].map((token) =>
+    track(subscribeWs(url, token, SUBSCRIPTION, { filter: { kinds: ['CROSS_REGION'] } }, { purpose: 'petition-handling' })),
+  );
+  let warningId = '';
+  const seenByBoth = () => subscribers.every((subscription) => subscription.events.some((event) => event.warning.id === warningId));
+  expect(await repeatUntil(async () => void (warningId = await registerForSuzhouResident(url, as('330400:1'))), seenByBoth)).toBe(true);
+  // One event at a time is counted, so wait until nothing else is under way.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+
+  const readsBefore = await suzhouReadsOfSubject();
+  const before = await scrape(hub.gateway.url);
+  warningId = await registerForSuzhouResident(url, as('330400:1'));
+  expect(await eventually(seenByBoth)).toBe(true);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const after = await scrape(hub.gateway.url);
+  for (const subscription of subscribers) {
+    expect(subscription.events.find((e) => e.warning.id === warningId).warning.subject).toMatchObject({ name: expect.not.stringMatching(/\*/) });
+  }
+  const selections = (text: string) => sample(text, 'yrd_requests_total', { service: 'gateway', operation: 'PetitionWarningEvent', outcome: 'ok' });
+  // The registration raised two warnings for the person (CROSS_REGION, received; REPEAT or none, left out by the filter, so never selected).
+  expect(selections(after) - selections(before)).toBe(1);
+  const readsAfter = await suzhouReadsOfSubject();
+  for (const officer of ['320500:1', twin.id]) expect((readsAfter.get(officer) ?? 0) - (readsBefore.get(officer) ?? 0)).toBe(1);
   await Promise.all(open.splice(0).map((subscription) => subscription.stop()));
 });
 

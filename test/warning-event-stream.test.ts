@@ -20,14 +20,16 @@ class ListFeed extends EventEmitter {
     this.events.push(event);
     return event;
   }
+  pages = 0;
   async page(after: number): Promise<FeedPage> {
+    this.pages += 1;
     return { head: this.events.length, pruned: 0, events: this.events.filter((event) => event.seq > after).slice(0, 3) };
   }
 }
 
 const query = buildEventQuery(parse('subscription { petitionWarningEvents { cursor warning { id } } }'), undefined, {});
 
-function streamOver(feed: ListFeed, after: number, bufferSize = 100) {
+function streamOver(feed: ListFeed, after: number, bufferSize = 100, asked: string[] = [], held: Promise<void> = Promise.resolve()) {
   const failures: Array<{ code: LiveCloseCode; message: string }> = [];
   const stream = new WarningEventStream({
     feeds: new Map([[feed.region, feed as unknown as RegionFeed]]),
@@ -35,7 +37,11 @@ function streamOver(feed: ListFeed, after: number, bufferSize = 100) {
     filter: null,
     query,
     bufferSize,
-    runQuery: async (_text, variables) => ({ data: { [PROBE_KEY]: { level: 'BLUE' }, warning0: { id: variables.yrdLiveWarningId } } }),
+    runQuery: async (_text, variables) => (
+      asked.push(String(variables.yrdLiveWarningId)),
+      await held,
+      { data: { [PROBE_KEY]: { level: 'BLUE' }, warning0: { id: variables.yrdLiveWarningId } } }
+    ),
     fail: (code, message) => failures.push({ code, message }),
   });
   return { stream, failures };
@@ -92,4 +98,36 @@ test('the event’s fields are collected as a query’s: @skip/@include by the s
     'officer',
     'at',
   ]);
+});
+
+test('a hole the feed vouches for (a rolled-back change took the position) is passed over without reading the region', async () => {
+  const feed = new ListFeed('330400');
+  const { stream } = streamOver(feed, 0);
+  await take(stream, 0);
+  await new Promise((resolve) => setImmediate(resolve));
+  const pagesAtStart = feed.pages;
+  feed.emit('event', feed.add(1));
+  // Position 2 was never committed: the feed relays 3 right after 1 and says so.
+  feed.emit('event', { ...feed.add(3), previous: 1 });
+  expect(await take(stream, 2)).toEqual(['330400:1', '330400:3']);
+  expect(feed.pages).toBe(pagesAtStart);
+  stream.close();
+});
+
+test('each event is resolved when the feed relays it, not when the events before it are done, and only once', async () => {
+  const feed = new ListFeed('330400');
+  const asked: string[] = [];
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const { stream } = streamOver(feed, 0, 100, asked, held);
+  await new Promise((resolve) => setImmediate(resolve));
+  for (let seq = 1; seq <= 3; seq++) feed.emit('event', feed.add(seq));
+  // No answer has come yet: every event's probe is asked all the same, each once.
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(asked.sort()).toEqual(['330400:1', '330400:2', '330400:3']);
+  release();
+  expect(await take(stream, 3)).toEqual(['330400:1', '330400:2', '330400:3']);
+  // The probe and the selection of each, none twice.
+  expect(asked).toHaveLength(6);
+  stream.close();
 });

@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import { Supergraph } from '@apollo/federation-internals';
 import { DocumentNode, execute, ExecutionResult, GraphQLError, GraphQLFieldResolver, GraphQLSchema } from 'graphql';
 import { getArgumentValues, getVariableValues } from 'graphql/execution/values';
 import type { SigningKey } from '../../auth/keys';
-import type { RequestContext } from '../../auth/context-token';
+import { MAX_READERS, Reader, RequestContext } from '../../auth/context-token';
 import type { AuthenticatedRequest, RequestAuthenticator } from '../authentication';
 import type { RegionConfig } from '../region-config';
 import { GatewayContext, RequestRegionBudget } from '../request-budget';
@@ -14,6 +15,8 @@ import { connect, NatsConnection } from 'nats';
 import { natsPrefix } from '../../platform/nats-subjects';
 import { NatsRegionFeed } from './nats-region-feed';
 import { RegionFeed } from './region-feed';
+import { RecentCallers } from './recent-callers';
+import { ReaderGroups } from './reader-groups';
 import { SharedAnswers } from './shared-answers';
 import { cursorExpired, EventPayload, LIVE_CLOSE, LiveCloseCode, PetitionWarningFilterArgs, QueryAnswer, WarningEventStream } from './warning-event-stream';
 
@@ -79,7 +82,8 @@ export class LiveWarnings {
   private readonly perCaller = new Map<string, number>();
   private active = 0;
   private readonly answers = new SharedAnswers<QueryAnswer>();
-  private readonly callers = new SharedAnswers<AuthenticatedRequest>();
+  private readonly groups = new ReaderGroups<QueryAnswer>(MAX_READERS);
+  private readonly callers = new RecentCallers();
 
   constructor(
     supergraphSdl: string,
@@ -124,6 +128,8 @@ export class LiveWarnings {
   ): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
     let stream: WarningEventStream;
     const callerId = subscriber.auth?.caller.id ?? 'anonymous';
+    // Whom each event is resolved for: the headers its caller context is made from.
+    const credentials = JSON.stringify(['authorization', 'x-purpose', 'x-request-id'].map((name) => String(subscriber.headers[name] ?? '')));
     try {
       const query = buildEventQuery(document, operationName, variableValues);
       const args = this.argumentsOf(query, variableValues);
@@ -145,7 +151,7 @@ export class LiveWarnings {
       };
       let positions: FeedPositions;
       try {
-        await this.checkSelection(query, args.regions[0], subscriber);
+        await this.checkSelection(query, args.regions[0], subscriber, credentials);
         positions = await this.startPositions(args.regions, args.after ?? subscriber.lastEventId);
       } catch (error) {
         release();
@@ -172,7 +178,7 @@ export class LiveWarnings {
         filter: args.filter,
         query,
         bufferSize: this.limits.bufferSize,
-        runQuery: (text, variables, sharedByRights) => this.runAs(subscriber, text, variables, sharedByRights),
+        runQuery: (text, variables, sharedByRights) => this.runAs(subscriber, credentials, text, variables, sharedByRights),
         fail,
       });
       return this.results(
@@ -227,8 +233,8 @@ export class LiveWarnings {
    * (operation limits, fields the caller's roles can never read) would refuse every event, and
    * is the subscription's error instead of a silence.
    */
-  private async checkSelection(query: EventQuery, region: string, subscriber: Subscriber): Promise<void> {
-    const trial = await this.runAs(subscriber, query.withOfficer, {
+  private async checkSelection(query: EventQuery, region: string, subscriber: Subscriber, credentials: string): Promise<void> {
+    const trial = await this.runAs(subscriber, credentials, query.withOfficer, {
       ...query.variables,
       [WARNING_ID_VARIABLE]: `${region}:0`,
       [OFFICER_ID_VARIABLE]: `${region}:0`,
@@ -238,19 +244,62 @@ export class LiveWarnings {
   }
 
   /**
-   * The per-event query as the subscriber, with a context made now (token, roster and grants as
-   * they are at this event). Subscriptions of the same credentials asking the same query at the
-   * same moment share one execution (shared-answers.ts). The probe (`sharedByRights`), which
-   * reads no personal data and writes no audit row, is shared further, by every subscriber whose
-   * rights are the same (jurisdiction, agency, roles, purpose, grants): it only decides whether
-   * the selection is asked, and the selection, run per caller, decides again what is delivered.
+   * The per-event query as the subscriber, with its caller checked again (token, roster and
+   * grants as they are now; a check at most a second old, recent-callers.ts). Whoever has the
+   * same rights (jurisdiction, agency, roles, purpose, grants) gets the same answer, so the
+   * probe, which reads no personal data and writes no audit row, is shared by them while in
+   * flight (shared-answers.ts), and the selection runs once for each group of them asking at the
+   * same moment, naming every member so that each one's reads are audited (reader-groups.ts).
    */
-  private async runAs(subscriber: Subscriber, query: string, variables: Record<string, unknown>, sharedByRights = false): Promise<QueryAnswer> {
-    const credentials = JSON.stringify(['authorization', 'x-purpose', 'x-request-id'].map((name) => String(subscriber.headers[name] ?? '')));
-    const auth = subscriber.auth ? await this.callers.run(credentials, () => this.authenticate(subscriber.headers)) : undefined;
-    const scope = sharedByRights && auth ? rightsOf(auth.context) : credentials;
-    return this.answers.run(JSON.stringify([scope, query, variables]), () => this.execute(auth, query, variables));
+  private async runAs(subscriber: Subscriber, credentials: string, query: string, variables: Record<string, unknown>, probe = false): Promise<QueryAnswer> {
+    // Asked for every event by every subscriber: the key is made of strings kept from event to event.
+    const asked = `${this.queryIdOf(query)} ${JSON.stringify(variables)}`;
+    if (!subscriber.auth) return this.answers.run(asked, () => this.execute(undefined, query, variables));
+    const auth = await this.callers.get(credentials, () =>
+      this.authenticate({ ...subscriber.headers, 'x-request-id': this.requestIdOf(subscriber, credentials) }),
+    );
+    const key = `${rightsOf(auth.context)}\n${asked}`;
+    if (probe) return this.answers.run(key, () => this.execute(auth, query, variables));
+    return this.groups.run(key, auth, (leader, readers) => this.runForReaders(leader, readers, query, variables));
   }
+
+  private readonly queryIds = new Map<string, number>();
+  /** A short stand-in for a per-event query's text (a subscription's texts are the same string from event to event). */
+  private queryIdOf(query: string): number {
+    let id = this.queryIds.get(query);
+    if (id === undefined) {
+      if (this.queryIds.size >= 10_000) this.queryIds.clear();
+      this.queryIds.set(query, (id = this.queryIds.size + 1));
+    }
+    return id;
+  }
+
+  private readonly requestIds = new Map<string, string>();
+  /**
+   * The request id of a subscriber's per-event reads, in their log lines and audit rows: its
+   * own `X-Request-Id`, else one kept for its credentials, so that the rows one subscription
+   * causes share an id (and a group of readers stays the same group from event to event).
+   */
+  private requestIdOf(subscriber: Subscriber, credentials: string): string {
+    const given = subscriber.headers['x-request-id'];
+    if (typeof given === 'string' && given) return given;
+    let id = this.requestIds.get(credentials);
+    if (!id) {
+      if (this.requestIds.size >= 10_000) this.requestIds.clear();
+      this.requestIds.set(credentials, (id = randomUUID()));
+    }
+    return id;
+  }
+
+  /** A group's execution: as its leader, naming the other readers; their context tokens are signed once while the leader's check is fresh. */
+  private runForReaders(leader: AuthenticatedRequest, readers: readonly Reader[], query: string, variables: Record<string, unknown>): Promise<QueryAnswer> {
+    if (!readers.length) return this.execute(leader, query, variables);
+    const names = readers.map((reader) => `${reader.officerId} ${reader.requestId}`).join('\n');
+    let shared = this.sharedContexts.get(leader);
+    if (shared?.names !== names) this.sharedContexts.set(leader, (shared = { names, auth: this.authenticator.alsoReadBy(leader, readers) }));
+    return this.execute(shared.auth, query, variables);
+  }
+  private readonly sharedContexts = new WeakMap<AuthenticatedRequest, { names: string; auth: AuthenticatedRequest }>();
 
   /** The per-event query through the gateway's own pipeline, in the caller's context. */
   private async execute(auth: AuthenticatedRequest | undefined, query: string, variables: Record<string, unknown>): Promise<QueryAnswer> {
@@ -343,9 +392,16 @@ export class LiveWarnings {
 
 /** What a caller's answers depend on besides the query: everything of its context but who and which request. */
 function rightsOf(context: RequestContext): string {
-  const grants = context.grants.map((grant) => `${grant.category}:${grant.owner}`).sort();
-  return JSON.stringify({ jurisdiction: context.jurisdiction, agency: context.agency, roles: [...context.roles].sort(), purpose: context.purpose, grants });
+  let rights = rightsKeys.get(context);
+  if (rights === undefined) {
+    const grants = context.grants.map((grant) => `${grant.category}:${grant.owner}`).sort();
+    rights = JSON.stringify({ jurisdiction: context.jurisdiction, agency: context.agency, roles: [...context.roles].sort(), purpose: context.purpose, grants });
+    rightsKeys.set(context, rights);
+  }
+  return rights;
 }
+/** Per verified context (one a second per subscriber's credentials, recent-callers.ts). */
+const rightsKeys = new WeakMap<RequestContext, string>();
 
 /** Values of a payload are stored under the client's response keys (aliases), at every depth. */
 const byResponseKey: GraphQLFieldResolver<unknown, unknown> = (source, _args, _context, info) =>

@@ -37,6 +37,7 @@ export class NatsRegionFeed extends RegionFeed {
           deliver_policy: DeliverPolicy.New,
         });
         const messages = await consumer.consume();
+        this.unbroken = false;
         this.closeConsumer = () => void messages.close();
         this.emit('ready', this.position);
         for await (const message of messages) {

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { GATEWAY_IDENTITY, signContextToken } from '../../auth/context-token';
+import { CONTEXT_LIFETIME_SECONDS, GATEWAY_IDENTITY, signContextToken } from '../../auth/context-token';
 import type { SigningKey } from '../../auth/keys';
 
 /**
@@ -17,7 +17,16 @@ export interface FeedEvent {
   officerId: string | null;
   officerRegion: string | null;
   at: string;
+  /**
+   * The position this gateway's feed relayed just before this event, when it knows that no
+   * event of the region lies between the two (a rolled-back change leaves a hole in the
+   * positions); absent when it cannot know (the first event heard after a reconnect to NATS).
+   */
+  previous?: number;
 }
+
+/** The position after which `event` comes next, with nothing between: its `previous`, else the one before it. */
+export const positionBefore = (event: FeedEvent): number => event.previous ?? event.seq - 1;
 
 export interface FeedPage {
   head: number;
@@ -42,6 +51,12 @@ const SILENCE_MS = 40_000;
 export class RegionFeed extends EventEmitter {
   /** The last position relayed; undefined until the stream first answered. */
   position: number | undefined;
+  /**
+   * Whether what is heard now follows on from `position` with nothing missed: the region's HTTP
+   * stream always does (it starts from our position, or sets it), a NATS consumer only from its
+   * second message on (it starts from the newest message, whatever came before).
+   */
+  protected unbroken = true;
   private controller: AbortController | undefined;
   protected stopped = false;
 
@@ -54,17 +69,25 @@ export class RegionFeed extends EventEmitter {
     this.setMaxListeners(0);
   }
 
+  private signed: { token: Promise<string>; until: number } | undefined;
+  /** The gateway's own context token for the feed, signed anew when half its lifetime has gone (many subscribers may read pages at once). */
   private async headers(): Promise<Record<string, string>> {
-    const token = await signContextToken(this.contextKey, 'petitions', {
-      officerId: GATEWAY_IDENTITY,
-      jurisdiction: this.region,
-      agency: null,
-      roles: [],
-      purpose: null,
-      grants: [],
-      requestId: `feed-${this.region}`,
-    });
-    return { authorization: `Bearer ${token}` };
+    if (!this.signed || this.signed.until <= Date.now()) {
+      const token = signContextToken(this.contextKey, 'petitions', {
+        officerId: GATEWAY_IDENTITY,
+        jurisdiction: this.region,
+        agency: null,
+        roles: [],
+        purpose: null,
+        grants: [],
+        requestId: `feed-${this.region}`,
+      });
+      const signed = (this.signed = { token, until: Date.now() + (CONTEXT_LIFETIME_SECONDS * 1000) / 2 });
+      token.catch(() => {
+        if (this.signed === signed) this.signed = undefined;
+      });
+    }
+    return { authorization: `Bearer ${await this.signed.token}` };
   }
 
   /** The feed after `after`, at most one page, read once. */
@@ -138,8 +161,10 @@ export class RegionFeed extends EventEmitter {
     }
     if (line.seq === undefined) return; // keep-alive
     if (this.position !== undefined && line.seq <= this.position) return;
+    const previous = this.unbroken ? this.position : undefined;
     this.position = line.seq;
-    this.emit('event', line as FeedEvent);
+    this.unbroken = true;
+    this.emit('event', { ...line, previous } as FeedEvent);
   }
 
   stop(): void {

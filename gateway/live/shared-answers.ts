@@ -1,10 +1,9 @@
 /**
- * One answer for identical per-event queries in flight at once. An event reaches every
- * subscriber in the same moment; the subscriptions one caller holds (a console in several tabs,
- * several devices) ask the same query for it with the same credentials, so they share one
- * execution instead of each running it. The key holds everything the answer depends on — the
- * credentials and purpose the context is made from, the query text and its variables — so a
- * shared answer is exactly the one each would have got; callers never share with each other.
+ * One answer for identical queries in flight at once: an event reaches every subscriber in the
+ * same moment, and the probe each asks first (may I see this warning, does my filter match)
+ * reads nothing personal and writes no audit row, so everyone whose key is the same — the
+ * rights the answer depends on, the query text and its variables — shares one execution, whose
+ * answer is exactly the one each would have got.
  */
 export class SharedAnswers<T> {
   private readonly inFlight = new Map<string, Promise<T>>();

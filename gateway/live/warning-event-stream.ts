@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import { BoundedQueue } from './bounded-queue';
 import { encodeEventCursor, FeedPositions } from './event-cursor';
 import { EventQuery, OFFICER_ID_VARIABLE, PROBE_KEY, WARNING_ID_VARIABLE } from './event-query';
-import type { FeedEvent, RegionFeed } from './region-feed';
+import { FeedEvent, positionBefore, RegionFeed } from './region-feed';
 
 /**
  * One subscriber's stream of warning events: first what it missed (each region's feed read
@@ -64,8 +64,22 @@ const TRANSIENT = new Set(['REGION_UNAVAILABLE', 'ROSTER_UNAVAILABLE', 'INTERNAL
 const ATTEMPTS = 5;
 const RETRY_MS = 1000;
 
+/** An event heard live, as the feed relayed it. */
+interface LiveItem {
+  region: string;
+  event: FeedEvent;
+}
+
 export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
-  private readonly live: BoundedQueue<{ region: string; event: FeedEvent }>;
+  private readonly live: BoundedQueue<LiveItem>;
+  /**
+   * Each event's resolution for this subscriber (the probe, then the selection when it passes),
+   * started when the feed relays the event rather than when this stream's turn comes: so every
+   * subscriber resolves an event in the same moment, and those of equal rights share its
+   * execution (live-warnings.ts). Taken when the event is delivered or passed over, whether it
+   * comes from the live queue or from a page read while catching up, so none runs twice.
+   */
+  private readonly resolutions = new Map<string, Promise<QueryAnswer | undefined>>();
   private readonly out: BoundedQueue<EventPayload>;
   private readonly listeners: Array<() => void> = [];
   private closed = false;
@@ -77,6 +91,8 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
     for (const region of options.positions.keys()) {
       const feed = options.feeds.get(region)!;
       const listener = (event: FeedEvent) => {
+        if (this.closed || event.seq <= this.options.positions.get(region)!) return;
+        this.resolutionOf(region, event);
         if (!this.live.push({ region, event })) this.tooSlow();
       };
       feed.on('event', listener);
@@ -119,10 +135,10 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
         if (item.done || this.closed) return;
         const { region, event } = item.value;
         const position = this.options.positions.get(region)!;
-        if (event.seq <= position) continue;
+        if (event.seq <= position) this.resolutions.delete(`${region}:${event.seq}`);
         // A jump means events this gateway's feed did not relay to us (it started later than
         // our position): read them from the region first; this event comes with them.
-        if (event.seq > position + 1) await this.catchUp(region);
+        else if (positionBefore(event) > position) await this.catchUp(region);
         else await this.deliver(region, event);
       }
     } catch (error) {
@@ -155,11 +171,33 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
     }
   }
 
-  private async deliver(region: string, event: FeedEvent): Promise<void> {
+  /** The event's resolution for this subscriber: the one under way, else started now. */
+  private resolutionOf(region: string, event: FeedEvent): Promise<QueryAnswer | undefined> {
+    const key = `${region}:${event.seq}`;
+    let resolution = this.resolutions.get(key);
+    if (!resolution) {
+      resolution = this.resolveEvent(event);
+      // Awaited in its turn, when a failure ends the stream; until then it must not count as unhandled.
+      resolution.catch(() => undefined);
+      this.resolutions.set(key, resolution);
+    }
+    return resolution;
+  }
+
+  private async resolveEvent(event: FeedEvent): Promise<QueryAnswer | undefined> {
     // First whether it is for this subscriber at all; only then the selection, with its personal data.
     const probed = await this.resolve(event, true);
     const wanted = !!probed && !this.closed && !!probed.data?.[PROBE_KEY] && matches(this.options.filter, probed.data[PROBE_KEY]);
-    const answer = wanted ? await this.resolve(event, false) : undefined;
+    return wanted ? this.resolve(event, false) : undefined;
+  }
+
+  private async deliver(region: string, event: FeedEvent): Promise<void> {
+    let answer: QueryAnswer | undefined;
+    try {
+      answer = await this.resolutionOf(region, event);
+    } finally {
+      this.resolutions.delete(`${region}:${event.seq}`);
+    }
     this.options.positions.set(region, event.seq);
     if (this.closed || !answer) return;
     const probe = answer.data?.[PROBE_KEY];

@@ -53,47 +53,52 @@ export class RequestAudit {
     if (this.entries.size === 0) return;
     const entries = [...this.entries.values()];
     this.entries.clear();
-    const seq = await inTransaction(db, (client) =>
-      appendAudit(
-        client,
-        chain,
-        actor,
-        entries.map((entry) => ({ action: entry.action, record: entry.record, fields: [...entry.fields].sort() })),
-      ),
-    );
+    const rows = entries.map((entry) => ({ action: entry.action, record: entry.record, fields: [...entry.fields].sort() }));
+    // Everyone the answer goes to as it is: the actor, and the officers of equal rights it is shared with.
+    const readers = [actor, ...(actor.alsoReadBy ?? []).map((reader) => ({ ...actor, officerId: reader.officerId, requestId: reader.requestId }))];
+    const seq = await inTransaction(db, (client) => appendAudit(client, chain, readers, rows));
     chain.appended?.(seq);
   }
 }
 
 /**
- * Appends `entries` to the chain inside the caller's transaction; returns the last seq written.
- * The lock is held until that transaction ends, so call it last, just before COMMIT.
+ * Appends `entries` to the chain inside the caller's transaction, once for each of `actors`
+ * when several read the same; returns the last seq written. The lock is held until that
+ * transaction ends, so call it last, just before COMMIT.
  */
-export async function appendAudit(client: PoolClient, chain: AuditChain, actor: Actor, entries: readonly AuditEntryInput[]): Promise<number> {
+export async function appendAudit(
+  client: PoolClient,
+  chain: AuditChain,
+  actors: Actor | readonly Actor[],
+  entries: readonly AuditEntryInput[],
+): Promise<number> {
   // Two statements, not one: the head must be read with a snapshot taken after the lock is held.
   await client.query("SELECT pg_advisory_xact_lock(hashtext('audit.entries'))");
   const { rows } = await client.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit.entries ORDER BY seq DESC LIMIT 1');
   let seq = rows.length ? Number(rows[0].seq) : 0;
   let prevHash = rows[0]?.hash ?? GENESIS_HASH;
   const at = new Date().toISOString();
-  const chained: ChainedRow[] = entries.map((entry) => {
-    seq += 1;
-    const content: AuditContent = {
-      seq,
-      at,
-      officer: actor.officerId,
-      jurisdiction: actor.jurisdiction,
-      action: entry.action,
-      record: entry.record,
-      fields: entry.fields,
-      purpose: actor.purpose,
-      requestId: actor.requestId,
-    };
-    const hash = chainHash(chain.key, prevHash, content);
-    const row = { ...content, prevHash, hash };
-    prevHash = hash;
-    return row;
-  });
+  const each = Array.isArray(actors) ? (actors as readonly Actor[]) : [actors as Actor];
+  const chained: ChainedRow[] = each
+    .flatMap((actor) => entries.map((entry) => ({ actor, entry })))
+    .map(({ actor, entry }) => {
+      seq += 1;
+      const content: AuditContent = {
+        seq,
+        at,
+        officer: actor.officerId,
+        jurisdiction: actor.jurisdiction,
+        action: entry.action,
+        record: entry.record,
+        fields: entry.fields,
+        purpose: actor.purpose,
+        requestId: actor.requestId,
+      };
+      const hash = chainHash(chain.key, prevHash, content);
+      const row = { ...content, prevHash, hash };
+      prevHash = hash;
+      return row;
+    });
   await client.query(
     `INSERT INTO audit.entries (seq, at, officer, jurisdiction, action, record, fields, purpose, request_id, prev_hash, hash)
      SELECT seq, at, officer, jurisdiction, action, record, string_to_array(fields, ','), purpose, request_id, prev_hash, hash
