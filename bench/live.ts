@@ -118,6 +118,7 @@ async function registerAtRate(
   registrars: Map<string, { token: string; counties: string[] }>,
   settings: LiveSettings,
   offset: number,
+  log: (line: string) => void,
 ): Promise<{ sent: number; failed: number }> {
   const regions = settings.regions;
   let sent = 0;
@@ -146,8 +147,16 @@ async function registerAtRate(
     sent += 1;
     inFlight.push(
       post(url, registrar.token, REGISTER, { input }).then(
-        (answer) => void (answer.errors && (failed += 1)),
-        () => void (failed += 1),
+        (answer) => {
+          if (!answer.errors) return;
+          // The first failure's words, so that a failed run says why.
+          if (!failed) log(`live: registration failed: ${answer.errors[0]?.message}`);
+          failed += 1;
+        },
+        (error) => {
+          if (!failed) log(`live: registration failed: ${(error as Error).message}`);
+          failed += 1;
+        },
       ),
     );
   }
@@ -174,7 +183,7 @@ export async function liveWorkload(hub: LiveHub, settings: LiveSettings, label: 
 
   // The same registrations with nobody listening: what the deliveries are measured against.
   const baseline = { hub: cpuSecondsOf(hub.child.pid), postgres: postgresCpuSeconds() };
-  const quiet = await registerAtRate(hub.url, registrars, settings, 0);
+  const quiet = await registerAtRate(hub.url, registrars, settings, 0, log);
   const quietCpu = { hub: cpuSecondsOf(hub.child.pid) - baseline.hub, postgres: postgresCpuSeconds() - baseline.postgres };
   log(`  ${label}: ${quiet.sent} registrations with no subscriber (${quiet.failed} failed), hub CPU ${quietCpu.hub.toFixed(2)} s`);
 
@@ -190,7 +199,7 @@ export async function liveWorkload(hub: LiveHub, settings: LiveSettings, label: 
   );
 
   const before = { hub: cpuSecondsOf(hub.child.pid), postgres: postgresCpuSeconds() };
-  const loud = await registerAtRate(hub.url, registrars, settings, quiet.sent);
+  const loud = await registerAtRate(hub.url, registrars, settings, quiet.sent, log);
   // The last events are still on their way when the last registration is answered.
   let delivered = 0;
   for (let waited = 0; waited < 30_000; waited += 500) {
