@@ -4,8 +4,9 @@ import { graphql, queryDatabase, startTestHub } from './support/hub';
 
 /**
  * Forwarding across cities (转送/交办) through the gateway on real PostgreSQL: a Jiaxing
- * petition about a matter of 吴江区 goes to Suzhou, which keeps its own record, accepts it on its
- * own clock and reports each step back, delivered through the outbox: never lost, never twice.
+ * petition about a matter of 吴江区 goes to Suzhou, which keeps its own record in a matter of its
+ * own (with its warnings), accepts it on its own clock and reports each step back, delivered
+ * through the outbox: never lost, never twice. The Jiaxing petition ends as Suzhou's record ends.
  */
 
 let hub: RunningHub;
@@ -18,8 +19,11 @@ const db = (region: string) => hub.databaseUrls.get(region)!;
 const local = (id: string) => id.split(':')[1];
 
 const PETITION = `query($id: ID!) { petition(id: $id) {
-  id status version deadline { kind dueAt daysLeft } forwardedFrom receivedAt outcome handlingAgency handlingJurisdiction
+  id status version deadline { kind dueAt daysLeft } forwardedFrom receivedAt outcome handlingAgency handlingJurisdiction closedAt
   forwarding { region agency jurisdiction petitionId status outcome }
+  matter { id category petitionerIds handlingAgency handlingJurisdiction closedAt }
+  warnings { kind level raisedIn summary subject { id } }
+  history { action fromStatus toStatus officer { id } note at }
 } }`;
 const read = async (id: string, headers: Record<string, string>) => {
   const result = await graphql(hub.gateway.graphqlUrl, PETITION, { id }, headers);
@@ -28,6 +32,47 @@ const read = async (id: string, headers: Record<string, string>) => {
 };
 const step = (mutation: string, id: string, args: string, headers: Record<string, string>) =>
   graphql(hub.gateway.graphqlUrl, `mutation($id: ID!) { r: ${mutation}(id: $id${args}) { id status version } }`, { id }, headers);
+
+const register = async (input: Record<string, unknown>, headers = JIAXING) => {
+  const result = await graphql(
+    hub.gateway.graphqlUrl,
+    `
+      mutation ($input: RegisterPetitionInput!) {
+        registerPetition(input: $input) {
+          id
+          warnings {
+            kind
+            raisedIn
+            subject {
+              id
+            }
+          }
+        }
+      }
+    `,
+    { input: { region: '330400', channel: 'LETTER', summary: '吴江企业欠薪', content: '在吴江区务工被拖欠工资', registeredIn: '330421', ...input } },
+    headers,
+  );
+  expect(result.errors).toBeUndefined();
+  return result.data.registerPetition;
+};
+const forward = async (id: string, jurisdiction = '320509') => {
+  const forwarded = await step('assignPetition', id, `, agency: HUMAN_RESOURCES, jurisdiction: "${jurisdiction}", note: "转送"`, JIAXING);
+  expect(forwarded.errors).toBeUndefined();
+  return (await eventually(id, JIAXING, (p) => p.forwarding?.petitionId)).forwarding.petitionId as string;
+};
+const resendOutboxes = async () => {
+  await queryDatabase(db('330400'), 'UPDATE petitions.outbox SET sent_at = NULL, next_attempt_at = now()');
+  await queryDatabase(db('320500'), 'UPDATE petitions.outbox SET sent_at = NULL, next_attempt_at = now()');
+  const deadline = Date.now() + 20_000;
+  const pending = async () =>
+    (await queryDatabase(db('330400'), 'SELECT count(*)::int AS n FROM petitions.outbox WHERE sent_at IS NULL'))[0].n +
+    (await queryDatabase(db('320500'), 'SELECT count(*)::int AS n FROM petitions.outbox WHERE sent_at IS NULL'))[0].n;
+  while ((await pending()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(await pending()).toBe(0);
+};
+const kinds = (petition: { warnings: Array<{ kind: string; raisedIn: string; subject: { id: string } }> }) =>
+  petition.warnings.map((w) => [w.kind, w.raisedIn, w.subject.id]);
 
 /** Waits until `check` holds of the petition as `headers` read it (deliveries run after commit, and on the relay's next pass). */
 async function eventually(id: string, headers: Record<string, string>, check: (petition: any) => boolean) {
@@ -52,7 +97,7 @@ describe('a Jiaxing petition forwarded to Suzhou', () => {
   let jiaxingId: string;
   let suzhouId: string;
 
-  test('is received in Suzhou as its own record, on Suzhou’s own 15-day clock from receipt', async () => {
+  test('is received in Suzhou as its own record, on Suzhou’s own 15-day clock from receipt, in a matter of Suzhou’s with its warnings', async () => {
     // Registered ten days ago in 嘉善: Jiaxing's own acceptance limit would have five days left.
     const registered = await graphql(
       hub.gateway.graphqlUrl,
@@ -103,6 +148,27 @@ describe('a Jiaxing petition forwarded to Suzhou', () => {
     // Suzhou's data stays in Suzhou: the content lives in its database, the petition in Jiaxing's too.
     const [row] = await queryDatabase(db('320500'), 'SELECT content, registered_in, forwarded_from FROM petitions.petitions WHERE id = $1', [local(suzhouId)]);
     expect(row).toEqual({ content: '在吴江区务工被拖欠工资', registered_in: '320509', forwarded_from: jiaxingId });
+
+    // Suzhou's record belongs to a matter of Suzhou's, handled by the agency it was sent to.
+    expect(received.matter).toEqual({
+      id: expect.stringMatching(/^320500:\d+$/),
+      category: '跨区域劳资纠纷',
+      petitionerIds: ['330400:5'],
+      handlingAgency: 'HUMAN_RESOURCES',
+      handlingJurisdiction: '320509',
+      closedAt: null,
+    });
+    // A Jiaxing resident is no stranger in Jiaxing, but is one where his petition is now kept: Suzhou warns, raised in 吴江区.
+    expect(received.warnings).toEqual([
+      {
+        kind: 'CROSS_REGION',
+        level: 'BLUE',
+        raisedIn: '320509',
+        summary: '外地户籍人员信访（户籍地 330400，由 330400 转送）：跨区域劳资纠纷',
+        subject: { id: '330400:5' },
+      },
+    ]);
+    expect((await read(jiaxingId, JIAXING)).warnings).toEqual([]);
   }, 60_000);
 
   test('Jiaxing no longer accepts it itself, and cannot work Suzhou’s record', async () => {
@@ -132,19 +198,12 @@ describe('a Jiaxing petition forwarded to Suzhou', () => {
   }, 60_000);
 
   test('never twice: a delivery and a report sent again change nothing', async () => {
-    await queryDatabase(db('330400'), "UPDATE petitions.outbox SET sent_at = NULL, next_attempt_at = now() WHERE payload->>'petitionLocalId' = $1", [
-      local(jiaxingId),
-    ]);
-    await queryDatabase(db('320500'), "UPDATE petitions.outbox SET sent_at = NULL, next_attempt_at = now() WHERE payload->'input'->>'petitionId' = $1", [
-      jiaxingId,
-    ]);
-    const deadline = Date.now() + 20_000;
-    const pending = async () =>
-      (await queryDatabase(db('330400'), 'SELECT count(*)::int AS n FROM petitions.outbox WHERE sent_at IS NULL'))[0].n +
-      (await queryDatabase(db('320500'), 'SELECT count(*)::int AS n FROM petitions.outbox WHERE sent_at IS NULL'))[0].n;
-    while ((await pending()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await pending()).toBe(0);
+    await resendOutboxes();
     expect(await queryDatabase(db('320500'), 'SELECT count(*)::int AS n FROM petitions.petitions WHERE forwarded_from = $1', [jiaxingId])).toEqual([{ n: 1 }]);
+    // The delivery received again raised nothing again.
+    expect(await queryDatabase(db('320500'), 'SELECT kind FROM petitions.warnings WHERE petition_id = $1', [local(suzhouId)])).toEqual([
+      { kind: 'CROSS_REGION' },
+    ]);
     // The receipt's ASSIGNED (version 1) and the ACCEPTED report, sent again after REPLIED, leave REPLIED in place.
     const origin = await read(jiaxingId, JIAXING);
     expect(origin.forwarding).toMatchObject({ status: 'REPLIED', outcome: '已督促吴江企业支付欠薪' });
@@ -167,6 +226,91 @@ describe('a Jiaxing petition forwarded to Suzhou', () => {
     );
     expect(history.data.petition.history.map((e: { action: string }) => e.action)).toEqual(['receive', 'accept', 'startHandling', 'reply']);
     expect(history.data.petition.history[0].officer).toEqual({ id: '330400:1' });
+  }, 60_000);
+
+  test('when Suzhou’s re-review closes it, the Jiaxing petition is CLOSED with Suzhou’s step in its history, once however often it is reported', async () => {
+    for (const [mutation, args] of [
+      ['requestPetitionReview', ''],
+      ['decidePetitionReview', ', opinion: "复查维持"'],
+      ['requestPetitionReReview', ''],
+      ['decidePetitionReReview', ', opinion: "复核维持，事项终结"'],
+    ]) {
+      expect((await step(mutation, suzhouId, args, SUZHOU)).errors).toBeUndefined();
+    }
+    const suzhou = await read(suzhouId, SUZHOU);
+    expect(suzhou).toMatchObject({ status: 'CLOSED', matter: { closedAt: expect.any(String) } });
+    const theirs = suzhou.history.at(-1);
+
+    const ended = await eventually(jiaxingId, JIAXING, (p) => p.status !== 'ASSIGNED');
+    expect(ended).toMatchObject({
+      status: 'CLOSED',
+      closedAt: theirs.at,
+      deadline: null,
+      forwarding: { status: 'CLOSED', outcome: '复核维持，事项终结', petitionId: suzhouId },
+    });
+    expect(ended.history.at(-1)).toEqual({
+      action: 'decideReReview',
+      fromStatus: 'ASSIGNED',
+      toStatus: 'CLOSED',
+      officer: { id: '320500:1' },
+      note: `${suzhouId}（转送受理）已结案：复核维持，事项终结`,
+      at: theirs.at,
+    });
+
+    // Every report sent again (the older ones and the last): still one step, no new version.
+    await resendOutboxes();
+    const again = await read(jiaxingId, JIAXING);
+    expect(again.history.map((e: { action: string }) => e.action)).toEqual(['register', 'assign', 'decideReReview']);
+    expect(again).toMatchObject({ status: 'CLOSED', version: ended.version });
+
+    // Jiaxing's officers still take no step on it.
+    for (const [mutation, args] of [
+      ['declinePetition', ', reason: "不属本地"'],
+      ['closePetition', ''],
+      ['assignPetition', ', agency: PETITION_BUREAU, jurisdiction: "330421"'],
+    ]) {
+      expect((await step(mutation, jiaxingId, args, JIAXING)).errors?.[0].extensions?.code).toBe('INVALID_TRANSITION');
+    }
+  }, 60_000);
+
+  test('a forward onto a Suzhou matter closed by re-review is refused acceptance there (MATTER_CLOSED); declined, it ends NOT_ACCEPTED in Jiaxing', async () => {
+    const matter = (await read(suzhouId, SUZHOU)).matter;
+    const again = await register({ category: '跨区域劳资纠纷', petitionerIds: ['330400:5'], summary: '再次反映吴江欠薪' });
+    const receivedId = await forward(again.id);
+    const received = await read(receivedId, SUZHOU);
+    expect(received.matter.id).toBe(matter.id);
+    // The same person on the same matter in Suzhou: no second CROSS_REGION warning.
+    expect(received.warnings).toEqual([]);
+
+    const accept = await step('acceptPetition', receivedId, '', SUZHOU);
+    expect(accept.errors?.[0].extensions).toMatchObject({ code: 'MATTER_CLOSED', matterId: matter.id });
+    expect((await step('declinePetition', receivedId, ', reason: "同一事项已复核终结，不再受理"', SUZHOU)).errors).toBeUndefined();
+
+    const ended = await eventually(again.id, JIAXING, (p) => p.status !== 'ASSIGNED');
+    expect(ended).toMatchObject({ status: 'NOT_ACCEPTED', forwarding: { status: 'NOT_ACCEPTED', outcome: '同一事项已复核终结，不再受理' } });
+    expect(ended.history.at(-1)).toMatchObject({
+      action: 'decline',
+      fromStatus: 'ASSIGNED',
+      toStatus: 'NOT_ACCEPTED',
+      officer: { id: '320500:1' },
+      note: `${receivedId}（转送受理）不予受理：同一事项已复核终结，不再受理`,
+    });
+  }, 60_000);
+
+  test('Suzhou counts the forward among its matter’s petitions: a Suzhou resident’s third in 30 days is a REPEAT there, no stranger there, and a forward to the city above the matter’s handler no 越级访', async () => {
+    const person = ['320500:40'];
+    const SUZHOU_REGISTRATION = { region: '320500', registeredIn: '320509', category: '工伤待遇', petitionerIds: person };
+    expect(kinds(await register(SUZHOU_REGISTRATION, SUZHOU))).toEqual([]);
+    expect(kinds(await register(SUZHOU_REGISTRATION, SUZHOU))).toEqual([]);
+    // In Jiaxing the Suzhou resident is a stranger (Jiaxing's warning, for Suzhou to acknowledge).
+    const jiaxing = await register({ category: '工伤待遇', petitionerIds: person });
+    expect(kinds(jiaxing)).toEqual([['CROSS_REGION', '330421', '320500:40']]);
+    const receivedId = await forward(jiaxing.id);
+    expect(kinds(await read(receivedId, SUZHOU))).toEqual([['REPEAT', '320509', '320500:40']]);
+
+    // Forwarded to the city, above 吴江区 which handles the matter: the forwarding office chose the level, no 越级访 (and REPEAT once per 30 days).
+    const toCity = await forward((await register({ category: '工伤待遇', petitionerIds: person })).id, '320500');
+    expect(await read(toCity, SUZHOU)).toMatchObject({ handlingJurisdiction: '320500', matter: { handlingJurisdiction: '320509' }, warnings: [] });
   }, 60_000);
 
   test('an officer cannot call the hub-internal delivery', async () => {

@@ -10,10 +10,11 @@ import { ownLocalId } from '../shared/local-id';
 import type { PetitionsContext } from './context';
 import { insertReceivedPetition, recordForwardingReport } from './forwarding-repository';
 import { PetitionStatus } from './lifecycle';
+import { matterByRule, recordMatterHandler } from './matter-repository';
 import { PETITION_DELIVERY } from './petition-access-rules';
 import { insertPetitionEvent } from './petition-repository';
 import { checkLocalJurisdiction } from './jurisdiction-check';
-import { GROUP_VISIT_HEADCOUNT } from './warning-rules';
+import { GROUP_VISIT_HEADCOUNT, raiseRegistrationWarnings } from './warning-rules';
 import { PetitionChannel } from './types';
 
 /**
@@ -91,7 +92,16 @@ export class ForwardedPetitionReportInput {
   @Field(() => Int, { description: "The receiving record's version after the step: later reports carry higher ones." })
   version!: number;
 
-  @Field(() => Date)
+  @Field(() => String, {
+    nullable: true,
+    description: 'The step taken there (close, decline, decideReReview, …); reports queued before it was carried have none.',
+  })
+  action?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The officer of the receiving region who took it.' })
+  officerId?: string | null;
+
+  @Field(() => Date, { description: 'When the step was taken.' })
   at!: Date;
 }
 
@@ -105,7 +115,10 @@ function requireHubService(ctx: PetitionsContext) {
 
 @Resolver()
 export class ForwardingMutations {
-  @Mutation(() => ForwardingReceipt, { description: 'Hub-internal: stores a petition forwarded from another region, once however often it is delivered.' })
+  @Mutation(() => ForwardingReceipt, {
+    description:
+      'Hub-internal: stores a petition forwarded from another region, once however often it is delivered, in a matter of this region, raising the warnings its rules call for here.',
+  })
   @Directive('@routeBy(argument: "input.region")')
   @Access(PETITION_DELIVERY)
   async receiveForwardedPetition(
@@ -126,21 +139,27 @@ export class ForwardingMutations {
       ctx,
       'receiveForwardedPetition',
       async (client) => {
+        // Its matter here, by the rule a registration here follows: same petitioners and category, else a new one.
+        const matter = await matterByRule(client, input.petitionerIds, input.category, input.jurisdiction);
         const { row, created } = await insertReceivedPetition(client, {
           ...input,
           groupVisit: input.channel === PetitionChannel.VISIT && input.headcount >= GROUP_VISIT_HEADCOUNT,
           forwardedBy,
+          matterId: matter.id,
         });
-        if (created) {
-          await insertPetitionEvent(client, {
-            petitionId: row.id,
-            action: 'receive',
-            from: null,
-            to: row.status,
-            officerId: forwardedBy,
-            note: `转送自 ${input.forwardedFrom}`,
-          });
-        }
+        if (!created) return row;
+        await insertPetitionEvent(client, {
+          petitionId: row.id,
+          action: 'receive',
+          from: null,
+          to: row.status,
+          officerId: forwardedBy,
+          note: `转送自 ${input.forwardedFrom}`,
+        });
+        // The warning rules run as for a registration here, against the matter as it stood; then
+        // the forward names its handler, as a first assignment does.
+        await raiseRegistrationWarnings(client, ctx.region, row, matter);
+        await recordMatterHandler(client, matter.id, input.agency, input.jurisdiction);
         return row;
       },
       (row) => toGlobalId(ctx.region, row.id),
@@ -149,7 +168,8 @@ export class ForwardingMutations {
   }
 
   @Mutation(() => Boolean, {
-    description: "Hub-internal: keeps the receiving region's report on a forwarded petition; reports arriving late or twice never move it back.",
+    description:
+      "Hub-internal: keeps the receiving region's report on a forwarded petition, ending it when that region's record ended; reports arriving late or twice never move it back.",
   })
   @Directive('@routeBy(argument: "input.petitionId")')
   @Access(PETITION_DELIVERY)
@@ -159,7 +179,11 @@ export class ForwardingMutations {
   ): Promise<boolean> {
     requireHubService(ctx);
     const localId = ownLocalId(ctx.region, input.petitionId, 'input.petitionId');
-    if (!parseGlobalId(input.forwardedTo)) throw badInput('input.forwardedTo', 'must be a petition id');
+    const receiving = parseGlobalId(input.forwardedTo)?.region;
+    if (!receiving) throw badInput('input.forwardedTo', 'must be a petition id');
+    if (input.officerId && parseGlobalId(input.officerId)?.region !== receiving)
+      throw badInput('input.officerId', `must be an officer of region ${receiving}, which took the step`);
+    if (input.action && !/^[A-Za-z]{1,40}$/.test(input.action)) throw badInput('input.action', 'must name a lifecycle step, such as "close"');
     return auditedChange(
       ctx,
       'reportForwardedPetitionStatus',
@@ -170,6 +194,8 @@ export class ForwardingMutations {
           outcome: input.outcome ?? null,
           version: input.version,
           at: input.at,
+          action: input.action,
+          officerId: input.officerId,
         });
         if (!known)
           throw hubError('NOT_FOUND', `petition ${input.petitionId} was not forwarded to the region of ${input.forwardedTo}`, { id: input.petitionId });

@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import { toGlobalId } from '../../auth/global-id';
 import { Outbox, OutboxMessage } from '../shared/outbox';
-import type { PetitionStatus } from './lifecycle';
+import type { PetitionAction, PetitionStatus } from './lifecycle';
 import type { PetitionRow } from './petition-repository';
 
 /**
@@ -30,9 +30,25 @@ export interface PetitionDelivery {
   };
 }
 
-/** Variables of `reportForwardedPetitionStatus`. */
+/** Variables of `reportForwardedPetitionStatus`: the record's state after a step, and the step (what, by whom, when). */
 export interface PetitionStatusReport {
-  input: { petitionId: string; forwardedTo: string; status: PetitionStatus; outcome: string | null; version: number; at: string };
+  input: {
+    petitionId: string;
+    forwardedTo: string;
+    status: PetitionStatus;
+    outcome: string | null;
+    version: number;
+    action: PetitionAction;
+    officerId: string;
+    at: string;
+  };
+}
+
+/** A lifecycle step just taken: what, by whom, and when its history says it happened. */
+export interface TakenStep {
+  action: PetitionAction;
+  officerId: string;
+  at: Date;
 }
 
 export type PetitionMessage = OutboxMessage<PetitionDelivery | PetitionStatusReport>;
@@ -41,7 +57,7 @@ export type PetitionMessage = OutboxMessage<PetitionDelivery | PetitionStatusRep
  * What a step owes other regions: the delivery of a petition just forwarded, or the report of
  * a step taken on a petition received from another region. Returns the message ids.
  */
-export async function enqueueOwedMessages(client: PoolClient, region: string, before: PetitionRow, after: PetitionRow, officerId: string): Promise<string[]> {
+export async function enqueueOwedMessages(client: PoolClient, region: string, before: PetitionRow, after: PetitionRow, step: TakenStep): Promise<string[]> {
   if (after.forwarded_to_region && !before.forwarded_to_region) {
     const delivery: PetitionDelivery = {
       petitionLocalId: after.id,
@@ -59,7 +75,7 @@ export async function enqueueOwedMessages(client: PoolClient, region: string, be
         jurisdiction: after.handling_jurisdiction!,
       },
     };
-    return PETITIONS_OUTBOX.enqueue(client, 'DELIVER_PETITION', [after.forwarded_to_region], [delivery], officerId);
+    return PETITIONS_OUTBOX.enqueue(client, 'DELIVER_PETITION', [after.forwarded_to_region], [delivery], step.officerId);
   }
   if (after.forwarded_from) {
     const report: PetitionStatusReport = {
@@ -69,10 +85,12 @@ export async function enqueueOwedMessages(client: PoolClient, region: string, be
         status: after.status,
         outcome: after.outcome,
         version: after.version,
-        at: new Date().toISOString(),
+        action: step.action,
+        officerId: step.officerId,
+        at: step.at.toISOString(),
       },
     };
-    return PETITIONS_OUTBOX.enqueue(client, 'REPORT_PETITION_STATUS', [after.forwarded_from.split(':')[0]], [report], officerId);
+    return PETITIONS_OUTBOX.enqueue(client, 'REPORT_PETITION_STATUS', [after.forwarded_from.split(':')[0]], [report], step.officerId);
   }
   return [];
 }

@@ -1,12 +1,13 @@
-import type { Pool, PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import type { AgencyKind } from '../shared/agency';
-import { currentDeadline, newPetitionFacts, PetitionStatus } from './lifecycle';
-import { PETITION_COLUMNS, PetitionRow } from './petition-repository';
+import { currentDeadline, newPetitionFacts, PetitionStatus, planForwardedEnd } from './lifecycle';
+import { factsOf, insertPetitionEvent, PETITION_COLUMNS, PetitionRow, updatePetition } from './petition-repository';
 import type { PetitionChannel } from './types';
 
 /**
  * The records of forwarding across regions (转送/交办): the receiving region's own petition,
- * made once however often the delivery arrives, and the registering region's view of it.
+ * made once however often the delivery arrives, and the registering region's view of it, which
+ * ends when that record ends.
  */
 
 export interface ReceivedPetition {
@@ -22,6 +23,8 @@ export interface ReceivedPetition {
   forwardedBy: string;
   agency: AgencyKind;
   jurisdiction: string;
+  /** The receiving region's matter it belongs to. */
+  matterId: string;
 }
 
 /**
@@ -36,8 +39,8 @@ export async function insertReceivedPetition(client: PoolClient, petition: Recei
   const { rows } = await client.query<PetitionRow>(
     `INSERT INTO petitions.petitions (channel, category, summary, content, petitioner_ids, group_visit, headcount,
        registered_in, registered_by, registered_at, status, handling_agency, handling_jurisdiction,
-       forwarded_from, received_at, deadline_kind, due_at, officers_owe)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'ASSIGNED', $11, $8, $12, $13, $14, $15, $16)
+       forwarded_from, received_at, deadline_kind, due_at, officers_owe, matter_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'ASSIGNED', $11, $8, $12, $13, $14, $15, $16, $17)
      ON CONFLICT (forwarded_from) DO NOTHING
      RETURNING ${PETITION_COLUMNS}`,
     [
@@ -57,6 +60,7 @@ export async function insertReceivedPetition(client: PoolClient, petition: Recei
       deadline.kind,
       deadline.dueAt,
       deadline.officersOwe,
+      petition.matterId,
     ],
   );
   if (rows[0]) {
@@ -71,27 +75,61 @@ export async function insertReceivedPetition(client: PoolClient, petition: Recei
   return { row: existing.rows[0], created: false };
 }
 
+/** A step the receiving region took on a forwarded petition, and its record's state after it. */
+export interface ForwardingReport {
+  forwardedTo: string;
+  status: PetitionStatus;
+  outcome: string | null;
+  version: number;
+  at: Date;
+  /** The step and who took it; absent for the receipt (the delivery's answer) and in reports queued before they were carried. */
+  action?: string | null;
+  officerId?: string | null;
+}
+
 /**
  * The receiving region's report on a forwarded petition, kept on the registering region's
  * petition. Reports carry the receiving record's version: one arriving late or twice (an older
- * or equal version) changes nothing. False when this region has no such forwarded petition.
+ * or equal version) changes nothing. A kept report of that record's end ends this petition too
+ * (lifecycle.ts `planForwardedEnd`). False when this region has no such forwarded petition.
  */
-export async function recordForwardingReport(
-  client: PoolClient | Pool,
-  localId: string,
-  report: { forwardedTo: string; status: PetitionStatus; outcome: string | null; version: number; at: Date },
-): Promise<boolean> {
-  const { rowCount } = await client.query(
+export async function recordForwardingReport(client: PoolClient, localId: string, report: ForwardingReport): Promise<boolean> {
+  const { rows } = await client.query<PetitionRow>(
     `UPDATE petitions.petitions
         SET forwarded_to = $2, forwarding_status = $3, forwarding_outcome = $4, forwarding_version = $5, forwarding_updated_at = $6
       WHERE id = $1 AND forwarded_to_region = split_part($2, ':', 1)
-        AND (forwarding_version IS NULL OR forwarding_version < $5)`,
+        AND (forwarding_version IS NULL OR forwarding_version < $5)
+      RETURNING ${PETITION_COLUMNS}`,
     [localId, report.forwardedTo, report.status, report.outcome, report.version, report.at],
   );
-  if (rowCount) return true;
+  if (rows[0]) {
+    await endWithReceivingRecord(client, rows[0], report);
+    return true;
+  }
   const known = await client.query("SELECT 1 FROM petitions.petitions WHERE id = $1 AND forwarded_to_region = split_part($2, ':', 1)", [
     localId,
     report.forwardedTo,
   ]);
   return Boolean(known.rowCount);
+}
+
+const ENDED: Partial<Record<PetitionStatus, string>> = { [PetitionStatus.CLOSED]: '已结案', [PetitionStatus.NOT_ACCEPTED]: '不予受理' };
+
+/**
+ * Ends the forwarded petition (still locked by the report's update) as the receiving record
+ * ended, its history naming that region's step: the step, its officer, its time.
+ */
+async function endWithReceivingRecord(client: PoolClient, petition: PetitionRow, report: ForwardingReport): Promise<void> {
+  const end = planForwardedEnd(factsOf(petition), report.status);
+  if (!end) return;
+  await updatePetition(client, petition.id, petition.version, end.to, { closed_at: report.at }, { ...factsOf(petition), status: end.to });
+  await insertPetitionEvent(client, {
+    petitionId: petition.id,
+    action: report.action ?? 'report',
+    from: petition.status,
+    to: end.to,
+    officerId: report.officerId ?? null,
+    note: `${report.forwardedTo}（转送受理）${ENDED[end.to]}${report.outcome ? `：${report.outcome}` : ''}`,
+    at: report.at,
+  });
 }

@@ -11,6 +11,7 @@
  *   REVIEW (decided) ── requestReReview (within 30 days) ──► RE_REVIEW ── decideReReview ──► CLOSED
  *   REPLIED or REVIEW (decided) ── close ──► CLOSED, once the petitioner's 30-day window to ask
  *   for a review (or re-review) has passed unused; after re-review the matter is closed for good.
+ *   ASSIGNED to another region (转送/交办) ── that region's record ends ──► CLOSED or NOT_ACCEPTED
  */
 
 export enum PetitionStatus {
@@ -33,6 +34,10 @@ export enum DeadlineKind {
   RE_REVIEW_REQUEST = 'RE_REVIEW_REQUEST',
   RE_REVIEW_DECISION = 'RE_REVIEW_DECISION',
 }
+
+/** The ends of the lifecycle: no step follows them. */
+export const FINAL_STATUSES: readonly PetitionStatus[] = [PetitionStatus.CLOSED, PetitionStatus.NOT_ACCEPTED];
+export const isFinal = (status: PetitionStatus) => FINAL_STATUSES.includes(status);
 
 export type PetitionAction =
   'assign' | 'decline' | 'accept' | 'startHandling' | 'extend' | 'reply' | 'requestReview' | 'decideReview' | 'requestReReview' | 'decideReReview' | 'close';
@@ -217,6 +222,18 @@ export function planTransition(
       return { to: PetitionStatus.CLOSED };
     }
   }
+}
+
+/**
+ * Where a petition forwarded to another region goes when that region reports its own record's
+ * status. 信访工作条例 has the agency a petition is forwarded to handle it to its end (办结, and
+ * any review above that agency), so the registering region's petition ends when, and as, that
+ * record ends: CLOSED when it was closed, NOT_ACCEPTED when it was declined; until then it
+ * stays ASSIGNED. Null when the report calls for no step here.
+ */
+export function planForwardedEnd(facts: LifecycleFacts, reported: PetitionStatus): { to: PetitionStatus } | null {
+  if (!facts.forwardedToRegion || isFinal(facts.status) || !isFinal(reported)) return null;
+  return { to: reported };
 }
 
 function describe(action: PetitionAction): string {

@@ -9,7 +9,7 @@ import { auditedChange } from '../shared/audited-change';
 import { badInput, hubError } from '../shared/errors';
 import type { PetitionsContext } from './context';
 import { closeMatter, findMatters, matterByRule, recordMatterHandler } from './matter-repository';
-import { beijingDateOf, DAY_MS, MAX_EXTENSION_DAYS, PetitionAction, planTransition } from './lifecycle';
+import { beijingDateOf, DAY_MS, isFinal, MAX_EXTENSION_DAYS, PetitionAction, planTransition } from './lifecycle';
 import { checkAgencyJurisdiction, checkLocalJurisdiction } from './jurisdiction-check';
 import { ownLocalId } from '../shared/local-id';
 import { checkExtensionApprover } from './approver-check';
@@ -231,7 +231,7 @@ async function takeStep(ctx: PetitionsContext, mutation: string, id: string, act
       if (plan.stamp === 'reviewRequestedAt') change.review_requested_at = now;
       if (plan.stamp === 'reviewDecidedAt') change.review_decided_at = now;
       if (plan.stamp === 'reReviewRequestedAt') change.re_review_requested_at = now;
-      if (plan.to === 'CLOSED' || plan.to === 'NOT_ACCEPTED') change.closed_at = now;
+      if (isFinal(plan.to)) change.closed_at = now;
       const facts = {
         ...factsOf(current),
         status: plan.to,
@@ -256,7 +256,7 @@ async function takeStep(ctx: PetitionsContext, mutation: string, id: string, act
           },
         );
       }
-      await insertPetitionEvent(client, {
+      const at = await insertPetitionEvent(client, {
         petitionId: localId,
         action,
         from: current.status,
@@ -266,7 +266,7 @@ async function takeStep(ctx: PetitionsContext, mutation: string, id: string, act
       });
       if (matter && action === 'assign') await recordMatterHandler(client, matter.id, updated.handling_agency!, updated.handling_jurisdiction!);
       if (matter && action === 'decideReReview') await closeMatter(client, matter.id, updated.id, now);
-      return { updated, messageIds: await enqueueOwedMessages(client, ctx.region, current, updated, actor.officerId) };
+      return { updated, messageIds: await enqueueOwedMessages(client, ctx.region, current, updated, { action, officerId: actor.officerId, at }) };
     },
     ({ updated }) => toGlobalId(ctx.region, updated.id),
   );

@@ -296,15 +296,17 @@ export async function updatePetition(
   return rows[0];
 }
 
+/** Records a step in the petition's history, at `event.at` (a step another region took) or now; returns its time. */
 export async function insertPetitionEvent(
   client: PoolClient,
-  event: { petitionId: string; action: string; from: PetitionStatus | null; to: PetitionStatus; officerId: string | null; note: string | null },
-): Promise<void> {
-  await client.query(
-    `INSERT INTO petitions.petition_events (petition_id, action, from_status, to_status, officer_id, note)
-     VALUES ($1, $2, $3, $4, $5, $6)`,
-    [event.petitionId, event.action, event.from, event.to, event.officerId, event.note],
+  event: { petitionId: string; action: string; from: PetitionStatus | null; to: PetitionStatus; officerId: string | null; note: string | null; at?: Date },
+): Promise<Date> {
+  const { rows } = await client.query<{ at: Date }>(
+    `INSERT INTO petitions.petition_events (petition_id, action, from_status, to_status, officer_id, note, at)
+     VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, now())) RETURNING at`,
+    [event.petitionId, event.action, event.from, event.to, event.officerId, event.note, event.at ?? null],
   );
+  return rows[0].at;
 }
 
 /** The latest step taken on a petition, if any. */

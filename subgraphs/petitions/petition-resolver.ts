@@ -115,7 +115,7 @@ export class PetitionResolver {
   @FieldResolver(() => PetitionMatter, {
     nullable: true,
     description:
-      'The matter (信访事项) it belongs to; null for a petition received from another region (its matter is kept there) and for one registered before matters were kept. A detail.',
+      'The matter (信访事项) of this region it belongs to (for a petition received from another region, the one it joined here); null for one registered before matters were kept. A detail.',
   })
   @Access(PETITION_DETAILS)
   matter(@Root() petition: Petition, @Ctx() ctx: PetitionsContext) {

@@ -61,7 +61,7 @@ registerEnumType(PetitionChannel, { name: 'PetitionChannel', description: '来�
 registerEnumType(PetitionStatus, {
   name: 'PetitionStatus',
   description:
-    '登记 REGISTERED → 转送/交办 ASSIGNED or 不予受理 NOT_ACCEPTED → 受理 ACCEPTED → 办理 HANDLING → 办结 REPLIED (答复, 处理意见书) → 复查 REVIEW → 复核 RE_REVIEW → 结案/终结 CLOSED.',
+    '登记 REGISTERED → 转送/交办 ASSIGNED or 不予受理 NOT_ACCEPTED → 受理 ACCEPTED → 办理 HANDLING → 办结 REPLIED (答复, 处理意见书) → 复查 REVIEW → 复核 RE_REVIEW → 结案/终结 CLOSED. A petition forwarded to another region stays ASSIGNED until the record there ends, then ends as it did (CLOSED or NOT_ACCEPTED).',
 });
 registerEnumType(DeadlineKind, {
   name: 'DeadlineKind',
@@ -284,7 +284,8 @@ export class Petition {
 
   @Field(() => PetitionForwarding, {
     nullable: true,
-    description: 'On a petition forwarded to another region (转送/交办): where, and its status and outcome there. A detail.',
+    description:
+      'On a petition forwarded to another region (转送/交办): where, and its status and outcome there; when that record ends, this petition ends with it. A detail.',
   })
   @Access(PETITION_DETAILS)
   forwarding!: PetitionForwarding | null;

@@ -25,15 +25,17 @@ export const GROUP_VISIT_HEADCOUNT = 5;
 export const DEADLINE_NEAR_DAYS = 3;
 
 /**
- * Rules that fire when a petition is registered, in the registering transaction, each about
- * the petition's matter (信访事项):
+ * Rules that fire when a petition is registered, or received from another region (转送/交办),
+ * in that transaction, each about the petition's matter (信访事项) in this region:
  *  - a petitioner whose home region is another region → CROSS_REGION, about that person, once
  *    per matter (a person's fifth petition on the same matter needs no fifth acknowledgement);
  *  - a visit of 5 or more people (集体访, by headcount) → GROUP_VISIT;
  *  - a matter with 3 or more petitions within 30 days (by their registration times, late-entered
  *    letters included) → REPEAT about each petitioner, once per 30 days;
  *  - a petition brought to a level above the agency handling its matter (the city for a county's
- *    matter) → LEVEL_SKIPPING (越级访).
+ *    matter) → LEVEL_SKIPPING (越级访). Not for a received one: the petitioner brought it to the
+ *    registering region (whose registration ran this rule); the level it arrives at here is the
+ *    forwarding office's choice, not the petitioner's skipping.
  */
 export async function raiseRegistrationWarnings(client: PoolClient, region: string, petition: PetitionRow, matter: MatterRow): Promise<WarningRow[]> {
   const raised: WarningRow[] = [];
@@ -42,6 +44,7 @@ export async function raiseRegistrationWarnings(client: PoolClient, region: stri
     if (row) raised.push(row);
   };
 
+  const forwardedBy = petition.forwarded_from ? parseGlobalId(petition.forwarded_from)?.region : undefined;
   for (const personId of new Set(petition.petitioner_ids)) {
     const home = parseGlobalId(personId)?.region;
     if (home && home !== region) {
@@ -49,7 +52,9 @@ export async function raiseRegistrationWarnings(client: PoolClient, region: stri
         level: petition.group_visit ? WarningLevel.YELLOW : WarningLevel.BLUE,
         kind: WarningKind.CROSS_REGION,
         subjectId: personId,
-        summary: `外地户籍人员来访（户籍地 ${home}）：${petition.category}`,
+        summary: forwardedBy
+          ? `外地户籍人员信访（户籍地 ${home}，由 ${forwardedBy} 转送）：${petition.category}`
+          : `外地户籍人员来访（户籍地 ${home}）：${petition.category}`,
         ruleKey: `cross-region:matter:${matter.id}:${personId}`,
       });
     }
@@ -65,7 +70,7 @@ export async function raiseRegistrationWarnings(client: PoolClient, region: stri
     });
   }
 
-  if (petition.registered_in !== matter.handling_jurisdiction && contains(petition.registered_in, matter.handling_jurisdiction)) {
+  if (!forwardedBy && petition.registered_in !== matter.handling_jurisdiction && contains(petition.registered_in, matter.handling_jurisdiction)) {
     await raise({
       level: WarningLevel.YELLOW,
       kind: WarningKind.LEVEL_SKIPPING,
