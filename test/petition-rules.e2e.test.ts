@@ -398,6 +398,30 @@ describe('matters (信访事项)', () => {
     expect(kindsOf(await registered({ petitionerIds: ['330400:56'], category: '征地补偿', registeredIn: '330421' }))).toEqual([]);
   });
 
+  test('the rule links by handling place too: a 嘉善 matter and a 平湖 petition on the same subject are two matters; one brought to the city joins 嘉善’s', async () => {
+    const person = { petitionerIds: ['330400:38'], category: '土地承包' };
+    const county = await registered({ ...person, registeredIn: '330421' });
+    const city = await registered({ ...person, registeredIn: '330400' });
+    expect(kindsOf(city)).toEqual(['LEVEL_SKIPPING']);
+    expect((await matterOf(city.id)).id).toBe((await matterOf(county.id)).id);
+    const pinghu = await registered({ ...person, registeredIn: '330482' });
+    expect(await matterOf(pinghu.id)).toMatchObject({ handlingJurisdiction: '330482', petitionerIds: ['330400:38'] });
+    expect((await matterOf(pinghu.id)).id).not.toBe((await matterOf(county.id)).id);
+    // 平湖's petition is not the 嘉善 matter's third: the third is the next one in 嘉善.
+    expect(kindsOf(pinghu)).toEqual([]);
+    const again = await registered({ ...person, registeredIn: '330421' });
+    expect((await matterOf(again.id)).id).toBe((await matterOf(county.id)).id);
+    expect(kindsOf(again)).toEqual(['REPEAT']);
+  });
+
+  test('registrations of one new matter at once share one matter', async () => {
+    const results = await Promise.all(Array.from({ length: 8 }, () => registered({ petitionerIds: ['330400:39'], category: '同时登记' })));
+    const matters = new Set(await Promise.all(results.map(async (petition: { id: string }) => (await matterOf(petition.id)).id)));
+    expect(matters.size).toBe(1);
+    const rows = await queryDatabase(db('330400'), "SELECT count(*)::int AS n FROM petitions.matters WHERE category = '同时登记'");
+    expect(rows[0].n).toBe(1);
+  });
+
   test('an officer may link a petition to a matter of his choice; an unknown matter is refused naming input.matterId', async () => {
     const first = await registered({ petitionerIds: ['330400:57'], category: '拆迁安置' });
     const matterId = (await matterOf(first.id)).id;

@@ -1,5 +1,12 @@
 -- Corrections of issue 18's petitions. Each statement may run again, and changes nothing then.
 
+-- 2. A matter is one of its petitioners, its category and its handling place: a 嘉善 matter and a
+--    平湖 one on the same subject are two. So one person and category may have several matters,
+--    and two registrations of one new matter at once are kept to one by a lock instead
+--    (matter-repository.ts), not by a unique index.
+DROP INDEX IF EXISTS petitions.matters_by_petitioners;
+CREATE INDEX IF NOT EXISTS matters_of_petitioners ON petitions.matters (petitioner_ids, category);
+
 -- 3. Deadlines end at 24:00 Asia/Shanghai of their last day (lifecycle.ts deadlineAfter: `days`
 --    after the start's Beijing calendar day, due at 00:00 of the day after). Rows written before
 --    that kept the start's time of day; each stored due date is computed again from its kind and
