@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Pool } from 'pg';
 import type { RunningHub } from '../launcher/hub';
 import { sweepDeadlines } from '../subgraphs/petitions/warning-rules';
-import { graphql, queryDatabase, startTestHub, TEST_SCALE } from './support/hub';
+import { DEMO_REGIONS, graphql, queryDatabase, startTestHub, TEST_SCALE, writeRegionsFile } from './support/hub';
 import { demoOfficerId } from '../subgraphs/shared/demo-officers';
 
 /**
@@ -14,8 +14,10 @@ import { demoOfficerId } from '../subgraphs/shared/demo-officers';
 let hub: RunningHub;
 const JIAXING = { 'X-Officer': '330400:1' };
 const SUZHOU = { 'X-Officer': '320500:1' };
+/** 浙江省's petition bureau: a region of its own here (its roster), listed in HUB_PROVINCE_REVIEW_BODIES below. */
+const ZHEJIANG = { 'X-Officer': '330000:1' };
 
-const register = async (input: Record<string, unknown>) => {
+const register = async (input: Record<string, unknown>, headers: Record<string, string> = JIAXING) => {
   const result = await graphql(
     hub.gateway.graphqlUrl,
     `
@@ -53,13 +55,13 @@ const register = async (input: Record<string, unknown>) => {
         ...input,
       },
     },
-    { ...JIAXING, 'X-Purpose': 'petition-handling' },
+    { ...headers, 'X-Purpose': 'petition-handling' },
   );
   return result;
 };
 
-const registered = async (input: Record<string, unknown>) => {
-  const result = await register(input);
+const registered = async (input: Record<string, unknown>, headers?: Record<string, string>) => {
+  const result = await register(input, headers);
   expect(result.errors).toBeUndefined();
   return result.data.registerPetition;
 };
@@ -78,7 +80,13 @@ const beijingDate = (days: number) => new Date(beijingMidnight(days).getTime() +
 const local = (id: string) => id.split(':')[1];
 
 beforeAll(async () => {
-  hub = await startTestHub('t_petition_rules');
+  // The province of Zhejiang is served (its petition bureau decides what lies above its cities);
+  // Jiangsu's is not. The province's officers are on the roster of a region of its own.
+  process.env.HUB_PROVINCE_REVIEW_BODIES = '330000';
+  hub = await startTestHub('t_petition_rules', {
+    regionsFile: writeRegionsFile([...DEMO_REGIONS, { code: '330000', name: '浙江省' }]),
+    regionScale: { '330000': { persons: 0, petitions: 0, warnings: 0, inspections: 0 } },
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -336,7 +344,7 @@ describe('matters (信访事项)', () => {
 
   test('a matter closed by re-review refuses a new acceptance with MATTER_CLOSED; declining it is still possible', async () => {
     const first = await registered({ petitionerIds: ['330400:53'], category: '宅基地纠纷' });
-    const steps: Array<[string, string]> = [
+    const steps: Array<[string, string, Record<string, string>?]> = [
       ['assignPetition', ', agency: HOUSING_CONSTRUCTION, jurisdiction: "330421"'],
       ['acceptPetition', ''],
       ['startHandlingPetition', ''],
@@ -344,9 +352,10 @@ describe('matters (信访事项)', () => {
       ['requestPetitionReview', ''],
       ['decidePetitionReview', ', opinion: "复查维持"'],
       ['requestPetitionReReview', ''],
-      ['decidePetitionReReview', ', opinion: "复核维持，事项终结"'],
+      // A 嘉善 matter: reviewed by the city, re-reviewed by the province.
+      ['decidePetitionReReview', ', opinion: "复核维持，事项终结"', ZHEJIANG],
     ];
-    for (const [mutation, args] of steps) expect(code(await step(mutation, first.id, args))).toBe('OK');
+    for (const [mutation, args, headers] of steps) expect(code(await step(mutation, first.id, args, headers))).toBe('OK');
     const matter = await matterOf(first.id);
     expect(matter).toMatchObject({
       category: '宅基地纠纷',
@@ -436,51 +445,84 @@ describe('matters (信访事项)', () => {
 
 describe('review upward (复查/复核 by the 上一级机关)', () => {
   const NANHU = { 'X-Officer': '330400:2' }; // 南湖区 (330402) petition officer
-  test('a 南湖区 petition is reviewed by Jiaxing’s city officers, not by 南湖区’s own, and the petition records the reviewing body', async () => {
-    const id = (await registered({ petitionerIds: ['330400:58'], category: '医疗纠纷', registeredIn: '330402' })).id;
-    for (const [mutation, args] of [
-      ['acceptPetition', ''],
-      ['startHandlingPetition', ''],
-      ['replyToPetition', ', reply: "区卫健局已调解"'],
-      ['requestPetitionReview', ''],
-    ]) {
-      expect(code(await step(mutation, id, args, NANHU))).toBe('OK');
-    }
-    const body = await graphql(
-      hub.gateway.graphqlUrl,
-      `
-        query ($id: ID!) {
-          petition(id: $id) {
-            reviewingBody
+  const bodiesOf = async (id: string) =>
+    (
+      await graphql(
+        hub.gateway.graphqlUrl,
+        `
+          query ($id: ID!) {
+            petition(id: $id) {
+              reviewingBody
+              reReviewingBody
+            }
           }
-        }
-      `,
-      { id },
-      NANHU,
-    );
-    expect(body.data.petition.reviewingBody).toBe('330400');
-    const own = await step('decidePetitionReview', id, ', opinion: "自行复查维持"', NANHU);
-    expect(own.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reviewingBody: '330400' });
-    expect(own.errors?.[0].message).toMatch(/reviewed by the agency above its handling agency \(上一级机关\), of 330400; 330400:2 works in 330402/);
-    const [unchanged] = await queryDatabase(db('330400'), 'SELECT review_decided_at, version FROM petitions.petitions WHERE id = $1', [local(id)]);
-    expect(unchanged).toEqual({ review_decided_at: null, version: 5 });
-    expect(code(await step('decidePetitionReview', id, ', opinion: "市信访局复查维持"'))).toBe('OK');
-    expect(code(await step('requestPetitionReReview', id, '', NANHU))).toBe('OK');
-    expect(code(await step('decidePetitionReReview', id, ', opinion: "自行复核"', NANHU))).toBe('FORBIDDEN');
-    expect(code(await step('decidePetitionReReview', id, ', opinion: "市信访局复核维持"'))).toBe('OK');
-  }, 60_000);
-
-  test('a city’s own petition has no reviewing body in the hub unless its province is configured: deciding it is refused saying so', async () => {
-    const id = (await registered({ petitionerIds: ['330400:59'], category: '市级事项', registeredIn: '330400' })).id;
+        `,
+        { id },
+        JIAXING,
+      )
+    ).data?.petition;
+  const handleAndReply = async (id: string, headers: Record<string, string>) => {
     for (const [mutation, args] of [
       ['acceptPetition', ''],
       ['startHandlingPetition', ''],
       ['replyToPetition', ', reply: "已答复"'],
       ['requestPetitionReview', ''],
     ]) {
-      expect(code(await step(mutation, id, args))).toBe('OK');
+      expect(code(await step(mutation, id, args, headers))).toBe('OK');
     }
-    const refused = await step('decidePetitionReview', id, ', opinion: "维持"');
+  };
+
+  test('a 南湖区 petition is reviewed by Jiaxing’s city officers and re-reviewed by the province, each recorded; nobody else decides', async () => {
+    const id = (await registered({ petitionerIds: ['330400:58'], category: '医疗纠纷', registeredIn: '330402' })).id;
+    await handleAndReply(id, NANHU);
+    expect(await bodiesOf(id)).toEqual({ reviewingBody: '330400', reReviewingBody: null });
+    const own = await step('decidePetitionReview', id, ', opinion: "自行复查维持"', NANHU);
+    expect(own.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reviewingBody: '330400' });
+    expect(own.errors?.[0].message).toMatch(/reviewed by the agency above its handling agency \(上一级机关\), of 330400; 330400:2 works in 330402/);
+    // The province is above the reviewing body, not the reviewing body: it does not decide the review.
+    const province = await step('decidePetitionReview', id, ', opinion: "省信访局复查"', ZHEJIANG);
+    expect(province.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN' });
+    const [unchanged] = await queryDatabase(db('330400'), 'SELECT review_decided_at, version FROM petitions.petitions WHERE id = $1', [local(id)]);
+    expect(unchanged).toEqual({ review_decided_at: null, version: 5 });
+    expect(code(await step('decidePetitionReview', id, ', opinion: "市信访局复查维持"'))).toBe('OK');
+
+    expect(code(await step('requestPetitionReReview', id, '', NANHU))).toBe('OK');
+    expect(await bodiesOf(id)).toEqual({ reviewingBody: '330400', reReviewingBody: '330000' });
+    expect(code(await step('decidePetitionReReview', id, ', opinion: "自行复核"', NANHU))).toBe('FORBIDDEN');
+    const city = await step('decidePetitionReReview', id, ', opinion: "市信访局复核"');
+    expect(city.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reReviewingBody: '330000' });
+    expect(city.errors?.[0].message).toMatch(/re-reviewed by the agency above its reviewing body 330400 \(上一级机关\), of 330000; 330400:1 works in 330400/);
+    const [stillOpen] = await queryDatabase(db('330400'), 'SELECT status, version FROM petitions.petitions WHERE id = $1', [local(id)]);
+    expect(stillOpen).toEqual({ status: 'RE_REVIEW', version: 7 });
+    expect((await step('decidePetitionReReview', id, ', opinion: "省信访局复核维持"', ZHEJIANG)).data?.r).toEqual({ status: 'CLOSED', version: 8 });
+  }, 60_000);
+
+  test('an officer of the province takes no other step in a city’s region', async () => {
+    const id = (await registered({ petitionerIds: ['330400:37'], category: '省级越权', registeredIn: '330421' })).id;
+    const accept = await step('acceptPetition', id, '', ZHEJIANG);
+    expect(accept.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN' });
+    expect(accept.errors?.[0].message).toMatch(/petitions of region 330400 are kept by its own officers; 330000:1 belongs to 330000/);
+  });
+
+  test('a city’s own petition is reviewed by its province where listed, and its re-review lies outside the hub (no national level): refused saying so', async () => {
+    const id = (await registered({ petitionerIds: ['330400:59'], category: '市级事项', registeredIn: '330400' })).id;
+    await handleAndReply(id, JIAXING);
+    expect(await bodiesOf(id)).toEqual({ reviewingBody: '330000', reReviewingBody: null });
+    expect(code(await step('decidePetitionReview', id, ', opinion: "市信访局自行复查"'))).toBe('FORBIDDEN');
+    expect(code(await step('decidePetitionReview', id, ', opinion: "省信访局复查维持"', ZHEJIANG))).toBe('OK');
+    expect(code(await step('requestPetitionReReview', id))).toBe('OK');
+    expect(await bodiesOf(id)).toEqual({ reviewingBody: '330000', reReviewingBody: null });
+    const refused = await step('decidePetitionReReview', id, ', opinion: "复核"');
+    expect(refused.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(refused.errors?.[0].message).toMatch(/has no re-reviewing body in the hub .*HUB_PROVINCE_REVIEW_BODIES.*: its re-review is decided outside the hub/);
+    // Nor does the province, which decided the review: from above the region, only its own decisions.
+    expect(code(await step('decidePetitionReReview', id, ', opinion: "省信访局复核"', ZHEJIANG))).toBe('FORBIDDEN');
+  }, 60_000);
+
+  test('a city’s own petition where the province is not listed has no reviewing body in the hub: deciding it is refused saying so', async () => {
+    const id = (await registered({ region: '320500', petitionerIds: ['320500:5'], category: '市级事项', registeredIn: '320500' }, SUZHOU)).id;
+    await handleAndReply(id, SUZHOU);
+    const refused = await step('decidePetitionReview', id, ', opinion: "维持"', SUZHOU);
     expect(refused.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(refused.errors?.[0].message).toMatch(/has no reviewing body in the hub .*HUB_PROVINCE_REVIEW_BODIES/);
   }, 60_000);

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Directive, Field, ID, InputType, Int, Mutation, Resolver } from 'type-graphql';
 import { parseGlobalId, toGlobalId } from '../../auth/global-id';
-import { petitionDutyProblem } from '../../auth/duties';
+import { petitionDutyProblem, reviewDecisionDutyProblem } from '../../auth/duties';
 import { Access } from '../shared/access';
 import { PETITION_WORK } from './petition-access-rules';
 import { requireActor } from '../shared/actor';
@@ -27,7 +27,7 @@ import {
 } from './petition-repository';
 import { checkPersonsExist } from './petitioner-check';
 import { logger } from '../../platform/logger';
-import { reviewingBodyOf } from './reviewing-body';
+import { checkDecidingBody, DECIDING_BODY, isReviewDecision, reReviewingBodyOf, reviewingBodyOf, ReviewDecision } from './reviewing-body';
 import { enqueueOwedMessages } from './forwarding-outbox';
 import { relayPetitionOutbox } from './forwarding-relay';
 import { owningRegion } from '../../auth/jurisdiction';
@@ -135,34 +135,14 @@ interface StepInput {
 
 /**
  * The acting officer, if petition work in this region is theirs to do, and on a petition
- * registered in `registeredIn` when it is known (FORBIDDEN otherwise).
+ * registered in `registeredIn` when it is known (FORBIDDEN otherwise). A review decision may come
+ * from above the region, from the body recorded for it (`decision.body`, once the petition is read).
  */
-function petitionOfficer(ctx: PetitionsContext, matter?: { jurisdiction: string; what: string }) {
+function petitionOfficer(ctx: PetitionsContext, matter?: { jurisdiction: string; what: string }, decision?: { body: string | null | undefined }) {
   const actor = requireActor(ctx.actor);
-  const problem = petitionDutyProblem(actor, ctx.region, matter);
+  const problem = decision ? reviewDecisionDutyProblem(actor, ctx.region, decision.body, matter) : petitionDutyProblem(actor, ctx.region, matter);
   if (problem) throw hubError('FORBIDDEN', problem, { officer: actor.officerId });
   return actor;
-}
-
-/**
- * Review and re-review go upward: only the reviewing body's own petition officers decide them
- * (Jiaxing's city officers for a 嘉善 matter, not 嘉善's, though they handled it).
- */
-function reviewerCheck(id: string, body: string | null, actor: { officerId: string; jurisdiction: string }): void {
-  if (!body) {
-    throw hubError(
-      'FORBIDDEN',
-      `petition ${id} has no reviewing body in the hub (the agency above its handling agency is not served here; see HUB_PROVINCE_REVIEW_BODIES): its review is decided outside the hub`,
-      { officer: actor.officerId },
-    );
-  }
-  if (actor.jurisdiction !== body) {
-    throw hubError(
-      'FORBIDDEN',
-      `petition ${id} is reviewed by the agency above its handling agency (上一级机关), of ${body}; ${actor.officerId} works in ${actor.jurisdiction}`,
-      { officer: actor.officerId, reviewingBody: body },
-    );
-  }
 }
 
 /**
@@ -174,7 +154,8 @@ function reviewerCheck(id: string, body: string | null, actor: { officerId: stri
  * changes.
  */
 async function takeStep(ctx: PetitionsContext, mutation: string, id: string, action: PetitionAction, input: StepInput = {}): Promise<Petition> {
-  const actor = petitionOfficer(ctx);
+  const decision: ReviewDecision | undefined = isReviewDecision(action) ? action : undefined;
+  const actor = petitionOfficer(ctx, undefined, decision && { body: undefined });
   const localId = ownLocalId(ctx.region, id);
   if (input.note && input.note.length > LIMITS.note) throw badInput('note', `must be at most ${LIMITS.note} characters`);
   const { updated, messageIds } = await auditedChange(
@@ -183,7 +164,7 @@ async function takeStep(ctx: PetitionsContext, mutation: string, id: string, act
     async (client) => {
       const current = await lockPetition(client, localId);
       if (!current) throw hubError('NOT_FOUND', `No petition ${id}`, { id });
-      petitionOfficer(ctx, { jurisdiction: current.registered_in, what: `petition ${id}` });
+      petitionOfficer(ctx, { jurisdiction: current.registered_in, what: `petition ${id}` }, decision && { body: current[DECIDING_BODY[decision]] });
       if (input.expectedVersion != null && input.expectedVersion !== current.version) {
         throw hubError(
           'CONFLICT',
@@ -218,14 +199,12 @@ async function takeStep(ctx: PetitionsContext, mutation: string, id: string, act
           currentVersion: current.version,
         });
       }
-      if (action === 'decideReview' || action === 'decideReReview') reviewerCheck(id, current.reviewing_body, actor);
+      if (decision) checkDecidingBody(id, decision, current, actor);
       await input.check?.(current);
       const change: PetitionChange = { ...input.change };
-      if (action === 'requestReview')
-        change.reviewing_body = reviewingBodyOf(
-          current.handling_jurisdiction ?? current.registered_in,
-          ctx.regions.map((r) => r.code),
-        );
+      const regionCodes = ctx.regions.map((r) => r.code);
+      if (action === 'requestReview') change.reviewing_body = reviewingBodyOf(current.handling_jurisdiction ?? current.registered_in, regionCodes);
+      if (action === 'requestReReview') change.re_reviewing_body = reReviewingBodyOf(current.reviewing_body, regionCodes);
       if (plan.stamp === 'acceptedAt') change.accepted_at = now;
       if (plan.stamp === 'repliedAt') change.replied_at = now;
       if (plan.stamp === 'reviewRequestedAt') change.review_requested_at = now;
@@ -436,7 +415,9 @@ export class PetitionMutations {
     return takeStep(ctx, 'requestPetitionReview', id, 'requestReview', { note, expectedVersion });
   }
 
-  @Mutation(() => Petition, { description: 'Decides the review (复查意见), within 30 days of the request.' })
+  @Mutation(() => Petition, {
+    description: 'Decides the review (复查意见), within 30 days of the request: by petition officers of `reviewingBody`, the agency above the handling one.',
+  })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
   decidePetitionReview(
@@ -455,7 +436,10 @@ export class PetitionMutations {
     return takeStep(ctx, 'requestPetitionReReview', id, 'requestReReview', { note, expectedVersion });
   }
 
-  @Mutation(() => Petition, { description: 'Decides the re-review (复核意见) and closes the matter for good.' })
+  @Mutation(() => Petition, {
+    description:
+      'Decides the re-review (复核意见) and closes the matter for good: by petition officers of `reReviewingBody`, the agency above the reviewing body (a province, from its own region).',
+  })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
   decidePetitionReReview(

@@ -1,5 +1,9 @@
 -- Corrections of issue 18's petitions. Each statement may run again, and changes nothing then.
 
+-- 1. Re-review (复核) goes one level above review (复查): the agency above the reviewing body
+--    (上一级机关), recorded when the re-review is requested, as reviewing_body is for the review.
+ALTER TABLE petitions.petitions ADD COLUMN IF NOT EXISTS re_reviewing_body text CHECK (re_reviewing_body ~ '^\d{6}$');
+
 -- 2. A matter is one of its petitioners, its category and its handling place: a 嘉善 matter and a
 --    平湖 one on the same subject are two. So one person and category may have several matters,
 --    and two registrations of one new matter at once are kept to one by a lock instead
