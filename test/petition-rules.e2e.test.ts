@@ -1,9 +1,10 @@
 import 'reflect-metadata';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import type { RunningHub } from '../launcher/hub';
 import { sweepDeadlines } from '../subgraphs/petitions/warning-rules';
 import { DEMO_REGIONS, graphql, queryDatabase, startTestHub, TEST_SCALE, writeRegionsFile } from './support/hub';
 import { demoOfficerId } from '../subgraphs/shared/demo-officers';
+import { HubLink } from '../subgraphs/shared/hub-link';
 
 /**
  * The petition and warning rules at their edges, through the gateway on real PostgreSQL: which
@@ -577,5 +578,57 @@ describe('an extension records its approver, a SUPERVISOR of the handling agency
       reason: '需鉴定',
       approvedBy: { id: supervisor, agency: 'HUMAN_RESOURCES', roles: expect.arrayContaining(['SUPERVISOR']) },
     });
+  }, 60_000);
+
+  test('the approver is asked before the petition is locked: another step goes on meanwhile, and the extension is then decided on the petition as it is', async () => {
+    const id = (await registered({ petitionerIds: ['330400:36'], category: '欠薪延期' })).id;
+    for (const [mutation, args] of [
+      ['assignPetition', ', agency: HUMAN_RESOURCES, jurisdiction: "330421"'],
+      ['acceptPetition', ''],
+      ['startHandlingPetition', ''],
+    ]) {
+      expect(code(await step(mutation, id, args))).toBe('OK');
+    }
+    // The roster's answer is held back until the test lets it go: a slow personnel region, without a clock.
+    let answer!: () => void;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    let asking!: () => void;
+    const asked = new Promise<void>((resolve) => (asking = resolve));
+    const execute = HubLink.prototype.execute;
+    const slowRoster = jest.spyOn(HubLink.prototype, 'execute').mockImplementation(async function (this: HubLink, ...args: Parameters<HubLink['execute']>) {
+      if (args[0].includes('ExtensionApprover')) {
+        asking();
+        await held;
+      }
+      return execute.apply(this, args) as never;
+    });
+    const supervisor = demoOfficerId('330400', 'HUMAN_RESOURCES', 0, TEST_SCALE.officersPerAgency);
+    let extension: ReturnType<typeof step> | undefined;
+    try {
+      extension = step('extendPetitionDeadline', id, `, days: 10, reason: "需鉴定", approverId: "${supervisor}"`);
+      await asked;
+      // While the roster is asked, nobody holds the petition's row...
+      const probe = new Client({ connectionString: db('330400') });
+      await probe.connect();
+      try {
+        await probe.query('BEGIN');
+        await probe.query('SELECT id FROM petitions.petitions WHERE id = $1 FOR UPDATE NOWAIT', [local(id)]);
+      } finally {
+        await probe.query('ROLLBACK');
+        await probe.end();
+      }
+      // ...so another step on it goes through, and the extension, decided afterwards
+      // on the petition as it then is, is refused by the lifecycle.
+      expect(code(await step('replyToPetition', id, ', reply: "已答复"'))).toBe('OK');
+      answer();
+      const late = await extension;
+      expect(late.errors?.[0].extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'REPLIED' });
+    } finally {
+      answer();
+      await extension?.catch(() => undefined);
+      slowRoster.mockRestore();
+    }
+    const [row] = await queryDatabase(db('330400'), 'SELECT status, extension_days, version FROM petitions.petitions WHERE id = $1', [local(id)]);
+    expect(row).toEqual({ status: 'REPLIED', extension_days: null, version: 5 });
   }, 60_000);
 });

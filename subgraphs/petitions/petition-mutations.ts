@@ -12,7 +12,7 @@ import { closeMatter, findMatters, matterByRule, recordMatterHandler } from './m
 import { beijingDateOf, DAY_MS, MAX_EXTENSION_DAYS, PetitionAction, planTransition } from './lifecycle';
 import { checkAgencyJurisdiction, checkLocalJurisdiction } from './jurisdiction-check';
 import { ownLocalId } from '../shared/local-id';
-import { checkExtensionApprover } from './approver-check';
+import { approvingAgencyOf, checkExtensionApprover } from './approver-check';
 import {
   factsOf,
   findPetitions,
@@ -129,8 +129,11 @@ interface StepInput {
   note?: string | null;
   expectedVersion?: number | null;
   change?: PetitionChange;
-  /** A check of the petition as read, once the lifecycle allows the step; throws to refuse it. */
-  check?: (petition: PetitionRow) => Promise<void>;
+  /**
+   * A check of the petition as read under its lock, once the lifecycle allows the step; throws to
+   * refuse it. Local only: nothing that waits on another service while the row is held.
+   */
+  check?: (petition: PetitionRow) => void;
 }
 
 /**
@@ -200,7 +203,7 @@ async function takeStep(ctx: PetitionsContext, mutation: string, id: string, act
         });
       }
       if (decision) checkDecidingBody(id, decision, current, actor);
-      await input.check?.(current);
+      input.check?.(current);
       const change: PetitionChange = { ...input.change };
       const regionCodes = ctx.regions.map((r) => r.code);
       if (action === 'requestReview') change.reviewing_body = reviewingBodyOf(current.handling_jurisdiction ?? current.registered_in, regionCodes);
@@ -252,6 +255,35 @@ async function takeStep(ctx: PetitionsContext, mutation: string, id: string, act
   // The step has committed: a message that cannot be sent now stays in the outbox for the relay.
   await relayPetitionOutbox(ctx, messageIds).catch((error) => logger.warn(`[petitions] forwarding message after commit failed: ${(error as Error).message}`));
   return toPetition(ctx.region, updated);
+}
+
+/**
+ * The approver of an extension is asked through the hub (the roster, up to 5 s) before the step
+ * locks the petition, so that no other step on it waits for that answer. Under the lock only what
+ * the answer depended on is checked again: the approving agency is still the petition's (the
+ * lifecycle decides the step itself there, on the petition as it then is). A step the lifecycle
+ * refuses already, or a stale expectedVersion, is left to the step to refuse, without asking.
+ */
+async function approveExtension(ctx: PetitionsContext, id: string, approverId: string, expectedVersion: number | null) {
+  const [read] = await findPetitions(ctx.db, [ownLocalId(ctx.region, id)]);
+  let approved: { agency: string; jurisdiction: string } | undefined;
+  if (read) {
+    petitionOfficer(ctx, { jurisdiction: read.registered_in, what: `petition ${id}` });
+    const fresh = expectedVersion == null || expectedVersion === read.version;
+    if (fresh && !('refused' in planTransition(factsOf(read), 'extend', new Date()))) {
+      approved = approvingAgencyOf(read);
+      await checkExtensionApprover(ctx.hub, approverId, approved.agency, approved.jurisdiction);
+    }
+  }
+  return (petition: PetitionRow) => {
+    const now = approvingAgencyOf(petition);
+    if (approved?.agency === now.agency && approved.jurisdiction === now.jurisdiction) return;
+    throw hubError(
+      'CONFLICT',
+      `petition ${id} changed while its extension's approver was checked (it is now ${petition.status}, version ${petition.version}, handled by ${now.agency} of ${now.jurisdiction}); try again`,
+      { id, status: petition.status, currentVersion: petition.version },
+    );
+  };
 }
 
 const idArg = () => Arg('id', () => ID, { description: 'Global id of the petition.' });
@@ -375,7 +407,7 @@ export class PetitionMutations {
   @Mutation(() => Petition, { description: `Extends the handling limit once, by at most ${MAX_EXTENSION_DAYS} days, with a reason (延期).` })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
-  extendPetitionDeadline(
+  async extendPetitionDeadline(
     @Ctx() ctx: PetitionsContext,
     @idArg() id: string,
     @Arg('days', () => Int) days: number,
@@ -389,13 +421,12 @@ export class PetitionMutations {
     if (!Number.isInteger(days) || days < 1 || days > MAX_EXTENSION_DAYS) throw badInput('days', `must be from 1 to ${MAX_EXTENSION_DAYS}, but got ${days}`);
     const why = required('reason', reason);
     if (parseGlobalId(approverId)?.region !== ctx.region) throw badInput('approverId', `must be an officer of region ${ctx.region}, such as "${ctx.region}:1"`);
+    const stillApproved = await approveExtension(ctx, id, approverId, expectedVersion);
     return takeStep(ctx, 'extendPetitionDeadline', id, 'extend', {
       note: why,
       expectedVersion,
       change: { extension_days: days, extension_reason: why, extension_approved_by: approverId },
-      // Checked against the petition as read in the step: its handling agency approves.
-      check: (petition) =>
-        checkExtensionApprover(ctx.hub, approverId, petition.handling_agency ?? 'PETITION_BUREAU', petition.handling_jurisdiction ?? petition.registered_in),
+      check: stillApproved,
     });
   }
 
