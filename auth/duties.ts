@@ -48,6 +48,27 @@ export function petitionDutyProblem(caller: Caller, region: string, matter?: { j
 }
 
 /**
+ * Deciding a petition's review (复查) or re-review (复核), which belongs to the agency above
+ * (上一级机关): for the region's own officers, as any petition work; from above the region (the
+ * province's petition bureau, whose officers are on their own region's roster), only a decision
+ * recorded as that officer's jurisdiction's (`body`; undefined while the petition is not read yet),
+ * and nothing else in the region.
+ */
+export function reviewDecisionDutyProblem(
+  caller: Caller,
+  region: string,
+  body: string | null | undefined,
+  matter?: { jurisdiction: string; what: string },
+): string | undefined {
+  const fromAbove = contains(caller.jurisdiction, region) && !contains(region, caller.jurisdiction);
+  if (!fromAbove) return petitionDutyProblem(caller, region, matter);
+  const problem = petitionOfficerProblem(caller);
+  if (problem) return problem;
+  if (body !== undefined && body !== caller.jurisdiction) return petitionDutyProblem(caller, region, matter);
+  return undefined;
+}
+
+/**
  * Acknowledging a shared warning (签收) is a partner region's answer to it: for the petition
  * bureau of a region other than the warning's own (whose officers escalate or resolve it).
  */

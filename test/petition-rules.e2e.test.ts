@@ -1,9 +1,10 @@
 import 'reflect-metadata';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import type { RunningHub } from '../launcher/hub';
 import { sweepDeadlines } from '../subgraphs/petitions/warning-rules';
-import { graphql, queryDatabase, startTestHub, TEST_SCALE } from './support/hub';
+import { DEMO_REGIONS, graphql, queryDatabase, startTestHub, TEST_SCALE, writeRegionsFile } from './support/hub';
 import { demoOfficerId } from '../subgraphs/shared/demo-officers';
+import { HubLink } from '../subgraphs/shared/hub-link';
 
 /**
  * The petition and warning rules at their edges, through the gateway on real PostgreSQL: which
@@ -14,8 +15,10 @@ import { demoOfficerId } from '../subgraphs/shared/demo-officers';
 let hub: RunningHub;
 const JIAXING = { 'X-Officer': '330400:1' };
 const SUZHOU = { 'X-Officer': '320500:1' };
+/** 浙江省's petition bureau: a region of its own here (its roster), listed in HUB_PROVINCE_REVIEW_BODIES below. */
+const ZHEJIANG = { 'X-Officer': '330000:1' };
 
-const register = async (input: Record<string, unknown>) => {
+const register = async (input: Record<string, unknown>, headers: Record<string, string> = JIAXING) => {
   const result = await graphql(
     hub.gateway.graphqlUrl,
     `
@@ -53,13 +56,13 @@ const register = async (input: Record<string, unknown>) => {
         ...input,
       },
     },
-    { ...JIAXING, 'X-Purpose': 'petition-handling' },
+    { ...headers, 'X-Purpose': 'petition-handling' },
   );
   return result;
 };
 
-const registered = async (input: Record<string, unknown>) => {
-  const result = await register(input);
+const registered = async (input: Record<string, unknown>, headers?: Record<string, string>) => {
+  const result = await register(input, headers);
   expect(result.errors).toBeUndefined();
   return result.data.registerPetition;
 };
@@ -78,7 +81,13 @@ const beijingDate = (days: number) => new Date(beijingMidnight(days).getTime() +
 const local = (id: string) => id.split(':')[1];
 
 beforeAll(async () => {
-  hub = await startTestHub('t_petition_rules');
+  // The province of Zhejiang is served (its petition bureau decides what lies above its cities);
+  // Jiangsu's is not. The province's officers are on the roster of a region of its own.
+  process.env.HUB_PROVINCE_REVIEW_BODIES = '330000';
+  hub = await startTestHub('t_petition_rules', {
+    regionsFile: writeRegionsFile([...DEMO_REGIONS, { code: '330000', name: '浙江省' }]),
+    regionScale: { '330000': { persons: 0, petitions: 0, warnings: 0, inspections: 0 } },
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -336,7 +345,7 @@ describe('matters (信访事项)', () => {
 
   test('a matter closed by re-review refuses a new acceptance with MATTER_CLOSED; declining it is still possible', async () => {
     const first = await registered({ petitionerIds: ['330400:53'], category: '宅基地纠纷' });
-    const steps: Array<[string, string]> = [
+    const steps: Array<[string, string, Record<string, string>?]> = [
       ['assignPetition', ', agency: HOUSING_CONSTRUCTION, jurisdiction: "330421"'],
       ['acceptPetition', ''],
       ['startHandlingPetition', ''],
@@ -344,9 +353,10 @@ describe('matters (信访事项)', () => {
       ['requestPetitionReview', ''],
       ['decidePetitionReview', ', opinion: "复查维持"'],
       ['requestPetitionReReview', ''],
-      ['decidePetitionReReview', ', opinion: "复核维持，事项终结"'],
+      // A 嘉善 matter: reviewed by the city, re-reviewed by the province.
+      ['decidePetitionReReview', ', opinion: "复核维持，事项终结"', ZHEJIANG],
     ];
-    for (const [mutation, args] of steps) expect(code(await step(mutation, first.id, args))).toBe('OK');
+    for (const [mutation, args, headers] of steps) expect(code(await step(mutation, first.id, args, headers))).toBe('OK');
     const matter = await matterOf(first.id);
     expect(matter).toMatchObject({
       category: '宅基地纠纷',
@@ -398,6 +408,30 @@ describe('matters (信访事项)', () => {
     expect(kindsOf(await registered({ petitionerIds: ['330400:56'], category: '征地补偿', registeredIn: '330421' }))).toEqual([]);
   });
 
+  test('the rule links by handling place too: a 嘉善 matter and a 平湖 petition on the same subject are two matters; one brought to the city joins 嘉善’s', async () => {
+    const person = { petitionerIds: ['330400:38'], category: '土地承包' };
+    const county = await registered({ ...person, registeredIn: '330421' });
+    const city = await registered({ ...person, registeredIn: '330400' });
+    expect(kindsOf(city)).toEqual(['LEVEL_SKIPPING']);
+    expect((await matterOf(city.id)).id).toBe((await matterOf(county.id)).id);
+    const pinghu = await registered({ ...person, registeredIn: '330482' });
+    expect(await matterOf(pinghu.id)).toMatchObject({ handlingJurisdiction: '330482', petitionerIds: ['330400:38'] });
+    expect((await matterOf(pinghu.id)).id).not.toBe((await matterOf(county.id)).id);
+    // 平湖's petition is not the 嘉善 matter's third: the third is the next one in 嘉善.
+    expect(kindsOf(pinghu)).toEqual([]);
+    const again = await registered({ ...person, registeredIn: '330421' });
+    expect((await matterOf(again.id)).id).toBe((await matterOf(county.id)).id);
+    expect(kindsOf(again)).toEqual(['REPEAT']);
+  });
+
+  test('registrations of one new matter at once share one matter', async () => {
+    const results = await Promise.all(Array.from({ length: 8 }, () => registered({ petitionerIds: ['330400:39'], category: '同时登记' })));
+    const matters = new Set(await Promise.all(results.map(async (petition: { id: string }) => (await matterOf(petition.id)).id)));
+    expect(matters.size).toBe(1);
+    const rows = await queryDatabase(db('330400'), "SELECT count(*)::int AS n FROM petitions.matters WHERE category = '同时登记'");
+    expect(rows[0].n).toBe(1);
+  });
+
   test('an officer may link a petition to a matter of his choice; an unknown matter is refused naming input.matterId', async () => {
     const first = await registered({ petitionerIds: ['330400:57'], category: '拆迁安置' });
     const matterId = (await matterOf(first.id)).id;
@@ -412,51 +446,84 @@ describe('matters (信访事项)', () => {
 
 describe('review upward (复查/复核 by the 上一级机关)', () => {
   const NANHU = { 'X-Officer': '330400:2' }; // 南湖区 (330402) petition officer
-  test('a 南湖区 petition is reviewed by Jiaxing’s city officers, not by 南湖区’s own, and the petition records the reviewing body', async () => {
-    const id = (await registered({ petitionerIds: ['330400:58'], category: '医疗纠纷', registeredIn: '330402' })).id;
-    for (const [mutation, args] of [
-      ['acceptPetition', ''],
-      ['startHandlingPetition', ''],
-      ['replyToPetition', ', reply: "区卫健局已调解"'],
-      ['requestPetitionReview', ''],
-    ]) {
-      expect(code(await step(mutation, id, args, NANHU))).toBe('OK');
-    }
-    const body = await graphql(
-      hub.gateway.graphqlUrl,
-      `
-        query ($id: ID!) {
-          petition(id: $id) {
-            reviewingBody
+  const bodiesOf = async (id: string) =>
+    (
+      await graphql(
+        hub.gateway.graphqlUrl,
+        `
+          query ($id: ID!) {
+            petition(id: $id) {
+              reviewingBody
+              reReviewingBody
+            }
           }
-        }
-      `,
-      { id },
-      NANHU,
-    );
-    expect(body.data.petition.reviewingBody).toBe('330400');
-    const own = await step('decidePetitionReview', id, ', opinion: "自行复查维持"', NANHU);
-    expect(own.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reviewingBody: '330400' });
-    expect(own.errors?.[0].message).toMatch(/reviewed by the agency above its handling agency \(上一级机关\), of 330400; 330400:2 works in 330402/);
-    const [unchanged] = await queryDatabase(db('330400'), 'SELECT review_decided_at, version FROM petitions.petitions WHERE id = $1', [local(id)]);
-    expect(unchanged).toEqual({ review_decided_at: null, version: 5 });
-    expect(code(await step('decidePetitionReview', id, ', opinion: "市信访局复查维持"'))).toBe('OK');
-    expect(code(await step('requestPetitionReReview', id, '', NANHU))).toBe('OK');
-    expect(code(await step('decidePetitionReReview', id, ', opinion: "自行复核"', NANHU))).toBe('FORBIDDEN');
-    expect(code(await step('decidePetitionReReview', id, ', opinion: "市信访局复核维持"'))).toBe('OK');
-  }, 60_000);
-
-  test('a city’s own petition has no reviewing body in the hub unless its province is configured: deciding it is refused saying so', async () => {
-    const id = (await registered({ petitionerIds: ['330400:59'], category: '市级事项', registeredIn: '330400' })).id;
+        `,
+        { id },
+        JIAXING,
+      )
+    ).data?.petition;
+  const handleAndReply = async (id: string, headers: Record<string, string>) => {
     for (const [mutation, args] of [
       ['acceptPetition', ''],
       ['startHandlingPetition', ''],
       ['replyToPetition', ', reply: "已答复"'],
       ['requestPetitionReview', ''],
     ]) {
-      expect(code(await step(mutation, id, args))).toBe('OK');
+      expect(code(await step(mutation, id, args, headers))).toBe('OK');
     }
-    const refused = await step('decidePetitionReview', id, ', opinion: "维持"');
+  };
+
+  test('a 南湖区 petition is reviewed by Jiaxing’s city officers and re-reviewed by the province, each recorded; nobody else decides', async () => {
+    const id = (await registered({ petitionerIds: ['330400:58'], category: '医疗纠纷', registeredIn: '330402' })).id;
+    await handleAndReply(id, NANHU);
+    expect(await bodiesOf(id)).toEqual({ reviewingBody: '330400', reReviewingBody: null });
+    const own = await step('decidePetitionReview', id, ', opinion: "自行复查维持"', NANHU);
+    expect(own.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reviewingBody: '330400' });
+    expect(own.errors?.[0].message).toMatch(/reviewed by the agency above its handling agency \(上一级机关\), of 330400; 330400:2 works in 330402/);
+    // The province is above the reviewing body, not the reviewing body: it does not decide the review.
+    const province = await step('decidePetitionReview', id, ', opinion: "省信访局复查"', ZHEJIANG);
+    expect(province.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN' });
+    const [unchanged] = await queryDatabase(db('330400'), 'SELECT review_decided_at, version FROM petitions.petitions WHERE id = $1', [local(id)]);
+    expect(unchanged).toEqual({ review_decided_at: null, version: 5 });
+    expect(code(await step('decidePetitionReview', id, ', opinion: "市信访局复查维持"'))).toBe('OK');
+
+    expect(code(await step('requestPetitionReReview', id, '', NANHU))).toBe('OK');
+    expect(await bodiesOf(id)).toEqual({ reviewingBody: '330400', reReviewingBody: '330000' });
+    expect(code(await step('decidePetitionReReview', id, ', opinion: "自行复核"', NANHU))).toBe('FORBIDDEN');
+    const city = await step('decidePetitionReReview', id, ', opinion: "市信访局复核"');
+    expect(city.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reReviewingBody: '330000' });
+    expect(city.errors?.[0].message).toMatch(/re-reviewed by the agency above its reviewing body 330400 \(上一级机关\), of 330000; 330400:1 works in 330400/);
+    const [stillOpen] = await queryDatabase(db('330400'), 'SELECT status, version FROM petitions.petitions WHERE id = $1', [local(id)]);
+    expect(stillOpen).toEqual({ status: 'RE_REVIEW', version: 7 });
+    expect((await step('decidePetitionReReview', id, ', opinion: "省信访局复核维持"', ZHEJIANG)).data?.r).toEqual({ status: 'CLOSED', version: 8 });
+  }, 60_000);
+
+  test('an officer of the province takes no other step in a city’s region', async () => {
+    const id = (await registered({ petitionerIds: ['330400:37'], category: '省级越权', registeredIn: '330421' })).id;
+    const accept = await step('acceptPetition', id, '', ZHEJIANG);
+    expect(accept.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN' });
+    expect(accept.errors?.[0].message).toMatch(/petitions of region 330400 are kept by its own officers; 330000:1 belongs to 330000/);
+  });
+
+  test('a city’s own petition is reviewed by its province where listed, and its re-review lies outside the hub (no national level): refused saying so', async () => {
+    const id = (await registered({ petitionerIds: ['330400:59'], category: '市级事项', registeredIn: '330400' })).id;
+    await handleAndReply(id, JIAXING);
+    expect(await bodiesOf(id)).toEqual({ reviewingBody: '330000', reReviewingBody: null });
+    expect(code(await step('decidePetitionReview', id, ', opinion: "市信访局自行复查"'))).toBe('FORBIDDEN');
+    expect(code(await step('decidePetitionReview', id, ', opinion: "省信访局复查维持"', ZHEJIANG))).toBe('OK');
+    expect(code(await step('requestPetitionReReview', id))).toBe('OK');
+    expect(await bodiesOf(id)).toEqual({ reviewingBody: '330000', reReviewingBody: null });
+    const refused = await step('decidePetitionReReview', id, ', opinion: "复核"');
+    expect(refused.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(refused.errors?.[0].message).toMatch(/has no re-reviewing body in the hub .*HUB_PROVINCE_REVIEW_BODIES.*: its re-review is decided outside the hub/);
+    // Nor does the province, which decided the review: from above the region, only its own decisions.
+    expect(code(await step('decidePetitionReReview', id, ', opinion: "省信访局复核"', ZHEJIANG))).toBe('FORBIDDEN');
+  }, 60_000);
+
+  test('a city’s own petition where the province is not listed has no reviewing body in the hub: deciding it is refused saying so', async () => {
+    const id = (await registered({ region: '320500', petitionerIds: ['320500:5'], category: '市级事项', registeredIn: '320500' }, SUZHOU)).id;
+    await handleAndReply(id, SUZHOU);
+    const refused = await step('decidePetitionReview', id, ', opinion: "维持"', SUZHOU);
     expect(refused.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(refused.errors?.[0].message).toMatch(/has no reviewing body in the hub .*HUB_PROVINCE_REVIEW_BODIES/);
   }, 60_000);
@@ -511,5 +578,57 @@ describe('an extension records its approver, a SUPERVISOR of the handling agency
       reason: '需鉴定',
       approvedBy: { id: supervisor, agency: 'HUMAN_RESOURCES', roles: expect.arrayContaining(['SUPERVISOR']) },
     });
+  }, 60_000);
+
+  test('the approver is asked before the petition is locked: another step goes on meanwhile, and the extension is then decided on the petition as it is', async () => {
+    const id = (await registered({ petitionerIds: ['330400:36'], category: '欠薪延期' })).id;
+    for (const [mutation, args] of [
+      ['assignPetition', ', agency: HUMAN_RESOURCES, jurisdiction: "330421"'],
+      ['acceptPetition', ''],
+      ['startHandlingPetition', ''],
+    ]) {
+      expect(code(await step(mutation, id, args))).toBe('OK');
+    }
+    // The roster's answer is held back until the test lets it go: a slow personnel region, without a clock.
+    let answer!: () => void;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    let asking!: () => void;
+    const asked = new Promise<void>((resolve) => (asking = resolve));
+    const execute = HubLink.prototype.execute;
+    const slowRoster = jest.spyOn(HubLink.prototype, 'execute').mockImplementation(async function (this: HubLink, ...args: Parameters<HubLink['execute']>) {
+      if (args[0].includes('ExtensionApprover')) {
+        asking();
+        await held;
+      }
+      return execute.apply(this, args) as never;
+    });
+    const supervisor = demoOfficerId('330400', 'HUMAN_RESOURCES', 0, TEST_SCALE.officersPerAgency);
+    let extension: ReturnType<typeof step> | undefined;
+    try {
+      extension = step('extendPetitionDeadline', id, `, days: 10, reason: "需鉴定", approverId: "${supervisor}"`);
+      await asked;
+      // While the roster is asked, nobody holds the petition's row...
+      const probe = new Client({ connectionString: db('330400') });
+      await probe.connect();
+      try {
+        await probe.query('BEGIN');
+        await probe.query('SELECT id FROM petitions.petitions WHERE id = $1 FOR UPDATE NOWAIT', [local(id)]);
+      } finally {
+        await probe.query('ROLLBACK');
+        await probe.end();
+      }
+      // ...so another step on it goes through, and the extension, decided afterwards
+      // on the petition as it then is, is refused by the lifecycle.
+      expect(code(await step('replyToPetition', id, ', reply: "已答复"'))).toBe('OK');
+      answer();
+      const late = await extension;
+      expect(late.errors?.[0].extensions).toMatchObject({ code: 'INVALID_TRANSITION', status: 'REPLIED' });
+    } finally {
+      answer();
+      await extension?.catch(() => undefined);
+      slowRoster.mockRestore();
+    }
+    const [row] = await queryDatabase(db('330400'), 'SELECT status, extension_days, version FROM petitions.petitions WHERE id = $1', [local(id)]);
+    expect(row).toEqual({ status: 'REPLIED', extension_days: null, version: 5 });
   }, 60_000);
 });

@@ -1,6 +1,6 @@
-import { reviewingBodyOf } from '../subgraphs/petitions/reviewing-body';
+import { reReviewingBodyOf, reviewingBodyOf } from '../subgraphs/petitions/reviewing-body';
 
-/** Who decides a review: the agency one level above the handling one. */
+/** Who decides a review: the agency one level above the handling one; a re-review: one level above that. */
 const REGIONS = ['310000', '320500', '330400', '340100'];
 
 test('a county’s matter goes to its city; Shanghai’s districts to Shanghai', () => {
@@ -13,4 +13,13 @@ test('a city’s own matter goes to its province only where the hub has one conf
   expect(reviewingBodyOf('330400', REGIONS, [])).toBeUndefined();
   expect(reviewingBodyOf('330400', REGIONS, ['330000'])).toBe('330000');
   expect(reviewingBodyOf('320500', REGIONS, ['330000'])).toBeUndefined();
+});
+
+test('a re-review goes one level above the review: a county’s to its province where configured; above a province (or Shanghai) outside the hub', () => {
+  expect(reReviewingBodyOf('330400', REGIONS, ['330000'])).toBe('330000');
+  expect(reReviewingBodyOf('330400', REGIONS, [])).toBeUndefined();
+  expect(reReviewingBodyOf('320500', REGIONS, ['330000'])).toBeUndefined();
+  expect(reReviewingBodyOf('330000', REGIONS, ['330000'])).toBeUndefined();
+  expect(reReviewingBodyOf('310000', REGIONS, ['310000'])).toBeUndefined();
+  expect(reReviewingBodyOf(null, REGIONS, ['330000'])).toBeUndefined();
 });

@@ -1,12 +1,19 @@
 import { contains } from '../../auth/jurisdiction';
 import { badInput, hubError } from '../shared/errors';
 import type { HubLink } from '../shared/hub-link';
+import type { PetitionRow } from './petition-repository';
+
+/** The agency whose SUPERVISOR approves an extension: the handling agency, the petition bureau where the petition was registered while none is assigned. */
+export function approvingAgencyOf(petition: Pick<PetitionRow, 'handling_agency' | 'handling_jurisdiction' | 'registered_in'>) {
+  return { agency: petition.handling_agency ?? 'PETITION_BUREAU', jurisdiction: petition.handling_jurisdiction ?? petition.registered_in };
+}
 
 /**
  * An extension of the handling limit needs the approval of a responsible person of the handling
  * agency (本机关负责人批准): an active officer holding SUPERVISOR of that agency, whose
  * jurisdiction holds the agency's. The roster lives in the personnel subgraph, asked through the
- * hub; without an answer nothing is approved.
+ * hub (so never while the petition is locked: petition-mutations.ts asks first); without an
+ * answer nothing is approved.
  */
 export async function checkExtensionApprover(hub: HubLink, approverId: string, agency: string, jurisdiction: string): Promise<void> {
   const answer = await hub

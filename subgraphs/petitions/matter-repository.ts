@@ -1,12 +1,14 @@
 import type { Pool, PoolClient } from 'pg';
 import { toGlobalId } from '../../auth/global-id';
+import { significantPrefix } from '../../auth/jurisdiction';
 import type { AgencyKind } from '../shared/agency';
 import type { PetitionMatter } from './types';
 
 /**
- * Matters (信访事项): one person or group, one subject. A new petition joins a matter by rule —
- * the matter of the same petitioners and category — or by the officer's choice (an
- * existing matter of this region named at registration); otherwise it starts one.
+ * Matters (信访事项): one person or group, one subject, one handling agency. A new petition joins
+ * a matter by rule — the matter of the same petitioners and category handled where it is
+ * registered, or below it (brought higher: 越级访) — or by the officer's choice (an existing
+ * matter of this region named at registration); otherwise it starts one.
  */
 
 export interface MatterRow {
@@ -43,23 +45,37 @@ export async function findMatters(db: Pool | PoolClient, ids: readonly string[])
 }
 
 /**
- * The matter a new petition belongs to: the one of the same petitioners and category, or a new
- * one handled where the petition is registered. The unique index makes two registrations of
- * the same new matter at once share one matter: the second waits for the first's insert only,
- * and finds its row; registrations of a known matter take no lock at all.
+ * The matter a new petition belongs to: the one of the same petitioners and category handled
+ * where the petition is registered, else one handled below it (a 嘉善 matter brought to the city;
+ * the latest, if several), else a new one handled where the petition is registered. A 平湖
+ * petition does not join a 嘉善 matter: another handling agency, another matter.
+ *
+ * Registrations of a known matter take no lock. Two registrations of the same new matter at once
+ * share one: the one that finds none takes a lock on its petitioners and category for the rest of
+ * its transaction and looks again, so the second waits for the first to commit and finds its row.
  */
 export async function matterByRule(client: PoolClient, petitionerIds: readonly string[], category: string, registeredIn: string): Promise<MatterRow> {
   const petitioners = matterPetitioners(petitionerIds);
-  const find = () =>
-    client.query<MatterRow>(`SELECT ${COLUMNS} FROM petitions.matters WHERE petitioner_ids = $1::text[] AND category = $2`, [petitioners, category]);
+  const find = async () =>
+    (
+      await client.query<MatterRow>(
+        `SELECT ${COLUMNS} FROM petitions.matters
+          WHERE petitioner_ids = $1::text[] AND category = $2 AND handling_jurisdiction LIKE $3 || '%'
+          ORDER BY handling_jurisdiction = $4 DESC, created_at DESC, id DESC
+          LIMIT 1`,
+        [petitioners, category, significantPrefix(registeredIn), registeredIn],
+      )
+    ).rows[0];
   const known = await find();
-  if (known.rows[0]) return known.rows[0];
+  if (known) return known;
+  await client.query("SELECT pg_advisory_xact_lock(hashtext('petitions.matter'), hashtext($1))", [`${petitioners.join(',')}|${category}`]);
+  const meanwhile = await find();
+  if (meanwhile) return meanwhile;
   const created = await client.query<MatterRow>(
-    `INSERT INTO petitions.matters (petitioner_ids, category, handling_jurisdiction) VALUES ($1, $2, $3)
-     ON CONFLICT (petitioner_ids, category) DO NOTHING RETURNING ${COLUMNS}`,
+    `INSERT INTO petitions.matters (petitioner_ids, category, handling_jurisdiction) VALUES ($1, $2, $3) RETURNING ${COLUMNS}`,
     [petitioners, category, registeredIn],
   );
-  return created.rows[0] ?? (await find()).rows[0];
+  return created.rows[0];
 }
 
 /** The first assignment names who handles the matter; later ones leave it. */

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Directive, Field, ID, InputType, Int, Mutation, Resolver } from 'type-graphql';
 import { parseGlobalId, toGlobalId } from '../../auth/global-id';
-import { petitionDutyProblem } from '../../auth/duties';
+import { petitionDutyProblem, reviewDecisionDutyProblem } from '../../auth/duties';
 import { Access } from '../shared/access';
 import { PETITION_WORK } from './petition-access-rules';
 import { requireActor } from '../shared/actor';
@@ -12,7 +12,7 @@ import { closeMatter, findMatters, matterByRule, recordMatterHandler } from './m
 import { beijingDateOf, DAY_MS, isFinal, MAX_EXTENSION_DAYS, PetitionAction, planTransition } from './lifecycle';
 import { checkAgencyJurisdiction, checkLocalJurisdiction } from './jurisdiction-check';
 import { ownLocalId } from '../shared/local-id';
-import { checkExtensionApprover } from './approver-check';
+import { approvingAgencyOf, checkExtensionApprover } from './approver-check';
 import {
   factsOf,
   findPetitions,
@@ -27,7 +27,7 @@ import {
 } from './petition-repository';
 import { checkPersonsExist } from './petitioner-check';
 import { logger } from '../../platform/logger';
-import { reviewingBodyOf } from './reviewing-body';
+import { checkDecidingBody, DECIDING_BODY, isReviewDecision, reReviewingBodyOf, reviewingBodyOf, ReviewDecision } from './reviewing-body';
 import { enqueueOwedMessages } from './forwarding-outbox';
 import { relayPetitionOutbox } from './forwarding-relay';
 import { owningRegion } from '../../auth/jurisdiction';
@@ -129,40 +129,23 @@ interface StepInput {
   note?: string | null;
   expectedVersion?: number | null;
   change?: PetitionChange;
-  /** A check of the petition as read, once the lifecycle allows the step; throws to refuse it. */
-  check?: (petition: PetitionRow) => Promise<void>;
+  /**
+   * A check of the petition as read under its lock, once the lifecycle allows the step; throws to
+   * refuse it. Local only: nothing that waits on another service while the row is held.
+   */
+  check?: (petition: PetitionRow) => void;
 }
 
 /**
  * The acting officer, if petition work in this region is theirs to do, and on a petition
- * registered in `registeredIn` when it is known (FORBIDDEN otherwise).
+ * registered in `registeredIn` when it is known (FORBIDDEN otherwise). A review decision may come
+ * from above the region, from the body recorded for it (`decision.body`, once the petition is read).
  */
-function petitionOfficer(ctx: PetitionsContext, matter?: { jurisdiction: string; what: string }) {
+function petitionOfficer(ctx: PetitionsContext, matter?: { jurisdiction: string; what: string }, decision?: { body: string | null | undefined }) {
   const actor = requireActor(ctx.actor);
-  const problem = petitionDutyProblem(actor, ctx.region, matter);
+  const problem = decision ? reviewDecisionDutyProblem(actor, ctx.region, decision.body, matter) : petitionDutyProblem(actor, ctx.region, matter);
   if (problem) throw hubError('FORBIDDEN', problem, { officer: actor.officerId });
   return actor;
-}
-
-/**
- * Review and re-review go upward: only the reviewing body's own petition officers decide them
- * (Jiaxing's city officers for a 嘉善 matter, not 嘉善's, though they handled it).
- */
-function reviewerCheck(id: string, body: string | null, actor: { officerId: string; jurisdiction: string }): void {
-  if (!body) {
-    throw hubError(
-      'FORBIDDEN',
-      `petition ${id} has no reviewing body in the hub (the agency above its handling agency is not served here; see HUB_PROVINCE_REVIEW_BODIES): its review is decided outside the hub`,
-      { officer: actor.officerId },
-    );
-  }
-  if (actor.jurisdiction !== body) {
-    throw hubError(
-      'FORBIDDEN',
-      `petition ${id} is reviewed by the agency above its handling agency (上一级机关), of ${body}; ${actor.officerId} works in ${actor.jurisdiction}`,
-      { officer: actor.officerId, reviewingBody: body },
-    );
-  }
 }
 
 /**
@@ -174,7 +157,8 @@ function reviewerCheck(id: string, body: string | null, actor: { officerId: stri
  * changes.
  */
 async function takeStep(ctx: PetitionsContext, mutation: string, id: string, action: PetitionAction, input: StepInput = {}): Promise<Petition> {
-  const actor = petitionOfficer(ctx);
+  const decision: ReviewDecision | undefined = isReviewDecision(action) ? action : undefined;
+  const actor = petitionOfficer(ctx, undefined, decision && { body: undefined });
   const localId = ownLocalId(ctx.region, id);
   if (input.note && input.note.length > LIMITS.note) throw badInput('note', `must be at most ${LIMITS.note} characters`);
   const { updated, messageIds } = await auditedChange(
@@ -183,7 +167,7 @@ async function takeStep(ctx: PetitionsContext, mutation: string, id: string, act
     async (client) => {
       const current = await lockPetition(client, localId);
       if (!current) throw hubError('NOT_FOUND', `No petition ${id}`, { id });
-      petitionOfficer(ctx, { jurisdiction: current.registered_in, what: `petition ${id}` });
+      petitionOfficer(ctx, { jurisdiction: current.registered_in, what: `petition ${id}` }, decision && { body: current[DECIDING_BODY[decision]] });
       if (input.expectedVersion != null && input.expectedVersion !== current.version) {
         throw hubError(
           'CONFLICT',
@@ -218,14 +202,12 @@ async function takeStep(ctx: PetitionsContext, mutation: string, id: string, act
           currentVersion: current.version,
         });
       }
-      if (action === 'decideReview' || action === 'decideReReview') reviewerCheck(id, current.reviewing_body, actor);
-      await input.check?.(current);
+      if (decision) checkDecidingBody(id, decision, current, actor);
+      input.check?.(current);
       const change: PetitionChange = { ...input.change };
-      if (action === 'requestReview')
-        change.reviewing_body = reviewingBodyOf(
-          current.handling_jurisdiction ?? current.registered_in,
-          ctx.regions.map((r) => r.code),
-        );
+      const regionCodes = ctx.regions.map((r) => r.code);
+      if (action === 'requestReview') change.reviewing_body = reviewingBodyOf(current.handling_jurisdiction ?? current.registered_in, regionCodes);
+      if (action === 'requestReReview') change.re_reviewing_body = reReviewingBodyOf(current.reviewing_body, regionCodes);
       if (plan.stamp === 'acceptedAt') change.accepted_at = now;
       if (plan.stamp === 'repliedAt') change.replied_at = now;
       if (plan.stamp === 'reviewRequestedAt') change.review_requested_at = now;
@@ -273,6 +255,35 @@ async function takeStep(ctx: PetitionsContext, mutation: string, id: string, act
   // The step has committed: a message that cannot be sent now stays in the outbox for the relay.
   await relayPetitionOutbox(ctx, messageIds).catch((error) => logger.warn(`[petitions] forwarding message after commit failed: ${(error as Error).message}`));
   return toPetition(ctx.region, updated);
+}
+
+/**
+ * The approver of an extension is asked through the hub (the roster, up to 5 s) before the step
+ * locks the petition, so that no other step on it waits for that answer. Under the lock only what
+ * the answer depended on is checked again: the approving agency is still the petition's (the
+ * lifecycle decides the step itself there, on the petition as it then is). A step the lifecycle
+ * refuses already, or a stale expectedVersion, is left to the step to refuse, without asking.
+ */
+async function approveExtension(ctx: PetitionsContext, id: string, approverId: string, expectedVersion: number | null) {
+  const [read] = await findPetitions(ctx.db, [ownLocalId(ctx.region, id)]);
+  let approved: { agency: string; jurisdiction: string } | undefined;
+  if (read) {
+    petitionOfficer(ctx, { jurisdiction: read.registered_in, what: `petition ${id}` });
+    const fresh = expectedVersion == null || expectedVersion === read.version;
+    if (fresh && !('refused' in planTransition(factsOf(read), 'extend', new Date()))) {
+      approved = approvingAgencyOf(read);
+      await checkExtensionApprover(ctx.hub, approverId, approved.agency, approved.jurisdiction);
+    }
+  }
+  return (petition: PetitionRow) => {
+    const now = approvingAgencyOf(petition);
+    if (approved?.agency === now.agency && approved.jurisdiction === now.jurisdiction) return;
+    throw hubError(
+      'CONFLICT',
+      `petition ${id} changed while its extension's approver was checked (it is now ${petition.status}, version ${petition.version}, handled by ${now.agency} of ${now.jurisdiction}); try again`,
+      { id, status: petition.status, currentVersion: petition.version },
+    );
+  };
 }
 
 const idArg = () => Arg('id', () => ID, { description: 'Global id of the petition.' });
@@ -396,7 +407,7 @@ export class PetitionMutations {
   @Mutation(() => Petition, { description: `Extends the handling limit once, by at most ${MAX_EXTENSION_DAYS} days, with a reason (延期).` })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
-  extendPetitionDeadline(
+  async extendPetitionDeadline(
     @Ctx() ctx: PetitionsContext,
     @idArg() id: string,
     @Arg('days', () => Int) days: number,
@@ -410,13 +421,12 @@ export class PetitionMutations {
     if (!Number.isInteger(days) || days < 1 || days > MAX_EXTENSION_DAYS) throw badInput('days', `must be from 1 to ${MAX_EXTENSION_DAYS}, but got ${days}`);
     const why = required('reason', reason);
     if (parseGlobalId(approverId)?.region !== ctx.region) throw badInput('approverId', `must be an officer of region ${ctx.region}, such as "${ctx.region}:1"`);
+    const stillApproved = await approveExtension(ctx, id, approverId, expectedVersion);
     return takeStep(ctx, 'extendPetitionDeadline', id, 'extend', {
       note: why,
       expectedVersion,
       change: { extension_days: days, extension_reason: why, extension_approved_by: approverId },
-      // Checked against the petition as read in the step: its handling agency approves.
-      check: (petition) =>
-        checkExtensionApprover(ctx.hub, approverId, petition.handling_agency ?? 'PETITION_BUREAU', petition.handling_jurisdiction ?? petition.registered_in),
+      check: stillApproved,
     });
   }
 
@@ -436,7 +446,9 @@ export class PetitionMutations {
     return takeStep(ctx, 'requestPetitionReview', id, 'requestReview', { note, expectedVersion });
   }
 
-  @Mutation(() => Petition, { description: 'Decides the review (复查意见), within 30 days of the request.' })
+  @Mutation(() => Petition, {
+    description: 'Decides the review (复查意见), within 30 days of the request: by petition officers of `reviewingBody`, the agency above the handling one.',
+  })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
   decidePetitionReview(
@@ -455,7 +467,10 @@ export class PetitionMutations {
     return takeStep(ctx, 'requestPetitionReReview', id, 'requestReReview', { note, expectedVersion });
   }
 
-  @Mutation(() => Petition, { description: 'Decides the re-review (复核意见) and closes the matter for good.' })
+  @Mutation(() => Petition, {
+    description:
+      'Decides the re-review (复核意见) and closes the matter for good: by petition officers of `reReviewingBody`, the agency above the reviewing body (a province, from its own region).',
+  })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
   decidePetitionReReview(

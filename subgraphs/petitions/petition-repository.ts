@@ -46,6 +46,7 @@ export interface PetitionRow {
   forwarding_updated_at: Date | null;
   matter_id: string | null;
   reviewing_body: string | null;
+  re_reviewing_body: string | null;
   extension_approved_by: string | null;
 }
 
@@ -53,7 +54,7 @@ const COLUMNS = `id, channel, category, summary, content, petitioner_ids, group_
   registered_by, registered_at, status, handling_agency, handling_jurisdiction, accepted_at, replied_at,
   review_requested_at, review_decided_at, re_review_requested_at, closed_at, extension_days, extension_reason,
   outcome, deadline_kind, due_at, officers_owe, version, forwarded_from, received_at, forwarded_to_region, forwarded_to,
-  forwarding_status, forwarding_outcome, forwarding_version, forwarding_updated_at, matter_id, reviewing_body, extension_approved_by`;
+  forwarding_status, forwarding_outcome, forwarding_version, forwarding_updated_at, matter_id, reviewing_body, re_reviewing_body, extension_approved_by`;
 export const PETITION_COLUMNS = COLUMNS;
 
 export function factsOf(row: PetitionRow): LifecycleFacts {
@@ -103,6 +104,7 @@ export function toPetition(region: string, row: PetitionRow): Petition {
     version: row.version,
     matterLocalId: row.matter_id,
     reviewingBody: row.reviewing_body,
+    reReviewingBody: row.re_reviewing_body,
     forwardedFrom: row.forwarded_from,
     receivedAt: row.received_at,
     forwarding: row.forwarded_to_region
@@ -266,6 +268,7 @@ export interface PetitionChange {
   outcome?: string;
   forwarded_to_region?: string;
   reviewing_body?: string;
+  re_reviewing_body?: string;
   extension_approved_by?: string;
 }
 

@@ -278,9 +278,16 @@ export class Petition {
   @Field(() => String, {
     nullable: true,
     description:
-      'Jurisdiction of the agency that decides the review (复查) and re-review (复核): the one above the handling agency (上一级机关), set when a review is requested.',
+      'Jurisdiction of the agency that decides the review (复查): the one above the handling agency (上一级机关), set when a review is requested; none when it is outside the hub.',
   })
   reviewingBody!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Jurisdiction of the agency that decides the re-review (复核): the one above the reviewing body (上一级机关), set when a re-review is requested; none when it is outside the hub (above a province, or a province the hub does not serve).',
+  })
+  reReviewingBody!: string | null;
 
   @Field(() => PetitionForwarding, {
     nullable: true,
