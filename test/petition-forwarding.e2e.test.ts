@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { RunningHub } from '../launcher/hub';
-import { graphql, queryDatabase, startTestHub } from './support/hub';
+import { DEMO_REGIONS, graphql, queryDatabase, startTestHub, writeRegionsFile } from './support/hub';
 
 /**
  * Forwarding across cities (转送/交办) through the gateway on real PostgreSQL: a Jiaxing
@@ -12,6 +12,8 @@ import { graphql, queryDatabase, startTestHub } from './support/hub';
 let hub: RunningHub;
 const JIAXING = { 'X-Officer': '330400:1', 'X-Purpose': 'petition-handling' };
 const SUZHOU = { 'X-Officer': '320500:1', 'X-Purpose': 'petition-handling' };
+/** 江苏省's petition bureau, on the roster of a region of its own here. */
+const JIANGSU = { 'X-Officer': '320000:1', 'X-Purpose': 'petition-handling' };
 const DAY = 86_400_000;
 const BEIJING = 8 * 3_600_000;
 const beijingMidnight = (days: number) => new Date((Math.floor((Date.now() + BEIJING) / DAY) + days) * DAY - BEIJING);
@@ -86,10 +88,17 @@ async function eventually(id: string, headers: Record<string, string>, check: (p
 }
 
 beforeAll(async () => {
-  hub = await startTestHub('t_petition_forwarding', { backgroundIntervalMs: 250 });
+  // 江苏省 is served, so that a 吴江区 matter's re-review (above its review by the city) is decided in the hub.
+  process.env.HUB_PROVINCE_REVIEW_BODIES = '320000';
+  hub = await startTestHub('t_petition_forwarding', {
+    backgroundIntervalMs: 250,
+    regionsFile: writeRegionsFile([...DEMO_REGIONS, { code: '320000', name: '江苏省' }]),
+    regionScale: { '320000': { persons: 0, petitions: 0, warnings: 0, inspections: 0 } },
+  });
 }, 120_000);
 
 afterAll(async () => {
+  delete process.env.HUB_PROVINCE_REVIEW_BODIES;
   await hub?.stop();
 });
 
@@ -229,13 +238,14 @@ describe('a Jiaxing petition forwarded to Suzhou', () => {
   }, 60_000);
 
   test('when Suzhou’s re-review closes it, the Jiaxing petition is CLOSED with Suzhou’s step in its history, once however often it is reported', async () => {
-    for (const [mutation, args] of [
-      ['requestPetitionReview', ''],
-      ['decidePetitionReview', ', opinion: "复查维持"'],
-      ['requestPetitionReReview', ''],
-      ['decidePetitionReReview', ', opinion: "复核维持，事项终结"'],
-    ]) {
-      expect((await step(mutation, suzhouId, args, SUZHOU)).errors).toBeUndefined();
+    // Reviewed by the city (Suzhou's own petition bureau, above 吴江区), re-reviewed by the province.
+    for (const [mutation, args, by] of [
+      ['requestPetitionReview', '', SUZHOU],
+      ['decidePetitionReview', ', opinion: "复查维持"', SUZHOU],
+      ['requestPetitionReReview', '', SUZHOU],
+      ['decidePetitionReReview', ', opinion: "复核维持，事项终结"', JIANGSU],
+    ] as const) {
+      expect((await step(mutation, suzhouId, args, by)).errors).toBeUndefined();
     }
     const suzhou = await read(suzhouId, SUZHOU);
     expect(suzhou).toMatchObject({ status: 'CLOSED', matter: { closedAt: expect.any(String) } });
@@ -252,7 +262,8 @@ describe('a Jiaxing petition forwarded to Suzhou', () => {
       action: 'decideReReview',
       fromStatus: 'ASSIGNED',
       toStatus: 'CLOSED',
-      officer: { id: '320500:1' },
+      // Who took Suzhou's last step: the province's officer, who decided the re-review.
+      officer: { id: '320000:1' },
       note: `${suzhouId}（转送受理）已结案：复核维持，事项终结`,
       at: theirs.at,
     });

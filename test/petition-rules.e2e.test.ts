@@ -91,6 +91,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  delete process.env.HUB_PROVINCE_REVIEW_BODIES;
   await hub?.stop();
 });
 
