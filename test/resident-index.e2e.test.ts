@@ -1,5 +1,7 @@
 import type { RunningHub } from '../launcher/hub';
 import { makeResidentId } from '../auth/resident-id';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HubLink } from '../subgraphs/shared/hub-link';
 import { graphql, queryDatabase, startTestHub, TEST_SCALE } from './support/hub';
 
 /**
@@ -19,7 +21,8 @@ afterAll(async () => {
 
 const as = (officer: string) => ({ 'X-Officer': officer, 'X-Purpose': 'record-keeping' });
 const send = (query: string, variables: Record<string, unknown>, officer: string) => graphql(hub.gateway.graphqlUrl, query, variables, as(officer));
-const hubDb = (sql: string, params: unknown[] = []) => queryDatabase(hub.databaseUrls.get('hub')!, sql, params);
+const db = (region: string, sql: string, params: unknown[] = []) => queryDatabase(hub.databaseUrls.get(region)!, sql, params);
+const hubDb = (sql: string, params: unknown[] = []) => db('hub', sql, params);
 
 const REGISTER = `mutation($input: RegisterPersonInput!) { registerPerson(input: $input) { id region } }`;
 const MOVE = `mutation($id: ID!, $input: MovePersonHomeInput!) { movePersonHome(id: $id, input: $input) { id movedTo } }`;
@@ -28,6 +31,14 @@ const RECORD = `query($id: ID!) { person(id: $id) {
   moves { from to fromJurisdiction toJurisdiction at note }
 } }`;
 
+const suzhouPerson = (idNumber: string) => ({
+  region: '320500',
+  name: '沈家和',
+  idNumber,
+  address: '苏州市吴江区松陵街道9号',
+  homeJurisdiction: '320509',
+  categories: [],
+});
 const jiaxingPerson = (idNumber: string, overrides: Record<string, unknown> = {}) => ({
   region: '330400',
   name: '沈家和',
@@ -91,5 +102,79 @@ describe('a household registration moved away and back (户籍迁出再迁回)',
     // And the person can leave again.
     const twice = await send(MOVE, { id: home, input: { homeJurisdiction: '320509' } }, '330400:1');
     expect(twice.errors).toBeUndefined();
+  });
+});
+
+/**
+ * Jiaxing's database, at the commit of a registration of `name`, refuses it (`RAISE`) or takes
+ * a second over it (`pg_sleep`): the registration has claimed the number in the hub's index by
+ * then, as its last step before the commit.
+ */
+async function atJiaxingCommit(name: string, action: 'RAISE' | 'SLEEP', work: () => Promise<void>): Promise<void> {
+  const body = action === 'RAISE' ? "RAISE EXCEPTION 'refused at commit (test)'" : 'PERFORM pg_sleep(1)';
+  await db(
+    '330400',
+    `CREATE FUNCTION personnel.test_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${body}; RETURN NULL; END $$;
+     CREATE CONSTRAINT TRIGGER test_at_commit AFTER INSERT ON personnel.persons DEFERRABLE INITIALLY DEFERRED
+       FOR EACH ROW WHEN (NEW.name = '${name}') EXECUTE FUNCTION personnel.test_at_commit()`,
+  );
+  try {
+    await work();
+  } finally {
+    await db('330400', 'DROP TRIGGER test_at_commit ON personnel.persons; DROP FUNCTION personnel.test_at_commit()');
+  }
+}
+
+const jiaxingClaims = async () => (await hubDb("SELECT count(*)::int AS n FROM directory.resident_index WHERE region = '330400'"))[0].n as number;
+
+describe('a claim on the index whose registration never committed (认领未落库)', () => {
+  test('a registration that failed at its commit leaves the number free: Suzhou registers it, then Hefei and Jiaxing are refused naming that record', async () => {
+    const idNumber = makeResidentId('330421', '1983-04-21', 463);
+    const claimsBefore = await jiaxingClaims();
+    await atJiaxingCommit('未落库', 'RAISE', async () => {
+      const failed = await send(REGISTER, { input: jiaxingPerson(idNumber, { name: '未落库' }) }, '330400:1');
+      expect(failed.errors?.[0].extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+    });
+    // Nothing was kept in Jiaxing, but its claim on the number was: the case this is about.
+    expect(await db('330400', 'SELECT count(*)::int AS n FROM personnel.persons WHERE id_number = $1', [idNumber])).toEqual([{ n: 0 }]);
+    expect(await jiaxingClaims()).toBe(claimsBefore + 1);
+
+    const suzhou = await send(REGISTER, { input: suzhouPerson(idNumber) }, '320500:1');
+    expect(suzhou.errors).toBeUndefined();
+    const suzhouId = suzhou.data.registerPerson.id;
+    expect(await jiaxingClaims()).toBe(claimsBefore);
+
+    const hefei = await send(
+      REGISTER,
+      { input: jiaxingPerson(idNumber, { region: '340100', address: '合肥市瑶海区2号', homeJurisdiction: '340102', categories: [] }) },
+      '340100:1',
+    );
+    expect(hefei.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', existingId: suzhouId, existingRegion: '320500' });
+    const jiaxing = await send(REGISTER, { input: jiaxingPerson(idNumber) }, '330400:1');
+    expect(jiaxing.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', existingId: suzhouId, existingRegion: '320500' });
+  });
+
+  test('a claim left by a region that stopped before its commit is released when another region asks; one whose registration is still committing is kept', async () => {
+    // Jiaxing claimed a number for a record it never wrote (it stopped in between).
+    const lost = makeResidentId('330483', '1990-10-02', 475);
+    const jiaxingService = new HubLink(hub.identity.serviceCredentials('330400'), hub.gateway.graphqlUrl);
+    const claimed = await jiaxingService.execute('mutation($input: ClaimResidentInput!) { claimResidentRecord(input: $input) { region personId } }', {
+      input: { idNumber: lost, personId: '330400:987654' },
+    });
+    expect(claimed.errors).toBeUndefined();
+    const suzhou = await send(REGISTER, { input: suzhouPerson(lost) }, '320500:1');
+    expect(suzhou.errors).toBeUndefined();
+
+    // A Jiaxing registration that has claimed its number and is still committing holds it: Suzhou waits, and is refused.
+    const pending = makeResidentId('330483', '1991-11-03', 487);
+    const claimsBefore = await jiaxingClaims();
+    await atJiaxingCommit('慢落库', 'SLEEP', async () => {
+      const registering = send(REGISTER, { input: jiaxingPerson(pending, { name: '慢落库' }) }, '330400:1');
+      while ((await jiaxingClaims()) === claimsBefore) await sleep(20);
+      const second = await send(REGISTER, { input: suzhouPerson(pending) }, '320500:1');
+      const first = await registering;
+      expect(first.errors).toBeUndefined();
+      expect(second.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', existingId: first.data.registerPerson.id, existingRegion: '330400' });
+    });
   });
 });

@@ -144,6 +144,20 @@ export async function insertPerson(client: PoolClient, person: NewPerson): Promi
   return rows[0];
 }
 
+/** Advisory locks of id numbers, in a key space of their own (the first of the two keys). */
+const ID_NUMBER_LOCKS = 7311;
+
+/**
+ * Takes the lock of an id number in this region until the transaction ends (waiting at most
+ * `timeoutMs` when given): a registration holds it from before it writes the person until it
+ * commits, so that the region, asked about its claim on the number (resident-claim.ts),
+ * answers only once that registration is over. Two numbers may share a lock; they only wait.
+ */
+export async function lockIdNumber(client: PoolClient, idNumber: string, timeoutMs?: number): Promise<void> {
+  if (timeoutMs) await client.query("SELECT set_config('lock_timeout', $1, true)", [`${timeoutMs}ms`]);
+  await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ID_NUMBER_LOCKS, idNumber]);
+}
+
 /** The person, locked until the transaction ends. */
 export async function lockPerson(client: PoolClient, id: string): Promise<PersonRow | undefined> {
   const { rows } = await client.query<PersonRow>(`SELECT ${COLUMNS} FROM personnel.persons WHERE id = $1 FOR UPDATE`, [id]);
