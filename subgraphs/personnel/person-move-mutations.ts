@@ -94,10 +94,11 @@ const RECEIVE = `mutation($input: ReceiveMovedPersonInput!) { receiveMovedPerson
 
 /**
  * 户籍迁移 between regions, to a new region or back to one the person left (whose old, closed
- * record stays beside the new one). The old home region drives it, in one transaction of its own: it
- * sends the record to the new home region (which stores it once, however often it is sent), hands
- * the id number over in the hub's resident index, and closes its record, naming the new one. If
- * any of these fails, its transaction rolls back and the move can simply be made again.
+ * record stays beside the new one). The old home region drives it, in one transaction of its
+ * own: it sends the record, with the moves before it, to the new home region (which stores it
+ * once, however often it is sent), hands the id number over in the hub's resident index, and
+ * closes its record, naming the new one. If any of these fails, its transaction rolls back and
+ * the move can simply be made again.
  */
 @Resolver(() => Person)
 export class PersonMoveMutations {
