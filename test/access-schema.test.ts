@@ -92,7 +92,7 @@ describe('the hub’s own subgraphs', () => {
       'PETITION_DETAILS',
     ],
     ['personnel', personnelSubgraph, 'Person', ['name', 'idNumber', 'birthDate', 'phone', 'address'], 'PERSON_PERSONAL'],
-    ['personnel', personnelSubgraph, 'Person', ['tags', 'tagHistory', 'registeredBy'], 'PERSON_OWNER'],
+    ['personnel', personnelSubgraph, 'Person', ['tags', 'tagHistory', 'registeredBy', 'moves'], 'PERSON_OWNER'],
   ] as const)('%s: %s fields %j carry %s in the schema the gateway composes', async (_name, module, type, fields, rule) => {
     const sdlText = (await module.buildSchema()).getType(type)!.astNode!;
     for (const field of fields) {

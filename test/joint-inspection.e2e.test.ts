@@ -665,6 +665,55 @@ describe('lists and the seed', () => {
     }
   });
 
+  test("every seeded inspection has the lead agency's own part, and from dispatch on its task in the lead region, as the mutations make them", async () => {
+    const SEEDED = 60; // the seed's inspections come first; those the tests open have later ids
+    const LEAD = `leadParticipant { region jurisdiction agency officer { id } taskStatus
+      task { id region agency jurisdiction assignee { id } status visitStartedAt inspection { id } } }`;
+    for (const { code } of DEMO_REGIONS) {
+      const result = await gql(
+        `{ inspections(first: 100, regions: ["${code}"]) { edges { node { id step leadJurisdiction leadAgency leadOfficer { id } ${LEAD} } } } }`,
+        {},
+        `${code}:1`,
+      );
+      expect(result.errors).toBeUndefined();
+      const seeded = result.data.inspections.edges.map((e: any) => e.node).filter((node: any) => Number(node.id.split(':')[1]) <= SEEDED);
+      expect(seeded).toHaveLength(SEEDED);
+      const dispatched = seeded.filter((node: any) => ['DISPATCH', 'INSPECT', 'EVALUATE'].includes(node.step));
+      expect(dispatched.length).toBeGreaterThan(0);
+      for (const node of seeded) {
+        const { task, ...own } = node.leadParticipant ?? {};
+        expect({ id: node.id, own }).toEqual({
+          id: node.id,
+          own: {
+            region: code,
+            jurisdiction: node.leadJurisdiction,
+            agency: node.leadAgency,
+            officer: node.leadOfficer,
+            taskStatus: dispatched.includes(node) ? expect.stringMatching(/^(PENDING|ACCEPTED|COMPLETED)$/) : 'NOT_DISPATCHED',
+          },
+        });
+        if (!dispatched.includes(node)) {
+          expect({ id: node.id, task }).toEqual({ id: node.id, task: null });
+          continue;
+        }
+        expect({ id: node.id, task }).toEqual({
+          id: node.id,
+          task: {
+            id: expect.stringMatching(new RegExp(`^${code}:\\d+$`)),
+            region: code,
+            agency: node.leadAgency,
+            jurisdiction: node.leadJurisdiction,
+            assignee: node.leadOfficer,
+            status: own.taskStatus,
+            visitStartedAt: node.step === 'DISPATCH' ? null : expect.any(String),
+            inspection: { id: node.id },
+          },
+        });
+        if (node.step === 'EVALUATE') expect(task.status).toBe('COMPLETED');
+      }
+    }
+  });
+
   test('tasks fan out over the participant regions', async () => {
     const result = await gql(
       `{ inspectionTasks(first: 50, filter: { leadRegion: "${JIAXING}" }) { edges { node { region leadRegion plannedAt inspection { region targetCreditCode } } } } }`,

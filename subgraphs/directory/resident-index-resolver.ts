@@ -6,7 +6,7 @@ import { requireActor } from '../shared/actor';
 import { badInput, hubError } from '../shared/errors';
 import type { DirectoryContext } from './context';
 import { RESIDENT_INDEX_SERVICE } from './directory-access-rules';
-import { claimResident, idNumberHash, moveResident, residentIndexKey } from './resident-index';
+import { claimResident, idNumberHash, moveResident, releaseResident, residentIndexKey } from './resident-index';
 
 @ObjectType({ description: 'Hub-internal: the region and person holding the record of a resident ID number.' })
 export class ResidentHolding {
@@ -15,6 +15,11 @@ export class ResidentHolding {
 
   @Field(() => ID)
   personId!: string;
+
+  @Field(() => Boolean, {
+    description: 'True once the holding region has committed the record; false while the registration that claimed it has not (or never will).',
+  })
+  confirmed!: boolean;
 }
 
 @InputType({ description: 'Hub-internal: a region claims the record of a resident ID number for one of its persons.' })
@@ -23,6 +28,21 @@ export class ClaimResidentInput {
   idNumber!: string;
 
   @Field(() => ID, { description: "The person in the claiming region (the caller's)." })
+  personId!: string;
+
+  @Field(() => Boolean, {
+    defaultValue: false,
+    description: 'True when the record is committed in the region; false (the default) from inside the registration, before its commit.',
+  })
+  confirmed!: boolean;
+}
+
+@InputType({ description: 'Hub-internal: a region drops its claim on a resident ID number: it keeps no record of it (the registration never committed).' })
+export class ReleaseResidentInput {
+  @Field(() => String)
+  idNumber!: string;
+
+  @Field(() => ID, { description: "The person in the caller's region the claim names." })
   personId!: string;
 }
 
@@ -57,8 +77,10 @@ function hashOf(ctx: DirectoryContext, idNumber: string): Buffer {
 
 /**
  * One person, one record, across regions: each region's personnel subgraph claims the number
- * here (through the gateway, as its hub service) before a registration commits, and is told who
- * holds it when another region does.
+ * here (through the gateway, as its hub service) before a registration commits, confirms the
+ * claim once it has, and is told who holds it when another region does. An unconfirmed claim of
+ * another region is settled by asking that region (subgraphs/personnel/resident-claim.ts),
+ * which confirms or releases it here.
  */
 @Resolver()
 export class ResidentIndexResolver {
@@ -73,7 +95,7 @@ export class ResidentIndexResolver {
     return auditedChange(
       ctx,
       'claimResidentRecord',
-      (client) => claimResident(client, hash, holder),
+      (client) => claimResident(client, hash, holder, input.confirmed),
       () => input.personId,
     );
   }
@@ -87,16 +109,36 @@ export class ResidentIndexResolver {
     @Arg('inputs', () => [ClaimResidentInput]) inputs: ClaimResidentInput[],
   ): Promise<ResidentHolding[]> {
     if (inputs.length === 0 || inputs.length > CLAIM_BATCH) throw badInput('inputs', `must hold 1 to ${CLAIM_BATCH} claims, but holds ${inputs.length}`);
-    const claims = inputs.map((input, index) => ({ holder: ownPerson(ctx, input.personId, `inputs[${index}].personId`), hash: hashOf(ctx, input.idNumber) }));
+    const claims = inputs.map((input, index) => ({
+      holder: ownPerson(ctx, input.personId, `inputs[${index}].personId`),
+      hash: hashOf(ctx, input.idNumber),
+      confirmed: input.confirmed,
+    }));
     return auditedChange(
       ctx,
       'claimResidentRecords',
       async (client) => {
         const holders: ResidentHolding[] = [];
-        for (const claim of claims) holders.push(await claimResident(client, claim.hash, claim.holder));
+        for (const claim of claims) holders.push(await claimResident(client, claim.hash, claim.holder, claim.confirmed));
         return holders;
       },
       () => `${claims[0].holder.region}:resident-index`,
+    );
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      "Hub-internal: drops the calling region's claim on a resident ID number for one of its persons, when it keeps no record of the number; false when it held no such claim.",
+  })
+  @Access(RESIDENT_INDEX_SERVICE)
+  async releaseResidentRecord(@Ctx() ctx: DirectoryContext, @Arg('input', () => ReleaseResidentInput) input: ReleaseResidentInput): Promise<boolean> {
+    const holder = ownPerson(ctx, input.personId, 'input.personId');
+    const hash = hashOf(ctx, input.idNumber);
+    return auditedChange(
+      ctx,
+      'releaseResidentRecord',
+      (client) => releaseResident(client, hash, holder),
+      () => input.personId,
     );
   }
 

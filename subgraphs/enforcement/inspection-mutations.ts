@@ -41,6 +41,7 @@ import {
   visitStartedAt,
 } from './inspection-repository';
 import { Inspection } from './inspection-types';
+import { leadParticipantOf } from './lead-participant';
 import { enqueueDeliveries } from './outbox';
 import { insertLeadParticipant, insertParticipants, listParticipants, markDispatching, NewParticipant } from './participant-repository';
 import { relayOutbox } from './relay';
@@ -97,7 +98,11 @@ export class InspectionMutations {
         await insertLeadParticipant(
           client,
           created.id,
-          { region: ctx.region, jurisdiction: created.lead_jurisdiction, agency: created.lead_agency, officerId: created.lead_officer_id },
+          leadParticipantOf(ctx.region, {
+            leadJurisdiction: created.lead_jurisdiction,
+            leadAgency: created.lead_agency,
+            leadOfficerId: created.lead_officer_id,
+          }),
           actor.officerId,
         );
         await insertStepEntry(client, { inspectionId: created.id, step: InspectionStep.WARNING, officerId: actor.officerId, note });

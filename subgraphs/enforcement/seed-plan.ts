@@ -8,6 +8,7 @@ import type { SeedScale } from '../shared/subgraph-module';
 import { jurisdictionName } from './agency-names';
 import { makeCreditCode } from './credit-code';
 import { InspectionStep, ParticipantTaskStatus, STEP_ORDER } from './inspection-flow';
+import { leadParticipantOf } from './lead-participant';
 import { TargetKind } from './target-kind';
 
 /**
@@ -49,6 +50,8 @@ export interface DemoParticipant {
   status: ParticipantTaskStatus;
   /** Global id of its task in the participant region, once dispatched. */
   taskId: string | null;
+  /** The lead agency's own part (lead-participant.ts). */
+  lead: boolean;
 }
 
 export interface DemoInspection {
@@ -83,6 +86,8 @@ export function demoInspections(
   catalogue: readonly CatalogueEntry[],
 ): DemoInspection[] {
   const random = new SeededRandom(seed, 'enforcement', lead.code);
+  // The lead's own parts draw from a stream of their own, so that they leave the rest of the plan as it was.
+  const leadRandom = new SeededRandom(seed, 'enforcement-lead', lead.code);
   const counties = countiesOf(lead.code);
   const others = regions.filter((r) => r.code !== lead.code);
   const officer = (region: string, agency: AgencyKindName) =>
@@ -102,7 +107,8 @@ export function demoInspections(
     const leadAgency = scenario.agencies[0];
     const leadJurisdiction = random.chance(0.3) ? lead.code : targetJurisdiction;
 
-    const participant = (ref: number, region: string, jurisdiction: string, agency: AgencyKindName): DemoParticipant => {
+    const participant = (ref: number, region: string, jurisdiction: string, agency: AgencyKindName, asLead?: { officerId: string | null }): DemoParticipant => {
+      const draw = asLead ? leadRandom : random;
       const status =
         reached < 2
           ? ParticipantTaskStatus.NOT_DISPATCHED
@@ -110,9 +116,9 @@ export function demoInspections(
             ? ParticipantTaskStatus.COMPLETED
             : reached === 2
               ? ParticipantTaskStatus.PENDING // tasks wait for the joint visit
-              : random.pick([ParticipantTaskStatus.PENDING, ParticipantTaskStatus.ACCEPTED, ParticipantTaskStatus.COMPLETED]);
+              : draw.pick([ParticipantTaskStatus.PENDING, ParticipantTaskStatus.ACCEPTED, ParticipantTaskStatus.COMPLETED]);
       const taskId = reached >= 2 ? toGlobalId(region, demoTaskLocalId(regions, lead.code, ref)) : null;
-      return { ref, region, jurisdiction, agency, officerId: officer(region, agency), status, taskId };
+      return { ref, region, jurisdiction, agency, officerId: asLead ? asLead.officerId : officer(region, agency), status, taskId, lead: !!asLead };
     };
 
     const participants: DemoParticipant[] = [];
@@ -136,7 +142,7 @@ export function demoInspections(
       kind === TargetKind.ENTERPRISE
         ? `${city}${random.pick(NAME_PARTS)}${random.pick(NAME_PARTS)}${random.pick(ENTERPRISE_KINDS)}`
         : `${city}${random.pick(NAME_PARTS)}${random.pick(PLACE_KINDS)}`;
-    return {
+    const inspection: DemoInspection = {
       id: index + 1,
       scenarioCode: scenario.code,
       target: {
@@ -160,5 +166,9 @@ export function demoInspections(
           : null,
       participants,
     };
+    // The lead agency's own part, as createInspection adds it, after the others.
+    const own = leadParticipantOf(lead.code, inspection);
+    participants.push(participant(++participantRef, own.region, own.jurisdiction, own.agency, { officerId: own.officerId }));
+    return inspection;
   });
 }

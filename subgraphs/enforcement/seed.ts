@@ -37,7 +37,8 @@ function plansOf(lead: RegionSummary, options: SeedOptions, catalogue: Catalogue
 
 /**
  * Demo joint inspections: the ones this region leads (with participants of other agencies and
- * other regions), and the tasks this region's agencies hold for every region's inspections.
+ * other regions, and the lead agency's own part), and the tasks this region's agencies hold for
+ * every region's inspections, the lead's among them.
  */
 export async function seedEnforcement(db: Pool, region: RegionSummary, options: SeedOptions): Promise<void> {
   await seedOnce(db, 'enforcement', options.seed, async (client) => {
@@ -126,6 +127,7 @@ async function insertInspections(client: PoolClient, inspections: DemoInspection
       ['task_id', 'text'],
       ['task_status', 'text'],
       ['task_status_at', 'timestamptz'],
+      ['lead', 'boolean'],
     ],
     inspections.flatMap((i) =>
       i.participants.map((p) => [
@@ -140,6 +142,7 @@ async function insertInspections(client: PoolClient, inspections: DemoInspection
         p.taskId,
         p.status,
         p.status === ParticipantTaskStatus.NOT_DISPATCHED ? null : i.timeline[i.timeline.length - 1].at,
+        p.lead,
       ]),
     ),
   );

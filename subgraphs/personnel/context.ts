@@ -3,7 +3,8 @@ import type { RegionContext } from '../shared/context';
 import { findOfficers, findOfficersByLogin, toOfficer } from './officer-repository';
 import type { Officer } from './officer-types';
 import { findPersons, findPersonsByIdNumber, toPerson } from './person-repository';
-import type { Person, PersonTag, PersonTagEvent } from './person-types';
+import { listMovesOfPersons } from './person-move-repository';
+import type { Person, PersonMove, PersonTag, PersonTagEvent } from './person-types';
 import { listTagEventsOfPersons, listTagsOfPersons } from './tag-repository';
 
 export interface PersonnelContext extends RegionContext {
@@ -11,6 +12,7 @@ export interface PersonnelContext extends RegionContext {
   personByIdNumber: DataLoader<string, Person | undefined>;
   tagsOfPerson: DataLoader<string, PersonTag[]>;
   tagHistoryOfPerson: DataLoader<string, PersonTagEvent[]>;
+  movesOfPerson: DataLoader<string, PersonMove[]>;
   officerById: DataLoader<string, Officer | undefined>;
   officerByLogin: DataLoader<string, Officer | undefined>;
 }
@@ -28,6 +30,7 @@ export function createPersonnelContext(base: RegionContext): PersonnelContext {
     personByIdNumber: new DataLoader(async (numbers) => (await findPersonsByIdNumber(db, numbers)).map((row) => row && toPerson(region, row))),
     tagsOfPerson: new DataLoader((ids) => listTagsOfPersons(db, ids)),
     tagHistoryOfPerson: new DataLoader((ids) => listTagEventsOfPersons(db, ids)),
+    movesOfPerson: new DataLoader((ids) => listMovesOfPersons(db, ids)),
     officerById: new DataLoader(async (ids) => (await findOfficers(db, ids)).map((row) => row && toOfficer(region, row))),
     officerByLogin: new DataLoader(async (logins) => (await findOfficersByLogin(db, logins)).map((row) => row && toOfficer(region, row))),
   };

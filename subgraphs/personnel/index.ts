@@ -7,6 +7,7 @@ import { localIdIfOwn } from '../shared/local-id';
 import { OfficerMutations } from './officer-mutations';
 import { OfficerResolver } from './officer-resolver';
 import { PersonMoveMutations } from './person-move-mutations';
+import { ResidentClaimMutations } from './resident-claim-mutations';
 import { indexEarlierPersons } from './resident-index-link';
 import { runPeriodically } from '../shared/periodic';
 import type { RegionContext } from '../shared/context';
@@ -23,7 +24,7 @@ export const personnelSubgraph: SubgraphModule = {
   migrationsFolder: repoPath('subgraphs', 'personnel', 'migrations'),
   buildSchema: async () => {
     const schema = await buildFederatedSchema(
-      { resolvers: [PersonResolver, PersonMutations, PersonMoveMutations, OfficerResolver, OfficerMutations, AuditResolver] },
+      { resolvers: [PersonResolver, PersonMutations, PersonMoveMutations, ResidentClaimMutations, OfficerResolver, OfficerMutations, AuditResolver] },
       {
         // Through loaders: an `_entities` request for 1 or 50 references costs one statement.
         Person: {

@@ -13,7 +13,7 @@ import type { Person } from './person-types';
  *   PERSON_BASIC     gender, home jurisdiction — officers of the home jurisdiction or city, PERSON_BASIC partners
  *   PERSON_PERSONAL  name, ID number, birth date, phone, address — as basic, masked unless in full
  *                    (home jurisdiction or PERSON_PERSONAL, with a stated purpose); full reads audited
- *   PERSON_OWNER     key-person tags, who registered the record — officers of the home jurisdiction
+ *   PERSON_OWNER     key-person tags, who registered the record, household moves — officers of the home jurisdiction
  */
 
 const seesRecord = recordRule((person: Person, _args, ctx: PersonnelContext) => {

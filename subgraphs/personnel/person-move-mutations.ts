@@ -10,7 +10,8 @@ import { actingOfficerId } from './acting-officer';
 import type { PersonnelContext } from './context';
 import { checkNote } from './person-input';
 import { lockPerson, markMoved, receiveMovedPerson, toPerson } from './person-repository';
-import { KeyPersonCategory, Person } from './person-types';
+import { appendMoves, listMovesOfPersons } from './person-move-repository';
+import { KeyPersonCategory, Person, PersonMove } from './person-types';
 import { moveResidentRecord } from './resident-index-link';
 import { addTag, listTagsOfPersons } from './tag-repository';
 
@@ -24,6 +25,27 @@ export class MovePersonHomeInput {
 
   @Field(() => String, { nullable: true, description: 'Why (such as 投靠子女迁入).' })
   note?: string | null;
+}
+
+@InputType({ description: 'Hub-internal: a household move the record has been through, as `Person.moves` shows it.' })
+export class PersonMoveInput implements PersonMove {
+  @Field(() => ID)
+  from!: string;
+
+  @Field(() => ID)
+  to!: string;
+
+  @Field(() => String)
+  fromJurisdiction!: string;
+
+  @Field(() => String)
+  toJurisdiction!: string;
+
+  @Field(() => Date)
+  at!: Date;
+
+  @Field(() => String, { nullable: true })
+  note!: string | null;
 }
 
 @InputType({ description: 'Hub-internal: a record moved here from the region of its old household registration.' })
@@ -54,15 +76,29 @@ export class ReceiveMovedPersonInput {
 
   @Field(() => [KeyPersonCategory], { description: 'The key-person categories held at the move; their history stays with the old record.' })
   categories!: KeyPersonCategory[];
+
+  @Field(() => String, { description: 'The home jurisdiction the person moves from.' })
+  fromJurisdiction!: string;
+
+  @Field(() => Date, { description: 'When the move is made; the old record is closed at the same moment.' })
+  movedAt!: Date;
+
+  @Field(() => String, { nullable: true, description: 'Why (such as 投靠子女迁入).' })
+  note?: string | null;
+
+  @Field(() => [PersonMoveInput], { description: "The person's moves before this one, oldest first, as the old record keeps them." })
+  earlierMoves!: PersonMoveInput[];
 }
 
 const RECEIVE = `mutation($input: ReceiveMovedPersonInput!) { receiveMovedPerson(input: $input) { id } }`;
 
 /**
- * 户籍迁移 between regions. The old home region drives it, in one transaction of its own: it
- * sends the record to the new home region (which stores it once, however often it is sent), hands
- * the id number over in the hub's resident index, and closes its record, naming the new one. If
- * any of these fails, its transaction rolls back and the move can simply be made again.
+ * 户籍迁移 between regions, to a new region or back to one the person left (whose old, closed
+ * record stays beside the new one). The old home region drives it, in one transaction of its
+ * own: it sends the record, with the moves before it, to the new home region (which stores it
+ * once, however often it is sent), hands the id number over in the hub's resident index, and
+ * closes its record, naming the new one. If any of these fails, its transaction rolls back and
+ * the move can simply be made again.
  */
 @Resolver(() => Person)
 export class PersonMoveMutations {
@@ -95,7 +131,7 @@ export class PersonMoveMutations {
     if (problem) throw badInput('input.homeJurisdiction', problem);
     const address = input.address?.trim() || null;
     if (address && [...address].length > 200) throw badInput('input.address', `must be at most 200 characters, but has ${[...address].length}`);
-    checkNote(input.note, 'input.note');
+    const note = checkNote(input.note, 'input.note');
 
     const moved = await auditedChange(
       ctx,
@@ -104,7 +140,8 @@ export class PersonMoveMutations {
         const person = await lockPerson(client, localId);
         if (!person) throw hubError('NOT_FOUND', `No person ${id}`, { id });
         if (person.moved_to) throw hubError('CONFLICT', `person ${id} was already moved to ${person.moved_to}`, { id, movedTo: person.moved_to });
-        const [tags] = await listTagsOfPersons(ctx.db, [localId]);
+        const [[tags], [earlierMoves]] = await Promise.all([listTagsOfPersons(ctx.db, [localId]), listMovesOfPersons(ctx.db, [localId])]);
+        const movedAt = new Date();
         const answer = await ctx.hub.execute<{ receiveMovedPerson: { id: string } }>(RECEIVE, {
           input: {
             region: target,
@@ -116,6 +153,10 @@ export class PersonMoveMutations {
             homeJurisdiction: input.homeJurisdiction,
             registeredAt: person.registered_at.toISOString(),
             categories: tags.map((tag) => tag.category),
+            fromJurisdiction: person.home_jurisdiction,
+            movedAt: movedAt.toISOString(),
+            note,
+            earlierMoves: earlierMoves.map((move) => ({ ...move, at: move.at.toISOString() })),
           },
         });
         const error = answer.errors?.[0];
@@ -131,7 +172,10 @@ export class PersonMoveMutations {
         if (!(await moveResidentRecord(ctx, person.id_number, id, newId))) {
           throw hubError('CONFLICT', `the hub's index names another region's record as holding this id number; nothing was moved`, { id });
         }
-        return markMoved(client, localId, newId);
+        await appendMoves(client, localId, [
+          { from: id, to: newId, fromJurisdiction: person.home_jurisdiction, toJurisdiction: input.homeJurisdiction, at: movedAt, note },
+        ]);
+        return markMoved(client, localId, newId, movedAt);
       },
       () => id,
     );
@@ -161,6 +205,15 @@ export class PersonMoveMutations {
           for (const category of new Set(input.categories)) {
             await addTag(client, { personId: received.row.id, category, officerId: null, note: `随户籍迁入（原记录${input.movedFrom}）` });
           }
+          const move: PersonMove = {
+            from: input.movedFrom,
+            to: toGlobalId(ctx.region, received.row.id),
+            fromJurisdiction: input.fromJurisdiction,
+            toJurisdiction: input.homeJurisdiction,
+            at: input.movedAt,
+            note: input.note ?? null,
+          };
+          await appendMoves(client, received.row.id, [...input.earlierMoves, move]);
         }
         return received.row;
       },

@@ -6,9 +6,9 @@ import { actingOfficerId } from './acting-officer';
 import { ownLocalId } from '../shared/local-id';
 import type { PersonnelContext } from './context';
 import { checkNote, checkRegistration, RegisterPersonInput } from './person-input';
-import { findPersons, findPersonsByIdNumber, insertPerson, toPerson } from './person-repository';
+import { findPersons, findPersonsByIdNumber, insertPerson, lockIdNumber, toPerson } from './person-repository';
 import { KeyPersonCategory, Person } from './person-types';
-import { claimResidentRecord } from './resident-index-link';
+import { claimResidentRecord, confirmResidentRecord } from './resident-claim';
 import { addTag, removeTag, TagChange } from './tag-repository';
 
 /** Every change is one transaction: a refused change leaves nothing behind. */
@@ -26,6 +26,8 @@ export class PersonMutations {
       ctx,
       'registerPerson',
       async (client) => {
+        // Held until the commit: the region then answers for its claim on the number only once this is over (resident-claim.ts).
+        await lockIdNumber(client, registration.idNumber);
         const inserted = await insertPerson(client, { ...registration, registeredBy: officerId });
         if (!inserted) {
           const [existing] = await findPersonsByIdNumber(client, [registration.idNumber]);
@@ -39,13 +41,13 @@ export class PersonMutations {
           await addTag(client, { personId: inserted.id, category, officerId, note: registration.note });
         }
         // Last, so that a refusal here rolls the whole registration back: the hub's index says
-        // whether another region holds the number.
+        // whether another region holds the number. The claim stays unconfirmed until the commit.
         await claimResidentRecord(ctx, registration.idNumber, toGlobalId(ctx.region, inserted.id));
-        await client.query('UPDATE personnel.persons SET indexed_at = now() WHERE id = $1', [inserted.id]);
         return inserted;
       },
       (inserted) => toGlobalId(ctx.region, inserted.id),
     );
+    await confirmResidentRecord(ctx, registration.idNumber, row.id);
     return toPerson(ctx.region, row);
   }
 

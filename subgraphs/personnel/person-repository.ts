@@ -58,8 +58,16 @@ export async function findPersons(db: Queryable, ids: readonly string[]): Promis
   return ids.map((id) => byId.get(id));
 }
 
+/**
+ * The record of each number: the open one, else (the person moved away, perhaps more than
+ * once) the latest closed one, which names where they went.
+ */
 export async function findPersonsByIdNumber(db: Queryable, idNumbers: readonly string[]): Promise<Array<PersonRow | undefined>> {
-  const { rows } = await db.query<PersonRow>(`SELECT ${COLUMNS} FROM personnel.persons WHERE id_number = ANY($1::text[])`, [idNumbers]);
+  const { rows } = await db.query<PersonRow>(
+    `SELECT DISTINCT ON (id_number) ${COLUMNS} FROM personnel.persons WHERE id_number = ANY($1::text[])
+      ORDER BY id_number, moved_to IS NULL DESC, id DESC`,
+    [idNumbers],
+  );
   const byNumber = new Map(rows.map((row) => [row.id_number, row]));
   return idNumbers.map((idNumber) => byNumber.get(idNumber));
 }
@@ -124,16 +132,30 @@ export interface NewPerson {
   registeredBy: string;
 }
 
-/** The new row, or undefined when the id number is already registered in this region. */
+/** The new row, or undefined when an open record of the id number is kept in this region already. */
 export async function insertPerson(client: PoolClient, person: NewPerson): Promise<PersonRow | undefined> {
   const { rows } = await client.query<PersonRow>(
     `INSERT INTO personnel.persons (name, id_number, phone, address, home_jurisdiction, registered_by)
      VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (id_number) DO NOTHING
+     ON CONFLICT (id_number) WHERE moved_to IS NULL DO NOTHING
      RETURNING ${COLUMNS}`,
     [person.name, person.idNumber, person.phone, person.address, person.homeJurisdiction, person.registeredBy],
   );
   return rows[0];
+}
+
+/** Advisory locks of id numbers, in a key space of their own (the first of the two keys). */
+const ID_NUMBER_LOCKS = 7311;
+
+/**
+ * Takes the lock of an id number in this region until the transaction ends (waiting at most
+ * `timeoutMs` when given): a registration holds it from before it writes the person until it
+ * commits, so that the region, asked about its claim on the number (resident-claim.ts),
+ * answers only once that registration is over. Two numbers may share a lock; they only wait.
+ */
+export async function lockIdNumber(client: PoolClient, idNumber: string, timeoutMs?: number): Promise<void> {
+  if (timeoutMs) await client.query("SELECT set_config('lock_timeout', $1, true)", [`${timeoutMs}ms`]);
+  await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ID_NUMBER_LOCKS, idNumber]);
 }
 
 /** The person, locked until the transaction ends. */
@@ -154,24 +176,25 @@ export interface MovedPerson {
 
 /**
  * The record of a person moved here from another region, once however often it is delivered
- * (keyed by the record it came from). Undefined when this region already holds another record
- * of the same id number.
+ * (keyed by the record it came from). Undefined when this region already holds another open
+ * record of the same id number; a closed one (the person lived here before) does not stand in the way.
  */
 export async function receiveMovedPerson(client: PoolClient, person: MovedPerson): Promise<{ row: PersonRow; created: boolean } | undefined> {
   const { rows: again } = await client.query<PersonRow>(`SELECT ${COLUMNS} FROM personnel.persons WHERE moved_from = $1`, [person.movedFrom]);
   if (again[0]) return { row: again[0], created: false };
   const { rows } = await client.query<PersonRow>(
     `INSERT INTO personnel.persons (name, id_number, phone, address, home_jurisdiction, registered_at, moved_from, indexed_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, now()) ON CONFLICT (id_number) DO NOTHING RETURNING ${COLUMNS}`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, now()) ON CONFLICT (id_number) WHERE moved_to IS NULL DO NOTHING RETURNING ${COLUMNS}`,
     [person.name, person.idNumber, person.phone, person.address, person.homeJurisdiction, person.registeredAt, person.movedFrom],
   );
   return rows[0] ? { row: rows[0], created: true } : undefined;
 }
 
-export async function markMoved(client: PoolClient, id: string, movedTo: string): Promise<PersonRow> {
-  const { rows } = await client.query<PersonRow>(`UPDATE personnel.persons SET moved_to = $2, moved_at = now() WHERE id = $1 RETURNING ${COLUMNS}`, [
+export async function markMoved(client: PoolClient, id: string, movedTo: string, movedAt: Date): Promise<PersonRow> {
+  const { rows } = await client.query<PersonRow>(`UPDATE personnel.persons SET moved_to = $2, moved_at = $3 WHERE id = $1 RETURNING ${COLUMNS}`, [
     id,
     movedTo,
+    movedAt,
   ]);
   return rows[0];
 }

@@ -17,7 +17,7 @@ import { accessTo } from './person-permissions';
 import { Officer } from './officer-types';
 import { checkIdNumber } from './person-input';
 import { listPersons, personPosition, toPerson } from './person-repository';
-import { KeyPersonCategory, Person, PersonConnection, PersonTag, PersonTagEvent, PersonalDataAccess, PersonDataAccess } from './person-types';
+import { KeyPersonCategory, Person, PersonConnection, PersonMove, PersonTag, PersonTagEvent, PersonalDataAccess, PersonDataAccess } from './person-types';
 
 @InputType({ description: 'Narrows a list of persons; the filters combine with AND.' })
 export class PersonFilter {
@@ -140,6 +140,16 @@ export class PersonResolver {
     return Promise.all(
       events.map(async (event) => ({ ...event, officer: event.officerLocalId ? ((await ctx.officerById.load(event.officerLocalId)) ?? null) : null })),
     );
+  }
+
+  @FieldResolver(() => [PersonMove], {
+    nullable: true,
+    description:
+      'Every change of household registration between regions (户籍迁移) this record knows, oldest first: those before it came here, and its own move away.',
+  })
+  @Access(PERSON_OWNER)
+  moves(@Root() person: Person, @Ctx() ctx: PersonnelContext): Promise<PersonMove[]> {
+    return ctx.movesOfPerson.load(person.localId);
   }
 
   @FieldResolver(() => PersonDataAccess, { description: 'What you may see of this record and why: personal data FULL, MASKED or NONE.' })

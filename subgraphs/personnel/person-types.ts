@@ -97,6 +97,27 @@ export class PersonTagEvent {
   officerLocalId!: string | null;
 }
 
+@ObjectType({ description: 'A change of household registration between regions (户籍迁移): the record moved from, the one it became, and why.' })
+export class PersonMove {
+  @Field(() => ID, { description: 'The record in the old home region, closed by the move.' })
+  from!: string;
+
+  @Field(() => ID, { description: 'The record in the new home region.' })
+  to!: string;
+
+  @Field(() => String, { description: 'The home jurisdiction before the move.' })
+  fromJurisdiction!: string;
+
+  @Field(() => String, { description: 'The home jurisdiction after it.' })
+  toJurisdiction!: string;
+
+  @Field(() => Date)
+  at!: Date;
+
+  @Field(() => String, { nullable: true, description: "Why, in the officer's words (such as 投靠子女迁入)." })
+  note!: string | null;
+}
+
 @ObjectType({ description: 'A person, owned by the region of their household registration (户籍地).' })
 @Directive('@key(fields: "id")')
 @Access(PERSON_BASIC) // every field that names no rule of its own

@@ -6,13 +6,15 @@ import { logger } from '../../platform/logger';
 import type { PersonnelContext } from './context';
 
 /**
- * The personnel side of "one person, one record": a region cannot see the others' databases, so
- * before a registration (or a move) commits it asks the hub's resident index, through the
- * gateway as its hub service, who holds the ID number. The index keeps a keyed HMAC of the
- * number only (subgraphs/directory/resident-index.ts); the records stay in their home regions.
+ * The personnel side's road to the hub's resident index (one person, one record): a region
+ * cannot see the others' databases, so it asks the index, through the gateway as its hub
+ * service, who holds an ID number. The index keeps a keyed HMAC of the number only
+ * (subgraphs/directory/resident-index.ts); the records stay in their home regions. How a
+ * registration claims a number is in resident-claim.ts.
  */
 
-const CLAIM = 'mutation($input: ClaimResidentInput!) { claimResidentRecord(input: $input) { region personId } }';
+const CLAIM = 'mutation($input: ClaimResidentInput!) { claimResidentRecord(input: $input) { region personId confirmed } }';
+const RELEASE = 'mutation($input: ReleaseResidentInput!) { releaseResidentRecord(input: $input) }';
 const MOVE = 'mutation($input: MoveResidentInput!) { moveResidentRecord(input: $input) }';
 const CLAIM_MANY = 'mutation($inputs: [ClaimResidentInput!]!) { claimResidentRecords(inputs: $inputs) { region personId } }';
 const TIMEOUT_MS = 3000;
@@ -31,34 +33,41 @@ export interface IndexLink {
   region: string;
 }
 
-/** Claims the number for `personId` (of this region) and answers who holds it: this region, or another. */
-export async function askResidentIndex(link: IndexLink, idNumber: string, personId: string): Promise<{ region: string; personId: string }> {
-  const answer = await link.hub
-    .execute<{ claimResidentRecord: { region: string; personId: string } }>(CLAIM, { input: { idNumber, personId } }, {}, TIMEOUT_MS)
-    .catch((error: Error) => {
-      throw unavailable(link, error.message);
-    });
-  const holder = answer.data?.claimResidentRecord;
-  if (answer.errors?.length || !holder) throw unavailable(link, answer.errors?.[0]?.message ?? 'no answer');
-  return holder;
+/** Who holds a number in the index, and whether that region has confirmed its record is committed. */
+export interface ResidentHolder {
+  region: string;
+  personId: string;
+  confirmed: boolean;
 }
 
-/** Claims the number for `personId` (of this region); refuses naming the person of another region that holds it. */
-export async function claimResidentRecord(ctx: PersonnelContext, idNumber: string, personId: string): Promise<void> {
-  const holder = await askResidentIndex(ctx, idNumber, personId);
-  if (holder.region === ctx.region) return;
-  throw hubError(
-    'CONFLICT',
-    `input.idNumber: this id number is already registered in region ${holder.region} as person ${holder.personId}: one person, one record — ` +
-      `a change of household registration moves that record here (movePersonHome) instead of registering a second one`,
-    { field: 'input.idNumber', existingId: holder.personId, existingRegion: holder.region },
-  );
+/** One operation on the index; its answer's `field`, or RESIDENT_INDEX_UNAVAILABLE. */
+async function askIndex<T>(link: IndexLink, query: string, variables: Record<string, unknown>, field: string, timeoutMs = TIMEOUT_MS): Promise<T> {
+  const answer = await link.hub.execute<Record<string, T>>(query, variables, {}, timeoutMs).catch((error: Error) => {
+    throw unavailable(link, error.message);
+  });
+  const value = answer.data?.[field];
+  if (answer.errors?.length || value === undefined || value === null) throw unavailable(link, answer.errors?.[0]?.message ?? 'no answer');
+  return value;
+}
+
+/**
+ * Claims the number for `personId` (of this region), unconfirmed from inside its registration or
+ * confirmed once that has committed, and answers who holds it: this region, or another.
+ */
+export function askResidentIndex(link: IndexLink, idNumber: string, personId: string, confirmed: boolean): Promise<ResidentHolder> {
+  return askIndex(link, CLAIM, { input: { idNumber, personId, confirmed } }, 'claimResidentRecord');
+}
+
+/** Drops this region's claim on the number for `personId`: it keeps no record of the number. */
+export function releaseResidentClaim(link: IndexLink, idNumber: string, personId: string): Promise<boolean> {
+  return askIndex(link, RELEASE, { input: { idNumber, personId } }, 'releaseResidentRecord');
 }
 
 /**
  * Enters up to `limit` records older than the index (demo data, or registered before it
- * existed) in the hub's index. A number another region already holds is noted on the record
- * (`index_conflict`) and logged, for the two regions to settle; it is not tried again.
+ * existed, or whose confirmation after their registration was lost) in the hub's index,
+ * confirmed. A number another region already holds is noted on the record (`index_conflict`)
+ * and logged, for the two regions to settle; it is not tried again.
  */
 export async function indexEarlierPersons(link: IndexLink & { db: Pool }, limit = 500): Promise<number> {
   const { rows } = await link.db.query<{ id: string; id_number: string }>(
@@ -66,14 +75,9 @@ export async function indexEarlierPersons(link: IndexLink & { db: Pool }, limit 
     [limit],
   );
   if (rows.length === 0) return 0;
-  const inputs = rows.map((row) => ({ idNumber: row.id_number, personId: toGlobalId(link.region, row.id) }));
-  const answer = await link.hub
-    .execute<{ claimResidentRecords: Array<{ region: string; personId: string }> }>(CLAIM_MANY, { inputs }, {}, TIMEOUT_MS * 5)
-    .catch((error: Error) => {
-      throw unavailable(link, error.message);
-    });
-  const holders = answer.data?.claimResidentRecords;
-  if (answer.errors?.length || !holders || holders.length !== rows.length) throw unavailable(link, answer.errors?.[0]?.message ?? 'no answer');
+  const inputs = rows.map((row) => ({ idNumber: row.id_number, personId: toGlobalId(link.region, row.id), confirmed: true }));
+  const holders = await askIndex<Array<{ region: string; personId: string }>>(link, CLAIM_MANY, { inputs }, 'claimResidentRecords', TIMEOUT_MS * 5);
+  if (holders.length !== rows.length) throw unavailable(link, `${holders.length} answers to ${rows.length} claims`);
   const conflicts = holders.map((holder) => (holder.region === link.region ? null : holder.personId));
   conflicts.forEach((conflict, index) => {
     if (conflict)
@@ -92,11 +96,5 @@ export async function indexEarlierPersons(link: IndexLink & { db: Pool }, limit 
 /** Hands the number to the record in the new home region; false when this region does not hold it. */
 export async function moveResidentRecord(ctx: PersonnelContext, idNumber: string, fromPersonId: string, toPersonId: string): Promise<boolean> {
   if (!parseGlobalId(toPersonId)) throw new Error(`not a person id: ${toPersonId}`);
-  const answer = await ctx.hub
-    .execute<{ moveResidentRecord: boolean }>(MOVE, { input: { idNumber, fromPersonId, toPersonId } }, {}, TIMEOUT_MS)
-    .catch((error: Error) => {
-      throw unavailable(ctx, error.message);
-    });
-  if (answer.errors?.length || !answer.data) throw unavailable(ctx, answer.errors?.[0]?.message ?? 'no answer');
-  return answer.data.moveResidentRecord;
+  return askIndex(ctx, MOVE, { input: { idNumber, fromPersonId, toPersonId } }, 'moveResidentRecord');
 }
