@@ -105,9 +105,17 @@ async function interleaved(targets: Checked[], rounds: number, run: (t: Checked)
 const GATEWAY_LABEL: Record<GatewayKind, string> = {
   hub: 'YRD Hub gateway (plain mode)',
   'hub-traced': 'YRD Hub gateway, tracing on (OTLP to a local sink)',
+  'hub-no-metrics': 'YRD Hub gateway, metrics off (HUB_METRICS=off)',
   apollo: 'stock @apollo/gateway 2.14.4',
   hive: '@graphql-hive/gateway 2.15.1',
 };
+
+/** The gateways of the classic workloads, in the order of the table's rows. */
+const GATEWAY_KINDS: GatewayKind[] = ['hub', 'hub-no-metrics', 'hub-traced', 'apollo', 'hive'];
+/** The environment each gateway's process starts with, beyond the bench's own (read as its modules load). */
+const GATEWAY_ENV: Partial<Record<GatewayKind, Record<string, string>>> = { 'hub-no-metrics': { HUB_METRICS: 'off' } };
+/** Variants of the hub that the standard workload alone compares (each against the default hub, `hub`). */
+const HUB_VARIANTS: ReadonlySet<GatewayKind> = new Set(['hub-no-metrics', 'hub-traced']);
 
 interface Classic {
   subgraphs: Child;
@@ -127,12 +135,12 @@ async function startClassic(): Promise<Classic> {
   writeFileSync(supergraphFile, composeClassic(data, ready.urls));
   const gateways: Classic['gateways'] = new Map();
   const otlp = await startOtlpSink();
-  for (const kind of ['hub', 'hub-traced', 'apollo', 'hive'] as GatewayKind[]) {
+  for (const kind of GATEWAY_KINDS) {
     try {
       const { child, ready: g } = await startChild<{ url: string }>(
         'gateway',
         { kind, supergraphFile, otlpEndpoint: otlp.endpoint },
-        { execArgv: ['--expose-gc'] },
+        { execArgv: ['--expose-gc'], env: GATEWAY_ENV[kind] },
       );
       gateways.set(kind, { child, url: g.url, startRss: rssOf(child.pid) });
     } catch (error) {
@@ -251,18 +259,31 @@ async function standardWorkload(classic: Classic, rows: Row[]): Promise<Checked 
     return used?.requests ? (used.seconds * 1000) / used.requests : undefined;
   };
   const apollo = results.get('apollo');
-  const untraced = results.get('hub');
+  const hub = results.get('hub');
+  const noMetrics = results.get('hub-no-metrics');
   const bytes = targets.find((t) => t.name !== 'ceiling')?.bytes ?? 0;
   const workload = `1 standard (${(bytes / 1024).toFixed(0)} KB, ${config.connections} conn)`;
-  for (const kind of ['hub', 'hub-traced', 'apollo', 'hive'] as GatewayKind[]) {
+  const ok = (s: Summary | undefined): s is Summary => !!s && !s.failed;
+  for (const kind of GATEWAY_KINDS) {
     const s = results.get(kind);
-    let ratio = s && apollo && !s.failed && !apollo.failed ? `×${(s.rps / apollo.rps).toFixed(2)} stock Apollo's req/s` : '';
-    if (kind === 'hub-traced' && s && untraced && !s.failed && !untraced.failed)
-      ratio = `×${(s.rps / untraced.rps).toFixed(3)} the untraced hub's req/s (${ratio}); ${classic.otlp.spans()} spans exported`;
+    let ratio = ok(s) && ok(apollo) ? `×${(s.rps / apollo.rps).toFixed(2)} stock Apollo's req/s` : '';
+    // The default hub (metrics on, tracing off) beside the hub without metrics: what metrics cost (target < 3 %).
+    if (kind === 'hub' && ok(s) && ok(noMetrics))
+      ratio = `×${(s.rps / noMetrics.rps).toFixed(3)} the req/s with metrics off: metrics cost ${((1 - s.rps / noMetrics.rps) * 100).toFixed(1)} % (target < 3 %) (${ratio})`;
+    if (kind === 'hub-traced' && ok(s) && ok(hub))
+      ratio = `×${(s.rps / hub.rps).toFixed(3)} the untraced hub's req/s (${ratio}); ${classic.otlp.spans()} spans exported`;
     const ownCpu = cpuMs(kind);
-    const untracedCpu = cpuMs('hub');
-    if (ownCpu !== undefined)
-      ratio += `${ratio ? '; ' : ''}${ownCpu.toFixed(2)} ms gateway CPU per request${kind === 'hub-traced' && untracedCpu ? ` (×${(ownCpu / untracedCpu).toFixed(2)} the untraced hub's)` : ''}`;
+    const hubCpu = cpuMs('hub');
+    const noMetricsCpu = cpuMs('hub-no-metrics');
+    if (ownCpu !== undefined) {
+      const compared =
+        kind === 'hub-traced' && hubCpu
+          ? ` (×${(ownCpu / hubCpu).toFixed(2)} the untraced hub's)`
+          : kind === 'hub' && noMetricsCpu
+            ? ` (×${(ownCpu / noMetricsCpu).toFixed(3)} the hub's with metrics off)`
+            : '';
+      ratio += `${ratio ? '; ' : ''}${ownCpu.toFixed(2)} ms gateway CPU per request${compared}`;
+    }
     rows.push(
       s
         ? rowOf(workload, GATEWAY_LABEL[kind], s, kind === 'apollo' ? 'baseline (×1.00)' : ratio)
@@ -280,8 +301,8 @@ async function overheadWorkload(classic: Classic, rows: Row[]): Promise<void> {
   const check = equalsJson(expectedSmallResult(data));
   const targets: Checked[] = [await checkTarget({ name: 'direct', url: classic.urls.accounts, body }, check)];
   for (const [kind, g] of classic.gateways) {
-    // Tracing's cost is shown by the standard workload; here the gateways as they run by default.
-    if (g.url && kind !== 'hub-traced')
+    // Tracing's and metrics' costs are shown by the standard workload; here the gateways as they run by default.
+    if (g.url && !HUB_VARIANTS.has(kind))
       targets.push(await checkTarget({ name: kind, url: g.url, body }, check).catch((e) => (log(e.message), undefined as never)));
   }
   const ready = targets.filter(Boolean);

@@ -7,7 +7,7 @@ import { Reader, requestContextOf, RequestContext, signContextToken } from '../a
 import type { SigningKey } from '../auth/keys';
 import type { GrantsSource } from './grants';
 import { RosterCheck, RosterUnavailableError } from './roster';
-import { AuthRefusalReason, authRefusals } from '../platform/metrics';
+import { AuthRefusalReason, authRefusals, metricsOn } from '../platform/metrics';
 import { logger } from '../platform/logger';
 
 /**
@@ -62,7 +62,7 @@ const header = (headers: IncomingHttpHeaders, name: string): string | undefined 
 
 /** Counts the refusal under its reason (a fixed set: platform/metrics.ts) and gives back the error to throw. */
 function refuse(reason: AuthRefusalReason, error: GraphQLError): GraphQLError {
-  authRefusals.labels(reason).inc();
+  if (metricsOn) authRefusals.labels(reason).inc();
   return error;
 }
 

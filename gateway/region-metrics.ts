@@ -1,5 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { circuitState, circuitTransitions, regionErrors, regionFetchDuration, regionFetches, regionTimeouts } from '../platform/metrics';
+import { circuitState, circuitTransitions, metricsOn, regionErrors, regionFetchDuration, regionFetches, regionTimeouts } from '../platform/metrics';
 import type { RequestRegionBudget } from './request-budget';
 import { EndpointUnavailableError, SubgraphEndpoint, SubgraphResponse } from './subgraph-client';
 
@@ -7,7 +7,8 @@ import { EndpointUnavailableError, SubgraphEndpoint, SubgraphResponse } from './
  * What the gateway observes of each region's subgraphs: every fetch's outcome and latency,
  * the error codes in their answers, and their circuit breakers; also, per request, which
  * regions it asked (for the request's log line). The per-fetch work is a few counter and
- * histogram observations on label sets bound once per (region, subgraph).
+ * histogram observations on label sets bound once per (region, subgraph); with metrics off
+ * (HUB_METRICS=off), only what /ready and the log line read: circuit states and regions asked.
  */
 
 export type CircuitState = 'closed' | 'half_open' | 'open';
@@ -22,10 +23,11 @@ export function circuitStates(): ReadonlyMap<string, ReadonlyMap<string, Circuit
 
 /** Follows `endpoint`'s breaker into the circuit series and the map /ready reads. */
 export function watchCircuit(endpoint: SubgraphEndpoint, region: string, subgraph: string): void {
-  const gauge = circuitState.labels(region, subgraph);
+  const gauge = metricsOn ? circuitState.labels(region, subgraph) : undefined;
   const byRegion = circuits.get(region) ?? circuits.set(region, new Map()).get(region)!;
   const enter = (state: CircuitState, transition: boolean) => {
     byRegion.set(subgraph, state);
+    if (!gauge) return;
     gauge.set(STATE_VALUE[state]);
     if (transition) circuitTransitions.labels(region, subgraph, state).inc();
   };
@@ -84,6 +86,7 @@ export class RegionFetchMetrics {
     let asked = askedByRequest.get(budget);
     if (!asked) askedByRequest.set(budget, (asked = new Set()));
     asked.add(region);
+    if (!metricsOn) return;
     const series = this.seriesOf(region);
     let outcome: FetchOutcome;
     if (result instanceof EndpointUnavailableError) {

@@ -1,8 +1,8 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import { logger } from '../platform/logger';
-import { annotateSpan } from '../platform/tracing';
-import { operationLabel, operationLimitRefusals, partialAnswers, requestDuration, requests } from '../platform/metrics';
+import { annotateSpan, tracingOn } from '../platform/tracing';
+import { metricsOn, operationLabel, operationLimitRefusals, partialAnswers, requestDuration, requests } from '../platform/metrics';
 import type { OperationLimitCode } from './operation-limits';
 import { regionsAsked } from './region-metrics';
 import type { GatewayContext } from './request-budget';
@@ -11,7 +11,8 @@ import type { GatewayContext } from './request-budget';
  * Per GraphQL request at the gateway: the request series (by operation name and outcome), its
  * latency, partial answers and operation-limit refusals, and one info log line with the
  * operation, the caller's id, the regions asked, the duration and the outcome. Requests refused
- * at the door (no valid token) never reach the plugins: see logRefusedRequest.
+ * at the door (no valid token) never reach the plugins: see logRefusedRequest. With metrics
+ * off (HUB_METRICS=off) only the log line is made.
  */
 
 const SERVICE = 'gateway';
@@ -50,6 +51,16 @@ function count(operation: string, outcome: string, seconds: number): void {
   series.duration.observe(seconds);
 }
 
+/** An answer's series: its request and latency, and whether it was partial or refused for a limit. */
+function countAnswer(operation: string, outcome: string, seconds: number, data: unknown, errors: readonly GraphQLFormattedError[] | undefined): void {
+  count(operation, outcome, seconds);
+  if (errors?.some((error) => error.extensions?.code === 'REGION_UNAVAILABLE') && data) partialAnswers.labels(operation).inc();
+  if (errors?.length && !data) {
+    const code = errors[0].extensions?.code;
+    if (typeof code === 'string' && OPERATION_LIMIT_CODES.has(code)) operationLimitRefusals.labels(code).inc();
+  }
+}
+
 /** When each request's context began to be made (authentication included), by its budget (one per request). */
 const startedAt = new WeakMap<object, number>();
 
@@ -68,16 +79,10 @@ export function requestTelemetryPlugin(): ApolloServerPlugin<GatewayContext> {
           const body = requestContext.response.body;
           const result = !body ? {} : body.kind === 'single' ? body.singleResult : body.initialResult;
           const errors = result.errors as readonly GraphQLFormattedError[] | undefined;
-          const operation = operationLabel(requestContext.operationName);
           const outcome = outcomeOf(result.data, errors);
           const seconds = (performance.now() - began) / 1000;
-          count(operation, outcome, seconds);
-          annotateSpan({ 'graphql.operation.name': operation, 'hub.outcome': outcome });
-          if (errors?.some((error) => error.extensions?.code === 'REGION_UNAVAILABLE') && result.data) partialAnswers.labels(operation).inc();
-          if (errors?.length && !result.data) {
-            const code = errors[0].extensions?.code;
-            if (typeof code === 'string' && OPERATION_LIMIT_CODES.has(code)) operationLimitRefusals.labels(code).inc();
-          }
+          if (metricsOn) countAnswer(operationLabel(requestContext.operationName), outcome, seconds, result.data, errors);
+          if (tracingOn()) annotateSpan({ 'graphql.operation.name': operationLabel(requestContext.operationName), 'hub.outcome': outcome });
           const context = requestContext.contextValue;
           // One line per client request; a subscription's per-event queries (thousands a second
           // under load) only when debugging.
@@ -101,6 +106,6 @@ export function requestTelemetryPlugin(): ApolloServerPlugin<GatewayContext> {
 export function logRefusedRequest(began: number, error: unknown): void {
   const outcome = codeOf({ message: '', extensions: (error as { extensions?: Record<string, unknown> }).extensions });
   const seconds = (performance.now() - began) / 1000;
-  count('unknown', outcome, seconds);
+  if (metricsOn) count('unknown', outcome, seconds);
   logger.info({ msg: 'request', operation: null, caller: null, requestId: null, regions: [], durationMs: Math.round(seconds * 10_000) / 10, outcome });
 }

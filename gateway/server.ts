@@ -76,8 +76,9 @@ export interface RunningGateway extends RunningHttpServer {
   drain(timeoutMs: number): Promise<boolean>;
   /**
    * Routes to `regions` from now on (a reloaded regions.yaml, checked by the caller): regions
-   * added, endpoints moved, timeouts and breaker settings changed. Its regional subgraphs must
-   * be the ones the gateway started with; throws, changing nothing, otherwise.
+   * added, endpoints moved, timeouts and breaker settings changed; the live subscriptions follow
+   * (gateway/live/live-warnings.ts) without being closed. Its regional subgraphs must be the ones
+   * the gateway started with; throws, changing nothing, otherwise.
    */
   reconfigureRegions(regions: RegionConfig): void;
   /**
@@ -131,6 +132,8 @@ interface GatewayCore {
   /** GraphQL URLs of the hub's own subgraphs (the directory), by name. */
   hubSubgraphUrls: Map<string, string>;
   transports?: LiveTransports;
+  /** The live subscriptions, which follow a reload of the regions (LiveWarnings.reconfigure). */
+  live?: LiveWarnings;
   publishedSchema: ReturnType<typeof publishedSchema>;
   counts(): { executed: number; delegated: number };
   /** GraphQL requests this core has begun and not yet answered (a retired core is stopped once none are left). */
@@ -232,6 +235,7 @@ async function buildCore(
     dataSources,
     hubSubgraphUrls,
     transports,
+    live,
     publishedSchema: publishedSchema(supergraphSdl),
     counts: () => ({ ...(planExecutor?.counts ?? { executed: 0, delegated: 0 }) }),
     inFlight: 0,
@@ -352,6 +356,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         if (missing) throw new Error(`region ${missing.code} has no endpoint for the regional subgraph ${subgraph}`);
       }
       for (const source of core!.dataSources.values()) if (source instanceof RegionalDataSource) source.reconfigure(next.regions, next.breaker);
+      core!.live?.reconfigure(next);
       regions = next;
     },
     replaceSupergraph: async (supergraphSdl, nextRegions = regions) => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadRegionConfig } from '../gateway/region-config';
 import { repoPath } from '../subgraphs/shared/repo-path';
+import { metricsSettingOf } from '../platform/metrics-setting';
 import { loadIdentitySettings } from '../auth/caller-verifier';
 import { ensureSigningKey } from '../auth/keys';
 import { DEFAULT_SCALE, parseRegionScale } from './demo-scale';
@@ -47,7 +48,8 @@ HUB_IDENTITY (trusted identity providers; default: demo providers in HUB_DATA_DI
 HUB_REGION_THREADS (worker threads serving the hosted regions; default one per CPU core, 0: none),
 HUB_AUDIT_CHECKPOINT_ROWS (1000) and HUB_AUDIT_CHECKPOINT_SECONDS (60): audit chain heads are
 checkpointed after that many rows or seconds, whichever comes first.
-Operations: HUB_METRICS_TOKEN (bearer token for GET /metrics; without it, this machine only),
+Operations: HUB_METRICS (off: record no metrics, GET /metrics answers 404; default on),
+HUB_METRICS_TOKEN (bearer token for GET /metrics; without it, this machine only),
 HUB_LOG_LEVEL (info), HUB_DRAIN_SECONDS (SIGTERM waits this long for requests in flight, 10),
 HUB_WATCH_CONFIG (0: reload regions.yaml and the supergraph on SIGHUP only, not on change),
 OTEL_EXPORTER_OTLP_ENDPOINT (traces over OTLP/HTTP to this collector; none without it).
@@ -95,6 +97,15 @@ export function drainTimeoutOf(env: NodeJS.ProcessEnv): number {
   if (!Number.isFinite(seconds) || seconds < 0)
     throw new UsageError(`HUB_DRAIN_SECONDS must be a number of seconds, 0 or more, but got ${JSON.stringify(value)}`);
   return seconds * 1000;
+}
+
+/** HUB_METRICS, refused with a plain message before platform/metrics.ts loads (it reads the variable as it loads). */
+function checkMetricsSetting(env: NodeJS.ProcessEnv): void {
+  try {
+    metricsSettingOf(env);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 /**
@@ -145,6 +156,7 @@ async function start(args: string[]): Promise<void> {
     options: { port: { type: 'string' }, host: { type: 'string' }, regions: { type: 'string' }, 'no-seed': { type: 'boolean' } },
   });
   const drainMs = drainTimeoutOf(process.env);
+  checkMetricsSetting(process.env);
   const began = Date.now();
   const { startHub } = await import('./hub'); // loaded when needed: `yrd-hub token` answers without it
   const { trustedDocumentsMode } = await import('../gateway/trusted-documents-plugin');
@@ -329,6 +341,7 @@ async function gateway(args: string[]): Promise<void> {
   });
   if (!values.supergraph) throw new UsageError('gateway needs --supergraph FILE (a composed supergraph SDL)');
   const drainMs = drainTimeoutOf(process.env);
+  checkMetricsSetting(process.env);
   if (Boolean(values.identity) === Boolean(values['insecure-no-auth'])) {
     throw new UsageError('gateway needs either --identity FILE (the identity providers to trust) or --insecure-no-auth (anyone gets in)');
   }

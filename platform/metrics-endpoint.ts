@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { metricsRegistry } from './metrics';
+import { metricsOn, metricsRegistry } from './metrics';
 import { metricsText } from './thread-metrics';
 
 /**
@@ -12,6 +12,8 @@ import { metricsText } from './thread-metrics';
  *    published on another address should be given a token, since a reverse proxy on the same
  *    machine would otherwise pass its clients off as local.
  * Metrics name regions, subgraphs and operations: not secret, but not for every caller either.
+ * With HUB_METRICS=off it answers 404, saying so, to everyone: a scraper marks the target down
+ * rather than reading an empty page as a hub with nothing to report.
  */
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
@@ -25,6 +27,11 @@ function allowed(request: IncomingMessage, token: string | undefined): boolean {
 }
 
 export function serveMetrics(request: IncomingMessage, response: ServerResponse, token = process.env.HUB_METRICS_TOKEN || undefined): void {
+  if (!metricsOn) {
+    response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+    response.end('metrics are off on this hub (HUB_METRICS=off); unset HUB_METRICS or set it to on, and restart, to record and serve them');
+    return;
+  }
   if (!allowed(request, token)) {
     const text = token
       ? 'metrics need the bearer token the hub was given (HUB_METRICS_TOKEN)'

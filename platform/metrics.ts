@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, register } from 'prom-client';
+import { metricsSettingOf } from './metrics-setting';
 
 /**
  * Every Prometheus series the hub exports, defined once, in the registry of the thread that
@@ -8,12 +9,21 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, register } from 'prom
  * Labels are all bounded: region codes and subgraph names come from regions.yaml and the
  * supergraph, outcomes and reasons from fixed lists below, and operation names are capped
  * (operationLabel). No id, token or free text ever becomes a label.
+ *
+ * With HUB_METRICS=off (metrics-setting.ts), read once per thread as this module loads (a worker
+ * thread inherits the gateway process's environment), nothing is recorded: every recorder of
+ * the hub tests `metricsOn` first and returns, so a request costs no label lookup and no
+ * observation; prom-client's default collectors (event-loop monitor, GC observer) are not
+ * started; GET /metrics answers 404 (metrics-endpoint.ts). The series below are still defined
+ * (an empty registry costs nothing per request), so that no import has to care.
  */
+
+export const metricsOn: boolean = metricsSettingOf(process.env);
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const QUERY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5];
 
-collectDefaultMetrics({ prefix: 'yrd_' });
+if (metricsOn) collectDefaultMetrics({ prefix: 'yrd_' });
 
 export const metricsRegistry = register;
 
@@ -134,7 +144,7 @@ export const queryDuration = new Histogram({
 });
 
 // Every counter starts visible at 0 for the fixed reasons, so that rate() works from the start.
-for (const reason of AUTH_REFUSAL_REASONS) authRefusals.labels(reason).inc(0);
+if (metricsOn) for (const reason of AUTH_REFUSAL_REASONS) authRefusals.labels(reason).inc(0);
 
 /**
  * The operation name a client sent, as a label: the first MAX_OPERATION_NAMES distinct names

@@ -7,7 +7,7 @@ import { repoPath } from '../subgraphs/shared/repo-path';
 import { pruneFeed } from '../subgraphs/petitions/warning-feed';
 import { sweepDeadlines } from '../subgraphs/petitions/warning-rules';
 import { contextTokenFor, graphql, queryDatabase, rosterOfficer, signInLike, startTestHub, tokenFor } from './support/hub';
-import { eventually, subscribeSse, subscribeWs, Received } from './support/live-clients';
+import { eventually, repeatUntil, subscribeSse, subscribeWs, Received } from './support/live-clients';
 import { registerForSuzhouResident } from './support/cross-region-petition';
 import { sample, scrape } from './support/metrics';
 
@@ -497,18 +497,6 @@ test('every change of a warning records its event with it, the deadline sweep to
   expect(Number(counts.feed)).toBe(Number(counts.timeline));
   expect(Number(counts.span)).toBe(Number(counts.feed));
 });
-
-/**
- * A subscription listens from the moment the gateway has set it up, which the client is not
- * told: make a change, look for its event for a second, and make another if none came.
- */
-async function repeatUntil(action: () => Promise<unknown>, check: () => boolean, attempts = 20): Promise<boolean> {
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    await action();
-    if (await eventually(check, 1)) return true;
-  }
-  return false;
-}
 
 /** The feed position of a warning's RAISED event, read from the region's database. */
 async function feedPosition(region: string, warningId: string): Promise<[string, number]> {

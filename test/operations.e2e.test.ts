@@ -3,14 +3,16 @@ import { BUILTIN_SUBGRAPHS } from '../launcher/builtin-subgraphs';
 import { createPool } from '../subgraphs/shared/db';
 import { SubgraphHost } from '../subgraphs/shared/host';
 import { HubLink } from '../subgraphs/shared/hub-link';
-import { DEMO_REGIONS, graphql, startTestHub, writeRegionsFile } from './support/hub';
+import { runCli, startCli } from './support/cli';
+import { DEMO_REGIONS, dropDatabases, graphql, startTestHub, testDatabaseUrl, testFolder, writeRegionsFile } from './support/hub';
 import { sample, scrape } from './support/metrics';
 
 /**
  * What an operator sees of a running hub: GET /metrics per region and subgraph, GET /ready as
  * the directory goes away and comes back, and a region that stops answering in its error and
  * circuit series. One hub, regions served in the test's thread (so one registry holds the
- * gateway's and the subgraphs' series, as it does for a hub without worker threads).
+ * gateway's and the subgraphs' series, as it does for a hub without worker threads). And a
+ * `yrd-hub start` with metrics off (HUB_METRICS=off): it serves as before, /metrics answers 404.
  */
 
 const HEFEI = '340100';
@@ -216,5 +218,52 @@ describe('a region that stops answering', () => {
     }
     expect(report.ready).toBe(true); // a region down costs its part of each answer, not the instance
     expect(report.regions[HEFEI]).toMatchObject({ reachable: false, circuits: { petitions: 'open' } });
+  });
+});
+
+describe('HUB_METRICS=off', () => {
+  const PREFIX = 't_ops_metrics_off';
+  const regions = DEMO_REGIONS.filter((region) => region.code === SHANGHAI || region.code === '330400');
+
+  test('yrd-hub start answers as before, with 404 at /metrics on the gateway and on a region thread’s host, and /ready as before', async () => {
+    await dropDatabases(PREFIX);
+    const regionsFile = writeRegionsFile(regions);
+    const cli = startCli(['start', '--regions', regionsFile], {
+      DATABASE_URL: testDatabaseUrl(),
+      HUB_DB_PREFIX: PREFIX,
+      HUB_DATA_DIR: testFolder('yrd-hub-metrics-off-'),
+      PORT: '0',
+      HUB_SCALE: regions.map(({ code }) => `${code}:persons=30,petitions=30,warnings=10,inspections=2`).join(';'),
+      HUB_BACKGROUND_INTERVAL_MS: '0',
+      HUB_REGION_THREADS: '1',
+      HUB_WATCH_CONFIG: '0',
+      HUB_METRICS: 'off',
+    });
+    try {
+      const [, graphqlUrl] = await cli.waitFor(/GraphQL: (http:\S+)/, 180_000);
+      const [, token] = await cli.waitFor(/Authorization: Bearer (\S+)/);
+      const [, regionHost] = await cli.waitFor(new RegExp(`region ${SHANGHAI} \\S+: (http:\\S+)`));
+      const gatewayBase = graphqlUrl.replace(/\/graphql$/, '');
+      const answer = await graphql(graphqlUrl, WARNINGS, { first: 10 }, { authorization: `Bearer ${token}` });
+      expect(answer.errors).toBeUndefined();
+      expect(new Set(answer.data.petitionWarnings.edges.map((edge: { node: { region: string } }) => edge.node.region))).toEqual(new Set([SHANGHAI, '330400']));
+      for (const base of [gatewayBase, regionHost]) {
+        const metrics = await fetch(`${base}/metrics`);
+        expect(metrics.status).toBe(404);
+        expect(await metrics.text()).toMatch(/^metrics are off on this hub \(HUB_METRICS=off\)/);
+      }
+      // What /ready reports does not come from the metrics: circuits are followed as before.
+      const ready = await fetch(`${gatewayBase}/ready`);
+      expect(ready.status).toBe(200);
+      expect((await ready.json()).regions[SHANGHAI]).toMatchObject({ reachable: true, circuits: { petitions: 'closed' } });
+    } finally {
+      expect(await cli.interrupt()).toBe(0);
+    }
+  }, 300_000);
+
+  test('a value other than on or off stops yrd-hub start before anything starts, naming the variable', async () => {
+    const refused = await runCli(['start', '--regions', writeRegionsFile(regions)], { HUB_METRICS: 'no', PORT: '0' });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('HUB_METRICS must be "on" or "off", but got "no"');
   });
 });

@@ -29,10 +29,19 @@ class ListFeed extends EventEmitter {
 
 const query = buildEventQuery(parse('subscription { petitionWarningEvents { cursor warning { id } } }'), undefined, {});
 
-function streamOver(feed: ListFeed, after: number, bufferSize = 100, asked: string[] = [], held: Promise<void> = Promise.resolve()) {
+function streamOver(
+  feed: ListFeed,
+  after: number,
+  bufferSize = 100,
+  {
+    feeds = new Map([[feed.region, feed as unknown as RegionFeed]]),
+    asked = [] as string[],
+    held = Promise.resolve(),
+  }: { feeds?: Map<string, RegionFeed>; asked?: string[]; held?: Promise<void> } = {},
+) {
   const failures: Array<{ code: LiveCloseCode; message: string }> = [];
   const stream = new WarningEventStream({
-    feeds: new Map([[feed.region, feed as unknown as RegionFeed]]),
+    feeds,
     positions: new Map([[feed.region, after]]),
     filter: null,
     query,
@@ -73,6 +82,38 @@ test('a jump in the positions is filled from the region before going on', async 
   // The gateway's relay started after 1 and 2: the stream reads them from the region.
   feed.emit('event', feed.add(3));
   expect(await take(stream, 3)).toEqual(['330400:1', '330400:2', '330400:3']);
+  stream.close();
+});
+
+test('a region added while the stream runs is read from the position given, then live; one dropped is no longer followed', async () => {
+  const jiaxing = new ListFeed('330400');
+  const hefei = new ListFeed('340100');
+  const feeds = new Map([[jiaxing.region, jiaxing as unknown as RegionFeed]]);
+  const { stream } = streamOver(jiaxing, 0, 100, { feeds });
+  jiaxing.emit('event', jiaxing.add(1));
+  expect(await take(stream, 1)).toEqual(['330400:1']);
+
+  // As a reload does: the feed joins the map, and the stream follows it from where it stood (2).
+  feeds.set(hefei.region, hefei as unknown as RegionFeed);
+  for (let seq = 1; seq <= 4; seq++) hefei.add(seq);
+  stream.addRegion(hefei.region, 2);
+  stream.addRegion(hefei.region, 0); // already followed: nothing read twice
+  expect(await take(stream, 2)).toEqual(['340100:3', '340100:4']);
+  hefei.emit('event', hefei.add(5));
+  jiaxing.emit('event', jiaxing.add(2));
+  const next = await stream.next();
+  expect((next.value as any).petitionWarningEvents.warning.id).toBe('340100:5');
+  expect(await take(stream, 1)).toEqual(['330400:2']);
+
+  expect(stream.dropRegion(hefei.region)).toBe(1);
+  hefei.emit('event', hefei.add(6));
+  jiaxing.emit('event', jiaxing.add(3));
+  const after = await stream.next();
+  expect((after.value as any).petitionWarningEvents.warning.id).toBe('330400:3');
+  // The dropped region's position stays in the cursor, for a return.
+  const cursor = (after.value as any).petitionWarningEvents.cursor as string;
+  expect(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')).p).toEqual({ '330400': '3', '340100': '5' });
+  expect(stream.dropRegion(jiaxing.region)).toBe(0);
   stream.close();
 });
 
@@ -119,7 +160,7 @@ test('each event is resolved when the feed relays it, not when the events before
   const asked: string[] = [];
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
-  const { stream } = streamOver(feed, 0, 100, asked, held);
+  const { stream } = streamOver(feed, 0, 100, { asked, held });
   await new Promise((resolve) => setImmediate(resolve));
   for (let seq = 1; seq <= 3; seq++) feed.emit('event', feed.add(seq));
   // No answer has come yet: every event's probe is asked all the same, each once.

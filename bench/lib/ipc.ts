@@ -38,13 +38,14 @@ export interface Child {
 export async function startChild<R>(
   script: string,
   args: unknown,
-  options: { execArgv?: string[]; startTimeoutMs?: number } = {},
+  /** `env`: variables the child needs before its modules load (HUB_METRICS, read as platform/metrics.ts loads). */
+  options: { execArgv?: string[]; startTimeoutMs?: number; env?: Record<string, string> } = {},
 ): Promise<{ child: Child; ready: R }> {
   const proc = fork(path.join(__dirname, '..', 'proc', `${script}.js`), [JSON.stringify(args)], {
     execArgv: options.execArgv ?? [],
     // Every server, ours and the others, runs as it would be deployed (graphql-js and Apollo
     // Server skip development-only checks); the benchmark's own process is not measured.
-    env: { ...process.env, NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production' },
+    env: { ...process.env, NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production', ...options.env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let nextId = 1;

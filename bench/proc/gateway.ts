@@ -5,10 +5,11 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startGateway } from '../../gateway/server';
+import { metricsOn } from '../../platform/metrics';
 import { startTracing } from '../../platform/tracing';
 import { childArgs, reportFailure, reportReady, serveIpc } from '../lib/ipc';
 
-export type GatewayKind = 'hub' | 'hub-traced' | 'apollo' | 'hive';
+export type GatewayKind = 'hub' | 'hub-traced' | 'hub-no-metrics' | 'apollo' | 'hive';
 
 /**
  * Child process: one gateway over the classic supergraph.
@@ -17,6 +18,9 @@ export type GatewayKind = 'hub' | 'hub-traced' | 'apollo' | 'hive';
  *    know nothing of the hub's tokens. Tracing off, as by default.
  *  - hub-traced: the same with OpenTelemetry tracing on, exporting every span over OTLP/HTTP
  *    to `otlpEndpoint` (a sink in the bench's process).
+ *  - hub-no-metrics: the same as hub with metrics off (HUB_METRICS=off, set by the parent:
+ *    GATEWAY_ENV in run.ts); what the hub's metrics cost is the difference to hub, which
+ *    records them as by default.
  *  - apollo: stock @apollo/gateway with default settings in a minimal @apollo/server
  *    (startStandaloneServer).
  *  - hive: @graphql-hive/gateway's runtime (createGatewayRuntime) in Node's http server.
@@ -30,7 +34,9 @@ async function main(): Promise<void> {
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT = otlpEndpoint;
     startTracing('yrd-hub');
   }
-  if (kind === 'hub' || kind === 'hub-traced') {
+  if (kind === 'hub' || kind === 'hub-traced' || kind === 'hub-no-metrics') {
+    // HUB_METRICS is read as platform/metrics.ts loads, so the parent sets it; checked, since each row must be what its label says.
+    if (metricsOn !== (kind !== 'hub-no-metrics')) throw new Error(`the ${kind} gateway has metrics ${metricsOn ? 'on' : 'off'} (HUB_METRICS)`);
     const gateway = await startGateway({ supergraphSdl, port: 0, host: '127.0.0.1', auth: 'insecure-no-auth' });
     url = gateway.graphqlUrl;
     stop = () => gateway.stop();

@@ -11,20 +11,23 @@ import type { RegionConfig } from '../region-config';
 import { GatewayContext, RequestRegionBudget } from '../request-budget';
 import { decodeEventCursor, FeedPositions } from './event-cursor';
 import { buildEventQuery, EventQuery, OFFICER_ID_VARIABLE, WARNING_ID_VARIABLE } from './event-query';
-import { connect, NatsConnection } from 'nats';
-import { natsPrefix } from '../../platform/nats-subjects';
-import { NatsRegionFeed } from './nats-region-feed';
-import { RegionFeed } from './region-feed';
 import { RecentCallers } from './recent-callers';
 import { ReaderGroups } from './reader-groups';
+import { RegionFeeds } from './region-feeds';
 import { SharedAnswers } from './shared-answers';
 import { cursorExpired, EventPayload, LIVE_CLOSE, LiveCloseCode, PetitionWarningFilterArgs, QueryAnswer, WarningEventStream } from './warning-event-stream';
 
 /**
  * Live warnings at the gateway: the subscription schema (the supergraph's API schema, whose
- * Subscription type comes from schema/live-events.graphql), each region's feed, the limits, and
- * the execution of `petitionWarningEvents` for one subscriber. The transports
+ * Subscription type comes from schema/live-events.graphql), the regions' feeds (region-feeds.ts),
+ * the limits, and the execution of `petitionWarningEvents` for one subscriber. The transports
  * (transports.ts: graphql-ws and graphql-sse) hand subscriptions here.
+ *
+ * A reload of regions.yaml reaches the running subscriptions (reconfigure) without ending any
+ * that can go on: a region added is followed by new subscriptions that name it or name none, and
+ * joins the running ones that named none (from its feed's position at the reload); a region whose
+ * endpoint moved is followed there, from where its feed stood; a region removed is no longer
+ * followed, and a subscription that followed nothing else ends with UNKNOWN_REGION, in band.
  */
 
 export interface LiveLimits {
@@ -74,20 +77,28 @@ export interface Subscriber {
   inBand?: boolean;
 }
 
-const MAX_PAGE_AHEAD = '999999999999999';
+/** A running subscription, as a reload of regions.yaml reaches it. */
+interface RunningSubscription {
+  stream: WarningEventStream;
+  /** Named no regions: follows every region, also one added later. */
+  everyRegion: boolean;
+  /** Ends it with a last result carrying `error` (over WebSocket too: the socket stays, with the caller's other subscriptions). */
+  end(error: GraphQLError): void;
+}
 
 export class LiveWarnings {
   readonly schema: GraphQLSchema;
-  private readonly feeds = new Map<string, RegionFeed>();
+  private readonly feeds: RegionFeeds;
   private readonly perCaller = new Map<string, number>();
   private active = 0;
   private readonly answers = new SharedAnswers<QueryAnswer>();
   private readonly groups = new ReaderGroups<QueryAnswer>(MAX_READERS);
   private readonly callers = new RecentCallers();
+  private readonly running = new Set<RunningSubscription>();
 
   constructor(
     supergraphSdl: string,
-    private readonly regions: RegionConfig,
+    regions: RegionConfig,
     contextKey: SigningKey,
     private readonly server: ApolloServer<GatewayContext>,
     private readonly authenticator: RequestAuthenticator,
@@ -96,19 +107,31 @@ export class LiveWarnings {
     natsUrl?: string,
   ) {
     this.schema = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
-    for (const region of regions.regions) {
-      const feedUrl = () => region.endpoints.petitions?.replace(/\/graphql$/, '/warning-feed');
-      const feed = natsUrl
-        ? new NatsRegionFeed(region.code, feedUrl, contextKey, () => this.natsConnection(natsUrl), natsPrefix())
-        : new RegionFeed(region.code, feedUrl, contextKey);
-      let troubled = false;
-      feed.on('trouble', (error: Error) => {
-        if (!troubled) console.warn(`[gateway] live warnings: ${error.message}; retrying`);
-        troubled = true;
-      });
-      feed.on('ready', () => (troubled = false));
-      this.feeds.set(region.code, feed);
-    }
+    this.feeds = new RegionFeeds(
+      regions,
+      contextKey,
+      {
+        joined: (region, head) => {
+          for (const subscription of this.running) if (subscription.everyRegion) subscription.stream.addRegion(region, head);
+        },
+        removed: (region) => {
+          for (const subscription of this.running) {
+            if (subscription.stream.dropRegion(region) > 0) continue;
+            subscription.end(
+              new GraphQLError(`region ${region} is no longer served by this hub (it was removed from regions.yaml), and this subscription followed no other`, {
+                extensions: { code: 'UNKNOWN_REGION', region },
+              }),
+            );
+          }
+        },
+      },
+      natsUrl,
+    );
+  }
+
+  /** The regions of a reloaded regions.yaml (checked by the caller), followed by the feeds and the running subscriptions. */
+  reconfigure(regions: RegionConfig): void {
+    this.feeds.reconfigure(regions);
   }
 
   /** Authenticates a subscriber as a query's caller is (throws UNAUTHENTICATED and the like). */
@@ -157,10 +180,17 @@ export class LiveWarnings {
         release();
         throw error;
       }
-      let failure: { code: LiveCloseCode; message: string } | undefined;
+      let failure: GraphQLError | undefined;
+      // In band (a last result with the error, then the end): over WebSocket the socket and its other subscriptions stay.
+      const end = (error: GraphQLError) => {
+        if (failure) return;
+        failure = error;
+        clearTimeout(expiry);
+        stream.close();
+      };
       const fail = (code: LiveCloseCode, message: string) => {
         if (failure) return;
-        failure = { code, message };
+        failure = new GraphQLError(message, { extensions: { code: code.name, closeCode: code.code } });
         clearTimeout(expiry);
         if (!subscriber.inBand) subscriber.fail(code, message);
         stream.close();
@@ -173,7 +203,7 @@ export class LiveWarnings {
       );
       expiry.unref();
       stream = new WarningEventStream({
-        feeds: this.feeds,
+        feeds: this.feeds.byRegion,
         positions,
         filter: args.filter,
         query,
@@ -181,6 +211,10 @@ export class LiveWarnings {
         runQuery: (text, variables, sharedByRights) => this.runAs(subscriber, credentials, text, variables, sharedByRights),
         fail,
       });
+      const running: RunningSubscription = { stream, everyRegion: args.everyRegion, end };
+      this.running.add(running);
+      // A region a reload added while this one was being set up with the regions as they were.
+      if (args.everyRegion) for (const [region, head] of this.feeds.joined()) stream.addRegion(region, head);
       return this.results(
         stream,
         document,
@@ -188,6 +222,7 @@ export class LiveWarnings {
         variableValues,
         () => {
           clearTimeout(expiry);
+          this.running.delete(running);
           release();
         },
         () => failure,
@@ -205,7 +240,7 @@ export class LiveWarnings {
     operationName: string | null | undefined,
     variableValues: Record<string, unknown> | undefined,
     release: () => void,
-    failure: () => { code: LiveCloseCode; message: string } | undefined,
+    failure: () => GraphQLError | undefined,
   ): AsyncGenerator<ExecutionResult> {
     try {
       for await (const payload of stream) {
@@ -221,7 +256,7 @@ export class LiveWarnings {
         yield errors?.length ? { ...result, errors: [...(result.errors ?? []), ...(errors as never[])] } : result;
       }
       const failed = failure();
-      if (failed) yield { errors: [new GraphQLError(failed.message, { extensions: { code: failed.code.name, closeCode: failed.code.code } })] };
+      if (failed) yield { errors: [failed] };
     } finally {
       stream.close();
       release();
@@ -323,18 +358,16 @@ export class LiveWarnings {
       filter?: PetitionWarningFilterArgs | null;
       after?: string | null;
     };
-    const known = this.regions.regions.map((region) => region.code);
+    const known = this.feeds.codes();
     for (const [index, code] of (args.regions ?? []).entries()) {
-      if (!known.includes(code))
-        throw new GraphQLError(`regions[${index}]: this hub serves no region ${code}; it serves ${known.join(', ')}`, {
-          extensions: { code: 'UNKNOWN_REGION', field: `regions[${index}]` },
-        });
+      if (!known.includes(code)) throw unknownRegion(code, `regions[${index}]`, known);
     }
     const filter = args.filter ?? null;
     if (filter?.raisedIn && !/^\d{2,9}$/.test(filter.raisedIn))
       throw badInput('filter.raisedIn', 'must be a jurisdiction code or its leading digits, such as "3304"');
     if (filter?.subjectRegion && !/^\d{6}$/.test(filter.subjectRegion)) throw badInput('filter.subjectRegion', 'must be a 6-digit region code');
-    return { regions: args.regions?.length ? [...new Set(args.regions)] : known, filter, after: args.after ?? null };
+    const everyRegion = !args.regions?.length;
+    return { regions: everyRegion ? known : [...new Set(args.regions)], everyRegion, filter, after: args.after ?? null };
   }
 
   /** Each region's position to start after: the cursor's, else where the region's feed stands now. */
@@ -343,50 +376,21 @@ export class LiveWarnings {
     const positions: FeedPositions = new Map();
     await Promise.all(
       regions.map(async (region) => {
-        const feed = this.feeds.get(region)!;
+        const feed = this.feeds.byRegion.get(region);
+        if (!feed) throw unknownRegion(region, 'regions'); // removed by a reload since the arguments were read
         const position = resumed?.get(region);
         // A cursor older than what the region keeps is refused now, as the subscription's error.
-        if (position !== undefined && (await this.readPage(feed, position)).pruned > position) throw cursorExpired(region);
-        positions.set(region, position ?? (await this.headOf(feed)));
+        if (position !== undefined && (await this.feeds.page(feed, position)).pruned > position) throw cursorExpired(region);
+        positions.set(region, position ?? (await this.feeds.headOf(feed)));
       }),
     );
-    for (const region of regions) this.startFeed(region);
+    for (const region of regions) this.feeds.start(region);
     // In the order asked, so that catching up goes region by region as listed.
     return new Map(regions.map((region) => [region, positions.get(region)!]));
   }
 
-  private async headOf(feed: RegionFeed): Promise<number> {
-    return feed.position ?? (await this.readPage(feed, Number(MAX_PAGE_AHEAD))).head;
-  }
-
-  private async readPage(feed: RegionFeed, after: number) {
-    try {
-      return await feed.page(after);
-    } catch {
-      throw new GraphQLError(`Region ${feed.region} did not answer for its warning events; try again shortly`, {
-        extensions: { code: 'REGION_UNAVAILABLE', region: feed.region },
-      });
-    }
-  }
-
-  private readonly started = new Set<string>();
-  /** A region's feed is followed from its first subscriber on, and then kept. */
-  private startFeed(region: string): void {
-    if (this.started.has(region)) return;
-    this.started.add(region);
-    this.feeds.get(region)!.start();
-  }
-
-  private nats: Promise<NatsConnection> | undefined;
-  /** One NATS connection for every region's feed, opened with the first subscription. */
-  private natsConnection(url: string): Promise<NatsConnection> {
-    this.nats ??= connect({ servers: url, name: 'yrd-gateway', maxReconnectAttempts: -1, waitOnFirstConnect: true });
-    return this.nats;
-  }
-
   stop(): void {
-    this.feeds.forEach((feed) => feed.stop());
-    void this.nats?.then((connection) => connection.close()).catch(() => undefined);
+    this.feeds.stop();
   }
 }
 
@@ -406,6 +410,12 @@ const rightsKeys = new WeakMap<RequestContext, string>();
 /** Values of a payload are stored under the client's response keys (aliases), at every depth. */
 const byResponseKey: GraphQLFieldResolver<unknown, unknown> = (source, _args, _context, info) =>
   source && typeof source === 'object' ? (source as Record<string, unknown>)[info.path.key as string] : undefined;
+
+function unknownRegion(code: string, field: string, known?: readonly string[]): GraphQLError {
+  return new GraphQLError(`${field}: this hub serves no region ${code}${known ? `; it serves ${known.join(', ')}` : ''}`, {
+    extensions: { code: 'UNKNOWN_REGION', field },
+  });
+}
 
 function limitError(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } });

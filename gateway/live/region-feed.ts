@@ -7,7 +7,8 @@ import type { SigningKey } from '../../auth/keys';
  * petitions host (`/petitions/warning-feed`, newline-delimited JSON), relayed to this gateway's
  * subscribers as `event`s, in the region's order. After a drop it reconnects from the last
  * position it relayed, so the events it emits have no gaps and no repeats. `page` reads a
- * stretch of the feed once, for a subscriber catching up from its cursor.
+ * stretch of the feed once, for a subscriber catching up from its cursor. Where the feed is
+ * (`feedUrl`) is asked at every connection and page, so an endpoint moved by a reload is followed.
  */
 
 export interface FeedEvent {
@@ -45,6 +46,8 @@ export class FeedUnavailableError extends Error {
 }
 
 const RECONNECT_MS = 1000;
+/** The abort reason of a stream dropped because the region's endpoint moved: reopened at once, and no trouble. */
+const MOVED = Symbol('endpoint moved');
 /** The region writes a keep-alive every 15 s; a stream silent for longer is dead. */
 const SILENCE_MS = 40_000;
 
@@ -116,19 +119,30 @@ export class RegionFeed extends EventEmitter {
 
   protected async follow(): Promise<void> {
     while (!this.stopped) {
+      let moved = false;
+      const controller = (this.controller = new AbortController());
       try {
-        await this.streamOnce();
+        await this.streamOnce(controller);
       } catch (error) {
-        if (!this.stopped) this.emit('trouble', error);
+        moved = controller.signal.reason === MOVED;
+        if (!this.stopped && !moved) this.emit('trouble', error);
       }
-      if (!this.stopped) await new Promise((resolve) => setTimeout(resolve, RECONNECT_MS).unref());
+      if (!this.stopped && !moved) await new Promise((resolve) => setTimeout(resolve, RECONNECT_MS).unref());
     }
   }
 
-  private async streamOnce(): Promise<void> {
+  /**
+   * The region's endpoint moved (a reload of regions.yaml): the stream open to the old one is
+   * dropped and opened again at once where `feedUrl` now points, from the last position relayed,
+   * so that subscribers miss nothing and nothing comes twice.
+   */
+  reconnect(): void {
+    this.controller?.abort(MOVED);
+  }
+
+  private async streamOnce(controller: AbortController): Promise<void> {
     const url = this.feedUrl();
     if (!url) throw new FeedUnavailableError(this.region, 'the region has no petitions endpoint');
-    const controller = (this.controller = new AbortController());
     let silence = setTimeout(() => controller.abort(), SILENCE_MS);
     try {
       const after = this.position === undefined ? '' : String(this.position);

@@ -11,7 +11,9 @@ import { FeedEvent, positionBefore, RegionFeed } from './region-feed';
  * afresh (token, roster and grants as they are now): what the subscriber may not see is
  * skipped without a trace, and what the filter does not match likewise. The cursor of each
  * delivered event holds every region's position, skipped events included, so a resumed stream
- * repeats nothing and misses nothing.
+ * repeats nothing and misses nothing. A reload of regions.yaml may add a region to a running
+ * stream (addRegion: from a position, caught up like the others) or take one out (dropRegion:
+ * not followed any more; its position stays in the cursor for a later return).
  */
 
 export interface PetitionWarningFilterArgs {
@@ -64,11 +66,8 @@ const TRANSIENT = new Set(['REGION_UNAVAILABLE', 'ROSTER_UNAVAILABLE', 'INTERNAL
 const ATTEMPTS = 5;
 const RETRY_MS = 1000;
 
-/** An event heard live, as the feed relayed it. */
-interface LiveItem {
-  region: string;
-  event: FeedEvent;
-}
+/** A feed's event for the stream, or (no event) the order to catch a region up: one just added. */
+type LiveItem = { region: string; event?: FeedEvent };
 
 export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
   private readonly live: BoundedQueue<LiveItem>;
@@ -81,24 +80,46 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
    */
   private readonly resolutions = new Map<string, Promise<QueryAnswer | undefined>>();
   private readonly out: BoundedQueue<EventPayload>;
-  private readonly listeners: Array<() => void> = [];
+  /** The regions followed, each with the way to stop listening to its feed. */
+  private readonly listeners = new Map<string, () => void>();
   private closed = false;
 
   constructor(private readonly options: StreamOptions) {
     this.live = new BoundedQueue(options.bufferSize);
     this.out = new BoundedQueue(options.bufferSize);
     // Listen before catching up, so that nothing committed meanwhile falls between the two.
-    for (const region of options.positions.keys()) {
-      const feed = options.feeds.get(region)!;
-      const listener = (event: FeedEvent) => {
-        if (this.closed || event.seq <= this.options.positions.get(region)!) return;
-        this.resolutionOf(region, event);
-        if (!this.live.push({ region, event })) this.tooSlow();
-      };
-      feed.on('event', listener);
-      this.listeners.push(() => feed.off('event', listener));
-    }
+    for (const region of options.positions.keys()) this.listen(region);
     void this.run();
+  }
+
+  private listen(region: string): void {
+    const feed = this.options.feeds.get(region);
+    if (!feed) return; // removed by a reload while the subscription was being set up
+
+    const listener = (event: FeedEvent) => {
+      if (this.closed || event.seq <= this.options.positions.get(region)!) return;
+      this.resolutionOf(region, event);
+      if (!this.live.push({ region, event })) this.tooSlow();
+    };
+    feed.on('event', listener);
+    this.listeners.set(region, () => feed.off('event', listener));
+  }
+
+  /** Follows `region` too, from `position` on: caught up in turn, then live (a region added by a reload). */
+  addRegion(region: string, position: number): void {
+    if (this.closed || this.listeners.has(region)) return;
+    this.options.positions.set(region, position);
+    // Listening first, then the order to catch up: what the feed relays meanwhile is read by either.
+    this.listen(region);
+    if (!this.live.push({ region })) this.tooSlow();
+  }
+
+  /** Stops following `region` (removed by a reload); returns how many regions are still followed. */
+  dropRegion(region: string): number {
+    this.listeners.get(region)?.();
+    this.listeners.delete(region);
+    for (const key of this.resolutions.keys()) if (key.startsWith(`${region}:`)) this.resolutions.delete(key);
+    return this.listeners.size;
   }
 
   [Symbol.asyncIterator](): this {
@@ -118,6 +139,7 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
     if (this.closed) return;
     this.closed = true;
     this.listeners.forEach((off) => off());
+    this.listeners.clear();
     this.live.clear();
     this.out.end();
   }
@@ -129,11 +151,16 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
 
   private async run(): Promise<void> {
     try {
-      for (const region of this.options.positions.keys()) await this.catchUp(region);
+      for (const region of [...this.options.positions.keys()]) await this.catchUp(region);
       for (;;) {
         const item = await this.live.next();
         if (item.done || this.closed) return;
         const { region, event } = item.value;
+        if (!this.listeners.has(region)) continue; // removed since
+        if (!event) {
+          await this.catchUp(region);
+          continue;
+        }
         const position = this.options.positions.get(region)!;
         if (event.seq <= position) this.resolutions.delete(`${region}:${event.seq}`);
         // A jump means events this gateway's feed did not relay to us (it started later than
@@ -157,10 +184,16 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
 
   /** Reads a region's feed from the subscriber's position until it is current. */
   private async catchUp(region: string): Promise<void> {
-    const feed = this.options.feeds.get(region)!;
     for (;;) {
-      if (this.closed) return;
-      const page = await feed.page(this.options.positions.get(region)!);
+      const feed = this.options.feeds.get(region);
+      if (this.closed || !feed || !this.listeners.has(region)) return;
+      let page;
+      try {
+        page = await feed.page(this.options.positions.get(region)!);
+      } catch (error) {
+        if (!this.listeners.has(region)) return; // removed while being read: nothing more to read of it
+        throw error;
+      }
       if (page.pruned > this.options.positions.get(region)!) {
         throw cursorExpired(region);
       }
@@ -199,7 +232,7 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
       this.resolutions.delete(`${region}:${event.seq}`);
     }
     this.options.positions.set(region, event.seq);
-    if (this.closed || !answer) return;
+    if (this.closed || !answer || !this.listeners.has(region)) return;
     const probe = answer.data?.[PROBE_KEY];
     if (!probe || !matches(this.options.filter, probe)) return;
     const query = this.options.query;

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { FormattedExecutionResult, Kind, OperationDefinitionNode } from 'graphql';
 import type { HubContext } from './context';
-import { auditFailures } from '../../platform/metrics';
+import { auditFailures, metricsOn } from '../../platform/metrics';
 
 /**
  * Writes a request's reads of personal data in full (added by the field rules) when its
@@ -57,7 +57,7 @@ export async function settleAudit(context: HubContext, result: FormattedExecutio
     await audit.flush(db, auditChain, actor);
     return result;
   } catch (error) {
-    auditFailures.labels((context as { region?: string }).region ?? 'hub', 'read').inc();
+    if (metricsOn) auditFailures.labels((context as { region?: string }).region ?? 'hub', 'read').inc();
     console.warn(`[audit] could not be written: ${(error as Error).message}`);
     return { errors: [{ message: 'The audit log could not be written, so nothing is shown; retry shortly', extensions: { code: 'AUDIT_UNAVAILABLE' } }] };
   }

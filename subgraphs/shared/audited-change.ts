@@ -4,7 +4,7 @@ import { appendAudit } from './audit-log';
 import type { HubContext } from './context';
 import { inTransaction } from './db';
 import { hubError } from './errors';
-import { auditFailures } from '../../platform/metrics';
+import { auditFailures, metricsOn } from '../../platform/metrics';
 
 /**
  * How a mutation changes its database: `work` runs in one transaction and the change's audit
@@ -25,7 +25,7 @@ export async function auditedChange<T>(
     const result = await work(client);
     const seq = await appendAudit(client, ctx.auditChain, actor, [{ action: `CHANGE:${mutation}`, record: recordOf(result), fields: [mutation] }]).catch(
       (error: Error) => {
-        auditFailures.labels((ctx as { region?: string }).region ?? 'hub', 'change').inc();
+        if (metricsOn) auditFailures.labels((ctx as { region?: string }).region ?? 'hub', 'change').inc();
         console.warn(`[audit] ${mutation} rolled back, its audit row could not be written: ${error.message}`);
         throw hubError('AUDIT_UNAVAILABLE', `${mutation} was not made: its audit row could not be written; retry shortly`);
       },

@@ -1,19 +1,20 @@
 import type { FormattedExecutionResult } from 'graphql';
-import { subgraphRequestDuration, subgraphRequests } from '../../platform/metrics';
+import { metricsOn, subgraphRequestDuration, subgraphRequests } from '../../platform/metrics';
 import type { HubContext } from './context';
 
 /**
  * Requests a subgraph host answers, whether by Apollo Server or directly (direct-execution.ts):
  * begun when the context is made (the token accepted), counted once the answer is settled
  * (its audit rows written, or AUDIT_UNAVAILABLE). Requests refused for their token are the
- * gateway's to count: only the gateway calls subgraphs.
+ * gateway's to count: only the gateway calls subgraphs. With metrics off, nothing is marked
+ * and so nothing counted.
  */
 
 const startedAt = new WeakMap<object, number>();
 
 /** Marks `context` as a request begun now. */
 export function requestBegun<T extends object>(context: T): T {
-  startedAt.set(context, performance.now());
+  if (metricsOn) startedAt.set(context, performance.now());
   return context;
 }
 
@@ -25,6 +26,7 @@ const outcomeOf = (result: FormattedExecutionResult): string => {
 };
 
 export function requestSettled(subgraph: string, context: HubContext, result: FormattedExecutionResult): void {
+  if (!metricsOn) return;
   const began = startedAt.get(context);
   if (began === undefined) return;
   startedAt.delete(context);

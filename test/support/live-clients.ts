@@ -133,3 +133,15 @@ export async function eventually(check: () => boolean | Promise<boolean>, second
   }
   return check();
 }
+
+/**
+ * A subscription listens from the moment the gateway has set it up, which the client is not
+ * told: make a change, look for its event for a second, and make another if none came.
+ */
+export async function repeatUntil(action: () => Promise<unknown>, check: () => boolean, attempts = 20): Promise<boolean> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    await action();
+    if (await eventually(check, 1)) return true;
+  }
+  return false;
+}
