@@ -202,10 +202,10 @@ describe('the data layer', () => {
     try {
       const migrations = readMigrations(repoPath('subgraphs', 'personnel', 'migrations'));
       expect(await migrate(pool, 'personnel', migrations)).toEqual(migrations.map((m) => m.version));
-      expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5]);
+      expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6]);
       expect(await migrate(pool, 'personnel', migrations)).toEqual([]);
       const { rows } = await pool.query("SELECT version FROM public.schema_migrations WHERE subgraph = 'personnel' ORDER BY version");
-      expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5]);
+      expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6]);
     } finally {
       await pool.end();
     }
