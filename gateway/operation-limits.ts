@@ -14,6 +14,7 @@ import {
   Kind,
   OperationDefinitionNode,
   SelectionSetNode,
+  TypeNode,
 } from 'graphql';
 import { ComplexityEstimator, ComplexityEstimatorArgs, getComplexity } from 'graphql-query-complexity';
 import { collectFields, Fragments, fragmentsOf, isIncluded, responseKey, STATIC } from './collect-fields';
@@ -80,11 +81,12 @@ export type OperationLimitCode = 'DEPTH_LIMIT_EXCEEDED' | 'ALIAS_LIMIT_EXCEEDED'
 /** The plugin; list it in `new ApolloServer({ plugins: [...] })`. */
 export function operationLimitsPlugin<TContext extends BaseContext>(config: Partial<OperationLimits> = {}): ApolloServerPlugin<TContext> {
   const limits = getValidLimits(config);
+  const passed: Passed = new WeakMap();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation(request) {
-          checkOperation(request, limits);
+          checkOperation(request, limits, passed);
         },
         async willSendResponse({ response }) {
           if (!limits.hideSuggestions) return;
@@ -120,10 +122,36 @@ export function withoutSuggestions(error: GraphQLFormattedError): GraphQLFormatt
 
 // ---------------------------------------------------------------------------------------------
 
-function checkOperation(request: GraphQLRequestContext<BaseContext>, limits: OperationLimits): void {
+/**
+ * Operations already found within the limits, per parsed document (the server keeps one per
+ * query text) and the variables that can change the verdict: a live subscription asks the same
+ * per-event query for every event and subscriber, differing only in the ids it names.
+ */
+type Passed = WeakMap<DocumentNode, Set<string>>;
+
+/** The operation and the variables its cost can depend on: an `ID` never sizes a list, so ids are left out. */
+function verdictKey(operation: OperationDefinitionNode, variables: Record<string, unknown>): string {
+  const sizing = (operation.variableDefinitions ?? []).filter((definition) => getNamedTypeName(definition.type) !== 'ID');
+  return JSON.stringify([operation.name?.value ?? '', sizing.map((definition) => variables[definition.variable.name.value] ?? null)]);
+}
+
+function getNamedTypeName(type: TypeNode): string {
+  return type.kind === Kind.NAMED_TYPE ? type.name.value : getNamedTypeName(type.type);
+}
+
+function checkOperation(request: GraphQLRequestContext<BaseContext>, limits: OperationLimits, passed: Passed): void {
   const operation = request.operation;
   const document = request.document;
   if (!operation || !document) return;
+  const key = verdictKey(operation, request.request.variables ?? {});
+  let known = passed.get(document);
+  if (known?.has(key)) return;
+  checkOperationNow(request, operation, document, limits);
+  if (!known) passed.set(document, (known = new Set()));
+  if (known.size < 1000) known.add(key);
+}
+
+function checkOperationNow(request: GraphQLRequestContext<BaseContext>, operation: OperationDefinitionNode, document: DocumentNode, limits: OperationLimits): void {
   const fragments = fragmentsOf(document);
   const name = operation.name ? `Operation "${operation.name.value}"` : 'The operation';
 
