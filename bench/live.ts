@@ -56,6 +56,8 @@ interface Subscriber {
   client: WsClient;
   latencies: number[];
   errors: number;
+  seen: Set<string>;
+  repeated: number;
 }
 
 async function post(url: string, token: string, query: string, variables: object): Promise<any> {
@@ -91,13 +93,19 @@ async function subscribeAll(urls: string[], tokens: string[], count: number): Pr
       retryAttempts: 0,
       on: { connected: () => resolveConnected() },
     });
-    const subscriber: Subscriber = { client, latencies: [], errors: 0 };
+    const subscriber: Subscriber = { client, latencies: [], errors: 0, seen: new Set(), repeated: 0 };
     client.subscribe(
       { query: SUBSCRIPTION },
       {
         next: (message: any) => {
-          const at = message.data?.petitionWarningEvents?.at;
-          if (at) subscriber.latencies.push(Date.now() - Date.parse(at));
+          const event = message.data?.petitionWarningEvents;
+          if (event?.at) {
+            subscriber.latencies.push(Date.now() - Date.parse(event.at));
+            // Each event once: a warning's change is one (warning, kind, time).
+            const identity = `${event.warning?.id} ${event.kind} ${event.at}`;
+            if (subscriber.seen.has(identity)) subscriber.repeated += 1;
+            subscriber.seen.add(identity);
+          }
           if (message.errors) subscriber.errors += 1;
         },
         error: () => (subscriber.errors += 1),
@@ -211,6 +219,7 @@ export async function liveWorkload(hub: LiveHub, settings: LiveSettings, label: 
   const loudCpu = { hub: cpuSecondsOf(hub.child.pid) - before.hub, postgres: postgresCpuSeconds() - before.postgres };
   const latencies = subscribers.flatMap((s) => s.latencies).sort((a, b) => a - b);
   const errors = subscribers.reduce((sum, s) => sum + s.errors, 0);
+  const repeated = subscribers.reduce((sum, s) => sum + s.repeated, 0);
   await Promise.all(subscribers.map((s) => s.client.dispose()));
   const result: LiveResult = {
     label,
@@ -226,7 +235,7 @@ export async function liveWorkload(hub: LiveHub, settings: LiveSettings, label: 
     postgresCpuMsPerRegistration: (loudCpu.postgres * 1000) / loud.sent,
   };
   log(
-    `  ${label}: ${result.delivered} deliveries of ${loud.sent} registrations (${errors} subscriber errors), p50 ${result.p50} ms, p99 ${result.p99} ms, ${(result.idleBytesPerSubscriber / 1024).toFixed(1)} KB per idle subscriber, ${result.cpuMsPerDelivery.toFixed(3)} ms CPU per delivery`,
+    `  ${label}: ${result.delivered} deliveries of ${loud.sent} registrations (${errors} subscriber errors, ${repeated} events received twice), p50 ${result.p50} ms, p99 ${result.p99} ms, ${(result.idleBytesPerSubscriber / 1024).toFixed(1)} KB per idle subscriber, ${result.cpuMsPerDelivery.toFixed(3)} ms CPU per delivery`,
   );
   return result;
 }

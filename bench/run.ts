@@ -494,6 +494,8 @@ async function fanOutScan(pg: PostgresServer): Promise<string> {
   return `Fan-out scan on the 41-region hub, 1 connection, ${config.latencySeconds} s per cell\n\n${lines.join('\n')}`;
 }
 
+const METRICS_OFF_FAN4 = '4-region hub, metrics off (HUB_METRICS=off)';
+
 async function fanOutWorkload(pg: PostgresServer, rows: Row[]): Promise<void> {
   const results: Array<{ label: string; s: Summary; statements: number; cpu: { hub: number; postgres: number } }> = [];
   const measure = async (hub: Child, label: string, target: Target, regions?: string[]) => {
@@ -522,6 +524,24 @@ async function fanOutWorkload(pg: PostgresServer, rows: Row[]): Promise<void> {
     }
   }
   {
+    // The same hub and data with metrics off: what the per-region and per-subgraph series cost a fan-out.
+    process.env.HUB_METRICS = 'off';
+    const started = await startBenchHub(pg, { regions: DEMO_CODES.map(cityOf), databasePrefix: 'yrdbench_fan4', scale: FAN_OUT_SCALE }, false).finally(
+      () => delete process.env.HUB_METRICS,
+    );
+    try {
+      const { ready } = started;
+      await measure(started.child, METRICS_OFF_FAN4, {
+        name: 'fan4-no-metrics',
+        url: ready.url,
+        body: WARNINGS(),
+        headers: { authorization: `Bearer ${ready.token}` },
+      });
+    } finally {
+      await started.child.stop();
+    }
+  }
+  {
     const { child, ready } = await startBenchHub(pg, { regions: DELTA_CITIES, databasePrefix: 'yrdbench_fan41', scale: FAN_OUT_SCALE }, true);
     try {
       const headers = { authorization: `Bearer ${ready.token}` };
@@ -534,9 +554,15 @@ async function fanOutWorkload(pg: PostgresServer, rows: Row[]): Promise<void> {
     }
   }
   const one = results.find((r) => r.label.includes('1 region'))?.s;
+  const metricsOff = results.find((r) => r.label === METRICS_OFF_FAN4);
   const workload = '3 fan-out: petitionWarnings(first: 20) with subjects, 1 conn';
   for (const { label, s, statements, cpu } of results) {
-    const ratio = one && !one.failed && !s.failed && s !== one ? `; p99 ×${(s.p99 / one.p99).toFixed(2)} the 1-region p99 (target ≤ 2)` : '';
+    let ratio =
+      one && !one.failed && !s.failed && s !== one && label.startsWith('41') ? `; p99 ×${(s.p99 / one.p99).toFixed(2)} the 1-region p99 (target ≤ 2)` : '';
+    if (label === '4-region hub' && metricsOff) {
+      const cost = (cpu.hub / metricsOff.cpu.hub - 1) * 100;
+      ratio += `; metrics cost ${cost.toFixed(1)} % of the hub's CPU per request against metrics off (target < 3 %), p50 ×${(s.p50 / metricsOff.s.p50).toFixed(3)}`;
+    }
     const work = `${statements.toFixed(1)} SQL statements and ${ms(cpu.hub + cpu.postgres)} ms of CPU (hub ${ms(cpu.hub)}, PostgreSQL ${ms(cpu.postgres)}) per request`;
     rows.push(rowOf(workload, label, s, `${work}${ratio}`, false));
   }

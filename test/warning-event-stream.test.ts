@@ -172,3 +172,20 @@ test('each event is resolved when the feed relays it, not when the events before
   expect(asked).toHaveLength(6);
   stream.close();
 });
+
+test('a stream that has fallen behind resolves its next events in turn, not all at once', async () => {
+  const feed = new ListFeed('330400');
+  const asked: string[] = [];
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const { stream } = streamOver(feed, 0, 100, { asked, held });
+  await new Promise((resolve) => setImmediate(resolve));
+  for (let seq = 1; seq <= 6; seq++) feed.emit('event', feed.add(seq));
+  await new Promise((resolve) => setImmediate(resolve));
+  // The first is being resolved (taken from the queue), the next two were heard while it kept up; the rest wait their turn.
+  expect(asked.sort()).toEqual(['330400:1', '330400:2', '330400:3']);
+  release();
+  expect(await take(stream, 6)).toEqual(['330400:1', '330400:2', '330400:3', '330400:4', '330400:5', '330400:6']);
+  expect(asked).toHaveLength(12);
+  stream.close();
+});

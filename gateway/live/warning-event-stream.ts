@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { BoundedQueue } from './bounded-queue';
+import { liveTurn } from './live-turns';
 import { encodeEventCursor, FeedPositions } from './event-cursor';
 import { EventQuery, OFFICER_ID_VARIABLE, PROBE_KEY, WARNING_ID_VARIABLE } from './event-query';
 import { FeedEvent, positionBefore, RegionFeed } from './region-feed';
@@ -64,6 +65,8 @@ export type LiveCloseCode = (typeof LIVE_CLOSE)[keyof typeof LIVE_CLOSE];
 /** Transient answers: the event is tried again, never skipped on their account. */
 const TRANSIENT = new Set(['REGION_UNAVAILABLE', 'ROSTER_UNAVAILABLE', 'INTERNAL_SERVER_ERROR', 'AUDIT_UNAVAILABLE']);
 const ATTEMPTS = 5;
+/** Events waiting in a stream's queue up to which it counts as keeping up (its next events are resolved when heard). */
+const IN_STEP_QUEUE = 2;
 const RETRY_MS = 1000;
 
 /** A feed's event for the stream, or (no event) the order to catch a region up: one just added. */
@@ -73,10 +76,11 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
   private readonly live: BoundedQueue<LiveItem>;
   /**
    * Each event's resolution for this subscriber (the probe, then the selection when it passes),
-   * started when the feed relays the event rather than when this stream's turn comes: so every
-   * subscriber resolves an event in the same moment, and those of equal rights share its
-   * execution (live-warnings.ts). Taken when the event is delivered or passed over, whether it
-   * comes from the live queue or from a page read while catching up, so none runs twice.
+   * started when the feed relays the event (while the stream keeps up) rather than when this
+   * stream's turn comes: so every subscriber resolves an event in the same moment, and those of
+   * equal rights share its execution (live-warnings.ts). Taken when the event is delivered or
+   * passed over, whether it comes from the live queue or from a page read while catching up, so
+   * none runs twice.
    */
   private readonly resolutions = new Map<string, Promise<QueryAnswer | undefined>>();
   private readonly out: BoundedQueue<EventPayload>;
@@ -98,7 +102,10 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
 
     const listener = (event: FeedEvent) => {
       if (this.closed || event.seq <= this.options.positions.get(region)!) return;
-      this.resolutionOf(region, event);
+      // Resolved now, with every other subscriber, while this stream keeps up; one that has fallen
+      // behind resolves each event in its turn, so that a gateway with more to deliver than it can
+      // lets events wait in the subscribers' queues instead of starting ever more at once.
+      if (this.live.length < IN_STEP_QUEUE) this.resolutionOf(region, event);
       if (!this.live.push({ region, event })) this.tooSlow();
     };
     feed.on('event', listener);
@@ -155,6 +162,7 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
       for (;;) {
         const item = await this.live.next();
         if (item.done || this.closed) return;
+
         const { region, event } = item.value;
         if (!this.listeners.has(region)) continue; // removed since
         if (!event) {
@@ -231,6 +239,9 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
     } finally {
       this.resolutions.delete(`${region}:${event.seq}`);
     }
+    // Resolutions finish for every subscriber at once: the deliveries take turns with the gateway's other work.
+    // Asked again after each wait: everyone waiting wakes at once, and only a slice's worth goes on.
+    for (let turn = liveTurn(); turn; turn = liveTurn()) await turn;
     this.options.positions.set(region, event.seq);
     if (this.closed || !answer || !this.listeners.has(region)) return;
     const probe = answer.data?.[PROBE_KEY];
