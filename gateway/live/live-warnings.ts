@@ -154,7 +154,7 @@ export class LiveWarnings {
     // Whom each event is resolved for: the headers its caller context is made from.
     const credentials = JSON.stringify(['authorization', 'x-purpose', 'x-request-id'].map((name) => String(subscriber.headers[name] ?? '')));
     try {
-      const query = buildEventQuery(document, operationName, variableValues);
+      const query = this.eventQueryOf(document, operationName, variableValues);
       const args = this.argumentsOf(query, variableValues);
       if (this.active >= this.limits.perGateway)
         throw limitError(`this gateway serves at most ${this.limits.perGateway} subscriptions at once; try again later or another gateway`);
@@ -296,6 +296,23 @@ export class LiveWarnings {
     const key = `${rightsOf(auth.context)}\n${asked}`;
     if (probe) return this.answers.run(key, () => this.execute(auth, query, variables));
     return this.groups.run(key, auth, (leader, readers) => this.runForReaders(leader, readers, query, variables));
+  }
+
+  private readonly eventQueries = new WeakMap<DocumentNode, Map<string, EventQuery>>();
+  /**
+   * The per-event query of a subscription, built once for every subscriber of the same document
+   * (subscription-documents.ts shares it) and variables: an idle subscriber keeps no copy of its own.
+   */
+  private eventQueryOf(document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | undefined): EventQuery {
+    let built = this.eventQueries.get(document);
+    if (!built) this.eventQueries.set(document, (built = new Map()));
+    const key = JSON.stringify([operationName ?? null, variables ?? {}]);
+    let query = built.get(key);
+    if (!query) {
+      query = buildEventQuery(document, operationName, variables);
+      if (built.size < 100) built.set(key, query);
+    }
+    return query;
   }
 
   private readonly queryIds = new Map<string, number>();

@@ -6,6 +6,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { AuthenticatedRequest } from '../authentication';
 import type { LiveWarnings, Subscriber } from './live-warnings';
+import { SubscriptionDocuments } from './subscription-documents';
 import { LIVE_CLOSE } from './warning-event-stream';
 
 /**
@@ -23,8 +24,12 @@ function closeReason(message: string): string {
   return reason;
 }
 
+/** What a subscriber's caller is made from, kept for the connection's life (not all of the upgrade request's headers). */
+const CALLER_HEADERS = ['authorization', 'x-purpose', 'x-request-id'] as const;
+
 function connectionHeaders(request: IncomingMessage, params: Readonly<Record<string, unknown>> | undefined): IncomingHttpHeaders {
-  const headers: IncomingHttpHeaders = { ...request.headers };
+  const headers: IncomingHttpHeaders = {};
+  for (const name of CALLER_HEADERS) if (request.headers[name] !== undefined) (headers as Record<string, unknown>)[name] = request.headers[name];
   const given = params?.authorization ?? params?.Authorization ?? (params?.token ? `Bearer ${params.token}` : undefined);
   if (typeof given === 'string') headers.authorization = given;
   const purpose = params?.['x-purpose'] ?? params?.purpose;
@@ -53,6 +58,7 @@ export type SubscriptionAdmission = (query: string, auth: AuthenticatedRequest |
 
 export function liveTransports(live: LiveWarnings, path = '/graphql', admit?: SubscriptionAdmission): LiveTransports {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const documents = new SubscriptionDocuments(live.schema);
   const disposable = useServer<Record<string, unknown>, WsExtra>(
     {
       schema: live.schema,
@@ -63,6 +69,8 @@ export function liveTransports(live: LiveWarnings, path = '/graphql', admit?: Su
         try {
           ctx.extra.auth = await live.authenticate(headers);
           ctx.extra.headers = headers;
+          // graphql-ws keeps the upgrade request for the connection's life only for us; what we need of it is kept above.
+          (ctx.extra as { request?: unknown }).request = undefined;
           return true;
         } catch (error) {
           const code = error instanceof GraphQLError ? String(error.extensions?.code) : 'INTERNAL_SERVER_ERROR';
@@ -82,7 +90,16 @@ export function liveTransports(live: LiveWarnings, path = '/graphql', admit?: Su
       },
       onSubscribe: (ctx, _id, payload) => {
         const refusal = admit?.(payload.query, ctx.extra.auth);
-        return refusal ? [refusal] : undefined;
+        if (refusal) return [refusal];
+        const document = documents.documentFor(payload.query);
+        if (!('kind' in document)) return [...document];
+        return {
+          schema: live.schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables ?? undefined,
+          contextValue: ctx as never,
+        };
       },
       subscribe: (args) => {
         const ctx = args.contextValue as unknown as { extra: WsExtra & { socket: import('ws').WebSocket } };
