@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import { Supergraph } from '@apollo/federation-internals';
-import { DocumentNode, execute, ExecutionResult, GraphQLError, GraphQLFieldResolver, GraphQLSchema } from 'graphql';
+import { DocumentNode, ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
 import { getArgumentValues, getVariableValues } from 'graphql/execution/values';
 import type { SigningKey } from '../../auth/keys';
 import { MAX_READERS, Reader, RequestContext } from '../../auth/context-token';
@@ -15,7 +15,8 @@ import { RecentCallers } from './recent-callers';
 import { ReaderGroups } from './reader-groups';
 import { RegionFeeds } from './region-feeds';
 import { SharedAnswers } from './shared-answers';
-import { cursorExpired, EventPayload, LIVE_CLOSE, LiveCloseCode, PetitionWarningFilterArgs, QueryAnswer, WarningEventStream } from './warning-event-stream';
+import { SharedResults } from './shared-results';
+import { answerOf, cursorExpired, LIVE_CLOSE, LiveCloseCode, PetitionWarningFilterArgs, QueryAnswer, WarningEventStream } from './warning-event-stream';
 
 /**
  * Live warnings at the gateway: the subscription schema (the supergraph's API schema, whose
@@ -92,6 +93,7 @@ export class LiveWarnings {
   private readonly perCaller = new Map<string, number>();
   private active = 0;
   private readonly answers = new SharedAnswers<QueryAnswer>();
+  private readonly sharedResults = new SharedResults();
   private readonly groups = new ReaderGroups<QueryAnswer>(MAX_READERS);
   private readonly callers = new RecentCallers();
   private readonly running = new Set<RunningSubscription>();
@@ -217,6 +219,7 @@ export class LiveWarnings {
       if (args.everyRegion) for (const [region, head] of this.feeds.joined()) stream.addRegion(region, head);
       return this.results(
         stream,
+        query,
         document,
         operationName,
         variableValues,
@@ -236,6 +239,7 @@ export class LiveWarnings {
   /** Each payload executed against the subscription's own selection (aliases, __typename, fragments). */
   private async *results(
     stream: WarningEventStream,
+    query: EventQuery,
     document: DocumentNode,
     operationName: string | null | undefined,
     variableValues: Record<string, unknown> | undefined,
@@ -243,18 +247,8 @@ export class LiveWarnings {
     failure: () => GraphQLError | undefined,
   ): AsyncGenerator<ExecutionResult> {
     try {
-      for await (const payload of stream) {
-        const { errors, ...rootValue } = payload as EventPayload;
-        const result = (await execute({
-          schema: this.schema,
-          document,
-          operationName,
-          variableValues,
-          rootValue,
-          fieldResolver: byResponseKey,
-        })) as ExecutionResult;
-        yield errors?.length ? { ...result, errors: [...(result.errors ?? []), ...(errors as never[])] } : result;
-      }
+      const selection = { schema: this.schema, document, operationName, variableValues, query };
+      for await (const payload of stream) yield await this.sharedResults.resultOf(selection, payload, answerOf(payload));
       const failed = failure();
       if (failed) yield { errors: [failed] };
     } finally {
@@ -423,10 +417,6 @@ function rightsOf(context: RequestContext): string {
 }
 /** Per verified context (one a second per subscriber's credentials, recent-callers.ts). */
 const rightsKeys = new WeakMap<RequestContext, string>();
-
-/** Values of a payload are stored under the client's response keys (aliases), at every depth. */
-const byResponseKey: GraphQLFieldResolver<unknown, unknown> = (source, _args, _context, info) =>
-  source && typeof source === 'object' ? (source as Record<string, unknown>)[info.path.key as string] : undefined;
 
 function unknownRegion(code: string, field: string, known?: readonly string[]): GraphQLError {
   return new GraphQLError(`${field}: this hub serves no region ${code}${known ? `; it serves ${known.join(', ')}` : ''}`, {

@@ -37,6 +37,10 @@ export interface QueryAnswer {
 /** The event as the subscription's selection reads it: values by the client's response keys. */
 export type EventPayload = Record<string, Record<string, unknown>> & { errors?: QueryAnswer['errors'] };
 
+/** The per-event answer a payload was made from (not enumerable: never part of the event): shared by its readers, so their results can be too. */
+export const ANSWER = Symbol('answer');
+export const answerOf = (payload: EventPayload): QueryAnswer | undefined => (payload as { [ANSWER]?: QueryAnswer })[ANSWER];
+
 export interface StreamOptions {
   feeds: Map<string, RegionFeed>;
   positions: FeedPositions;
@@ -259,7 +263,9 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
         value[field.responseKey] = eventValue(field.name, region, event, this.options.positions);
       }
     }
-    if (!this.out.push({ [query.rootKey]: value, ...(errors.length ? { errors } : {}) } as EventPayload)) this.tooSlow();
+    const payload = { [query.rootKey]: value, ...(errors.length ? { errors } : {}) } as EventPayload;
+    Object.defineProperty(payload, ANSWER, { value: answer, enumerable: false });
+    if (!this.out.push(payload)) this.tooSlow();
   }
 
   /** The per-event query's answer; undefined when the warning is gone. Transient failures are tried again. */
