@@ -178,3 +178,14 @@ describe('a claim on the index whose registration never committed (认领未落�
     });
   });
 });
+
+test('an officer cannot settle a claim: the hub-internal step would tell who holds an ID number', async () => {
+  const idNumber = makeResidentId('330402', '19800101', 517);
+  const answer = await send(
+    `mutation($input: SettleResidentClaimInput!) { settleResidentClaim(input: $input) { region personId } }`,
+    { input: { region: '330400', idNumber, personId: '330400:1' } },
+    '330400:1',
+  );
+  expect(answer.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  expect(answer.data?.settleResidentClaim ?? null).toBeNull();
+});
