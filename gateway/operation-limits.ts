@@ -151,7 +151,12 @@ function checkOperation(request: GraphQLRequestContext<BaseContext>, limits: Ope
   if (known.size < 1000) known.add(key);
 }
 
-function checkOperationNow(request: GraphQLRequestContext<BaseContext>, operation: OperationDefinitionNode, document: DocumentNode, limits: OperationLimits): void {
+function checkOperationNow(
+  request: GraphQLRequestContext<BaseContext>,
+  operation: OperationDefinitionNode,
+  document: DocumentNode,
+  limits: OperationLimits,
+): void {
   const fragments = fragmentsOf(document);
   const name = operation.name ? `Operation "${operation.name.value}"` : 'The operation';
 

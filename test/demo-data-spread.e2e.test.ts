@@ -3,6 +3,7 @@ import type { RunningHub } from '../launcher/hub';
 import { createPool } from '../subgraphs/shared/db';
 import { DAY_MS } from '../subgraphs/petitions/lifecycle';
 import { DEADLINE_NEAR_DAYS, sweepDeadlines } from '../subgraphs/petitions/warning-rules';
+import { reReviewingBodyOf, reviewingBodyOf } from '../subgraphs/petitions/reviewing-body';
 import { DEMO_REGIONS, graphql, startTestHub, TEST_SCALE } from './support/hub';
 
 /**
@@ -113,5 +114,41 @@ test('a swept DEADLINE warning is raised at its petition’s deadline end (ORANG
   }
   for (const warning of swept) {
     expect([warning.id, warning.timeline[0]]).toEqual([warning.id, { action: 'RAISED', at: warning.raisedAt }]);
+  }
+});
+
+test('every seeded petition has a matter, and one past its review request the deciding bodies the steps record', async () => {
+  const regionCodes = DEMO_REGIONS.map((r) => r.code);
+  for (const { code } of DEMO_REGIONS) {
+    const petitions: any[] = [];
+    for (let after: string | null = null; ;) {
+      const result: any = await graphql(
+        url(),
+        `query($after: String) { petitions(first: 100, regions: ["${code}"], after: $after) {
+           edges { node { id status category registeredIn reviewRequestedAt reReviewRequestedAt reviewingBody reReviewingBody
+                          matter { id category handlingJurisdiction closedAt } } }
+           pageInfo { hasNextPage endCursor } } }`,
+        { after },
+        { 'X-Officer': `${code}:1` },
+      );
+      expect(result.errors).toBeUndefined();
+      petitions.push(...result.data.petitions.edges.map((e: any) => e.node));
+      if (!result.data.petitions.pageInfo.hasNextPage) break;
+      after = result.data.petitions.pageInfo.endCursor;
+    }
+    expect(petitions).toHaveLength(600);
+    expect(petitions.filter((p) => p.matter?.category !== p.category || p.matter?.handlingJurisdiction !== p.registeredIn)).toEqual([]);
+    const reviewed = petitions.filter((p) => p.reviewRequestedAt);
+    expect(reviewed.length).toBeGreaterThan(0);
+    const expected = (p: any) => {
+      const reviewingBody = reviewingBodyOf(p.registeredIn, regionCodes) ?? null;
+      return { id: p.id, reviewingBody, reReviewingBody: p.reReviewRequestedAt ? (reReviewingBodyOf(reviewingBody, regionCodes) ?? null) : null };
+    };
+    expect(reviewed.map((p) => ({ id: p.id, reviewingBody: p.reviewingBody, reReviewingBody: p.reReviewingBody }))).toEqual(reviewed.map(expected));
+    // A county's review goes to its city: the demo's reviews can be decided in the hub.
+    expect(reviewed.filter((p) => p.reviewingBody).length).toBeGreaterThan(0);
+    // A re-review decided closes the matter, as decideReReview does.
+    const decided = petitions.filter((p) => p.reReviewRequestedAt && p.status === 'CLOSED');
+    expect(decided.filter((p) => !p.matter.closedAt)).toEqual([]);
   }
 });

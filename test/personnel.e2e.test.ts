@@ -259,6 +259,40 @@ describe('persons', () => {
     }
   });
 
+  test('a move the new home region refuses answers its refusal, naming it; one it cannot answer is REGION_UNAVAILABLE; either way nothing moves', async () => {
+    const idNumber = makeResidentId('330402', '1981-07-09', 951);
+    const registered = await send(REGISTER, { input: validInput({ idNumber, homeJurisdiction: '330402', address: '嘉兴市南湖区建设路3号' }) }, JIAXING_OFFICER);
+    expect(registered.errors).toBeUndefined();
+    const oldId = registered.data.registerPerson.id;
+    const MOVE = `mutation($id: ID!, $input: MovePersonHomeInput!) { movePersonHome(id: $id, input: $input) { id movedTo } }`;
+    const nothingMoved = async () => {
+      const old = await send('query($id: ID!) { person(id: $id) { movedTo movedAt moves { to } } }', { id: oldId });
+      expect(old.data.person).toEqual({ movedTo: null, movedAt: null, moves: [] });
+      expect(await db('320500', 'SELECT id FROM personnel.persons WHERE id_number = $1', [idNumber])).toEqual([]);
+    };
+
+    // Suzhou keeps no household registration at the city itself: its own rule, its own refusal.
+    const refused = await send(MOVE, { id: oldId, input: { homeJurisdiction: '320500' } }, JIAXING_OFFICER);
+    expect(refused.errors).toHaveLength(1);
+    expect(refused.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.homeJurisdiction', receivingRegion: '320500' });
+    expect(refused.errors![0].message).toMatch(/^input\.homeJurisdiction: region 320500 refused the record: must name a county or street of 苏州市/);
+    await nothingMoved();
+
+    // Suzhou's database refusing connections: no answer from the region, so it is REGION_UNAVAILABLE.
+    const suzhou = hub.databaseUrls.get('320500')!;
+    const database = new URL(suzhou).pathname.slice(1);
+    await queryDatabase(suzhou, `ALTER DATABASE ${database} CONNECTION LIMIT 0`);
+    try {
+      await queryDatabase(suzhou, 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+      const unanswered = await send(MOVE, { id: oldId, input: { homeJurisdiction: '320509' } }, JIAXING_OFFICER);
+      expect(unanswered.errors?.[0].extensions).toMatchObject({ code: 'REGION_UNAVAILABLE', receivingRegion: '320500' });
+      expect(unanswered.errors?.[0].message).toContain('region 320500 did not answer');
+    } finally {
+      await queryDatabase(suzhou, `ALTER DATABASE ${database} CONNECTION LIMIT -1`);
+    }
+    await nothingMoved();
+  });
+
   test('a duplicate id number is a CONFLICT naming the person who holds it', async () => {
     const [seeded] = await db('330400', 'SELECT id::text, id_number FROM personnel.persons WHERE id = 7');
     const before = await countRows('330400');

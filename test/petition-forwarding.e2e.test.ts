@@ -284,6 +284,21 @@ describe('a Jiaxing petition forwarded to Suzhou', () => {
     }
   }, 60_000);
 
+  test('the matter Suzhou closed by re-review is closed in Jiaxing too: a new petition on it is registered there, but not accepted (MATTER_CLOSED)', async () => {
+    const theirs = (await read(suzhouId, SUZHOU)).matter;
+    const origin = await eventually(jiaxingId, JIAXING, (p) => p.matter.closedAt !== null);
+    expect(origin.matter).toMatchObject({ id: expect.stringMatching(/^330400:\d+$/), closedAt: theirs.closedAt });
+    // Closed by the Jiaxing petition whose forward Suzhou decided on re-review.
+    expect(await queryDatabase(db('330400'), 'SELECT closed_by_petition::text FROM petitions.matters WHERE id = $1', [local(origin.matter.id)])).toEqual([
+      { closed_by_petition: local(jiaxingId) },
+    ]);
+
+    const again = await register({ category: '跨区域劳资纠纷', petitionerIds: ['330400:5'], summary: '又来信反映吴江欠薪', matterId: origin.matter.id });
+    const accept = await step('acceptPetition', again.id, '', JIAXING);
+    expect(accept.errors?.[0].extensions).toMatchObject({ code: 'MATTER_CLOSED', matterId: origin.matter.id, closedAt: theirs.closedAt });
+    expect((await read(again.id, JIAXING)).status).toBe('REGISTERED');
+  }, 60_000);
+
   test('a forward onto a Suzhou matter closed by re-review is refused acceptance there (MATTER_CLOSED); declined, it ends NOT_ACCEPTED in Jiaxing', async () => {
     const matter = (await read(suzhouId, SUZHOU)).matter;
     const again = await register({ category: '跨区域劳资纠纷', petitionerIds: ['330400:5'], summary: '再次反映吴江欠薪' });

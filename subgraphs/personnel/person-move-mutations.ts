@@ -3,7 +3,7 @@ import { owningRegion } from '../../auth/jurisdiction';
 import { parseGlobalId, toGlobalId } from '../../auth/global-id';
 import { requireActor } from '../shared/actor';
 import { auditedChange } from '../shared/audited-change';
-import { badInput, hubError } from '../shared/errors';
+import { badInput, ErrorCode, hubError } from '../shared/errors';
 import { jurisdictionProblem } from '../shared/jurisdictions';
 import { ownLocalId } from '../shared/local-id';
 import { actingOfficerId } from './acting-officer';
@@ -92,6 +92,35 @@ export class ReceiveMovedPersonInput {
 
 const RECEIVE = `mutation($input: ReceiveMovedPersonInput!) { receiveMovedPerson(input: $input) { id } }`;
 
+/** Codes of a region that gave no answer of its own (the gateway's, or its database's): the move may simply be made again. */
+const NO_ANSWER = new Set(['REGION_UNAVAILABLE', 'SERVICE_UNAVAILABLE', 'DATABASE_UNAVAILABLE']);
+
+/**
+ * Sends the record to the new home region. A refusal there (BAD_USER_INPUT, CONFLICT, FORBIDDEN
+ * …) reaches the caller with its own code and message, naming the region (`receivingRegion`:
+ * the gateway tags `region` with the region that answered the caller); only a region that did
+ * not answer is REGION_UNAVAILABLE. Either way the caller's transaction rolls back.
+ */
+async function askReceivingRegion(ctx: PersonnelContext, target: string, variables: Record<string, unknown>) {
+  const unavailable = (why: string) =>
+    hubError('REGION_UNAVAILABLE', `region ${target} did not answer (${why}); nothing was moved, retry shortly`, { receivingRegion: target });
+  const answer = await ctx.hub
+    .execute<{ receiveMovedPerson: { id: string } }>(RECEIVE, variables)
+    .catch((error: Error) => Promise.reject(unavailable(error.message)));
+  const error = answer.errors?.[0];
+  if (!error && answer.data?.receiveMovedPerson) return answer.data;
+  const code = String(error?.extensions?.code ?? '');
+  if (!error || !code || NO_ANSWER.has(code)) throw unavailable(code || 'no answer');
+  // Only the new jurisdiction is the caller's own input among what the region was sent.
+  const field = code === 'CONFLICT' || error.extensions?.field === 'input.homeJurisdiction' ? 'input.homeJurisdiction' : undefined;
+  const reason = field ? error.message.replace(/^input\.homeJurisdiction: /, '') : error.message;
+  throw hubError(code as ErrorCode, `${field ? `${field}: ` : ''}region ${target} refused the record: ${reason}; nothing was moved`, {
+    ...error.extensions,
+    field,
+    receivingRegion: target,
+  });
+}
+
 /**
  * 户籍迁移 between regions, to a new region or back to one the person left (whose old, closed
  * record stays beside the new one). The old home region drives it, in one transaction of its
@@ -127,8 +156,7 @@ export class PersonMoveMutations {
         'input.homeJurisdiction',
         `${input.homeJurisdiction} is in region ${ctx.region}, where the record already is: a move between regions names a jurisdiction of another region`,
       );
-    const problem = jurisdictionProblem(target, input.homeJurisdiction, { cityLevel: false });
-    if (problem) throw badInput('input.homeJurisdiction', problem);
+    // Whether the jurisdiction is one of the new region's counties is that region's rule: it refuses the record (receiveMovedPerson).
     const address = input.address?.trim() || null;
     if (address && [...address].length > 200) throw badInput('input.address', `must be at most 200 characters, but has ${[...address].length}`);
     const note = checkNote(input.note, 'input.note');
@@ -142,7 +170,7 @@ export class PersonMoveMutations {
         if (person.moved_to) throw hubError('CONFLICT', `person ${id} was already moved to ${person.moved_to}`, { id, movedTo: person.moved_to });
         const [[tags], [earlierMoves]] = await Promise.all([listTagsOfPersons(ctx.db, [localId]), listMovesOfPersons(ctx.db, [localId])]);
         const movedAt = new Date();
-        const answer = await ctx.hub.execute<{ receiveMovedPerson: { id: string } }>(RECEIVE, {
+        const answer = await askReceivingRegion(ctx, target, {
           input: {
             region: target,
             movedFrom: id,
@@ -159,16 +187,7 @@ export class PersonMoveMutations {
             earlierMoves: earlierMoves.map((move) => ({ ...move, at: move.at.toISOString() })),
           },
         });
-        const error = answer.errors?.[0];
-        if (error) {
-          const code = String(error.extensions?.code ?? '');
-          if (code === 'CONFLICT')
-            throw hubError('CONFLICT', `input.homeJurisdiction: ${error.message}`, { ...error.extensions, field: 'input.homeJurisdiction' });
-          throw hubError('REGION_UNAVAILABLE', `region ${target} could not take the record (${code || 'no answer'}); nothing was moved, retry shortly`, {
-            region: target,
-          });
-        }
-        const newId = answer.data!.receiveMovedPerson.id;
+        const newId = answer.receiveMovedPerson.id;
         if (!(await moveResidentRecord(ctx, person.id_number, id, newId))) {
           throw hubError('CONFLICT', `the hub's index names another region's record as holding this id number; nothing was moved`, { id });
         }

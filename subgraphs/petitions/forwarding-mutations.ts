@@ -103,6 +103,13 @@ export class ForwardedPetitionReportInput {
 
   @Field(() => Date, { description: 'When the step was taken.' })
   at!: Date;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      "When the receiving record's matter was closed by re-review, once that record ended CLOSED: the registering petition's matter is closed too. Reports queued before it was carried have none.",
+  })
+  matterClosedAt?: Date | null;
 }
 
 function requireHubService(ctx: PetitionsContext) {
@@ -196,6 +203,7 @@ export class ForwardingMutations {
           at: input.at,
           action: input.action,
           officerId: input.officerId,
+          matterClosedAt: input.matterClosedAt,
         });
         if (!known)
           throw hubError('NOT_FOUND', `petition ${input.petitionId} was not forwarded to the region of ${input.forwardedTo}`, { id: input.petitionId });

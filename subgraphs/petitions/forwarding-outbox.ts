@@ -1,7 +1,8 @@
 import type { PoolClient } from 'pg';
 import { toGlobalId } from '../../auth/global-id';
 import { Outbox, OutboxMessage } from '../shared/outbox';
-import type { PetitionAction, PetitionStatus } from './lifecycle';
+import { PetitionAction, PetitionStatus } from './lifecycle';
+import { findMatters } from './matter-repository';
 import type { PetitionRow } from './petition-repository';
 
 /**
@@ -41,6 +42,8 @@ export interface PetitionStatusReport {
     action: PetitionAction;
     officerId: string;
     at: string;
+    /** When the record's matter there was closed by re-review, once the record has ended CLOSED (absent in reports queued before it was carried). */
+    matterClosedAt?: string | null;
   };
 }
 
@@ -78,6 +81,8 @@ export async function enqueueOwedMessages(client: PoolClient, region: string, be
     return PETITIONS_OUTBOX.enqueue(client, 'DELIVER_PETITION', [after.forwarded_to_region], [delivery], step.officerId);
   }
   if (after.forwarded_from) {
+    // A matter closed by re-review is not accepted again in the registering region either: the report says so.
+    const matter = after.status === PetitionStatus.CLOSED && after.matter_id ? (await findMatters(client, [after.matter_id]))[0] : undefined;
     const report: PetitionStatusReport = {
       input: {
         petitionId: after.forwarded_from,
@@ -88,6 +93,7 @@ export async function enqueueOwedMessages(client: PoolClient, region: string, be
         action: step.action,
         officerId: step.officerId,
         at: step.at.toISOString(),
+        matterClosedAt: matter?.closed_at?.toISOString() ?? null,
       },
     };
     return PETITIONS_OUTBOX.enqueue(client, 'REPORT_PETITION_STATUS', [after.forwarded_from.split(':')[0]], [report], step.officerId);

@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { AgencyKind } from '../shared/agency';
 import { currentDeadline, newPetitionFacts, PetitionStatus, planForwardedEnd } from './lifecycle';
+import { closeMatter } from './matter-repository';
 import { factsOf, insertPetitionEvent, PETITION_COLUMNS, PetitionRow, updatePetition } from './petition-repository';
 import type { PetitionChannel } from './types';
 
@@ -85,6 +86,8 @@ export interface ForwardingReport {
   /** The step and who took it; absent for the receipt (the delivery's answer) and in reports queued before they were carried. */
   action?: string | null;
   officerId?: string | null;
+  /** When the receiving record's matter was closed by re-review, reported once that record ended CLOSED. */
+  matterClosedAt?: Date | null;
 }
 
 /**
@@ -104,6 +107,10 @@ export async function recordForwardingReport(client: PoolClient, localId: string
   );
   if (rows[0]) {
     await endWithReceivingRecord(client, rows[0], report);
+    // The matter decided on re-review there is decided here too: a new petition on it is not accepted again.
+    if (report.status === PetitionStatus.CLOSED && report.matterClosedAt && rows[0].matter_id) {
+      await closeMatter(client, rows[0].matter_id, rows[0].id, report.matterClosedAt);
+    }
     return true;
   }
   const known = await client.query("SELECT 1 FROM petitions.petitions WHERE id = $1 AND forwarded_to_region = split_part($2, ':', 1)", [

@@ -100,3 +100,34 @@ export async function listMatterPetitionTimes(client: PoolClient, matterId: stri
   );
   return rows.map((row) => row.registered_at);
 }
+
+/** A matter as the demo seed writes it, with its id and times given (so that the same seed gives the same rows). */
+export interface SeededMatter {
+  id: number;
+  petitionerIds: string[];
+  category: string;
+  handlingAgency: string | null;
+  handlingJurisdiction: string;
+  createdAt: Date;
+  closedAt: Date | null;
+  closedByPetition: number | null;
+}
+
+export async function insertSeededMatters(client: PoolClient, matters: readonly SeededMatter[]): Promise<void> {
+  await client.query(
+    `INSERT INTO petitions.matters (id, petitioner_ids, category, handling_agency, handling_jurisdiction, created_at, closed_at, closed_by_petition)
+     SELECT id, string_to_array(petitioners, ','), category, handling_agency, handling_jurisdiction, created_at, closed_at, closed_by_petition
+       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::bigint[])
+         AS t(id, petitioners, category, handling_agency, handling_jurisdiction, created_at, closed_at, closed_by_petition)`,
+    [
+      matters.map((m) => m.id),
+      matters.map((m) => matterPetitioners(m.petitionerIds).join(',')),
+      matters.map((m) => m.category),
+      matters.map((m) => m.handlingAgency),
+      matters.map((m) => m.handlingJurisdiction),
+      matters.map((m) => m.createdAt),
+      matters.map((m) => m.closedAt),
+      matters.map((m) => m.closedByPetition),
+    ],
+  );
+}

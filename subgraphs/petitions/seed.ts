@@ -8,6 +8,8 @@ import { seedOnce } from '../shared/seed-once';
 import type { RegionSummary } from '../shared/context';
 import type { SeedOptions } from '../shared/subgraph-module';
 import { currentDeadline, DAY_MS, LifecycleFacts, newPetitionFacts, PetitionStatus } from './lifecycle';
+import { insertSeededMatters, matterPetitioners, SeededMatter } from './matter-repository';
+import { reReviewingBodyOf, reviewingBodyOf } from './reviewing-body';
 import { PetitionChannel, WarningKind, WarningLevel, WarningStatus } from './types';
 
 const CATEGORIES = ['征地拆迁补偿', '劳资纠纷欠薪', '环境污染投诉', '物业管理纠纷', '医疗纠纷', '社保待遇', '房屋质量问题', '教育入学', '交通出行', '涉法涉诉'];
@@ -72,6 +74,60 @@ function simulateLifecycle(random: SeededRandom, registeredAt: Date) {
   return { facts, events, closedAt: closedAt as Date | null };
 }
 
+interface DrawnPetition {
+  id: number;
+  petitioners: string[];
+  category: string;
+  registeredIn: string;
+  agency: string;
+  events: SeedEvent[];
+}
+
+/**
+ * The seeded petitions' matters, as registerPetition's rule (matterByRule) and the later steps
+ * would have made them: seeded petitions are registered in counties and handled there, so a matter
+ * is one of the same petitioners, category and county; created with its first petition, handled by
+ * the agency of its first assignment (recordMatterHandler), and closed by a re-review
+ * decided on any of its petitions (closeMatter). Returns each petition's matter id.
+ */
+async function seedMatters(client: PoolClient, petitions: readonly DrawnPetition[]): Promise<Map<number, number>> {
+  const byKey = new Map<string, SeededMatter>();
+  const handledAt = new Map<SeededMatter, number>();
+  const matterOf = new Map<number, number>();
+  for (const p of petitions) {
+    const key = `${matterPetitioners(p.petitioners).join(',')}|${p.category}|${p.registeredIn}`;
+    const registeredAt = p.events[0].at;
+    let matter = byKey.get(key);
+    if (!matter) {
+      matter = {
+        id: byKey.size + 1,
+        petitionerIds: p.petitioners,
+        category: p.category,
+        handlingAgency: null,
+        handlingJurisdiction: p.registeredIn,
+        createdAt: registeredAt,
+        closedAt: null,
+        closedByPetition: null,
+      };
+      byKey.set(key, matter);
+    }
+    if (registeredAt < matter.createdAt) matter.createdAt = registeredAt;
+    matterOf.set(p.id, matter.id);
+    const assigned = p.events.find((e) => e.action === 'assign');
+    if (assigned && (!handledAt.has(matter) || assigned.at.getTime() < handledAt.get(matter)!)) {
+      handledAt.set(matter, assigned.at.getTime());
+      matter.handlingAgency = p.agency;
+    }
+    const last = p.events[p.events.length - 1];
+    if (last.action === 'decideReReview' && (!matter.closedAt || last.at < matter.closedAt)) {
+      matter.closedAt = last.at;
+      matter.closedByPetition = p.id;
+    }
+  }
+  for (const batch of chunk([...byKey.values()], 2000)) await insertSeededMatters(client, batch);
+  return matterOf;
+}
+
 async function insertRows(client: PoolClient, sql: string, columns: unknown[][]): Promise<void> {
   await client.query(sql, columns);
 }
@@ -94,59 +150,65 @@ export async function seedPetitions(db: Pool, region: RegionSummary, options: Se
     };
 
     const crossRegionPetitions: Array<{ id: number; personId: string; registeredIn: string; category: string; at: Date }> = [];
-    for (const ids of chunk(
-      Array.from({ length: petitionCount }, (_, i) => i + 1),
-      2000,
-    )) {
-      const petitions = ids.map((id) => {
-        const registeredAt = new Date(DEMO_EPOCH - random.int(365 * DAY_MS));
-        const group = random.chance(0.05);
-        const petitioners = [...new Set(Array.from({ length: group ? 1 + random.int(5) : 1 }, () => person(random.chance(0.3))))];
-        const { facts, events, closedAt } = simulateLifecycle(random, registeredAt);
-        const deadline = currentDeadline(facts);
-        const category = random.pick(CATEGORIES);
-        const registeredIn = random.pick(counties);
-        for (const personId of petitioners) {
-          if (!personId.startsWith(`${region.code}:`)) crossRegionPetitions.push({ id, personId, registeredIn, category, at: registeredAt });
-        }
-        const headcount = group ? 5 + random.int(40) : petitioners.length;
-        // A group visit (集体访) comes in person; the channel is drawn either way, so the rest of the demo stays as it was.
-        const drawn = random.pick(CHANNELS);
-        const channel = group ? PetitionChannel.VISIT : drawn;
-        return {
-          id,
-          facts,
-          events,
-          closedAt,
-          deadline,
-          category,
-          registeredIn,
-          petitioners,
-          group,
-          headcount,
-          channel,
-          by: officer(),
-          agency: random.pick(INSPECTING_AGENCIES),
-        };
+    const drawn = Array.from({ length: petitionCount }, (_, i) => i + 1).map((id) => {
+      const registeredAt = new Date(DEMO_EPOCH - random.int(365 * DAY_MS));
+      const group = random.chance(0.05);
+      const petitioners = [...new Set(Array.from({ length: group ? 1 + random.int(5) : 1 }, () => person(random.chance(0.3))))];
+      const { facts, events, closedAt } = simulateLifecycle(random, registeredAt);
+      const deadline = currentDeadline(facts);
+      const category = random.pick(CATEGORIES);
+      const registeredIn = random.pick(counties);
+      for (const personId of petitioners) {
+        if (!personId.startsWith(`${region.code}:`)) crossRegionPetitions.push({ id, personId, registeredIn, category, at: registeredAt });
+      }
+      const headcount = group ? 5 + random.int(40) : petitioners.length;
+      // A group visit (集体访) comes in person; the channel is drawn either way, so the rest of the demo stays as it was.
+      const drawn = random.pick(CHANNELS);
+      const channel = group ? PetitionChannel.VISIT : drawn;
+      return {
+        id,
+        facts,
+        events,
+        closedAt,
+        deadline,
+        category,
+        registeredIn,
+        petitioners,
+        group,
+        headcount,
+        channel,
+        by: officer(),
+        agency: random.pick(INSPECTING_AGENCIES),
+      };
+    });
+    const matterOf = await seedMatters(client, drawn);
+    const regionCodes = options.regions.map((r) => r.code);
+    for (const batch of chunk(drawn, 2000)) {
+      const petitions = batch.map((p) => {
+        // Bodies as requestReview and requestReReview record them; seeded petitions are handled where registered.
+        const reviewingBody = p.facts.reviewRequestedAt ? (reviewingBodyOf(p.registeredIn, regionCodes) ?? null) : null;
+        const reReviewingBody = p.facts.reReviewRequestedAt ? (reReviewingBodyOf(reviewingBody, regionCodes) ?? null) : null;
+        return { ...p, matterId: matterOf.get(p.id)!, reviewingBody, reReviewingBody };
       });
       await insertRows(
         client,
         `INSERT INTO petitions.petitions (id, channel, category, summary, content, petitioner_ids, group_visit, headcount, registered_in,
            registered_by, registered_at, status, handling_agency, handling_jurisdiction, accepted_at, replied_at, review_requested_at,
-           review_decided_at, re_review_requested_at, closed_at, extension_days, extension_reason, deadline_kind, due_at, officers_owe)
+           review_decided_at, re_review_requested_at, closed_at, extension_days, extension_reason, deadline_kind, due_at, officers_owe,
+           matter_id, reviewing_body, re_reviewing_body)
          SELECT id, channel, category, category || '问题反映', '信访人反映：' || category || '，请求依法处理。', string_to_array(petitioners, ','),
                 group_visit, headcount, registered_in, registered_by, registered_at, status,
                 CASE WHEN status IN ('REGISTERED', 'NOT_ACCEPTED') THEN NULL ELSE agency END,
                 CASE WHEN status IN ('REGISTERED', 'NOT_ACCEPTED') THEN NULL ELSE registered_in END,
                 accepted_at, replied_at, review_requested_at, review_decided_at, re_review_requested_at, closed_at,
                 extension_days, CASE WHEN extension_days IS NULL THEN NULL ELSE '案情复杂，需进一步调查核实' END,
-                deadline_kind, due_at, COALESCE(officers_owe, false)
+                deadline_kind, due_at, COALESCE(officers_owe, false), matter_id, reviewing_body, re_reviewing_body
            FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::int[], $7::text[], $8::text[], $9::timestamptz[],
                        $10::text[], $11::text[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[], $15::timestamptz[], $16::timestamptz[],
-                       $17::timestamptz[], $18::int[], $19::text[], $20::timestamptz[], $21::boolean[])
+                       $17::timestamptz[], $18::int[], $19::text[], $20::timestamptz[], $21::boolean[], $22::bigint[], $23::text[], $24::text[])
              AS t(id, channel, category, petitioners, group_visit, headcount, registered_in, registered_by, registered_at, status, agency,
                   accepted_at, replied_at, review_requested_at, review_decided_at, re_review_requested_at, closed_at, extension_days,
-                  deadline_kind, due_at, officers_owe)`,
+                  deadline_kind, due_at, officers_owe, matter_id, reviewing_body, re_reviewing_body)`,
         [
           petitions.map((p) => p.id),
           petitions.map((p) => p.channel),
@@ -169,6 +231,9 @@ export async function seedPetitions(db: Pool, region: RegionSummary, options: Se
           petitions.map((p) => p.deadline?.kind ?? null),
           petitions.map((p) => p.deadline?.dueAt ?? null),
           petitions.map((p) => p.deadline?.officersOwe ?? false),
+          petitions.map((p) => p.matterId),
+          petitions.map((p) => p.reviewingBody),
+          petitions.map((p) => p.reReviewingBody),
         ],
       );
       const links = petitions.flatMap((p) => p.petitioners.map((personId) => ({ personId, id: p.id, at: p.facts.registeredAt })));
@@ -268,7 +333,7 @@ export async function seedPetitions(db: Pool, region: RegionSummary, options: Se
       );
     }
     // Explicit ids leave the identity sequences behind; move them past the seeded rows.
-    for (const table of ['petitions', 'warnings']) {
+    for (const table of ['matters', 'petitions', 'warnings']) {
       await client.query(`SELECT setval(pg_get_serial_sequence('petitions.${table}', 'id'), GREATEST((SELECT max(id) FROM petitions.${table}), 1))`);
     }
   });
