@@ -35,6 +35,6 @@ test("a payload's own errors are added to its result", async () => {
   const results = new SharedResults();
   const answer: QueryAnswer = { data: {} };
   const errors = [{ message: 'level: FORBIDDEN', path: ['e', 'warning', 'level'] }];
-  const result = await results.resultOf(selection, { ...payload('c', { id: '330400:1', level: null }), errors } as EventPayload, answer);
+  const result = await results.resultOf(selection, { ...payload('c', { id: '330400:1', level: null }), errors } as unknown as EventPayload, answer);
   expect(result.errors).toEqual(errors);
 });

@@ -55,7 +55,7 @@ async function settleWithHolder(ctx: PersonnelContext, idNumber: string, holder:
     return hubError(
       'RESIDENT_INDEX_UNAVAILABLE',
       `region ${holder.region} has claimed this id number for a registration it has not confirmed, and could not be asked whether it keeps the record; nothing was registered, retry shortly`,
-      { region: holder.region },
+      { holdingRegion: holder.region },
     );
   };
   const answer = await ctx.hub
@@ -94,7 +94,7 @@ export async function settleClaimHere(ctx: PersonnelContext, client: PoolClient,
   await lockIdNumber(client, idNumber, 2000).catch((error: { code?: string }) => {
     if (error.code !== '55P03') throw error;
     throw hubError('RESIDENT_INDEX_UNAVAILABLE', `a registration of this id number in region ${ctx.region} is still being made; ask again shortly`, {
-      region: ctx.region,
+      holdingRegion: ctx.region,
     });
   });
   const { rows } = await client.query<{ id: string }>('SELECT id FROM personnel.persons WHERE id_number = $1 AND moved_to IS NULL', [idNumber]);
