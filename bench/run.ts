@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -756,6 +756,7 @@ async function main(): Promise<void> {
       for (const g of classic.gateways.values()) await g.child?.stop();
       await classic.subgraphs.stop();
       await classic.otlp.close();
+      rmSync(path.dirname(classic.supergraphFile), { recursive: true, force: true });
     }
   }
   let volume: string | undefined;

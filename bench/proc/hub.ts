@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import os from 'node:os';
 import path from 'node:path';
@@ -91,6 +91,7 @@ async function main(): Promise<void> {
     stop: async () => {
       await second?.stop().catch(() => undefined);
       await Promise.race([hub.stop(), new Promise((resolve) => setTimeout(resolve, 10_000))]).catch(() => undefined);
+      rmSync(path.dirname(regionsFile), { recursive: true, force: true });
       setImmediate(() => process.exit(0));
     },
   });
