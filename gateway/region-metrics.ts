@@ -6,8 +6,8 @@ import { EndpointUnavailableError, SubgraphEndpoint, SubgraphResponse } from './
 /**
  * What the gateway observes of each region's subgraphs: every fetch's outcome and latency,
  * the error codes in their answers, and their circuit breakers; also, per request, which
- * regions it asked (for the request's log line). The per-fetch work is a few counter and
- * histogram observations on label sets bound once per (region, subgraph); with metrics off
+ * regions it asked (for the request's log line). The per-fetch work is a few additions to
+ * series bound once (platform/bound-series.ts); with metrics off
  * (HUB_METRICS=off), only what /ready and the log line read: circuit states and regions asked.
  */
 
@@ -68,18 +68,7 @@ export function regionsAsked(budget: RequestRegionBudget | undefined): string[] 
 }
 
 export class RegionFetchMetrics {
-  private readonly bound = new Map<
-    string,
-    { duration: ReturnType<typeof regionFetchDuration.labels>; outcomes: Map<FetchOutcome, ReturnType<typeof regionFetches.labels>> }
-  >();
-
   constructor(private readonly subgraph: string) {}
-
-  private seriesOf(region: string) {
-    let series = this.bound.get(region);
-    if (!series) this.bound.set(region, (series = { duration: regionFetchDuration.labels(region, this.subgraph), outcomes: new Map() }));
-    return series;
-  }
 
   /** One fetch to `region`, begun at `startedAt` (performance.now()), and what came of it. */
   observe(region: string, budget: RequestRegionBudget, startedAt: number, result: SubgraphResponse | EndpointUnavailableError, sent = true): void {
@@ -87,7 +76,6 @@ export class RegionFetchMetrics {
     if (!asked) askedByRequest.set(budget, (asked = new Set()));
     asked.add(region);
     if (!metricsOn) return;
-    const series = this.seriesOf(region);
     let outcome: FetchOutcome;
     if (result instanceof EndpointUnavailableError) {
       outcome = sent ? failureOutcome(result) : 'skipped';
@@ -97,9 +85,7 @@ export class RegionFetchMetrics {
       outcome = result.errors?.length ? 'graphql_errors' : 'ok';
       for (const error of result.errors ?? []) regionErrors.labels(region, this.subgraph, codeLabel(error)).inc();
     }
-    if (sent) series.duration.observe((performance.now() - startedAt) / 1000);
-    let counter = series.outcomes.get(outcome);
-    if (!counter) series.outcomes.set(outcome, (counter = regionFetches.labels(region, this.subgraph, outcome)));
-    counter.inc();
+    if (sent) regionFetchDuration.labels(region, this.subgraph).observe((performance.now() - startedAt) / 1000);
+    regionFetches.labels(region, this.subgraph, outcome).inc();
   }
 }

@@ -36,19 +36,9 @@ const codeOf = (error: GraphQLFormattedError): string => {
   return typeof code === 'string' && /^[A-Z][A-Z0-9_]{0,39}$/.test(code) ? code : 'ERROR';
 };
 
-/**
- * The series of each operation and outcome, bound once: prom-client's labels() builds a key
- * string from the label object on every call, which is the one cost here worth avoiding.
- */
-const bound = new Map<string, { duration: ReturnType<typeof requestDuration.labels>; outcomes: Map<string, ReturnType<typeof requests.labels>> }>();
-
 function count(operation: string, outcome: string, seconds: number): void {
-  let series = bound.get(operation);
-  if (!series) bound.set(operation, (series = { duration: requestDuration.labels(SERVICE, operation), outcomes: new Map() }));
-  let counter = series.outcomes.get(outcome);
-  if (!counter) series.outcomes.set(outcome, (counter = requests.labels(SERVICE, operation, outcome)));
-  counter.inc();
-  series.duration.observe(seconds);
+  requests.labels(SERVICE, operation, outcome).inc();
+  requestDuration.labels(SERVICE, operation).observe(seconds);
 }
 
 /** An answer's series: its request and latency, and whether it was partial or refused for a limit. */

@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, register } from 'prom-client';
+import { collectDefaultMetrics, Gauge, register } from 'prom-client';
+import { BoundCounter, BoundHistogram } from './bound-series';
 import { metricsSettingOf } from './metrics-setting';
 
 /**
@@ -9,6 +10,10 @@ import { metricsSettingOf } from './metrics-setting';
  * Labels are all bounded: region codes and subgraph names come from regions.yaml and the
  * supergraph, outcomes and reasons from fixed lists below, and operation names are capped
  * (operationLabel). No id, token or free text ever becomes a label.
+ *
+ * Counters and histograms are bound-series.ts's, in prom-client's registry (an inc() or
+ * observe() on a series is a few additions, where prom-client's own hash a label object each
+ * time); gauges, set rarely or read at scrape time, are prom-client's.
  *
  * With HUB_METRICS=off (metrics-setting.ts), read once per thread as this module loads (a worker
  * thread inherits the gateway process's environment), nothing is recorded: every recorder of
@@ -28,52 +33,52 @@ if (metricsOn) collectDefaultMetrics({ prefix: 'yrd_' });
 export const metricsRegistry = register;
 
 /** How a GraphQL request ended: `ok`, `partial` (data and errors), or the first error's code. */
-export const requests = new Counter({
+export const requests = new BoundCounter({
   name: 'yrd_requests_total',
   help: 'GraphQL requests answered, by operation name and outcome (ok, partial, or the first error code)',
   labelNames: ['service', 'operation', 'outcome'] as const,
 });
 
-export const requestDuration = new Histogram({
+export const requestDuration = new BoundHistogram({
   name: 'yrd_request_duration_seconds',
   help: "Time from a GraphQL request's arrival (its body read; authentication included) to its answer being ready",
   labelNames: ['service', 'operation'] as const,
   buckets: LATENCY_BUCKETS,
 });
 
-export const subgraphRequests = new Counter({
+export const subgraphRequests = new BoundCounter({
   name: 'yrd_subgraph_requests_total',
   help: 'Requests a subgraph host answered, by region, subgraph and outcome (ok, partial, or the first error code)',
   labelNames: ['region', 'subgraph', 'outcome'] as const,
 });
 
-export const subgraphRequestDuration = new Histogram({
+export const subgraphRequestDuration = new BoundHistogram({
   name: 'yrd_subgraph_request_duration_seconds',
   help: "Time a subgraph host took from accepting a request's context token to its answer (audit rows written)",
   labelNames: ['region', 'subgraph'] as const,
   buckets: LATENCY_BUCKETS,
 });
 
-export const regionFetches = new Counter({
+export const regionFetches = new BoundCounter({
   name: 'yrd_region_fetches_total',
   help: "Fetches the gateway sent to a region's subgraph, by outcome (ok, graphql_errors, unavailable, timeout, circuit_open, skipped)",
   labelNames: ['region', 'subgraph', 'outcome'] as const,
 });
 
-export const regionFetchDuration = new Histogram({
+export const regionFetchDuration = new BoundHistogram({
   name: 'yrd_region_fetch_duration_seconds',
   help: "Time a region's subgraph took to answer one fetch (or to fail)",
   labelNames: ['region', 'subgraph'] as const,
   buckets: LATENCY_BUCKETS,
 });
 
-export const regionErrors = new Counter({
+export const regionErrors = new BoundCounter({
   name: 'yrd_region_errors_total',
   help: 'Errors in region answers: REGION_UNAVAILABLE for no answer, otherwise the code the subgraph gave',
   labelNames: ['region', 'subgraph', 'code'] as const,
 });
 
-export const regionTimeouts = new Counter({
+export const regionTimeouts = new BoundCounter({
   name: 'yrd_region_timeouts_total',
   help: "Fetches to a region that got no answer within the region's timeout",
   labelNames: ['region', 'subgraph'] as const,
@@ -85,13 +90,13 @@ export const circuitState = new Gauge({
   labelNames: ['region', 'subgraph'] as const,
 });
 
-export const circuitTransitions = new Counter({
+export const circuitTransitions = new BoundCounter({
   name: 'yrd_circuit_transitions_total',
   help: 'Circuit breaker changes, by the state entered (open, half_open, closed)',
   labelNames: ['region', 'subgraph', 'state'] as const,
 });
 
-export const partialAnswers = new Counter({
+export const partialAnswers = new BoundCounter({
   name: 'yrd_partial_answers_total',
   help: 'Gateway answers that left out at least one region that did not answer (REGION_UNAVAILABLE)',
   labelNames: ['operation'] as const,
@@ -101,19 +106,19 @@ export const partialAnswers = new Counter({
 export const AUTH_REFUSAL_REASONS = ['no_credentials', 'not_bearer', 'token_rejected', 'roster_refused', 'roster_unavailable', 'bad_purpose'] as const;
 export type AuthRefusalReason = (typeof AUTH_REFUSAL_REASONS)[number];
 
-export const authRefusals = new Counter({
+export const authRefusals = new BoundCounter({
   name: 'yrd_auth_refusals_total',
   help: 'Callers refused before anything was planned, by reason',
   labelNames: ['reason'] as const,
 });
 
-export const operationLimitRefusals = new Counter({
+export const operationLimitRefusals = new BoundCounter({
   name: 'yrd_operation_limit_refusals_total',
   help: "Operations refused for their depth, aliases, root fields or cost, by the limit's error code",
   labelNames: ['code'] as const,
 });
 
-export const auditFailures = new Counter({
+export const auditFailures = new BoundCounter({
   name: 'yrd_audit_unavailable_total',
   help: 'Answers refused with AUDIT_UNAVAILABLE because their audit rows could not be written, by region and kind (change: a mutation rolled back; read: an answer withheld)',
   labelNames: ['region', 'kind'] as const,
@@ -136,7 +141,7 @@ export const poolConnections = new Gauge({
   },
 });
 
-export const queryDuration = new Histogram({
+export const queryDuration = new BoundHistogram({
   name: 'yrd_pg_query_duration_seconds',
   help: 'Time of one SQL statement, from sending it to its result',
   labelNames: ['region'] as const,

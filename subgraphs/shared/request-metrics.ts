@@ -10,11 +10,13 @@ import type { HubContext } from './context';
  * and so nothing counted.
  */
 
-const startedAt = new WeakMap<object, number>();
+/** When a request began, kept on its context itself: a WeakMap entry per request cost as much as all that is recorded of it. */
+const BEGAN = Symbol('request began');
+type Marked = { [BEGAN]?: number };
 
 /** Marks `context` as a request begun now. */
 export function requestBegun<T extends object>(context: T): T {
-  if (metricsOn) startedAt.set(context, performance.now());
+  if (metricsOn) (context as Marked)[BEGAN] = performance.now();
   return context;
 }
 
@@ -27,9 +29,9 @@ const outcomeOf = (result: FormattedExecutionResult): string => {
 
 export function requestSettled(subgraph: string, context: HubContext, result: FormattedExecutionResult): void {
   if (!metricsOn) return;
-  const began = startedAt.get(context);
+  const began = (context as Marked)[BEGAN];
   if (began === undefined) return;
-  startedAt.delete(context);
+  (context as Marked)[BEGAN] = undefined;
   const region = (context as { region?: string }).region ?? 'hub';
   subgraphRequests.labels(region, subgraph, outcomeOf(result)).inc();
   subgraphRequestDuration.labels(region, subgraph).observe((performance.now() - began) / 1000);
