@@ -73,16 +73,26 @@ function timed(observe: (seconds: number) => void, query: (...args: unknown[]) =
   const done = () => observe((performance.now() - startedAt) / 1000);
   const last = args.length - 1;
   if (typeof args[last] === 'function') {
-    const callback = args[last] as (...results: unknown[]) => void;
-    args[last] = (...results: unknown[]) => {
-      done();
-      callback(...results);
-    };
+    args[last] = doneThen(done, args[last] as (...results: unknown[]) => void);
     return prepared(query, args);
   }
   const result = prepared(query, args);
   if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).then(done, done);
   return result;
+}
+
+/**
+ * `callback`, after `done`. Made by a function of its own, not inline in timed(): made there,
+ * the region threads promoted five to seven times as much to the old generation as without
+ * metrics (a statement's callback reaches its request's data) and ran a mark-compact every
+ * few seconds; made here, no more than without. Measured with V8's --trace-gc-nvp; why V8
+ * keeps the one wrapper's reach alive and not the other's is not known.
+ */
+function doneThen(done: () => void, callback: (...results: unknown[]) => void): (...results: unknown[]) => void {
+  return (...results) => {
+    done();
+    callback(...results);
+  };
 }
 
 /**
