@@ -13,7 +13,7 @@ import { expectedSmallResult, expectedStandardResult, generateData, SMALL_QUERY,
 import type { SubgraphName } from './classic/subgraphs';
 import { summariseProfile } from './cpuprofile-top';
 import { Child, cpuSecondsOf, postgresCpuSeconds, rssOf, startChild } from './lib/ipc';
-import { Checked, checkTarget, equalsJson, post, Round, runLoad, runSequential, summarise, Summary, Target } from './lib/load';
+import { Checked, checkTarget, equalsJson, post, Round, runAlternating, runLoad, runSequential, summarise, Summary, Target } from './lib/load';
 import type { GatewayKind } from './proc/gateway';
 import type { HubChildArgs } from './proc/hub';
 import { liveTable, liveWorkload, LiveResult, LiveSettings } from './live';
@@ -23,13 +23,16 @@ import { warningEventsStream } from '../platform/nats-subjects';
 /**
  * `npm run bench`: builds, then starts everything itself on loopback and prints one table.
  *
- *   node dist/bench/run.js [--volume] [--profile] [--only standard,overhead,fanout,memory,fanout-scan,live]
+ *   node dist/bench/run.js [--volume] [--profile] [--only standard,overhead,fanout,memory,fanout-scan,fanout-metrics,live]
+ *
+ * (`fanout-metrics`: only the fan-out's metrics cost, which `fanout` measures too.)
  *
  * Settings (environment): BENCH_ROUNDS (5), BENCH_SECONDS (5, per round of the standard
  * workload), BENCH_LATENCY_SECONDS (3, per round of the latency workloads), BENCH_CONNECTIONS
  * (32), BENCH_SOAK_SECONDS (30; the issue's 5-minute run is 300), BENCH_VOLUME=1 (= --volume),
  * BENCH_PROFILE=1 (= --profile), BENCH_WRITE=0 (do not touch BENCHMARKS.md), BENCH_LIVE_SUBSCRIBERS,
- * BENCH_LIVE_RATE, BENCH_LIVE_SECONDS and BENCH_LIVE_NATS=0 (the live load; leave out its NATS case), DATABASE_URL
+ * BENCH_LIVE_RATE, BENCH_LIVE_SECONDS and BENCH_LIVE_NATS=0 (the live load; leave out its NATS case),
+ * BENCH_METRICS_ROUNDS (4) and BENCH_METRICS_PAIRS (2000; what metrics cost a fan-out), DATABASE_URL
  * (a PostgreSQL server for the hub workloads; else an embedded one in $TMPDIR/yrd-hub-bench).
  */
 
@@ -48,6 +51,9 @@ const config = {
   soakSeconds: num('BENCH_SOAK_SECONDS', 30),
   /** Requests per round of the fan-out rows: a p99 needs a few hundred samples, not the ~100 that 3 s of 41 regions give. */
   fanOutSamples: num('BENCH_FANOUT_SAMPLES', 300),
+  /** What metrics cost a fan-out: rounds (alternating which hub starts first) and requests to each hub per round. */
+  metricsRounds: num('BENCH_METRICS_ROUNDS', 4),
+  metricsPairs: num('BENCH_METRICS_PAIRS', 2000),
   volume: flag('volume', 'BENCH_VOLUME'),
   profile: flag('profile', 'BENCH_PROFILE'),
   write: process.env.BENCH_WRITE !== '0',
@@ -391,7 +397,13 @@ async function dropDatabases(adminUrl: string, prefix: string): Promise<void> {
 
 const cityOf = (code: string) => DELTA_CITIES.find((c) => c.code === code)!;
 
-async function startBenchHub(pg: PostgresServer, args: Omit<HubChildArgs, 'databaseUrl' | 'dataDir' | 'officer'>, fresh: boolean, execArgv?: string[]) {
+async function startBenchHub(
+  pg: PostgresServer,
+  args: Omit<HubChildArgs, 'databaseUrl' | 'dataDir' | 'officer'>,
+  fresh: boolean,
+  execArgv?: string[],
+  env?: Record<string, string>,
+) {
   if (fresh) await dropDatabases(pg.urlFor('postgres'), args.databasePrefix);
   const t0 = Date.now();
   const started = await startChild<{ url: string; token: string; startMs: number }>(
@@ -402,7 +414,7 @@ async function startBenchHub(pg: PostgresServer, args: Omit<HubChildArgs, 'datab
       dataDir: path.join(os.tmpdir(), 'yrd-hub-bench', args.databasePrefix),
       officer: '330400:1',
     } satisfies HubChildArgs,
-    { startTimeoutMs: 60 * 60_000, execArgv },
+    { startTimeoutMs: 60 * 60_000, execArgv, env },
   );
   log(`hub ${args.databasePrefix} (${args.regions.length} regions) ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return started;
@@ -494,7 +506,71 @@ async function fanOutScan(pg: PostgresServer): Promise<string> {
   return `Fan-out scan on the 41-region hub, 1 connection, ${config.latencySeconds} s per cell\n\n${lines.join('\n')}`;
 }
 
-const METRICS_OFF_FAN4 = '4-region hub, metrics off (HUB_METRICS=off)';
+/**
+ * Two 4-region hubs on the same data up at once (`first` started first, with its environment),
+ * requests alternating between them one at a time, each process's CPU read over the same window:
+ * whatever else the machine does meanwhile weighs on both alike. Returns each hub's CPU ms per
+ * request (gateway and region threads).
+ */
+async function alternatingHubsCpu(pg: PostgresServer, hubs: Array<{ name: string; env: Record<string, string> }>): Promise<number[]> {
+  // The data, keys and database roles of the 4-region row (seeded by the first hub when absent): both hubs share them.
+  const hubArgs = { regions: DEMO_CODES.map(cityOf), databasePrefix: 'yrdbench_fan4', scale: FAN_OUT_SCALE };
+  const started: Array<{ child: Child; target: Checked }> = [];
+  try {
+    for (const { name, env } of hubs) {
+      const { child, ready } = await startBenchHub(pg, hubArgs, false, undefined, env);
+      started.push({
+        child,
+        target: await checkTarget({ name, url: ready.url, body: WARNINGS(), headers: { authorization: `Bearer ${ready.token}` } }, warningsCheck()),
+      });
+    }
+    const targets = started.map((s) => s.target);
+    const warmUp = await runAlternating(targets, 200);
+    if (warmUp) throw new Error(`warm-up: ${warmUp}`);
+    const before = started.map((s) => cpuSecondsOf(s.child.pid));
+    const failed = await runAlternating(targets, config.metricsPairs);
+    if (failed) throw new Error(failed);
+    return started.map((s, i) => ((cpuSecondsOf(s.child.pid) - before[i]) * 1000) / config.metricsPairs);
+  } finally {
+    for (const { child } of started) await child.stop();
+  }
+}
+
+/**
+ * What metrics cost a fan-out, to the per cent: hubs measured one after the other differ by
+ * ±5–8 % between runs on a shared machine, more than the 3 % target, so a hub with metrics and
+ * one without run at once (alternatingHubsCpu). The hub started first costs a few per cent more
+ * even when both are the same, so the rounds alternate which starts first and the cost is their
+ * mean; two rounds of two identical hubs (both metrics off) show what the method itself varies by.
+ */
+async function metricsCostOfFanOut(pg: PostgresServer, rows: Row[]): Promise<void> {
+  const on = { name: 'fan4-metrics', env: {} };
+  const off = { name: 'fan4-no-metrics', env: { HUB_METRICS: 'off' } };
+  const costs: number[] = [];
+  const said: string[] = [];
+  for (let round = 0; round < config.metricsRounds; round++) {
+    const onFirst = round % 2 === 0;
+    const cpu = await alternatingHubsCpu(pg, onFirst ? [on, off] : [off, on]);
+    const [onMs, offMs] = onFirst ? cpu : [cpu[1], cpu[0]];
+    costs.push(onMs / offMs - 1);
+    said.push(`${onFirst ? 'on' : 'off'} first ${ms(onMs)}/${ms(offMs)} ms (${pct(onMs / offMs - 1)})`);
+    log(`  metrics cost, round ${round + 1}: ${said[said.length - 1]}`);
+  }
+  const control: string[] = [];
+  for (let round = 0; round < 2; round++) {
+    const [firstMs, secondMs] = await alternatingHubsCpu(pg, [off, { ...off, name: 'fan4-no-metrics-2' }]);
+    control.push(pct(firstMs / secondMs - 1));
+    log(`  metrics cost, control round ${round + 1}: two metrics-off hubs, first started ${ms(firstMs)} against ${ms(secondMs)} ms`);
+  }
+  const mean = costs.reduce((a, b) => a + b, 0) / costs.length;
+  rows.push({
+    workload: '3 fan-out: petitionWarnings(first: 20) with subjects, 1 conn',
+    target: '4-region hub, metrics on against off, both up at once, requests alternating',
+    note: `metrics cost **${pct(mean)}** of the hub's CPU per request (target < 3 %): mean of ${costs.length} rounds of ${config.metricsPairs} requests to each hub (metrics on/off CPU per request: ${said.join('; ')}); two identical metrics-off hubs, the first-started against the other: ${control.join(', ')}`,
+  });
+}
+
+const pct = (ratio: number) => `${ratio >= 0 ? '+' : '−'}${Math.abs(ratio * 100).toFixed(1)} %`;
 
 async function fanOutWorkload(pg: PostgresServer, rows: Row[]): Promise<void> {
   const results: Array<{ label: string; s: Summary; statements: number; cpu: { hub: number; postgres: number } }> = [];
@@ -524,24 +600,6 @@ async function fanOutWorkload(pg: PostgresServer, rows: Row[]): Promise<void> {
     }
   }
   {
-    // The same hub and data with metrics off: what the per-region and per-subgraph series cost a fan-out.
-    process.env.HUB_METRICS = 'off';
-    const started = await startBenchHub(pg, { regions: DEMO_CODES.map(cityOf), databasePrefix: 'yrdbench_fan4', scale: FAN_OUT_SCALE }, false).finally(
-      () => delete process.env.HUB_METRICS,
-    );
-    try {
-      const { ready } = started;
-      await measure(started.child, METRICS_OFF_FAN4, {
-        name: 'fan4-no-metrics',
-        url: ready.url,
-        body: WARNINGS(),
-        headers: { authorization: `Bearer ${ready.token}` },
-      });
-    } finally {
-      await started.child.stop();
-    }
-  }
-  {
     const { child, ready } = await startBenchHub(pg, { regions: DELTA_CITIES, databasePrefix: 'yrdbench_fan41', scale: FAN_OUT_SCALE }, true);
     try {
       const headers = { authorization: `Bearer ${ready.token}` };
@@ -554,18 +612,14 @@ async function fanOutWorkload(pg: PostgresServer, rows: Row[]): Promise<void> {
     }
   }
   const one = results.find((r) => r.label.includes('1 region'))?.s;
-  const metricsOff = results.find((r) => r.label === METRICS_OFF_FAN4);
   const workload = '3 fan-out: petitionWarnings(first: 20) with subjects, 1 conn';
   for (const { label, s, statements, cpu } of results) {
-    let ratio =
+    const ratio =
       one && !one.failed && !s.failed && s !== one && label.startsWith('41') ? `; p99 ×${(s.p99 / one.p99).toFixed(2)} the 1-region p99 (target ≤ 2)` : '';
-    if (label === '4-region hub' && metricsOff) {
-      const cost = (cpu.hub / metricsOff.cpu.hub - 1) * 100;
-      ratio += `; metrics cost ${cost.toFixed(1)} % of the hub's CPU per request against metrics off (target < 3 %), p50 ×${(s.p50 / metricsOff.s.p50).toFixed(3)}`;
-    }
     const work = `${statements.toFixed(1)} SQL statements and ${ms(cpu.hub + cpu.postgres)} ms of CPU (hub ${ms(cpu.hub)}, PostgreSQL ${ms(cpu.postgres)}) per request`;
     rows.push(rowOf(workload, label, s, `${work}${ratio}`, false));
   }
+  await metricsCostOfFanOut(pg, rows);
 }
 
 async function volumeWorkload(pg: PostgresServer): Promise<string> {
@@ -763,11 +817,12 @@ async function main(): Promise<void> {
   let fanOutProfiled: string | undefined;
   let scan: string | undefined;
   let live: string | undefined;
-  if (wants('fanout') || config.volume || only?.has('fanout-scan') || wants('live')) {
+  if (wants('fanout') || config.volume || only?.has('fanout-scan') || only?.has('fanout-metrics') || wants('live')) {
     const pg = await benchPostgres();
     try {
       if (wants('live')) live = await liveSection(pg);
       if (wants('fanout')) await fanOutWorkload(pg, rows);
+      else if (only?.has('fanout-metrics')) await metricsCostOfFanOut(pg, rows);
       if (wants('fanout') && config.profile) fanOutProfiled = await fanOutProfile(pg);
       if (only?.has('fanout-scan')) scan = await fanOutScan(pg);
       if (config.volume) volume = await volumeWorkload(pg);

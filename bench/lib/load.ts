@@ -127,21 +127,8 @@ export function summarise(rounds: Round[]): Summary {
  * back to back for `seconds`, every body compared with the expected one.
  */
 export async function runSequential(target: Checked, options: { seconds: number; maxRequests?: number }): Promise<Round> {
-  const http = await import('node:http');
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const url = new URL(target.url);
-  const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(target.body)), ...target.headers };
-  const once = () =>
-    new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const request = http.request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'POST', headers, agent }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (c: Buffer) => chunks.push(c));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        response.on('error', reject);
-      });
-      request.on('error', reject);
-      request.end(target.body);
-    });
+  const client = await keepAliveClient(target);
+  const once = client.once;
   const latencies: number[] = [];
   let wrong = 0;
   let errors = 0;
@@ -158,7 +145,7 @@ export async function runSequential(target: Checked, options: { seconds: number;
     }
   }
   const elapsed = (performance.now() - started) / 1000;
-  agent.destroy();
+  client.close();
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
   const problems = [wrong && `${wrong} wrong bodies`, errors && `${errors} errors`, !latencies.length && 'no requests completed'].filter(Boolean);
@@ -169,4 +156,52 @@ export async function runSequential(target: Checked, options: { seconds: number;
     requests: latencies.length,
     failed: problems.length ? problems.join(', ') : undefined,
   };
+}
+
+/** One keep-alive connection to a target: `once()` sends its body and resolves with the answer. */
+export async function keepAliveClient(target: Target): Promise<{ once: () => Promise<{ status: number; text: string }>; close: () => void }> {
+  const http = await import('node:http');
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const url = new URL(target.url);
+  const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(target.body)), ...target.headers };
+  const once = () =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const request = http.request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'POST', headers, agent }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (c: Buffer) => chunks.push(c));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', reject);
+      });
+      request.on('error', reject);
+      request.end(target.body);
+    });
+  return { once, close: () => agent.destroy() };
+}
+
+/**
+ * `rounds` requests to each target, one at a time and in turn (a, b, a, b, …), each on its own
+ * keep-alive connection, every body compared with the expected one: whatever else the machine
+ * does meanwhile falls on the targets alike. Returns the problems, if any (undefined: none).
+ */
+export async function runAlternating(targets: Checked[], rounds: number): Promise<string | undefined> {
+  const clients = await Promise.all(targets.map(keepAliveClient));
+  const problems = targets.map(() => ({ wrong: 0, errors: 0 }));
+  try {
+    for (let i = 0; i < rounds; i++)
+      for (let t = 0; t < targets.length; t++) {
+        try {
+          const { status, text } = await clients[t].once();
+          if (status !== 200 || text !== targets[t].expectBody) problems[t].wrong++;
+        } catch {
+          problems[t].errors++;
+        }
+      }
+  } finally {
+    for (const client of clients) client.close();
+  }
+  const said = targets.flatMap((target, t) => {
+    const { wrong, errors } = problems[t];
+    return wrong || errors ? [`${target.name}: ${[wrong && `${wrong} wrong bodies`, errors && `${errors} errors`].filter(Boolean).join(', ')}`] : [];
+  });
+  return said.length ? said.join('; ') : undefined;
 }
