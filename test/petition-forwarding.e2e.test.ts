@@ -293,7 +293,9 @@ describe('a Jiaxing petition forwarded to Suzhou', () => {
       { closed_by_petition: local(jiaxingId) },
     ]);
 
-    const again = await register({ category: '跨区域劳资纠纷', petitionerIds: ['330400:5'], summary: '又来信反映吴江欠薪', matterId: origin.matter.id });
+    const again = await register({ category: '跨区域劳资纠纷', petitionerIds: ['330400:5'], summary: '又来信反映吴江欠薪' });
+    // No matterId given: the rule finds the matter this region forwarded to Suzhou.
+    expect((await read(again.id, JIAXING)).matter.id).toBe(origin.matter.id);
     const accept = await step('acceptPetition', again.id, '', JIAXING);
     expect(accept.errors?.[0].extensions).toMatchObject({ code: 'MATTER_CLOSED', matterId: origin.matter.id, closedAt: theirs.closedAt });
     expect((await read(again.id, JIAXING)).status).toBe('REGISTERED');

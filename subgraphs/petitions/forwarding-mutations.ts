@@ -110,6 +110,16 @@ export class ForwardedPetitionReportInput {
       "When the receiving record's matter was closed by re-review, once that record ended CLOSED: the registering petition's matter is closed too. Reports queued before it was carried have none.",
   })
   matterClosedAt?: Date | null;
+
+  @Field(() => AgencyKind, {
+    nullable: true,
+    description:
+      'The agency handling the receiving record after the step: another one once it was passed down there (交办). Reports queued before it was carried have none.',
+  })
+  agency?: AgencyKind | null;
+
+  @Field(() => String, { nullable: true, description: "That agency's jurisdiction, inside the receiving region." })
+  jurisdiction?: string | null;
 }
 
 function requireHubService(ctx: PetitionsContext) {
@@ -191,6 +201,9 @@ export class ForwardingMutations {
     // Usually an officer of the receiving region; a review decided above it (the province) is taken by one of the body above.
     if (input.officerId && !parseGlobalId(input.officerId)) throw badInput('input.officerId', 'must be the id of the officer who took the step');
     if (input.action && !/^[A-Za-z]{1,40}$/.test(input.action)) throw badInput('input.action', 'must name a lifecycle step, such as "close"');
+    if (Boolean(input.agency) !== Boolean(input.jurisdiction)) throw badInput('input.jurisdiction', 'agency and jurisdiction come together, or neither');
+    if (input.jurisdiction && !(/^\d{6}$/.test(input.jurisdiction) && contains(receiving, input.jurisdiction)))
+      throw badInput('input.jurisdiction', `must be a 6-digit code inside the receiving region ${receiving}`);
     return auditedChange(
       ctx,
       'reportForwardedPetitionStatus',
@@ -204,6 +217,7 @@ export class ForwardingMutations {
           action: input.action,
           officerId: input.officerId,
           matterClosedAt: input.matterClosedAt,
+          handler: input.agency && input.jurisdiction ? { agency: input.agency, jurisdiction: input.jurisdiction } : null,
         });
         if (!known)
           throw hubError('NOT_FOUND', `petition ${input.petitionId} was not forwarded to the region of ${input.forwardedTo}`, { id: input.petitionId });

@@ -44,6 +44,9 @@ export interface PetitionStatusReport {
     at: string;
     /** When the record's matter there was closed by re-review, once the record has ended CLOSED (absent in reports queued before it was carried). */
     matterClosedAt?: string | null;
+    /** The agency handling the record there, and its jurisdiction: another after a pass-down (交办); absent in reports queued before they were carried. */
+    agency?: string | null;
+    jurisdiction?: string | null;
   };
 }
 
@@ -94,6 +97,8 @@ export async function enqueueOwedMessages(client: PoolClient, region: string, be
         officerId: step.officerId,
         at: step.at.toISOString(),
         matterClosedAt: matter?.closed_at?.toISOString() ?? null,
+        agency: after.handling_agency,
+        jurisdiction: after.handling_jurisdiction,
       },
     };
     return PETITIONS_OUTBOX.enqueue(client, 'REPORT_PETITION_STATUS', [after.forwarded_from.split(':')[0]], [report], step.officerId);

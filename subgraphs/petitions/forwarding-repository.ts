@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { AgencyKind } from '../shared/agency';
 import { currentDeadline, newPetitionFacts, PetitionStatus, planForwardedEnd } from './lifecycle';
-import { closeMatter } from './matter-repository';
+import { closeMatter, moveMatterHandler } from './matter-repository';
 import { factsOf, insertPetitionEvent, PETITION_COLUMNS, PetitionRow, updatePetition } from './petition-repository';
 import type { PetitionChannel } from './types';
 
@@ -88,6 +88,8 @@ export interface ForwardingReport {
   officerId?: string | null;
   /** When the receiving record's matter was closed by re-review, reported once that record ended CLOSED. */
   matterClosedAt?: Date | null;
+  /** The agency handling that record now (another after a pass-down there); absent in the receipt and in reports queued before it was carried. */
+  handler?: { agency: AgencyKind; jurisdiction: string } | null;
 }
 
 /**
@@ -97,15 +99,30 @@ export interface ForwardingReport {
  * (lifecycle.ts `planForwardedEnd`). False when this region has no such forwarded petition.
  */
 export async function recordForwardingReport(client: PoolClient, localId: string, report: ForwardingReport): Promise<boolean> {
+  // Locked first: the agency it went to as it stood before this report is the one a pass-down there moves the matter from.
+  const before = (await client.query<PetitionRow>(`SELECT ${PETITION_COLUMNS} FROM petitions.petitions WHERE id = $1 FOR UPDATE`, [localId])).rows[0];
   const { rows } = await client.query<PetitionRow>(
     `UPDATE petitions.petitions
-        SET forwarded_to = $2, forwarding_status = $3, forwarding_outcome = $4, forwarding_version = $5, forwarding_updated_at = $6
+        SET forwarded_to = $2, forwarding_status = $3, forwarding_outcome = $4, forwarding_version = $5, forwarding_updated_at = $6,
+            handling_agency = COALESCE($7, handling_agency), handling_jurisdiction = COALESCE($8, handling_jurisdiction)
       WHERE id = $1 AND forwarded_to_region = split_part($2, ':', 1)
         AND (forwarding_version IS NULL OR forwarding_version < $5)
       RETURNING ${PETITION_COLUMNS}`,
-    [localId, report.forwardedTo, report.status, report.outcome, report.version, report.at],
+    [
+      localId,
+      report.forwardedTo,
+      report.status,
+      report.outcome,
+      report.version,
+      report.at,
+      report.handler?.agency ?? null,
+      report.handler?.jurisdiction ?? null,
+    ],
   );
   if (rows[0]) {
+    // Passed down there (交办): the matter here, which went there with this petition, is handled by the agency below now.
+    if (rows[0].matter_id && rows[0].handling_jurisdiction !== before.handling_jurisdiction)
+      await moveMatterHandler(client, rows[0].matter_id, before, rows[0]);
     await endWithReceivingRecord(client, rows[0], report);
     // The matter decided on re-review there is decided here too: a new petition on it is not accepted again.
     if (report.status === PetitionStatus.CLOSED && report.matterClosedAt && rows[0].matter_id) {

@@ -12,6 +12,7 @@
  *   REPLIED or REVIEW (decided) ── close ──► CLOSED, once the petitioner's 30-day window to ask
  *   for a review (or re-review) has passed unused; after re-review the matter is closed for good.
  *   ASSIGNED to another region (转送/交办) ── that region's record ends ──► CLOSED or NOT_ACCEPTED
+ *   ASSIGNED, received from another region ── assign (passed down once, 交办) ──► ASSIGNED
  */
 
 export enum PetitionStatus {
@@ -63,6 +64,8 @@ export interface LifecycleFacts {
   receivedAt?: Date | null;
   /** On a petition forwarded to another region: that region, whose officers accept it on their own clock. */
   forwardedToRegion?: string | null;
+  /** On a received petition passed down to a lower agency of this region (交办): when; that agency's acceptance clock runs from then. */
+  passedDownAt?: Date | null;
 }
 
 export interface Deadline {
@@ -125,9 +128,10 @@ export function currentDeadline(facts: LifecycleFacts): Deadline | null {
   switch (facts.status) {
     case PetitionStatus.REGISTERED:
     case PetitionStatus.ASSIGNED:
-      // Forwarded: the receiving region's record carries the clock, from its receipt (信访工作条例: 15 days from receipt).
+      // Forwarded: the receiving region's record carries the clock, from its receipt (信访工作条例: 15 days from receipt);
+      // passed down there, from the receipt by the agency it was passed down to, which decides on acceptance.
       if (facts.forwardedToRegion) return null;
-      return { kind: DeadlineKind.ACCEPTANCE, dueAt: after(facts.receivedAt ?? facts.registeredAt, ACCEPTANCE_DAYS), officersOwe: true };
+      return { kind: DeadlineKind.ACCEPTANCE, dueAt: after(facts.passedDownAt ?? facts.receivedAt ?? facts.registeredAt, ACCEPTANCE_DAYS), officersOwe: true };
     case PetitionStatus.ACCEPTED:
     case PetitionStatus.HANDLING:
       return {
@@ -175,7 +179,15 @@ export function planTransition(
   }
   switch (action) {
     case 'assign':
-      return from(PetitionStatus.REGISTERED) ? { to: PetitionStatus.ASSIGNED } : refuse('REGISTERED');
+      if (from(PetitionStatus.REGISTERED)) return { to: PetitionStatus.ASSIGNED };
+      // A petition received from another region may be passed down once, before it is accepted,
+      // to the competent lower agency (属地管理、分级负责); which agency may take it is the step's own check.
+      if (from(PetitionStatus.ASSIGNED) && facts.receivedAt) {
+        return facts.passedDownAt
+          ? { refused: `it was already passed down (交办), on ${beijingDateOf(facts.passedDownAt)}: the agency it was passed down to accepts or declines it` }
+          : { to: PetitionStatus.ASSIGNED, stamp: 'passedDownAt' };
+      }
+      return refuse(facts.receivedAt ? 'ASSIGNED, not yet accepted, to be passed down' : 'REGISTERED');
     case 'decline':
       return from(PetitionStatus.REGISTERED, PetitionStatus.ASSIGNED) ? { to: PetitionStatus.NOT_ACCEPTED } : refuse('REGISTERED or ASSIGNED');
     case 'accept':

@@ -47,23 +47,35 @@ export async function findMatters(db: Pool | PoolClient, ids: readonly string[])
 /**
  * The matter a new petition belongs to: the one of the same petitioners and category handled
  * where the petition is registered, else one handled below it (a 嘉善 matter brought to the city;
- * the latest, if several), else a new one handled where the petition is registered. A 平湖
- * petition does not join a 嘉善 matter: another handling agency, another matter.
+ * the latest, if several), else — for a registration, given `region` — one this region forwarded
+ * and is now handled in another region (a matter sent to 吴江区: a new Jiaxing petition on it joins
+ * it wherever in Jiaxing it is brought, so its REPEAT counts it, its CROSS_REGION is not raised
+ * again, and its closing by re-review there refuses its acceptance), else a new one handled where
+ * the petition is registered. A 平湖 petition does not join a 嘉善 matter: another handling agency,
+ * another matter. A petition received from another region gives no `region`: it joins a matter
+ * handled here, never one this region sent away.
  *
  * Registrations of a known matter take no lock. Two registrations of the same new matter at once
  * share one: the one that finds none takes a lock on its petitioners and category for the rest of
  * its transaction and looks again, so the second waits for the first to commit and finds its row.
  */
-export async function matterByRule(client: PoolClient, petitionerIds: readonly string[], category: string, registeredIn: string): Promise<MatterRow> {
+export async function matterByRule(
+  client: PoolClient,
+  petitionerIds: readonly string[],
+  category: string,
+  registeredIn: string,
+  region?: string,
+): Promise<MatterRow> {
   const petitioners = matterPetitioners(petitionerIds);
   const find = async () =>
     (
       await client.query<MatterRow>(
         `SELECT ${COLUMNS} FROM petitions.matters
-          WHERE petitioner_ids = $1::text[] AND category = $2 AND handling_jurisdiction LIKE $3 || '%'
-          ORDER BY handling_jurisdiction = $4 DESC, created_at DESC, id DESC
+          WHERE petitioner_ids = $1::text[] AND category = $2
+            AND (handling_jurisdiction LIKE $3 || '%' OR ($5::text IS NOT NULL AND handling_jurisdiction NOT LIKE $5 || '%'))
+          ORDER BY handling_jurisdiction = $4 DESC, handling_jurisdiction LIKE $3 || '%' DESC, created_at DESC, id DESC
           LIMIT 1`,
-        [petitioners, category, significantPrefix(registeredIn), registeredIn],
+        [petitioners, category, significantPrefix(registeredIn), registeredIn, region ? significantPrefix(region) : null],
       )
     ).rows[0];
   const known = await find();
@@ -85,6 +97,24 @@ export async function recordMatterHandler(client: PoolClient, matterId: string, 
     agency,
     jurisdiction,
   ]);
+}
+
+/**
+ * A petition passed down (交办) or, as reported, passed down in the region it was forwarded to:
+ * the matter follows it to the agency below when that agency's superior was the one handling the
+ * matter; a matter handled elsewhere (by an agency the petition never had) keeps its handler.
+ */
+export async function moveMatterHandler(
+  client: PoolClient,
+  matterId: string,
+  from: { handling_agency: string | null; handling_jurisdiction: string | null },
+  to: { handling_agency: string | null; handling_jurisdiction: string | null },
+): Promise<void> {
+  await client.query(
+    `UPDATE petitions.matters SET handling_agency = $4, handling_jurisdiction = $5
+      WHERE id = $1 AND handling_agency IS NOT DISTINCT FROM $2 AND handling_jurisdiction = $3`,
+    [matterId, from.handling_agency, from.handling_jurisdiction, to.handling_agency, to.handling_jurisdiction],
+  );
 }
 
 /** A re-review decided the matter: closed for good. */

@@ -8,7 +8,8 @@ import { AgencyKind } from '../shared/agency';
 import { auditedChange } from '../shared/audited-change';
 import { badInput, hubError } from '../shared/errors';
 import type { PetitionsContext } from './context';
-import { closeMatter, findMatters, matterByRule, recordMatterHandler } from './matter-repository';
+import { closeMatter, findMatters, matterByRule, moveMatterHandler, recordMatterHandler } from './matter-repository';
+import { checkPassDown, isPassDown, passDownNote } from './pass-down';
 import { beijingDateOf, DAY_MS, isFinal, MAX_EXTENSION_DAYS, PetitionAction, planTransition } from './lifecycle';
 import { checkAgencyJurisdiction, checkLocalJurisdiction } from './jurisdiction-check';
 import { ownLocalId } from '../shared/local-id';
@@ -213,6 +214,11 @@ async function takeStep(ctx: PetitionsContext, mutation: string, id: string, act
       if (plan.stamp === 'reviewRequestedAt') change.review_requested_at = now;
       if (plan.stamp === 'reviewDecidedAt') change.review_decided_at = now;
       if (plan.stamp === 'reReviewRequestedAt') change.re_review_requested_at = now;
+      if (plan.stamp === 'passedDownAt') {
+        // Kept where the agency it was passed down to is, as a received petition is kept where it was sent: its officers work it there.
+        change.passed_down_at = now;
+        change.registered_in = change.handling_jurisdiction;
+      }
       if (isFinal(plan.to)) change.closed_at = now;
       const facts = {
         ...factsOf(current),
@@ -224,6 +230,7 @@ async function takeStep(ctx: PetitionsContext, mutation: string, id: string, act
         reReviewRequestedAt: change.re_review_requested_at ?? current.re_review_requested_at,
         extensionDays: change.extension_days ?? current.extension_days,
         forwardedToRegion: change.forwarded_to_region ?? current.forwarded_to_region,
+        passedDownAt: change.passed_down_at ?? current.passed_down_at,
       };
       const updated = await updatePetition(client, localId, current.version, plan.to, change, facts);
       if (!updated) {
@@ -244,9 +251,13 @@ async function takeStep(ctx: PetitionsContext, mutation: string, id: string, act
         from: current.status,
         to: plan.to,
         officerId: actor.officerId,
-        note: input.note ?? input.change?.outcome ?? null,
+        note:
+          plan.stamp === 'passedDownAt'
+            ? passDownNote(updated.handling_agency!, updated.handling_jurisdiction!, input.note)
+            : (input.note ?? input.change?.outcome ?? null),
       });
-      if (matter && action === 'assign') await recordMatterHandler(client, matter.id, updated.handling_agency!, updated.handling_jurisdiction!);
+      if (matter && plan.stamp === 'passedDownAt') await moveMatterHandler(client, matter.id, current, updated);
+      else if (matter && action === 'assign') await recordMatterHandler(client, matter.id, updated.handling_agency!, updated.handling_jurisdiction!);
       if (matter && action === 'decideReReview') await closeMatter(client, matter.id, updated.id, now);
       return { updated, messageIds: await enqueueOwedMessages(client, ctx.region, current, updated, { action, officerId: actor.officerId, at }) };
     },
@@ -314,7 +325,7 @@ export class PetitionMutations {
       async (client) => {
         const matter = chosenMatter
           ? (await findMatters(client, [chosenMatter]))[0]
-          : await matterByRule(client, input.petitionerIds, input.category.trim(), input.registeredIn);
+          : await matterByRule(client, input.petitionerIds, input.category.trim(), input.registeredIn, ctx.region);
         if (!matter) throw badInput('input.matterId', `no matter ${input.matterId} in region ${ctx.region}`);
         const petition = await insertPetition(client, {
           channel: input.channel,
@@ -347,7 +358,7 @@ export class PetitionMutations {
 
   @Mutation(() => Petition, {
     description:
-      'Forwards or assigns it to a handling agency (转送/交办). An agency of another region receives it there: that region keeps its own record and accepts it within 15 days of receipt; `forwarding` shows its status and outcome here.',
+      'Forwards or assigns it to a handling agency (转送/交办). An agency of another region receives it there: that region keeps its own record and accepts it within 15 days of receipt; `forwarding` shows its status and outcome here. A petition received from another region and not yet accepted is passed down once to an agency below the one handling it, in this region (交办; PASS_DOWN_REFUSED otherwise), whose 15 days run from then.',
   })
   @Directive('@routeBy(argument: "id")')
   @Access(PETITION_WORK)
@@ -375,6 +386,9 @@ export class PetitionMutations {
       note,
       expectedVersion,
       change: { handling_agency: agency, handling_jurisdiction: jurisdiction, ...(elsewhere ? { forwarded_to_region: region } : {}) },
+      check: (petition) => {
+        if (isPassDown(petition)) checkPassDown(id, petition, ctx.region, region, jurisdiction);
+      },
     });
   }
 

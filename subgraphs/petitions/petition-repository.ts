@@ -48,13 +48,14 @@ export interface PetitionRow {
   reviewing_body: string | null;
   re_reviewing_body: string | null;
   extension_approved_by: string | null;
+  passed_down_at: Date | null;
 }
 
 const COLUMNS = `id, channel, category, summary, content, petitioner_ids, group_visit, headcount, registered_in,
   registered_by, registered_at, status, handling_agency, handling_jurisdiction, accepted_at, replied_at,
   review_requested_at, review_decided_at, re_review_requested_at, closed_at, extension_days, extension_reason,
   outcome, deadline_kind, due_at, officers_owe, version, forwarded_from, received_at, forwarded_to_region, forwarded_to,
-  forwarding_status, forwarding_outcome, forwarding_version, forwarding_updated_at, matter_id, reviewing_body, re_reviewing_body, extension_approved_by`;
+  forwarding_status, forwarding_outcome, forwarding_version, forwarding_updated_at, matter_id, reviewing_body, re_reviewing_body, extension_approved_by, passed_down_at`;
 export const PETITION_COLUMNS = COLUMNS;
 
 export function factsOf(row: PetitionRow): LifecycleFacts {
@@ -69,6 +70,7 @@ export function factsOf(row: PetitionRow): LifecycleFacts {
     extensionDays: row.extension_days,
     receivedAt: row.received_at,
     forwardedToRegion: row.forwarded_to_region,
+    passedDownAt: row.passed_down_at,
   };
 }
 
@@ -107,6 +109,7 @@ export function toPetition(region: string, row: PetitionRow): Petition {
     reReviewingBody: row.re_reviewing_body,
     forwardedFrom: row.forwarded_from,
     receivedAt: row.received_at,
+    passedDownAt: row.passed_down_at,
     forwarding: row.forwarded_to_region
       ? {
           region: row.forwarded_to_region,
@@ -270,6 +273,9 @@ export interface PetitionChange {
   reviewing_body?: string;
   re_reviewing_body?: string;
   extension_approved_by?: string;
+  /** A received petition passed down (交办) is kept where the agency it went to is, as on receipt. */
+  registered_in?: string;
+  passed_down_at?: Date;
 }
 
 /**

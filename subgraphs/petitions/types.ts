@@ -307,6 +307,13 @@ export class Petition {
   })
   receivedAt!: Date | null;
 
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'On a received petition passed down to a lower agency of this region (交办): when; the 15-day acceptance limit of the agency it went to runs from then.',
+  })
+  passedDownAt!: Date | null;
+
   @Field(() => Int, { description: 'Changes with every step; lets a client see it acted on the latest state.' })
   version!: number;
 }

@@ -1,0 +1,240 @@
+import 'reflect-metadata';
+import type { RunningHub } from '../launcher/hub';
+import { graphql, queryDatabase, rosterOfficer, startTestHub } from './support/hub';
+
+/**
+ * Forwarding across cities (转送/交办) past its first step, through the gateway on real
+ * PostgreSQL: the receiving city passes a forwarded petition down to one of its counties (交办),
+ * whose own 15-day clock runs from then and whose officers work it, the registering region
+ * seeing who handles it now; and a new petition on a matter that was forwarded joins that matter
+ * by rule, without an officer naming it.
+ */
+
+let hub: RunningHub;
+const JIAXING = { 'X-Officer': '330400:1', 'X-Purpose': 'petition-handling' };
+const SUZHOU = { 'X-Officer': '320500:1', 'X-Purpose': 'petition-handling' };
+let WUJIANG: Record<string, string>;
+const DAY = 86_400_000;
+const BEIJING = 8 * 3_600_000;
+const beijingMidnight = (days: number) => new Date((Math.floor((Date.now() + BEIJING) / DAY) + days) * DAY - BEIJING);
+const db = (region: string) => hub.databaseUrls.get(region)!;
+const local = (id: string) => id.split(':')[1];
+
+const PETITION = `query($id: ID!) { petition(id: $id) {
+  id status version registeredIn receivedAt passedDownAt handlingAgency handlingJurisdiction deadline { kind dueAt daysLeft }
+  forwarding { region agency jurisdiction petitionId status }
+  matter { id handlingAgency handlingJurisdiction closedAt }
+  warnings { kind raisedIn subject { id } }
+  history { action fromStatus toStatus officer { id } note }
+} }`;
+const read = async (id: string, headers: Record<string, string>) => {
+  const result = await graphql(hub.gateway.graphqlUrl, PETITION, { id }, headers);
+  expect(result.errors).toBeUndefined();
+  return result.data.petition;
+};
+const act = (mutation: string, id: string, args: string, headers: Record<string, string>) =>
+  graphql(hub.gateway.graphqlUrl, `mutation($id: ID!) { r: ${mutation}(id: $id${args}) { id status version } }`, { id }, headers);
+const passDown = (id: string, jurisdiction: string, headers = SUZHOU) =>
+  act('assignPetition', id, `, agency: HUMAN_RESOURCES, jurisdiction: "${jurisdiction}", note: "属地办理"`, headers);
+
+/** Registers a Jiaxing petition (a letter about a matter of Suzhou's) and returns its id, matter and warnings. */
+const registerInJiaxing = async (input: Record<string, unknown>) => {
+  const result = await graphql(
+    hub.gateway.graphqlUrl,
+    `
+      mutation ($input: RegisterPetitionInput!) {
+        registerPetition(input: $input) {
+          id
+          matter {
+            id
+            handlingJurisdiction
+          }
+          warnings {
+            kind
+            raisedIn
+            subject {
+              id
+            }
+          }
+        }
+      }
+    `,
+    { input: { region: '330400', channel: 'LETTER', summary: '苏州企业欠薪', content: '在苏州务工被拖欠工资', registeredIn: '330421', ...input } },
+    JIAXING,
+  );
+  expect(result.errors).toBeUndefined();
+  return result.data.registerPetition;
+};
+
+/** Waits until `check` holds of the petition as `headers` read it (deliveries run after commit, and on the relay's next pass). */
+async function eventually(id: string, headers: Record<string, string>, check: (petition: any) => boolean) {
+  const deadline = Date.now() + 20_000;
+  let petition = await read(id, headers);
+  while (!check(petition) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    petition = await read(id, headers);
+  }
+  return petition;
+}
+
+/** Forwards a Jiaxing petition to Suzhou's human resources agency of `jurisdiction`; returns Suzhou's record. */
+const forward = async (id: string, jurisdiction: string) => {
+  const forwarded = await act('assignPetition', id, `, agency: HUMAN_RESOURCES, jurisdiction: "${jurisdiction}", note: "转送"`, JIAXING);
+  expect(forwarded.errors).toBeUndefined();
+  return (await eventually(id, JIAXING, (p) => p.forwarding?.petitionId)).forwarding.petitionId as string;
+};
+
+const kinds = (petition: { warnings: Array<{ kind: string; raisedIn: string; subject: { id: string } }> }) =>
+  petition.warnings.map((w) => [w.kind, w.raisedIn, w.subject.id]);
+
+beforeAll(async () => {
+  hub = await startTestHub('t_petition_onward', { backgroundIntervalMs: 250 });
+  // 吴江区's petition bureau, on Suzhou's roster.
+  const wujiang = await rosterOfficer(hub, { region: '320500', jurisdiction: '320509', agency: 'PETITION_BUREAU', roles: ['PETITION_OFFICER'] });
+  WUJIANG = { authorization: `Bearer ${wujiang.token}`, 'X-Purpose': 'petition-handling' };
+}, 120_000);
+
+afterAll(async () => {
+  await hub?.stop();
+});
+
+describe('a petition forwarded to Suzhou’s city agency, passed down to 吴江区 (交办)', () => {
+  let jiaxingId: string;
+  let suzhouId: string;
+
+  test('goes to the county agency, kept there, on that agency’s own 15 days from the pass-down, and Jiaxing sees who handles it now', async () => {
+    jiaxingId = (await registerInJiaxing({ category: '欠薪转办', petitionerIds: ['330400:11'] })).id;
+    suzhouId = await forward(jiaxingId, '320500');
+    // Received by the city ten days ago: its own acceptance limit has five days left.
+    const receivedAt = new Date(Date.now() - 10 * DAY);
+    await queryDatabase(db('320500'), 'UPDATE petitions.petitions SET received_at = $2, due_at = $3 WHERE id = $1', [
+      local(suzhouId),
+      receivedAt,
+      beijingMidnight(6),
+    ]);
+    expect((await read(suzhouId, SUZHOU)).deadline).toMatchObject({ kind: 'ACCEPTANCE', daysLeft: 5 });
+    // 吴江区's officers cannot work the city's record.
+    expect((await act('acceptPetition', suzhouId, '', WUJIANG)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+
+    const passed = await passDown(suzhouId, '320509');
+    expect(passed.errors).toBeUndefined();
+    const record = await read(suzhouId, SUZHOU);
+    expect(record).toMatchObject({
+      status: 'ASSIGNED',
+      registeredIn: '320509',
+      receivedAt: receivedAt.toISOString(),
+      passedDownAt: expect.any(String),
+      handlingAgency: 'HUMAN_RESOURCES',
+      handlingJurisdiction: '320509',
+      // 信访工作条例: the competent agency decides within 15 days of receiving the matter passed down to it.
+      deadline: { kind: 'ACCEPTANCE', dueAt: beijingMidnight(16).toISOString(), daysLeft: 15 },
+      matter: { handlingAgency: 'HUMAN_RESOURCES', handlingJurisdiction: '320509' },
+    });
+    expect(record.history.map((e: { action: string }) => e.action)).toEqual(['receive', 'assign']);
+    expect(record.history[1]).toEqual({
+      action: 'assign',
+      fromStatus: 'ASSIGNED',
+      toStatus: 'ASSIGNED',
+      officer: { id: '320500:1' },
+      note: '交办吴江区人力资源和社会保障局（320509）：属地办理',
+    });
+
+    const origin = await eventually(jiaxingId, JIAXING, (p) => p.forwarding.jurisdiction === '320509');
+    expect(origin).toMatchObject({
+      status: 'ASSIGNED',
+      forwarding: { region: '320500', agency: 'HUMAN_RESOURCES', jurisdiction: '320509', petitionId: suzhouId, status: 'ASSIGNED' },
+      matter: { handlingJurisdiction: '320509' },
+    });
+  }, 60_000);
+
+  test('吴江区’s officers accept it, and Jiaxing sees it accepted', async () => {
+    expect((await act('acceptPetition', suzhouId, '', WUJIANG)).data?.r.status).toBe('ACCEPTED');
+    const origin = await eventually(jiaxingId, JIAXING, (p) => p.forwarding.status === 'ACCEPTED');
+    expect(origin.forwarding).toMatchObject({ status: 'ACCEPTED', jurisdiction: '320509' });
+    // Accepted, it is not passed down any more.
+    expect((await passDown(suzhouId, '320509')).errors?.[0].extensions?.code).toBe('INVALID_TRANSITION');
+  }, 60_000);
+
+  test('not to another region, not upwards, not sideways: PASS_DOWN_REFUSED, nothing changed', async () => {
+    const atCity = await forward((await registerInJiaxing({ category: '欠薪转办', petitionerIds: ['330400:12'] })).id, '320500');
+    const toJiaxing = await passDown(atCity, '330421');
+    expect(toJiaxing.errors?.[0].extensions).toMatchObject({ code: 'PASS_DOWN_REFUSED', handlingJurisdiction: '320500', jurisdiction: '330421' });
+    expect(toJiaxing.errors?.[0].message).toMatch(/passed down within region 320500 only/);
+    // The city's own other agency is no lower one.
+    expect((await passDown(atCity, '320500')).errors?.[0].extensions?.code).toBe('PASS_DOWN_REFUSED');
+
+    const atCounty = await forward((await registerInJiaxing({ category: '欠薪转办', petitionerIds: ['330400:13'] })).id, '320509');
+    const up = await passDown(atCounty, '320500');
+    expect(up.errors?.[0].extensions).toMatchObject({ code: 'PASS_DOWN_REFUSED', handlingJurisdiction: '320509', jurisdiction: '320500' });
+    expect(up.errors?.[0].message).toMatch(/below 320509/);
+    expect((await passDown(atCounty, '320506')).errors?.[0].extensions?.code).toBe('PASS_DOWN_REFUSED');
+
+    for (const id of [atCity, atCounty]) {
+      const record = await read(id, SUZHOU);
+      expect(record.history.map((e: { action: string }) => e.action)).toEqual(['receive']);
+      expect(record).toMatchObject({ version: 1, passedDownAt: null });
+    }
+    // A petition of Jiaxing's own, once assigned, is still assigned only once.
+    const own = (await registerInJiaxing({ category: '本地事项', petitionerIds: ['330400:14'] })).id;
+    expect((await act('assignPetition', own, ', agency: HUMAN_RESOURCES, jurisdiction: "330400"', JIAXING)).errors).toBeUndefined();
+    expect((await act('assignPetition', own, ', agency: HUMAN_RESOURCES, jurisdiction: "330421"', JIAXING)).errors?.[0].extensions?.code).toBe(
+      'INVALID_TRANSITION',
+    );
+  }, 60_000);
+
+  test('twenty concurrent pass-downs: exactly one wins, the others are told it was passed down already', async () => {
+    const id = await forward((await registerInJiaxing({ category: '欠薪转办', petitionerIds: ['330400:15'] })).id, '320500');
+    const targets = Array.from({ length: 20 }, (_, n) => (n % 2 ? '320509' : '320506'));
+    const results = await Promise.all(targets.map((jurisdiction) => passDown(id, jurisdiction)));
+    const won = results.filter((r) => !r.errors);
+    expect(won).toHaveLength(1);
+    expect(results.filter((r) => r.errors).map((r) => r.errors![0].extensions?.code)).toEqual(Array(19).fill('INVALID_TRANSITION'));
+    const record = await read(id, SUZHOU);
+    expect(record.history.map((e: { action: string }) => e.action)).toEqual(['receive', 'assign']);
+    expect(record.version).toBe(won[0].data.r.version);
+    expect(targets).toContain(record.handlingJurisdiction);
+  }, 60_000);
+});
+
+describe('a new Jiaxing petition on a matter forwarded to Suzhou', () => {
+  const person = ['310000:21'];
+  let first: { id: string; matter: { id: string } };
+
+  test('joins that matter by rule, wherever in Jiaxing it is brought: no second CROSS_REGION, and REPEAT counts it', async () => {
+    first = await registerInJiaxing({ category: '跨省劳资', petitionerIds: person });
+    // A Shanghai resident is a stranger in Jiaxing: warned once for the matter.
+    expect(kinds(first as any)).toEqual([['CROSS_REGION', '330421', '310000:21']]);
+    const received = await forward(first.id, '320509');
+    expect((await read(first.id, JIAXING)).matter).toMatchObject({ id: first.matter.id, handlingJurisdiction: '320509' });
+
+    const second = await registerInJiaxing({ category: '跨省劳资', petitionerIds: person, summary: '再次来信' });
+    expect(second.matter).toEqual({ id: first.matter.id, handlingJurisdiction: '320509' });
+    expect(kinds(second)).toEqual([]);
+    // Brought to 平湖 this time: the matter is 吴江区's, not 平湖's; the third in 30 days is a repeat.
+    const third = await registerInJiaxing({ category: '跨省劳资', petitionerIds: person, registeredIn: '330482' });
+    expect(third.matter.id).toBe(first.matter.id);
+    expect(kinds(third)).toEqual([['REPEAT', '330482', '310000:21']]);
+
+    // Forwarded on to where the matter is handled, it joins Suzhou's matter there, warned of once.
+    const again = await forward(second.id, '320509');
+    const [theirs, ours] = [await read(received, SUZHOU), await read(again, SUZHOU)];
+    expect(ours.matter.id).toBe(theirs.matter.id);
+    expect(kinds(theirs)).toEqual([['CROSS_REGION', '320509', '310000:21']]);
+    expect(kinds(ours)).toEqual([]);
+  }, 60_000);
+
+  test('closed by re-review there, the matter refuses the new petition’s acceptance here (MATTER_CLOSED), with no matterId given', async () => {
+    // The re-review decided in Suzhou, as its report carries it to Jiaxing.
+    const closedAt = new Date(Date.now() - DAY);
+    await queryDatabase(db('330400'), 'UPDATE petitions.matters SET closed_at = $2, closed_by_petition = $3 WHERE id = $1', [
+      local(first.matter.id),
+      closedAt,
+      local(first.id),
+    ]);
+    const late = await registerInJiaxing({ category: '跨省劳资', petitionerIds: person, summary: '复核后又来信' });
+    expect(late.matter.id).toBe(first.matter.id);
+    const accept = await act('acceptPetition', late.id, '', JIAXING);
+    expect(accept.errors?.[0].extensions).toMatchObject({ code: 'MATTER_CLOSED', matterId: first.matter.id, closedAt: closedAt.toISOString() });
+    expect((await read(late.id, JIAXING)).status).toBe('REGISTERED');
+  }, 60_000);
+});
