@@ -84,7 +84,8 @@ function unpackGrants(packed: unknown): Grant[] {
   );
 }
 
-export async function signContextToken(key: SigningKey, subgraph: string, context: RequestContext): Promise<string> {
+/** `now` (milliseconds) is when the token is issued: a caller that keeps tokens by its own clock signs by that clock too. */
+export async function signContextToken(key: SigningKey, subgraph: string, context: RequestContext, now = Date.now()): Promise<string> {
   const { officerId, grants, alsoReadBy, ...claims } = context;
   const readers = alsoReadBy?.length ? { alsoReadBy: alsoReadBy.map((reader) => [reader.officerId, reader.requestId]) } : {};
   return new SignJWT({ ...claims, grants: packGrants(grants), ...readers })
@@ -92,8 +93,8 @@ export async function signContextToken(key: SigningKey, subgraph: string, contex
     .setIssuer(CONTEXT_ISSUER)
     .setAudience(contextAudience(subgraph))
     .setSubject(officerId)
-    .setIssuedAt()
-    .setExpirationTime(Math.floor(Date.now() / 1000) + CONTEXT_LIFETIME_SECONDS)
+    .setIssuedAt(Math.floor(now / 1000))
+    .setExpirationTime(Math.floor(now / 1000) + CONTEXT_LIFETIME_SECONDS)
     .sign(key.privateKey);
 }
 

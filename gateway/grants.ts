@@ -1,6 +1,6 @@
 import type { Grant } from '../auth/context-token';
-import { signContextToken } from '../auth/context-token';
 import type { SigningKey } from '../auth/keys';
+import { GatewayIdentityTokens } from './gateway-identity-token';
 import { SubgraphEndpoint } from './subgraph-client';
 import { logger } from '../platform/logger';
 
@@ -37,14 +37,13 @@ const GRANTS_QUERY = 'query Grants($jurisdiction: String!) { sharingGrants(juris
 /** Reads grants from the directory subgraph at `url`, as the hub itself (a service context). */
 export function directoryGrants(url: string, contextKey: SigningKey): (jurisdiction: string) => Promise<Grant[]> {
   const endpoint = new SubgraphEndpoint(url, { timeoutMs: 2_000, breaker: { failureThreshold: 5, resetAfterMs: 5_000 } });
+  const tokens = new GatewayIdentityTokens(contextKey);
   return async (jurisdiction) => {
-    const token = await signContextToken(contextKey, 'directory', {
-      officerId: 'service:gateway',
+    const token = await tokens.token('directory', {
+      subject: 'service:gateway',
       jurisdiction,
-      agency: null,
       roles: ['SERVICE'],
       purpose: 'authorization',
-      grants: [],
       requestId: 'grants',
     });
     const response = await endpoint.post(JSON.stringify({ query: GRANTS_QUERY, variables: { jurisdiction } }), { authorization: `Bearer ${token}` });

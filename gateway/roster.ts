@@ -1,8 +1,8 @@
 import type { Caller } from '../auth/caller-token';
-import { signContextToken } from '../auth/context-token';
 import { parseGlobalId } from '../auth/global-id';
 import { contains, isJurisdictionCode } from '../auth/jurisdiction';
 import type { SigningKey } from '../auth/keys';
+import { GatewayIdentityTokens } from './gateway-identity-token';
 import { SubgraphEndpoint } from './subgraph-client';
 
 /**
@@ -91,18 +91,17 @@ const ROSTER_QUERY = 'query Roster($id: ID!) { officer(id: $id) { active jurisdi
  */
 export function personnelRoster(endpointOf: (region: string) => string | undefined, contextKey: SigningKey, subgraph = 'personnel'): RosterLookup {
   const endpoints = new Map<string, SubgraphEndpoint>();
+  const tokens = new GatewayIdentityTokens(contextKey);
   return async (region, localId) => {
     const url = endpointOf(region);
     if (!url) return null;
     let endpoint = endpoints.get(url);
     if (!endpoint) endpoints.set(url, (endpoint = new SubgraphEndpoint(url, { timeoutMs: 2_000, breaker: { failureThreshold: 5, resetAfterMs: 5_000 } })));
-    const token = await signContextToken(contextKey, subgraph, {
-      officerId: 'service:gateway',
+    const token = await tokens.token(subgraph, {
+      subject: 'service:gateway',
       jurisdiction: region,
-      agency: null,
       roles: ['SERVICE'],
       purpose: 'authentication',
-      grants: [],
       requestId: 'roster',
     });
     let response;

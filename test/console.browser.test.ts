@@ -240,7 +240,7 @@ describeWithBrowser('the officer console in Chromium', () => {
     expect(await hefei.getByTestId('person-id-number').textContent()).toMatch(/\*{4,}/);
   });
 
-  test('a permitted officer states a purpose, sees the full ID number, and the read is in the audit trail', async () => {
+  test('a permitted officer states a purpose, sees the full ID number, and the read is in the audit trail under their name', async () => {
     const suzhou = await officerPage();
     await signInWithToken(suzhou, '320500:1');
     await suzhou.goto(`${base}/console/#/person/${encodeURIComponent(SUZHOU_RESIDENT)}`);
@@ -259,7 +259,20 @@ describeWithBrowser('the officer console in Chromium', () => {
     await suzhou.getByRole('button', { name: '确认查看' }).click();
     await suzhou.locator('[data-testid="person-dossier"][data-access="FULL"]').waitFor();
     expect(await suzhou.getByTestId('person-id-number').textContent()).toMatch(/^\d{17}[\dX]$/);
-    await suzhou.locator('[data-testid="audit-trail"] tr[data-purpose="petition-handling"]').first().waitFor({ timeout: 10_000 });
+    const read = suzhou.locator('[data-testid="audit-trail"] tr[data-purpose="petition-handling"]').first();
+    await read.waitFor({ timeout: 10_000 });
+    // The reader in words: the name and agency the roster gives 320500:1, not the id.
+    const roster = await graphql(
+      hub.gateway.graphqlUrl,
+      'query($id: ID!) { officer(id: $id) { name agencyName } }',
+      { id: '320500:1' },
+      { 'X-Officer': '320500:1' },
+    );
+    expect(roster.errors).toBeUndefined();
+    const reader = await read.locator('td').nth(1).textContent(); // the officer column
+    expect(reader).toContain(roster.data.officer.name);
+    expect(reader).toContain(roster.data.officer.agencyName);
+    expect(reader).not.toContain('320500:1');
     await shot(suzhou, 'person-dossier');
   });
 

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { RunningHub } from '../launcher/hub';
 import { DEMO_REGIONS, graphql, queryDatabase, startTestHub, writeRegionsFile } from './support/hub';
+import { petitionMutations } from './support/petition-mutations';
 
 /**
  * Forwarding across cities (转送/交办) through the gateway on real PostgreSQL: a Jiaxing
@@ -32,32 +33,12 @@ const read = async (id: string, headers: Record<string, string>) => {
   expect(result.errors).toBeUndefined();
   return result.data.petition;
 };
-const step = (mutation: string, id: string, args: string, headers: Record<string, string>) =>
-  graphql(hub.gateway.graphqlUrl, `mutation($id: ID!) { r: ${mutation}(id: $id${args}) { id status version } }`, { id }, headers);
-
-const register = async (input: Record<string, unknown>, headers = JIAXING) => {
-  const result = await graphql(
-    hub.gateway.graphqlUrl,
-    `
-      mutation ($input: RegisterPetitionInput!) {
-        registerPetition(input: $input) {
-          id
-          warnings {
-            kind
-            raisedIn
-            subject {
-              id
-            }
-          }
-        }
-      }
-    `,
-    { input: { region: '330400', channel: 'LETTER', summary: '吴江企业欠薪', content: '在吴江区务工被拖欠工资', registeredIn: '330421', ...input } },
-    headers,
-  );
-  expect(result.errors).toBeUndefined();
-  return result.data.registerPetition;
-};
+const { registered: register, step } = petitionMutations(() => hub.gateway.graphqlUrl, {
+  officer: JIAXING,
+  petition: { region: '330400', channel: 'LETTER', summary: '吴江企业欠薪', content: '在吴江区务工被拖欠工资', registeredIn: '330421' },
+  registeredFields: 'id warnings { kind raisedIn subject { id } }',
+  steppedFields: 'id status version',
+});
 const forward = async (id: string, jurisdiction = '320509') => {
   const forwarded = await step('assignPetition', id, `, agency: HUMAN_RESOURCES, jurisdiction: "${jurisdiction}", note: "转送"`, JIAXING);
   expect(forwarded.errors).toBeUndefined();

@@ -5,6 +5,7 @@ import { sweepDeadlines } from '../subgraphs/petitions/warning-rules';
 import { DEMO_REGIONS, graphql, queryDatabase, startTestHub, TEST_SCALE, writeRegionsFile } from './support/hub';
 import { demoOfficerId } from '../subgraphs/shared/demo-officers';
 import { HubLink } from '../subgraphs/shared/hub-link';
+import { petitionMutations } from './support/petition-mutations';
 
 /**
  * The petition and warning rules at their edges, through the gateway on real PostgreSQL: which
@@ -18,57 +19,11 @@ const SUZHOU = { 'X-Officer': '320500:1' };
 /** 浙江省's petition bureau: a region of its own here (its roster), listed in HUB_PROVINCE_REVIEW_BODIES below. */
 const ZHEJIANG = { 'X-Officer': '330000:1' };
 
-const register = async (input: Record<string, unknown>, headers: Record<string, string> = JIAXING) => {
-  const result = await graphql(
-    hub.gateway.graphqlUrl,
-    `
-      mutation ($input: RegisterPetitionInput!) {
-        registerPetition(input: $input) {
-          id
-          status
-          version
-          daysLeft
-          dueAt
-          deadline {
-            kind
-            dueAt
-            daysLeft
-            overdue
-          }
-          warnings {
-            id
-            kind
-            level
-            summary
-          }
-        }
-      }
-    `,
-    {
-      input: {
-        region: '330400',
-        channel: 'VISIT',
-        category: '劳资纠纷欠薪',
-        summary: '欠薪',
-        content: '某公司拖欠工资三个月',
-        registeredIn: '330421',
-        petitionerIds: ['330400:5'],
-        ...input,
-      },
-    },
-    { ...headers, 'X-Purpose': 'petition-handling' },
-  );
-  return result;
-};
-
-const registered = async (input: Record<string, unknown>, headers?: Record<string, string>) => {
-  const result = await register(input, headers);
-  expect(result.errors).toBeUndefined();
-  return result.data.registerPetition;
-};
-
-const step = (mutation: string, id: string, args = '', headers: Record<string, string> = JIAXING) =>
-  graphql(hub.gateway.graphqlUrl, `mutation($id: ID!) { r: ${mutation}(id: $id${args}) { status version } }`, { id }, headers);
+const { register, registered, step } = petitionMutations(() => hub.gateway.graphqlUrl, {
+  officer: JIAXING,
+  purpose: 'petition-handling',
+  registeredFields: 'id status version daysLeft dueAt deadline { kind dueAt daysLeft overdue } warnings { id kind level summary }',
+});
 
 const code = (result: { errors?: Array<{ extensions?: { code?: string } }> }) => result.errors?.[0]?.extensions?.code ?? 'OK';
 const db = (region: string) => hub.databaseUrls.get(region)!;

@@ -4,6 +4,7 @@ import type { RunningHub } from '../launcher/hub';
 import { sweepDeadlines } from '../subgraphs/petitions/warning-rules';
 import { graphql, queryDatabase, startTestHub, TEST_SCALE, tokenWithClaims } from './support/hub';
 import { demoOfficerId } from '../subgraphs/shared/demo-officers';
+import { petitionMutations } from './support/petition-mutations';
 
 /**
  * Petitions and warnings through the gateway, as petition officers of Jiaxing and Suzhou use
@@ -16,33 +17,13 @@ const JIAXING_OFFICER = { 'X-Officer': '330400:1' };
 const SUZHOU_OFFICER = { 'X-Officer': '320500:1' };
 const SUZHOU_OFFICER_2 = { 'X-Officer': '320500:2' };
 
-const REGISTER = `mutation($input: RegisterPetitionInput!) {
-  registerPetition(input: $input) {
-    id region status version registeredAt dueAt daysLeft overdue
+const { register } = petitionMutations(() => hub.gateway.graphqlUrl, {
+  officer: { ...JIAXING_OFFICER, 'X-Purpose': 'petition-handling' },
+  registeredFields: `id region status version registeredAt dueAt daysLeft overdue
     deadline { kind dueAt daysLeft overdue officersOwe }
     petitioners { id name }
-    warnings { id kind level subject { id } }
-  }
-}`;
-
-const register = (input: Record<string, unknown>, headers: Record<string, string> = { ...JIAXING_OFFICER, 'X-Purpose': 'petition-handling' }) =>
-  graphql(
-    hub.gateway.graphqlUrl,
-    REGISTER,
-    {
-      input: {
-        region: '330400',
-        channel: 'VISIT',
-        category: '劳资纠纷欠薪',
-        summary: '欠薪',
-        content: '某公司拖欠工资三个月',
-        registeredIn: '330421',
-        petitionerIds: ['330400:5'],
-        ...input,
-      },
-    },
-    headers,
-  );
+    warnings { id kind level subject { id } }`,
+});
 
 const db = (region: string) => hub.databaseUrls.get(region)!;
 
@@ -298,13 +279,10 @@ describe('automatic warnings', () => {
 });
 
 describe('the petition lifecycle', () => {
-  const step = (mutation: string, id: string, args = '', headers = JIAXING_OFFICER) =>
-    graphql(
-      hub.gateway.graphqlUrl,
-      `mutation($id: ID!) { r: ${mutation}(id: $id${args}) { status version deadline { kind daysLeft } extension { days reason } outcome } }`,
-      { id },
-      headers,
-    );
+  const { step } = petitionMutations(() => hub.gateway.graphqlUrl, {
+    officer: JIAXING_OFFICER,
+    steppedFields: 'status version deadline { kind daysLeft } extension { days reason } outcome',
+  });
 
   test('runs from registration to the re-review, with its history', async () => {
     const created = await register({ petitionerIds: ['330400:20'] });

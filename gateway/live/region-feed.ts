@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { CONTEXT_LIFETIME_SECONDS, GATEWAY_IDENTITY, signContextToken } from '../../auth/context-token';
+import { GATEWAY_IDENTITY } from '../../auth/context-token';
 import type { SigningKey } from '../../auth/keys';
+import { GatewayIdentityTokens } from '../gateway-identity-token';
 
 /**
  * The gateway's end of one region's warning feed: one long-lived HTTP stream from the region's
@@ -62,35 +63,28 @@ export class RegionFeed extends EventEmitter {
   protected unbroken = true;
   private controller: AbortController | undefined;
   protected stopped = false;
+  private readonly tokens: GatewayIdentityTokens;
 
   constructor(
     readonly region: string,
     private readonly feedUrl: () => string | undefined,
-    private readonly contextKey: SigningKey,
+    contextKey: SigningKey,
   ) {
     super();
     this.setMaxListeners(0);
+    this.tokens = new GatewayIdentityTokens(contextKey);
   }
 
-  private signed: { token: Promise<string>; until: number } | undefined;
-  /** The gateway's own context token for the feed, signed anew when half its lifetime has gone (many subscribers may read pages at once). */
+  /** The gateway's own context token for the feed (many subscribers may read pages at once). */
   private async headers(): Promise<Record<string, string>> {
-    if (!this.signed || this.signed.until <= Date.now()) {
-      const token = signContextToken(this.contextKey, 'petitions', {
-        officerId: GATEWAY_IDENTITY,
-        jurisdiction: this.region,
-        agency: null,
-        roles: [],
-        purpose: null,
-        grants: [],
-        requestId: `feed-${this.region}`,
-      });
-      const signed = (this.signed = { token, until: Date.now() + (CONTEXT_LIFETIME_SECONDS * 1000) / 2 });
-      token.catch(() => {
-        if (this.signed === signed) this.signed = undefined;
-      });
-    }
-    return { authorization: `Bearer ${await this.signed.token}` };
+    const token = await this.tokens.token('petitions', {
+      subject: GATEWAY_IDENTITY,
+      jurisdiction: this.region,
+      roles: [],
+      purpose: null,
+      requestId: `feed-${this.region}`,
+    });
+    return { authorization: `Bearer ${token}` };
   }
 
   /** The feed after `after`, at most one page, read once. */

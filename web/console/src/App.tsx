@@ -14,9 +14,32 @@ import { Inspections } from './Inspections';
 import { InspectionDetail } from './InspectionDetail';
 import { TaskDetail } from './TaskDetail';
 import { TaskPortal } from './TaskPortal';
+import { graphql } from './generated';
 
-const ME = `query ConsoleMe { caller { id jurisdiction agency roles } regions { code name } }`;
-const OFFICER = `query ConsoleOfficer($id: ID!) { officer(id: $id) { id name jurisdictionName agencyName } }`;
+const ME = graphql(`
+  query ConsoleMe {
+    caller {
+      id
+      jurisdiction
+      agency
+      roles
+    }
+    regions {
+      code
+      name
+    }
+  }
+`);
+const OFFICER = graphql(`
+  query ConsoleOfficer($id: ID!) {
+    officer(id: $id) {
+      id
+      name
+      jurisdictionName
+      agencyName
+    }
+  }
+`);
 
 export function SignedIn({ token, onSignOut }: { token: string; onSignOut: (problem?: string) => void }) {
   const { client, close } = useMemo(() => consoleClient(token), [token]);
@@ -35,10 +58,10 @@ export function SignedIn({ token, onSignOut }: { token: string; onSignOut: (prob
 function Shell({ onSignOut }: { onSignOut: (problem?: string) => void }) {
   const { t } = useI18n();
   const route = useRoute();
-  const [me] = useQuery<any>({ query: ME, requestPolicy: 'network-only' });
+  const [me] = useQuery({ query: ME, requestPolicy: 'network-only' });
   const callerId: string | undefined = me.data?.caller?.id;
-  const [officer] = useQuery<any>({ query: OFFICER, variables: { id: callerId }, pause: !callerId });
-  const regions = useMemo(() => new Map<string, string>((me.data?.regions ?? []).map((r: any) => [r.code, r.name])), [me.data]);
+  const [officer] = useQuery({ query: OFFICER, variables: { id: callerId ?? '' }, pause: !callerId });
+  const regions = useMemo(() => new Map<string, string>((me.data?.regions ?? []).map((r) => [r.code, r.name])), [me.data]);
   const refused = serverErrors(me.error).find((e) => e.code === 'UNAUTHENTICATED' || e.code === 'ROSTER_UNAVAILABLE');
   if (refused) {
     queueMicrotask(() => onSignOut(refused.message));

@@ -1,25 +1,63 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
+import type { CombinedError, TypedDocumentNode } from 'urql';
 import { useI18n } from './i18n';
 import { useRegions } from './regions';
 import { href } from './route';
 import { formatTime, Loading, Refusal, serverErrors, ServerError } from './ui';
-import { INSPECTION, PARTICIPANT_FRAGMENT, INSPECTION_STEPS } from './inspection-fields';
+import { INSPECTION_STEPS } from './inspection-fields';
+import { graphql } from './generated';
+import type { InspectionFieldsFragment } from './generated/graphql';
 
-const QUERY = `query InspectionDetail($id: ID!) { inspection(id: $id) { ${INSPECTION} } }
-${PARTICIPANT_FRAGMENT}`;
-const NEXT_STEP: Record<string, { mutation: string; document: string } | undefined> = {
-  WARNING: { mutation: 'planInspection', document: `mutation Plan($id: ID!) { planInspection(id: $id) { id step } }` },
-  PLAN: { mutation: 'dispatchInspection', document: `mutation Dispatch($id: ID!, $note: String) { dispatchInspection(id: $id, note: $note) { id step } }` },
-  DISPATCH: { mutation: 'startInspection', document: `mutation Start($id: ID!, $note: String) { startInspection(id: $id, note: $note) { id step } }` },
+const QUERY = graphql(`
+  query InspectionDetail($id: ID!) {
+    inspection(id: $id) {
+      ...InspectionFields
+    }
+  }
+`);
+const PLAN = graphql(`
+  mutation Plan($id: ID!) {
+    planInspection(id: $id) {
+      id
+      step
+    }
+  }
+`);
+/** The step that follows each of the first three, taken with the inspection's id alone. */
+const NEXT_STEP: Partial<Record<string, TypedDocumentNode<unknown, { id: string }>>> = {
+  WARNING: PLAN,
+  PLAN: graphql(`
+    mutation Dispatch($id: ID!, $note: String) {
+      dispatchInspection(id: $id, note: $note) {
+        id
+        step
+      }
+    }
+  `),
+  DISPATCH: graphql(`
+    mutation Start($id: ID!, $note: String) {
+      startInspection(id: $id, note: $note) {
+        id
+        step
+      }
+    }
+  `),
 };
-const EVALUATE = `mutation Evaluate($id: ID!, $input: EvaluateInspectionInput!) { evaluateInspection(id: $id, input: $input) { id step } }`;
+const EVALUATE = graphql(`
+  mutation Evaluate($id: ID!, $input: EvaluateInspectionInput!) {
+    evaluateInspection(id: $id, input: $input) {
+      id
+      step
+    }
+  }
+`);
 
 /** The five steps as a stepper: the current one marked, the next offered to the lead agency. */
 export function InspectionDetail({ id }: { id: string }) {
   const { t, locale } = useI18n();
   const regions = useRegions();
-  const [result, reload] = useQuery<any>({ query: QUERY, variables: { id } });
+  const [result, reload] = useQuery({ query: QUERY, variables: { id } });
   const inspection = result.data?.inspection;
   if (!inspection) return result.fetching ? <Loading /> : <Refusal errors={serverErrors(result.error)} />;
   const current = INSPECTION_STEPS.indexOf(inspection.step);
@@ -68,7 +106,10 @@ export function InspectionDetail({ id }: { id: string }) {
           </tr>
         </thead>
         <tbody>
-          {[...(inspection.leadParticipant ? [{ ...inspection.leadParticipant, lead: true }] : []), ...inspection.participants].map((participant: any) => (
+          {[
+            ...(inspection.leadParticipant ? [{ ...inspection.leadParticipant, lead: true }] : []),
+            ...inspection.participants.map((participant) => ({ ...participant, lead: false })),
+          ].map((participant) => (
             <tr key={participant.id} data-task-status={participant.taskStatus} data-lead={participant.lead ? 'true' : undefined}>
               <td>{regions.get(participant.region) ?? participant.region}</td>
               <td>
@@ -84,7 +125,7 @@ export function InspectionDetail({ id }: { id: string }) {
                 )}
               </td>
               <td>
-                {(participant.task?.findings ?? []).map((finding: any, i: number) => (
+                {(participant.task?.findings ?? []).map((finding, i) => (
                   <p key={i}>
                     {t(`severity.${finding.severity}`)}: {finding.description}
                   </p>
@@ -106,7 +147,7 @@ export function InspectionDetail({ id }: { id: string }) {
       )}
       <h2>{t('timeline')}</h2>
       <ol className="timeline">
-        {inspection.timeline.map((entry: any, i: number) => (
+        {inspection.timeline.map((entry, i) => (
           <li key={i}>
             <time dateTime={entry.at}>{formatTime(entry.at, locale)}</time> <strong>{t(`inspectionStep.${entry.step}`)}</strong> · {entry.officer?.name ?? ''}{' '}
             {entry.note && <q>{entry.note}</q>}
@@ -117,15 +158,16 @@ export function InspectionDetail({ id }: { id: string }) {
   );
 }
 
-function NextStep({ inspection, onDone }: { inspection: any; onDone: () => void }) {
+function NextStep({ inspection, onDone }: { inspection: InspectionFieldsFragment; onDone: () => void }) {
   const { t } = useI18n();
   const next = NEXT_STEP[inspection.step];
   const [errors, setErrors] = useState<ServerError[]>([]);
   const [score, setScore] = useState(90);
   const [comment, setComment] = useState('');
-  const [, runStep] = useMutation(next?.document ?? EVALUATE);
+  // Hooks run on every render: with no step to take from here, planning stands in (never run).
+  const [, runStep] = useMutation(next ?? PLAN);
   const [, evaluate] = useMutation(EVALUATE);
-  const finish = (outcome: { error?: any }) => (outcome.error ? setErrors(serverErrors(outcome.error)) : (setErrors([]), onDone()));
+  const finish = (outcome: { error?: CombinedError }) => (outcome.error ? setErrors(serverErrors(outcome.error)) : (setErrors([]), onDone()));
   if (next) {
     const nextName = inspection.step === 'WARNING' ? 'PLAN' : inspection.step === 'PLAN' ? 'DISPATCH' : 'INSPECT';
     return (

@@ -4,16 +4,49 @@ import { useCaller } from './caller';
 import { useI18n } from './i18n';
 import { href } from './route';
 import { formatTime, Loading, Refusal, RegionBanner, serverErrors, ServerError, unavailableRegions } from './ui';
-import { INSPECTION, PARTICIPANT_FRAGMENT } from './inspection-fields';
+import { graphql } from './generated';
+import type { AgencyKind } from './generated/graphql';
 
-const LIST = `query Inspections { inspections(first: 30) { edges { node { id region step targetName leadJurisdiction leadAgencyName plannedAt scenario { name } } } } }`;
-const SCENARIOS = `query Scenarios($region: String!) { inspectionScenarios(region: $region) { code name agencies } }`;
-const CREATE = `mutation CreateInspection($input: CreateInspectionInput!) { createInspection(input: $input) { ${INSPECTION} } }
-${PARTICIPANT_FRAGMENT}`;
+const LIST = graphql(`
+  query Inspections {
+    inspections(first: 30) {
+      edges {
+        node {
+          id
+          region
+          step
+          targetName
+          leadJurisdiction
+          leadAgencyName
+          plannedAt
+          scenario {
+            name
+          }
+        }
+      }
+    }
+  }
+`);
+const SCENARIOS = graphql(`
+  query Scenarios($region: String!) {
+    inspectionScenarios(region: $region) {
+      code
+      name
+      agencies
+    }
+  }
+`);
+const CREATE = graphql(`
+  mutation CreateInspection($input: CreateInspectionInput!) {
+    createInspection(input: $input) {
+      ...InspectionFields
+    }
+  }
+`);
 
 export function Inspections() {
   const { t, locale } = useI18n();
-  const [list, reload] = useQuery<any>({ query: LIST });
+  const [list, reload] = useQuery({ query: LIST });
   return (
     <section aria-labelledby="inspections-heading">
       <h1 id="inspections-heading">{t('nav.inspections')}</h1>
@@ -38,7 +71,7 @@ export function Inspections() {
             </tr>
           </thead>
           <tbody>
-            {list.data.inspections.edges.map(({ node }: any) => (
+            {list.data.inspections.edges.map(({ node }) => (
               <tr key={node.id}>
                 <td>
                   <a href={href('inspection', node.id)}>{node.targetName}</a>
@@ -63,7 +96,7 @@ function CreateInspection({ onCreated }: { onCreated: (id: string) => void }) {
   const { t } = useI18n();
   const caller = useCaller();
   const region = caller.id.split(':')[0];
-  const [scenarios] = useQuery<any>({ query: SCENARIOS, variables: { region } });
+  const [scenarios] = useQuery({ query: SCENARIOS, variables: { region } });
   const [, create] = useMutation(CREATE);
   const [errors, setErrors] = useState<ServerError[]>([]);
   const [form, setForm] = useState({
@@ -97,25 +130,26 @@ function CreateInspection({ onCreated }: { onCreated: (id: string) => void }) {
           setErrors([]);
           const input = {
             region,
-            scenarioCode: form.scenarioCode || scenarios.data?.inspectionScenarios[0]?.code,
+            scenarioCode: form.scenarioCode || (scenarios.data?.inspectionScenarios[0]?.code ?? ''),
             leadJurisdiction: form.leadJurisdiction,
-            leadAgency: caller.agency,
+            // As typed or held: an officer of no agency, or an agency the API does not know, is refused by the server in its own words.
+            leadAgency: caller.agency as AgencyKind,
             target: { name: form.targetName, creditCode: form.creditCode, address: form.address, jurisdiction: form.targetJurisdiction },
             plannedAt: new Date(form.plannedAt).toISOString(),
             plannedUntil: new Date(form.plannedUntil).toISOString(),
             participants: form.participantRegion
-              ? [{ region: form.participantRegion, jurisdiction: form.participantJurisdiction, agency: form.participantAgency }]
+              ? [{ region: form.participantRegion, jurisdiction: form.participantJurisdiction, agency: form.participantAgency as AgencyKind }]
               : [],
           };
           const outcome = await create({ input });
           if (outcome.error) return setErrors(serverErrors(outcome.error));
-          onCreated(outcome.data.createInspection.id);
+          if (outcome.data) onCreated(outcome.data.createInspection.id);
         }}
       >
         <label>
           {t('scenario')}
           <select name="scenarioCode" value={form.scenarioCode} onChange={set('scenarioCode')}>
-            {(scenarios.data?.inspectionScenarios ?? []).map((scenario: any) => (
+            {(scenarios.data?.inspectionScenarios ?? []).map((scenario) => (
               <option key={scenario.code} value={scenario.code}>
                 {scenario.name}
               </option>

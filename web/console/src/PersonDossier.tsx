@@ -7,17 +7,82 @@ import { href } from './route';
 import { formatTime, LevelBadge, Loading, Refusal, RegionBanner, serverErrors, unavailableRegions } from './ui';
 import { PURPOSE_PATTERN, storedToken } from './session';
 import { authorizationHeaders } from './graphql-client';
+import { graphql } from './generated';
+import type { PersonAuditQuery } from './generated/graphql';
 
-const PERSON = `query PersonDossier($id: ID!) {
-  person(id: $id) {
-    id region name gender birthDate idNumber phone address homeJurisdiction homeJurisdictionName
-    dataAccess { personal owner reason }
-    tags { category note taggedAt }
-    petitions(first: 20) { edges { node { id region status category registeredAt } } }
-    petitionWarnings(first: 20) { edges { node { id region kind level status summary } } }
+const PERSON = graphql(`
+  query PersonDossier($id: ID!) {
+    person(id: $id) {
+      id
+      region
+      name
+      gender
+      birthDate
+      idNumber
+      phone
+      address
+      homeJurisdiction
+      homeJurisdictionName
+      dataAccess {
+        personal
+        owner
+        reason
+      }
+      tags {
+        category
+        note
+        taggedAt
+      }
+      petitions(first: 20) {
+        edges {
+          node {
+            id
+            region
+            status
+            category
+            registeredAt
+          }
+        }
+      }
+      petitionWarnings(first: 20) {
+        edges {
+          node {
+            id
+            region
+            kind
+            level
+            status
+            summary
+          }
+        }
+      }
+    }
   }
-}`;
-const AUDIT = `query PersonAudit($id: ID!) { auditTrail(personId: $id, last: 20) { seq at action fields purpose officerId jurisdiction } }`;
+`);
+/**
+ * Who read the record: the officer as the roster gives them (name and agency are open to every
+ * verified caller), fetched from the officer's own region; null for a hub service.
+ */
+const AUDIT = graphql(`
+  query PersonAudit($id: ID!) {
+    auditTrail(personId: $id, last: 20) {
+      seq
+      at
+      action
+      fields
+      purpose
+      officerId
+      jurisdiction
+      officer {
+        id
+        name
+        agencyName
+        jurisdictionName
+        region
+      }
+    }
+  }
+`);
 
 /** Common purposes of use, offered first; any short name the gateway accepts may be typed. */
 const PURPOSES = ['petition-handling', 'joint-inspection', 'case-review'];
@@ -33,8 +98,8 @@ export function PersonDossier({ id }: { id: string }) {
   const [purpose, setPurpose] = useState<string>();
   const [asking, setAsking] = useState(false);
   const context = useMemo(() => (purpose ? { fetchOptions: { headers: authorizationHeaders(storedToken() ?? '', purpose) } } : undefined), [purpose]);
-  const [result] = useQuery<any>({ query: PERSON, variables: { id }, context, requestPolicy: purpose ? 'network-only' : 'cache-and-network' });
-  const [audit, reloadAudit] = useQuery<any>({ query: AUDIT, variables: { id }, requestPolicy: 'network-only', pause: !result.data });
+  const [result] = useQuery({ query: PERSON, variables: { id }, context, requestPolicy: purpose ? 'network-only' : 'cache-and-network' });
+  const [audit, reloadAudit] = useQuery({ query: AUDIT, variables: { id }, requestPolicy: 'network-only', pause: !result.data });
   // A read in full is written to the trail as it is answered: read the trail again after it.
   useEffect(() => {
     if (purpose && result.data && !result.fetching) reloadAudit({ requestPolicy: 'network-only' });
@@ -89,7 +154,7 @@ export function PersonDossier({ id }: { id: string }) {
         <dt>{t('tags')}</dt>
         <dd>
           {person.tags ? (
-            person.tags.map((tag: any) => (
+            person.tags.map((tag) => (
               <span key={tag.category} className="chip">
                 {tag.category}
               </span>
@@ -108,7 +173,7 @@ export function PersonDossier({ id }: { id: string }) {
       )}
       <h2>{t('petitions')}</h2>
       <ul data-testid="person-petitions">
-        {(person.petitions?.edges ?? []).map(({ node }: any) => (
+        {(person.petitions?.edges ?? []).map(({ node }) => (
           <li key={node.id}>
             <a href={href('petition', node.id)}>
               {node.id} · {node.category}
@@ -119,7 +184,7 @@ export function PersonDossier({ id }: { id: string }) {
       </ul>
       <h2>{t('nav.warnings')}</h2>
       <ul>
-        {(person.petitionWarnings?.edges ?? []).map(({ node }: any) => (
+        {(person.petitionWarnings?.edges ?? []).map(({ node }) => (
           <li key={node.id}>
             <LevelBadge level={node.level} /> <a href={href('warning', node.id)}>{node.summary}</a> · {t(`status.${node.status}`)}
           </li>
@@ -143,11 +208,11 @@ export function PersonDossier({ id }: { id: string }) {
             </tr>
           </thead>
           <tbody>
-            {audit.data.auditTrail.map((entry: any) => (
+            {audit.data.auditTrail.map((entry) => (
               <tr key={entry.seq} data-purpose={entry.purpose ?? ''}>
                 <td>{formatTime(entry.at, locale)}</td>
                 <td>
-                  {entry.officerId} ({entry.jurisdiction})
+                  <Reader entry={entry} />
                 </td>
                 <td>{entry.action}</td>
                 <td>{entry.fields.join(', ')}</td>
@@ -162,6 +227,31 @@ export function PersonDossier({ id }: { id: string }) {
     </article>
   );
 }
+
+/**
+ * Who read: the officer's name, agency and region; a hub service as such. Where the officer's
+ * region did not answer, the id and jurisdiction as the audit row recorded them are all there is.
+ */
+function Reader({ entry }: { entry: PersonAudit }) {
+  const { t } = useI18n();
+  const regions = useRegions();
+  const { officer } = entry;
+  if (officer)
+    return (
+      <>
+        <strong>{officer.name}</strong> · {officer.agencyName} · {regions.get(officer.region) ?? officer.region}
+      </>
+    );
+  const service = /^service:(.*)$/.exec(entry.officerId);
+  if (service) return <>{`${t('hubService')} · ${regions.get(service[1]) ?? service[1]}`}</>;
+  return (
+    <>
+      {entry.officerId} ({entry.jurisdiction})
+    </>
+  );
+}
+
+type PersonAudit = PersonAuditQuery['auditTrail'][number];
 
 function PurposeDialog({ onConfirm, onCancel }: { onConfirm: (purpose: string) => void; onCancel: () => void }) {
   const { t } = useI18n();

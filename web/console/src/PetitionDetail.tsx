@@ -1,44 +1,272 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
+import type { TypedDocumentNode } from 'urql';
 import { useI18n } from './i18n';
 import { useRegions } from './regions';
 import { href } from './route';
 import { Deadline, formatTime, LevelBadge, Loading, Refusal, serverErrors, ServerError } from './ui';
+import { graphql } from './generated';
+import type { AgencyKind } from './generated/graphql';
 
-const PETITION = `query PetitionDetail($id: ID!) {
-  petition(id: $id) {
-    id region status version category channel registeredAt registeredIn groupVisit headcount
-    registeredBy { id name }
-    deadline { kind dueAt daysLeft overdue officersOwe }
-    summary content outcome handlingAgency handlingJurisdiction
-    petitioners { id region name }
-    history { action at fromStatus toStatus note officer { id name jurisdictionName region } }
-    warnings { id level kind status summary }
+const PETITION = graphql(`
+  query PetitionDetail($id: ID!) {
+    petition(id: $id) {
+      id
+      region
+      status
+      version
+      category
+      channel
+      registeredAt
+      registeredIn
+      groupVisit
+      headcount
+      registeredBy {
+        id
+        name
+      }
+      deadline {
+        ...DeadlineFields
+      }
+      summary
+      content
+      outcome
+      handlingAgency
+      handlingJurisdiction
+      petitioners {
+        id
+        region
+        name
+      }
+      history {
+        action
+        at
+        fromStatus
+        toStatus
+        note
+        officer {
+          id
+          name
+          jurisdictionName
+          region
+        }
+      }
+      warnings {
+        id
+        level
+        kind
+        status
+        summary
+      }
+    }
   }
-}`;
+`);
 
-/** A lifecycle step: the mutation, and the text the officer gives with it. */
+/** What a step's form sends: its text under the step's name for it, and the extension or the assignee where the step asks for them. */
+interface StepVariables {
+  id: string;
+  expectedVersion: number;
+  note?: string | null;
+  reason?: string | null;
+  reply?: string | null;
+  opinion?: string | null;
+  days?: number;
+  approverId?: string;
+  agency?: AgencyKind;
+  jurisdiction?: string;
+}
+
+/**
+ * A step's mutation as its form runs it. Codegen checks each document against the API; the form
+ * fills the variables by the step's settings (the text under a name the step gives), which
+ * TypeScript cannot follow from one document to the next.
+ */
+const asStep = <Result, Variables>(document: TypedDocumentNode<Result, Variables>) => document as unknown as TypedDocumentNode<unknown, StepVariables>;
+
+/** A lifecycle step: its mutation, and the text the officer gives with it. */
 interface Step {
   name: string;
-  mutation: string;
+  document: TypedDocumentNode<unknown, StepVariables>;
   text: 'note' | 'reason' | 'reply' | 'opinion';
   required?: boolean;
-  days?: boolean;
+  /** An extension: how many days, and the SUPERVISOR of the handling agency who approves it. */
+  extension?: boolean;
   assign?: boolean;
 }
 
 const STEPS: Record<string, Step> = {
-  assign: { name: 'assign', mutation: 'assignPetition', text: 'note', assign: true },
-  decline: { name: 'decline', mutation: 'declinePetition', text: 'reason', required: true },
-  accept: { name: 'accept', mutation: 'acceptPetition', text: 'note' },
-  startHandling: { name: 'startHandling', mutation: 'startHandlingPetition', text: 'note' },
-  extend: { name: 'extend', mutation: 'extendPetitionDeadline', text: 'reason', required: true, days: true },
-  reply: { name: 'reply', mutation: 'replyToPetition', text: 'reply', required: true },
-  requestReview: { name: 'requestReview', mutation: 'requestPetitionReview', text: 'note' },
-  decideReview: { name: 'decideReview', mutation: 'decidePetitionReview', text: 'opinion', required: true },
-  requestReReview: { name: 'requestReReview', mutation: 'requestPetitionReReview', text: 'note' },
-  decideReReview: { name: 'decideReReview', mutation: 'decidePetitionReReview', text: 'opinion', required: true },
-  close: { name: 'close', mutation: 'closePetition', text: 'note' },
+  assign: {
+    name: 'assign',
+    document: asStep(
+      graphql(`
+        mutation AssignPetition($id: ID!, $expectedVersion: Int, $note: String, $agency: AgencyKind!, $jurisdiction: String!) {
+          assignPetition(id: $id, expectedVersion: $expectedVersion, note: $note, agency: $agency, jurisdiction: $jurisdiction) {
+            id
+            status
+            version
+          }
+        }
+      `),
+    ),
+    text: 'note',
+    assign: true,
+  },
+  decline: {
+    name: 'decline',
+    document: asStep(
+      graphql(`
+        mutation DeclinePetition($id: ID!, $expectedVersion: Int, $reason: String!) {
+          declinePetition(id: $id, expectedVersion: $expectedVersion, reason: $reason) {
+            id
+            status
+            version
+          }
+        }
+      `),
+    ),
+    text: 'reason',
+    required: true,
+  },
+  accept: {
+    name: 'accept',
+    document: asStep(
+      graphql(`
+        mutation AcceptPetition($id: ID!, $expectedVersion: Int, $note: String) {
+          acceptPetition(id: $id, expectedVersion: $expectedVersion, note: $note) {
+            id
+            status
+            version
+          }
+        }
+      `),
+    ),
+    text: 'note',
+  },
+  startHandling: {
+    name: 'startHandling',
+    document: asStep(
+      graphql(`
+        mutation StartHandlingPetition($id: ID!, $expectedVersion: Int, $note: String) {
+          startHandlingPetition(id: $id, expectedVersion: $expectedVersion, note: $note) {
+            id
+            status
+            version
+          }
+        }
+      `),
+    ),
+    text: 'note',
+  },
+  extend: {
+    name: 'extend',
+    document: asStep(
+      graphql(`
+        mutation ExtendPetitionDeadline($id: ID!, $expectedVersion: Int, $reason: String!, $days: Int!, $approverId: ID!) {
+          extendPetitionDeadline(id: $id, expectedVersion: $expectedVersion, reason: $reason, days: $days, approverId: $approverId) {
+            id
+            status
+            version
+          }
+        }
+      `),
+    ),
+    text: 'reason',
+    required: true,
+    extension: true,
+  },
+  reply: {
+    name: 'reply',
+    document: asStep(
+      graphql(`
+        mutation ReplyToPetition($id: ID!, $expectedVersion: Int, $reply: String!) {
+          replyToPetition(id: $id, expectedVersion: $expectedVersion, reply: $reply) {
+            id
+            status
+            version
+          }
+        }
+      `),
+    ),
+    text: 'reply',
+    required: true,
+  },
+  requestReview: {
+    name: 'requestReview',
+    document: asStep(
+      graphql(`
+        mutation RequestPetitionReview($id: ID!, $expectedVersion: Int, $note: String) {
+          requestPetitionReview(id: $id, expectedVersion: $expectedVersion, note: $note) {
+            id
+            status
+            version
+          }
+        }
+      `),
+    ),
+    text: 'note',
+  },
+  decideReview: {
+    name: 'decideReview',
+    document: asStep(
+      graphql(`
+        mutation DecidePetitionReview($id: ID!, $expectedVersion: Int, $opinion: String!) {
+          decidePetitionReview(id: $id, expectedVersion: $expectedVersion, opinion: $opinion) {
+            id
+            status
+            version
+          }
+        }
+      `),
+    ),
+    text: 'opinion',
+    required: true,
+  },
+  requestReReview: {
+    name: 'requestReReview',
+    document: asStep(
+      graphql(`
+        mutation RequestPetitionReReview($id: ID!, $expectedVersion: Int, $note: String) {
+          requestPetitionReReview(id: $id, expectedVersion: $expectedVersion, note: $note) {
+            id
+            status
+            version
+          }
+        }
+      `),
+    ),
+    text: 'note',
+  },
+  decideReReview: {
+    name: 'decideReReview',
+    document: asStep(
+      graphql(`
+        mutation DecidePetitionReReview($id: ID!, $expectedVersion: Int, $opinion: String!) {
+          decidePetitionReReview(id: $id, expectedVersion: $expectedVersion, opinion: $opinion) {
+            id
+            status
+            version
+          }
+        }
+      `),
+    ),
+    text: 'opinion',
+    required: true,
+  },
+  close: {
+    name: 'close',
+    document: asStep(
+      graphql(`
+        mutation ClosePetition($id: ID!, $expectedVersion: Int, $note: String) {
+          closePetition(id: $id, expectedVersion: $expectedVersion, note: $note) {
+            id
+            status
+            version
+          }
+        }
+      `),
+    ),
+    text: 'note',
+  },
 };
 
 /**
@@ -58,24 +286,10 @@ const NEXT: Record<string, string[]> = {
   CLOSED: [],
 };
 
-function stepDocument(step: Step): string {
-  const args = ['$id: ID!', '$expectedVersion: Int', `$${step.text}: String${step.required ? '!' : ''}`];
-  const pass = ['id: $id', 'expectedVersion: $expectedVersion', `${step.text}: $${step.text}`];
-  if (step.days) {
-    args.push('$days: Int!');
-    pass.push('days: $days');
-  }
-  if (step.assign) {
-    args.push('$agency: AgencyKind!', '$jurisdiction: String!');
-    pass.push('agency: $agency', 'jurisdiction: $jurisdiction');
-  }
-  return `mutation PetitionStep(${args.join(', ')}) { ${step.mutation}(${pass.join(', ')}) { id status version } }`;
-}
-
 export function PetitionDetail({ id }: { id: string }) {
   const { t, locale } = useI18n();
   const regions = useRegions();
-  const [result, reload] = useQuery<any>({ query: PETITION, variables: { id } });
+  const [result, reload] = useQuery({ query: PETITION, variables: { id } });
   const petition = result.data?.petition;
   if (!petition) return result.fetching ? <Loading /> : <Refusal errors={serverErrors(result.error)} />;
   const withheld = serverErrors(result.error);
@@ -107,7 +321,7 @@ export function PetitionDetail({ id }: { id: string }) {
         <dt>{t('petitioners')}</dt>
         <dd>
           {petition.petitioners ? (
-            petition.petitioners.map((person: any) => (
+            petition.petitioners.map((person) => (
               <a key={person.id} href={href('person', person.id)} className="chip">
                 {person.name ?? person.id}
               </a>
@@ -133,7 +347,7 @@ export function PetitionDetail({ id }: { id: string }) {
         <>
           <h2>{t('nav.warnings')}</h2>
           <ul>
-            {petition.warnings.map((warning: any) => (
+            {petition.warnings.map((warning) => (
               <li key={warning.id}>
                 <LevelBadge level={warning.level} /> <a href={href('warning', warning.id)}>{warning.summary}</a> · {t(`status.${warning.status}`)}
               </li>
@@ -143,7 +357,7 @@ export function PetitionDetail({ id }: { id: string }) {
       )}
       <h2>{t('history')}</h2>
       <ol className="timeline" data-testid="petition-history">
-        {(petition.history ?? []).map((entry: any, i: number) => (
+        {(petition.history ?? []).map((entry, i) => (
           <li key={i}>
             <time dateTime={entry.at}>{formatTime(entry.at, locale)}</time> <strong>{entry.action}</strong>{' '}
             {entry.fromStatus ? `${t(`petitionStatus.${entry.fromStatus}`)} → ` : ''}
@@ -175,10 +389,11 @@ function StepForm({ step, id, version, onDone }: { step: Step; id: string; versi
   const { t } = useI18n();
   const [text, setText] = useState('');
   const [days, setDays] = useState(15);
-  const [agency, setAgency] = useState('PETITION_BUREAU');
+  const [agency, setAgency] = useState<AgencyKind>('PETITION_BUREAU');
+  const [approverId, setApproverId] = useState('');
   const [jurisdiction, setJurisdiction] = useState('');
   const [errors, setErrors] = useState<ServerError[]>([]);
-  const [, run] = useMutation(stepDocument(step));
+  const [, run] = useMutation(step.document);
   return (
     <form
       className="step-form"
@@ -190,7 +405,7 @@ function StepForm({ step, id, version, onDone }: { step: Step; id: string; versi
           id,
           expectedVersion: version,
           [step.text]: text || null,
-          ...(step.days ? { days } : {}),
+          ...(step.extension ? { days, approverId } : {}),
           ...(step.assign ? { agency, jurisdiction } : {}),
         });
         if (outcome.error) return setErrors(serverErrors(outcome.error));
@@ -202,17 +417,23 @@ function StepForm({ step, id, version, onDone }: { step: Step; id: string; versi
         {t(`text.${step.text}`)}
         <input value={text} onChange={(event) => setText(event.target.value)} required={step.required} />
       </label>
-      {step.days && (
-        <label>
-          {t('days')}
-          <input type="number" min={1} max={30} value={days} onChange={(event) => setDays(Number(event.target.value))} />
-        </label>
+      {step.extension && (
+        <>
+          <label>
+            {t('days')}
+            <input type="number" min={1} max={30} value={days} onChange={(event) => setDays(Number(event.target.value))} />
+          </label>
+          <label>
+            {t('approver')}
+            <input value={approverId} onChange={(event) => setApproverId(event.target.value)} required placeholder="330400:12" />
+          </label>
+        </>
       )}
       {step.assign && (
         <>
           <label>
             {t('agency')}
-            <input value={agency} onChange={(event) => setAgency(event.target.value)} required />
+            <input value={agency} onChange={(event) => setAgency(event.target.value as AgencyKind)} required />
           </label>
           <label>
             {t('jurisdiction')}

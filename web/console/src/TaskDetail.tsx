@@ -1,36 +1,86 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
+import type { CombinedError } from 'urql';
 import { useI18n } from './i18n';
 import { useRegions } from './regions';
 import { href } from './route';
 import { formatTime, Loading, Refusal, serverErrors, ServerError } from './ui';
+import { graphql } from './generated';
+import type { FindingSeverity } from './generated/graphql';
 
-const TASK = `query TaskDetail($id: ID!) {
-  inspectionTask(id: $id) {
-    id region status version agencyName jurisdiction targetName targetAddress plannedAt plannedUntil conclusion
-    scenario { name } inspection { id step }
-    findings { severity description recordedAt recordedBy { name } }
+const TASK = graphql(`
+  query TaskDetail($id: ID!) {
+    inspectionTask(id: $id) {
+      id
+      region
+      status
+      version
+      agencyName
+      jurisdiction
+      targetName
+      targetAddress
+      plannedAt
+      plannedUntil
+      conclusion
+      scenario {
+        name
+      }
+      inspection {
+        id
+        step
+      }
+      findings {
+        severity
+        description
+        recordedAt
+        recordedBy {
+          name
+        }
+      }
+    }
   }
-}`;
-const ACCEPT = `mutation AcceptTask($id: ID!) { acceptInspectionTask(id: $id) { id status } }`;
-const FINDING = `mutation RecordFinding($input: RecordFindingInput!) { recordInspectionFinding(input: $input) { id status } }`;
-const COMPLETE = `mutation CompleteTask($id: ID!, $conclusion: String) { completeInspectionTask(id: $id, conclusion: $conclusion) { id status } }`;
+`);
+const ACCEPT = graphql(`
+  mutation AcceptTask($id: ID!) {
+    acceptInspectionTask(id: $id) {
+      id
+      status
+    }
+  }
+`);
+const FINDING = graphql(`
+  mutation RecordFinding($input: RecordFindingInput!) {
+    recordInspectionFinding(input: $input) {
+      id
+      status
+    }
+  }
+`);
+const COMPLETE = graphql(`
+  mutation CompleteTask($id: ID!, $conclusion: String) {
+    completeInspectionTask(id: $id, conclusion: $conclusion) {
+      id
+      status
+    }
+  }
+`);
+const SEVERITIES: FindingSeverity[] = ['NONE', 'MINOR', 'MAJOR'];
 
 /** A participant's task in its own region: accept, record findings, complete. */
 export function TaskDetail({ id }: { id: string }) {
   const { t, locale } = useI18n();
   const regions = useRegions();
-  const [result, reload] = useQuery<any>({ query: TASK, variables: { id } });
+  const [result, reload] = useQuery({ query: TASK, variables: { id } });
   const [, accept] = useMutation(ACCEPT);
   const [, record] = useMutation(FINDING);
   const [, complete] = useMutation(COMPLETE);
   const [errors, setErrors] = useState<ServerError[]>([]);
-  const [severity, setSeverity] = useState('MINOR');
+  const [severity, setSeverity] = useState<FindingSeverity>('MINOR');
   const [description, setDescription] = useState('');
   const [conclusion, setConclusion] = useState('');
   const task = result.data?.inspectionTask;
   if (!task) return result.fetching ? <Loading /> : <Refusal errors={serverErrors(result.error)} />;
-  const finish = (outcome: { error?: any }) => {
+  const finish = (outcome: { error?: CombinedError }) => {
     if (outcome.error) return setErrors(serverErrors(outcome.error));
     setErrors([]);
     reload({ requestPolicy: 'network-only' });
@@ -58,7 +108,7 @@ export function TaskDetail({ id }: { id: string }) {
       </dl>
       <h2>{t('findings')}</h2>
       <ul data-testid="findings">
-        {task.findings.map((finding: any, i: number) => (
+        {task.findings.map((finding, i) => (
           <li key={i}>
             {t(`severity.${finding.severity}`)}: {finding.description} · {finding.recordedBy?.name}
           </li>
@@ -78,8 +128,8 @@ export function TaskDetail({ id }: { id: string }) {
         >
           <label>
             {t('severity')}
-            <select value={severity} onChange={(event) => setSeverity(event.target.value)}>
-              {['NONE', 'MINOR', 'MAJOR'].map((value) => (
+            <select value={severity} onChange={(event) => setSeverity(event.target.value as FindingSeverity)}>
+              {SEVERITIES.map((value) => (
                 <option key={value} value={value}>
                   {t(`severity.${value}`)}
                 </option>

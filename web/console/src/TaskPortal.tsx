@@ -4,22 +4,48 @@ import { useCaller } from './caller';
 import { useI18n } from './i18n';
 import { href } from './route';
 import { Loading, RegionBanner, unavailableRegions } from './ui';
+import { graphql } from './generated';
 import { GROUPS, groupOf, petitionItem, PortalItem, taskItem } from './task-groups';
 
-const PORTAL = `query TaskPortal($jurisdiction: String) {
-  petitions(first: 100, filter: { registeredIn: $jurisdiction }) { edges { node { id status category registeredIn deadline { daysLeft overdue } } } }
-  inspectionTasks(first: 100) { edges { node { id status targetName jurisdiction plannedUntil } } }
-}`;
+const PORTAL = graphql(`
+  query TaskPortal($jurisdiction: String) {
+    petitions(first: 100, filter: { registeredIn: $jurisdiction }) {
+      edges {
+        node {
+          id
+          status
+          category
+          registeredIn
+          deadline {
+            daysLeft
+            overdue
+          }
+        }
+      }
+    }
+    inspectionTasks(first: 100) {
+      edges {
+        node {
+          id
+          status
+          targetName
+          jurisdiction
+          plannedUntil
+        }
+      }
+    }
+  }
+`);
 
 /** The petitions and inspection tasks of the officer's jurisdiction, by group, with counts per county. */
 export function TaskPortal() {
   const { t } = useI18n();
   const caller = useCaller();
-  const [result] = useQuery<any>({ query: PORTAL, variables: { jurisdiction: caller.jurisdiction } });
+  const [result] = useQuery({ query: PORTAL, variables: { jurisdiction: caller.jurisdiction } });
   const items: PortalItem[] = useMemo(
     () => [
-      ...(result.data?.petitions?.edges ?? []).map(({ node }: any) => petitionItem(node)),
-      ...(result.data?.inspectionTasks?.edges ?? []).map(({ node }: any) => taskItem(node)),
+      ...(result.data?.petitions?.edges ?? []).map(({ node }) => petitionItem(node)),
+      ...(result.data?.inspectionTasks?.edges ?? []).map(({ node }) => taskItem(node)),
     ],
     [result.data],
   );

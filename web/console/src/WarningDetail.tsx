@@ -1,35 +1,112 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { liveStore } from './graphql-client';
 import { useMutation, useQuery, useSubscription } from 'urql';
+import type { CombinedError } from 'urql';
 import { useI18n } from './i18n';
 import { useRegions } from './regions';
 import { href } from './route';
 import { Deadline, formatTime, LevelBadge, Loading, Refusal, RegionBanner, serverErrors, ServerError, unavailableRegions } from './ui';
 import { LEVELS } from './warning-fields';
+import { graphql } from './generated';
+import type { WarningLevel } from './generated/graphql';
 
-const WARNING = `query WarningDetail($id: ID!) {
-  petitionWarning(id: $id) {
-    id region level kind status summary raisedAt raisedIn automatic version
-    raisedBy { id name }
-    subject { id region name idNumber dataAccess { personal reason } }
-    petition { id status category deadline { kind dueAt daysLeft overdue officersOwe } }
-    timeline { action region note at officer { id name jurisdictionName } }
+const WARNING = graphql(`
+  query WarningDetail($id: ID!) {
+    petitionWarning(id: $id) {
+      id
+      region
+      level
+      kind
+      status
+      summary
+      raisedAt
+      raisedIn
+      automatic
+      version
+      raisedBy {
+        id
+        name
+      }
+      subject {
+        id
+        region
+        name
+        idNumber
+        dataAccess {
+          personal
+          reason
+        }
+      }
+      petition {
+        id
+        status
+        category
+        deadline {
+          ...DeadlineFields
+        }
+      }
+      timeline {
+        action
+        region
+        note
+        at
+        officer {
+          id
+          name
+          jurisdictionName
+        }
+      }
+    }
   }
-}`;
-const EVENTS = `subscription WarningDetailEvents($regions: [String!]) {
-  petitionWarningEvents(regions: $regions) { cursor kind warning { id version } }
-}`;
-const ACKNOWLEDGE = `mutation Acknowledge($id: ID!, $note: String) { acknowledgePetitionWarning(id: $id, note: $note) { id status version } }`;
-const ESCALATE = `mutation Escalate($id: ID!, $level: WarningLevel, $note: String) { escalatePetitionWarning(id: $id, level: $level, note: $note) { id status level version } }`;
-const RESOLVE = `mutation Resolve($id: ID!, $note: String) { resolvePetitionWarning(id: $id, note: $note) { id status version } }`;
+`);
+const EVENTS = graphql(`
+  subscription WarningDetailEvents($regions: [String!]) {
+    petitionWarningEvents(regions: $regions) {
+      cursor
+      kind
+      warning {
+        id
+        version
+      }
+    }
+  }
+`);
+const ACKNOWLEDGE = graphql(`
+  mutation Acknowledge($id: ID!, $note: String) {
+    acknowledgePetitionWarning(id: $id, note: $note) {
+      id
+      status
+      version
+    }
+  }
+`);
+const ESCALATE = graphql(`
+  mutation Escalate($id: ID!, $level: WarningLevel, $note: String) {
+    escalatePetitionWarning(id: $id, level: $level, note: $note) {
+      id
+      status
+      level
+      version
+    }
+  }
+`);
+const RESOLVE = graphql(`
+  mutation Resolve($id: ID!, $note: String) {
+    resolvePetitionWarning(id: $id, note: $note) {
+      id
+      status
+      version
+    }
+  }
+`);
 
 export function WarningDetail({ id }: { id: string }) {
   const { t, locale } = useI18n();
   const regions = useRegions();
-  const [result, reload] = useQuery<any>({ query: WARNING, variables: { id } });
+  const [result, reload] = useQuery({ query: WARNING, variables: { id } });
   const region = id.split(':')[0];
   // Changes made by others (a partner's acknowledgement) arrive as events of the warning's region.
-  const [live] = useSubscription<any, number>({ query: EVENTS, variables: { regions: [region] } }, (version = 0, event) => {
+  const [live] = useSubscription({ query: EVENTS, variables: { regions: [region] } }, (version: number = 0, event) => {
     const warning = event?.petitionWarningEvents?.warning;
     return warning?.id === id ? Math.max(version, warning.version) : version;
   });
@@ -97,10 +174,10 @@ export function WarningDetail({ id }: { id: string }) {
       )}
       <h2>{t('timeline')}</h2>
       <ol className="timeline" data-testid="warning-timeline">
-        {warning.timeline.map((entry: any, i: number) => (
+        {warning.timeline.map((entry, i) => (
           <li key={i} data-action={entry.action}>
             <time dateTime={entry.at}>{formatTime(entry.at, locale)}</time> <strong>{t(`action.${entry.action}`)}</strong> ·{' '}
-            {regions.get(entry.region) ?? entry.region ?? ''} ·{' '}
+            {entry.region ? (regions.get(entry.region) ?? entry.region) : ''} ·{' '}
             {entry.officer ? `${entry.officer.name}（${entry.officer.jurisdictionName ?? ''}）` : t('byRule')}
             {entry.note && <q>{entry.note}</q>}
           </li>
@@ -112,16 +189,16 @@ export function WarningDetail({ id }: { id: string }) {
 }
 
 /** 签收 / 升级 / 化解 with a note; whether this officer may is the server's answer, shown as given. */
-export function WarningActions({ id, level, onDone }: { id: string; level: string; onDone: () => void }) {
+export function WarningActions({ id, level, onDone }: { id: string; level: WarningLevel; onDone: () => void }) {
   const { t } = useI18n();
   const [note, setNote] = useState('');
-  const [raiseTo, setRaiseTo] = useState(LEVELS[Math.max(0, LEVELS.indexOf(level as never) - 1)]);
+  const [raiseTo, setRaiseTo] = useState<WarningLevel>(LEVELS[Math.max(0, LEVELS.indexOf(level) - 1)]);
   const [errors, setErrors] = useState<ServerError[]>([]);
   const [done, setDone] = useState<string>();
   const [, ack] = useMutation(ACKNOWLEDGE);
   const [, escalate] = useMutation(ESCALATE);
   const [, resolve] = useMutation(RESOLVE);
-  const run = async (name: string, action: Promise<{ error?: any }>) => {
+  const run = async (name: string, action: Promise<{ error?: CombinedError }>) => {
     setErrors([]);
     setDone(undefined);
     const outcome = await action;
@@ -143,7 +220,7 @@ export function WarningActions({ id, level, onDone }: { id: string; level: strin
         </button>
         <label className="inline">
           {t('escalateTo')}
-          <select value={raiseTo} onChange={(event) => setRaiseTo(event.target.value as never)}>
+          <select value={raiseTo} onChange={(event) => setRaiseTo(event.target.value as WarningLevel)}>
             {LEVELS.map((value) => (
               <option key={value} value={value}>
                 {t(`level.${value}`)}

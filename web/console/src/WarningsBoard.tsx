@@ -6,15 +6,39 @@ import { useRegions } from './regions';
 import { href } from './route';
 import { formatTime, LevelBadge, Loading, RegionBanner, unavailableRegions } from './ui';
 import { WarningActions } from './WarningDetail';
-import { apiFilter, BoardFilter, EMPTY_FILTER, KINDS, LEVELS, STATUSES, WARNING_ROW, WarningRow } from './warning-fields';
+import { apiFilter, BoardFilter, EMPTY_FILTER, KINDS, LEVELS, STATUSES, WarningRow } from './warning-fields';
+import { graphql } from './generated';
+import type { BoardWarningsQuery, PetitionWarningFilter } from './generated/graphql';
 
 const PAGE = 100;
-const LIST = `query BoardWarnings($first: Int, $after: String, $filter: PetitionWarningFilter) {
-  petitionWarnings(first: $first, after: $after, filter: $filter) { edges { node { ${WARNING_ROW} } } pageInfo { hasNextPage endCursor } }
-}`;
-const EVENTS = `subscription BoardEvents($filter: PetitionWarningFilter, $after: String) {
-  petitionWarningEvents(filter: $filter, after: $after) { cursor kind at region warning { ${WARNING_ROW} } }
-}`;
+const LIST = graphql(`
+  query BoardWarnings($first: Int, $after: String, $filter: PetitionWarningFilter) {
+    petitionWarnings(first: $first, after: $after, filter: $filter) {
+      edges {
+        node {
+          ...WarningRow
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+const EVENTS = graphql(`
+  subscription BoardEvents($filter: PetitionWarningFilter, $after: String) {
+    petitionWarningEvents(filter: $filter, after: $after) {
+      cursor
+      kind
+      at
+      region
+      warning {
+        ...WarningRow
+      }
+    }
+  }
+`);
 
 interface LiveRows {
   filterKey: string;
@@ -33,7 +57,7 @@ export function WarningsBoard() {
   const { t } = useI18n();
   const [filter, setFilter] = useState<BoardFilter>(EMPTY_FILTER);
   const variables = useMemo(() => ({ first: PAGE, filter: apiFilter(filter) }), [filter]);
-  const [list] = useQuery<any>({ query: LIST, variables });
+  const [list] = useQuery({ query: LIST, variables });
   const filterKey = JSON.stringify(variables.filter);
   const live$ = useSyncExternalStore(liveStore.subscribe, liveStore.get);
   const liveState = live$.state;
@@ -50,7 +74,7 @@ export function WarningsBoard() {
   }, [live$, filterKey]);
   const after = resume?.filterKey === filterKey ? resume.after : null;
   // Live rows since the board opened, for the filter in force (rows heard under another filter are dropped).
-  const [live] = useSubscription<any, LiveRows>({ query: EVENTS, variables: { filter: variables.filter, after } }, (seen, event) => {
+  const [live] = useSubscription({ query: EVENTS, variables: { filter: variables.filter, after } }, (seen: LiveRows | undefined, event) => {
     const heard = event?.petitionWarningEvents;
     const rows = seen?.filterKey === filterKey ? seen.rows : new Map<string, WarningRow>();
     if (!heard?.warning) return { filterKey, rows };
@@ -58,11 +82,11 @@ export function WarningsBoard() {
     return { filterKey, rows: new Map(rows).set(heard.warning.id, heard.warning) };
   });
   // Pages after the first, fetched as the officer asks for more; they belong to the filter they were read for.
-  const [more, setMore] = useState<{ filterKey: string; rows: WarningRow[]; pageInfo: PageInfo }>();
+  const [more, setMore] = useState<{ filterKey: string; rows: WarningRow[]; pageInfo: BoardPageInfo }>();
   const firstPage = list.data?.petitionWarnings;
   const extra = more?.filterKey === filterKey ? more : undefined;
-  const listed: WarningRow[] = useMemo(() => [...(firstPage?.edges ?? []).map((edge: any) => edge.node), ...(extra?.rows ?? [])], [firstPage, extra]);
-  const pageInfo: PageInfo | undefined = extra?.pageInfo ?? firstPage?.pageInfo;
+  const listed: WarningRow[] = useMemo(() => [...(firstPage?.edges ?? []).map((edge) => edge.node), ...(extra?.rows ?? [])], [firstPage, extra]);
+  const pageInfo: BoardPageInfo | undefined = extra?.pageInfo ?? firstPage?.pageInfo;
   const liveRows = live.data?.filterKey === filterKey ? live.data.rows : NO_ROWS;
   const rows = useMemo(() => mergeWarnings(listed, liveRows), [listed, liveRows]);
   // The warning whose actions are open above the list (its row's latest state, live events included).
@@ -104,12 +128,17 @@ export function WarningsBoard() {
   );
 }
 
-interface PageInfo {
-  hasNextPage: boolean;
-  endCursor: string | null;
-}
+type BoardPageInfo = BoardWarningsQuery['petitionWarnings']['pageInfo'];
 
-function LoadMore({ filter, cursor, onPage }: { filter: Record<string, unknown>; cursor: string; onPage: (rows: WarningRow[], pageInfo: PageInfo) => void }) {
+function LoadMore({
+  filter,
+  cursor,
+  onPage,
+}: {
+  filter: PetitionWarningFilter;
+  cursor: string;
+  onPage: (rows: WarningRow[], pageInfo: BoardPageInfo) => void;
+}) {
   const { t } = useI18n();
   const client = useClient();
   const [busy, setBusy] = useState(false);
@@ -125,7 +154,7 @@ function LoadMore({ filter, cursor, onPage }: { filter: Record<string, unknown>;
         const page = result.data?.petitionWarnings;
         if (page)
           onPage(
-            page.edges.map((edge: any) => edge.node),
+            page.edges.map((edge) => edge.node),
             page.pageInfo,
           );
       }}
@@ -135,19 +164,25 @@ function LoadMore({ filter, cursor, onPage }: { filter: Record<string, unknown>;
   );
 }
 
-function toggle(list: string[], value: string): string[] {
+function toggle<T>(list: T[], value: T): T[] {
   return list.includes(value) ? list.filter((item) => item !== value) : [...list, value];
 }
 
 function Filters({ filter, onChange }: { filter: BoardFilter; onChange: (filter: BoardFilter) => void }) {
   const { t } = useI18n();
   const regions = useRegions();
-  const group = (name: 'levels' | 'kinds' | 'statuses', values: readonly string[], prefix: string) => (
+  const group = <V extends string>(
+    name: 'levels' | 'kinds' | 'statuses',
+    values: readonly V[],
+    selected: V[],
+    select: (values: V[]) => BoardFilter,
+    prefix: string,
+  ) => (
     <fieldset>
       <legend>{t(`filter.${name}`)}</legend>
       {values.map((value) => (
         <label key={value} className="check">
-          <input type="checkbox" checked={filter[name].includes(value)} onChange={() => onChange({ ...filter, [name]: toggle(filter[name], value) })} />
+          <input type="checkbox" checked={selected.includes(value)} onChange={() => onChange(select(toggle(selected, value)))} />
           {t(`${prefix}.${value}`)}
         </label>
       ))}
@@ -155,9 +190,9 @@ function Filters({ filter, onChange }: { filter: BoardFilter; onChange: (filter:
   );
   return (
     <form className="filters" aria-label={t('filter.label')} onSubmit={(event) => event.preventDefault()}>
-      {group('levels', LEVELS, 'level')}
-      {group('kinds', KINDS, 'kind')}
-      {group('statuses', STATUSES, 'status')}
+      {group('levels', LEVELS, filter.levels, (levels) => ({ ...filter, levels }), 'level')}
+      {group('kinds', KINDS, filter.kinds, (kinds) => ({ ...filter, kinds }), 'kind')}
+      {group('statuses', STATUSES, filter.statuses, (statuses) => ({ ...filter, statuses }), 'status')}
       <fieldset>
         <legend>{t('filter.where')}</legend>
         <label>

@@ -31,7 +31,25 @@ export function groupOf(item: PortalItem): Group {
   return 'inProgress';
 }
 
-export function petitionItem(node: any): PortalItem {
+/** A petition as the portal reads it. */
+export interface PortalPetition {
+  id: string;
+  status: string;
+  category: string;
+  registeredIn: string;
+  deadline: { daysLeft: number; overdue: boolean } | null;
+}
+
+/** An inspection task as the portal reads it. */
+export interface PortalTask {
+  id: string;
+  status: string;
+  targetName: string;
+  jurisdiction: string;
+  plannedUntil: string;
+}
+
+export function petitionItem(node: PortalPetition): PortalItem {
   return {
     kind: 'petition',
     id: node.id,
@@ -43,7 +61,7 @@ export function petitionItem(node: any): PortalItem {
   };
 }
 
-export function taskItem(node: any, now = Date.now()): PortalItem {
+export function taskItem(node: PortalTask, now = Date.now()): PortalItem {
   const daysLeft = Math.floor((new Date(node.plannedUntil).getTime() - now) / DAY_MS);
   return { kind: 'task', id: node.id, title: node.targetName, county: node.jurisdiction, status: node.status, daysLeft, overdue: daysLeft < 0 };
 }

@@ -1,4 +1,6 @@
 import type { CombinedError } from 'urql';
+import { graphql } from './generated';
+import type { DeadlineFieldsFragment } from './generated/graphql';
 import { useI18n } from './i18n';
 import { useRegions } from './regions';
 
@@ -74,11 +76,18 @@ export function formatTime(iso: string | null | undefined, locale: string): stri
   return formatter.format(new Date(iso));
 }
 
-export function Deadline({
-  deadline,
-}: {
-  deadline: { kind: string; dueAt: string; daysLeft: number; overdue: boolean; officersOwe: boolean } | null | undefined;
-}) {
+/** What Deadline shows of a petition's running deadline. */
+export const DEADLINE_FIELDS = graphql(`
+  fragment DeadlineFields on PetitionDeadline {
+    kind
+    dueAt
+    daysLeft
+    overdue
+    officersOwe
+  }
+`);
+
+export function Deadline({ deadline }: { deadline: DeadlineFieldsFragment | null | undefined }) {
   const { t, locale } = useI18n();
   if (!deadline) return <span>{t('noDeadline')}</span>;
   return (

@@ -1,27 +1,35 @@
+import { graphql } from './generated';
+import type { PetitionWarningFilter, WarningKind, WarningLevel, WarningRowFragment, WarningStatus } from './generated/graphql';
+
 /** What the board shows of a warning, in the list and in each live event alike. */
-export const WARNING_ROW = `id region level kind status summary raisedAt raisedIn version subject { id region name }`;
+export const WARNING_ROW = graphql(`
+  fragment WarningRow on PetitionWarning {
+    id
+    region
+    level
+    kind
+    status
+    summary
+    raisedAt
+    raisedIn
+    version
+    subject {
+      id
+      region
+      name
+    }
+  }
+`);
+export type WarningRow = WarningRowFragment;
 
-export const LEVELS = ['RED', 'ORANGE', 'YELLOW', 'BLUE'] as const;
-export const KINDS = ['CROSS_REGION', 'GROUP_VISIT', 'REPEAT', 'DEADLINE', 'LEVEL_SKIPPING'] as const;
-export const STATUSES = ['OPEN', 'ACKNOWLEDGED', 'ESCALATED', 'RESOLVED'] as const;
-
-export interface WarningRow {
-  id: string;
-  region: string;
-  level: string;
-  kind: string;
-  status: string;
-  summary: string;
-  raisedAt: string;
-  raisedIn: string;
-  version: number;
-  subject: { id: string; region: string; name: string | null } | null;
-}
+export const LEVELS: readonly WarningLevel[] = ['RED', 'ORANGE', 'YELLOW', 'BLUE'];
+export const KINDS: readonly WarningKind[] = ['CROSS_REGION', 'GROUP_VISIT', 'REPEAT', 'DEADLINE', 'LEVEL_SKIPPING'];
+export const STATUSES: readonly WarningStatus[] = ['OPEN', 'ACKNOWLEDGED', 'ESCALATED', 'RESOLVED'];
 
 export interface BoardFilter {
-  levels: string[];
-  kinds: string[];
-  statuses: string[];
+  levels: WarningLevel[];
+  kinds: WarningKind[];
+  statuses: WarningStatus[];
   raisedIn: string;
   subjectRegion: string;
   raisedFrom: string;
@@ -31,8 +39,8 @@ export interface BoardFilter {
 export const EMPTY_FILTER: BoardFilter = { levels: [], kinds: [], statuses: [], raisedIn: '', subjectRegion: '', raisedFrom: '', raisedUntil: '' };
 
 /** The board's filter as the API's PetitionWarningFilter (dates from the date inputs, whole days in local time). */
-export function apiFilter(filter: BoardFilter): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+export function apiFilter(filter: BoardFilter): PetitionWarningFilter {
+  const out: PetitionWarningFilter = {};
   if (filter.levels.length) out.levels = filter.levels;
   if (filter.kinds.length) out.kinds = filter.kinds;
   if (filter.statuses.length) out.statuses = filter.statuses;
