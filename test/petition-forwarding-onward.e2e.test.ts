@@ -200,7 +200,7 @@ describe('a new Jiaxing petition on a matter forwarded to Suzhou', () => {
   const person = ['310000:21'];
   let first: { id: string; matter: { id: string } };
 
-  test('joins that matter by rule, wherever in Jiaxing it is brought: no second CROSS_REGION, and REPEAT counts it', async () => {
+  test('joins that matter by rule where it was registered or above: no second CROSS_REGION, and REPEAT counts it', async () => {
     first = await registerInJiaxing({ category: '跨省劳资', petitionerIds: person });
     // A Shanghai resident is a stranger in Jiaxing: warned once for the matter.
     expect(kinds(first as any)).toEqual([['CROSS_REGION', '330421', '310000:21']]);
@@ -210,10 +210,15 @@ describe('a new Jiaxing petition on a matter forwarded to Suzhou', () => {
     const second = await registerInJiaxing({ category: '跨省劳资', petitionerIds: person, summary: '再次来信' });
     expect(second.matter).toEqual({ id: first.matter.id, handlingJurisdiction: '320509' });
     expect(kinds(second)).toEqual([]);
-    // Brought to 平湖 this time: the matter is 吴江区's, not 平湖's; the third in 30 days is a repeat.
-    const third = await registerInJiaxing({ category: '跨省劳资', petitionerIds: person, registeredIn: '330482' });
+    // Brought to the city this time, which sees 嘉善's petitions: the third in 30 days is a repeat.
+    const third = await registerInJiaxing({ category: '跨省劳资', petitionerIds: person, registeredIn: '330400' });
     expect(third.matter.id).toBe(first.matter.id);
-    expect(kinds(third)).toEqual([['REPEAT', '330482', '310000:21']]);
+    expect(kinds(third)).toEqual([['REPEAT', '330400', '310000:21']]);
+    // Brought to 平湖, whose officers see nothing of 嘉善's: a matter of 平湖's own, nothing of 嘉善's
+    // matter in it (neither its handler nor its count), and the stranger warned of to 平湖.
+    const pinghu = await registerInJiaxing({ category: '跨省劳资', petitionerIds: person, registeredIn: '330482' });
+    expect(pinghu.matter).toEqual({ id: expect.not.stringMatching(`^${first.matter.id}$`), handlingJurisdiction: '330482' });
+    expect(kinds(pinghu)).toEqual([['CROSS_REGION', '330482', '310000:21']]);
 
     // Forwarded on to where the matter is handled, it joins Suzhou's matter there, warned of once.
     const again = await forward(second.id, '320509');

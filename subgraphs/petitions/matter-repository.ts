@@ -48,12 +48,14 @@ export async function findMatters(db: Pool | PoolClient, ids: readonly string[])
  * The matter a new petition belongs to: the one of the same petitioners and category handled
  * where the petition is registered, else one handled below it (a 嘉善 matter brought to the city;
  * the latest, if several), else — for a registration, given `region` — one this region forwarded
- * and is now handled in another region (a matter sent to 吴江区: a new Jiaxing petition on it joins
- * it wherever in Jiaxing it is brought, so its REPEAT counts it, its CROSS_REGION is not raised
- * again, and its closing by re-review there refuses its acceptance), else a new one handled where
- * the petition is registered. A 平湖 petition does not join a 嘉善 matter: another handling agency,
- * another matter. A petition received from another region gives no `region`: it joins a matter
- * handled here, never one this region sent away.
+ * and is now handled in another region, of which a petition was registered where this one is or
+ * below (a 嘉善 matter sent to 吴江区: a new petition on it in 嘉善 or at the city joins it, so its
+ * REPEAT counts it, its CROSS_REGION is not raised again, and its closing by re-review there
+ * refuses its acceptance), else a new one handled where the petition is registered. A 平湖
+ * petition does not join a 嘉善 matter, kept or forwarded: 平湖's officers do not see 嘉善's
+ * petitions, so neither the matter nor its count may reach them through theirs. A petition
+ * received from another region gives no `region`: it joins a matter handled here, never one this
+ * region sent away.
  *
  * Registrations of a known matter take no lock. Two registrations of the same new matter at once
  * share one: the one that finds none takes a lock on its petitioners and category for the rest of
@@ -72,7 +74,9 @@ export async function matterByRule(
       await client.query<MatterRow>(
         `SELECT ${COLUMNS} FROM petitions.matters
           WHERE petitioner_ids = $1::text[] AND category = $2
-            AND (handling_jurisdiction LIKE $3 || '%' OR ($5::text IS NOT NULL AND handling_jurisdiction NOT LIKE $5 || '%'))
+            AND (handling_jurisdiction LIKE $3 || '%'
+                 OR ($5::text IS NOT NULL AND handling_jurisdiction NOT LIKE $5 || '%'
+                     AND EXISTS (SELECT 1 FROM petitions.petitions p WHERE p.matter_id = matters.id AND p.registered_in LIKE $3 || '%')))
           ORDER BY handling_jurisdiction = $4 DESC, handling_jurisdiction LIKE $3 || '%' DESC, created_at DESC, id DESC
           LIMIT 1`,
         [petitioners, category, significantPrefix(registeredIn), registeredIn, region ? significantPrefix(region) : null],
