@@ -243,3 +243,24 @@ describe('a new Jiaxing petition on a matter forwarded to Suzhou', () => {
     expect((await read(late.id, JIAXING)).status).toBe('REGISTERED');
   }, 60_000);
 });
+
+describe('a forwarded petition declined there (不予受理)', () => {
+  test('gives its matter back to where it was registered: no agency handles it, a new petition there is the office’s own to assign', async () => {
+    const person = ['310000:22'];
+    const first = await registerInJiaxing({ category: '拒收转办', petitionerIds: person });
+    const received = await forward(first.id, '320509');
+    expect((await read(first.id, JIAXING)).matter).toMatchObject({ handlingAgency: 'HUMAN_RESOURCES', handlingJurisdiction: '320509' });
+    expect((await act('declinePetition', received, ', reason: "不属本机关职权范围"', WUJIANG)).errors).toBeUndefined();
+    const ended = await eventually(first.id, JIAXING, (p) => p.status !== 'ASSIGNED');
+    expect(ended.status).toBe('NOT_ACCEPTED');
+    // 吴江区's agency declined it: it does not handle the matter, which is 嘉善's again, by no agency yet.
+    expect(ended.matter).toEqual({ id: first.matter.id, handlingAgency: null, handlingJurisdiction: '330421', closedAt: null });
+
+    // Written again to 嘉善: the same matter (its stranger warned of once), and its assignment names the handler.
+    const again = await registerInJiaxing({ category: '拒收转办', petitionerIds: person, summary: '再次来信' });
+    expect(again.matter).toEqual({ id: first.matter.id, handlingJurisdiction: '330421' });
+    expect(kinds(again)).toEqual([]);
+    expect((await act('assignPetition', again.id, ', agency: HUMAN_RESOURCES, jurisdiction: "330421"', JIAXING)).errors).toBeUndefined();
+    expect((await read(again.id, JIAXING)).matter).toMatchObject({ id: first.matter.id, handlingAgency: 'HUMAN_RESOURCES', handlingJurisdiction: '330421' });
+  }, 60_000);
+});

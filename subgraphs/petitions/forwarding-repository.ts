@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { AgencyKind } from '../shared/agency';
 import { currentDeadline, newPetitionFacts, PetitionStatus, planForwardedEnd } from './lifecycle';
-import { closeMatter, moveMatterHandler } from './matter-repository';
+import { closeMatter, moveMatterHandler, releaseDeclinedMatter } from './matter-repository';
 import { factsOf, insertPetitionEvent, PETITION_COLUMNS, PetitionRow, updatePetition } from './petition-repository';
 import type { PetitionChannel } from './types';
 
@@ -123,7 +123,9 @@ export async function recordForwardingReport(client: PoolClient, localId: string
     // Passed down there (交办): the matter here, which went there with this petition, is handled by the agency below now.
     if (rows[0].matter_id && rows[0].handling_jurisdiction !== before.handling_jurisdiction)
       await moveMatterHandler(client, rows[0].matter_id, before, rows[0]);
-    await endWithReceivingRecord(client, rows[0], report);
+    const ended = await endWithReceivingRecord(client, rows[0], report);
+    // Declined there: the matter here is not that agency's; a new petition on it is this region's again.
+    if (ended === PetitionStatus.NOT_ACCEPTED && rows[0].matter_id) await releaseDeclinedMatter(client, rows[0].matter_id, rows[0]);
     // The matter decided on re-review there is decided here too: a new petition on it is not accepted again.
     if (report.status === PetitionStatus.CLOSED && report.matterClosedAt && rows[0].matter_id) {
       await closeMatter(client, rows[0].matter_id, rows[0].id, report.matterClosedAt);
@@ -141,11 +143,12 @@ const ENDED: Partial<Record<PetitionStatus, string>> = { [PetitionStatus.CLOSED]
 
 /**
  * Ends the forwarded petition (still locked by the report's update) as the receiving record
- * ended, its history naming that region's step: the step, its officer, its time.
+ * ended, its history naming that region's step: the step, its officer, its time. Returns the
+ * status it ended in, if the report ended it.
  */
-async function endWithReceivingRecord(client: PoolClient, petition: PetitionRow, report: ForwardingReport): Promise<void> {
+async function endWithReceivingRecord(client: PoolClient, petition: PetitionRow, report: ForwardingReport): Promise<PetitionStatus | undefined> {
   const end = planForwardedEnd(factsOf(petition), report.status);
-  if (!end) return;
+  if (!end) return undefined;
   await updatePetition(client, petition.id, petition.version, end.to, { closed_at: report.at }, { ...factsOf(petition), status: end.to });
   await insertPetitionEvent(client, {
     petitionId: petition.id,
@@ -156,4 +159,5 @@ async function endWithReceivingRecord(client: PoolClient, petition: PetitionRow,
     note: `${report.forwardedTo}（转送受理）${ENDED[end.to]}${report.outcome ? `：${report.outcome}` : ''}`,
     at: report.at,
   });
+  return end.to;
 }

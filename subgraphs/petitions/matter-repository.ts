@@ -121,6 +121,30 @@ export async function moveMatterHandler(
   );
 }
 
+/**
+ * A petition forwarded to another region was declined there (不予受理): the agency it went to
+ * does not handle the matter, so the matter is no longer that agency's. It is handled again where
+ * the petition was registered, by no agency until an assignment names one, as a new matter is:
+ * a new petition on it there joins it (its REPEAT and CROSS_REGION counted as before) and is the
+ * registering office's to decide, and no petition elsewhere in the region joins it as a forwarded
+ * matter. Left as it is while another of its petitions is still forwarded to that agency and not
+ * ended, when an assignment named someone else meanwhile, or once closed by re-review.
+ */
+export async function releaseDeclinedMatter(
+  client: PoolClient,
+  matterId: string,
+  declined: { id: string; registered_in: string; handling_agency: string | null; handling_jurisdiction: string | null },
+): Promise<void> {
+  await client.query(
+    `UPDATE petitions.matters m SET handling_agency = NULL, handling_jurisdiction = $3
+      WHERE m.id = $1 AND m.closed_at IS NULL AND m.handling_agency IS NOT DISTINCT FROM $4 AND m.handling_jurisdiction = $5
+        AND NOT EXISTS (SELECT 1 FROM petitions.petitions p
+                         WHERE p.matter_id = m.id AND p.id <> $2 AND p.status = 'ASSIGNED' AND p.forwarded_to_region IS NOT NULL
+                           AND p.handling_agency IS NOT DISTINCT FROM $4 AND p.handling_jurisdiction = $5)`,
+    [matterId, declined.id, declined.registered_in, declined.handling_agency, declined.handling_jurisdiction],
+  );
+}
+
 /** A re-review decided the matter: closed for good. */
 export async function closeMatter(client: PoolClient, matterId: string, petitionId: string, at: Date): Promise<void> {
   await client.query('UPDATE petitions.matters SET closed_at = $3, closed_by_petition = $2 WHERE id = $1 AND closed_at IS NULL', [matterId, petitionId, at]);
