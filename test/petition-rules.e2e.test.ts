@@ -398,6 +398,26 @@ describe('matters (信访事项)', () => {
     const elsewhere = await register({ petitionerIds: ['330400:57'], category: '安置房质量', matterId: '320500:1', summary: '他市事项' });
     expect(elsewhere.errors?.[0].extensions).toMatchObject({ field: 'input.matterId' });
   });
+
+  test('a county’s officer names only a matter he may see: 嘉善’s matter is as unknown to 南湖区 as one nobody keeps', async () => {
+    const NANHU = { 'X-Officer': '330400:2' }; // 南湖区 (330402) petition officer
+    const jiashan = await registered({ petitionerIds: ['330400:58'], category: '征地补偿' });
+    const matterId = (await matterOf(jiashan.id)).id;
+    const input = { petitionerIds: ['330400:58'], category: '征地补偿', registeredIn: '330402', summary: '南湖区来信' };
+    const named = await register({ ...input, matterId }, NANHU);
+    const unknown = await register({ ...input, matterId: '330400:999999' }, NANHU);
+    expect(named.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.matterId' });
+    expect(named.errors?.[0].message.replace(matterId, 'M')).toBe(unknown.errors?.[0].message.replace('330400:999999', 'M'));
+    // Nothing registered: no petition of that person in 南湖区.
+    expect(
+      await queryDatabase(db('330400'), "SELECT id FROM petitions.petitions WHERE registered_in = '330402' AND '330400:58' = ANY(petitioner_ids)"),
+    ).toEqual([]);
+    // A matter of 南湖区's own it names.
+    const own = await registered({ ...input, summary: '南湖区首次来信' }, NANHU);
+    const ownMatter = (await matterOf(own.id)).id;
+    expect(ownMatter).not.toBe(matterId);
+    expect((await matterOf((await registered({ ...input, matterId: ownMatter, summary: '南湖区再次来信' }, NANHU)).id)).id).toBe(ownMatter);
+  });
 });
 
 describe('review upward (复查/复核 by the 上一级机关)', () => {

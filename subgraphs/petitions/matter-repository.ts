@@ -45,6 +45,22 @@ export async function findMatters(db: Pool | PoolClient, ids: readonly string[])
 }
 
 /**
+ * A matter an officer working in `jurisdiction` names for a new petition: one handled there or
+ * below, or with a petition registered there or below. Another county's matter is not his to see,
+ * so it is as unknown to him as a matter nobody keeps (undefined either way).
+ */
+export async function findMatterSeenFrom(client: PoolClient, matterId: string, jurisdiction: string): Promise<MatterRow | undefined> {
+  const { rows } = await client.query<MatterRow>(
+    `SELECT ${COLUMNS} FROM petitions.matters m
+      WHERE m.id = $1
+        AND (m.handling_jurisdiction LIKE $2 || '%'
+             OR EXISTS (SELECT 1 FROM petitions.petitions p WHERE p.matter_id = m.id AND p.registered_in LIKE $2 || '%'))`,
+    [matterId, significantPrefix(jurisdiction)],
+  );
+  return rows[0];
+}
+
+/**
  * The matter a new petition belongs to: the one of the same petitioners and category handled
  * where the petition is registered, else one handled below it (a 嘉善 matter brought to the city;
  * the latest, if several), else — for a registration, given `region` — one this region forwarded

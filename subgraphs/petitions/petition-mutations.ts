@@ -8,7 +8,7 @@ import { AgencyKind } from '../shared/agency';
 import { auditedChange } from '../shared/audited-change';
 import { badInput, hubError } from '../shared/errors';
 import type { PetitionsContext } from './context';
-import { closeMatter, findMatters, matterByRule, moveMatterHandler, recordMatterHandler } from './matter-repository';
+import { closeMatter, findMatters, findMatterSeenFrom, matterByRule, moveMatterHandler, recordMatterHandler } from './matter-repository';
 import { checkPassDown, isPassDown, passDownNote } from './pass-down';
 import { beijingDateOf, DAY_MS, isFinal, MAX_EXTENSION_DAYS, PetitionAction, planTransition } from './lifecycle';
 import { checkAgencyJurisdiction, checkLocalJurisdiction } from './jurisdiction-check';
@@ -77,7 +77,7 @@ export class RegisterPetitionInput {
   @Field(() => ID, {
     nullable: true,
     description:
-      "The matter (信访事项) it belongs to, by the officer's choice: a matter of this region. Without it, the matter of the same petitioners and category, or a new one.",
+      "The matter (信访事项) it belongs to, by the officer's choice: a matter of this region handled or petitioned within the officer's jurisdiction (another is refused as unknown). Without it, the matter of the same petitioners and category, or a new one.",
   })
   matterId?: string | null;
 }
@@ -324,9 +324,13 @@ export class PetitionMutations {
       'registerPetition',
       async (client) => {
         const matter = chosenMatter
-          ? (await findMatters(client, [chosenMatter]))[0]
+          ? await findMatterSeenFrom(client, chosenMatter, actor.jurisdiction)
           : await matterByRule(client, input.petitionerIds, input.category.trim(), input.registeredIn, ctx.region);
-        if (!matter) throw badInput('input.matterId', `no matter ${input.matterId} in region ${ctx.region}`);
+        if (!matter)
+          throw badInput(
+            'input.matterId',
+            `no matter ${input.matterId} in region ${ctx.region} is handled or petitioned within ${actor.jurisdiction}, where you work`,
+          );
         const petition = await insertPetition(client, {
           channel: input.channel,
           category: input.category.trim(),
