@@ -161,12 +161,15 @@ describe('a petition forwarded to Suzhou’s city agency, passed down to 吴江�
     expect(toJiaxing.errors?.[0].extensions).toMatchObject({ code: 'PASS_DOWN_REFUSED', handlingJurisdiction: '320500', jurisdiction: '330421' });
     expect(toJiaxing.errors?.[0].message).toMatch(/passed down within region 320500 only/);
     // The city's own other agency is no lower one.
-    expect((await passDown(atCity, '320500')).errors?.[0].extensions?.code).toBe('PASS_DOWN_REFUSED');
+    const sideways = await passDown(atCity, '320500');
+    expect(sideways.errors?.[0].extensions?.code).toBe('PASS_DOWN_REFUSED');
+    expect(sideways.errors?.[0].message).toMatch(/below 320500 \(one of its counties\), not to 320500/);
 
     const atCounty = await forward((await registerInJiaxing({ category: '欠薪转办', petitionerIds: ['330400:13'] })).id, '320509');
     const up = await passDown(atCounty, '320500');
     expect(up.errors?.[0].extensions).toMatchObject({ code: 'PASS_DOWN_REFUSED', handlingJurisdiction: '320509', jurisdiction: '320500' });
-    expect(up.errors?.[0].message).toMatch(/below 320509/);
+    // Nothing lies below a county's agency: the message says so, not "one of its counties".
+    expect(up.errors?.[0].message).toMatch(/a county's agency has no lower agency here .* it accepts or declines the petition itself/);
     expect((await passDown(atCounty, '320506')).errors?.[0].extensions?.code).toBe('PASS_DOWN_REFUSED');
 
     for (const id of [atCity, atCounty]) {

@@ -1,5 +1,5 @@
 import { agencyName, type AgencyKindName } from '../../auth/agencies';
-import { contains } from '../../auth/jurisdiction';
+import { contains, levelOf } from '../../auth/jurisdiction';
 import { hubError } from '../shared/errors';
 import { jurisdictionName } from '../shared/jurisdictions';
 import { PetitionStatus } from './lifecycle';
@@ -28,6 +28,11 @@ export function checkPassDown(id: string, petition: PetitionRow, region: string,
     );
   }
   if (jurisdiction === handledIn || !contains(handledIn, jurisdiction)) {
+    // Street codes are not kept here: below a county there is nobody to pass it down to.
+    if (levelOf(handledIn) === 'COUNTY')
+      throw refuse(
+        `a county's agency has no lower agency here to pass it down to (${jurisdiction} is not below it); it accepts or declines the petition itself`,
+      );
     throw refuse(`it is passed down to an agency below ${handledIn} (one of its counties), not to ${jurisdiction}, which is not below it`);
   }
 }
