@@ -6,8 +6,9 @@ import { graphql, queryDatabase, rosterOfficer, startTestHub } from './support/h
  * Forwarding across cities (转送/交办) past its first step, through the gateway on real
  * PostgreSQL: the receiving city passes a forwarded petition down to one of its counties (交办),
  * whose own 15-day clock runs from then and whose officers work it, the registering region
- * seeing who handles it now; and a new petition on a matter that was forwarded joins that matter
- * by rule, without an officer naming it.
+ * seeing who handles it now; a new petition on a matter that was forwarded joins that matter by
+ * rule where the matter was petitioned (or above), without an officer naming it; and a forward
+ * declined there gives its matter back to where it was registered.
  */
 
 let hub: RunningHub;
