@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import type { RunningHub } from '../launcher/hub';
-import { graphql, queryDatabase, rosterOfficer, startTestHub } from './support/hub';
+import { queryDatabase, rosterOfficer, startTestHub } from './support/hub';
+import { forwardingSteps, warningKinds } from './support/petition-forwarding';
+import { petitionMutations } from './support/petition-mutations';
 
 /**
  * Forwarding across cities (转送/交办) past its first step, through the gateway on real
@@ -28,65 +30,15 @@ const PETITION = `query($id: ID!) { petition(id: $id) {
   warnings { kind raisedIn subject { id } }
   history { action fromStatus toStatus officer { id } note }
 } }`;
-const read = async (id: string, headers: Record<string, string>) => {
-  const result = await graphql(hub.gateway.graphqlUrl, PETITION, { id }, headers);
-  expect(result.errors).toBeUndefined();
-  return result.data.petition;
-};
-const act = (mutation: string, id: string, args: string, headers: Record<string, string>) =>
-  graphql(hub.gateway.graphqlUrl, `mutation($id: ID!) { r: ${mutation}(id: $id${args}) { id status version } }`, { id }, headers);
+const { registered: registerInJiaxing, step: act } = petitionMutations(() => hub.gateway.graphqlUrl, {
+  officer: JIAXING,
+  petition: { region: '330400', channel: 'LETTER', summary: '苏州企业欠薪', content: '在苏州务工被拖欠工资', registeredIn: '330421' },
+  registeredFields: 'id matter { id handlingJurisdiction } warnings { kind raisedIn subject { id } }',
+  steppedFields: 'id status version',
+});
+const { read, eventually, forward } = forwardingSteps(() => hub.gateway.graphqlUrl, PETITION, act, JIAXING);
 const passDown = (id: string, jurisdiction: string, headers = SUZHOU) =>
   act('assignPetition', id, `, agency: HUMAN_RESOURCES, jurisdiction: "${jurisdiction}", note: "属地办理"`, headers);
-
-/** Registers a Jiaxing petition (a letter about a matter of Suzhou's) and returns its id, matter and warnings. */
-const registerInJiaxing = async (input: Record<string, unknown>) => {
-  const result = await graphql(
-    hub.gateway.graphqlUrl,
-    `
-      mutation ($input: RegisterPetitionInput!) {
-        registerPetition(input: $input) {
-          id
-          matter {
-            id
-            handlingJurisdiction
-          }
-          warnings {
-            kind
-            raisedIn
-            subject {
-              id
-            }
-          }
-        }
-      }
-    `,
-    { input: { region: '330400', channel: 'LETTER', summary: '苏州企业欠薪', content: '在苏州务工被拖欠工资', registeredIn: '330421', ...input } },
-    JIAXING,
-  );
-  expect(result.errors).toBeUndefined();
-  return result.data.registerPetition;
-};
-
-/** Waits until `check` holds of the petition as `headers` read it (deliveries run after commit, and on the relay's next pass). */
-async function eventually(id: string, headers: Record<string, string>, check: (petition: any) => boolean) {
-  const deadline = Date.now() + 20_000;
-  let petition = await read(id, headers);
-  while (!check(petition) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    petition = await read(id, headers);
-  }
-  return petition;
-}
-
-/** Forwards a Jiaxing petition to Suzhou's human resources agency of `jurisdiction`; returns Suzhou's record. */
-const forward = async (id: string, jurisdiction: string) => {
-  const forwarded = await act('assignPetition', id, `, agency: HUMAN_RESOURCES, jurisdiction: "${jurisdiction}", note: "转送"`, JIAXING);
-  expect(forwarded.errors).toBeUndefined();
-  return (await eventually(id, JIAXING, (p) => p.forwarding?.petitionId)).forwarding.petitionId as string;
-};
-
-const kinds = (petition: { warnings: Array<{ kind: string; raisedIn: string; subject: { id: string } }> }) =>
-  petition.warnings.map((w) => [w.kind, w.raisedIn, w.subject.id]);
 
 beforeAll(async () => {
   hub = await startTestHub('t_petition_onward', { backgroundIntervalMs: 250 });
@@ -207,29 +159,29 @@ describe('a new Jiaxing petition on a matter forwarded to Suzhou', () => {
   test('joins that matter by rule where it was registered or above: no second CROSS_REGION, and REPEAT counts it', async () => {
     first = await registerInJiaxing({ category: '跨省劳资', petitionerIds: person });
     // A Shanghai resident is a stranger in Jiaxing: warned once for the matter.
-    expect(kinds(first as any)).toEqual([['CROSS_REGION', '330421', '310000:21']]);
+    expect(warningKinds(first as any)).toEqual([['CROSS_REGION', '330421', '310000:21']]);
     const received = await forward(first.id, '320509');
     expect((await read(first.id, JIAXING)).matter).toMatchObject({ id: first.matter.id, handlingJurisdiction: '320509' });
 
     const second = await registerInJiaxing({ category: '跨省劳资', petitionerIds: person, summary: '再次来信' });
     expect(second.matter).toEqual({ id: first.matter.id, handlingJurisdiction: '320509' });
-    expect(kinds(second)).toEqual([]);
+    expect(warningKinds(second)).toEqual([]);
     // Brought to the city this time, which sees 嘉善's petitions: the third in 30 days is a repeat.
     const third = await registerInJiaxing({ category: '跨省劳资', petitionerIds: person, registeredIn: '330400' });
     expect(third.matter.id).toBe(first.matter.id);
-    expect(kinds(third)).toEqual([['REPEAT', '330400', '310000:21']]);
+    expect(warningKinds(third)).toEqual([['REPEAT', '330400', '310000:21']]);
     // Brought to 平湖, whose officers see nothing of 嘉善's: a matter of 平湖's own, nothing of 嘉善's
     // matter in it (neither its handler nor its count), and the stranger warned of to 平湖.
     const pinghu = await registerInJiaxing({ category: '跨省劳资', petitionerIds: person, registeredIn: '330482' });
     expect(pinghu.matter).toEqual({ id: expect.not.stringMatching(`^${first.matter.id}$`), handlingJurisdiction: '330482' });
-    expect(kinds(pinghu)).toEqual([['CROSS_REGION', '330482', '310000:21']]);
+    expect(warningKinds(pinghu)).toEqual([['CROSS_REGION', '330482', '310000:21']]);
 
     // Forwarded on to where the matter is handled, it joins Suzhou's matter there, warned of once.
     const again = await forward(second.id, '320509');
     const [theirs, ours] = [await read(received, SUZHOU), await read(again, SUZHOU)];
     expect(ours.matter.id).toBe(theirs.matter.id);
-    expect(kinds(theirs)).toEqual([['CROSS_REGION', '320509', '310000:21']]);
-    expect(kinds(ours)).toEqual([]);
+    expect(warningKinds(theirs)).toEqual([['CROSS_REGION', '320509', '310000:21']]);
+    expect(warningKinds(ours)).toEqual([]);
   }, 60_000);
 
   test('closed by re-review there, the matter refuses the new petition’s acceptance here (MATTER_CLOSED), with no matterId given', async () => {
@@ -263,7 +215,7 @@ describe('a forwarded petition declined there (不予受理)', () => {
     // Written again to 嘉善: the same matter (its stranger warned of once), and its assignment names the handler.
     const again = await registerInJiaxing({ category: '拒收转办', petitionerIds: person, summary: '再次来信' });
     expect(again.matter).toEqual({ id: first.matter.id, handlingJurisdiction: '330421' });
-    expect(kinds(again)).toEqual([]);
+    expect(warningKinds(again)).toEqual([]);
     expect((await act('assignPetition', again.id, ', agency: HUMAN_RESOURCES, jurisdiction: "330421"', JIAXING)).errors).toBeUndefined();
     expect((await read(again.id, JIAXING)).matter).toMatchObject({ id: first.matter.id, handlingAgency: 'HUMAN_RESOURCES', handlingJurisdiction: '330421' });
   }, 60_000);

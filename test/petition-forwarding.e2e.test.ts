@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { RunningHub } from '../launcher/hub';
 import { DEMO_REGIONS, graphql, queryDatabase, startTestHub, writeRegionsFile } from './support/hub';
+import { forwardingSteps, warningKinds } from './support/petition-forwarding';
 import { petitionMutations } from './support/petition-mutations';
 
 /**
@@ -28,22 +29,13 @@ const PETITION = `query($id: ID!) { petition(id: $id) {
   warnings { kind level raisedIn summary subject { id } }
   history { action fromStatus toStatus officer { id } note at }
 } }`;
-const read = async (id: string, headers: Record<string, string>) => {
-  const result = await graphql(hub.gateway.graphqlUrl, PETITION, { id }, headers);
-  expect(result.errors).toBeUndefined();
-  return result.data.petition;
-};
 const { registered: register, step } = petitionMutations(() => hub.gateway.graphqlUrl, {
   officer: JIAXING,
   petition: { region: '330400', channel: 'LETTER', summary: '吴江企业欠薪', content: '在吴江区务工被拖欠工资', registeredIn: '330421' },
   registeredFields: 'id warnings { kind raisedIn subject { id } }',
   steppedFields: 'id status version',
 });
-const forward = async (id: string, jurisdiction = '320509') => {
-  const forwarded = await step('assignPetition', id, `, agency: HUMAN_RESOURCES, jurisdiction: "${jurisdiction}", note: "转送"`, JIAXING);
-  expect(forwarded.errors).toBeUndefined();
-  return (await eventually(id, JIAXING, (p) => p.forwarding?.petitionId)).forwarding.petitionId as string;
-};
+const { read, eventually, forward } = forwardingSteps(() => hub.gateway.graphqlUrl, PETITION, step, JIAXING);
 const resendOutboxes = async () => {
   await queryDatabase(db('330400'), 'UPDATE petitions.outbox SET sent_at = NULL, next_attempt_at = now()');
   await queryDatabase(db('320500'), 'UPDATE petitions.outbox SET sent_at = NULL, next_attempt_at = now()');
@@ -54,20 +46,6 @@ const resendOutboxes = async () => {
   while ((await pending()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   expect(await pending()).toBe(0);
 };
-const kinds = (petition: { warnings: Array<{ kind: string; raisedIn: string; subject: { id: string } }> }) =>
-  petition.warnings.map((w) => [w.kind, w.raisedIn, w.subject.id]);
-
-/** Waits until `check` holds of the petition as `headers` read it (deliveries run after commit, and on the relay's next pass). */
-async function eventually(id: string, headers: Record<string, string>, check: (petition: any) => boolean) {
-  const deadline = Date.now() + 20_000;
-  let petition = await read(id, headers);
-  while (!check(petition) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    petition = await read(id, headers);
-  }
-  return petition;
-}
-
 beforeAll(async () => {
   // 江苏省 is served, so that a 吴江区 matter's re-review (above its review by the city) is decided in the hub.
   process.env.HUB_PROVINCE_REVIEW_BODIES = '320000';
@@ -309,13 +287,13 @@ describe('a Jiaxing petition forwarded to Suzhou', () => {
   test('Suzhou counts the forward among its matter’s petitions: a Suzhou resident’s third in 30 days is a REPEAT there, no stranger there, and a forward to the city above the matter’s handler no 越级访', async () => {
     const person = ['320500:40'];
     const SUZHOU_REGISTRATION = { region: '320500', registeredIn: '320509', category: '工伤待遇', petitionerIds: person };
-    expect(kinds(await register(SUZHOU_REGISTRATION, SUZHOU))).toEqual([]);
-    expect(kinds(await register(SUZHOU_REGISTRATION, SUZHOU))).toEqual([]);
+    expect(warningKinds(await register(SUZHOU_REGISTRATION, SUZHOU))).toEqual([]);
+    expect(warningKinds(await register(SUZHOU_REGISTRATION, SUZHOU))).toEqual([]);
     // In Jiaxing the Suzhou resident is a stranger (Jiaxing's warning, for Suzhou to acknowledge).
     const jiaxing = await register({ category: '工伤待遇', petitionerIds: person });
-    expect(kinds(jiaxing)).toEqual([['CROSS_REGION', '330421', '320500:40']]);
+    expect(warningKinds(jiaxing)).toEqual([['CROSS_REGION', '330421', '320500:40']]);
     const receivedId = await forward(jiaxing.id);
-    expect(kinds(await read(receivedId, SUZHOU))).toEqual([['REPEAT', '320509', '320500:40']]);
+    expect(warningKinds(await read(receivedId, SUZHOU))).toEqual([['REPEAT', '320509', '320500:40']]);
 
     // Forwarded to the city, above 吴江区 which handles the matter: the forwarding office chose the level, no 越级访 (and REPEAT once per 30 days).
     const toCity = await forward((await register({ category: '工伤待遇', petitionerIds: person })).id, '320500');
