@@ -304,3 +304,27 @@ describe('a household move whose hand-over in the index fails (迁移交接失�
     expect(later.data.movePersonHome.movedTo).not.toBe(pendingAbandoned!);
   });
 });
+
+// Last in this file: Hefei's region server stays closed.
+test('a registration meeting an unconfirmed claim of a region that does not answer is RESIDENT_INDEX_UNAVAILABLE naming that region', async () => {
+  const idNumber = makeResidentId('340102', '1987-03-09', 559);
+  const hefeiService = new HubLink(hub.identity.serviceCredentials('340100'), hub.gateway.graphqlUrl);
+  const claimed = await hefeiService.execute('mutation($input: ClaimResidentInput!) { claimResidentRecord(input: $input) { region personId } }', {
+    input: { idNumber, personId: '340100:987655' },
+  });
+  expect(claimed.errors).toBeUndefined();
+  await hub.regionServers.get('340100')!.close();
+
+  const suzhou = await send(REGISTER, { input: suzhouPerson(idNumber) }, '320500:1');
+  expect(suzhou.errors).toHaveLength(1);
+  expect(suzhou.errors![0].message).toBe(
+    'region 340100 has claimed this id number for a registration it has not confirmed, and could not be asked whether it keeps the record; nothing was registered, retry shortly',
+  );
+  // The region that answered is Suzhou (extensions.region); the one that did not, Hefei.
+  expect(suzhou.errors![0].extensions).toMatchObject({ code: 'RESIDENT_INDEX_UNAVAILABLE', holdingRegion: '340100', region: '320500' });
+  expect(suzhou.data?.registerPerson ?? null).toBeNull();
+  expect(await db('320500', 'SELECT count(*)::int AS n FROM personnel.persons WHERE id_number = $1', [idNumber])).toEqual([{ n: 0 }]);
+  expect(await hubDb("SELECT region, person_id FROM directory.resident_index WHERE person_id = '340100:987655'")).toEqual([
+    { region: '340100', person_id: '340100:987655' },
+  ]);
+});
