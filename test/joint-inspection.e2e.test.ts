@@ -488,7 +488,9 @@ describe('findings with a rectification deadline', () => {
     await taskAction('acceptInspectionTask', taskId, SHANGHAI_OFFICER);
     const FINDING = `mutation($input: RecordFindingInput!) { recordInspectionFinding(input: $input) { findings { id severity rectifyBy followUpRequestedAt } } }`;
     const record = (input: Record<string, unknown>) => gql(FINDING, { input: { taskId, ...input } }, SHANGHAI_OFFICER);
-    const ahead = new Date(Date.now() + 10 * 86_400_000).toISOString();
+    // 10:00 Beijing time, ten days on: the deadline ends at 24:00 of that day (16:00 UTC).
+    const lastDay = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    const ahead = `${lastDay}T02:00:00.000Z`;
 
     const nothingToRectify = await record({ severity: 'NONE', description: '未发现问题', rectifyBy: ahead });
     expect(nothingToRectify.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.rectifyBy' });
@@ -498,7 +500,7 @@ describe('findings with a rectification deadline', () => {
     const recorded = await record({ severity: 'MAJOR', description: '危废暂存间未防渗', rectifyBy: ahead });
     expect(recorded.errors).toBeUndefined();
     const [finding] = recorded.data.recordInspectionFinding.findings;
-    expect(finding).toEqual({ id: expect.stringMatching(/^310000:\d+$/), severity: 'MAJOR', rectifyBy: ahead, followUpRequestedAt: null });
+    expect(finding).toEqual({ id: expect.stringMatching(/^310000:\d+$/), severity: 'MAJOR', rectifyBy: `${lastDay}T16:00:00.000Z`, followUpRequestedAt: null });
     await taskAction('completeInspectionTask', taskId, SHANGHAI_OFFICER);
 
     const shanghaiPool = createPool(hub.databaseUrls.get(SHANGHAI)!, 2);
@@ -540,6 +542,55 @@ describe('findings with a rectification deadline', () => {
     } finally {
       await shanghaiPool.end();
     }
+  });
+});
+
+describe('a rectification deadline ends at 24:00 Beijing time of its last day', () => {
+  const FINDING = `mutation($input: RecordFindingInput!) { recordInspectionFinding(input: $input) { findings { id rectifyBy followUpRequestedAt } } }`;
+
+  async function acceptedTask(): Promise<string> {
+    const source = await create();
+    await plan(source.id);
+    const taskId = (await dispatch(source.id)).data.dispatchInspection.participants[0].task.id;
+    await start(source.id);
+    expect((await taskAction('acceptInspectionTask', taskId, SHANGHAI_OFFICER)).errors).toBeUndefined();
+    return taskId;
+  }
+  const record = async (taskId: string, rectifyBy: string) => {
+    const result = await gql(FINDING, { input: { taskId, severity: 'MINOR', description: '消防通道堆放杂物', rectifyBy } }, SHANGHAI_OFFICER);
+    expect(result.errors).toBeUndefined();
+    return result.data.recordInspectionFinding.findings.at(-1);
+  };
+
+  test('any time of the last day is stored as its end; an instant at 00:00 already is one and stays', async () => {
+    const taskId = await acceptedTask();
+    const day = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+    // 23:30 Beijing time is 15:30 UTC of the same date; 00:00 Beijing time of the next day is 16:00 UTC.
+    expect((await record(taskId, `${day}T15:30:00+00:00`)).rectifyBy).toBe(`${day}T16:00:00.000Z`);
+    expect((await record(taskId, `${day}T16:00:00.000Z`)).rectifyBy).toBe(`${day}T16:00:00.000Z`);
+    // 00:30 Beijing time of the next day: that day is the last one.
+    const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    expect((await record(taskId, `${day}T16:30:00.000Z`)).rectifyBy).toBe(`${next}T16:00:00.000Z`);
+  });
+
+  test('the follow-up is not raised at the hour the deadline was given, while its last day runs', async () => {
+    const taskId = await acceptedTask();
+    // Close to 24:00 Beijing time the given hour's day would end within the wait: start after it.
+    const untilDayEnd = 86_400_000 - ((Date.now() + 8 * 3_600_000) % 86_400_000);
+    if (untilDayEnd < 30_000) await new Promise((resolve) => setTimeout(resolve, untilDayEnd + 1000));
+    const given = new Date(Date.now() + 1500);
+    const finding = await record(taskId, given.toISOString());
+    expect(Date.parse(finding.rectifyBy)).toBeGreaterThan(given.getTime());
+    // The hour given has passed by the database clock, which the sweep compares with.
+    await db(SHANGHAI, 'SELECT pg_sleep(GREATEST(0, extract(epoch FROM $1::timestamptz - now()) + 0.2))', [given]);
+    const shanghaiPool = createPool(hub.databaseUrls.get(SHANGHAI)!, 2);
+    try {
+      await requestDueFollowUps({ db: shanghaiPool, hub: new HubLink(hub.identity.serviceCredentials(SHANGHAI), hub.gateway.graphqlUrl), region: SHANGHAI });
+    } finally {
+      await shanghaiPool.end();
+    }
+    const [row] = await db(SHANGHAI, 'SELECT follow_up_requested_at FROM enforcement.task_findings WHERE id = $1', [finding.id.split(':')[1]]);
+    expect(row).toEqual({ follow_up_requested_at: null });
   });
 });
 

@@ -2,7 +2,11 @@ import type { RunningHub } from '../launcher/hub';
 import { makeResidentId } from '../auth/resident-id';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HubLink } from '../subgraphs/shared/hub-link';
-import { graphql, queryDatabase, startTestHub, TEST_SCALE } from './support/hub';
+import { BUILTIN_SUBGRAPHS } from '../launcher/builtin-subgraphs';
+import { createPool } from '../subgraphs/shared/db';
+import { SubgraphHost } from '../subgraphs/shared/host';
+import { settleStalePendingMoves } from '../subgraphs/personnel/move-settlement';
+import { DEMO_REGIONS, graphql, queryDatabase, startTestHub, TEST_SCALE } from './support/hub';
 
 /**
  * One person, one record across regions, where the hub's resident index and the regions'
@@ -15,9 +19,37 @@ let hub: RunningHub;
 beforeAll(async () => {
   hub = await startTestHub('t_resident_index', { scale: { ...TEST_SCALE, persons: 5, petitions: 5, warnings: 2, inspections: 1 } });
 });
+/** What reviving the directory started, stopped after the hub. */
+const revivedParts: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
   await hub?.stop();
+  for (const stop of revivedParts) await stop();
 });
+
+/** The directory (and with it the hub's resident index) stops answering: its server is closed. Returns how to bring it back on its old port. */
+async function stopDirectory(): Promise<() => Promise<void>> {
+  const port = hub.directoryServer.port;
+  await hub.directoryServer.close();
+  return async () => {
+    const hubModules = BUILTIN_SUBGRAPHS.filter((module) => !module.regional);
+    const host = await SubgraphHost.create(hubModules);
+    const pool = createPool(hub.subgraphDatabaseUrls.get('hub')!, 2);
+    const revived = await host.serve({
+      subgraphs: hubModules.map((module) => module.name),
+      db: pool,
+      regions: DEMO_REGIONS,
+      hub: new HubLink(),
+      verifier: hub.identity.contextVerifier(),
+      auditChain: { key: hub.identity.auditChainKey('hub') },
+      port,
+    });
+    revivedParts.push(
+      () => revived.close(),
+      () => host.stop(),
+      () => pool.end(),
+    );
+  };
+}
 
 const as = (officer: string) => ({ 'X-Officer': officer, 'X-Purpose': 'record-keeping' });
 const send = (query: string, variables: Record<string, unknown>, officer: string) => graphql(hub.gateway.graphqlUrl, query, variables, as(officer));
@@ -188,4 +220,111 @@ test('an officer cannot settle a claim: the hub-internal step would tell who hol
   );
   expect(answer.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   expect(answer.data?.settleResidentClaim ?? null).toBeNull();
+});
+
+describe('a household move whose hand-over in the index fails (迁移交接失败)', () => {
+  test('the record the new region received is no person there until the move commits: a retry completes it, the background pass withdraws one never retried', async () => {
+    const retried = makeResidentId('330402', '1972-05-14', 531);
+    const abandoned = makeResidentId('330402', '1975-08-19', 543);
+    const register = async (idNumber: string) => {
+      const answer = await send(REGISTER, { input: jiaxingPerson(idNumber, { categories: [] }) }, '330400:1');
+      expect(answer.errors).toBeUndefined();
+      return answer.data.registerPerson.id as string;
+    };
+    const [retriedId, abandonedId] = [await register(retried), await register(abandoned)];
+    const moveToWujiang = (id: string) => send(MOVE, { id, input: { homeJurisdiction: '320509', address: '苏州市吴江区松陵街道8号' } }, '330400:1');
+    const receivedIn = async (idNumber: string) =>
+      (await db('320500', 'SELECT id::text, move_pending_since IS NOT NULL AS pending FROM personnel.persons WHERE id_number = $1', [idNumber])) as Array<{
+        id: string;
+        pending: boolean;
+      }>;
+    const inSuzhouByNumber = async (idNumber: string) =>
+      (await send(`query($n: String!) { personByIdNumber(region: "320500", idNumber: $n) { id } }`, { n: idNumber }, '320500:1')).data.personByIdNumber;
+
+    const revive = await stopDirectory();
+    let pendingRetried: string;
+    let pendingAbandoned: string;
+    try {
+      for (const id of [retriedId, abandonedId]) {
+        const failed = await moveToWujiang(id);
+        expect(failed.errors?.[0].extensions?.code).toBe('RESIDENT_INDEX_UNAVAILABLE');
+      }
+      // Suzhou received both records, and keeps them pending: no person of Suzhou, by number, id or list.
+      const [[first], [second]] = [await receivedIn(retried), await receivedIn(abandoned)];
+      expect([first.pending, second.pending]).toEqual([true, true]);
+      [pendingRetried, pendingAbandoned] = [`320500:${first.id}`, `320500:${second.id}`];
+      expect(await inSuzhouByNumber(retried)).toBeNull();
+      expect((await send(RECORD, { id: pendingRetried }, '320500:1')).data?.person ?? null).toBeNull();
+      const listed = await send(
+        '{ persons(regions: ["320500"], first: 100, filter: { homeJurisdiction: "320509" }) { edges { node { id } } } }',
+        {},
+        '320500:1',
+      );
+      expect(listed.data.persons.edges.map((edge: any) => edge.node.id)).not.toContain(pendingRetried);
+      // Nor may it be changed there, and Jiaxing's records are still open.
+      const tagged = await send('mutation($id: ID!) { tagPerson(id: $id, category: LOW_INCOME) { id } }', { id: pendingRetried }, '320500:1');
+      expect(tagged.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+      expect((await send(RECORD, { id: retriedId }, '330400:1')).data.person.movedTo).toBeNull();
+    } finally {
+      await revive();
+    }
+
+    // The move made again (once the gateway reaches the index again) reuses the pending record and completes it.
+    let again = await moveToWujiang(retriedId);
+    for (let attempt = 0; attempt < 100 && again.errors; attempt++) {
+      await sleep(100);
+      again = await moveToWujiang(retriedId);
+    }
+    expect(again.errors).toBeUndefined();
+    expect(again.data.movePersonHome).toEqual({ id: retriedId, movedTo: pendingRetried! });
+    expect(await receivedIn(retried)).toEqual([{ id: pendingRetried!.split(':')[1], pending: false }]);
+    expect(await inSuzhouByNumber(retried)).toEqual({ id: pendingRetried! });
+    expect((await send(RECORD, { id: pendingRetried! }, '320500:1')).data.person).toMatchObject({ movedFrom: retriedId, movedTo: null });
+
+    // The one never moved again: Suzhou's background pass asks Jiaxing, hears it did not move, and withdraws it.
+    const suzhouPool = createPool(hub.databaseUrls.get('320500')!, 2);
+    try {
+      const settled = await settleStalePendingMoves(
+        { db: suzhouPool, hub: new HubLink(hub.identity.serviceCredentials('320500'), hub.gateway.graphqlUrl), region: '320500' },
+        0,
+      );
+      expect(settled).toBe(1);
+    } finally {
+      await suzhouPool.end();
+    }
+    expect(await receivedIn(abandoned)).toEqual([]);
+    expect(await hubDb('SELECT region, person_id FROM directory.resident_index WHERE person_id = ANY($1)', [[abandonedId, pendingAbandoned!]])).toEqual([
+      { region: '330400', person_id: abandonedId },
+    ]);
+    expect((await send(RECORD, { id: abandonedId }, '330400:1')).data.person.movedTo).toBeNull();
+    // And the person can still move, to a record of its own.
+    const later = await moveToWujiang(abandonedId);
+    expect(later.errors).toBeUndefined();
+    expect(later.data.movePersonHome.movedTo).toMatch(/^320500:\d+$/);
+    expect(later.data.movePersonHome.movedTo).not.toBe(pendingAbandoned!);
+  });
+});
+
+// Last in this file: Hefei's region server stays closed.
+test('a registration meeting an unconfirmed claim of a region that does not answer is RESIDENT_INDEX_UNAVAILABLE naming that region', async () => {
+  const idNumber = makeResidentId('340102', '1987-03-09', 559);
+  const hefeiService = new HubLink(hub.identity.serviceCredentials('340100'), hub.gateway.graphqlUrl);
+  const claimed = await hefeiService.execute('mutation($input: ClaimResidentInput!) { claimResidentRecord(input: $input) { region personId } }', {
+    input: { idNumber, personId: '340100:987655' },
+  });
+  expect(claimed.errors).toBeUndefined();
+  await hub.regionServers.get('340100')!.close();
+
+  const suzhou = await send(REGISTER, { input: suzhouPerson(idNumber) }, '320500:1');
+  expect(suzhou.errors).toHaveLength(1);
+  expect(suzhou.errors![0].message).toBe(
+    'region 340100 has claimed this id number for a registration it has not confirmed, and could not be asked whether it keeps the record; nothing was registered, retry shortly',
+  );
+  // The region that answered is Suzhou (extensions.region); the one that did not, Hefei.
+  expect(suzhou.errors![0].extensions).toMatchObject({ code: 'RESIDENT_INDEX_UNAVAILABLE', holdingRegion: '340100', region: '320500' });
+  expect(suzhou.data?.registerPerson ?? null).toBeNull();
+  expect(await db('320500', 'SELECT count(*)::int AS n FROM personnel.persons WHERE id_number = $1', [idNumber])).toEqual([{ n: 0 }]);
+  expect(await hubDb("SELECT region, person_id FROM directory.resident_index WHERE person_id = '340100:987655'")).toEqual([
+    { region: '340100', person_id: '340100:987655' },
+  ]);
 });

@@ -7,14 +7,13 @@ import { ownLocalId } from '../shared/local-id';
 import type { EnforcementContext } from './context';
 import { HUB_DELIVERY } from './enforcement-access-rules';
 import { InspectionStep } from './inspection-flow';
-import { startOfBeijingDay } from './inspection-input';
+import { DAY_MS, lastDayOf, startOfBeijingDay } from '../shared/beijing-day';
 import { findFollowUp, findOverlappingInspection, insertInspection, insertStepEntry, lockInspection, lockTarget, toInspection } from './inspection-repository';
 import { Inspection } from './inspection-types';
 import { insertLeadParticipant } from './participant-repository';
 import { requireHubService } from './task-mutations';
 import { FindingSeverity } from './task-types';
 
-const DAY_MS = 86_400_000;
 /** A follow-up visit is planned over a week, from the day after the deadline sweep found it due. */
 const FOLLOW_UP_DAYS = 7;
 
@@ -34,11 +33,6 @@ export class FollowUpInspectionInput {
 
   @Field(() => Date)
   rectifyBy!: Date;
-}
-
-/** "2027-03-20" in Beijing time. */
-function beijingDate(at: Date): string {
-  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
 /**
@@ -100,7 +94,7 @@ export class FollowUpMutations {
           { region: ctx.region, jurisdiction: created.lead_jurisdiction, agency: created.lead_agency, officerId: created.lead_officer_id },
           actor.officerId,
         );
-        const note = `整改期限届满复查：${input.description.slice(0, 500)}（整改期限${beijingDate(input.rectifyBy)}，原检查${input.inspectionId}）`;
+        const note = `整改期限届满复查：${input.description.slice(0, 500)}（整改期限${lastDayOf(input.rectifyBy)}，原检查${input.inspectionId}）`;
         await insertStepEntry(client, { inspectionId: created.id, step: InspectionStep.WARNING, officerId: null, note });
         return created;
       },

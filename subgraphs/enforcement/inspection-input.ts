@@ -3,6 +3,7 @@ import { INSPECTING_AGENCIES, AgencyKindName } from '../../auth/agencies';
 import { parseGlobalId } from '../../auth/global-id';
 import { contains, isJurisdictionCode, owningRegion } from '../../auth/jurisdiction';
 import { AgencyKind } from '../shared/agency';
+import { DAY_MS, startOfBeijingDay } from '../shared/beijing-day';
 import { badInput } from '../shared/errors';
 import { jurisdictionProblem } from '../shared/jurisdictions';
 import type { EnforcementContext } from './context';
@@ -12,9 +13,6 @@ import type { InspectionScenario } from './scenario-types';
 import { TargetKind } from './inspection-types';
 import type { NewParticipant } from './participant-repository';
 
-const DAY_MS = 86_400_000;
-/** Beijing time (UTC+8, no daylight saving): "today" of an inspection plan. */
-const BEIJING_OFFSET_MS = 8 * 3_600_000;
 const MAX_PERIOD_DAYS = 90;
 export const NOTE_LIMIT = 2000;
 
@@ -257,11 +255,6 @@ export function checkCreation(
     },
     participants: checkParticipants(ctx, input.participants ?? [], (i) => `input.participants[${i}]`, [{ jurisdiction: leadJurisdiction, agency: leadAgency }]),
   };
-}
-
-/** 00:00 Beijing time of the day `at` falls on, as an instant. */
-export function startOfBeijingDay(at: Date): Date {
-  return new Date(Math.floor((at.getTime() + BEIJING_OFFSET_MS) / DAY_MS) * DAY_MS - BEIJING_OFFSET_MS);
 }
 
 /**

@@ -19,19 +19,30 @@ import { relayOutbox } from './relay';
 import { insertFinding, lockTask, receiveTask, TaskRow, toTask, updateTask } from './task-repository';
 import { FindingSeverity, InspectionTask } from './task-types';
 import { logger } from '../../platform/logger';
+import { dayEndOf, deadlineAfter, lastDayOf } from '../shared/beijing-day';
 
 const MAX_RECTIFICATION_DAYS = 180;
 
-/** A deadline for what must be put right: ahead, within MAX_RECTIFICATION_DAYS, and never on a finding of nothing wrong. */
+/**
+ * A deadline for what must be put right, ending at 24:00 Beijing time of its last day (the day
+ * the instant given falls on), as every time limit of the hub does: not yet over, its last day at
+ * most MAX_RECTIFICATION_DAYS after today, and never on a finding of nothing wrong. Stored as
+ * that day's end, so the follow-up is raised once the whole last day has passed.
+ */
 function checkRectifyBy(input: RecordFindingInput, now = new Date()): Date | null {
-  const rectifyBy = input.rectifyBy ?? null;
-  if (!rectifyBy) return null;
-  if (Number.isNaN(rectifyBy.getTime())) throw badInput('input.rectifyBy', 'is not a valid date');
+  const given = input.rectifyBy ?? null;
+  if (!given) return null;
+  if (Number.isNaN(given.getTime())) throw badInput('input.rectifyBy', 'is not a valid date');
   if (input.severity === FindingSeverity.NONE)
     throw badInput('input.rectifyBy', 'a finding of severity NONE has nothing to rectify; give MINOR or MAJOR, or no deadline');
-  if (rectifyBy <= now) throw badInput('input.rectifyBy', `${rectifyBy.toISOString()} is not ahead: a rectification deadline lies in the future`);
-  if (rectifyBy.getTime() - now.getTime() > MAX_RECTIFICATION_DAYS * 86_400_000)
-    throw badInput('input.rectifyBy', `a rectification deadline is at most ${MAX_RECTIFICATION_DAYS} days ahead`);
+  const rectifyBy = dayEndOf(given);
+  if (rectifyBy <= now)
+    throw badInput('input.rectifyBy', `${given.toISOString()} is not ahead: its last day, ${lastDayOf(rectifyBy)} (Beijing time), has ended`);
+  if (rectifyBy > deadlineAfter(now, MAX_RECTIFICATION_DAYS))
+    throw badInput(
+      'input.rectifyBy',
+      `a rectification deadline is at most ${MAX_RECTIFICATION_DAYS} days ahead (its last day ${lastDayOf(rectifyBy)}, Beijing time)`,
+    );
   return rectifyBy;
 }
 
@@ -48,7 +59,7 @@ export class RecordFindingInput {
 
   @Field(() => Date, {
     nullable: true,
-    description: `The rectification deadline (整改期限) of a MINOR or MAJOR finding, at most ${MAX_RECTIFICATION_DAYS} days ahead; when it passes, a follow-up inspection (整改复查) is raised in the lead region.`,
+    description: `The rectification deadline (整改期限) of a MINOR or MAJOR finding: its last day is the Beijing-time day of the instant given (00:00 is the end of the day before), at most ${MAX_RECTIFICATION_DAYS} days after today, and it ends at 24:00 Beijing time of that day; once it has passed, a follow-up inspection (整改复查) is raised in the lead region.`,
   })
   rectifyBy?: Date | null;
 }

@@ -40,7 +40,7 @@ export class TaskFinding {
   @Field(() => Date, {
     nullable: true,
     description:
-      'The rectification deadline (整改期限), for a finding to be put right; once it passes, a follow-up inspection (整改复查) is raised in the lead region.',
+      'The rectification deadline (整改期限), for a finding to be put right: 24:00 Beijing time (Asia/Shanghai) of its last day, the first moment past it; once it has passed, a follow-up inspection (整改复查) is raised in the lead region.',
   })
   rectifyBy!: Date | null;
 

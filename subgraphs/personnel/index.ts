@@ -9,6 +9,7 @@ import { OfficerResolver } from './officer-resolver';
 import { PersonMoveMutations } from './person-move-mutations';
 import { ResidentClaimMutations } from './resident-claim-mutations';
 import { indexEarlierPersons } from './resident-index-link';
+import { settleStalePendingMoves } from './move-settlement';
 import { runPeriodically } from '../shared/periodic';
 import type { RegionContext } from '../shared/context';
 import { PersonMutations } from './person-mutations';
@@ -45,7 +46,15 @@ export const personnelSubgraph: SubgraphModule = {
     return withPermissions(schema, PERSONNEL_ACCESS, personMasking(schema, PERSON_PERSONAL.name));
   },
   createContext: createPersonnelContext,
-  // Records older than the hub's resident index (demo data among them) are entered in it.
-  startBackground: (context, { intervalMs }) => runPeriodically('personnel resident index', intervalMs, () => indexEarlierPersons(context as RegionContext)),
+  // Records older than the hub's resident index (demo data among them) are entered in it, and
+  // records moved here whose old region's word on the move was lost are settled by asking it.
+  startBackground: (context, { intervalMs }) =>
+    runPeriodically('personnel resident index', intervalMs, async () => {
+      try {
+        await indexEarlierPersons(context as RegionContext);
+      } finally {
+        await settleStalePendingMoves(context as RegionContext);
+      }
+    }),
   seed: seedPersonnel,
 };

@@ -14,6 +14,8 @@ import { appendMoves, listMovesOfPersons } from './person-move-repository';
 import { KeyPersonCategory, Person, PersonMove } from './person-types';
 import { moveResidentRecord } from './resident-index-link';
 import { addTag, listTagsOfPersons } from './tag-repository';
+import { settlePendingMove, tellReceivingRegion } from './move-settlement';
+import { logger } from '../../platform/logger';
 
 @InputType({ description: 'A change of household registration (户籍迁移) to a jurisdiction of another region.' })
 export class MovePersonHomeInput {
@@ -88,6 +90,40 @@ export class ReceiveMovedPersonInput {
 
   @Field(() => [PersonMoveInput], { description: "The person's moves before this one, oldest first, as the old record keeps them." })
   earlierMoves!: PersonMoveInput[];
+}
+
+@InputType({ description: 'Hub-internal: how the move of a record sent here ended in its old home region (move-settlement.ts).' })
+export class SettleMovedPersonInput {
+  @Field(() => String, { description: 'The new home region, where the record received is kept pending.' })
+  region!: string;
+
+  @Field(() => ID, { description: 'The record in the old home region.' })
+  movedFrom!: string;
+
+  @Field(() => Boolean, {
+    description: 'True: the move committed there (the record received becomes a person here); false: it failed (the record is withdrawn).',
+  })
+  moved!: boolean;
+}
+
+@InputType({ description: "Hub-internal: the new home region asks whether the old region's record moved to the one it keeps pending." })
+export class CheckPersonMoveInput {
+  @Field(() => String, { description: 'The old home region: this one.' })
+  region!: string;
+
+  @Field(() => ID, { description: 'The record in this region.' })
+  personId!: string;
+
+  @Field(() => ID, { description: "The record pending in the caller's region." })
+  movedTo!: string;
+}
+
+/** Only the hub's own service of a region sends the hub-internal steps of a move; answers that region. */
+function requireServiceRegion(ctx: PersonnelContext): string {
+  const actor = requireActor(ctx.actor);
+  if (!actor.roles.includes('SERVICE'))
+    throw hubError('FORBIDDEN', 'this mutation is sent between regions by the hub itself, not by officers', { officer: actor.officerId });
+  return actor.region;
 }
 
 const RECEIVE = `mutation($input: ReceiveMovedPersonInput!) { receiveMovedPerson(input: $input) { id } }`;
@@ -188,15 +224,26 @@ export class PersonMoveMutations {
           },
         });
         const newId = answer.receiveMovedPerson.id;
-        if (!(await moveResidentRecord(ctx, person.id_number, id, newId))) {
-          throw hubError('CONFLICT', `the hub's index names another region's record as holding this id number; nothing was moved`, { id });
+        try {
+          if (!(await moveResidentRecord(ctx, person.id_number, id, newId))) {
+            throw hubError('CONFLICT', `the hub's index names another region's record as holding this id number; nothing was moved`, { id });
+          }
+          await appendMoves(client, localId, [
+            { from: id, to: newId, fromJurisdiction: person.home_jurisdiction, toJurisdiction: input.homeJurisdiction, at: movedAt, note },
+          ]);
+          return await markMoved(client, localId, newId, movedAt);
+        } catch (error) {
+          // Still holding the record (no other move of it is under way): the new region withdraws what it received.
+          await tellReceivingRegion(ctx, target, id, false).catch((lost: Error) =>
+            logger.warn(`[personnel] region ${target} keeps the record of ${id} pending after a failed move (${lost.message}); its background pass settles it`),
+          );
+          throw error;
         }
-        await appendMoves(client, localId, [
-          { from: id, to: newId, fromJurisdiction: person.home_jurisdiction, toJurisdiction: input.homeJurisdiction, at: movedAt, note },
-        ]);
-        return markMoved(client, localId, newId, movedAt);
       },
       () => id,
+    );
+    await tellReceivingRegion(ctx, target, id, true).catch((lost: Error) =>
+      logger.warn(`[personnel] region ${target} keeps the record moved from ${id} pending (${lost.message}); its background pass completes it`),
     );
     return toPerson(ctx.region, moved);
   }
@@ -206,12 +253,10 @@ export class PersonMoveMutations {
   })
   @Directive('@routeBy(argument: "input.region")')
   async receiveMovedPerson(@Ctx() ctx: PersonnelContext, @Arg('input', () => ReceiveMovedPersonInput) input: ReceiveMovedPersonInput): Promise<Person> {
-    const actor = requireActor(ctx.actor);
-    if (!actor.roles.includes('SERVICE'))
-      throw hubError('FORBIDDEN', 'this mutation is sent between regions by the hub itself, not by officers', { officer: actor.officerId });
+    const sender = requireServiceRegion(ctx);
     if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
     const from = parseGlobalId(input.movedFrom);
-    if (!from || from.region !== actor.region) throw badInput('input.movedFrom', `must be a person of the sending region ${actor.region}`);
+    if (!from || from.region !== sender) throw badInput('input.movedFrom', `must be a person of the sending region ${sender}`);
     const problem = jurisdictionProblem(ctx.region, input.homeJurisdiction, { cityLevel: false });
     if (problem) throw badInput('input.homeJurisdiction', problem);
     const row = await auditedChange(
@@ -239,5 +284,44 @@ export class PersonMoveMutations {
       (result) => toGlobalId(ctx.region, result.id),
     );
     return toPerson(ctx.region, row);
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      'Hub-internal: the old home region tells how the move of a record sent here ended: completed (a person of this region from now on) or withdrawn. False when no record of it is pending here.',
+  })
+  @Directive('@routeBy(argument: "input.region")')
+  async settleMovedPerson(@Ctx() ctx: PersonnelContext, @Arg('input', () => SettleMovedPersonInput) input: SettleMovedPersonInput): Promise<boolean> {
+    const sender = requireServiceRegion(ctx);
+    if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
+    if (parseGlobalId(input.movedFrom)?.region !== sender) throw badInput('input.movedFrom', `must be a person of the sending region ${sender}`);
+    return auditedChange(
+      ctx,
+      'settleMovedPerson',
+      (client) => settlePendingMove(ctx, client, input.movedFrom, input.moved),
+      () => input.movedFrom,
+    );
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      "Hub-internal: whether this region's record moved to the caller's pending record, answered once no move of it is under way here (the new region's background pass asks).",
+  })
+  @Directive('@routeBy(argument: "input.region")')
+  async checkPersonMove(@Ctx() ctx: PersonnelContext, @Arg('input', () => CheckPersonMoveInput) input: CheckPersonMoveInput): Promise<boolean> {
+    const asker = requireServiceRegion(ctx);
+    if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
+    if (parseGlobalId(input.movedTo)?.region !== asker) throw badInput('input.movedTo', `must be a person of the asking region ${asker}`);
+    const localId = ownLocalId(ctx.region, input.personId, 'input.personId');
+    // The record's lock waits for a move of it under way, so the answer is that move's outcome.
+    return auditedChange(
+      ctx,
+      'checkPersonMove',
+      async (client) => {
+        const { rows } = await client.query<{ moved_to: string | null }>('SELECT moved_to FROM personnel.persons WHERE id = $1 FOR UPDATE', [localId]);
+        return rows[0]?.moved_to === input.movedTo;
+      },
+      () => input.personId,
+    );
   }
 }

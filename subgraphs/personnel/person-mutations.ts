@@ -6,7 +6,7 @@ import { actingOfficerId } from './acting-officer';
 import { ownLocalId } from '../shared/local-id';
 import type { PersonnelContext } from './context';
 import { checkNote, checkRegistration, RegisterPersonInput } from './person-input';
-import { findPersons, findPersonsByIdNumber, insertPerson, lockIdNumber, toPerson } from './person-repository';
+import { findPendingMoveOf, findPersons, findPersonsByIdNumber, insertPerson, lockIdNumber, toPerson } from './person-repository';
 import { KeyPersonCategory, Person } from './person-types';
 import { claimResidentRecord, confirmResidentRecord } from './resident-claim';
 import { addTag, removeTag, TagChange } from './tag-repository';
@@ -31,7 +31,15 @@ export class PersonMutations {
         const inserted = await insertPerson(client, { ...registration, registeredBy: officerId });
         if (!inserted) {
           const [existing] = await findPersonsByIdNumber(client, [registration.idNumber]);
-          const existingId = toGlobalId(ctx.region, existing!.id);
+          if (!existing) {
+            const movedFrom = await findPendingMoveOf(client, registration.idNumber);
+            throw hubError(
+              'CONFLICT',
+              `input.idNumber: the record of this id number is being moved here from region ${movedFrom?.split(':')[0]} (户籍迁入); once that move has ended it is a person of this region or stays there, retry then`,
+              { field: 'input.idNumber', existingId: movedFrom },
+            );
+          }
+          const existingId = toGlobalId(ctx.region, existing.id);
           throw hubError('CONFLICT', `input.idNumber: this id number is already registered in region ${ctx.region} as person ${existingId}`, {
             field: 'input.idNumber',
             existingId,

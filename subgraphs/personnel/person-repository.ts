@@ -23,6 +23,8 @@ export interface PersonRow {
 }
 
 const COLUMNS = 'id, name, id_number, phone, address, home_jurisdiction, registered_at, registered_by, moved_to, moved_at, moved_from';
+/** A record moved here whose move has not committed in the old region is no person of this region yet (migration 007). */
+const SETTLED = 'move_pending_since IS NULL';
 
 /** Gender and birth date come from the id number alone: one source, nothing to drift apart. */
 export function toPerson(region: string, row: PersonRow): Person {
@@ -53,7 +55,7 @@ export function personPosition(row: { registered_at: Date; id: string }): Keyset
 
 /** Rows for `ids` in the same order, undefined where none exists: a DataLoader batch. */
 export async function findPersons(db: Queryable, ids: readonly string[]): Promise<Array<PersonRow | undefined>> {
-  const { rows } = await db.query<PersonRow>(`SELECT ${COLUMNS} FROM personnel.persons WHERE id = ANY($1::bigint[])`, [ids]);
+  const { rows } = await db.query<PersonRow>(`SELECT ${COLUMNS} FROM personnel.persons WHERE id = ANY($1::bigint[]) AND ${SETTLED}`, [ids]);
   const byId = new Map(rows.map((row) => [row.id, row]));
   return ids.map((id) => byId.get(id));
 }
@@ -64,7 +66,7 @@ export async function findPersons(db: Queryable, ids: readonly string[]): Promis
  */
 export async function findPersonsByIdNumber(db: Queryable, idNumbers: readonly string[]): Promise<Array<PersonRow | undefined>> {
   const { rows } = await db.query<PersonRow>(
-    `SELECT DISTINCT ON (id_number) ${COLUMNS} FROM personnel.persons WHERE id_number = ANY($1::text[])
+    `SELECT DISTINCT ON (id_number) ${COLUMNS} FROM personnel.persons WHERE id_number = ANY($1::text[]) AND ${SETTLED}
       ORDER BY id_number, moved_to IS NULL DESC, id DESC`,
     [idNumbers],
   );
@@ -90,6 +92,7 @@ export async function listPersons(db: Pool, filter: PersonFilter, limit: number,
   const exactHome = home && (home.length === 6 || home.length === 9);
   if (filter.category) {
     const where = new SqlFilter()
+      .add(`p.${SETTLED}`)
       .add('t.category = ?', filter.category)
       .add(exactHome ? 'p.home_jurisdiction = ?' : "p.home_jurisdiction LIKE ? || '%'", home)
       .add(
@@ -110,6 +113,7 @@ export async function listPersons(db: Pool, filter: PersonFilter, limit: number,
     return rows;
   }
   const where = new SqlFilter()
+    .add(SETTLED)
     .add(exactHome ? 'home_jurisdiction = ?' : "home_jurisdiction LIKE ? || '%'", home)
     .add(
       'home_jurisdiction LIKE ANY(?::text[])',
@@ -160,7 +164,7 @@ export async function lockIdNumber(client: PoolClient, idNumber: string, timeout
 
 /** The person, locked until the transaction ends. */
 export async function lockPerson(client: PoolClient, id: string): Promise<PersonRow | undefined> {
-  const { rows } = await client.query<PersonRow>(`SELECT ${COLUMNS} FROM personnel.persons WHERE id = $1 FOR UPDATE`, [id]);
+  const { rows } = await client.query<PersonRow>(`SELECT ${COLUMNS} FROM personnel.persons WHERE id = $1 AND ${SETTLED} FOR UPDATE`, [id]);
   return rows[0];
 }
 
@@ -180,14 +184,58 @@ export interface MovedPerson {
  * record of the same id number; a closed one (the person lived here before) does not stand in the way.
  */
 export async function receiveMovedPerson(client: PoolClient, person: MovedPerson): Promise<{ row: PersonRow; created: boolean } | undefined> {
-  const { rows: again } = await client.query<PersonRow>(`SELECT ${COLUMNS} FROM personnel.persons WHERE moved_from = $1`, [person.movedFrom]);
+  // Locked, so that a pending record being withdrawn (settleMovedPerson) is not handed out meanwhile.
+  const { rows: again } = await client.query<PersonRow>(`SELECT ${COLUMNS} FROM personnel.persons WHERE moved_from = $1 FOR UPDATE`, [person.movedFrom]);
   if (again[0]) return { row: again[0], created: false };
   const { rows } = await client.query<PersonRow>(
-    `INSERT INTO personnel.persons (name, id_number, phone, address, home_jurisdiction, registered_at, moved_from, indexed_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, now()) ON CONFLICT (id_number) WHERE moved_to IS NULL DO NOTHING RETURNING ${COLUMNS}`,
+    `INSERT INTO personnel.persons (name, id_number, phone, address, home_jurisdiction, registered_at, moved_from, indexed_at, move_pending_since)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, now(), now()) ON CONFLICT (id_number) WHERE moved_to IS NULL DO NOTHING RETURNING ${COLUMNS}`,
     [person.name, person.idNumber, person.phone, person.address, person.homeJurisdiction, person.registeredAt, person.movedFrom],
   );
   return rows[0] ? { row: rows[0], created: true } : undefined;
+}
+
+/** A record moved here from `movedFrom` and still pending, locked until the transaction ends (skipped when `skipLocked` and another holds it). */
+export async function lockPendingMove(
+  client: PoolClient,
+  movedFrom: string,
+  skipLocked = false,
+): Promise<{ id: string; id_number: string; moved_from: string } | undefined> {
+  const { rows } = await client.query<{ id: string; id_number: string; moved_from: string }>(
+    `SELECT id, id_number, moved_from FROM personnel.persons WHERE moved_from = $1 AND move_pending_since IS NOT NULL FOR UPDATE ${skipLocked ? 'SKIP LOCKED' : ''}`,
+    [movedFrom],
+  );
+  return rows[0];
+}
+
+/** The record moved here from another region becomes a person of this region: the move committed there. */
+export async function completePendingMove(client: PoolClient, id: string): Promise<void> {
+  await client.query('UPDATE personnel.persons SET move_pending_since = NULL WHERE id = $1', [id]);
+}
+
+/** Removes a pending record whose move did not happen, with what its receipt wrote (nobody has seen any of it). */
+export async function removePendingMove(client: PoolClient, id: string): Promise<void> {
+  await client.query('DELETE FROM personnel.person_moves WHERE person_id = $1', [id]);
+  await client.query('DELETE FROM personnel.person_tag_events WHERE person_id = $1', [id]);
+  await client.query('DELETE FROM personnel.person_tags WHERE person_id = $1', [id]);
+  await client.query('DELETE FROM personnel.persons WHERE id = $1 AND move_pending_since IS NOT NULL', [id]);
+}
+
+/** Records moved here still pending since before `olderThan` (their old region's word was lost): where they came from. */
+export async function listStalePendingMoves(db: Pool, olderThan: Date, limit: number): Promise<string[]> {
+  const { rows } = await db.query<{ moved_from: string }>(
+    'SELECT moved_from FROM personnel.persons WHERE move_pending_since IS NOT NULL AND move_pending_since < $1 ORDER BY move_pending_since LIMIT $2',
+    [olderThan, limit],
+  );
+  return rows.map((row) => row.moved_from);
+}
+
+/** The pending record of `idNumber` moved here, if one is: where it comes from. */
+export async function findPendingMoveOf(db: Queryable, idNumber: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ moved_from: string }>('SELECT moved_from FROM personnel.persons WHERE id_number = $1 AND move_pending_since IS NOT NULL', [
+    idNumber,
+  ]);
+  return rows[0]?.moved_from;
 }
 
 export async function markMoved(client: PoolClient, id: string, movedTo: string, movedAt: Date): Promise<PersonRow> {

@@ -3,7 +3,6 @@ import { parseGlobalId, toGlobalId } from '../../auth/global-id';
 import type { HubLink } from '../shared/hub-link';
 import { hubError } from '../shared/errors';
 import { logger } from '../../platform/logger';
-import type { PersonnelContext } from './context';
 
 /**
  * The personnel side's road to the hub's resident index (one person, one record): a region
@@ -94,7 +93,7 @@ export async function indexEarlierPersons(link: IndexLink & { db: Pool }, limit 
 }
 
 /** Hands the number to the record in the new home region; false when this region does not hold it. */
-export async function moveResidentRecord(ctx: PersonnelContext, idNumber: string, fromPersonId: string, toPersonId: string): Promise<boolean> {
+export async function moveResidentRecord(ctx: IndexLink, idNumber: string, fromPersonId: string, toPersonId: string): Promise<boolean> {
   if (!parseGlobalId(toPersonId)) throw new Error(`not a person id: ${toPersonId}`);
   return askIndex(ctx, MOVE, { input: { idNumber, fromPersonId, toPersonId } }, 'moveResidentRecord');
 }

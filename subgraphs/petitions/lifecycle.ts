@@ -15,6 +15,8 @@
  *   ASSIGNED, received from another region ── assign (passed down once, 交办) ──► ASSIGNED
  */
 
+import { beijingDateOf, deadlineAfter, lastDayOf, shanghaiDay } from '../shared/beijing-day';
+
 export enum PetitionStatus {
   REGISTERED = 'REGISTERED',
   ASSIGNED = 'ASSIGNED',
@@ -43,7 +45,6 @@ export const isFinal = (status: PetitionStatus) => FINAL_STATUSES.includes(statu
 export type PetitionAction =
   'assign' | 'decline' | 'accept' | 'startHandling' | 'extend' | 'reply' | 'requestReview' | 'decideReview' | 'requestReReview' | 'decideReReview' | 'close';
 
-export const DAY_MS = 86_400_000;
 export const ACCEPTANCE_DAYS = 15;
 export const HANDLING_DAYS = 60;
 export const MAX_EXTENSION_DAYS = 30;
@@ -75,38 +76,11 @@ export interface Deadline {
   officersOwe: boolean;
 }
 
-/**
- * Beijing time is UTC+8 all year (no daylight saving since 1991), so a fixed offset is exact.
- */
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-
-/** The Asia/Shanghai calendar day of `at`, as a day number (days since 1970-01-01 there). */
-function shanghaiDay(at: Date): number {
-  return Math.floor((at.getTime() + SHANGHAI_OFFSET_MS) / DAY_MS);
-}
-
-/**
- * The one function that computes a time limit: `days` days from `from`, ending at 24:00
- * Asia/Shanghai of the last day. As 信访工作条例 counts periods, the day it starts is not
- * counted: registered on 1 December, 15 days end at 24:00 on 16 December (returned as the
- * instant 17 December 00:00 Beijing time, the first moment past the limit). Every deadline and
- * window of the lifecycle, stored or shown, and any rule raising on one, comes from here.
- */
-export function deadlineAfter(from: Date, days: number): Date {
-  return new Date((shanghaiDay(from) + days + 1) * DAY_MS - SHANGHAI_OFFSET_MS);
-}
+// Every deadline and window of the lifecycle, stored or shown, and any rule raising on one,
+// comes from deadlineAfter (24:00 Asia/Shanghai of the last day), shared with enforcement.
+export { beijingDateOf, DAY_MS, deadlineAfter, lastDayOf } from '../shared/beijing-day';
 
 const after = deadlineAfter;
-
-/** The Beijing calendar date of `at`: "2026-12-16". */
-export function beijingDateOf(at: Date): string {
-  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-/** The last day of a limit ending at `dueAt`, as Beijing's calendar has it: "2026-12-16". */
-export function lastDayOf(dueAt: Date): string {
-  return beijingDateOf(new Date(dueAt.getTime() - 1));
-}
 
 /** A petition's facts when it is first recorded: nothing has happened to it yet but `status`. */
 export function newPetitionFacts(status: PetitionStatus, registeredAt: Date, receivedAt: Date | null = null): LifecycleFacts {
