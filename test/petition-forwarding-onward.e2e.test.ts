@@ -300,6 +300,21 @@ describe('the warnings of a petition passed down to 吴江区', () => {
     expect(await warningsOf(atCity, SUZHOU)).toEqual([{ ...crossRegion, status: 'RESOLVED', version: crossRegion.version + 1 }]);
     expect(await wujiangList()).not.toContain(crossRegion.id);
   }, 60_000);
+
+  test('passed down while the city resolves its warning: either resolved where it was, or moved and then resolved there, never both nor neither', async () => {
+    for (const person of ['330400:18', '330400:19', '330400:20']) {
+      const atCity = await forward((await registerInJiaxing({ category: '群体欠薪', petitionerIds: [person] })).id, '320500');
+      const [warning] = await warningsOf(atCity, SUZHOU);
+      const [passed, resolved] = await Promise.all([passDown(atCity, '320509'), warningAct('resolvePetitionWarning', warning.id, '', SUZHOU)]);
+      expect([passed.errors, resolved.errors]).toEqual([undefined, undefined]);
+      const now = (await graphql(hub.gateway.graphqlUrl, WARNING, { id: warning.id }, SUZHOU)).data.petitionWarning;
+      const steps = now.timeline.map((entry: { action: string; note: string | null }) => (entry.note?.startsWith('随信访件交办') ? 'MOVED' : entry.action));
+      const [status] = (await warningsOf(atCity, SUZHOU)).map((w) => w.status);
+      expect(status).toBe('RESOLVED');
+      if (now.raisedIn === '320509') expect(steps).toEqual(['RAISED', 'MOVED', 'RESOLVED']);
+      else expect([now.raisedIn, steps]).toEqual(['320500', ['RAISED', 'RESOLVED']]);
+    }
+  }, 60_000);
 });
 
 describe('a new Jiaxing petition on a matter forwarded to Suzhou', () => {
