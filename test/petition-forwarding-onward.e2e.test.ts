@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { RunningHub } from '../launcher/hub';
-import { queryDatabase, rosterOfficer, startTestHub } from './support/hub';
+import { graphql, queryDatabase, rosterOfficer, startTestHub } from './support/hub';
+import { eventually as until, repeatUntil, subscribeWs, type Received } from './support/live-clients';
 import { forwardingSteps, warningKinds } from './support/petition-forwarding';
 import { petitionMutations } from './support/petition-mutations';
 
@@ -10,13 +11,16 @@ import { petitionMutations } from './support/petition-mutations';
  * whose own 15-day clock runs from then and whose officers work it, the registering region
  * seeing who handles it now; a new petition on a matter that was forwarded joins that matter by
  * rule where the matter was petitioned (or above), without an officer naming it; and a forward
- * declined there gives its matter back to where it was registered.
+ * declined there gives its matter back to where it was registered. Passed down, the record takes
+ * its open warnings about the matter and its petitioners with it, and 吴江区's live subscribers hear
+ * of them.
  */
 
 let hub: RunningHub;
 const JIAXING = { 'X-Officer': '330400:1', 'X-Purpose': 'petition-handling' };
 const SUZHOU = { 'X-Officer': '320500:1', 'X-Purpose': 'petition-handling' };
 let WUJIANG: Record<string, string>;
+let wujiangToken: string;
 const DAY = 86_400_000;
 const BEIJING = 8 * 3_600_000;
 const beijingMidnight = (days: number) => new Date((Math.floor((Date.now() + BEIJING) / DAY) + days) * DAY - BEIJING);
@@ -44,6 +48,7 @@ beforeAll(async () => {
   hub = await startTestHub('t_petition_onward', { backgroundIntervalMs: 250 });
   // 吴江区's petition bureau, on Suzhou's roster.
   const wujiang = await rosterOfficer(hub, { region: '320500', jurisdiction: '320509', agency: 'PETITION_BUREAU', roles: ['PETITION_OFFICER'] });
+  wujiangToken = wujiang.token;
   WUJIANG = { authorization: `Bearer ${wujiang.token}`, 'X-Purpose': 'petition-handling' };
 }, 120_000);
 
@@ -149,6 +154,166 @@ describe('a petition forwarded to Suzhou’s city agency, passed down to 吴江�
     expect(record.history.map((e: { action: string }) => e.action)).toEqual(['receive', 'assign']);
     expect(record.version).toBe(won[0].data.r.version);
     expect(targets).toContain(record.handlingJurisdiction);
+  }, 60_000);
+});
+
+describe('the warnings of a petition passed down to 吴江区', () => {
+  const WARNINGS = `query($id: ID!) { petition(id: $id) { warnings { id kind status raisedIn version } } }`;
+  const WARNING = `query($id: ID!) { petitionWarning(id: $id) { id kind raisedIn timeline { action officer { id } region note } } }`;
+  const warningsOf = async (id: string, headers: Record<string, string>) => {
+    const result = await graphql(hub.gateway.graphqlUrl, WARNINGS, { id }, headers);
+    expect(result.errors).toBeUndefined();
+    return result.data.petition.warnings as Array<{ id: string; kind: string; status: string; raisedIn: string; version: number }>;
+  };
+  const warningAct = (mutation: string, id: string, args: string, headers: Record<string, string>) =>
+    graphql(hub.gateway.graphqlUrl, `mutation($id: ID!) { r: ${mutation}(id: $id${args}) { id status level raisedIn } }`, { id }, headers);
+  /** The ids in 吴江区's list of its county's open warnings. */
+  const wujiangList = async () => {
+    const result = await graphql(
+      hub.gateway.graphqlUrl,
+      `
+        {
+          petitionWarnings(first: 100, regions: ["320500"], filter: { raisedIn: "320509", statuses: [OPEN, ACKNOWLEDGED, ESCALATED] }) {
+            edges {
+              node {
+                id
+              }
+            }
+          }
+        }
+      `,
+      {},
+      WUJIANG,
+    );
+    expect(result.errors).toBeUndefined();
+    return result.data.petitionWarnings.edges.map((edge: { node: { id: string } }) => edge.node.id) as string[];
+  };
+  let live: Received | undefined;
+  afterAll(async () => live?.stop());
+
+  test('its open CROSS_REGION and GROUP_VISIT warnings go with it to 吴江区, whose officers list and work them and whose subscribers hear of them; the city’s DEADLINE warning stays', async () => {
+    // 吴江区's monitor: the warnings of its county.
+    const subscription = `subscription { petitionWarningEvents(regions: ["320500"], filter: { raisedIn: "320509" }) { kind region officer { id } warning { id kind raisedIn } } }`;
+    const subscriber = (live = subscribeWs(hub.gateway.graphqlUrl, wujiangToken, subscription, {}, { purpose: 'petition-handling' }));
+    // Subscribed once an event made afterwards is seen: 吴江区 raises one of its own until it arrives.
+    let ownWarning = '';
+    const raise = async () => {
+      const raised = await graphql(
+        hub.gateway.graphqlUrl,
+        `
+          mutation ($input: RaiseWarningInput!) {
+            raisePetitionWarning(input: $input) {
+              id
+            }
+          }
+        `,
+        { input: { region: '320500', raisedIn: '320509', level: 'BLUE', kind: 'REPEAT', subjectId: '320500:3', summary: '订阅就绪' } },
+        WUJIANG,
+      );
+      expect(raised.errors).toBeUndefined();
+      ownWarning = raised.data.raisePetitionWarning.id;
+    };
+    expect(await repeatUntil(raise, () => subscriber.events.some((event) => event.warning.id === ownWarning))).toBe(true);
+
+    // Six people came to 嘉善 in person: a group visit, by a Jiaxing resident, a stranger in Suzhou.
+    const jiaxing = await registerInJiaxing({ category: '群体欠薪', channel: 'VISIT', headcount: 6, petitionerIds: ['330400:16'] });
+    const atCity = await forward(jiaxing.id, '320500');
+    // Its acceptance due in two days at the city: the sweep warns the city of it.
+    await queryDatabase(db('320500'), 'UPDATE petitions.petitions SET due_at = $2 WHERE id = $1', [local(atCity), beijingMidnight(2)]);
+    const kindsAt = (warnings: Array<{ kind: string; raisedIn: string }>) => warnings.map((w) => [w.kind, w.raisedIn]).sort();
+    let before = await warningsOf(atCity, SUZHOU);
+    expect(await until(async () => (before = await warningsOf(atCity, SUZHOU)).some((w) => w.kind === 'DEADLINE'))).toBe(true);
+    expect(kindsAt(before)).toEqual([
+      ['CROSS_REGION', '320500'],
+      ['DEADLINE', '320500'],
+      ['GROUP_VISIT', '320500'],
+    ]);
+    const byKind = (kind: string) => before.find((w) => w.kind === kind)!;
+    // The city's record: 吴江区 sees none of its warnings and works none of them.
+    // The city's record: 吴江区 sees its warnings (one city) but they are not in its county's list, and it works none of them.
+    expect(await wujiangList()).not.toContain(byKind('CROSS_REGION').id);
+    expect((await warningAct('resolvePetitionWarning', byKind('CROSS_REGION').id, '', WUJIANG)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await warningAct('escalatePetitionWarning', byKind('GROUP_VISIT').id, ', level: RED', WUJIANG)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+
+    expect((await passDown(atCity, '320509')).errors).toBeUndefined();
+    const movedIds = [byKind('CROSS_REGION').id, byKind('GROUP_VISIT').id];
+    const after = await warningsOf(atCity, SUZHOU);
+    expect(kindsAt(after)).toEqual([
+      ['CROSS_REGION', '320509'],
+      ['DEADLINE', '320500'],
+      ['GROUP_VISIT', '320509'],
+    ]);
+    // Moved is changed: a version read before it is stale.
+    expect(after.find((w) => w.kind === 'CROSS_REGION')!.version).toBe(byKind('CROSS_REGION').version + 1);
+    // 吴江区's own list has the record's warnings about the matter and its petitioners, not the city's lateness.
+    const listed = await wujiangList();
+    expect(movedIds.filter((id) => listed.includes(id))).toEqual(movedIds);
+    expect(listed).not.toContain(byKind('DEADLINE').id);
+    const moved = await graphql(hub.gateway.graphqlUrl, WARNING, { id: byKind('CROSS_REGION').id }, WUJIANG);
+    expect(moved.errors).toBeUndefined();
+    expect(moved.data.petitionWarning.timeline).toEqual([
+      { action: 'RAISED', officer: null, region: null, note: 'raised by rule cross-region' },
+      { action: 'RAISED', officer: { id: '320500:1' }, region: '320500', note: '随信访件交办吴江区（320509），由 320500 移交' },
+    ]);
+
+    // Its live subscribers hear of both as warnings raised in 吴江区 by the officer who passed them down; not of the DEADLINE one.
+    const heard = () => subscriber.events.filter((event) => movedIds.includes(event.warning.id));
+    expect(await until(() => heard().length === 2)).toBe(true);
+    expect(heard().map((event) => [event.kind, event.region, event.officer, event.warning.raisedIn])).toEqual([
+      ['RAISED', '320500', { id: '320500:1' }, '320509'],
+      ['RAISED', '320500', { id: '320500:1' }, '320509'],
+    ]);
+
+    // 吴江区's officers work them now; the city's DEADLINE warning is still the city's.
+    expect((await warningAct('escalatePetitionWarning', byKind('GROUP_VISIT').id, ', level: RED', WUJIANG)).data?.r).toMatchObject({
+      status: 'ESCALATED',
+      level: 'RED',
+    });
+    expect((await warningAct('resolvePetitionWarning', byKind('CROSS_REGION').id, ', note: "已核实"', WUJIANG)).data?.r).toMatchObject({
+      status: 'RESOLVED',
+      raisedIn: '320509',
+    });
+    expect((await warningAct('resolvePetitionWarning', byKind('DEADLINE').id, '', WUJIANG)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await warningAct('resolvePetitionWarning', byKind('DEADLINE').id, '', SUZHOU)).data?.r.status).toBe('RESOLVED');
+    expect(await until(() => subscriber.events.some((e) => e.kind === 'RESOLVED' && e.warning.id === byKind('CROSS_REGION').id))).toBe(true);
+    expect(subscriber.events.some((event) => event.warning.id === byKind('DEADLINE').id)).toBe(false);
+
+    // The audit log has the pass-down's change of each warning it moved, under the officer who made it.
+    const audited = await queryDatabase(
+      db('320500'),
+      "SELECT record, officer, fields FROM audit.entries WHERE action = 'CHANGE:assignPetition' AND record = ANY($1::text[]) ORDER BY seq",
+      [[atCity, ...movedIds, byKind('DEADLINE').id]],
+    );
+    expect(audited).toEqual([
+      { record: atCity, officer: '320500:1', fields: ['assignPetition'] },
+      ...movedIds.map((record) => ({ record, officer: '320500:1', fields: ['PetitionWarning.raisedIn'] })),
+    ]);
+  }, 90_000);
+
+  test('a warning resolved before the pass-down stays where it was resolved', async () => {
+    const jiaxing = await registerInJiaxing({ category: '群体欠薪', petitionerIds: ['330400:17'] });
+    const atCity = await forward(jiaxing.id, '320500');
+    const [crossRegion] = await warningsOf(atCity, SUZHOU);
+    expect(crossRegion).toMatchObject({ kind: 'CROSS_REGION', raisedIn: '320500' });
+    expect((await warningAct('resolvePetitionWarning', crossRegion.id, '', SUZHOU)).errors).toBeUndefined();
+    expect((await passDown(atCity, '320509')).errors).toBeUndefined();
+    expect(await warningsOf(atCity, SUZHOU)).toEqual([{ ...crossRegion, status: 'RESOLVED', version: crossRegion.version + 1 }]);
+    expect(await wujiangList()).not.toContain(crossRegion.id);
+  }, 60_000);
+
+  test('passed down while the city resolves its warning: either resolved where it was, or moved and then resolved there, never both nor neither', async () => {
+    for (const person of ['330400:18', '330400:19', '330400:20']) {
+      const atCity = await forward((await registerInJiaxing({ category: '群体欠薪', petitionerIds: [person] })).id, '320500');
+      const [warning] = await warningsOf(atCity, SUZHOU);
+      const [passed, resolved] = await Promise.all([passDown(atCity, '320509'), warningAct('resolvePetitionWarning', warning.id, '', SUZHOU)]);
+      expect([passed.errors, resolved.errors]).toEqual([undefined, undefined]);
+      const now = (await graphql(hub.gateway.graphqlUrl, WARNING, { id: warning.id }, SUZHOU)).data.petitionWarning;
+      const steps = now.timeline.map((entry: { action: string; note: string | null }) => (entry.note?.startsWith('随信访件交办') ? 'MOVED' : entry.action));
+      const [status] = (await warningsOf(atCity, SUZHOU)).map((w) => w.status);
+      expect(status).toBe('RESOLVED');
+      if (now.raisedIn === '320509') expect(steps).toEqual(['RAISED', 'MOVED', 'RESOLVED']);
+      else expect([now.raisedIn, steps]).toEqual(['320500', ['RAISED', 'RESOLVED']]);
+    }
   }, 60_000);
 });
 

@@ -10,6 +10,7 @@ import { badInput, hubError } from '../shared/errors';
 import type { PetitionsContext } from './context';
 import { closeMatter, findMatters, findMatterSeenFrom, matterByRule, moveMatterHandler, recordMatterHandler } from './matter-repository';
 import { checkPassDown, isPassDown, passDownNote } from './pass-down';
+import { moveWarningsWithPassDown } from './warnings-passed-down';
 import { beijingDateOf, DAY_MS, isFinal, MAX_EXTENSION_DAYS, PetitionAction, planTransition } from './lifecycle';
 import { checkAgencyJurisdiction, checkLocalJurisdiction } from './jurisdiction-check';
 import { ownLocalId } from '../shared/local-id';
@@ -256,12 +257,24 @@ async function takeStep(ctx: PetitionsContext, mutation: string, id: string, act
             ? passDownNote(updated.handling_agency!, updated.handling_jurisdiction!, input.note)
             : (input.note ?? input.change?.outcome ?? null),
       });
-      if (matter && plan.stamp === 'passedDownAt') await moveMatterHandler(client, matter.id, current, updated);
-      else if (matter && action === 'assign') await recordMatterHandler(client, matter.id, updated.handling_agency!, updated.handling_jurisdiction!);
+      let movedWarnings: string[] = [];
+      if (plan.stamp === 'passedDownAt') {
+        if (matter) await moveMatterHandler(client, matter.id, current, updated);
+        movedWarnings = await moveWarningsWithPassDown(client, {
+          petitionId: localId,
+          from: current.registered_in,
+          to: updated.registered_in,
+          officerId: actor.officerId,
+          region: ctx.region,
+        });
+      } else if (matter && action === 'assign') await recordMatterHandler(client, matter.id, updated.handling_agency!, updated.handling_jurisdiction!);
       if (matter && action === 'decideReReview') await closeMatter(client, matter.id, updated.id, now);
-      return { updated, messageIds: await enqueueOwedMessages(client, ctx.region, current, updated, { action, officerId: actor.officerId, at }) };
+      const messageIds = await enqueueOwedMessages(client, ctx.region, current, updated, { action, officerId: actor.officerId, at });
+      return { updated, messageIds, movedWarnings };
     },
     ({ updated }) => toGlobalId(ctx.region, updated.id),
+    // A warning that moved with the petition was changed by this step too.
+    ({ movedWarnings }) => movedWarnings.map((warningId) => ({ record: toGlobalId(ctx.region, warningId), fields: ['PetitionWarning.raisedIn'] })),
   );
   // The step has committed: a message that cannot be sent now stays in the outbox for the relay.
   await relayPetitionOutbox(ctx, messageIds).catch((error) => logger.warn(`[petitions] forwarding message after commit failed: ${(error as Error).message}`));
