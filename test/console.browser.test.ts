@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import type { RunningHub } from '../launcher/hub';
 import { makeCreditCode } from '../subgraphs/enforcement/credit-code';
 import { repoPath } from '../subgraphs/shared/repo-path';
@@ -57,6 +57,12 @@ const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCR
 
 const CATEGORIES = ['劳资纠纷欠薪', '征地拆迁补偿', '环境污染投诉', '物业管理纠纷', '医疗纠纷', '社保待遇', '房屋质量问题', '教育入学', '交通出行', '涉法涉诉'];
 let registered = 0;
+/** Key-person categories with the words the dossier shows for them. */
+const TAG_CATEGORIES = [
+  { code: 'LOW_INCOME', words: '低保对象' },
+  { code: 'ELDERLY_LIVING_ALONE', words: '独居老人' },
+  { code: 'PETITION_KEY_PERSON', words: '重点信访人员' },
+];
 
 /**
  * Registers a petition of a Suzhou resident in Jiaxing through the API, as a Jiaxing county
@@ -207,8 +213,12 @@ describeWithBrowser('the officer console in Chromium', () => {
     await detail.waitFor();
     expect(await jiaxing.getByTestId('petition-status').textContent()).toBe('已登记');
     expect(await jiaxing.getByTestId('deadline').textContent()).toMatch(/受理期限.*剩余 \d+ 天/);
+    // The agency to assign it to is picked by its name, not typed as the API's code.
+    expect(await jiaxing.locator('form[data-step="assign"] select[name="agency"] option:checked').textContent()).toBe('信访局');
     await jiaxing.locator('form[data-step="accept"] button').click();
     await jiaxing.locator('[data-testid="petition-detail"][data-status="ACCEPTED"]').waitFor();
+    // Each step of its history by the name the step's button has.
+    expect(await jiaxing.locator('[data-testid="petition-history"] strong').allTextContents()).toEqual(['登记', '受理']);
     await shot(jiaxing, 'petition-detail');
     // A Hefei officer may take no step here: the server says so.
     const hefei = await officerPage();
@@ -241,6 +251,18 @@ describeWithBrowser('the officer console in Chromium', () => {
   });
 
   test('a permitted officer states a purpose, sees the full ID number, and the read is in the audit trail under their name', async () => {
+    // A change of the record goes into the trail too: a key-person category the resident does not hold yet.
+    const asSuzhou = { 'X-Officer': '320500:1' };
+    const held = await graphql(hub.gateway.graphqlUrl, 'query($id: ID!) { person(id: $id) { tags { category } } }', { id: SUZHOU_RESIDENT }, asSuzhou);
+    expect(held.errors).toBeUndefined();
+    const category = TAG_CATEGORIES.find((candidate) => !held.data.person.tags.some((tag: { category: string }) => tag.category === candidate))!;
+    const tagged = await graphql(
+      hub.gateway.graphqlUrl,
+      'mutation($id: ID!, $category: KeyPersonCategory!) { tagPerson(id: $id, category: $category, note: "浏览器测试") { id } }',
+      { id: SUZHOU_RESIDENT, category: category.code },
+      asSuzhou,
+    );
+    expect(tagged.errors).toBeUndefined();
     const suzhou = await officerPage();
     await signInWithToken(suzhou, '320500:1');
     await suzhou.goto(`${base}/console/#/person/${encodeURIComponent(SUZHOU_RESIDENT)}`);
@@ -273,7 +295,24 @@ describeWithBrowser('the officer console in Chromium', () => {
     expect(reader).toContain(roster.data.officer.name);
     expect(reader).toContain(roster.data.officer.agencyName);
     expect(reader).not.toContain('320500:1');
+    // What was done, which fields, and why, in words: not READ, idNumber or petition-handling.
+    const cells = async (row: Locator) => (await row.locator('td').allTextContents()).slice(2);
+    expect(await cells(read)).toEqual([
+      '查阅',
+      expect.stringMatching(/^(姓名|身份证号|出生日期|电话|住址)(、(姓名|身份证号|出生日期|电话|住址))*$/),
+      '信访办理',
+    ]);
+    const tagRow = suzhou.locator('[data-testid="audit-trail"] tbody tr', { hasText: '标记重点人员' });
+    expect(await cells(tagRow)).toEqual(['标记重点人员', '—', '—']);
+    expect(await suzhou.locator('[data-testid="person-dossier"] .chip', { hasText: category.words }).count()).toBe(1);
     await shot(suzhou, 'person-dossier');
+    // And in English, a click away.
+    await suzhou.getByTestId('language').click();
+    await suzhou.getByRole('heading', { name: 'Audit trail' }).waitFor();
+    expect((await cells(read))[0]).toBe('Read');
+    expect((await cells(read))[2]).toBe('Petition handling');
+    expect(await suzhou.locator('[data-testid="audit-trail"] tbody tr', { hasText: 'Tag as key person' }).count()).toBe(1);
+    await suzhou.getByTestId('language').click();
   });
 
   test('a joint inspection runs through its five steps in the browser; a second one of the same target is refused with a link to it', async () => {
@@ -296,7 +335,8 @@ describeWithBrowser('the officer console in Chromium', () => {
       if (participant) {
         await fill('participantRegion', '310000');
         await fill('participantJurisdiction', '310118');
-        await fill('participantAgency', 'MARKET_REGULATION');
+        await form.locator('select[name="participantAgency"]').selectOption('MARKET_REGULATION');
+        expect(await form.locator('select[name="participantAgency"] option:checked').textContent()).toBe('市场监督管理局');
       }
       await form.getByRole('button', { name: '发起（智能预警）' }).click();
     };

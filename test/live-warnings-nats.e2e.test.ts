@@ -1,11 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { connect } from 'nats';
-import { startGateway, RunningGateway } from '../gateway/server';
+import type { RunningGateway } from '../gateway/server';
 import type { RunningHub } from '../launcher/hub';
 import { warningEventsStream, warningEventsSubject } from '../platform/nats-subjects';
-import { repoPath } from '../subgraphs/shared/repo-path';
-import { graphql, signInLike, startTestHub, tokenFor } from './support/hub';
+import { graphql, startTestHub, tokenFor } from './support/hub';
+import { startGatewayOverHub } from './support/gateway-over-hub';
 import { eventually, subscribeWs, Received } from './support/live-clients';
 import { registerForSuzhouResident } from './support/cross-region-petition';
 
@@ -36,14 +35,7 @@ const gateways: RunningGateway[] = [];
 const open: Received[] = [];
 
 async function startSecondGateway(): Promise<RunningGateway> {
-  const gateway = await startGateway({
-    supergraphSdl: readFileSync(repoPath('schema', 'supergraph.graphql'), 'utf8'),
-    regions: hub.regions,
-    urlOverrides: { directory: `${hub.directoryServer.url}/directory/graphql` },
-    port: 0,
-    auth: hub.identity.gatewayAuth(),
-  });
-  signInLike(gateway.graphqlUrl, hub);
+  const gateway = await startGatewayOverHub(hub);
   gateways.push(gateway);
   return gateway;
 }

@@ -1,12 +1,10 @@
 import 'reflect-metadata';
 import type { RunningHub } from '../launcher/hub';
-import { readFileSync } from 'node:fs';
-import { startGateway } from '../gateway/server';
 import { createPool } from '../subgraphs/shared/db';
-import { repoPath } from '../subgraphs/shared/repo-path';
 import { pruneFeed } from '../subgraphs/petitions/warning-feed';
 import { sweepDeadlines } from '../subgraphs/petitions/warning-rules';
-import { contextTokenFor, graphql, queryDatabase, rosterOfficer, signInLike, startTestHub, tokenFor } from './support/hub';
+import { contextTokenFor, graphql, queryDatabase, rosterOfficer, startTestHub, tokenFor } from './support/hub';
+import { startGatewayOverHub } from './support/gateway-over-hub';
 import { eventually, repeatUntil, subscribeSse, subscribeWs, Received } from './support/live-clients';
 import { registerForSuzhouResident } from './support/cross-region-petition';
 import { sample, scrape } from './support/metrics';
@@ -308,15 +306,7 @@ test('a subscriber that reconnects with its last cursor receives exactly the 20 
 
 test('a second gateway instance serves subscribers the changes made through the first, and a restarted one loses nothing', async () => {
   const startSecond = async () => {
-    const gateway = await startGateway({
-      supergraphSdl: readFileSync(repoPath('schema', 'supergraph.graphql'), 'utf8'),
-      regions: hub.regions,
-      urlOverrides: { directory: `${hub.directoryServer.url}/directory/graphql` },
-      port: 0,
-      auth: hub.identity.gatewayAuth(),
-    });
-    signInLike(gateway.graphqlUrl, hub);
-    return gateway;
+    return startGatewayOverHub(hub);
   };
   const token = await tokenFor(url, '320500:1');
   let second = await startSecond();

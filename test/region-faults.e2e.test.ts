@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import type { RunningHub } from '../launcher/hub';
-import { RunningGateway, startGateway } from '../gateway/server';
+import type { RunningGateway } from '../gateway/server';
 import type { BreakerSettings } from '../gateway/subgraph-client';
-import { repoPath } from '../subgraphs/shared/repo-path';
-import { DEMO_REGIONS, graphql, GraphQLResult, queryDatabase, signInLike, startTestHub, writeRegionsFile } from './support/hub';
+import { DEMO_REGIONS, graphql, GraphQLResult, queryDatabase, startTestHub, writeRegionsFile } from './support/hub';
+import { startGatewayOverHub } from './support/gateway-over-hub';
 import { TcpProxy } from './support/tcp-proxy';
 
 /**
@@ -254,15 +253,7 @@ describe('the circuit breaker', () => {
     hefei.timeoutMs = timeoutMs;
     hefei.endpoints = Object.fromEntries(regions.regionalSubgraphs.map((name) => [name, `${proxy.url}/${name}/graphql`]));
     regions.breaker = breaker;
-    const gateway = await startGateway({
-      supergraphSdl: readFileSync(repoPath('schema', 'supergraph.graphql'), 'utf8'),
-      regions,
-      urlOverrides: { directory: `${hub.directoryServer.url}/directory/graphql` },
-      port: 0,
-      auth: hub.identity.gatewayAuth(),
-    });
-    signInLike(gateway.graphqlUrl, hub);
-    return gateway;
+    return startGatewayOverHub(hub, regions);
   }
   const hefeiServer = () => {
     const url = new URL(hub.regionServers.get('340100')!.url);

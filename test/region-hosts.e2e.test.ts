@@ -1,11 +1,12 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { RunningHub } from '../launcher/hub';
-import { RunningGateway, startGateway } from '../gateway/server';
+import type { RunningGateway } from '../gateway/server';
 import { repoPath } from '../subgraphs/shared/repo-path';
-import { DEMO_REGIONS, graphql, GraphQLResult, signInLike, startTestHub, testDatabaseUrl } from './support/hub';
+import { DEMO_REGIONS, graphql, GraphQLResult, startTestHub, testDatabaseUrl } from './support/hub';
+import { startGatewayOverHub } from './support/gateway-over-hub';
 import type { RegionHostConfig } from './support/region-host';
 import { TcpProxy } from './support/tcp-proxy';
 
@@ -177,14 +178,7 @@ if (topology.unavailable) {
       region.endpoints = Object.fromEntries(regions.regionalSubgraphs.map((name) => [name, `${urls[index]}/${name}/graphql`]));
     });
     regions.breaker = { failureThreshold: 3, resetAfterMs: 1000 };
-    gateway = await startGateway({
-      supergraphSdl: readFileSync(repoPath('schema', 'supergraph.graphql'), 'utf8'),
-      regions,
-      urlOverrides: { directory: `${hub.directoryServer.url}/directory/graphql` },
-      port: 0,
-      auth: hub.identity.gatewayAuth(),
-    });
-    signInLike(gateway.graphqlUrl, hub);
+    gateway = await startGatewayOverHub(hub, regions);
   }, 180_000);
 
   afterAll(async () => {

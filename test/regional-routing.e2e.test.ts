@@ -1,9 +1,8 @@
 import net from 'node:net';
 import type { RunningHub } from '../launcher/hub';
-import { startGateway, RunningGateway } from '../gateway/server';
-import { readFileSync } from 'node:fs';
-import { repoPath } from '../subgraphs/shared/repo-path';
-import { DEMO_REGIONS, graphql, queryDatabase, startTestHub, signInLike } from './support/hub';
+import type { RunningGateway } from '../gateway/server';
+import { DEMO_REGIONS, graphql, queryDatabase, startTestHub } from './support/hub';
+import { startGatewayOverHub } from './support/gateway-over-hub';
 
 const WARNINGS = /* GraphQL */ `
   query CrossRegionWarnings($first: Int, $after: String, $regions: [String!]) {
@@ -209,14 +208,7 @@ describe('a region that is down or hangs', () => {
     hefei.timeoutMs = 800;
     hefei.endpoints = Object.fromEntries(regions.regionalSubgraphs.map((s) => [s, `http://127.0.0.1:${port}/${s}/graphql`]));
     regions.breaker = { failureThreshold: 3, resetAfterMs: 60_000 };
-    gateway = await startGateway({
-      supergraphSdl: readFileSync(repoPath('schema', 'supergraph.graphql'), 'utf8'),
-      regions,
-      urlOverrides: { directory: `${hub.directoryServer.url}/directory/graphql` },
-      port: 0,
-      auth: hub.identity.gatewayAuth(),
-    });
-    signInLike(gateway.graphqlUrl, hub);
+    gateway = await startGatewayOverHub(hub, regions);
   });
   afterAll(async () => {
     await gateway?.stop();

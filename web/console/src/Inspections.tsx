@@ -6,6 +6,7 @@ import { href } from './route';
 import { formatTime, Loading, Refusal, RegionBanner, serverErrors, ServerError, unavailableRegions } from './ui';
 import { graphql } from './generated';
 import type { AgencyKind } from './generated/graphql';
+import { AgencySelect } from './agency-select';
 
 const LIST = graphql(`
   query Inspections {
@@ -110,7 +111,7 @@ function CreateInspection({ onCreated }: { onCreated: (id: string) => void }) {
     plannedUntil: '',
     participantRegion: '',
     participantJurisdiction: '',
-    participantAgency: caller.agency ?? '',
+    participantAgency: caller.agency ?? 'PETITION_BUREAU',
   });
   const set = (name: keyof typeof form) => (event: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setForm({ ...form, [name]: event.target.value });
   const text = (name: keyof typeof form, label: string, extra: React.InputHTMLAttributes<HTMLInputElement> = {}) => (
@@ -165,7 +166,10 @@ function CreateInspection({ onCreated }: { onCreated: (id: string) => void }) {
         {text('plannedUntil', t('plannedUntil'), { required: true, type: 'date' })}
         {text('participantRegion', t('participantRegion'))}
         {text('participantJurisdiction', t('participantJurisdiction'))}
-        {text('participantAgency', t('participantAgency'))}
+        <label>
+          {t('participantAgency')}
+          <AgencySelect name="participantAgency" value={form.participantAgency} onChange={(agency) => setForm({ ...form, participantAgency: agency })} />
+        </label>
         <button type="submit">{t('createInspection')}</button>
         <Refusal
           errors={errors}

@@ -9,6 +9,7 @@ import { PURPOSE_PATTERN, storedToken } from './session';
 import { authorizationHeaders } from './graphql-client';
 import { graphql } from './generated';
 import type { PersonAuditQuery } from './generated/graphql';
+import { auditActionWords, auditFieldsWords, purposeWords } from './audit-words';
 
 const PERSON = graphql(`
   query PersonDossier($id: ID!) {
@@ -156,7 +157,7 @@ export function PersonDossier({ id }: { id: string }) {
           {person.tags ? (
             person.tags.map((tag) => (
               <span key={tag.category} className="chip">
-                {tag.category}
+                {t(`tag.${tag.category}`)}
               </span>
             ))
           ) : (
@@ -164,7 +165,7 @@ export function PersonDossier({ id }: { id: string }) {
           )}
         </dd>
       </dl>
-      {purpose && <p role="status">{t('purposeStated', { purpose })}</p>}
+      {purpose && <p role="status">{t('purposeStated', { purpose: purposeWords(purpose, t) })}</p>}
       {withheld.length > 0 && (
         <details className="field-errors">
           <summary>{t('someFieldsWithheld', { count: withheld.length })}</summary>
@@ -214,9 +215,9 @@ export function PersonDossier({ id }: { id: string }) {
                 <td>
                   <Reader entry={entry} />
                 </td>
-                <td>{entry.action}</td>
-                <td>{entry.fields.join(', ')}</td>
-                <td>{entry.purpose ?? '—'}</td>
+                <td>{auditActionWords(entry.action, t)}</td>
+                <td>{auditFieldsWords(entry.action, entry.fields, t)}</td>
+                <td>{entry.purpose ? purposeWords(entry.purpose, t) : '—'}</td>
               </tr>
             ))}
           </tbody>
@@ -297,7 +298,7 @@ function PurposeDialog({ onConfirm, onCancel }: { onConfirm: (purpose: string) =
         </label>
         <datalist id="purposes">
           {PURPOSES.map((purpose) => (
-            <option key={purpose} value={purpose} />
+            <option key={purpose} value={purpose} label={purposeWords(purpose, t)} />
           ))}
         </datalist>
         {!valid && <p role="alert">{t('purposeInvalid')}</p>}

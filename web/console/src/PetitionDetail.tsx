@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import type { TypedDocumentNode } from 'urql';
 import { useI18n } from './i18n';
 import { useRegions } from './regions';
 import { href } from './route';
 import { Deadline, formatTime, LevelBadge, Loading, Refusal, serverErrors, ServerError } from './ui';
 import { graphql } from './generated';
 import type { AgencyKind } from './generated/graphql';
+import { AgencySelect } from './agency-select';
+import { NEXT, petitionEventKey, STEPS, type Step } from './petition-steps';
 
 const PETITION = graphql(`
   query PetitionDetail($id: ID!) {
@@ -61,230 +62,6 @@ const PETITION = graphql(`
     }
   }
 `);
-
-/** What a step's form sends: its text under the step's name for it, and the extension or the assignee where the step asks for them. */
-interface StepVariables {
-  id: string;
-  expectedVersion: number;
-  note?: string | null;
-  reason?: string | null;
-  reply?: string | null;
-  opinion?: string | null;
-  days?: number;
-  approverId?: string;
-  agency?: AgencyKind;
-  jurisdiction?: string;
-}
-
-/**
- * A step's mutation as its form runs it. Codegen checks each document against the API; the form
- * fills the variables by the step's settings (the text under a name the step gives), which
- * TypeScript cannot follow from one document to the next.
- */
-const asStep = <Result, Variables>(document: TypedDocumentNode<Result, Variables>) => document as unknown as TypedDocumentNode<unknown, StepVariables>;
-
-/** A lifecycle step: its mutation, and the text the officer gives with it. */
-interface Step {
-  name: string;
-  document: TypedDocumentNode<unknown, StepVariables>;
-  text: 'note' | 'reason' | 'reply' | 'opinion';
-  required?: boolean;
-  /** An extension: how many days, and the SUPERVISOR of the handling agency who approves it. */
-  extension?: boolean;
-  assign?: boolean;
-}
-
-const STEPS: Record<string, Step> = {
-  assign: {
-    name: 'assign',
-    document: asStep(
-      graphql(`
-        mutation AssignPetition($id: ID!, $expectedVersion: Int, $note: String, $agency: AgencyKind!, $jurisdiction: String!) {
-          assignPetition(id: $id, expectedVersion: $expectedVersion, note: $note, agency: $agency, jurisdiction: $jurisdiction) {
-            id
-            status
-            version
-          }
-        }
-      `),
-    ),
-    text: 'note',
-    assign: true,
-  },
-  decline: {
-    name: 'decline',
-    document: asStep(
-      graphql(`
-        mutation DeclinePetition($id: ID!, $expectedVersion: Int, $reason: String!) {
-          declinePetition(id: $id, expectedVersion: $expectedVersion, reason: $reason) {
-            id
-            status
-            version
-          }
-        }
-      `),
-    ),
-    text: 'reason',
-    required: true,
-  },
-  accept: {
-    name: 'accept',
-    document: asStep(
-      graphql(`
-        mutation AcceptPetition($id: ID!, $expectedVersion: Int, $note: String) {
-          acceptPetition(id: $id, expectedVersion: $expectedVersion, note: $note) {
-            id
-            status
-            version
-          }
-        }
-      `),
-    ),
-    text: 'note',
-  },
-  startHandling: {
-    name: 'startHandling',
-    document: asStep(
-      graphql(`
-        mutation StartHandlingPetition($id: ID!, $expectedVersion: Int, $note: String) {
-          startHandlingPetition(id: $id, expectedVersion: $expectedVersion, note: $note) {
-            id
-            status
-            version
-          }
-        }
-      `),
-    ),
-    text: 'note',
-  },
-  extend: {
-    name: 'extend',
-    document: asStep(
-      graphql(`
-        mutation ExtendPetitionDeadline($id: ID!, $expectedVersion: Int, $reason: String!, $days: Int!, $approverId: ID!) {
-          extendPetitionDeadline(id: $id, expectedVersion: $expectedVersion, reason: $reason, days: $days, approverId: $approverId) {
-            id
-            status
-            version
-          }
-        }
-      `),
-    ),
-    text: 'reason',
-    required: true,
-    extension: true,
-  },
-  reply: {
-    name: 'reply',
-    document: asStep(
-      graphql(`
-        mutation ReplyToPetition($id: ID!, $expectedVersion: Int, $reply: String!) {
-          replyToPetition(id: $id, expectedVersion: $expectedVersion, reply: $reply) {
-            id
-            status
-            version
-          }
-        }
-      `),
-    ),
-    text: 'reply',
-    required: true,
-  },
-  requestReview: {
-    name: 'requestReview',
-    document: asStep(
-      graphql(`
-        mutation RequestPetitionReview($id: ID!, $expectedVersion: Int, $note: String) {
-          requestPetitionReview(id: $id, expectedVersion: $expectedVersion, note: $note) {
-            id
-            status
-            version
-          }
-        }
-      `),
-    ),
-    text: 'note',
-  },
-  decideReview: {
-    name: 'decideReview',
-    document: asStep(
-      graphql(`
-        mutation DecidePetitionReview($id: ID!, $expectedVersion: Int, $opinion: String!) {
-          decidePetitionReview(id: $id, expectedVersion: $expectedVersion, opinion: $opinion) {
-            id
-            status
-            version
-          }
-        }
-      `),
-    ),
-    text: 'opinion',
-    required: true,
-  },
-  requestReReview: {
-    name: 'requestReReview',
-    document: asStep(
-      graphql(`
-        mutation RequestPetitionReReview($id: ID!, $expectedVersion: Int, $note: String) {
-          requestPetitionReReview(id: $id, expectedVersion: $expectedVersion, note: $note) {
-            id
-            status
-            version
-          }
-        }
-      `),
-    ),
-    text: 'note',
-  },
-  decideReReview: {
-    name: 'decideReReview',
-    document: asStep(
-      graphql(`
-        mutation DecidePetitionReReview($id: ID!, $expectedVersion: Int, $opinion: String!) {
-          decidePetitionReReview(id: $id, expectedVersion: $expectedVersion, opinion: $opinion) {
-            id
-            status
-            version
-          }
-        }
-      `),
-    ),
-    text: 'opinion',
-    required: true,
-  },
-  close: {
-    name: 'close',
-    document: asStep(
-      graphql(`
-        mutation ClosePetition($id: ID!, $expectedVersion: Int, $note: String) {
-          closePetition(id: $id, expectedVersion: $expectedVersion, note: $note) {
-            id
-            status
-            version
-          }
-        }
-      `),
-    ),
-    text: 'note',
-  },
-};
-
-/**
- * The next steps of 信访工作条例's flow from each status (subgraphs/petitions/lifecycle.ts draws
- * it). Which of them this officer may take, and whether the time limits allow it, is the
- * server's to say: a refused step shows its refusal.
- */
-const NEXT: Record<string, string[]> = {
-  REGISTERED: ['assign', 'accept', 'decline'],
-  ASSIGNED: ['accept', 'decline'],
-  ACCEPTED: ['startHandling'],
-  HANDLING: ['reply', 'extend'],
-  REPLIED: ['requestReview', 'close'],
-  REVIEW: ['decideReview', 'requestReReview', 'close'],
-  RE_REVIEW: ['decideReReview'],
-  NOT_ACCEPTED: [],
-  CLOSED: [],
-};
 
 export function PetitionDetail({ id }: { id: string }) {
   const { t, locale } = useI18n();
@@ -359,7 +136,7 @@ export function PetitionDetail({ id }: { id: string }) {
       <ol className="timeline" data-testid="petition-history">
         {(petition.history ?? []).map((entry, i) => (
           <li key={i}>
-            <time dateTime={entry.at}>{formatTime(entry.at, locale)}</time> <strong>{entry.action}</strong>{' '}
+            <time dateTime={entry.at}>{formatTime(entry.at, locale)}</time> <strong>{t(petitionEventKey(entry.action) ?? entry.action)}</strong>{' '}
             {entry.fromStatus ? `${t(`petitionStatus.${entry.fromStatus}`)} → ` : ''}
             {t(`petitionStatus.${entry.toStatus}`)} ·{' '}
             {entry.officer ? `${entry.officer.name}（${entry.officer.jurisdictionName ?? entry.officer.region}）` : ''}
@@ -433,7 +210,7 @@ function StepForm({ step, id, version, onDone }: { step: Step; id: string; versi
         <>
           <label>
             {t('agency')}
-            <input value={agency} onChange={(event) => setAgency(event.target.value as AgencyKind)} required />
+            <AgencySelect name="agency" value={agency} onChange={setAgency} />
           </label>
           <label>
             {t('jurisdiction')}
