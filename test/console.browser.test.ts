@@ -255,7 +255,7 @@ describeWithBrowser('the officer console in Chromium', () => {
     const asSuzhou = { 'X-Officer': '320500:1' };
     const held = await graphql(hub.gateway.graphqlUrl, 'query($id: ID!) { person(id: $id) { tags { category } } }', { id: SUZHOU_RESIDENT }, asSuzhou);
     expect(held.errors).toBeUndefined();
-    const category = TAG_CATEGORIES.find((candidate) => !held.data.person.tags.some((tag: { category: string }) => tag.category === candidate))!;
+    const category = TAG_CATEGORIES.find((candidate) => !held.data.person.tags.some((tag: { category: string }) => tag.category === candidate.code))!;
     const tagged = await graphql(
       hub.gateway.graphqlUrl,
       'mutation($id: ID!, $category: KeyPersonCategory!) { tagPerson(id: $id, category: $category, note: "浏览器测试") { id } }',

@@ -179,7 +179,7 @@ export type PetitionWarningFilter = {
 /** A finding recorded on site. */
 export type RecordFindingInput = {
   description: string;
-  /** The rectification deadline (整改期限) of a MINOR or MAJOR finding, at most 180 days ahead; when it passes, a follow-up inspection (整改复查) is raised in the lead region. */
+  /** The rectification deadline (整改期限) of a MINOR or MAJOR finding: its last day is the Beijing-time day of the instant given (00:00 is the end of the day before), at most 180 days after today, and it ends at 24:00 Beijing time of that day; once it has passed, a follow-up inspection (整改复查) is raised in the lead region. */
   rectifyBy?: string | null | undefined;
   severity: FindingSeverity;
   taskId: string | number;
