@@ -2,7 +2,9 @@ import { RequestAudit } from '../subgraphs/shared/audit-log';
 import type { RunningHub } from '../launcher/hub';
 import { BUILTIN_SUBGRAPHS } from '../launcher/builtin-subgraphs';
 import { enforcementSubgraph } from '../subgraphs/enforcement';
+import { Client } from 'pg';
 import { requestDueFollowUps } from '../subgraphs/enforcement/rectification-sweep';
+import { claimDueFindings } from '../subgraphs/enforcement/task-repository';
 import { creditCodeCheckCharacter, makeCreditCode } from '../subgraphs/enforcement/credit-code';
 import { createPool } from '../subgraphs/shared/db';
 import { demoOfficerId } from '../subgraphs/shared/demo-officers';
@@ -591,6 +593,30 @@ describe('a rectification deadline ends at 24:00 Beijing time of its last day', 
     }
     const [row] = await db(SHANGHAI, 'SELECT follow_up_requested_at FROM enforcement.task_findings WHERE id = $1', [finding.id.split(':')[1]]);
     expect(row).toEqual({ follow_up_requested_at: null });
+  });
+
+  test('a deadline has passed from 24:00 of its last day itself: the sweep claims one ending at this very instant, not one a microsecond later', async () => {
+    const taskId = await acceptedTask();
+    const day = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+    const ending = await record(taskId, `${day}T16:00:00.000Z`);
+    const running = await record(taskId, `${day}T16:00:00.000Z`);
+    // now() stands still inside a transaction: the claim there sees the due instants exactly.
+    const client = new Client({ connectionString: hub.databaseUrls.get(SHANGHAI)! });
+    await client.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        "UPDATE enforcement.task_findings SET rectify_by = now() + CASE id WHEN $1 THEN interval '0' ELSE interval '1 microsecond' END WHERE id IN ($1, $2)",
+        [ending.id.split(':')[1], running.id.split(':')[1]],
+      );
+      const claimed = (await claimDueFindings(client, 1000)).map((f) => String(f.id));
+      expect(claimed).toContain(ending.id.split(':')[1]);
+      expect(claimed).not.toContain(running.id.split(':')[1]);
+    } finally {
+      // Nothing is asked of the lead region: the claim is rolled back.
+      await client.query('ROLLBACK');
+      await client.end();
+    }
   });
 });
 

@@ -1,6 +1,9 @@
 import 'reflect-metadata';
 import { daysLeft, deadlineAfter, lastDayOf } from '../subgraphs/petitions/lifecycle';
 import { petitionsInBusiestWindow } from '../subgraphs/petitions/warning-rules';
+import { PetitionResolver } from '../subgraphs/petitions/petition-resolver';
+import { DeadlineKind } from '../subgraphs/petitions/lifecycle';
+import type { Petition } from '../subgraphs/petitions/types';
 
 /** The one function for time limits, and the repeat-petition window, at their edges. */
 
@@ -36,6 +39,22 @@ describe('daysLeft counts Beijing calendar days to the last day', () => {
     ['2026-12-18T00:00:01', -2],
   ])('at %s Beijing time: %i', (now, left) => {
     expect(daysLeft(due, beijing(now))).toBe(left);
+  });
+});
+
+describe('a petition is overdue from 24:00 of its last day itself, the instant daysLeft turns -1', () => {
+  const due = deadlineAfter(beijing('2026-12-01T10:00:00'), 15); // 2026-12-17T00:00 Beijing
+  const petition = { deadlineFacts: { kind: DeadlineKind.ACCEPTANCE, dueAt: due, officersOwe: true } } as Petition;
+  const resolver = new PetitionResolver();
+  afterEach(() => jest.useRealTimers());
+  test.each([
+    [new Date(due.getTime() - 1), 0, false],
+    [due, -1, true],
+  ])('at %s', (now, left, overdue) => {
+    // The resolver reads the clock itself; the fake clock puts it at the boundary.
+    jest.useFakeTimers({ now });
+    expect(resolver.deadline(petition)).toMatchObject({ daysLeft: left, overdue });
+    expect(resolver.overdue(petition)).toBe(overdue);
   });
 });
 

@@ -157,6 +157,43 @@ describe('a petition forwarded to Suzhou’s city agency, passed down to 吴江�
   }, 60_000);
 });
 
+describe('a matter of two petitions at Suzhou’s city agency, passed down (交办) one by one', () => {
+  /** Two Jiaxing petitions of one matter, both forwarded to Suzhou's city agency: Suzhou's records, and Jiaxing's. */
+  async function twoAtTheCity(person: string, category: string) {
+    const first = await registerInJiaxing({ category, petitionerIds: [person] });
+    const second = await registerInJiaxing({ category, petitionerIds: [person], summary: '再次来信' });
+    expect(second.matter.id).toBe(first.matter.id);
+    const there = [await forward(first.id, '320500'), await forward(second.id, '320500')];
+    const [a, b] = [await read(there[0], SUZHOU), await read(there[1], SUZHOU)];
+    expect(b.matter.id).toBe(a.matter.id);
+    expect(a.matter).toMatchObject({ handlingAgency: 'HUMAN_RESOURCES', handlingJurisdiction: '320500' });
+    return { here: [first.id, second.id], there, matterHere: first.matter.id as string, matterThere: a.matter.id as string };
+  }
+
+  test('stays the city’s while the city still handles one of its petitions; the last one passed down takes it to 吴江区, there and in Jiaxing', async () => {
+    const { here, there, matterHere, matterThere } = await twoAtTheCity('330400:21', '欠薪分批交办');
+    expect((await passDown(there[0], '320509')).errors).toBeUndefined();
+    // The city's agency still handles the other petition: the matter is still its own, in both regions.
+    expect((await read(there[0], SUZHOU)).matter).toMatchObject({ id: matterThere, handlingAgency: 'HUMAN_RESOURCES', handlingJurisdiction: '320500' });
+    const reported = await eventually(here[0], JIAXING, (p) => p.forwarding.jurisdiction === '320509');
+    expect(reported.matter).toMatchObject({ id: matterHere, handlingAgency: 'HUMAN_RESOURCES', handlingJurisdiction: '320500' });
+
+    expect((await passDown(there[1], '320509')).errors).toBeUndefined();
+    expect((await read(there[1], SUZHOU)).matter).toMatchObject({ id: matterThere, handlingAgency: 'HUMAN_RESOURCES', handlingJurisdiction: '320509' });
+    const last = await eventually(here[1], JIAXING, (p) => p.forwarding.jurisdiction === '320509' && p.matter.handlingJurisdiction === '320509');
+    expect(last.matter).toMatchObject({ id: matterHere, handlingAgency: 'HUMAN_RESOURCES', handlingJurisdiction: '320509' });
+  }, 60_000);
+
+  test('both passed down at once: the matter goes with them, in both regions', async () => {
+    const { here, there, matterHere, matterThere } = await twoAtTheCity('330400:22', '欠薪同时交办');
+    const results = await Promise.all(there.map((id) => passDown(id, '320509')));
+    expect(results.map((r) => r.errors)).toEqual([undefined, undefined]);
+    expect((await read(there[0], SUZHOU)).matter).toMatchObject({ id: matterThere, handlingJurisdiction: '320509' });
+    const reported = await eventually(here[0], JIAXING, (p) => p.matter.handlingJurisdiction === '320509');
+    expect(reported.matter).toMatchObject({ id: matterHere, handlingJurisdiction: '320509' });
+  }, 60_000);
+});
+
 describe('the warnings of a petition passed down to 吴江区', () => {
   const WARNINGS = `query($id: ID!) { petition(id: $id) { warnings { id kind status raisedIn version } } }`;
   const WARNING = `query($id: ID!) { petitionWarning(id: $id) { id kind raisedIn timeline { action officer { id } region note } } }`;
@@ -278,11 +315,16 @@ describe('the warnings of a petition passed down to 吴江区', () => {
     expect(await until(() => subscriber.events.some((e) => e.kind === 'RESOLVED' && e.warning.id === byKind('CROSS_REGION').id))).toBe(true);
     expect(subscriber.events.some((event) => event.warning.id === byKind('DEADLINE').id)).toBe(false);
 
-    // The audit log has the pass-down's change of each warning it moved, under the officer who made it.
+    // The audit log has the pass-down's change of each warning it moved, under the officer who made
+    // it: the rows of the request that changed the petition (a petition's and a warning's ids may
+    // share their local number, so another pass-down's warning can carry the petition's id).
     const audited = await queryDatabase(
       db('320500'),
-      "SELECT record, officer, fields FROM audit.entries WHERE action = 'CHANGE:assignPetition' AND record = ANY($1::text[]) ORDER BY seq",
-      [[atCity, ...movedIds, byKind('DEADLINE').id]],
+      `SELECT record, officer, fields FROM audit.entries
+        WHERE action = 'CHANGE:assignPetition' AND record = ANY($1::text[])
+          AND request_id IN (SELECT request_id FROM audit.entries WHERE action = 'CHANGE:assignPetition' AND record = $2 AND 'assignPetition' = ANY(fields))
+        ORDER BY seq`,
+      [[atCity, ...movedIds, byKind('DEADLINE').id], atCity],
     );
     expect(audited).toEqual([
       { record: atCity, officer: '320500:1', fields: ['assignPetition'] },

@@ -294,6 +294,36 @@ describe('warning rules exact at their edges', () => {
   });
 });
 
+describe('a deadline has passed from 24:00 of its last day itself', () => {
+  test('the sweep warns ORANGE of a deadline ending at this very instant, BLUE of one ending a microsecond later', async () => {
+    const ending = await registered({ petitionerIds: ['330400:58'], category: '物业服务纠纷' });
+    const running = await registered({ petitionerIds: ['330400:59'], category: '物业服务纠纷' });
+    // now() stands still inside a transaction: the sweep there sees the due instants exactly.
+    const client = new Client({ connectionString: db('330400') });
+    await client.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        "UPDATE petitions.petitions SET due_at = now() + CASE id WHEN $1 THEN interval '0' ELSE interval '1 microsecond' END WHERE id IN ($1, $2)",
+        [local(ending.id), local(running.id)],
+      );
+      await sweepDeadlines(client);
+      await client.query('COMMIT');
+    } finally {
+      await client.end();
+    }
+    const warnings = async (id: string) =>
+      (await graphql(hub.gateway.graphqlUrl, 'query($id: ID!) { petition(id: $id) { warnings { kind level raisedAt } } }', { id }, JIAXING)).data.petition;
+    const atEnd = await warnings(ending.id);
+    expect(atEnd.warnings.filter((w: { kind: string }) => w.kind === 'DEADLINE')).toEqual([
+      { kind: 'DEADLINE', level: 'ORANGE', raisedAt: expect.any(String) },
+    ]);
+    expect((await warnings(running.id)).warnings.filter((w: { kind: string }) => w.kind === 'DEADLINE').map((w: { level: string }) => w.level)).toEqual([
+      'BLUE',
+    ]);
+  });
+});
+
 describe('matters (信访事项)', () => {
   const MATTER = `query($id: ID!) { petition(id: $id) { matter { id category petitionerIds handlingAgency handlingJurisdiction closedAt } } }`;
   const matterOf = async (id: string) => (await graphql(hub.gateway.graphqlUrl, MATTER, { id }, JIAXING)).data.petition.matter;

@@ -232,6 +232,13 @@ describe('a household move whose hand-over in the index fails (迁移交接失�
       return answer.data.registerPerson.id as string;
     };
     const [retriedId, abandonedId] = [await register(retried), await register(abandoned)];
+    // A Suzhou resident whose move to Jiaxing is made again, as asked differently by then.
+    const changed = makeResidentId('320509', '1968-02-11', 557);
+    const registeredChanged = await send(REGISTER, { input: { ...suzhouPerson(changed), categories: ['LOW_INCOME'] } }, '320500:1');
+    expect(registeredChanged.errors).toBeUndefined();
+    const changedId = registeredChanged.data.registerPerson.id as string;
+    const moveChanged = (homeJurisdiction: string, address: string, note: string) =>
+      send(MOVE, { id: changedId, input: { homeJurisdiction, address, note } }, '320500:1');
     const moveToWujiang = (id: string) => send(MOVE, { id, input: { homeJurisdiction: '320509', address: '苏州市吴江区松陵街道8号' } }, '330400:1');
     const receivedIn = async (idNumber: string) =>
       (await db('320500', 'SELECT id::text, move_pending_since IS NOT NULL AS pending FROM personnel.persons WHERE id_number = $1', [idNumber])) as Array<{
@@ -249,6 +256,8 @@ describe('a household move whose hand-over in the index fails (迁移交接失�
         const failed = await moveToWujiang(id);
         expect(failed.errors?.[0].extensions?.code).toBe('RESIDENT_INDEX_UNAVAILABLE');
       }
+      const failedChanged = await moveChanged('330421', '嘉善县罗星街道1号', '投靠子女迁入');
+      expect(failedChanged.errors?.[0].extensions?.code).toBe('RESIDENT_INDEX_UNAVAILABLE');
       // Suzhou received both records, and keeps them pending: no person of Suzhou, by number, id or list.
       const [[first], [second]] = [await receivedIn(retried), await receivedIn(abandoned)];
       expect([first.pending, second.pending]).toEqual([true, true]);
@@ -280,6 +289,30 @@ describe('a household move whose hand-over in the index fails (迁移交接失�
     expect(await receivedIn(retried)).toEqual([{ id: pendingRetried!.split(':')[1], pending: false }]);
     expect(await inSuzhouByNumber(retried)).toEqual({ id: pendingRetried! });
     expect((await send(RECORD, { id: pendingRetried! }, '320500:1')).data.person).toMatchObject({ movedFrom: retriedId, movedTo: null });
+
+    // Made again to another county, with another address and categories: the retry's input wins,
+    // on the pending record reused, its history that of the move that happened.
+    const [pendingChanged] = (await db('330400', 'SELECT id::text FROM personnel.persons WHERE id_number = $1 AND move_pending_since IS NOT NULL', [
+      changed,
+    ])) as Array<{ id: string }>;
+    for (const change of ['untagPerson(id: $id, category: LOW_INCOME, note: "脱贫")', 'tagPerson(id: $id, category: ELDERLY_LIVING_ALONE)']) {
+      expect((await send(`mutation($id: ID!) { ${change} { id } }`, { id: changedId }, '320500:1')).errors).toBeUndefined();
+    }
+    const movedChanged = await moveChanged('330482', '平湖市当湖街道2号', '随子女迁往平湖');
+    expect(movedChanged.errors).toBeUndefined();
+    expect(movedChanged.data.movePersonHome.movedTo).toBe(`330400:${pendingChanged.id}`);
+    const arrived = (await send(RECORD, { id: `330400:${pendingChanged.id}` }, '330400:1')).data.person;
+    const [closedChanged] = (await send(RECORD, { id: changedId }, '320500:1')).data.person.moves;
+    expect(arrived).toMatchObject({ homeJurisdiction: '330482', movedFrom: changedId, tags: [{ category: 'ELDERLY_LIVING_ALONE' }] });
+    expect(arrived.moves).toEqual([closedChanged]);
+    expect(closedChanged).toMatchObject({ fromJurisdiction: '320509', toJurisdiction: '330482', note: '随子女迁往平湖' });
+    expect(
+      await db(
+        '330400',
+        'SELECT p.address, e.category, e.action FROM personnel.persons p LEFT JOIN personnel.person_tag_events e ON e.person_id = p.id WHERE p.id = $1',
+        [pendingChanged.id],
+      ),
+    ).toEqual([{ address: '平湖市当湖街道2号', category: 'ELDERLY_LIVING_ALONE', action: 'TAGGED' }]);
 
     // The one never moved again: Suzhou's background pass asks Jiaxing, hears it did not move, and withdraws it.
     const suzhouPool = createPool(hub.databaseUrls.get('320500')!, 2);

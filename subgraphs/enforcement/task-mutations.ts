@@ -19,7 +19,7 @@ import { relayOutbox } from './relay';
 import { insertFinding, lockTask, receiveTask, TaskRow, toTask, updateTask } from './task-repository';
 import { FindingSeverity, InspectionTask } from './task-types';
 import { logger } from '../../platform/logger';
-import { dayEndOf, deadlineAfter, lastDayOf } from '../shared/beijing-day';
+import { dayEndOf, deadlineAfter, deadlinePassed, lastDayOf } from '../shared/beijing-day';
 
 const MAX_RECTIFICATION_DAYS = 180;
 
@@ -36,7 +36,7 @@ function checkRectifyBy(input: RecordFindingInput, now = new Date()): Date | nul
   if (input.severity === FindingSeverity.NONE)
     throw badInput('input.rectifyBy', 'a finding of severity NONE has nothing to rectify; give MINOR or MAJOR, or no deadline');
   const rectifyBy = dayEndOf(given);
-  if (rectifyBy <= now)
+  if (deadlinePassed(rectifyBy, now))
     throw badInput('input.rectifyBy', `${given.toISOString()} is not ahead: its last day, ${lastDayOf(rectifyBy)} (Beijing time), has ended`);
   if (rectifyBy > deadlineAfter(now, MAX_RECTIFICATION_DAYS))
     throw badInput(

@@ -1,7 +1,8 @@
-import type { Pool, PoolClient } from 'pg';
+import type { ClientBase, Pool, PoolClient } from 'pg';
 import type { AgencyKindName } from '../../auth/agencies';
 import { toGlobalId } from '../../auth/global-id';
 import type { KeysetPosition } from '../shared/pagination';
+import { deadlinePassedSql } from '../shared/beijing-day';
 import { SqlFilter } from '../shared/sql-filter';
 import { agencyNameIn } from './agency-names';
 import { TaskStatus } from './inspection-flow';
@@ -247,13 +248,13 @@ export interface DueFinding {
  * marked as asked in the same statement (the caller's transaction also writes the messages), so
  * that two sweeps of one region never ask twice.
  */
-export async function claimDueFindings(client: PoolClient, limit: number): Promise<DueFinding[]> {
+export async function claimDueFindings(client: ClientBase, limit: number): Promise<DueFinding[]> {
   const { rows } = await client.query<DueFinding>(
     `UPDATE enforcement.task_findings f SET follow_up_requested_at = now()
        FROM enforcement.tasks t
       WHERE t.id = f.task_id
         AND f.id IN (SELECT id FROM enforcement.task_findings
-                      WHERE rectify_by <= now() AND follow_up_requested_at IS NULL
+                      WHERE ${deadlinePassedSql('rectify_by')} AND follow_up_requested_at IS NULL
                       ORDER BY rectify_by, id LIMIT $1 FOR UPDATE SKIP LOCKED)
       RETURNING f.id, t.inspection_id, t.lead_region, f.severity, f.description, f.rectify_by, f.recorded_by`,
     [limit],

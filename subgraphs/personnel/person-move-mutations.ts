@@ -265,7 +265,7 @@ export class PersonMoveMutations {
       async (client) => {
         const received = await receiveMovedPerson(client, { ...input, phone: input.phone ?? null, address: input.address ?? null });
         if (!received) throw hubError('CONFLICT', `region ${ctx.region} already holds a record of this id number`, { region: ctx.region });
-        if (received.created) {
+        if (received.written) {
           for (const category of new Set(input.categories)) {
             await addTag(client, { personId: received.row.id, category, officerId: null, note: `随户籍迁入（原记录${input.movedFrom}）` });
           }

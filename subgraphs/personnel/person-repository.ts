@@ -179,20 +179,45 @@ export interface MovedPerson {
 }
 
 /**
- * The record of a person moved here from another region, once however often it is delivered
- * (keyed by the record it came from). Undefined when this region already holds another open
- * record of the same id number; a closed one (the person lived here before) does not stand in the way.
+ * The record of a person moved here from another region, keyed by the record it came from.
+ * `written` says the record was stored from `person` now, so that the caller adds the tags and
+ * moves of this receipt: a new record, or a pending one rewritten because the move was made again
+ * before it committed (the retry is what the officer asks now: its address, jurisdiction and,
+ * through the caller, categories and move replace the first attempt's, under the same id, which
+ * the index may already name; nobody has seen the pending record, so nothing of it is history).
+ * A completed record delivered again is left as it is. Undefined when this region already holds
+ * another open record of the same id number; a closed one (the person lived here before) does
+ * not stand in the way.
  */
-export async function receiveMovedPerson(client: PoolClient, person: MovedPerson): Promise<{ row: PersonRow; created: boolean } | undefined> {
+export async function receiveMovedPerson(client: PoolClient, person: MovedPerson): Promise<{ row: PersonRow; written: boolean } | undefined> {
   // Locked, so that a pending record being withdrawn (settleMovedPerson) is not handed out meanwhile.
-  const { rows: again } = await client.query<PersonRow>(`SELECT ${COLUMNS} FROM personnel.persons WHERE moved_from = $1 FOR UPDATE`, [person.movedFrom]);
-  if (again[0]) return { row: again[0], created: false };
+  const { rows: again } = await client.query<PersonRow & { pending: boolean }>(
+    `SELECT ${COLUMNS}, move_pending_since IS NOT NULL AS pending FROM personnel.persons WHERE moved_from = $1 FOR UPDATE`,
+    [person.movedFrom],
+  );
+  if (again[0] && !again[0].pending) return { row: again[0], written: false };
+  if (again[0]) {
+    await clearPendingReceipt(client, again[0].id);
+    const { rows } = await client.query<PersonRow>(
+      `UPDATE personnel.persons SET name = $2, phone = $3, address = $4, home_jurisdiction = $5, registered_at = $6, move_pending_since = now()
+        WHERE id = $1 RETURNING ${COLUMNS}`,
+      [again[0].id, person.name, person.phone, person.address, person.homeJurisdiction, person.registeredAt],
+    );
+    return { row: rows[0], written: true };
+  }
   const { rows } = await client.query<PersonRow>(
     `INSERT INTO personnel.persons (name, id_number, phone, address, home_jurisdiction, registered_at, moved_from, indexed_at, move_pending_since)
      VALUES ($1, $2, $3, $4, $5, $6, $7, now(), now()) ON CONFLICT (id_number) WHERE moved_to IS NULL DO NOTHING RETURNING ${COLUMNS}`,
     [person.name, person.idNumber, person.phone, person.address, person.homeJurisdiction, person.registeredAt, person.movedFrom],
   );
-  return rows[0] ? { row: rows[0], created: true } : undefined;
+  return rows[0] ? { row: rows[0], written: true } : undefined;
+}
+
+/** Removes what a pending record's receipt wrote beside it (its moves and categories, their events). */
+async function clearPendingReceipt(client: PoolClient, id: string): Promise<void> {
+  await client.query('DELETE FROM personnel.person_moves WHERE person_id = $1', [id]);
+  await client.query('DELETE FROM personnel.person_tag_events WHERE person_id = $1', [id]);
+  await client.query('DELETE FROM personnel.person_tags WHERE person_id = $1', [id]);
 }
 
 /** A record moved here from `movedFrom` and still pending, locked until the transaction ends (skipped when `skipLocked` and another holds it). */
@@ -215,9 +240,7 @@ export async function completePendingMove(client: PoolClient, id: string): Promi
 
 /** Removes a pending record whose move did not happen, with what its receipt wrote (nobody has seen any of it). */
 export async function removePendingMove(client: PoolClient, id: string): Promise<void> {
-  await client.query('DELETE FROM personnel.person_moves WHERE person_id = $1', [id]);
-  await client.query('DELETE FROM personnel.person_tag_events WHERE person_id = $1', [id]);
-  await client.query('DELETE FROM personnel.person_tags WHERE person_id = $1', [id]);
+  await clearPendingReceipt(client, id);
   await client.query('DELETE FROM personnel.persons WHERE id = $1 AND move_pending_since IS NOT NULL', [id]);
 }
 

@@ -120,20 +120,30 @@ export async function recordMatterHandler(client: PoolClient, matterId: string, 
 }
 
 /**
- * A petition passed down (交办) or, as reported, passed down in the region it was forwarded to:
- * the matter follows it to the agency below when that agency's superior was the one handling the
- * matter; a matter handled elsewhere (by an agency the petition never had) keeps its handler.
+ * A petition passed down (交办) or, as reported, passed down in the region it was forwarded to.
+ * A matter is handled by one agency at a time: it follows the petition to the agency below when
+ * that agency's superior was the one handling the matter and handles none of its other open
+ * petitions any more (the last of them passed down takes the matter with it). While the superior
+ * still handles one, the matter stays its own: it is still working the matter, and a new petition
+ * brought to it joins the matter as its own, not as one skipping a level. A matter handled
+ * elsewhere (by an agency the petition never had) keeps its handler.
  */
 export async function moveMatterHandler(
   client: PoolClient,
   matterId: string,
   from: { handling_agency: string | null; handling_jurisdiction: string | null },
-  to: { handling_agency: string | null; handling_jurisdiction: string | null },
+  to: { id: string; handling_agency: string | null; handling_jurisdiction: string | null },
 ): Promise<void> {
+  // Locked first, in a statement of its own: of two petitions passed down at once, the one
+  // deciding second then sees the other passed down (its statement reads what committed meanwhile).
+  await client.query('SELECT 1 FROM petitions.matters WHERE id = $1 FOR UPDATE', [matterId]);
   await client.query(
-    `UPDATE petitions.matters SET handling_agency = $4, handling_jurisdiction = $5
-      WHERE id = $1 AND handling_agency IS NOT DISTINCT FROM $2 AND handling_jurisdiction = $3`,
-    [matterId, from.handling_agency, from.handling_jurisdiction, to.handling_agency, to.handling_jurisdiction],
+    `UPDATE petitions.matters m SET handling_agency = $4, handling_jurisdiction = $5
+      WHERE m.id = $1 AND m.handling_agency IS NOT DISTINCT FROM $2 AND m.handling_jurisdiction = $3
+        AND NOT EXISTS (SELECT 1 FROM petitions.petitions p
+                         WHERE p.matter_id = m.id AND p.id <> $6 AND p.closed_at IS NULL
+                           AND p.handling_agency IS NOT DISTINCT FROM $2 AND p.handling_jurisdiction = $3)`,
+    [matterId, from.handling_agency, from.handling_jurisdiction, to.handling_agency, to.handling_jurisdiction, to.id],
   );
 }
 

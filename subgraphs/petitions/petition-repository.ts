@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { toGlobalId } from '../../auth/global-id';
 import type { AgencyKind } from '../shared/agency';
 import type { KeysetPosition } from '../shared/pagination';
+import { deadlinePassedSql } from '../shared/beijing-day';
 import { SqlFilter } from '../shared/sql-filter';
 import { currentDeadline, DeadlineKind, LifecycleFacts, newPetitionFacts, PetitionStatus } from './lifecycle';
 import type { Petition, PetitionChannel, PetitionEvent } from './types';
@@ -154,8 +155,8 @@ export async function listPetitions(db: Pool, filter: PetitionFilter, limit: num
       filter.visibleIn?.map((prefix) => `${prefix}%`),
     )
     .add('(registered_at, id) < (?::timestamptz, ?::bigint)', after?.sortKey, after?.id);
-  if (filter.overdue === true) where.add('officers_owe AND due_at < now()');
-  if (filter.overdue === false) where.add('NOT (officers_owe AND due_at IS NOT NULL AND due_at < now())');
+  if (filter.overdue === true) where.add(`officers_owe AND ${deadlinePassedSql('due_at')}`);
+  if (filter.overdue === false) where.add(`NOT (officers_owe AND due_at IS NOT NULL AND ${deadlinePassedSql('due_at')})`);
   const { rows } = await db.query<PetitionRow>(
     `SELECT ${COLUMNS} FROM petitions.petitions ${where.where} ORDER BY registered_at DESC, id DESC LIMIT ${where.param(limit)}`,
     where.params,

@@ -1,6 +1,7 @@
 import { Arg, Ctx, Directive, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from 'type-graphql';
 import { badInput, hubError } from '../shared/errors';
 import { notShared } from '../shared/permissions';
+import { deadlinePassed } from '../shared/beijing-day';
 import { ownLocalId } from '../shared/local-id';
 import { regionPage } from '../shared/pagination';
 import { maySee } from '../../auth/record-policy';
@@ -87,7 +88,13 @@ export class PetitionResolver {
     const now = new Date();
     const left = daysLeft(facts.dueAt, now);
     // Overdue means officers are late; a petitioner's unused window simply lapses.
-    return { kind: facts.kind, dueAt: facts.dueAt, daysLeft: left, overdue: facts.officersOwe && facts.dueAt < now, officersOwe: facts.officersOwe };
+    return {
+      kind: facts.kind,
+      dueAt: facts.dueAt,
+      daysLeft: left,
+      overdue: facts.officersOwe && deadlinePassed(facts.dueAt, now),
+      officersOwe: facts.officersOwe,
+    };
   }
 
   @FieldResolver(() => Date, {
@@ -101,7 +108,7 @@ export class PetitionResolver {
   @FieldResolver(() => Boolean, { description: "True when the officers' running deadline has passed." })
   overdue(@Root() petition: Petition): boolean {
     const facts = petition.deadlineFacts;
-    return Boolean(facts && facts.officersOwe && facts.dueAt < new Date());
+    return Boolean(facts && facts.officersOwe && deadlinePassed(facts.dueAt, new Date()));
   }
 
   @FieldResolver(() => Int, {

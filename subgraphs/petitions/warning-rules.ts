@@ -1,5 +1,6 @@
-import type { Pool, PoolClient } from 'pg';
+import type { ClientBase, Pool, PoolClient } from 'pg';
 import { parseGlobalId } from '../../auth/global-id';
+import { deadlinePassedSql } from '../shared/beijing-day';
 import { runPeriodically } from '../shared/periodic';
 import { DAY_MS } from './lifecycle';
 import type { PetitionRow } from './petition-repository';
@@ -145,13 +146,13 @@ export function petitionsInBusiestWindow(times: readonly Date[], at: Date): numb
  * restart or over old data spreads its warnings over the time they arose, as the list of
  * warnings and the timeline then read, instead of stamping hundreds of them with one instant.
  */
-export async function sweepDeadlines(db: Pool): Promise<number> {
+export async function sweepDeadlines(db: Pool | ClientBase): Promise<number> {
   const { rowCount } = await db.query(
     `WITH due AS (
        SELECT id, petitioner_ids[1] AS subject_id, registered_in, category, deadline_kind, due_at, registered_at,
-              due_at < now() AS past
+              ${deadlinePassedSql('due_at')} AS past
          FROM petitions.petitions
-        WHERE officers_owe AND due_at < now() + make_interval(days => $1)
+        WHERE officers_owe AND ${deadlinePassedSql('due_at', 'now() + make_interval(days => $1)')}
      ), raised AS (
        INSERT INTO petitions.warnings (level, kind, subject_id, raised_in, summary, petition_id, rule_key, raised_at)
        SELECT CASE WHEN past THEN 'ORANGE' ELSE 'BLUE' END, 'DEADLINE', subject_id, registered_in,

@@ -48,3 +48,22 @@ export function beijingDateOf(at: Date): string {
 export function lastDayOf(dueAt: Date): string {
   return beijingDateOf(new Date(dueAt.getTime() - 1));
 }
+
+/**
+ * Whether a limit ending at `dueAt` has passed at `at`. `dueAt` is 24:00 of the last day, the
+ * first moment past it (the last day runs until then, not including it): from that instant on
+ * the limit has passed, as `daysLeft` turns -1 then. Every "past its deadline" in the hub is
+ * this rule: a petition's `overdue`, its DEADLINE warnings, a finding's follow-up.
+ */
+export function deadlinePassed(dueAt: Date, at: Date): boolean {
+  return at.getTime() >= dueAt.getTime();
+}
+
+/**
+ * The same rule in SQL, for the sweeps and filters that compare with the database clock:
+ * `dueAt` (a column or expression) has passed by `at` (`now()` unless given). Written as a
+ * plain comparison of the column so that its index serves it.
+ */
+export function deadlinePassedSql(dueAt: string, at = 'now()'): string {
+  return `${dueAt} <= ${at}`;
+}
