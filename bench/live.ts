@@ -11,7 +11,8 @@ import { Child, cpuSecondsOf, postgresCpuSeconds, rssOf } from './lib/ipc';
  *
  * Measured: delivery latency from the event's transaction to the client (`at` is the
  * transaction's time, so this includes the transaction itself), resident memory per idle
- * subscriber, and the gateway process's CPU per delivered event (the CPU of the same
+ * subscriber, and the gateway processes' CPU per delivered event (the second instance runs in
+ * a process of its own; its CPU and memory are added) (the CPU of the same
  * registrations with nobody subscribed is subtracted, so what remains is the delivery).
  */
 
@@ -28,6 +29,8 @@ export interface LiveHub {
   child: Child;
   url: string;
   token: string;
+  /** Starts one more gateway instance of the hub in a process of its own (bench/proc/gateway.ts). */
+  startGateway?: () => Promise<{ child: Child; url: string }>;
 }
 
 export interface LiveResult {
@@ -185,7 +188,41 @@ async function countiesOf(url: string, token: string, region: string): Promise<s
 
 export async function liveWorkload(hub: LiveHub, settings: LiveSettings, label: string, gateways: number, log: (line: string) => void): Promise<LiveResult> {
   const urls = [hub.url];
-  for (let i = 1; i < gateways; i++) urls.push(await hub.child.call<string>('secondGateway'));
+  const instances: Child[] = [];
+  try {
+    for (let i = 1; i < gateways; i++) {
+      const instance = await hub.startGateway!();
+      instances.push(instance.child);
+      urls.push(instance.url);
+    }
+    return await measure(hub, [hub.child, ...instances], urls, settings, label, log);
+  } finally {
+    await Promise.all(instances.map((instance) => instance.stop()));
+  }
+}
+
+/** The gateway processes' CPU, memory and resident set, added up (one process, or the hub and its other instances). */
+function gatewayProcesses(processes: Child[]) {
+  return {
+    cpuSeconds: () => processes.reduce((sum, child) => sum + cpuSecondsOf(child.pid), 0),
+    rss: () => processes.reduce((sum, child) => sum + (rssOf(child.pid) ?? 0), 0),
+    memory: async () => {
+      const each = await Promise.all(processes.map((child) => child.call<NodeJS.MemoryUsage>('memory')));
+      return { heapUsed: sum(each, 'heapUsed'), heapTotal: sum(each, 'heapTotal'), external: sum(each, 'external') };
+    },
+  };
+}
+const sum = (usages: NodeJS.MemoryUsage[], key: 'heapUsed' | 'heapTotal' | 'external') => usages.reduce((total, usage) => total + usage[key], 0);
+
+async function measure(
+  hub: LiveHub,
+  processes: Child[],
+  urls: string[],
+  settings: LiveSettings,
+  label: string,
+  log: (line: string) => void,
+): Promise<LiveResult> {
+  const gateways = gatewayProcesses(processes);
   const officerIds = settings.regions.flatMap((region) => Array.from({ length: settings.officersPerRegion }, (_, k) => `${region}:${k + 1}`));
   const tokens = await Promise.all(officerIds.map((id) => hub.child.call<string>('token', id)));
   const registrars = new Map<string, { token: string; counties: string[] }>();
@@ -195,36 +232,39 @@ export async function liveWorkload(hub: LiveHub, settings: LiveSettings, label: 
   }
 
   // The same registrations with nobody listening: what the deliveries are measured against.
-  const baseline = { hub: cpuSecondsOf(hub.child.pid), postgres: postgresCpuSeconds() };
+  const baseline = { hub: gateways.cpuSeconds(), postgres: postgresCpuSeconds() };
   const quiet = await registerAtRate(hub.url, registrars, settings, 0, log);
-  const quietCpu = { hub: cpuSecondsOf(hub.child.pid) - baseline.hub, postgres: postgresCpuSeconds() - baseline.postgres };
+  const quietCpu = { hub: gateways.cpuSeconds() - baseline.hub, postgres: postgresCpuSeconds() - baseline.postgres };
   log(`  ${label}: ${quiet.sent} registrations with no subscriber (${quiet.failed} failed), hub CPU ${quietCpu.hub.toFixed(2)} s`);
 
   await sleep(2000);
-  const heapBefore = await hub.child.call<NodeJS.MemoryUsage>('memory');
-  const rssBefore = rssOf(hub.child.pid) ?? 0;
+  const heapBefore = await gateways.memory();
+  const rssBefore = gateways.rss();
   const subscribers = await subscribeAll(urls, tokens, settings.subscribers);
   await sleep(3000);
-  const heapIdle = await hub.child.call<NodeJS.MemoryUsage>('memory');
-  const rssIdle = rssOf(hub.child.pid) ?? 0;
+  const heapIdle = await gateways.memory();
+  const rssIdle = gateways.rss();
   // Where it is: the JavaScript heap (the gateway's own state per subscriber), buffers outside it, or neither (the allocator's and the sockets').
   const per = (bytes: number) => `${(bytes / subscribers.length / 1024).toFixed(1)} KB`;
   log(
     `  ${label}: ${subscribers.length} subscribers connected over ${urls.length} gateway(s); RSS ${(rssBefore / 2 ** 20).toFixed(0)} → ${(rssIdle / 2 ** 20).toFixed(0)} MiB; per subscriber: heap ${per(heapIdle.heapUsed - heapBefore.heapUsed)} used, ${per(heapIdle.heapTotal - heapBefore.heapTotal)} reserved, external ${per(heapIdle.external - heapBefore.external)}`,
   );
 
-  const before = { hub: cpuSecondsOf(hub.child.pid), postgres: postgresCpuSeconds() };
+  const before = { hub: gateways.cpuSeconds(), postgres: postgresCpuSeconds() };
   const loud = await registerAtRate(hub.url, registrars, settings, quiet.sent, log);
   // The last events are still on their way when the last registration is answered.
   let delivered = 0;
   // Under more load than the gateway serves, events wait in the subscribers' queues: wait for them all (up to 3 minutes).
+  // Done when nothing more arrived for 5 s: on a busy machine a half-second without a delivery is no end.
+  let stalledMs = 0;
   for (let waited = 0; waited < 180_000; waited += 500) {
     const now = subscribers.reduce((sum, s) => sum + s.latencies.length, 0);
-    if (now === delivered && waited >= 2000) break;
+    stalledMs = now === delivered ? stalledMs + 500 : 0;
+    if (stalledMs >= 5000) break;
     delivered = now;
     await sleep(500);
   }
-  const loudCpu = { hub: cpuSecondsOf(hub.child.pid) - before.hub, postgres: postgresCpuSeconds() - before.postgres };
+  const loudCpu = { hub: gateways.cpuSeconds() - before.hub, postgres: postgresCpuSeconds() - before.postgres };
   const latencies = subscribers.flatMap((s) => s.latencies).sort((a, b) => a - b);
   const errors = subscribers.reduce((sum, s) => sum + s.errors, 0);
   const repeated = subscribers.reduce((sum, s) => sum + s.repeated, 0);

@@ -16,6 +16,7 @@ import { Child, cpuSecondsOf, postgresCpuSeconds, rssOf, startChild } from './li
 import { Checked, checkTarget, equalsJson, post, Round, runAlternating, runLoad, runSequential, summarise, Summary, Target } from './lib/load';
 import type { GatewayKind } from './proc/gateway';
 import type { HubChildArgs } from './proc/hub';
+import type { LiveGatewayChildArgs } from './proc/live-gateway';
 import { liveTable, liveWorkload, LiveResult, LiveSettings } from './live';
 import { connect as connectNats } from 'nats';
 import { warningEventsStream } from '../platform/nats-subjects';
@@ -725,8 +726,15 @@ async function liveSection(pg: PostgresServer): Promise<string> {
     const profileDir = config.profile && !profiles.length ? mkdtempSync(path.join(os.tmpdir(), 'yrd-bench-profile-live-')) : undefined;
     const execArgv = ['--expose-gc', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
     const { child, ready } = await startBenchHub(pg, { regions: DEMO_CODES.map(cityOf), databasePrefix, scale: LIVE_SCALE }, true, execArgv);
+    // A second gateway instance runs in a process of its own, as one behind a load balancer would.
+    const startGateway = async () => {
+      const setup = await child.call<Omit<LiveGatewayChildArgs, 'dataDir'>>('gatewaySetup');
+      const dataDir = path.join(os.tmpdir(), 'yrd-hub-bench', databasePrefix);
+      const started = await startChild<{ url: string }>('live-gateway', { ...setup, dataDir } satisfies LiveGatewayChildArgs, { execArgv: ['--expose-gc'] });
+      return { child: started.child, url: started.ready.url };
+    };
     try {
-      results.push(await liveWorkload({ child, url: ready.url, token: ready.token }, LIVE_SETTINGS, label, gateways, log));
+      results.push(await liveWorkload({ child, url: ready.url, token: ready.token, startGateway }, LIVE_SETTINGS, label, gateways, log));
     } finally {
       await child.stop();
     }
@@ -750,7 +758,7 @@ async function liveSection(pg: PostgresServer): Promise<string> {
     process.env.NATS_URL = LIVE_NATS_URL;
     process.env.HUB_NATS_PREFIX = prefix;
     try {
-      await run('2 gateway instances on NATS JetStream (subscribers split)', 'yrdbench_livenats', 2);
+      await run('2 gateway processes on NATS JetStream (subscribers split)', 'yrdbench_livenats', 2);
     } finally {
       delete process.env.NATS_URL;
       delete process.env.HUB_NATS_PREFIX;

@@ -13,6 +13,8 @@ import type { AuthenticatedRequest } from './authentication';
  */
 /** Deadlines of regional fetches are rounded up to this (see waitFor). */
 const DEADLINE_TICK_MS = 25;
+/** Why a finished request's fetches are cancelled: one reason for all (an error's stack is costly, and every request finishes). */
+const ANSWERED = new DOMException('the request was answered', 'AbortError');
 
 export class RequestRegionBudget {
   readonly startedAt = Date.now();
@@ -86,7 +88,7 @@ export class RequestRegionBudget {
   finish(): void {
     for (const { controller, timer } of this.deadlines.values()) {
       clearTimeout(timer);
-      controller.abort(new DOMException('the request was answered', 'AbortError'));
+      controller.abort(ANSWERED);
     }
     this.deadlines.clear();
   }

@@ -173,3 +173,26 @@ test('events are resolved when the feed relays them while the stream keeps up, e
   expect(asked).toHaveLength(12);
   stream.close();
 });
+
+test('every subscriber the feed relays an event to asks its queries with the same variables objects (their shared key is made once per event)', async () => {
+  const feed = new ListFeed('330400');
+  const asks: Array<Record<string, unknown>> = [];
+  const streamAsking = () =>
+    new WarningEventStream({
+      feeds: new Map([[feed.region, feed as unknown as RegionFeed]]),
+      positions: new Map([[feed.region, 0]]),
+      filter: null,
+      query,
+      bufferSize: 100,
+      runQuery: async (_text, variables) => (asks.push(variables), { data: { [PROBE_KEY]: { level: 'BLUE' }, warning0: { id: variables.yrdLiveWarningId } } }),
+      fail: () => undefined,
+    });
+  const streams = [streamAsking(), streamAsking()];
+  await new Promise((resolve) => setImmediate(resolve));
+  feed.emit('event', feed.add(1));
+  for (const stream of streams) expect(((await stream.next()).value as any).petitionWarningEvents.warning.id).toBe('330400:1');
+  // Each stream asked the probe, then the selection: two objects, the same for both streams.
+  expect(asks).toHaveLength(4);
+  expect(new Set(asks).size).toBe(2);
+  for (const stream of streams) stream.close();
+});

@@ -1,9 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { startGateway, RunningGateway } from '../../gateway/server';
 import { startHub } from '../../launcher/hub';
 import { repoPath } from '../../subgraphs/shared/repo-path';
 import type { SeedScale } from '../../subgraphs/shared/subgraph-module';
@@ -50,7 +49,6 @@ async function main(): Promise<void> {
   // Long enough for a 5-minute soak and the volume workload.
   const token = await hub.identity.demoToken({ ...officer, id: args.officer }, 4 * 3600);
   let profiler: Session | undefined;
-  let second: RunningGateway | undefined;
   const post = (method: string, params?: object) =>
     new Promise<any>((resolve, reject) => profiler!.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
   serveIpc({
@@ -74,22 +72,12 @@ async function main(): Promise<void> {
       (globalThis as { gc?: () => void }).gc?.();
       return process.memoryUsage();
     },
-    // The live workload: tokens of many officers, and a second gateway instance on the same
-    // regions (beside the first, as a second instance behind a load balancer would be; with
-    // NATS_URL set both hear the regions through JetStream).
+    // The live workload: tokens of many officers, and what a second gateway instance on the same
+    // regions needs of this hub (bench/proc/live-gateway.ts: in a process of its own, as a second
+    // instance behind a load balancer is; with NATS_URL set both hear the regions through JetStream).
     token: (officerId: string) => hub.identity.demoToken({ ...hub.identity.demoOfficerById(officerId), id: officerId }, 4 * 3600),
-    secondGateway: async () => {
-      second ??= await startGateway({
-        supergraphSdl: readFileSync(repoPath('schema', 'supergraph.graphql'), 'utf8'),
-        regions: hub.regions,
-        urlOverrides: { directory: `${hub.directoryServer.url}/directory/graphql` },
-        port: 0,
-        auth: hub.identity.gatewayAuth(),
-      });
-      return second.graphqlUrl;
-    },
+    gatewaySetup: () => ({ regions: hub.regions, directoryUrl: `${hub.directoryServer.url}/directory/graphql` }),
     stop: async () => {
-      await second?.stop().catch(() => undefined);
       await Promise.race([hub.stop(), new Promise((resolve) => setTimeout(resolve, 10_000))]).catch(() => undefined);
       rmSync(path.dirname(regionsFile), { recursive: true, force: true });
       setImmediate(() => process.exit(0));

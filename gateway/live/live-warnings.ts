@@ -281,8 +281,7 @@ export class LiveWarnings {
    * same moment, naming every member so that each one's reads are audited (reader-groups.ts).
    */
   private async runAs(subscriber: Subscriber, credentials: string, query: string, variables: Record<string, unknown>, probe = false): Promise<QueryAnswer> {
-    // Asked for every event by every subscriber: the key is made of strings kept from event to event.
-    const asked = `${this.queryIdOf(query)} ${JSON.stringify(variables)}`;
+    const asked = this.askedKeyOf(query, variables);
     if (!subscriber.auth) return this.answers.run(asked, () => this.execute(undefined, query, variables));
     const auth = await this.callers.get(credentials, () =>
       this.authenticate({ ...subscriber.headers, 'x-request-id': this.requestIdOf(subscriber, credentials) }),
@@ -290,6 +289,19 @@ export class LiveWarnings {
     const key = `${rightsOf(auth.context)}\n${asked}`;
     if (probe) return this.answers.run(key, () => this.execute(auth, query, variables));
     return this.groups.run(key, auth, (leader, readers) => this.runForReaders(leader, readers, query, variables));
+  }
+
+  private readonly askedKeys = new WeakMap<Record<string, unknown>, { query: string; key: string }>();
+  /**
+   * The query and its variables as a key: asked for every event by every subscriber, with the
+   * event's one variables object (warning-event-stream.ts), so made once per event, not per subscriber.
+   */
+  private askedKeyOf(query: string, variables: Record<string, unknown>): string {
+    const kept = this.askedKeys.get(variables);
+    if (kept?.query === query) return kept.key;
+    const key = `${this.queryIdOf(query)} ${JSON.stringify(variables)}`;
+    this.askedKeys.set(variables, { query, key });
+    return key;
   }
 
   private readonly eventQueries = new WeakMap<DocumentNode, Map<string, EventQuery>>();
@@ -310,12 +322,14 @@ export class LiveWarnings {
   }
 
   private readonly queryIds = new Map<string, number>();
+  /** Never given twice, also after the map is cleared: a key kept for an event must not come to mean another query. */
+  private nextQueryId = 1;
   /** A short stand-in for a per-event query's text (a subscription's texts are the same string from event to event). */
   private queryIdOf(query: string): number {
     let id = this.queryIds.get(query);
     if (id === undefined) {
       if (this.queryIds.size >= 10_000) this.queryIds.clear();
-      this.queryIds.set(query, (id = this.queryIds.size + 1));
+      this.queryIds.set(query, (id = this.nextQueryId++));
     }
     return id;
   }

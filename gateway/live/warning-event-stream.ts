@@ -271,9 +271,7 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
   /** The per-event query's answer; undefined when the warning is gone. Transient failures are tried again. */
   private async resolve(event: FeedEvent, probeOnly: boolean): Promise<QueryAnswer | undefined> {
     const query = this.options.query;
-    const variables = probeOnly
-      ? { [WARNING_ID_VARIABLE]: event.warningId }
-      : { ...query.variables, [WARNING_ID_VARIABLE]: event.warningId, ...(event.officerId ? { [OFFICER_ID_VARIABLE]: event.officerId } : {}) };
+    const variables = eventVariables(event, probeOnly ? undefined : query);
     const text = probeOnly ? query.probeOnly : event.officerId ? query.withOfficer : query.withoutOfficer;
     for (let attempt = 1; ; attempt++) {
       let answer: QueryAnswer;
@@ -291,6 +289,25 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
       if (this.closed) return undefined;
     }
   }
+}
+
+/**
+ * The per-event query's variables, one object per event and query for all the subscribers the
+ * feed relays it to (they are the event's, not the subscriber's): the query's answers are
+ * shared by a key made of them (live-warnings.ts), which is then made once per event too.
+ */
+const variablesByEvent = new WeakMap<FeedEvent, Map<EventQuery | undefined, Record<string, unknown>>>();
+function eventVariables(event: FeedEvent, query: EventQuery | undefined): Record<string, unknown> {
+  let byQuery = variablesByEvent.get(event);
+  if (!byQuery) variablesByEvent.set(event, (byQuery = new Map()));
+  let variables = byQuery.get(query);
+  if (!variables) {
+    variables = query
+      ? { ...query.variables, [WARNING_ID_VARIABLE]: event.warningId, ...(event.officerId ? { [OFFICER_ID_VARIABLE]: event.officerId } : {}) }
+      : { [WARNING_ID_VARIABLE]: event.warningId };
+    byQuery.set(query, Object.freeze(variables));
+  }
+  return variables;
 }
 
 export function cursorExpired(region: string): GraphQLError {
@@ -328,6 +345,7 @@ function matches(filter: PetitionWarningFilterArgs | null, probe: Record<string,
   if (filter.statuses && !filter.statuses.includes(probe.status)) return false;
   if (filter.raisedIn && !String(probe.raisedIn).startsWith(filter.raisedIn)) return false;
   if (filter.subjectRegion && String(probe.subject?.id ?? '').split(':')[0] !== filter.subjectRegion) return false;
+  if (!filter.raisedFrom && !filter.raisedUntil) return true;
   const raisedAt = Date.parse(probe.raisedAt);
   if (filter.raisedFrom && raisedAt < Date.parse(filter.raisedFrom)) return false;
   if (filter.raisedUntil && raisedAt >= Date.parse(filter.raisedUntil)) return false;
