@@ -110,7 +110,8 @@ export class AuditResolver {
     if (!auditorHere && !accessTo(person, ctx).insider) {
       throw hubError('FORBIDDEN', `who read ${personId} is for auditors of ${ctx.region} and officers of the person's home jurisdiction`);
     }
-    return (await entriesAbout(ctx.db, auditRecord('Person', personId), last, { id: personId, actions: LEGACY_PERSON_ACTIONS })).map((row) => ({
+    // Named as the rows name it (the loaded record's id, as every writer has it), and the old rows only a person's could be.
+    return (await entriesAbout(ctx.db, auditRecord('Person', person.id), last, { id: person.id, actions: LEGACY_PERSON_ACTIONS })).map((row) => ({
       ...row,
       at: new Date(row.at),
       officerId: row.officer,
