@@ -72,7 +72,7 @@ describe('a change is audited in its own transaction', () => {
     const committed = await admin('SELECT id::text FROM petitions.warnings WHERE summary = $1', ['两次变更之一']);
     expect(committed).toHaveLength(1);
     const id = `${JIAXING}:${committed[0].id}`;
-    expect(await auditRows(id)).toEqual([{ action: 'CHANGE:raisePetitionWarning', record: id, officer: '330400:1' }]);
+    expect(await auditRows(`PetitionWarning:${id}`)).toEqual([{ action: 'CHANGE:raisePetitionWarning', record: `PetitionWarning:${id}`, officer: '330400:1' }]);
   });
 
   test('a change whose client did not select id is logged with the record’s id', async () => {
@@ -84,7 +84,8 @@ describe('a change is audited in its own transaction', () => {
     );
     expect(result.errors).toBeUndefined();
     const [{ id }] = await admin('SELECT id::text FROM petitions.warnings WHERE summary = $1', ['未选id的变更']);
-    expect(await auditRows(`${JIAXING}:${id}`)).toEqual([{ action: 'CHANGE:raisePetitionWarning', record: `${JIAXING}:${id}`, officer: '330400:1' }]);
+    const record = `PetitionWarning:${JIAXING}:${id}`;
+    expect(await auditRows(record)).toEqual([{ action: 'CHANGE:raisePetitionWarning', record, officer: '330400:1' }]);
     expect(await auditRows('raisePetitionWarning')).toEqual([]);
   });
 

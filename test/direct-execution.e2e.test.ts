@@ -171,6 +171,6 @@ test.each(CASES)('%s: the same answer as Apollo Server', async (_name, testCase)
 });
 
 test('the audited read leaves one audit entry per host, as through Apollo Server', async () => {
-  const { rows } = await pool().query("SELECT count(*)::int AS n FROM audit.entries WHERE record = '330400:3' AND purpose = 'petition-handling'");
+  const { rows } = await pool().query("SELECT count(*)::int AS n FROM audit.entries WHERE record = 'Person:330400:3' AND purpose = 'petition-handling'");
   expect(rows[0].n).toBe(2);
 });

@@ -172,7 +172,7 @@ test("officers of equal rights share one execution of each event, and the audit 
 async function suzhouReadsOfSubject(): Promise<Map<string, number>> {
   const rows = await queryDatabase(
     hub.databaseUrls.get('320500')!,
-    "SELECT officer, count(*)::int AS n FROM audit.entries WHERE record = '320500:7' AND action = 'READ' GROUP BY officer",
+    "SELECT officer, count(*)::int AS n FROM audit.entries WHERE record = 'Person:320500:7' AND action = 'READ' GROUP BY officer",
   );
   return new Map(rows.map((row: { officer: string; n: number }) => [row.officer, row.n]));
 }

@@ -316,19 +316,18 @@ describe('the warnings of a petition passed down to 吴江区', () => {
     expect(subscriber.events.some((event) => event.warning.id === byKind('DEADLINE').id)).toBe(false);
 
     // The audit log has the pass-down's change of each warning it moved, under the officer who made
-    // it: the rows of the request that changed the petition (a petition's and a warning's ids may
-    // share their local number, so another pass-down's warning can carry the petition's id).
+    // it: the rows of the request that changed the petition, each naming its record's type.
     const audited = await queryDatabase(
       db('320500'),
       `SELECT record, officer, fields FROM audit.entries
-        WHERE action = 'CHANGE:assignPetition' AND record = ANY($1::text[])
-          AND request_id IN (SELECT request_id FROM audit.entries WHERE action = 'CHANGE:assignPetition' AND record = $2 AND 'assignPetition' = ANY(fields))
+        WHERE action = 'CHANGE:assignPetition'
+          AND request_id IN (SELECT request_id FROM audit.entries WHERE action = 'CHANGE:assignPetition' AND record = $1)
         ORDER BY seq`,
-      [[atCity, ...movedIds, byKind('DEADLINE').id], atCity],
+      [`Petition:${atCity}`],
     );
     expect(audited).toEqual([
-      { record: atCity, officer: '320500:1', fields: ['assignPetition'] },
-      ...movedIds.map((record) => ({ record, officer: '320500:1', fields: ['PetitionWarning.raisedIn'] })),
+      { record: `Petition:${atCity}`, officer: '320500:1', fields: ['assignPetition'] },
+      ...movedIds.map((id) => ({ record: `PetitionWarning:${id}`, officer: '320500:1', fields: ['PetitionWarning.raisedIn'] })),
     ]);
   }, 90_000);
 

@@ -151,7 +151,7 @@ describe('a lookup by ID number is a full read of it', () => {
     );
     const records = rows.map((row) => row.record);
     expect(records).toContain(`idNumber:${maskIdNumber(number)}`);
-    expect(records).toContain(resident.id);
+    expect(records).toContain(`Person:${resident.id}`);
   });
 
   test('lookups are limited per officer: past the limit, RATE_LIMITED with the wait', async () => {

@@ -3,6 +3,7 @@ import { contains } from '../../auth/jurisdiction';
 import { Access } from '../shared/access';
 import { AGREEMENT_ADMINISTRATION } from './directory-access-rules';
 import { auditedChange } from '../shared/audited-change';
+import { auditRecord } from '../shared/audit-record';
 import { requireActor } from '../shared/actor';
 import { badInput, hubError } from '../shared/errors';
 import { checkPageSize, decodeCursor, toConnection } from '../shared/pagination';
@@ -173,7 +174,7 @@ export class SharingAgreementResolver {
           createdBy: actor.officerId,
           signedFor,
         }),
-      (inserted) => String(inserted.id),
+      (inserted) => auditRecord('SharingAgreement', String(inserted.id)),
     );
     return toAgreement(row);
   }
@@ -206,7 +207,7 @@ export class SharingAgreementResolver {
         requireSignable((await findAgreement(client, id))!);
         throw hubError('CONFLICT', `another administrator signed sharing agreement ${id} for ${existing[party]} while you acted; reload it`, { id });
       },
-      () => id,
+      () => auditRecord('SharingAgreement', id),
     );
     return toAgreement(signed);
   }
@@ -228,7 +229,7 @@ export class SharingAgreementResolver {
         if (!row) throw hubError('CONFLICT', `sharing agreement ${id} was already revoked`, { id });
         return row;
       },
-      () => id,
+      () => auditRecord('SharingAgreement', id),
     );
     return toAgreement(revoked);
   }

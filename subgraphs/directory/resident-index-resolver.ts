@@ -2,6 +2,7 @@ import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from '
 import { parseGlobalId } from '../../auth/global-id';
 import { Access } from '../shared/access';
 import { auditedChange } from '../shared/audited-change';
+import { auditRecord } from '../shared/audit-record';
 import { requireActor } from '../shared/actor';
 import { badInput, hubError } from '../shared/errors';
 import type { DirectoryContext } from './context';
@@ -96,7 +97,7 @@ export class ResidentIndexResolver {
       ctx,
       'claimResidentRecord',
       (client) => claimResident(client, hash, holder, input.confirmed),
-      () => input.personId,
+      () => auditRecord('Person', input.personId),
     );
   }
 
@@ -122,7 +123,7 @@ export class ResidentIndexResolver {
         for (const claim of claims) holders.push(await claimResident(client, claim.hash, claim.holder, claim.confirmed));
         return holders;
       },
-      () => `${claims[0].holder.region}:resident-index`,
+      () => auditRecord('ResidentHolding', `${claims[0].holder.region}:resident-index`),
     );
   }
 
@@ -138,7 +139,7 @@ export class ResidentIndexResolver {
       ctx,
       'releaseResidentRecord',
       (client) => releaseResident(client, hash, holder),
-      () => input.personId,
+      () => auditRecord('Person', input.personId),
     );
   }
 
@@ -156,7 +157,7 @@ export class ResidentIndexResolver {
       ctx,
       'moveResidentRecord',
       (client) => moveResident(client, hash, from, { region: to.region, personId: input.toPersonId }),
-      () => input.fromPersonId,
+      () => auditRecord('Person', input.fromPersonId),
     );
   }
 }

@@ -2,6 +2,7 @@ import { Arg, Ctx, Directive, Field, ID, InputType, Mutation, Resolver } from 't
 import { parseGlobalId, toGlobalId } from '../../auth/global-id';
 import { Access } from '../shared/access';
 import { auditedChange } from '../shared/audited-change';
+import { auditRecord } from '../shared/audit-record';
 import { badInput, hubError } from '../shared/errors';
 import { ownLocalId } from '../shared/local-id';
 import type { EnforcementContext } from './context';
@@ -98,7 +99,7 @@ export class FollowUpMutations {
         await insertStepEntry(client, { inspectionId: created.id, step: InspectionStep.WARNING, officerId: null, note });
         return created;
       },
-      (result) => toGlobalId(ctx.region, result.id),
+      (result) => auditRecord('Inspection', toGlobalId(ctx.region, result.id)),
     );
     return toInspection(ctx.region, row);
   }

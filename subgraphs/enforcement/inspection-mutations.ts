@@ -7,6 +7,7 @@ import { JOINING_AGENCY_WORK, LEAD_AGENCY_WORK } from './enforcement-access-rule
 import { requireActor } from '../shared/actor';
 import { isUniqueViolation } from '../shared/db';
 import { auditedChange } from '../shared/audited-change';
+import { auditRecord } from '../shared/audit-record';
 import { badInput, hubError } from '../shared/errors';
 import { agencyNameIn } from './agency-names';
 import type { EnforcementContext } from './context';
@@ -108,7 +109,7 @@ export class InspectionMutations {
         await insertStepEntry(client, { inspectionId: created.id, step: InspectionStep.WARNING, officerId: actor.officerId, note });
         return created;
       },
-      (created) => toGlobalId(ctx.region, created.id),
+      (created) => auditRecord('Inspection', toGlobalId(ctx.region, created.id)),
     );
     return toInspection(ctx.region, row);
   }
@@ -226,7 +227,7 @@ export class InspectionMutations {
         if (!recorded) throw hubError('CONFLICT', `the target's evaluation of inspection ${id} is already recorded`, { id });
         return recorded;
       },
-      () => toGlobalId(ctx.region, localId),
+      () => auditRecord('Inspection', toGlobalId(ctx.region, localId)),
     );
     return toInspection(ctx.region, row);
   }
@@ -280,7 +281,7 @@ export class InspectionMutations {
         const ids = dispatching ? await enqueueDeliveries(client, ctx.region, current, joined, actor.officerId, visitStart) : [];
         return { row: (await lockInspection(client, localId))!, messageIds: ids };
       },
-      () => toGlobalId(ctx.region, localId),
+      () => auditRecord('Inspection', toGlobalId(ctx.region, localId)),
     );
     await this.deliver(ctx, messageIds);
     return toInspection(ctx.region, row);
@@ -313,7 +314,7 @@ export class InspectionMutations {
         await insertStepEntry(client, { inspectionId: localId, step: wanted, officerId: actor.officerId, note });
         return { row: moved, messageIds: done.messageIds ?? [] };
       },
-      () => toGlobalId(ctx.region, localId),
+      () => auditRecord('Inspection', toGlobalId(ctx.region, localId)),
     );
     await this.deliver(ctx, messageIds);
     return toInspection(ctx.region, row);

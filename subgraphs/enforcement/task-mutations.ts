@@ -8,6 +8,7 @@ import { HUB_DELIVERY, TASK_AGENCY_WORK } from './enforcement-access-rules';
 import { requireActor } from '../shared/actor';
 import { AgencyKind } from '../shared/agency';
 import { auditedChange } from '../shared/audited-change';
+import { auditRecord } from '../shared/audit-record';
 import { badInput, hubError } from '../shared/errors';
 import type { EnforcementContext } from './context';
 import { ownLocalId } from '../shared/local-id';
@@ -212,7 +213,7 @@ export class TaskMutations {
           dispatchedBy: input.dispatchedBy ?? actor.officerId,
           visitStartedAt: input.visitStartedAt ?? null,
         }),
-      (task) => toGlobalId(ctx.region, task.id),
+      (task) => auditRecord('InspectionTask', toGlobalId(ctx.region, task.id)),
     );
     return toTask(ctx.region, row);
   }
@@ -242,7 +243,7 @@ export class TaskMutations {
         }
         return true;
       },
-      () => toGlobalId(ctx.region, inspectionId),
+      () => auditRecord('Inspection', toGlobalId(ctx.region, inspectionId)),
     );
   }
 
@@ -278,7 +279,7 @@ export class TaskMutations {
         const owed = changed.status === task.status ? [] : await enqueueStatusReport(client, ctx.region, changed, actor.officerId);
         return { row: changed, messageIds: owed };
       },
-      () => toGlobalId(ctx.region, localId),
+      () => auditRecord('InspectionTask', toGlobalId(ctx.region, localId)),
     );
     await relayOutbox(ctx, messageIds).catch((error) => logger.warn(`[enforcement] report after commit failed: ${(error as Error).message}`));
     return toTask(ctx.region, row);

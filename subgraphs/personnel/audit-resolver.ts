@@ -4,8 +4,10 @@ import { parseGlobalId } from '../../auth/global-id';
 import { Access } from '../shared/access';
 import { requireActor } from '../shared/actor';
 import { entriesAbout, readChain } from '../shared/audit-log';
+import { auditRecord } from '../shared/audit-record';
 import { badInput, hubError } from '../shared/errors';
 import type { PersonnelContext } from './context';
+import { LEGACY_PERSON_ACTIONS } from './legacy-person-audit';
 import { accessTo } from './person-permissions';
 import { AUDIT_TRAIL, AUDITORS } from './person-access-rules';
 import { Officer } from './officer-types';
@@ -33,7 +35,10 @@ export class AuditEntry {
   @Field(() => String, { description: 'READ (personal data shown in full) or CHANGE:<mutation>.' })
   action!: string;
 
-  @Field(() => String)
+  @Field(() => String, {
+    description:
+      'The record, as the chain holds it: its GraphQL type and global id (`Person:330400:5`); rows written before the type was recorded hold the global id alone.',
+  })
   record!: string;
 
   @Field(() => [String])
@@ -105,7 +110,8 @@ export class AuditResolver {
     if (!auditorHere && !accessTo(person, ctx).insider) {
       throw hubError('FORBIDDEN', `who read ${personId} is for auditors of ${ctx.region} and officers of the person's home jurisdiction`);
     }
-    return (await entriesAbout(ctx.db, personId, last)).map((row) => ({
+    // Named as the rows name it (the loaded record's id, as every writer has it), and the old rows only a person's could be.
+    return (await entriesAbout(ctx.db, auditRecord('Person', person.id), last, { id: person.id, actions: LEGACY_PERSON_ACTIONS })).map((row) => ({
       ...row,
       at: new Date(row.at),
       officerId: row.officer,

@@ -3,6 +3,7 @@ import { toGlobalId } from '../../auth/global-id';
 import { AgencyKind } from '../shared/agency';
 import { isUniqueViolation } from '../shared/db';
 import { auditedChange } from '../shared/audited-change';
+import { auditRecord } from '../shared/audit-record';
 import { badInput, hubError } from '../shared/errors';
 import { actingOfficerId } from './acting-officer';
 import { ownLocalId } from '../shared/local-id';
@@ -90,7 +91,7 @@ export class OfficerMutations {
         }
         return inserted;
       },
-      (inserted) => toGlobalId(ctx.region, inserted.id),
+      (inserted) => auditRecord('Officer', toGlobalId(ctx.region, inserted.id)),
     );
     return toOfficer(ctx.region, row);
   }
@@ -110,7 +111,7 @@ export class OfficerMutations {
         if (!existing) throw hubError('NOT_FOUND', `No officer ${id}`, { id });
         throw hubError('CONFLICT', `officer ${id} is already ${active ? 'active' : 'inactive'}`, { id, active });
       },
-      () => toGlobalId(ctx.region, localId),
+      () => auditRecord('Officer', toGlobalId(ctx.region, localId)),
     );
     return toOfficer(ctx.region, row);
   }

@@ -3,6 +3,7 @@ import { owningRegion } from '../../auth/jurisdiction';
 import { parseGlobalId, toGlobalId } from '../../auth/global-id';
 import { requireActor } from '../shared/actor';
 import { auditedChange } from '../shared/audited-change';
+import { auditRecord } from '../shared/audit-record';
 import { badInput, ErrorCode, hubError } from '../shared/errors';
 import { jurisdictionProblem } from '../shared/jurisdictions';
 import { ownLocalId } from '../shared/local-id';
@@ -240,7 +241,7 @@ export class PersonMoveMutations {
           throw error;
         }
       },
-      () => id,
+      () => auditRecord('Person', id),
     );
     await tellReceivingRegion(ctx, target, id, true).catch((lost: Error) =>
       logger.warn(`[personnel] region ${target} keeps the record moved from ${id} pending (${lost.message}); its background pass completes it`),
@@ -281,7 +282,7 @@ export class PersonMoveMutations {
         }
         return received.row;
       },
-      (result) => toGlobalId(ctx.region, result.id),
+      (result) => auditRecord('Person', toGlobalId(ctx.region, result.id)),
     );
     return toPerson(ctx.region, row);
   }
@@ -299,7 +300,7 @@ export class PersonMoveMutations {
       ctx,
       'settleMovedPerson',
       (client) => settlePendingMove(ctx, client, input.movedFrom, input.moved),
-      () => input.movedFrom,
+      () => auditRecord('Person', input.movedFrom),
     );
   }
 
@@ -321,7 +322,7 @@ export class PersonMoveMutations {
         const { rows } = await client.query<{ moved_to: string | null }>('SELECT moved_to FROM personnel.persons WHERE id = $1 FOR UPDATE', [localId]);
         return rows[0]?.moved_to === input.movedTo;
       },
-      () => input.personId,
+      () => auditRecord('Person', input.personId),
     );
   }
 }

@@ -1,6 +1,7 @@
 import { Arg, Ctx, Directive, ID, Mutation, Resolver } from 'type-graphql';
 import { toGlobalId } from '../../auth/global-id';
 import { auditedChange } from '../shared/audited-change';
+import { auditRecord } from '../shared/audit-record';
 import { hubError } from '../shared/errors';
 import { actingOfficerId } from './acting-officer';
 import { ownLocalId } from '../shared/local-id';
@@ -53,7 +54,7 @@ export class PersonMutations {
         await claimResidentRecord(ctx, registration.idNumber, toGlobalId(ctx.region, inserted.id));
         return inserted;
       },
-      (inserted) => toGlobalId(ctx.region, inserted.id),
+      (inserted) => auditRecord('Person', toGlobalId(ctx.region, inserted.id)),
     );
     await confirmResidentRecord(ctx, registration.idNumber, row.id);
     return toPerson(ctx.region, row);
@@ -115,7 +116,7 @@ export class PersonMutations {
         }
         return person;
       },
-      () => toGlobalId(ctx.region, personId),
+      () => auditRecord('Person', toGlobalId(ctx.region, personId)),
     );
     return toPerson(ctx.region, row);
   }

@@ -3,6 +3,7 @@ import { IMiddleware } from 'graphql-middleware';
 import { maskAddress, maskIdNumber, maskName, maskPhone } from '../../auth/masking';
 import { personAccess, PersonAccess } from '../../auth/person-policy';
 import { accessRuleNameAt } from '../shared/access-schema';
+import { auditRecord } from '../shared/audit-record';
 import type { PersonnelContext } from './context';
 import type { Person } from './person-types';
 
@@ -51,7 +52,7 @@ export function personMasking(schema: GraphQLSchema, personalRule: string): IMid
             const shown = (value: unknown) => {
               if (typeof value !== 'string' || !ctx.actor) return value;
               if (accessTo(record, ctx).personal !== 'FULL') return mask(value);
-              ctx.audit.add('READ', record.id, [field]); // shown in full: it goes into the region's audit log
+              ctx.audit.add('READ', auditRecord('Person', record.id), [field]); // shown in full: it goes into the region's audit log
               return value;
             };
             // Synchronous when the resolver is (these are plain properties): no promise per field and record.

@@ -13,6 +13,7 @@ import { requireActor } from '../shared/actor';
 import { forbidden } from '../shared/permissions';
 import { countIdNumberLookup } from './lookup-rate';
 import type { PersonnelContext } from './context';
+import { auditRecord, unmatchedIdNumber } from '../shared/audit-record';
 import { accessTo } from './person-permissions';
 import { Officer } from './officer-types';
 import { checkIdNumber } from './person-input';
@@ -82,7 +83,7 @@ export class PersonResolver {
     await countIdNumberLookup(ctx.region, actor.officerId);
     const person = await ctx.personByIdNumber.load(number);
     // Every lookup leaves a row, found or not: trying numbers shows in the owner's audit log.
-    ctx.audit.add('LOOKUP_BY_ID_NUMBER', person?.id ?? `idNumber:${maskIdNumber(number)}`, ['idNumber']);
+    ctx.audit.add('LOOKUP_BY_ID_NUMBER', person ? auditRecord('Person', person.id) : unmatchedIdNumber(maskIdNumber(number)), ['idNumber']);
     // Not there and not yours to see answer alike, so the answer confirms no number.
     if (!person || accessTo(person, ctx).personal !== 'FULL')
       throw hubError('NOT_FOUND', `No person with this id number is registered in region ${region}`, { region });

@@ -2,6 +2,7 @@ import { Arg, Ctx, Directive, Field, ID, InputType, Mutation, ObjectType, Resolv
 import { parseGlobalId } from '../../auth/global-id';
 import { requireActor } from '../shared/actor';
 import { auditedChange } from '../shared/audited-change';
+import { auditRecord } from '../shared/audit-record';
 import { badInput, hubError } from '../shared/errors';
 import type { PersonnelContext } from './context';
 import { checkIdNumber } from './person-input';
@@ -51,7 +52,7 @@ export class ResidentClaimMutations {
       ctx,
       'settleResidentClaim',
       (client) => settleClaimHere(ctx, client, idNumber, input.personId),
-      () => input.personId,
+      () => auditRecord('Person', input.personId),
     );
     return holder && { region: holder.region, personId: holder.personId };
   }

@@ -5,6 +5,7 @@ import { Access } from '../shared/access';
 import { requireActor } from '../shared/actor';
 import { AgencyKind } from '../shared/agency';
 import { auditedChange } from '../shared/audited-change';
+import { auditRecord } from '../shared/audit-record';
 import { badInput, hubError } from '../shared/errors';
 import { ownLocalId } from '../shared/local-id';
 import type { PetitionsContext } from './context';
@@ -179,7 +180,7 @@ export class ForwardingMutations {
         await recordMatterHandler(client, matter.id, input.agency, input.jurisdiction);
         return row;
       },
-      (row) => toGlobalId(ctx.region, row.id),
+      (row) => auditRecord('Petition', toGlobalId(ctx.region, row.id)),
     );
     return { petitionId: toGlobalId(ctx.region, row.id), status: row.status, version: row.version };
   }
@@ -223,7 +224,7 @@ export class ForwardingMutations {
           throw hubError('NOT_FOUND', `petition ${input.petitionId} was not forwarded to the region of ${input.forwardedTo}`, { id: input.petitionId });
         return true;
       },
-      () => toGlobalId(ctx.region, localId),
+      () => auditRecord('Petition', toGlobalId(ctx.region, localId)),
     );
   }
 }

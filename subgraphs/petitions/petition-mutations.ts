@@ -6,6 +6,7 @@ import { PETITION_WORK } from './petition-access-rules';
 import { requireActor } from '../shared/actor';
 import { AgencyKind } from '../shared/agency';
 import { auditedChange } from '../shared/audited-change';
+import { auditRecord } from '../shared/audit-record';
 import { badInput, hubError } from '../shared/errors';
 import type { PetitionsContext } from './context';
 import { closeMatter, findMatters, findMatterSeenFrom, matterByRule, moveMatterHandler, recordMatterHandler } from './matter-repository';
@@ -272,9 +273,10 @@ async function takeStep(ctx: PetitionsContext, mutation: string, id: string, act
       const messageIds = await enqueueOwedMessages(client, ctx.region, current, updated, { action, officerId: actor.officerId, at });
       return { updated, messageIds, movedWarnings };
     },
-    ({ updated }) => toGlobalId(ctx.region, updated.id),
+    ({ updated }) => auditRecord('Petition', toGlobalId(ctx.region, updated.id)),
     // A warning that moved with the petition was changed by this step too.
-    ({ movedWarnings }) => movedWarnings.map((warningId) => ({ record: toGlobalId(ctx.region, warningId), fields: ['PetitionWarning.raisedIn'] })),
+    ({ movedWarnings }) =>
+      movedWarnings.map((warningId) => ({ record: auditRecord('PetitionWarning', toGlobalId(ctx.region, warningId)), fields: ['PetitionWarning.raisedIn'] })),
   );
   // The step has committed: a message that cannot be sent now stays in the outbox for the relay.
   await relayPetitionOutbox(ctx, messageIds).catch((error) => logger.warn(`[petitions] forwarding message after commit failed: ${(error as Error).message}`));
@@ -368,7 +370,7 @@ export class PetitionMutations {
         await raiseRegistrationWarnings(client, ctx.region, petition, matter);
         return petition;
       },
-      (petition) => toGlobalId(ctx.region, petition.id),
+      (petition) => auditRecord('Petition', toGlobalId(ctx.region, petition.id)),
     );
     return toPetition(ctx.region, row);
   }

@@ -6,6 +6,7 @@ import { PETITION_WORK, WARNING_ACKNOWLEDGEMENT } from './petition-access-rules'
 import { requireActor } from '../shared/actor';
 import { isUniqueViolation } from '../shared/db';
 import { auditedChange } from '../shared/audited-change';
+import { auditRecord } from '../shared/audit-record';
 import { badInput, hubError } from '../shared/errors';
 import { notShared } from '../shared/permissions';
 import { regionPage } from '../shared/pagination';
@@ -160,7 +161,7 @@ export class PetitionWarningResolver {
         }
         return insertWarning(client, { ...input, summary, petitionId: petitionLocalId, raisedBy: actor.officerId });
       },
-      (inserted) => toGlobalId(ctx.region, inserted!.id),
+      (inserted) => auditRecord('PetitionWarning', toGlobalId(ctx.region, inserted!.id)),
     );
     return toWarning(ctx.region, row!);
   }
@@ -302,7 +303,7 @@ export class PetitionWarningResolver {
         if (!updated) throw hubError('CONFLICT', `warning ${id} was changed by someone else while you acted; reload it and decide again`, { id });
         return updated;
       },
-      () => toGlobalId(ctx.region, localId),
+      () => auditRecord('PetitionWarning', toGlobalId(ctx.region, localId)),
     );
     return toWarning(ctx.region, row);
   }

@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { AuditContent, chainHash, ChainedRow, GENESIS_HASH } from '../../auth/audit-chain';
 import type { CheckpointVerifier } from '../../auth/audit-checkpoint';
 import type { Actor } from './actor';
+import type { AuditRecord } from './audit-record';
 import { inTransaction } from './db';
 import { repoPath } from './repo-path';
 
@@ -38,7 +39,7 @@ export class RequestAudit {
   readonly changed = new Set<string>();
 
   /** Records that `fields` of `record` were shown in full (READ). */
-  add(action: string, record: string, fields: string[]): void {
+  add(action: string, record: AuditRecord, fields: string[]): void {
     const key = `${action}\n${record}`;
     const entry = this.entries.get(key) ?? { action, record, fields: new Set<string>() };
     fields.forEach((field) => entry.fields.add(field));
@@ -155,8 +156,17 @@ export async function readChain(db: Pool | PoolClient, afterSeq = 0): Promise<Ch
   return rows.map(toChained);
 }
 
-/** Entries about one record, newest first. */
-export async function entriesAbout(db: Pool, record: string, limit: number): Promise<ChainedRow[]> {
-  const { rows } = await db.query<EntryRow>('SELECT * FROM audit.entries WHERE record = $1 ORDER BY seq DESC LIMIT $2', [record, limit]);
+/** Of the rows written before rows named their record's type: the record's global id, and the actions only its rows had. */
+export interface LegacyRows {
+  id: string;
+  actions: readonly string[];
+}
+
+/** Entries about one record, newest first: those naming it, and the rows of before the type was named that `legacy` claims. */
+export async function entriesAbout(db: Pool, record: AuditRecord, limit: number, legacy?: LegacyRows): Promise<ChainedRow[]> {
+  const { rows } = await db.query<EntryRow>(
+    'SELECT * FROM audit.entries WHERE record = $1 OR (record = $3 AND action = ANY($4::text[])) ORDER BY seq DESC LIMIT $2',
+    [record, limit, legacy?.id ?? null, legacy?.actions ?? []],
+  );
   return rows.map(toChained);
 }

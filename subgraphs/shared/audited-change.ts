@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import { requireActor } from './actor';
 import { appendAudit } from './audit-log';
+import type { AuditRecord } from './audit-record';
 import type { HubContext } from './context';
 import { inTransaction } from './db';
 import { hubError } from './errors';
@@ -8,7 +9,8 @@ import { auditFailures, metricsOn } from '../../platform/metrics';
 
 /**
  * How a mutation changes its database: `work` runs in one transaction and the change's audit
- * row (`CHANGE:<mutation>`, about the record `recordOf` names, whatever the client selected)
+ * row (`CHANGE:<mutation>`, about the record `recordOf` names with its type (audit-record.ts),
+ * whatever the client selected)
  * is appended in that same transaction, last, so that the chain's lock is held only for the
  * commit. The change and its row commit together or not at all: a refused or failed change
  * leaves no row, and no committed change lacks one. The audit plugin checks that every
@@ -19,8 +21,8 @@ export async function auditedChange<T>(
   ctx: HubContext,
   mutation: string,
   work: (client: PoolClient) => Promise<T>,
-  recordOf: (result: T) => string,
-  alsoChanged?: (result: T) => ReadonlyArray<{ record: string; fields: string[] }>,
+  recordOf: (result: T) => AuditRecord,
+  alsoChanged?: (result: T) => ReadonlyArray<{ record: AuditRecord; fields: string[] }>,
 ): Promise<T> {
   const actor = requireActor(ctx.actor);
   const { result, seq } = await inTransaction(ctx.db, async (client) => {
