@@ -1,6 +1,7 @@
-import { collectDefaultMetrics, Gauge, register } from 'prom-client';
+import { Gauge, register } from 'prom-client';
 import { BoundCounter, BoundHistogram } from './bound-series';
 import { metricsSettingOf } from './metrics-setting';
+import { collectProcessMetrics } from './process-metrics';
 
 /**
  * Every Prometheus series the hub exports, defined once, in the registry of the thread that
@@ -18,8 +19,7 @@ import { metricsSettingOf } from './metrics-setting';
  * With HUB_METRICS=off (metrics-setting.ts), read once per thread as this module loads (a worker
  * thread inherits the gateway process's environment), nothing is recorded: every recorder of
  * the hub tests `metricsOn` first and returns, so a request costs no label lookup and no
- * observation; prom-client's default collectors (event-loop monitor, GC observer) are not
- * started; GET /metrics answers 404 (metrics-endpoint.ts). The series below are still defined
+ * observation; the process collectors (process-metrics.ts) are not started; GET /metrics answers 404 (metrics-endpoint.ts). The series below are still defined
  * (an empty registry costs nothing per request), so that no import has to care.
  */
 
@@ -28,7 +28,7 @@ export const metricsOn: boolean = metricsSettingOf(process.env);
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const QUERY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5];
 
-if (metricsOn) collectDefaultMetrics({ prefix: 'yrd_' });
+if (metricsOn) collectProcessMetrics('yrd_');
 
 export const metricsRegistry = register;
 
