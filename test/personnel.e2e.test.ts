@@ -245,6 +245,14 @@ describe('persons', () => {
     );
     expect(hefei.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', existingId: record.id, existingRegion: '320500' });
 
+    // Suzhou's audit rows of the move name Suzhou's record, the one they changed: the pending
+    // record's receipt and its settling are both in its trail, not under Jiaxing's id.
+    const suzhouRows = await db('320500', "SELECT action, record FROM audit.entries WHERE action LIKE 'CHANGE:%MovedPerson' ORDER BY seq");
+    expect(suzhouRows).toEqual([
+      { action: 'CHANGE:receiveMovedPerson', record: `Person:${record.id}` },
+      { action: 'CHANGE:settleMovedPerson', record: `Person:${record.id}` },
+    ]);
+
     // Both regions' audit chains verify after the move (nothing was deleted or rewritten).
     for (const region of ['330400', '320500']) {
       const verified = await runCli(['audit', 'verify', '--region', region, '--url', hub.gateway.graphqlUrl, '--regions', regionsFile], {

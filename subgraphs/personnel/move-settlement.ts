@@ -39,19 +39,27 @@ export async function tellReceivingRegion(link: IndexLink, receivingRegion: stri
 
 /**
  * The new region's side, in `client`'s transaction: completes the pending record moved from
- * `movedFrom`, or withdraws it. False when there is no pending record of it (already settled).
+ * `movedFrom`, or withdraws it. Answers the settled record's global id (what an audit row of the
+ * settling names), or undefined when there is no pending record of it (already settled).
  */
-export async function settlePendingMove(link: IndexLink, client: PoolClient, movedFrom: string, moved: boolean, skipLocked = false): Promise<boolean> {
+export async function settlePendingMove(
+  link: IndexLink,
+  client: PoolClient,
+  movedFrom: string,
+  moved: boolean,
+  skipLocked = false,
+): Promise<string | undefined> {
   const pending = await lockPendingMove(client, movedFrom, skipLocked);
-  if (!pending) return false;
+  if (!pending) return undefined;
+  const settled = toGlobalId(link.region, pending.id);
   if (moved) {
     await completePendingMove(client, pending.id);
-    return true;
+    return settled;
   }
   // Raises RESIDENT_INDEX_UNAVAILABLE when the index cannot be asked: the record then stays pending.
-  await moveResidentRecord(link, pending.id_number, toGlobalId(link.region, pending.id), movedFrom);
+  await moveResidentRecord(link, pending.id_number, settled, movedFrom);
   await removePendingMove(client, pending.id);
-  return true;
+  return settled;
 }
 
 /** Step 3: settles this region's pending records whose old region's word was lost, each by asking that region. */
@@ -70,7 +78,7 @@ export async function settleStalePendingMoves(link: IndexLink & { db: Pool }, st
           TIMEOUT_MS,
         );
         if (answer.errors?.length || typeof answer.data?.checkPersonMove !== 'boolean') throw new Error(answer.errors?.[0]?.message ?? 'no answer');
-        return settlePendingMove(link, client, movedFrom, answer.data.checkPersonMove);
+        return (await settlePendingMove(link, client, movedFrom, answer.data.checkPersonMove)) !== undefined;
       });
       if (done) settled++;
     } catch (error) {

@@ -296,12 +296,14 @@ export class PersonMoveMutations {
     const sender = requireServiceRegion(ctx);
     if (input.region !== ctx.region) throw badInput('input.region', `this instance serves region ${ctx.region}, not ${input.region}`);
     if (parseGlobalId(input.movedFrom)?.region !== sender) throw badInput('input.movedFrom', `must be a person of the sending region ${sender}`);
-    return auditedChange(
+    const settled = await auditedChange(
       ctx,
       'settleMovedPerson',
       (client) => settlePendingMove(ctx, client, input.movedFrom, input.moved),
-      () => auditRecord('Person', input.movedFrom),
+      // The record changed is this region's pending one, in its trail; with none pending, nothing here changed but the word about movedFrom.
+      (record) => auditRecord('Person', record ?? input.movedFrom),
     );
+    return settled !== undefined;
   }
 
   @Mutation(() => Boolean, {
