@@ -1,11 +1,10 @@
 import 'reflect-metadata';
-import { Client } from 'pg';
 import { createPool } from '../subgraphs/shared/db';
 import { migrate, readMigrations } from '../subgraphs/shared/migrations';
 import { repoPath } from '../subgraphs/shared/repo-path';
 import { DAY_MS, deadlineAfter } from '../subgraphs/petitions/lifecycle';
 import { sweepDeadlines } from '../subgraphs/petitions/warning-rules';
-import { dropDatabases, testDatabaseUrl } from './support/hub';
+import { scratchDatabase } from './support/scratch-database';
 
 /**
  * Migration 009: due dates written before deadlines ended at 24:00 Beijing time kept the time of
@@ -14,28 +13,10 @@ import { dropDatabases, testDatabaseUrl } from './support/hub';
  * old due date over to the new one, and changes nothing when it runs again.
  */
 
-const DATABASE = 't_migdays_petitions';
-
-function urlOf(database: string): string {
-  const url = new URL(testDatabaseUrl());
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-beforeAll(async () => {
-  await dropDatabases('t_migdays');
-  const admin = new Client({ connectionString: testDatabaseUrl() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${DATABASE}`);
-  await admin.end();
-});
-
-afterAll(async () => {
-  await dropDatabases('t_migdays');
-});
+const DATABASE_URL = scratchDatabase('t_migdays', 'petitions');
 
 test('old-style due dates are recomputed to 24:00 Beijing time of their last day, once, without raising their warnings again', async () => {
-  const pool = createPool(urlOf(DATABASE), 2);
+  const pool = createPool(DATABASE_URL, 2);
   try {
     const migrations = readMigrations(repoPath('subgraphs', 'petitions', 'migrations'));
     await migrate(

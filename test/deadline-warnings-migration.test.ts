@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { createPool } from '../subgraphs/shared/db';
 import { migrate, readMigrations } from '../subgraphs/shared/migrations';
 import { repoPath } from '../subgraphs/shared/repo-path';
 import { DAY_MS, deadlineAfter } from '../subgraphs/petitions/lifecycle';
 import { sweepDeadlines } from '../subgraphs/petitions/warning-rules';
-import { dropDatabases, testDatabaseUrl } from './support/hub';
+import { scratchDatabase } from './support/scratch-database';
 
 /**
  * Petitions migration 011: DEADLINE warnings raised under the old rule (a limit ended at its
@@ -15,26 +15,8 @@ import { dropDatabases, testDatabaseUrl } from './support/hub';
  * raises the true warning when it comes.
  */
 
-const DATABASE = 't_migwarn_petitions';
+const DATABASE_URL = scratchDatabase('t_migwarn', 'petitions');
 const HOUR = 3_600_000;
-
-function urlOf(database: string): string {
-  const url = new URL(testDatabaseUrl());
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-beforeAll(async () => {
-  await dropDatabases('t_migwarn');
-  const admin = new Client({ connectionString: testDatabaseUrl() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${DATABASE}`);
-  await admin.end();
-});
-
-afterAll(async () => {
-  await dropDatabases('t_migwarn');
-});
 
 /** The old rule: the limit ended `days` after its start, at the start's time of day. */
 const oldDue = (from: Date, days: number) => new Date(from.getTime() + days * DAY_MS);
@@ -72,7 +54,7 @@ async function insertWarning(pool: Pool, petitionId: string, kind: string, side:
 }
 
 test('old DEADLINE warnings are dated when their condition began by the 24:00 rule, or withdrawn where it never did', async () => {
-  const pool = createPool(urlOf(DATABASE), 2);
+  const pool = createPool(DATABASE_URL, 2);
   try {
     const migrations = readMigrations(repoPath('subgraphs', 'petitions', 'migrations'));
     await migrate(

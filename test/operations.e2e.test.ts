@@ -1,9 +1,6 @@
 import type { RunningHub } from '../launcher/hub';
-import { BUILTIN_SUBGRAPHS } from '../launcher/builtin-subgraphs';
-import { createPool } from '../subgraphs/shared/db';
-import { SubgraphHost } from '../subgraphs/shared/host';
-import { HubLink } from '../subgraphs/shared/hub-link';
 import { runCli, startCli } from './support/cli';
+import { stopDirectory } from './support/directory-outage';
 import { DEMO_REGIONS, dropDatabases, graphql, startTestHub, testDatabaseUrl, testFolder, writeRegionsFile } from './support/hub';
 import { sample, scrape } from './support/metrics';
 
@@ -145,8 +142,7 @@ describe('GET /ready', () => {
     expect(report).toMatchObject({ ready: true, supergraph: { loaded: true }, directory: { directory: { reachable: true } } });
     for (const { code } of DEMO_REGIONS) expect(report.regions[code]).toMatchObject({ reachable: true, circuits: { petitions: 'closed' } });
 
-    const port = hub.directoryServer.port;
-    await hub.directoryServer.close();
+    const revive = await stopDirectory(hub, revivedParts);
     let down: Response | undefined;
     for (let i = 0; i < 100 && down?.status !== 503; i++) {
       if (down) await new Promise((resolve) => setTimeout(resolve, 100));
@@ -156,23 +152,7 @@ describe('GET /ready', () => {
     expect(await down!.json()).toMatchObject({ ready: false, directory: { directory: { reachable: false } } });
 
     // The directory comes back on its old address, served as the hub serves it.
-    const hubModules = BUILTIN_SUBGRAPHS.filter((module) => !module.regional);
-    const host = await SubgraphHost.create(hubModules);
-    const pool = createPool(hub.subgraphDatabaseUrls.get('hub')!, 2);
-    const revived = await host.serve({
-      subgraphs: hubModules.map((module) => module.name),
-      db: pool,
-      regions: DEMO_REGIONS,
-      hub: new HubLink(),
-      verifier: hub.identity.contextVerifier(),
-      auditChain: { key: hub.identity.auditChainKey('hub') },
-      port,
-    });
-    revivedParts.push(
-      () => revived.close(),
-      () => host.stop(),
-      () => pool.end(),
-    );
+    await revive();
     let up: Response | undefined;
     for (let i = 0; i < 100 && up?.status !== 200; i++) {
       if (up) await new Promise((resolve) => setTimeout(resolve, 100));

@@ -1,9 +1,8 @@
 import 'reflect-metadata';
-import { Client } from 'pg';
 import { createPool } from '../subgraphs/shared/db';
 import { migrate, readMigrations } from '../subgraphs/shared/migrations';
 import { repoPath } from '../subgraphs/shared/repo-path';
-import { dropDatabases, testDatabaseUrl } from './support/hub';
+import { scratchDatabase } from './support/scratch-database';
 
 /**
  * Enforcement migration 006: rectification deadlines stored before they ended at 24:00 Beijing
@@ -12,28 +11,10 @@ import { dropDatabases, testDatabaseUrl } from './support/hub';
  * migration again changes nothing.
  */
 
-const DATABASE = 't_migrect_enforcement';
-
-function urlOf(database: string): string {
-  const url = new URL(testDatabaseUrl());
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-beforeAll(async () => {
-  await dropDatabases('t_migrect');
-  const admin = new Client({ connectionString: testDatabaseUrl() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${DATABASE}`);
-  await admin.end();
-});
-
-afterAll(async () => {
-  await dropDatabases('t_migrect');
-});
+const DATABASE_URL = scratchDatabase('t_migrect', 'enforcement');
 
 test('old rectification deadlines move to 24:00 Beijing time of their last day, once', async () => {
-  const pool = createPool(urlOf(DATABASE), 2);
+  const pool = createPool(DATABASE_URL, 2);
   try {
     const migrations = readMigrations(repoPath('subgraphs', 'enforcement', 'migrations'));
     await migrate(

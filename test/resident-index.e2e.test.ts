@@ -1,12 +1,12 @@
+import 'reflect-metadata';
 import type { RunningHub } from '../launcher/hub';
 import { makeResidentId } from '../auth/resident-id';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HubLink } from '../subgraphs/shared/hub-link';
-import { BUILTIN_SUBGRAPHS } from '../launcher/builtin-subgraphs';
-import { createPool } from '../subgraphs/shared/db';
-import { SubgraphHost } from '../subgraphs/shared/host';
 import { settleStalePendingMoves } from '../subgraphs/personnel/move-settlement';
-import { DEMO_REGIONS, graphql, queryDatabase, startTestHub, TEST_SCALE } from './support/hub';
+import { HubLink } from '../subgraphs/shared/hub-link';
+import { createPool } from '../subgraphs/shared/db';
+import { stopDirectory } from './support/directory-outage';
+import { graphql, queryDatabase, startTestHub, TEST_SCALE } from './support/hub';
 
 /**
  * One person, one record across regions, where the hub's resident index and the regions'
@@ -25,31 +25,6 @@ afterAll(async () => {
   await hub?.stop();
   for (const stop of revivedParts) await stop();
 });
-
-/** The directory (and with it the hub's resident index) stops answering: its server is closed. Returns how to bring it back on its old port. */
-async function stopDirectory(): Promise<() => Promise<void>> {
-  const port = hub.directoryServer.port;
-  await hub.directoryServer.close();
-  return async () => {
-    const hubModules = BUILTIN_SUBGRAPHS.filter((module) => !module.regional);
-    const host = await SubgraphHost.create(hubModules);
-    const pool = createPool(hub.subgraphDatabaseUrls.get('hub')!, 2);
-    const revived = await host.serve({
-      subgraphs: hubModules.map((module) => module.name),
-      db: pool,
-      regions: DEMO_REGIONS,
-      hub: new HubLink(),
-      verifier: hub.identity.contextVerifier(),
-      auditChain: { key: hub.identity.auditChainKey('hub') },
-      port,
-    });
-    revivedParts.push(
-      () => revived.close(),
-      () => host.stop(),
-      () => pool.end(),
-    );
-  };
-}
 
 const as = (officer: string) => ({ 'X-Officer': officer, 'X-Purpose': 'record-keeping' });
 const send = (query: string, variables: Record<string, unknown>, officer: string) => graphql(hub.gateway.graphqlUrl, query, variables, as(officer));
@@ -248,7 +223,7 @@ describe('a household move whose hand-over in the index fails (迁移交接失�
     const inSuzhouByNumber = async (idNumber: string) =>
       (await send(`query($n: String!) { personByIdNumber(region: "320500", idNumber: $n) { id } }`, { n: idNumber }, '320500:1')).data.personByIdNumber;
 
-    const revive = await stopDirectory();
+    const revive = await stopDirectory(hub, revivedParts);
     let pendingRetried: string;
     let pendingAbandoned: string;
     try {
