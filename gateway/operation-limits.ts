@@ -146,9 +146,20 @@ function checkOperation(request: GraphQLRequestContext<BaseContext>, limits: Ope
   const key = verdictKey(operation, request.request.variables ?? {});
   let known = passed.get(document);
   if (known?.has(key)) return;
-  checkOperationNow(request, operation, document, limits);
+  checkOperationNow(request, operation, document, limitsOfCopies(limits, (request.contextValue as { liveEvents?: number }).liveEvents ?? 1));
   if (!known) passed.set(document, (known = new Set()));
   if (known.size < 1000) known.add(key);
+}
+
+/**
+ * The limits of an operation made of `copies` copies of one operation, side by side under
+ * aliases of their own (the gateway's batch of live events' per-event queries,
+ * gateway/live/batched-event-query.ts): each copy is held to the limits, no more and no less.
+ * Only the gateway sets it; a client's operation is always one.
+ */
+function limitsOfCopies(limits: OperationLimits, copies: number): OperationLimits {
+  if (copies <= 1) return limits;
+  return { ...limits, maxAliases: limits.maxAliases * copies, maxRootFields: limits.maxRootFields * copies, maxCost: limits.maxCost * copies };
 }
 
 function checkOperationNow(

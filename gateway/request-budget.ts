@@ -105,10 +105,12 @@ export class RequestRegionBudget {
 export interface GatewayContext {
   regionBudget?: RequestRegionBudget;
   /**
-   * Set on the queries a live subscription runs for each event (gateway/live/): the gateway's own
-   * executions, not a client's requests, so their log lines are at debug level.
+   * Set on the queries a live subscription runs for its events (gateway/live/): how many events
+   * the operation resolves, each a copy of the per-event query (event-batches.ts). They are the
+   * gateway's own executions, not a client's requests, so their log lines are at debug level,
+   * and the operation limits apply to each copy.
    */
-  liveEvent?: boolean;
+  liveEvents?: number;
   /** The verified caller and the context tokens signed for them (absent with --insecure-no-auth). */
   auth?: AuthenticatedRequest;
 }

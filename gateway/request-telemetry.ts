@@ -76,8 +76,8 @@ export function requestTelemetryPlugin(): ApolloServerPlugin<GatewayContext> {
           const context = requestContext.contextValue;
           // One line per client request; a subscription's per-event queries (thousands a second
           // under load) only when debugging.
-          if (context.liveEvent && !logger.isLevelEnabled('debug')) return;
-          (context.liveEvent ? logger.debug : logger.info).call(logger, {
+          if (context.liveEvents && !logger.isLevelEnabled('debug')) return;
+          (context.liveEvents ? logger.debug : logger.info).call(logger, {
             msg: 'request',
             operation: requestContext.operationName ?? null,
             caller: context.auth?.caller.id ?? null,

@@ -148,8 +148,62 @@ export const queryDuration = new BoundHistogram({
   buckets: QUERY_BUCKETS,
 });
 
+/** Live warnings (gateway/live/): what subscribers hold and receive, and what resolving their events costs. */
+export const liveSubscriptions = new Gauge({
+  name: 'yrd_live_subscriptions',
+  help: 'Live warning subscriptions this gateway serves now (WebSocket and SSE)',
+});
+
+export const liveDeliveries = new BoundCounter({
+  name: 'yrd_live_deliveries_total',
+  help: 'Warning events handed to subscribers (one per subscriber and event)',
+  labelNames: [] as const,
+});
+
+export const liveDeliveryLag = new BoundHistogram({
+  name: 'yrd_live_delivery_lag_seconds',
+  help: "Time from an event's transaction in its region to its hand-over to the subscriber's connection",
+  labelNames: [] as const,
+  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+});
+
+/** The two steps of resolving an event for a subscriber: may it see the warning (probe), then its selection. */
+export const LIVE_STAGES = ['probe', 'selection'] as const;
+export type LiveStage = (typeof LIVE_STAGES)[number];
+
+export const liveExecutions = new BoundCounter({
+  name: 'yrd_live_executions_total',
+  help: 'Operations run to resolve live events, by stage (probe, selection); events of one lane asked together run as one (gateway/live/event-batches.ts)',
+  labelNames: ['stage'] as const,
+});
+
+export const liveExecutedEvents = new BoundCounter({
+  name: 'yrd_live_executed_events_total',
+  help: 'Events those operations resolved, by stage: divided by yrd_live_executions_total, the events per operation',
+  labelNames: ['stage'] as const,
+});
+
+/** Why the gateway ended subscriptions: the close codes' names (warning-event-stream.ts LIVE_CLOSE). */
+export const LIVE_ENDINGS = ['UNAUTHENTICATED', 'SLOW_SUBSCRIBER', 'CURSOR_EXPIRED', 'EVENTS_UNAVAILABLE'] as const;
+export const liveEndings = new BoundCounter({
+  name: 'yrd_live_ended_total',
+  help: 'Subscriptions the gateway ended, by reason (UNAUTHENTICATED, SLOW_SUBSCRIBER, CURSOR_EXPIRED, EVENTS_UNAVAILABLE)',
+  labelNames: ['reason'] as const,
+});
+
 // Every counter starts visible at 0 for the fixed reasons, so that rate() works from the start.
 if (metricsOn) for (const reason of AUTH_REFUSAL_REASONS) authRefusals.labels(reason).inc(0);
+
+/** The live series at 0, on the thread that serves subscriptions (the gateway's), not on the region threads. */
+export function showLiveSeries(): void {
+  if (!metricsOn) return;
+  for (const stage of LIVE_STAGES) {
+    liveExecutions.labels(stage).inc(0);
+    liveExecutedEvents.labels(stage).inc(0);
+  }
+  for (const reason of LIVE_ENDINGS) liveEndings.labels(reason).inc(0);
+  liveDeliveries.labels().inc(0);
+}
 
 /**
  * The operation name a client sent, as a label: the first MAX_OPERATION_NAMES distinct names

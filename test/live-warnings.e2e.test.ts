@@ -304,6 +304,53 @@ test('a subscriber that reconnects with its last cursor receives exactly the 20 
   expect(overSse.slice(0, overSse.indexOf(marker) + 1)).toEqual([...missed, marker]);
 });
 
+test('a subscriber catching up resolves the missed events together, each as it would alone: its own values, one audited read each, a selection near the alias limit', async () => {
+  const token = await tokenFor(url, '330400:1');
+  // 24 aliases of the subscriber's own: each event's query has 26 of the 30 allowed; events asked together must still be let in.
+  const aliases = Array.from({ length: 24 }, (_, i) => `a${i}: id`).join(' ');
+  const query = `subscription ($after: String) {
+    petitionWarningEvents(regions: ["330400"], filter: { kinds: [LEVEL_SKIPPING] }, after: $after) { cursor warning { id ${aliases} subject { id name } } }
+  }`;
+  const first = track(subscribeWs(url, token, query, {}, { purpose: 'petition-handling' }));
+  expect(
+    await repeatUntil(
+      () => raiseByHand('330400', '330400:1', '330421', '330400:5', '断线前').then(() => undefined),
+      () => first.events.length > 0,
+    ),
+  ).toBe(true);
+  await first.stop();
+  const cursor = first.events[first.events.length - 1].cursor;
+  const missed: string[] = [];
+  for (let i = 0; i < 12; i++) missed.push(await raiseByHand('330400', '330400:1', '330421', '330400:5', `补发 ${i}`));
+  const readsBefore = await readsOf('330400', 'Person:330400:5', '330400:1');
+  const before = await scrape(hub.gateway.url);
+
+  const again = track(subscribeWs(url, token, query, { after: cursor }, { purpose: 'petition-handling' }));
+  expect(await eventually(() => missed.every((id) => again.events.some((event) => event.warning.id === id)))).toBe(true);
+  expect(again.errors).toEqual([]);
+  expect(again.events.slice(0, missed.length).map((event) => event.warning.id)).toEqual(missed);
+  for (const event of again.events.slice(0, missed.length)) {
+    for (let i = 0; i < 24; i++) expect(event.warning[`a${i}`]).toBe(event.warning.id);
+    expect(event.warning.subject).toMatchObject({ id: '330400:5', name: expect.not.stringMatching(/\*/) });
+  }
+  const after = await scrape(hub.gateway.url);
+  const delta = (name: string) => sample(after, name, { stage: 'selection' }) - sample(before, name, { stage: 'selection' });
+  // Resolved together: fewer operations than events (at most 16 a batch, and the first few may go alone).
+  expect(delta('yrd_live_executed_events_total')).toBeGreaterThanOrEqual(missed.length);
+  expect(delta('yrd_live_executions_total')).toBeLessThan(missed.length / 2);
+  expect((await readsOf('330400', 'Person:330400:5', '330400:1')) - readsBefore).toBe(missed.length);
+});
+
+/** Full reads of a person by an officer in the region's audit log. */
+async function readsOf(region: string, record: string, officer: string): Promise<number> {
+  const [row] = await queryDatabase(
+    hub.databaseUrls.get(region)!,
+    "SELECT count(*)::int AS n FROM audit.entries WHERE record = $1 AND officer = $2 AND action = 'READ'",
+    [record, officer],
+  );
+  return row.n;
+}
+
 test('a second gateway instance serves subscribers the changes made through the first, and a restarted one loses nothing', async () => {
   const startSecond = async () => {
     return startGatewayOverHub(hub);

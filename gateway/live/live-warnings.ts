@@ -13,10 +13,33 @@ import { decodeEventCursor, FeedPositions } from './event-cursor';
 import { buildEventQuery, EventQuery, OFFICER_ID_VARIABLE, WARNING_ID_VARIABLE } from './event-query';
 import { RecentCallers } from './recent-callers';
 import { ReaderGroups } from './reader-groups';
+import type { FeedEvent } from './region-feed';
 import { RegionFeeds } from './region-feeds';
 import { SharedAnswers } from './shared-answers';
 import { SharedResults } from './shared-results';
-import { answerOf, cursorExpired, LIVE_CLOSE, LiveCloseCode, PetitionWarningFilterArgs, QueryAnswer, WarningEventStream } from './warning-event-stream';
+import { BatchedEventQueries, batchVariables, splitBatchAnswer } from './batched-event-query';
+import { EventBatches } from './event-batches';
+import {
+  liveDeliveries,
+  liveDeliveryLag,
+  liveEndings,
+  liveExecutedEvents,
+  liveExecutions,
+  LiveStage,
+  liveSubscriptions,
+  metricsOn,
+  showLiveSeries,
+} from '../../platform/metrics';
+import {
+  answerOf,
+  eventOf,
+  cursorExpired,
+  LIVE_CLOSE,
+  LiveCloseCode,
+  PetitionWarningFilterArgs,
+  QueryAnswer,
+  WarningEventStream,
+} from './warning-event-stream';
 
 /**
  * Live warnings at the gateway: the subscription schema (the supergraph's API schema, whose
@@ -96,6 +119,8 @@ export class LiveWarnings {
   private readonly sharedResults = new SharedResults();
   private readonly groups = new ReaderGroups<QueryAnswer>(MAX_READERS);
   private readonly callers = new RecentCallers();
+  private readonly batches = new EventBatches<RunAs>((runAs, query, eventsVariables) => this.executeEvents(runAs, query, eventsVariables));
+  private readonly batchedQueries = new BatchedEventQueries();
   private readonly running = new Set<RunningSubscription>();
 
   constructor(
@@ -109,6 +134,7 @@ export class LiveWarnings {
     natsUrl?: string,
   ) {
     this.schema = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
+    showLiveSeries();
     this.feeds = new RegionFeeds(
       regions,
       contextKey,
@@ -164,12 +190,14 @@ export class LiveWarnings {
         throw limitError(`you hold ${this.limits.perCaller} subscriptions already, the most one caller may; end one first`);
       // The place is taken before anything is awaited, so that concurrent subscribes cannot pass the limits together.
       this.active += 1;
+      if (metricsOn) liveSubscriptions.inc();
       this.perCaller.set(callerId, (this.perCaller.get(callerId) ?? 0) + 1);
       let released = false;
       const release = () => {
         if (released) return;
         released = true;
         this.active -= 1;
+        if (metricsOn) liveSubscriptions.dec();
         const held = (this.perCaller.get(callerId) ?? 1) - 1;
         if (held > 0) this.perCaller.set(callerId, held);
         else this.perCaller.delete(callerId);
@@ -192,6 +220,7 @@ export class LiveWarnings {
       };
       const fail = (code: LiveCloseCode, message: string) => {
         if (failure) return;
+        if (metricsOn) liveEndings.labels(code.name).inc();
         failure = new GraphQLError(message, { extensions: { code: code.name, closeCode: code.code } });
         clearTimeout(expiry);
         if (!subscriber.inBand) subscriber.fail(code, message);
@@ -248,7 +277,11 @@ export class LiveWarnings {
   ): AsyncGenerator<ExecutionResult> {
     try {
       const selection = { schema: this.schema, document, operationName, variableValues, query };
-      for await (const payload of stream) yield await this.sharedResults.resultOf(selection, payload, answerOf(payload));
+      for await (const payload of stream) {
+        const result = await this.sharedResults.resultOf(selection, payload, answerOf(payload));
+        if (metricsOn) recordDelivery(eventOf(payload));
+        yield result;
+      }
       const failed = failure();
       if (failed) yield { errors: [failed] };
     } finally {
@@ -282,13 +315,26 @@ export class LiveWarnings {
    */
   private async runAs(subscriber: Subscriber, credentials: string, query: string, variables: Record<string, unknown>, probe = false): Promise<QueryAnswer> {
     const asked = this.askedKeyOf(query, variables);
-    if (!subscriber.auth) return this.answers.run(asked, () => this.execute(undefined, query, variables));
+    const stage: LiveStage = probe ? 'probe' : 'selection';
+    if (!subscriber.auth) return this.answers.run(asked, () => this.batches.run(this.laneOf('', '', query, variables), { stage }, query, variables));
     const auth = await this.callers.get(credentials, () =>
       this.authenticate({ ...subscriber.headers, 'x-request-id': this.requestIdOf(subscriber, credentials) }),
     );
-    const key = `${rightsOf(auth.context)}\n${asked}`;
-    if (probe) return this.answers.run(key, () => this.execute(auth, query, variables));
-    return this.groups.run(key, auth, (leader, readers) => this.runForReaders(leader, readers, query, variables));
+    const rights = rightsOf(auth.context);
+    const key = `${rights}\n${asked}`;
+    // The probe reads nothing personal and writes no audit row: whoever of these rights runs it, the answer is the same.
+    if (probe) return this.answers.run(key, () => this.batches.run(this.laneOf(rights, '', query, variables), { auth, stage }, query, variables));
+    return this.groups.run(key, auth, (leader, readers) => this.runForReaders(rights, leader, readers, query, variables));
+  }
+
+  /**
+   * The batch lane of an execution (event-batches.ts): everything its answer depends on but the
+   * event — the rights, the readers named (each one's reads are audited), the query and the
+   * subscription's variables — so that events of one lane can run as one operation.
+   */
+  private laneOf(rights: string, readers: string, query: string, variables: Record<string, unknown>): string {
+    const shared = Object.entries(variables).filter(([name]) => name !== WARNING_ID_VARIABLE && name !== OFFICER_ID_VARIABLE);
+    return `${rights}\n${readers}\n${this.queryIdOf(query)} ${JSON.stringify(shared)}`;
   }
 
   private readonly askedKeys = new WeakMap<Record<string, unknown>, { query: string; key: string }>();
@@ -352,20 +398,40 @@ export class LiveWarnings {
   }
 
   /** A group's execution: as its leader, naming the other readers; their context tokens are signed once while the leader's check is fresh. */
-  private runForReaders(leader: AuthenticatedRequest, readers: readonly Reader[], query: string, variables: Record<string, unknown>): Promise<QueryAnswer> {
-    if (!readers.length) return this.execute(leader, query, variables);
+  private runForReaders(
+    rights: string,
+    leader: AuthenticatedRequest,
+    readers: readonly Reader[],
+    query: string,
+    variables: Record<string, unknown>,
+  ): Promise<QueryAnswer> {
     const names = readers.map((reader) => `${reader.officerId} ${reader.requestId}`).join('\n');
+    // Led by any of them, the same members are the same reads: the lane names them in one order.
+    const members = [`${leader.context.officerId} ${leader.context.requestId}`, ...(names ? names.split('\n') : [])].sort().join('\n');
+    const lane = this.laneOf(rights, members, query, variables);
+    if (!readers.length) return this.batches.run(lane, { auth: leader, stage: 'selection' }, query, variables);
     let shared = this.sharedContexts.get(leader);
     if (shared?.names !== names) this.sharedContexts.set(leader, (shared = { names, auth: this.authenticator.alsoReadBy(leader, readers) }));
-    return this.execute(shared.auth, query, variables);
+    return this.batches.run(lane, { auth: shared.auth, stage: 'selection' }, query, variables);
   }
   private readonly sharedContexts = new WeakMap<AuthenticatedRequest, { names: string; auth: AuthenticatedRequest }>();
 
-  /** The per-event query through the gateway's own pipeline, in the caller's context. */
-  private async execute(auth: AuthenticatedRequest | undefined, query: string, variables: Record<string, unknown>): Promise<QueryAnswer> {
+  /** Events of one lane as one operation (batched-event-query.ts); one event as its own per-event query. */
+  private async executeEvents({ auth, stage }: RunAs, query: string, eventsVariables: readonly Record<string, unknown>[]): Promise<QueryAnswer[]> {
+    if (metricsOn) {
+      liveExecutions.labels(stage).inc();
+      liveExecutedEvents.labels(stage).inc(eventsVariables.length);
+    }
+    if (eventsVariables.length === 1) return [await this.execute(auth, query, eventsVariables[0], 1)];
+    const text = this.batchedQueries.textFor(query, eventsVariables.length);
+    return splitBatchAnswer(await this.execute(auth, text, batchVariables(eventsVariables), eventsVariables.length), eventsVariables.length);
+  }
+
+  /** The per-event query (`events` copies of it) through the gateway's own pipeline, in the caller's context. */
+  private async execute(auth: AuthenticatedRequest | undefined, query: string, variables: Record<string, unknown>, events: number): Promise<QueryAnswer> {
     const regionBudget = new RequestRegionBudget();
     try {
-      const response = await this.server.executeOperation({ query, variables }, { contextValue: { regionBudget, auth, liveEvent: true } });
+      const response = await this.server.executeOperation({ query, variables }, { contextValue: { regionBudget, auth, liveEvents: events } });
       if (response.body.kind !== 'single') throw new Error('the per-event query answered incrementally');
       return response.body.singleResult as QueryAnswer;
     } finally {
@@ -417,6 +483,25 @@ export class LiveWarnings {
   stop(): void {
     this.feeds.stop();
   }
+}
+
+/** Whom a lane's executions run as, and which step of resolving an event they are. */
+interface RunAs {
+  auth?: AuthenticatedRequest;
+  stage: LiveStage;
+}
+
+/** Delivered: counted, and how long after its transaction (the region's clock, as `at` says). */
+function recordDelivery(event: FeedEvent | undefined): void {
+  liveDeliveries.labels().inc();
+  if (event) liveDeliveryLag.labels().observe(Math.max(0, Date.now() - committedAt(event)) / 1000);
+}
+const committedAtOf = new WeakMap<FeedEvent, number>();
+/** Parsed once per event, not per subscriber. */
+function committedAt(event: FeedEvent): number {
+  let at = committedAtOf.get(event);
+  if (at === undefined) committedAtOf.set(event, (at = Date.parse(event.at)));
+  return at;
 }
 
 /** What a caller's answers depend on besides the query: everything of its context but who and which request. */

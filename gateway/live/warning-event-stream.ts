@@ -37,9 +37,17 @@ export interface QueryAnswer {
 /** The event as the subscription's selection reads it: values by the client's response keys. */
 export type EventPayload = Record<string, Record<string, unknown>> & { errors?: QueryAnswer['errors'] };
 
-/** The per-event answer a payload was made from (not enumerable: never part of the event): shared by its readers, so their results can be too. */
-export const ANSWER = Symbol('answer');
-export const answerOf = (payload: EventPayload): QueryAnswer | undefined => (payload as { [ANSWER]?: QueryAnswer })[ANSWER];
+/**
+ * Where a payload came from (not enumerable: never part of the event): the per-event answer it
+ * was made from, shared by its readers so that their results can be too, and the event.
+ */
+const ORIGIN = Symbol('origin');
+interface PayloadOrigin {
+  answer: QueryAnswer;
+  event: FeedEvent;
+}
+export const answerOf = (payload: EventPayload): QueryAnswer | undefined => (payload as { [ORIGIN]?: PayloadOrigin })[ORIGIN]?.answer;
+export const eventOf = (payload: EventPayload): FeedEvent | undefined => (payload as { [ORIGIN]?: PayloadOrigin })[ORIGIN]?.event;
 
 export interface StreamOptions {
   feeds: Map<string, RegionFeed>;
@@ -72,6 +80,14 @@ const ATTEMPTS = 5;
 /** Events waiting in a stream's queue up to which it counts as keeping up (its next events are resolved when heard). */
 const IN_STEP_QUEUE = 2;
 const RETRY_MS = 1000;
+/**
+ * Catching up, a stream resolves the next events of the page together with the one whose turn
+ * it is (event-batches.ts runs them as one operation), as many as it delivers within FRESH_MS;
+ * one resolved ahead but older than that when its turn comes is resolved again, so a revoked
+ * agreement also stops those within a second more.
+ */
+const FRESH_MS = 1000;
+const MOST_AHEAD = 16;
 
 /** A feed's event for the stream, or (no event) the order to catch a region up: one just added. */
 type LiveItem = { region: string; event?: FeedEvent };
@@ -82,11 +98,15 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
    * Each event's resolution for this subscriber (the probe, then the selection when it passes),
    * started when the feed relays the event (while the stream keeps up) rather than when this
    * stream's turn comes: so every subscriber resolves an event in the same moment, and those of
-   * equal rights share its execution (live-warnings.ts). Taken when the event is delivered or
+   * equal rights share its execution (live-warnings.ts); while catching up, started for a few
+   * events ahead, to run as one operation. Taken when the event is delivered or
    * passed over, whether it comes from the live queue or from a page read while catching up, so
    * none runs twice.
    */
-  private readonly resolutions = new Map<string, Promise<QueryAnswer | undefined>>();
+  private readonly resolutions = new Map<string, { answer: Promise<QueryAnswer | undefined>; startedAt: number }>();
+  /** Milliseconds between this stream's deliveries, smoothed: how many events it can resolve ahead and still deliver fresh (at first, as many as may be). */
+  private pace = FRESH_MS / MOST_AHEAD;
+  private lastDelivered = 0;
   private readonly out: BoundedQueue<EventPayload>;
   /** The regions followed, each with the way to stop listening to its feed. */
   private readonly listeners = new Map<string, () => void>();
@@ -210,8 +230,8 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
         throw cursorExpired(region);
       }
       if (!page.events.length) return;
-      for (const event of page.events) {
-        if (event.seq > this.options.positions.get(region)!) await this.deliver(region, event);
+      for (const [index, event] of page.events.entries()) {
+        if (event.seq > this.options.positions.get(region)!) await this.deliver(region, event, page.events.slice(index + 1, index + MOST_AHEAD));
       }
     }
   }
@@ -221,12 +241,28 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
     const key = `${region}:${event.seq}`;
     let resolution = this.resolutions.get(key);
     if (!resolution) {
-      resolution = this.resolveEvent(event);
+      resolution = { answer: this.resolveEvent(event), startedAt: performance.now() };
       // Awaited in its turn, when a failure ends the stream; until then it must not count as unhandled.
-      resolution.catch(() => undefined);
+      resolution.answer.catch(() => undefined);
       this.resolutions.set(key, resolution);
     }
-    return resolution;
+    return resolution.answer;
+  }
+
+  /**
+   * The resolution of the event whose turn it is: the one under way, else (or one resolved ahead
+   * that is no longer fresh) started now, with those of the `upcoming` events of its region
+   * that this stream delivers within FRESH_MS.
+   */
+  private resolutionInTurn(region: string, event: FeedEvent, upcoming: readonly FeedEvent[]): Promise<QueryAnswer | undefined> {
+    const key = `${region}:${event.seq}`;
+    const resolution = this.resolutions.get(key);
+    if (resolution && (!upcoming.length || performance.now() - resolution.startedAt <= FRESH_MS)) return resolution.answer;
+    this.resolutions.delete(key);
+    const answer = this.resolutionOf(region, event);
+    const ahead = Math.min(upcoming.length, Math.floor(FRESH_MS / Math.max(this.pace, 1)) - 1);
+    for (const next of upcoming.slice(0, ahead)) this.resolutionOf(region, next);
+    return answer;
   }
 
   private async resolveEvent(event: FeedEvent): Promise<QueryAnswer | undefined> {
@@ -236,13 +272,17 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
     return wanted ? this.resolve(event, false) : undefined;
   }
 
-  private async deliver(region: string, event: FeedEvent): Promise<void> {
+  /** Delivers `event` when its resolution is in (and its turn has come); `upcoming`: the events after it read with it, to resolve ahead. */
+  private async deliver(region: string, event: FeedEvent, upcoming: readonly FeedEvent[] = []): Promise<void> {
     let answer: QueryAnswer | undefined;
     try {
-      answer = await this.resolutionOf(region, event);
+      answer = await this.resolutionInTurn(region, event, upcoming);
     } finally {
       this.resolutions.delete(`${region}:${event.seq}`);
     }
+    const now = performance.now();
+    if (this.lastDelivered) this.pace = 0.8 * this.pace + 0.2 * Math.min(now - this.lastDelivered, FRESH_MS);
+    this.lastDelivered = now;
     // Resolutions finish for every subscriber at once: the deliveries take turns with the gateway's other work.
     // Asked again after each wait: everyone waiting wakes at once, and only a slice's worth goes on.
     for (let turn = liveTurn(); turn; turn = liveTurn()) await turn;
@@ -264,7 +304,7 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
       }
     }
     const payload = { [query.rootKey]: value, ...(errors.length ? { errors } : {}) } as EventPayload;
-    Object.defineProperty(payload, ANSWER, { value: answer, enumerable: false });
+    Object.defineProperty(payload, ORIGIN, { value: { answer, event } satisfies PayloadOrigin, enumerable: false });
     if (!this.out.push(payload)) this.tooSlow();
   }
 
