@@ -50,6 +50,9 @@ export interface LiveResult {
   repeated: number;
   cpuMsPerDelivery: number;
   postgresCpuMsPerRegistration: number;
+  /** Operations the gateways ran to resolve events (probes and selections), per registration; and the events each resolved on average. */
+  operationsPerEvent?: number;
+  eventsPerOperation?: number;
 }
 
 const SUBSCRIPTION = `subscription {
@@ -83,6 +86,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const kb = (bytes: number) => (Number.isNaN(bytes) ? '—' : `${(bytes / 1024).toFixed(1)} KB`);
 
 /** Subscribes `count` clients, spread round-robin over `urls` and over the officers' tokens. */
 async function subscribeAll(urls: string[], tokens: string[], count: number): Promise<Subscriber[]> {
@@ -251,19 +255,10 @@ async function measure(
   );
 
   const before = { hub: gateways.cpuSeconds(), postgres: postgresCpuSeconds() };
+  const executionsBefore = await liveExecutions(urls);
   const loud = await registerAtRate(hub.url, registrars, settings, quiet.sent, log);
-  // The last events are still on their way when the last registration is answered.
-  let delivered = 0;
-  // Under more load than the gateway serves, events wait in the subscribers' queues: wait for them all (up to 3 minutes).
-  // Done when nothing more arrived for 5 s: on a busy machine a half-second without a delivery is no end.
-  let stalledMs = 0;
-  for (let waited = 0; waited < 180_000; waited += 500) {
-    const now = subscribers.reduce((sum, s) => sum + s.latencies.length, 0);
-    stalledMs = now === delivered ? stalledMs + 500 : 0;
-    if (stalledMs >= 5000) break;
-    delivered = now;
-    await sleep(500);
-  }
+  await allDelivered(subscribers);
+  const executions = await liveExecutions(urls);
   const loudCpu = { hub: gateways.cpuSeconds() - before.hub, postgres: postgresCpuSeconds() - before.postgres };
   const latencies = subscribers.flatMap((s) => s.latencies).sort((a, b) => a - b);
   const errors = subscribers.reduce((sum, s) => sum + s.errors, 0);
@@ -283,9 +278,76 @@ async function measure(
     repeated,
     cpuMsPerDelivery: latencies.length ? ((loudCpu.hub - quietCpu.hub) * 1000) / latencies.length : NaN,
     postgresCpuMsPerRegistration: (loudCpu.postgres * 1000) / loud.sent,
+    operationsPerEvent: (executions.operations - executionsBefore.operations) / loud.sent,
+    eventsPerOperation: (executions.events - executionsBefore.events) / Math.max(1, executions.operations - executionsBefore.operations),
   };
   log(
     `  ${label}: ${result.delivered} deliveries of ${loud.sent} registrations (${errors} subscriber errors, ${repeated} events received twice), p50 ${result.p50} ms, p99 ${result.p99} ms, ${(result.idleBytesPerSubscriber / 1024).toFixed(1)} KB per idle subscriber, ${result.cpuMsPerDelivery.toFixed(3)} ms CPU per delivery`,
+  );
+  return result;
+}
+
+/**
+ * Until every subscriber has what is coming: under more load than the gateway serves, events
+ * wait in the subscribers' queues (up to 3 minutes). Done when nothing more arrived for 5 s: on
+ * a busy machine a half-second without a delivery is no end.
+ */
+async function allDelivered(subscribers: Subscriber[]): Promise<void> {
+  let delivered = 0;
+  let stalledMs = 0;
+  for (let waited = 0; waited < 180_000; waited += 500) {
+    const now = subscribers.reduce((sum, s) => sum + s.latencies.length, 0);
+    stalledMs = now === delivered ? stalledMs + 500 : 0;
+    if (stalledMs >= 5000) return;
+    delivered = now;
+    await sleep(500);
+  }
+}
+
+/** The gateways' live operations so far, from their /metrics: how many, and the events they resolved. */
+async function liveExecutions(urls: string[]): Promise<{ operations: number; events: number }> {
+  const texts = await Promise.all(urls.map(async (url) => (await fetch(new URL('/metrics', url))).text()));
+  const total = (name: string) =>
+    texts.reduce((sum, text) => sum + [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'gm'))].reduce((s, m) => s + Number(m[1]), 0), 0);
+  return { operations: total('yrd_live_executions_total'), events: total('yrd_live_executed_events_total') };
+}
+
+/**
+ * The machine's floor: stock graphql-ws broadcasting one ready-made event to as many
+ * subscribers at the same rate (bench/proc/graphql-ws-broadcast.ts), nothing of the hub. The
+ * hub's latency and CPU per delivery are set against it.
+ */
+export async function broadcastFloor(server: { child: Child; url: string }, settings: LiveSettings, log: (line: string) => void): Promise<LiveResult> {
+  const label = "stock graphql-ws broadcasting a ready event (no hub): the machine's floor";
+  const subscribers = await subscribeAll([server.url], ['none'], settings.subscribers);
+  await sleep(3000);
+  const before = cpuSecondsOf(server.child.pid);
+  const sent = await server.child.call<number>(
+    'broadcast',
+    { perSecond: settings.eventsPerSecond, seconds: settings.seconds, regions: settings.regions },
+    (settings.seconds + 60) * 1000,
+  );
+  await allDelivered(subscribers);
+  const cpu = cpuSecondsOf(server.child.pid) - before;
+  const latencies = subscribers.flatMap((s) => s.latencies).sort((a, b) => a - b);
+  await Promise.all(subscribers.map((s) => s.client.dispose()));
+  const result: LiveResult = {
+    label,
+    subscribers: subscribers.length,
+    registrations: sent,
+    failedRegistrations: 0,
+    delivered: latencies.length,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1] ?? NaN,
+    idleBytesPerSubscriber: NaN,
+    retainedBytesPerSubscriber: NaN,
+    repeated: subscribers.reduce((sum, s) => sum + s.repeated, 0),
+    cpuMsPerDelivery: latencies.length ? (cpu * 1000) / latencies.length : NaN,
+    postgresCpuMsPerRegistration: NaN,
+  };
+  log(
+    `  ${label}: ${result.delivered} deliveries of ${sent} events, p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.cpuMsPerDelivery.toFixed(3)} ms CPU per delivery`,
   );
   return result;
 }
@@ -294,11 +356,11 @@ export function liveTable(results: LiveResult[], settings: LiveSettings): string
   const lines = [
     `${settings.subscribers} subscribers (graphql-ws, one connection each) of ${settings.regions.length * settings.officersPerRegion} officers in ${settings.regions.length} regions, ${settings.eventsPerSecond} registrations/s for ${settings.seconds} s, each raising one CROSS_REGION warning; latency from the event's transaction to the client`,
     '',
-    '| Setup | Deliveries | Received twice | p50 | p99 (target < 250 ms) | Max | Memory kept per idle subscriber (target < 50 KB) | RSS growth per idle subscriber | Gateway CPU per delivery | Failed registrations |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| Setup | Deliveries | Received twice | p50 | p99 (target < 250 ms) | Max | Memory kept per idle subscriber (target < 50 KB) | RSS growth per idle subscriber | Gateway CPU per delivery | Operations per event (events per operation) | Failed registrations |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...results.map(
       (r) =>
-        `| ${r.label} | ${r.delivered} | ${r.repeated} | ${r.p50} ms | ${r.p99} ms | ${r.max} ms | ${(r.retainedBytesPerSubscriber / 1024).toFixed(1)} KB | ${(r.idleBytesPerSubscriber / 1024).toFixed(1)} KB | ${r.cpuMsPerDelivery.toFixed(3)} ms | ${r.failedRegistrations} |`,
+        `| ${r.label} | ${r.delivered} | ${r.repeated} | ${r.p50} ms | ${r.p99} ms | ${r.max} ms | ${kb(r.retainedBytesPerSubscriber)} | ${kb(r.idleBytesPerSubscriber)} | ${r.cpuMsPerDelivery.toFixed(3)} ms | ${r.operationsPerEvent === undefined ? '—' : `${r.operationsPerEvent.toFixed(1)} (${r.eventsPerOperation!.toFixed(2)})`} | ${r.failedRegistrations} |`,
     ),
   ];
   return lines.join('\n');

@@ -17,7 +17,7 @@ import { Checked, checkTarget, equalsJson, post, Round, runAlternating, runLoad,
 import type { GatewayKind } from './proc/gateway';
 import type { HubChildArgs } from './proc/hub';
 import type { LiveGatewayChildArgs } from './proc/live-gateway';
-import { liveTable, liveWorkload, LiveResult, LiveSettings } from './live';
+import { broadcastFloor, liveTable, liveWorkload, LiveResult, LiveSettings } from './live';
 import { connect as connectNats } from 'nats';
 import { warningEventsStream } from '../platform/nats-subjects';
 
@@ -751,6 +751,13 @@ async function liveSection(pg: PostgresServer): Promise<string> {
     }
   };
   await run('1 gateway, regions relayed over HTTP feeds (no NATS)', 'yrdbench_live', 1);
+  // The same fan-out from stock graphql-ws with nothing of the hub: what this machine gives at all.
+  const floor = await startChild<{ url: string }>('graphql-ws-broadcast', {});
+  try {
+    results.push(await broadcastFloor({ child: floor.child, url: floor.ready.url }, LIVE_SETTINGS, log));
+  } finally {
+    await floor.child.stop();
+  }
   if (process.env.BENCH_LIVE_NATS === '0') {
     log('live: BENCH_LIVE_NATS=0; the two-gateway case is left out');
   } else if (await natsReachable(LIVE_NATS_URL)) {
