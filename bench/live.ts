@@ -53,6 +53,73 @@ export interface LiveResult {
   /** Operations the gateways ran to resolve events (probes and selections), per registration; and the events each resolved on average. */
   operationsPerEvent?: number;
   eventsPerOperation?: number;
+  /** One subscriber that missed the load and came back with its cursor: the events it caught up on, how long that took, in how many operations. */
+  resumed?: Resumed;
+}
+
+interface Resumed {
+  events: number;
+  ms: number;
+  operations: number;
+}
+
+const RESUMABLE = `subscription ($after: String) {
+  petitionWarningEvents(filter: { kinds: [CROSS_REGION] }, after: $after) { cursor at kind region warning { id level subject { name } } }
+}`;
+
+/** Subscribes, and leaves with the cursor of the first event it hears. */
+function leaveAfterFirstEvent(url: string, token: string): Promise<string> {
+  const client = createClient({
+    url: url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+  });
+  return new Promise<string>((resolve, reject) => {
+    client.subscribe(
+      { query: RESUMABLE },
+      {
+        next: (message: any) => {
+          const cursor = message.data?.petitionWarningEvents?.cursor;
+          if (!cursor) return;
+          resolve(cursor);
+          void client.dispose();
+        },
+        error: reject,
+        complete: () => undefined,
+      },
+    );
+  });
+}
+
+/** Comes back after `cursor` and times the `expected` events it missed (or as many as come before 5 s without one). */
+async function resumeFrom(url: string, token: string, cursor: string, expected: number): Promise<Resumed> {
+  const before = await liveExecutions([url]);
+  const started = Date.now();
+  let events = 0;
+  let last = started;
+  const client = createClient({
+    url: url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+  });
+  client.subscribe(
+    { query: RESUMABLE, variables: { after: cursor } },
+    {
+      next: (message: any) => {
+        if (!message.data?.petitionWarningEvents) return;
+        events += 1;
+        last = Date.now();
+      },
+      error: () => undefined,
+      complete: () => undefined,
+    },
+  );
+  while (events < expected && Date.now() - Math.max(last, started) < 5000) await sleep(20);
+  await client.dispose();
+  const after = await liveExecutions([url]);
+  return { events, ms: last - started, operations: after.operations - before.operations };
 }
 
 const SUBSCRIPTION = `subscription {
@@ -256,9 +323,15 @@ async function measure(
 
   const before = { hub: gateways.cpuSeconds(), postgres: postgresCpuSeconds() };
   const executionsBefore = await liveExecutions(urls);
+  // One more subscriber hears the first event, goes away, and comes back with its cursor after the rest (resumeFrom).
+  const away = leaveAfterFirstEvent(urls[0], tokens[0]);
   const loud = await registerAtRate(hub.url, registrars, settings, quiet.sent, log);
   await allDelivered(subscribers);
   const executions = await liveExecutions(urls);
+  const resumed = await resumeFrom(urls[0], tokens[0], await away, loud.sent - 1);
+  log(
+    `  ${label}: a subscriber back with its cursor received the ${resumed.events} events it missed in ${resumed.ms} ms, in ${resumed.operations} operations (${(resumed.operations / Math.max(1, resumed.events)).toFixed(2)} per event)`,
+  );
   const loudCpu = { hub: gateways.cpuSeconds() - before.hub, postgres: postgresCpuSeconds() - before.postgres };
   const latencies = subscribers.flatMap((s) => s.latencies).sort((a, b) => a - b);
   const errors = subscribers.reduce((sum, s) => sum + s.errors, 0);
@@ -278,6 +351,7 @@ async function measure(
     repeated,
     cpuMsPerDelivery: latencies.length ? ((loudCpu.hub - quietCpu.hub) * 1000) / latencies.length : NaN,
     postgresCpuMsPerRegistration: (loudCpu.postgres * 1000) / loud.sent,
+    resumed,
     operationsPerEvent: (executions.operations - executionsBefore.operations) / loud.sent,
     eventsPerOperation: (executions.events - executionsBefore.events) / Math.max(1, executions.operations - executionsBefore.operations),
   };
@@ -362,6 +436,17 @@ export function liveTable(results: LiveResult[], settings: LiveSettings): string
       (r) =>
         `| ${r.label} | ${r.delivered} | ${r.repeated} | ${r.p50} ms | ${r.p99} ms | ${r.max} ms | ${kb(r.retainedBytesPerSubscriber)} | ${kb(r.idleBytesPerSubscriber)} | ${r.cpuMsPerDelivery.toFixed(3)} ms | ${r.operationsPerEvent === undefined ? '—' : `${r.operationsPerEvent.toFixed(1)} (${r.eventsPerOperation!.toFixed(2)})`} | ${r.failedRegistrations} |`,
     ),
+    '',
+    'A subscriber that heard the first event, went away, and came back with its cursor once the others had theirs:',
+    '',
+    '| Setup | Events missed and received | Time to receive them | Operations, probes and selections (per event) |',
+    '|---|---:|---:|---:|',
+    ...results
+      .filter((r) => r.resumed)
+      .map(
+        (r) =>
+          `| ${r.label} | ${r.resumed!.events} | ${r.resumed!.ms} ms | ${r.resumed!.operations} (${(r.resumed!.events / Math.max(1, r.resumed!.operations)).toFixed(1)}) |`,
+      ),
   ];
   return lines.join('\n');
 }
