@@ -445,7 +445,7 @@ export function liveTable(results: LiveResult[], settings: LiveSettings): string
       .filter((r) => r.resumed)
       .map(
         (r) =>
-          `| ${r.label} | ${r.resumed!.events} | ${r.resumed!.ms} ms | ${r.resumed!.operations} (${(r.resumed!.events / Math.max(1, r.resumed!.operations)).toFixed(1)}) |`,
+          `| ${r.label} | ${r.resumed!.events} | ${r.resumed!.ms} ms | ${r.resumed!.operations} (${(r.resumed!.operations / Math.max(1, r.resumed!.events)).toFixed(2)}) |`,
       ),
   ];
   return lines.join('\n');

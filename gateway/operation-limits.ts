@@ -143,10 +143,12 @@ function checkOperation(request: GraphQLRequestContext<BaseContext>, limits: Ope
   const operation = request.operation;
   const document = request.document;
   if (!operation || !document) return;
-  const key = verdictKey(operation, request.request.variables ?? {});
+  const copies = (request.contextValue as { liveEvents?: number }).liveEvents ?? 1;
+  // A verdict under the limits of many copies is no verdict for a client sending the same text.
+  const key = `${copies} ${verdictKey(operation, request.request.variables ?? {})}`;
   let known = passed.get(document);
   if (known?.has(key)) return;
-  checkOperationNow(request, operation, document, limitsOfCopies(limits, (request.contextValue as { liveEvents?: number }).liveEvents ?? 1));
+  checkOperationNow(request, operation, document, limitsOfCopies(limits, copies));
   if (!known) passed.set(document, (known = new Set()));
   if (known.size < 1000) known.add(key);
 }

@@ -183,6 +183,12 @@ export const liveExecutedEvents = new BoundCounter({
   labelNames: ['stage'] as const,
 });
 
+export const liveResolvedAgain = new BoundCounter({
+  name: 'yrd_live_resolved_again_total',
+  help: 'Events resolved ahead while catching up that waited more than a second for their turn and were resolved again (and read again)',
+  labelNames: [] as const,
+});
+
 /** Why the gateway ended subscriptions: the close codes' names (warning-event-stream.ts LIVE_CLOSE). */
 export const LIVE_ENDINGS = ['UNAUTHENTICATED', 'SLOW_SUBSCRIBER', 'CURSOR_EXPIRED', 'EVENTS_UNAVAILABLE'] as const;
 export const liveEndings = new BoundCounter({
@@ -203,6 +209,7 @@ export function showLiveSeries(): void {
   }
   for (const reason of LIVE_ENDINGS) liveEndings.labels(reason).inc(0);
   liveDeliveries.labels().inc(0);
+  liveResolvedAgain.labels().inc(0);
 }
 
 /**

@@ -152,6 +152,29 @@ describe('aliases', () => {
   });
 });
 
+describe("the gateway's batches of live events", () => {
+  const aliased = (count: number) => `{ ${Array.from({ length: count }, (_, i) => `n${i}: item(id: ${i}) { id }`).join(' ')} }`;
+  const asBatch = async (apollo: ApolloServer, query: string, copies: number) => {
+    resolved = 0;
+    const response = await apollo.executeOperation({ query }, { contextValue: { liveEvents: copies } });
+    if (response.body.kind !== 'single') throw new Error('expected a single result');
+    return { status: response.http.status, errors: response.body.singleResult.errors ?? [], data: response.body.singleResult.data, resolved };
+  };
+
+  test('an operation of n copies is held to n times the aliases, root fields and cost, and to the same depth', async () => {
+    const limits = server({ maxAliases: 10, maxRootFields: 100 });
+    expectRan(await asBatch(limits, aliased(20), 2));
+    expectRefused(await asBatch(limits, aliased(21), 2), 'ALIAS_LIMIT_EXCEEDED');
+    expectRefused(await asBatch(apollo, nested(13), 4), 'DEPTH_LIMIT_EXCEEDED');
+  });
+
+  test("a batch's verdict is not a client's: the same text sent by a client is measured against its own limits", async () => {
+    const limits = server({ maxAliases: 10, maxRootFields: 100 });
+    expectRan(await asBatch(limits, aliased(20), 2));
+    expectRefused(await run(limits, aliased(20)), 'ALIAS_LIMIT_EXCEEDED');
+  });
+});
+
 describe('root fields', () => {
   test('10 root fields run; 11 are refused with their names; a field asked twice is one', async () => {
     expectRan(await run(apollo, '{ a b c d e f g h i j a }'));

@@ -5,8 +5,8 @@ import type { QueryAnswer } from './warning-event-stream';
  * and subscription variables: everything an execution depends on but the event) runs one
  * execution at a time: events asked while its lane is idle run in the next turn of the event
  * loop, together, and events asked while the lane's execution is under way wait for it and
- * then run together, as one operation (batched-event-query.ts). So an idle gateway adds no
- * more than a turn to an event, and a busy
+ * then run together, as one operation (batched-event-query.ts). So an idle gateway adds a turn
+ * of the event loop to an execution, and a busy
  * one runs one execution for the many events that came in the meantime instead of one each:
  * the cost of an execution (Apollo's pipeline, the context tokens, the regions' HTTP and their
  * verification) is spread over every event it resolves, while each event's SQL and audit rows
@@ -41,7 +41,7 @@ export class EventBatches<A> {
   /**
    * The answer of `query` with `variables` for one event. `lane` holds everything the answer
    * depends on but the event's own variables; `runAs` is the caller it runs as (a batch runs as
-   * its first event's, the same rights and readers by the lane).
+   * its last event's, the same rights and readers by the lane, checked most recently).
    */
   run(lane: string, runAs: A, query: string, variables: Record<string, unknown>): Promise<QueryAnswer> {
     let state = this.lanes.get(lane);
@@ -64,20 +64,30 @@ export class EventBatches<A> {
     }
     const batch = state.waiting.splice(0, this.maxEvents);
     const done = () => this.next(lane, state);
-    this.execute(
-      batch[0].runAs,
-      batch[0].query,
-      batch.map((event) => event.variables),
-    ).then(
-      (answers) => {
-        batch.forEach((event, index) => event.resolve(answers[index]));
-        done();
-      },
-      (error) => {
-        batch.forEach((event) => event.reject(error));
-        done();
-      },
-    );
+    // As the caller asked last: of equal rights and readers by the lane, and its check the newest.
+    const newest = batch[batch.length - 1];
+    Promise.resolve()
+      .then(() =>
+        this.execute(
+          newest.runAs,
+          newest.query,
+          batch.map((event) => event.variables),
+        ),
+      )
+      .then((answers) => {
+        if (answers.length !== batch.length) throw new Error(`a batch of ${batch.length} events was answered ${answers.length} times`);
+        return answers;
+      })
+      .then(
+        (answers) => {
+          batch.forEach((event, index) => event.resolve(answers[index]));
+          done();
+        },
+        (error) => {
+          batch.forEach((event) => event.reject(error));
+          done();
+        },
+      );
   }
 
   /** Lanes with an execution under way or events waiting (for the tests). */

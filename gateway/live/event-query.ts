@@ -9,6 +9,8 @@ import { CollectOptions, collectFields, conditionValues, Fragments, fragmentsOf,
  * operation limits and audit all apply as they would to the same query over HTTP.
  */
 
+/** The per-event query's own variables start with this; a subscription may not name one so. */
+const RESERVED_VARIABLE_PREFIX = 'yrdLive';
 export const WARNING_ID_VARIABLE = 'yrdLiveWarningId';
 export const OFFICER_ID_VARIABLE = 'yrdLiveOfficerId';
 /** Always asked: whether the subscriber may see the warning at all, and what the filter tests. */
@@ -83,6 +85,11 @@ export function buildEventQuery(
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
   if (!operation) throw new GraphQLError('operationName: name the subscription to run', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } });
+  const reserved = (operation.variableDefinitions ?? []).find((definition) => definition.variable.name.value.startsWith(RESERVED_VARIABLE_PREFIX));
+  if (reserved)
+    throw new GraphQLError(`$${reserved.variable.name.value}: variables whose names start with ${RESERVED_VARIABLE_PREFIX} are the gateway's own; rename it`, {
+      extensions: { code: 'BAD_USER_INPUT', field: reserved.variable.name.value },
+    });
   const fragments = fragmentsOf(document);
   const options: CollectOptions = { fragments, variables: conditionValues(operation, variables ?? {}) };
   const root = eventFields([operation.selectionSet], 'Subscription', options).find((field) => field.name.value === 'petitionWarningEvents');

@@ -25,6 +25,7 @@ import {
   liveEndings,
   liveExecutedEvents,
   liveExecutions,
+  liveResolvedAgain,
   LiveStage,
   liveSubscriptions,
   metricsOn,
@@ -241,6 +242,7 @@ export class LiveWarnings {
         bufferSize: this.limits.bufferSize,
         runQuery: (text, variables, sharedByRights) => this.runAs(subscriber, credentials, text, variables, sharedByRights),
         fail,
+        resolvedAgain: metricsOn ? () => liveResolvedAgain.labels().inc() : undefined,
       });
       const running: RunningSubscription = { stream, everyRegion: args.everyRegion, end };
       this.running.add(running);
@@ -296,11 +298,10 @@ export class LiveWarnings {
    * is the subscription's error instead of a silence.
    */
   private async checkSelection(query: EventQuery, region: string, subscriber: Subscriber, credentials: string): Promise<void> {
-    const trial = await this.runAs(subscriber, credentials, query.withOfficer, {
-      ...query.variables,
-      [WARNING_ID_VARIABLE]: `${region}:0`,
-      [OFFICER_ID_VARIABLE]: `${region}:0`,
-    });
+    const variables = { ...query.variables, [WARNING_ID_VARIABLE]: `${region}:0`, [OFFICER_ID_VARIABLE]: `${region}:0` };
+    // Alone, never in a batch: there an error of no path may be another event's.
+    const auth = subscriber.auth && (await this.callerOf(subscriber, credentials));
+    const trial = await this.execute(auth, query.withOfficer, variables, 1);
     const refusal = trial.errors?.find((error) => !error.path);
     if (refusal) throw new GraphQLError(refusal.message, { extensions: refusal.extensions });
   }
@@ -317,9 +318,7 @@ export class LiveWarnings {
     const asked = this.askedKeyOf(query, variables);
     const stage: LiveStage = probe ? 'probe' : 'selection';
     if (!subscriber.auth) return this.answers.run(asked, () => this.batches.run(this.laneOf('', '', query, variables), { stage }, query, variables));
-    const auth = await this.callers.get(credentials, () =>
-      this.authenticate({ ...subscriber.headers, 'x-request-id': this.requestIdOf(subscriber, credentials) }),
-    );
+    const auth = await this.callerOf(subscriber, credentials);
     const rights = rightsOf(auth.context);
     const key = `${rights}\n${asked}`;
     // The probe reads nothing personal and writes no audit row: whoever of these rights runs it, the answer is the same.
@@ -327,14 +326,21 @@ export class LiveWarnings {
     return this.groups.run(key, auth, (leader, readers) => this.runForReaders(rights, leader, readers, query, variables));
   }
 
+  /** The subscriber's caller as checked now (at most a second ago, recent-callers.ts). */
+  private callerOf(subscriber: Subscriber, credentials: string): Promise<AuthenticatedRequest> {
+    return this.callers.get(credentials, () => this.authenticate({ ...subscriber.headers, 'x-request-id': this.requestIdOf(subscriber, credentials) }));
+  }
+
   /**
    * The batch lane of an execution (event-batches.ts): everything its answer depends on but the
    * event — the rights, the readers named (each one's reads are audited), the query and the
-   * subscription's variables — so that events of one lane can run as one operation.
+   * subscription's variables — so that events of one lane can run as one operation; and the
+   * warning's region, so that a region slow to answer holds up only its own events.
    */
   private laneOf(rights: string, readers: string, query: string, variables: Record<string, unknown>): string {
     const shared = Object.entries(variables).filter(([name]) => name !== WARNING_ID_VARIABLE && name !== OFFICER_ID_VARIABLE);
-    return `${rights}\n${readers}\n${this.queryIdOf(query)} ${JSON.stringify(shared)}`;
+    const region = String(variables[WARNING_ID_VARIABLE]).split(':')[0];
+    return `${region}\n${rights}\n${readers}\n${this.queryIdOf(query)} ${JSON.stringify(shared)}`;
   }
 
   private readonly askedKeys = new WeakMap<Record<string, unknown>, { query: string; key: string }>();

@@ -63,6 +63,8 @@ export interface StreamOptions {
   bufferSize: number;
   /** Ends the subscription for good (too slow, no longer authenticated, events unreadable). */
   fail(code: LiveCloseCode, message: string): void;
+  /** Told when an event resolved ahead was no longer fresh in its turn and is resolved again (metrics). */
+  resolvedAgain?(): void;
 }
 
 /** Why a live subscription was ended by the gateway: WebSocket close codes (SSE: the error's extensions.code). */
@@ -103,7 +105,7 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
    * passed over, whether it comes from the live queue or from a page read while catching up, so
    * none runs twice.
    */
-  private readonly resolutions = new Map<string, { answer: Promise<QueryAnswer | undefined>; startedAt: number }>();
+  private readonly resolutions = new Map<string, { answer: Promise<QueryAnswer | undefined>; startedAt: number; ahead: boolean }>();
   /** Milliseconds between this stream's deliveries, smoothed: how many events it can resolve ahead and still deliver fresh (at first, as many as may be). */
   private pace = FRESH_MS / MOST_AHEAD;
   private lastDelivered = 0;
@@ -237,11 +239,11 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
   }
 
   /** The event's resolution for this subscriber: the one under way, else started now. */
-  private resolutionOf(region: string, event: FeedEvent): Promise<QueryAnswer | undefined> {
+  private resolutionOf(region: string, event: FeedEvent, ahead = false): Promise<QueryAnswer | undefined> {
     const key = `${region}:${event.seq}`;
     let resolution = this.resolutions.get(key);
     if (!resolution) {
-      resolution = { answer: this.resolveEvent(event), startedAt: performance.now() };
+      resolution = { answer: this.resolveEvent(event), startedAt: performance.now(), ahead };
       // Awaited in its turn, when a failure ends the stream; until then it must not count as unhandled.
       resolution.answer.catch(() => undefined);
       this.resolutions.set(key, resolution);
@@ -257,11 +259,12 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
   private resolutionInTurn(region: string, event: FeedEvent, upcoming: readonly FeedEvent[]): Promise<QueryAnswer | undefined> {
     const key = `${region}:${event.seq}`;
     const resolution = this.resolutions.get(key);
-    if (resolution && (!upcoming.length || performance.now() - resolution.startedAt <= FRESH_MS)) return resolution.answer;
+    if (resolution && (!resolution.ahead || performance.now() - resolution.startedAt <= FRESH_MS)) return resolution.answer;
+    if (resolution) this.options.resolvedAgain?.();
     this.resolutions.delete(key);
     const answer = this.resolutionOf(region, event);
     const ahead = Math.min(upcoming.length, Math.floor(FRESH_MS / Math.max(this.pace, 1)) - 1);
-    for (const next of upcoming.slice(0, ahead)) this.resolutionOf(region, next);
+    for (const next of upcoming.slice(0, ahead)) this.resolutionOf(region, next, true);
     return answer;
   }
 
