@@ -274,6 +274,47 @@ test('a Hefei subscriber over SSE sees a warning only as its agreements allow, a
   expect(hefei.events.every((e) => e.region === '330400')).toBe(true);
 });
 
+test('without a filter or an officer selected, an event takes one operation, no probe; a warning it may not see is still neither delivered nor read', async () => {
+  // Only this subscription: the others would ask their own probes. (The previous test revoked Hefei's Suzhou warnings agreement.)
+  await Promise.all(open.splice(0).map((subscription) => subscription.stop()));
+  const hefei = track(
+    subscribeWs(
+      url,
+      await tokenFor(url, '340100:1'),
+      'subscription ($regions: [String!]) { petitionWarningEvents(regions: $regions) { cursor region warning { id subject { id name } } } }',
+      { regions: ['330400', '320500'] },
+      { purpose: 'petition-handling' },
+    ),
+  );
+  expect(
+    await repeatUntil(
+      () => raiseByHand('330400', '330400:1', '330421', '330400:5', '标记（测试）').then(() => undefined),
+      () => hefei.events.length > 0,
+    ),
+  ).toBe(true);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const before = await scrape(hub.gateway.url);
+  const readsBefore = await readsOf('320500', 'Person:320500:8', '340100:1');
+
+  const suzhouWarning = await raiseByHand('320500', '320500:1', '320500', '320500:8', '越级访（无筛选）');
+  const [, suzhouSeq] = await feedPosition('320500', suzhouWarning);
+  const marker = await raiseByHand('330400', '330400:1', '330421', '330400:5', '标记（无筛选）');
+  expect(
+    await eventually(
+      () =>
+        hefei.events.some((event) => event.warning.id === marker) && Number(positionsOf(hefei.events[hefei.events.length - 1].cursor)['320500']) >= suzhouSeq,
+    ),
+  ).toBe(true);
+  const after = await scrape(hub.gateway.url);
+  const delta = (stage: string) => sample(after, 'yrd_live_executed_events_total', { stage }) - sample(before, 'yrd_live_executed_events_total', { stage });
+  expect(hefei.events.some((event) => event.warning.id === suzhouWarning)).toBe(false);
+  expect(hefei.events.find((event) => event.warning.id === marker).warning.subject).toMatchObject({ id: '330400:5' });
+  expect(delta('probe')).toBe(0);
+  expect(delta('selection')).toBeGreaterThanOrEqual(2);
+  expect(await readsOf('320500', 'Person:320500:8', '340100:1')).toBe(readsBefore);
+  await Promise.all(open.splice(0).map((subscription) => subscription.stop()));
+});
+
 test('a subscriber that reconnects with its last cursor receives exactly the 20 events it missed, once each', async () => {
   const token = await tokenFor(url, '330400:1');
   const first = track(subscribeWs(url, token, SUBSCRIPTION, { regions: ['330400'], filter: { kinds: ['LEVEL_SKIPPING'] } }));

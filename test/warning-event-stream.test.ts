@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { buildEventQuery, PROBE_KEY } from '../gateway/live/event-query';
 import type { FeedEvent, FeedPage, RegionFeed } from '../gateway/live/region-feed';
-import { LIVE_CLOSE, LiveCloseCode, WarningEventStream } from '../gateway/live/warning-event-stream';
+import { LIVE_CLOSE, LiveCloseCode, PetitionWarningFilterArgs, WarningEventStream } from '../gateway/live/warning-event-stream';
 import { parse } from 'graphql';
 
 /**
@@ -37,13 +37,14 @@ function streamOver(
     feeds = new Map([[feed.region, feed as unknown as RegionFeed]]),
     asked = [] as string[],
     held = Promise.resolve(),
-  }: { feeds?: Map<string, RegionFeed>; asked?: string[]; held?: Promise<void> } = {},
+    filter = null as PetitionWarningFilterArgs | null,
+  }: { feeds?: Map<string, RegionFeed>; asked?: string[]; held?: Promise<void>; filter?: PetitionWarningFilterArgs | null } = {},
 ) {
   const failures: Array<{ code: LiveCloseCode; message: string }> = [];
   const stream = new WarningEventStream({
     feeds,
     positions: new Map([[feed.region, after]]),
-    filter: null,
+    filter,
     query,
     bufferSize,
     runQuery: async (_text, variables) => (
@@ -160,7 +161,8 @@ test('events are resolved when the feed relays them while the stream keeps up, e
   const asked: string[] = [];
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
-  const { stream } = streamOver(feed, 0, 100, { asked, held });
+  // With a filter, each event is probed before its selection is asked.
+  const { stream } = streamOver(feed, 0, 100, { asked, held, filter: { levels: ['BLUE'] } });
   await new Promise((resolve) => setImmediate(resolve));
   for (let seq = 1; seq <= 6; seq++) feed.emit('event', feed.add(seq));
   await new Promise((resolve) => setImmediate(resolve));
@@ -181,7 +183,7 @@ test('every subscriber the feed relays an event to asks its queries with the sam
     new WarningEventStream({
       feeds: new Map([[feed.region, feed as unknown as RegionFeed]]),
       positions: new Map([[feed.region, 0]]),
-      filter: null,
+      filter: { levels: ['BLUE'] },
       query,
       bufferSize: 100,
       runQuery: async (_text, variables) => (asks.push(variables), { data: { [PROBE_KEY]: { level: 'BLUE' }, warning0: { id: variables.yrdLiveWarningId } } }),
@@ -195,4 +197,29 @@ test('every subscriber the feed relays an event to asks its queries with the sam
   expect(asks).toHaveLength(4);
   expect(new Set(asks).size).toBe(2);
   for (const stream of streams) stream.close();
+});
+
+test('without a filter or an officer selected, an event is asked once, its selection alone (which answers null for a warning the subscriber may not see)', async () => {
+  const feed = new ListFeed('330400');
+  const texts: string[] = [];
+  const stream = new WarningEventStream({
+    feeds: new Map([[feed.region, feed as unknown as RegionFeed]]),
+    positions: new Map([[feed.region, 0]]),
+    filter: { levels: null, kinds: null },
+    query,
+    bufferSize: 100,
+    runQuery: async (text, variables) => {
+      texts.push(text);
+      // Warning 2 is not the subscriber's to see: the probe's field and the selection are null.
+      return variables.yrdLiveWarningId === '330400:2'
+        ? { data: { [PROBE_KEY]: null, warning0: null } }
+        : { data: { [PROBE_KEY]: { level: 'BLUE' }, warning0: { id: variables.yrdLiveWarningId } } };
+    },
+    fail: () => undefined,
+  });
+  await new Promise((resolve) => setImmediate(resolve));
+  for (let seq = 1; seq <= 3; seq++) feed.emit('event', feed.add(seq));
+  expect(await take(stream, 2)).toEqual(['330400:1', '330400:3']);
+  expect(texts).toEqual([query.withoutOfficer, query.withoutOfficer, query.withoutOfficer]);
+  stream.close();
 });

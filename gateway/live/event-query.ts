@@ -37,6 +37,8 @@ export interface EventQuery {
    * reads nothing that would be audited as read.
    */
   probeOnly: string;
+  /** Whether the subscription selects the event's `officer` (a record of its own, read beside the warning). */
+  selectsOfficer: boolean;
   /** The per-event query text, for an event with an officer and for one without. */
   withOfficer: string;
   withoutOfficer: string;
@@ -135,6 +137,7 @@ export function buildEventQuery(
     operation,
     fields,
     probeOnly,
+    selectsOfficer: officerRoots.length > 0,
     withOfficer: text(true),
     withoutOfficer: text(false),
     variables: passed,

@@ -269,6 +269,9 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
   }
 
   private async resolveEvent(event: FeedEvent): Promise<QueryAnswer | undefined> {
+    // With no filter and nothing but the warning selected, the selection is its own probe: of a
+    // warning the subscriber may not see it reads nothing (null), and every other is delivered.
+    if (!this.options.query.selectsOfficer && unfiltered(this.options.filter)) return this.resolve(event, false);
     // First whether it is for this subscriber at all; only then the selection, with its personal data.
     const probed = await this.resolve(event, true);
     const wanted = !!probed && !this.closed && !!probed.data?.[PROBE_KEY] && matches(this.options.filter, probed.data[PROBE_KEY]);
@@ -377,6 +380,11 @@ function eventValue(name: string, region: string, event: FeedEvent, positions: F
     default:
       return null;
   }
+}
+
+/** A filter that lets every warning through (none, or every condition left out). */
+function unfiltered(filter: PetitionWarningFilterArgs | null): boolean {
+  return !filter || Object.values(filter).every((condition) => condition === null || condition === undefined);
 }
 
 /** The filter, tested on what the subscriber may see of the warning. */
