@@ -1,4 +1,4 @@
-import { createClient, Client as WsClient } from 'graphql-ws';
+import { createClient, Client as WsClient, ClientOptions } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Child, cpuSecondsOf, postgresCpuSeconds, rssOf } from './lib/ipc';
 
@@ -67,14 +67,20 @@ const RESUMABLE = `subscription ($after: String) {
   petitionWarningEvents(filter: { kinds: [CROSS_REGION] }, after: $after) { cursor at kind region warning { id level subject { name } } }
 }`;
 
-/** Subscribes, and leaves with the cursor of the first event it hears. */
-function leaveAfterFirstEvent(url: string, token: string): Promise<string> {
-  const client = createClient({
+/** A graphql-ws client of the gateway at `url` (its HTTP /graphql), as `token`'s officer, that never reconnects on its own. */
+function benchClient(url: string, token: string, options: Partial<ClientOptions> = {}): WsClient {
+  return createClient({
     url: url.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
     connectionParams: { authorization: `Bearer ${token}` },
     retryAttempts: 0,
+    ...options,
   });
+}
+
+/** Subscribes, and leaves with the cursor of the first event it hears. */
+function leaveAfterFirstEvent(url: string, token: string): Promise<string> {
+  const client = benchClient(url, token);
   return new Promise<string>((resolve, reject) => {
     client.subscribe(
       { query: RESUMABLE },
@@ -98,12 +104,7 @@ async function resumeFrom(url: string, token: string, cursor: string, expected: 
   const started = Date.now();
   let events = 0;
   let last = started;
-  const client = createClient({
-    url: url.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
-    connectionParams: { authorization: `Bearer ${token}` },
-    retryAttempts: 0,
-  });
+  const client = benchClient(url, token);
   client.subscribe(
     { query: RESUMABLE, variables: { after: cursor } },
     {
@@ -160,18 +161,9 @@ async function subscribeAll(urls: string[], tokens: string[], count: number): Pr
   const subscribers: Subscriber[] = [];
   const connected: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
-    const url = urls[i % urls.length].replace(/^http/, 'ws');
-    const token = tokens[i % tokens.length];
     let resolveConnected!: () => void;
     connected.push(new Promise<void>((resolve) => (resolveConnected = resolve)));
-    const client = createClient({
-      url,
-      webSocketImpl: WebSocket,
-      connectionParams: { authorization: `Bearer ${token}` },
-      lazy: false,
-      retryAttempts: 0,
-      on: { connected: () => resolveConnected() },
-    });
+    const client = benchClient(urls[i % urls.length], tokens[i % tokens.length], { lazy: false, on: { connected: () => resolveConnected() } });
     const subscriber: Subscriber = { client, latencies: [], errors: 0, seen: new Set(), repeated: 0 };
     client.subscribe(
       { query: SUBSCRIPTION },

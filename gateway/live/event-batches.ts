@@ -76,18 +76,10 @@ export class EventBatches<A> {
       )
       .then((answers) => {
         if (answers.length !== batch.length) throw new Error(`a batch of ${batch.length} events was answered ${answers.length} times`);
-        return answers;
+        batch.forEach((event, index) => event.resolve(answers[index]));
       })
-      .then(
-        (answers) => {
-          batch.forEach((event, index) => event.resolve(answers[index]));
-          done();
-        },
-        (error) => {
-          batch.forEach((event) => event.reject(error));
-          done();
-        },
-      );
+      .catch((error: unknown) => batch.forEach((event) => event.reject(error)))
+      .finally(done);
   }
 
   /** Lanes with an execution under way or events waiting (for the tests). */

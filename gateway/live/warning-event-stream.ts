@@ -114,7 +114,11 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
   private readonly listeners = new Map<string, () => void>();
   private closed = false;
 
+  /** Whether each event is probed before its selection is asked: not for a subscription with no filter and no `officer` (see resolveEvent). */
+  private readonly probeFirst: boolean;
+
   constructor(private readonly options: StreamOptions) {
+    this.probeFirst = options.query.selectsOfficer || !unfiltered(options.filter);
     this.live = new BoundedQueue(options.bufferSize);
     this.out = new BoundedQueue(options.bufferSize);
     // Listen before catching up, so that nothing committed meanwhile falls between the two.
@@ -271,7 +275,7 @@ export class WarningEventStream implements AsyncIterableIterator<EventPayload> {
   private async resolveEvent(event: FeedEvent): Promise<QueryAnswer | undefined> {
     // With no filter and nothing but the warning selected, the selection is its own probe: of a
     // warning the subscriber may not see it reads nothing (null), and every other is delivered.
-    if (!this.options.query.selectsOfficer && unfiltered(this.options.filter)) return this.resolve(event, false);
+    if (!this.probeFirst) return this.resolve(event, false);
     // First whether it is for this subscriber at all; only then the selection, with its personal data.
     const probed = await this.resolve(event, true);
     const wanted = !!probed && !this.closed && !!probed.data?.[PROBE_KEY] && matches(this.options.filter, probed.data[PROBE_KEY]);
