@@ -34,6 +34,7 @@ test('events asked in one turn run as one execution, as the last one asked (its 
   expect(calls).toHaveLength(1);
   calls[0].finish();
   expect(await Promise.all(first)).toEqual([{ data: { id: 1 } }, { data: { id: 2 } }]);
+  await turn();
   expect(calls.map((call) => call.ids)).toEqual([
     [1, 2],
     [3, 4],
